@@ -1,0 +1,4 @@
+/**
+ * Application services: registrations and the per-appservice transaction queues.
+ */
+package dev.lattice.appserviceapi;

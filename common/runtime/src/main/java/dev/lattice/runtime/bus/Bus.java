@@ -1,0 +1,132 @@
+package dev.lattice.runtime.bus;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.runtime.config.LatticeProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Kafka bus: creates the topics, publishes durably, and starts consumers. Topic names given to and returned
+ * by it are unprefixed ({@code roomserver.input}); the deployment's prefix is applied here and nowhere else.
+ *
+ * <p>Publishing waits for every in-sync replica ({@code acks=all}) with an idempotent producer, so a completed
+ * {@link #publish} is durable and a retried send is not duplicated by the broker.
+ */
+public final class Bus implements AutoCloseable {
+    private final LatticeProperties.Kafka settings;
+    private final MeterRegistry meters;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Admin admin;
+    private final List<BusConsumer> consumers = new ArrayList<>();
+
+    public Bus(LatticeProperties.Kafka settings, MeterRegistry meters) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.meters = requireNonNull(meters, "meters is null");
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lattice-producer");
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "lattice-admin"));
+    }
+
+    /** Completes when the cluster answers a metadata request. */
+    public Mono<Void> ping() {
+        return Mono.fromFuture(admin.describeCluster().clusterId().toCompletionStage().toCompletableFuture()).then();
+    }
+
+    /** The topic's name on the broker. */
+    public String brokerTopic(String topic) {
+        return settings.topicPrefix() + topic;
+    }
+
+    /** Creates the topics (and their {@code .parked} companions) that do not exist yet. */
+    public void createTopics(Collection<String> topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : topics) {
+                for (String name : List.of(brokerTopic(topic), brokerTopic(parkedTopic(topic)))) {
+                    if (!existing.contains(name)) {
+                        missing.add(new NewTopic(name, settings.partitions(), settings.replicationFactor()));
+                    }
+                }
+            }
+            for (var result : admin.createTopics(missing).values().values()) {
+                try {
+                    result.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create Kafka topic: " + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating Kafka topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + ": "
+                    + e.getCause().getMessage(), e);
+        }
+    }
+
+    /** Where a consumer parks the records of {@code topic} it cannot handle. */
+    public static String parkedTopic(String topic) {
+        return topic + ".parked";
+    }
+
+    /** Publishes one record; completes once the broker has it durably. */
+    public Mono<Void> publish(String topic, String key, byte[] payload) {
+        return Mono.create(sink -> producer.send(new ProducerRecord<>(brokerTopic(topic), key, payload),
+                (metadata, error) -> {
+                    if (error != null) {
+                        sink.error(new RetriableException("publish to " + topic + " failed", error));
+                    } else {
+                        sink.success();
+                    }
+                }));
+    }
+
+    /**
+     * Starts a consumer of {@code topics} in consumer group {@code group} on its own thread. Records are handled one
+     * at a time, in order within each partition; an offset is committed only after its record was handled or
+     * parked, so delivery is at least once and handlers must be idempotent.
+     */
+    public synchronized BusConsumer subscribe(String group, List<String> topics,
+            Function<BusRecord, Mono<Void>> handler) {
+        BusConsumer consumer = new BusConsumer(this, settings, meters, group, topics, handler);
+        consumers.add(consumer);
+        consumer.start();
+        return consumer;
+    }
+
+    @Override
+    public synchronized void close() {
+        consumers.forEach(BusConsumer::close);
+        consumers.clear();
+        producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
+    }
+}

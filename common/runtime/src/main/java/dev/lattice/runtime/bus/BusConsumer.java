@@ -1,0 +1,137 @@
+package dev.lattice.runtime.bus;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.runtime.config.LatticeProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * A poll loop on a dedicated thread. Each record goes to the handler; when it fails with a
+ * {@link RetriableException} the same record is retried with backoff and nothing is committed; any other failure
+ * makes it poison: it is logged, counted, copied to the topic's {@code .parked} companion and skipped, so one bad
+ * record never blocks its partition.
+ */
+public final class BusConsumer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BusConsumer.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final Bus bus;
+    private final String group;
+    private final List<String> topics;
+    private final Function<BusRecord, Mono<Void>> handler;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, String> unprefixed = new HashMap<>();
+    private final Counter handled;
+    private final Counter parked;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    BusConsumer(Bus bus, LatticeProperties.Kafka settings, MeterRegistry meters, String group, List<String> topics,
+            Function<BusRecord, Mono<Void>> handler) {
+        this.bus = requireNonNull(bus, "bus is null");
+        this.group = requireNonNull(group, "group is null");
+        this.topics = List.copyOf(topics);
+        this.handler = requireNonNull(handler, "handler is null");
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topicPrefix() + group);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        for (String topic : this.topics) {
+            unprefixed.put(bus.brokerTopic(topic), topic);
+        }
+        this.handled = Counter.builder("lattice_bus_records_handled").tag("group", group)
+                .description("Records a consumer group handled").register(meters);
+        this.parked = Counter.builder("lattice_bus_records_parked").tag("group", group)
+                .description("Poison records a consumer group parked and skipped").register(meters);
+        this.thread = Thread.ofPlatform().name("bus-" + group).daemon(true).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.copyOf(unprefixed.keySet()));
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    handle(record);
+                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1)));
+                }
+            }
+        } catch (WakeupException closing) {
+            // close() woke the poll: fall through to close the consumer.
+        } catch (RuntimeException e) {
+            log.error("consumer group {} stopped", group, e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        String topic = unprefixed.get(record.topic());
+        BusRecord busRecord = new BusRecord(topic, record.partition(), record.offset(), record.key(),
+                record.value() != null ? record.value() : new byte[0]);
+        Duration backoff = Duration.ofMillis(100);
+        while (running) {
+            try {
+                handler.apply(busRecord).block();
+                handled.increment();
+                return;
+            } catch (RetriableException transientFailure) {
+                log.warn("{} {}@{}: retrying in {}: {}", group, topic, record.offset(), backoff,
+                        transientFailure.getMessage());
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            } catch (RuntimeException poison) {
+                log.error("{} {}@{}: parking poison record", group, topic, record.offset(), poison);
+                bus.publish(Bus.parkedTopic(topic), record.key(), busRecord.payload()).block();
+                parked.increment();
+                return;
+            }
+        }
+        throw new WakeupException();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

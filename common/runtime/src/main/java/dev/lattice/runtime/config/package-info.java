@@ -1,0 +1,2 @@
+/** Operator configuration shared by every service ({@code lattice.*}). */
+package dev.lattice.runtime.config;

@@ -1,0 +1,47 @@
+package dev.lattice.runtime.db;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.runtime.config.LatticeProperties;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/**
+ * The migrated database. Constructing it runs each service schema's Flyway migrations over JDBC (once, at
+ * start-up, before any query), so a storage class that holds a {@code Database} can never see an old schema. At
+ * run time everything goes through R2DBC ({@link #client()}). Tables are always named with their schema
+ * ({@code roomserver.events}), which lets one database hold every service's schema in the all-in-one process and
+ * lets split deployments give each service its own database.
+ */
+public final class Database {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final DatabaseClient client;
+
+    public Database(LatticeProperties.Database settings, List<ServiceSchema> schemas, DatabaseClient client) {
+        this.client = requireNonNull(client, "client is null");
+        for (ServiceSchema schema : schemas) {
+            migrate(settings, schema);
+        }
+    }
+
+    private static void migrate(LatticeProperties.Database settings, ServiceSchema schema) {
+        var result = Flyway.configure()
+                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+                .schemas(schema.name())
+                .createSchemas(true)
+                .locations(schema.migrationsLocation())
+                .failOnMissingLocations(false)
+                .load()
+                .migrate();
+        log.info("schema {} at version {} ({} migrations applied)", schema.name(),
+                result.targetSchemaVersion != null ? result.targetSchemaVersion : "empty", result.migrationsExecuted);
+    }
+
+    public DatabaseClient client() {
+        return client;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.lattice.runtime.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.runtime.tls.FederationCertificate;
+import java.net.BindException;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * The HTTPS listener other servers reach (8448 by default). It serves the same handler as the client listener;
+ * {@link ListenerPathFilter} restricts it to the federation paths.
+ */
+public final class FederationListener implements SmartLifecycle {
+    private final HttpHandler handler;
+    private final String bindAddress;
+    private final int port;
+    private final FederationCertificate certificate;
+    private volatile DisposableServer server;
+
+    public FederationListener(HttpHandler handler, String bindAddress, int port, FederationCertificate certificate) {
+        this.handler = requireNonNull(handler, "handler is null");
+        this.bindAddress = requireNonNull(bindAddress, "bindAddress is null");
+        this.port = port;
+        this.certificate = requireNonNull(certificate, "certificate is null");
+    }
+
+    @Override
+    public void start() {
+        var tls = Http11SslContextSpec.forServer(certificate.certificateChain().toFile(),
+                certificate.privateKey().toFile());
+        try {
+            server = HttpServer.create()
+                    .host(bindAddress)
+                    .port(port)
+                    .secure(spec -> spec.sslContext(tls))
+                    .handle(new ReactorHttpHandlerAdapter(handler))
+                    .bindNow();
+        } catch (RuntimeException e) {
+            if (hasCause(e, BindException.class)) {
+                throw new PortInUseException(port, "lattice.federation.port", e);
+            }
+            throw e;
+        }
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int boundPort() {
+        return server != null ? server.port() : port;
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.disposeNow();
+            server = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

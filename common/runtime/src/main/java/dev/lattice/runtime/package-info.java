@@ -1,0 +1,2 @@
+/** Spring plumbing every Lattice service shares; see DESIGN.md §2. */
+package dev.lattice.runtime;

@@ -1,0 +1,75 @@
+package dev.lattice.allinone;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module boundaries of DESIGN.md §2 and STYLE.md rule 4, checked on the compiled classes of every module
+ * (this module sees them all).
+ */
+class LayeringTest {
+    private static final List<String> SERVICES = List.of("clientapi", "federationapi", "roomserver", "syncapi",
+            "mediaapi", "appserviceapi", "keyserver");
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.lattice");
+    }
+
+    @Test
+    void servicesNeverImportEachOther() {
+        for (String service : SERVICES) {
+            String[] others = SERVICES.stream().filter(s -> !s.equals(service))
+                    .map(s -> "dev.lattice." + s + "..").toArray(String[]::new);
+            noClasses().that().resideInAPackage("dev.lattice." + service + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .because("services talk only through common/api and the bus")
+                    .check(classes);
+        }
+    }
+
+    @Test
+    void protocolIsPureJava() {
+        noClasses().that().resideInAPackage("dev.lattice.protocol..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..",
+                        "io.r2dbc..", "reactor..", "dev.lattice.runtime..", "dev.lattice.api..")
+                .because("common/protocol is a pure protocol library")
+                .check(classes);
+    }
+
+    @Test
+    void commonModulesDependOnNoService() {
+        String[] services = SERVICES.stream().map(s -> "dev.lattice." + s + "..").toArray(String[]::new);
+        noClasses().that().resideInAnyPackage("dev.lattice.protocol..", "dev.lattice.api..", "dev.lattice.runtime..")
+                .should().dependOnClassesThat().resideInAnyPackage(services)
+                .check(classes);
+    }
+
+    @Test
+    void internalAndStorageStayInsideTheirModule() {
+        for (String service : SERVICES) {
+            String module = "dev.lattice." + service;
+            noClasses().that().resideOutsideOfPackage(module + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(module + ".internal..", module + ".storage..")
+                    .check(classes);
+        }
+    }
+
+    @Test
+    void bouncyCastleOnlyInCryptoAndTls() {
+        noClasses().that().resideOutsideOfPackages("dev.lattice.protocol.crypto..", "dev.lattice.runtime.tls..")
+                .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
+                .because("STYLE.md rule 4: signing goes through common/protocol's crypto package")
+                .check(classes);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.lattice.federationapi.routing;
+
+import dev.lattice.federationapi.internal.ServerKeys;
+import dev.lattice.runtime.http.MatrixRouter;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** The federation endpoints this service answers so far. */
+@Configuration(proxyBeanMethods = false)
+public class FederationRoutes {
+    static final String SERVER_SOFTWARE = "Lattice";
+
+    @Bean
+    RouterFunction<ServerResponse> federationRoutes(MatrixRouter router, ServerKeys keys) {
+        return router.builder()
+                .GET("/_matrix/federation/v1/version", request -> version())
+                .GET("/_matrix/key/v2/server", request -> serverKeys(keys))
+                .build();
+    }
+
+    /**
+     * {@code GET /_matrix/federation/v1/version}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/server-server-api/#get_matrixfederationv1version">spec</a>
+     */
+    private static Mono<ServerResponse> version() {
+        String version = FederationRoutes.class.getPackage().getImplementationVersion();
+        return json(Map.of("server", Map.of("name", SERVER_SOFTWARE, "version", version != null ? version : "dev")));
+    }
+
+    /**
+     * {@code GET /_matrix/key/v2/server}: this server's keys, signed by itself.
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/server-server-api/#get_matrixkeyv2server">spec</a>
+     */
+    private static Mono<ServerResponse> serverKeys(ServerKeys keys) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(keys.signedServerKeys());
+    }
+
+    private static Mono<ServerResponse> json(Object body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    }
+}

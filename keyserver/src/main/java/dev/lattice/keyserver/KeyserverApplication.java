@@ -1,0 +1,19 @@
+package dev.lattice.keyserver;
+
+import dev.lattice.runtime.LatticeApplication;
+import dev.lattice.runtime.LatticeRuntimeConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+
+/** The keyserver service alone in its own process (split deployment), against external PostgreSQL and Kafka. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({LatticeRuntimeConfiguration.class, KeyserverConfiguration.class})
+public class KeyserverApplication {
+
+    public static void main(String[] args) {
+        LatticeApplication.run(new SpringApplication(KeyserverApplication.class), "keyserver", args);
+    }
+}
