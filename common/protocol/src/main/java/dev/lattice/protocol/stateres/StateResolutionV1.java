@@ -133,5 +133,4 @@ final class StateResolutionV1 extends ResolutionContext {
             throw new IllegalStateException("SHA-1 is a mandatory JDK algorithm", e);
         }
     }
-
 }

@@ -19,14 +19,14 @@ import java.util.Optional;
  * Fork B: the next {@code conflicts / 2} members leave, every tenth of them kicked by the admin (power events).
  * The two states after the forks differ in {@code conflicts + 1} keys.
  */
-final class LargeRoom {
+public final class LargeRoom {
     static final String ADMIN = "@admin:example.org";
 
-    final StateResVersion stateRes;
-    final AuthorizationRules rules;
+    public final StateResVersion stateRes;
+    public final AuthorizationRules rules;
     final Map<String, TestingRoomEvent> events = new HashMap<>();
-    final Map<StateKey, String> forkA;
-    final Map<StateKey, String> forkB;
+    public final Map<StateKey, String> forkA;
+    public final Map<StateKey, String> forkB;
     private final String roomId;
     private final Map<StateKey, String> state = new HashMap<>();
     private long clock;
@@ -67,7 +67,7 @@ final class LargeRoom {
         }
     }
 
-    static LargeRoom build(StateResVersion stateRes, AuthorizationRules rules, int members, int conflicts) {
+    public static LargeRoom build(StateResVersion stateRes, AuthorizationRules rules, int members, int conflicts) {
         return new LargeRoom(stateRes, rules, members, conflicts);
     }
 
@@ -75,7 +75,7 @@ final class LargeRoom {
         return "@user" + i + ":example.org";
     }
 
-    EventLookup lookup() {
+    public EventLookup lookup() {
         return EventLookup.of(events);
     }
 
