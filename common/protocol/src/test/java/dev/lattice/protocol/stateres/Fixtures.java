@@ -1,0 +1,91 @@
+package dev.lattice.protocol.stateres;
+
+import dev.lattice.protocol.auth.AuthorizationRules;
+import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.protocol.auth.TestJson;
+import dev.lattice.protocol.auth.TestingRoomEvent;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.version.StateResVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shared state-resolution fixtures, read in place (never copied into the repository). They live in
+ * {@code shared/fixtures/state-res} beside the repository: set {@code -Dlattice.shared.dir=/path/to/shared}, or let
+ * this class find a {@code shared} directory in the working directory or one of its ancestors
+ * ({@code /work/main/../shared}, or {@code <clone>/../shared} in CI).
+ */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    static Path stateResDir() {
+        String configured = System.getProperty("lattice.shared.dir");
+        if (configured != null) {
+            return Path.of(configured).resolve("fixtures/state-res");
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared/fixtures/state-res");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("shared/fixtures/state-res not found above " + Path.of("").toAbsolutePath()
+                + "; set -Dlattice.shared.dir");
+    }
+
+    static List<TestingRoomEvent> pdus(String relativePath) {
+        JsonArray array = (JsonArray) TestJson.read(stateResDir().resolve("fixtures").resolve(relativePath));
+        List<TestingRoomEvent> events = new ArrayList<>();
+        for (CanonicalJsonValue value : array.values()) {
+            events.add(TestingRoomEvent.fromJson((JsonObject) value));
+        }
+        return events;
+    }
+
+    static List<String> eventIds(String relativePath) {
+        JsonArray array = (JsonArray) TestJson.read(stateResDir().resolve("fixtures").resolve(relativePath));
+        return array.values().stream().map(v -> ((JsonString) v).value()).toList();
+    }
+
+    static Map<StateKey, String> expected(String name) {
+        JsonArray array = (JsonArray) TestJson.read(stateResDir().resolve("expected").resolve(name + ".json"));
+        Map<StateKey, String> state = new HashMap<>();
+        for (CanonicalJsonValue value : array.values()) {
+            JsonObject entry = (JsonObject) value;
+            state.put(StateKey.of(entry.getString("type").orElseThrow(), entry.getString("state_key").orElseThrow()),
+                    entry.getString("event_id").orElseThrow());
+        }
+        return state;
+    }
+
+    /** The rules of a room version ID, as the version package will define them. */
+    record RoomVersion(StateResVersion stateRes, AuthorizationRules authorization) {
+        static RoomVersion of(String id) {
+            return switch (id) {
+                case "1" -> new RoomVersion(StateResVersion.V1, AuthorizationRules.V1);
+                case "2" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V1);
+                case "3", "4", "5" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V3);
+                case "6" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V6);
+                case "7" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V7);
+                case "8", "9" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V8);
+                case "10" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V10);
+                case "11" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V11);
+                case "12" -> new RoomVersion(StateResVersion.V2_1, AuthorizationRules.V12);
+                default -> throw new IllegalArgumentException("unknown room version " + id);
+            };
+        }
+
+        static RoomVersion ofCreate(List<TestingRoomEvent> events) {
+            return of(events.stream().filter(e -> e.type().equals("m.room.create")).findFirst().orElseThrow()
+                    .content().getString("room_version").orElse("1"));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.lattice.protocol.stateres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.protocol.auth.AuthVerifiers;
+import dev.lattice.protocol.auth.AuthorizationRules;
+import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.protocol.version.StateResVersion;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Two forks of a 10,000-member room with 1,000 conflicting keys: correct, and fast enough to run on every build. */
+class LargeRoomStateResolutionTest {
+
+    static Stream<Arguments> versions() {
+        return Stream.of(Arguments.of(StateResVersion.V2, AuthorizationRules.V10),
+                Arguments.of(StateResVersion.V2_1, AuthorizationRules.V12));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void resolvesBothForks(StateResVersion version, AuthorizationRules rules) {
+        LargeRoom room = LargeRoom.build(version, rules, 10_000, 1_000);
+        Map<StateKey, String> resolved = resolve(room, List.of(room.forkA, room.forkB));
+        for (int i = 0; i < 3; i++) {
+            resolve(room, List.of(room.forkB, room.forkA)); // warm up before timing
+        }
+        long start = System.nanoTime();
+        Map<StateKey, String> reversed = resolve(room, List.of(room.forkB, room.forkA));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("large room %s: %d ms%n", version, millis);
+
+        assertThat(reversed).isEqualTo(resolved);
+        assertThat(resolved).hasSize(10_000 + 4);
+        assertThat(resolved.get(StateKey.of("m.room.power_levels", ""))).isEqualTo("$pl-1");
+        for (int i = 0; i < 500; i++) {
+            assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(i)))).isEqualTo("$rename-" + i);
+        }
+        for (int i = 500; i < 1_000; i++) {
+            assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(i)))).isEqualTo("$leave-" + i);
+        }
+        assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(5_000)))).isEqualTo("$join-5000");
+        assertThat(millis).as("resolution time").isLessThan(2_000);
+    }
+
+    private static Map<StateKey, String> resolve(LargeRoom room, List<Map<StateKey, String>> states) {
+        return StateResolution.resolve(room.stateRes, room.rules, states, room.lookup(),
+                AuthVerifiers.NO_THIRD_PARTY_INVITES);
+    }
+}
