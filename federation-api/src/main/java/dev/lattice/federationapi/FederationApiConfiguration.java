@@ -1,6 +1,10 @@
 package dev.lattice.federationapi;
 
+import dev.lattice.federationapi.internal.ServerKeys;
+import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.config.SigningKeyFile;
 import dev.lattice.runtime.db.ServiceSchema;
+import java.time.Clock;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -15,6 +19,12 @@ import org.springframework.context.annotation.FilterType;
 @ComponentScan(basePackageClasses = FederationApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class FederationApiConfiguration {
+
+    @Bean
+    ServerKeys serverKeys(LatticeProperties properties) {
+        return new ServerKeys(properties.serverName(), SigningKeyFile.loadOrGenerate(properties.signingKeyFile()),
+                properties.federation().keyValidity(), Clock.systemUTC());
+    }
 
     /** The schema this service owns; migrations under {@code db/federationapi}. */
     @Bean

@@ -1,6 +1,7 @@
 package dev.lattice.allinone;
 
 import dev.lattice.runtime.LatticeApplication;
+import dev.lattice.runtime.StartupException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +36,9 @@ public final class LatticeMain {
         } catch (CommandLineException e) {
             System.err.println("lattice: " + e.getMessage());
             System.exit(2);
+        } catch (StartupException e) {
+            System.err.println("lattice: " + e.getMessage());
+            System.exit(1);
         }
     }
 

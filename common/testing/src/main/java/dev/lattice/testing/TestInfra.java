@@ -1,0 +1,129 @@
+package dev.lattice.testing;
+
+import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.embedded.EmbeddedKafka;
+import dev.lattice.runtime.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * Real PostgreSQL and Kafka for integration tests, one of each per test JVM, found in this order:
+ * <ol>
+ *   <li>environment variables ({@code LATTICE_TEST_PG_HOST}, {@code _PORT}, {@code _DB}, {@code _USER},
+ *       {@code _PASSWORD}; {@code LATTICE_TEST_KAFKA_BOOTSTRAP}), for servers CI or a developer already runs;
+ *   <li>Testcontainers, when a Docker engine answers;
+ *   <li>otherwise embedded servers started in this JVM from Maven Central binaries.
+ * </ol>
+ * An integration test therefore always runs against the real thing; it never skips.
+ */
+public final class TestInfra {
+    private static final Map<String, String> ENV = System.getenv();
+
+    private static LatticeProperties.Database postgres;
+    private static String kafka;
+
+    /** The PostgreSQL connection settings, starting a server on first use. */
+    public static synchronized LatticeProperties.Database postgres() {
+        if (postgres == null) {
+            postgres = ENV.containsKey("LATTICE_TEST_PG_HOST") ? postgresFromEnvironment()
+                    : docker() ? postgresFromTestcontainers() : embeddedPostgres();
+        }
+        return postgres;
+    }
+
+    /** The Kafka bootstrap servers, starting a broker on first use. */
+    public static synchronized String kafkaBootstrap() {
+        if (kafka == null) {
+            kafka = ENV.containsKey("LATTICE_TEST_KAFKA_BOOTSTRAP") ? ENV.get("LATTICE_TEST_KAFKA_BOOTSTRAP")
+                    : docker() ? kafkaFromTestcontainers() : embeddedKafka();
+        }
+        return kafka;
+    }
+
+    /** Properties that point a Lattice process at the test PostgreSQL and Kafka. */
+    public static Map<String, Object> latticeProperties() {
+        LatticeProperties.Database db = postgres();
+        return Map.of(
+                "lattice.database.host", db.host(),
+                "lattice.database.port", db.port(),
+                "lattice.database.name", db.name(),
+                "lattice.database.user", db.user(),
+                "lattice.database.password", db.password(),
+                "lattice.kafka.bootstrap-servers", kafkaBootstrap());
+    }
+
+    private static LatticeProperties.Database postgresFromEnvironment() {
+        return database(ENV.get("LATTICE_TEST_PG_HOST"), Integer.parseInt(ENV.getOrDefault("LATTICE_TEST_PG_PORT",
+                "5432")), ENV.getOrDefault("LATTICE_TEST_PG_DB", "lattice"), ENV.getOrDefault("LATTICE_TEST_PG_USER",
+                "lattice"), ENV.getOrDefault("LATTICE_TEST_PG_PASSWORD", "lattice"));
+    }
+
+    @SuppressWarnings("resource") // lives as long as the test JVM; Testcontainers' reaper removes it
+    private static LatticeProperties.Database postgresFromTestcontainers() {
+        var container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:17-alpine");
+        container.start();
+        return database(container.getHost(), container.getMappedPort(5432), container.getDatabaseName(),
+                container.getUsername(), container.getPassword());
+    }
+
+    @SuppressWarnings("resource")
+    private static String kafkaFromTestcontainers() {
+        var container = new org.testcontainers.kafka.KafkaContainer("apache/kafka-native:4.1.2");
+        container.start();
+        return container.getBootstrapServers();
+    }
+
+    private static LatticeProperties.Database embeddedPostgres() {
+        try {
+            EmbeddedPostgres server = EmbeddedPostgres.builder(temporaryDirectory("lattice-test-postgres"))
+                    .durable(false)
+                    .maxConnections(200)
+                    .start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting; the temporary directory goes with it
+                }
+            }));
+            return database(server.host(), server.port(), server.database(), server.user(), server.password());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);
+        }
+    }
+
+    private static String embeddedKafka() {
+        try {
+            EmbeddedKafka broker = EmbeddedKafka.builder(temporaryDirectory("lattice-test-kafka")).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+            return broker.bootstrapServers();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded Kafka for tests", e);
+        }
+    }
+
+    private static LatticeProperties.Database database(String host, int port, String name, String user,
+            String password) {
+        return new LatticeProperties.Database(host, port, name, user, password, 10);
+    }
+
+    private static Path temporaryDirectory(String prefix) throws IOException {
+        Path directory = Files.createTempDirectory(prefix);
+        directory.toFile().deleteOnExit();
+        return directory;
+    }
+
+    private static boolean docker() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable noDocker) {
+            return false;
+        }
+    }
+
+    private TestInfra() {}
+}
