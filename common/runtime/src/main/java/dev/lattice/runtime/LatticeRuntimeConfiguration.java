@@ -95,7 +95,7 @@ public class LatticeRuntimeConfiguration {
     @Bean
     @Order(-2) // before Spring Boot's own error handler (-1)
     MatrixErrorHandler matrixErrorHandler() {
-        return new MatrixErrorHandler(JsonMapper.builder().build());
+        return new MatrixErrorHandler();
     }
 
     @Bean

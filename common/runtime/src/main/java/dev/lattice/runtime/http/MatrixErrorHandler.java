@@ -1,11 +1,8 @@
 package dev.lattice.runtime.http;
 
-import static java.util.Objects.requireNonNull;
-
+import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
@@ -18,7 +15,6 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Renders every failure as the spec's {@code {"errcode": ..., "error": ...}} body. Domain code throws
@@ -29,12 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class MatrixErrorHandler implements WebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(MatrixErrorHandler.class);
 
-    private final JsonMapper mapper;
-
-    public MatrixErrorHandler(JsonMapper mapper) {
-        this.mapper = requireNonNull(mapper, "mapper is null");
-    }
-
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
         ServerHttpResponse response = exchange.getResponse();
@@ -42,15 +32,13 @@ public final class MatrixErrorHandler implements WebExceptionHandler {
             return Mono.error(failure);
         }
         MatrixException error = toMatrixException(failure);
-        if (error.status() >= 500) {
+        if (error.httpStatus() >= 500) {
             log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("errcode", error.code().code());
-        body.put("error", error.getMessage());
-        body.putAll(error.extraFields());
-        byte[] bytes = mapper.writeValueAsBytes(body);
-        response.setStatusCode(HttpStatus.valueOf(error.status()));
+        byte[] bytes = CanonicalJson.encode(error.toJson());
+        response.setStatusCode(HttpStatus.valueOf(error.httpStatus()));
+        error.retryAfterMs().ifPresent(ms ->
+                response.getHeaders().set("Retry-After", Long.toString((ms + 999) / 1000)));
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().setContentLength(bytes.length);
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
@@ -66,7 +54,7 @@ public final class MatrixErrorHandler implements WebExceptionHandler {
             case ResponseStatusException status -> fromStatus(status);
             default -> failure.getCause() instanceof DataBufferLimitException
                     ? new MatrixException(ErrorCode.TOO_LARGE, "Request body is too large")
-                    : new MatrixException(ErrorCode.UNKNOWN, 500, "Internal server error");
+                    : new MatrixException(ErrorCode.UNKNOWN, "Internal server error").withHttpStatus(500);
         };
     }
 
@@ -74,12 +62,12 @@ public final class MatrixErrorHandler implements WebExceptionHandler {
         int code = status.getStatusCode().value();
         return switch (code) {
             case 404 -> new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognized request");
-            case 405 -> new MatrixException(ErrorCode.UNRECOGNIZED, 405, "Method not allowed");
+            case 405 -> new MatrixException(ErrorCode.UNRECOGNIZED, "Method not allowed").withHttpStatus(405);
             case 413 -> new MatrixException(ErrorCode.TOO_LARGE, "Request body is too large");
-            case 415 -> new MatrixException(ErrorCode.NOT_JSON, 400, "Request body is not JSON");
+            case 415 -> new MatrixException(ErrorCode.NOT_JSON, "Request body is not JSON").withHttpStatus(400);
             default -> code >= 500
-                    ? new MatrixException(ErrorCode.UNKNOWN, code, "Internal server error")
-                    : new MatrixException(ErrorCode.UNKNOWN, code, reason(status));
+                    ? new MatrixException(ErrorCode.UNKNOWN, "Internal server error").withHttpStatus(code)
+                    : new MatrixException(ErrorCode.UNKNOWN, reason(status)).withHttpStatus(code);
         };
     }
 

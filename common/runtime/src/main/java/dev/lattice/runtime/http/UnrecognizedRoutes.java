@@ -35,7 +35,7 @@ public final class UnrecognizedRoutes {
         if (allowed.isEmpty()) {
             return Mono.error(new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognized request"));
         }
-        return Mono.error(new MatrixException(ErrorCode.UNRECOGNIZED, 405,
-                request.method() + " is not allowed here; allowed: " + allowed));
+        return Mono.error(new MatrixException(ErrorCode.UNRECOGNIZED,
+                request.method() + " is not allowed here; allowed: " + allowed).withHttpStatus(405));
     }
 }

@@ -13,7 +13,6 @@ import org.springframework.web.reactive.function.server.HandlerStrategies;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The shared HTTP edge: unknown routes, wrong methods, JSON bodies, CORS and error rendering. */
 class MatrixEdgeTest {
@@ -28,8 +27,7 @@ class MatrixEdgeTest {
                     .flatMap(login -> ServerResponse.ok().bodyValue(Map.of("type", login.type()))))
             .GET("/_matrix/client/v3/forbidden", request ->
                     Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "You may not")))
-            .GET("/_matrix/client/v3/limited", request -> Mono.error(new MatrixException(ErrorCode.LIMIT_EXCEEDED,
-                    429, "Too many requests", Map.of("retry_after_ms", 2000))))
+            .GET("/_matrix/client/v3/limited", request -> Mono.error(MatrixException.limitExceeded("Too many requests", 2000)))
             .GET("/_matrix/client/v3/bug", request -> Mono.error(new IllegalStateException("secret internals")))
             .build());
 
@@ -38,7 +36,7 @@ class MatrixEdgeTest {
         return WebTestClient.bindToRouterFunction(all)
                 .handlerStrategies(HandlerStrategies.builder()
                         .webFilter(new CorsFilter())
-                        .exceptionHandler(new MatrixErrorHandler(JsonMapper.builder().build()))
+                        .exceptionHandler(new MatrixErrorHandler())
                         .build())
                 .build();
     }
@@ -119,6 +117,8 @@ class MatrixEdgeTest {
                 .expectStatus().isEqualTo(429)
                 .expectBody().jsonPath("$.errcode").isEqualTo("M_LIMIT_EXCEEDED")
                 .jsonPath("$.retry_after_ms").isEqualTo(2000);
+        client.get().uri("/_matrix/client/v3/limited").exchange()
+                .expectHeader().valueEquals("Retry-After", "2");
     }
 
     @Test
