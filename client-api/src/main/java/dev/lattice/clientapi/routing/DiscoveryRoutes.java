@@ -25,7 +25,7 @@ public class DiscoveryRoutes {
             "v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14", "v1.15", "v1.16", "v1.17", "v1.18", "v1.19");
 
     @Bean
-    RouterFunction<ServerResponse> discoveryRoutes(MatrixRouter router, LatticeProperties properties) {
+    RouterFunction<ServerResponse> discoveryRouter(MatrixRouter router, LatticeProperties properties) {
         return router.builder()
                 .GET("/_matrix/client/versions", request -> versions())
                 .GET("/.well-known/matrix/client", request -> wellKnownClient(properties))

@@ -14,7 +14,6 @@ import dev.lattice.runtime.http.KnownRoutes;
 import dev.lattice.runtime.http.ListenerPathFilter;
 import dev.lattice.runtime.http.MatrixErrorHandler;
 import dev.lattice.runtime.http.MatrixRouter;
-import dev.lattice.runtime.http.UnrecognizedRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
@@ -94,8 +93,8 @@ public class LatticeRuntimeConfiguration {
 
     @Bean
     @Order(-2) // before Spring Boot's own error handler (-1)
-    MatrixErrorHandler matrixErrorHandler() {
-        return new MatrixErrorHandler();
+    MatrixErrorHandler matrixErrorHandler(KnownRoutes knownRoutes) {
+        return new MatrixErrorHandler(knownRoutes);
     }
 
     @Bean
@@ -111,12 +110,6 @@ public class LatticeRuntimeConfiguration {
             FederationListener listener = federationListener.getIfAvailable();
             return listener != null ? listener.boundPort() : -1;
         });
-    }
-
-    @Bean
-    @Order(Ordered.LOWEST_PRECEDENCE)
-    RouterFunction<ServerResponse> unrecognizedRoutes(KnownRoutes knownRoutes) {
-        return new UnrecognizedRoutes(knownRoutes).routes();
     }
 
     @Bean

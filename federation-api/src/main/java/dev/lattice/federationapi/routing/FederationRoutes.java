@@ -16,7 +16,7 @@ public class FederationRoutes {
     static final String SERVER_SOFTWARE = "Lattice";
 
     @Bean
-    RouterFunction<ServerResponse> federationRoutes(MatrixRouter router, ServerKeys keys) {
+    RouterFunction<ServerResponse> federationRouter(MatrixRouter router, ServerKeys keys) {
         return router.builder()
                 .GET("/_matrix/federation/v1/version", request -> version())
                 .GET("/_matrix/key/v2/server", request -> serverKeys(keys))

@@ -68,10 +68,12 @@ public final class Bus implements AutoCloseable {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {
-                for (String name : List.of(brokerTopic(topic), brokerTopic(parkedTopic(topic)))) {
-                    if (!existing.contains(name)) {
-                        missing.add(new NewTopic(name, settings.partitions(), settings.replicationFactor()));
-                    }
+                if (!existing.contains(brokerTopic(topic))) {
+                    missing.add(new NewTopic(brokerTopic(topic), settings.partitions(), settings.replicationFactor()));
+                }
+                // Parked records are rare and read by hand: one partition keeps them in one place.
+                if (!existing.contains(brokerTopic(parkedTopic(topic)))) {
+                    missing.add(new NewTopic(brokerTopic(parkedTopic(topic)), 1, settings.replicationFactor()));
                 }
             }
             for (var result : admin.createTopics(missing).values().values()) {

@@ -7,9 +7,9 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 
 /**
- * Every (method, path pattern) the process serves, recorded by {@link MatrixRouter}, so that a request no route
- * matched can be told apart: a path we serve with another method (405) or a path we do not serve (404). Both answer
- * {@code M_UNRECOGNIZED}, as the spec requires.
+ * Every (method, path pattern) the process serves, recorded by {@link MatrixRouter}, so that
+ * {@link MatrixErrorHandler} can tell a request no route matched apart: a path we serve with another method (405)
+ * or a path we do not serve (404). Both answer {@code M_UNRECOGNIZED}, as the spec requires.
  */
 public final class KnownRoutes {
     private record Route(HttpMethod method, PathPattern pattern) {}
@@ -18,11 +18,6 @@ public final class KnownRoutes {
 
     void add(HttpMethod method, PathPattern pattern) {
         routes.add(new Route(method, pattern));
-    }
-
-    /** Whether some route serves this path, with any method. */
-    public boolean servesPath(PathContainer path) {
-        return routes.stream().anyMatch(route -> route.pattern().matches(path));
     }
 
     /** The methods served at this path; empty when the path is unknown. */

@@ -1,5 +1,7 @@
 package dev.lattice.runtime.http;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
@@ -8,6 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -19,11 +24,19 @@ import reactor.core.publisher.Mono;
 /**
  * Renders every failure as the spec's {@code {"errcode": ..., "error": ...}} body. Domain code throws
  * {@link MatrixException}; framework failures (no route, body too large, undecodable body) are mapped here once,
+ * including the spec's answers for what no route matched: {@code 405 M_UNRECOGNIZED} for a path served with other
+ * methods (known from {@link KnownRoutes}), {@code 404 M_UNRECOGNIZED} otherwise,
  * so handlers hold no error mapping of their own. Anything else is a bug: logged, and answered {@code 500 M_UNKNOWN}
  * without internals.
  */
 public final class MatrixErrorHandler implements WebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(MatrixErrorHandler.class);
+
+    private final KnownRoutes knownRoutes;
+
+    public MatrixErrorHandler(KnownRoutes knownRoutes) {
+        this.knownRoutes = requireNonNull(knownRoutes, "knownRoutes is null");
+    }
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
@@ -31,7 +44,7 @@ public final class MatrixErrorHandler implements WebExceptionHandler {
         if (response.isCommitted()) {
             return Mono.error(failure);
         }
-        MatrixException error = toMatrixException(failure);
+        MatrixException error = unrecognizedOr(exchange, toMatrixException(failure));
         if (error.httpStatus() >= 500) {
             log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
         }
@@ -43,6 +56,23 @@ public final class MatrixErrorHandler implements WebExceptionHandler {
         response.getHeaders().setContentLength(bytes.length);
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
+    }
+
+    /**
+     * No route matched: {@code 405 M_UNRECOGNIZED} with an {@code Allow} header when the path is served with other
+     * methods, else the {@code 404 M_UNRECOGNIZED} already chosen.
+     */
+    private MatrixException unrecognizedOr(ServerWebExchange exchange, MatrixException error) {
+        if (!error.errorCode().equals(ErrorCode.UNRECOGNIZED) || error.httpStatus() != 404) {
+            return error;
+        }
+        List<HttpMethod> allowed = knownRoutes.methodsAt(exchange.getRequest().getPath().pathWithinApplication());
+        if (allowed.isEmpty()) {
+            return error;
+        }
+        exchange.getResponse().getHeaders().setAllow(Set.copyOf(allowed));
+        return new MatrixException(ErrorCode.UNRECOGNIZED, exchange.getRequest().getMethod()
+                + " is not allowed here; allowed: " + allowed).withHttpStatus(405);
     }
 
     static MatrixException toMatrixException(Throwable failure) {

@@ -32,11 +32,10 @@ class MatrixEdgeTest {
             .build());
 
     private WebTestClient client(RouterFunction<ServerResponse> routes) {
-        RouterFunction<ServerResponse> all = routes.and(new UnrecognizedRoutes(knownRoutes).routes());
-        return WebTestClient.bindToRouterFunction(all)
+        return WebTestClient.bindToRouterFunction(routes)
                 .handlerStrategies(HandlerStrategies.builder()
                         .webFilter(new CorsFilter())
-                        .exceptionHandler(new MatrixErrorHandler())
+                        .exceptionHandler(new MatrixErrorHandler(knownRoutes))
                         .build())
                 .build();
     }
@@ -64,6 +63,7 @@ class MatrixEdgeTest {
     void knownPathWithWrongMethodIs405Unrecognized() {
         client.post().uri("/_matrix/client/versions").exchange()
                 .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "GET")
                 .expectBody().jsonPath("$.errcode").isEqualTo("M_UNRECOGNIZED");
     }
 
