@@ -31,6 +31,7 @@ public final class LatticeApplication {
         defaults.put("spring.main.banner-mode", "off");
         defaults.put("logging.level.org.apache.kafka", "WARN");
         defaults.put("logging.level.kafka", "WARN");
+        defaults.put("logging.level.state.change.logger", "WARN");
         defaults.put("logging.level.org.flywaydb", "WARN");
         defaults.put("logging.level.io.zonky", "WARN");
         // Start-up failures are reported by run() as one line.

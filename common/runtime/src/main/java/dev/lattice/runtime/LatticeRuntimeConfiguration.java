@@ -92,7 +92,6 @@ public class LatticeRuntimeConfiguration {
     }
 
     @Bean
-    @Order(-2) // before Spring Boot's own error handler (-1)
     MatrixErrorHandler matrixErrorHandler(KnownRoutes knownRoutes) {
         return new MatrixErrorHandler(knownRoutes);
     }

@@ -87,8 +87,9 @@ public final class TestInfra {
                 try {
                     server.close();
                 } catch (IOException ignored) {
-                    // the JVM is exiting; the temporary directory goes with it
+                    // the JVM is exiting anyway
                 }
+                deleteRecursively(server.dataDirectory());
             }));
             return database(server.host(), server.port(), server.database(), server.user(), server.password());
         } catch (IOException e) {
@@ -99,7 +100,10 @@ public final class TestInfra {
     private static String embeddedKafka() {
         try {
             EmbeddedKafka broker = EmbeddedKafka.builder(temporaryDirectory("lattice-test-kafka")).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                broker.close();
+                deleteRecursively(broker.logDirectory());
+            }));
             return broker.bootstrapServers();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka for tests", e);
@@ -112,9 +116,15 @@ public final class TestInfra {
     }
 
     private static Path temporaryDirectory(String prefix) throws IOException {
-        Path directory = Files.createTempDirectory(prefix);
-        directory.toFile().deleteOnExit();
-        return directory;
+        return Files.createTempDirectory(prefix);
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at JVM exit
+        }
     }
 
     private static boolean docker() {

@@ -41,6 +41,8 @@ final class EmbeddedInfrastructure implements AutoCloseable {
                 postgres = EmbeddedPostgres.builder(properties.dataDir().resolve("postgres"))
                         .database(db.name()).user(db.user()).password(db.password())
                         .registerShutdownHook(false)
+                        // not /tmp, which cleaners empty and other JVMs share
+                        .binariesDirectory(properties.dataDir().resolve(".postgres-bin"))
                         .start();
                 addresses.put("lattice.database.host", postgres.host());
                 addresses.put("lattice.database.port", postgres.port());

@@ -93,8 +93,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         String superPw;
         if (fresh) {
             superPw = randomSecret();
-            // handed to initdb via --pwfile; lives outside the data dir because initdb needs an empty directory
-            pwFile = Files.createTempFile("lattice-pg-", ".pw",
+            // handed to initdb via --pwfile; next to (not in) the data dir because initdb needs an empty directory
+            pwFile = Files.createTempFile(dataDirectory.getParent(), ".lattice-pg-", ".pw",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwFile, superPw + "\n", StandardCharsets.UTF_8);
         } else {
@@ -130,6 +130,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
             .setServerConfig("full_page_writes", b.durable ? "on" : "off");
         if (pwFile != null) {
             zb.setLocaleConfig("pwfile", pwFile.toString());
+            // runs right after initdb, before the server starts: keeps the no-secret window as small as possible
+            zb.setDataDirectoryCustomizer(dir -> {
+                try {
+                    writeSuperuserSecret(dir.toPath(), superPw);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        if (b.binariesDirectory != null) {
+            zb.setOverrideWorkingDirectory(b.binariesDirectory.toAbsolutePath().toFile());
         }
         b.serverConfig.forEach(zb::setServerConfig);
 
@@ -145,13 +156,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         this.initialized = fresh;
         try {
-            if (fresh) {
-                writeSuperuserSecret(dataDirectory, superPw);
-            }
             ensureRoleAndDatabase();
-        } catch (IOException | SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             closeQuietly();
-            throw e instanceof IOException io ? io : new IOException("PostgreSQL bootstrap failed", e);
+            throw new IOException("PostgreSQL bootstrap (role/database) failed", e);
         }
     }
 
@@ -276,8 +284,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /**
      * If {@code postmaster.pid} names a live postgres process serving this data directory (its JVM was killed
-     * without closing us), ask it to shut down: SIGTERM is PostgreSQL's "smart" shutdown, which is enough because
-     * the dead JVM's connections are gone. Falls back to SIGKILL (crash recovery on next start) after the timeout.
+     * without closing us), shut it down: SIGINT (PostgreSQL's "fast" shutdown; SIGTERM "smart" shutdown if kill(1)
+     * is missing), then SIGKILL of the postmaster and its backends after the timeout (crash recovery on next start).
      * If the pid belongs to some unrelated process (pid reuse after a reboot), the stale file is removed.
      */
     static void stopOrphanedPostmaster(Path dataDir, Duration timeout) throws IOException {
@@ -299,15 +307,33 @@ public final class EmbeddedPostgres implements AutoCloseable {
         log.warn("Found an orphaned postmaster (pid {}) on {}, probably left by a killed JVM: stopping it",
             pid.get(), dataDir);
         ProcessHandle p = ph.get();
-        p.destroy(); // SIGTERM
+        if (!signal(p.pid(), "INT")) { // SIGINT = "fast" shutdown: ends sessions, checkpoints, exits
+            p.destroy();               // SIGTERM = "smart" shutdown: waits for sessions (the dead JVM's are gone)
+        }
         if (!waitForExit(p, timeout)) {
-            log.warn("Orphaned postmaster {} ignored SIGTERM for {}: sending SIGKILL", pid.get(), timeout);
+            log.warn("Orphaned postmaster {} did not stop within {}: sending SIGKILL", pid.get(), timeout);
+            // take the backends too, or they keep the shared memory attached and block the next start
+            List<ProcessHandle> children = p.descendants().toList();
             p.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
             waitForExit(p, Duration.ofSeconds(10));
-            // children notice the postmaster's death and exit; give them a moment to release shared memory
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            children.forEach(c -> waitForExit(c, Duration.ofSeconds(5)));
         }
         // pid file is removed by a clean shutdown; after SIGKILL postgres handles the stale file itself
+    }
+
+    /** Sends a signal with the kill(1) utility; false if that was not possible. */
+    private static boolean signal(long pid, String signal) {
+        try {
+            Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return k.waitFor(5, TimeUnit.SECONDS) && k.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static boolean waitForExit(ProcessHandle p, Duration timeout) {
@@ -433,6 +459,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         private int maxConnections = 100;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private Duration orphanStopTimeout = Duration.ofSeconds(30);
+        private Path binariesDirectory;
         private final java.util.Map<String, String> serverConfig = new java.util.LinkedHashMap<>();
 
         private Builder(Path dataDirectory) {
@@ -468,6 +495,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
         public Builder startupTimeout(Duration d) { this.startupTimeout = Objects.requireNonNull(d); return this; }
 
         public Builder orphanStopTimeout(Duration d) { this.orphanStopTimeout = Objects.requireNonNull(d); return this; }
+
+        /**
+         * Where zonky unpacks the PostgreSQL binaries (default {@code $java.io.tmpdir/embedded-pg}, shared by every
+         * JVM on the machine and exposed to /tmp cleaners). E.g. {@code ./data/.postgres-bin} for the all-in-one.
+         * zonky caches the unpacked location per JVM, so only the first start in a JVM decides it.
+         */
+        public Builder binariesDirectory(Path dir) { this.binariesDirectory = dir; return this; }
 
         /** Any postgresql.conf setting, passed as {@code -c key=value} (no spaces or quotes in values). */
         public Builder serverConfig(String key, String value) { serverConfig.put(key, value); return this; }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.runtime.tls.FederationCertificate;
 import java.net.BindException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
@@ -16,6 +18,8 @@ import reactor.netty.http.server.HttpServer;
  * {@link ListenerPathFilter} restricts it to the federation paths.
  */
 public final class FederationListener implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(FederationListener.class);
+
     private final HttpHandler handler;
     private final String bindAddress;
     private final int port;
@@ -40,12 +44,22 @@ public final class FederationListener implements SmartLifecycle {
                     .secure(spec -> spec.sslContext(tls))
                     .handle(new ReactorHttpHandlerAdapter(handler))
                     .bindNow();
+            log.info("federation listener on https://{}:{}", bindAddress, server.port());
         } catch (RuntimeException e) {
             if (hasCause(e, BindException.class)) {
                 throw new PortInUseException(port, "lattice.federation.port", e);
             }
             throw e;
         }
+    }
+
+    /**
+     * Before the client listener (Spring Boot's web server starts at {@code Integer.MAX_VALUE - 2048}), so that once
+     * clients are answered, other servers are too.
+     */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 4096;
     }
 
     /** The port actually bound (useful when configured as 0). */

@@ -7,6 +7,7 @@ import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -29,7 +30,7 @@ import reactor.core.publisher.Mono;
  * so handlers hold no error mapping of their own. Anything else is a bug: logged, and answered {@code 500 M_UNKNOWN}
  * without internals.
  */
-public final class MatrixErrorHandler implements WebExceptionHandler {
+public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
     private static final Logger log = LoggerFactory.getLogger(MatrixErrorHandler.class);
 
     private final KnownRoutes knownRoutes;
@@ -38,13 +39,19 @@ public final class MatrixErrorHandler implements WebExceptionHandler {
         this.knownRoutes = requireNonNull(knownRoutes, "knownRoutes is null");
     }
 
+    /** Before Spring Boot's and WebFlux's own handlers, so every error gets the Matrix body. */
+    @Override
+    public int getOrder() {
+        return -2;
+    }
+
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.error(failure);
         }
-        MatrixException error = unrecognizedOr(exchange, toMatrixException(failure));
+        MatrixException error = isNoRoute(failure) ? unrecognized(exchange) : toMatrixException(failure);
         if (error.httpStatus() >= 500) {
             log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
         }
@@ -58,17 +65,19 @@ public final class MatrixErrorHandler implements WebExceptionHandler {
         return response.writeWith(Mono.just(buffer));
     }
 
+    /** WebFlux found no handler for the request. */
+    private static boolean isNoRoute(Throwable failure) {
+        return failure instanceof ResponseStatusException status && status.getStatusCode().value() == 404;
+    }
+
     /**
      * No route matched: {@code 405 M_UNRECOGNIZED} with an {@code Allow} header when the path is served with other
-     * methods, else the {@code 404 M_UNRECOGNIZED} already chosen.
+     * methods, else {@code 404 M_UNRECOGNIZED}.
      */
-    private MatrixException unrecognizedOr(ServerWebExchange exchange, MatrixException error) {
-        if (!error.errorCode().equals(ErrorCode.UNRECOGNIZED) || error.httpStatus() != 404) {
-            return error;
-        }
+    private MatrixException unrecognized(ServerWebExchange exchange) {
         List<HttpMethod> allowed = knownRoutes.methodsAt(exchange.getRequest().getPath().pathWithinApplication());
         if (allowed.isEmpty()) {
-            return error;
+            return new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognized request");
         }
         exchange.getResponse().getHeaders().setAllow(Set.copyOf(allowed));
         return new MatrixException(ErrorCode.UNRECOGNIZED, exchange.getRequest().getMethod()

@@ -9,7 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.function.server.HandlerStrategies;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.web.reactive.config.EnableWebFlux;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -31,14 +32,19 @@ class MatrixEdgeTest {
             .GET("/_matrix/client/v3/bug", request -> Mono.error(new IllegalStateException("secret internals")))
             .build());
 
+    /** The routes behind WebFlux's real DispatcherHandler, so unmatched requests fail as they do in production. */
     private WebTestClient client(RouterFunction<ServerResponse> routes) {
-        return WebTestClient.bindToRouterFunction(routes)
-                .handlerStrategies(HandlerStrategies.builder()
-                        .webFilter(new CorsFilter())
-                        .exceptionHandler(new MatrixErrorHandler(knownRoutes))
-                        .build())
-                .build();
+        var context = new AnnotationConfigApplicationContext();
+        context.register(WebFluxConfig.class);
+        context.registerBean("routes", RouterFunction.class, () -> routes);
+        context.registerBean(CorsFilter.class, CorsFilter::new);
+        context.registerBean(MatrixErrorHandler.class, () -> new MatrixErrorHandler(knownRoutes));
+        context.refresh();
+        return WebTestClient.bindToApplicationContext(context).build();
     }
+
+    @EnableWebFlux
+    static class WebFluxConfig {}
 
     private static JsonBodies strictBodies() {
         // The production bean, so the test exercises the same strictness settings.

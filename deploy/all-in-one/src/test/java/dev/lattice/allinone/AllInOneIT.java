@@ -1,0 +1,187 @@
+package dev.lattice.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.protocol.crypto.JsonSigning;
+import dev.lattice.protocol.crypto.SignatureCheck;
+import dev.lattice.protocol.crypto.VerifyKey;
+import dev.lattice.protocol.id.KeyId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The all-in-one server as a real process with its embedded PostgreSQL and Kafka: the first endpoints, both
+ * listeners, metrics, and that a restart — clean or after SIGKILL — keeps its identity.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AllInOneIT {
+    @TempDir
+    static Path directory;
+
+    private static LatticeProcess lattice;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        lattice = new LatticeProcess(directory);
+        Duration startup = lattice.start();
+        System.out.println("all-in-one first start (initdb, Kafka format) to first 200: " + startup.toMillis() + " ms");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        lattice.close();
+    }
+
+    @Test
+    @Order(1)
+    void versionsListsOnlyV1Versions() throws Exception {
+        JsonObject body = getJson(lattice.clientUri("/_matrix/client/versions"), 200);
+        assertThat(body.getArray("versions").orElseThrow().values())
+                .extracting(Object::toString).contains("JsonString[value=v1.19]")
+                .noneMatch(v -> v.contains("r0."));
+    }
+
+    @Test
+    @Order(2)
+    void wellKnownAnnouncesClientAndServer() throws Exception {
+        JsonObject client = getJson(lattice.clientUri("/.well-known/matrix/client"), 200);
+        assertThat(client.getObject("m.homeserver").flatMap(h -> h.getString("base_url")))
+                .contains("http://localhost:" + lattice.clientPort);
+        JsonObject server = getJson(lattice.clientUri("/.well-known/matrix/server"), 200);
+        assertThat(server.getString("m.server")).contains("localhost:" + lattice.federationPort);
+    }
+
+    @Test
+    @Order(3)
+    void serverKeysVerifyWithTheirOwnKeyOverTls() throws Exception {
+        JsonObject keys = getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"), 200);
+        assertThat(keys.getString("server_name")).contains("localhost");
+        long validUntil = keys.getInteger("valid_until_ts").orElseThrow();
+        assertThat(validUntil).isBetween(System.currentTimeMillis(),
+                System.currentTimeMillis() + Duration.ofDays(7).toMillis());
+        assertThat(selfVerifies(keys)).isEqualTo(SignatureCheck.VALID);
+
+        // Tampering breaks the signature: the check above can fail.
+        JsonObject forged = keys.with("server_name", dev.lattice.protocol.json.JsonString.of("localhost"))
+                .with("valid_until_ts", dev.lattice.protocol.json.JsonInteger.of(validUntil + 1));
+        assertThat(selfVerifies(forged)).isEqualTo(SignatureCheck.BAD_SIGNATURE);
+    }
+
+    @Test
+    @Order(4)
+    void federationVersionOnTheFederationListenerOnly() throws Exception {
+        JsonObject version = getJson(federationClient(), lattice.federationUri("/_matrix/federation/v1/version"), 200);
+        assertThat(version.getObject("server").flatMap(s -> s.getString("name"))).contains("Lattice");
+        // The client listener does not serve federation paths, and the federation listener no client paths.
+        assertUnrecognized(http, lattice.clientUri("/_matrix/federation/v1/version"), "GET", 404);
+        assertUnrecognized(federationClient(), lattice.federationUri("/_matrix/client/versions"), "GET", 404);
+    }
+
+    @Test
+    @Order(5)
+    void unknownPathsAndMethodsAreUnrecognized() throws Exception {
+        assertUnrecognized(http, lattice.clientUri("/_matrix/client/v3/no_such_endpoint"), "GET", 404);
+        assertUnrecognized(http, lattice.clientUri("/_matrix/client/versions"), "DELETE", 405);
+        assertUnrecognized(federationClient(), lattice.federationUri("/_matrix/key/v2/server"), "POST", 405);
+    }
+
+    @Test
+    @Order(6)
+    void healthAndPrometheusMetrics() throws Exception {
+        JsonObject health = getJson(lattice.clientUri("/_lattice/health"), 200);
+        assertThat(health.getObject("checks").orElseThrow().members())
+                .containsEntry("postgres", dev.lattice.protocol.json.JsonString.of("up"))
+                .containsEntry("kafka", dev.lattice.protocol.json.JsonString.of("up"));
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(lattice.metricsUri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("application=\"lattice\"");
+    }
+
+    @Test
+    @Order(7)
+    void restartsKeepTheSigningKeyEvenAfterSigkill() throws Exception {
+        String keyBefore = verifyKeyOf(getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"),
+                200));
+        assertThat(lattice.stop()).as("clean shutdown exit code").isIn(0, 130, 143);
+
+        Duration warm = lattice.start();
+        System.out.println("all-in-one warm start to first 200: " + warm.toMillis() + " ms");
+        assertThat(verifyKeyOf(getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"), 200)))
+                .isEqualTo(keyBefore);
+
+        lattice.kill();
+        Duration afterKill = lattice.start();
+        System.out.println("all-in-one start after SIGKILL to first 200: " + afterKill.toMillis() + " ms");
+        assertThat(verifyKeyOf(getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"), 200)))
+                .isEqualTo(keyBefore);
+        assertThat(getJson(lattice.clientUri("/_lattice/health"), 200).getString("status")).contains("up");
+    }
+
+    private static SignatureCheck selfVerifies(JsonObject keys) {
+        Map.Entry<String, dev.lattice.protocol.json.CanonicalJsonValue> key =
+                keys.getObject("verify_keys").orElseThrow().members().entrySet().iterator().next();
+        String base64 = ((JsonObject) key.getValue()).getString("key").orElseThrow();
+        VerifyKey verifyKey = VerifyKey.fromBase64(KeyId.parse(key.getKey()), base64, VerifyKey.NO_EXPIRY);
+        return JsonSigning.verify(keys, "localhost", verifyKey);
+    }
+
+    private static String verifyKeyOf(JsonObject keys) {
+        return keys.getObject("verify_keys").orElseThrow().toString();
+    }
+
+    private static JsonObject getJson(URI uri, int status) throws Exception {
+        return getJson(http, uri, status);
+    }
+
+    private static JsonObject getJson(HttpClient client, URI uri, int status) throws Exception {
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as(uri.toString()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        return CanonicalJson.parseObject(response.body());
+    }
+
+    private static void assertUnrecognized(HttpClient client, URI uri, String method, int status) throws Exception {
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as(method + " " + uri).isEqualTo(status);
+        assertThat(CanonicalJson.parseObject(response.body()).getString("errcode")).contains("M_UNRECOGNIZED");
+    }
+
+    /** Trusts exactly the certificate the server generated in its data directory. */
+    private static HttpClient federationClient() throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream pem = Files.newInputStream(directory.resolve("data/tls/federation.crt"))) {
+            trust.setCertificateEntry("lattice", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, factory.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).build();
+    }
+}
