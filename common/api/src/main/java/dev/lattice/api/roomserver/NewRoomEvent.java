@@ -1,0 +1,40 @@
+package dev.lattice.api.roomserver;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.protocol.version.RoomVersionId;
+import java.util.List;
+
+/**
+ * An event the roomserver accepted into a room's timeline (never a rejected or soft-failed one), with how it changed
+ * the room's current state. Consumers deduplicate by {@code eventId}: a replayed record must change nothing.
+ *
+ * @param roomId the room
+ * @param roomVersion the room's version, which says how to read {@code pdu}
+ * @param eventId the event's ID
+ * @param pdu the event exactly as stored: its canonical JSON, signatures and hashes included
+ * @param addsStateEventIds events that became part of the current state with this event (this one, if it is a state
+ *     event that won; several after a state resolution)
+ * @param removesStateEventIds events that left the current state with this event
+ * @param transaction the client transaction it was sent in, when a local client sent it; otherwise null
+ * @param historical true for backfilled events, which belong before the timeline's start, not at its end
+ */
+public record NewRoomEvent(
+        String roomId,
+        RoomVersionId roomVersion,
+        String eventId,
+        String pdu,
+        List<String> addsStateEventIds,
+        List<String> removesStateEventIds,
+        SendTransaction transaction,
+        boolean historical) implements OutputRoomEvent {
+
+    public NewRoomEvent {
+        requireNonNull(roomId, "roomId is null");
+        requireNonNull(roomVersion, "roomVersion is null");
+        requireNonNull(eventId, "eventId is null");
+        requireNonNull(pdu, "pdu is null");
+        addsStateEventIds = List.copyOf(addsStateEventIds);
+        removesStateEventIds = List.copyOf(removesStateEventIds);
+    }
+}
