@@ -5,7 +5,9 @@ import java.net.BindException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -48,12 +50,26 @@ public final class LatticeApplication {
         Map<String, Object> defaults = defaults();
         defaults.put("spring.application.name", name);
         application.setDefaultProperties(defaults);
+        silenceFailureStackTraces();
         try {
             return application.run(args);
         } catch (RuntimeException e) {
             System.err.println("lattice: " + explain(e));
             System.exit(1);
             throw e;
+        }
+    }
+
+    /**
+     * A failure while the configuration is read comes before Spring Boot applies our log levels, so the logger that
+     * would print its stack trace is switched off here; {@link #run} prints the one line instead.
+     */
+    private static void silenceFailureStackTraces() {
+        for (String name : List.of("org.springframework.boot.SpringApplication",
+                "org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter")) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.OFF);
+            }
         }
     }
 
