@@ -1,5 +1,6 @@
 package dev.lattice.clientapi.routing;
 
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.http.MatrixRouter;
 import java.util.LinkedHashMap;
@@ -68,7 +69,7 @@ public class DiscoveryRoutes {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        String host = hostOf(properties.serverName());
+        String host = ServerName.parse(properties.serverName()).host();
         return host.equals("localhost") || host.startsWith("127.")
                 ? "http://" + host + ":" + properties.client().port()
                 : "https://" + host;
@@ -80,14 +81,7 @@ public class DiscoveryRoutes {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        return hostOf(properties.serverName()) + ":" + properties.federation().port();
-    }
-
-    /** The server name without its port: {@code example.org:8448} → {@code example.org}, {@code [::1]:8448} → {@code [::1]}. */
-    private static String hostOf(String serverName) {
-        int colon = serverName.lastIndexOf(':');
-        boolean hasPort = colon > 0 && serverName.indexOf(']') < colon;
-        return hasPort ? serverName.substring(0, colon) : serverName;
+        return ServerName.parse(properties.serverName()).host() + ":" + properties.federation().port();
     }
 
     private static Mono<ServerResponse> json(Object body) {

@@ -1,5 +1,6 @@
 package dev.lattice.federationapi.routing;
 
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.http.FederationListener;
 import dev.lattice.runtime.tls.FederationCertificate;
@@ -18,12 +19,8 @@ public class FederationListenerConfiguration {
         LatticeProperties.Federation federation = properties.federation();
         FederationCertificate certificate = federation.tlsCertificate() != null
                 ? new FederationCertificate(federation.tlsCertificate(), federation.tlsPrivateKey())
-                : FederationCertificate.selfSigned(properties.dataDir().resolve("tls"), hostOf(properties.serverName()));
+                : FederationCertificate.selfSigned(properties.dataDir().resolve("tls"),
+                        ServerName.parse(properties.serverName()).host());
         return new FederationListener(handler, federation.bindAddress(), federation.port(), certificate);
-    }
-
-    private static String hostOf(String serverName) {
-        int colon = serverName.lastIndexOf(':');
-        return colon > 0 && serverName.indexOf(']') < colon ? serverName.substring(0, colon) : serverName;
     }
 }

@@ -1,5 +1,7 @@
 package dev.lattice.runtime.config;
 
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.runtime.StartupException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,6 +30,15 @@ public record LatticeProperties(
         @DefaultValue Kafka kafka,
         @DefaultValue Metrics metrics,
         Path signingKeyPath) {
+
+    public LatticeProperties {
+        try {
+            ServerName.parse(serverName);
+        } catch (RuntimeException e) {
+            throw new StartupException("lattice.server-name '" + serverName + "' is not a valid server name: "
+                    + e.getMessage(), e);
+        }
+    }
 
     /** The signing key file: {@code signingKeyPath}, or {@code signing.key} in the data directory. */
     public Path signingKeyFile() {
