@@ -5,14 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import java.util.List;
-import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,8 +26,8 @@ import reactor.core.publisher.Mono;
  * Renders every failure as the spec's {@code {"errcode": ..., "error": ...}} body. Domain code throws
  * {@link MatrixException}; framework failures (no route, body too large, undecodable body) are mapped here once,
  * including the spec's answers for what no route matched: {@code 405 M_UNRECOGNIZED} for a path served with other
- * methods (known from {@link KnownRoutes}), {@code 404 M_UNRECOGNIZED} otherwise,
- * so handlers hold no error mapping of their own. Anything else is a bug: logged, and answered {@code 500 M_UNKNOWN}
+ * methods (known from {@link KnownRoutes}), {@code 404 M_UNRECOGNIZED} otherwise. Handlers hold no error mapping of
+ * their own. Anything else is a bug: logged, and answered {@code 500 M_UNKNOWN}
  * without internals.
  */
 public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
@@ -100,7 +100,6 @@ public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
     private static MatrixException fromStatus(ResponseStatusException status) {
         int code = status.getStatusCode().value();
         return switch (code) {
-            case 404 -> new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognized request");
             case 405 -> new MatrixException(ErrorCode.UNRECOGNIZED, "Method not allowed").withHttpStatus(405);
             case 413 -> new MatrixException(ErrorCode.TOO_LARGE, "Request body is too large");
             case 415 -> new MatrixException(ErrorCode.NOT_JSON, "Request body is not JSON").withHttpStatus(400);
