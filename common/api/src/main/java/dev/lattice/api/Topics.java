@@ -11,6 +11,12 @@ public final class Topics {
     public static final String ROOMSERVER_INPUT = "roomserver.input";
     /** New events with their state deltas, invites, redactions, purges; keyed by room ID. */
     public static final String ROOMSERVER_OUTPUT = "roomserver.output";
+    /**
+     * The roomserver's verdicts on inputs a caller waits for, keyed by the waiting instance's ID (the input's
+     * {@code replyTo}). Every instance reads all partitions from their end with no consumer group and keeps only its
+     * own: the roomserver instance that owns a room's partition is rarely the one a client asked.
+     */
+    public static final String ROOMSERVER_VERDICTS = "roomserver.verdicts";
     /** Account data, read markers, ignores, push rule changes; keyed by user ID. */
     public static final String CLIENTAPI_OUTPUT = "clientapi.output";
     /** Typing notifications; keyed by room ID. */
@@ -29,9 +35,9 @@ public final class Topics {
     public static final String FEDERATION_OUTBOUND = "federation.outbound";
 
     /** Every topic Lattice creates at start-up. */
-    public static final List<String> ALL = List.of(ROOMSERVER_INPUT, ROOMSERVER_OUTPUT, CLIENTAPI_OUTPUT,
-            EPHEMERAL_TYPING, EPHEMERAL_RECEIPTS, EPHEMERAL_PRESENCE, TODEVICE, KEYSERVER_OUTPUT, KEYSERVER_INPUT,
-            FEDERATION_OUTBOUND);
+    public static final List<String> ALL = List.of(ROOMSERVER_INPUT, ROOMSERVER_OUTPUT, ROOMSERVER_VERDICTS,
+            CLIENTAPI_OUTPUT, EPHEMERAL_TYPING, EPHEMERAL_RECEIPTS, EPHEMERAL_PRESENCE, TODEVICE, KEYSERVER_OUTPUT,
+            KEYSERVER_INPUT, FEDERATION_OUTBOUND);
 
     private Topics() {}
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -121,6 +123,27 @@ public final class Bus implements AutoCloseable {
         BusConsumer consumer = new BusConsumer(this, settings, meters, group, topics, handler);
         consumers.add(consumer);
         consumer.start();
+        return consumer;
+    }
+
+    /**
+     * Starts a consumer of every partition of {@code topics} from their current end, with no consumer group and no
+     * committed offsets: each process that calls it sees every record published after the call returns (replies
+     * addressed to instances, where each instance keeps its own). Handling and parking are as in
+     * {@link #subscribe}.
+     */
+    public synchronized BusConsumer tail(List<String> topics, Function<BusRecord, Mono<Void>> handler) {
+        BusConsumer consumer = new BusConsumer(this, settings, meters, null, topics, handler);
+        consumers.add(consumer);
+        consumer.start();
+        try {
+            consumer.positioned().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while positioning a tail of " + topics, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot position a tail of " + topics + ": " + e.getMessage(), e);
+        }
         return consumer;
     }
 

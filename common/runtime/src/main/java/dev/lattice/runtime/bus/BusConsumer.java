@@ -6,9 +6,11 @@ import dev.lattice.runtime.config.LatticeProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * A poll loop on a dedicated thread. Each record goes to the handler; when it fails with a
+ * A poll loop on a dedicated thread, in a consumer group ({@link Bus#subscribe}) or, with no group, reading every
+ * partition from its end ({@link Bus#tail}). Each record goes to the handler; when it fails with a
  * {@link RetriableException} the same record is retried with backoff and nothing is committed; any other failure
  * makes it poison: it is logged, counted, copied to the topic's {@code .parked} companion and skipped, so one bad
  * record never blocks its partition.
@@ -41,17 +44,20 @@ public final class BusConsumer implements AutoCloseable {
     private final Counter handled;
     private final Counter parked;
     private final Thread thread;
+    private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private volatile boolean running = true;
 
     BusConsumer(Bus bus, LatticeProperties.Kafka settings, MeterRegistry meters, String group, List<String> topics,
             Function<BusRecord, Mono<Void>> handler) {
         this.bus = requireNonNull(bus, "bus is null");
-        this.group = requireNonNull(group, "group is null");
+        this.group = group; // null: tail every partition, no group, no commits
         this.topics = List.copyOf(topics);
         this.handler = requireNonNull(handler, "handler is null");
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topicPrefix() + group);
+        if (group != null) {
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topicPrefix() + group);
+        }
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -60,34 +66,59 @@ public final class BusConsumer implements AutoCloseable {
         for (String topic : this.topics) {
             unprefixed.put(bus.brokerTopic(topic), topic);
         }
-        this.handled = Counter.builder("lattice_bus_records_handled").tag("group", group)
+        String name = group != null ? group : "tail";
+        this.handled = Counter.builder("lattice_bus_records_handled").tag("group", name)
                 .description("Records a consumer group handled").register(meters);
-        this.parked = Counter.builder("lattice_bus_records_parked").tag("group", group)
+        this.parked = Counter.builder("lattice_bus_records_parked").tag("group", name)
                 .description("Poison records a consumer group parked and skipped").register(meters);
-        this.thread = Thread.ofPlatform().name("bus-" + group).daemon(true).unstarted(this::run);
+        this.thread = Thread.ofPlatform().name("bus-" + name).daemon(true).unstarted(this::run);
     }
 
     void start() {
         thread.start();
     }
 
+    /** Completes once the consumer is positioned: at once for a group, after seeking to the end for a tail. */
+    CompletableFuture<Void> positioned() {
+        return positioned;
+    }
+
     private void run() {
         try {
-            consumer.subscribe(List.copyOf(unprefixed.keySet()));
+            if (group != null) {
+                consumer.subscribe(List.copyOf(unprefixed.keySet()));
+            } else {
+                assignFromEnd();
+            }
+            positioned.complete(null);
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     handle(record);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
+                    if (group != null) {
+                        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                                new OffsetAndMetadata(record.offset() + 1)));
+                    }
                 }
             }
         } catch (WakeupException closing) {
             // close() woke the poll: fall through to close the consumer.
         } catch (RuntimeException e) {
             log.error("consumer group {} stopped", group, e);
+            positioned.completeExceptionally(e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Assigns every partition and resolves its end offset now, so no record published afterwards is missed. */
+    private void assignFromEnd() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : unprefixed.keySet()) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // seekToEnd is lazy; position() evaluates it
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {

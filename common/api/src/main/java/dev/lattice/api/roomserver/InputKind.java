@@ -1,0 +1,22 @@
+package dev.lattice.api.roomserver;
+
+/** How an event reaches the roomserver, which decides what the roomserver does with it after the checks. */
+public enum InputKind {
+    /**
+     * A new event at the end of the room's timeline: built by a local client's request, or received in a federation
+     * transaction. Its state is computed, it may move the forward extremities and the current state, and when
+     * accepted it is published as a {@link NewRoomEvent}.
+     */
+    NEW,
+    /**
+     * An event known only by itself (an auth event or a state event fetched from another server): checked against
+     * its own auth events and stored, with no state, no forward extremity and no output.
+     */
+    OUTLIER,
+    /**
+     * An event from before the room's known history ({@code /backfill}): checked and stored with its state, published
+     * as a {@link NewRoomEvent} with {@code historical = true}; it never moves the forward extremities or the current
+     * state.
+     */
+    BACKFILLED
+}

@@ -1,0 +1,42 @@
+package dev.lattice.api.roomserver;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.version.RoomVersionId;
+
+/**
+ * An event as the roomserver stores it, for readers: parse {@code pdu} with the rules of {@code roomVersion}
+ * ({@code Pdu.parse}).
+ *
+ * @param roomId the room
+ * @param roomVersion the room's version
+ * @param eventId the event's ID
+ * @param type the event type
+ * @param stateKey the state key; null for a message (non-state) event
+ * @param pdu the event's canonical JSON; its redacted form when a redaction took effect on it
+ * @param redactedBy the {@code m.room.redaction} that redacted it, for {@code unsigned.redacted_because}; null if none
+ */
+public record StoredEvent(
+        RoomId roomId,
+        RoomVersionId roomVersion,
+        EventId eventId,
+        String type,
+        String stateKey,
+        String pdu,
+        EventId redactedBy) {
+
+    public StoredEvent {
+        requireNonNull(roomId, "roomId is null");
+        requireNonNull(roomVersion, "roomVersion is null");
+        requireNonNull(eventId, "eventId is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(pdu, "pdu is null");
+    }
+
+    /** Whether this is a state event. */
+    public boolean isState() {
+        return stateKey != null;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.lattice.roomserver.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The roomserver's settings, under {@code lattice.roomserver}.
+ *
+ * @param inputTimeout how long a caller waits for a verdict before it gets 504 {@code M_UNKNOWN}
+ * @param maxSnapshotChain the most state deltas between a snapshot and its full ancestor; a full snapshot is written
+ *     every this many state changes of a branch
+ * @param relayInterval how often the outbox relay looks for unsent rows besides its wake-up after each commit
+ * @param relayBatch how many outbox rows one relay transaction publishes
+ */
+@ConfigurationProperties("lattice.roomserver")
+public record RoomserverProperties(
+        @DefaultValue("30s") Duration inputTimeout,
+        @DefaultValue("100") int maxSnapshotChain,
+        @DefaultValue("1s") Duration relayInterval,
+        @DefaultValue("100") int relayBatch) {}

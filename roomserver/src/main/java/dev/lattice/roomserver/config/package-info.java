@@ -1,0 +1,2 @@
+/** The roomserver's configuration properties. */
+package dev.lattice.roomserver.config;

@@ -1,0 +1,100 @@
+package dev.lattice.roomserver.consumers;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.Topics;
+import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.InputVerdict;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.roomserver.internal.input.InputPipeline;
+import dev.lattice.roomserver.producers.OutputRelay;
+import dev.lattice.roomserver.producers.VerdictProducer;
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusConsumer;
+import dev.lattice.runtime.bus.BusJson;
+import dev.lattice.runtime.bus.BusRecord;
+import dev.lattice.runtime.bus.RetriableException;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
+import reactor.core.publisher.Mono;
+
+/**
+ * The consumer of {@code roomserver.input} (consumer group {@code roomserver}): one record at a time per partition,
+ * so one event of a room at a time. Each input is decided and committed, the outbox relayed, and only then the
+ * verdict published: a caller told "accepted" can rely on it.
+ *
+ * <p>Acks: a record that cannot be decoded is poison (parked). A database or broker failure is retried
+ * ({@link RetriableException}); since a decided event is recognised by its ID, the retry answers the same verdict. Any
+ * other failure is a bug on this input: the waiting caller gets {@code M_UNKNOWN} and the record is parked.
+ */
+public final class InputRoomEventConsumer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InputRoomEventConsumer.class);
+    public static final String GROUP = "roomserver";
+
+    private final InputPipeline pipeline;
+    private final OutputRelay relay;
+    private final VerdictProducer verdicts;
+    private BusConsumer consumer;
+
+    public InputRoomEventConsumer(InputPipeline pipeline, OutputRelay relay, VerdictProducer verdicts) {
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.relay = requireNonNull(relay, "relay is null");
+        this.verdicts = requireNonNull(verdicts, "verdicts is null");
+    }
+
+    public synchronized InputRoomEventConsumer start(Bus bus) {
+        consumer = bus.subscribe(GROUP, List.of(Topics.ROOMSERVER_INPUT), this::handle);
+        return this;
+    }
+
+    Mono<Void> handle(BusRecord record) {
+        InputRoomEvent input = BusJson.decode(record.payload(), InputRoomEvent.class);
+        if (input.version() != InputRoomEvent.VERSION) {
+            throw new IllegalArgumentException("unknown InputRoomEvent version " + input.version());
+        }
+        return pipeline.process(input)
+                .flatMap(verdict -> relay.relayNow()
+                        .onErrorResume(e -> {
+                            log.warn("outbox relay after {} failed; the background relay will retry: {}",
+                                    verdict.eventId(), e.toString());
+                            return Mono.just(0);
+                        })
+                        .then(reply(input, verdict)))
+                .onErrorMap(InputRoomEventConsumer::isTransient,
+                        e -> new RetriableException("roomserver input " + record.offset() + " failed", e))
+                .onErrorResume(e -> !(e instanceof RetriableException), e -> reply(input, InputVerdict.rejected(
+                        input.requestId(), null, ErrorCode.UNKNOWN, "the roomserver failed on this event"))
+                        .then(Mono.error(e)));
+    }
+
+    private Mono<Void> reply(InputRoomEvent input, InputVerdict verdict) {
+        return input.replyTo() == null ? Mono.empty() : verdicts.publish(input.replyTo(), verdict);
+    }
+
+    /** Failures that may pass on a retry: the database or the broker away, or a concurrent writer of the room. */
+    static boolean isTransient(Throwable e) {
+        return e instanceof RetriableException
+                || e instanceof TransientDataAccessException
+                || e instanceof DataAccessResourceFailureException
+                || e instanceof DataIntegrityViolationException
+                || e instanceof R2dbcTransientException
+                || e instanceof R2dbcNonTransientResourceException
+                || (e instanceof R2dbcException r && r.getSqlState() != null && r.getSqlState().startsWith("08"))
+                || e instanceof java.io.IOException;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (consumer != null) {
+            consumer.close();
+            consumer = null;
+        }
+    }
+}

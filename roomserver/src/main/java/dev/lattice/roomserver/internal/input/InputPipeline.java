@@ -1,0 +1,497 @@
+package dev.lattice.roomserver.internal.input;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.InputKind;
+import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.InputVerdict;
+import dev.lattice.api.roomserver.NewRoomEvent;
+import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.api.roomserver.RedactedEvent;
+import dev.lattice.protocol.auth.AuthCheck;
+import dev.lattice.protocol.auth.AuthEventTypes;
+import dev.lattice.protocol.auth.AuthEventsCheck;
+import dev.lattice.protocol.auth.AuthEventsSelection;
+import dev.lattice.protocol.auth.AuthResult;
+import dev.lattice.protocol.auth.AuthVerifiers;
+import dev.lattice.protocol.auth.RedactionAuthority;
+import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.protocol.auth.StateLookup;
+import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.event.PduException;
+import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.stateres.EventLookup;
+import dev.lattice.protocol.stateres.StateResolution;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
+import dev.lattice.roomserver.internal.RoomEvents;
+import dev.lattice.roomserver.storage.CurrentStateRow;
+import dev.lattice.roomserver.storage.EventRow;
+import dev.lattice.roomserver.storage.EventStatus;
+import dev.lattice.roomserver.storage.EventWrite;
+import dev.lattice.roomserver.storage.RoomRow;
+import dev.lattice.roomserver.storage.RoomserverDatabase;
+import dev.lattice.roomserver.storage.StateSnapshot;
+import dev.lattice.runtime.bus.BusJson;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The PDU pipeline: the <a href="https://spec.matrix.org/v1.19/server-server-api/#checks-performed-on-receipt-of-a-pdu">
+ * checks on receipt</a> as one method per step, then one transaction that stores the decision. Protocol decisions are
+ * the pure functions of {@code common/protocol}; this class loads their inputs and persists their outputs.
+ *
+ * <ol>
+ *   <li>{@link #parse}: the room version's event format;
+ *   <li>{@link #replayedVerdict}: an event ID already decided gets the same verdict again, with no second output;
+ *   <li>{@link #duplicateTransaction}: the same (user, device, txnId) already sent another event;
+ *   <li>{@link #verify}: signatures and hashes (a seam: local events only, until federation);
+ *   <li>{@link #checkAuthEvents}: the listed auth events, and the auth rules against them;
+ *   <li>{@link #stateBefore} and {@link #checkStateBefore}: the auth rules against the state before the event
+ *       (resolved when the prev events fork); failing either rejects;
+ *   <li>{@link #checkCurrentState}: the auth rules against the current state; failing soft-fails;
+ *   <li>{@link #accept}: the new current state, forward extremities, redaction and output, stored at once.
+ * </ol>
+ *
+ * <p>Callers handle one input of a room at a time (the bus does: inputs are keyed by room).
+ */
+public final class InputPipeline {
+    private static final Logger log = LoggerFactory.getLogger(InputPipeline.class);
+    // Third-party invites need the identity server keys: refused until that lands (auth rejects them safely).
+    private static final AuthVerifiers VERIFIERS = AuthVerifiers.NO_THIRD_PARTY_INVITES;
+
+    private final RoomserverDatabase database;
+    private final RoomEvents events;
+    private final PduVerifier verifier;
+
+    public InputPipeline(RoomserverDatabase database, RoomEvents events, PduVerifier verifier) {
+        this.database = requireNonNull(database, "database is null");
+        this.events = requireNonNull(events, "events is null");
+        this.verifier = requireNonNull(verifier, "verifier is null");
+    }
+
+    /** An input being decided: the parsed event and its room. */
+    private record Candidate(InputRoomEvent input, RoomVersionRules rules, Pdu pdu, RoomRow room, boolean newRoom) {
+        String eventId() {
+            return pdu.eventId();
+        }
+
+        String roomId() {
+            return pdu.roomId();
+        }
+    }
+
+    /** The state before an event, and the stored snapshot it came from (reused when equal). */
+    private record StateBefore(Map<StateKey, String> state, StateSnapshot base) {}
+
+    /**
+     * Decides {@code input} and stores the decision. Completes with the verdict once it is committed; fails only on
+     * infrastructure errors (the database away), which the caller retries.
+     */
+    public Mono<InputVerdict> process(InputRoomEvent input) {
+        String requestId = input.requestId();
+        RoomVersionRules rules;
+        Pdu pdu;
+        try {
+            rules = RoomVersions.rules(input.roomVersion()).orElseThrow(() -> new Rejection(
+                    ErrorCode.UNSUPPORTED_ROOM_VERSION, "room version " + input.roomVersion() + " is not supported"));
+            pdu = parse(input, rules);
+        } catch (Rejection r) {
+            log.info("rejected an unparseable input for {}: {}", input.roomId(), r.getMessage());
+            return Mono.just(InputVerdict.rejected(requestId, null, r.errorCode(), r.getMessage()));
+        }
+        return replayedVerdict(pdu, requestId)
+                .switchIfEmpty(Mono.defer(() -> duplicateTransaction(input, pdu, requestId)))
+                .switchIfEmpty(Mono.defer(() -> decide(input, rules, pdu)));
+    }
+
+    /** Step 1: the event format of the room version, and the room the input names. */
+    private static Pdu parse(InputRoomEvent input, RoomVersionRules rules) {
+        byte[] bytes = input.pdu().getBytes(UTF_8);
+        Pdu pdu;
+        try {
+            pdu = input.kind() == InputKind.BACKFILLED ? Pdu.parseBackfilled(rules, bytes) : Pdu.parse(rules, bytes);
+        } catch (PduException e) {
+            throw new Rejection(ErrorCode.BAD_JSON, "malformed event: " + e.getMessage());
+        }
+        if (!pdu.roomId().equals(input.roomId().value())) {
+            throw new Rejection(ErrorCode.BAD_JSON, "event is for " + pdu.roomId() + ", input for " + input.roomId());
+        }
+        return pdu;
+    }
+
+    /** Step 2: an event already decided (a re-delivered input) gets its stored verdict; nothing is stored again. */
+    private Mono<InputVerdict> replayedVerdict(Pdu pdu, String requestId) {
+        return database.event(pdu.eventId()).flatMap(row -> Mono.justOrEmpty(row.map(r -> storedVerdict(r,
+                requestId))));
+    }
+
+    static InputVerdict storedVerdict(EventRow row, String requestId) {
+        EventId id = new EventId(row.eventId());
+        return switch (row.status()) {
+            case ACCEPTED -> InputVerdict.accepted(requestId, id);
+            case SOFT_FAILED -> InputVerdict.softFailed(requestId, id, row.rejectReason());
+            case REJECTED -> InputVerdict.rejected(requestId, id, ErrorCode.of(row.rejectErrcode()),
+                    row.rejectReason());
+        };
+    }
+
+    /** Step 3: the txnId idempotency of DESIGN.md §4. */
+    private Mono<InputVerdict> duplicateTransaction(InputRoomEvent input, Pdu pdu, String requestId) {
+        if (input.transaction() == null) {
+            return Mono.empty();
+        }
+        return database.transactionEvent(input.transaction()).flatMap(sent -> Mono.justOrEmpty(sent
+                .filter(id -> !id.equals(pdu.eventId()))
+                .map(id -> InputVerdict.duplicateTransaction(requestId, pdu.id(), new EventId(id)))));
+    }
+
+    private Mono<InputVerdict> decide(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {
+        return room(input, rules, pdu)
+                .flatMap(candidate -> {
+                    verify(candidate);
+                    return checkAuthEvents(candidate).then(input.kind() == InputKind.OUTLIER
+                            ? storeOutlier(candidate)
+                            : Mono.defer(() -> stateBefore(candidate)).flatMap(before -> checkStateBefore(candidate, before)
+                                    .then(input.kind() == InputKind.NEW
+                                            ? checkCurrentState(candidate, before)
+                                            : Mono.just(Optional.<String>empty()))
+                                    .flatMap(softFail -> softFail.isPresent()
+                                            ? storeSoftFailed(candidate, before, softFail.get())
+                                            : accept(candidate, before))))
+                            .onErrorResume(Rejection.class, r -> storeRejected(candidate, r));
+                })
+                .onErrorResume(Rejection.class, r -> {
+                    // No room to store it in: answered, not stored.
+                    log.info("rejected {}: {}", pdu.eventId(), r.getMessage());
+                    return Mono.just(InputVerdict.rejected(input.requestId(), pdu.id(), r.errorCode(),
+                            r.getMessage()));
+                });
+    }
+
+    /** The room: a new one for a create event, else the stored one, whose version must be the input's. */
+    private Mono<Candidate> room(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {
+        boolean isCreate = isCreate(pdu);
+        return database.room(pdu.roomId()).map(existing -> {
+            if (isCreate) {
+                if (existing.isPresent()) {
+                    throw new Rejection(ErrorCode.ROOM_IN_USE, "room " + pdu.roomId() + " already exists");
+                }
+                return new Candidate(input, rules, pdu, new RoomRow(pdu.roomId(), rules.id(), pdu.eventId(),
+                        System.currentTimeMillis()), true);
+            }
+            RoomRow room = existing.orElseThrow(() -> new Rejection(ErrorCode.NOT_FOUND, "unknown room "
+                    + pdu.roomId()));
+            if (!room.roomVersion().equals(rules.id())) {
+                throw new Rejection(ErrorCode.BAD_JSON, "room " + pdu.roomId() + " is version " + room.roomVersion()
+                        + ", not " + rules.id());
+            }
+            return new Candidate(input, rules, pdu, room, false);
+        });
+    }
+
+    /** Steps 2–3 of the spec: signatures and hashes, through the verifier seam. */
+    private void verify(Candidate candidate) {
+        verifier.verify(candidate.pdu(), candidate.input().origin()).ifPresent(failure -> {
+            throw new Rejection(ErrorCode.FORBIDDEN, failure);
+        });
+    }
+
+    /** Step 4: the listed auth events (all known and accepted), and the auth rules against them. */
+    private Mono<Void> checkAuthEvents(Candidate candidate) {
+        Pdu pdu = candidate.pdu();
+        RoomVersionRules rules = candidate.rules();
+        Set<String> ids = new LinkedHashSet<>(pdu.authEvents());
+        boolean createFromRoomId = rules.authorization().roomCreateEventIdAsRoomId() && !candidate.newRoom();
+        if (createFromRoomId) {
+            ids.add(candidate.room().createEventId());
+        }
+        return events.load(rules, ids).map(loaded -> {
+            List<Pdu> authEvents = new ArrayList<>();
+            for (String id : pdu.authEvents()) {
+                Pdu authEvent = loaded.get(id);
+                if (authEvent == null) {
+                    // NOTSPEC: federation will fetch missing auth events; a local event never lacks them.
+                    throw new Rejection(ErrorCode.FORBIDDEN, "auth event " + id + " is unknown or was rejected");
+                }
+                authEvents.add(authEvent);
+            }
+            require(AuthEventsCheck.check(rules.authorization(), pdu, authEvents));
+            StateLookup lookup = StateLookup.ofEvents(authEvents);
+            if (createFromRoomId) {
+                Pdu create = loaded.get(candidate.room().createEventId());
+                if (create == null) {
+                    throw new Rejection(ErrorCode.FORBIDDEN, "the room's create event is unknown");
+                }
+                lookup = lookup.withCreate(create);
+            }
+            require(AuthCheck.check(rules.authorization(), pdu, lookup, VERIFIERS));
+            return loaded;
+        }).then();
+    }
+
+    private static void require(AuthResult result) {
+        if (!result.allowed()) {
+            throw new Rejection(ErrorCode.FORBIDDEN, result.toString());
+        }
+    }
+
+    /** Step 5a: the state before the event, from the states after its prev events, resolved when they differ. */
+    private Mono<StateBefore> stateBefore(Candidate candidate) {
+        Pdu pdu = candidate.pdu();
+        if (pdu.prevEvents().isEmpty()) {
+            if (!candidate.newRoom()) {
+                throw new Rejection(ErrorCode.FORBIDDEN, "only a create event has no prev_events");
+            }
+            return Mono.just(new StateBefore(Map.of(), null));
+        }
+        return database.events(pdu.prevEvents()).flatMap(rows -> {
+            List<Long> snapshotNids = new ArrayList<>();
+            for (String id : pdu.prevEvents()) {
+                EventRow row = rows.get(id);
+                if (row == null || row.stateAfterNid() == null) {
+                    // NOTSPEC: federation will fetch missing prev events; a local event never lacks them.
+                    throw new Rejection(ErrorCode.FORBIDDEN, "prev event " + id + " is unknown or has no state");
+                }
+                if (!snapshotNids.contains(row.stateAfterNid())) {
+                    snapshotNids.add(row.stateAfterNid());
+                }
+            }
+            return Flux.fromIterable(snapshotNids).concatMap(database::snapshot).collectList()
+                    .flatMap(snapshots -> {
+                        StateSnapshot base = snapshots.getFirst();
+                        List<Map<StateKey, String>> sets = snapshots.stream().map(StateSnapshot::state).toList();
+                        return resolve(candidate.rules(), sets, null).map(state -> new StateBefore(state, base));
+                    });
+        });
+    }
+
+    /**
+     * State resolution of {@code sets}, on a worker thread (it is CPU work); one distinct set needs none.
+     *
+     * @param unstored the event being decided, when the sets name it (it is not in the database yet); else null
+     */
+    private Mono<Map<StateKey, String>> resolve(RoomVersionRules rules, List<Map<StateKey, String>> sets,
+            Pdu unstored) {
+        List<Map<StateKey, String>> distinct = sets.stream().distinct().toList();
+        if (distinct.size() == 1) {
+            return Mono.just(distinct.getFirst());
+        }
+        Set<String> ids = new HashSet<>();
+        distinct.forEach(set -> ids.addAll(set.values()));
+        if (unstored != null) {
+            ids.remove(unstored.eventId());
+            ids.addAll(unstored.authEvents());
+        }
+        return database.eventsWithAuthChains(ids).publishOn(Schedulers.boundedElastic()).map(rows -> {
+            Map<String, Pdu> parsed = new HashMap<>();
+            if (unstored != null) {
+                parsed.put(unstored.eventId(), unstored);
+            }
+            Set<String> rejected = new HashSet<>();
+            rows.forEach((id, row) -> {
+                parsed.put(id, events.parse(rules, row));
+                if (row.status() == EventStatus.REJECTED) {
+                    rejected.add(id);
+                }
+            });
+            return StateResolution.resolve(rules.stateRes(), rules.authorization(), distinct,
+                    EventLookup.of(parsed, rejected), VERIFIERS);
+        });
+    }
+
+    /** Step 5b: the auth rules against the state before the event; failing rejects it. */
+    private Mono<Void> checkStateBefore(Candidate candidate, StateBefore before) {
+        if (candidate.newRoom()) {
+            return Mono.empty(); // the create event: its rules were checked in step 4
+        }
+        return authAgainst(candidate, before.state()).doOnNext(InputPipeline::require).then();
+    }
+
+    private Mono<AuthResult> authAgainst(Candidate candidate, Map<StateKey, String> state) {
+        RoomVersionRules rules = candidate.rules();
+        Set<StateKey> keys = AuthEventsSelection.forEvent(rules.authorization(), candidate.pdu());
+        return events.lookup(rules, state, keys)
+                .map(lookup -> AuthCheck.check(rules.authorization(), candidate.pdu(), lookup, VERIFIERS));
+    }
+
+    /** Step 6: the auth rules against the current state; failing soft-fails the event (the reason). */
+    private Mono<Optional<String>> checkCurrentState(Candidate candidate, StateBefore before) {
+        if (candidate.newRoom()) {
+            return Mono.just(Optional.empty());
+        }
+        return database.currentState(candidate.roomId()).flatMap(current -> current.equals(before.state())
+                ? Mono.just(Optional.<String>empty())
+                : authAgainst(candidate, current).map(result -> result.allowed()
+                        ? Optional.<String>empty()
+                        : Optional.of("not allowed by the current state: " + result)));
+    }
+
+    private EventRow row(Candidate candidate, EventStatus status, ErrorCode errcode, String reason) {
+        Pdu pdu = candidate.pdu();
+        String membership = pdu.type().equals(AuthEventTypes.MEMBER)
+                ? pdu.content().getString("membership").orElse(null) : null;
+        return new EventRow(0, pdu.eventId(), pdu.roomId(), pdu.type(), pdu.stateKey().orElse(null), pdu.sender(),
+                pdu.depth(), pdu.originServerTs(), membership, pdu.redacts().orElse(null), pdu.prevEvents(),
+                pdu.authEvents(), candidate.input().kind(), status, errcode != null ? errcode.code() : null, reason,
+                null, null, pdu.bytes(), null, null, System.currentTimeMillis());
+    }
+
+    private Mono<InputVerdict> storeRejected(Candidate candidate, Rejection rejection) {
+        log.info("rejected {} in {}: {}", candidate.eventId(), candidate.roomId(), rejection.getMessage());
+        EventRow row = row(candidate, EventStatus.REJECTED, rejection.errorCode(), rejection.getMessage());
+        return database.store(EventWrite.eventOnly(null, row)).thenReturn(InputVerdict.rejected(
+                candidate.input().requestId(), candidate.pdu().id(), rejection.errorCode(), rejection.getMessage()));
+    }
+
+    private Mono<InputVerdict> storeOutlier(Candidate candidate) {
+        EventRow row = row(candidate, EventStatus.ACCEPTED, null, null);
+        return database.store(EventWrite.eventOnly(candidate.newRoom() ? candidate.room() : null, row))
+                .thenReturn(InputVerdict.accepted(candidate.input().requestId(), candidate.pdu().id()));
+    }
+
+    private Mono<InputVerdict> storeSoftFailed(Candidate candidate, StateBefore before, String reason) {
+        log.info("soft-failed {} in {}: {}", candidate.eventId(), candidate.roomId(), reason);
+        EventRow row = row(candidate, EventStatus.SOFT_FAILED, null, reason);
+        EventWrite write = new EventWrite(null, row, before.base(), before.state(), false, List.of(), false,
+                List.of(), List.of(), candidate.input().transaction(), null, List.of());
+        return database.store(write).thenReturn(InputVerdict.softFailed(candidate.input().requestId(),
+                candidate.pdu().id(), reason));
+    }
+
+    /** Step 7: the event is part of the room; store it with every change it makes, and its output. */
+    private Mono<InputVerdict> accept(Candidate candidate, StateBefore before) {
+        Pdu pdu = candidate.pdu();
+        boolean isNew = candidate.input().kind() == InputKind.NEW;
+        Map<StateKey, String> after = new HashMap<>(before.state());
+        pdu.stateKey().ifPresent(key -> after.put(StateKey.of(pdu.type(), key), pdu.eventId()));
+        Mono<CurrentStateChange> change = isNew ? currentStateChange(candidate, after)
+                : Mono.just(CurrentStateChange.NONE);
+        return change.flatMap(c -> redaction(candidate, before).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(redaction -> {
+                    List<EventWrite.OutboxRecord> outbox = new ArrayList<>();
+                    outbox.add(output(pdu, new NewRoomEvent(pdu.roomId(), candidate.rules().id(), pdu.eventId(),
+                            new String(pdu.bytes(), UTF_8),
+                            c.adds().stream().map(CurrentStateRow::eventId).toList(), c.removedEventIds(),
+                            candidate.input().transaction(), !isNew)));
+                    redaction.ifPresent(r -> outbox.add(output(pdu, new RedactedEvent(pdu.roomId(),
+                            r.targetEventId(), r.redactionEventId()))));
+                    EventWrite write = new EventWrite(candidate.newRoom() ? candidate.room() : null,
+                            row(candidate, EventStatus.ACCEPTED, null, null), before.base(), before.state(),
+                            pdu.isState(), isNew ? pdu.prevEvents() : List.of(), isNew, c.adds(), c.removes(),
+                            candidate.input().transaction(), redaction.orElse(null), outbox);
+                    return database.store(write);
+                }))
+                .thenReturn(InputVerdict.accepted(candidate.input().requestId(), pdu.id()));
+    }
+
+    private static EventWrite.OutboxRecord output(Pdu pdu, OutputRoomEvent record) {
+        return new EventWrite.OutboxRecord(pdu.eventId(), BusJson.encode(record));
+    }
+
+    /** How the current state changes: entries set (with memberships) and removed, and the event IDs that left. */
+    private record CurrentStateChange(List<CurrentStateRow> adds, List<StateKey> removes,
+            List<String> removedEventIds) {
+        static final CurrentStateChange NONE = new CurrentStateChange(List.of(), List.of(), List.of());
+    }
+
+    /**
+     * The new current state: the state after the event when it follows every forward extremity (the usual case for a
+     * local event), else the resolution of the state after it with the current state (a fork).
+     */
+    private Mono<CurrentStateChange> currentStateChange(Candidate candidate, Map<StateKey, String> after) {
+        String roomId = candidate.roomId();
+        return Mono.zip(database.currentState(roomId), database.forwardExtremities(roomId)).flatMap(t -> {
+            Map<StateKey, String> current = t.getT1();
+            Set<String> remaining = new HashSet<>(t.getT2().stream().map(EventRow::eventId).toList());
+            candidate.pdu().prevEvents().forEach(remaining::remove);
+            Mono<Map<StateKey, String>> resolved = remaining.isEmpty() ? Mono.just(after)
+                    : resolve(candidate.rules(), List.of(current, after), candidate.pdu());
+            return resolved.flatMap(next -> diff(candidate, current, next));
+        });
+    }
+
+    private Mono<CurrentStateChange> diff(Candidate candidate, Map<StateKey, String> current,
+            Map<StateKey, String> next) {
+        Map<StateKey, String> added = new HashMap<>();
+        next.forEach((key, id) -> {
+            if (!id.equals(current.get(key))) {
+                added.put(key, id);
+            }
+        });
+        List<StateKey> removes = current.keySet().stream().filter(key -> !next.containsKey(key)).toList();
+        List<String> removedIds = new ArrayList<>();
+        current.forEach((key, id) -> {
+            if (!id.equals(next.get(key))) {
+                removedIds.add(id);
+            }
+        });
+        Set<String> memberIds = new HashSet<>();
+        added.forEach((key, id) -> {
+            if (key.type().equals(AuthEventTypes.MEMBER) && !id.equals(candidate.eventId())) {
+                memberIds.add(id);
+            }
+        });
+        return database.events(memberIds).map(rows -> {
+            List<CurrentStateRow> adds = new ArrayList<>();
+            added.forEach((key, id) -> {
+                String membership = null;
+                if (key.type().equals(AuthEventTypes.MEMBER)) {
+                    membership = id.equals(candidate.eventId())
+                            ? candidate.pdu().content().getString("membership").orElse(null)
+                            : Optional.ofNullable(rows.get(id)).map(EventRow::membership).orElse(null);
+                }
+                adds.add(new CurrentStateRow(candidate.roomId(), key, id, membership));
+            });
+            return new CurrentStateChange(adds, removes, removedIds);
+        });
+    }
+
+    /**
+     * A redaction that takes effect now: in room versions 1–2 any redaction that passed the auth rules; from version
+     * 3 when {@link RedactionAuthority#mayApply} says so (the redact level, or the same server as the original).
+     * Empty when the event is no redaction, the target is unknown (NOTSPEC: applied when it arrives, once federation
+     * can deliver it), or may not be redacted by this sender.
+     */
+    private Mono<EventWrite.AppliedRedaction> redaction(Candidate candidate, StateBefore before) {
+        Pdu pdu = candidate.pdu();
+        Optional<String> target = pdu.redacts();
+        if (target.isEmpty()) {
+            return Mono.empty();
+        }
+        RoomVersionRules rules = candidate.rules();
+        return database.event(target.get()).flatMap(found -> {
+            if (found.isEmpty() || found.get().status() == EventStatus.REJECTED
+                    || !found.get().roomId().equals(pdu.roomId()) || found.get().redactedBy() != null) {
+                return Mono.empty();
+            }
+            Pdu redacted = events.parse(rules, found.get());
+            Mono<Boolean> allowed = rules.authorization().specialCaseRoomRedaction() ? Mono.just(true)
+                    : events.lookup(rules, before.state(), Set.of(StateKey.of(AuthEventTypes.POWER_LEVELS, "")))
+                            .map(state -> RedactionAuthority.mayApply(rules.authorization(), state, pdu, redacted));
+            return allowed.flatMap(ok -> ok
+                    ? Mono.just(new EventWrite.AppliedRedaction(redacted.eventId(), redacted.redacted().bytes(),
+                            pdu.eventId()))
+                    : Mono.empty());
+        });
+    }
+
+    /** Whether {@code event} is the create event of a room. */
+    static boolean isCreate(RoomEvent event) {
+        return event.type().equals(AuthEventTypes.CREATE) && event.stateKey().equals(Optional.of(""));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.lattice.roomserver.internal.input;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.Topics;
+import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.InputVerdict;
+import dev.lattice.api.roomserver.RoomserverInputApi;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusJson;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import reactor.core.publisher.Mono;
+
+/**
+ * The caller's side of {@link RoomserverInputApi}: publishes inputs on {@code roomserver.input} and, for
+ * {@link #inputRoomEvent}, waits for the verdict addressed to this instance on {@code roomserver.verdicts}. The same
+ * path runs in one process and split: the roomserver instance that owns the room's partition decides.
+ */
+public final class InputSender implements RoomserverInputApi {
+    /** The status of the timeout error: the roomserver is a gateway the client's request waited on. */
+    static final int TIMEOUT_STATUS = 504;
+
+    private final Bus bus;
+    private final PendingVerdicts pending;
+    private final Duration timeout;
+
+    /**
+     * @param pending the waits of this process, which the verdict consumer completes; it must be reading before the
+     *     first call
+     */
+    public InputSender(Bus bus, PendingVerdicts pending, Duration timeout) {
+        this.bus = requireNonNull(bus, "bus is null");
+        this.pending = requireNonNull(pending, "pending is null");
+        this.timeout = requireNonNull(timeout, "timeout is null");
+    }
+
+    @Override
+    public Mono<InputVerdict> inputRoomEvent(InputRoomEvent input) {
+        return Mono.defer(() -> {
+            String requestId = UUID.randomUUID().toString();
+            Mono<InputVerdict> verdict = pending.register(requestId);
+            return publish(input.withReply(pending.instanceId(), requestId))
+                    .then(verdict.timeout(timeout))
+                    .onErrorMap(TimeoutException.class, e -> new MatrixException(ErrorCode.UNKNOWN,
+                            "roomserver did not answer in time", TIMEOUT_STATUS, JsonObject.EMPTY, e))
+                    .doFinally(signal -> pending.forget(requestId));
+        });
+    }
+
+    @Override
+    public Mono<Void> inputRoomEventAsync(InputRoomEvent input) {
+        return publish(new InputRoomEvent(input.version(), input.kind(), input.roomId(), input.roomVersion(),
+                input.pdu(), input.origin(), input.transaction(), null, null));
+    }
+
+    private Mono<Void> publish(InputRoomEvent input) {
+        return bus.publish(Topics.ROOMSERVER_INPUT, input.roomId().value(), BusJson.encode(input));
+    }
+}

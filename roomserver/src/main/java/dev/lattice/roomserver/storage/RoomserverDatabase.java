@@ -1,0 +1,67 @@
+package dev.lattice.roomserver.storage;
+
+import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.protocol.auth.StateKey;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * The roomserver's storage. Reads are single queries; {@link #store} and {@link #relayOutbox} are the transactions
+ * that keep the DAG, the current state and the outbox consistent.
+ */
+public interface RoomserverDatabase {
+
+    Mono<Optional<RoomRow>> room(String roomId);
+
+    Mono<Optional<EventRow>> event(String eventId);
+
+    /** The stored events among {@code eventIds}, by ID. */
+    Mono<Map<String, EventRow>> events(Collection<String> eventIds);
+
+    /** The stored events among {@code eventIds} and their auth chains, by ID. */
+    Mono<Map<String, EventRow>> eventsWithAuthChains(Collection<String> eventIds);
+
+    /** A stored state snapshot, its delta chain applied; cached, since snapshots never change. */
+    Mono<StateSnapshot> snapshot(long snapshotNid);
+
+    /** The current state of a room. */
+    Mono<Map<StateKey, String>> currentState(String roomId);
+
+    Mono<List<CurrentStateRow>> currentStateRows(String roomId);
+
+    Mono<Optional<CurrentStateRow>> currentStateEntry(String roomId, StateKey key);
+
+    /** The member events of {@code userId} with {@code membership}, in every room. */
+    Mono<List<CurrentStateRow>> memberships(String userId, String membership);
+
+    /** The forward extremities of a room, deepest first (ties by event ID, so the order is stable). */
+    Mono<List<EventRow>> forwardExtremities(String roomId);
+
+    /** The event a client transaction sent, if any. */
+    Mono<Optional<String>> transactionEvent(SendTransaction transaction);
+
+    /** Whether {@code userId} has an accepted join in the room stored at or after the event {@code eventNid}. */
+    Mono<Boolean> joinedSince(String roomId, String userId, long eventNid);
+
+    /**
+     * Stores a decided event and everything it changes, in one transaction, and completes with the stored row (its
+     * snapshot IDs filled in). Fails on a duplicate event ID, leaving nothing changed.
+     */
+    Mono<EventRow> store(EventWrite write);
+
+    /**
+     * Publishes the oldest unsent outbox rows with {@code publisher} (in {@code seq} order, each after the previous
+     * one completed) and marks them sent, in one transaction under a lock only one relay holds at a time. A failure
+     * or a crash while publishing marks nothing, so the rows are published again: at least once.
+     *
+     * @return how many rows were published; 0 when there were none or another relay holds the lock
+     */
+    Mono<Integer> relayOutbox(int limit, Function<OutboxRow, Mono<Void>> publisher);
+
+    /** How many outbox rows wait to be published. */
+    Mono<Long> unsentOutboxRows();
+}

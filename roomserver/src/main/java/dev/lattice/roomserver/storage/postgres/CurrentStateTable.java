@@ -1,0 +1,66 @@
+package dev.lattice.roomserver.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.roomserver.storage.CurrentStateRow;
+import io.r2dbc.spi.Readable;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/** {@code roomserver.current_state}: each room's current state, with memberships indexed by user. */
+public final class CurrentStateTable {
+    private static final String UPSERT = "INSERT INTO roomserver.current_state (room_id, event_type, state_key, "
+            + "event_id, membership) VALUES (:room_id, :event_type, :state_key, :event_id, :membership) "
+            + "ON CONFLICT (room_id, event_type, state_key) DO UPDATE SET event_id = excluded.event_id, "
+            + "membership = excluded.membership";
+    private static final String DELETE = "DELETE FROM roomserver.current_state WHERE room_id = :room_id "
+            + "AND event_type = :event_type AND state_key = :state_key";
+    private static final String COLUMNS = "room_id, event_type, state_key, event_id, membership";
+    private static final String SELECT_ROOM = "SELECT " + COLUMNS + " FROM roomserver.current_state "
+            + "WHERE room_id = :room_id";
+    private static final String SELECT_ONE = SELECT_ROOM + " AND event_type = :event_type AND state_key = :state_key";
+    private static final String SELECT_USER = "SELECT " + COLUMNS + " FROM roomserver.current_state "
+            + "WHERE event_type = 'm.room.member' AND state_key = :user_id AND membership = :membership";
+
+    private final DatabaseClient client;
+
+    public CurrentStateTable(DatabaseClient client) {
+        this.client = requireNonNull(client, "client is null");
+    }
+
+    public Mono<Void> upsert(CurrentStateRow row) {
+        var spec = client.sql(UPSERT).bind("room_id", row.roomId()).bind("event_type", row.key().type())
+                .bind("state_key", row.key().stateKey()).bind("event_id", row.eventId());
+        return Sql.bindNullable(spec, "membership", row.membership(), String.class).then();
+    }
+
+    public Mono<Void> delete(String roomId, StateKey key) {
+        return client.sql(DELETE).bind("room_id", roomId).bind("event_type", key.type())
+                .bind("state_key", key.stateKey()).then();
+    }
+
+    public Mono<List<CurrentStateRow>> selectRoom(String roomId) {
+        return client.sql(SELECT_ROOM).bind("room_id", roomId).map(CurrentStateTable::read).all().collectList();
+    }
+
+    public Mono<Optional<CurrentStateRow>> select(String roomId, StateKey key) {
+        return client.sql(SELECT_ONE).bind("room_id", roomId).bind("event_type", key.type())
+                .bind("state_key", key.stateKey()).map(CurrentStateTable::read).one()
+                .map(Optional::of).defaultIfEmpty(Optional.empty());
+    }
+
+    /** The member events of {@code userId} with {@code membership}, in every room. */
+    public Mono<List<CurrentStateRow>> selectMemberships(String userId, String membership) {
+        return client.sql(SELECT_USER).bind("user_id", userId).bind("membership", membership)
+                .map(CurrentStateTable::read).all().collectList();
+    }
+
+    private static CurrentStateRow read(Readable row) {
+        return new CurrentStateRow(row.get("room_id", String.class),
+                StateKey.of(row.get("event_type", String.class), row.get("state_key", String.class)),
+                row.get("event_id", String.class), row.get("membership", String.class));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.lattice.roomserver.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.InputKind;
+import dev.lattice.roomserver.storage.EventRow;
+import dev.lattice.roomserver.storage.EventStatus;
+import io.r2dbc.spi.Readable;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/** {@code roomserver.events}: every decided event with its original bytes, its verdict and its state snapshots. */
+public final class EventsTable {
+    private static final String COLUMNS = "event_nid, event_id, room_id, event_type, state_key, sender, depth, "
+            + "origin_server_ts, membership, redacts, prev_event_ids, auth_event_ids, kind, status, reject_errcode, "
+            + "reject_reason, state_before_nid, state_after_nid, pdu, redacted_pdu, redacted_by, received_ts";
+    private static final String INSERT = "INSERT INTO roomserver.events (event_id, room_id, event_type, state_key, "
+            + "sender, depth, origin_server_ts, membership, redacts, prev_event_ids, auth_event_ids, kind, status, "
+            + "reject_errcode, reject_reason, state_before_nid, state_after_nid, pdu, received_ts) VALUES (:event_id, "
+            + ":room_id, :event_type, :state_key, :sender, :depth, :origin_server_ts, :membership, :redacts, "
+            + ":prev_event_ids, :auth_event_ids, :kind, :status, :reject_errcode, :reject_reason, :state_before_nid, "
+            + ":state_after_nid, :pdu, :received_ts) RETURNING event_nid";
+    private static final String SELECT_BY_IDS = "SELECT " + COLUMNS + " FROM roomserver.events "
+            + "WHERE event_id = ANY(:event_ids)";
+    private static final String SELECT_AUTH_CHAIN = "WITH RECURSIVE chain(event_id) AS ("
+            + "SELECT unnest(CAST(:event_ids AS text[])) "
+            + "UNION SELECT unnest(e.auth_event_ids) FROM roomserver.events e JOIN chain c ON e.event_id = c.event_id) "
+            + "SELECT " + COLUMNS + " FROM roomserver.events WHERE event_id IN (SELECT event_id FROM chain)";
+    private static final String SET_REDACTED = "UPDATE roomserver.events SET redacted_pdu = :redacted_pdu, "
+            + "redacted_by = :redacted_by WHERE event_id = :event_id AND redacted_by IS NULL";
+    private static final String JOINED_SINCE = "SELECT EXISTS (SELECT 1 FROM roomserver.events "
+            + "WHERE room_id = :room_id AND state_key = :user_id AND event_type = 'm.room.member' "
+            + "AND status = 'accepted' AND membership = 'join' AND event_nid >= :event_nid) AS joined";
+
+    private final DatabaseClient client;
+
+    public EventsTable(DatabaseClient client) {
+        this.client = requireNonNull(client, "client is null");
+    }
+
+    /** Inserts the event; completes with its numeric ID. Fails on a duplicate event ID. */
+    public Mono<Long> insert(EventRow event) {
+        var spec = client.sql(INSERT)
+                .bind("event_id", event.eventId())
+                .bind("room_id", event.roomId())
+                .bind("event_type", event.type())
+                .bind("sender", event.sender())
+                .bind("depth", event.depth())
+                .bind("origin_server_ts", event.originServerTs())
+                .bind("prev_event_ids", event.prevEventIds().toArray(String[]::new))
+                .bind("auth_event_ids", event.authEventIds().toArray(String[]::new))
+                .bind("kind", event.kind().name().toLowerCase(Locale.ROOT))
+                .bind("status", event.status().dbValue())
+                .bind("pdu", event.pdu())
+                .bind("received_ts", event.receivedTs());
+        spec = Sql.bindNullable(spec, "state_key", event.stateKey(), String.class);
+        spec = Sql.bindNullable(spec, "membership", event.membership(), String.class);
+        spec = Sql.bindNullable(spec, "redacts", event.redacts(), String.class);
+        spec = Sql.bindNullable(spec, "reject_errcode", event.rejectErrcode(), String.class);
+        spec = Sql.bindNullable(spec, "reject_reason", event.rejectReason(), String.class);
+        spec = Sql.bindNullable(spec, "state_before_nid", event.stateBeforeNid(), Long.class);
+        spec = Sql.bindNullable(spec, "state_after_nid", event.stateAfterNid(), Long.class);
+        return spec.map(row -> Sql.requireLong(row, "event_nid")).one();
+    }
+
+    public Mono<Optional<EventRow>> select(String eventId) {
+        return select(List.of(eventId)).map(rows -> rows.stream().findFirst());
+    }
+
+    /** The stored events among {@code eventIds}, in no particular order. */
+    public Mono<List<EventRow>> select(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return client.sql(SELECT_BY_IDS).bind("event_ids", eventIds.toArray(String[]::new))
+                .map(EventsTable::read).all().collectList();
+    }
+
+    /** The stored events among {@code eventIds} and everything reachable from them through {@code auth_events}. */
+    public Mono<List<EventRow>> selectAuthChain(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return client.sql(SELECT_AUTH_CHAIN).bind("event_ids", eventIds.toArray(String[]::new))
+                .map(EventsTable::read).all().collectList();
+    }
+
+    /** Stores the redacted form of {@code eventId}; a second redaction changes nothing. */
+    public Mono<Boolean> setRedacted(String eventId, byte[] redactedPdu, String redactedBy) {
+        return client.sql(SET_REDACTED).bind("event_id", eventId).bind("redacted_pdu", redactedPdu)
+                .bind("redacted_by", redactedBy).fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    /** Whether {@code userId} has an accepted join in {@code roomId} stored at or after {@code eventNid}. */
+    public Mono<Boolean> joinedSince(String roomId, String userId, long eventNid) {
+        return client.sql(JOINED_SINCE).bind("room_id", roomId).bind("user_id", userId).bind("event_nid", eventNid)
+                .map(row -> Boolean.TRUE.equals(row.get("joined", Boolean.class))).one();
+    }
+
+    private static EventRow read(Readable row) {
+        return new EventRow(
+                Sql.requireLong(row, "event_nid"),
+                row.get("event_id", String.class),
+                row.get("room_id", String.class),
+                row.get("event_type", String.class),
+                row.get("state_key", String.class),
+                row.get("sender", String.class),
+                Sql.requireLong(row, "depth"),
+                Sql.requireLong(row, "origin_server_ts"),
+                row.get("membership", String.class),
+                row.get("redacts", String.class),
+                Sql.stringList(row, "prev_event_ids"),
+                Sql.stringList(row, "auth_event_ids"),
+                InputKind.valueOf(row.get("kind", String.class).toUpperCase(Locale.ROOT)),
+                EventStatus.fromDb(row.get("status", String.class)),
+                row.get("reject_errcode", String.class),
+                row.get("reject_reason", String.class),
+                row.get("state_before_nid", Long.class),
+                row.get("state_after_nid", Long.class),
+                row.get("pdu", byte[].class),
+                row.get("redacted_pdu", byte[].class),
+                row.get("redacted_by", String.class),
+                Sql.requireLong(row, "received_ts"));
+    }
+}

@@ -1,0 +1,258 @@
+package dev.lattice.roomserver.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.roomserver.storage.CurrentStateRow;
+import dev.lattice.roomserver.storage.EventRow;
+import dev.lattice.roomserver.storage.EventWrite;
+import dev.lattice.roomserver.storage.OutboxRow;
+import dev.lattice.roomserver.storage.RoomRow;
+import dev.lattice.roomserver.storage.RoomserverDatabase;
+import dev.lattice.roomserver.storage.StateSnapshot;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** {@link RoomserverDatabase} over PostgreSQL, one table class per table. */
+public final class PostgresRoomserverDatabase implements RoomserverDatabase {
+    private static final int SNAPSHOT_CACHE_SIZE = 2_000;
+
+    private final TransactionalOperator transactions;
+    private final int maxSnapshotChain;
+    private final RoomsTable rooms;
+    private final EventsTable events;
+    private final StateSnapshotsTable snapshots;
+    private final StateSnapshotEntriesTable snapshotEntries;
+    private final CurrentStateTable currentState;
+    private final ForwardExtremitiesTable extremities;
+    private final SendTransactionsTable sendTransactions;
+    private final OutboxTable outbox;
+    private final Map<Long, StateSnapshot> snapshotCache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, StateSnapshot> eldest) {
+            return size() > SNAPSHOT_CACHE_SIZE;
+        }
+    };
+
+    /**
+     * @param maxSnapshotChain the most deltas between a snapshot and its full ancestor: every this many state
+     *     changes a full snapshot is written, which bounds what loading a state reads
+     */
+    public PostgresRoomserverDatabase(DatabaseClient client, TransactionalOperator transactions,
+            int maxSnapshotChain) {
+        requireNonNull(client, "client is null");
+        this.transactions = requireNonNull(transactions, "transactions is null");
+        if (maxSnapshotChain < 1) {
+            throw new IllegalArgumentException("maxSnapshotChain must be positive");
+        }
+        this.maxSnapshotChain = maxSnapshotChain;
+        this.rooms = new RoomsTable(client);
+        this.events = new EventsTable(client);
+        this.snapshots = new StateSnapshotsTable(client);
+        this.snapshotEntries = new StateSnapshotEntriesTable(client);
+        this.currentState = new CurrentStateTable(client);
+        this.extremities = new ForwardExtremitiesTable(client);
+        this.sendTransactions = new SendTransactionsTable(client);
+        this.outbox = new OutboxTable(client);
+    }
+
+    @Override
+    public Mono<Optional<RoomRow>> room(String roomId) {
+        return rooms.select(roomId);
+    }
+
+    @Override
+    public Mono<Optional<EventRow>> event(String eventId) {
+        return events.select(eventId);
+    }
+
+    @Override
+    public Mono<Map<String, EventRow>> events(Collection<String> eventIds) {
+        return events.select(eventIds).map(PostgresRoomserverDatabase::byId);
+    }
+
+    @Override
+    public Mono<Map<String, EventRow>> eventsWithAuthChains(Collection<String> eventIds) {
+        return events.selectAuthChain(eventIds).map(PostgresRoomserverDatabase::byId);
+    }
+
+    private static Map<String, EventRow> byId(List<EventRow> rows) {
+        return rows.stream().collect(Collectors.toMap(EventRow::eventId, Function.identity()));
+    }
+
+    @Override
+    public Mono<StateSnapshot> snapshot(long snapshotNid) {
+        StateSnapshot cached;
+        synchronized (snapshotCache) {
+            cached = snapshotCache.get(snapshotNid);
+        }
+        if (cached != null) {
+            return Mono.just(cached);
+        }
+        return snapshots.selectChain(snapshotNid).flatMap(chain -> {
+            if (chain.isEmpty()) {
+                return Mono.error(new IllegalStateException("no state snapshot " + snapshotNid));
+            }
+            List<Long> nids = chain.stream().map(StateSnapshotsTable.ChainLink::snapshotNid).toList();
+            return snapshotEntries.select(nids).collectList().map(entries -> {
+                Map<Long, List<StateSnapshotEntriesTable.Entry>> byNid = entries.stream()
+                        .collect(Collectors.groupingBy(StateSnapshotEntriesTable.Entry::snapshotNid));
+                Map<StateKey, String> state = new HashMap<>();
+                for (StateSnapshotsTable.ChainLink link : chain) { // the full snapshot first, then each delta
+                    for (var entry : byNid.getOrDefault(link.snapshotNid(), List.of())) {
+                        if (entry.eventId() == null) {
+                            state.remove(entry.key());
+                        } else {
+                            state.put(entry.key(), entry.eventId());
+                        }
+                    }
+                }
+                StateSnapshot loaded = new StateSnapshot(snapshotNid, chain.getLast().chainLength(), state);
+                synchronized (snapshotCache) {
+                    snapshotCache.put(snapshotNid, loaded);
+                }
+                return loaded;
+            });
+        });
+    }
+
+    @Override
+    public Mono<Map<StateKey, String>> currentState(String roomId) {
+        return currentState.selectRoom(roomId).map(rows -> rows.stream()
+                .collect(Collectors.toMap(CurrentStateRow::key, CurrentStateRow::eventId)));
+    }
+
+    @Override
+    public Mono<List<CurrentStateRow>> currentStateRows(String roomId) {
+        return currentState.selectRoom(roomId);
+    }
+
+    @Override
+    public Mono<Optional<CurrentStateRow>> currentStateEntry(String roomId, StateKey key) {
+        return currentState.select(roomId, key);
+    }
+
+    @Override
+    public Mono<List<CurrentStateRow>> memberships(String userId, String membership) {
+        return currentState.selectMemberships(userId, membership);
+    }
+
+    @Override
+    public Mono<List<EventRow>> forwardExtremities(String roomId) {
+        return extremities.select(roomId).flatMap(events::select).map(rows -> rows.stream()
+                .sorted(Comparator.comparingLong(EventRow::depth).reversed().thenComparing(EventRow::eventId))
+                .toList());
+    }
+
+    @Override
+    public Mono<Optional<String>> transactionEvent(SendTransaction transaction) {
+        return sendTransactions.select(transaction);
+    }
+
+    @Override
+    public Mono<Boolean> joinedSince(String roomId, String userId, long eventNid) {
+        return events.joinedSince(roomId, userId, eventNid);
+    }
+
+    @Override
+    public Mono<EventRow> store(EventWrite write) {
+        EventRow event = write.event();
+        String roomId = event.roomId();
+        Mono<Void> room = write.newRoom() != null
+                ? rooms.insert(write.newRoom()).then()
+                : rooms.lock(roomId).then(); // one writer per room, even while partitions move between instances
+        Mono<EventRow> stored = room
+                .then(writeState(write))
+                .flatMap(row -> events.insert(row).map(nid -> row))
+                .flatMap(row -> extremities.delete(roomId, write.removesExtremities())
+                        .then(write.addsExtremity() ? extremities.insert(roomId, event.eventId()) : Mono.empty())
+                        .then(Flux.fromIterable(write.currentStateRemoves())
+                                .concatMap(key -> currentState.delete(roomId, key)).then())
+                        .then(Flux.fromIterable(write.currentStateAdds()).concatMap(currentState::upsert).then())
+                        .then(write.transaction() != null
+                                ? sendTransactions.insert(write.transaction(), roomId, event.eventId()).then()
+                                : Mono.empty())
+                        .then(write.redaction() != null
+                                ? events.setRedacted(write.redaction().targetEventId(),
+                                        write.redaction().redactedPdu(), write.redaction().redactionEventId()).then()
+                                : Mono.empty())
+                        .then(Flux.fromIterable(write.outbox())
+                                .concatMap(r -> outbox.insert(roomId, r.eventId(), r.payload(),
+                                        System.currentTimeMillis()))
+                                .then())
+                        .thenReturn(row));
+        return transactions.transactional(stored);
+    }
+
+    /** Writes the snapshots before and after the event where they are new; the event row with their IDs. */
+    private Mono<EventRow> writeState(EventWrite write) {
+        EventRow event = write.event();
+        if (write.stateBefore() == null) {
+            return Mono.just(event.withState(null, null));
+        }
+        StateSnapshot base = write.stateBase();
+        Mono<StateSnapshot> before = base != null && base.state().equals(write.stateBefore())
+                ? Mono.just(base)
+                : createSnapshot(event.roomId(), base, write.stateBefore());
+        return before.flatMap(b -> {
+            if (!write.entersState()) {
+                return Mono.just(event.withState(b.nid(), b.nid()));
+            }
+            Map<StateKey, String> after = new HashMap<>(b.state());
+            after.put(StateKey.of(event.type(), event.stateKey()), event.eventId());
+            return createSnapshot(event.roomId(), b, after).map(a -> event.withState(b.nid(), a.nid()));
+        });
+    }
+
+    /** A new snapshot: a delta against {@code parent}, or a full one when there is none or its chain is long. */
+    private Mono<StateSnapshot> createSnapshot(String roomId, StateSnapshot parent, Map<StateKey, String> state) {
+        boolean full = parent == null || parent.chainLength() + 1 >= maxSnapshotChain;
+        int chainLength = full ? 0 : parent.chainLength() + 1;
+        Map<StateKey, String> entries = full ? state : delta(parent.state(), state);
+        return snapshots.insert(roomId, full ? null : parent.nid(), chainLength)
+                .flatMap(nid -> snapshotEntries.insert(nid, entries)
+                        .thenReturn(new StateSnapshot(nid, chainLength, state)));
+    }
+
+    /** The changes from {@code from} to {@code to}; a null value removes the key. */
+    static Map<StateKey, String> delta(Map<StateKey, String> from, Map<StateKey, String> to) {
+        Map<StateKey, String> delta = new HashMap<>();
+        to.forEach((key, id) -> {
+            if (!id.equals(from.get(key))) {
+                delta.put(key, id);
+            }
+        });
+        from.keySet().forEach(key -> {
+            if (!to.containsKey(key)) {
+                delta.put(key, null);
+            }
+        });
+        return delta;
+    }
+
+    @Override
+    public Mono<Integer> relayOutbox(int limit, Function<OutboxRow, Mono<Void>> publisher) {
+        Mono<Integer> relay = outbox.tryLockRelay().flatMap(locked -> !locked ? Mono.just(0)
+                : outbox.selectUnsent(limit).flatMap(rows -> Flux.fromIterable(rows).concatMap(publisher).then(
+                        outbox.markSent(rows.stream().map(OutboxRow::seq).toList(), System.currentTimeMillis()))
+                        .thenReturn(rows.size())));
+        return transactions.transactional(relay);
+    }
+
+    @Override
+    public Mono<Long> unsentOutboxRows() {
+        return outbox.countUnsent();
+    }
+}

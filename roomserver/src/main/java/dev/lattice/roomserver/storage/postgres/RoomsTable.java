@@ -1,0 +1,51 @@
+package dev.lattice.roomserver.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.roomserver.storage.RoomRow;
+import io.r2dbc.spi.Readable;
+import java.util.Optional;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/** {@code roomserver.rooms}: one row per room, locked while an event of the room is stored. */
+public final class RoomsTable {
+    private static final String INSERT = "INSERT INTO roomserver.rooms (room_id, room_version, create_event_id, "
+            + "created_ts) VALUES (:room_id, :room_version, :create_event_id, :created_ts) ON CONFLICT DO NOTHING";
+    private static final String SELECT = "SELECT room_id, room_version, create_event_id, created_ts "
+            + "FROM roomserver.rooms WHERE room_id = :room_id";
+    private static final String LOCK = SELECT + " FOR UPDATE";
+
+    private final DatabaseClient client;
+
+    public RoomsTable(DatabaseClient client) {
+        this.client = requireNonNull(client, "client is null");
+    }
+
+    /** Inserts the room; completes with whether it was new. */
+    public Mono<Boolean> insert(RoomRow room) {
+        return client.sql(INSERT)
+                .bind("room_id", room.roomId())
+                .bind("room_version", room.roomVersion().toString())
+                .bind("create_event_id", room.createEventId())
+                .bind("created_ts", room.createdTs())
+                .fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    public Mono<Optional<RoomRow>> select(String roomId) {
+        return client.sql(SELECT).bind("room_id", roomId).map(RoomsTable::read).one()
+                .map(Optional::of).defaultIfEmpty(Optional.empty());
+    }
+
+    /** Locks the room's row until the surrounding transaction ends; empty when the room is unknown. */
+    public Mono<Optional<RoomRow>> lock(String roomId) {
+        return client.sql(LOCK).bind("room_id", roomId).map(RoomsTable::read).one()
+                .map(Optional::of).defaultIfEmpty(Optional.empty());
+    }
+
+    private static RoomRow read(Readable row) {
+        return new RoomRow(row.get("room_id", String.class), RoomVersionId.of(row.get("room_version", String.class)),
+                row.get("create_event_id", String.class), Sql.requireLong(row, "created_ts"));
+    }
+}

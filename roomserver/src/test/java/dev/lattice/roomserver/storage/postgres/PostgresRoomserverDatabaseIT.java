@@ -1,0 +1,66 @@
+package dev.lattice.roomserver.storage.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.roomserver.storage.CurrentStateRow;
+import dev.lattice.roomserver.storage.EventRow;
+import dev.lattice.roomserver.storage.EventStatus;
+import dev.lattice.roomserver.storage.EventWrite;
+import dev.lattice.roomserver.storage.RoomRow;
+import dev.lattice.roomserver.storage.StateSnapshot;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The multi-table logic: state snapshots as bounded delta chains, and one transaction per stored event. */
+class PostgresRoomserverDatabaseIT {
+    private final PostgresRoomserverDatabase database = TestingDatabase.roomserverDatabase(3);
+
+    @Test
+    void stateSnapshotsAreDeltasWithABoundedChainAndMessagesShareTheirSnapshot() {
+        String room = TestingDatabase.roomId();
+        Map<StateKey, String> state = new HashMap<>();
+        StateSnapshot base = null;
+        EventRow previous = null;
+        for (int i = 0; i < 8; i++) {
+            EventRow event = TestingDatabase.event(room, "m.room.topic", "k" + i, null, EventStatus.ACCEPTED);
+            EventRow stored = database.store(new EventWrite(i == 0 ? new RoomRow(room, RoomVersionId.V12, "$c", 1)
+                    : null, event, base, state, true, previous == null ? List.of() : List.of(previous.eventId()),
+                    true, List.of(new CurrentStateRow(room, StateKey.of("m.room.topic", "k" + i), event.eventId(),
+                    null)), List.of(), null, null, List.of())).block();
+            state.put(StateKey.of("m.room.topic", "k" + i), event.eventId());
+            base = database.snapshot(stored.stateAfterNid()).block();
+            assertThat(base.state()).isEqualTo(state);
+            assertThat(base.chainLength()).isLessThan(3);
+            previous = stored;
+        }
+        EventRow message = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
+        EventRow stored = database.store(new EventWrite(null, message, base, state, false,
+                List.of(previous.eventId()), true, List.of(), List.of(), null, null, List.of())).block();
+        assertThat(stored.stateBeforeNid()).isEqualTo(base.nid()).isEqualTo(stored.stateAfterNid());
+
+        assertThat(database.currentState(room).block()).isEqualTo(state);
+        assertThat(database.forwardExtremities(room).block()).extracting(EventRow::eventId)
+                .containsExactly(message.eventId());
+    }
+
+    @Test
+    void aFailedStoreChangesNothing() {
+        String room = TestingDatabase.roomId();
+        EventRow event = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
+        database.store(EventWrite.eventOnly(new RoomRow(room, RoomVersionId.V12, "$c", 1), event)).block();
+        // The same event ID again, with a current state change: the insert fails, the change is rolled back.
+        try {
+            database.store(new EventWrite(null, event, null, null, false, List.of(), true,
+                    List.of(new CurrentStateRow(room, StateKey.of("m.room.topic", ""), "$t", null)), List.of(),
+                    null, null, List.of())).block();
+        } catch (RuntimeException expected) {
+            // a duplicate key
+        }
+        assertThat(database.currentState(room).block()).isEmpty();
+        assertThat(database.forwardExtremities(room).block()).isEmpty();
+    }
+}
