@@ -1,17 +1,44 @@
 package dev.lattice.clientapi;
 
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.clientapi.config.ClientApiProperties;
+import dev.lattice.clientapi.internal.AccountData;
+import dev.lattice.clientapi.internal.AccountManagement;
+import dev.lattice.clientapi.internal.Capabilities;
+import dev.lattice.clientapi.internal.DeviceManagement;
+import dev.lattice.clientapi.internal.Filters;
+import dev.lattice.clientapi.internal.PasswordHasher;
+import dev.lattice.clientapi.internal.Profiles;
+import dev.lattice.clientapi.internal.RateLimits;
+import dev.lattice.clientapi.internal.Registration;
+import dev.lattice.clientapi.internal.Sessions;
+import dev.lattice.clientapi.internal.TokenIssuer;
+import dev.lattice.clientapi.internal.UserApiFacade;
+import dev.lattice.clientapi.internal.UserInteractiveAuth;
+import dev.lattice.clientapi.producers.ClientApiOutputProducer;
+import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Clock;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * The client-api service as a configuration: its own application class and {@code deploy/all-in-one} both import it.
  * The client-server API (/_matrix/client/**) and /.well-known/matrix/*: accounts, devices, profiles, account data, filters, aliases and the room directory.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ClientApiProperties.class)
 @ComponentScan(basePackageClasses = ClientApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class ClientApiConfiguration {
@@ -20,5 +47,91 @@ public class ClientApiConfiguration {
     @Bean
     ServiceSchema clientapiSchema() {
         return new ServiceSchema("clientapi");
+    }
+
+    @Bean
+    ClientApiDatabase clientApiDatabase(Database database, ConnectionFactory connections) {
+        // Database.client() is built on the same connection factory, so its statements join these transactions.
+        return new ClientApiDatabase(database.client(),
+                TransactionalOperator.create(new R2dbcTransactionManager(connections)));
+    }
+
+    @Bean
+    PasswordHasher passwordHasher(ClientApiProperties settings) {
+        return new PasswordHasher(settings.bcryptCost());
+    }
+
+    @Bean
+    UserInteractiveAuth userInteractiveAuth(ClientApiDatabase database, PasswordHasher passwords,
+            ClientApiProperties settings, LatticeProperties lattice) {
+        return new UserInteractiveAuth(database, passwords, settings.registration().tokens(),
+                ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    }
+
+    @Bean
+    RateLimits rateLimits(ClientApiProperties settings) {
+        return new RateLimits(settings.rateLimits());
+    }
+
+    @Bean
+    TokenIssuer tokenIssuer(ClientApiProperties settings) {
+        return new TokenIssuer(settings.refreshableAccessTokenLifetime());
+    }
+
+    @Bean
+    Registration registration(ClientApiDatabase database, UserInteractiveAuth uia, PasswordHasher passwords,
+            TokenIssuer tokens, RateLimits rateLimits, ClientApiProperties settings, LatticeProperties lattice) {
+        return new Registration(database, uia, passwords, tokens, rateLimits, settings,
+                ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    }
+
+    @Bean
+    Sessions sessions(ClientApiDatabase database, PasswordHasher passwords, TokenIssuer tokens, RateLimits rateLimits,
+            LatticeProperties lattice) {
+        return new Sessions(database, passwords, tokens, rateLimits, ServerName.parse(lattice.serverName()),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    DeviceManagement deviceManagement(ClientApiDatabase database, UserInteractiveAuth uia) {
+        return new DeviceManagement(database, uia);
+    }
+
+    @Bean
+    AccountManagement accountManagement(ClientApiDatabase database, UserInteractiveAuth uia,
+            PasswordHasher passwords, ClientApiProperties settings) {
+        return new AccountManagement(database, uia, passwords, settings.passwordPolicy().minLength(),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    Profiles profiles(ClientApiDatabase database, LatticeProperties lattice) {
+        return new Profiles(database, ServerName.parse(lattice.serverName()));
+    }
+
+    @Bean
+    ClientApiOutputProducer clientApiOutputProducer(Bus bus) {
+        return new ClientApiOutputProducer(bus);
+    }
+
+    @Bean
+    AccountData accountData(ClientApiDatabase database, ClientApiOutputProducer output) {
+        return new AccountData(database, output);
+    }
+
+    @Bean
+    Filters filters(ClientApiDatabase database) {
+        return new Filters(database);
+    }
+
+    @Bean
+    Capabilities capabilities() {
+        return new Capabilities();
+    }
+
+    /** The {@link UserApi} other services in this process authenticate through. */
+    @Bean
+    UserApi userApi(Sessions sessions) {
+        return new UserApiFacade(sessions);
     }
 }

@@ -1,10 +1,12 @@
 package dev.lattice.runtime;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.CorsFilter;
 import dev.lattice.runtime.http.FederationListener;
 import dev.lattice.runtime.http.HealthCheck;
@@ -20,6 +22,7 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.ConnectionFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -89,6 +92,12 @@ public class LatticeRuntimeConfiguration {
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
         return new JsonBodies(strict);
+    }
+
+    /** Access-token authentication for every service's handlers, through whichever {@link UserApi} is wired. */
+    @Bean
+    AccessTokens accessTokens(ObjectProvider<UserApi> users) {
+        return new AccessTokens(users::getObject, Clock.systemUTC());
     }
 
     @Bean

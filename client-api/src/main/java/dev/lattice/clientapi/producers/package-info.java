@@ -1,0 +1,2 @@
+/** What the client-api publishes: one producer per topic it owns. */
+package dev.lattice.clientapi.producers;

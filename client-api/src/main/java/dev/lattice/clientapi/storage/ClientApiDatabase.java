@@ -1,0 +1,229 @@
+package dev.lattice.clientapi.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.clientapi.storage.postgres.AccessTokensTable;
+import dev.lattice.clientapi.storage.postgres.AccountDataTable;
+import dev.lattice.clientapi.storage.postgres.AccountsTable;
+import dev.lattice.clientapi.storage.postgres.AdminNoncesTable;
+import dev.lattice.clientapi.storage.postgres.DevicesTable;
+import dev.lattice.clientapi.storage.postgres.FiltersTable;
+import dev.lattice.clientapi.storage.postgres.ProfilesTable;
+import dev.lattice.clientapi.storage.postgres.RefreshTokensTable;
+import dev.lattice.clientapi.storage.postgres.UiaSessionsTable;
+import java.util.function.LongFunction;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The client-api's storage operations. Anything that touches more than one row or table runs in one transaction,
+ * so an operation either happens entirely or not at all, and is committed before the caller answers 2xx.
+ */
+public final class ClientApiDatabase {
+    private final TransactionalOperator transactions;
+    private final AccountsTable accounts;
+    private final DevicesTable devices;
+    private final AccessTokensTable accessTokens;
+    private final RefreshTokensTable refreshTokens;
+    private final ProfilesTable profiles;
+    private final AccountDataTable accountData;
+    private final FiltersTable filters;
+    private final UiaSessionsTable uiaSessions;
+    private final AdminNoncesTable adminNonces;
+
+    /** @param client must use the connection factory {@code transactions} manages, so statements join its transactions */
+    public ClientApiDatabase(DatabaseClient client, TransactionalOperator transactions) {
+        this.transactions = requireNonNull(transactions, "transactions is null");
+        this.accounts = new AccountsTable(client);
+        this.devices = new DevicesTable(client);
+        this.accessTokens = new AccessTokensTable(client);
+        this.refreshTokens = new RefreshTokensTable(client);
+        this.profiles = new ProfilesTable(client);
+        this.accountData = new AccountDataTable(client);
+        this.filters = new FiltersTable(client);
+        this.uiaSessions = new UiaSessionsTable(client);
+        this.adminNonces = new AdminNoncesTable(client);
+    }
+
+    // accounts
+
+    /**
+     * Creates an account with its profile and, if {@code session} is given, its first device and tokens. Emits
+     * false (and changes nothing) when the localpart is taken.
+     */
+    public Mono<Boolean> createAccount(String localpart, String passwordHash, boolean isAdmin, String displayname,
+            NewSession session, long now) {
+        return transactions.transactional(accounts.insert(localpart, passwordHash, isAdmin, now)
+                .flatMap(created -> !created ? Mono.just(false)
+                        : profiles.insert(localpart, displayname)
+                                .then(session == null ? Mono.empty() : insertSession(localpart, session, now))
+                                .thenReturn(true)));
+    }
+
+    public Mono<StoredAccount> account(String localpart) {
+        return accounts.select(localpart);
+    }
+
+    /**
+     * Sets a new password hash and, when {@code keepDeviceId} is non-null, deletes every other device (and its
+     * tokens). Emits false when the account is not active.
+     */
+    public Mono<Boolean> changePassword(String localpart, String passwordHash, boolean logoutDevices,
+            String keepDeviceId) {
+        return transactions.transactional(accounts.updatePassword(localpart, passwordHash)
+                .flatMap(updated -> !updated || !logoutDevices ? Mono.just(updated)
+                        : devices.deleteAllBut(localpart, keepDeviceId).thenReturn(true)));
+    }
+
+    /** Deactivates an account: no password, no devices or tokens, an empty profile; the localpart stays taken. */
+    public Mono<Boolean> deactivate(String localpart, long now) {
+        return transactions.transactional(accounts.deactivate(localpart, now)
+                .flatMap(done -> !done ? Mono.just(false)
+                        : devices.deleteAll(localpart)
+                                .then(profiles.updateDisplayname(localpart, null))
+                                .then(profiles.updateAvatarUrl(localpart, null))
+                                .thenReturn(true)));
+    }
+
+    // devices and tokens
+
+    /** Creates (or refreshes) a device and stores its new tokens. */
+    public Mono<Void> startSession(String localpart, NewSession session, long now) {
+        return transactions.transactional(insertSession(localpart, session, now));
+    }
+
+    private Mono<Void> insertSession(String localpart, NewSession session, long now) {
+        return devices.upsert(localpart, session.deviceId(), session.displayName(), session.ip(), now)
+                .then(insertTokens(localpart, session.deviceId(), session.tokens(), null, now));
+    }
+
+    private Mono<Void> insertTokens(String localpart, String deviceId, NewTokens tokens, byte[] previousRefresh,
+            long now) {
+        Mono<Void> refresh = tokens.refreshHash() == null ? Mono.empty()
+                : refreshTokens.insert(tokens.refreshHash(), localpart, deviceId, previousRefresh, now);
+        return refresh.then(accessTokens.insert(tokens.accessHash(), localpart, deviceId, tokens.refreshHash(),
+                tokens.expiresTs(), now));
+    }
+
+    /**
+     * The owner of an access token. Its first use also revokes the refresh token its own refresh token replaced
+     * (the spec's rotation rule), which is a write only on that first use.
+     */
+    public Mono<StoredAccessToken> accessToken(byte[] accessHash) {
+        return accessTokens.select(accessHash).flatMap(token -> token.previousRefreshHash() == null
+                ? Mono.just(token)
+                : transactions.transactional(refreshTokens.clearPrevious(token.refreshHash())
+                        .then(refreshTokens.delete(token.previousRefreshHash())))
+                        .thenReturn(token));
+    }
+
+    /**
+     * Rotates a refresh token: revokes the access token issued with it, the token it replaced, and any successors
+     * from an earlier refresh whose answer the client never saw; stores the new pair, which replaces it. Emits the
+     * owner, or nothing when the refresh token is unknown or revoked.
+     */
+    public Mono<StoredRefreshToken> refresh(byte[] refreshHash, NewTokens tokens, long now) {
+        return transactions.transactional(refreshTokens.selectForUpdate(refreshHash).flatMap(owner -> {
+            Mono<Long> older = owner.previousHash() == null ? Mono.just(0L) : refreshTokens.delete(owner.previousHash());
+            return older
+                    .then(refreshTokens.deleteSuccessors(refreshHash))
+                    .then(accessTokens.deleteByRefreshToken(refreshHash))
+                    .then(insertTokens(owner.localpart(), owner.deviceId(), tokens, refreshHash, now))
+                    .thenReturn(owner);
+        }));
+    }
+
+    public Flux<StoredDevice> devices(String localpart) {
+        return devices.selectAll(localpart);
+    }
+
+    public Mono<StoredDevice> device(String localpart, String deviceId) {
+        return devices.select(localpart, deviceId);
+    }
+
+    public Mono<Boolean> renameDevice(String localpart, String deviceId, String displayName) {
+        return devices.updateDisplayName(localpart, deviceId, displayName);
+    }
+
+    /** Deletes devices and, by cascade, their tokens; unknown device IDs are ignored. */
+    public Mono<Long> deleteDevices(String localpart, String... deviceIds) {
+        return devices.delete(localpart, deviceIds);
+    }
+
+    public Mono<Long> deleteAllDevices(String localpart) {
+        return devices.deleteAll(localpart);
+    }
+
+    // profiles
+
+    public Mono<StoredProfile> profile(String localpart) {
+        return profiles.select(localpart);
+    }
+
+    public Mono<Boolean> setDisplayname(String localpart, String displayname) {
+        return profiles.updateDisplayname(localpart, displayname);
+    }
+
+    public Mono<Boolean> setAvatarUrl(String localpart, String avatarUrl) {
+        return profiles.updateAvatarUrl(localpart, avatarUrl);
+    }
+
+    // account data and filters
+
+    /**
+     * Stores account data and, inside the same transaction, runs {@code publish} with the write's stream position:
+     * the write commits only if publishing succeeded, so nothing is stored that consumers were not told about.
+     *
+     * @param roomId the room, or the empty string for global account data
+     */
+    public Mono<Long> putAccountData(String localpart, String roomId, String type, String contentJson,
+            LongFunction<Mono<Void>> publish) {
+        return transactions.transactional(accountData.upsert(localpart, roomId, type, contentJson)
+                .flatMap(streamId -> publish.apply(streamId).thenReturn(streamId)));
+    }
+
+    /** @param roomId the room, or the empty string for global account data */
+    public Mono<String> accountData(String localpart, String roomId, String type) {
+        return accountData.select(localpart, roomId, type);
+    }
+
+    public Mono<Long> createFilter(String localpart, String filterJson) {
+        return filters.insert(localpart, filterJson);
+    }
+
+    public Mono<String> filter(String localpart, long filterId) {
+        return filters.select(localpart, filterId);
+    }
+
+    // user-interactive authentication and admin nonces
+
+    /** Starts a UIA session, first dropping sessions started before {@code expiredBefore}. */
+    public Mono<Void> createUiaSession(String sessionId, String operation, String localpart, long now,
+            long expiredBefore) {
+        return uiaSessions.deleteExpired(expiredBefore)
+                .then(uiaSessions.insert(sessionId, operation, localpart, now));
+    }
+
+    public Mono<StoredUiaSession> uiaSession(String sessionId, long notBefore) {
+        return uiaSessions.select(sessionId, notBefore);
+    }
+
+    public Mono<Void> completeUiaStage(String sessionId, String stage) {
+        return uiaSessions.addCompleted(sessionId, stage);
+    }
+
+    public Mono<Void> deleteUiaSession(String sessionId) {
+        return uiaSessions.delete(sessionId);
+    }
+
+    public Mono<Void> createAdminNonce(String nonce, long now, long expiredBefore) {
+        return adminNonces.deleteExpired(expiredBefore).then(adminNonces.insert(nonce, now));
+    }
+
+    /** Uses up a nonce: true when it existed and had not expired. */
+    public Mono<Boolean> takeAdminNonce(String nonce, long notBefore) {
+        return adminNonces.take(nonce, notBefore);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.lattice.clientapi.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import io.r2dbc.postgresql.codec.Json;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code clientapi.account_data}: the latest content per (user, room, type); global account data has the empty
+ * string as room. Each write takes a new position from {@code clientapi.account_data_stream}.
+ */
+public final class AccountDataTable {
+    private static final String UPSERT = "INSERT INTO clientapi.account_data"
+            + " (localpart, room_id, type, content, stream_id)"
+            + " VALUES (:localpart, :roomId, :type, :content, nextval('clientapi.account_data_stream'))"
+            + " ON CONFLICT (localpart, room_id, type) DO UPDATE SET content = excluded.content,"
+            + " stream_id = excluded.stream_id RETURNING stream_id";
+    private static final String SELECT = "SELECT content FROM clientapi.account_data"
+            + " WHERE localpart = :localpart AND room_id = :roomId AND type = :type";
+
+    private final DatabaseClient client;
+
+    public AccountDataTable(DatabaseClient client) {
+        this.client = requireNonNull(client, "client is null");
+    }
+
+    /** Stores the content and returns the write's stream position. */
+    public Mono<Long> upsert(String localpart, String roomId, String type, String contentJson) {
+        return client.sql(UPSERT).bind("localpart", localpart).bind("roomId", roomId).bind("type", type)
+                .bind("content", Json.of(contentJson))
+                .map(row -> row.get("stream_id", Long.class)).one();
+    }
+
+    /** The content as JSON text. */
+    public Mono<String> select(String localpart, String roomId, String type) {
+        return client.sql(SELECT).bind("localpart", localpart).bind("roomId", roomId).bind("type", type)
+                .map(row -> row.get("content", Json.class).asString()).one();
+    }
+}

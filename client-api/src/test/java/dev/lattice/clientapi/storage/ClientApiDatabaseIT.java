@@ -1,0 +1,174 @@
+package dev.lattice.clientapi.storage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.db.Database;
+import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.testing.TestInfra;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** Each table of the client-api, through {@link ClientApiDatabase}, against a real PostgreSQL. */
+class ClientApiDatabaseIT {
+    private static ClientApiDatabase database;
+    private static final String RUN = "db" + UUID.randomUUID().toString().substring(0, 8);
+    private static int counter;
+
+    @BeforeAll
+    static void migrate() {
+        LatticeProperties.Database settings = TestInfra.postgres();
+        var connections = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
+                .host(settings.host()).port(settings.port()).database(settings.name())
+                .username(settings.user()).password(settings.password()).build());
+        Database migrated = new Database(settings, List.of(new ServiceSchema("clientapi")),
+                DatabaseClient.create(connections));
+        database = new ClientApiDatabase(migrated.client(),
+                TransactionalOperator.create(new R2dbcTransactionManager(connections)));
+    }
+
+    private static synchronized String newLocalpart() {
+        return RUN + "-" + (++counter);
+    }
+
+    private static byte[] hash(String token) {
+        return (token + "-" + UUID.randomUUID()).getBytes(UTF_8);
+    }
+
+    private static NewSession session(String deviceId, NewTokens tokens) {
+        return new NewSession(deviceId, "Phone", "127.0.0.1", tokens);
+    }
+
+    @Test
+    void accountsTableReservesLocalpartsEvenAfterDeactivation() {
+        String alice = newLocalpart();
+        assertThat(database.createAccount(alice, "$2b$hash", false, alice, null, 1).block()).isTrue();
+        assertThat(database.createAccount(alice, "$2b$other", true, alice, null, 2).block()).isFalse();
+        StoredAccount account = database.account(alice).block();
+        assertThat(account.passwordHash()).isEqualTo("$2b$hash");
+        assertThat(account.isAdmin()).isFalse();
+
+        assertThat(database.changePassword(alice, "$2b$new", false, null).block()).isTrue();
+        assertThat(database.deactivate(alice, 3).block()).isTrue();
+        assertThat(database.deactivate(alice, 4).block()).isFalse();
+        account = database.account(alice).block();
+        assertThat(account.deactivated()).isTrue();
+        assertThat(account.passwordHash()).isNull();
+        assertThat(database.changePassword(alice, "$2b$again", false, null).block()).isFalse();
+        assertThat(database.createAccount(alice, "$2b$hash", false, alice, null, 5).block()).isFalse();
+    }
+
+    @Test
+    void devicesTableKeepsNamesAndDeletingADeviceRevokesItsTokens() {
+        String bob = newLocalpart();
+        byte[] access = hash("a");
+        database.createAccount(bob, "h", false, bob, session("D1", new NewTokens(access, null, null)), 1).block();
+        database.startSession(bob, new NewSession("D2", null, null, new NewTokens(hash("b"), null, null)), 2).block();
+        // A second login on D1 keeps its name.
+        database.startSession(bob, new NewSession("D1", "Other", null, new NewTokens(hash("c"), null, null)), 3)
+                .block();
+        assertThat(database.devices(bob).collectList().block()).extracting(StoredDevice::deviceId)
+                .containsExactly("D1", "D2");
+        assertThat(database.device(bob, "D1").block().displayName()).isEqualTo("Phone");
+        assertThat(database.renameDevice(bob, "D2", "Laptop").block()).isTrue();
+        assertThat(database.renameDevice(bob, "NONE", "x").block()).isFalse();
+
+        assertThat(database.accessToken(access).block().deviceId()).isEqualTo("D1");
+        assertThat(database.deleteDevices(bob, "D1", "NONE").block()).isEqualTo(1);
+        assertThat(database.accessToken(access).blockOptional()).isEmpty();
+        assertThat(database.deleteAllDevices(bob).block()).isEqualTo(1);
+    }
+
+    @Test
+    void accessAndRefreshTokensTablesRotate() {
+        String carol = newLocalpart();
+        byte[] access1 = hash("a1");
+        byte[] refresh1 = hash("r1");
+        database.createAccount(carol, "h", false, carol, session("D", new NewTokens(access1, refresh1, 100L)), 1)
+                .block();
+        assertThat(database.accessToken(access1).block().expiresTs()).isEqualTo(100L);
+
+        byte[] access2 = hash("a2");
+        byte[] refresh2 = hash("r2");
+        assertThat(database.refresh(refresh1, new NewTokens(access2, refresh2, 200L), 2).block().localpart())
+                .isEqualTo(carol);
+        assertThat(database.accessToken(access1).blockOptional()).isEmpty();
+        // Using the new access token revokes the old refresh token.
+        assertThat(database.accessToken(access2).block().previousRefreshHash()).isNotNull();
+        assertThat(database.accessToken(access2).block().previousRefreshHash()).isNull();
+        assertThat(database.refresh(refresh1, new NewTokens(hash("a3"), hash("r3"), 300L), 3).blockOptional())
+                .isEmpty();
+    }
+
+    @Test
+    void profilesTableStartsWithTheDefaultDisplayname() {
+        String dave = newLocalpart();
+        database.createAccount(dave, "h", false, dave, null, 1).block();
+        assertThat(database.profile(dave).block()).isEqualTo(new StoredProfile(dave, null));
+        database.setAvatarUrl(dave, "mxc://x/y").block();
+        database.setDisplayname(dave, null).block();
+        assertThat(database.profile(dave).block()).isEqualTo(new StoredProfile(null, "mxc://x/y"));
+        assertThat(database.setDisplayname(newLocalpart(), "nobody").block()).isFalse();
+    }
+
+    @Test
+    void accountDataTableKeepsTheLatestContentWithIncreasingStreamPositions() {
+        String erin = newLocalpart();
+        database.createAccount(erin, "h", false, erin, null, 1).block();
+        long first = database.putAccountData(erin, "", "m.direct", "{\"a\": 1}", id -> Mono.empty()).block();
+        long second = database.putAccountData(erin, "", "m.direct", "{\"a\": 2}", id -> Mono.empty()).block();
+        assertThat(second).isGreaterThan(first);
+        assertThat(database.accountData(erin, "", "m.direct").block()).isEqualTo("{\"a\": 2}");
+        assertThat(database.accountData(erin, "!r:x", "m.direct").blockOptional()).isEmpty();
+
+        // A failed publish rolls the write back.
+        assertThat(database.putAccountData(erin, "", "m.direct", "{\"a\": 3}",
+                id -> Mono.error(new IllegalStateException("broker away"))).onErrorResume(e -> Mono.empty())
+                .blockOptional()).isEmpty();
+        assertThat(database.accountData(erin, "", "m.direct").block()).isEqualTo("{\"a\": 2}");
+    }
+
+    @Test
+    void filtersTableHandsOutIdsPerUser() {
+        String frank = newLocalpart();
+        database.createAccount(frank, "h", false, frank, null, 1).block();
+        long id = database.createFilter(frank, "{\"room\": {}}").block();
+        assertThat(database.filter(frank, id).block()).isEqualTo("{\"room\": {}}");
+        assertThat(database.filter(newLocalpart(), id).blockOptional()).isEmpty();
+    }
+
+    @Test
+    void uiaSessionsTableRecordsStagesAndExpires() {
+        String session = "s-" + UUID.randomUUID();
+        database.createUiaSession(session, "POST /register", null, 1_000, 0).block();
+        database.completeUiaStage(session, "m.login.dummy").block();
+        database.completeUiaStage(session, "m.login.dummy").block();
+        StoredUiaSession stored = database.uiaSession(session, 0).block();
+        assertThat(stored.completed()).containsExactly("m.login.dummy");
+        assertThat(stored.operation()).isEqualTo("POST /register");
+        assertThat(database.uiaSession(session, 1_000).blockOptional()).isEmpty();
+        database.deleteUiaSession(session).block();
+        assertThat(database.uiaSession(session, 0).blockOptional()).isEmpty();
+    }
+
+    @Test
+    void adminNoncesTableUsesEachNonceOnce() {
+        String nonce = "n-" + UUID.randomUUID();
+        long now = System.currentTimeMillis();
+        database.createAdminNonce(nonce, now, now - 60_000).block();
+        assertThat(database.takeAdminNonce(nonce, now - 60_000).block()).isTrue();
+        assertThat(database.takeAdminNonce(nonce, now - 60_000).block()).isFalse();
+        String old = "n-" + UUID.randomUUID();
+        database.createAdminNonce(old, now - 120_000, now - 180_000).block();
+        assertThat(database.takeAdminNonce(old, now - 60_000).block()).isFalse();
+    }
+}
