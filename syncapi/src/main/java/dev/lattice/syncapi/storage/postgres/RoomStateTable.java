@@ -16,6 +16,10 @@ import reactor.core.publisher.Mono;
  * during which an event was part of it. The current state is the rows without a {@code removed_position}.
  */
 public final class RoomStateTable {
+    /** The rows that are part of the state at {@code :position}. */
+    private static final String ACTIVE_AT =
+            " AND added_position <= :position AND (removed_position IS NULL OR removed_position > :position)";
+
     private static final String COLUMNS =
             "room_id, type, state_key, event_id, membership, added_position, removed_position";
 
@@ -33,16 +37,13 @@ public final class RoomStateTable {
             + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key AND removed_position IS NULL";
 
     private static final String SELECT_STATE_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
-            + " WHERE room_id = :room_id AND added_position <= :position"
-            + " AND (removed_position IS NULL OR removed_position > :position)";
+            + " WHERE room_id = :room_id" + ACTIVE_AT;
 
     private static final String SELECT_ENTRY_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
-            + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key AND added_position <= :position"
-            + " AND (removed_position IS NULL OR removed_position > :position)";
+            + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key" + ACTIVE_AT;
 
     private static final String SELECT_MEMBERSHIPS_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
-            + " WHERE type = 'm.room.member' AND state_key = :user_id AND added_position <= :position"
-            + " AND (removed_position IS NULL OR removed_position > :position)";
+            + " WHERE type = 'm.room.member' AND state_key = :user_id" + ACTIVE_AT;
 
     private static final String SELECT_MEMBERSHIPS_ADDED_BETWEEN = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE type = 'm.room.member' AND state_key = :user_id"
