@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import reactor.core.publisher.Mono;
 
 /**
  * The syncapi as a process sees it: records published on {@code roomserver.output} through real Kafka, stored in
@@ -337,6 +339,32 @@ class SyncApiIT {
         assertThat(database.event(once.eventId()).block().orElseThrow().position()).isEqualTo(position);
         assertThat(events(joinedRoom(sync(token, Map.of()), room.id()), "timeline")).extracting(SyncApiIT::body)
                 .containsOnlyOnce("once");
+    }
+
+    @Test
+    void poisonRecordsAreParkedAndTheRoomGoesOn() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        List<String> parked = new CopyOnWriteArrayList<>();
+        bus.subscribe("syncapi-it-parked-" + UUID.randomUUID(), List.of(Bus.parkedTopic(Topics.ROOMSERVER_OUTPUT)),
+                record -> {
+                    parked.add(new String(record.payload(), UTF_8));
+                    return Mono.empty();
+                });
+        bus.publish(Topics.ROOMSERVER_OUTPUT, room.id(), "not json".getBytes(UTF_8)).block();
+        NewRoomEvent valid = room.message(alice, "valid");
+        // The same event claiming another event ID: poison too.
+        publish(new NewRoomEvent(valid.roomId(), valid.roomVersion(), "$forged:example.org", valid.pdu(),
+                List.of(), List.of(), null, false));
+        publish(valid);
+        awaitStored(valid);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (parked.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(parked).hasSize(2).anySatisfy(payload -> assertThat(payload).isEqualTo("not json"));
+        assertThat(database.event("$forged:example.org").block()).isEmpty();
     }
 
     // ---- /messages ----
