@@ -1,24 +1,79 @@
 package dev.lattice.syncapi;
 
+import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusConsumer;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.http.MatrixRouter;
+import dev.lattice.syncapi.config.SyncApiProperties;
+import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
+import dev.lattice.syncapi.internal.RoomMessages;
+import dev.lattice.syncapi.internal.SyncNotifier;
+import dev.lattice.syncapi.internal.Syncer;
+import dev.lattice.syncapi.routing.AccessTokens;
+import dev.lattice.syncapi.routing.SyncRoutes;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
+import java.time.Clock;
+import java.util.List;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The syncapi service as a configuration: its own application class and {@code deploy/all-in-one} both import it.
  * The client read model: /sync, sliding sync, /messages and the other read endpoints.
+ *
+ * <p>Needs a {@link UserApi} bean (client-api's, or its internal-HTTP client in a split deployment) to check
+ * access tokens.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SyncApiProperties.class)
 @ComponentScan(basePackageClasses = SyncApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class SyncApiConfiguration {
+
+    /** The consumer group of every syncapi process. */
+    public static final String CONSUMER_GROUP = "syncapi";
 
     /** The schema this service owns; migrations under {@code db/syncapi}. */
     @Bean
     ServiceSchema syncapiSchema() {
         return new ServiceSchema("syncapi");
+    }
+
+    @Bean
+    SyncApiDatabase syncApiDatabase(Database database) {
+        return new PostgresSyncApiDatabase(database);
+    }
+
+    @Bean
+    SyncNotifier syncNotifier() {
+        return new SyncNotifier();
+    }
+
+    @Bean
+    RoomserverOutputConsumer roomserverOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
+        return new RoomserverOutputConsumer(database, notifier);
+    }
+
+    @Bean(destroyMethod = "close")
+    BusConsumer syncapiRoomserverOutput(Bus bus, RoomserverOutputConsumer consumer) {
+        return bus.subscribe(CONSUMER_GROUP, List.of(Topics.ROOMSERVER_OUTPUT), consumer::handle);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> syncRoutes(MatrixRouter router, UserApi users, SyncApiDatabase database,
+            SyncNotifier notifier, SyncApiProperties properties) {
+        Clock clock = Clock.systemUTC();
+        Syncer syncer = new Syncer(database, notifier, clock, properties.maxSyncTimeout());
+        return new SyncRoutes(new AccessTokens(users), syncer, new RoomMessages(database, clock)).routes(router);
     }
 }

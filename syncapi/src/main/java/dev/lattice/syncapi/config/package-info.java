@@ -1,0 +1,2 @@
+/** The syncapi's configuration properties. */
+package dev.lattice.syncapi.config;

@@ -1,0 +1,114 @@
+package dev.lattice.syncapi.consumers;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.NewRoomEvent;
+import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.api.roomserver.RedactedEvent;
+import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.event.Redaction;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
+import dev.lattice.runtime.bus.BusJson;
+import dev.lattice.runtime.bus.BusRecord;
+import dev.lattice.runtime.bus.RetriableException;
+import dev.lattice.syncapi.internal.ClientEvents;
+import dev.lattice.syncapi.internal.SyncNotifier;
+import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Consumes {@code roomserver.output} (consumer group {@code syncapi}) into the read model, then wakes the
+ * {@code /sync} requests of the users concerned.
+ *
+ * <ul>
+ *   <li>{@link NewRoomEvent}: stored with a new stream position and its state delta applied, in one transaction.
+ *       A replay (the event ID is already stored) changes nothing and wakes nobody.
+ *   <li>{@link RedactedEvent}: the stored event is replaced by its redaction under the room version's rules, with
+ *       {@code unsigned.redacted_because}; a second time, or for an event never received, it does nothing.
+ * </ul>
+ * A record that cannot be decoded, has an unsupported room version or a malformed PDU is poison (thrown as is, so
+ * the bus parks it); database failures are {@link RetriableException}s, retried until the database is back.
+ */
+public final class RoomserverOutputConsumer {
+    private static final Logger log = LoggerFactory.getLogger(RoomserverOutputConsumer.class);
+
+    private final SyncApiDatabase database;
+    private final SyncNotifier notifier;
+
+    public RoomserverOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
+        this.database = requireNonNull(database, "database is null");
+        this.notifier = requireNonNull(notifier, "notifier is null");
+    }
+
+    /** The bus handler. */
+    public Mono<Void> handle(BusRecord record) {
+        return Mono.defer(() -> switch (BusJson.decode(record.payload(), OutputRoomEvent.class)) {
+            case NewRoomEvent event -> onNewRoomEvent(event);
+            case RedactedEvent redaction -> onRedactedEvent(redaction);
+        }).onErrorMap(RoomserverOutputConsumer::isTransient,
+                e -> new RetriableException("syncapi database: " + e.getMessage(), e));
+    }
+
+    private Mono<Void> onNewRoomEvent(NewRoomEvent event) {
+        RoomVersionRules rules = rules(event.roomVersion().toString(), event.roomId());
+        Pdu pdu = Pdu.parseBackfilled(rules, event.pdu().getBytes(StandardCharsets.UTF_8));
+        if (!pdu.eventId().equals(event.eventId()) || !pdu.roomId().equals(event.roomId())) {
+            throw new IllegalArgumentException("record for " + event.eventId() + " in " + event.roomId()
+                    + " carries " + pdu.eventId() + " in " + pdu.roomId());
+        }
+        return database.storeEvent(event, pdu).flatMap(position -> {
+            if (position.isEmpty() || event.historical()) {
+                return Mono.empty();
+            }
+            long stored = position.getAsLong();
+            return database.usersToNotify(event.roomId(), stored)
+                    .doOnNext(users -> notifier.notify(users, stored))
+                    .then();
+        });
+    }
+
+    private Mono<Void> onRedactedEvent(RedactedEvent redaction) {
+        return database.event(redaction.redactedEventId()).zipWith(database.event(redaction.redactionEventId()))
+                .flatMap(found -> {
+                    Optional<StoredEvent> target = found.getT1();
+                    if (target.isEmpty() || target.get().redactedBecause().isPresent()) {
+                        log.debug("redaction of {}: nothing to do", redaction.redactedEventId());
+                        return Mono.empty();
+                    }
+                    StoredEvent event = target.get();
+                    RoomVersionRules rules = rules(event.roomVersion().toString(), event.roomId());
+                    JsonObject because = found.getT2().map(ClientEvents::redactedBecause)
+                            .orElseGet(() -> JsonObject.EMPTY
+                                    .with("event_id", JsonString.of(redaction.redactionEventId()))
+                                    .with("type", JsonString.of("m.room.redaction"))
+                                    .with("room_id", JsonString.of(redaction.roomId())));
+                    return database.storeRedaction(event.eventId(), Redaction.redact(rules, event.event()), because)
+                            .then();
+                });
+    }
+
+    private static RoomVersionRules rules(String version, String roomId) {
+        return RoomVersions.rules(RoomVersionId.of(version))
+                .orElseThrow(() -> new IllegalArgumentException("room " + roomId + " has unsupported version "
+                        + version));
+    }
+
+    /** Database trouble is worth retrying; a constraint violation or anything else is a poison record. */
+    private static boolean isTransient(Throwable failure) {
+        return (failure instanceof DataAccessException && !(failure instanceof DataIntegrityViolationException))
+                || (failure instanceof R2dbcException && !(failure instanceof R2dbcDataIntegrityViolationException));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.lattice.syncapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.syncapi.storage.StoredEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The part of a <a href="https://spec.matrix.org/v1.19/client-server-api/#filtering">RoomEventFilter</a> this server
+ * applies so far: {@code limit}, {@code types}, {@code not_types} (with {@code *} wildcards), {@code senders} and
+ * {@code not_senders}. Other fields ({@code contains_url}, {@code lazy_load_members}, ...) are accepted and ignored.
+ *
+ * @param limit the {@code limit} field, if given
+ * @param types the allowed types; empty = any
+ * @param notTypes the excluded types, which win over {@code types}
+ */
+public record EventFilter(Optional<Long> limit, Optional<List<String>> types, List<String> notTypes,
+        Optional<List<String>> senders, List<String> notSenders) {
+
+    public static final EventFilter ALL = new EventFilter(Optional.empty(), Optional.empty(), List.of(),
+            Optional.empty(), List.of());
+
+    public EventFilter {
+        requireNonNull(limit, "limit is null");
+        types = types.map(List::copyOf);
+        notTypes = List.copyOf(notTypes);
+        senders = senders.map(List::copyOf);
+        notSenders = List.copyOf(notSenders);
+    }
+
+    /** Reads a RoomEventFilter object; a field of the wrong type is {@code 400 M_BAD_JSON}. */
+    public static EventFilter read(JsonObject filter) {
+        Optional<Long> limit = Optional.empty();
+        if (filter.has("limit")) {
+            limit = Optional.of(filter.getInteger("limit")
+                    .orElseThrow(() -> badFilter("limit must be an integer")));
+        }
+        return new EventFilter(limit, strings(filter, "types"), strings(filter, "not_types").orElse(List.of()),
+                strings(filter, "senders"), strings(filter, "not_senders").orElse(List.of()));
+    }
+
+    /** Whether the filter lets {@code event} through. */
+    public boolean matches(StoredEvent event) {
+        String type = event.type();
+        String sender = event.sender();
+        if (notTypes.stream().anyMatch(pattern -> typeMatches(pattern, type)) || notSenders.contains(sender)) {
+            return false;
+        }
+        return types.map(allowed -> allowed.stream().anyMatch(pattern -> typeMatches(pattern, type))).orElse(true)
+                && senders.map(allowed -> allowed.contains(sender)).orElse(true);
+    }
+
+    /** A type pattern where {@code *} matches any run of characters. */
+    static boolean typeMatches(String pattern, String type) {
+        if (!pattern.contains("*")) {
+            return pattern.equals(type);
+        }
+        String[] parts = pattern.split("\\*", -1);
+        int at = 0;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (i == 0) {
+                if (!type.startsWith(part)) {
+                    return false;
+                }
+                at = part.length();
+            } else if (i == parts.length - 1) {
+                return type.length() - part.length() >= at && type.endsWith(part);
+            } else {
+                int found = type.indexOf(part, at);
+                if (found < 0) {
+                    return false;
+                }
+                at = found + part.length();
+            }
+        }
+        return at == type.length();
+    }
+
+    static Optional<List<String>> strings(JsonObject object, String key) {
+        if (!object.has(key)) {
+            return Optional.empty();
+        }
+        if (!(object.get(key).orElseThrow() instanceof JsonArray array)) {
+            throw badFilter(key + " must be an array of strings");
+        }
+        List<String> out = new ArrayList<>(array.size());
+        for (CanonicalJsonValue value : array.values()) {
+            if (!(value instanceof JsonString s)) {
+                throw badFilter(key + " must be an array of strings");
+            }
+            out.add(s.value());
+        }
+        return Optional.of(out);
+    }
+
+    static MatrixException badFilter(String message) {
+        return new MatrixException(ErrorCode.BAD_JSON, "Invalid filter: " + message);
+    }
+}

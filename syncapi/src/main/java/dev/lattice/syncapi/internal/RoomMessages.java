@@ -1,0 +1,124 @@
+package dev.lattice.syncapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /_matrix/client/v3/rooms/{roomId}/messages}: pages of a room's timeline in stream order, backwards
+ * ({@code dir=b}) or forwards ({@code dir=f}) from a {@link StreamToken}, holding only the events the history
+ * visibility rules let the user see.
+ *
+ * <p>A token {@code s<p>} is the point just after the event at position {@code p}: backwards from it come the events
+ * at {@code p} and below, forwards the events above {@code p}. {@code end} is the point after the last event read
+ * (visible or not), and is left out once the range holds no more events. Backfilled events have negative positions,
+ * so paging backwards reaches them after the live ones.
+ *
+ * <p>Only a user who is or was joined or invited may page a room, unless it is {@code world_readable} now
+ * ({@code 403 M_FORBIDDEN} otherwise). {@code state} (members for lazy loading) is not sent yet, which the spec
+ * allows.
+ */
+public final class RoomMessages {
+    /** The page size when the client gives none. */
+    public static final int DEFAULT_LIMIT = 10;
+    /** The largest page served, whatever the client asks for. */
+    public static final int MAX_LIMIT = 1000;
+
+    /** Paging direction. */
+    public enum Direction {
+        BACKWARDS, FORWARDS
+    }
+
+    /**
+     * One request.
+     *
+     * @param from where to start; empty for the newest ({@code b}) or oldest ({@code f}) end
+     * @param to where to stop; empty for no bound
+     */
+    public record Request(AuthenticatedDevice device, String roomId, Optional<StreamToken> from,
+            Optional<StreamToken> to, Direction direction, int limit, EventFilter filter) {
+
+        public Request {
+            requireNonNull(device, "device is null");
+            requireNonNull(roomId, "roomId is null");
+            requireNonNull(from, "from is null");
+            requireNonNull(to, "to is null");
+            requireNonNull(direction, "direction is null");
+            requireNonNull(filter, "filter is null");
+        }
+    }
+
+    private final SyncApiDatabase database;
+    private final Clock clock;
+
+    public RoomMessages(SyncApiDatabase database, Clock clock) {
+        this.database = requireNonNull(database, "database is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** The response body. */
+    public Mono<JsonObject> messages(Request request) {
+        String user = request.device().userId().toString();
+        return Mono.zip(database.membershipHistory(request.roomId(), user), database.currentPosition())
+                .flatMap(loaded -> {
+                    List<StateSpan> memberships = loaded.getT1();
+                    long position = loaded.getT2();
+                    return checkAccess(request.roomId(), memberships, position)
+                            .then(page(request, memberships, position));
+                });
+    }
+
+    private Mono<Void> checkAccess(String roomId, List<StateSpan> memberships, long position) {
+        boolean member = memberships.stream().anyMatch(span -> span.membershipOrEmpty().equals("join")
+                || span.membershipOrEmpty().equals("invite"));
+        if (member) {
+            return Mono.empty();
+        }
+        return database.historyVisibilityAt(roomId, position).flatMap(visibility ->
+                HistoryVisibility.normalize(visibility).equals(HistoryVisibility.WORLD_READABLE) ? Mono.empty()
+                        : Mono.error(new MatrixException(ErrorCode.FORBIDDEN,
+                                "You aren't a member of the room and its history is not world-readable")));
+    }
+
+    private Mono<JsonObject> page(Request request, List<StateSpan> memberships, long position) {
+        boolean backwards = request.direction() == Direction.BACKWARDS;
+        long start = request.from().map(StreamToken::events).orElse(backwards ? position : Long.MIN_VALUE);
+        Mono<List<StoredEvent>> read = backwards
+                ? database.roomEvents(request.roomId(), request.to().map(StreamToken::events).orElse(Long.MIN_VALUE),
+                        start, request.limit(), true)
+                : database.roomEvents(request.roomId(), start,
+                        request.to().map(StreamToken::events).orElse(position), request.limit(), false);
+        String user = request.device().userId().toString();
+        return read.map(events -> {
+            long now = clock.millis();
+            List<CanonicalJsonValue> chunk = new ArrayList<>();
+            for (StoredEvent event : events) {
+                if (HistoryVisibility.canSee(event, user, memberships) && request.filter().matches(event)) {
+                    chunk.add(ClientEvents.toClient(event, request.device(), now, true));
+                }
+            }
+            JsonObjectBuilder out = new JsonObjectBuilder()
+                    .put("start", new StreamToken(start).toString())
+                    .put("chunk", new JsonArray(chunk));
+            if (!events.isEmpty() && events.size() == request.limit()) {
+                long last = events.getLast().position();
+                out.put("end", new StreamToken(backwards ? last - 1 : last).toString());
+            }
+            return out.build();
+        });
+    }
+}

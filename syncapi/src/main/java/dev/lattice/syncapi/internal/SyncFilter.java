@@ -1,0 +1,85 @@
+package dev.lattice.syncapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonException;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code /sync} reads from its {@code filter} parameter: a filter ID, or a filter JSON object inline (the spec
+ * tells them apart by a leading {@code {}). Read so far: {@code room.timeline} (an {@link EventFilter}, its
+ * {@code limit} the timeline length), {@code room.include_leave}, {@code room.rooms} and {@code room.not_rooms}.
+ *
+ * @param timelineLimit how many timeline events each room gets at most
+ * @param timeline which timeline events are shown
+ * @param includeLeave whether an initial sync lists the rooms the user left
+ * @param rooms the rooms to include; empty = all
+ * @param notRooms the rooms to leave out
+ */
+public record SyncFilter(int timelineLimit, EventFilter timeline, boolean includeLeave,
+        Optional<List<String>> rooms, List<String> notRooms) {
+
+    /** The timeline length when the filter does not say (Synapse's default too). */
+    public static final int DEFAULT_TIMELINE_LIMIT = 10;
+    /** The most timeline events per room a filter may ask for. */
+    public static final int MAX_TIMELINE_LIMIT = 1000;
+
+    public static final SyncFilter DEFAULT = new SyncFilter(DEFAULT_TIMELINE_LIMIT, EventFilter.ALL, false,
+            Optional.empty(), List.of());
+
+    public SyncFilter {
+        requireNonNull(timeline, "timeline is null");
+        rooms = rooms.map(List::copyOf);
+        notRooms = List.copyOf(notRooms);
+    }
+
+    /**
+     * Reads the {@code filter} query parameter.
+     *
+     * <p>// NOTSPEC: stored filters ({@code POST /user/{userId}/filter}, client-api's) are not reachable yet, so a
+     * filter ID means the default filter rather than {@code 404 M_NOT_FOUND}.
+     *
+     * @throws MatrixException {@code 400 M_NOT_JSON} for an inline filter that is not JSON, {@code 400 M_BAD_JSON}
+     *     for one of the wrong shape
+     */
+    public static SyncFilter parse(String parameter) {
+        if (parameter == null || parameter.isEmpty() || parameter.charAt(0) != '{') {
+            return DEFAULT;
+        }
+        JsonObject filter;
+        try {
+            filter = CanonicalJson.parseObject(parameter);
+        } catch (CanonicalJsonException e) {
+            throw new MatrixException(ErrorCode.NOT_JSON, "filter is not a JSON object: " + e.getMessage());
+        }
+        JsonObject room = object(filter, "room");
+        JsonObject timelineJson = object(room, "timeline");
+        EventFilter timeline = EventFilter.read(timelineJson);
+        // A negative limit is treated as 0 (no timeline), a huge one as the maximum, rather than refused.
+        int limit = (int) Math.min(MAX_TIMELINE_LIMIT, Math.max(0, timeline.limit().orElse((long) DEFAULT_TIMELINE_LIMIT)));
+        boolean includeLeave = false;
+        if (room.has("include_leave")) {
+            includeLeave = room.getBool("include_leave")
+                    .orElseThrow(() -> EventFilter.badFilter("room.include_leave must be a boolean"));
+        }
+        return new SyncFilter(limit, timeline, includeLeave, EventFilter.strings(room, "rooms"),
+                EventFilter.strings(room, "not_rooms").orElse(List.of()));
+    }
+
+    /** Whether rooms of this ID are shown at all. */
+    public boolean includesRoom(String roomId) {
+        return !notRooms.contains(roomId) && rooms.map(allowed -> allowed.contains(roomId)).orElse(true);
+    }
+
+    private static JsonObject object(JsonObject parent, String key) {
+        if (!parent.has(key)) {
+            return JsonObject.EMPTY;
+        }
+        return parent.getObject(key).orElseThrow(() -> EventFilter.badFilter(key + " must be an object"));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.lattice.syncapi.routing;
+
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonException;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.runtime.http.MatrixRouter;
+import dev.lattice.syncapi.internal.EventFilter;
+import dev.lattice.syncapi.internal.RoomMessages;
+import dev.lattice.syncapi.internal.StreamToken;
+import dev.lattice.syncapi.internal.SyncFilter;
+import dev.lattice.syncapi.internal.SyncRequest;
+import dev.lattice.syncapi.internal.Syncer;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** The syncapi's client endpoints. Each handler decodes the request, makes one call, and encodes the answer. */
+public final class SyncRoutes {
+    private final AccessTokens accessTokens;
+    private final Syncer syncer;
+    private final RoomMessages messages;
+
+    public SyncRoutes(AccessTokens accessTokens, Syncer syncer, RoomMessages messages) {
+        this.accessTokens = accessTokens;
+        this.syncer = syncer;
+        this.messages = messages;
+    }
+
+    public RouterFunction<ServerResponse> routes(MatrixRouter router) {
+        return router.builder()
+                .GET("/_matrix/client/v3/sync", this::sync)
+                .GET("/_matrix/client/v3/rooms/{roomId}/messages", this::messages)
+                .build();
+    }
+
+    /**
+     * {@code GET /_matrix/client/v3/sync}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3sync">spec</a>
+     */
+    private Mono<ServerResponse> sync(ServerRequest request) {
+        return accessTokens.authenticate(request).flatMap(device -> {
+            Optional<StreamToken> since = request.queryParam("since").filter(s -> !s.isEmpty())
+                    .map(s -> StreamToken.parse(s, "since"));
+            SyncFilter filter = SyncFilter.parse(request.queryParam("filter").orElse(null));
+            boolean fullState = bool(request, "full_state");
+            long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
+            return syncer.sync(new SyncRequest(device, since, filter, fullState, Duration.ofMillis(timeout)));
+        }).flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code GET /_matrix/client/v3/rooms/{roomId}/messages}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidmessages">spec</a>
+     */
+    private Mono<ServerResponse> messages(ServerRequest request) {
+        return accessTokens.authenticate(request).flatMap(device -> {
+            String roomId = roomId(request.pathVariable("roomId"));
+            RoomMessages.Direction direction = switch (request.queryParam("dir").orElse("")) {
+                case "b" -> RoomMessages.Direction.BACKWARDS;
+                case "f" -> RoomMessages.Direction.FORWARDS;
+                case "" -> throw new MatrixException(ErrorCode.MISSING_PARAM, "dir is required (b or f)");
+                default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "dir must be b or f");
+            };
+            long limit = integer(request, "limit").orElse((long) RoomMessages.DEFAULT_LIMIT);
+            if (limit < 0) {
+                throw new MatrixException(ErrorCode.INVALID_PARAM, "limit must not be negative");
+            }
+            Optional<StreamToken> from = request.queryParam("from").filter(s -> !s.isEmpty())
+                    .map(s -> StreamToken.parse(s, "from"));
+            Optional<StreamToken> to = request.queryParam("to").filter(s -> !s.isEmpty())
+                    .map(s -> StreamToken.parse(s, "to"));
+            EventFilter filter = request.queryParam("filter").filter(s -> !s.isEmpty())
+                    .map(SyncRoutes::eventFilter).orElse(EventFilter.ALL);
+            return messages.messages(new RoomMessages.Request(device, roomId, from, to, direction,
+                    (int) Math.min(limit, RoomMessages.MAX_LIMIT), filter));
+        }).flatMap(SyncRoutes::json);
+    }
+
+    private static String roomId(String value) {
+        try {
+            return RoomId.parse(value).toString();
+        } catch (IllegalArgumentException e) {
+            throw new MatrixException(ErrorCode.INVALID_PARAM, "Invalid room ID: " + e.getMessage());
+        }
+    }
+
+    private static EventFilter eventFilter(String json) {
+        try {
+            return EventFilter.read(CanonicalJson.parseObject(json));
+        } catch (CanonicalJsonException e) {
+            throw new MatrixException(ErrorCode.NOT_JSON, "filter is not a JSON object: " + e.getMessage());
+        }
+    }
+
+    private static Optional<Long> integer(ServerRequest request, String name) {
+        return request.queryParam(name).map(value -> {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new MatrixException(ErrorCode.INVALID_PARAM, name + " must be an integer");
+            }
+        });
+    }
+
+    private static boolean bool(ServerRequest request, String name) {
+        return request.queryParam(name).map(value -> switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new MatrixException(ErrorCode.INVALID_PARAM, name + " must be true or false");
+        }).orElse(false);
+    }
+
+    private static Mono<ServerResponse> json(JsonObject body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(CanonicalJson.encode(body));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.lattice.syncapi.storage;
+
+import dev.lattice.api.roomserver.NewRoomEvent;
+import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.json.JsonObject;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import reactor.core.publisher.Mono;
+
+/**
+ * The syncapi's storage: room events in stream order and the history of each room's state. Positions are those of
+ * the room events stream ({@link dev.lattice.syncapi.internal.StreamToken#events()}); "state at position p" means the
+ * state just after the event at p was applied.
+ */
+public interface SyncApiDatabase {
+
+    /**
+     * Stores an event from the roomserver with a new stream position and applies its state delta, in one
+     * transaction. Live events are serialised across all writers, so positions become visible in order.
+     *
+     * @return the new position, or empty if the event was already stored (a replay, which changes nothing)
+     */
+    Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu);
+
+    /**
+     * Replaces a stored event with its redacted form, once.
+     *
+     * @return whether it changed anything (false when already redacted or unknown)
+     */
+    Mono<Boolean> storeRedaction(String eventId, JsonObject redactedEvent, JsonObject redactedBecause);
+
+    /** The position of the newest live event; 0 when there is none. */
+    Mono<Long> currentPosition();
+
+    /** Events by ID; unknown IDs are left out. */
+    Mono<List<StoredEvent>> events(Collection<String> eventIds);
+
+    /**
+     * Events of a room with positions in ({@code afterExclusive}, {@code toInclusive}], the first {@code limit} in
+     * the given order.
+     */
+    Mono<List<StoredEvent>> roomEvents(String roomId, long afterExclusive, long toInclusive, int limit,
+            boolean descending);
+
+    /** Which of {@code roomIds} have events with positions in ({@code afterExclusive}, {@code toInclusive}]. */
+    Mono<Set<String>> roomsWithEvents(Collection<String> roomIds, long afterExclusive, long toInclusive);
+
+    /** The state of a room at {@code position}. */
+    Mono<List<StateSpan>> stateAt(String roomId, long position);
+
+    /** The room's {@code m.room.history_visibility} at {@code position}; {@code shared} when unset. */
+    Mono<String> historyVisibilityAt(String roomId, long position);
+
+    /** The user's membership in each room where they have one at {@code position}, by room ID. */
+    Mono<Map<String, StateSpan>> membershipsAt(String userId, long position);
+
+    /** The user's membership spans, in any room, that began in ({@code afterExclusive}, {@code toInclusive}]. */
+    Mono<List<StateSpan>> membershipsAddedBetween(String userId, long afterExclusive, long toInclusive);
+
+    /** Every membership span the user ever had in the room, oldest first. */
+    Mono<List<StateSpan>> membershipHistory(String roomId, String userId);
+
+    /**
+     * The users a new event at {@code position} in the room may concern: those joined or invited now, and those
+     * whose membership changed at that position.
+     */
+    Mono<List<String>> usersToNotify(String roomId, long position);
+
+    /** Convenience for single lookups. */
+    default Mono<Optional<StoredEvent>> event(String eventId) {
+        return events(List.of(eventId)).map(found -> found.stream().findFirst());
+    }
+}

@@ -1,0 +1,191 @@
+package dev.lattice.syncapi.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.syncapi.storage.StoredEvent;
+import io.r2dbc.spi.Readable;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import reactor.core.publisher.Mono;
+
+/** {@code syncapi.output_room_events}: every room event in stream order. */
+public final class OutputRoomEventsTable {
+    private static final String COLUMNS = "position, event_id, room_id, room_version, event_json, history_visibility,"
+            + " prev_content, replaces_state, txn_user_id, txn_device_id, txn_id, redacted_because";
+
+    private static final String INSERT = "INSERT INTO syncapi.output_room_events (position, event_id, room_id,"
+            + " room_version, type, sender, state_key, event_json, history_visibility, prev_content, replaces_state,"
+            + " txn_user_id, txn_device_id, txn_id, historical)"
+            + " VALUES (CASE WHEN :historical THEN -nextval('syncapi.backfill_position_seq')"
+            + " ELSE nextval('syncapi.stream_position_seq') END, :event_id, :room_id, :room_version, :type, :sender,"
+            + " :state_key, :event_json, :history_visibility, :prev_content, :replaces_state, :txn_user_id,"
+            + " :txn_device_id, :txn_id, :historical)"
+            + " ON CONFLICT (event_id) DO NOTHING RETURNING position";
+
+    private static final String SELECT_MAX_POSITION =
+            "SELECT COALESCE(MAX(position), 0) AS position FROM syncapi.output_room_events";
+
+    private static final String SELECT_BY_IDS =
+            "SELECT " + COLUMNS + " FROM syncapi.output_room_events WHERE event_id = ANY(:event_ids)";
+
+    private static final String SELECT_ROOM_RANGE_ASC = "SELECT " + COLUMNS + " FROM syncapi.output_room_events"
+            + " WHERE room_id = :room_id AND position > :after AND position <= :to ORDER BY position ASC LIMIT :limit";
+
+    private static final String SELECT_ROOM_RANGE_DESC = "SELECT " + COLUMNS + " FROM syncapi.output_room_events"
+            + " WHERE room_id = :room_id AND position > :after AND position <= :to ORDER BY position DESC LIMIT :limit";
+
+    private static final String SELECT_ROOMS_WITH_EVENTS = "SELECT DISTINCT room_id FROM syncapi.output_room_events"
+            + " WHERE room_id = ANY(:room_ids) AND position > :after AND position <= :to";
+
+    private static final String UPDATE_REDACTED = "UPDATE syncapi.output_room_events"
+            + " SET event_json = :event_json, redacted_because = :redacted_because"
+            + " WHERE event_id = :event_id AND redacted_because IS NULL";
+
+    /** What {@link #insert} stores; the position is assigned by the database. */
+    public record NewRow(
+            String eventId,
+            String roomId,
+            RoomVersionId roomVersion,
+            String type,
+            String sender,
+            Optional<String> stateKey,
+            JsonObject event,
+            String historyVisibility,
+            Optional<JsonObject> prevContent,
+            Optional<String> replacesState,
+            Optional<SendTransaction> transaction,
+            boolean historical) {
+
+        public NewRow {
+            requireNonNull(eventId, "eventId is null");
+            requireNonNull(roomId, "roomId is null");
+            requireNonNull(roomVersion, "roomVersion is null");
+            requireNonNull(type, "type is null");
+            requireNonNull(sender, "sender is null");
+            requireNonNull(stateKey, "stateKey is null");
+            requireNonNull(event, "event is null");
+            requireNonNull(historyVisibility, "historyVisibility is null");
+            requireNonNull(prevContent, "prevContent is null");
+            requireNonNull(replacesState, "replacesState is null");
+            requireNonNull(transaction, "transaction is null");
+        }
+    }
+
+    private final DatabaseClient client;
+
+    public OutputRoomEventsTable(DatabaseClient client) {
+        this.client = requireNonNull(client, "client is null");
+    }
+
+    /** Inserts the event with a new position; empty if an event with this ID is already stored. */
+    public Mono<OptionalLong> insert(NewRow row) {
+        GenericExecuteSpec spec = client.sql(INSERT)
+                .bind("historical", row.historical())
+                .bind("event_id", row.eventId())
+                .bind("room_id", row.roomId())
+                .bind("room_version", row.roomVersion().toString())
+                .bind("type", row.type())
+                .bind("sender", row.sender())
+                .bind("event_json", CanonicalJson.encodeToString(row.event()))
+                .bind("history_visibility", row.historyVisibility());
+        spec = bindNullable(spec, "state_key", row.stateKey());
+        spec = bindNullable(spec, "prev_content", row.prevContent().map(CanonicalJson::encodeToString));
+        spec = bindNullable(spec, "replaces_state", row.replacesState());
+        spec = bindNullable(spec, "txn_user_id", row.transaction().map(t -> t.userId().toString()));
+        spec = bindNullable(spec, "txn_device_id", row.transaction().map(t -> t.deviceId().toString()));
+        spec = bindNullable(spec, "txn_id", row.transaction().map(SendTransaction::transactionId));
+        return spec.map(r -> r.get("position", Long.class))
+                .one()
+                .map(OptionalLong::of)
+                .defaultIfEmpty(OptionalLong.empty());
+    }
+
+    /** The newest live position; 0 when no event is stored. */
+    public Mono<Long> selectMaxPosition() {
+        return client.sql(SELECT_MAX_POSITION).map(r -> r.get("position", Long.class)).one();
+    }
+
+    public Mono<List<StoredEvent>> selectByIds(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return client.sql(SELECT_BY_IDS)
+                .bind("event_ids", eventIds.toArray(String[]::new))
+                .map(OutputRoomEventsTable::toEvent)
+                .all()
+                .collectList();
+    }
+
+    /** Events of the room in (after, to], the first {@code limit} in ascending or descending position order. */
+    public Mono<List<StoredEvent>> selectRoomRange(String roomId, long after, long to, int limit, boolean descending) {
+        if (limit <= 0) {
+            return Mono.just(List.of());
+        }
+        return client.sql(descending ? SELECT_ROOM_RANGE_DESC : SELECT_ROOM_RANGE_ASC)
+                .bind("room_id", roomId)
+                .bind("after", after)
+                .bind("to", to)
+                .bind("limit", limit)
+                .map(OutputRoomEventsTable::toEvent)
+                .all()
+                .collectList();
+    }
+
+    public Mono<Set<String>> selectRoomsWithEvents(Collection<String> roomIds, long after, long to) {
+        if (roomIds.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        return client.sql(SELECT_ROOMS_WITH_EVENTS)
+                .bind("room_ids", roomIds.toArray(String[]::new))
+                .bind("after", after)
+                .bind("to", to)
+                .map(r -> r.get("room_id", String.class))
+                .all()
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Stores the redacted form; false if the event is unknown or already redacted. */
+    public Mono<Boolean> updateRedacted(String eventId, JsonObject redactedEvent, JsonObject redactedBecause) {
+        return client.sql(UPDATE_REDACTED)
+                .bind("event_id", eventId)
+                .bind("event_json", CanonicalJson.encodeToString(redactedEvent))
+                .bind("redacted_because", CanonicalJson.encodeToString(redactedBecause))
+                .fetch()
+                .rowsUpdated()
+                .map(updated -> updated > 0);
+    }
+
+    private static StoredEvent toEvent(Readable row) {
+        String txnUser = row.get("txn_user_id", String.class);
+        Optional<SendTransaction> transaction = txnUser == null ? Optional.empty()
+                : Optional.of(new SendTransaction(UserId.parse(txnUser),
+                        DeviceId.parse(row.get("txn_device_id", String.class)), row.get("txn_id", String.class)));
+        return new StoredEvent(
+                row.get("position", Long.class),
+                row.get("event_id", String.class),
+                row.get("room_id", String.class),
+                RoomVersionId.of(row.get("room_version", String.class)),
+                CanonicalJson.parseObject(row.get("event_json", String.class)),
+                row.get("history_visibility", String.class),
+                Optional.ofNullable(row.get("prev_content", String.class)).map(CanonicalJson::parseObject),
+                Optional.ofNullable(row.get("replaces_state", String.class)),
+                transaction,
+                Optional.ofNullable(row.get("redacted_because", String.class)).map(CanonicalJson::parseObject));
+    }
+
+    static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, Optional<?> value) {
+        return value.isPresent() ? spec.bind(name, value.get()) : spec.bindNull(name, String.class);
+    }
+}

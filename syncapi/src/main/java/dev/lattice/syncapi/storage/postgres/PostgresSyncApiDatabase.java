@@ -1,0 +1,180 @@
+package dev.lattice.syncapi.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.NewRoomEvent;
+import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.runtime.db.Database;
+import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** {@link SyncApiDatabase} on PostgreSQL: the logic that spans {@link OutputRoomEventsTable} and {@link RoomStateTable}. */
+public final class PostgresSyncApiDatabase implements SyncApiDatabase {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSyncApiDatabase.class);
+
+    /** The default when a room has no {@code m.room.history_visibility} (or an unknown value). */
+    public static final String DEFAULT_HISTORY_VISIBILITY = "shared";
+
+    /**
+     * Held for the rest of each writing transaction, so writers (one per partition, possibly several processes)
+     * commit stream positions in the order they drew them: a reader that sees position p has seen every position
+     * below it, which makes "everything after since" exact.
+     */
+    private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
+
+    private final DatabaseClient client;
+    private final OutputRoomEventsTable events;
+    private final RoomStateTable state;
+    private final TransactionalOperator transactions;
+
+    public PostgresSyncApiDatabase(Database database) {
+        this.client = requireNonNull(database, "database is null").client();
+        this.events = new OutputRoomEventsTable(client);
+        this.state = new RoomStateTable(client);
+        this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
+    }
+
+    @Override
+    public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu) {
+        String roomId = record.roomId();
+        Mono<OptionalLong> work = client.sql(LOCK_STREAM).then()
+                .then(Mono.zip(currentHistoryVisibility(roomId), replacedState(roomId, pdu)))
+                .flatMap(before -> {
+                    Optional<StoredEvent> replaced = before.getT2();
+                    return events.insert(new OutputRoomEventsTable.NewRow(record.eventId(), roomId,
+                            record.roomVersion(), pdu.type(), pdu.sender(), pdu.stateKey(), pdu.json(),
+                            before.getT1(), replaced.map(StoredEvent::content), replaced.map(StoredEvent::eventId),
+                            Optional.ofNullable(record.transaction()), record.historical()));
+                })
+                .flatMap(position -> {
+                    if (position.isEmpty() || record.historical()) {
+                        // A replay changes nothing; a backfilled event is not part of the current state.
+                        return Mono.just(position);
+                    }
+                    return applyStateDelta(record, position.getAsLong()).thenReturn(position);
+                });
+        return transactions.transactional(work);
+    }
+
+    private Mono<String> currentHistoryVisibility(String roomId) {
+        return state.selectCurrent(roomId, "m.room.history_visibility", "")
+                .flatMap(this::historyVisibilityOf);
+    }
+
+    private Mono<String> historyVisibilityOf(Optional<StateSpan> span) {
+        if (span.isEmpty()) {
+            return Mono.just(DEFAULT_HISTORY_VISIBILITY);
+        }
+        return event(span.get().eventId()).map(found -> found
+                .flatMap(e -> e.content().getString("history_visibility"))
+                .orElse(DEFAULT_HISTORY_VISIBILITY));
+    }
+
+    private Mono<Optional<StoredEvent>> replacedState(String roomId, Pdu pdu) {
+        if (pdu.stateKey().isEmpty()) {
+            return Mono.just(Optional.empty());
+        }
+        return state.selectCurrent(roomId, pdu.type(), pdu.stateKey().get())
+                .flatMap(span -> span.isEmpty() ? Mono.just(Optional.<StoredEvent>empty())
+                        : event(span.get().eventId()));
+    }
+
+    /**
+     * Applies the roomserver's delta at {@code position}: removed events leave the state; each added event replaces
+     * whatever held its (type, state key). Added events this service never received cannot be shown and are skipped.
+     */
+    private Mono<Void> applyStateDelta(NewRoomEvent record, long position) {
+        String roomId = record.roomId();
+        return state.closeEvents(roomId, record.removesStateEventIds(), position)
+                .then(events.selectByIds(record.addsStateEventIds()))
+                .flatMapMany(added -> {
+                    if (added.size() < record.addsStateEventIds().size()) {
+                        log.warn("{}: {} of the state events added by {} are unknown here and not shown", roomId,
+                                record.addsStateEventIds().size() - added.size(), record.eventId());
+                    }
+                    return Flux.fromIterable(added);
+                })
+                .filter(added -> added.stateKey().isPresent())
+                .concatMap(added -> state.closeCurrent(roomId, added.type(), added.stateKey().get(), position)
+                        .then(state.insert(roomId, added.type(), added.stateKey().get(), added.eventId(),
+                                added.type().equals("m.room.member")
+                                        ? added.content().getString("membership") : Optional.empty(),
+                                position)))
+                .then();
+    }
+
+    @Override
+    public Mono<Boolean> storeRedaction(String eventId, JsonObject redactedEvent, JsonObject redactedBecause) {
+        return events.updateRedacted(eventId, redactedEvent, redactedBecause);
+    }
+
+    @Override
+    public Mono<Long> currentPosition() {
+        return events.selectMaxPosition();
+    }
+
+    @Override
+    public Mono<List<StoredEvent>> events(Collection<String> eventIds) {
+        return events.selectByIds(eventIds);
+    }
+
+    @Override
+    public Mono<List<StoredEvent>> roomEvents(String roomId, long afterExclusive, long toInclusive, int limit,
+            boolean descending) {
+        return events.selectRoomRange(roomId, afterExclusive, toInclusive, limit, descending);
+    }
+
+    @Override
+    public Mono<Set<String>> roomsWithEvents(Collection<String> roomIds, long afterExclusive, long toInclusive) {
+        return events.selectRoomsWithEvents(roomIds, afterExclusive, toInclusive);
+    }
+
+    @Override
+    public Mono<List<StateSpan>> stateAt(String roomId, long position) {
+        return state.selectStateAt(roomId, position);
+    }
+
+    @Override
+    public Mono<String> historyVisibilityAt(String roomId, long position) {
+        return state.selectEntryAt(roomId, "m.room.history_visibility", "", position)
+                .flatMap(this::historyVisibilityOf);
+    }
+
+    @Override
+    public Mono<Map<String, StateSpan>> membershipsAt(String userId, long position) {
+        return state.selectMembershipsAt(userId, position).map(spans -> spans.stream()
+                .collect(Collectors.toUnmodifiableMap(StateSpan::roomId, Function.identity())));
+    }
+
+    @Override
+    public Mono<List<StateSpan>> membershipsAddedBetween(String userId, long afterExclusive, long toInclusive) {
+        return state.selectMembershipsAddedBetween(userId, afterExclusive, toInclusive);
+    }
+
+    @Override
+    public Mono<List<StateSpan>> membershipHistory(String roomId, String userId) {
+        return state.selectMembershipHistory(roomId, userId);
+    }
+
+    @Override
+    public Mono<List<String>> usersToNotify(String roomId, long position) {
+        return state.selectUsersToNotify(roomId, position);
+    }
+}

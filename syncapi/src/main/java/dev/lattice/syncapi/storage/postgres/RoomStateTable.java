@@ -1,0 +1,167 @@
+package dev.lattice.syncapi.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.syncapi.storage.StateSpan;
+import io.r2dbc.spi.Readable;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code syncapi.room_state}: the history of each room's current state, one row per interval of stream positions
+ * during which an event was part of it. The current state is the rows without a {@code removed_position}.
+ */
+public final class RoomStateTable {
+    /** The rows that are part of the state at {@code :position}. */
+    private static final String ACTIVE_AT =
+            " AND added_position <= :position AND (removed_position IS NULL OR removed_position > :position)";
+
+    private static final String COLUMNS =
+            "room_id, type, state_key, event_id, membership, added_position, removed_position";
+
+    private static final String INSERT = "INSERT INTO syncapi.room_state"
+            + " (room_id, type, state_key, event_id, membership, added_position)"
+            + " VALUES (:room_id, :type, :state_key, :event_id, :membership, :position)";
+
+    private static final String CLOSE_CURRENT = "UPDATE syncapi.room_state SET removed_position = :position"
+            + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key AND removed_position IS NULL";
+
+    private static final String CLOSE_EVENTS = "UPDATE syncapi.room_state SET removed_position = :position"
+            + " WHERE room_id = :room_id AND event_id = ANY(:event_ids) AND removed_position IS NULL";
+
+    private static final String SELECT_CURRENT_ENTRY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key AND removed_position IS NULL";
+
+    private static final String SELECT_STATE_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE room_id = :room_id" + ACTIVE_AT;
+
+    private static final String SELECT_ENTRY_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key" + ACTIVE_AT;
+
+    private static final String SELECT_MEMBERSHIPS_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE type = 'm.room.member' AND state_key = :user_id" + ACTIVE_AT;
+
+    private static final String SELECT_MEMBERSHIPS_ADDED_BETWEEN = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE type = 'm.room.member' AND state_key = :user_id"
+            + " AND added_position > :after AND added_position <= :to ORDER BY added_position";
+
+    private static final String SELECT_MEMBERSHIP_HISTORY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE type = 'm.room.member' AND state_key = :user_id AND room_id = :room_id ORDER BY added_position";
+
+    private static final String SELECT_USERS_TO_NOTIFY = "SELECT DISTINCT state_key FROM syncapi.room_state"
+            + " WHERE room_id = :room_id AND type = 'm.room.member'"
+            + " AND ((removed_position IS NULL AND membership IN ('join', 'invite'))"
+            + " OR added_position = :position OR removed_position = :position)";
+
+    private final DatabaseClient client;
+
+    public RoomStateTable(DatabaseClient client) {
+        this.client = requireNonNull(client, "client is null");
+    }
+
+    /** Makes {@code eventId} part of the state from {@code position} on. */
+    public Mono<Void> insert(String roomId, String type, String stateKey, String eventId, Optional<String> membership,
+            long position) {
+        return OutputRoomEventsTable.bindNullable(client.sql(INSERT)
+                        .bind("room_id", roomId)
+                        .bind("type", type)
+                        .bind("state_key", stateKey)
+                        .bind("event_id", eventId)
+                        .bind("position", position), "membership", membership)
+                .then();
+    }
+
+    /** Ends the current entry for (type, state key), if any, at {@code position}. */
+    public Mono<Void> closeCurrent(String roomId, String type, String stateKey, long position) {
+        return client.sql(CLOSE_CURRENT)
+                .bind("room_id", roomId)
+                .bind("type", type)
+                .bind("state_key", stateKey)
+                .bind("position", position)
+                .then();
+    }
+
+    /** Ends the current entries of these events at {@code position}. */
+    public Mono<Void> closeEvents(String roomId, Collection<String> eventIds, long position) {
+        if (eventIds.isEmpty()) {
+            return Mono.empty();
+        }
+        return client.sql(CLOSE_EVENTS)
+                .bind("room_id", roomId)
+                .bind("event_ids", eventIds.toArray(String[]::new))
+                .bind("position", position)
+                .then();
+    }
+
+    public Mono<Optional<StateSpan>> selectCurrent(String roomId, String type, String stateKey) {
+        return one(client.sql(SELECT_CURRENT_ENTRY)
+                .bind("room_id", roomId)
+                .bind("type", type)
+                .bind("state_key", stateKey));
+    }
+
+    public Mono<List<StateSpan>> selectStateAt(String roomId, long position) {
+        return all(client.sql(SELECT_STATE_AT)
+                .bind("room_id", roomId)
+                .bind("position", position));
+    }
+
+    public Mono<Optional<StateSpan>> selectEntryAt(String roomId, String type, String stateKey, long position) {
+        return one(client.sql(SELECT_ENTRY_AT)
+                .bind("room_id", roomId)
+                .bind("type", type)
+                .bind("state_key", stateKey)
+                .bind("position", position));
+    }
+
+    public Mono<List<StateSpan>> selectMembershipsAt(String userId, long position) {
+        return all(client.sql(SELECT_MEMBERSHIPS_AT)
+                .bind("user_id", userId)
+                .bind("position", position));
+    }
+
+    public Mono<List<StateSpan>> selectMembershipsAddedBetween(String userId, long after, long to) {
+        return all(client.sql(SELECT_MEMBERSHIPS_ADDED_BETWEEN)
+                .bind("user_id", userId)
+                .bind("after", after)
+                .bind("to", to));
+    }
+
+    public Mono<List<StateSpan>> selectMembershipHistory(String roomId, String userId) {
+        return all(client.sql(SELECT_MEMBERSHIP_HISTORY)
+                .bind("room_id", roomId)
+                .bind("user_id", userId));
+    }
+
+    public Mono<List<String>> selectUsersToNotify(String roomId, long position) {
+        return client.sql(SELECT_USERS_TO_NOTIFY)
+                .bind("room_id", roomId)
+                .bind("position", position)
+                .map(r -> r.get("state_key", String.class))
+                .all()
+                .collectList();
+    }
+
+    private static Mono<Optional<StateSpan>> one(GenericExecuteSpec query) {
+        return query.map(RoomStateTable::toSpan).one().map(Optional::of).defaultIfEmpty(Optional.empty());
+    }
+
+    private static Mono<List<StateSpan>> all(GenericExecuteSpec query) {
+        return query.map(RoomStateTable::toSpan).all().collectList();
+    }
+
+    private static StateSpan toSpan(Readable row) {
+        return new StateSpan(
+                row.get("room_id", String.class),
+                row.get("type", String.class),
+                row.get("state_key", String.class),
+                row.get("event_id", String.class),
+                Optional.ofNullable(row.get("membership", String.class)),
+                row.get("added_position", Long.class),
+                Optional.ofNullable(row.get("removed_position", Long.class)));
+    }
+}

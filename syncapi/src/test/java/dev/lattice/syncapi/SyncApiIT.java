@@ -1,0 +1,549 @@
+package dev.lattice.syncapi;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.roomserver.NewRoomEvent;
+import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.runtime.LatticeApplication;
+import dev.lattice.runtime.LatticeRuntimeConfiguration;
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusJson;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.testing.TestInfra;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import reactor.core.publisher.Mono;
+
+/**
+ * The syncapi as a process sees it: records published on {@code roomserver.output} through real Kafka, stored in
+ * real PostgreSQL, read back through {@code /sync} and {@code /messages} over real HTTP.
+ */
+class SyncApiIT {
+    private static final TestingUserApi USERS = new TestingUserApi();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static ConfigurableApplicationContext context;
+    private static Bus bus;
+    private static SyncApiDatabase database;
+    private static int port;
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import({LatticeRuntimeConfiguration.class, SyncApiConfiguration.class})
+    static class SyncApiTestApplication {
+        @Bean
+        UserApi userApi() {
+            return USERS;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Map<String, Object> properties = new HashMap<>(LatticeApplication.defaults());
+        properties.putAll(TestInfra.latticeProperties());
+        properties.put("lattice.client.port", 0);
+        properties.put("lattice.metrics.port", 0);
+        properties.put("lattice.federation.enabled", false);
+        properties.put("lattice.data-dir", Files.createTempDirectory("syncapi-it").toString());
+        properties.put("lattice.kafka.topic-prefix", "syncapi-it-" + UUID.randomUUID() + ".");
+        properties.put("lattice.kafka.partitions", 2);
+        SpringApplication application = new SpringApplication(SyncApiTestApplication.class);
+        application.setDefaultProperties(properties);
+        context = application.run();
+        bus = context.getBean(Bus.class);
+        database = context.getBean(SyncApiDatabase.class);
+        port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    // ---- initial and incremental sync ----
+
+    @Test
+    void initialSyncShowsJoinedRoomsInTheClientFormat() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        room.state(alice, "m.room.name", "", new JsonObjectBuilder().put("name", "Tea").build());
+        for (int i = 0; i < 3; i++) {
+            room.message(alice, "m" + i);
+        }
+        publishAll(room.events());
+
+        JsonObject sync = sync(token, Map.of());
+        assertThat(sync.getString("next_batch")).hasValueSatisfying(t -> assertThat(t).matches("s\\d+"));
+        JsonObject joined = joinedRoom(sync, room.id());
+        List<JsonObject> timeline = events(joined, "timeline");
+        assertThat(timeline).extracting(e -> e.getString("type").orElseThrow()).containsExactly("m.room.create",
+                "m.room.member", "m.room.name", "m.room.message", "m.room.message", "m.room.message");
+        assertThat(joined.getObject("timeline").orElseThrow().getBool("limited")).contains(false);
+        assertThat(events(joined, "state")).isEmpty();
+        for (JsonObject event : timeline) {
+            assertThat(event.members().keySet()).doesNotContain("auth_events", "prev_events", "hashes", "signatures",
+                    "depth", "room_id", "origin");
+            assertThat(event.members().keySet()).contains("event_id", "type", "sender", "origin_server_ts",
+                    "content", "unsigned");
+            assertThat(event.getObject("unsigned").orElseThrow().getInteger("age")).isPresent();
+        }
+        JsonObject summary = joined.getObject("summary").orElseThrow();
+        assertThat(summary.getInteger("m.joined_member_count")).contains(1L);
+
+        // With a timeline limit of 2: the last two messages, limited, and the rest as state.
+        JsonObject limited = joinedRoom(sync(token, Map.of("filter", "{\"room\":{\"timeline\":{\"limit\":2}}}")),
+                room.id());
+        assertThat(events(limited, "timeline")).extracting(SyncApiIT::body).containsExactly("m1", "m2");
+        assertThat(limited.getObject("timeline").orElseThrow().getBool("limited")).contains(true);
+        assertThat(limited.getObject("timeline").orElseThrow().getString("prev_batch")).isPresent();
+        assertThat(events(limited, "state")).extracting(e -> e.getString("type").orElseThrow())
+                .containsExactlyInAnyOrder("m.room.create", "m.room.member", "m.room.name");
+    }
+
+    @Test
+    void incrementalSyncShowsOnlyWhatIsNewAndLimitsLongGaps() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
+
+        assertThat(sync(token, Map.of("since", since)).has("rooms")).isFalse();
+        publish(room.message(alice, "new"));
+        JsonObject sync = sync(token, Map.of("since", since, "timeout", "10000"));
+        JsonObject joined = joinedRoom(sync, room.id());
+        assertThat(events(joined, "timeline")).extracting(SyncApiIT::body).containsExactly("new");
+        assertThat(events(joined, "state")).isEmpty();
+        since = sync.getString("next_batch").orElseThrow();
+
+        // A gap longer than the limit: the newest 10, limited, and /messages from prev_batch gives the rest.
+        List<OutputRoomEvent> burst = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            burst.add(room.message(alice, "burst" + i));
+        }
+        publishAll(burst);
+        JsonObject gap = joinedRoom(sync(token, Map.of("since", since)), room.id());
+        assertThat(events(gap, "timeline")).extracting(SyncApiIT::body)
+                .containsExactly("burst5", "burst6", "burst7", "burst8", "burst9", "burst10", "burst11", "burst12",
+                        "burst13", "burst14");
+        JsonObject timeline = gap.getObject("timeline").orElseThrow();
+        assertThat(timeline.getBool("limited")).contains(true);
+        JsonObject earlier = get(token, "/_matrix/client/v3/rooms/" + room.id() + "/messages",
+                Map.of("dir", "b", "limit", "5", "from", timeline.getString("prev_batch").orElseThrow()), 200);
+        assertThat(chunk(earlier)).extracting(SyncApiIT::body)
+                .containsExactly("burst4", "burst3", "burst2", "burst1", "burst0");
+        assertThat(chunk(earlier)).allSatisfy(e -> assertThat(e.getString("room_id")).contains(room.id()));
+
+        // full_state: everything again, at once.
+        JsonObject full = joinedRoom(sync(token, Map.of("since", since, "full_state", "true")), room.id());
+        assertThat(events(full, "state")).extracting(e -> e.getString("type").orElseThrow())
+                .contains("m.room.create", "m.room.member");
+    }
+
+    @Test
+    void longPollIsWokenByANewEventAndOtherwiseTimesOut() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
+
+        long started = System.nanoTime();
+        JsonObject empty = sync(token, Map.of("since", since, "timeout", "700"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(650));
+        assertThat(empty.has("rooms")).isFalse();
+        assertThat(empty.getString("next_batch")).isPresent();
+
+        started = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(token, "/_matrix/client/v3/sync",
+                Map.of("since", since, "timeout", "20000")), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(500);
+        assertThat(waiting).isNotDone();
+        publish(room.message(alice, "wake up"));
+        HttpResponse<String> response = waiting.get();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        JsonObject woken = CanonicalJson.parseObject(response.body());
+        assertThat(events(joinedRoom(woken, room.id()), "timeline")).extracting(SyncApiIT::body)
+                .containsExactly("wake up");
+    }
+
+    // ---- memberships ----
+
+    @Test
+    void joinLeaveRejoinCycle() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.message(alice, "hello bob");
+        publishAll(room.events());
+        JsonObject first = sync(bobToken, Map.of());
+        assertThat(events(joinedRoom(first, room.id()), "timeline")).extracting(SyncApiIT::body)
+                .contains("hello bob");
+        String since = first.getString("next_batch").orElseThrow();
+
+        publish(room.message(alice, "before you go"));
+        publish(room.member(bob, bob, "leave"));
+        publish(room.message(alice, "after you left"));
+        awaitStored(room.events().getLast());
+        JsonObject left = sync(bobToken, Map.of("since", since));
+        assertThat(left.getObject("rooms").orElseThrow().has("join")).isFalse();
+        JsonObject leaveSection = left.getObject("rooms").orElseThrow().getObject("leave").orElseThrow()
+                .getObject(room.id()).orElseThrow();
+        List<JsonObject> leaveTimeline = events(leaveSection, "timeline");
+        assertThat(leaveTimeline.getLast().getString("type")).contains("m.room.member");
+        assertThat(leaveTimeline.getLast().getObject("content").orElseThrow().getString("membership"))
+                .contains("leave");
+        assertThat(leaveTimeline).extracting(SyncApiIT::body).doesNotContain("after you left");
+        since = left.getString("next_batch").orElseThrow();
+
+        // Nothing while out; initial sync leaves the room out unless include_leave.
+        publish(room.message(alice, "still away"));
+        awaitStored(room.events().getLast());
+        assertThat(sync(bobToken, Map.of("since", since)).has("rooms")).isFalse();
+        assertThat(sync(bobToken, Map.of()).has("rooms")).isFalse();
+        JsonObject withLeave = sync(bobToken, Map.of("filter", "{\"room\":{\"include_leave\":true}}"));
+        assertThat(withLeave.getObject("rooms").orElseThrow().getObject("leave").orElseThrow().has(room.id()))
+                .isTrue();
+
+        publish(room.member(bob, bob, "join"));
+        JsonObject rejoined = joinedRoom(sync(bobToken, Map.of("since", since, "timeout", "10000")), room.id());
+        List<JsonObject> timeline = events(rejoined, "timeline");
+        assertThat(timeline).extracting(SyncApiIT::body).contains("still away"); // shared history visibility
+        assertThat(timeline.getLast().getObject("content").orElseThrow().getString("membership")).contains("join");
+        assertThat(events(rejoined, "state")).extracting(e -> e.getString("type").orElseThrow())
+                .contains("m.room.create");
+    }
+
+    @Test
+    void invitesCarryStrippedState() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId carol = TestRoom.user("carol");
+        String carolToken = USERS.login(carol, "CAROL");
+        TestRoom room = TestRoom.create(alice);
+        room.state(alice, "m.room.join_rules", "", new JsonObjectBuilder().put("join_rule", "invite").build());
+        room.state(alice, "m.room.name", "", new JsonObjectBuilder().put("name", "Secret").build());
+        room.message(alice, "private");
+        room.member(alice, carol, "invite");
+        publishAll(room.events());
+
+        JsonObject sync = sync(carolToken, Map.of());
+        JsonObject rooms = sync.getObject("rooms").orElseThrow();
+        assertThat(rooms.has("join")).isFalse();
+        JsonObject invite = rooms.getObject("invite").orElseThrow().getObject(room.id()).orElseThrow();
+        List<JsonObject> stripped = events(invite, "invite_state");
+        assertThat(stripped).extracting(e -> e.getString("type").orElseThrow()).containsExactlyInAnyOrder(
+                "m.room.create", "m.room.join_rules", "m.room.name", "m.room.member");
+        assertThat(stripped).allSatisfy(e -> assertThat(e.members().keySet())
+                .containsExactlyInAnyOrder("content", "sender", "state_key", "type"));
+
+        // The invite shows once in incremental syncs.
+        String since = sync.getString("next_batch").orElseThrow();
+        assertThat(sync(carolToken, Map.of("since", since)).has("rooms")).isFalse();
+    }
+
+    // ---- event details ----
+
+    @Test
+    void transactionIdOnlyForTheSendingDevice() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String phone = USERS.login(alice, "PHONE");
+        String laptop = USERS.login(alice, "LAPTOP");
+        TestRoom room = TestRoom.create(alice);
+        room.message(alice, DeviceId.parse("PHONE"), "txn-42", "from my phone");
+        publishAll(room.events());
+        JsonObject onPhone = events(joinedRoom(sync(phone, Map.of()), room.id()), "timeline").getLast();
+        JsonObject onLaptop = events(joinedRoom(sync(laptop, Map.of()), room.id()), "timeline").getLast();
+        assertThat(onPhone.getObject("unsigned").orElseThrow().getString("transaction_id")).contains("txn-42");
+        assertThat(onLaptop.getObject("unsigned").orElseThrow().has("transaction_id")).isFalse();
+    }
+
+    @Test
+    void redactionReplacesTheContentAndSaysWhy() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        NewRoomEvent secret = room.message(alice, "oops");
+        publishAll(room.events());
+        List<Object> redaction = room.redact(alice, secret);
+        publish((OutputRoomEvent) redaction.get(0));
+        publish((OutputRoomEvent) redaction.get(1));
+        String redactionId = ((NewRoomEvent) redaction.get(0)).eventId();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (database.event(secret.eventId()).block().orElseThrow().redactedBecause().isEmpty()) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        List<JsonObject> timeline = events(joinedRoom(sync(token, Map.of()), room.id()), "timeline");
+        JsonObject redacted = timeline.stream().filter(e -> e.getString("event_id").orElseThrow()
+                .equals(secret.eventId())).findFirst().orElseThrow();
+        assertThat(redacted.getObject("content").orElseThrow().members()).isEmpty();
+        assertThat(redacted.getObject("unsigned").orElseThrow().getObject("redacted_because").orElseThrow()
+                .getString("event_id")).contains(redactionId);
+        assertThat(timeline.getLast().getString("type")).contains("m.room.redaction");
+        assertThat(timeline.getLast().getString("redacts")).contains(secret.eventId());
+
+        // Redacting again changes nothing.
+        publish((OutputRoomEvent) redaction.get(1));
+        publish(room.message(alice, "barrier"));
+        awaitStored(room.events().getLast());
+        assertThat(database.event(secret.eventId()).block().orElseThrow().redactedBecause()).isPresent();
+    }
+
+    @Test
+    void aReplayedRecordIsNotDuplicated() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        NewRoomEvent once = room.message(alice, "once");
+        publishAll(room.events());
+        long position = database.event(once.eventId()).block().orElseThrow().position();
+        publish(once);
+        publish(room.message(alice, "barrier"));
+        awaitStored(room.events().getLast());
+        assertThat(database.event(once.eventId()).block().orElseThrow().position()).isEqualTo(position);
+        assertThat(events(joinedRoom(sync(token, Map.of()), room.id()), "timeline")).extracting(SyncApiIT::body)
+                .containsOnlyOnce("once");
+    }
+
+    @Test
+    void poisonRecordsAreParkedAndTheRoomGoesOn() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        List<String> parked = new CopyOnWriteArrayList<>();
+        bus.subscribe("syncapi-it-parked-" + UUID.randomUUID(), List.of(Bus.parkedTopic(Topics.ROOMSERVER_OUTPUT)),
+                record -> {
+                    parked.add(new String(record.payload(), UTF_8));
+                    return Mono.empty();
+                });
+        bus.publish(Topics.ROOMSERVER_OUTPUT, room.id(), "not json".getBytes(UTF_8)).block();
+        NewRoomEvent valid = room.message(alice, "valid");
+        // The same event claiming another event ID: poison too.
+        publish(new NewRoomEvent(valid.roomId(), valid.roomVersion(), "$forged:example.org", valid.pdu(),
+                List.of(), List.of(), null, false));
+        publish(valid);
+        awaitStored(valid);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (parked.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(parked).hasSize(2).anySatisfy(payload -> assertThat(payload).isEqualTo("not json"));
+        assertThat(database.event("$forged:example.org").block()).isEmpty();
+    }
+
+    // ---- /messages ----
+
+    @Test
+    void messagesPagesBothWaysUntilTheEnd() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        for (int i = 0; i < 25; i++) {
+            room.message(alice, "m" + i);
+        }
+        publishAll(room.events());
+        String path = "/_matrix/client/v3/rooms/" + room.id() + "/messages";
+
+        List<String> backwards = new ArrayList<>();
+        Map<String, String> query = new HashMap<>(Map.of("dir", "b", "limit", "10"));
+        int pages = 0;
+        while (true) {
+            JsonObject page = get(token, path, query, 200);
+            pages++;
+            chunk(page).forEach(e -> backwards.add(e.getString("type").orElseThrow().equals("m.room.message")
+                    ? body(e) : e.getString("type").orElseThrow()));
+            if (page.getString("end").isEmpty()) {
+                break;
+            }
+            query.put("from", page.getString("end").orElseThrow());
+            assertThat(pages).isLessThan(10);
+        }
+        assertThat(backwards).hasSize(27);
+        assertThat(backwards.getFirst()).isEqualTo("m24");
+        assertThat(backwards.subList(25, 27)).containsExactly("m.room.member", "m.room.create");
+
+        List<String> forwards = new ArrayList<>();
+        query = new HashMap<>(Map.of("dir", "f", "limit", "7"));
+        while (true) {
+            JsonObject page = get(token, path, query, 200);
+            chunk(page).forEach(e -> forwards.add(e.getString("event_id").orElseThrow()));
+            if (page.getString("end").isEmpty()) {
+                break;
+            }
+            query.put("from", page.getString("end").orElseThrow());
+        }
+        assertThat(forwards).containsExactlyElementsOf(room.events().stream().map(NewRoomEvent::eventId).toList());
+    }
+
+    @Test
+    void historyVisibilityDecidesWhatAMemberSees() throws Exception {
+        Map<String, List<String>> seen = new HashMap<>();
+        for (String visibility : List.of("joined", "shared", "invited")) {
+            UserId alice = TestRoom.user("alice");
+            UserId bob = TestRoom.user("bob");
+            String bobToken = USERS.login(bob, "BOB");
+            TestRoom room = TestRoom.create(alice);
+            room.historyVisibility(alice, visibility);
+            room.message(alice, "before invite");
+            room.member(alice, bob, "invite");
+            room.message(alice, "while invited");
+            room.member(bob, bob, "join");
+            room.message(alice, "while joined");
+            room.member(bob, bob, "leave");
+            room.message(alice, "after leaving");
+            publishAll(room.events());
+            JsonObject page = get(bobToken, "/_matrix/client/v3/rooms/" + room.id() + "/messages",
+                    Map.of("dir", "b", "limit", "100"), 200);
+            seen.put(visibility, chunk(page).stream().filter(e -> e.getString("type").orElseThrow()
+                    .equals("m.room.message")).map(SyncApiIT::body).toList());
+        }
+        assertThat(seen.get("joined")).containsExactly("while joined");
+        assertThat(seen.get("invited")).containsExactly("while joined", "while invited");
+        assertThat(seen.get("shared")).containsExactly("while joined", "while invited", "before invite");
+    }
+
+    @Test
+    void strangersMayOnlyReadWorldReadableRooms() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String stranger = USERS.login(TestRoom.user("dave"), "DAVE");
+        TestRoom open = TestRoom.create(alice);
+        open.historyVisibility(alice, "world_readable");
+        open.message(alice, "hello world");
+        TestRoom closed = TestRoom.create(alice);
+        closed.message(alice, "members only");
+        publishAll(open.events());
+        publishAll(closed.events());
+        JsonObject page = get(stranger, "/_matrix/client/v3/rooms/" + open.id() + "/messages",
+                Map.of("dir", "b"), 200);
+        assertThat(chunk(page)).extracting(e -> e.getString("type").orElseThrow()).contains("m.room.message");
+        JsonObject forbidden = get(stranger, "/_matrix/client/v3/rooms/" + closed.id() + "/messages",
+                Map.of("dir", "b"), 403);
+        assertThat(forbidden.getString("errcode")).contains("M_FORBIDDEN");
+    }
+
+    // ---- errors ----
+
+    @Test
+    void tokensAndParametersAreChecked() throws Exception {
+        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(uri("/_matrix/client/v3/sync", Map.of()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(missing.body()).contains("M_MISSING_TOKEN");
+        assertThat(get("not-a-token", "/_matrix/client/v3/sync", Map.of(), 401).getString("errcode"))
+                .contains("M_UNKNOWN_TOKEN");
+        String token = USERS.login(TestRoom.user("erin"), "ERIN");
+        HttpResponse<String> byQuery = HTTP.send(HttpRequest.newBuilder(uri("/_matrix/client/v3/sync",
+                Map.of("access_token", token))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(byQuery.statusCode()).isEqualTo(200);
+        assertThat(get(token, "/_matrix/client/v3/sync", Map.of("since", "garbage"), 400).getString("errcode"))
+                .contains("M_INVALID_PARAM");
+        assertThat(get(token, "/_matrix/client/v3/rooms/!r:example.org/messages", Map.of(), 400)
+                .getString("errcode")).contains("M_MISSING_PARAM");
+        assertThat(get(token, "/_matrix/client/v3/rooms/!r:example.org/messages", Map.of("dir", "x"), 400)
+                .getString("errcode")).contains("M_INVALID_PARAM");
+    }
+
+    // ---- helpers ----
+
+    private static void publish(OutputRoomEvent record) {
+        bus.publish(Topics.ROOMSERVER_OUTPUT, record.roomId(), BusJson.encode(record)).block();
+    }
+
+    /** Publishes the events and waits until the last one is stored. */
+    private static void publishAll(List<? extends OutputRoomEvent> records) throws InterruptedException {
+        records.forEach(SyncApiIT::publish);
+        awaitStored((NewRoomEvent) records.getLast());
+    }
+
+    private static void awaitStored(NewRoomEvent event) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (database.event(event.eventId()).block().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(event.eventId() + " was not consumed within 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static JsonObject sync(String token, Map<String, String> query) throws Exception {
+        return get(token, "/_matrix/client/v3/sync", query, 200);
+    }
+
+    private static JsonObject get(String token, String path, Map<String, String> query, int status)
+            throws Exception {
+        HttpResponse<String> response = HTTP.send(request(token, path, query), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return CanonicalJson.parseObject(response.body());
+    }
+
+    private static HttpRequest request(String token, String path, Map<String, String> query) {
+        return HttpRequest.newBuilder(uri(path, query)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60)).build();
+    }
+
+    private static URI uri(String path, Map<String, String> query) {
+        StringBuilder uri = new StringBuilder("http://127.0.0.1:" + port + path.replace("!", "%21"));
+        char separator = '?';
+        for (var parameter : query.entrySet()) {
+            uri.append(separator).append(parameter.getKey()).append('=')
+                    .append(URLEncoder.encode(parameter.getValue(), UTF_8));
+            separator = '&';
+        }
+        return URI.create(uri.toString());
+    }
+
+    private static JsonObject joinedRoom(JsonObject sync, String roomId) {
+        return sync.getObject("rooms").orElseThrow(() -> new AssertionError("no rooms in " + sync))
+                .getObject("join").orElseThrow(() -> new AssertionError("no joined rooms in " + sync))
+                .getObject(roomId).orElseThrow(() -> new AssertionError(roomId + " not joined in " + sync));
+    }
+
+    private static List<JsonObject> events(JsonObject room, String section) {
+        return room.getObject(section).orElseThrow().getArray("events").orElseThrow().values().stream()
+                .map(JsonObject.class::cast).toList();
+    }
+
+    private static List<JsonObject> chunk(JsonObject page) {
+        return page.getArray("chunk").orElseThrow().values().stream().map(JsonObject.class::cast).toList();
+    }
+
+    private static String body(CanonicalJsonValue event) {
+        return ((JsonObject) event).getObject("content").flatMap(c -> c.getString("body")).orElse("");
+    }
+}

@@ -1,0 +1,24 @@
+package dev.lattice.syncapi.storage.postgres;
+
+import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.db.Database;
+import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.testing.TestInfra;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import java.util.List;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/** The migrated {@code syncapi} schema on the test PostgreSQL. Tests use fresh room and user IDs to stay apart. */
+final class TestDatabase {
+
+    static synchronized Database migrated() {
+        LatticeProperties.Database db = TestInfra.postgres();
+        DatabaseClient client = DatabaseClient.create(new PostgresqlConnectionFactory(
+                PostgresqlConnectionConfiguration.builder().host(db.host()).port(db.port()).database(db.name())
+                        .username(db.user()).password(db.password()).build()));
+        return new Database(db, List.of(new ServiceSchema("syncapi")), client);
+    }
+
+    private TestDatabase() {}
+}
