@@ -1,18 +1,17 @@
 package dev.lattice.syncapi;
 
 import dev.lattice.api.Topics;
-import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusConsumer;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.Syncer;
-import dev.lattice.syncapi.routing.AccessTokens;
 import dev.lattice.syncapi.routing.SyncRoutes;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
@@ -70,10 +69,10 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> syncRoutes(MatrixRouter router, UserApi users, SyncApiDatabase database,
-            SyncNotifier notifier, SyncApiProperties properties) {
+    RouterFunction<ServerResponse> syncRoutes(MatrixRouter router, AccessTokens accessTokens,
+            SyncApiDatabase database, SyncNotifier notifier, SyncApiProperties properties) {
         Clock clock = Clock.systemUTC();
         Syncer syncer = new Syncer(database, notifier, clock, properties.maxSyncTimeout());
-        return new SyncRoutes(new AccessTokens(users), syncer, new RoomMessages(database, clock)).routes(router);
+        return new SyncRoutes(accessTokens, syncer, new RoomMessages(database, clock)).routes(router);
     }
 }

@@ -17,7 +17,7 @@ public final class TestingUserApi implements UserApi {
     /** Logs {@code user} in on {@code device}; returns the access token. */
     public String login(UserId user, String device) {
         String token = "token-" + UUID.randomUUID();
-        tokens.put(token, new AuthenticatedDevice(user, DeviceId.parse(device), false));
+        tokens.put(token, new AuthenticatedDevice(user, DeviceId.parse(device), false, Optional.empty()));
         return token;
     }
 

@@ -6,6 +6,7 @@ import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.internal.EventFilter;
 import dev.lattice.syncapi.internal.RoomMessages;

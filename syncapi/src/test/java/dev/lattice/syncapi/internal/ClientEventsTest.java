@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.protocol.id.DeviceId;
+import java.util.Optional;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The client event format: federation fields never leak, unsigned is built per viewer. */
 class ClientEventsTest {
     private static final UserId ALICE = UserId.parse("@alice:example.org");
-    private static final AuthenticatedDevice PHONE = new AuthenticatedDevice(ALICE, DeviceId.parse("PHONE"), false);
-    private static final AuthenticatedDevice LAPTOP = new AuthenticatedDevice(ALICE, DeviceId.parse("LAPTOP"), false);
+    private static final AuthenticatedDevice PHONE = new AuthenticatedDevice(ALICE, DeviceId.parse("PHONE"), false, Optional.empty());
+    private static final AuthenticatedDevice LAPTOP = new AuthenticatedDevice(ALICE, DeviceId.parse("LAPTOP"), false, Optional.empty());
 
     @Test
     void keepsTheClientFieldsAndDropsTheFederationOnes() {
