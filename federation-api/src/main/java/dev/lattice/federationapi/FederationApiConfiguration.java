@@ -1,8 +1,8 @@
 package dev.lattice.federationapi;
 
 import dev.lattice.federationapi.internal.ServerKeys;
+import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.runtime.config.LatticeProperties;
-import dev.lattice.runtime.config.SigningKeyFile;
 import dev.lattice.runtime.db.ServiceSchema;
 import java.time.Clock;
 import org.springframework.boot.SpringBootConfiguration;
@@ -21,9 +21,9 @@ import org.springframework.context.annotation.FilterType;
 public class FederationApiConfiguration {
 
     @Bean
-    ServerKeys serverKeys(LatticeProperties properties) {
-        return new ServerKeys(properties.serverName(), SigningKeyFile.loadOrGenerate(properties.signingKeyFile()),
-                properties.federation().keyValidity(), Clock.systemUTC());
+    ServerKeys serverKeys(LatticeProperties properties, SigningKey serverSigningKey) {
+        return new ServerKeys(properties.serverName(), serverSigningKey, properties.federation().keyValidity(),
+                Clock.systemUTC());
     }
 
     /** The schema this service owns; migrations under {@code db/federationapi}. */

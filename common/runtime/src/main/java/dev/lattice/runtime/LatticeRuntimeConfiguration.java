@@ -3,7 +3,9 @@ package dev.lattice.runtime;
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.runtime.bus.Bus;
+import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.config.SigningKeyFile;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.http.AccessTokens;
@@ -55,6 +57,15 @@ public class LatticeRuntimeConfiguration {
 
     /** Nesting depth beyond which a request body is refused; the spec's event limits need far less. */
     static final int MAX_JSON_NESTING = 100;
+
+    /**
+     * This server's signing key, loaded once per process (generated on a fresh server's first start): client-api
+     * signs the events it builds with it, federation-api its key document and requests.
+     */
+    @Bean
+    SigningKey serverSigningKey(LatticeProperties properties) {
+        return SigningKeyFile.loadOrGenerate(properties.signingKeyFile());
+    }
 
     @Bean
     KnownRoutes knownRoutes() {
