@@ -5,13 +5,17 @@ import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.embedded.EmbeddedKafka;
 import dev.lattice.runtime.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -27,48 +31,58 @@ final class EmbeddedInfrastructure implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
 
     private final EmbeddedPostgres postgres;
-    private final EmbeddedKafka kafka;
+    private final CompletableFuture<EmbeddedKafka> kafka;
 
-    private EmbeddedInfrastructure(EmbeddedPostgres postgres, EmbeddedKafka kafka) {
+    private EmbeddedInfrastructure(EmbeddedPostgres postgres, CompletableFuture<EmbeddedKafka> kafka) {
         this.postgres = postgres;
         this.kafka = kafka;
     }
 
     /**
-     * Starts what the configuration leaves unset and points the configuration at it. PostgreSQL and Kafka start side
-     * by side: together they are most of the all-in-one start-up time.
+     * Starts what the configuration leaves unset and points the configuration at it. Start-up waits for PostgreSQL,
+     * which the schema migrations need first; Kafka, the slower of the two, keeps starting on its own thread on a
+     * port chosen here, while the services are built, and the bus waits for it when it first connects. If Kafka
+     * cannot start, the process says so in one line and exits.
      */
     static EmbeddedInfrastructure startIfNeeded(ConfigurableEnvironment environment) {
         LatticeProperties properties = Binder.get(environment).bindOrCreate("lattice", LatticeProperties.class);
-        // Threads of our own, created here, so they inherit the launcher's class loader (Kafka loads classes by name).
-        ExecutorService starters = Executors.newFixedThreadPool(2);
-        CompletableFuture<EmbeddedPostgres> postgres = properties.database().embedded()
-                ? CompletableFuture.supplyAsync(() -> startPostgres(properties), starters)
-                : CompletableFuture.completedFuture(null);
-        CompletableFuture<EmbeddedKafka> kafka = properties.kafka().embedded()
-                ? CompletableFuture.supplyAsync(() -> startKafka(properties), starters)
-                : CompletableFuture.completedFuture(null);
-        starters.shutdown();
-        EmbeddedInfrastructure started = new EmbeddedInfrastructure(
-                postgres.exceptionally(failed -> null).join(), kafka.exceptionally(failed -> null).join());
-        for (CompletableFuture<?> server : List.of(postgres, kafka)) {
-            if (server.isCompletedExceptionally()) {
-                started.close();
-                Throwable cause = server.handle((ok, failure) -> failure.getCause()).join();
-                throw cause instanceof StartupException startup ? startup
-                        : new StartupException("cannot start the embedded servers: " + cause, cause);
-            }
-        }
         Map<String, Object> addresses = new HashMap<>();
-        if (started.postgres != null) {
-            addresses.put("lattice.database.host", started.postgres.host());
-            addresses.put("lattice.database.port", started.postgres.port());
+        // A thread of our own, created here, so it inherits the launcher's class loader (Kafka loads classes by name).
+        ExecutorService starter = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "embedded-kafka"));
+        CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.completedFuture(null);
+        if (properties.kafka().embedded()) {
+            int port = freePort();
+            kafka = CompletableFuture.supplyAsync(() -> startKafka(properties, port), starter);
+            kafka.whenComplete((started, failure) -> {
+                if (failure != null) {
+                    System.err.println("lattice: " + failure.getCause().getMessage());
+                    System.exit(1);
+                }
+            });
+            addresses.put("lattice.kafka.bootstrap-servers", "127.0.0.1:" + port);
         }
-        if (started.kafka != null) {
-            addresses.put("lattice.kafka.bootstrap-servers", started.kafka.bootstrapServers());
+        starter.shutdown();
+        EmbeddedPostgres postgres = null;
+        if (properties.database().embedded()) {
+            try {
+                postgres = startPostgres(properties);
+            } catch (StartupException e) {
+                new EmbeddedInfrastructure(null, kafka).close();
+                throw e;
+            }
+            addresses.put("lattice.database.host", postgres.host());
+            addresses.put("lattice.database.port", postgres.port());
         }
         environment.getPropertySources().addFirst(new MapPropertySource("lattice-embedded", addresses));
-        return started;
+        return new EmbeddedInfrastructure(postgres, kafka);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new StartupException("cannot find a free port for the embedded Kafka: " + e.getMessage(), e);
+        }
     }
 
     private static EmbeddedPostgres startPostgres(LatticeProperties properties) {
@@ -89,10 +103,10 @@ final class EmbeddedInfrastructure implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafka startKafka(LatticeProperties properties) {
+    private static EmbeddedKafka startKafka(LatticeProperties properties, int port) {
         Path directory = properties.dataDir().resolve("kafka");
         try {
-            EmbeddedKafka kafka = EmbeddedKafka.builder(directory).start();
+            EmbeddedKafka kafka = EmbeddedKafka.builder(directory).port(port).start();
             log.info("embedded Kafka on {} (data {})", kafka.bootstrapServers(), directory);
             return kafka;
         } catch (IOException | RuntimeException | LinkageError e) {
@@ -103,8 +117,15 @@ final class EmbeddedInfrastructure implements AutoCloseable {
 
     @Override
     public void close() {
-        if (kafka != null) {
-            kafka.close();
+        try {
+            EmbeddedKafka started = kafka.get(60, TimeUnit.SECONDS);
+            if (started != null) {
+                started.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException notStarted) {
+            // nothing to stop
         }
         if (postgres != null) {
             try {
