@@ -1,5 +1,6 @@
 package dev.lattice.protocol.auth;
 
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
@@ -72,7 +73,7 @@ public final class PowerLevels {
                 if (parseLevel(rules, entry.getValue()).isEmpty()) {
                     return Optional.of(name + "." + entry.getKey() + " is not an integer");
                 }
-                if (name.equals("users") && !Identifiers.isValidUserId(entry.getKey())) {
+                if (name.equals("users") && UserId.tryParse(entry.getKey()).isEmpty()) {
                     return Optional.of("users key " + entry.getKey() + " is not a valid user ID");
                 }
             }
