@@ -32,6 +32,11 @@ import java.util.Optional;
  * [0, 2^53−1], identifiers well formed. Signatures ({@link EventSigning}) and hashes ({@link #contentHashCheck()})
  * are the next steps, and the caller's.
  *
+ * <p>NOTSPEC: the bytes must be strict canonical JSON in every room version. Versions 1–5 tolerate floats and
+ * integers outside ±(2^53−1) (the "floaty power levels" fragment); such PDUs are refused here
+ * ({@link PduException.Reason#NOT_JSON}) because the value model has no floats; such events are expected only in
+ * old history of version 1–5 rooms. {@code AuthorizationRules.strictCanonicalJson()} records the difference.
+ *
  * <pre>{@code
  * Pdu pdu = Pdu.parse(RoomVersionRules.V12, bytes);                 // throws PduException: drop the event
  * EventSigning.Verification sigs = EventSigning.verify(pdu, keys);  // invalid: drop the event
