@@ -129,7 +129,7 @@ public final class EventSigning {
 
     /** {@link #verify(RoomVersionRules, JsonObject, Function)} for a parsed PDU. */
     public static Verification verify(Pdu pdu, Function<ServerKeyId, Optional<VerifyKey>> keys) {
-        return verify(pdu.rules(), pdu.json(), keys);
+        return verify(pdu.rules(), pdu.json(), pdu.redactedSignedBytes(), keys);
     }
 
     /**
@@ -140,13 +140,17 @@ public final class EventSigning {
      */
     public static Verification verify(RoomVersionRules rules, JsonObject event,
             Function<ServerKeyId, Optional<VerifyKey>> keys) {
+        return verify(rules, event, EventHashing.redactedSignedBytes(rules, event), keys);
+    }
+
+    private static Verification verify(RoomVersionRules rules, JsonObject event, byte[] signedBytes,
+            Function<ServerKeyId, Optional<VerifyKey>> keys) {
         Set<String> servers;
         try {
             servers = requiredSigners(rules, event);
         } catch (InvalidIdException e) {
             return Verification.failed(Failure.INVALID_SERVER, null);
         }
-        byte[] signedBytes = JsonSigning.signedBytes(Redaction.redact(rules, event));
         for (String server : servers) {
             Verification verification = verifyServer(rules, event, signedBytes, server, keys);
             if (!verification.isValid()) {
@@ -161,8 +165,7 @@ public final class EventSigning {
      * rule on {@code join_authorised_via_users_server} when signatures were not all checked on receipt.
      */
     public static Verification verifyServer(Pdu pdu, String server, Function<ServerKeyId, Optional<VerifyKey>> keys) {
-        return verifyServer(pdu.rules(), pdu.json(), JsonSigning.signedBytes(Redaction.redact(pdu.rules(), pdu.json())),
-                server, keys);
+        return verifyServer(pdu.rules(), pdu.json(), pdu.redactedSignedBytes(), server, keys);
     }
 
     private static Verification verifyServer(RoomVersionRules rules, JsonObject event, byte[] signedBytes,
