@@ -18,10 +18,17 @@ import static dev.lattice.protocol.auth.AuthEventTypes.THIRD_PARTY_INVITE;
 import static dev.lattice.protocol.auth.AuthFailure.*;
 
 import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.InvalidIdException;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.protocol.version.RoomVersions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,10 +53,6 @@ import java.util.Set;
  */
 public final class AuthCheck {
 
-    /** The room versions a create event may name (rule "content.room_version ... not a recognised version"). */
-    public static final Set<String> KNOWN_ROOM_VERSIONS =
-            Set.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
-
     private AuthCheck() {
     }
 
@@ -73,7 +76,7 @@ public final class AuthCheck {
         }
         if (rules.roomCreateEventIdAsRoomId()) {
             // v12 rule 2: the room ID is the create event's ID with the ! sigil.
-            if (!event.roomId().equals(roomIdOfCreateEvent(create.get().eventId()))) {
+            if (!event.roomId().equals(roomIdOfCreateEvent(create.get()))) {
                 return AuthResult.reject(NO_CREATE_EVENT, "room ID " + event.roomId()
                         + " is not derived from create event " + create.get().eventId());
             }
@@ -84,8 +87,7 @@ public final class AuthCheck {
 
         // m.federate
         if (!create.get().content().getBool("m.federate").orElse(true)
-                && !Objects.equals(Identifiers.serverName(event.sender()),
-                        Identifiers.serverName(create.get().sender()))) {
+                && !userServer(event.sender()).equals(userServer(create.get().sender()))) {
             return AuthResult.reject(NOT_FEDERATED, "room does not federate and sender is on another server");
         }
 
@@ -94,7 +96,7 @@ public final class AuthCheck {
             if (event.stateKey().isEmpty()) {
                 return AuthResult.reject(ALIASES_SERVER_MISMATCH, "m.room.aliases without a state key");
             }
-            if (!Identifiers.serverName(event.sender()).equals(event.stateKey())) {
+            if (!userServer(event.sender()).map(ServerName::value).equals(event.stateKey())) {
                 return AuthResult.reject(ALIASES_SERVER_MISMATCH, "state key is not the sender's server");
             }
             return AuthResult.allow();
@@ -137,9 +139,8 @@ public final class AuthCheck {
             if (senderLevel >= context.powerLevels().redact()) {
                 return AuthResult.allow();
             }
-            Optional<String> redacts = event.redacts();
-            if (redacts.isPresent() && Identifiers.serverName(redacts.get()).isPresent()
-                    && Identifiers.serverName(redacts.get()).equals(Identifiers.serverName(event.eventId()))) {
+            Optional<ServerName> redactedServer = event.redacts().flatMap(AuthCheck::eventServer);
+            if (redactedServer.isPresent() && redactedServer.equals(eventServer(event.eventId()))) {
                 return AuthResult.allow();
             }
             return AuthResult.reject(REDACTION_NOT_ALLOWED,
@@ -148,9 +149,38 @@ public final class AuthCheck {
         return AuthResult.allow();
     }
 
-    /** The v12 room ID derived from a create event ID: the same opaque part with the {@code !} sigil. */
-    public static String roomIdOfCreateEvent(String createEventId) {
-        return "!" + createEventId.substring(1);
+    /**
+     * The v12 room ID derived from a create event's ID: the same hash with the {@code !} sigil. The string form of
+     * {@link RoomId#fromCreateEventId}, because {@link RoomEvent} IDs are plain strings, validated when parsed.
+     */
+    private static String roomIdOfCreateEvent(RoomEvent create) {
+        return "!" + create.eventId().substring(1);
+    }
+
+    /** The server of a user ID; empty if the ID is malformed (then no server matches it). */
+    static Optional<ServerName> userServer(String userId) {
+        return UserId.tryParse(userId).map(UserId::serverName);
+    }
+
+    /** The server of a room version 1–2 event ID, if it has one. */
+    private static Optional<ServerName> eventServer(String eventId) {
+        try {
+            return EventId.parse(eventId).serverName();
+        } catch (InvalidIdException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Rule "If content.room_version is present and is not a recognised version, reject". */
+    private static boolean isRecognisedRoomVersion(CanonicalJsonValue value) {
+        if (!(value instanceof JsonString s)) {
+            return false;
+        }
+        try {
+            return RoomVersions.rules(RoomVersionId.of(s.value())).isPresent();
+        } catch (InvalidIdException e) {
+            return false;
+        }
     }
 
     private static AuthResult checkCreate(AuthorizationRules rules, RoomEvent event) {
@@ -160,18 +190,22 @@ public final class AuthCheck {
         if (rules.roomCreateEventIdAsRoomId()) {
             // v12: a create event has no room_id; the RoomEvent view reports the derived one. A PDU that carries a
             // room_id is refused by the event format check.
-            if (!event.roomId().equals(roomIdOfCreateEvent(event.eventId()))) {
+            if (!event.roomId().equals(roomIdOfCreateEvent(event))) {
                 return AuthResult.reject(CREATE_ROOM_ID_MISMATCH, "room ID is not derived from the event ID");
             }
         } else {
-            Optional<String> roomServer = Identifiers.serverName(event.roomId());
-            if (roomServer.isEmpty() || !roomServer.equals(Identifiers.serverName(event.sender()))) {
+            Optional<ServerName> roomServer;
+            try {
+                roomServer = RoomId.parse(event.roomId()).serverName();
+            } catch (InvalidIdException e) {
+                roomServer = Optional.empty();
+            }
+            if (roomServer.isEmpty() || !roomServer.equals(userServer(event.sender()))) {
                 return AuthResult.reject(CREATE_ROOM_ID_MISMATCH, "room ID server is not the sender's server");
             }
         }
         Optional<CanonicalJsonValue> roomVersion = event.content().get("room_version");
-        if (roomVersion.isPresent() && !(roomVersion.get() instanceof JsonString s
-                && KNOWN_ROOM_VERSIONS.contains(s.value()))) {
+        if (roomVersion.isPresent() && !isRecognisedRoomVersion(roomVersion.get())) {
             return AuthResult.reject(CREATE_UNKNOWN_ROOM_VERSION, "unknown room_version " + roomVersion.get());
         }
         if (!rules.useRoomCreateSender() && !event.content().has("creator")) {
@@ -182,7 +216,7 @@ public final class AuthCheck {
                 return AuthResult.reject(CREATE_INVALID_ADDITIONAL_CREATORS, "additional_creators is not an array");
             }
             for (CanonicalJsonValue value : array.values()) {
-                if (!(value instanceof JsonString s) || !Identifiers.isValidUserId(s.value())) {
+                if (!(value instanceof JsonString s) || UserId.tryParse(s.value()).isEmpty()) {
                     return AuthResult.reject(CREATE_INVALID_ADDITIONAL_CREATORS,
                             "additional_creators holds an invalid user ID: " + value);
                 }
@@ -205,8 +239,8 @@ public final class AuthCheck {
         Optional<String> authoriser = Optional.empty();
         if (rules.restrictedJoinRule() && event.content().has("join_authorised_via_users_server")) {
             authoriser = event.content().getString("join_authorised_via_users_server");
-            Optional<String> server = authoriser.flatMap(Identifiers::serverName);
-            if (server.isEmpty() || !verifiers.serverSignatures().isSignedBy(event, server.get())) {
+            Optional<ServerName> server = authoriser.flatMap(AuthCheck::userServer);
+            if (server.isEmpty() || !verifiers.serverSignatures().isSignedBy(event, server.get().value())) {
                 return AuthResult.reject(INVALID_SIGNATURE,
                         "not signed by the server of join_authorised_via_users_server");
             }

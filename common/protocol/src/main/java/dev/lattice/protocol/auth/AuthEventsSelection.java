@@ -11,6 +11,7 @@ import static dev.lattice.protocol.auth.AuthEventTypes.THIRD_PARTY_INVITE;
 
 import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.version.RoomVersionRules;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -30,18 +31,20 @@ public final class AuthEventsSelection {
     }
 
     /**
-     * The state keys an event with these fields selects, in a stable order: create (not in v12), power levels, the
+     * The state keys an event with these fields selects, in a stable order: create (unless the event format says the
+     * create event is never listed, {@link dev.lattice.protocol.version.EventFormatRules#createEventInAuthEvents()},
+     * v12), power levels, the
      * sender's member event, and for {@code m.room.member}: the target's member event, the join rules (join, invite,
      * knock), the third-party invite named by {@code third_party_invite.signed.token} (invite), and the authorising
      * user's member event for restricted joins (v8+). {@code m.room.create} itself selects nothing.
      */
-    public static Set<StateKey> forEvent(AuthorizationRules rules, String type, Optional<String> stateKey,
+    public static Set<StateKey> forEvent(RoomVersionRules rules, String type, Optional<String> stateKey,
             String sender, JsonObject content) {
         if (type.equals(CREATE) && stateKey.filter(String::isEmpty).isPresent()) {
             return Collections.emptySet();
         }
         Set<StateKey> keys = new LinkedHashSet<>();
-        if (!rules.roomCreateEventIdAsRoomId()) {
+        if (rules.eventFormat().createEventInAuthEvents()) {
             keys.add(StateKey.of(CREATE, ""));
         }
         keys.add(StateKey.of(POWER_LEVELS, ""));
@@ -57,7 +60,7 @@ public final class AuthEventsSelection {
                         .flatMap(s -> s.getString("token"))
                         .ifPresent(token -> keys.add(StateKey.of(THIRD_PARTY_INVITE, token)));
             }
-            if (membership.equals(JOIN) && rules.restrictedJoinRule()) {
+            if (membership.equals(JOIN) && rules.authorization().restrictedJoinRule()) {
                 content.getString("join_authorised_via_users_server")
                         .ifPresent(user -> keys.add(StateKey.of(MEMBER, user)));
             }
@@ -65,8 +68,8 @@ public final class AuthEventsSelection {
         return keys;
     }
 
-    /** {@link #forEvent(AuthorizationRules, String, Optional, String, JsonObject)} for an existing event. */
-    public static Set<StateKey> forEvent(AuthorizationRules rules, RoomEvent event) {
+    /** {@link #forEvent(RoomVersionRules, String, Optional, String, JsonObject)} for an existing event. */
+    public static Set<StateKey> forEvent(RoomVersionRules rules, RoomEvent event) {
         return forEvent(rules, event.type(), event.stateKey(), event.sender(), event.content());
     }
 }

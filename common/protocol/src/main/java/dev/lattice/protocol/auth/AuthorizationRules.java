@@ -25,8 +25,10 @@ package dev.lattice.protocol.auth;
  *     have infinite power level and cannot be listed in {@code users}
  *     (<a href="https://spec.matrix.org/v1.19/rooms/v12/">v12</a>)
  * @param additionalRoomCreators version 12: {@code content.additional_creators} of the create event
- * @param roomCreateEventIdAsRoomId version 12: the room ID is derived from the create event's ID, the create event
- *     is not listed in {@code auth_events}, and events must not reference it there
+ * @param roomCreateEventIdAsRoomId version 12: the room ID is derived from the create event's ID (rules 1.2 and 2 of
+ *     <a href="https://spec.matrix.org/v1.19/rooms/v12/#authorization-rules">v12</a>); that the create event is never
+ *     listed in {@code auth_events} is the event format's
+ *     {@link dev.lattice.protocol.version.EventFormatRules#createEventInAuthEvents()}
  */
 public record AuthorizationRules(
         boolean specialCaseAliasesAuth,

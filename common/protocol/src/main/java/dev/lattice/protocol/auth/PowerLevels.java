@@ -1,5 +1,6 @@
 package dev.lattice.protocol.auth;
 
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
@@ -48,8 +49,9 @@ public final class PowerLevels {
     /**
      * Checks the shape of new power levels content (rule "If type is m.room.power_levels", first sub-rules).
      *
-     * <p>NOTSPEC: before version 10 the spec names only {@code users}; we also reject other levels that are not
-     * integers or integer strings (as Synapse and ruma do), because such a level has no meaning to compare against.
+     * <p>NOTSPEC: before version 10 the spec validates only {@code users}; we also reject other levels that are not
+     * integers or integer strings, because such a level has no meaning to compare against. ruma does the same;
+     * Synapse validates only {@code users} before version 10 (and fails later, reading the level).
      *
      * @return a description of the first problem, or empty if the content is well formed
      */
@@ -72,7 +74,7 @@ public final class PowerLevels {
                 if (parseLevel(rules, entry.getValue()).isEmpty()) {
                     return Optional.of(name + "." + entry.getKey() + " is not an integer");
                 }
-                if (name.equals("users") && !Identifiers.isValidUserId(entry.getKey())) {
+                if (name.equals("users") && UserId.tryParse(entry.getKey()).isEmpty()) {
                     return Optional.of("users key " + entry.getKey() + " is not a valid user ID");
                 }
             }

@@ -1,6 +1,7 @@
 package dev.lattice.protocol.auth;
 
 import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.id.ServerName;
 import java.util.Optional;
 
 /**
@@ -30,7 +31,7 @@ public final class RedactionAuthority {
         if (senderLevel >= powerLevels.orElse(PowerLevels.DEFAULTS).redact()) {
             return true;
         }
-        Optional<String> server = Identifiers.serverName(redaction.sender());
-        return server.isPresent() && server.equals(Identifiers.serverName(redacted.sender()));
+        Optional<ServerName> server = AuthCheck.userServer(redaction.sender());
+        return server.isPresent() && server.equals(AuthCheck.userServer(redacted.sender()));
     }
 }

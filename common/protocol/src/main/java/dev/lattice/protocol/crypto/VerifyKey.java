@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.id.KeyId;
 import java.util.Arrays;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * An Ed25519 public key with its key ID and, for server keys, the {@code valid_until_ts} the key cache settled on
@@ -66,10 +66,9 @@ public final class VerifyKey {
         if (signature.length != Ed25519PublicKeyParameters.KEY_SIZE * 2) {
             return false;
         }
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(false, parameters);
-        signer.update(message, 0, message.length);
-        return signer.verifySignature(signature);
+        // Straight to the key parameters (which keep the decoded public point): no signer object, and no copy of the
+        // message into the signer's buffer.
+        return parameters.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.version.RoomVersionRules;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Content hashes, reference hashes and event IDs
@@ -57,11 +58,16 @@ public final class EventHashing {
      * redaction.)
      */
     public static byte[] referenceHash(RoomVersionRules rules, JsonObject event) {
-        return Sha256.hash(CanonicalJson.encode(referenceHashInput(rules, event)));
+        return Sha256.hash(redactedSignedBytes(rules, event));
     }
 
-    static JsonObject referenceHashInput(RoomVersionRules rules, JsonObject event) {
-        return Redaction.redact(rules, event).without("signatures").without("unsigned");
+    /**
+     * The canonical JSON of the redacted event without {@code signatures} and {@code unsigned}: both what the
+     * reference hash covers and what signatures cover ({@link dev.lattice.protocol.crypto.JsonSigning#signedBytes} of
+     * the redacted event), so a {@link Pdu} computes it once for its event ID and its signature check.
+     */
+    static byte[] redactedSignedBytes(RoomVersionRules rules, JsonObject event) {
+        return CanonicalJson.encode(Redaction.redact(rules, event).without("signatures").without("unsigned"));
     }
 
     /**
@@ -72,6 +78,11 @@ public final class EventHashing {
      *     {@code event_id}
      */
     public static EventId eventId(RoomVersionRules rules, JsonObject event) {
+        return eventId(rules, event, () -> redactedSignedBytes(rules, event));
+    }
+
+    /** As {@link #eventId(RoomVersionRules, JsonObject)}, with the {@link #redactedSignedBytes} supplied. */
+    static EventId eventId(RoomVersionRules rules, JsonObject event, Supplier<byte[]> redactedSignedBytes) {
         return switch (rules.eventIdFormat()) {
             case V1_V2 -> {
                 String id = event.getString("event_id").orElseThrow(
@@ -82,8 +93,8 @@ public final class EventHashing {
                     throw new PduException(PduException.Reason.INVALID_ID, "event_id: " + e.getMessage());
                 }
             }
-            case V3 -> new EventId("$" + UnpaddedBase64.encode(referenceHash(rules, event)));
-            case V4_PLUS -> new EventId("$" + UnpaddedBase64.encodeUrlSafe(referenceHash(rules, event)));
+            case V3 -> new EventId("$" + UnpaddedBase64.encode(Sha256.hash(redactedSignedBytes.get())));
+            case V4_PLUS -> new EventId("$" + UnpaddedBase64.encodeUrlSafe(Sha256.hash(redactedSignedBytes.get())));
         };
     }
 

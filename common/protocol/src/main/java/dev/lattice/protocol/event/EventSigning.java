@@ -7,6 +7,7 @@ import dev.lattice.protocol.crypto.SignatureCheck;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.crypto.VerifyKey;
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.IdValidation;
 import dev.lattice.protocol.id.InvalidIdException;
 import dev.lattice.protocol.id.KeyId;
 import dev.lattice.protocol.id.UserId;
@@ -92,10 +93,13 @@ public final class EventSigning {
     /**
      * The servers that must have signed {@code event}: the sender's server (except for an invite made from a third-party
      * invite, which another server may send on the sender's behalf); in room versions 1–2 also the server in the
-     * {@code event_id}; from version 8, for a join with {@code join_authorised_via_users_server}, that user's server.
+     * {@code event_id}; from version 8, for an {@code m.room.member} event whose content has
+     * {@code join_authorised_via_users_server}, that user's server.
      *
-     * <p>The last rule follows Synapse and ruma, which apply it to joins only; authorization rule 4.2 (any
-     * membership) is checked again by the auth rules.
+     * <p>The last rule is authorization rule 4.2 of
+     * <a href="https://spec.matrix.org/v1.19/rooms/v8/#authorization-rules">v8</a> (5.2 of v12), which applies to
+     * every membership, not only joins (Synapse checks joins only). Requiring it here, with the same condition as the
+     * auth rules, is what makes {@code ServerSignatureVerifier.CHECKED_ON_RECEIPT} sound.
      *
      * @throws InvalidIdException if an ID naming a server is malformed (a parsed {@link Pdu} never has one)
      */
@@ -113,16 +117,19 @@ public final class EventSigning {
             event.getString("event_id").map(EventId::parse).flatMap(EventId::serverName)
                     .ifPresent(s -> servers.add(s.value()));
         }
-        if (rules.signatures().checkJoinAuthorisedViaUsersServer() && isMember && membership.equals("join")) {
-            content.getString("join_authorised_via_users_server")
-                    .ifPresent(u -> servers.add(UserId.parse(u).serverName().value()));
+        if (rules.signatures().checkJoinAuthorisedViaUsersServer() && isMember
+                && content.has("join_authorised_via_users_server")) {
+            String authoriser = content.getString("join_authorised_via_users_server")
+                    .orElseThrow(() -> new InvalidIdException(IdValidation.Reason.EMPTY,
+                            "join_authorised_via_users_server is not a string"));
+            servers.add(UserId.parse(authoriser).serverName().value());
         }
         return servers;
     }
 
     /** {@link #verify(RoomVersionRules, JsonObject, Function)} for a parsed PDU. */
     public static Verification verify(Pdu pdu, Function<ServerKeyId, Optional<VerifyKey>> keys) {
-        return verify(pdu.rules(), pdu.json(), keys);
+        return verify(pdu.rules(), pdu.json(), pdu.redactedSignedBytes(), keys);
     }
 
     /**
@@ -133,48 +140,64 @@ public final class EventSigning {
      */
     public static Verification verify(RoomVersionRules rules, JsonObject event,
             Function<ServerKeyId, Optional<VerifyKey>> keys) {
+        return verify(rules, event, EventHashing.redactedSignedBytes(rules, event), keys);
+    }
+
+    private static Verification verify(RoomVersionRules rules, JsonObject event, byte[] signedBytes,
+            Function<ServerKeyId, Optional<VerifyKey>> keys) {
         Set<String> servers;
         try {
             servers = requiredSigners(rules, event);
         } catch (InvalidIdException e) {
             return Verification.failed(Failure.INVALID_SERVER, null);
         }
-        byte[] signedBytes = JsonSigning.signedBytes(Redaction.redact(rules, event));
-        long originServerTs = event.getInteger("origin_server_ts").orElse(0L);
         for (String server : servers) {
-            Map<String, String> signatures = JsonSigning.signaturesOf(event, server);
-            if (signatures.isEmpty()) {
-                return Verification.failed(Failure.MISSING_SIGNATURE, server);
+            Verification verification = verifyServer(rules, event, signedBytes, server, keys);
+            if (!verification.isValid()) {
+                return verification;
             }
-            int verified = 0;
-            for (Map.Entry<String, String> entry : signatures.entrySet()) {
-                KeyId keyId;
-                try {
-                    keyId = KeyId.parse(entry.getKey());
-                } catch (InvalidIdException e) {
-                    continue;
+        }
+        return Verification.VALID;
+    }
+
+    /**
+     * Checks the signatures of one {@code server} on {@code pdu}, by the same rules as {@link #verify}; for the auth
+     * rule on {@code join_authorised_via_users_server} when signatures were not all checked on receipt.
+     */
+    public static Verification verifyServer(Pdu pdu, String server, Function<ServerKeyId, Optional<VerifyKey>> keys) {
+        return verifyServer(pdu.rules(), pdu.json(), pdu.redactedSignedBytes(), server, keys);
+    }
+
+    private static Verification verifyServer(RoomVersionRules rules, JsonObject event, byte[] signedBytes,
+            String server, Function<ServerKeyId, Optional<VerifyKey>> keys) {
+        long originServerTs = event.getInteger("origin_server_ts").orElse(0L);
+        Map<String, String> signatures = JsonSigning.signaturesOf(event, server);
+        if (signatures.isEmpty()) {
+            return Verification.failed(Failure.MISSING_SIGNATURE, server);
+        }
+        int verified = 0;
+        for (Map.Entry<String, String> entry : signatures.entrySet()) {
+            Optional<KeyId> keyId = KeyId.tryParseEd25519(entry.getKey());
+            if (keyId.isEmpty()) {
+                continue;
+            }
+            Optional<VerifyKey> key = keys.apply(new ServerKeyId(server, keyId.get()));
+            if (key.isEmpty() || (rules.enforceKeyValidity() && key.get().validUntilTs() < originServerTs)) {
+                continue;
+            }
+            SignatureCheck check = JsonSigning.verifySignature(signedBytes, entry.getValue(), key.get());
+            switch (check) {
+                case VALID -> verified++;
+                case MALFORMED_SIGNATURE -> {
+                    return Verification.failed(Failure.MALFORMED_SIGNATURE, server);
                 }
-                if (!KeyId.ED25519.equals(keyId.algorithm())) {
-                    continue;
-                }
-                Optional<VerifyKey> key = keys.apply(new ServerKeyId(server, keyId));
-                if (key.isEmpty() || (rules.enforceKeyValidity() && key.get().validUntilTs() < originServerTs)) {
-                    continue;
-                }
-                SignatureCheck check = JsonSigning.verifySignature(signedBytes, entry.getValue(), key.get());
-                switch (check) {
-                    case VALID -> verified++;
-                    case MALFORMED_SIGNATURE -> {
-                        return Verification.failed(Failure.MALFORMED_SIGNATURE, server);
-                    }
-                    case BAD_SIGNATURE, NO_SIGNATURES, MISSING_ENTITY, MISSING_KEY_ID -> {
-                        return Verification.failed(Failure.BAD_SIGNATURE, server);
-                    }
+                case BAD_SIGNATURE, NO_SIGNATURES, MISSING_ENTITY, MISSING_KEY_ID -> {
+                    return Verification.failed(Failure.BAD_SIGNATURE, server);
                 }
             }
-            if (verified == 0) {
-                return Verification.failed(Failure.NO_KNOWN_KEY, server);
-            }
+        }
+        if (verified == 0) {
+            return Verification.failed(Failure.NO_KNOWN_KEY, server);
         }
         return Verification.VALID;
     }

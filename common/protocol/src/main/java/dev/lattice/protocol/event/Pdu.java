@@ -32,6 +32,11 @@ import java.util.Optional;
  * [0, 2^53−1], identifiers well formed. Signatures ({@link EventSigning}) and hashes ({@link #contentHashCheck()})
  * are the next steps, and the caller's.
  *
+ * <p>NOTSPEC: the bytes must be strict canonical JSON in every room version. Versions 1–5 tolerate floats and
+ * integers outside ±(2^53−1) (the "floaty power levels" fragment); such PDUs are refused here
+ * ({@link PduException.Reason#NOT_JSON}) because the value model has no floats; such events are expected only in
+ * old history of version 1–5 rooms. {@code AuthorizationRules.strictCanonicalJson()} records the difference.
+ *
  * <pre>{@code
  * Pdu pdu = Pdu.parse(RoomVersionRules.V12, bytes);                 // throws PduException: drop the event
  * EventSigning.Verification sigs = EventSigning.verify(pdu, keys);  // invalid: drop the event
@@ -59,6 +64,7 @@ public final class Pdu implements RoomEvent {
     private final long originServerTs;
     private final long depth;
     private volatile String eventId; // computed lazily from the reference hash (v3+)
+    private volatile byte[] redactedSignedBytes; // shared by the event ID and the signature check
 
     private Pdu(RoomVersionRules rules, byte[] bytes, JsonObject json, boolean checkReferenceCounts) {
         this.rules = requireNonNull(rules, "rules is null");
@@ -289,6 +295,19 @@ public final class Pdu implements RoomEvent {
         return redacted;
     }
 
+    /**
+     * The canonical JSON of the redacted event without {@code signatures} and {@code unsigned}, computed once: the
+     * reference hash and every signature cover these bytes. Not copied: callers in this package must not change it.
+     */
+    byte[] redactedSignedBytes() {
+        byte[] result = redactedSignedBytes;
+        if (result == null) {
+            result = EventHashing.redactedSignedBytes(rules, json);
+            redactedSignedBytes = result; // benign race: every thread computes the same bytes
+        }
+        return result;
+    }
+
     /** The event ID as a typed value. */
     public EventId id() {
         return new EventId(eventId());
@@ -298,7 +317,7 @@ public final class Pdu implements RoomEvent {
     public String eventId() {
         String id = eventId;
         if (id == null) {
-            id = EventHashing.eventId(rules, json).value();
+            id = EventHashing.eventId(rules, json, this::redactedSignedBytes).value();
             eventId = id; // benign race: every thread computes the same value
         }
         return id;

@@ -2,6 +2,7 @@ package dev.lattice.protocol.id;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Optional;
 
 /**
  * A signing key identifier, {@code algorithm:version} such as {@code ed25519:abc}
@@ -19,6 +20,19 @@ public record KeyId(String value) {
     @JsonCreator
     public static KeyId parse(String value) {
         return new KeyId(value);
+    }
+
+    /**
+     * The {@code ed25519} key ID {@code value}, or empty if it is malformed or names another algorithm: signatures
+     * under such IDs are skipped, never failed, when checking signatures.
+     */
+    public static Optional<KeyId> tryParseEd25519(String value) {
+        try {
+            KeyId keyId = new KeyId(value);
+            return ED25519.equals(keyId.algorithm()) ? Optional.of(keyId) : Optional.empty();
+        } catch (InvalidIdException e) {
+            return Optional.empty();
+        }
     }
 
     public static KeyId of(String algorithm, String version) {

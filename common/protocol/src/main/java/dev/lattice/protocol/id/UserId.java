@@ -2,6 +2,7 @@ package dev.lattice.protocol.id;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Optional;
 
 /**
  * A user ID, {@code @localpart:server_name} (<a href="https://spec.matrix.org/v1.19/appendices/#user-identifiers">User
@@ -18,6 +19,18 @@ public record UserId(String value) {
     @JsonCreator
     public static UserId parse(String value) {
         return new UserId(value);
+    }
+
+    /**
+     * The user ID {@code value}, or empty if it is not one (historical IDs accepted). For values read from event
+     * content, where a malformed ID is a verdict of the rules rather than an error.
+     */
+    public static Optional<UserId> tryParse(String value) {
+        try {
+            return Optional.of(new UserId(value));
+        } catch (InvalidIdException e) {
+            return Optional.empty();
+        }
     }
 
     /** Parses a user ID whose localpart must be non-empty {@code a-z0-9._=-/+}. */

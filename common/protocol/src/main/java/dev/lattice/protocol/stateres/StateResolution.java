@@ -16,8 +16,9 @@ import java.util.Map;
  *
  * <pre>{@code
  * // state before an event = resolution of the states after its prev_events
- * Map<StateKey, String> before = StateResolution.resolve(StateResVersion.V2, AuthorizationRules.V10,
- *         List.of(stateAfterA, stateAfterB), EventLookup.of(eventsById), verifiers);
+ * RoomVersionRules rules = RoomVersions.rules(roomVersionId).orElseThrow();
+ * Map<StateKey, String> before = StateResolution.resolve(rules.stateRes(), rules.authorization(),
+ *         List.of(stateAfterA, stateAfterB), EventLookup.of(eventsById), AuthVerifiers.CHECKED_ON_RECEIPT);
  * }</pre>
  */
 public final class StateResolution {

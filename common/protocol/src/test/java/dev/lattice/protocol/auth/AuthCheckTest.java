@@ -95,7 +95,10 @@ class AuthCheckTest {
 
         @Test
         void version12AdditionalCreatorsMustBeUserIds() {
-            for (String bad : List.of("\"" + BOB + "\"", "[\"bob\"]", "[42]", "[\"@:x\"]")) {
+            // "The same user ID validation applied to sender": historical IDs pass (an empty localpart included, as
+            // the appendix says), a bad server name does not.
+            for (String bad : List.of("\"" + BOB + "\"", "[\"bob\"]", "[42]", "[\"@bob:\"]",
+                    "[\"@bob:bad_server!\"]")) {
                 TestingRoomEvent create = createEvent(AuthorizationRules.V12, "$abc", "!abc", ALICE,
                         "{\"room_version\":\"12\",\"additional_creators\":" + bad + "}", List.of());
                 assertThat(check(AuthorizationRules.V12, create)).as(bad)
@@ -104,6 +107,10 @@ class AuthCheckTest {
             TestingRoomEvent good = createEvent(AuthorizationRules.V12, "$abc", "!abc", ALICE,
                     "{\"room_version\":\"12\",\"additional_creators\":[\"" + BOB + "\"]}", List.of());
             assertThat(check(AuthorizationRules.V12, good)).isEmpty();
+            TestingRoomEvent historical = createEvent(AuthorizationRules.V12, "$abc", "!abc", ALICE,
+                    "{\"room_version\":\"12\",\"additional_creators\":[\"@:x\", \"@Ünïcode:example.org\"]}",
+                    List.of());
+            assertThat(check(AuthorizationRules.V12, historical)).isEmpty();
             // Before v12 the field means nothing.
             TestingRoomEvent v11 = createEvent(AuthorizationRules.V11, "$c:example.org", "!r:example.org", ALICE,
                     "{\"room_version\":\"11\",\"additional_creators\":42}", List.of());

@@ -2,6 +2,9 @@ package dev.lattice.protocol.auth;
 
 import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +29,7 @@ public final class TestRoom {
     public static final String EVE = "@eve:evil.example";
 
     private final AuthorizationRules rules;
+    private final RoomVersionRules versionRules;
     private final Map<StateKey, RoomEvent> state = new LinkedHashMap<>();
     private final Map<String, RoomEvent> events = new HashMap<>();
     private final String roomId;
@@ -34,8 +38,9 @@ public final class TestRoom {
     private long clock;
     private int counter;
 
-    private TestRoom(AuthorizationRules rules, String roomId) {
+    private TestRoom(AuthorizationRules rules, RoomVersionRules versionRules, String roomId) {
         this.rules = rules;
+        this.versionRules = versionRules;
         this.roomId = roomId;
     }
 
@@ -53,7 +58,10 @@ public final class TestRoom {
         }
         String createId = rules.roomCreateEventIdAsRoomId() ? "$create-" + roomVersion : "$create:example.org";
         String roomId = rules.roomCreateEventIdAsRoomId() ? "!" + createId.substring(1) : "!room:example.org";
-        TestRoom room = new TestRoom(rules, roomId);
+        // The room version's own rules, with the authorization rules under test (some tests mix them on purpose).
+        RoomVersionRules versionRules = RoomVersions.rules(RoomVersionId.of(roomVersion)).orElseThrow()
+                .withAuthorization(rules);
+        TestRoom room = new TestRoom(rules, versionRules, roomId);
         TestingRoomEvent create = new TestingRoomEvent(createId, roomId, creator, "m.room.create", Optional.of(""),
                 content, List.of(), List.of(), room.clock++, 1, Optional.empty());
         room.apply(create);
@@ -78,6 +86,11 @@ public final class TestRoom {
         return rules;
     }
 
+    /** The room version's rules (event format, auth events selection) with {@link #rules()} as authorization. */
+    public RoomVersionRules versionRules() {
+        return versionRules;
+    }
+
     public String roomId() {
         return roomId;
     }
@@ -90,7 +103,7 @@ public final class TestRoom {
     public TestingRoomEvent event(String sender, String type, Optional<String> stateKey, JsonObject content,
             Optional<String> redacts) {
         List<String> authEvents = new ArrayList<>();
-        for (StateKey key : AuthEventsSelection.forEvent(rules, type, stateKey, sender, content)) {
+        for (StateKey key : AuthEventsSelection.forEvent(versionRules, type, stateKey, sender, content)) {
             RoomEvent authEvent = state.get(key);
             if (authEvent != null) {
                 authEvents.add(authEvent.eventId());
@@ -104,7 +117,7 @@ public final class TestRoom {
     /** Checks the event against the current state (and its auth events' shape), without applying it. */
     public AuthResult check(RoomEvent event) {
         List<RoomEvent> authEvents = event.authEvents().stream().map(events::get).filter(Objects::nonNull).toList();
-        AuthResult listed = AuthEventsCheck.check(rules, event, authEvents);
+        AuthResult listed = AuthEventsCheck.check(versionRules, event, authEvents);
         if (!listed.allowed()) {
             return listed;
         }

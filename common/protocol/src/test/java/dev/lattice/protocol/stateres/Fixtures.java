@@ -1,6 +1,5 @@
 package dev.lattice.protocol.stateres;
 
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.TestJson;
 import dev.lattice.protocol.auth.TestingRoomEvent;
@@ -8,7 +7,9 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
-import dev.lattice.protocol.version.StateResVersion;
+import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,26 +67,10 @@ final class Fixtures {
         return state;
     }
 
-    /** The rules of a room version ID, as the version package will define them. */
-    record RoomVersion(StateResVersion stateRes, AuthorizationRules authorization) {
-        static RoomVersion of(String id) {
-            return switch (id) {
-                case "1" -> new RoomVersion(StateResVersion.V1, AuthorizationRules.V1);
-                case "2" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V1);
-                case "3", "4", "5" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V3);
-                case "6" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V6);
-                case "7" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V7);
-                case "8", "9" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V8);
-                case "10" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V10);
-                case "11" -> new RoomVersion(StateResVersion.V2, AuthorizationRules.V11);
-                case "12" -> new RoomVersion(StateResVersion.V2_1, AuthorizationRules.V12);
-                default -> throw new IllegalArgumentException("unknown room version " + id);
-            };
-        }
-
-        static RoomVersion ofCreate(List<TestingRoomEvent> events) {
-            return of(events.stream().filter(e -> e.type().equals("m.room.create")).findFirst().orElseThrow()
-                    .content().getString("room_version").orElse("1"));
-        }
+    /** The rules of the room version named by the fixture's create event ({@code "1"} if it names none). */
+    static RoomVersionRules rulesOfCreate(List<TestingRoomEvent> events) {
+        String id = events.stream().filter(e -> e.type().equals("m.room.create")).findFirst().orElseThrow()
+                .content().getString("room_version").orElse("1");
+        return RoomVersions.rules(RoomVersionId.of(id)).orElseThrow();
     }
 }

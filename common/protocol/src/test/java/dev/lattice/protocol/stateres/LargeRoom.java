@@ -6,6 +6,7 @@ import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.TestJson;
 import dev.lattice.protocol.auth.TestingRoomEvent;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.StateResVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.Optional;
 public final class LargeRoom {
     static final String ADMIN = "@admin:example.org";
 
+    public final RoomVersionRules version;
     public final StateResVersion stateRes;
     public final AuthorizationRules rules;
     final Map<String, TestingRoomEvent> events = new HashMap<>();
@@ -32,14 +34,15 @@ public final class LargeRoom {
     private long clock;
     private String last;
 
-    private LargeRoom(StateResVersion stateRes, AuthorizationRules rules, int members, int conflicts) {
-        this.stateRes = stateRes;
-        this.rules = rules;
+    private LargeRoom(RoomVersionRules version, int members, int conflicts) {
+        this.version = version;
+        this.stateRes = version.stateRes();
+        this.rules = version.authorization();
         boolean v12 = rules.roomCreateEventIdAsRoomId();
         String createId = v12 ? "$large-room-create" : "$create:example.org";
         roomId = v12 ? "!large-room-create" : "!large:example.org";
         String createContent = v12 ? "{\"room_version\":\"12\"}"
-                : "{\"room_version\":\"10\",\"creator\":\"" + ADMIN + "\"}";
+                : "{\"room_version\":\"" + version.id() + "\",\"creator\":\"" + ADMIN + "\"}";
         add(new TestingRoomEvent(createId, roomId, ADMIN, "m.room.create", Optional.of(""),
                 TestJson.object(createContent), List.of(), List.of(), clock++, 0, Optional.empty()), state);
         send(state, "$admin-join", ADMIN, "m.room.member", ADMIN, "{\"membership\":\"join\"}");
@@ -67,8 +70,9 @@ public final class LargeRoom {
         }
     }
 
-    public static LargeRoom build(StateResVersion stateRes, AuthorizationRules rules, int members, int conflicts) {
-        return new LargeRoom(stateRes, rules, members, conflicts);
+    /** The room in room version {@code version} (10 or 12: the create content is written for those). */
+    public static LargeRoom build(RoomVersionRules version, int members, int conflicts) {
+        return new LargeRoom(version, members, conflicts);
     }
 
     static String user(int i) {
@@ -83,7 +87,7 @@ public final class LargeRoom {
             String content) {
         JsonObject json = TestJson.object(content);
         List<String> authEvents = new ArrayList<>();
-        for (StateKey key : AuthEventsSelection.forEvent(rules, type, Optional.of(stateKey), sender, json)) {
+        for (StateKey key : AuthEventsSelection.forEvent(version, type, Optional.of(stateKey), sender, json)) {
             String authId = target.get(key);
             if (authId != null) {
                 authEvents.add(authId);

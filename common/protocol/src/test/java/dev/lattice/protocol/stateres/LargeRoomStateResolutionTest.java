@@ -3,9 +3,8 @@ package dev.lattice.protocol.stateres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.protocol.auth.AuthVerifiers;
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.StateKey;
-import dev.lattice.protocol.version.StateResVersion;
+import dev.lattice.protocol.version.RoomVersionRules;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,14 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LargeRoomStateResolutionTest {
 
     static Stream<Arguments> versions() {
-        return Stream.of(Arguments.of(StateResVersion.V2, AuthorizationRules.V10),
-                Arguments.of(StateResVersion.V2_1, AuthorizationRules.V12));
+        return Stream.of(Arguments.of(RoomVersionRules.V10), Arguments.of(RoomVersionRules.V12));
     }
 
     @ParameterizedTest
     @MethodSource("versions")
-    void resolvesBothForks(StateResVersion version, AuthorizationRules rules) {
-        LargeRoom room = LargeRoom.build(version, rules, 10_000, 1_000);
+    void resolvesBothForks(RoomVersionRules version) {
+        LargeRoom room = LargeRoom.build(version, 10_000, 1_000);
         Map<StateKey, String> resolved = resolve(room, List.of(room.forkA, room.forkB));
         for (int i = 0; i < 3; i++) {
             resolve(room, List.of(room.forkB, room.forkA)); // warm up before timing
@@ -32,7 +30,7 @@ class LargeRoomStateResolutionTest {
         long start = System.nanoTime();
         Map<StateKey, String> reversed = resolve(room, List.of(room.forkB, room.forkA));
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("large room %s: %d ms%n", version, millis);
+        System.out.printf("large room %s: %d ms%n", version.stateRes(), millis);
 
         assertThat(reversed).isEqualTo(resolved);
         assertThat(resolved).hasSize(10_000 + 4);

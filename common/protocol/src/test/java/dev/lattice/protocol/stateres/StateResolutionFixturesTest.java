@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.protocol.auth.AuthVerifiers;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.TestingRoomEvent;
+import dev.lattice.protocol.version.RoomVersionRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ class StateResolutionFixturesTest {
     @MethodSource("batchScenarios")
     void batchScenario(String name, List<String> files, Feeding feeding) {
         List<List<TestingRoomEvent>> perFile = files.stream().map(f -> Fixtures.pdus(f + ".json")).toList();
-        TestingRoomDag dag = new TestingRoomDag(Fixtures.RoomVersion.ofCreate(perFile.getFirst()));
+        TestingRoomDag dag = new TestingRoomDag(Fixtures.rulesOfCreate(perFile.getFirst()));
         switch (feeding) {
             case ONE_AT_A_TIME -> perFile.forEach(file -> file.forEach(event -> dag.add(List.of(event))));
             case FILE_BY_FILE -> perFile.forEach(dag::add);
@@ -83,7 +84,7 @@ class StateResolutionFixturesTest {
             }
             stateSets.add(state);
         }
-        Fixtures.RoomVersion version = Fixtures.RoomVersion.ofCreate(events);
+        RoomVersionRules version = Fixtures.rulesOfCreate(events);
         Map<StateKey, String> resolved = StateResolution.resolve(version.stateRes(), version.authorization(),
                 stateSets, EventLookup.of(byId), AuthVerifiers.NO_THIRD_PARTY_INVITES);
         assertThat(resolved).isEqualTo(Fixtures.expected(name));

@@ -7,6 +7,7 @@ import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.StateLookup;
 import dev.lattice.protocol.auth.TestingRoomEvent;
 import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.version.RoomVersionRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,14 +23,14 @@ import java.util.TreeSet;
  * states after its {@code prev_events}; the room's state is the resolution of the states at the forward extremities.
  */
 final class TestingRoomDag {
-    private final Fixtures.RoomVersion version;
+    private final RoomVersionRules version;
     private final Map<String, RoomEvent> events = new HashMap<>();
     private final Map<String, Map<StateKey, String>> stateAfter = new HashMap<>();
     private final Set<String> extremities = new TreeSet<>();
     private final Map<String, AuthResult> rejections = new LinkedHashMap<>();
     private final EventLookup lookup = id -> Optional.ofNullable(events.get(id));
 
-    TestingRoomDag(Fixtures.RoomVersion version) {
+    TestingRoomDag(RoomVersionRules version) {
         this.version = version;
     }
 

@@ -1,12 +1,12 @@
 package dev.lattice.protocol.stateres.bench;
 
 import dev.lattice.protocol.auth.AuthVerifiers;
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.stateres.EventLookup;
 import dev.lattice.protocol.stateres.LargeRoom;
 import dev.lattice.protocol.stateres.StateResolution;
-import dev.lattice.protocol.version.StateResVersion;
+import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.protocol.version.RoomVersions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +33,9 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class StateResolutionBenchmark {
 
-    @Param({"V2", "V2_1"})
-    public String algorithm;
+    /** Room version 10 resolves with state res v2, room version 12 with v2.1. */
+    @Param({"10", "12"})
+    public String roomVersion;
 
     private LargeRoom room;
     private EventLookup lookup;
@@ -42,9 +43,7 @@ public class StateResolutionBenchmark {
 
     @Setup
     public void setUp() {
-        StateResVersion version = StateResVersion.valueOf(algorithm);
-        AuthorizationRules rules = version == StateResVersion.V2_1 ? AuthorizationRules.V12 : AuthorizationRules.V10;
-        room = LargeRoom.build(version, rules, 10_000, 1_000);
+        room = LargeRoom.build(RoomVersions.rules(RoomVersionId.of(roomVersion)).orElseThrow(), 10_000, 1_000);
         lookup = room.lookup();
         states = List.of(room.forkA, room.forkB);
     }
