@@ -91,7 +91,7 @@ public final class TestingRoomClient {
     /** Builds an event on the room's current forward extremities, without submitting it. */
     public Pdu build(RoomId room, UserId sender, String type, String stateKey, String content) {
         JsonObject body = json(content);
-        Set<StateKey> keys = AuthEventsSelection.forEvent(rules.authorization(), type, Optional.ofNullable(stateKey),
+        Set<StateKey> keys = AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey),
                 sender.value(), body);
         LatestEvents latest = api.queryLatestEvents(room, keys).block().orElseThrow();
         EventBuilder builder = EventBuilder.forVersion(rules).type(type).sender(sender).roomId(room).content(body)
@@ -106,7 +106,7 @@ public final class TestingRoomClient {
 
     /** A redaction of {@code target} by {@code sender}. */
     public Pdu buildRedaction(RoomId room, UserId sender, EventId target) {
-        Set<StateKey> keys = AuthEventsSelection.forEvent(rules.authorization(), "m.room.redaction", Optional.empty(),
+        Set<StateKey> keys = AuthEventsSelection.forEvent(rules, "m.room.redaction", Optional.empty(),
                 sender.value(), JsonObject.EMPTY);
         LatestEvents latest = api.queryLatestEvents(room, keys).block().orElseThrow();
         return EventBuilder.forVersion(rules).type("m.room.redaction").sender(sender).roomId(room)

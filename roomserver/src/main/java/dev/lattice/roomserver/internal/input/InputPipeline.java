@@ -230,7 +230,7 @@ public final class InputPipeline {
                 }
                 authEvents.add(authEvent);
             }
-            require(AuthEventsCheck.check(rules.authorization(), pdu, authEvents));
+            require(AuthEventsCheck.check(rules, pdu, authEvents));
             StateLookup lookup = StateLookup.ofEvents(authEvents);
             if (createFromRoomId) {
                 Pdu create = loaded.get(candidate.room().createEventId());
@@ -324,7 +324,7 @@ public final class InputPipeline {
 
     private Mono<AuthResult> authAgainst(Candidate candidate, Map<StateKey, String> state) {
         RoomVersionRules rules = candidate.rules();
-        Set<StateKey> keys = AuthEventsSelection.forEvent(rules.authorization(), candidate.pdu());
+        Set<StateKey> keys = AuthEventsSelection.forEvent(rules, candidate.pdu());
         return events.lookup(rules, state, keys)
                 .map(lookup -> AuthCheck.check(rules.authorization(), candidate.pdu(), lookup, VERIFIERS));
     }
