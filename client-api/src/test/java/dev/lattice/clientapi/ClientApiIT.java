@@ -11,7 +11,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.api.Topics;
-import dev.lattice.clientapi.internal.SharedSecretMac;
+import dev.lattice.api.clientapi.SharedSecretMac;
 import dev.lattice.runtime.bus.Bus;
 import java.time.Duration;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package dev.lattice.clientapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.SharedSecretMac;
 import dev.lattice.clientapi.config.ClientApiProperties;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.clientapi.storage.NewSession;

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 /**
  * {@code lattice generate-config --server-name NAME [--config FILE]}: writes a commented config and, beside it, a
@@ -37,7 +39,8 @@ final class ConfigGenerator {
         }
         String yaml = template()
                 .replace("${serverName}", serverName)
-                .replace("${signingKeyPath}", key.toAbsolutePath().normalize().toString());
+                .replace("${signingKeyPath}", key.toAbsolutePath().normalize().toString())
+                .replace("${sharedSecret}", randomSecret());
         SigningKeyFile.create(key);
         try {
             Files.writeString(config, yaml, StandardOpenOption.CREATE_NEW);
@@ -45,6 +48,13 @@ final class ConfigGenerator {
             throw new CommandLineException("cannot write " + e.getMessage());
         }
         System.out.println("wrote " + config + " and the signing key " + key);
+    }
+
+    /** 32 random bytes as URL-safe base64: the registration shared secret. */
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static String template() {

@@ -16,6 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * lattice run [--config FILE]                          start every service in this process
  * lattice generate-config --server-name NAME [--config FILE]
  *                                                      write a commented config and a fresh signing key
+ * lattice register-user --user NAME [--password PW] [--admin] [--url URL] [--config FILE]
+ *                                                      create an account on a running server
  * </pre>
  */
 public final class LatticeMain {
@@ -27,6 +29,7 @@ public final class LatticeMain {
             switch (command) {
                 case "run" -> run(rest);
                 case "generate-config" -> ConfigGenerator.generate(rest);
+                case "register-user" -> RegisterUserCommand.run(rest);
                 case "help", "--help", "-h" -> usage(0);
                 default -> {
                     System.err.println("lattice: unknown command " + command);
@@ -87,6 +90,7 @@ public final class LatticeMain {
         System.out.println("""
                 usage: lattice run [--config FILE]
                        lattice generate-config --server-name NAME [--config FILE]
+                       lattice register-user --user NAME [--password PW] [--admin] [--url URL] [--config FILE]
                 """);
         System.exit(status);
     }

@@ -121,6 +121,42 @@ class AllInOneIT {
 
     @Test
     @Order(7)
+    void registerUserCreatesAnAccountThatCanLogIn() throws Exception {
+        String url = "http://127.0.0.1:" + lattice.clientPort;
+        Command made = command(Map.of("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", LatticeProcess.SHARED_SECRET),
+                "register-user", "--user", "operator", "--password", "s3cret-enough", "--admin", "--url", url);
+        assertThat(made.exitCode()).as(made.output()).isZero();
+        assertThat(made.output()).contains("registered @operator:localhost");
+
+        HttpResponse<byte[]> login = http.send(HttpRequest.newBuilder(lattice.clientUri("/_matrix/client/v3/login"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"m.login.password\",\"identifier\":"
+                        + "{\"type\":\"m.id.user\",\"user\":\"operator\"},\"password\":\"s3cret-enough\"}"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(CanonicalJson.parseObject(login.body()).getString("user_id")).contains("@operator:localhost");
+
+        Command wrongSecret = command(Map.of("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", "not-the-secret"),
+                "register-user", "--user", "intruder", "--password", "whatever-1", "--url", url);
+        assertThat(wrongSecret.exitCode()).isEqualTo(2);
+        assertThat(wrongSecret.output()).contains("lattice: the server refused: 403");
+    }
+
+    record Command(int exitCode, String output) {}
+
+    private static Command command(Map<String, String> env, String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", LatticeProcess.JAR.toAbsolutePath().toString()));
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Command(process.waitFor(), output);
+    }
+
+    @Test
+    @Order(8)
     void restartsKeepTheSigningKeyEvenAfterSigkill() throws Exception {
         String keyBefore = verifyKeyOf(getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"),
                 200));

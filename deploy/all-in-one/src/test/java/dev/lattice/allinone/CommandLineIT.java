@@ -30,7 +30,8 @@ class CommandLineIT {
         Path config = directory.resolve("lattice.yaml");
         Path key = directory.resolve("example.org.signing.key");
         assertThat(Files.readString(config)).contains("server-name: example.org")
-                .contains("signing-key-path: " + key.toAbsolutePath());
+                .contains("signing-key-path: " + key.toAbsolutePath())
+                .containsPattern("shared-secret: [A-Za-z0-9_-]{43}\n");
         assertThat(Files.readString(key)).matches("ed25519 a_[A-Za-z0-9]{4} [A-Za-z0-9+/]{43}\\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
 
@@ -41,6 +42,7 @@ class CommandLineIT {
         assertThat(Files.readString(key)).isEqualTo(keyBefore);
 
         assertThat(lattice(Map.of(), "generate-config").output()).contains("needs --server-name");
+        assertThat(lattice(Map.of(), "register-user", "--password", "x").output()).contains("needs --user");
         assertThat(lattice(Map.of(), "generate-config", "--server-name", "bad name!").output())
                 .contains("invalid server name");
     }

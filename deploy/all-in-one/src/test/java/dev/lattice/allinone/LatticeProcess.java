@@ -18,7 +18,9 @@ import java.util.Map;
  * data directory, embedded PostgreSQL and Kafka, and free ports. Tests start, stop, kill and restart it.
  */
 final class LatticeProcess implements AutoCloseable {
-    private static final Path JAR = Path.of("target/lattice.jar");
+    static final Path JAR = Path.of("target/lattice.jar");
+    /** The server's admin-registration secret, for {@code lattice register-user}. */
+    static final String SHARED_SECRET = "all-in-one-test-secret";
 
     final Path directory;
     final int clientPort;
@@ -48,6 +50,7 @@ final class LatticeProcess implements AutoCloseable {
         env.put("LATTICE_FEDERATION_PORT", Integer.toString(federationPort));
         env.put("LATTICE_FEDERATION_BINDADDRESS", "127.0.0.1");
         env.put("LATTICE_METRICS_PORT", Integer.toString(metricsPort));
+        env.put("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", SHARED_SECRET);
         long started = System.nanoTime();
         process = builder.start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

@@ -1,4 +1,4 @@
-package dev.lattice.clientapi.internal;
+package dev.lattice.api.clientapi;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -6,13 +6,15 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The MAC of Synapse's shared-secret registration ({@code /_synapse/admin/v1/register}): HMAC-SHA1 keyed with the
  * shared secret over {@code nonce NUL username NUL password NUL ("admin" | "notadmin")}, plus
- * {@code NUL user_type} when a user type is given, as lowercase hex. Bridges and Complement compute exactly this.
+ * {@code NUL user_type} when a user type is given, as lowercase hex. Bridges and Complement compute exactly this;
+ * client-api checks it and {@code lattice register-user} computes it, so it is part of the contract.
  */
 public final class SharedSecretMac {
 
@@ -43,7 +45,7 @@ public final class SharedSecretMac {
     public static boolean verify(String given, String sharedSecret, String nonce, String username, String password,
             boolean admin, String userType) {
         String expected = compute(sharedSecret, nonce, username, password, admin, userType);
-        return MessageDigest.isEqual(expected.getBytes(UTF_8), given.toLowerCase(java.util.Locale.ROOT).getBytes(UTF_8));
+        return MessageDigest.isEqual(expected.getBytes(UTF_8), given.toLowerCase(Locale.ROOT).getBytes(UTF_8));
     }
 
     private SharedSecretMac() {}
