@@ -148,8 +148,8 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    RoomDirectory roomDirectory(ClientApiDatabase database) {
-        return new RoomDirectory(database, Clock.systemUTC());
+    RoomDirectory roomDirectory(ClientApiDatabase database, RoomEvents events) {
+        return new RoomDirectory(database, events, Clock.systemUTC());
     }
 
     @Bean

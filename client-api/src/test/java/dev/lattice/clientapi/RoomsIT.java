@@ -282,4 +282,45 @@ class RoomsIT {
         assertThat(get(client, room(roomId) + "/event/" + enc(message), carol.token(), 404))
                 .containsEntry("errcode", "M_NOT_FOUND");
     }
+
+    @Test
+    void aliasesAndDirectory() {
+        User alice = newUser();
+        User bob = newUser();
+        String roomId = createRoom(alice, Map.of("preset", "public_chat", "name", "Directory " + alice.id()));
+        String alias = "#d" + UUID.randomUUID().toString().substring(0, 8) + ":" + TestServer.SERVER_NAME;
+        String path = V3 + "/directory/room/" + enc(alias);
+        assertThat(get(client, path, null, 404)).containsEntry("errcode", "M_NOT_FOUND");
+        assertThat(put(path, alice.token(), Map.of("room_id", roomId), 200)).isEmpty();
+        assertThat(put(path, alice.token(), Map.of("room_id", roomId), 409)).containsEntry("errcode", "M_UNKNOWN");
+        assertThat(put(V3 + "/directory/room/" + enc("#x:elsewhere.example"), alice.token(),
+                Map.of("room_id", roomId), 400)).containsEntry("errcode", "M_INVALID_PARAM");
+        assertThat(get(client, path, null, 200)).containsEntry("room_id", roomId)
+                .containsEntry("servers", List.of(TestServer.SERVER_NAME));
+        assertThat(get(client, room(roomId) + "/aliases", alice.token(), 200))
+                .containsEntry("aliases", List.of(alias));
+        assertThat(get(client, room(roomId) + "/aliases", bob.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(call(HttpMethod.DELETE, path, bob.token(), null, 403)).containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(call(HttpMethod.DELETE, path, alice.token(), null, 200)).isEmpty();
+        assertThat(get(client, path, null, 404)).containsEntry("errcode", "M_NOT_FOUND");
+
+        String list = V3 + "/directory/list/room/" + enc(roomId);
+        assertThat(get(client, list, null, 200)).containsEntry("visibility", "private");
+        assertThat(put(list, bob.token(), Map.of("visibility", "public"), 403)).containsEntry("errcode",
+                "M_FORBIDDEN");
+        put(list, alice.token(), Map.of("visibility", "public"), 200);
+        assertThat(get(client, list, null, 200)).containsEntry("visibility", "public");
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        Map<String, Object> found = post(client, V3 + "/publicRooms", bob.token(),
+                Map.of("filter", Map.of("generic_search_term", "Directory " + alice.id())), 200);
+        assertThat((List<Object>) found.get("chunk")).singleElement().satisfies(entry -> assertThat(
+                (Map<String, Object>) entry).containsEntry("room_id", roomId)
+                .containsEntry("name", "Directory " + alice.id()).containsEntry("num_joined_members", 2)
+                .containsEntry("join_rule", "public"));
+        assertThat((List<Object>) get(client, V3 + "/publicRooms", null, 200).get("chunk")).isNotEmpty();
+        put(list, alice.token(), Map.of("visibility", "private"), 200);
+        assertThat((List<Object>) post(client, V3 + "/publicRooms", bob.token(),
+                Map.of("filter", Map.of("generic_search_term", "Directory " + alice.id())), 200).get("chunk"))
+                .isEmpty();
+    }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.protocol.auth.AuthEventsSelection;
@@ -58,6 +59,19 @@ public final class RoomEvents {
         return roomserver().queryRoomVersion(roomId)
                 .map(version -> version.flatMap(RoomVersions::rules).orElseThrow(
                         () -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")));
+    }
+
+    /**
+     * Fails with 403 unless {@code user} is joined to {@code room}.
+     * NOTSPEC: a former member also gets 403 rather than what they could see when they left.
+     */
+    public Mono<Void> requireJoined(RoomId room, UserId user) {
+        return roomserver().queryMembership(room, user).flatMap(membership -> {
+            if (membership.map(RoomMembership::membership).filter("join"::equals).isEmpty()) {
+                return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "You are not joined to this room"));
+            }
+            return Mono.empty();
+        });
     }
 
     /** Checks the spec's size limits on a new event's type, state key and content. */

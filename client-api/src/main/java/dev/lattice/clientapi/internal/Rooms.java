@@ -87,7 +87,7 @@ public final class Rooms {
     /** {@code GET /rooms/{roomId}/state}: the current state, for a joined member. */
     public Mono<String> state(AuthenticatedDevice device, String roomId) {
         RoomId room = roomId(roomId);
-        return requireJoined(room, device.userId())
+        return events.requireJoined(room, device.userId())
                 .then(events.roomserver().queryCurrentState(room))
                 .map(state -> {
                     java.util.List<CanonicalJsonValue> out = state.stream()
@@ -99,7 +99,7 @@ public final class Rooms {
     /** {@code GET /rooms/{roomId}/state/{eventType}/{stateKey}}: the content, or 404. */
     public Mono<String> stateEvent(AuthenticatedDevice device, String roomId, String type, String stateKey) {
         RoomId room = roomId(roomId);
-        return requireJoined(room, device.userId())
+        return events.requireJoined(room, device.userId())
                 .then(events.roomserver().queryCurrentStateEvent(room, type, stateKey))
                 .map(event -> event.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND,
                         "No such state event")))
@@ -163,16 +163,6 @@ public final class Rooms {
     public static String target(JsonObject body) {
         return RoomCreation.string(body, "user_id").orElseThrow(
                 () -> new MatrixException(ErrorCode.MISSING_PARAM, "user_id is required"));
-    }
-
-    private Mono<Void> requireJoined(RoomId room, UserId user) {
-        return events.roomserver().queryMembership(room, user).flatMap(membership -> {
-            if (membership.map(RoomMembership::membership).filter("join"::equals).isEmpty()) {
-                // NOTSPEC: a former member also gets 403 rather than the state at their leave.
-                return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "You are not joined to this room"));
-            }
-            return Mono.empty();
-        });
     }
 
     private Mono<RoomId> resolve(String roomIdOrAlias) {

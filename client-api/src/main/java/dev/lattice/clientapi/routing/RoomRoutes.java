@@ -124,7 +124,7 @@ public class RoomRoutes {
      * The body as a canonical JSON object: not JSON → {@code M_NOT_JSON}; JSON the event format cannot hold
      * (floats, integers beyond ±(2^53−1), duplicate keys) → {@code M_BAD_JSON}.
      */
-    private static Mono<JsonObject> object(JsonBodies bodies, ServerRequest request, boolean required) {
+    static Mono<JsonObject> object(JsonBodies bodies, ServerRequest request, boolean required) {
         return request.bodyToMono(byte[].class)
                 .filter(bytes -> bytes.length > 0)
                 .map(bytes -> {

@@ -215,6 +215,20 @@ public final class ClientApiDatabase {
         return roomAliases.selectRoom(alias);
     }
 
+    /** The creator of a local alias; empty if none. */
+    public Mono<String> roomAliasCreator(String alias) {
+        return roomAliases.selectCreator(alias);
+    }
+
+    public Flux<String> roomAliases(String roomId) {
+        return roomAliases.selectByRoom(roomId);
+    }
+
+    /** Deletes a local alias; false if there was none. */
+    public Mono<Boolean> deleteRoomAlias(String alias) {
+        return roomAliases.delete(alias);
+    }
+
     // the public room directory
 
     public Mono<Void> publishRoom(String roomId, long publishedTs) {
