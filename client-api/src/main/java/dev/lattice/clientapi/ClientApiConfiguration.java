@@ -1,6 +1,7 @@
 package dev.lattice.clientapi;
 
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.clientapi.config.ClientApiProperties;
 import dev.lattice.clientapi.internal.AccountData;
 import dev.lattice.clientapi.internal.AccountManagement;
@@ -11,12 +12,17 @@ import dev.lattice.clientapi.internal.PasswordHasher;
 import dev.lattice.clientapi.internal.Profiles;
 import dev.lattice.clientapi.internal.RateLimits;
 import dev.lattice.clientapi.internal.Registration;
+import dev.lattice.clientapi.internal.RoomCreation;
+import dev.lattice.clientapi.internal.RoomDirectory;
+import dev.lattice.clientapi.internal.RoomEvents;
+import dev.lattice.clientapi.internal.Rooms;
 import dev.lattice.clientapi.internal.Sessions;
 import dev.lattice.clientapi.internal.TokenIssuer;
 import dev.lattice.clientapi.internal.UserApiFacade;
 import dev.lattice.clientapi.internal.UserInteractiveAuth;
 import dev.lattice.clientapi.producers.ClientApiOutputProducer;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.config.LatticeProperties;
@@ -24,6 +30,7 @@ import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -127,6 +134,32 @@ public class ClientApiConfiguration {
     @Bean
     Capabilities capabilities() {
         return new Capabilities();
+    }
+
+    /**
+     * Room events are built here and decided by the roomserver, reached through {@link ClientRoomserverApi}: in one
+     * process its internal facade; looked up on first use so the accounts API runs without one.
+     */
+    @Bean
+    RoomEvents roomEvents(ObjectProvider<ClientRoomserverApi> roomserver, LatticeProperties lattice,
+            SigningKey signingKey) {
+        return new RoomEvents(roomserver::getObject, ServerName.parse(lattice.serverName()), signingKey,
+                Clock.systemUTC());
+    }
+
+    @Bean
+    RoomDirectory roomDirectory(ClientApiDatabase database, RoomEvents events) {
+        return new RoomDirectory(database, events, Clock.systemUTC());
+    }
+
+    @Bean
+    RoomCreation roomCreation(RoomEvents events, ClientApiDatabase database, RoomDirectory directory) {
+        return new RoomCreation(events, database, directory);
+    }
+
+    @Bean
+    Rooms rooms(RoomEvents events, ClientApiDatabase database) {
+        return new Rooms(events, database);
     }
 
     /** The {@link UserApi} other services in this process authenticate through. */

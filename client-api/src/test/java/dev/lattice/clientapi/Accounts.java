@@ -2,6 +2,7 @@ package dev.lattice.clientapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +48,20 @@ final class Accounts {
         return call(client, HttpMethod.GET, path, token, null, status);
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> call(WebTestClient client, HttpMethod method, String path, String token, Object body,
             int status) {
-        WebTestClient.RequestBodySpec request = client.method(method).uri(path);
+        return exchange(client.method(method).uri(path), token, body, status);
+    }
+
+    /** Like {@link #call}, with {@code uri} sent as given (already percent-encoded: room IDs, aliases). */
+    static Map<String, Object> call(WebTestClient client, HttpMethod method, URI uri, String token, Object body,
+            int status) {
+        return exchange(client.method(method).uri(uri), token, body, status);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> exchange(WebTestClient.RequestBodySpec request, String token, Object body,
+            int status) {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -32,6 +32,11 @@ final class TestServer implements AutoCloseable {
 
     /** Starts a server with the test defaults overridden by {@code overrides}. */
     static TestServer start(Map<String, Object> overrides) {
+        return start(ClientApiApplication.class, overrides);
+    }
+
+    /** Starts {@code application} (the client-api alone, or with other services) with the test defaults. */
+    static TestServer start(Class<?> application, Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>(TestInfra.latticeProperties());
         properties.put("lattice.server-name", SERVER_NAME);
         properties.put("lattice.client.port", 0);
@@ -51,7 +56,7 @@ final class TestServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         properties.putAll(overrides);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(ClientApiApplication.class)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
                 .properties(LatticeApplication.defaults())
                 .properties(properties)
                 .run();

@@ -8,6 +8,8 @@ import dev.lattice.clientapi.storage.postgres.AccountsTable;
 import dev.lattice.clientapi.storage.postgres.AdminNoncesTable;
 import dev.lattice.clientapi.storage.postgres.DevicesTable;
 import dev.lattice.clientapi.storage.postgres.FiltersTable;
+import dev.lattice.clientapi.storage.postgres.RoomAliasesTable;
+import dev.lattice.clientapi.storage.postgres.RoomDirectoryTable;
 import dev.lattice.clientapi.storage.postgres.ProfilesTable;
 import dev.lattice.clientapi.storage.postgres.RefreshTokensTable;
 import dev.lattice.clientapi.storage.postgres.UiaSessionsTable;
@@ -30,6 +32,8 @@ public final class ClientApiDatabase {
     private final ProfilesTable profiles;
     private final AccountDataTable accountData;
     private final FiltersTable filters;
+    private final RoomAliasesTable roomAliases;
+    private final RoomDirectoryTable roomDirectory;
     private final UiaSessionsTable uiaSessions;
     private final AdminNoncesTable adminNonces;
 
@@ -43,6 +47,8 @@ public final class ClientApiDatabase {
         this.profiles = new ProfilesTable(client);
         this.accountData = new AccountDataTable(client);
         this.filters = new FiltersTable(client);
+        this.roomAliases = new RoomAliasesTable(client);
+        this.roomDirectory = new RoomDirectoryTable(client);
         this.uiaSessions = new UiaSessionsTable(client);
         this.adminNonces = new AdminNoncesTable(client);
     }
@@ -195,6 +201,51 @@ public final class ClientApiDatabase {
 
     public Mono<String> filter(String localpart, long filterId) {
         return filters.select(localpart, filterId);
+    }
+
+    // room aliases
+
+    /** Stores a local alias; false if it is taken. */
+    public Mono<Boolean> createRoomAlias(String alias, String roomId, String creator, long createdTs) {
+        return roomAliases.insert(alias, roomId, creator, createdTs);
+    }
+
+    /** The room a local alias points at; empty if none. */
+    public Mono<String> roomOfAlias(String alias) {
+        return roomAliases.selectRoom(alias);
+    }
+
+    /** The creator of a local alias; empty if none. */
+    public Mono<String> roomAliasCreator(String alias) {
+        return roomAliases.selectCreator(alias);
+    }
+
+    public Flux<String> roomAliases(String roomId) {
+        return roomAliases.selectByRoom(roomId);
+    }
+
+    /** Deletes a local alias; false if there was none. */
+    public Mono<Boolean> deleteRoomAlias(String alias) {
+        return roomAliases.delete(alias);
+    }
+
+    // the public room directory
+
+    public Mono<Void> publishRoom(String roomId, long publishedTs) {
+        return roomDirectory.insert(roomId, publishedTs);
+    }
+
+    public Mono<Void> unpublishRoom(String roomId) {
+        return roomDirectory.delete(roomId);
+    }
+
+    public Mono<Boolean> isRoomPublished(String roomId) {
+        return roomDirectory.exists(roomId);
+    }
+
+    /** The published rooms, oldest publication first. */
+    public Flux<String> publishedRooms() {
+        return roomDirectory.selectAll();
     }
 
     // user-interactive authentication and admin nonces

@@ -1,0 +1,142 @@
+package dev.lattice.clientapi.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.ClientRoomserverApi;
+import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.RoomMembership;
+import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.api.roomserver.StoredEvent;
+import dev.lattice.protocol.auth.AuthEventsSelection;
+import dev.lattice.protocol.crypto.SigningKey;
+import dev.lattice.protocol.event.EventBuilder;
+import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * Builds, signs and submits a local user's event: prev events, depth and auth state from
+ * {@code queryLatestEvents}, {@link EventBuilder} for the room's version, the server's key, then
+ * {@code inputRoomEvent}. A rejection becomes the verdict's errcode (usually 403 {@code M_FORBIDDEN}).
+ */
+public final class RoomEvents {
+    private final Supplier<ClientRoomserverApi> roomserver;
+    private final ServerName serverName;
+    private final SigningKey signingKey;
+    private final Clock clock;
+
+    public RoomEvents(Supplier<ClientRoomserverApi> roomserver, ServerName serverName, SigningKey signingKey,
+            Clock clock) {
+        this.roomserver = requireNonNull(roomserver, "roomserver is null");
+        this.serverName = requireNonNull(serverName, "serverName is null");
+        this.signingKey = requireNonNull(signingKey, "signingKey is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public ClientRoomserverApi roomserver() {
+        return roomserver.get();
+    }
+
+    public ServerName serverName() {
+        return serverName;
+    }
+
+    /** The rules of a known local room, or 404 {@code M_NOT_FOUND}. */
+    public Mono<RoomVersionRules> rules(RoomId roomId) {
+        return roomserver().queryRoomVersion(roomId)
+                .map(version -> version.flatMap(RoomVersions::rules).orElseThrow(
+                        () -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")));
+    }
+
+    /**
+     * Fails with 403 unless {@code user} is joined to {@code room}.
+     * NOTSPEC: a former member also gets 403 rather than what they could see when they left.
+     */
+    public Mono<Void> requireJoined(RoomId room, UserId user) {
+        return roomserver().queryMembership(room, user).flatMap(membership -> {
+            if (membership.map(RoomMembership::membership).filter("join"::equals).isEmpty()) {
+                return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "You are not joined to this room"));
+            }
+            return Mono.empty();
+        });
+    }
+
+    /** Checks the spec's size limits on a new event's type, state key and content. */
+    public static void checkLimits(String type, String stateKey, JsonObject content) {
+        if (type.getBytes(UTF_8).length > Pdu.MAX_TYPE_BYTES) {
+            throw new MatrixException(ErrorCode.BAD_JSON, "Event type is longer than 255 bytes");
+        }
+        if (stateKey != null && stateKey.getBytes(UTF_8).length > 255) {
+            throw new MatrixException(ErrorCode.BAD_JSON, "State key is longer than 255 bytes");
+        }
+        if (dev.lattice.protocol.json.CanonicalJson.encode(content).length > Pdu.MAX_BYTES) {
+            throw new MatrixException(ErrorCode.TOO_LARGE, "Event is larger than 65536 bytes");
+        }
+    }
+
+    /** Submits the create event of a new room, already built; returns its event ID. */
+    public Mono<EventId> submitBuilt(Pdu pdu, RoomId roomId, RoomVersionRules rules) {
+        return submit(pdu, roomId, rules, null);
+    }
+
+    /**
+     * Builds an event on the room's forward extremities, signs and submits it.
+     *
+     * @param stateKey {@code null} for a message event
+     * @param redacts the redacted event for {@code m.room.redaction}, else {@code null}
+     * @param transaction the client's txnId, or {@code null}
+     */
+    public Mono<EventId> send(RoomId roomId, RoomVersionRules rules, UserId sender, String type, String stateKey,
+            JsonObject content, EventId redacts, SendTransaction transaction) {
+        checkLimits(type, stateKey, content);
+        var keys = AuthEventsSelection.forEvent(rules.authorization(), type, Optional.ofNullable(stateKey),
+                sender.value(), content);
+        return roomserver().queryLatestEvents(roomId, keys)
+                .map(latest -> latest.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")))
+                .flatMap(latest -> {
+                    EventBuilder builder = EventBuilder.forVersion(rules).type(type).sender(sender).roomId(roomId)
+                            .content(content).prevEvents(latest.prevEvents())
+                            .authEvents(latest.authState().stream().map(StoredEvent::eventId).toList())
+                            .depth(latest.depth()).originServerTs(clock.millis());
+                    if (stateKey != null) {
+                        builder.stateKey(stateKey);
+                    }
+                    if (redacts != null) {
+                        builder.redacts(redacts);
+                    }
+                    Pdu pdu = builder.sign(serverName, signingKey);
+                    if (pdu.bytes().length > Pdu.MAX_BYTES) {
+                        return Mono.error(new MatrixException(ErrorCode.TOO_LARGE, "Event is larger than 65536 bytes"));
+                    }
+                    return submit(pdu, roomId, rules, transaction);
+                });
+    }
+
+    private Mono<EventId> submit(Pdu pdu, RoomId roomId, RoomVersionRules rules, SendTransaction transaction) {
+        return roomserver().inputRoomEvent(InputRoomEvent.newEvent(roomId, rules.id(),
+                        new String(pdu.bytes(), StandardCharsets.UTF_8), serverName, transaction))
+                .map(verdict -> verdict.eventIdOrThrow());
+    }
+
+    /** The build-time clock, for create events. */
+    public long now() {
+        return clock.millis();
+    }
+
+    public SigningKey signingKey() {
+        return signingKey;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.lattice.clientapi.routing;
+
+import dev.lattice.clientapi.internal.RoomCreation;
+import dev.lattice.clientapi.internal.Rooms;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonException;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.runtime.http.AccessTokens;
+import dev.lattice.runtime.http.JsonBodies;
+import dev.lattice.runtime.http.MatrixRouter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Rooms: creation, events, state and membership; access token.
+ * <ul>
+ *   <li>{@code POST /_matrix/client/v3/createRoom} — <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3createroom">spec</a></li>
+ *   <li>{@code PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3roomsroomidsendeventtypetxnid">spec</a></li>
+ *   <li>{@code PUT/GET /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3roomsroomidstateeventtypestatekey">spec</a></li>
+ *   <li>{@code GET /_matrix/client/v3/rooms/{roomId}/state} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidstate">spec</a></li>
+ *   <li>{@code GET /_matrix/client/v3/joined_rooms} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3joined_rooms">spec</a></li>
+ *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/join}, {@code POST /_matrix/client/v3/join/{roomIdOrAlias}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3joinroomidoralias">spec</a></li>
+ *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/leave|invite|kick|ban|unban} — <a href="https://spec.matrix.org/v1.19/client-server-api/#room-membership">spec</a></li>
+ *   <li>{@code PUT /_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3roomsroomidredacteventidtxnid">spec</a></li>
+ *   <li>{@code GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomideventeventid">spec</a></li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+public class RoomRoutes {
+    private static final String ROOM = "/_matrix/client/v3/rooms/{roomId}";
+
+    @Bean
+    RouterFunction<ServerResponse> roomRouter(MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens,
+            RoomCreation creation, Rooms rooms) {
+        return router.builder()
+                .POST("/_matrix/client/v3/createRoom", request -> accessTokens.authenticate(request)
+                        .flatMap(device -> object(bodies, request, true)
+                                .flatMap(body -> creation.create(device, body)))
+                        .flatMap(Responses::ok))
+                .PUT(ROOM + "/send/{eventType}/{txnId}", request -> accessTokens.authenticate(request)
+                        .flatMap(device -> object(bodies, request, true)
+                                .flatMap(content -> rooms.send(device, request.pathVariable("roomId"),
+                                        request.pathVariable("eventType"), request.pathVariable("txnId"), content)))
+                        .flatMap(Responses::ok))
+                .PUT(ROOM + "/state/{eventType}/{stateKey}", request -> putState(bodies, accessTokens, rooms,
+                        request, request.pathVariable("stateKey")))
+                .PUT(ROOM + "/state/{eventType}", request -> putState(bodies, accessTokens, rooms, request, ""))
+                .PUT(ROOM + "/state/{eventType}/", request -> putState(bodies, accessTokens, rooms, request, ""))
+                .GET(ROOM + "/state/{eventType}/{stateKey}", request -> getState(accessTokens, rooms, request,
+                        request.pathVariable("stateKey")))
+                .GET(ROOM + "/state/{eventType}", request -> getState(accessTokens, rooms, request, ""))
+                .GET(ROOM + "/state/{eventType}/", request -> getState(accessTokens, rooms, request, ""))
+                .GET(ROOM + "/state", request -> accessTokens.authenticate(request)
+                        .flatMap(device -> rooms.state(device, request.pathVariable("roomId")))
+                        .flatMap(Responses::okRaw))
+                .GET("/_matrix/client/v3/joined_rooms", request -> accessTokens.authenticate(request)
+                        .flatMap(rooms::joinedRooms)
+                        .flatMap(Responses::ok))
+                .POST(ROOM + "/join", request -> join(bodies, accessTokens, rooms, request, "roomId"))
+                .POST("/_matrix/client/v3/join/{roomIdOrAlias}", request -> join(bodies, accessTokens, rooms,
+                        request, "roomIdOrAlias"))
+                .POST(ROOM + "/leave", request -> accessTokens.authenticate(request)
+                        .flatMap(device -> object(bodies, request, false)
+                                .flatMap(body -> rooms.leave(device, request.pathVariable("roomId"), body)))
+                        .flatMap(Responses::ok))
+                .POST(ROOM + "/invite", request -> membership(bodies, accessTokens, rooms, request, "invite", null))
+                .POST(ROOM + "/kick", request -> membership(bodies, accessTokens, rooms, request, "leave", null))
+                .POST(ROOM + "/ban", request -> membership(bodies, accessTokens, rooms, request, "ban", null))
+                .POST(ROOM + "/unban", request -> membership(bodies, accessTokens, rooms, request, "leave", "ban"))
+                .PUT(ROOM + "/redact/{eventId}/{txnId}", request -> accessTokens.authenticate(request)
+                        .flatMap(device -> object(bodies, request, false)
+                                .flatMap(content -> rooms.redact(device, request.pathVariable("roomId"),
+                                        request.pathVariable("eventId"), request.pathVariable("txnId"), content)))
+                        .flatMap(Responses::ok))
+                .GET(ROOM + "/event/{eventId}", request -> accessTokens.authenticate(request)
+                        .flatMap(device -> rooms.event(device, request.pathVariable("roomId"),
+                                request.pathVariable("eventId")))
+                        .flatMap(Responses::okRaw))
+                .build();
+    }
+
+    private static Mono<ServerResponse> putState(JsonBodies bodies, AccessTokens accessTokens, Rooms rooms,
+            ServerRequest request, String stateKey) {
+        return accessTokens.authenticate(request)
+                .flatMap(device -> object(bodies, request, true)
+                        .flatMap(content -> rooms.putState(device, request.pathVariable("roomId"),
+                                request.pathVariable("eventType"), stateKey, content)))
+                .flatMap(Responses::ok);
+    }
+
+    private static Mono<ServerResponse> getState(AccessTokens accessTokens, Rooms rooms, ServerRequest request,
+            String stateKey) {
+        return accessTokens.authenticate(request)
+                .flatMap(device -> rooms.stateEvent(device, request.pathVariable("roomId"),
+                        request.pathVariable("eventType"), stateKey))
+                .flatMap(Responses::okRaw);
+    }
+
+    private static Mono<ServerResponse> join(JsonBodies bodies, AccessTokens accessTokens, Rooms rooms,
+            ServerRequest request, String variable) {
+        return accessTokens.authenticate(request)
+                .flatMap(device -> object(bodies, request, false)
+                        .flatMap(body -> rooms.join(device, request.pathVariable(variable), body)))
+                .flatMap(Responses::ok);
+    }
+
+    private static Mono<ServerResponse> membership(JsonBodies bodies, AccessTokens accessTokens, Rooms rooms,
+            ServerRequest request, String membership, String requiredCurrent) {
+        return accessTokens.authenticate(request)
+                .flatMap(device -> object(bodies, request, true)
+                        .flatMap(body -> rooms.changeMembership(device, request.pathVariable("roomId"),
+                                Rooms.target(body), membership, body, requiredCurrent)))
+                .flatMap(Responses::ok);
+    }
+
+    /**
+     * The body as a canonical JSON object: not JSON → {@code M_NOT_JSON}; JSON the event format cannot hold
+     * (floats, integers beyond ±(2^53−1), duplicate keys) → {@code M_BAD_JSON}.
+     */
+    static Mono<JsonObject> object(JsonBodies bodies, ServerRequest request, boolean required) {
+        return request.bodyToMono(byte[].class)
+                .filter(bytes -> bytes.length > 0)
+                .map(bytes -> {
+                    JsonNode node = bodies.decode(bytes, JsonNode.class);
+                    if (!node.isObject()) {
+                        throw new MatrixException(ErrorCode.BAD_JSON, "Request body must be a JSON object");
+                    }
+                    try {
+                        return CanonicalJson.parseObject(bytes);
+                    } catch (CanonicalJsonException e) {
+                        throw new MatrixException(ErrorCode.BAD_JSON, "Request body is not valid event JSON: "
+                                + e.getMessage());
+                    }
+                })
+                .switchIfEmpty(Mono.defer(() -> required
+                        ? Mono.error(new MatrixException(ErrorCode.NOT_JSON, "Request body is empty"))
+                        : Mono.just(JsonObject.EMPTY)));
+    }
+}
