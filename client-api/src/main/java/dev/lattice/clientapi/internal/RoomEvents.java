@@ -102,7 +102,7 @@ public final class RoomEvents {
     public Mono<EventId> send(RoomId roomId, RoomVersionRules rules, UserId sender, String type, String stateKey,
             JsonObject content, EventId redacts, SendTransaction transaction) {
         checkLimits(type, stateKey, content);
-        var keys = AuthEventsSelection.forEvent(rules.authorization(), type, Optional.ofNullable(stateKey),
+        var keys = AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey),
                 sender.value(), content);
         return roomserver().queryLatestEvents(roomId, keys)
                 .map(latest -> latest.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")))
