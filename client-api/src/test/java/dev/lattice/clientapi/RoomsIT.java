@@ -182,6 +182,9 @@ class RoomsIT {
         assertThat(post(client, room(roomId) + "/leave", bob.token(), Map.of(), 200)).isEmpty();
         assertThat(joined(bob)).doesNotContain(roomId);
         assertThat(get(client, room(roomId) + "/state", bob.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(post(client, room(roomId) + "/forget", alice.token(), null, 400))
+                .containsEntry("errcode", "M_UNKNOWN");
+        assertThat(post(client, room(roomId) + "/forget", bob.token(), null, 200)).isEmpty();
         assertThat(put(room(roomId) + "/send/m.room.message/x1", bob.token(), Map.of("body", "hi"), 403))
                 .containsEntry("errcode", "M_FORBIDDEN");
         // Private room: rejoining needs a new invite.

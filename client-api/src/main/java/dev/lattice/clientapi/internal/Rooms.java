@@ -129,7 +129,26 @@ public final class Rooms {
                         "Unknown room; joining rooms on other servers is not supported yet"))
                 .flatMap(rules -> events.send(room, rules, device.userId(), "m.room.member",
                         device.userId().value(), membership("join", body), null, null))
+                .then(database.unforgetRoom(device.userId().localpart(), room.value()))
                 .thenReturn(Map.of("room_id", room.value())));
+    }
+
+    /**
+     * {@code POST /rooms/{roomId}/forget}: only after leaving (joined or invited → 400 {@code M_UNKNOWN}, as
+     * Synapse answers); a room the user was never in is forgotten too. Nothing reads the flag yet: syncapi still
+     * lists the room's history (NOTSPEC until it does).
+     */
+    public Mono<Map<String, Object>> forget(AuthenticatedDevice device, String roomId) {
+        RoomId room = roomId(roomId);
+        return events.roomserver().queryMembership(room, device.userId()).flatMap(membership -> {
+            String current = membership.map(RoomMembership::membership).orElse("leave");
+            if (current.equals("join") || current.equals("invite")) {
+                return Mono.error(new MatrixException(ErrorCode.UNKNOWN, "You must leave the room first")
+                        .withHttpStatus(400));
+            }
+            return database.forgetRoom(device.userId().localpart(), room.value(), System.currentTimeMillis())
+                    .thenReturn(Map.<String, Object>of());
+        });
     }
 
     /** {@code POST /rooms/{roomId}/leave}. */

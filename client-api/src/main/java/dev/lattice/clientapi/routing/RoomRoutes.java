@@ -27,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@code GET /_matrix/client/v3/rooms/{roomId}/state} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidstate">spec</a></li>
  *   <li>{@code GET /_matrix/client/v3/joined_rooms} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3joined_rooms">spec</a></li>
  *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/join}, {@code POST /_matrix/client/v3/join/{roomIdOrAlias}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3joinroomidoralias">spec</a></li>
+ *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/forget} — <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3roomsroomidforget">spec</a></li>
  *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/leave|invite|kick|ban|unban} — <a href="https://spec.matrix.org/v1.19/client-server-api/#room-membership">spec</a></li>
  *   <li>{@code PUT /_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3roomsroomidredacteventidtxnid">spec</a></li>
  *   <li>{@code GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomideventeventid">spec</a></li>
@@ -69,6 +70,9 @@ public class RoomRoutes {
                 .POST(ROOM + "/leave", request -> accessTokens.authenticate(request)
                         .flatMap(device -> object(bodies, request, false)
                                 .flatMap(body -> rooms.leave(device, request.pathVariable("roomId"), body)))
+                        .flatMap(Responses::ok))
+                .POST(ROOM + "/forget", request -> accessTokens.authenticate(request)
+                        .flatMap(device -> rooms.forget(device, request.pathVariable("roomId")))
                         .flatMap(Responses::ok))
                 .POST(ROOM + "/invite", request -> membership(bodies, accessTokens, rooms, request, "invite", null))
                 .POST(ROOM + "/kick", request -> membership(bodies, accessTokens, rooms, request, "leave", null))

@@ -8,6 +8,7 @@ import dev.lattice.clientapi.storage.postgres.AccountsTable;
 import dev.lattice.clientapi.storage.postgres.AdminNoncesTable;
 import dev.lattice.clientapi.storage.postgres.DevicesTable;
 import dev.lattice.clientapi.storage.postgres.FiltersTable;
+import dev.lattice.clientapi.storage.postgres.ForgottenRoomsTable;
 import dev.lattice.clientapi.storage.postgres.RoomAliasesTable;
 import dev.lattice.clientapi.storage.postgres.RoomDirectoryTable;
 import dev.lattice.clientapi.storage.postgres.ProfilesTable;
@@ -34,6 +35,7 @@ public final class ClientApiDatabase {
     private final FiltersTable filters;
     private final RoomAliasesTable roomAliases;
     private final RoomDirectoryTable roomDirectory;
+    private final ForgottenRoomsTable forgottenRooms;
     private final UiaSessionsTable uiaSessions;
     private final AdminNoncesTable adminNonces;
 
@@ -49,6 +51,7 @@ public final class ClientApiDatabase {
         this.filters = new FiltersTable(client);
         this.roomAliases = new RoomAliasesTable(client);
         this.roomDirectory = new RoomDirectoryTable(client);
+        this.forgottenRooms = new ForgottenRoomsTable(client);
         this.uiaSessions = new UiaSessionsTable(client);
         this.adminNonces = new AdminNoncesTable(client);
     }
@@ -227,6 +230,21 @@ public final class ClientApiDatabase {
     /** Deletes a local alias; false if there was none. */
     public Mono<Boolean> deleteRoomAlias(String alias) {
         return roomAliases.delete(alias);
+    }
+
+    // forgotten rooms
+
+    public Mono<Void> forgetRoom(String localpart, String roomId, long forgottenTs) {
+        return forgottenRooms.insert(localpart, roomId, forgottenTs);
+    }
+
+    /** Clears a forgotten room, when the user joins it again. */
+    public Mono<Void> unforgetRoom(String localpart, String roomId) {
+        return forgottenRooms.delete(localpart, roomId);
+    }
+
+    public Mono<Boolean> isRoomForgotten(String localpart, String roomId) {
+        return forgottenRooms.exists(localpart, roomId);
     }
 
     // the public room directory

@@ -171,4 +171,33 @@ class ClientApiDatabaseIT {
         database.createAdminNonce(old, now - 120_000, now - 180_000).block();
         assertThat(database.takeAdminNonce(old, now - 60_000).block()).isFalse();
     }
+
+    @Test
+    void roomAliasDirectoryAndForgottenRoomTables() {
+        String alias = "#" + newLocalpart() + ":test.lattice";
+        String room = "!" + newLocalpart() + ":test.lattice";
+        assertThat(database.createRoomAlias(alias, room, "@a:test.lattice", 1).block()).isTrue();
+        assertThat(database.createRoomAlias(alias, "!other:test.lattice", "@b:test.lattice", 2).block()).isFalse();
+        assertThat(database.roomOfAlias(alias).block()).isEqualTo(room);
+        assertThat(database.roomAliasCreator(alias).block()).isEqualTo("@a:test.lattice");
+        assertThat(database.roomAliases(room).collectList().block()).containsExactly(alias);
+        assertThat(database.deleteRoomAlias(alias).block()).isTrue();
+        assertThat(database.deleteRoomAlias(alias).block()).isFalse();
+        assertThat(database.roomOfAlias(alias).block()).isNull();
+
+        assertThat(database.isRoomPublished(room).block()).isFalse();
+        database.publishRoom(room, 3).block();
+        database.publishRoom(room, 4).block();
+        assertThat(database.isRoomPublished(room).block()).isTrue();
+        assertThat(database.publishedRooms().collectList().block()).contains(room);
+        database.unpublishRoom(room).block();
+        assertThat(database.isRoomPublished(room).block()).isFalse();
+
+        String user = newLocalpart();
+        database.forgetRoom(user, room, 5).block();
+        database.forgetRoom(user, room, 6).block();
+        assertThat(database.isRoomForgotten(user, room).block()).isTrue();
+        database.unforgetRoom(user, room).block();
+        assertThat(database.isRoomForgotten(user, room).block()).isFalse();
+    }
 }
