@@ -86,8 +86,8 @@ public final class LatticeApplication {
             if (cause instanceof NoSuchFileException || cause instanceof AccessDeniedException) {
                 return "cannot read " + cause.getMessage();
             }
-            if (cause.getClass().getName().endsWith("PortInUseException")) {
-                return "port " + cause.getMessage().replaceAll("\\D+", " ").trim()
+            if (cause instanceof org.springframework.boot.web.server.PortInUseException taken) {
+                return "port " + taken.getPort()
                         + " is already in use (set lattice.client.port or lattice.metrics.port)";
             }
             if (cause.getClass().getName().contains("yaml") || cause.getClass().getName().contains("Yaml")) {
