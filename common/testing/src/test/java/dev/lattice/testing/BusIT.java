@@ -14,6 +14,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -24,7 +27,7 @@ class BusIT {
     /** A fresh prefix per test, so tests never see each other's records. */
     private static LatticeProperties.Kafka kafka() {
         return new LatticeProperties.Kafka(TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2,
-                (short) 1);
+                (short) 1, 32);
     }
 
     @Test
@@ -47,6 +50,36 @@ class BusIT {
                         .map(s -> Integer.parseInt(s.substring(s.indexOf('#') + 1))).toList();
                 assertThat(numbers).hasSize(25).isSorted();
             }
+        }
+    }
+
+    @Test
+    void aSlowKeyDoesNotHoldUpOtherKeysOfItsPartition() throws Exception {
+        LatticeProperties.Kafka onePartition = new LatticeProperties.Kafka(TestInfra.kafkaBootstrap(),
+                "test-" + UUID.randomUUID() + ".", 1, (short) 1, 32);
+        try (Bus bus = new Bus(onePartition, new SimpleMeterRegistry())) {
+            bus.createTopics(List.of("events"));
+            bus.publish("events", "!slow:example.org", "slow".getBytes(UTF_8)).block();
+            for (int i = 0; i < 20; i++) {
+                bus.publish("events", "!room" + i + ":example.org", ("fast-" + i).getBytes(UTF_8)).block();
+            }
+            CountDownLatch othersHandled = new CountDownLatch(20);
+            AtomicBoolean slowSawOthersFirst = new AtomicBoolean();
+            List<String> handled = new CopyOnWriteArrayList<>();
+            bus.subscribe("lanes", List.of("events"), record -> Mono.fromCallable(() -> {
+                String payload = new String(record.payload(), UTF_8);
+                if (payload.equals("slow")) {
+                    // Handled one record at a time per partition, this would wait for records queued behind it.
+                    slowSawOthersFirst.set(othersHandled.await(20, TimeUnit.SECONDS));
+                } else {
+                    othersHandled.countDown();
+                }
+                handled.add(payload);
+                return payload;
+            }).then());
+            waitFor(() -> handled.size() == 21);
+            assertThat(slowSawOthersFirst).isTrue();
+            assertThat(handled.getLast()).isEqualTo("slow");
         }
     }
 

@@ -26,8 +26,8 @@ import org.springframework.dao.TransientDataAccessException;
 import reactor.core.publisher.Mono;
 
 /**
- * The consumer of {@code roomserver.input} (consumer group {@code roomserver}): one record at a time per partition,
- * so one event of a room at a time. Each input is decided and committed, the outbox relayed, and only then the
+ * The consumer of {@code roomserver.input} (consumer group {@code roomserver}): records are keyed by room ID and the
+ * bus handles one record of a key at a time, so one event of a room at a time (rooms side by side). Each input is decided and committed, the outbox relayed, and only then the
  * verdict published: a caller told "accepted" can rely on it.
  *
  * <p>Acks: a record that cannot be decoded is poison (parked). A database or broker failure is retried

@@ -39,7 +39,7 @@ class OutputRelayIT {
     void aCrashBetweenPublishAndMarkPublishesEveryCommittedEventAtLeastOnceAndConsumersDedupe() throws Exception {
         RoomserverDatabase database = TestingDatabase.roomserverDatabase(100);
         LatticeProperties.Kafka kafka = new LatticeProperties.Kafka(TestInfra.kafkaBootstrap(),
-                "test-" + UUID.randomUUID() + ".", 2, (short) 1);
+                "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32);
         try (Bus bus = new Bus(kafka, new SimpleMeterRegistry())) {
             bus.createTopics(List.of(Topics.ROOMSERVER_OUTPUT));
             Function<OutboxRow, Mono<Void>> publish =

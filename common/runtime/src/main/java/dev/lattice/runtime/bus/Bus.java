@@ -114,9 +114,10 @@ public final class Bus implements AutoCloseable {
     }
 
     /**
-     * Starts a consumer of {@code topics} in consumer group {@code group} on its own thread. Records are handled one
-     * at a time, in order within each partition; an offset is committed only after its record was handled or
-     * parked, so delivery is at least once and handlers must be idempotent.
+     * Starts a consumer of {@code topics} in consumer group {@code group} on its own thread. Records of one key are
+     * handled one at a time and in order, records of different keys concurrently (see {@link BusConsumer}); an
+     * offset is committed only after its record was handled or parked, so delivery is at least once and handlers
+     * must be idempotent (and must not assume an order between keys).
      */
     public synchronized BusConsumer subscribe(String group, List<String> topics,
             Function<BusRecord, Mono<Void>> handler) {

@@ -8,12 +8,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -30,6 +37,12 @@ import reactor.core.publisher.Mono;
  * {@link RetriableException} the same record is retried with backoff and nothing is committed; any other failure
  * makes it poison: it is logged, counted, copied to the topic's {@code .parked} companion and skipped, so one bad
  * record never blocks its partition.
+ *
+ * <p>Records are handled in order per key (a room, a user), and records of different keys side by side: each polled
+ * batch is split into one lane per key, each lane handled one record after another on a virtual thread, at most
+ * {@code concurrency} lanes at once. One slow room therefore does not hold up the others, as it would if the whole
+ * partition were handled one record at a time. Offsets are committed once per batch, after every lane finished, so a
+ * crash replays at most the batch (handlers are idempotent) and never skips a record.
  */
 public final class BusConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusConsumer.class);
@@ -44,6 +57,8 @@ public final class BusConsumer implements AutoCloseable {
     private final Counter handled;
     private final Counter parked;
     private final Thread thread;
+    private final Semaphore lanes;
+    private final ExecutorService laneThreads;
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private volatile boolean running = true;
 
@@ -72,6 +87,11 @@ public final class BusConsumer implements AutoCloseable {
         this.parked = Counter.builder("lattice_bus_records_parked").tag("group", name)
                 .description("Poison records a consumer group parked and skipped").register(meters);
         this.thread = Thread.ofPlatform().name("bus-" + name).daemon(true).unstarted(this::run);
+        if (settings.consumerConcurrency() < 1) {
+            throw new IllegalArgumentException("lattice.kafka.consumer-concurrency must be at least 1");
+        }
+        this.lanes = new Semaphore(settings.consumerConcurrency());
+        this.laneThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bus-" + name + "-", 0).factory());
     }
 
     void start() {
@@ -92,12 +112,13 @@ public final class BusConsumer implements AutoCloseable {
             }
             positioned.complete(null);
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    handle(record);
-                    if (group != null) {
-                        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                                new OffsetAndMetadata(record.offset() + 1)));
-                    }
+                ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                handleInLanes(batch);
+                if (group != null) {
+                    consumer.commitSync(nextOffsets(batch));
                 }
             }
         } catch (WakeupException closing) {
@@ -106,6 +127,7 @@ public final class BusConsumer implements AutoCloseable {
             log.error("consumer group {} stopped", group, e);
             positioned.completeExceptionally(e);
         } finally {
+            laneThreads.shutdownNow();
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -119,6 +141,72 @@ public final class BusConsumer implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // seekToEnd is lazy; position() evaluates it
+    }
+
+    /** Handles a batch, one lane per (topic, key), and returns once every record is handled or parked. */
+    private void handleInLanes(ConsumerRecords<String, byte[]> batch) {
+        Map<String, List<ConsumerRecord<String, byte[]>>> byLane = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> record : batch) {
+            byLane.computeIfAbsent(lane(record), lane -> new ArrayList<>()).add(record);
+        }
+        if (byLane.size() == 1) {
+            byLane.values().iterator().next().forEach(this::handle);
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>(byLane.size());
+        for (List<ConsumerRecord<String, byte[]>> lane : byLane.values()) {
+            acquireLane();
+            running.add(laneThreads.submit(() -> {
+                try {
+                    lane.forEach(this::handle);
+                } finally {
+                    lanes.release();
+                }
+            }));
+        }
+        for (Future<?> lane : running) {
+            awaitLane(lane);
+        }
+    }
+
+    /** Records with the same key keep their order; a record without a key keeps its partition's order. */
+    private static String lane(ConsumerRecord<String, byte[]> record) {
+        return record.key() != null
+                ? record.topic() + "\u0000" + record.key()
+                : record.topic() + "\u0000\u0000" + record.partition();
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : batch.partitions()) {
+            List<ConsumerRecord<String, byte[]>> records = batch.records(partition);
+            offsets.put(partition, new OffsetAndMetadata(records.getLast().offset() + 1));
+        }
+        return offsets;
+    }
+
+    private void acquireLane() {
+        try {
+            lanes.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    /** Waits for a lane; a lane's failure (the consumer closing, parking impossible) ends the poll loop. */
+    private static void awaitLane(Future<?> lane) {
+        try {
+            lane.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {

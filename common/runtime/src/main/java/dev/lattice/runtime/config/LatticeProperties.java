@@ -101,12 +101,15 @@ public record LatticeProperties(
      * @param bootstrapServers the Kafka cluster; empty means the embedded single-node broker
      * @param topicPrefix prepended to every topic name, so several deployments can share a cluster
      * @param partitions partitions for topics Lattice creates; fixes how far the roomserver can scale out
+     * @param consumerConcurrency how many keys (rooms, users) each consumer handles at once; records of one key are
+     *     always handled one after another, in order
      */
     public record Kafka(
             String bootstrapServers,
             @DefaultValue("lattice.") String topicPrefix,
             @DefaultValue("8") int partitions,
-            @DefaultValue("1") short replicationFactor) {
+            @DefaultValue("1") short replicationFactor,
+            @DefaultValue("32") int consumerConcurrency) {
 
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();
