@@ -1,0 +1,74 @@
+package dev.lattice.syncapi.consumers;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.clientapi.AccountDataChanged;
+import dev.lattice.api.clientapi.ClientApiOutput;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.runtime.bus.BusJson;
+import dev.lattice.runtime.bus.BusRecord;
+import dev.lattice.runtime.bus.RetriableException;
+import dev.lattice.syncapi.internal.SyncNotifier;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Consumes {@code clientapi.output} (consumer group {@code syncapi}) into the account data stream, then wakes the
+ * user's {@code /sync} requests.
+ *
+ * <ul>
+ *   <li>{@link AccountDataChanged}: "(user, room, type) changed" is recorded at a new account data stream position;
+ *       the content stays in the client-api, which {@code /sync} asks. A record not newer (by {@code stream_id})
+ *       than one already recorded for the same (user, room, type) is a replay: it changes nothing and wakes nobody.
+ *   <li>A type this service does not know, or a version newer than it understands, is logged and skipped, as
+ *       {@link ClientApiOutput} asks; neither is an error.
+ * </ul>
+ * A record that is not JSON or does not decode is poison (thrown as is, so the bus parks it); database failures are
+ * {@link RetriableException}s, retried until the database is back.
+ */
+public final class ClientApiOutputConsumer {
+    private static final Logger log = LoggerFactory.getLogger(ClientApiOutputConsumer.class);
+
+    private final SyncApiDatabase database;
+    private final SyncNotifier notifier;
+
+    public ClientApiOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
+        this.database = requireNonNull(database, "database is null");
+        this.notifier = requireNonNull(notifier, "notifier is null");
+    }
+
+    /** The bus handler. */
+    public Mono<Void> handle(BusRecord record) {
+        return Mono.defer(() -> {
+            // Look at the envelope first: an unknown type must be skipped, not parked as undecodable.
+            JsonObject envelope = CanonicalJson.parseObject(record.payload());
+            String type = envelope.getString("type").orElse("");
+            long version = envelope.getInteger("version").orElse(0L);
+            if (!type.equals(AccountDataChanged.TYPE)) {
+                log.info("clientapi.output record of unknown type '{}' skipped", type);
+                return Mono.empty();
+            }
+            if (version > AccountDataChanged.VERSION) {
+                log.info("clientapi.output {} record of version {} (newer than {}) skipped", type, version,
+                        AccountDataChanged.VERSION);
+                return Mono.empty();
+            }
+            return switch (BusJson.decode(record.payload(), ClientApiOutput.class)) {
+                case AccountDataChanged change -> onAccountDataChanged(change);
+            };
+        }).onErrorMap(RoomserverOutputConsumer::isTransient,
+                e -> new RetriableException("syncapi database: " + e.getMessage(), e));
+    }
+
+    private Mono<Void> onAccountDataChanged(AccountDataChanged change) {
+        String user = change.userId().toString();
+        return database.storeAccountDataChange(user, change.roomId().map(RoomId::toString), change.dataType(),
+                        change.streamId())
+                .doOnNext(position -> position.ifPresent(stored -> notifier.notifyAccountData(user, stored)))
+                .then();
+    }
+}
