@@ -59,6 +59,10 @@ class UserApiAccountDataIT {
                 tuple(Optional.of(room), "m.tag"),
                 tuple(Optional.empty(), "m.direct"));
         assertThat(all.get(1).contentJson()).contains("@c:d").doesNotContain("@a:b");
+        // The stream position of the latest write, as AccountDataChanged announced it.
+        assertThat(all.get(1).streamId()).isGreaterThan(all.get(0).streamId());
+        assertThat(users.queryAccountData(user, Optional.empty(), "m.direct").block())
+                .hasValueSatisfying(entry -> assertThat(entry.streamId()).isEqualTo(all.get(1).streamId()));
 
         Optional<AccountDataEntry> tag = users.queryAccountData(user, Optional.of(room), "m.tag").block();
         assertThat(tag).hasValueSatisfying(entry -> {

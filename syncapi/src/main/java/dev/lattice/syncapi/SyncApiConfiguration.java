@@ -73,8 +73,9 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    ClientApiOutputConsumer clientApiOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
-        return new ClientApiOutputConsumer(database, notifier);
+    ClientApiOutputConsumer clientApiOutputConsumer(SyncApiDatabase database, ObjectProvider<UserApi> users,
+            SyncNotifier notifier) {
+        return new ClientApiOutputConsumer(database, users::getObject, notifier);
     }
 
     @Bean(destroyMethod = "close")

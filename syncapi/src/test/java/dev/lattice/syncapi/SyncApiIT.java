@@ -37,7 +37,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -604,8 +603,8 @@ class SyncApiIT {
         assertThat(sync(token, Map.of("since", since)).has("account_data")).isFalse();
 
         // Incremental: only what changed, with its current content; a quiet room is listed for its account data.
-        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"@carol:example.org\":[\"!dm2:example.org\"]}");
-        AccountDataChanged direct = accountDataChanged(alice, Optional.empty(), "m.direct");
+        AccountDataChanged direct = USERS.putAccountData(alice, Optional.empty(), "m.direct",
+                "{\"@carol:example.org\":[\"!dm2:example.org\"]}");
         publish(direct);
         JsonObject changed = sync(token, Map.of("since", since, "timeout", "10000"));
         assertThat(accountData(changed)).containsOnlyKeys("m.direct");
@@ -613,8 +612,8 @@ class SyncApiIT {
         assertThat(changed.has("rooms")).isFalse();
         since = changed.getString("next_batch").orElseThrow();
 
-        USERS.putAccountData(alice, Optional.of(roomId), "m.tag", "{\"tags\":{\"m.favourite\":{}}}");
-        AccountDataChanged tag = accountDataChanged(alice, Optional.of(roomId), "m.tag");
+        AccountDataChanged tag = USERS.putAccountData(alice, Optional.of(roomId), "m.tag",
+                "{\"tags\":{\"m.favourite\":{}}}");
         publish(tag);
         JsonObject perRoom = sync(token, Map.of("since", since, "timeout", "10000"));
         assertThat(perRoom.has("account_data")).isFalse();
@@ -628,8 +627,7 @@ class SyncApiIT {
 
         // A replayed record (same stream_id) changes nothing: after a barrier, only the barrier shows.
         publish(tag);
-        USERS.putAccountData(alice, Optional.empty(), "org.example.barrier", "{}");
-        publish(accountDataChanged(alice, Optional.empty(), "org.example.barrier"));
+        publish(USERS.putAccountData(alice, Optional.empty(), "org.example.barrier", "{}"));
         JsonObject afterReplay = sync(token, Map.of("since", since, "timeout", "10000"));
         assertThat(accountData(afterReplay)).containsOnlyKeys("org.example.barrier");
         assertThat(afterReplay.has("rooms")).isFalse();
@@ -664,7 +662,8 @@ class SyncApiIT {
                 "{\"account_data\":{\"limit\":1},\"room\":{\"account_data\":{\"not_types\":[\"m.tag\"]}}}"));
         assertThat(accountData(limited)).hasSize(1);
         assertThat(roomAccountData(joinedRoom(limited, room.id()))).isEmpty();
-        assertThat(get(token, "/_matrix/client/v3/sync", Map.of("filter", "{\"account_data\":{\"types\":\"m.direct\"}}"),
+        assertThat(get(token, "/_matrix/client/v3/sync",
+                Map.of("filter", "{\"account_data\":{\"types\":\"m.direct\"}}"),
                 400).getString("errcode")).contains("M_BAD_JSON");
     }
 
@@ -679,11 +678,28 @@ class SyncApiIT {
                 Map.of("since", since, "timeout", "20000")), HttpResponse.BodyHandlers.ofString());
         Thread.sleep(500);
         assertThat(waiting).isNotDone();
-        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"@bob:example.org\":[]}");
-        publish(accountDataChanged(alice, Optional.empty(), "m.direct"));
+        publish(USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"@bob:example.org\":[]}"));
         HttpResponse<String> response = waiting.get();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         assertThat(accountData(CanonicalJson.parseObject(response.body()))).containsOnlyKeys("m.direct");
+    }
+
+    @Test
+    void aRecordPublishedBeforeItsWriteCommitsStillDeliversTheNewContent() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"old\":[]}");
+        String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
+
+        // As the client-api does: draw the stream_id, publish, and only then commit.
+        long streamId = USERS.reserveStreamId();
+        publish(AccountDataChanged.of(alice, Optional.empty(), "m.direct", streamId));
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(token, "/_matrix/client/v3/sync",
+                Map.of("since", since, "timeout", "20000")), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(700);
+        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"new\":[]}", streamId);
+        JsonObject woken = CanonicalJson.parseObject(waiting.get().body());
+        assertThat(accountData(woken).get("m.direct").members().keySet()).containsExactly("new");
     }
 
     @Test
@@ -700,13 +716,13 @@ class SyncApiIT {
                     return Mono.empty();
                 });
         USERS.putAccountData(alice, Optional.empty(), "m.future", "{}");
-        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{}");
+        AccountDataChanged direct = USERS.putAccountData(alice, Optional.empty(), "m.direct", "{}");
         String user = alice.toString();
         publishRaw(user, "{\"type\":\"read_marker\",\"version\":1,\"user_id\":\"" + user + "\"}");
         publishRaw(user, "{\"type\":\"account_data\",\"version\":2,\"user_id\":\"" + user
                 + "\",\"data_type\":\"m.future\",\"stream_id\":1}");
         publishRaw(user, "not json");
-        publish(accountDataChanged(alice, Optional.empty(), "m.direct"));
+        publish(direct);
 
         JsonObject sync = sync(token, Map.of("since", since, "timeout", "10000"));
         assertThat(accountData(sync)).containsOnlyKeys("m.direct");
@@ -740,13 +756,6 @@ class SyncApiIT {
     }
 
     // ---- helpers ----
-
-    private static final AtomicLong CLIENT_STREAM_ID = new AtomicLong();
-
-    /** The record client-api publishes for a write, with a new stream_id. */
-    private static AccountDataChanged accountDataChanged(UserId user, Optional<RoomId> room, String type) {
-        return AccountDataChanged.of(user, room, type, CLIENT_STREAM_ID.incrementAndGet());
-    }
 
     private static void publish(AccountDataChanged record) {
         bus.publish(Topics.CLIENTAPI_OUTPUT, record.userId().toString(), CLIENTAPI_OUTPUT.writeValueAsBytes(record))

@@ -1,5 +1,6 @@
 package dev.lattice.syncapi;
 
+import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 
 /** client-api's {@link UserApi} as maps: access tokens to devices, and each user's account data. */
@@ -20,6 +22,7 @@ public final class TestingUserApi implements UserApi {
     private final Map<String, AuthenticatedDevice> tokens = new ConcurrentHashMap<>();
     /** Per user, the entries by (room, type), in the order first written. */
     private final Map<UserId, Map<String, AccountDataEntry>> accountData = new ConcurrentHashMap<>();
+    private final AtomicLong streamIds = new AtomicLong();
 
     /** Logs {@code user} in on {@code device}; returns the access token. */
     public String login(UserId user, String device) {
@@ -28,12 +31,30 @@ public final class TestingUserApi implements UserApi {
         return token;
     }
 
-    /** Stores account data as the client-api would (without announcing it: tests publish the record). */
-    public void putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson) {
+    /**
+     * Stores account data as the client-api would, at a new stream position, without announcing it (tests publish
+     * the record).
+     *
+     * @return the {@link AccountDataChanged} record the client-api would publish for this write
+     */
+    public AccountDataChanged putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson) {
+        long streamId = reserveStreamId();
+        putAccountData(user, roomId, type, contentJson, streamId);
+        return AccountDataChanged.of(user, roomId, type, streamId);
+    }
+
+    /** Stores account data at a stream position taken earlier with {@link #reserveStreamId()}. */
+    public void putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson,
+            long streamId) {
         Map<String, AccountDataEntry> entries = accountData.computeIfAbsent(user, u -> new LinkedHashMap<>());
         synchronized (entries) {
-            entries.put(key(roomId, type), new AccountDataEntry(roomId, type, contentJson));
+            entries.put(key(roomId, type), new AccountDataEntry(roomId, type, contentJson, streamId));
         }
+    }
+
+    /** A new stream position, as the client-api draws one inside a write's transaction before it commits. */
+    public long reserveStreamId() {
+        return streamIds.incrementAndGet();
     }
 
     @Override

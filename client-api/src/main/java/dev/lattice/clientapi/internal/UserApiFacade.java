@@ -37,7 +37,7 @@ public final class UserApiFacade implements UserApi {
             return Mono.just(List.of());
         }
         return database.allAccountData(userId.localpart()).map(rows -> rows.stream()
-                .map(row -> new AccountDataEntry(room(row.roomId()), row.type(), row.contentJson()))
+                .map(row -> new AccountDataEntry(room(row.roomId()), row.type(), row.contentJson(), row.streamId()))
                 .toList());
     }
 
@@ -46,8 +46,8 @@ public final class UserApiFacade implements UserApi {
         if (!userId.serverName().equals(serverName)) {
             return Mono.just(Optional.empty());
         }
-        return database.accountData(userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
-                .map(content -> Optional.of(new AccountDataEntry(roomId, type, content)))
+        return database.accountDataRow(userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
+                .map(row -> Optional.of(new AccountDataEntry(roomId, type, row.contentJson(), row.streamId())))
                 .defaultIfEmpty(Optional.empty());
     }
 

@@ -199,6 +199,15 @@ public final class ClientApiDatabase {
         return accountData.select(localpart, roomId, type);
     }
 
+    /**
+     * The account data with the stream position of the write that stored it; empty when there is none.
+     *
+     * @param roomId the room, or the empty string for global account data
+     */
+    public Mono<AccountDataTable.Row> accountDataRow(String localpart, String roomId, String type) {
+        return accountData.selectRow(localpart, roomId, type);
+    }
+
     /** All of a user's account data, global (room ID the empty string) and per room, oldest write first. */
     public Mono<List<AccountDataTable.Row>> allAccountData(String localpart) {
         return accountData.selectAll(localpart);

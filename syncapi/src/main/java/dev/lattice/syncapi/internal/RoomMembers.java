@@ -116,12 +116,12 @@ public final class RoomMembers {
                 .toList()))
                 .map(events -> {
                     JsonObjectBuilder joined = new JsonObjectBuilder();
-                    events.stream().sorted(Comparator.comparing(event -> event.stateKey().orElse(""))).forEach(event -> {
+                    for (StoredEvent event : events) {
                         JsonObjectBuilder member = new JsonObjectBuilder();
                         event.content().getString("displayname").ifPresent(name -> member.put("display_name", name));
                         event.content().getString("avatar_url").ifPresent(url -> member.put("avatar_url", url));
                         joined.put(event.stateKey().orElseThrow(), member.build());
-                    });
+                    }
                     return new JsonObjectBuilder().put("joined", joined.build()).build();
                 });
     }

@@ -148,7 +148,8 @@ public final class Syncer {
                             accountData.rooms().keySet())
                             .flatMap(plans -> {
                                 Mono<Map<String, JsonObject>> join = sections(plans.join(),
-                                        plan -> roomSection(request, plan, Optional.of(accountData.room(plan.roomId()))));
+                                        plan -> roomSection(request, plan,
+                                                Optional.of(accountData.room(plan.roomId()))));
                                 Mono<Map<String, JsonObject>> leave = sections(plans.leave(),
                                         plan -> roomSection(request, plan, Optional.empty()));
                                 Mono<Map<String, JsonObject>> invite = sections(plans.invite(),

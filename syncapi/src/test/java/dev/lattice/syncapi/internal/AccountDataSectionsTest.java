@@ -16,10 +16,10 @@ class AccountDataSectionsTest {
     private static final Optional<RoomId> ROOM = Optional.of(RoomId.parse("!room:example.org"));
 
     private static final List<AccountDataEntry> ENTRIES = List.of(
-            new AccountDataEntry(Optional.empty(), "m.direct", "{\"@a:example.org\":[\"!dm:example.org\"]}"),
-            new AccountDataEntry(ROOM, "m.tag", "{\"tags\":{}}"),
-            new AccountDataEntry(Optional.empty(), "org.example.custom", "{\"n\":1}"),
-            new AccountDataEntry(ROOM, "org.example.note", "{}"));
+            new AccountDataEntry(Optional.empty(), "m.direct", "{\"@a:example.org\":[\"!dm:example.org\"]}", 1),
+            new AccountDataEntry(ROOM, "m.tag", "{\"tags\":{}}", 1),
+            new AccountDataEntry(Optional.empty(), "org.example.custom", "{\"n\":1}", 1),
+            new AccountDataEntry(ROOM, "org.example.note", "{}", 1));
 
     @Test
     void splitsGlobalAndPerRoomAsTypeAndContent() {
@@ -48,8 +48,8 @@ class AccountDataSectionsTest {
     @Test
     void leavesOutContentWithoutACanonicalForm() {
         AccountDataSections sections = AccountDataSections.of(List.of(
-                new AccountDataEntry(Optional.empty(), "org.example.float", "{\"x\":1.5}"),
-                new AccountDataEntry(Optional.empty(), "m.direct", "{}")), EventFilter.ALL, EventFilter.ALL);
+                new AccountDataEntry(Optional.empty(), "org.example.float", "{\"x\":1.5}", 1),
+                new AccountDataEntry(Optional.empty(), "m.direct", "{}", 2)), EventFilter.ALL, EventFilter.ALL);
         assertThat(types(sections.global())).containsExactly("m.direct");
     }
 

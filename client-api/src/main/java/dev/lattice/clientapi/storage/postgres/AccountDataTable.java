@@ -3,6 +3,7 @@ package dev.lattice.clientapi.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
@@ -19,7 +20,9 @@ public final class AccountDataTable {
             + " stream_id = excluded.stream_id RETURNING stream_id";
     private static final String SELECT = "SELECT content FROM clientapi.account_data"
             + " WHERE localpart = :localpart AND room_id = :roomId AND type = :type";
-    private static final String SELECT_ALL = "SELECT room_id, type, content FROM clientapi.account_data"
+    private static final String SELECT_ROW = "SELECT room_id, type, content, stream_id FROM clientapi.account_data"
+            + " WHERE localpart = :localpart AND room_id = :roomId AND type = :type";
+    private static final String SELECT_ALL = "SELECT room_id, type, content, stream_id FROM clientapi.account_data"
             + " WHERE localpart = :localpart ORDER BY stream_id";
 
     /**
@@ -27,8 +30,9 @@ public final class AccountDataTable {
      *
      * @param roomId the room, or the empty string for global account data
      * @param contentJson the content as JSON text
+     * @param streamId the position of the write that stored it
      */
-    public record Row(String roomId, String type, String contentJson) {
+    public record Row(String roomId, String type, String contentJson, long streamId) {
 
         public Row {
             requireNonNull(roomId, "roomId is null");
@@ -56,11 +60,19 @@ public final class AccountDataTable {
                 .map(row -> row.get("content", Json.class).asString()).one();
     }
 
+    /** The content with the position of its write; empty when there is none. */
+    public Mono<Row> selectRow(String localpart, String roomId, String type) {
+        return client.sql(SELECT_ROW).bind("localpart", localpart).bind("roomId", roomId).bind("type", type)
+                .map(AccountDataTable::toRow).one();
+    }
+
     /** All of a user's account data, global and per room, oldest write first. */
     public Mono<List<Row>> selectAll(String localpart) {
-        return client.sql(SELECT_ALL).bind("localpart", localpart)
-                .map(row -> new Row(row.get("room_id", String.class), row.get("type", String.class),
-                        row.get("content", Json.class).asString()))
-                .all().collectList();
+        return client.sql(SELECT_ALL).bind("localpart", localpart).map(AccountDataTable::toRow).all().collectList();
+    }
+
+    private static Row toRow(Readable row) {
+        return new Row(row.get("room_id", String.class), row.get("type", String.class),
+                row.get("content", Json.class).asString(), row.get("stream_id", Long.class));
     }
 }
