@@ -46,7 +46,8 @@ public record StreamToken(long events) {
         }
     }
 
-    private static MatrixException invalid(String value, String parameter) {
+    /** The error for a token this server did not write. */
+    static MatrixException invalid(String value, String parameter) {
         return new MatrixException(ErrorCode.INVALID_PARAM, "Invalid " + parameter + " token: " + value);
     }
 

@@ -1,6 +1,5 @@
 package dev.lattice.syncapi.internal;
 
-import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 
 /**
@@ -37,16 +36,12 @@ public record SyncToken(long events, long accountData) {
         try {
             long accountData = Long.parseLong(parts[1]);
             if (accountData < 0) {
-                throw invalid(value, parameter);
+                throw StreamToken.invalid(value, parameter);
             }
             return new SyncToken(events, accountData);
         } catch (NumberFormatException e) {
-            throw invalid(value, parameter);
+            throw StreamToken.invalid(value, parameter);
         }
-    }
-
-    private static MatrixException invalid(String value, String parameter) {
-        return new MatrixException(ErrorCode.INVALID_PARAM, "Invalid " + parameter + " token: " + value);
     }
 
     @Override
