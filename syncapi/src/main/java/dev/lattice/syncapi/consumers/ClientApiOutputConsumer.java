@@ -38,8 +38,8 @@ import reactor.util.retry.Retry;
  *   <li>A type this service does not know, or a version newer than it understands, is logged and skipped, as
  *       {@link ClientApiOutput} asks; neither is an error.
  * </ul>
- * A record that is not JSON or does not decode is poison (thrown as is, so the bus parks it); database failures are
- * {@link RetriableException}s, retried until the database is back.
+ * A record that is not JSON or does not decode is poison (thrown as is, so the bus parks it); database failures and
+ * failures to reach the client-api are {@link RetriableException}s, retried until it is back.
  */
 public final class ClientApiOutputConsumer {
     private static final Logger log = LoggerFactory.getLogger(ClientApiOutputConsumer.class);
@@ -103,7 +103,10 @@ public final class ClientApiOutputConsumer {
                             log.warn("account data {} of {} at stream_id {} not visible after {}; recorded anyway",
                                     change.dataType(), change.userId(), change.streamId(), COMMIT_WAIT);
                             return Mono.empty();
-                        });
+                        })
+                // The client-api unreachable (or not wired in this process) is no reason to drop the record.
+                .onErrorMap(e -> !(e instanceof RetriableException),
+                        e -> new RetriableException("client-api account data: " + e.getMessage(), e));
     }
 
     /** The client-api does not serve the announced write yet. */
