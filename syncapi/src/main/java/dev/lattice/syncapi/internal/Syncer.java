@@ -34,8 +34,9 @@ import reactor.core.publisher.Mono;
  * {@code GET /_matrix/client/v3/sync}: the rooms a user is in, was invited to or left, as an initial snapshot or as
  * the delta since a {@link SyncToken}, waiting (long-polling) for something to arrive when there is nothing yet.
  *
- * <p>Everything is computed at one position {@code T} read when the attempt starts; the response's
- * {@code next_batch} is {@code T}, so the next sync starts exactly where this one ended.
+ * <p>Everything is computed at one position per stream ({@link SyncToken}: events, account data) read when the
+ * attempt starts; the response's {@code next_batch} holds those positions, so the next sync starts exactly where this
+ * one ended.
  * <ul>
  *   <li>join: rooms where the user's membership at {@code T} is {@code join}. Initial sync, {@code full_state},
  *       or a room joined since {@code since} (including a rejoin): the whole state at the start of the timeline.
