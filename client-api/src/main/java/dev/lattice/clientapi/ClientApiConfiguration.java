@@ -162,9 +162,9 @@ public class ClientApiConfiguration {
         return new Rooms(events, database);
     }
 
-    /** The {@link UserApi} other services in this process authenticate through. */
+    /** The {@link UserApi} other services in this process authenticate and read account data through. */
     @Bean
-    UserApi userApi(Sessions sessions) {
-        return new UserApiFacade(sessions);
+    UserApi userApi(Sessions sessions, ClientApiDatabase database, LatticeProperties lattice) {
+        return new UserApiFacade(sessions, database, ServerName.parse(lattice.serverName()));
     }
 }

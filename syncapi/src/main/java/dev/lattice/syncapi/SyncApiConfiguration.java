@@ -1,6 +1,7 @@
 package dev.lattice.syncapi;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusConsumer;
 import dev.lattice.runtime.db.Database;
@@ -8,7 +9,9 @@ import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
+import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
+import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.Syncer;
@@ -17,6 +20,7 @@ import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
 import java.time.Clock;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -31,7 +35,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * The client read model: /sync, sliding sync, /messages and the other read endpoints.
  *
  * <p>Needs a {@link UserApi} bean (client-api's, or its internal-HTTP client in a split deployment) to check
- * access tokens.
+ * access tokens and read account data.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SyncApiProperties.class)
@@ -69,10 +73,23 @@ public class SyncApiConfiguration {
     }
 
     @Bean
+    ClientApiOutputConsumer clientApiOutputConsumer(SyncApiDatabase database, ObjectProvider<UserApi> users,
+            SyncNotifier notifier) {
+        return new ClientApiOutputConsumer(database, users::getObject, notifier);
+    }
+
+    @Bean(destroyMethod = "close")
+    BusConsumer syncapiClientApiOutput(Bus bus, ClientApiOutputConsumer consumer) {
+        return bus.subscribe(CONSUMER_GROUP, List.of(Topics.CLIENTAPI_OUTPUT), consumer::handle);
+    }
+
+    @Bean
     RouterFunction<ServerResponse> syncRoutes(MatrixRouter router, AccessTokens accessTokens,
-            SyncApiDatabase database, SyncNotifier notifier, SyncApiProperties properties) {
+            SyncApiDatabase database, SyncNotifier notifier, SyncApiProperties properties,
+            ObjectProvider<UserApi> users) {
         Clock clock = Clock.systemUTC();
-        Syncer syncer = new Syncer(database, notifier, clock, properties.maxSyncTimeout());
-        return new SyncRoutes(accessTokens, syncer, new RoomMessages(database, clock)).routes(router);
+        Syncer syncer = new Syncer(database, users::getObject, notifier, clock, properties.maxSyncTimeout());
+        return new SyncRoutes(accessTokens, syncer, new RoomMessages(database, clock), new RoomMembers(database, clock))
+                .routes(router);
     }
 }

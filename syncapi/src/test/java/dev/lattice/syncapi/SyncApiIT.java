@@ -4,10 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.AccountDataChanged;
+import dev.lattice.api.clientapi.ClientApiOutput;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
@@ -30,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,14 +48,20 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The syncapi as a process sees it: records published on {@code roomserver.output} through real Kafka, stored in
- * real PostgreSQL, read back through {@code /sync} and {@code /messages} over real HTTP.
+ * real PostgreSQL, read back through {@code /sync}, {@code /messages} and {@code /members} over real HTTP; and
+ * {@code clientapi.output} records through real Kafka into {@code /sync}'s account data, with the content served by
+ * {@link TestingUserApi}.
  */
 class SyncApiIT {
     private static final TestingUserApi USERS = new TestingUserApi();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectWriter CLIENTAPI_OUTPUT = JsonMapper.builder().build()
+            .writerFor(ClientApiOutput.class);
 
     private static ConfigurableApplicationContext context;
     private static Bus bus;
@@ -107,7 +117,7 @@ class SyncApiIT {
         publishAll(room.events());
 
         JsonObject sync = sync(token, Map.of());
-        assertThat(sync.getString("next_batch")).hasValueSatisfying(t -> assertThat(t).matches("s\\d+"));
+        assertThat(sync.getString("next_batch")).hasValueSatisfying(t -> assertThat(t).matches("s\\d+_\\d+"));
         JsonObject joined = joinedRoom(sync, room.id());
         List<JsonObject> timeline = events(joined, "timeline");
         assertThat(timeline).extracting(e -> e.getString("type").orElseThrow()).containsExactly("m.room.create",
@@ -457,6 +467,272 @@ class SyncApiIT {
         assertThat(forbidden.getString("errcode")).contains("M_FORBIDDEN");
     }
 
+    // ---- /members and /joined_members ----
+
+    @Test
+    void membersForJoinedLeftInvitedAndStrangers() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId carol = TestRoom.user("carol");
+        UserId dave = TestRoom.user("dave");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        String carolToken = USERS.login(carol, "CAROL");
+        String stranger = USERS.login(TestRoom.user("eve"), "EVE");
+        TestRoom room = TestRoom.create(alice);
+        room.state(alice, "m.room.member", alice.toString(), new JsonObjectBuilder().put("membership", "join")
+                .put("displayname", "Alice").put("avatar_url", "mxc://example.org/alice").build());
+        room.member(bob, bob, "join");
+        room.member(alice, carol, "invite");
+        room.member(bob, bob, "leave");
+        room.member(dave, dave, "join");
+        publishAll(room.events());
+        String members = "/_matrix/client/v3/rooms/" + room.id() + "/members";
+
+        // Joined: the current members, in the client format with room_id.
+        List<JsonObject> now = chunk(get(aliceToken, members, Map.of(), 200));
+        assertThat(memberships(now)).containsExactlyInAnyOrderEntriesOf(Map.of(alice.toString(), "join",
+                bob.toString(), "leave", carol.toString(), "invite", dave.toString(), "join"));
+        assertThat(now).allSatisfy(event -> {
+            assertThat(event.getString("type")).contains("m.room.member");
+            assertThat(event.getString("room_id")).contains(room.id());
+            assertThat(event.members().keySet()).doesNotContain("auth_events", "signatures", "hashes");
+        });
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of("membership", "join"), 200))).keySet())
+                .containsExactlyInAnyOrder(alice.toString(), dave.toString());
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of("not_membership", "leave"), 200))).keySet())
+                .containsExactlyInAnyOrder(alice.toString(), carol.toString(), dave.toString());
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of("membership", "join", "not_membership",
+                "join"), 200)))).isEmpty();
+        assertThat(get(aliceToken, members, Map.of("membership", "joined"), 400).getString("errcode"))
+                .contains("M_INVALID_PARAM");
+
+        // Left: the members as of the leave (dave joined later and is not there).
+        assertThat(memberships(chunk(get(bobToken, members, Map.of(), 200)))).containsExactlyInAnyOrderEntriesOf(
+                Map.of(alice.toString(), "join", bob.toString(), "leave", carol.toString(), "invite"));
+
+        // Invited, never in the room, or an unknown room: 403, as Synapse.
+        assertThat(get(carolToken, members, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+        assertThat(get(stranger, members, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+        assertThat(get(aliceToken, "/_matrix/client/v3/rooms/!unknown" + UUID.randomUUID() + ":example.org/members",
+                Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+
+        // joined_members: current members only, with their profile from the member event.
+        String joinedMembers = "/_matrix/client/v3/rooms/" + room.id() + "/joined_members";
+        JsonObject joined = get(aliceToken, joinedMembers, Map.of(), 200).getObject("joined").orElseThrow();
+        assertThat(joined.members().keySet()).containsExactlyInAnyOrder(alice.toString(), dave.toString());
+        JsonObject aliceProfile = joined.getObject(alice.toString()).orElseThrow();
+        assertThat(aliceProfile.getString("display_name")).contains("Alice");
+        assertThat(aliceProfile.getString("avatar_url")).contains("mxc://example.org/alice");
+        assertThat(joined.getObject(dave.toString()).orElseThrow().members()).isEmpty();
+        assertThat(get(bobToken, joinedMembers, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+        assertThat(get(carolToken, joinedMembers, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+        assertThat(get(stranger, joinedMembers, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+    }
+
+    @Test
+    void membersOfAWorldReadableRoomAreOpenToAll() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String stranger = USERS.login(TestRoom.user("eve"), "EVE");
+        TestRoom room = TestRoom.create(alice);
+        room.historyVisibility(alice, "world_readable");
+        publishAll(room.events());
+        assertThat(memberships(chunk(get(stranger, "/_matrix/client/v3/rooms/" + room.id() + "/members", Map.of(),
+                200))).keySet()).containsExactly(alice.toString());
+        assertThat(get(stranger, "/_matrix/client/v3/rooms/" + room.id() + "/joined_members", Map.of(), 200)
+                .getObject("joined").orElseThrow().members().keySet()).containsExactly(alice.toString());
+    }
+
+    @Test
+    void membersAtASyncOrMessagesToken() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.historyVisibility(alice, "joined");
+        publishAll(room.events());
+        String before = sync(aliceToken, Map.of()).getString("next_batch").orElseThrow();
+        assertThat(before).matches("s\\d+_\\d+");
+        room.member(bob, bob, "join");
+        room.message(alice, "hi bob");
+        publishAll(room.events().subList(room.events().size() - 2, room.events().size()));
+        String members = "/_matrix/client/v3/rooms/" + room.id() + "/members";
+
+        // A /sync token: the members then; now: both.
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of("at", before), 200))).keySet())
+                .containsExactly(alice.toString());
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of(), 200))).keySet())
+                .containsExactlyInAnyOrder(alice.toString(), bob.toString());
+        // A /messages token (end of a page going back from the newest event: just before "hi bob").
+        JsonObject page = get(aliceToken, "/_matrix/client/v3/rooms/" + room.id() + "/messages",
+                Map.of("dir", "b", "limit", "1"), 200);
+        assertThat(memberships(chunk(get(aliceToken, members,
+                Map.of("at", page.getString("end").orElseThrow(), "membership", "join"), 200))).keySet())
+                .containsExactlyInAnyOrder(alice.toString(), bob.toString());
+        // Bob was not in the room at the first token and history is "joined": not his to see.
+        assertThat(get(bobToken, members, Map.of("at", before), 403).getString("errcode")).contains("M_FORBIDDEN");
+        // Before the room's first event: no state to show.
+        assertThat(get(aliceToken, members, Map.of("at", "s0"), 404).getString("errcode")).contains("M_NOT_FOUND");
+        assertThat(get(aliceToken, members, Map.of("at", "garbage"), 400).getString("errcode"))
+                .contains("M_INVALID_PARAM");
+    }
+
+    // ---- account data ----
+
+    @Test
+    void accountDataInInitialAndIncrementalSyncs() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        TestRoom other = TestRoom.create(alice);
+        publishAll(room.events());
+        publishAll(other.events());
+        RoomId roomId = RoomId.parse(room.id());
+        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"@bob:example.org\":[\"!dm:example.org\"]}");
+        USERS.putAccountData(alice, Optional.of(roomId), "m.tag", "{\"tags\":{\"u.work\":{}}}");
+
+        // Initial: everything the client-api holds, even what was never announced.
+        JsonObject initial = sync(token, Map.of());
+        assertThat(accountData(initial)).containsOnlyKeys("m.direct");
+        assertThat(accountData(initial).get("m.direct").getArray("@bob:example.org")).isPresent();
+        assertThat(roomAccountData(joinedRoom(initial, room.id()))).containsOnlyKeys("m.tag");
+        assertThat(roomAccountData(joinedRoom(initial, other.id()))).isEmpty();
+        String since = initial.getString("next_batch").orElseThrow();
+        assertThat(since).matches("s\\d+_\\d+");
+        assertThat(sync(token, Map.of("since", since)).has("account_data")).isFalse();
+
+        // Incremental: only what changed, with its current content; a quiet room is listed for its account data.
+        AccountDataChanged direct = USERS.putAccountData(alice, Optional.empty(), "m.direct",
+                "{\"@carol:example.org\":[\"!dm2:example.org\"]}");
+        publish(direct);
+        JsonObject changed = sync(token, Map.of("since", since, "timeout", "10000"));
+        assertThat(accountData(changed)).containsOnlyKeys("m.direct");
+        assertThat(accountData(changed).get("m.direct").members().keySet()).containsExactly("@carol:example.org");
+        assertThat(changed.has("rooms")).isFalse();
+        since = changed.getString("next_batch").orElseThrow();
+
+        AccountDataChanged tag = USERS.putAccountData(alice, Optional.of(roomId), "m.tag",
+                "{\"tags\":{\"m.favourite\":{}}}");
+        publish(tag);
+        JsonObject perRoom = sync(token, Map.of("since", since, "timeout", "10000"));
+        assertThat(perRoom.has("account_data")).isFalse();
+        JsonObject section = joinedRoom(perRoom, room.id());
+        assertThat(roomAccountData(section).get("m.tag").getObject("tags").orElseThrow().members().keySet())
+                .containsExactly("m.favourite");
+        assertThat(events(section, "timeline")).isEmpty();
+        assertThat(perRoom.getObject("rooms").orElseThrow().getObject("join").orElseThrow().has(other.id()))
+                .isFalse();
+        since = perRoom.getString("next_batch").orElseThrow();
+
+        // A replayed record (same stream_id) changes nothing: after a barrier, only the barrier shows.
+        publish(tag);
+        publish(USERS.putAccountData(alice, Optional.empty(), "org.example.barrier", "{}"));
+        JsonObject afterReplay = sync(token, Map.of("since", since, "timeout", "10000"));
+        assertThat(accountData(afterReplay)).containsOnlyKeys("org.example.barrier");
+        assertThat(afterReplay.has("rooms")).isFalse();
+
+        // full_state: everything again.
+        JsonObject full = sync(token, Map.of("since", since, "full_state", "true"));
+        assertThat(accountData(full)).containsOnlyKeys("m.direct", "org.example.barrier");
+        assertThat(roomAccountData(joinedRoom(full, room.id()))).containsOnlyKeys("m.tag");
+
+        // A token from before the account data stream (s<events>) still reads: every recorded change once.
+        String eventsOnly = since.substring(0, since.indexOf('_'));
+        assertThat(accountData(sync(token, Map.of("since", eventsOnly)))).containsOnlyKeys("m.direct",
+                "org.example.barrier");
+    }
+
+    @Test
+    void accountDataFilters() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{}");
+        USERS.putAccountData(alice, Optional.empty(), "m.ignored_user_list", "{\"ignored_users\":{}}");
+        USERS.putAccountData(alice, Optional.empty(), "org.example.custom", "{}");
+        USERS.putAccountData(alice, Optional.of(RoomId.parse(room.id())), "m.tag", "{\"tags\":{}}");
+
+        assertThat(accountData(sync(token, Map.of("filter", "{\"account_data\":{\"types\":[\"m.*\"]}}"))))
+                .containsOnlyKeys("m.direct", "m.ignored_user_list");
+        assertThat(accountData(sync(token, Map.of("filter", "{\"account_data\":{\"not_types\":[\"m.direct\"]}}"))))
+                .containsOnlyKeys("m.ignored_user_list", "org.example.custom");
+        JsonObject limited = sync(token, Map.of("filter",
+                "{\"account_data\":{\"limit\":1},\"room\":{\"account_data\":{\"not_types\":[\"m.tag\"]}}}"));
+        assertThat(accountData(limited)).hasSize(1);
+        assertThat(roomAccountData(joinedRoom(limited, room.id()))).isEmpty();
+        assertThat(get(token, "/_matrix/client/v3/sync",
+                Map.of("filter", "{\"account_data\":{\"types\":\"m.direct\"}}"),
+                400).getString("errcode")).contains("M_BAD_JSON");
+    }
+
+    @Test
+    void longPollIsWokenByAccountData() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
+
+        long started = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(token, "/_matrix/client/v3/sync",
+                Map.of("since", since, "timeout", "20000")), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(500);
+        assertThat(waiting).isNotDone();
+        publish(USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"@bob:example.org\":[]}"));
+        HttpResponse<String> response = waiting.get();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        assertThat(accountData(CanonicalJson.parseObject(response.body()))).containsOnlyKeys("m.direct");
+    }
+
+    @Test
+    void aRecordPublishedBeforeItsWriteCommitsStillDeliversTheNewContent() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"old\":[]}");
+        String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
+
+        // As the client-api does: draw the stream_id, publish, and only then commit.
+        long streamId = USERS.reserveStreamId();
+        publish(AccountDataChanged.of(alice, Optional.empty(), "m.direct", streamId));
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(token, "/_matrix/client/v3/sync",
+                Map.of("since", since, "timeout", "20000")), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(700);
+        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"new\":[]}", streamId);
+        JsonObject woken = CanonicalJson.parseObject(waiting.get().body());
+        assertThat(accountData(woken).get("m.direct").members().keySet()).containsExactly("new");
+    }
+
+    @Test
+    void unknownClientApiRecordsAreSkippedAndPoisonIsParked() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
+        List<String> parked = new CopyOnWriteArrayList<>();
+        bus.subscribe("syncapi-it-parked-" + UUID.randomUUID(), List.of(Bus.parkedTopic(Topics.CLIENTAPI_OUTPUT)),
+                record -> {
+                    if (alice.toString().equals(record.key())) {
+                        parked.add(new String(record.payload(), UTF_8));
+                    }
+                    return Mono.empty();
+                });
+        USERS.putAccountData(alice, Optional.empty(), "m.future", "{}");
+        AccountDataChanged direct = USERS.putAccountData(alice, Optional.empty(), "m.direct", "{}");
+        String user = alice.toString();
+        publishRaw(user, "{\"type\":\"read_marker\",\"version\":1,\"user_id\":\"" + user + "\"}");
+        publishRaw(user, "{\"type\":\"account_data\",\"version\":2,\"user_id\":\"" + user
+                + "\",\"data_type\":\"m.future\",\"stream_id\":1}");
+        publishRaw(user, "not json");
+        publish(direct);
+
+        JsonObject sync = sync(token, Map.of("since", since, "timeout", "10000"));
+        assertThat(accountData(sync)).containsOnlyKeys("m.direct");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (parked.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(parked).containsExactly("not json");
+    }
+
     // ---- errors ----
 
     @Test
@@ -480,6 +756,42 @@ class SyncApiIT {
     }
 
     // ---- helpers ----
+
+    private static void publish(AccountDataChanged record) {
+        bus.publish(Topics.CLIENTAPI_OUTPUT, record.userId().toString(), CLIENTAPI_OUTPUT.writeValueAsBytes(record))
+                .block();
+    }
+
+    private static void publishRaw(String user, String payload) {
+        bus.publish(Topics.CLIENTAPI_OUTPUT, user, payload.getBytes(UTF_8)).block();
+    }
+
+    /** The global account data events by type. */
+    private static Map<String, JsonObject> accountData(JsonObject sync) {
+        return sync.getObject("account_data").map(SyncApiIT::byType).orElse(Map.of());
+    }
+
+    private static Map<String, JsonObject> roomAccountData(JsonObject room) {
+        return room.getObject("account_data").map(SyncApiIT::byType).orElse(Map.of());
+    }
+
+    private static Map<String, JsonObject> byType(JsonObject section) {
+        Map<String, JsonObject> out = new HashMap<>();
+        section.getArray("events").orElseThrow().values().forEach(value -> {
+            JsonObject event = (JsonObject) value;
+            assertThat(event.members().keySet()).containsExactlyInAnyOrder("type", "content");
+            out.put(event.getString("type").orElseThrow(), event.getObject("content").orElseThrow());
+        });
+        return out;
+    }
+
+    /** Member events' memberships by state key. */
+    private static Map<String, String> memberships(List<JsonObject> members) {
+        Map<String, String> out = new HashMap<>();
+        members.forEach(event -> out.put(event.getString("state_key").orElseThrow(),
+                event.getObject("content").orElseThrow().getString("membership").orElseThrow()));
+        return out;
+    }
 
     private static void publish(OutputRoomEvent record) {
         bus.publish(Topics.ROOMSERVER_OUTPUT, record.roomId(), BusJson.encode(record)).block();

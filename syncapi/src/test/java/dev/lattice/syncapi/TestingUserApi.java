@@ -1,18 +1,28 @@
 package dev.lattice.syncapi;
 
+import dev.lattice.api.clientapi.AccountDataChanged;
+import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 
-/** client-api's {@link UserApi} as a map of access tokens to devices. */
+/** client-api's {@link UserApi} as maps: access tokens to devices, and each user's account data. */
 public final class TestingUserApi implements UserApi {
     private final Map<String, AuthenticatedDevice> tokens = new ConcurrentHashMap<>();
+    /** Per user, the entries by (room, type), in the order first written. */
+    private final Map<UserId, Map<String, AccountDataEntry>> accountData = new ConcurrentHashMap<>();
+    private final AtomicLong streamIds = new AtomicLong();
 
     /** Logs {@code user} in on {@code device}; returns the access token. */
     public String login(UserId user, String device) {
@@ -21,8 +31,54 @@ public final class TestingUserApi implements UserApi {
         return token;
     }
 
+    /**
+     * Stores account data as the client-api would, at a new stream position, without announcing it (tests publish
+     * the record).
+     *
+     * @return the {@link AccountDataChanged} record the client-api would publish for this write
+     */
+    public AccountDataChanged putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson) {
+        long streamId = reserveStreamId();
+        putAccountData(user, roomId, type, contentJson, streamId);
+        return AccountDataChanged.of(user, roomId, type, streamId);
+    }
+
+    /** Stores account data at a stream position taken earlier with {@link #reserveStreamId()}. */
+    public void putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson,
+            long streamId) {
+        Map<String, AccountDataEntry> entries = accountData.computeIfAbsent(user, u -> new LinkedHashMap<>());
+        synchronized (entries) {
+            entries.put(key(roomId, type), new AccountDataEntry(roomId, type, contentJson, streamId));
+        }
+    }
+
+    /** A new stream position, as the client-api draws one inside a write's transaction before it commits. */
+    public long reserveStreamId() {
+        return streamIds.incrementAndGet();
+    }
+
     @Override
     public Mono<Optional<AuthenticatedDevice>> queryAccessToken(String accessToken) {
         return Mono.just(Optional.ofNullable(tokens.get(accessToken)));
+    }
+
+    @Override
+    public Mono<List<AccountDataEntry>> queryAccountData(UserId userId) {
+        Map<String, AccountDataEntry> entries = accountData.getOrDefault(userId, Map.of());
+        synchronized (entries) {
+            return Mono.just(List.copyOf(new ArrayList<>(entries.values())));
+        }
+    }
+
+    @Override
+    public Mono<Optional<AccountDataEntry>> queryAccountData(UserId userId, Optional<RoomId> roomId, String type) {
+        Map<String, AccountDataEntry> entries = accountData.getOrDefault(userId, Map.of());
+        synchronized (entries) {
+            return Mono.just(Optional.ofNullable(entries.get(key(roomId, type))));
+        }
+    }
+
+    private static String key(Optional<RoomId> roomId, String type) {
+        return roomId.map(RoomId::toString).orElse("") + "\u0000" + type;
     }
 }

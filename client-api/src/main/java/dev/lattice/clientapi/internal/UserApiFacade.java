@@ -2,21 +2,57 @@ package dev.lattice.clientapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
+import java.util.List;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /** The client-api's side of the {@link UserApi} contract, used directly in one process. */
 public final class UserApiFacade implements UserApi {
     private final Sessions sessions;
+    private final ClientApiDatabase database;
+    private final ServerName serverName;
 
-    public UserApiFacade(Sessions sessions) {
+    /** @param serverName this server's name: account data exists only for its users */
+    public UserApiFacade(Sessions sessions, ClientApiDatabase database, ServerName serverName) {
         this.sessions = requireNonNull(sessions, "sessions is null");
+        this.database = requireNonNull(database, "database is null");
+        this.serverName = requireNonNull(serverName, "serverName is null");
     }
 
     @Override
     public Mono<Optional<AuthenticatedDevice>> queryAccessToken(String accessToken) {
         return sessions.queryAccessToken(accessToken);
+    }
+
+    @Override
+    public Mono<List<AccountDataEntry>> queryAccountData(UserId userId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(List.of());
+        }
+        return database.allAccountData(userId.localpart()).map(rows -> rows.stream()
+                .map(row -> new AccountDataEntry(room(row.roomId()), row.type(), row.contentJson(), row.streamId()))
+                .toList());
+    }
+
+    @Override
+    public Mono<Optional<AccountDataEntry>> queryAccountData(UserId userId, Optional<RoomId> roomId, String type) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(Optional.empty());
+        }
+        return database.accountDataRow(userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
+                .map(row -> Optional.of(new AccountDataEntry(roomId, type, row.contentJson(), row.streamId())))
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    /** The table keeps global account data under the empty room ID. */
+    private static Optional<RoomId> room(String stored) {
+        return stored.isEmpty() ? Optional.empty() : Optional.of(RoomId.parse(stored));
     }
 }

@@ -14,6 +14,7 @@ import dev.lattice.clientapi.storage.postgres.RoomDirectoryTable;
 import dev.lattice.clientapi.storage.postgres.ProfilesTable;
 import dev.lattice.clientapi.storage.postgres.RefreshTokensTable;
 import dev.lattice.clientapi.storage.postgres.UiaSessionsTable;
+import java.util.List;
 import java.util.function.LongFunction;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -196,6 +197,20 @@ public final class ClientApiDatabase {
     /** @param roomId the room, or the empty string for global account data */
     public Mono<String> accountData(String localpart, String roomId, String type) {
         return accountData.select(localpart, roomId, type);
+    }
+
+    /**
+     * The account data with the stream position of the write that stored it; empty when there is none.
+     *
+     * @param roomId the room, or the empty string for global account data
+     */
+    public Mono<AccountDataTable.Row> accountDataRow(String localpart, String roomId, String type) {
+        return accountData.selectRow(localpart, roomId, type);
+    }
+
+    /** All of a user's account data, global (room ID the empty string) and per room, oldest write first. */
+    public Mono<List<AccountDataTable.Row>> allAccountData(String localpart) {
+        return accountData.selectAll(localpart);
     }
 
     public Mono<Long> createFilter(String localpart, String filterJson) {

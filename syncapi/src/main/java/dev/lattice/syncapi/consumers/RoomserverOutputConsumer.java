@@ -75,7 +75,7 @@ public final class RoomserverOutputConsumer {
             }
             long stored = position.getAsLong();
             return database.usersToNotify(event.roomId(), stored)
-                    .doOnNext(users -> notifier.notify(users, stored))
+                    .doOnNext(users -> notifier.notifyEvents(users, stored))
                     .then();
         });
     }
@@ -107,7 +107,7 @@ public final class RoomserverOutputConsumer {
     }
 
     /** Database trouble is worth retrying; a constraint violation or anything else is a poison record. */
-    private static boolean isTransient(Throwable failure) {
+    static boolean isTransient(Throwable failure) {
         return (failure instanceof DataAccessException && !(failure instanceof DataIntegrityViolationException))
                 || (failure instanceof R2dbcException && !(failure instanceof R2dbcDataIntegrityViolationException));
     }

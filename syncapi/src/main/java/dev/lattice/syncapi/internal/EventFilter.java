@@ -49,13 +49,20 @@ public record EventFilter(Optional<Long> limit, Optional<List<String>> types, Li
 
     /** Whether the filter lets {@code event} through. */
     public boolean matches(StoredEvent event) {
-        String type = event.type();
         String sender = event.sender();
-        if (notTypes.stream().anyMatch(pattern -> typeMatches(pattern, type)) || notSenders.contains(sender)) {
+        return matchesType(event.type()) && !notSenders.contains(sender)
+                && senders.map(allowed -> allowed.contains(sender)).orElse(true);
+    }
+
+    /**
+     * Whether {@code types}/{@code not_types} let an event of this type through: all that applies to account data,
+     * which has no sender.
+     */
+    public boolean matchesType(String type) {
+        if (notTypes.stream().anyMatch(pattern -> typeMatches(pattern, type))) {
             return false;
         }
-        return types.map(allowed -> allowed.stream().anyMatch(pattern -> typeMatches(pattern, type))).orElse(true)
-                && senders.map(allowed -> allowed.contains(sender)).orElse(true);
+        return types.map(allowed -> allowed.stream().anyMatch(pattern -> typeMatches(pattern, type))).orElse(true);
     }
 
     /** A type pattern where {@code *} matches any run of characters. */

@@ -4,14 +4,13 @@ import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 
 /**
- * A point in the sync streams, given to clients as an opaque string: {@code next_batch} and {@code since} of
- * {@code /sync}, {@code prev_batch}, and {@code start}/{@code end}/{@code from}/{@code to} of {@code /messages}.
+ * A point in the room events stream, given to clients as an opaque string: {@code prev_batch},
+ * {@code start}/{@code end}/{@code from}/{@code to} of {@code /messages}, and {@code at} of {@code /members}.
  *
  * <p>Format: {@code s<events>}, where {@code events} is a stream position of the room events stream: the point just
- * after the event at that position. Each further stream of the read model (typing, receipts, to-device, account data,
- * presence, device lists) will append its own position as {@code _<position>} in a fixed order
- * ({@code s<events>_<typing>_<receipts>...}); parsing ignores parts it does not know yet, so a token written by a
- * newer instance during a rolling upgrade still reads. Positions may be negative: backfilled events sit below zero.
+ * after the event at that position. {@code /sync}'s tokens ({@link SyncToken}) start the same way and append the
+ * positions of the other streams as {@code _<position>}; parsing here ignores those parts, so a {@code next_batch}
+ * works wherever a room events token does. Positions may be negative: backfilled events sit below zero.
  *
  * <pre>{@code
  * StreamToken since = StreamToken.parse("s42");        // 400 M_INVALID_PARAM if malformed
@@ -47,7 +46,8 @@ public record StreamToken(long events) {
         }
     }
 
-    private static MatrixException invalid(String value, String parameter) {
+    /** The error for a token this server did not write. */
+    static MatrixException invalid(String value, String parameter) {
         return new MatrixException(ErrorCode.INVALID_PARAM, "Invalid " + parameter + " token: " + value);
     }
 

@@ -13,16 +13,19 @@ import java.util.Optional;
 /**
  * What {@code /sync} reads from its {@code filter} parameter: a filter ID, or a filter JSON object inline (the spec
  * tells them apart by a leading {@code {}). Read so far: {@code room.timeline} (an {@link EventFilter}, its
- * {@code limit} the timeline length), {@code room.include_leave}, {@code room.rooms} and {@code room.not_rooms}.
+ * {@code limit} the timeline length), {@code room.include_leave}, {@code room.rooms} and {@code room.not_rooms},
+ * {@code account_data} and {@code room.account_data} (their {@code types}, {@code not_types} and {@code limit}).
  *
  * @param timelineLimit how many timeline events each room gets at most
  * @param timeline which timeline events are shown
  * @param includeLeave whether an initial sync lists the rooms the user left
  * @param rooms the rooms to include; empty = all
  * @param notRooms the rooms to leave out
+ * @param accountData which global account data is shown
+ * @param roomAccountData which per-room account data is shown
  */
 public record SyncFilter(int timelineLimit, EventFilter timeline, boolean includeLeave,
-        Optional<List<String>> rooms, List<String> notRooms) {
+        Optional<List<String>> rooms, List<String> notRooms, EventFilter accountData, EventFilter roomAccountData) {
 
     /** The timeline length when the filter does not say (Synapse's default too). */
     public static final int DEFAULT_TIMELINE_LIMIT = 10;
@@ -30,10 +33,12 @@ public record SyncFilter(int timelineLimit, EventFilter timeline, boolean includ
     public static final int MAX_TIMELINE_LIMIT = 1000;
 
     public static final SyncFilter DEFAULT = new SyncFilter(DEFAULT_TIMELINE_LIMIT, EventFilter.ALL, false,
-            Optional.empty(), List.of());
+            Optional.empty(), List.of(), EventFilter.ALL, EventFilter.ALL);
 
     public SyncFilter {
         requireNonNull(timeline, "timeline is null");
+        requireNonNull(accountData, "accountData is null");
+        requireNonNull(roomAccountData, "roomAccountData is null");
         rooms = rooms.map(List::copyOf);
         notRooms = List.copyOf(notRooms);
     }
@@ -68,7 +73,8 @@ public record SyncFilter(int timelineLimit, EventFilter timeline, boolean includ
                     .orElseThrow(() -> EventFilter.badFilter("room.include_leave must be a boolean"));
         }
         return new SyncFilter(limit, timeline, includeLeave, EventFilter.strings(room, "rooms"),
-                EventFilter.strings(room, "not_rooms").orElse(List.of()));
+                EventFilter.strings(room, "not_rooms").orElse(List.of()),
+                EventFilter.read(object(filter, "account_data")), EventFilter.read(object(room, "account_data")));
     }
 
     /** Whether rooms of this ID are shown at all. */

@@ -2,7 +2,11 @@ package dev.lattice.syncapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
@@ -21,16 +25,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code GET /_matrix/client/v3/sync}: the rooms a user is in, was invited to or left, as an initial snapshot or as
- * the delta since a {@link StreamToken}, waiting (long-polling) for something to arrive when there is nothing yet.
+ * the delta since a {@link SyncToken}, waiting (long-polling) for something to arrive when there is nothing yet.
  *
- * <p>Everything is computed at one position {@code T} read when the attempt starts; the response's
- * {@code next_batch} is {@code T}, so the next sync starts exactly where this one ended.
+ * <p>Everything is computed at one position per stream ({@link SyncToken}: events, account data) read when the
+ * attempt starts; the response's {@code next_batch} holds those positions, so the next sync starts exactly where this
+ * one ended.
  * <ul>
  *   <li>join: rooms where the user's membership at {@code T} is {@code join}. Initial sync, {@code full_state},
  *       or a room joined since {@code since} (including a rejoin): the whole state at the start of the timeline.
@@ -40,6 +46,9 @@ import reactor.core.publisher.Mono;
  *   <li>invite: rooms whose invite arrived since {@code since} (all, in an initial sync), with stripped state.
  *   <li>leave: rooms left or banned from since {@code since}, with the timeline up to the leave; in an initial sync
  *       only if the filter sets {@code room.include_leave}.
+ *   <li>account data, global and per joined room: all of it (read from the client-api) in an initial sync or with
+ *       {@code full_state}; otherwise what changed in the account data stream since {@code since}. A joined room
+ *       whose account data changed is listed even without new events.
  * </ul>
  * Timelines only hold what the history visibility rules let the user see.
  */
@@ -51,13 +60,19 @@ public final class Syncer {
     private static final int ROOM_CONCURRENCY = 4;
 
     private final SyncApiDatabase database;
+    private final Supplier<UserApi> users;
     private final SyncNotifier notifier;
     private final Clock clock;
     private final Duration maxTimeout;
 
-    /** @param maxTimeout the longest a request waits, whatever {@code timeout} it asks for */
-    public Syncer(SyncApiDatabase database, SyncNotifier notifier, Clock clock, Duration maxTimeout) {
+    /**
+     * @param users the client-api, for account data content; resolved on first use
+     * @param maxTimeout the longest a request waits, whatever {@code timeout} it asks for
+     */
+    public Syncer(SyncApiDatabase database, Supplier<UserApi> users, SyncNotifier notifier, Clock clock,
+            Duration maxTimeout) {
         this.database = requireNonNull(database, "database is null");
+        this.users = requireNonNull(users, "users is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.maxTimeout = requireNonNull(maxTimeout, "maxTimeout is null");
@@ -71,7 +86,9 @@ public final class Syncer {
     }
 
     private Mono<JsonObject> attempt(SyncRequest request, long deadline) {
-        return database.currentPosition().flatMap(position -> compute(request, position).flatMap(response -> {
+        return Mono.zip(database.currentPosition(), database.currentAccountDataPosition())
+                .map(positions -> new SyncToken(positions.getT1(), positions.getT2()))
+                .flatMap(position -> compute(request, position).flatMap(response -> {
             long remaining = deadline - System.nanoTime();
             boolean mayWait = request.since().isPresent() && !request.fullState() && remaining > 0;
             if (!response.isEmpty() || !mayWait) {
@@ -83,15 +100,15 @@ public final class Syncer {
         }));
     }
 
-    /** The rooms sections, without {@code next_batch}. */
+    /** The rooms and global account data sections, without {@code next_batch}. */
     private record Response(Map<String, JsonObject> join, Map<String, JsonObject> invite,
-            Map<String, JsonObject> leave) {
+            Map<String, JsonObject> leave, JsonArray accountData) {
 
         boolean isEmpty() {
-            return join.isEmpty() && invite.isEmpty() && leave.isEmpty();
+            return join.isEmpty() && invite.isEmpty() && leave.isEmpty() && accountData.values().isEmpty();
         }
 
-        JsonObject toJson(long position) {
+        JsonObject toJson(SyncToken position) {
             JsonObjectBuilder rooms = new JsonObjectBuilder();
             if (!join.isEmpty()) {
                 rooms.put("join", JsonObject.of(join));
@@ -102,10 +119,13 @@ public final class Syncer {
             if (!leave.isEmpty()) {
                 rooms.put("leave", JsonObject.of(leave));
             }
-            JsonObjectBuilder out = new JsonObjectBuilder().put("next_batch", new StreamToken(position).toString());
+            JsonObjectBuilder out = new JsonObjectBuilder().put("next_batch", position.toString());
             JsonObject roomsJson = rooms.build();
             if (!roomsJson.members().isEmpty()) {
                 out.put("rooms", roomsJson);
+            }
+            if (!accountData.values().isEmpty()) {
+                out.put("account_data", new JsonObjectBuilder().put("events", accountData).build());
             }
             return out.build();
         }
@@ -114,31 +134,64 @@ public final class Syncer {
     /** What one room section is computed from. */
     private record RoomPlan(String roomId, long after, long to, Optional<Long> stateSince, boolean summary) {}
 
-    private Mono<Response> compute(SyncRequest request, long position) {
+    private Mono<Response> compute(SyncRequest request, SyncToken positions) {
+        long position = positions.events();
         String user = request.device().userId().toString();
-        Optional<Long> since = request.since().map(StreamToken::events);
+        Optional<Long> since = request.since().map(SyncToken::events);
         Mono<Map<String, StateSpan>> atSince = since.isEmpty() ? Mono.just(Map.of())
                 : database.membershipsAt(user, since.get());
         Mono<List<StateSpan>> changed = since.isEmpty() ? Mono.just(List.of())
                 : database.membershipsAddedBetween(user, since.get(), position);
-        return Mono.zip(database.membershipsAt(user, position), atSince, changed)
-                .flatMap(memberships -> plan(request, position, memberships.getT1(), memberships.getT2(),
-                        memberships.getT3()))
-                .flatMap(plans -> {
-                    Mono<Map<String, JsonObject>> join = sections(plans.join(), plan -> roomSection(request, plan));
-                    Mono<Map<String, JsonObject>> leave = sections(plans.leave(), plan -> roomSection(request, plan));
-                    Mono<Map<String, JsonObject>> invite = sections(plans.invite(),
-                            span -> inviteSection(span, position));
-                    return Mono.zip(join, invite, leave).map(s -> new Response(s.getT1(), s.getT2(), s.getT3()));
+        return Mono.zip(database.membershipsAt(user, position), atSince, changed, accountData(request, positions))
+                .flatMap(loaded -> {
+                    AccountDataSections accountData = loaded.getT4();
+                    return plan(request, position, loaded.getT1(), loaded.getT2(), loaded.getT3(),
+                            accountData.rooms().keySet())
+                            .flatMap(plans -> {
+                                Mono<Map<String, JsonObject>> join = sections(plans.join(),
+                                        plan -> roomSection(request, plan,
+                                                Optional.of(accountData.room(plan.roomId()))));
+                                Mono<Map<String, JsonObject>> leave = sections(plans.leave(),
+                                        plan -> roomSection(request, plan, Optional.empty()));
+                                Mono<Map<String, JsonObject>> invite = sections(plans.invite(),
+                                        span -> inviteSection(span, position));
+                                return Mono.zip(join, invite, leave).map(s -> new Response(s.getT1(), s.getT2(),
+                                        s.getT3(), accountData.global()));
+                            });
                 });
+    }
+
+    /**
+     * The account data to send: everything the client-api holds for an initial sync or {@code full_state}, else
+     * the current content of what changed in the account data stream in ({@code since}, {@code positions}].
+     */
+    private Mono<AccountDataSections> accountData(SyncRequest request, SyncToken positions) {
+        UserId user = request.device().userId();
+        Mono<List<AccountDataEntry>> entries;
+        if (request.since().isEmpty() || request.fullState()) {
+            entries = users.get().queryAccountData(user);
+        } else {
+            entries = database.accountDataChanges(user.toString(), request.since().get().accountData(),
+                            positions.accountData())
+                    .flatMapMany(Flux::fromIterable)
+                    .flatMapSequential(change -> users.get().queryAccountData(user,
+                            change.roomId().map(RoomId::parse), change.type()), ROOM_CONCURRENCY)
+                    .flatMapIterable(found -> found.map(List::of).orElse(List.of()))
+                    .collectList();
+        }
+        SyncFilter filter = request.filter();
+        return entries.map(found -> AccountDataSections.of(found.stream()
+                .filter(entry -> entry.roomId().map(room -> filter.includesRoom(room.toString())).orElse(true))
+                .toList(), filter.accountData(), filter.roomAccountData()));
     }
 
     private record Plans(List<RoomPlan> join, List<StateSpan> invite, List<RoomPlan> leave) {}
 
+    /** @param withAccountData rooms whose account data is in the response: listed when joined, even if quiet */
     private Mono<Plans> plan(SyncRequest request, long position, Map<String, StateSpan> now,
-            Map<String, StateSpan> atSince, List<StateSpan> changedSince) {
+            Map<String, StateSpan> atSince, List<StateSpan> changedSince, Set<String> withAccountData) {
         SyncFilter filter = request.filter();
-        Optional<Long> since = request.since().map(StreamToken::events);
+        Optional<Long> since = request.since().map(SyncToken::events);
         long after = since.orElse(Long.MIN_VALUE);
         Set<String> rejoined = changedSince.stream()
                 .filter(span -> !span.membershipOrEmpty().equals("join"))
@@ -188,7 +241,7 @@ public final class Syncer {
         return database.roomsWithEvents(deltaJoins, after, position).map(active -> {
             List<RoomPlan> joins = new ArrayList<>(fullJoins);
             for (String roomId : deltaJoins) {
-                if (active.contains(roomId)) {
+                if (active.contains(roomId) || withAccountData.contains(roomId)) {
                     joins.add(new RoomPlan(roomId, after, position, since, true));
                 }
             }
@@ -226,8 +279,12 @@ public final class Syncer {
         };
     }
 
-    /** A joined or left room: timeline, state, and (joined rooms) the summary. */
-    private Mono<JsonObject> roomSection(SyncRequest request, RoomPlan plan) {
+    /**
+     * A joined or left room: timeline, state, and (joined rooms) the summary and account data.
+     *
+     * @param accountData the room's account data events, for joined rooms
+     */
+    private Mono<JsonObject> roomSection(SyncRequest request, RoomPlan plan, Optional<JsonArray> accountData) {
         AuthenticatedDevice device = request.device();
         String user = device.userId().toString();
         int limit = request.filter().timelineLimit();
@@ -260,6 +317,8 @@ public final class Syncer {
                         .put("state", new JsonObjectBuilder()
                                 .put("events", clientEvents(parts.getT1(), device, now)).build());
                 parts.getT2().ifPresent(s -> room.put("summary", s));
+                accountData.ifPresent(data -> room.put("account_data",
+                        new JsonObjectBuilder().put("events", data).build()));
                 return room.build();
             });
         });

@@ -9,10 +9,12 @@ import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.internal.EventFilter;
+import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.StreamToken;
 import dev.lattice.syncapi.internal.SyncFilter;
 import dev.lattice.syncapi.internal.SyncRequest;
+import dev.lattice.syncapi.internal.SyncToken;
 import dev.lattice.syncapi.internal.Syncer;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,17 +29,21 @@ public final class SyncRoutes {
     private final AccessTokens accessTokens;
     private final Syncer syncer;
     private final RoomMessages messages;
+    private final RoomMembers members;
 
-    public SyncRoutes(AccessTokens accessTokens, Syncer syncer, RoomMessages messages) {
+    public SyncRoutes(AccessTokens accessTokens, Syncer syncer, RoomMessages messages, RoomMembers members) {
         this.accessTokens = accessTokens;
         this.syncer = syncer;
         this.messages = messages;
+        this.members = members;
     }
 
     public RouterFunction<ServerResponse> routes(MatrixRouter router) {
         return router.builder()
                 .GET("/_matrix/client/v3/sync", this::sync)
                 .GET("/_matrix/client/v3/rooms/{roomId}/messages", this::messages)
+                .GET("/_matrix/client/v3/rooms/{roomId}/members", this::members)
+                .GET("/_matrix/client/v3/rooms/{roomId}/joined_members", this::joinedMembers)
                 .build();
     }
 
@@ -48,8 +54,8 @@ public final class SyncRoutes {
      */
     private Mono<ServerResponse> sync(ServerRequest request) {
         return accessTokens.authenticate(request).flatMap(device -> {
-            Optional<StreamToken> since = request.queryParam("since").filter(s -> !s.isEmpty())
-                    .map(s -> StreamToken.parse(s, "since"));
+            Optional<SyncToken> since = request.queryParam("since").filter(s -> !s.isEmpty())
+                    .map(s -> SyncToken.parse(s, "since"));
             SyncFilter filter = SyncFilter.parse(request.queryParam("filter").orElse(null));
             boolean fullState = bool(request, "full_state");
             long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
@@ -84,6 +90,38 @@ public final class SyncRoutes {
             return messages.messages(new RoomMessages.Request(device, roomId, from, to, direction,
                     (int) Math.min(limit, RoomMessages.MAX_LIMIT), filter));
         }).flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code GET /_matrix/client/v3/rooms/{roomId}/members}
+     *
+     * <p>// NOTSPEC: with both {@code membership} and {@code not_membership}, a member must match both (Synapse's
+     * behaviour, which clients rely on), not either as the spec's text says.
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidmembers">spec</a>
+     */
+    private Mono<ServerResponse> members(ServerRequest request) {
+        return accessTokens.authenticate(request).flatMap(device -> {
+            String roomId = roomId(request.pathVariable("roomId"));
+            Optional<StreamToken> at = request.queryParam("at").filter(s -> !s.isEmpty())
+                    .map(s -> StreamToken.parse(s, "at"));
+            Optional<String> membership = request.queryParam("membership").filter(s -> !s.isEmpty())
+                    .map(s -> RoomMembers.membershipParameter(s, "membership"));
+            Optional<String> notMembership = request.queryParam("not_membership").filter(s -> !s.isEmpty())
+                    .map(s -> RoomMembers.membershipParameter(s, "not_membership"));
+            return members.members(new RoomMembers.MembersRequest(device, roomId, at, membership, notMembership));
+        }).flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code GET /_matrix/client/v3/rooms/{roomId}/joined_members}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidjoined_members">spec</a>
+     */
+    private Mono<ServerResponse> joinedMembers(ServerRequest request) {
+        return accessTokens.authenticate(request)
+                .flatMap(device -> members.joinedMembers(device, roomId(request.pathVariable("roomId"))))
+                .flatMap(SyncRoutes::json);
     }
 
     private static String roomId(String value) {

@@ -12,9 +12,10 @@ import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
- * The syncapi's storage: room events in stream order and the history of each room's state. Positions are those of
- * the room events stream ({@link dev.lattice.syncapi.internal.StreamToken#events()}); "state at position p" means the
- * state just after the event at p was applied.
+ * The syncapi's storage: room events in stream order, the history of each room's state, and which account data
+ * changed. Positions are those of the room events stream ({@link dev.lattice.syncapi.internal.StreamToken#events()})
+ * unless a method says account data stream; "state at position p" means the state just after the event at p was
+ * applied.
  */
 public interface SyncApiDatabase {
 
@@ -69,6 +70,27 @@ public interface SyncApiDatabase {
      * whose membership changed at that position.
      */
     Mono<List<String>> usersToNotify(String roomId, long position);
+
+    /**
+     * Records that the user's account data of this (room, type) changed, at a new account data stream position,
+     * unless a change with a {@code clientStreamId} at least as new is already recorded (a replay or a late record).
+     * Writers are serialised like events, so positions become visible in order.
+     *
+     * @param roomId the room for per-room account data, empty for global account data
+     * @param clientStreamId the client-api's position of the change
+     * @return the new account data stream position, or empty when nothing changed
+     */
+    Mono<OptionalLong> storeAccountDataChange(String userId, Optional<String> roomId, String type,
+            long clientStreamId);
+
+    /** The newest account data stream position; 0 when nothing changed yet. */
+    Mono<Long> currentAccountDataPosition();
+
+    /**
+     * The (room, type)s of the user's account data whose latest change has an account data stream position in
+     * ({@code afterExclusive}, {@code toInclusive}], oldest first.
+     */
+    Mono<List<AccountDataChange>> accountDataChanges(String userId, long afterExclusive, long toInclusive);
 
     /** Convenience for single lookups. */
     default Mono<Optional<StoredEvent>> event(String eventId) {

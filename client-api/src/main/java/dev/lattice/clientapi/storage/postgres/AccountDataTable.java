@@ -3,6 +3,8 @@ package dev.lattice.clientapi.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -18,6 +20,26 @@ public final class AccountDataTable {
             + " stream_id = excluded.stream_id RETURNING stream_id";
     private static final String SELECT = "SELECT content FROM clientapi.account_data"
             + " WHERE localpart = :localpart AND room_id = :roomId AND type = :type";
+    private static final String SELECT_ROW = "SELECT room_id, type, content, stream_id FROM clientapi.account_data"
+            + " WHERE localpart = :localpart AND room_id = :roomId AND type = :type";
+    private static final String SELECT_ALL = "SELECT room_id, type, content, stream_id FROM clientapi.account_data"
+            + " WHERE localpart = :localpart ORDER BY stream_id";
+
+    /**
+     * One row.
+     *
+     * @param roomId the room, or the empty string for global account data
+     * @param contentJson the content as JSON text
+     * @param streamId the position of the write that stored it
+     */
+    public record Row(String roomId, String type, String contentJson, long streamId) {
+
+        public Row {
+            requireNonNull(roomId, "roomId is null");
+            requireNonNull(type, "type is null");
+            requireNonNull(contentJson, "contentJson is null");
+        }
+    }
 
     private final DatabaseClient client;
 
@@ -36,5 +58,21 @@ public final class AccountDataTable {
     public Mono<String> select(String localpart, String roomId, String type) {
         return client.sql(SELECT).bind("localpart", localpart).bind("roomId", roomId).bind("type", type)
                 .map(row -> row.get("content", Json.class).asString()).one();
+    }
+
+    /** The content with the position of its write; empty when there is none. */
+    public Mono<Row> selectRow(String localpart, String roomId, String type) {
+        return client.sql(SELECT_ROW).bind("localpart", localpart).bind("roomId", roomId).bind("type", type)
+                .map(AccountDataTable::toRow).one();
+    }
+
+    /** All of a user's account data, global and per room, oldest write first. */
+    public Mono<List<Row>> selectAll(String localpart) {
+        return client.sql(SELECT_ALL).bind("localpart", localpart).map(AccountDataTable::toRow).all().collectList();
+    }
+
+    private static Row toRow(Readable row) {
+        return new Row(row.get("room_id", String.class), row.get("type", String.class),
+                row.get("content", Json.class).asString(), row.get("stream_id", Long.class));
     }
 }

@@ -6,6 +6,7 @@ import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
+import dev.lattice.syncapi.storage.AccountDataChange;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
@@ -25,7 +26,10 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** {@link SyncApiDatabase} on PostgreSQL: the logic that spans {@link OutputRoomEventsTable} and {@link RoomStateTable}. */
+/**
+ * {@link SyncApiDatabase} on PostgreSQL: the logic that spans {@link OutputRoomEventsTable} and
+ * {@link RoomStateTable}, and the account data stream in {@link AccountDataChangesTable}.
+ */
 public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private static final Logger log = LoggerFactory.getLogger(PostgresSyncApiDatabase.class);
 
@@ -38,16 +42,20 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
      * below it, which makes "everything after since" exact.
      */
     private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
+    /** The same for the account data stream: its own lock, so it never waits for event writers. */
+    private static final String LOCK_ACCOUNT_DATA_STREAM = "SELECT pg_advisory_xact_lock(7309150265419662)";
 
     private final DatabaseClient client;
     private final OutputRoomEventsTable events;
     private final RoomStateTable state;
+    private final AccountDataChangesTable accountDataChanges;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
         this.client = requireNonNull(database, "database is null").client();
         this.events = new OutputRoomEventsTable(client);
         this.state = new RoomStateTable(client);
+        this.accountDataChanges = new AccountDataChangesTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -176,5 +184,22 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<String>> usersToNotify(String roomId, long position) {
         return state.selectUsersToNotify(roomId, position);
+    }
+
+    @Override
+    public Mono<OptionalLong> storeAccountDataChange(String userId, Optional<String> roomId, String type,
+            long clientStreamId) {
+        return transactions.transactional(client.sql(LOCK_ACCOUNT_DATA_STREAM).then()
+                .then(accountDataChanges.upsert(userId, roomId.orElse(""), type, clientStreamId)));
+    }
+
+    @Override
+    public Mono<Long> currentAccountDataPosition() {
+        return accountDataChanges.selectMaxPosition();
+    }
+
+    @Override
+    public Mono<List<AccountDataChange>> accountDataChanges(String userId, long afterExclusive, long toInclusive) {
+        return accountDataChanges.selectChanges(userId, afterExclusive, toInclusive);
     }
 }
