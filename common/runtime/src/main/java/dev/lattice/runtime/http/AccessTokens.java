@@ -3,6 +3,7 @@ package dev.lattice.runtime.http;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.clientapi.AccessTokenQuery;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.json.JsonBool;
 import dev.lattice.protocol.spec.ErrorCode;
@@ -17,7 +18,7 @@ import reactor.core.publisher.Mono;
 /**
  * Authenticates a client request by its access token, for every service's handlers: the token comes from
  * {@code Authorization: Bearer <token>} or the deprecated {@code access_token} query parameter and is resolved
- * through {@link UserApi}. Failures are the spec's {@code 401 M_MISSING_TOKEN} and {@code 401 M_UNKNOWN_TOKEN}
+ * through the client-api's {@link AccessTokenQuery} (part of {@link UserApi}). Failures are the spec's {@code 401 M_MISSING_TOKEN} and {@code 401 M_UNKNOWN_TOKEN}
  * (with {@code soft_logout}: true only for an expired token).
  *
  * <pre>{@code
@@ -27,11 +28,11 @@ import reactor.core.publisher.Mono;
 public final class AccessTokens {
     private static final String BEARER = "Bearer ";
 
-    private final Supplier<UserApi> users;
+    private final Supplier<? extends AccessTokenQuery> users;
     private final Clock clock;
 
     /** @param users resolved on first use, so a process without the client-api fails only when asked */
-    public AccessTokens(Supplier<UserApi> users, Clock clock) {
+    public AccessTokens(Supplier<? extends AccessTokenQuery> users, Clock clock) {
         this.users = requireNonNull(users, "users is null");
         this.clock = requireNonNull(clock, "clock is null");
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
-import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.clientapi.AccessTokenQuery;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.spec.MatrixException;
@@ -26,7 +26,7 @@ class AccessTokensTest {
             DeviceId.parse("OLD"), false, Optional.of(NOW.minusSeconds(1)));
 
     /** A hand-written fake: two known tokens. */
-    private final UserApi users = token -> Mono.just(Optional.ofNullable(
+    private final AccessTokenQuery users = token -> Mono.just(Optional.ofNullable(
             Map.of("good", ALICE, "stale", EXPIRED).get(token)));
     private final AccessTokens accessTokens = new AccessTokens(() -> users, Clock.fixed(NOW, ZoneOffset.UTC));
 
