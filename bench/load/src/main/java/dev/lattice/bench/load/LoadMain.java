@@ -15,6 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LoadMain {
 
     public static void main(String[] args) throws InterruptedException {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.print(LoadOptions.USAGE);
+            return;
+        }
         LoadOptions options;
         try {
             options = LoadOptions.parse(args, System.getenv(),

@@ -39,6 +39,7 @@ public record LoadOptions(URI baseUrl, String sharedSecret, int users, RoomLayou
 
     public static final String USAGE = """
             usage: java -jar lattice-load.jar --base-url URL --shared-secret S (--rate MSG_PER_S | --max) [options]
+              --help                  this list
               --base-url URL          client API of the server (default http://127.0.0.1:8008)
               --shared-secret S       registration shared secret (default: $LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET)
               --users N               users to register (default 200)

@@ -177,7 +177,7 @@ final class LoadRun {
             String eventId = client.send(sessions[layout.sender(room)], roomIds[room], options.runId() + "-" + seq,
                     content);
             ledger.acknowledged(seq, eventId, layout.observers(room), dueNanos, System.nanoTime(), measured);
-        } catch (RequestFailed e) {
+        } catch (RuntimeException e) { // RequestFailed, or a 200 whose body is not JSON
             ledger.failed();
             if (sendErrorsLogged.incrementAndGet() <= ERRORS_LOGGED) {
                 log.println("send failed: " + e.getMessage());
@@ -210,7 +210,7 @@ final class LoadRun {
                 }
                 since = answer.body().path("next_batch").asString();
                 syncs.incrementAndGet();
-            } catch (RequestFailed e) {
+            } catch (RuntimeException e) { // RequestFailed, or an answer that is not the JSON expected
                 if (stopped) {
                     return;
                 }
