@@ -20,7 +20,14 @@ func main() {
 	skippedPath := flag.String("skipped", "", "tests not run, as \"package Test reason\" lines")
 	expectPath := flag.String("expect", "", "the pass list: fail unless each listed test passed")
 	outPath := flag.String("out", "", "write the per-test report here")
+	printOutput := flag.Bool("print-output", false, "first print the tests' output as go test -v would")
 	flag.Parse()
+	if *printOutput {
+		if err := printTestOutput(*jsonPath); err != nil {
+			fmt.Fprintln(os.Stderr, "report:", err)
+			os.Exit(1)
+		}
+	}
 	if err := run(*jsonPath, *skippedPath, *expectPath, *outPath); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
@@ -105,4 +112,13 @@ func writeReport(path string, results map[report.Key]*report.Result) error {
 		b.WriteString("\n")
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+func printTestOutput(jsonPath string) error {
+	in, err := os.Open(jsonPath)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return report.Output(in, os.Stdout)
 }

@@ -42,6 +42,22 @@ type event struct {
 	Package string
 	Test    string
 	Elapsed float64
+	Output  string
+}
+
+// Output writes the text of a go test -json stream, as go test -v would have printed it.
+func Output(r io.Reader, w io.Writer) error {
+	scanner := bufio.NewScanner(r)
+	scanner.Buffer(make([]byte, 1<<20), 16<<20)
+	for scanner.Scan() {
+		var e event
+		if json.Unmarshal(scanner.Bytes(), &e) == nil && e.Action == "output" {
+			if _, err := io.WriteString(w, e.Output); err != nil {
+				return err
+			}
+		}
+	}
+	return scanner.Err()
 }
 
 // Parse reads a go test -json stream. A test that started but never ended (the package panicked or hit its
