@@ -12,6 +12,7 @@
 #                                   logs (servers/<namespace>/hsN/lattice.log), results/
 #   LATTICE_COMPLEMENT_JAVA_OPTS    JVM options of each server (default: 512 MB heap, class-data-sharing archive)
 #   COMPLEMENT_DEBUG=1              Complement's verbose request/response logging
+#   LATTICE_COMPLEMENT_ALL_BUDGET=S `all` starts no package after S seconds and gives each only what is left
 #   LATTICE_COMPLEMENT_OPTIONAL=1   if Complement cannot be fetched, say so and exit 0 instead of 3
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -177,8 +178,17 @@ case "$MODE" in
   all)
     shift
     [ "$#" -gt 0 ] && ALL_PACKAGES=("$@")
+    budget=${LATTICE_COMPLEMENT_ALL_BUDGET:-}
     for pkg in "${ALL_PACKAGES[@]}"; do
-      run_package "$pkg" "" 60m
+      timeout=3600
+      if [ -n "$budget" ]; then
+        timeout=$((budget - (SECONDS - started)))
+        if [ "$timeout" -lt 120 ]; then
+          log "time budget of $budget s spent: $pkg and the packages after it not run"
+          break
+        fi
+      fi
+      run_package "$pkg" "" "${timeout}s"
     done
     "$WORK/bin/report" -json "$JSON" -skipped "$DOCKER_ONLY" -out "$REPORT" || true
     log "all packages ran in $((SECONDS - started)) s; report: $REPORT (passing tests: grep ^PASS)"

@@ -88,10 +88,11 @@ func (d *deployment) Login(t ct.TestLike, hsName string, existing *client.CSAPI,
 	if opts.Password != "" {
 		c.Password = opts.Password
 	}
+	// the existing client's password unless the test names another (Complement's deployer sends only the latter)
 	if opts.DeviceID == "" {
-		c.UserID, c.AccessToken, c.DeviceID = c.LoginUser(t, localpart, opts.Password)
+		c.UserID, c.AccessToken, c.DeviceID = c.LoginUser(t, localpart, c.Password)
 	} else {
-		c.UserID, c.AccessToken, c.DeviceID = c.LoginUser(t, localpart, opts.Password, client.WithDeviceID(opts.DeviceID))
+		c.UserID, c.AccessToken, c.DeviceID = c.LoginUser(t, localpart, c.Password, client.WithDeviceID(opts.DeviceID))
 	}
 	return c
 }
