@@ -6,6 +6,7 @@
 #   run.sh all [PACKAGE…]           every package (or those named, e.g. tests/csapi); prints pass/fail/skip per
 #                                   package, writes a report; exits 0
 #   run.sh test PACKAGE [REGEX]     one package (e.g. tests/csapi), optionally only tests matching REGEX
+#   run.sh selftest                 the deployer's own tests, including one that stops and restarts a server
 # Environment:
 #   COMPLEMENT_SRC=DIR              use this Complement checkout instead of the pinned module version
 #   LATTICE_COMPLEMENT_WORKDIR=DIR  work directory (default e2e/complement/.work): extracted jar, server data and
@@ -24,11 +25,11 @@ COMPLEMENT_MODULE=github.com/matrix-org/complement
 COMPLEMENT_VERSION=v0.0.0-20260701165844-50044edb68c3
 
 log() { echo "complement: $*" >&2; }
-usage() { sed -n '5,9p' "$0" | sed 's/^# //' >&2; exit 2; }
+usage() { sed -n '5,10p' "$0" | sed 's/^# //' >&2; exit 2; }
 
 MODE=${1:-}
 case "$MODE" in
-  passlist) [ "$#" -eq 1 ] || usage;;
+  passlist|selftest) [ "$#" -eq 1 ] || usage;;
   all) ;;
   test) [ "$#" -ge 2 ] && [ "$#" -le 3 ] || usage;;
   *) usage;;
@@ -192,6 +193,9 @@ case "$MODE" in
     done
     "$WORK/bin/report" -json "$JSON" -skipped "$DOCKER_ONLY" -out "$REPORT" || true
     log "all packages ran in $((SECONDS - started)) s; report: $REPORT (passing tests: grep ^PASS)"
+    ;;
+  selftest)
+    go test -count=1 -v ./... 2>&1 | tee "$WORK/results/selftest.log" | grep -E '^(=== RUN|--- |ok|FAIL|PASS)'
     ;;
   test)
     run_package "$2" "${3:-}" 30m
