@@ -280,6 +280,22 @@ class RoomsIT {
         assertThat((Map<Object, Object>) (Map<?, ?>) get(client, room(roomId) + "/event/" + enc(message), bob.token(), 200)
                 .get("content")).isEmpty();
 
+        // Without the redact level (50) Bob may redact only his own events: Alice's is refused and left intact,
+        // an unknown event is not found, his own goes through. Alice (100) may redact an event the room never saw.
+        String alices = send(alice, roomId, "keep me");
+        assertThat(put(room(roomId) + "/redact/" + enc(alices) + "/r-" + UUID.randomUUID(), bob.token(), Map.of(),
+                403)).containsEntry("errcode", "M_FORBIDDEN");
+        assertThat((Map<Object, Object>) (Map<?, ?>) get(client, room(roomId) + "/event/" + enc(alices), bob.token(),
+                200).get("content")).containsEntry("body", "keep me");
+        String unknown = "$" + "u".repeat(43);
+        assertThat(put(room(roomId) + "/redact/" + enc(unknown) + "/r-" + UUID.randomUUID(), bob.token(), Map.of(),
+                404)).containsEntry("errcode", "M_NOT_FOUND");
+        String bobs = send(bob, roomId, "oops");
+        assertThat(put(room(roomId) + "/redact/" + enc(bobs) + "/r-" + UUID.randomUUID(), bob.token(), Map.of(), 200))
+                .containsKey("event_id");
+        assertThat(put(room(roomId) + "/redact/" + enc(unknown) + "/r-" + UUID.randomUUID(), alice.token(), Map.of(),
+                200)).containsKey("event_id");
+
         // A user who never joined sees nothing of a shared-history room's messages.
         User carol = newUser();
         assertThat(get(client, room(roomId) + "/event/" + enc(message), carol.token(), 404))

@@ -8,10 +8,14 @@ import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.api.roomserver.StoredEvent;
+import dev.lattice.protocol.auth.AuthEventTypes;
 import dev.lattice.protocol.auth.AuthEventsSelection;
+import dev.lattice.protocol.auth.RedactionAuthority;
+import dev.lattice.protocol.auth.StateLookup;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.event.EventBuilder;
 import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
@@ -72,6 +76,42 @@ public final class RoomEvents {
             }
             return Mono.empty();
         });
+    }
+
+    /**
+     * Refuses a local user's redaction the room would accept but never apply, as Synapse does before sending: without
+     * the redact power level, a user may redact only their own events, so the target must be known (404
+     * {@code M_NOT_FOUND}) and theirs (403 {@code M_FORBIDDEN}). With the power level, any event ID goes, known or
+     * not (the spec lets a redaction arrive before its target).
+     */
+    public Mono<Void> checkMayRedact(RoomId roomId, RoomVersionRules rules, UserId sender, EventId target) {
+        ClientRoomserverApi api = roomserver();
+        return Mono.zip(api.queryCurrentStateEvent(roomId, AuthEventTypes.CREATE, ""),
+                        api.queryCurrentStateEvent(roomId, AuthEventTypes.POWER_LEVELS, ""))
+                .flatMap(current -> {
+                    StateLookup state = (type, stateKey) -> (type.equals(AuthEventTypes.CREATE) ? current.getT1()
+                            : type.equals(AuthEventTypes.POWER_LEVELS) ? current.getT2() : Optional.<StoredEvent>empty())
+                            .filter(event -> stateKey.isEmpty())
+                            .map(event -> parse(rules, event));
+                    if (RedactionAuthority.hasRedactLevel(rules.authorization(), state, sender.value())) {
+                        return Mono.empty();
+                    }
+                    return api.queryEvent(target).flatMap(original -> {
+                        Optional<StoredEvent> inRoom = original.filter(event -> event.roomId().equals(roomId));
+                        if (inRoom.isEmpty()) {
+                            return Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "Could not find event"));
+                        }
+                        if (!parse(rules, inRoom.get()).sender().equals(sender.value())) {
+                            return Mono.error(new MatrixException(ErrorCode.FORBIDDEN,
+                                    "You don't have permission to redact events"));
+                        }
+                        return Mono.empty();
+                    });
+                });
+    }
+
+    private static RoomEvent parse(RoomVersionRules rules, StoredEvent event) {
+        return Pdu.parseBackfilled(rules, event.pdu().getBytes(UTF_8));
     }
 
     /** Checks the spec's size limits on a new event's type, state key and content. */

@@ -53,8 +53,10 @@ public final class Rooms {
             JsonObject content) {
         RoomId room = roomId(roomId);
         EventId target = eventId(eventId);
-        return once(device, txnId, transaction -> events.rules(room).flatMap(rules -> events.send(room, rules,
-                device.userId(), "m.room.redaction", null, content.without("redacts"), target, transaction)));
+        return once(device, txnId, transaction -> events.rules(room).flatMap(rules -> events
+                .checkMayRedact(room, rules, device.userId(), target)
+                .then(Mono.defer(() -> events.send(room, rules, device.userId(), "m.room.redaction", null,
+                        content.without("redacts"), target, transaction)))));
     }
 
     /**

@@ -24,14 +24,22 @@ public final class RedactionAuthority {
         if (!redaction.roomId().equals(redacted.roomId())) {
             return false;
         }
-        Optional<RoomEvent> create = state.get(AuthEventTypes.CREATE, "");
-        Optional<PowerLevels> powerLevels =
-                state.get(AuthEventTypes.POWER_LEVELS, "").map(e -> PowerLevels.read(rules, e.content()));
-        long senderLevel = RoomCreators.powerLevel(rules, create, powerLevels, redaction.sender());
-        if (senderLevel >= powerLevels.orElse(PowerLevels.DEFAULTS).redact()) {
+        if (hasRedactLevel(rules, state, redaction.sender())) {
             return true;
         }
         Optional<ServerName> server = AuthCheck.userServer(redaction.sender());
         return server.isPresent() && server.equals(AuthCheck.userServer(redacted.sender()));
+    }
+
+    /**
+     * Whether {@code userId} may redact anyone's events in {@code state}: their power level (infinite for room
+     * version 12 creators) reaches the {@code redact} level (50 without power levels).
+     */
+    public static boolean hasRedactLevel(AuthorizationRules rules, StateLookup state, String userId) {
+        Optional<RoomEvent> create = state.get(AuthEventTypes.CREATE, "");
+        Optional<PowerLevels> powerLevels =
+                state.get(AuthEventTypes.POWER_LEVELS, "").map(e -> PowerLevels.read(rules, e.content()));
+        long level = RoomCreators.powerLevel(rules, create, powerLevels, userId);
+        return level >= powerLevels.orElse(PowerLevels.DEFAULTS).redact();
     }
 }
