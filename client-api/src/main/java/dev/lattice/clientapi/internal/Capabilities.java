@@ -9,9 +9,6 @@ import java.util.Map;
 
 /** {@code GET /capabilities}: what this server lets clients do. */
 public final class Capabilities {
-    /** The room version new rooms get, as the brief for issue #4 fixes it. */
-    static final String DEFAULT_ROOM_VERSION = "11";
-
     private final Map<String, Object> capabilities;
 
     public Capabilities() {
@@ -21,7 +18,7 @@ public final class Capabilities {
         }
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("m.change_password", Map.of("enabled", true));
-        all.put("m.room_versions", Map.of("default", DEFAULT_ROOM_VERSION, "available", available));
+        all.put("m.room_versions", Map.of("default", RoomCreation.DEFAULT_VERSION.toString(), "available", available));
         all.put("m.set_displayname", Map.of("enabled", true));
         all.put("m.set_avatar_url", Map.of("enabled", true));
         all.put("m.3pid_changes", Map.of("enabled", false));

@@ -36,7 +36,10 @@ import reactor.core.publisher.Mono;
  * preset's join rules / history visibility / guest access, {@code initial_state}, name, topic, invites.
  */
 public final class RoomCreation {
-    /** The version of new rooms when the client names none. */
+    /**
+     * The version of new rooms when the client names none, also announced by {@code GET /capabilities}: 11, as issue
+     * #4 asks (1-12 are all accepted when named).
+     */
     public static final RoomVersionId DEFAULT_VERSION = RoomVersionId.V11;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

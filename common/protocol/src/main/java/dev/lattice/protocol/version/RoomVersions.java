@@ -15,12 +15,6 @@ public final class RoomVersions {
             RoomVersionRules.V8, RoomVersionRules.V9, RoomVersionRules.V10, RoomVersionRules.V11,
             RoomVersionRules.V12);
 
-    /**
-     * The version for new rooms: 12, as the spec recommends
-     * (<a href="https://spec.matrix.org/v1.19/rooms/">Room versions</a>).
-     */
-    public static final RoomVersionRules DEFAULT = RoomVersionRules.V12;
-
     private static final Map<RoomVersionId, RoomVersionRules> BY_ID =
             ALL.stream().collect(Collectors.toUnmodifiableMap(RoomVersionRules::id, Function.identity()));
 

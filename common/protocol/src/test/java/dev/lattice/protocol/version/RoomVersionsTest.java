@@ -17,7 +17,6 @@ class RoomVersionsTest {
         }
         assertThat(RoomVersions.ALL).hasSize(12).allSatisfy(r -> assertThat(r.disposition())
                 .isEqualTo(Disposition.STABLE));
-        assertThat(RoomVersions.DEFAULT.id()).isEqualTo(RoomVersionId.V12);
     }
 
     @Test
