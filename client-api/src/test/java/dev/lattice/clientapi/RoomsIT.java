@@ -277,8 +277,10 @@ class RoomsIT {
         Map<String, Object> redactionEvent = get(client, room(roomId) + "/event/" + enc(redaction), bob.token(),
                 200);
         assertThat((Map<Object, Object>) (Map<?, ?>) redactionEvent.get("content")).containsEntry("redacts", message);
-        assertThat((Map<Object, Object>) (Map<?, ?>) get(client, room(roomId) + "/event/" + enc(message), bob.token(), 200)
-                .get("content")).isEmpty();
+        Map<String, Object> redacted = get(client, room(roomId) + "/event/" + enc(message), bob.token(), 200);
+        assertThat((Map<Object, Object>) (Map<?, ?>) redacted.get("content")).isEmpty();
+        assertThat((Map<Object, Object>) (Map<?, ?>) ((Map<?, ?>) redacted.get("unsigned")).get("redacted_because"))
+                .containsEntry("event_id", redaction).containsEntry("type", "m.room.redaction");
 
         // Without the redact level (50) Bob may redact only his own events: Alice's is refused and left intact,
         // an unknown event is not found, his own goes through. Alice (100) may redact an event the room never saw.

@@ -121,7 +121,20 @@ public final class Rooms {
         return events.roomserver().queryEventForUser(id, device.userId())
                 .map(found -> found.filter(v -> v.visible() && v.event().roomId().equals(room))
                         .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Event not found")))
-                .map(visible -> CanonicalJson.encodeToString(ClientEvents.format(visible.event())));
+                .flatMap(visible -> withRedactedBecause(visible.event()))
+                .map(CanonicalJson::encodeToString);
+    }
+
+    /** A redacted event says which redaction took effect, in {@code unsigned.redacted_because} (client format). */
+    private Mono<JsonObject> withRedactedBecause(StoredEvent event) {
+        JsonObject formatted = ClientEvents.format(event);
+        if (event.redactedBy() == null) {
+            return Mono.just(formatted);
+        }
+        return events.roomserver().queryEvent(event.redactedBy()).map(redaction -> redaction
+                .map(r -> formatted.with("unsigned", formatted.getObject("unsigned").orElse(JsonObject.EMPTY)
+                        .with("redacted_because", ClientEvents.format(r))))
+                .orElse(formatted));
     }
 
     /** {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms. */
