@@ -13,8 +13,8 @@
 #   LATTICE_LOAD_KEEP=1            keep the server's temp dir (log, data); the log is always copied to
 #                                  bench/load/target/lattice-load-server.log
 #   LATTICE_JAVA_OPTS              the server's JVM options (default -Xmx1g, as ./lattice run)
-# The server is a benchmark server: bcrypt cost 4 and no per-IP limits on login and registration (the only rate
-# limits client-api has); users are made through the shared-secret admin registration anyway.
+# The server is started by .ci/lib/test-server.sh: bcrypt cost 4 and no per-IP limits on login and registration (the
+# only rate limits client-api has); users are made through the shared-secret admin registration anyway.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -40,39 +40,12 @@ WARMUP=${LATTICE_LOAD_WARMUP:-10s}
 CONCURRENCY=${LATTICE_LOAD_CONCURRENCY:-32}
 FRACTION=${LATTICE_LOAD_FRACTION:-0.5}
 
-free_port() { # a random high port nothing answers on (bash's /dev/tcp: no other tool needed)
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 30000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-SERVER_PID=""
+source .ci/lib/test-server.sh
 WORK=""
 cleanup() {
   local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "lattice did not stop within 30 s; killing it"
-      kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [ -n "$WORK" ] && [ -f "$WORK/data/postgres/postmaster.pid" ]; then
-    local pg; pg=$(head -1 "$WORK/data/postgres/postmaster.pid" 2>/dev/null || true)
-    if [ -n "$pg" ] && kill -0 "$pg" 2>/dev/null; then
-      log "stopping leftover embedded PostgreSQL (pid $pg)"
-      kill -TERM "$pg" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pg" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pg" 2>/dev/null || true
-    fi
-  fi
+  test_server_stop "$HERE/target/lattice-load-server.log"
   if [ -n "$WORK" ]; then
-    mkdir -p "$HERE/target"
-    [ -f "$WORK/lattice.log" ] && cp "$WORK/lattice.log" "$HERE/target/lattice-load-server.log" 2>/dev/null || true
     if [ -n "${LATTICE_LOAD_KEEP:-}" ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
   fi
   exit "$rc"
@@ -82,36 +55,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lattice-load.XXXXXX")
-CLIENT_PORT=$(free_port); FEDERATION_PORT=$(free_port); METRICS_PORT=$(free_port)
 SECRET=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-BASE_URL="http://127.0.0.1:$CLIENT_PORT"
-log "starting lattice in $WORK on $BASE_URL"
-(
-  cd "$WORK"
-  export LATTICE_CLIENT_PORT=$CLIENT_PORT LATTICE_CLIENT_BINDADDRESS=127.0.0.1 \
-    LATTICE_FEDERATION_PORT=$FEDERATION_PORT LATTICE_FEDERATION_BINDADDRESS=127.0.0.1 \
-    LATTICE_METRICS_PORT=$METRICS_PORT \
-    LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET=$SECRET
-  # a benchmark server: cheap password hashes, and client-api's per-IP limits (login, registration) out of the way
-  export LATTICE_CLIENTAPI_BCRYPTCOST=4 \
-    LATTICE_CLIENTAPI_RATELIMITS_LOGIN_PERSECOND=100000 LATTICE_CLIENTAPI_RATELIMITS_LOGIN_BURST=100000 \
-    LATTICE_CLIENTAPI_RATELIMITS_REGISTRATION_PERSECOND=100000 LATTICE_CLIENTAPI_RATELIMITS_REGISTRATION_BURST=100000
-  # shellcheck disable=SC2086
-  exec "$JAVA_HOME/bin/java" ${LATTICE_JAVA_OPTS:--Xmx1g} --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" run
-) >"$WORK/lattice.log" 2>&1 &
-SERVER_PID=$!
-started=$(date +%s)
-answers() { # GET /versions with bash's /dev/tcp: a bare CI machine has no curl
-  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-    printf "GET /_matrix/client/versions HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3
-    head -1 <&3 | grep -q " 200 "' answers "$CLIENT_PORT" 2>/dev/null
-}
-until answers; do
-  kill -0 "$SERVER_PID" 2>/dev/null || { log "lattice exited before answering:"; tail -n 40 "$WORK/lattice.log" >&2; exit 1; }
-  [ $(( $(date +%s) - started )) -lt 300 ] || { log "lattice did not answer within 300 s"; tail -n 40 "$WORK/lattice.log" >&2; exit 1; }
-  sleep 0.2
-done
-log "lattice (pid $SERVER_PID) answered /versions after $(( $(date +%s) - started )) s"
+export LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET=$SECRET
+test_server_start "$SERVER_JAR" "$WORK"
+SERVER_PID=$TEST_SERVER_PID
+BASE_URL=$TEST_SERVER_URL
 WATCH=$SERVER_PID
 if [ -f "$WORK/data/postgres/postmaster.pid" ]; then WATCH="$WATCH,$(head -1 "$WORK/data/postgres/postmaster.pid")"; fi
 
