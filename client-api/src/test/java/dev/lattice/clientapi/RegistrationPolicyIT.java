@@ -62,13 +62,16 @@ class RegistrationPolicyIT {
         try (TestServer server = TestServer.start(Map.of(
                 "lattice.client-api.rate-limits.login.per-second", 0.01,
                 "lattice.client-api.rate-limits.login.burst", 2))) {
-            Map<String, Object> attempt = Map.of("type", "m.login.password", "user", newUsername(),
-                    "password", PASSWORD);
-            post(server.client, "/_matrix/client/v3/login", null, attempt, 403);
-            post(server.client, "/_matrix/client/v3/login", null, attempt, 403);
+            String name = newUsername();
+            String token = (String) Accounts.register(server.client, name, PASSWORD).get("access_token");
+            Map<String, Object> attempt = Map.of("type", "m.login.password", "user", name, "password", PASSWORD);
+            post(server.client, "/_matrix/client/v3/login", null, attempt, 200);
+            post(server.client, "/_matrix/client/v3/login", null, attempt, 200);
             Map<String, Object> limited = post(server.client, "/_matrix/client/v3/login", null, attempt, 429);
             assertThat(limited).containsEntry("errcode", "M_LIMIT_EXCEEDED");
             assertThat(((Number) limited.get("retry_after_ms")).longValue()).isPositive();
+            // the refused login issued no device: registration's and the two logins' only
+            assertThat((List<?>) get(server.client, "/_matrix/client/v3/devices", token, 200).get("devices")).hasSize(3);
         }
     }
 }

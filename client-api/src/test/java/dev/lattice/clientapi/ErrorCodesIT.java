@@ -1,0 +1,155 @@
+package dev.lattice.clientapi;
+
+import static dev.lattice.clientapi.Accounts.call;
+import static dev.lattice.clientapi.Accounts.get;
+import static dev.lattice.clientapi.Accounts.newUsername;
+import static dev.lattice.clientapi.Accounts.post;
+import static dev.lattice.clientapi.Accounts.register;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Every errcode issue #4 names, one representative request each, over real HTTP with the roomserver in the same
+ * process: the exact status and errcode, and then proof that the failed request changed nothing. (Each endpoint's
+ * own ITs test more of its error paths. {@code M_LIMIT_EXCEEDED} needs a server with a small login bucket of its
+ * own: {@code RegistrationPolicyIT.loginIsRateLimitedPerClientAddress}, which also shows the refused login issued no
+ * device.)
+ */
+class ErrorCodesIT {
+    private static final String V3 = "/_matrix/client/v3";
+    private static final String PASSWORD = "correct horse battery";
+    private static TestServer server;
+    private static WebTestClient client;
+    private static String base;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(WithRoomserverApplication.class,
+                Map.of("lattice.client-api.password-policy.min-length", 12));
+        client = server.client;
+        base = "http://127.0.0.1:" + server.context.getEnvironment().getProperty("local.server.port");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private record User(String name, String id, String token) {}
+
+    private static User newUser() {
+        String name = newUsername();
+        Map<String, Object> session = register(client, name, PASSWORD);
+        return new User(name, (String) session.get("user_id"), (String) session.get("access_token"));
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Map<String, Object> at(HttpMethod method, String path, String token, Object body, int status) {
+        return call(client, method, URI.create(base + path), token, body, status);
+    }
+
+    private static String displayname(User user) {
+        return (String) at(HttpMethod.GET, V3 + "/profile/" + enc(user.id()) + "/displayname", null, null, 200)
+                .get("displayname");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> joinedRooms(User user) {
+        return (List<String>) get(client, V3 + "/joined_rooms", user.token(), 200).get("joined_rooms");
+    }
+
+    /** Registration refuses a bad username or password at the first request, before any auth stage. */
+    private static Map<String, Object> registerRefused(String username, String password) {
+        return post(client, V3 + "/register", null, Map.of("username", username, "password", password), 400);
+    }
+
+    private static boolean available(String username) {
+        return Boolean.TRUE.equals(get(client, V3 + "/register/available?username=" + username, null, 200)
+                .get("available"));
+    }
+
+    @Test
+    void tokenErrorsLeaveTheProfileAlone() {
+        User alice = newUser();
+        String before = displayname(alice);
+        String path = V3 + "/profile/" + enc(alice.id()) + "/displayname";
+        assertThat(at(HttpMethod.PUT, path, null, Map.of("displayname", "x"), 401))
+                .containsEntry("errcode", "M_MISSING_TOKEN");
+        assertThat(at(HttpMethod.PUT, path, "not-a-token", Map.of("displayname", "x"), 401))
+                .containsEntry("errcode", "M_UNKNOWN_TOKEN");
+        User mallory = newUser();
+        assertThat(at(HttpMethod.PUT, path, mallory.token(), Map.of("displayname", "x"), 403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(displayname(alice)).isEqualTo(before);
+    }
+
+    @Test
+    void notFound() {
+        User alice = newUser();
+        String missing = "#missing-" + alice.name() + ":" + TestServer.SERVER_NAME;
+        assertThat(at(HttpMethod.GET, V3 + "/directory/room/" + enc(missing), alice.token(), null, 404))
+                .containsEntry("errcode", "M_NOT_FOUND");
+        String nobody = "@nobody-" + alice.name() + ":" + TestServer.SERVER_NAME;
+        assertThat(at(HttpMethod.GET, V3 + "/profile/" + enc(nobody), alice.token(), null, 404))
+                .containsEntry("errcode", "M_NOT_FOUND");
+    }
+
+    @Test
+    void registrationErrorsCreateNoAccount() {
+        User taken = newUser();
+        assertThat(registerRefused(taken.name(), "another long password")).containsEntry("errcode", "M_USER_IN_USE");
+        Accounts.login(client, taken.name(), PASSWORD); // the first account's password still holds
+
+        assertThat(registerRefused("not valid", PASSWORD)).containsEntry("errcode", "M_INVALID_USERNAME");
+
+        String weak = newUsername();
+        assertThat(registerRefused(weak, "short")).containsEntry("errcode", "M_WEAK_PASSWORD");
+        assertThat(available(weak)).isTrue();
+    }
+
+    @Test
+    void badBodiesCreateNoRoom() {
+        User alice = newUser();
+        assertThat(post(client, V3 + "/createRoom", alice.token(), Map.of("name", 5), 400))
+                .containsEntry("errcode", "M_BAD_JSON");
+        client.post().uri(V3 + "/createRoom").header("Authorization", "Bearer " + alice.token())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\":").exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errcode").isEqualTo("M_NOT_JSON");
+        assertThat(post(client, V3 + "/createRoom", alice.token(), Map.of("room_version", "99"), 400))
+                .containsEntry("errcode", "M_UNSUPPORTED_ROOM_VERSION");
+        String alias = "e" + alice.name().replace("-", "");
+        String first = (String) post(client, V3 + "/createRoom", alice.token(), Map.of("room_alias_name", alias), 200)
+                .get("room_id");
+        assertThat(post(client, V3 + "/createRoom", alice.token(), Map.of("room_alias_name", alias), 400))
+                .containsEntry("errcode", "M_ROOM_IN_USE");
+        assertThat(joinedRooms(alice)).containsExactly(first);
+    }
+
+    @Test
+    void tooLargeSendsNothingAndLeavesTheTxnIdFree() {
+        User alice = newUser();
+        String roomId = (String) post(client, V3 + "/createRoom", alice.token(), Map.of(), 200).get("room_id");
+        String send = V3 + "/rooms/" + enc(roomId) + "/send/m.room.message/big-1";
+        assertThat(at(HttpMethod.PUT, send, alice.token(), Map.of("msgtype", "m.text", "body", "x".repeat(70_000)),
+                413)).containsEntry("errcode", "M_TOO_LARGE");
+        // nothing was sent under that transaction ID: the same txnId now sends a new event, and only one
+        String eventId = (String) at(HttpMethod.PUT, send, alice.token(), Map.of("msgtype", "m.text", "body", "ok"),
+                200).get("event_id");
+        assertThat(at(HttpMethod.PUT, send, alice.token(), Map.of("msgtype", "m.text", "body", "ok"), 200))
+                .containsEntry("event_id", eventId);
+    }
+}
