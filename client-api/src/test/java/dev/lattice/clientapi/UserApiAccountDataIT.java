@@ -44,7 +44,14 @@ class UserApiAccountDataIT {
         String base = "/_matrix/client/v3/user/" + user;
         RoomId room = RoomId.parse("!room:" + TestServer.SERVER_NAME);
 
-        assertThat(users.queryAccountData(user).block()).isEmpty();
+        // Before any write, only the server-controlled push rules (the defaults, never changed: stream ID 0).
+        assertThat(users.queryAccountData(user).block()).singleElement().satisfies(entry -> {
+            assertThat(entry.type()).isEqualTo("m.push_rules");
+            assertThat(entry.roomId()).isEmpty();
+            assertThat(entry.streamId()).isZero();
+            assertThat(entry.contentJson()).contains("\"global\"", ".m.rule.master", "\"pattern\":\"" + name + "\"");
+        });
+        assertThat(users.queryAccountData(user, Optional.empty(), "m.push_rules").block()).isPresent();
         assertThat(users.queryAccountData(user, Optional.empty(), "m.direct").block()).isEmpty();
 
         call(server.client, HttpMethod.PUT, base + "/account_data/m.direct", token, Map.of("@a:b", List.of("!r:b")),
@@ -54,7 +61,8 @@ class UserApiAccountDataIT {
         call(server.client, HttpMethod.PUT, base + "/account_data/m.direct", token, Map.of("@c:d", List.of("!s:d")),
                 200);
 
-        List<AccountDataEntry> all = users.queryAccountData(user).block();
+        List<AccountDataEntry> all = users.queryAccountData(user).block().stream()
+                .filter(entry -> !entry.type().equals("m.push_rules")).toList();
         assertThat(all).extracting(AccountDataEntry::roomId, AccountDataEntry::type).containsExactly(
                 tuple(Optional.of(room), "m.tag"),
                 tuple(Optional.empty(), "m.direct"));

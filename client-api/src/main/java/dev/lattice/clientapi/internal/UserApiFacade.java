@@ -11,6 +11,7 @@ import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import reactor.core.publisher.Mono;
 
 /** The client-api's side of the {@link UserApi} contract, used directly in one process. */
@@ -36,9 +37,9 @@ public final class UserApiFacade implements UserApi {
         if (!userId.serverName().equals(serverName)) {
             return Mono.just(List.of());
         }
-        return database.allAccountData(userId.localpart()).map(rows -> rows.stream()
-                .map(row -> new AccountDataEntry(room(row.roomId()), row.type(), row.contentJson(), row.streamId()))
-                .toList());
+        return database.allAccountData(userId.localpart()).map(rows -> Stream.concat(Stream.of(pushRules(userId)),
+                rows.stream().map(row -> new AccountDataEntry(room(row.roomId()), row.type(), row.contentJson(),
+                        row.streamId()))).toList());
     }
 
     @Override
@@ -46,9 +47,20 @@ public final class UserApiFacade implements UserApi {
         if (!userId.serverName().equals(serverName)) {
             return Mono.just(Optional.empty());
         }
+        if (roomId.isEmpty() && type.equals(PushRules.ACCOUNT_DATA_TYPE)) {
+            return Mono.just(Optional.of(pushRules(userId)));
+        }
         return database.accountDataRow(userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
                 .map(row -> Optional.of(new AccountDataEntry(roomId, type, row.contentJson(), row.streamId())))
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    /**
+     * The push rules as global account data. Clients cannot write that type and the rules are the server defaults
+     * for now, so the entry never changes: stream ID 0, present from the first sync on.
+     */
+    private static AccountDataEntry pushRules(UserId userId) {
+        return new AccountDataEntry(Optional.empty(), PushRules.ACCOUNT_DATA_TYPE, PushRules.accountDataJson(userId), 0);
     }
 
     /** The table keeps global account data under the empty room ID. */
