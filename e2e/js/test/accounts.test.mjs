@@ -3,17 +3,8 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  client, clientFor, register, username, startAndWaitPrepared, expectMatrixError, rawSync,
-  serverHasPushRules, pushRulesShimFetch,
+  BASE_URL, client, clientFor, register, username, startAndWaitPrepared, expectMatrixError, rawSync,
 } from "./lib.mjs";
-
-// The SDK will not start without GET /pushrules/, which Lattice does not serve yet: the strict start-up test is a
-// "todo" (it runs, and its result is reported, but does not fail the suite) until it does, and the tests that need a
-// syncing client use one whose GET /pushrules/ 404 alone is answered client-side with an empty rule set.
-const probe = await register(username("probe"));
-const PUSH_RULES = await serverHasPushRules(probe.access_token);
-const PUSH_RULES_TODO = PUSH_RULES ? false : "Lattice does not serve GET /_matrix/client/v3/pushrules/ yet (404)";
-
 
 describe("accounts with matrix-js-sdk", () => {
   let alice, bob; // registration responses
@@ -69,24 +60,12 @@ describe("accounts with matrix-js-sdk", () => {
     assert.equal(me.device_id, viaLogin.device_id);
   });
 
-  test("a client starts and reaches PREPARED (strict: server push rules)", { todo: PUSH_RULES_TODO }, async () => {
-    const c = clientFor(probe);
-    started.push(c);
-    try {
-      await startAndWaitPrepared(c, PUSH_RULES ? 30_000 : 5_000);
-    } finally {
-      c.stopClient();
-    }
-  });
-
-  test(`both clients start and reach PREPARED${PUSH_RULES ? "" : " (push rules shimmed client-side)"}`, async () => {
-    const shimA = pushRulesShimFetch();
-    const shimB = pushRulesShimFetch();
-    aliceClient = clientFor(alice, { fetchFn: shimA.fetchFn });
-    bobClient = clientFor(bob, { fetchFn: shimB.fetchFn });
+  test("both clients start and reach PREPARED (push rules from the server)", async () => {
+    aliceClient = clientFor(alice);
+    bobClient = clientFor(bob);
     started.push(aliceClient, bobClient);
     await Promise.all([startAndWaitPrepared(aliceClient), startAndWaitPrepared(bobClient)]);
-    if (PUSH_RULES) assert.equal(shimA.shimmed.count + shimB.shimmed.count, 0, "the shim stood in for a working server");
+    assert.ok(aliceClient.pushRules?.global, "the SDK holds the server's push rules");
     assert.ok(["PREPARED", "SYNCING"].includes(aliceClient.getSyncState()), aliceClient.getSyncState());
     assert.ok(["PREPARED", "SYNCING"].includes(bobClient.getSyncState()), bobClient.getSyncState());
     // and the raw /sync gives a next_batch that can be resumed from
@@ -94,6 +73,19 @@ describe("accounts with matrix-js-sdk", () => {
     assert.equal(typeof first.next_batch, "string");
     const second = await rawSync(alice.access_token, first.next_batch);
     assert.equal(typeof second.next_batch, "string");
+  });
+
+  test("GET /pushrules/: the server-default rules, with the user's own localpart", async () => {
+    const response = await fetch(new URL("/_matrix/client/v3/pushrules/", BASE_URL), {
+      headers: { Authorization: `Bearer ${alice.access_token}` },
+    });
+    assert.equal(response.status, 200);
+    const rules = (await response.json()).global;
+    assert.equal(rules.override[0]?.rule_id, ".m.rule.master", "the master rule comes first");
+    assert.equal(rules.override[0]?.enabled, false, "and is off by default");
+    const userName = rules.content.find((r) => r.rule_id === ".m.rule.contains_user_name");
+    assert.equal(userName?.pattern, alice.username);
+    assert.ok(rules.underride.some((r) => r.rule_id === ".m.rule.message"), "underride .m.rule.message");
   });
 
   test("getCapabilities", async () => {
@@ -127,8 +119,7 @@ describe("accounts with matrix-js-sdk", () => {
     assert.deepEqual(await clientFor(alice).getAccountDataFromServer(type), { theme: "light" });
   });
 
-  test("account data arrives through /sync (setAccountData on a running client)",
-    { todo: "Lattice's syncapi does not deliver account_data in /sync yet" }, async () => {
+  test("account data arrives through /sync (setAccountData on a running client)", async () => {
       const type = "dev.lattice.e2e.synced";
       const content = { via: "sync" };
       // setAccountData on a running client resolves only once the update comes back down /sync

@@ -44,33 +44,6 @@ export function clientFor(account, opts = {}) {
   return client({ userId: account.user_id, accessToken: account.access_token, deviceId: account.device_id, ...opts });
 }
 
-/** Whether the server answers GET /pushrules/ (the SDK fetches it before its first /sync and retries forever). */
-export async function serverHasPushRules(accessToken) {
-  const response = await fetch(new URL("/_matrix/client/v3/pushrules/", BASE_URL), {
-    headers: { Authorization: `Bearer ${accessToken}` },
-  });
-  return response.status === 200;
-}
-
-/**
- * A fetch for the SDK that answers GET /pushrules/ with an empty rule set when, and only when, the server answers it
- * with 404 M_UNRECOGNIZED (push rules are not implemented in Lattice yet). Every other request goes to the server.
- * `shimmed.count` says how often it stood in. Tests that use it say so in their names.
- */
-export function pushRulesShimFetch() {
-  const shimmed = { count: 0 };
-  const fetchFn = async (input, init) => {
-    const response = await fetch(input, init);
-    const url = new URL(typeof input === "string" ? input : input.url ?? String(input));
-    if ((init?.method ?? "GET") === "GET" && url.pathname === "/_matrix/client/v3/pushrules/" && response.status === 404) {
-      shimmed.count++;
-      return new Response(JSON.stringify({ global: {} }), { status: 200, headers: { "content-type": "application/json" } });
-    }
-    return response;
-  };
-  return { fetchFn, shimmed };
-}
-
 /** Starts the client and resolves once its first sync is PREPARED; rejects on ERROR or after `ms`. */
 export async function startAndWaitPrepared(c, ms = 30_000, startOpts = { initialSyncLimit: 20 }) {
   const prepared = new Promise((resolve, reject) => {
