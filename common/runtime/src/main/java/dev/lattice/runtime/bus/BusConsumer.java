@@ -153,10 +153,10 @@ public final class BusConsumer implements AutoCloseable {
             byLane.values().iterator().next().forEach(this::handle);
             return;
         }
-        List<Future<?>> running = new ArrayList<>(byLane.size());
+        List<Future<?>> inFlight = new ArrayList<>(byLane.size());
         for (List<ConsumerRecord<String, byte[]>> lane : byLane.values()) {
             acquireLane();
-            running.add(laneThreads.submit(() -> {
+            inFlight.add(laneThreads.submit(() -> {
                 try {
                     lane.forEach(this::handle);
                 } finally {
@@ -164,7 +164,7 @@ public final class BusConsumer implements AutoCloseable {
                 }
             }));
         }
-        for (Future<?> lane : running) {
+        for (Future<?> lane : inFlight) {
             awaitLane(lane);
         }
     }
