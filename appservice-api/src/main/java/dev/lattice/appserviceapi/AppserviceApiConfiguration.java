@@ -12,7 +12,8 @@ import org.springframework.context.annotation.FilterType;
  * Application services: registrations and the per-appservice transaction queues.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = AppserviceApiConfiguration.class,
+@ComponentScan(
+        basePackageClasses = AppserviceApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class AppserviceApiConfiguration {
 

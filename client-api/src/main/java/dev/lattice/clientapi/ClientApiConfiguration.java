@@ -46,7 +46,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ClientApiProperties.class)
-@ComponentScan(basePackageClasses = ClientApiConfiguration.class,
+@ComponentScan(
+        basePackageClasses = ClientApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class ClientApiConfiguration {
 
@@ -59,8 +60,8 @@ public class ClientApiConfiguration {
     @Bean
     ClientApiDatabase clientApiDatabase(Database database, ConnectionFactory connections) {
         // Database.client() is built on the same connection factory, so its statements join these transactions.
-        return new ClientApiDatabase(database.client(),
-                TransactionalOperator.create(new R2dbcTransactionManager(connections)));
+        return new ClientApiDatabase(
+                database.client(), TransactionalOperator.create(new R2dbcTransactionManager(connections)));
     }
 
     @Bean
@@ -69,10 +70,17 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    UserInteractiveAuth userInteractiveAuth(ClientApiDatabase database, PasswordHasher passwords,
-            ClientApiProperties settings, LatticeProperties lattice) {
-        return new UserInteractiveAuth(database, passwords, settings.registration().tokens(),
-                ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    UserInteractiveAuth userInteractiveAuth(
+            ClientApiDatabase database,
+            PasswordHasher passwords,
+            ClientApiProperties settings,
+            LatticeProperties lattice) {
+        return new UserInteractiveAuth(
+                database,
+                passwords,
+                settings.registration().tokens(),
+                ServerName.parse(lattice.serverName()),
+                Clock.systemUTC());
     }
 
     @Bean
@@ -86,17 +94,34 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    Registration registration(ClientApiDatabase database, UserInteractiveAuth uia, PasswordHasher passwords,
-            TokenIssuer tokens, RateLimits rateLimits, ClientApiProperties settings, LatticeProperties lattice) {
-        return new Registration(database, uia, passwords, tokens, rateLimits, settings,
-                ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    Registration registration(
+            ClientApiDatabase database,
+            UserInteractiveAuth uia,
+            PasswordHasher passwords,
+            TokenIssuer tokens,
+            RateLimits rateLimits,
+            ClientApiProperties settings,
+            LatticeProperties lattice) {
+        return new Registration(
+                database,
+                uia,
+                passwords,
+                tokens,
+                rateLimits,
+                settings,
+                ServerName.parse(lattice.serverName()),
+                Clock.systemUTC());
     }
 
     @Bean
-    Sessions sessions(ClientApiDatabase database, PasswordHasher passwords, TokenIssuer tokens, RateLimits rateLimits,
+    Sessions sessions(
+            ClientApiDatabase database,
+            PasswordHasher passwords,
+            TokenIssuer tokens,
+            RateLimits rateLimits,
             LatticeProperties lattice) {
-        return new Sessions(database, passwords, tokens, rateLimits, ServerName.parse(lattice.serverName()),
-                Clock.systemUTC());
+        return new Sessions(
+                database, passwords, tokens, rateLimits, ServerName.parse(lattice.serverName()), Clock.systemUTC());
     }
 
     @Bean
@@ -105,10 +130,13 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    AccountManagement accountManagement(ClientApiDatabase database, UserInteractiveAuth uia,
-            PasswordHasher passwords, ClientApiProperties settings) {
-        return new AccountManagement(database, uia, passwords, settings.passwordPolicy().minLength(),
-                Clock.systemUTC());
+    AccountManagement accountManagement(
+            ClientApiDatabase database,
+            UserInteractiveAuth uia,
+            PasswordHasher passwords,
+            ClientApiProperties settings) {
+        return new AccountManagement(
+                database, uia, passwords, settings.passwordPolicy().minLength(), Clock.systemUTC());
     }
 
     @Bean
@@ -141,10 +169,10 @@ public class ClientApiConfiguration {
      * process its internal facade; looked up on first use so the accounts API runs without one.
      */
     @Bean
-    RoomEvents roomEvents(ObjectProvider<ClientRoomserverApi> roomserver, LatticeProperties lattice,
-            SigningKey signingKey) {
-        return new RoomEvents(roomserver::getObject, ServerName.parse(lattice.serverName()), signingKey,
-                Clock.systemUTC());
+    RoomEvents roomEvents(
+            ObjectProvider<ClientRoomserverApi> roomserver, LatticeProperties lattice, SigningKey signingKey) {
+        return new RoomEvents(
+                roomserver::getObject, ServerName.parse(lattice.serverName()), signingKey, Clock.systemUTC());
     }
 
     @Bean

@@ -15,6 +15,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 final class Accounts {
     /** A username prefix unique to this test run, so runs against a shared database never collide. */
     static final String RUN = "t" + UUID.randomUUID().toString().substring(0, 8);
+
     private static int counter;
 
     static synchronized String newUsername() {
@@ -36,8 +37,18 @@ final class Accounts {
     }
 
     static Map<String, Object> login(WebTestClient client, String user, String password) {
-        return post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password",
-                "identifier", Map.of("type", "m.id.user", "user", user), "password", password), 200);
+        return post(
+                client,
+                "/_matrix/client/v3/login",
+                null,
+                Map.of(
+                        "type",
+                        "m.login.password",
+                        "identifier",
+                        Map.of("type", "m.id.user", "user", user),
+                        "password",
+                        password),
+                200);
     }
 
     static Map<String, Object> post(WebTestClient client, String path, String token, Object body, int status) {
@@ -48,33 +59,45 @@ final class Accounts {
         return call(client, HttpMethod.GET, path, token, null, status);
     }
 
-    static Map<String, Object> call(WebTestClient client, HttpMethod method, String path, String token, Object body,
-            int status) {
+    static Map<String, Object> call(
+            WebTestClient client, HttpMethod method, String path, String token, Object body, int status) {
         return exchange(client.method(method).uri(path), token, body, status);
     }
 
     /** Like {@link #call}, with {@code uri} sent as given (already percent-encoded: room IDs, aliases). */
-    static Map<String, Object> call(WebTestClient client, HttpMethod method, URI uri, String token, Object body,
-            int status) {
+    static Map<String, Object> call(
+            WebTestClient client, HttpMethod method, URI uri, String token, Object body, int status) {
         return exchange(client.method(method).uri(uri), token, body, status);
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> exchange(WebTestClient.RequestBodySpec request, String token, Object body,
-            int status) {
+    private static Map<String, Object> exchange(
+            WebTestClient.RequestBodySpec request, String token, Object body, int status) {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        WebTestClient.RequestHeadersSpec<?> ready = body == null ? request
+        WebTestClient.RequestHeadersSpec<?> ready = body == null
+                ? request
                 : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-        return ready.exchange().expectStatus().isEqualTo(status).expectBody(Map.class).returnResult()
+        return ready.exchange()
+                .expectStatus()
+                .isEqualTo(status)
+                .expectBody(Map.class)
+                .returnResult()
                 .getResponseBody();
     }
 
     /** A password stage for {@code session}. */
     static Map<String, Object> passwordAuth(String user, String password, Object session) {
-        return Map.of("type", "m.login.password", "identifier", Map.of("type", "m.id.user", "user", user),
-                "password", password, "session", session);
+        return Map.of(
+                "type",
+                "m.login.password",
+                "identifier",
+                Map.of("type", "m.id.user", "user", user),
+                "password",
+                password,
+                "session",
+                session);
     }
 
     private Accounts() {}

@@ -35,9 +35,12 @@ class ClientApiIT {
     @BeforeAll
     static void start() {
         server = TestServer.start(Map.of(
-                "lattice.client-api.registration.shared-secret", SECRET,
-                "lattice.client-api.password-policy.min-length", 8,
-                "lattice.client-api.refreshable-access-token-lifetime", "1h"));
+                "lattice.client-api.registration.shared-secret",
+                SECRET,
+                "lattice.client-api.password-policy.min-length",
+                8,
+                "lattice.client-api.refreshable-access-token-lifetime",
+                "1h"));
         client = server.client;
     }
 
@@ -70,33 +73,51 @@ class ClientApiIT {
         assertThat(get(client, "/_matrix/client/v3/profile/" + userId(name), null, 200))
                 .isEqualTo(Map.of("displayname", name));
         // The deprecated query parameter works too.
-        client.get().uri("/_matrix/client/v3/account/whoami?access_token=" + token(session)).exchange()
-                .expectStatus().isOk();
+        client.get()
+                .uri("/_matrix/client/v3/account/whoami?access_token=" + token(session))
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     @Test
     void takenInvalidGuestAndWeakRegistrationsAreRefused() {
         String name = newUsername();
         register(client, name, PASSWORD);
-        assertThat(post(client, "/_matrix/client/v3/register", null, Map.of("username", name.toUpperCase(),
-                "password", PASSWORD), 400)).containsEntry("errcode", "M_USER_IN_USE");
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/register",
+                        null,
+                        Map.of("username", name.toUpperCase(), "password", PASSWORD),
+                        400))
+                .containsEntry("errcode", "M_USER_IN_USE");
         assertThat(get(client, "/_matrix/client/v3/register/available?username=" + name, null, 400))
                 .containsEntry("errcode", "M_USER_IN_USE");
-        assertThat(post(client, "/_matrix/client/v3/register", null, Map.of("username", "bad name",
-                "password", PASSWORD), 400)).containsEntry("errcode", "M_INVALID_USERNAME");
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/register",
+                        null,
+                        Map.of("username", "bad name", "password", PASSWORD),
+                        400))
+                .containsEntry("errcode", "M_INVALID_USERNAME");
         assertThat(get(client, "/_matrix/client/v3/register/available?username=caf%C3%A9", null, 400))
                 .containsEntry("errcode", "M_INVALID_USERNAME");
         assertThat(post(client, "/_matrix/client/v3/register?kind=guest", null, Map.of(), 403))
                 .containsEntry("errcode", "M_GUEST_ACCESS_FORBIDDEN");
-        assertThat(post(client, "/_matrix/client/v3/register", null, Map.of("username", newUsername(),
-                "password", "short"), 400)).containsEntry("errcode", "M_WEAK_PASSWORD");
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/register",
+                        null,
+                        Map.of("username", newUsername(), "password", "short"),
+                        400))
+                .containsEntry("errcode", "M_WEAK_PASSWORD");
     }
 
     @Test
     void uppercaseUsernamesAreLowercasedAndInhibitLoginGivesNoToken() {
         String name = newUsername();
-        Map<String, Object> body = new HashMap<>(Map.of("username", name.toUpperCase(), "password", PASSWORD,
-                "inhibit_login", true));
+        Map<String, Object> body =
+                new HashMap<>(Map.of("username", name.toUpperCase(), "password", PASSWORD, "inhibit_login", true));
         assertThat(register(client, body)).isEqualTo(Map.of("user_id", userId(name)));
         login(client, name, PASSWORD);
     }
@@ -104,8 +125,17 @@ class ClientApiIT {
     @Test
     void registerWithDeviceIdAndNameAndRefreshToken() {
         String name = newUsername();
-        Map<String, Object> body = new HashMap<>(Map.of("username", name, "password", PASSWORD,
-                "device_id", "MYPHONE", "initial_device_display_name", "Phone", "refresh_token", true));
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "username",
+                name,
+                "password",
+                PASSWORD,
+                "device_id",
+                "MYPHONE",
+                "initial_device_display_name",
+                "Phone",
+                "refresh_token",
+                true));
         Map<String, Object> session = register(client, body);
         assertThat(session).containsEntry("device_id", "MYPHONE").containsKeys("refresh_token", "expires_in_ms");
         assertThat(get(client, "/_matrix/client/v3/devices/MYPHONE", token(session), 200))
@@ -121,17 +151,42 @@ class ClientApiIT {
         Map<String, Object> session = login(client, userId(name), PASSWORD);
         assertThat(session).containsEntry("user_id", userId(name));
         // The deprecated top-level user.
-        assertThat(post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password",
-                "user", name, "password", PASSWORD), 200)).containsEntry("user_id", userId(name));
-        assertThat(post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password",
-                "user", name, "password", "wrong password"), 403)).containsEntry("errcode", "M_FORBIDDEN");
-        assertThat(post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password",
-                "user", newUsername() + "-nobody", "password", PASSWORD), 403)).containsEntry("errcode", "M_FORBIDDEN");
-        assertThat(post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password",
-                "identifier", Map.of("type", "m.id.thirdparty", "medium", "email", "address", "a@b.c"),
-                "password", PASSWORD), 400)).containsEntry("errcode", "M_UNKNOWN");
-        assertThat(post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.token", "token", "x"),
-                400)).containsEntry("errcode", "M_UNKNOWN");
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/login",
+                        null,
+                        Map.of("type", "m.login.password", "user", name, "password", PASSWORD),
+                        200))
+                .containsEntry("user_id", userId(name));
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/login",
+                        null,
+                        Map.of("type", "m.login.password", "user", name, "password", "wrong password"),
+                        403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/login",
+                        null,
+                        Map.of("type", "m.login.password", "user", newUsername() + "-nobody", "password", PASSWORD),
+                        403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/login",
+                        null,
+                        Map.of(
+                                "type",
+                                "m.login.password",
+                                "identifier",
+                                Map.of("type", "m.id.thirdparty", "medium", "email", "address", "a@b.c"),
+                                "password",
+                                PASSWORD),
+                        400))
+                .containsEntry("errcode", "M_UNKNOWN");
+        assertThat(post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.token", "token", "x"), 400))
+                .containsEntry("errcode", "M_UNKNOWN");
     }
 
     @Test
@@ -142,7 +197,8 @@ class ClientApiIT {
         String third = token(login(client, name, PASSWORD));
         post(client, "/_matrix/client/v3/logout", first, null, 200);
         assertThat(get(client, "/_matrix/client/v3/account/whoami", first, 401))
-                .containsEntry("errcode", "M_UNKNOWN_TOKEN").containsEntry("soft_logout", false);
+                .containsEntry("errcode", "M_UNKNOWN_TOKEN")
+                .containsEntry("soft_logout", false);
         get(client, "/_matrix/client/v3/account/whoami", second, 200);
         post(client, "/_matrix/client/v3/logout/all", second, null, 200);
         get(client, "/_matrix/client/v3/account/whoami", second, 401);
@@ -154,8 +210,12 @@ class ClientApiIT {
     private static Map<String, Object> loginWithRefreshToken() {
         String name = newUsername();
         register(client, name, PASSWORD);
-        return post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password", "user", name,
-                "password", PASSWORD, "refresh_token", true), 200);
+        return post(
+                client,
+                "/_matrix/client/v3/login",
+                null,
+                Map.of("type", "m.login.password", "user", name, "password", PASSWORD, "refresh_token", true),
+                200);
     }
 
     @Test
@@ -163,19 +223,24 @@ class ClientApiIT {
         Map<String, Object> first = loginWithRefreshToken();
         assertThat(first).containsKeys("refresh_token", "expires_in_ms");
 
-        Map<String, Object> second = post(client, "/_matrix/client/v3/refresh", null,
-                Map.of("refresh_token", first.get("refresh_token")), 200);
+        Map<String, Object> second = post(
+                client, "/_matrix/client/v3/refresh", null, Map.of("refresh_token", first.get("refresh_token")), 200);
         assertThat(second.get("access_token")).isNotEqualTo(first.get("access_token"));
         assertThat(second.get("refresh_token")).isNotEqualTo(first.get("refresh_token"));
         // The old access token is revoked at once; the old refresh token until the new pair is used.
         get(client, "/_matrix/client/v3/account/whoami", token(first), 401);
         get(client, "/_matrix/client/v3/account/whoami", token(second), 200);
-        assertThat(post(client, "/_matrix/client/v3/refresh", null,
-                Map.of("refresh_token", first.get("refresh_token")), 401))
-                .containsEntry("errcode", "M_UNKNOWN_TOKEN").containsEntry("soft_logout", false);
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/refresh",
+                        null,
+                        Map.of("refresh_token", first.get("refresh_token")),
+                        401))
+                .containsEntry("errcode", "M_UNKNOWN_TOKEN")
+                .containsEntry("soft_logout", false);
 
-        Map<String, Object> third = post(client, "/_matrix/client/v3/refresh", null,
-                Map.of("refresh_token", second.get("refresh_token")), 200);
+        Map<String, Object> third = post(
+                client, "/_matrix/client/v3/refresh", null, Map.of("refresh_token", second.get("refresh_token")), 200);
         get(client, "/_matrix/client/v3/account/whoami", token(third), 200);
         get(client, "/_matrix/client/v3/account/whoami", token(second), 401);
     }
@@ -183,10 +248,10 @@ class ClientApiIT {
     @Test
     void aLostRefreshAnswerCanBeRetriedWithTheOldToken() {
         Map<String, Object> first = loginWithRefreshToken();
-        Map<String, Object> lost = post(client, "/_matrix/client/v3/refresh", null,
-                Map.of("refresh_token", first.get("refresh_token")), 200);
-        Map<String, Object> retried = post(client, "/_matrix/client/v3/refresh", null,
-                Map.of("refresh_token", first.get("refresh_token")), 200);
+        Map<String, Object> lost = post(
+                client, "/_matrix/client/v3/refresh", null, Map.of("refresh_token", first.get("refresh_token")), 200);
+        Map<String, Object> retried = post(
+                client, "/_matrix/client/v3/refresh", null, Map.of("refresh_token", first.get("refresh_token")), 200);
         get(client, "/_matrix/client/v3/account/whoami", token(retried), 200);
         get(client, "/_matrix/client/v3/account/whoami", token(lost), 401);
     }
@@ -198,40 +263,72 @@ class ClientApiIT {
         Map<String, Object> other = login(client, name, PASSWORD);
         String otherDevice = (String) other.get("device_id");
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> devices = (List<Map<String, Object>>) get(client, "/_matrix/client/v3/devices",
-                token, 200).get("devices");
+        List<Map<String, Object>> devices = (List<Map<String, Object>>)
+                get(client, "/_matrix/client/v3/devices", token, 200).get("devices");
         assertThat(devices).hasSize(2);
 
-        call(client, HttpMethod.PUT, "/_matrix/client/v3/devices/" + otherDevice, token,
-                Map.of("display_name", "Laptop"), 200);
+        call(
+                client,
+                HttpMethod.PUT,
+                "/_matrix/client/v3/devices/" + otherDevice,
+                token,
+                Map.of("display_name", "Laptop"),
+                200);
         assertThat(get(client, "/_matrix/client/v3/devices/" + otherDevice, token, 200))
-                .containsEntry("display_name", "Laptop").containsEntry("device_id", otherDevice);
+                .containsEntry("display_name", "Laptop")
+                .containsEntry("device_id", otherDevice);
         assertThat(get(client, "/_matrix/client/v3/devices/NOSUCHDEVICE", token, 404))
                 .containsEntry("errcode", "M_NOT_FOUND");
-        call(client, HttpMethod.PUT, "/_matrix/client/v3/devices/NOSUCHDEVICE", token, Map.of("display_name", "x"),
+        call(
+                client,
+                HttpMethod.PUT,
+                "/_matrix/client/v3/devices/NOSUCHDEVICE",
+                token,
+                Map.of("display_name", "x"),
                 404);
 
-        Map<String, Object> challenge = call(client, HttpMethod.DELETE, "/_matrix/client/v3/devices/" + otherDevice,
-                token, null, 401);
+        Map<String, Object> challenge =
+                call(client, HttpMethod.DELETE, "/_matrix/client/v3/devices/" + otherDevice, token, null, 401);
         assertThat(challenge.get("flows")).isEqualTo(List.of(Map.of("stages", List.of("m.login.password"))));
-        Map<String, Object> wrong = call(client, HttpMethod.DELETE, "/_matrix/client/v3/devices/" + otherDevice,
-                token, Map.of("auth", passwordAuth(name, "wrong password", challenge.get("session"))), 401);
+        Map<String, Object> wrong = call(
+                client,
+                HttpMethod.DELETE,
+                "/_matrix/client/v3/devices/" + otherDevice,
+                token,
+                Map.of("auth", passwordAuth(name, "wrong password", challenge.get("session"))),
+                401);
         assertThat(wrong).containsEntry("errcode", "M_FORBIDDEN").containsEntry("session", challenge.get("session"));
         get(client, "/_matrix/client/v3/account/whoami", token(other), 200);
-        call(client, HttpMethod.DELETE, "/_matrix/client/v3/devices/" + otherDevice, token,
-                Map.of("auth", passwordAuth(name, PASSWORD, challenge.get("session"))), 200);
+        call(
+                client,
+                HttpMethod.DELETE,
+                "/_matrix/client/v3/devices/" + otherDevice,
+                token,
+                Map.of("auth", passwordAuth(name, PASSWORD, challenge.get("session"))),
+                200);
         get(client, "/_matrix/client/v3/account/whoami", token(other), 401);
 
         // A session cannot be reused for another operation.
         String third = (String) login(client, name, PASSWORD).get("device_id");
-        Map<String, Object> started = post(client, "/_matrix/client/v3/delete_devices", token,
-                Map.of("devices", List.of(third)), 401);
-        assertThat(call(client, HttpMethod.DELETE, "/_matrix/client/v3/devices/" + third, token,
-                Map.of("auth", passwordAuth(name, PASSWORD, started.get("session"))), 403))
+        Map<String, Object> started =
+                post(client, "/_matrix/client/v3/delete_devices", token, Map.of("devices", List.of(third)), 401);
+        assertThat(call(
+                        client,
+                        HttpMethod.DELETE,
+                        "/_matrix/client/v3/devices/" + third,
+                        token,
+                        Map.of("auth", passwordAuth(name, PASSWORD, started.get("session"))),
+                        403))
                 .containsEntry("errcode", "M_FORBIDDEN");
-        post(client, "/_matrix/client/v3/delete_devices", token, Map.of("devices", List.of(third),
-                "auth", passwordAuth(name, PASSWORD, started.get("session"))), 200);
-        assertThat((List<?>) get(client, "/_matrix/client/v3/devices", token, 200).get("devices")).hasSize(1);
+        post(
+                client,
+                "/_matrix/client/v3/delete_devices",
+                token,
+                Map.of("devices", List.of(third), "auth", passwordAuth(name, PASSWORD, started.get("session"))),
+                200);
+        assertThat((List<?>)
+                        get(client, "/_matrix/client/v3/devices", token, 200).get("devices"))
+                .hasSize(1);
     }
 
     @Test
@@ -240,17 +337,25 @@ class ClientApiIT {
         String token = token(register(client, name, PASSWORD));
         String other = token(login(client, name, PASSWORD));
         String newPassword = "battery staple";
-        assertThat(post(client, "/_matrix/client/v3/account/password", token,
-                Map.of("new_password", "short"), 400)).containsEntry("errcode", "M_WEAK_PASSWORD");
-        Map<String, Object> challenge = post(client, "/_matrix/client/v3/account/password", token,
-                Map.of("new_password", newPassword), 401);
-        post(client, "/_matrix/client/v3/account/password", token, Map.of("new_password", newPassword,
-                "auth", passwordAuth(name, PASSWORD, challenge.get("session"))), 200);
+        assertThat(post(client, "/_matrix/client/v3/account/password", token, Map.of("new_password", "short"), 400))
+                .containsEntry("errcode", "M_WEAK_PASSWORD");
+        Map<String, Object> challenge =
+                post(client, "/_matrix/client/v3/account/password", token, Map.of("new_password", newPassword), 401);
+        post(
+                client,
+                "/_matrix/client/v3/account/password",
+                token,
+                Map.of("new_password", newPassword, "auth", passwordAuth(name, PASSWORD, challenge.get("session"))),
+                200);
 
         get(client, "/_matrix/client/v3/account/whoami", token, 200);
         get(client, "/_matrix/client/v3/account/whoami", other, 401);
-        post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password", "user", name,
-                "password", PASSWORD), 403);
+        post(
+                client,
+                "/_matrix/client/v3/login",
+                null,
+                Map.of("type", "m.login.password", "user", name, "password", PASSWORD),
+                403);
         login(client, name, newPassword);
     }
 
@@ -259,14 +364,28 @@ class ClientApiIT {
         String name = newUsername();
         String token = token(register(client, name, PASSWORD));
         Map<String, Object> challenge = post(client, "/_matrix/client/v3/account/deactivate", token, Map.of(), 401);
-        assertThat(post(client, "/_matrix/client/v3/account/deactivate", token,
-                Map.of("auth", passwordAuth(name, PASSWORD, challenge.get("session"))), 200))
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/account/deactivate",
+                        token,
+                        Map.of("auth", passwordAuth(name, PASSWORD, challenge.get("session"))),
+                        200))
                 .containsEntry("id_server_unbind_result", "no-support");
         get(client, "/_matrix/client/v3/account/whoami", token, 401);
-        assertThat(post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password",
-                "user", name, "password", PASSWORD), 403)).containsEntry("errcode", "M_USER_DEACTIVATED");
-        assertThat(post(client, "/_matrix/client/v3/register", null, Map.of("username", name,
-                "password", PASSWORD), 400)).containsEntry("errcode", "M_USER_IN_USE");
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/login",
+                        null,
+                        Map.of("type", "m.login.password", "user", name, "password", PASSWORD),
+                        403))
+                .containsEntry("errcode", "M_USER_DEACTIVATED");
+        assertThat(post(
+                        client,
+                        "/_matrix/client/v3/register",
+                        null,
+                        Map.of("username", name, "password", PASSWORD),
+                        400))
+                .containsEntry("errcode", "M_USER_IN_USE");
     }
 
     @Test
@@ -282,8 +401,14 @@ class ClientApiIT {
         assertThat(get(client, path + "/displayname", null, 200)).isEqualTo(Map.of("displayname", "Alice"));
         assertThat(call(client, HttpMethod.PUT, path + "/avatar_url", token, Map.of("avatar_url", "http://x"), 400))
                 .containsEntry("errcode", "M_INVALID_PARAM");
-        assertThat(call(client, HttpMethod.PUT, "/_matrix/client/v3/profile/" + userId(other) + "/displayname",
-                token, Map.of("displayname", "Mallory"), 403)).containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(call(
+                        client,
+                        HttpMethod.PUT,
+                        "/_matrix/client/v3/profile/" + userId(other) + "/displayname",
+                        token,
+                        Map.of("displayname", "Mallory"),
+                        403))
+                .containsEntry("errcode", "M_FORBIDDEN");
         call(client, HttpMethod.DELETE, path + "/avatar_url", token, null, 200);
         assertThat(get(client, path + "/avatar_url", null, 404)).containsEntry("errcode", "M_NOT_FOUND");
         assertThat(get(client, "/_matrix/client/v3/profile/" + userId(newUsername() + "-nobody"), null, 404))
@@ -305,16 +430,26 @@ class ClientApiIT {
 
         assertThat(get(client, base + "/account_data/m.direct", token, 404)).containsEntry("errcode", "M_NOT_FOUND");
         call(client, HttpMethod.PUT, base + "/account_data/m.direct", token, Map.of("@a:b", List.of("!r:b")), 200);
-        assertThat(get(client, base + "/account_data/m.direct", token, 200))
-                .isEqualTo(Map.of("@a:b", List.of("!r:b")));
-        call(client, HttpMethod.PUT, base + "/rooms/!room:test.lattice/account_data/m.tag", token,
-                Map.of("tags", Map.of()), 200);
+        assertThat(get(client, base + "/account_data/m.direct", token, 200)).isEqualTo(Map.of("@a:b", List.of("!r:b")));
+        call(
+                client,
+                HttpMethod.PUT,
+                base + "/rooms/!room:test.lattice/account_data/m.tag",
+                token,
+                Map.of("tags", Map.of()),
+                200);
         assertThat(get(client, base + "/rooms/!room:test.lattice/account_data/m.tag", token, 200))
                 .isEqualTo(Map.of("tags", Map.of()));
         get(client, base + "/rooms/!other:test.lattice/account_data/m.tag", token, 404);
 
-        assertThat(call(client, HttpMethod.PUT, base + "/rooms/!room:test.lattice/account_data/m.fully_read", token,
-                Map.of("event_id", "$x"), 405)).containsEntry("errcode", "M_BAD_JSON");
+        assertThat(call(
+                        client,
+                        HttpMethod.PUT,
+                        base + "/rooms/!room:test.lattice/account_data/m.fully_read",
+                        token,
+                        Map.of("event_id", "$x"),
+                        405))
+                .containsEntry("errcode", "M_BAD_JSON");
         assertThat(call(client, HttpMethod.PUT, base + "/account_data/m.push_rules", token, Map.of(), 405))
                 .containsEntry("errcode", "M_BAD_JSON");
         assertThat(call(client, HttpMethod.PUT, base + "/rooms/not-a-room/account_data/m.tag", token, Map.of(), 400))
@@ -329,8 +464,13 @@ class ClientApiIT {
             Thread.sleep(50);
         }
         assertThat(published).hasSize(2);
-        assertThat(published.get(0)).contains("\"type\":\"account_data\"", "\"version\":1",
-                "\"user_id\":\"" + userId(name) + "\"", "\"data_type\":\"m.direct\"", "\"stream_id\":");
+        assertThat(published.get(0))
+                .contains(
+                        "\"type\":\"account_data\"",
+                        "\"version\":1",
+                        "\"user_id\":\"" + userId(name) + "\"",
+                        "\"data_type\":\"m.direct\"",
+                        "\"stream_id\":");
         assertThat(published.get(1)).contains("\"room_id\":\"!room:test.lattice\"", "\"data_type\":\"m.tag\"");
     }
 
@@ -351,16 +491,19 @@ class ClientApiIT {
     void capabilitiesDescribeWhatClientsMayDo() {
         String token = token(register(client, newUsername(), PASSWORD));
         @SuppressWarnings("unchecked")
-        Map<String, Object> capabilities = (Map<String, Object>) get(client, "/_matrix/client/v3/capabilities",
-                token, 200).get("capabilities");
-        assertThat(capabilities).containsEntry("m.change_password", Map.of("enabled", true))
+        Map<String, Object> capabilities = (Map<String, Object>)
+                get(client, "/_matrix/client/v3/capabilities", token, 200).get("capabilities");
+        assertThat(capabilities)
+                .containsEntry("m.change_password", Map.of("enabled", true))
                 .containsEntry("m.set_displayname", Map.of("enabled", true))
                 .containsEntry("m.set_avatar_url", Map.of("enabled", true))
                 .containsEntry("m.3pid_changes", Map.of("enabled", false));
         @SuppressWarnings("unchecked")
         Map<String, Object> versions = (Map<String, Object>) capabilities.get("m.room_versions");
         assertThat(versions).containsEntry("default", "11");
-        assertThat((Map<Object, Object>) versions.get("available")).hasSize(12).containsEntry("1", "stable")
+        assertThat((Map<Object, Object>) versions.get("available"))
+                .hasSize(12)
+                .containsEntry("1", "stable")
                 .containsEntry("12", "stable");
         get(client, "/_matrix/client/v3/capabilities", null, 401);
     }
@@ -368,10 +511,11 @@ class ClientApiIT {
     @Test
     void sharedSecretRegistrationWorksExactlyAsSynapses() {
         String name = newUsername();
-        String nonce = (String) get(client, "/_synapse/admin/v1/register", null, 200).get("nonce");
+        String nonce =
+                (String) get(client, "/_synapse/admin/v1/register", null, 200).get("nonce");
         String mac = SharedSecretMac.compute(SECRET, nonce, name, PASSWORD, true, null);
-        Map<String, Object> body = Map.of("nonce", nonce, "username", name, "password", PASSWORD, "admin", true,
-                "mac", mac);
+        Map<String, Object> body =
+                Map.of("nonce", nonce, "username", name, "password", PASSWORD, "admin", true, "mac", mac);
         Map<String, Object> created = post(client, "/_synapse/admin/v1/register", null, body, 200);
         assertThat(created).containsEntry("user_id", userId(name)).containsKeys("access_token", "device_id");
         get(client, "/_matrix/client/v3/account/whoami", token(created), 200);
@@ -381,15 +525,47 @@ class ClientApiIT {
         assertThat(post(client, "/_synapse/admin/v1/register", null, body, 400)).containsEntry("errcode", "M_UNKNOWN");
 
         String other = newUsername();
-        String fresh = (String) get(client, "/_synapse/admin/v1/register", null, 200).get("nonce");
-        assertThat(post(client, "/_synapse/admin/v1/register", null, Map.of("nonce", fresh, "username", other,
-                "password", PASSWORD, "admin", false, "mac", SharedSecretMac.compute("wrong", fresh, other, PASSWORD,
-                        false, null)), 403)).containsEntry("errcode", "M_FORBIDDEN");
+        String fresh =
+                (String) get(client, "/_synapse/admin/v1/register", null, 200).get("nonce");
+        assertThat(post(
+                        client,
+                        "/_synapse/admin/v1/register",
+                        null,
+                        Map.of(
+                                "nonce",
+                                fresh,
+                                "username",
+                                other,
+                                "password",
+                                PASSWORD,
+                                "admin",
+                                false,
+                                "mac",
+                                SharedSecretMac.compute("wrong", fresh, other, PASSWORD, false, null)),
+                        403))
+                .containsEntry("errcode", "M_FORBIDDEN");
         // A failed attempt also uses up its nonce.
-        post(client, "/_synapse/admin/v1/register", null, Map.of("nonce", fresh, "username", other,
-                "password", PASSWORD, "admin", false, "mac", SharedSecretMac.compute(SECRET, fresh, other, PASSWORD,
-                        false, null)), 400);
-        post(client, "/_matrix/client/v3/login", null, Map.of("type", "m.login.password", "user", other,
-                "password", PASSWORD), 403);
+        post(
+                client,
+                "/_synapse/admin/v1/register",
+                null,
+                Map.of(
+                        "nonce",
+                        fresh,
+                        "username",
+                        other,
+                        "password",
+                        PASSWORD,
+                        "admin",
+                        false,
+                        "mac",
+                        SharedSecretMac.compute(SECRET, fresh, other, PASSWORD, false, null)),
+                400);
+        post(
+                client,
+                "/_matrix/client/v3/login",
+                null,
+                Map.of("type", "m.login.password", "user", other, "password", PASSWORD),
+                403);
     }
 }

@@ -35,8 +35,8 @@ class ErrorCodesIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(WithRoomserverApplication.class,
-                Map.of("lattice.client-api.password-policy.min-length", 12));
+        server = TestServer.start(
+                WithRoomserverApplication.class, Map.of("lattice.client-api.password-policy.min-length", 12));
         client = server.client;
         base = "http://127.0.0.1:" + server.context.getEnvironment().getProperty("local.server.port");
     }
@@ -69,7 +69,8 @@ class ErrorCodesIT {
 
     @SuppressWarnings("unchecked")
     private static List<String> joinedRooms(User user) {
-        return (List<String>) get(client, V3 + "/joined_rooms", user.token(), 200).get("joined_rooms");
+        return (List<String>)
+                get(client, V3 + "/joined_rooms", user.token(), 200).get("joined_rooms");
     }
 
     /** Registration refuses a bad username or password at the first request, before any auth stage. */
@@ -126,9 +127,17 @@ class ErrorCodesIT {
         User alice = newUser();
         assertThat(post(client, V3 + "/createRoom", alice.token(), Map.of("name", 5), 400))
                 .containsEntry("errcode", "M_BAD_JSON");
-        client.post().uri(V3 + "/createRoom").header("Authorization", "Bearer " + alice.token())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\":").exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.errcode").isEqualTo("M_NOT_JSON");
+        client.post()
+                .uri(V3 + "/createRoom")
+                .header("Authorization", "Bearer " + alice.token())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\":")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errcode")
+                .isEqualTo("M_NOT_JSON");
         assertThat(post(client, V3 + "/createRoom", alice.token(), Map.of("room_version", "99"), 400))
                 .containsEntry("errcode", "M_UNSUPPORTED_ROOM_VERSION");
         String alias = "e" + alice.name().replace("-", "");
@@ -142,13 +151,20 @@ class ErrorCodesIT {
     @Test
     void tooLargeSendsNothingAndLeavesTheTxnIdFree() {
         User alice = newUser();
-        String roomId = (String) post(client, V3 + "/createRoom", alice.token(), Map.of(), 200).get("room_id");
+        String roomId = (String)
+                post(client, V3 + "/createRoom", alice.token(), Map.of(), 200).get("room_id");
         String send = V3 + "/rooms/" + enc(roomId) + "/send/m.room.message/big-1";
-        assertThat(at(HttpMethod.PUT, send, alice.token(), Map.of("msgtype", "m.text", "body", "x".repeat(70_000)),
-                413)).containsEntry("errcode", "M_TOO_LARGE");
+        assertThat(at(
+                        HttpMethod.PUT,
+                        send,
+                        alice.token(),
+                        Map.of("msgtype", "m.text", "body", "x".repeat(70_000)),
+                        413))
+                .containsEntry("errcode", "M_TOO_LARGE");
         // nothing was sent under that transaction ID: the same txnId now sends a new event, and only one
-        String eventId = (String) at(HttpMethod.PUT, send, alice.token(), Map.of("msgtype", "m.text", "body", "ok"),
-                200).get("event_id");
+        String eventId =
+                (String) at(HttpMethod.PUT, send, alice.token(), Map.of("msgtype", "m.text", "body", "ok"), 200)
+                        .get("event_id");
         assertThat(at(HttpMethod.PUT, send, alice.token(), Map.of("msgtype", "m.text", "body", "ok"), 200))
                 .containsEntry("event_id", eventId);
     }

@@ -26,8 +26,10 @@ final class TestServer implements AutoCloseable {
     private TestServer(ConfigurableApplicationContext context) {
         this.context = context;
         String port = context.getEnvironment().getProperty("local.server.port");
-        this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(Duration.ofSeconds(30)).build();
+        this.client = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     /** Starts a server with the test defaults overridden by {@code overrides}. */
@@ -51,7 +53,9 @@ final class TestServer implements AutoCloseable {
         properties.put("lattice.client-api.rate-limits.registration.per-second", 1000);
         properties.put("lattice.client-api.rate-limits.registration.burst", 1000);
         try {
-            properties.put("lattice.data-dir", Files.createTempDirectory("lattice-client-api-it").toString());
+            properties.put(
+                    "lattice.data-dir",
+                    Files.createTempDirectory("lattice-client-api-it").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

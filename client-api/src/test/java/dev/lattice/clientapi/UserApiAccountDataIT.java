@@ -51,40 +51,64 @@ class UserApiAccountDataIT {
             assertThat(entry.streamId()).isZero();
             assertThat(entry.contentJson()).contains("\"global\"", ".m.rule.master", "\"pattern\":\"" + name + "\"");
         });
-        assertThat(users.queryAccountData(user, Optional.empty(), "m.push_rules").block()).isPresent();
-        assertThat(users.queryAccountData(user, Optional.empty(), "m.direct").block()).isEmpty();
+        assertThat(users.queryAccountData(user, Optional.empty(), "m.push_rules")
+                        .block())
+                .isPresent();
+        assertThat(users.queryAccountData(user, Optional.empty(), "m.direct").block())
+                .isEmpty();
 
-        call(server.client, HttpMethod.PUT, base + "/account_data/m.direct", token, Map.of("@a:b", List.of("!r:b")),
+        call(
+                server.client,
+                HttpMethod.PUT,
+                base + "/account_data/m.direct",
+                token,
+                Map.of("@a:b", List.of("!r:b")),
                 200);
-        call(server.client, HttpMethod.PUT, base + "/rooms/" + room + "/account_data/m.tag", token,
-                Map.of("tags", Map.of("u.work", Map.of())), 200);
-        call(server.client, HttpMethod.PUT, base + "/account_data/m.direct", token, Map.of("@c:d", List.of("!s:d")),
+        call(
+                server.client,
+                HttpMethod.PUT,
+                base + "/rooms/" + room + "/account_data/m.tag",
+                token,
+                Map.of("tags", Map.of("u.work", Map.of())),
+                200);
+        call(
+                server.client,
+                HttpMethod.PUT,
+                base + "/account_data/m.direct",
+                token,
+                Map.of("@c:d", List.of("!s:d")),
                 200);
 
         List<AccountDataEntry> all = users.queryAccountData(user).block().stream()
-                .filter(entry -> !entry.type().equals("m.push_rules")).toList();
-        assertThat(all).extracting(AccountDataEntry::roomId, AccountDataEntry::type).containsExactly(
-                tuple(Optional.of(room), "m.tag"),
-                tuple(Optional.empty(), "m.direct"));
+                .filter(entry -> !entry.type().equals("m.push_rules"))
+                .toList();
+        assertThat(all)
+                .extracting(AccountDataEntry::roomId, AccountDataEntry::type)
+                .containsExactly(tuple(Optional.of(room), "m.tag"), tuple(Optional.empty(), "m.direct"));
         assertThat(all.get(1).contentJson()).contains("@c:d").doesNotContain("@a:b");
         // The stream position of the latest write, as AccountDataChanged announced it.
         assertThat(all.get(1).streamId()).isGreaterThan(all.get(0).streamId());
         assertThat(users.queryAccountData(user, Optional.empty(), "m.direct").block())
-                .hasValueSatisfying(entry -> assertThat(entry.streamId()).isEqualTo(all.get(1).streamId()));
+                .hasValueSatisfying(entry ->
+                        assertThat(entry.streamId()).isEqualTo(all.get(1).streamId()));
 
-        Optional<AccountDataEntry> tag = users.queryAccountData(user, Optional.of(room), "m.tag").block();
+        Optional<AccountDataEntry> tag =
+                users.queryAccountData(user, Optional.of(room), "m.tag").block();
         assertThat(tag).hasValueSatisfying(entry -> {
             assertThat(entry.roomId()).contains(room);
             assertThat(entry.contentJson()).contains("u.work");
         });
         // Per-room data is not global data, and the other room has none.
-        assertThat(users.queryAccountData(user, Optional.empty(), "m.tag").block()).isEmpty();
-        assertThat(users.queryAccountData(user, Optional.of(RoomId.parse("!other:" + TestServer.SERVER_NAME)),
-                "m.tag").block()).isEmpty();
+        assertThat(users.queryAccountData(user, Optional.empty(), "m.tag").block())
+                .isEmpty();
+        assertThat(users.queryAccountData(user, Optional.of(RoomId.parse("!other:" + TestServer.SERVER_NAME)), "m.tag")
+                        .block())
+                .isEmpty();
 
         // The same localpart on another server is someone else.
         UserId remote = UserId.parse("@" + name + ":elsewhere.example");
         assertThat(users.queryAccountData(remote).block()).isEmpty();
-        assertThat(users.queryAccountData(remote, Optional.empty(), "m.direct").block()).isEmpty();
+        assertThat(users.queryAccountData(remote, Optional.empty(), "m.direct").block())
+                .isEmpty();
     }
 }

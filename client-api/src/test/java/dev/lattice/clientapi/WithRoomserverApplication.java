@@ -10,5 +10,4 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({LatticeRuntimeConfiguration.class, ClientApiConfiguration.class, RoomserverConfiguration.class})
-class WithRoomserverApplication {
-}
+class WithRoomserverApplication {}

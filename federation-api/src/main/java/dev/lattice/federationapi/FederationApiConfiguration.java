@@ -16,13 +16,17 @@ import org.springframework.context.annotation.FilterType;
  * The server-server API (/_matrix/federation/**, /_matrix/key/**): the server signing keys, and in time all inbound and outbound federation.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = FederationApiConfiguration.class,
+@ComponentScan(
+        basePackageClasses = FederationApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class FederationApiConfiguration {
 
     @Bean
     ServerKeys serverKeys(LatticeProperties properties, SigningKey serverSigningKey) {
-        return new ServerKeys(properties.serverName(), serverSigningKey, properties.federation().keyValidity(),
+        return new ServerKeys(
+                properties.serverName(),
+                serverSigningKey,
+                properties.federation().keyValidity(),
                 Clock.systemUTC());
     }
 

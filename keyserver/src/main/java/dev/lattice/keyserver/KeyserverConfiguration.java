@@ -12,7 +12,8 @@ import org.springframework.context.annotation.FilterType;
  * End-to-end encryption keys: device, one-time, fallback and cross-signing keys, key backups, device lists.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = KeyserverConfiguration.class,
+@ComponentScan(
+        basePackageClasses = KeyserverConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class KeyserverConfiguration {
 

@@ -12,7 +12,8 @@ import org.springframework.context.annotation.FilterType;
  * The content repository: media metadata, local and cached remote media, thumbnails, URL previews.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = MediaApiConfiguration.class,
+@ComponentScan(
+        basePackageClasses = MediaApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class MediaApiConfiguration {
 

@@ -39,7 +39,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RoomserverProperties.class)
-@ComponentScan(basePackageClasses = RoomserverConfiguration.class,
+@ComponentScan(
+        basePackageClasses = RoomserverConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class RoomserverConfiguration {
 
@@ -50,8 +51,8 @@ public class RoomserverConfiguration {
     }
 
     @Bean
-    RoomserverDatabase roomserverDatabase(Database database, ConnectionFactory connections,
-            RoomserverProperties properties) {
+    RoomserverDatabase roomserverDatabase(
+            Database database, ConnectionFactory connections, RoomserverProperties properties) {
         // Not a ReactiveTransactionManager bean: other services in the same process may want their own.
         TransactionalOperator transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
         return new PostgresRoomserverDatabase(database.client(), transactions, properties.maxSnapshotChain());
@@ -64,15 +65,19 @@ public class RoomserverConfiguration {
 
     @Bean(destroyMethod = "close")
     OutputRelay roomserverOutputRelay(RoomserverDatabase database, Bus bus, RoomserverProperties properties) {
-        return new OutputRelay(database, row -> bus.publish(Topics.ROOMSERVER_OUTPUT, row.roomId(), row.payload()),
-                properties.relayInterval(), properties.relayBatch()).start();
+        return new OutputRelay(
+                        database,
+                        row -> bus.publish(Topics.ROOMSERVER_OUTPUT, row.roomId(), row.payload()),
+                        properties.relayInterval(),
+                        properties.relayBatch())
+                .start();
     }
 
     @Bean(destroyMethod = "close")
-    InputRoomEventConsumer roomserverInputConsumer(RoomserverDatabase database, RoomEvents events,
-            OutputRelay relay, Bus bus, LatticeProperties lattice) {
-        InputPipeline pipeline = new InputPipeline(database, events,
-                PduVerifier.localOnly(ServerName.parse(lattice.serverName())));
+    InputRoomEventConsumer roomserverInputConsumer(
+            RoomserverDatabase database, RoomEvents events, OutputRelay relay, Bus bus, LatticeProperties lattice) {
+        InputPipeline pipeline =
+                new InputPipeline(database, events, PduVerifier.localOnly(ServerName.parse(lattice.serverName())));
         return new InputRoomEventConsumer(pipeline, relay, new VerdictProducer(bus)).start(bus);
     }
 
@@ -88,9 +93,14 @@ public class RoomserverConfiguration {
 
     /** The facade; takes the verdict consumer so that it is reading before anyone can wait for a verdict. */
     @Bean
-    RoomserverInternalApi roomserverApi(Bus bus, PendingVerdicts pending, VerdictConsumer verdicts,
-            RoomserverDatabase database, RoomEvents events, RoomserverProperties properties) {
-        return new RoomserverInternalApi(new InputSender(bus, pending, properties.inputTimeout()),
-                new RoomserverQueries(database, events));
+    RoomserverInternalApi roomserverApi(
+            Bus bus,
+            PendingVerdicts pending,
+            VerdictConsumer verdicts,
+            RoomserverDatabase database,
+            RoomEvents events,
+            RoomserverProperties properties) {
+        return new RoomserverInternalApi(
+                new InputSender(bus, pending, properties.inputTimeout()), new RoomserverQueries(database, events));
     }
 }

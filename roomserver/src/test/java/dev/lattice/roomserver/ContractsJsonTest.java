@@ -24,13 +24,14 @@ import org.junit.jupiter.api.Test;
 
 /** The roomserver's bus payloads survive the bus codec, typed identifiers and all. */
 class ContractsJsonTest {
-    private static final SendTransaction TXN = new SendTransaction(UserId.parse("@a:test.lattice"),
-            DeviceId.parse("D"), "t1");
+    private static final SendTransaction TXN =
+            new SendTransaction(UserId.parse("@a:test.lattice"), DeviceId.parse("D"), "t1");
 
     @Test
     void inputRoomEventRoundTrips() {
-        InputRoomEvent input = InputRoomEvent.newEvent(RoomId.parse("!r:test.lattice"), RoomVersionId.V10, "{}",
-                ServerName.parse("test.lattice"), TXN).withReply("instance", "request");
+        InputRoomEvent input = InputRoomEvent.newEvent(
+                        RoomId.parse("!r:test.lattice"), RoomVersionId.V10, "{}", ServerName.parse("test.lattice"), TXN)
+                .withReply("instance", "request");
         assertThat(BusJson.decode(BusJson.encode(input), InputRoomEvent.class)).isEqualTo(input);
         assertThat(input.kind()).isEqualTo(InputKind.NEW);
         assertThat(input.version()).isEqualTo(InputRoomEvent.VERSION);
@@ -40,25 +41,31 @@ class ContractsJsonTest {
     void verdictsRoundTripAndTellTheClientWhatToAnswer() {
         EventId id = new EventId("$e");
         EventId earlier = new EventId("$earlier");
-        for (InputVerdict verdict : List.of(InputVerdict.accepted("r", id),
+        for (InputVerdict verdict : List.of(
+                InputVerdict.accepted("r", id),
                 InputVerdict.duplicateTransaction("r", id, earlier),
-                InputVerdict.rejected("r", id, ErrorCode.FORBIDDEN, "no"), InputVerdict.softFailed("r", id, "late"))) {
-            assertThat(BusJson.decode(BusJson.encode(verdict), InputVerdict.class)).isEqualTo(verdict);
+                InputVerdict.rejected("r", id, ErrorCode.FORBIDDEN, "no"),
+                InputVerdict.softFailed("r", id, "late"))) {
+            assertThat(BusJson.decode(BusJson.encode(verdict), InputVerdict.class))
+                    .isEqualTo(verdict);
         }
-        assertThat(InputVerdict.duplicateTransaction("r", id, earlier).eventIdOrThrow()).isEqualTo(earlier);
-        assertThatThrownBy(() -> InputVerdict.rejected("r", id, ErrorCode.FORBIDDEN, "no").eventIdOrThrow())
-                .isInstanceOfSatisfying(MatrixException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThat(InputVerdict.duplicateTransaction("r", id, earlier).eventIdOrThrow())
+                .isEqualTo(earlier);
+        assertThatThrownBy(() -> InputVerdict.rejected("r", id, ErrorCode.FORBIDDEN, "no")
+                        .eventIdOrThrow())
+                .isInstanceOfSatisfying(
+                        MatrixException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
     }
 
     @Test
     void outputRecordsKeepTheirTypeDiscriminator() {
-        OutputRoomEvent event = new NewRoomEvent("!r:test.lattice", RoomVersionId.V12, "$e", "{}", List.of("$e"),
-                List.of(), TXN, false);
+        OutputRoomEvent event = new NewRoomEvent(
+                "!r:test.lattice", RoomVersionId.V12, "$e", "{}", List.of("$e"), List.of(), TXN, false);
         OutputRoomEvent redaction = new RedactedEvent("!r:test.lattice", "$e", "$r");
         assertThat(new String(BusJson.encode(event), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("\"type\":\"new_room_event\"");
         assertThat(BusJson.decode(BusJson.encode(event), OutputRoomEvent.class)).isEqualTo(event);
-        assertThat(BusJson.decode(BusJson.encode(redaction), OutputRoomEvent.class)).isEqualTo(redaction);
+        assertThat(BusJson.decode(BusJson.encode(redaction), OutputRoomEvent.class))
+                .isEqualTo(redaction);
     }
 }

@@ -43,12 +43,16 @@ final class RoomserverContext implements AutoCloseable {
         properties.put("lattice.kafka.partitions", 2);
         properties.remove("spring.config.import");
         try {
-            properties.put("lattice.data-dir", Files.createTempDirectory("roomserver-it").toString());
+            properties.put(
+                    "lattice.data-dir",
+                    Files.createTempDirectory("roomserver-it").toString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         properties.putAll(extra);
-        context = new SpringApplicationBuilder(RoomserverApplication.class).properties(properties).run();
+        context = new SpringApplicationBuilder(RoomserverApplication.class)
+                .properties(properties)
+                .run();
         api = context.getBean(ClientRoomserverApi.class);
         bus = context.getBean(Bus.class);
         bus.subscribe("test-output-" + UUID.randomUUID(), List.of(Topics.ROOMSERVER_OUTPUT), record -> {
@@ -59,13 +63,17 @@ final class RoomserverContext implements AutoCloseable {
 
     /** The event IDs of the {@link NewRoomEvent}s of {@code roomId}, in order, duplicates kept. */
     List<String> newEvents(String roomId) {
-        return outputs.stream().filter(o -> o instanceof NewRoomEvent n && n.roomId().equals(roomId))
-                .map(o -> ((NewRoomEvent) o).eventId()).toList();
+        return outputs.stream()
+                .filter(o -> o instanceof NewRoomEvent n && n.roomId().equals(roomId))
+                .map(o -> ((NewRoomEvent) o).eventId())
+                .toList();
     }
 
     List<RedactedEvent> redactions(String roomId) {
-        return outputs.stream().filter(o -> o instanceof RedactedEvent r && r.roomId().equals(roomId))
-                .map(RedactedEvent.class::cast).toList();
+        return outputs.stream()
+                .filter(o -> o instanceof RedactedEvent r && r.roomId().equals(roomId))
+                .map(RedactedEvent.class::cast)
+                .toList();
     }
 
     static void waitFor(BooleanSupplier condition) {

@@ -58,22 +58,34 @@ class RoomserverIT {
 
         assertThat(server.api.queryRoomVersion(room).block()).contains(RoomVersionRules.V12.id());
         List<StoredEvent> state = server.api.queryCurrentState(room).block();
-        assertThat(state).extracting(StoredEvent::type).containsExactlyInAnyOrder("m.room.create", "m.room.member",
-                "m.room.power_levels", "m.room.join_rules", "m.room.history_visibility");
-        var latest = server.api.queryLatestEvents(room, Set.of(StateKey.of("m.room.power_levels", ""))).block()
+        assertThat(state)
+                .extracting(StoredEvent::type)
+                .containsExactlyInAnyOrder(
+                        "m.room.create",
+                        "m.room.member",
+                        "m.room.power_levels",
+                        "m.room.join_rules",
+                        "m.room.history_visibility");
+        var latest = server.api
+                .queryLatestEvents(room, Set.of(StateKey.of("m.room.power_levels", "")))
+                .block()
                 .orElseThrow();
         assertThat(latest.prevEvents()).containsExactly(messages.getLast().id());
         assertThat(latest.depth()).isEqualTo(messages.getLast().depth() + 1);
         assertThat(latest.authState()).extracting(StoredEvent::type).containsExactly("m.room.power_levels");
         assertThat(server.api.queryJoinedRooms(alice).block()).containsExactly(room);
-        assertThat(server.api.queryMembership(room, alice).block().orElseThrow().membership()).isEqualTo("join");
+        assertThat(server.api.queryMembership(room, alice).block().orElseThrow().membership())
+                .isEqualTo("join");
 
         waitFor(() -> server.newEvents(room.value()).size() >= 10);
         List<String> published = server.newEvents(room.value());
         assertThat(published).hasSize(10).doesNotHaveDuplicates();
         assertThat(published.subList(5, 10)).containsExactlyElementsOf(TestingRoomClient.ids(messages));
-        NewRoomEvent join = server.outputs.stream().filter(o -> o instanceof NewRoomEvent n
-                && n.eventId().equals(published.get(1))).map(NewRoomEvent.class::cast).findFirst().orElseThrow();
+        NewRoomEvent join = server.outputs.stream()
+                .filter(o -> o instanceof NewRoomEvent n && n.eventId().equals(published.get(1)))
+                .map(NewRoomEvent.class::cast)
+                .findFirst()
+                .orElseThrow();
         assertThat(join.addsStateEventIds()).containsExactly(join.eventId());
         assertThat(join.historical()).isFalse();
     }
@@ -95,7 +107,11 @@ class RoomserverIT {
         Pdu marker = client.message(room, alice, "after");
         waitFor(() -> server.newEvents(room.value()).contains(marker.eventId()));
         assertThat(server.newEvents(room.value())).doesNotContain(intrusion.eventId());
-        assertThat(server.api.queryLatestEvents(room, Set.of()).block().orElseThrow().prevEvents())
+        assertThat(server.api
+                        .queryLatestEvents(room, Set.of())
+                        .block()
+                        .orElseThrow()
+                        .prevEvents())
                 .containsExactly(marker.id());
     }
 
@@ -116,9 +132,14 @@ class RoomserverIT {
 
         Pdu marker = client.message(room, alice, "after");
         waitFor(() -> server.newEvents(room.value()).contains(marker.eventId()));
-        assertThat(server.newEvents(room.value())).containsOnlyOnce(first.eventId()).doesNotContain(retry.eventId());
-        NewRoomEvent output = server.outputs.stream().filter(o -> o instanceof NewRoomEvent n
-                && n.eventId().equals(first.eventId())).map(NewRoomEvent.class::cast).findFirst().orElseThrow();
+        assertThat(server.newEvents(room.value()))
+                .containsOnlyOnce(first.eventId())
+                .doesNotContain(retry.eventId());
+        NewRoomEvent output = server.outputs.stream()
+                .filter(o -> o instanceof NewRoomEvent n && n.eventId().equals(first.eventId()))
+                .map(NewRoomEvent.class::cast)
+                .findFirst()
+                .orElseThrow();
         assertThat(output.transaction()).isEqualTo(txn);
     }
 
@@ -153,12 +174,17 @@ class RoomserverIT {
         InputVerdict verdict = client.submit(stale, null);
         assertThat(verdict.outcome()).isEqualTo(Outcome.SOFT_FAILED);
 
-        assertThat(server.api.queryLatestEvents(room, Set.of()).block().orElseThrow().prevEvents())
+        assertThat(server.api
+                        .queryLatestEvents(room, Set.of())
+                        .block()
+                        .orElseThrow()
+                        .prevEvents())
                 .containsExactly(leave.id());
         Pdu marker = client.message(room, alice, "after");
         waitFor(() -> server.newEvents(room.value()).contains(marker.eventId()));
         assertThat(server.newEvents(room.value())).doesNotContain(stale.eventId());
-        assertThat(server.api.queryMembership(room, bob).block().orElseThrow().membership()).isEqualTo("leave");
+        assertThat(server.api.queryMembership(room, bob).block().orElseThrow().membership())
+                .isEqualTo("leave");
     }
 
     @Test
@@ -174,12 +200,18 @@ class RoomserverIT {
 
         var latest = server.api.queryLatestEvents(room, Set.of()).block().orElseThrow();
         assertThat(latest.prevEvents()).containsExactlyInAnyOrder(topic.id(), name.id());
-        assertThat(server.api.queryCurrentState(room).block()).extracting(StoredEvent::type)
+        assertThat(server.api.queryCurrentState(room).block())
+                .extracting(StoredEvent::type)
                 .contains("m.room.topic", "m.room.name");
         Pdu merge = client.message(room, alice, "merged");
-        assertThat(server.api.queryLatestEvents(room, Set.of()).block().orElseThrow().prevEvents())
+        assertThat(server.api
+                        .queryLatestEvents(room, Set.of())
+                        .block()
+                        .orElseThrow()
+                        .prevEvents())
                 .containsExactly(merge.id());
-        assertThat(server.api.queryStateAtEvent(merge.id()).block().orElseThrow()).extracting(StoredEvent::eventId)
+        assertThat(server.api.queryStateAtEvent(merge.id()).block().orElseThrow())
+                .extracting(StoredEvent::eventId)
                 .contains(topic.id(), name.id());
     }
 
@@ -227,6 +259,10 @@ class RoomserverIT {
         assertThat(server.newEvents(room.value())).contains(redaction.eventId());
         StoredEvent stored = server.api.queryEvent(message.id()).block().orElseThrow();
         assertThat(stored.redactedBy()).isEqualTo(redaction.id());
-        assertThat(CanonicalJson.parseObject(stored.pdu()).getObject("content").orElseThrow().members()).isEmpty();
+        assertThat(CanonicalJson.parseObject(stored.pdu())
+                        .getObject("content")
+                        .orElseThrow()
+                        .members())
+                .isEmpty();
     }
 }

@@ -66,8 +66,13 @@ public final class TestingRoomClient {
         if (!rules.authorization().useRoomCreateSender()) {
             content = content.with("creator", dev.lattice.protocol.json.JsonString.of(creator.value()));
         }
-        EventBuilder builder = EventBuilder.forVersion(rules).type("m.room.create").stateKey("").sender(creator)
-                .content(content).depth(1).originServerTs(clock++);
+        EventBuilder builder = EventBuilder.forVersion(rules)
+                .type("m.room.create")
+                .stateKey("")
+                .sender(creator)
+                .content(content)
+                .depth(1)
+                .originServerTs(clock++);
         if (rules.eventFormat().roomIdInCreateEvent()) {
             builder.roomId(RoomId.of(UUID.randomUUID().toString().substring(0, 12), SERVER));
         }
@@ -80,8 +85,7 @@ public final class TestingRoomClient {
         expectAccepted(submit(create, null));
         RoomId room = RoomId.parse(create.roomId());
         send(room, creator, "m.room.member", creator.value(), "{\"membership\":\"join\"}");
-        String users = rules.authorization().explicitlyPrivilegeRoomCreators() ? "{}"
-                : "{\"" + creator + "\":100}";
+        String users = rules.authorization().explicitlyPrivilegeRoomCreators() ? "{}" : "{\"" + creator + "\":100}";
         send(room, creator, "m.room.power_levels", "", "{\"users\":" + users + "}");
         send(room, creator, "m.room.join_rules", "", "{\"join_rule\":\"public\"}");
         send(room, creator, "m.room.history_visibility", "", "{\"history_visibility\":\"" + historyVisibility + "\"}");
@@ -91,13 +95,19 @@ public final class TestingRoomClient {
     /** Builds an event on the room's current forward extremities, without submitting it. */
     public Pdu build(RoomId room, UserId sender, String type, String stateKey, String content) {
         JsonObject body = json(content);
-        Set<StateKey> keys = AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey),
-                sender.value(), body);
+        Set<StateKey> keys =
+                AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey), sender.value(), body);
         LatestEvents latest = api.queryLatestEvents(room, keys).block().orElseThrow();
-        EventBuilder builder = EventBuilder.forVersion(rules).type(type).sender(sender).roomId(room).content(body)
+        EventBuilder builder = EventBuilder.forVersion(rules)
+                .type(type)
+                .sender(sender)
+                .roomId(room)
+                .content(body)
                 .prevEvents(latest.prevEvents())
-                .authEvents(latest.authState().stream().map(StoredEvent::eventId).toList())
-                .depth(latest.depth()).originServerTs(clock++);
+                .authEvents(
+                        latest.authState().stream().map(StoredEvent::eventId).toList())
+                .depth(latest.depth())
+                .originServerTs(clock++);
         if (stateKey != null) {
             builder.stateKey(stateKey);
         }
@@ -106,14 +116,21 @@ public final class TestingRoomClient {
 
     /** A redaction of {@code target} by {@code sender}. */
     public Pdu buildRedaction(RoomId room, UserId sender, EventId target) {
-        Set<StateKey> keys = AuthEventsSelection.forEvent(rules, "m.room.redaction", Optional.empty(),
-                sender.value(), JsonObject.EMPTY);
+        Set<StateKey> keys = AuthEventsSelection.forEvent(
+                rules, "m.room.redaction", Optional.empty(), sender.value(), JsonObject.EMPTY);
         LatestEvents latest = api.queryLatestEvents(room, keys).block().orElseThrow();
-        return EventBuilder.forVersion(rules).type("m.room.redaction").sender(sender).roomId(room)
-                .content(json("{\"reason\":\"spam\"}")).redacts(target)
+        return EventBuilder.forVersion(rules)
+                .type("m.room.redaction")
+                .sender(sender)
+                .roomId(room)
+                .content(json("{\"reason\":\"spam\"}"))
+                .redacts(target)
                 .prevEvents(latest.prevEvents())
-                .authEvents(latest.authState().stream().map(StoredEvent::eventId).toList())
-                .depth(latest.depth()).originServerTs(clock++).sign(SERVER, KEY);
+                .authEvents(
+                        latest.authState().stream().map(StoredEvent::eventId).toList())
+                .depth(latest.depth())
+                .originServerTs(clock++)
+                .sign(SERVER, KEY);
     }
 
     public InputVerdict submit(Pdu pdu, SendTransaction transaction) {
@@ -121,8 +138,8 @@ public final class TestingRoomClient {
     }
 
     public InputRoomEvent input(Pdu pdu, SendTransaction transaction) {
-        return InputRoomEvent.newEvent(RoomId.parse(pdu.roomId()), rules.id(), new String(pdu.bytes(), UTF_8),
-                SERVER, transaction);
+        return InputRoomEvent.newEvent(
+                RoomId.parse(pdu.roomId()), rules.id(), new String(pdu.bytes(), UTF_8), SERVER, transaction);
     }
 
     /** Builds, submits, and expects the event accepted; returns it. */

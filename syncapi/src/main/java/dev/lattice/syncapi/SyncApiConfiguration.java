@@ -39,7 +39,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SyncApiProperties.class)
-@ComponentScan(basePackageClasses = SyncApiConfiguration.class,
+@ComponentScan(
+        basePackageClasses = SyncApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class SyncApiConfiguration {
 
@@ -73,8 +74,8 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    ClientApiOutputConsumer clientApiOutputConsumer(SyncApiDatabase database, ObjectProvider<UserApi> users,
-            SyncNotifier notifier) {
+    ClientApiOutputConsumer clientApiOutputConsumer(
+            SyncApiDatabase database, ObjectProvider<UserApi> users, SyncNotifier notifier) {
         return new ClientApiOutputConsumer(database, users::getObject, notifier);
     }
 
@@ -84,8 +85,12 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> syncRoutes(MatrixRouter router, AccessTokens accessTokens,
-            SyncApiDatabase database, SyncNotifier notifier, SyncApiProperties properties,
+    RouterFunction<ServerResponse> syncRoutes(
+            MatrixRouter router,
+            AccessTokens accessTokens,
+            SyncApiDatabase database,
+            SyncNotifier notifier,
+            SyncApiProperties properties,
             ObjectProvider<UserApi> users) {
         Clock clock = Clock.systemUTC();
         Syncer syncer = new Syncer(database, users::getObject, notifier, clock, properties.maxSyncTimeout());

@@ -60,8 +60,8 @@ import tools.jackson.databind.json.JsonMapper;
 class SyncApiIT {
     private static final TestingUserApi USERS = new TestingUserApi();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectWriter CLIENTAPI_OUTPUT = JsonMapper.builder().build()
-            .writerFor(ClientApiOutput.class);
+    private static final ObjectWriter CLIENTAPI_OUTPUT =
+            JsonMapper.builder().build().writerFor(ClientApiOutput.class);
 
     private static ConfigurableApplicationContext context;
     private static Bus bus;
@@ -85,7 +85,8 @@ class SyncApiIT {
         properties.put("lattice.client.port", 0);
         properties.put("lattice.metrics.port", 0);
         properties.put("lattice.federation.enabled", false);
-        properties.put("lattice.data-dir", Files.createTempDirectory("syncapi-it").toString());
+        properties.put(
+                "lattice.data-dir", Files.createTempDirectory("syncapi-it").toString());
         properties.put("lattice.kafka.topic-prefix", "syncapi-it-" + UUID.randomUUID() + ".");
         properties.put("lattice.kafka.partitions", 2);
         SpringApplication application = new SpringApplication(SyncApiTestApplication.class);
@@ -110,37 +111,54 @@ class SyncApiIT {
         UserId alice = TestRoom.user("alice");
         String token = USERS.login(alice, "PHONE");
         TestRoom room = TestRoom.create(alice);
-        room.state(alice, "m.room.name", "", new JsonObjectBuilder().put("name", "Tea").build());
+        room.state(
+                alice,
+                "m.room.name",
+                "",
+                new JsonObjectBuilder().put("name", "Tea").build());
         for (int i = 0; i < 3; i++) {
             room.message(alice, "m" + i);
         }
         publishAll(room.events());
 
         JsonObject sync = sync(token, Map.of());
-        assertThat(sync.getString("next_batch")).hasValueSatisfying(t -> assertThat(t).matches("s\\d+_\\d+"));
+        assertThat(sync.getString("next_batch"))
+                .hasValueSatisfying(t -> assertThat(t).matches("s\\d+_\\d+"));
         JsonObject joined = joinedRoom(sync, room.id());
         List<JsonObject> timeline = events(joined, "timeline");
-        assertThat(timeline).extracting(e -> e.getString("type").orElseThrow()).containsExactly("m.room.create",
-                "m.room.member", "m.room.name", "m.room.message", "m.room.message", "m.room.message");
-        assertThat(joined.getObject("timeline").orElseThrow().getBool("limited")).contains(false);
+        assertThat(timeline)
+                .extracting(e -> e.getString("type").orElseThrow())
+                .containsExactly(
+                        "m.room.create",
+                        "m.room.member",
+                        "m.room.name",
+                        "m.room.message",
+                        "m.room.message",
+                        "m.room.message");
+        assertThat(joined.getObject("timeline").orElseThrow().getBool("limited"))
+                .contains(false);
         assertThat(events(joined, "state")).isEmpty();
         for (JsonObject event : timeline) {
-            assertThat(event.members().keySet()).doesNotContain("auth_events", "prev_events", "hashes", "signatures",
-                    "depth", "room_id", "origin");
-            assertThat(event.members().keySet()).contains("event_id", "type", "sender", "origin_server_ts",
-                    "content", "unsigned");
-            assertThat(event.getObject("unsigned").orElseThrow().getInteger("age")).isPresent();
+            assertThat(event.members().keySet())
+                    .doesNotContain("auth_events", "prev_events", "hashes", "signatures", "depth", "room_id", "origin");
+            assertThat(event.members().keySet())
+                    .contains("event_id", "type", "sender", "origin_server_ts", "content", "unsigned");
+            assertThat(event.getObject("unsigned").orElseThrow().getInteger("age"))
+                    .isPresent();
         }
         JsonObject summary = joined.getObject("summary").orElseThrow();
         assertThat(summary.getInteger("m.joined_member_count")).contains(1L);
 
         // With a timeline limit of 2: the last two messages, limited, and the rest as state.
-        JsonObject limited = joinedRoom(sync(token, Map.of("filter", "{\"room\":{\"timeline\":{\"limit\":2}}}")),
-                room.id());
+        JsonObject limited =
+                joinedRoom(sync(token, Map.of("filter", "{\"room\":{\"timeline\":{\"limit\":2}}}")), room.id());
         assertThat(events(limited, "timeline")).extracting(SyncApiIT::body).containsExactly("m1", "m2");
-        assertThat(limited.getObject("timeline").orElseThrow().getBool("limited")).contains(true);
-        assertThat(limited.getObject("timeline").orElseThrow().getString("prev_batch")).isPresent();
-        assertThat(events(limited, "state")).extracting(e -> e.getString("type").orElseThrow())
+        assertThat(limited.getObject("timeline").orElseThrow().getBool("limited"))
+                .contains(true);
+        assertThat(limited.getObject("timeline").orElseThrow().getString("prev_batch"))
+                .isPresent();
+        assertThat(events(limited, "state"))
+                .extracting(e -> e.getString("type").orElseThrow())
                 .containsExactlyInAnyOrder("m.room.create", "m.room.member", "m.room.name");
     }
 
@@ -167,20 +185,34 @@ class SyncApiIT {
         }
         publishAll(burst);
         JsonObject gap = joinedRoom(sync(token, Map.of("since", since)), room.id());
-        assertThat(events(gap, "timeline")).extracting(SyncApiIT::body)
-                .containsExactly("burst5", "burst6", "burst7", "burst8", "burst9", "burst10", "burst11", "burst12",
-                        "burst13", "burst14");
+        assertThat(events(gap, "timeline"))
+                .extracting(SyncApiIT::body)
+                .containsExactly(
+                        "burst5", "burst6", "burst7", "burst8", "burst9", "burst10", "burst11", "burst12", "burst13",
+                        "burst14");
         JsonObject timeline = gap.getObject("timeline").orElseThrow();
         assertThat(timeline.getBool("limited")).contains(true);
-        JsonObject earlier = get(token, "/_matrix/client/v3/rooms/" + room.id() + "/messages",
-                Map.of("dir", "b", "limit", "5", "from", timeline.getString("prev_batch").orElseThrow()), 200);
-        assertThat(chunk(earlier)).extracting(SyncApiIT::body)
+        JsonObject earlier = get(
+                token,
+                "/_matrix/client/v3/rooms/" + room.id() + "/messages",
+                Map.of(
+                        "dir",
+                        "b",
+                        "limit",
+                        "5",
+                        "from",
+                        timeline.getString("prev_batch").orElseThrow()),
+                200);
+        assertThat(chunk(earlier))
+                .extracting(SyncApiIT::body)
                 .containsExactly("burst4", "burst3", "burst2", "burst1", "burst0");
-        assertThat(chunk(earlier)).allSatisfy(e -> assertThat(e.getString("room_id")).contains(room.id()));
+        assertThat(chunk(earlier))
+                .allSatisfy(e -> assertThat(e.getString("room_id")).contains(room.id()));
 
         // full_state: everything again, at once.
         JsonObject full = joinedRoom(sync(token, Map.of("since", since, "full_state", "true")), room.id());
-        assertThat(events(full, "state")).extracting(e -> e.getString("type").orElseThrow())
+        assertThat(events(full, "state"))
+                .extracting(e -> e.getString("type").orElseThrow())
                 .contains("m.room.create", "m.room.member");
     }
 
@@ -199,15 +231,17 @@ class SyncApiIT {
         assertThat(empty.getString("next_batch")).isPresent();
 
         started = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(token, "/_matrix/client/v3/sync",
-                Map.of("since", since, "timeout", "20000")), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(token, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
+                HttpResponse.BodyHandlers.ofString());
         Thread.sleep(500);
         assertThat(waiting).isNotDone();
         publish(room.message(alice, "wake up"));
         HttpResponse<String> response = waiting.get();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         JsonObject woken = CanonicalJson.parseObject(response.body());
-        assertThat(events(joinedRoom(woken, room.id()), "timeline")).extracting(SyncApiIT::body)
+        assertThat(events(joinedRoom(woken, room.id()), "timeline"))
+                .extracting(SyncApiIT::body)
                 .containsExactly("wake up");
     }
 
@@ -223,7 +257,8 @@ class SyncApiIT {
         room.message(alice, "hello bob");
         publishAll(room.events());
         JsonObject first = sync(bobToken, Map.of());
-        assertThat(events(joinedRoom(first, room.id()), "timeline")).extracting(SyncApiIT::body)
+        assertThat(events(joinedRoom(first, room.id()), "timeline"))
+                .extracting(SyncApiIT::body)
                 .contains("hello bob");
         String since = first.getString("next_batch").orElseThrow();
 
@@ -233,8 +268,12 @@ class SyncApiIT {
         awaitStored(room.events().getLast());
         JsonObject left = sync(bobToken, Map.of("since", since));
         assertThat(left.getObject("rooms").orElseThrow().has("join")).isFalse();
-        JsonObject leaveSection = left.getObject("rooms").orElseThrow().getObject("leave").orElseThrow()
-                .getObject(room.id()).orElseThrow();
+        JsonObject leaveSection = left.getObject("rooms")
+                .orElseThrow()
+                .getObject("leave")
+                .orElseThrow()
+                .getObject(room.id())
+                .orElseThrow();
         List<JsonObject> leaveTimeline = events(leaveSection, "timeline");
         assertThat(leaveTimeline.getLast().getString("type")).contains("m.room.member");
         assertThat(leaveTimeline.getLast().getObject("content").orElseThrow().getString("membership"))
@@ -248,15 +287,22 @@ class SyncApiIT {
         assertThat(sync(bobToken, Map.of("since", since)).has("rooms")).isFalse();
         assertThat(sync(bobToken, Map.of()).has("rooms")).isFalse();
         JsonObject withLeave = sync(bobToken, Map.of("filter", "{\"room\":{\"include_leave\":true}}"));
-        assertThat(withLeave.getObject("rooms").orElseThrow().getObject("leave").orElseThrow().has(room.id()))
+        assertThat(withLeave
+                        .getObject("rooms")
+                        .orElseThrow()
+                        .getObject("leave")
+                        .orElseThrow()
+                        .has(room.id()))
                 .isTrue();
 
         publish(room.member(bob, bob, "join"));
         JsonObject rejoined = joinedRoom(sync(bobToken, Map.of("since", since, "timeout", "10000")), room.id());
         List<JsonObject> timeline = events(rejoined, "timeline");
         assertThat(timeline).extracting(SyncApiIT::body).contains("still away"); // shared history visibility
-        assertThat(timeline.getLast().getObject("content").orElseThrow().getString("membership")).contains("join");
-        assertThat(events(rejoined, "state")).extracting(e -> e.getString("type").orElseThrow())
+        assertThat(timeline.getLast().getObject("content").orElseThrow().getString("membership"))
+                .contains("join");
+        assertThat(events(rejoined, "state"))
+                .extracting(e -> e.getString("type").orElseThrow())
                 .contains("m.room.create");
     }
 
@@ -266,8 +312,16 @@ class SyncApiIT {
         UserId carol = TestRoom.user("carol");
         String carolToken = USERS.login(carol, "CAROL");
         TestRoom room = TestRoom.create(alice);
-        room.state(alice, "m.room.join_rules", "", new JsonObjectBuilder().put("join_rule", "invite").build());
-        room.state(alice, "m.room.name", "", new JsonObjectBuilder().put("name", "Secret").build());
+        room.state(
+                alice,
+                "m.room.join_rules",
+                "",
+                new JsonObjectBuilder().put("join_rule", "invite").build());
+        room.state(
+                alice,
+                "m.room.name",
+                "",
+                new JsonObjectBuilder().put("name", "Secret").build());
         room.message(alice, "private");
         room.member(alice, carol, "invite");
         publishAll(room.events());
@@ -275,12 +329,15 @@ class SyncApiIT {
         JsonObject sync = sync(carolToken, Map.of());
         JsonObject rooms = sync.getObject("rooms").orElseThrow();
         assertThat(rooms.has("join")).isFalse();
-        JsonObject invite = rooms.getObject("invite").orElseThrow().getObject(room.id()).orElseThrow();
+        JsonObject invite =
+                rooms.getObject("invite").orElseThrow().getObject(room.id()).orElseThrow();
         List<JsonObject> stripped = events(invite, "invite_state");
-        assertThat(stripped).extracting(e -> e.getString("type").orElseThrow()).containsExactlyInAnyOrder(
-                "m.room.create", "m.room.join_rules", "m.room.name", "m.room.member");
-        assertThat(stripped).allSatisfy(e -> assertThat(e.members().keySet())
-                .containsExactlyInAnyOrder("content", "sender", "state_key", "type"));
+        assertThat(stripped)
+                .extracting(e -> e.getString("type").orElseThrow())
+                .containsExactlyInAnyOrder("m.room.create", "m.room.join_rules", "m.room.name", "m.room.member");
+        assertThat(stripped)
+                .allSatisfy(e -> assertThat(e.members().keySet())
+                        .containsExactlyInAnyOrder("content", "sender", "state_key", "type"));
 
         // The invite shows once in incremental syncs.
         String since = sync.getString("next_batch").orElseThrow();
@@ -297,10 +354,14 @@ class SyncApiIT {
         TestRoom room = TestRoom.create(alice);
         room.message(alice, DeviceId.parse("PHONE"), "txn-42", "from my phone");
         publishAll(room.events());
-        JsonObject onPhone = events(joinedRoom(sync(phone, Map.of()), room.id()), "timeline").getLast();
-        JsonObject onLaptop = events(joinedRoom(sync(laptop, Map.of()), room.id()), "timeline").getLast();
-        assertThat(onPhone.getObject("unsigned").orElseThrow().getString("transaction_id")).contains("txn-42");
-        assertThat(onLaptop.getObject("unsigned").orElseThrow().has("transaction_id")).isFalse();
+        JsonObject onPhone =
+                events(joinedRoom(sync(phone, Map.of()), room.id()), "timeline").getLast();
+        JsonObject onLaptop = events(joinedRoom(sync(laptop, Map.of()), room.id()), "timeline")
+                .getLast();
+        assertThat(onPhone.getObject("unsigned").orElseThrow().getString("transaction_id"))
+                .contains("txn-42");
+        assertThat(onLaptop.getObject("unsigned").orElseThrow().has("transaction_id"))
+                .isFalse();
     }
 
     @Test
@@ -315,16 +376,26 @@ class SyncApiIT {
         publish((OutputRoomEvent) redaction.get(1));
         String redactionId = ((NewRoomEvent) redaction.get(0)).eventId();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (database.event(secret.eventId()).block().orElseThrow().redactedBecause().isEmpty()) {
+        while (database.event(secret.eventId())
+                .block()
+                .orElseThrow()
+                .redactedBecause()
+                .isEmpty()) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(50);
         }
         List<JsonObject> timeline = events(joinedRoom(sync(token, Map.of()), room.id()), "timeline");
-        JsonObject redacted = timeline.stream().filter(e -> e.getString("event_id").orElseThrow()
-                .equals(secret.eventId())).findFirst().orElseThrow();
+        JsonObject redacted = timeline.stream()
+                .filter(e -> e.getString("event_id").orElseThrow().equals(secret.eventId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(redacted.getObject("content").orElseThrow().members()).isEmpty();
-        assertThat(redacted.getObject("unsigned").orElseThrow().getObject("redacted_because").orElseThrow()
-                .getString("event_id")).contains(redactionId);
+        assertThat(redacted.getObject("unsigned")
+                        .orElseThrow()
+                        .getObject("redacted_because")
+                        .orElseThrow()
+                        .getString("event_id"))
+                .contains(redactionId);
         assertThat(timeline.getLast().getString("type")).contains("m.room.redaction");
         assertThat(timeline.getLast().getString("redacts")).contains(secret.eventId());
 
@@ -332,7 +403,8 @@ class SyncApiIT {
         publish((OutputRoomEvent) redaction.get(1));
         publish(room.message(alice, "barrier"));
         awaitStored(room.events().getLast());
-        assertThat(database.event(secret.eventId()).block().orElseThrow().redactedBecause()).isPresent();
+        assertThat(database.event(secret.eventId()).block().orElseThrow().redactedBecause())
+                .isPresent();
     }
 
     @Test
@@ -346,8 +418,10 @@ class SyncApiIT {
         publish(once);
         publish(room.message(alice, "barrier"));
         awaitStored(room.events().getLast());
-        assertThat(database.event(once.eventId()).block().orElseThrow().position()).isEqualTo(position);
-        assertThat(events(joinedRoom(sync(token, Map.of()), room.id()), "timeline")).extracting(SyncApiIT::body)
+        assertThat(database.event(once.eventId()).block().orElseThrow().position())
+                .isEqualTo(position);
+        assertThat(events(joinedRoom(sync(token, Map.of()), room.id()), "timeline"))
+                .extracting(SyncApiIT::body)
                 .containsOnlyOnce("once");
     }
 
@@ -357,16 +431,26 @@ class SyncApiIT {
         TestRoom room = TestRoom.create(alice);
         publishAll(room.events());
         List<String> parked = new CopyOnWriteArrayList<>();
-        bus.subscribe("syncapi-it-parked-" + UUID.randomUUID(), List.of(Bus.parkedTopic(Topics.ROOMSERVER_OUTPUT)),
+        bus.subscribe(
+                "syncapi-it-parked-" + UUID.randomUUID(),
+                List.of(Bus.parkedTopic(Topics.ROOMSERVER_OUTPUT)),
                 record -> {
                     parked.add(new String(record.payload(), UTF_8));
                     return Mono.empty();
                 });
-        bus.publish(Topics.ROOMSERVER_OUTPUT, room.id(), "not json".getBytes(UTF_8)).block();
+        bus.publish(Topics.ROOMSERVER_OUTPUT, room.id(), "not json".getBytes(UTF_8))
+                .block();
         NewRoomEvent valid = room.message(alice, "valid");
         // The same event claiming another event ID: poison too.
-        publish(new NewRoomEvent(valid.roomId(), valid.roomVersion(), "$forged:example.org", valid.pdu(),
-                List.of(), List.of(), null, false));
+        publish(new NewRoomEvent(
+                valid.roomId(),
+                valid.roomVersion(),
+                "$forged:example.org",
+                valid.pdu(),
+                List.of(),
+                List.of(),
+                null,
+                false));
         publish(valid);
         awaitStored(valid);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -396,8 +480,11 @@ class SyncApiIT {
         while (true) {
             JsonObject page = get(token, path, query, 200);
             pages++;
-            chunk(page).forEach(e -> backwards.add(e.getString("type").orElseThrow().equals("m.room.message")
-                    ? body(e) : e.getString("type").orElseThrow()));
+            chunk(page)
+                    .forEach(e -> backwards.add(
+                            e.getString("type").orElseThrow().equals("m.room.message")
+                                    ? body(e)
+                                    : e.getString("type").orElseThrow()));
             if (page.getString("end").isEmpty()) {
                 break;
             }
@@ -418,7 +505,9 @@ class SyncApiIT {
             }
             query.put("from", page.getString("end").orElseThrow());
         }
-        assertThat(forwards).containsExactlyElementsOf(room.events().stream().map(NewRoomEvent::eventId).toList());
+        assertThat(forwards)
+                .containsExactlyElementsOf(
+                        room.events().stream().map(NewRoomEvent::eventId).toList());
     }
 
     @Test
@@ -438,10 +527,17 @@ class SyncApiIT {
             room.member(bob, bob, "leave");
             room.message(alice, "after leaving");
             publishAll(room.events());
-            JsonObject page = get(bobToken, "/_matrix/client/v3/rooms/" + room.id() + "/messages",
-                    Map.of("dir", "b", "limit", "100"), 200);
-            seen.put(visibility, chunk(page).stream().filter(e -> e.getString("type").orElseThrow()
-                    .equals("m.room.message")).map(SyncApiIT::body).toList());
+            JsonObject page = get(
+                    bobToken,
+                    "/_matrix/client/v3/rooms/" + room.id() + "/messages",
+                    Map.of("dir", "b", "limit", "100"),
+                    200);
+            seen.put(
+                    visibility,
+                    chunk(page).stream()
+                            .filter(e -> e.getString("type").orElseThrow().equals("m.room.message"))
+                            .map(SyncApiIT::body)
+                            .toList());
         }
         assertThat(seen.get("joined")).containsExactly("while joined");
         assertThat(seen.get("invited")).containsExactly("while joined", "while invited");
@@ -459,11 +555,12 @@ class SyncApiIT {
         closed.message(alice, "members only");
         publishAll(open.events());
         publishAll(closed.events());
-        JsonObject page = get(stranger, "/_matrix/client/v3/rooms/" + open.id() + "/messages",
-                Map.of("dir", "b"), 200);
-        assertThat(chunk(page)).extracting(e -> e.getString("type").orElseThrow()).contains("m.room.message");
-        JsonObject forbidden = get(stranger, "/_matrix/client/v3/rooms/" + closed.id() + "/messages",
-                Map.of("dir", "b"), 403);
+        JsonObject page = get(stranger, "/_matrix/client/v3/rooms/" + open.id() + "/messages", Map.of("dir", "b"), 200);
+        assertThat(chunk(page))
+                .extracting(e -> e.getString("type").orElseThrow())
+                .contains("m.room.message");
+        JsonObject forbidden =
+                get(stranger, "/_matrix/client/v3/rooms/" + closed.id() + "/messages", Map.of("dir", "b"), 403);
         assertThat(forbidden.getString("errcode")).contains("M_FORBIDDEN");
     }
 
@@ -480,8 +577,15 @@ class SyncApiIT {
         String carolToken = USERS.login(carol, "CAROL");
         String stranger = USERS.login(TestRoom.user("eve"), "EVE");
         TestRoom room = TestRoom.create(alice);
-        room.state(alice, "m.room.member", alice.toString(), new JsonObjectBuilder().put("membership", "join")
-                .put("displayname", "Alice").put("avatar_url", "mxc://example.org/alice").build());
+        room.state(
+                alice,
+                "m.room.member",
+                alice.toString(),
+                new JsonObjectBuilder()
+                        .put("membership", "join")
+                        .put("displayname", "Alice")
+                        .put("avatar_url", "mxc://example.org/alice")
+                        .build());
         room.member(bob, bob, "join");
         room.member(alice, carol, "invite");
         room.member(bob, bob, "leave");
@@ -491,43 +595,65 @@ class SyncApiIT {
 
         // Joined: the current members, in the client format with room_id.
         List<JsonObject> now = chunk(get(aliceToken, members, Map.of(), 200));
-        assertThat(memberships(now)).containsExactlyInAnyOrderEntriesOf(Map.of(alice.toString(), "join",
-                bob.toString(), "leave", carol.toString(), "invite", dave.toString(), "join"));
+        assertThat(memberships(now))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        alice.toString(),
+                        "join",
+                        bob.toString(),
+                        "leave",
+                        carol.toString(),
+                        "invite",
+                        dave.toString(),
+                        "join"));
         assertThat(now).allSatisfy(event -> {
             assertThat(event.getString("type")).contains("m.room.member");
             assertThat(event.getString("room_id")).contains(room.id());
             assertThat(event.members().keySet()).doesNotContain("auth_events", "signatures", "hashes");
         });
-        assertThat(memberships(chunk(get(aliceToken, members, Map.of("membership", "join"), 200))).keySet())
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of("membership", "join"), 200)))
+                        .keySet())
                 .containsExactlyInAnyOrder(alice.toString(), dave.toString());
-        assertThat(memberships(chunk(get(aliceToken, members, Map.of("not_membership", "leave"), 200))).keySet())
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of("not_membership", "leave"), 200)))
+                        .keySet())
                 .containsExactlyInAnyOrder(alice.toString(), carol.toString(), dave.toString());
-        assertThat(memberships(chunk(get(aliceToken, members, Map.of("membership", "join", "not_membership",
-                "join"), 200)))).isEmpty();
+        assertThat(memberships(
+                        chunk(get(aliceToken, members, Map.of("membership", "join", "not_membership", "join"), 200))))
+                .isEmpty();
         assertThat(get(aliceToken, members, Map.of("membership", "joined"), 400).getString("errcode"))
                 .contains("M_INVALID_PARAM");
 
         // Left: the members as of the leave (dave joined later and is not there).
-        assertThat(memberships(chunk(get(bobToken, members, Map.of(), 200)))).containsExactlyInAnyOrderEntriesOf(
-                Map.of(alice.toString(), "join", bob.toString(), "leave", carol.toString(), "invite"));
+        assertThat(memberships(chunk(get(bobToken, members, Map.of(), 200))))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(alice.toString(), "join", bob.toString(), "leave", carol.toString(), "invite"));
 
         // Invited, never in the room, or an unknown room: 403, as Synapse.
         assertThat(get(carolToken, members, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
         assertThat(get(stranger, members, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
-        assertThat(get(aliceToken, "/_matrix/client/v3/rooms/!unknown" + UUID.randomUUID() + ":example.org/members",
-                Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+        assertThat(get(
+                                aliceToken,
+                                "/_matrix/client/v3/rooms/!unknown" + UUID.randomUUID() + ":example.org/members",
+                                Map.of(),
+                                403)
+                        .getString("errcode"))
+                .contains("M_FORBIDDEN");
 
         // joined_members: current members only, with their profile from the member event.
         String joinedMembers = "/_matrix/client/v3/rooms/" + room.id() + "/joined_members";
-        JsonObject joined = get(aliceToken, joinedMembers, Map.of(), 200).getObject("joined").orElseThrow();
+        JsonObject joined = get(aliceToken, joinedMembers, Map.of(), 200)
+                .getObject("joined")
+                .orElseThrow();
         assertThat(joined.members().keySet()).containsExactlyInAnyOrder(alice.toString(), dave.toString());
         JsonObject aliceProfile = joined.getObject(alice.toString()).orElseThrow();
         assertThat(aliceProfile.getString("display_name")).contains("Alice");
         assertThat(aliceProfile.getString("avatar_url")).contains("mxc://example.org/alice");
         assertThat(joined.getObject(dave.toString()).orElseThrow().members()).isEmpty();
-        assertThat(get(bobToken, joinedMembers, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
-        assertThat(get(carolToken, joinedMembers, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
-        assertThat(get(stranger, joinedMembers, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+        assertThat(get(bobToken, joinedMembers, Map.of(), 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(get(carolToken, joinedMembers, Map.of(), 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(get(stranger, joinedMembers, Map.of(), 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
     }
 
     @Test
@@ -537,10 +663,16 @@ class SyncApiIT {
         TestRoom room = TestRoom.create(alice);
         room.historyVisibility(alice, "world_readable");
         publishAll(room.events());
-        assertThat(memberships(chunk(get(stranger, "/_matrix/client/v3/rooms/" + room.id() + "/members", Map.of(),
-                200))).keySet()).containsExactly(alice.toString());
+        assertThat(memberships(chunk(
+                                get(stranger, "/_matrix/client/v3/rooms/" + room.id() + "/members", Map.of(), 200)))
+                        .keySet())
+                .containsExactly(alice.toString());
         assertThat(get(stranger, "/_matrix/client/v3/rooms/" + room.id() + "/joined_members", Map.of(), 200)
-                .getObject("joined").orElseThrow().members().keySet()).containsExactly(alice.toString());
+                        .getObject("joined")
+                        .orElseThrow()
+                        .members()
+                        .keySet())
+                .containsExactly(alice.toString());
     }
 
     @Test
@@ -560,20 +692,30 @@ class SyncApiIT {
         String members = "/_matrix/client/v3/rooms/" + room.id() + "/members";
 
         // A /sync token: the members then; now: both.
-        assertThat(memberships(chunk(get(aliceToken, members, Map.of("at", before), 200))).keySet())
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of("at", before), 200)))
+                        .keySet())
                 .containsExactly(alice.toString());
         assertThat(memberships(chunk(get(aliceToken, members, Map.of(), 200))).keySet())
                 .containsExactlyInAnyOrder(alice.toString(), bob.toString());
         // A /messages token (end of a page going back from the newest event: just before "hi bob").
-        JsonObject page = get(aliceToken, "/_matrix/client/v3/rooms/" + room.id() + "/messages",
-                Map.of("dir", "b", "limit", "1"), 200);
-        assertThat(memberships(chunk(get(aliceToken, members,
-                Map.of("at", page.getString("end").orElseThrow(), "membership", "join"), 200))).keySet())
+        JsonObject page = get(
+                aliceToken,
+                "/_matrix/client/v3/rooms/" + room.id() + "/messages",
+                Map.of("dir", "b", "limit", "1"),
+                200);
+        assertThat(memberships(chunk(get(
+                                aliceToken,
+                                members,
+                                Map.of("at", page.getString("end").orElseThrow(), "membership", "join"),
+                                200)))
+                        .keySet())
                 .containsExactlyInAnyOrder(alice.toString(), bob.toString());
         // Bob was not in the room at the first token and history is "joined": not his to see.
-        assertThat(get(bobToken, members, Map.of("at", before), 403).getString("errcode")).contains("M_FORBIDDEN");
+        assertThat(get(bobToken, members, Map.of("at", before), 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
         // Before the room's first event: no state to show.
-        assertThat(get(aliceToken, members, Map.of("at", "s0"), 404).getString("errcode")).contains("M_NOT_FOUND");
+        assertThat(get(aliceToken, members, Map.of("at", "s0"), 404).getString("errcode"))
+                .contains("M_NOT_FOUND");
         assertThat(get(aliceToken, members, Map.of("at", "garbage"), 400).getString("errcode"))
                 .contains("M_INVALID_PARAM");
     }
@@ -595,7 +737,8 @@ class SyncApiIT {
         // Initial: everything the client-api holds, even what was never announced.
         JsonObject initial = sync(token, Map.of());
         assertThat(accountData(initial)).containsOnlyKeys("m.direct");
-        assertThat(accountData(initial).get("m.direct").getArray("@bob:example.org")).isPresent();
+        assertThat(accountData(initial).get("m.direct").getArray("@bob:example.org"))
+                .isPresent();
         assertThat(roomAccountData(joinedRoom(initial, room.id()))).containsOnlyKeys("m.tag");
         assertThat(roomAccountData(joinedRoom(initial, other.id()))).isEmpty();
         String since = initial.getString("next_batch").orElseThrow();
@@ -603,8 +746,8 @@ class SyncApiIT {
         assertThat(sync(token, Map.of("since", since)).has("account_data")).isFalse();
 
         // Incremental: only what changed, with its current content; a quiet room is listed for its account data.
-        AccountDataChanged direct = USERS.putAccountData(alice, Optional.empty(), "m.direct",
-                "{\"@carol:example.org\":[\"!dm2:example.org\"]}");
+        AccountDataChanged direct = USERS.putAccountData(
+                alice, Optional.empty(), "m.direct", "{\"@carol:example.org\":[\"!dm2:example.org\"]}");
         publish(direct);
         JsonObject changed = sync(token, Map.of("since", since, "timeout", "10000"));
         assertThat(accountData(changed)).containsOnlyKeys("m.direct");
@@ -612,16 +755,25 @@ class SyncApiIT {
         assertThat(changed.has("rooms")).isFalse();
         since = changed.getString("next_batch").orElseThrow();
 
-        AccountDataChanged tag = USERS.putAccountData(alice, Optional.of(roomId), "m.tag",
-                "{\"tags\":{\"m.favourite\":{}}}");
+        AccountDataChanged tag =
+                USERS.putAccountData(alice, Optional.of(roomId), "m.tag", "{\"tags\":{\"m.favourite\":{}}}");
         publish(tag);
         JsonObject perRoom = sync(token, Map.of("since", since, "timeout", "10000"));
         assertThat(perRoom.has("account_data")).isFalse();
         JsonObject section = joinedRoom(perRoom, room.id());
-        assertThat(roomAccountData(section).get("m.tag").getObject("tags").orElseThrow().members().keySet())
+        assertThat(roomAccountData(section)
+                        .get("m.tag")
+                        .getObject("tags")
+                        .orElseThrow()
+                        .members()
+                        .keySet())
                 .containsExactly("m.favourite");
         assertThat(events(section, "timeline")).isEmpty();
-        assertThat(perRoom.getObject("rooms").orElseThrow().getObject("join").orElseThrow().has(other.id()))
+        assertThat(perRoom.getObject("rooms")
+                        .orElseThrow()
+                        .getObject("join")
+                        .orElseThrow()
+                        .has(other.id()))
                 .isFalse();
         since = perRoom.getString("next_batch").orElseThrow();
 
@@ -639,8 +791,8 @@ class SyncApiIT {
 
         // A token from before the account data stream (s<events>) still reads: every recorded change once.
         String eventsOnly = since.substring(0, since.indexOf('_'));
-        assertThat(accountData(sync(token, Map.of("since", eventsOnly)))).containsOnlyKeys("m.direct",
-                "org.example.barrier");
+        assertThat(accountData(sync(token, Map.of("since", eventsOnly))))
+                .containsOnlyKeys("m.direct", "org.example.barrier");
     }
 
     @Test
@@ -658,13 +810,20 @@ class SyncApiIT {
                 .containsOnlyKeys("m.direct", "m.ignored_user_list");
         assertThat(accountData(sync(token, Map.of("filter", "{\"account_data\":{\"not_types\":[\"m.direct\"]}}"))))
                 .containsOnlyKeys("m.ignored_user_list", "org.example.custom");
-        JsonObject limited = sync(token, Map.of("filter",
-                "{\"account_data\":{\"limit\":1},\"room\":{\"account_data\":{\"not_types\":[\"m.tag\"]}}}"));
+        JsonObject limited = sync(
+                token,
+                Map.of(
+                        "filter",
+                        "{\"account_data\":{\"limit\":1},\"room\":{\"account_data\":{\"not_types\":[\"m.tag\"]}}}"));
         assertThat(accountData(limited)).hasSize(1);
         assertThat(roomAccountData(joinedRoom(limited, room.id()))).isEmpty();
-        assertThat(get(token, "/_matrix/client/v3/sync",
-                Map.of("filter", "{\"account_data\":{\"types\":\"m.direct\"}}"),
-                400).getString("errcode")).contains("M_BAD_JSON");
+        assertThat(get(
+                                token,
+                                "/_matrix/client/v3/sync",
+                                Map.of("filter", "{\"account_data\":{\"types\":\"m.direct\"}}"),
+                                400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
     }
 
     @Test
@@ -674,8 +833,9 @@ class SyncApiIT {
         String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
 
         long started = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(token, "/_matrix/client/v3/sync",
-                Map.of("since", since, "timeout", "20000")), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(token, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
+                HttpResponse.BodyHandlers.ofString());
         Thread.sleep(500);
         assertThat(waiting).isNotDone();
         publish(USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"@bob:example.org\":[]}"));
@@ -694,8 +854,9 @@ class SyncApiIT {
         // As the client-api does: draw the stream_id, publish, and only then commit.
         long streamId = USERS.reserveStreamId();
         publish(AccountDataChanged.of(alice, Optional.empty(), "m.direct", streamId));
-        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(token, "/_matrix/client/v3/sync",
-                Map.of("since", since, "timeout", "20000")), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(token, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
+                HttpResponse.BodyHandlers.ofString());
         Thread.sleep(700);
         USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"new\":[]}", streamId);
         JsonObject woken = CanonicalJson.parseObject(waiting.get().body());
@@ -708,8 +869,8 @@ class SyncApiIT {
         String token = USERS.login(alice, "PHONE");
         String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
         List<String> parked = new CopyOnWriteArrayList<>();
-        bus.subscribe("syncapi-it-parked-" + UUID.randomUUID(), List.of(Bus.parkedTopic(Topics.CLIENTAPI_OUTPUT)),
-                record -> {
+        bus.subscribe(
+                "syncapi-it-parked-" + UUID.randomUUID(), List.of(Bus.parkedTopic(Topics.CLIENTAPI_OUTPUT)), record -> {
                     if (alice.toString().equals(record.key())) {
                         parked.add(new String(record.payload(), UTF_8));
                     }
@@ -719,8 +880,10 @@ class SyncApiIT {
         AccountDataChanged direct = USERS.putAccountData(alice, Optional.empty(), "m.direct", "{}");
         String user = alice.toString();
         publishRaw(user, "{\"type\":\"read_marker\",\"version\":1,\"user_id\":\"" + user + "\"}");
-        publishRaw(user, "{\"type\":\"account_data\",\"version\":2,\"user_id\":\"" + user
-                + "\",\"data_type\":\"m.future\",\"stream_id\":1}");
+        publishRaw(
+                user,
+                "{\"type\":\"account_data\",\"version\":2,\"user_id\":\"" + user
+                        + "\",\"data_type\":\"m.future\",\"stream_id\":1}");
         publishRaw(user, "not json");
         publish(direct);
 
@@ -737,22 +900,28 @@ class SyncApiIT {
 
     @Test
     void tokensAndParametersAreChecked() throws Exception {
-        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(uri("/_matrix/client/v3/sync", Map.of()))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = HTTP.send(
+                HttpRequest.newBuilder(uri("/_matrix/client/v3/sync", Map.of())).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(missing.body()).contains("M_MISSING_TOKEN");
         assertThat(get("not-a-token", "/_matrix/client/v3/sync", Map.of(), 401).getString("errcode"))
                 .contains("M_UNKNOWN_TOKEN");
         String token = USERS.login(TestRoom.user("erin"), "ERIN");
-        HttpResponse<String> byQuery = HTTP.send(HttpRequest.newBuilder(uri("/_matrix/client/v3/sync",
-                Map.of("access_token", token))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> byQuery = HTTP.send(
+                HttpRequest.newBuilder(uri("/_matrix/client/v3/sync", Map.of("access_token", token)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(byQuery.statusCode()).isEqualTo(200);
-        assertThat(get(token, "/_matrix/client/v3/sync", Map.of("since", "garbage"), 400).getString("errcode"))
+        assertThat(get(token, "/_matrix/client/v3/sync", Map.of("since", "garbage"), 400)
+                        .getString("errcode"))
                 .contains("M_INVALID_PARAM");
         assertThat(get(token, "/_matrix/client/v3/rooms/!r:example.org/messages", Map.of(), 400)
-                .getString("errcode")).contains("M_MISSING_PARAM");
+                        .getString("errcode"))
+                .contains("M_MISSING_PARAM");
         assertThat(get(token, "/_matrix/client/v3/rooms/!r:example.org/messages", Map.of("dir", "x"), 400)
-                .getString("errcode")).contains("M_INVALID_PARAM");
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
     }
 
     // ---- helpers ----
@@ -780,7 +949,9 @@ class SyncApiIT {
         section.getArray("events").orElseThrow().values().forEach(value -> {
             JsonObject event = (JsonObject) value;
             assertThat(event.members().keySet()).containsExactlyInAnyOrder("type", "content");
-            out.put(event.getString("type").orElseThrow(), event.getObject("content").orElseThrow());
+            out.put(
+                    event.getString("type").orElseThrow(),
+                    event.getObject("content").orElseThrow());
         });
         return out;
     }
@@ -788,13 +959,15 @@ class SyncApiIT {
     /** Member events' memberships by state key. */
     private static Map<String, String> memberships(List<JsonObject> members) {
         Map<String, String> out = new HashMap<>();
-        members.forEach(event -> out.put(event.getString("state_key").orElseThrow(),
+        members.forEach(event -> out.put(
+                event.getString("state_key").orElseThrow(),
                 event.getObject("content").orElseThrow().getString("membership").orElseThrow()));
         return out;
     }
 
     private static void publish(OutputRoomEvent record) {
-        bus.publish(Topics.ROOMSERVER_OUTPUT, record.roomId(), BusJson.encode(record)).block();
+        bus.publish(Topics.ROOMSERVER_OUTPUT, record.roomId(), BusJson.encode(record))
+                .block();
     }
 
     /** Publishes the events and waits until the last one is stored. */
@@ -817,23 +990,26 @@ class SyncApiIT {
         return get(token, "/_matrix/client/v3/sync", query, 200);
     }
 
-    private static JsonObject get(String token, String path, Map<String, String> query, int status)
-            throws Exception {
+    private static JsonObject get(String token, String path, Map<String, String> query, int status) throws Exception {
         HttpResponse<String> response = HTTP.send(request(token, path, query), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return CanonicalJson.parseObject(response.body());
     }
 
     private static HttpRequest request(String token, String path, Map<String, String> query) {
-        return HttpRequest.newBuilder(uri(path, query)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(60)).build();
+        return HttpRequest.newBuilder(uri(path, query))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60))
+                .build();
     }
 
     private static URI uri(String path, Map<String, String> query) {
         StringBuilder uri = new StringBuilder("http://127.0.0.1:" + port + path.replace("!", "%21"));
         char separator = '?';
         for (var parameter : query.entrySet()) {
-            uri.append(separator).append(parameter.getKey()).append('=')
+            uri.append(separator)
+                    .append(parameter.getKey())
+                    .append('=')
                     .append(URLEncoder.encode(parameter.getValue(), UTF_8));
             separator = '&';
         }
@@ -841,21 +1017,30 @@ class SyncApiIT {
     }
 
     private static JsonObject joinedRoom(JsonObject sync, String roomId) {
-        return sync.getObject("rooms").orElseThrow(() -> new AssertionError("no rooms in " + sync))
-                .getObject("join").orElseThrow(() -> new AssertionError("no joined rooms in " + sync))
-                .getObject(roomId).orElseThrow(() -> new AssertionError(roomId + " not joined in " + sync));
+        return sync.getObject("rooms")
+                .orElseThrow(() -> new AssertionError("no rooms in " + sync))
+                .getObject("join")
+                .orElseThrow(() -> new AssertionError("no joined rooms in " + sync))
+                .getObject(roomId)
+                .orElseThrow(() -> new AssertionError(roomId + " not joined in " + sync));
     }
 
     private static List<JsonObject> events(JsonObject room, String section) {
         return room.getObject(section).orElseThrow().getArray("events").orElseThrow().values().stream()
-                .map(JsonObject.class::cast).toList();
+                .map(JsonObject.class::cast)
+                .toList();
     }
 
     private static List<JsonObject> chunk(JsonObject page) {
-        return page.getArray("chunk").orElseThrow().values().stream().map(JsonObject.class::cast).toList();
+        return page.getArray("chunk").orElseThrow().values().stream()
+                .map(JsonObject.class::cast)
+                .toList();
     }
 
     private static String body(CanonicalJsonValue event) {
-        return ((JsonObject) event).getObject("content").flatMap(c -> c.getString("body")).orElse("");
+        return ((JsonObject) event)
+                .getObject("content")
+                .flatMap(c -> c.getString("body"))
+                .orElse("");
     }
 }

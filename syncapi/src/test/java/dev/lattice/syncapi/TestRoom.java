@@ -49,8 +49,14 @@ public final class TestRoom {
     /** A room (version 10) with its create event and the creator joined; events are not published yet. */
     public static TestRoom create(UserId creator) {
         TestRoom room = new TestRoom(RoomVersionRules.V10);
-        room.state(creator, "m.room.create", "", new JsonObjectBuilder().put("creator", creator.toString())
-                .put("room_version", "10").build());
+        room.state(
+                creator,
+                "m.room.create",
+                "",
+                new JsonObjectBuilder()
+                        .put("creator", creator.toString())
+                        .put("room_version", "10")
+                        .build());
         room.member(creator, creator, "join");
         return room;
     }
@@ -73,24 +79,43 @@ public final class TestRoom {
     }
 
     public NewRoomEvent message(UserId sender, String body) {
-        return event(sender, "m.room.message", null,
-                new JsonObjectBuilder().put("msgtype", "m.text").put("body", body).build(), null);
+        return event(
+                sender,
+                "m.room.message",
+                null,
+                new JsonObjectBuilder()
+                        .put("msgtype", "m.text")
+                        .put("body", body)
+                        .build(),
+                null);
     }
 
     /** A message sent by a local client in a transaction. */
     public NewRoomEvent message(UserId sender, DeviceId device, String transactionId, String body) {
-        return event(sender, "m.room.message", null,
-                new JsonObjectBuilder().put("msgtype", "m.text").put("body", body).build(),
+        return event(
+                sender,
+                "m.room.message",
+                null,
+                new JsonObjectBuilder()
+                        .put("msgtype", "m.text")
+                        .put("body", body)
+                        .build(),
                 new SendTransaction(sender, device, transactionId));
     }
 
     public NewRoomEvent member(UserId sender, UserId target, String membership) {
-        return state(sender, "m.room.member", target.toString(),
+        return state(
+                sender,
+                "m.room.member",
+                target.toString(),
                 new JsonObjectBuilder().put("membership", membership).build());
     }
 
     public NewRoomEvent historyVisibility(UserId sender, String visibility) {
-        return state(sender, "m.room.history_visibility", "",
+        return state(
+                sender,
+                "m.room.history_visibility",
+                "",
                 new JsonObjectBuilder().put("history_visibility", visibility).build());
     }
 
@@ -107,8 +132,8 @@ public final class TestRoom {
         return List.of(redaction, new RedactedEvent(id(), target.eventId(), redaction.eventId()));
     }
 
-    private NewRoomEvent event(UserId sender, String type, String stateKey, JsonObject content,
-            SendTransaction transaction) {
+    private NewRoomEvent event(
+            UserId sender, String type, String stateKey, JsonObject content, SendTransaction transaction) {
         EventBuilder builder = builder(sender, type, content);
         if (stateKey != null) {
             builder.stateKey(stateKey);
@@ -126,7 +151,10 @@ public final class TestRoom {
 
     private EventBuilder builder(UserId sender, String type, JsonObject content) {
         return EventBuilder.forVersion(rules)
-                .type(type).sender(sender).roomId(roomId).content(content)
+                .type(type)
+                .sender(sender)
+                .roomId(roomId)
+                .content(content)
                 .prevEvents(last == null ? List.of() : List.of(last))
                 .authEvents(List.of())
                 .depth(++depth)
@@ -135,8 +163,15 @@ public final class TestRoom {
 
     private NewRoomEvent record(Pdu pdu, List<String> adds, List<String> removes, SendTransaction transaction) {
         last = pdu.id();
-        NewRoomEvent record = new NewRoomEvent(id(), rules.id(), pdu.eventId(),
-                CanonicalJson.encodeToString(pdu.json()), adds, removes, transaction, false);
+        NewRoomEvent record = new NewRoomEvent(
+                id(),
+                rules.id(),
+                pdu.eventId(),
+                CanonicalJson.encodeToString(pdu.json()),
+                adds,
+                removes,
+                transaction,
+                false);
         published.add(record);
         return record;
     }

@@ -22,6 +22,7 @@ public final class TestingUserApi implements UserApi {
     private final Map<String, AuthenticatedDevice> tokens = new ConcurrentHashMap<>();
     /** Per user, the entries by (room, type), in the order first written. */
     private final Map<UserId, Map<String, AccountDataEntry>> accountData = new ConcurrentHashMap<>();
+
     private final AtomicLong streamIds = new AtomicLong();
 
     /** Logs {@code user} in on {@code device}; returns the access token. */
@@ -44,8 +45,7 @@ public final class TestingUserApi implements UserApi {
     }
 
     /** Stores account data at a stream position taken earlier with {@link #reserveStreamId()}. */
-    public void putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson,
-            long streamId) {
+    public void putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson, long streamId) {
         Map<String, AccountDataEntry> entries = accountData.computeIfAbsent(user, u -> new LinkedHashMap<>());
         synchronized (entries) {
             entries.put(key(roomId, type), new AccountDataEntry(roomId, type, contentJson, streamId));

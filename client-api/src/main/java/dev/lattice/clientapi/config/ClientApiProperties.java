@@ -60,7 +60,8 @@ public record ClientApiProperties(
     public record PasswordPolicy(@DefaultValue("0") int minLength) {}
 
     /** @param login limits {@code POST /login}; @param registration limits registration and username checks */
-    public record RateLimits(@DefaultValue Limit login, @DefaultValue Limit registration) {}
+    public record RateLimits(
+            @DefaultValue Limit login, @DefaultValue Limit registration) {}
 
     /**
      * A token bucket per client IP (Synapse's defaults: one request every 6 s, bursts of 3).
@@ -68,7 +69,9 @@ public record ClientApiProperties(
      * @param perSecond how fast the bucket refills
      * @param burst how many requests a full bucket allows at once
      */
-    public record Limit(@DefaultValue("0.17") double perSecond, @DefaultValue("3") int burst) {
+    public record Limit(
+            @DefaultValue("0.17") double perSecond,
+            @DefaultValue("3") int burst) {
         public Limit {
             if (perSecond <= 0 || burst < 1) {
                 throw new IllegalArgumentException("a rate limit needs per-second > 0 and burst >= 1");

@@ -38,8 +38,8 @@ public final class AccountData {
      *
      * @param roomId null for global account data
      */
-    public Mono<Map<String, Object>> put(AuthenticatedDevice requester, String userId, String roomId, String type,
-            ObjectNode content) {
+    public Mono<Map<String, Object>> put(
+            AuthenticatedDevice requester, String userId, String roomId, String type, ObjectNode content) {
         return Mono.defer(() -> {
             String localpart = Users.requireSelf(requester, userId, "add account data");
             Optional<RoomId> room = room(roomId);
@@ -48,8 +48,12 @@ public final class AccountData {
                 throw new MatrixException(ErrorCode.BAD_JSON, "Cannot set " + type + " through this API")
                         .withHttpStatus(405);
             }
-            return database.putAccountData(localpart, room.map(RoomId::toString).orElse(""), type, content.toString(),
-                    streamId -> output.publish(AccountDataChanged.of(requester.userId(), room, type, streamId)))
+            return database.putAccountData(
+                            localpart,
+                            room.map(RoomId::toString).orElse(""),
+                            type,
+                            content.toString(),
+                            streamId -> output.publish(AccountDataChanged.of(requester.userId(), room, type, streamId)))
                     .thenReturn(Map.of());
         });
     }
@@ -61,8 +65,8 @@ public final class AccountData {
             Optional<RoomId> room = room(roomId);
             checkType(type);
             return database.accountData(localpart, room.map(RoomId::toString).orElse(""), type)
-                    .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.NOT_FOUND,
-                            "No account data of type " + type)));
+                    .switchIfEmpty(Mono.error(
+                            () -> new MatrixException(ErrorCode.NOT_FOUND, "No account data of type " + type)));
         });
     }
 

@@ -18,8 +18,12 @@ public final class AccountManagement {
     private final int minPasswordLength;
     private final Clock clock;
 
-    public AccountManagement(ClientApiDatabase database, UserInteractiveAuth uia, PasswordHasher passwords,
-            int minPasswordLength, Clock clock) {
+    public AccountManagement(
+            ClientApiDatabase database,
+            UserInteractiveAuth uia,
+            PasswordHasher passwords,
+            int minPasswordLength,
+            Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.uia = requireNonNull(uia, "uia is null");
         this.passwords = requireNonNull(passwords, "passwords is null");
@@ -31,18 +35,27 @@ public final class AccountManagement {
      * {@code POST /account/password}: the new password is checked against the policy before authentication; with
      * {@code logout_devices} (the default) every other device is logged out.
      */
-    public Mono<UiaResult<Map<String, Object>>> changePassword(AuthenticatedDevice requester, String newPassword,
-            Boolean logoutDevices, AuthData auth) {
+    public Mono<UiaResult<Map<String, Object>>> changePassword(
+            AuthenticatedDevice requester, String newPassword, Boolean logoutDevices, AuthData auth) {
         return Mono.defer(() -> {
             Passwords.check(newPassword, minPasswordLength);
             String localpart = requester.userId().localpart();
-            return uia.authenticate("POST /account/password", localpart, auth, UiaFlows.of(UiaFlows.PASSWORD),
-                    () -> passwords.hash(newPassword)
-                            .flatMap(hash -> database.changePassword(localpart, hash, !Boolean.FALSE.equals(
-                                    logoutDevices), requester.deviceId().value()))
-                            .flatMap(changed -> changed ? Mono.just(Map.<String, Object>of())
-                                    : Mono.error(new MatrixException(ErrorCode.USER_DEACTIVATED,
-                                            "This account has been deactivated"))));
+            return uia.authenticate(
+                    "POST /account/password",
+                    localpart,
+                    auth,
+                    UiaFlows.of(UiaFlows.PASSWORD),
+                    () -> passwords
+                            .hash(newPassword)
+                            .flatMap(hash -> database.changePassword(
+                                    localpart,
+                                    hash,
+                                    !Boolean.FALSE.equals(logoutDevices),
+                                    requester.deviceId().value()))
+                            .flatMap(changed -> changed
+                                    ? Mono.just(Map.<String, Object>of())
+                                    : Mono.error(new MatrixException(
+                                            ErrorCode.USER_DEACTIVATED, "This account has been deactivated"))));
         });
     }
 
@@ -52,7 +65,11 @@ public final class AccountManagement {
      */
     public Mono<UiaResult<Map<String, Object>>> deactivate(AuthenticatedDevice requester, AuthData auth) {
         String localpart = requester.userId().localpart();
-        return uia.authenticate("POST /account/deactivate", localpart, auth, UiaFlows.of(UiaFlows.PASSWORD),
+        return uia.authenticate(
+                "POST /account/deactivate",
+                localpart,
+                auth,
+                UiaFlows.of(UiaFlows.PASSWORD),
                 () -> database.deactivate(localpart, clock.millis())
                         .thenReturn(Map.<String, Object>of("id_server_unbind_result", "no-support")));
     }

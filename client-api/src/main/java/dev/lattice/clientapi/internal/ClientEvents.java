@@ -12,8 +12,8 @@ import java.util.List;
  * state_key, type, unsigned; no federation fields (auth_events, prev_events, depth, hashes, signatures).
  */
 final class ClientEvents {
-    private static final List<String> KEPT = List.of("content", "origin_server_ts", "sender", "state_key", "type",
-            "unsigned", "redacts");
+    private static final List<String> KEPT =
+            List.of("content", "origin_server_ts", "sender", "state_key", "type", "unsigned", "redacts");
 
     static JsonObject format(StoredEvent event) {
         JsonObject pdu = CanonicalJson.parseObject(event.pdu());

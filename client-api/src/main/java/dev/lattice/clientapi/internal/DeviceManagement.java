@@ -23,13 +23,16 @@ public final class DeviceManagement {
 
     /** {@code GET /devices}. */
     public Mono<Map<String, List<DeviceView>>> devices(AuthenticatedDevice requester) {
-        return database.devices(requester.userId().localpart()).map(DeviceView::of).collectList()
+        return database.devices(requester.userId().localpart())
+                .map(DeviceView::of)
+                .collectList()
                 .map(devices -> Map.of("devices", devices));
     }
 
     /** {@code GET /devices/{deviceId}}; {@code 404 M_NOT_FOUND} for a device the user does not have. */
     public Mono<DeviceView> device(AuthenticatedDevice requester, String deviceId) {
-        return database.device(requester.userId().localpart(), deviceId).map(DeviceView::of)
+        return database.device(requester.userId().localpart(), deviceId)
+                .map(DeviceView::of)
                 .switchIfEmpty(Mono.error(() -> notFound()));
     }
 
@@ -40,26 +43,29 @@ public final class DeviceManagement {
     }
 
     /** {@code DELETE /devices/{deviceId}}, after {@code m.login.password}; an unknown device is no error. */
-    public Mono<UiaResult<Map<String, Object>>> delete(AuthenticatedDevice requester, String deviceId,
-            AuthData auth) {
+    public Mono<UiaResult<Map<String, Object>>> delete(AuthenticatedDevice requester, String deviceId, AuthData auth) {
         return deleteAll(requester, List.of(deviceId), auth, "DELETE /devices/" + deviceId);
     }
 
     /** {@code POST /delete_devices}, after {@code m.login.password}. */
-    public Mono<UiaResult<Map<String, Object>>> deleteMany(AuthenticatedDevice requester, List<String> deviceIds,
-            AuthData auth) {
+    public Mono<UiaResult<Map<String, Object>>> deleteMany(
+            AuthenticatedDevice requester, List<String> deviceIds, AuthData auth) {
         if (deviceIds == null) {
             return Mono.error(new MatrixException(ErrorCode.MISSING_PARAM, "devices is required"));
         }
         // The session authorises deleting exactly this set of devices.
-        return deleteAll(requester, deviceIds, auth,
-                "POST /delete_devices " + String.join(",", new TreeSet<>(deviceIds)));
+        return deleteAll(
+                requester, deviceIds, auth, "POST /delete_devices " + String.join(",", new TreeSet<>(deviceIds)));
     }
 
-    private Mono<UiaResult<Map<String, Object>>> deleteAll(AuthenticatedDevice requester, List<String> deviceIds,
-            AuthData auth, String operation) {
+    private Mono<UiaResult<Map<String, Object>>> deleteAll(
+            AuthenticatedDevice requester, List<String> deviceIds, AuthData auth, String operation) {
         String localpart = requester.userId().localpart();
-        return uia.authenticate(operation, localpart, auth, UiaFlows.of(UiaFlows.PASSWORD),
+        return uia.authenticate(
+                operation,
+                localpart,
+                auth,
+                UiaFlows.of(UiaFlows.PASSWORD),
                 () -> database.deleteDevices(localpart, deviceIds.toArray(String[]::new))
                         .thenReturn(Map.<String, Object>of()));
     }

@@ -28,11 +28,13 @@ public final class Localparts {
         try {
             UserId.validateStrict("@" + localpart + suffix);
         } catch (InvalidIdException invalid) {
-            throw new MatrixException(ErrorCode.INVALID_USERNAME, switch (invalid.reason()) {
-                case TOO_LONG -> "User ID must be at most " + IdValidation.MAX_BYTES + " bytes";
-                case EMPTY, EMPTY_LOCALPART -> "Username must not be empty";
-                default -> "Username may contain only a-z, 0-9, '.', '_', '=', '-', '/' and '+'";
-            });
+            throw new MatrixException(
+                    ErrorCode.INVALID_USERNAME,
+                    switch (invalid.reason()) {
+                        case TOO_LONG -> "User ID must be at most " + IdValidation.MAX_BYTES + " bytes";
+                        case EMPTY, EMPTY_LOCALPART -> "Username must not be empty";
+                        default -> "Username may contain only a-z, 0-9, '.', '_', '=', '-', '/' and '+'";
+                    });
         }
         return localpart;
     }

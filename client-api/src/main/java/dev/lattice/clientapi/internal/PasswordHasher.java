@@ -34,9 +34,10 @@ public final class PasswordHasher {
     /** Whether {@code password} matches {@code hash}; a null hash (no password) never matches, in the same time. */
     public Mono<Boolean> matches(String password, String hash) {
         return Mono.fromCallable(() -> {
-            boolean ok = BCrypt.checkpw(bytes(password), hash != null ? hash : dummyHash);
-            return ok && hash != null;
-        }).subscribeOn(Schedulers.boundedElastic());
+                    boolean ok = BCrypt.checkpw(bytes(password), hash != null ? hash : dummyHash);
+                    return ok && hash != null;
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     private String hashNow(String password) {

@@ -12,8 +12,8 @@ final class Passwords {
             throw new MatrixException(ErrorCode.MISSING_PARAM, "A password is required");
         }
         if (password.codePointCount(0, password.length()) < minLength) {
-            throw new MatrixException(ErrorCode.WEAK_PASSWORD,
-                    "Password must be at least " + minLength + " characters long");
+            throw new MatrixException(
+                    ErrorCode.WEAK_PASSWORD, "Password must be at least " + minLength + " characters long");
         }
     }
 

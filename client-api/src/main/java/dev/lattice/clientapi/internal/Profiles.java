@@ -28,6 +28,7 @@ public final class Profiles {
     public static final List<String> FIELDS = List.of(DISPLAYNAME, AVATAR_URL);
     /** Synapse's limits, so clients see the same behaviour. */
     static final int MAX_DISPLAYNAME = 256;
+
     static final int MAX_AVATAR_URL = 1000;
 
     private final ClientApiDatabase database;
@@ -64,8 +65,8 @@ public final class Profiles {
     }
 
     /** {@code PUT /profile/{userId}/{keyName}} with {@code {keyName: value}}. */
-    public Mono<Map<String, Object>> setField(AuthenticatedDevice requester, String userId, String key,
-            ObjectNode body) {
+    public Mono<Map<String, Object>> setField(
+            AuthenticatedDevice requester, String userId, String key, ObjectNode body) {
         return Mono.defer(() -> {
             String localpart = requireOwnField(requester, userId, key);
             JsonNode value = body.get(key);
@@ -76,8 +77,9 @@ public final class Profiles {
                 throw new MatrixException(ErrorCode.BAD_JSON, key + " must be a string");
             }
             String text = value.isNull() ? null : value.stringValue();
-            return (key.equals(DISPLAYNAME) ? database.setDisplayname(localpart, validDisplayname(text))
-                    : database.setAvatarUrl(localpart, validAvatarUrl(text)))
+            return (key.equals(DISPLAYNAME)
+                            ? database.setDisplayname(localpart, validDisplayname(text))
+                            : database.setAvatarUrl(localpart, validAvatarUrl(text)))
                     .thenReturn(Map.of());
         });
     }
@@ -86,8 +88,10 @@ public final class Profiles {
     public Mono<Map<String, Object>> deleteField(AuthenticatedDevice requester, String userId, String key) {
         return Mono.defer(() -> {
             String localpart = requireOwnField(requester, userId, key);
-            return (key.equals(DISPLAYNAME) ? database.setDisplayname(localpart, null)
-                    : database.setAvatarUrl(localpart, null)).thenReturn(Map.of());
+            return (key.equals(DISPLAYNAME)
+                            ? database.setDisplayname(localpart, null)
+                            : database.setAvatarUrl(localpart, null))
+                    .thenReturn(Map.of());
         });
     }
 
@@ -120,8 +124,9 @@ public final class Profiles {
 
     private static String validAvatarUrl(String value) {
         if (value != null && (!value.startsWith("mxc://") || value.length() > MAX_AVATAR_URL)) {
-            throw new MatrixException(ErrorCode.INVALID_PARAM, "avatar_url must be an mxc:// URI of at most "
-                    + MAX_AVATAR_URL + " characters");
+            throw new MatrixException(
+                    ErrorCode.INVALID_PARAM,
+                    "avatar_url must be an mxc:// URI of at most " + MAX_AVATAR_URL + " characters");
         }
         return value;
     }

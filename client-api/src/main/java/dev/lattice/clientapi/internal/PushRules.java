@@ -35,33 +35,82 @@ public final class PushRules {
     /** The ruleset of one scope ({@code global}): kind → rules, every kind present. */
     public static Map<String, Object> ruleset(UserId user) {
         Map<String, Object> ruleset = new LinkedHashMap<>();
-        ruleset.put("override", List.of(
-                rule(".m.rule.master", false, List.of(), List.of()),
-                rule(".m.rule.suppress_notices", true, List.of(eventMatch("content.msgtype", "m.notice")), List.of()),
-                rule(".m.rule.invite_for_me", true, List.of(eventMatch("type", "m.room.member"),
-                        eventMatch("content.membership", "invite"), eventMatch("state_key", user.value())),
-                        List.of(NOTIFY, SOUND_DEFAULT)),
-                rule(".m.rule.member_event", true, List.of(eventMatch("type", "m.room.member")), List.of()),
-                rule(".m.rule.is_user_mention", true, List.of(Map.of("kind", "event_property_contains",
-                        "key", "content.m\\.mentions.user_ids", "value", user.value())),
-                        List.of(NOTIFY, SOUND_DEFAULT, HIGHLIGHT)),
-                rule(".m.rule.contains_display_name", true, List.of(Map.of("kind", "contains_display_name")),
-                        List.of(NOTIFY, SOUND_DEFAULT, HIGHLIGHT)),
-                rule(".m.rule.is_room_mention", true, List.of(
-                        Map.of("kind", "event_property_is", "key", "content.m\\.mentions.room", "value", true),
-                        Map.of("kind", "sender_notification_permission", "key", "room")),
-                        List.of(NOTIFY, HIGHLIGHT)),
-                rule(".m.rule.roomnotif", true, List.of(
-                        Map.of("kind", "sender_notification_permission", "key", "room"),
-                        eventMatch("content.body", "@room")),
-                        List.of(NOTIFY, HIGHLIGHT)),
-                rule(".m.rule.tombstone", true, List.of(eventMatch("type", "m.room.tombstone"),
-                        eventMatch("state_key", "")), List.of(NOTIFY, HIGHLIGHT)),
-                rule(".m.rule.reaction", true, List.of(eventMatch("type", "m.reaction")), List.of()),
-                rule(".m.rule.room.server_acl", true, List.of(eventMatch("type", "m.room.server_acl"),
-                        eventMatch("state_key", "")), List.of()),
-                rule(".m.rule.suppress_edits", true, List.of(Map.of("kind", "event_property_is",
-                        "key", "content.m\\.relates_to.rel_type", "value", "m.replace")), List.of())));
+        ruleset.put(
+                "override",
+                List.of(
+                        rule(".m.rule.master", false, List.of(), List.of()),
+                        rule(
+                                ".m.rule.suppress_notices",
+                                true,
+                                List.of(eventMatch("content.msgtype", "m.notice")),
+                                List.of()),
+                        rule(
+                                ".m.rule.invite_for_me",
+                                true,
+                                List.of(
+                                        eventMatch("type", "m.room.member"),
+                                        eventMatch("content.membership", "invite"),
+                                        eventMatch("state_key", user.value())),
+                                List.of(NOTIFY, SOUND_DEFAULT)),
+                        rule(".m.rule.member_event", true, List.of(eventMatch("type", "m.room.member")), List.of()),
+                        rule(
+                                ".m.rule.is_user_mention",
+                                true,
+                                List.of(Map.of(
+                                        "kind",
+                                        "event_property_contains",
+                                        "key",
+                                        "content.m\\.mentions.user_ids",
+                                        "value",
+                                        user.value())),
+                                List.of(NOTIFY, SOUND_DEFAULT, HIGHLIGHT)),
+                        rule(
+                                ".m.rule.contains_display_name",
+                                true,
+                                List.of(Map.of("kind", "contains_display_name")),
+                                List.of(NOTIFY, SOUND_DEFAULT, HIGHLIGHT)),
+                        rule(
+                                ".m.rule.is_room_mention",
+                                true,
+                                List.of(
+                                        Map.of(
+                                                "kind",
+                                                "event_property_is",
+                                                "key",
+                                                "content.m\\.mentions.room",
+                                                "value",
+                                                true),
+                                        Map.of("kind", "sender_notification_permission", "key", "room")),
+                                List.of(NOTIFY, HIGHLIGHT)),
+                        rule(
+                                ".m.rule.roomnotif",
+                                true,
+                                List.of(
+                                        Map.of("kind", "sender_notification_permission", "key", "room"),
+                                        eventMatch("content.body", "@room")),
+                                List.of(NOTIFY, HIGHLIGHT)),
+                        rule(
+                                ".m.rule.tombstone",
+                                true,
+                                List.of(eventMatch("type", "m.room.tombstone"), eventMatch("state_key", "")),
+                                List.of(NOTIFY, HIGHLIGHT)),
+                        rule(".m.rule.reaction", true, List.of(eventMatch("type", "m.reaction")), List.of()),
+                        rule(
+                                ".m.rule.room.server_acl",
+                                true,
+                                List.of(eventMatch("type", "m.room.server_acl"), eventMatch("state_key", "")),
+                                List.of()),
+                        rule(
+                                ".m.rule.suppress_edits",
+                                true,
+                                List.of(Map.of(
+                                        "kind",
+                                        "event_property_is",
+                                        "key",
+                                        "content.m\\.relates_to.rel_type",
+                                        "value",
+                                        "m.replace")),
+                                List.of())));
         Map<String, Object> userName = new LinkedHashMap<>();
         userName.put("rule_id", ".m.rule.contains_user_name");
         userName.put("default", true);
@@ -71,14 +120,30 @@ public final class PushRules {
         ruleset.put("content", List.of(userName));
         ruleset.put("room", List.of());
         ruleset.put("sender", List.of());
-        ruleset.put("underride", List.of(
-                rule(".m.rule.call", true, List.of(eventMatch("type", "m.call.invite")), List.of(NOTIFY, SOUND_RING)),
-                rule(".m.rule.encrypted_room_one_to_one", true, List.of(roomMemberCountIs("2"),
-                        eventMatch("type", "m.room.encrypted")), List.of(NOTIFY, SOUND_DEFAULT)),
-                rule(".m.rule.room_one_to_one", true, List.of(roomMemberCountIs("2"),
-                        eventMatch("type", "m.room.message")), List.of(NOTIFY, SOUND_DEFAULT)),
-                rule(".m.rule.message", true, List.of(eventMatch("type", "m.room.message")), List.of(NOTIFY)),
-                rule(".m.rule.encrypted", true, List.of(eventMatch("type", "m.room.encrypted")), List.of(NOTIFY))));
+        ruleset.put(
+                "underride",
+                List.of(
+                        rule(
+                                ".m.rule.call",
+                                true,
+                                List.of(eventMatch("type", "m.call.invite")),
+                                List.of(NOTIFY, SOUND_RING)),
+                        rule(
+                                ".m.rule.encrypted_room_one_to_one",
+                                true,
+                                List.of(roomMemberCountIs("2"), eventMatch("type", "m.room.encrypted")),
+                                List.of(NOTIFY, SOUND_DEFAULT)),
+                        rule(
+                                ".m.rule.room_one_to_one",
+                                true,
+                                List.of(roomMemberCountIs("2"), eventMatch("type", "m.room.message")),
+                                List.of(NOTIFY, SOUND_DEFAULT)),
+                        rule(".m.rule.message", true, List.of(eventMatch("type", "m.room.message")), List.of(NOTIFY)),
+                        rule(
+                                ".m.rule.encrypted",
+                                true,
+                                List.of(eventMatch("type", "m.room.encrypted")),
+                                List.of(NOTIFY))));
         return ruleset;
     }
 
@@ -93,8 +158,9 @@ public final class PushRules {
         if (!KINDS.contains(kind)) {
             throw new MatrixException(ErrorCode.INVALID_PARAM, "Unknown push rule kind " + kind);
         }
-        Optional<Map<String, Object>> found = ((List<Map<String, Object>>) ruleset(user).get(kind)).stream()
-                .filter(rule -> rule.get("rule_id").equals(ruleId)).findFirst();
+        Optional<Map<String, Object>> found = ((List<Map<String, Object>>)
+                        ruleset(user).get(kind))
+                .stream().filter(rule -> rule.get("rule_id").equals(ruleId)).findFirst();
         return found.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown push rule " + ruleId));
     }
 

@@ -32,8 +32,14 @@ public final class Registration {
     private final ServerName serverName;
     private final Clock clock;
 
-    public Registration(ClientApiDatabase database, UserInteractiveAuth uia, PasswordHasher passwords,
-            TokenIssuer tokens, RateLimits rateLimits, ClientApiProperties settings, ServerName serverName,
+    public Registration(
+            ClientApiDatabase database,
+            UserInteractiveAuth uia,
+            PasswordHasher passwords,
+            TokenIssuer tokens,
+            RateLimits rateLimits,
+            ClientApiProperties settings,
+            ServerName serverName,
             Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.uia = requireNonNull(uia, "uia is null");
@@ -47,7 +53,8 @@ public final class Registration {
 
     /** The flows registration offers: a registration token when required, else the dummy stage. */
     UiaFlows flows() {
-        return settings.registration().requiresToken() ? UiaFlows.of(UiaFlows.REGISTRATION_TOKEN)
+        return settings.registration().requiresToken()
+                ? UiaFlows.of(UiaFlows.REGISTRATION_TOKEN)
                 : UiaFlows.of(UiaFlows.DUMMY);
     }
 
@@ -68,11 +75,13 @@ public final class Registration {
                 throw new MatrixException(ErrorCode.INVALID_PARAM, "kind must be user or guest");
             }
             requireOpen();
-            String localpart = request.username() != null ? Localparts.normalize(request.username(), serverName)
+            String localpart = request.username() != null
+                    ? Localparts.normalize(request.username(), serverName)
                     : Secrets.newLocalpart();
             Passwords.check(request.password(), settings.passwordPolicy().minLength());
-            return requireAvailable(localpart).then(uia.authenticate("POST /register", null, request.auth(), flows(),
-                    () -> create(localpart, request)));
+            return requireAvailable(localpart)
+                    .then(uia.authenticate(
+                            "POST /register", null, request.auth(), flows(), () -> create(localpart, request)));
         });
     }
 
@@ -80,16 +89,21 @@ public final class Registration {
         boolean login = !Boolean.TRUE.equals(request.inhibitLogin());
         String deviceId = Users.deviceIdOrNew(request.deviceId());
         TokenIssuer.Minted minted = tokens.mint(Boolean.TRUE.equals(request.refreshToken()), clock.millis());
-        return createAccount(localpart, request.password(), false, localpart,
-                login ? minted.session(deviceId, request.initialDeviceDisplayName(), null) : null)
-                .map(userId -> login ? minted.answer(userId, deviceId, serverName.value())
-                        : IssuedSession.userOnly(userId));
+        return createAccount(
+                        localpart,
+                        request.password(),
+                        false,
+                        localpart,
+                        login ? minted.session(deviceId, request.initialDeviceDisplayName(), null) : null)
+                .map(userId ->
+                        login ? minted.answer(userId, deviceId, serverName.value()) : IssuedSession.userOnly(userId));
     }
 
     /** Hashes the password and creates the account in one transaction; emits its user ID or {@code M_USER_IN_USE}. */
-    private Mono<String> createAccount(String localpart, String password, boolean admin, String displayname,
-            NewSession session) {
-        return passwords.hash(password)
+    private Mono<String> createAccount(
+            String localpart, String password, boolean admin, String displayname, NewSession session) {
+        return passwords
+                .hash(password)
                 .flatMap(hash -> database.createAccount(localpart, hash, admin, displayname, session, clock.millis()))
                 .map(created -> {
                     if (!created) {
@@ -107,8 +121,7 @@ public final class Registration {
             if (username == null) {
                 throw new MatrixException(ErrorCode.MISSING_PARAM, "username is required");
             }
-            return requireAvailable(Localparts.normalize(username, serverName))
-                    .thenReturn(Map.of("available", true));
+            return requireAvailable(Localparts.normalize(username, serverName)).thenReturn(Map.of("available", true));
         });
     }
 
@@ -142,7 +155,9 @@ public final class Registration {
     public Mono<IssuedSession> adminRegister(AdminRegisterRequest request) {
         return Mono.defer(() -> {
             requireSharedSecret();
-            if (request.nonce() == null || request.username() == null || request.password() == null
+            if (request.nonce() == null
+                    || request.username() == null
+                    || request.password() == null
                     || request.mac() == null) {
                 throw new MatrixException(ErrorCode.MISSING_PARAM, "nonce, username, password and mac are required");
             }
@@ -152,8 +167,14 @@ public final class Registration {
                             throw new MatrixException(ErrorCode.UNKNOWN, "unrecognised nonce").withHttpStatus(400);
                         }
                         boolean admin = Boolean.TRUE.equals(request.admin());
-                        if (!SharedSecretMac.verify(request.mac(), settings.registration().sharedSecret(),
-                                request.nonce(), request.username(), request.password(), admin, request.userType())) {
+                        if (!SharedSecretMac.verify(
+                                request.mac(),
+                                settings.registration().sharedSecret(),
+                                request.nonce(),
+                                request.username(),
+                                request.password(),
+                                admin,
+                                request.userType())) {
                             throw new MatrixException(ErrorCode.FORBIDDEN, "HMAC incorrect");
                         }
                         String localpart = Localparts.normalize(request.username(), serverName);
@@ -173,7 +194,8 @@ public final class Registration {
 
     private Mono<Void> requireAvailable(String localpart) {
         return database.account(localpart)
-                .flatMap(taken -> Mono.<Void>error(new MatrixException(ErrorCode.USER_IN_USE, "User ID already taken")));
+                .flatMap(
+                        taken -> Mono.<Void>error(new MatrixException(ErrorCode.USER_IN_USE, "User ID already taken")));
     }
 
     private void requireOpen() {

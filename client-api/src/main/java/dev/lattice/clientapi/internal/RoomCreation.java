@@ -41,6 +41,7 @@ public final class RoomCreation {
      * #4 asks (1-12 are all accepted when named).
      */
     public static final RoomVersionId DEFAULT_VERSION = RoomVersionId.V11;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -68,7 +69,9 @@ public final class RoomCreation {
         if (!Set.of("public_chat", "private_chat", "trusted_private_chat").contains(preset)) {
             throw new MatrixException(ErrorCode.INVALID_PARAM, "Unknown preset " + preset);
         }
-        boolean isDirect = request.get("is_direct").map(v -> v instanceof JsonBool b && b.value()).orElse(false);
+        boolean isDirect = request.get("is_direct")
+                .map(v -> v instanceof JsonBool b && b.value())
+                .orElse(false);
         List<UserId> invites = new ArrayList<>();
         for (CanonicalJsonValue value : array(request, "invite").values()) {
             if (!(value instanceof JsonString s)) {
@@ -77,24 +80,31 @@ public final class RoomCreation {
             invites.add(userId(s.value()));
         }
         JsonObject creation = object(request, "creation_content");
-        RoomAliasId alias = string(request, "room_alias_name").map(name -> alias(name)).orElse(null);
+        RoomAliasId alias =
+                string(request, "room_alias_name").map(name -> alias(name)).orElse(null);
 
         // The create event.
-        JsonObject createContent = creation.without("room_version").with("room_version",
-                JsonString.of(rules.id().toString()));
+        JsonObject createContent = creation.without("room_version")
+                .with("room_version", JsonString.of(rules.id().toString()));
         if (!rules.authorization().useRoomCreateSender()) {
             createContent = createContent.with("creator", JsonString.of(creator.value()));
         }
         boolean trusted = preset.equals("trusted_private_chat");
         if (trusted && rules.authorization().explicitlyPrivilegeRoomCreators() && !invites.isEmpty()) {
             Set<String> additional = new LinkedHashSet<>();
-            createContent.getArray("additional_creators").ifPresent(a -> a.values().forEach(
-                    v -> additional.add(((JsonString) v).value())));
+            createContent
+                    .getArray("additional_creators")
+                    .ifPresent(a -> a.values().forEach(v -> additional.add(((JsonString) v).value())));
             invites.forEach(user -> additional.add(user.value()));
             createContent = createContent.with("additional_creators", strings(additional));
         }
-        EventBuilder createBuilder = EventBuilder.forVersion(rules).type("m.room.create").stateKey("")
-                .sender(creator).content(createContent).depth(1).originServerTs(events.now());
+        EventBuilder createBuilder = EventBuilder.forVersion(rules)
+                .type("m.room.create")
+                .stateKey("")
+                .sender(creator)
+                .content(createContent)
+                .depth(1)
+                .originServerTs(events.now());
         RoomId preliminary = null;
         if (rules.eventFormat().roomIdInCreateEvent()) {
             preliminary = RoomId.of(randomOpaque(), events.serverName());
@@ -105,26 +115,38 @@ public final class RoomCreation {
 
         List<StateEvent> state = new ArrayList<>();
         state.add(new StateEvent("m.room.member", creator.value(), member("join", false)));
-        state.add(new StateEvent("m.room.power_levels", "",
+        state.add(new StateEvent(
+                "m.room.power_levels",
+                "",
                 powerLevels(rules, creator, preset, invites, object(request, "power_level_content_override"))));
         if (alias != null) {
-            state.add(new StateEvent("m.room.canonical_alias", "",
+            state.add(new StateEvent(
+                    "m.room.canonical_alias",
+                    "",
                     new JsonObjectBuilder().put("alias", alias.value()).build()));
         }
-        state.add(new StateEvent("m.room.join_rules", "", new JsonObjectBuilder()
-                .put("join_rule", preset.equals("public_chat") ? "public" : "invite").build()));
-        state.add(new StateEvent("m.room.history_visibility", "", new JsonObjectBuilder()
-                .put("history_visibility", "shared").build()));
+        state.add(new StateEvent(
+                "m.room.join_rules",
+                "",
+                new JsonObjectBuilder()
+                        .put("join_rule", preset.equals("public_chat") ? "public" : "invite")
+                        .build()));
+        state.add(new StateEvent(
+                "m.room.history_visibility",
+                "",
+                new JsonObjectBuilder().put("history_visibility", "shared").build()));
         if (!preset.equals("public_chat")) {
-            state.add(new StateEvent("m.room.guest_access", "", new JsonObjectBuilder()
-                    .put("guest_access", "can_join").build()));
+            state.add(new StateEvent(
+                    "m.room.guest_access",
+                    "",
+                    new JsonObjectBuilder().put("guest_access", "can_join").build()));
         }
         for (CanonicalJsonValue value : array(request, "initial_state").values()) {
             if (!(value instanceof JsonObject event)) {
                 throw new MatrixException(ErrorCode.BAD_JSON, "initial_state must be a list of events");
             }
-            String type = event.getString("type").orElseThrow(
-                    () -> new MatrixException(ErrorCode.BAD_JSON, "initial_state event without type"));
+            String type = event.getString("type")
+                    .orElseThrow(() -> new MatrixException(ErrorCode.BAD_JSON, "initial_state event without type"));
             String stateKey = event.getString("state_key").orElse("");
             JsonObject content = object(event, "content");
             if (type.equals("m.room.create") || type.equals("m.room.member")) {
@@ -132,10 +154,16 @@ public final class RoomCreation {
             }
             state.add(new StateEvent(type, stateKey, content));
         }
-        string(request, "name").ifPresent(name -> state.add(new StateEvent("m.room.name", "",
-                new JsonObjectBuilder().put("name", name).build())));
-        string(request, "topic").ifPresent(topic -> state.add(new StateEvent("m.room.topic", "",
-                new JsonObjectBuilder().put("topic", topic).build())));
+        string(request, "name")
+                .ifPresent(name -> state.add(new StateEvent(
+                        "m.room.name",
+                        "",
+                        new JsonObjectBuilder().put("name", name).build())));
+        string(request, "topic")
+                .ifPresent(topic -> state.add(new StateEvent(
+                        "m.room.topic",
+                        "",
+                        new JsonObjectBuilder().put("topic", topic).build())));
         for (UserId invitee : invites) {
             state.add(new StateEvent("m.room.member", invitee.value(), member("invite", isDirect)));
         }
@@ -143,28 +171,39 @@ public final class RoomCreation {
             RoomEvents.checkLimits(event.type(), event.stateKey(), event.content());
         }
 
-        Mono<Boolean> reserveAlias = alias == null ? Mono.just(true)
+        Mono<Boolean> reserveAlias = alias == null
+                ? Mono.just(true)
                 : database.createRoomAlias(alias.value(), roomId.value(), creator.value(), events.now());
         return reserveAlias.flatMap(reserved -> {
             if (!reserved) {
                 return Mono.error(new MatrixException(ErrorCode.ROOM_IN_USE, "Room alias already taken"));
             }
             return events.submitBuilt(create, roomId, rules)
-                    .thenMany(Flux.fromIterable(state).concatMap(event -> events.send(roomId, rules, creator,
-                            event.type(), event.stateKey(), event.content(), null, null)))
+                    .thenMany(Flux.fromIterable(state)
+                            .concatMap(event -> events.send(
+                                    roomId,
+                                    rules,
+                                    creator,
+                                    event.type(),
+                                    event.stateKey(),
+                                    event.content(),
+                                    null,
+                                    null)))
                     .then(visibility.equals("public") ? directory.publish(roomId) : Mono.empty())
                     .thenReturn(Map.of("room_id", roomId.value()));
         });
     }
 
     private static RoomVersionRules rules(JsonObject request) {
-        RoomVersionId id = string(request, "room_version").map(RoomVersionId::of).orElse(DEFAULT_VERSION);
-        return RoomVersions.rules(id).orElseThrow(() -> new MatrixException(ErrorCode.UNSUPPORTED_ROOM_VERSION,
-                "Room version " + id + " is not supported"));
+        RoomVersionId id =
+                string(request, "room_version").map(RoomVersionId::of).orElse(DEFAULT_VERSION);
+        return RoomVersions.rules(id)
+                .orElseThrow(() -> new MatrixException(
+                        ErrorCode.UNSUPPORTED_ROOM_VERSION, "Room version " + id + " is not supported"));
     }
 
-    private static JsonObject powerLevels(RoomVersionRules rules, UserId creator, String preset,
-            List<UserId> invites, JsonObject override) {
+    private static JsonObject powerLevels(
+            RoomVersionRules rules, UserId creator, String preset, List<UserId> invites, JsonObject override) {
         JsonObjectBuilder users = new JsonObjectBuilder();
         if (!rules.authorization().explicitlyPrivilegeRoomCreators()) {
             users.put(creator.value(), 100);
@@ -173,14 +212,27 @@ public final class RoomCreation {
             }
         }
         JsonObject events = new JsonObjectBuilder()
-                .put("m.room.name", 50).put("m.room.power_levels", 100).put("m.room.history_visibility", 100)
-                .put("m.room.canonical_alias", 50).put("m.room.avatar", 50).put("m.room.tombstone", 100)
-                .put("m.room.server_acl", 100).put("m.room.encryption", 100).build();
+                .put("m.room.name", 50)
+                .put("m.room.power_levels", 100)
+                .put("m.room.history_visibility", 100)
+                .put("m.room.canonical_alias", 50)
+                .put("m.room.avatar", 50)
+                .put("m.room.tombstone", 100)
+                .put("m.room.server_acl", 100)
+                .put("m.room.encryption", 100)
+                .build();
         JsonObject content = new JsonObjectBuilder()
-                .put("users", users.build()).put("users_default", 0).put("events", events)
-                .put("events_default", 0).put("state_default", 50).put("ban", 50).put("kick", 50)
-                .put("redact", 50).put("invite", preset.equals("public_chat") ? 50 : 0)
-                .put("notifications", new JsonObjectBuilder().put("room", 50).build()).build();
+                .put("users", users.build())
+                .put("users_default", 0)
+                .put("events", events)
+                .put("events_default", 0)
+                .put("state_default", 50)
+                .put("ban", 50)
+                .put("kick", 50)
+                .put("redact", 50)
+                .put("invite", preset.equals("public_chat") ? 50 : 0)
+                .put("notifications", new JsonObjectBuilder().put("room", 50).build())
+                .build();
         for (var entry : override.members().entrySet()) {
             content = content.with(entry.getKey(), entry.getValue());
         }
@@ -224,25 +276,30 @@ public final class RoomCreation {
     }
 
     static JsonObject object(JsonObject object, String key) {
-        return object.get(key).map(value -> {
-            if (!(value instanceof JsonObject o)) {
-                throw new MatrixException(ErrorCode.BAD_JSON, key + " must be an object");
-            }
-            return o;
-        }).orElse(JsonObject.EMPTY);
+        return object.get(key)
+                .map(value -> {
+                    if (!(value instanceof JsonObject o)) {
+                        throw new MatrixException(ErrorCode.BAD_JSON, key + " must be an object");
+                    }
+                    return o;
+                })
+                .orElse(JsonObject.EMPTY);
     }
 
     private static JsonArray array(JsonObject object, String key) {
-        return object.get(key).map(value -> {
-            if (!(value instanceof JsonArray a)) {
-                throw new MatrixException(ErrorCode.BAD_JSON, key + " must be an array");
-            }
-            return a;
-        }).orElse(JsonArray.EMPTY);
+        return object.get(key)
+                .map(value -> {
+                    if (!(value instanceof JsonArray a)) {
+                        throw new MatrixException(ErrorCode.BAD_JSON, key + " must be an array");
+                    }
+                    return a;
+                })
+                .orElse(JsonArray.EMPTY);
     }
 
     private static JsonArray strings(Set<String> values) {
-        return new JsonArray(values.stream().<CanonicalJsonValue>map(JsonString::of).toList());
+        return new JsonArray(
+                values.stream().<CanonicalJsonValue>map(JsonString::of).toList());
     }
 
     private static String randomOpaque() {

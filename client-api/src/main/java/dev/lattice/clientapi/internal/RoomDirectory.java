@@ -38,11 +38,13 @@ public final class RoomDirectory {
     /** {@code PUT /directory/room/{roomAlias}}: a local alias for a known room; taken → 409. */
     public Mono<Map<String, Object>> createAlias(AuthenticatedDevice device, String aliasValue, JsonObject body) {
         RoomAliasId alias = localAlias(aliasValue);
-        RoomId room = Rooms.roomId(RoomCreation.string(body, "room_id").orElseThrow(
-                () -> new MatrixException(ErrorCode.MISSING_PARAM, "room_id is required")));
+        RoomId room = Rooms.roomId(RoomCreation.string(body, "room_id")
+                .orElseThrow(() -> new MatrixException(ErrorCode.MISSING_PARAM, "room_id is required")));
         return events.rules(room)
-                .then(database.createRoomAlias(alias.value(), room.value(), device.userId().value(), clock.millis()))
-                .flatMap(created -> created ? Mono.just(Map.<String, Object>of())
+                .then(database.createRoomAlias(
+                        alias.value(), room.value(), device.userId().value(), clock.millis()))
+                .flatMap(created -> created
+                        ? Mono.just(Map.<String, Object>of())
                         : Mono.error(new MatrixException(ErrorCode.UNKNOWN, "Room alias already exists")
                                 .withHttpStatus(409)));
     }
@@ -51,7 +53,8 @@ public final class RoomDirectory {
     public Mono<Map<String, Object>> resolveAlias(String aliasValue) {
         RoomAliasId alias = parseAlias(aliasValue);
         return database.roomOfAlias(alias.value())
-                .map(room -> Map.<String, Object>of("room_id", room, "servers", List.of(events.serverName().value())))
+                .map(room -> Map.<String, Object>of(
+                        "room_id", room, "servers", List.of(events.serverName().value())))
                 .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.NOT_FOUND, "Room alias not found")));
     }
 
@@ -79,7 +82,8 @@ public final class RoomDirectory {
     /** {@code GET /directory/list/room/{roomId}}. */
     public Mono<Map<String, Object>> visibility(String roomIdValue) {
         RoomId room = Rooms.roomId(roomIdValue);
-        return events.rules(room).then(database.isRoomPublished(room.value()))
+        return events.rules(room)
+                .then(database.isRoomPublished(room.value()))
                 .map(published -> Map.of("visibility", published ? "public" : "private"));
     }
 
@@ -87,8 +91,7 @@ public final class RoomDirectory {
      * {@code PUT /directory/list/room/{roomId}}.
      * NOTSPEC: any joined member may change it; Synapse asks for the power to change the canonical alias.
      */
-    public Mono<Map<String, Object>> setVisibility(AuthenticatedDevice device, String roomIdValue,
-            JsonObject body) {
+    public Mono<Map<String, Object>> setVisibility(AuthenticatedDevice device, String roomIdValue, JsonObject body) {
         RoomId room = Rooms.roomId(roomIdValue);
         String visibility = RoomCreation.string(body, "visibility").orElse("public");
         if (!visibility.equals("public") && !visibility.equals("private")) {
@@ -106,7 +109,8 @@ public final class RoomDirectory {
      */
     public Mono<Map<String, Object>> publicRooms(long limit, String searchTerm) {
         return database.publishedRooms()
-                .concatMap(room -> events.roomserver().queryCurrentState(RoomId.parse(room))
+                .concatMap(room -> events.roomserver()
+                        .queryCurrentState(RoomId.parse(room))
                         .map(state -> summary(room, state)))
                 .filter(summary -> searchTerm == null || matches(summary, searchTerm))
                 .collectList()
@@ -119,8 +123,10 @@ public final class RoomDirectory {
     private static boolean matches(Map<String, Object> summary, String term) {
         String needle = term.toLowerCase(java.util.Locale.ROOT);
         return Stream.of("name", "topic", "canonical_alias")
-                .map(summary::get).filter(value -> value instanceof String)
-                .anyMatch(value -> ((String) value).toLowerCase(java.util.Locale.ROOT).contains(needle));
+                .map(summary::get)
+                .filter(value -> value instanceof String)
+                .anyMatch(value ->
+                        ((String) value).toLowerCase(java.util.Locale.ROOT).contains(needle));
     }
 
     private static Map<String, Object> summary(String room, List<StoredEvent> state) {
@@ -134,17 +140,29 @@ public final class RoomDirectory {
             switch (event.type()) {
                 case "m.room.name" -> content.getString("name").ifPresent(v -> out.put("name", v));
                 case "m.room.topic" -> content.getString("topic").ifPresent(v -> out.put("topic", v));
-                case "m.room.canonical_alias" -> content.getString("alias")
-                        .ifPresent(v -> out.put("canonical_alias", v));
+                case "m.room.canonical_alias" ->
+                    content.getString("alias").ifPresent(v -> out.put("canonical_alias", v));
                 case "m.room.avatar" -> content.getString("url").ifPresent(v -> out.put("avatar_url", v));
                 case "m.room.join_rules" -> content.getString("join_rule").ifPresent(v -> out.put("join_rule", v));
-                case "m.room.history_visibility" -> out.put("world_readable",
-                        content.getString("history_visibility").filter("world_readable"::equals).isPresent());
-                case "m.room.guest_access" -> out.put("guest_can_join",
-                        content.getString("guest_access").filter("can_join"::equals).isPresent());
-                case "m.room.member" -> members += content.getString("membership").filter("join"::equals)
-                        .isPresent() ? 1 : 0;
-                default -> { }
+                case "m.room.history_visibility" ->
+                    out.put(
+                            "world_readable",
+                            content.getString("history_visibility")
+                                    .filter("world_readable"::equals)
+                                    .isPresent());
+                case "m.room.guest_access" ->
+                    out.put(
+                            "guest_can_join",
+                            content.getString("guest_access")
+                                    .filter("can_join"::equals)
+                                    .isPresent());
+                case "m.room.member" ->
+                    members += content.getString("membership")
+                                    .filter("join"::equals)
+                                    .isPresent()
+                            ? 1
+                            : 0;
+                default -> {}
             }
         }
         out.put("num_joined_members", members);

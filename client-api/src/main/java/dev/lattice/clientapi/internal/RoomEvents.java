@@ -42,8 +42,8 @@ public final class RoomEvents {
     private final SigningKey signingKey;
     private final Clock clock;
 
-    public RoomEvents(Supplier<ClientRoomserverApi> roomserver, ServerName serverName, SigningKey signingKey,
-            Clock clock) {
+    public RoomEvents(
+            Supplier<ClientRoomserverApi> roomserver, ServerName serverName, SigningKey signingKey, Clock clock) {
         this.roomserver = requireNonNull(roomserver, "roomserver is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
         this.signingKey = requireNonNull(signingKey, "signingKey is null");
@@ -60,9 +60,10 @@ public final class RoomEvents {
 
     /** The rules of a known local room, or 404 {@code M_NOT_FOUND}. */
     public Mono<RoomVersionRules> rules(RoomId roomId) {
-        return roomserver().queryRoomVersion(roomId)
-                .map(version -> version.flatMap(RoomVersions::rules).orElseThrow(
-                        () -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")));
+        return roomserver()
+                .queryRoomVersion(roomId)
+                .map(version -> version.flatMap(RoomVersions::rules)
+                        .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")));
     }
 
     /**
@@ -71,7 +72,10 @@ public final class RoomEvents {
      */
     public Mono<Void> requireJoined(RoomId room, UserId user) {
         return roomserver().queryMembership(room, user).flatMap(membership -> {
-            if (membership.map(RoomMembership::membership).filter("join"::equals).isEmpty()) {
+            if (membership
+                    .map(RoomMembership::membership)
+                    .filter("join"::equals)
+                    .isEmpty()) {
                 return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "You are not joined to this room"));
             }
             return Mono.empty();
@@ -86,24 +90,29 @@ public final class RoomEvents {
      */
     public Mono<Void> checkMayRedact(RoomId roomId, RoomVersionRules rules, UserId sender, EventId target) {
         ClientRoomserverApi api = roomserver();
-        return Mono.zip(api.queryCurrentStateEvent(roomId, AuthEventTypes.CREATE, ""),
+        return Mono.zip(
+                        api.queryCurrentStateEvent(roomId, AuthEventTypes.CREATE, ""),
                         api.queryCurrentStateEvent(roomId, AuthEventTypes.POWER_LEVELS, ""))
                 .flatMap(current -> {
-                    StateLookup state = (type, stateKey) -> (type.equals(AuthEventTypes.CREATE) ? current.getT1()
-                            : type.equals(AuthEventTypes.POWER_LEVELS) ? current.getT2() : Optional.<StoredEvent>empty())
+                    StateLookup state = (type, stateKey) -> (type.equals(AuthEventTypes.CREATE)
+                                    ? current.getT1()
+                                    : type.equals(AuthEventTypes.POWER_LEVELS)
+                                            ? current.getT2()
+                                            : Optional.<StoredEvent>empty())
                             .filter(event -> stateKey.isEmpty())
                             .map(event -> parse(rules, event));
                     if (RedactionAuthority.hasRedactLevel(rules.authorization(), state, sender.value())) {
                         return Mono.empty();
                     }
                     return api.queryEvent(target).flatMap(original -> {
-                        Optional<StoredEvent> inRoom = original.filter(event -> event.roomId().equals(roomId));
+                        Optional<StoredEvent> inRoom =
+                                original.filter(event -> event.roomId().equals(roomId));
                         if (inRoom.isEmpty()) {
                             return Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "Could not find event"));
                         }
                         if (!parse(rules, inRoom.get()).sender().equals(sender.value())) {
-                            return Mono.error(new MatrixException(ErrorCode.FORBIDDEN,
-                                    "You don't have permission to redact events"));
+                            return Mono.error(new MatrixException(
+                                    ErrorCode.FORBIDDEN, "You don't have permission to redact events"));
                         }
                         return Mono.empty();
                     });
@@ -139,18 +148,32 @@ public final class RoomEvents {
      * @param redacts the redacted event for {@code m.room.redaction}, else {@code null}
      * @param transaction the client's txnId, or {@code null}
      */
-    public Mono<EventId> send(RoomId roomId, RoomVersionRules rules, UserId sender, String type, String stateKey,
-            JsonObject content, EventId redacts, SendTransaction transaction) {
+    public Mono<EventId> send(
+            RoomId roomId,
+            RoomVersionRules rules,
+            UserId sender,
+            String type,
+            String stateKey,
+            JsonObject content,
+            EventId redacts,
+            SendTransaction transaction) {
         checkLimits(type, stateKey, content);
-        var keys = AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey),
-                sender.value(), content);
-        return roomserver().queryLatestEvents(roomId, keys)
+        var keys = AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey), sender.value(), content);
+        return roomserver()
+                .queryLatestEvents(roomId, keys)
                 .map(latest -> latest.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")))
                 .flatMap(latest -> {
-                    EventBuilder builder = EventBuilder.forVersion(rules).type(type).sender(sender).roomId(roomId)
-                            .content(content).prevEvents(latest.prevEvents())
-                            .authEvents(latest.authState().stream().map(StoredEvent::eventId).toList())
-                            .depth(latest.depth()).originServerTs(clock.millis());
+                    EventBuilder builder = EventBuilder.forVersion(rules)
+                            .type(type)
+                            .sender(sender)
+                            .roomId(roomId)
+                            .content(content)
+                            .prevEvents(latest.prevEvents())
+                            .authEvents(latest.authState().stream()
+                                    .map(StoredEvent::eventId)
+                                    .toList())
+                            .depth(latest.depth())
+                            .originServerTs(clock.millis());
                     if (stateKey != null) {
                         builder.stateKey(stateKey);
                     }
@@ -166,8 +189,9 @@ public final class RoomEvents {
     }
 
     private Mono<EventId> submit(Pdu pdu, RoomId roomId, RoomVersionRules rules, SendTransaction transaction) {
-        return roomserver().inputRoomEvent(InputRoomEvent.newEvent(roomId, rules.id(),
-                        new String(pdu.bytes(), StandardCharsets.UTF_8), serverName, transaction))
+        return roomserver()
+                .inputRoomEvent(InputRoomEvent.newEvent(
+                        roomId, rules.id(), new String(pdu.bytes(), StandardCharsets.UTF_8), serverName, transaction))
                 .map(verdict -> verdict.eventIdOrThrow());
     }
 

@@ -41,49 +41,65 @@ public final class Rooms {
     }
 
     /** {@code PUT /rooms/{roomId}/send/{eventType}/{txnId}}: the same txnId from the same device is one event. */
-    public Mono<Map<String, String>> send(AuthenticatedDevice device, String roomId, String type, String txnId,
-            JsonObject content) {
+    public Mono<Map<String, String>> send(
+            AuthenticatedDevice device, String roomId, String type, String txnId, JsonObject content) {
         RoomId room = roomId(roomId);
-        return once(device, txnId, transaction -> events.rules(room).flatMap(rules -> events.send(room, rules,
-                device.userId(), type, null, content, null, transaction)));
+        return once(
+                device,
+                txnId,
+                transaction -> events.rules(room)
+                        .flatMap(rules ->
+                                events.send(room, rules, device.userId(), type, null, content, null, transaction)));
     }
 
     /** {@code PUT /rooms/{roomId}/redact/{eventId}/{txnId}}. */
-    public Mono<Map<String, String>> redact(AuthenticatedDevice device, String roomId, String eventId, String txnId,
-            JsonObject content) {
+    public Mono<Map<String, String>> redact(
+            AuthenticatedDevice device, String roomId, String eventId, String txnId, JsonObject content) {
         RoomId room = roomId(roomId);
         EventId target = eventId(eventId);
-        return once(device, txnId, transaction -> events.rules(room).flatMap(rules -> events
-                .checkMayRedact(room, rules, device.userId(), target)
-                .then(Mono.defer(() -> events.send(room, rules, device.userId(), "m.room.redaction", null,
-                        content.without("redacts"), target, transaction)))));
+        return once(
+                device,
+                txnId,
+                transaction -> events.rules(room)
+                        .flatMap(rules -> events.checkMayRedact(room, rules, device.userId(), target)
+                                .then(Mono.defer(() -> events.send(
+                                        room,
+                                        rules,
+                                        device.userId(),
+                                        "m.room.redaction",
+                                        null,
+                                        content.without("redacts"),
+                                        target,
+                                        transaction)))));
     }
 
     /**
      * Sends at most once per (user, device, txnId): an earlier event's ID if the roomserver has one, else
      * {@code send} with the transaction, which the roomserver dedupes again under a race.
      */
-    private Mono<Map<String, String>> once(AuthenticatedDevice device, String txnId,
-            Function<SendTransaction, Mono<EventId>> send) {
+    private Mono<Map<String, String>> once(
+            AuthenticatedDevice device, String txnId, Function<SendTransaction, Mono<EventId>> send) {
         if (!OPAQUE_ID.matcher(txnId).matches()) {
             return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "Invalid transaction ID"));
         }
         SendTransaction transaction = new SendTransaction(device.userId(), device.deviceId(), txnId);
-        return events.roomserver().querySentTransaction(transaction)
+        return events.roomserver()
+                .querySentTransaction(transaction)
                 .flatMap(existing -> existing.map(Mono::just).orElseGet(() -> send.apply(transaction)))
                 .map(Rooms::eventIdAnswer);
     }
 
     /** {@code PUT /rooms/{roomId}/state/{eventType}/{stateKey}}. */
-    public Mono<Map<String, String>> putState(AuthenticatedDevice device, String roomId, String type,
-            String stateKey, JsonObject content) {
+    public Mono<Map<String, String>> putState(
+            AuthenticatedDevice device, String roomId, String type, String stateKey, JsonObject content) {
         RoomId room = roomId(roomId);
         if (type.equals("m.room.member")) {
             // NOTSPEC: like Synapse's checks, membership goes through the membership endpoints' rules too.
             userIdParam(stateKey);
         }
-        return events.rules(room).flatMap(rules -> events.send(room, rules, device.userId(), type, stateKey,
-                content, null, null)).map(Rooms::eventIdAnswer);
+        return events.rules(room)
+                .flatMap(rules -> events.send(room, rules, device.userId(), type, stateKey, content, null, null))
+                .map(Rooms::eventIdAnswer);
     }
 
     /** {@code GET /rooms/{roomId}/state}: the current state, for a joined member. */
@@ -93,7 +109,8 @@ public final class Rooms {
                 .then(events.roomserver().queryCurrentState(room))
                 .map(state -> {
                     java.util.List<CanonicalJsonValue> out = state.stream()
-                            .<CanonicalJsonValue>map(ClientEvents::format).toList();
+                            .<CanonicalJsonValue>map(ClientEvents::format)
+                            .toList();
                     return CanonicalJson.encodeToString(new JsonArray(out));
                 });
     }
@@ -103,23 +120,26 @@ public final class Rooms {
         RoomId room = roomId(roomId);
         return events.requireJoined(room, device.userId())
                 .then(events.roomserver().queryCurrentStateEvent(room, type, stateKey))
-                .map(event -> event.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND,
-                        "No such state event")))
+                .map(event -> event.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "No such state event")))
                 .map(event -> CanonicalJson.encodeToString(ClientEvents.content(event)));
     }
 
     /** {@code GET /joined_rooms}. */
     public Mono<Map<String, Object>> joinedRooms(AuthenticatedDevice device) {
-        return events.roomserver().queryJoinedRooms(device.userId())
-                .map(rooms -> Map.of("joined_rooms", rooms.stream().map(RoomId::value).toList()));
+        return events.roomserver()
+                .queryJoinedRooms(device.userId())
+                .map(rooms ->
+                        Map.of("joined_rooms", rooms.stream().map(RoomId::value).toList()));
     }
 
     /** {@code GET /rooms/{roomId}/event/{eventId}}: the event if the user may see it, else 404. */
     public Mono<String> event(AuthenticatedDevice device, String roomId, String eventId) {
         RoomId room = roomId(roomId);
         EventId id = eventId(eventId);
-        return events.roomserver().queryEventForUser(id, device.userId())
-                .map(found -> found.filter(v -> v.visible() && v.event().roomId().equals(room))
+        return events.roomserver()
+                .queryEventForUser(id, device.userId())
+                .map(found -> found.filter(
+                                v -> v.visible() && v.event().roomId().equals(room))
                         .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Event not found")))
                 .flatMap(visible -> withRedactedBecause(visible.event()))
                 .map(CanonicalJson::encodeToString);
@@ -131,21 +151,38 @@ public final class Rooms {
         if (event.redactedBy() == null) {
             return Mono.just(formatted);
         }
-        return events.roomserver().queryEvent(event.redactedBy()).map(redaction -> redaction
-                .map(r -> formatted.with("unsigned", formatted.getObject("unsigned").orElse(JsonObject.EMPTY)
-                        .with("redacted_because", ClientEvents.format(r))))
-                .orElse(formatted));
+        return events.roomserver()
+                .queryEvent(event.redactedBy())
+                .map(redaction -> redaction
+                        .map(r -> formatted.with(
+                                "unsigned",
+                                formatted
+                                        .getObject("unsigned")
+                                        .orElse(JsonObject.EMPTY)
+                                        .with("redacted_because", ClientEvents.format(r))))
+                        .orElse(formatted));
     }
 
     /** {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms. */
     public Mono<Map<String, String>> join(AuthenticatedDevice device, String roomIdOrAlias, JsonObject body) {
-        return resolve(roomIdOrAlias).flatMap(room -> events.rules(room)
-                .onErrorMap(MatrixException.class, e -> new MatrixException(ErrorCode.NOT_FOUND,
-                        "Unknown room; joining rooms on other servers is not supported yet"))
-                .flatMap(rules -> events.send(room, rules, device.userId(), "m.room.member",
-                        device.userId().value(), membership("join", body), null, null))
-                .then(database.unforgetRoom(device.userId().localpart(), room.value()))
-                .thenReturn(Map.of("room_id", room.value())));
+        return resolve(roomIdOrAlias)
+                .flatMap(room -> events.rules(room)
+                        .onErrorMap(
+                                MatrixException.class,
+                                e -> new MatrixException(
+                                        ErrorCode.NOT_FOUND,
+                                        "Unknown room; joining rooms on other servers is not supported yet"))
+                        .flatMap(rules -> events.send(
+                                room,
+                                rules,
+                                device.userId(),
+                                "m.room.member",
+                                device.userId().value(),
+                                membership("join", body),
+                                null,
+                                null))
+                        .then(database.unforgetRoom(device.userId().localpart(), room.value()))
+                        .thenReturn(Map.of("room_id", room.value())));
     }
 
     /**
@@ -158,8 +195,8 @@ public final class Rooms {
         return events.roomserver().queryMembership(room, device.userId()).flatMap(membership -> {
             String current = membership.map(RoomMembership::membership).orElse("leave");
             if (current.equals("join") || current.equals("invite")) {
-                return Mono.error(new MatrixException(ErrorCode.UNKNOWN, "You must leave the room first")
-                        .withHttpStatus(400));
+                return Mono.error(
+                        new MatrixException(ErrorCode.UNKNOWN, "You must leave the room first").withHttpStatus(400));
             }
             return database.forgetRoom(device.userId().localpart(), room.value(), System.currentTimeMillis())
                     .thenReturn(Map.<String, Object>of());
@@ -176,27 +213,43 @@ public final class Rooms {
      *
      * @param requiredCurrent the target's membership the change requires (unban: {@code ban}), or {@code null}
      */
-    public Mono<Map<String, Object>> changeMembership(AuthenticatedDevice device, String roomId, String target,
-            String membership, JsonObject body, String requiredCurrent) {
+    public Mono<Map<String, Object>> changeMembership(
+            AuthenticatedDevice device,
+            String roomId,
+            String target,
+            String membership,
+            JsonObject body,
+            String requiredCurrent) {
         RoomId room = roomId(roomId);
         UserId targetUser = userIdParam(target);
-        Mono<Void> precondition = requiredCurrent == null ? Mono.empty()
+        Mono<Void> precondition = requiredCurrent == null
+                ? Mono.empty()
                 : events.roomserver().queryMembership(room, targetUser).flatMap(current -> {
-                    if (current.map(RoomMembership::membership).filter(requiredCurrent::equals).isEmpty()) {
-                        return Mono.error(new MatrixException(ErrorCode.FORBIDDEN,
-                                "The user's membership is not " + requiredCurrent));
+                    if (current.map(RoomMembership::membership)
+                            .filter(requiredCurrent::equals)
+                            .isEmpty()) {
+                        return Mono.error(new MatrixException(
+                                ErrorCode.FORBIDDEN, "The user's membership is not " + requiredCurrent));
                     }
                     return Mono.empty();
                 });
-        return events.rules(room).flatMap(rules -> precondition.then(events.send(room, rules, device.userId(),
-                "m.room.member", targetUser.value(), membership(membership, body), null, null)))
+        return events.rules(room)
+                .flatMap(rules -> precondition.then(events.send(
+                        room,
+                        rules,
+                        device.userId(),
+                        "m.room.member",
+                        targetUser.value(),
+                        membership(membership, body),
+                        null,
+                        null)))
                 .thenReturn(Map.of());
     }
 
     /** The target of {@code /invite}, {@code /kick}, {@code /ban}, {@code /unban}. */
     public static String target(JsonObject body) {
-        return RoomCreation.string(body, "user_id").orElseThrow(
-                () -> new MatrixException(ErrorCode.MISSING_PARAM, "user_id is required"));
+        return RoomCreation.string(body, "user_id")
+                .orElseThrow(() -> new MatrixException(ErrorCode.MISSING_PARAM, "user_id is required"));
     }
 
     private Mono<RoomId> resolve(String roomIdOrAlias) {
@@ -207,10 +260,14 @@ public final class Rooms {
             } catch (InvalidIdException e) {
                 return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "Invalid room alias"));
             }
-            return database.roomOfAlias(alias.value()).map(RoomId::parse)
-                    .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.NOT_FOUND,
-                            "Room alias not found" + (alias.serverName().equals(events.serverName()) ? ""
-                                    : "; aliases on other servers are not supported yet"))));
+            return database.roomOfAlias(alias.value())
+                    .map(RoomId::parse)
+                    .switchIfEmpty(Mono.error(() -> new MatrixException(
+                            ErrorCode.NOT_FOUND,
+                            "Room alias not found"
+                                    + (alias.serverName().equals(events.serverName())
+                                            ? ""
+                                            : "; aliases on other servers are not supported yet"))));
         }
         return Mono.fromCallable(() -> roomId(roomIdOrAlias));
     }

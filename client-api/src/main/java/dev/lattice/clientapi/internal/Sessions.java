@@ -19,8 +19,7 @@ import reactor.core.publisher.Mono;
 
 /** Login, logout, token refresh, whoami, and resolving access tokens for every service. */
 public final class Sessions {
-    private static final Map<String, Object> LOGIN_FLOWS =
-            Map.of("flows", List.of(Map.of("type", UiaFlows.PASSWORD)));
+    private static final Map<String, Object> LOGIN_FLOWS = Map.of("flows", List.of(Map.of("type", UiaFlows.PASSWORD)));
 
     private final ClientApiDatabase database;
     private final PasswordHasher passwords;
@@ -29,8 +28,13 @@ public final class Sessions {
     private final ServerName serverName;
     private final Clock clock;
 
-    public Sessions(ClientApiDatabase database, PasswordHasher passwords, TokenIssuer tokens, RateLimits rateLimits,
-            ServerName serverName, Clock clock) {
+    public Sessions(
+            ClientApiDatabase database,
+            PasswordHasher passwords,
+            TokenIssuer tokens,
+            RateLimits rateLimits,
+            ServerName serverName,
+            Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.passwords = requireNonNull(passwords, "passwords is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
@@ -63,8 +67,8 @@ public final class Sessions {
             return database.account(localpart)
                     .flatMap(account -> {
                         if (account.deactivated()) {
-                            return Mono.error(new MatrixException(ErrorCode.USER_DEACTIVATED,
-                                    "This account has been deactivated"));
+                            return Mono.error(new MatrixException(
+                                    ErrorCode.USER_DEACTIVATED, "This account has been deactivated"));
                         }
                         return passwords.matches(request.password(), account.passwordHash());
                     })
@@ -75,10 +79,12 @@ public final class Sessions {
                         }
                         long now = clock.millis();
                         TokenIssuer.Minted minted = tokens.mint(Boolean.TRUE.equals(request.refreshToken()), now);
-                        return database.startSession(localpart,
-                                        minted.session(deviceId, request.initialDeviceDisplayName(), ip), now)
-                                .thenReturn(minted.answer(UserId.of(localpart, serverName).toString(), deviceId,
-                                        serverName.value()));
+                        return database.startSession(
+                                        localpart,
+                                        minted.session(deviceId, request.initialDeviceDisplayName(), ip),
+                                        now)
+                                .thenReturn(minted.answer(
+                                        UserId.of(localpart, serverName).toString(), deviceId, serverName.value()));
                     });
         });
     }
@@ -88,8 +94,10 @@ public final class Sessions {
         UserIdentifier identifier = request.identifier();
         if (identifier != null) {
             if (!UserIdentifier.USER.equals(identifier.type())) {
-                throw new MatrixException(ErrorCode.UNKNOWN, "Identifier type " + identifier.type()
-                        + " is not supported: this server has no third-party identifiers; use m.id.user")
+                throw new MatrixException(
+                                ErrorCode.UNKNOWN,
+                                "Identifier type " + identifier.type()
+                                        + " is not supported: this server has no third-party identifiers; use m.id.user")
                         .withHttpStatus(400);
             }
             if (identifier.user() == null) {
@@ -101,15 +109,20 @@ public final class Sessions {
             return request.user();
         }
         if (request.medium() != null || request.address() != null) {
-            throw new MatrixException(ErrorCode.UNKNOWN, "Third-party login is not supported: this server has no "
-                    + "third-party identifiers; use m.id.user").withHttpStatus(400);
+            throw new MatrixException(
+                            ErrorCode.UNKNOWN,
+                            "Third-party login is not supported: this server has no "
+                                    + "third-party identifiers; use m.id.user")
+                    .withHttpStatus(400);
         }
         throw new MatrixException(ErrorCode.MISSING_PARAM, "identifier is required");
     }
 
     /** {@code POST /logout}: deletes the device, which revokes its tokens. */
     public Mono<Map<String, Object>> logout(AuthenticatedDevice device) {
-        return database.deleteDevices(device.userId().localpart(), device.deviceId().value()).thenReturn(Map.of());
+        return database.deleteDevices(
+                        device.userId().localpart(), device.deviceId().value())
+                .thenReturn(Map.of());
     }
 
     /** {@code POST /logout/all}: deletes every device of the user. */
@@ -126,10 +139,16 @@ public final class Sessions {
             long now = clock.millis();
             TokenIssuer.Minted minted = tokens.mint(true, now);
             return database.refresh(Secrets.sha256(refreshToken), minted.hashes(), now)
-                    .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.UNKNOWN_TOKEN,
-                            "Unknown refresh token").withField("soft_logout", JsonBool.FALSE)))
-                    .map(owner -> new IssuedSession(UserId.of(owner.localpart(), serverName).toString(),
-                            minted.accessToken(), null, null, minted.refreshToken(), minted.expiresInMs()));
+                    .switchIfEmpty(
+                            Mono.error(() -> new MatrixException(ErrorCode.UNKNOWN_TOKEN, "Unknown refresh token")
+                                    .withField("soft_logout", JsonBool.FALSE)))
+                    .map(owner -> new IssuedSession(
+                            UserId.of(owner.localpart(), serverName).toString(),
+                            minted.accessToken(),
+                            null,
+                            null,
+                            minted.refreshToken(),
+                            minted.expiresInMs()));
         });
     }
 
@@ -141,8 +160,10 @@ public final class Sessions {
     /** The owner of an access token (see {@link dev.lattice.api.clientapi.UserApi#queryAccessToken}). */
     public Mono<Optional<AuthenticatedDevice>> queryAccessToken(String accessToken) {
         return database.accessToken(Secrets.sha256(accessToken))
-                .map(token -> Optional.of(new AuthenticatedDevice(UserId.of(token.localpart(), serverName),
-                        DeviceId.parse(token.deviceId()), false,
+                .map(token -> Optional.of(new AuthenticatedDevice(
+                        UserId.of(token.localpart(), serverName),
+                        DeviceId.parse(token.deviceId()),
+                        false,
                         Optional.ofNullable(token.expiresTs()).map(Instant::ofEpochMilli))))
                 .defaultIfEmpty(Optional.empty());
     }

@@ -25,7 +25,10 @@ public final class TokenIssuer {
         }
         String refresh = Secrets.newToken();
         long lifetime = refreshableLifetime.toMillis();
-        return new Minted(access, refresh, lifetime,
+        return new Minted(
+                access,
+                refresh,
+                lifetime,
                 new NewTokens(Secrets.sha256(access), Secrets.sha256(refresh), now + lifetime));
     }
 

@@ -37,7 +37,12 @@ public record UiaFlows(List<List<String>> flows) {
 
     /** The 401 body that tells the client where it stands, with an error when its last attempt failed. */
     public UiaChallenge challenge(String session, List<String> completed, String errcode, String error) {
-        return new UiaChallenge(flows.stream().map(UiaChallenge.Flow::new).toList(), java.util.Map.of(), session,
-                completed, errcode, error);
+        return new UiaChallenge(
+                flows.stream().map(UiaChallenge.Flow::new).toList(),
+                java.util.Map.of(),
+                session,
+                completed,
+                errcode,
+                error);
     }
 }

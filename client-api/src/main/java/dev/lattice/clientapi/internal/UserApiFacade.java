@@ -37,9 +37,13 @@ public final class UserApiFacade implements UserApi {
         if (!userId.serverName().equals(serverName)) {
             return Mono.just(List.of());
         }
-        return database.allAccountData(userId.localpart()).map(rows -> Stream.concat(Stream.of(pushRules(userId)),
-                rows.stream().map(row -> new AccountDataEntry(room(row.roomId()), row.type(), row.contentJson(),
-                        row.streamId()))).toList());
+        return database.allAccountData(userId.localpart())
+                .map(rows -> Stream.concat(
+                                Stream.of(pushRules(userId)),
+                                rows.stream()
+                                        .map(row -> new AccountDataEntry(
+                                                room(row.roomId()), row.type(), row.contentJson(), row.streamId())))
+                        .toList());
     }
 
     @Override
@@ -50,7 +54,8 @@ public final class UserApiFacade implements UserApi {
         if (roomId.isEmpty() && type.equals(PushRules.ACCOUNT_DATA_TYPE)) {
             return Mono.just(Optional.of(pushRules(userId)));
         }
-        return database.accountDataRow(userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
+        return database.accountDataRow(
+                        userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
                 .map(row -> Optional.of(new AccountDataEntry(roomId, type, row.contentJson(), row.streamId())))
                 .defaultIfEmpty(Optional.empty());
     }
@@ -60,7 +65,8 @@ public final class UserApiFacade implements UserApi {
      * for now, so the entry never changes: stream ID 0, present from the first sync on.
      */
     private static AccountDataEntry pushRules(UserId userId) {
-        return new AccountDataEntry(Optional.empty(), PushRules.ACCOUNT_DATA_TYPE, PushRules.accountDataJson(userId), 0);
+        return new AccountDataEntry(
+                Optional.empty(), PushRules.ACCOUNT_DATA_TYPE, PushRules.accountDataJson(userId), 0);
     }
 
     /** The table keeps global account data under the empty room ID. */

@@ -37,8 +37,12 @@ public final class UserInteractiveAuth {
     private final ServerName serverName;
     private final Clock clock;
 
-    public UserInteractiveAuth(ClientApiDatabase database, PasswordHasher passwords, List<String> registrationTokens,
-            ServerName serverName, Clock clock) {
+    public UserInteractiveAuth(
+            ClientApiDatabase database,
+            PasswordHasher passwords,
+            List<String> registrationTokens,
+            ServerName serverName,
+            Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.passwords = requireNonNull(passwords, "passwords is null");
         this.registrationTokens = List.copyOf(registrationTokens);
@@ -54,40 +58,44 @@ public final class UserInteractiveAuth {
      * @param localpart the user who must authenticate, or null for registration
      * @param auth the request's {@code auth} object, or null when it had none
      */
-    public <T> Mono<UiaResult<T>> authenticate(String operation, String localpart, AuthData auth, UiaFlows flows,
-            Supplier<Mono<T>> action) {
+    public <T> Mono<UiaResult<T>> authenticate(
+            String operation, String localpart, AuthData auth, UiaFlows flows, Supplier<Mono<T>> action) {
         long now = clock.millis();
         if (auth == null || auth.session() == null) {
             String sessionId = Secrets.newToken();
-            Mono<Void> created = database.createUiaSession(sessionId, operation, localpart, now,
-                    now - SESSION_LIFETIME.toMillis());
+            Mono<Void> created =
+                    database.createUiaSession(sessionId, operation, localpart, now, now - SESSION_LIFETIME.toMillis());
             if (auth == null || auth.type() == null) {
                 return created.thenReturn(new UiaResult.Challenge<>(flows.challenge(sessionId, List.of(), null, null)));
             }
-            return created.then(attempt(new StoredUiaSession(sessionId, operation, localpart, List.of()), auth, flows,
-                    action));
+            return created.then(
+                    attempt(new StoredUiaSession(sessionId, operation, localpart, List.of()), auth, flows, action));
         }
         return database.uiaSession(auth.session(), now - SESSION_LIFETIME.toMillis())
-                .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.UNKNOWN,
-                        "Unknown or expired session ID").withHttpStatus(400)))
+                .switchIfEmpty(Mono.error(() ->
+                        new MatrixException(ErrorCode.UNKNOWN, "Unknown or expired session ID").withHttpStatus(400)))
                 .flatMap(session -> {
                     if (!session.operation().equals(operation) || !Objects.equals(session.localpart(), localpart)) {
-                        return Mono.error(new MatrixException(ErrorCode.FORBIDDEN,
+                        return Mono.error(new MatrixException(
+                                ErrorCode.FORBIDDEN,
                                 "Requested operation has changed during the UI authentication session"));
                     }
                     return attempt(session, auth, flows, action);
                 });
     }
 
-    private <T> Mono<UiaResult<T>> attempt(StoredUiaSession session, AuthData auth, UiaFlows flows,
-            Supplier<Mono<T>> action) {
+    private <T> Mono<UiaResult<T>> attempt(
+            StoredUiaSession session, AuthData auth, UiaFlows flows, Supplier<Mono<T>> action) {
         Mono<List<String>> completed;
         if (auth.type() == null) {
             completed = Mono.just(session.completed());
         } else if (!flows.offers(auth.type())) {
-            return Mono.just(challenge(session, flows, session.completed(),
-                    new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognised authentication stage "
-                            + auth.type()).withHttpStatus(400)));
+            return Mono.just(challenge(
+                    session,
+                    flows,
+                    session.completed(),
+                    new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognised authentication stage " + auth.type())
+                            .withHttpStatus(400)));
         } else {
             completed = verify(auth, session.localpart())
                     .then(database.completeUiaStage(session.sessionId(), auth.type()))
@@ -101,38 +109,49 @@ public final class UserInteractiveAuth {
         }
         return completed
                 .<UiaResult<T>>flatMap(stages -> flows.isComplete(stages)
-                        ? action.get().flatMap(result -> database.deleteUiaSession(session.sessionId())
-                                .thenReturn(new UiaResult.Done<>(result)))
+                        ? action.get()
+                                .flatMap(result -> database.deleteUiaSession(session.sessionId())
+                                        .thenReturn(new UiaResult.Done<>(result)))
                         : Mono.just(UserInteractiveAuth.<T>challenge(session, flows, stages, null)))
-                .onErrorResume(StageFailed.class, failed ->
-                        Mono.just(UserInteractiveAuth.<T>challenge(session, flows, session.completed(),
-                                failed.error)));
+                .onErrorResume(
+                        StageFailed.class,
+                        failed -> Mono.just(
+                                UserInteractiveAuth.<T>challenge(session, flows, session.completed(), failed.error)));
     }
 
-    private static <T> UiaResult<T> challenge(StoredUiaSession session, UiaFlows flows, List<String> completed,
-            MatrixException error) {
-        return new UiaResult.Challenge<>(flows.challenge(session.sessionId(), completed,
-                error != null ? error.errorCode().code() : null, error != null ? error.getMessage() : null));
+    private static <T> UiaResult<T> challenge(
+            StoredUiaSession session, UiaFlows flows, List<String> completed, MatrixException error) {
+        return new UiaResult.Challenge<>(flows.challenge(
+                session.sessionId(),
+                completed,
+                error != null ? error.errorCode().code() : null,
+                error != null ? error.getMessage() : null));
     }
 
     /** Checks one stage; a wrong answer is a {@link StageFailed}, reported in the challenge. */
     private Mono<Void> verify(AuthData auth, String localpart) {
         return switch (auth.type()) {
             case UiaFlows.DUMMY -> Mono.empty();
-            case UiaFlows.REGISTRATION_TOKEN -> validRegistrationToken(auth.token()) ? Mono.empty()
-                    : Mono.error(new StageFailed(new MatrixException(ErrorCode.UNAUTHORIZED,
-                            "Invalid registration token")));
+            case UiaFlows.REGISTRATION_TOKEN ->
+                validRegistrationToken(auth.token())
+                        ? Mono.empty()
+                        : Mono.error(new StageFailed(
+                                new MatrixException(ErrorCode.UNAUTHORIZED, "Invalid registration token")));
             case UiaFlows.PASSWORD -> verifyPassword(auth, localpart);
-            default -> Mono.error(new StageFailed(new MatrixException(ErrorCode.UNRECOGNIZED,
-                    "Unrecognised authentication stage " + auth.type()).withHttpStatus(400)));
+            default ->
+                Mono.error(new StageFailed(
+                        new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognised authentication stage " + auth.type())
+                                .withHttpStatus(400)));
         };
     }
 
     private Mono<Void> verifyPassword(AuthData auth, String localpart) {
         StageFailed wrong = new StageFailed(new MatrixException(ErrorCode.FORBIDDEN, "Invalid password"));
         String user = auth.identifier() != null ? auth.identifier().user() : auth.user();
-        if (localpart == null || auth.password() == null
-                || (auth.identifier() != null && !UserIdentifier.USER.equals(auth.identifier().type()))) {
+        if (localpart == null
+                || auth.password() == null
+                || (auth.identifier() != null
+                        && !UserIdentifier.USER.equals(auth.identifier().type()))) {
             return Mono.error(wrong);
         }
         // The identifier, when given, must name the authenticated user: a password of another account proves nothing.

@@ -23,7 +23,8 @@ public final class ClientApiOutputProducer {
     /** Completes once the broker has the record durably. */
     public Mono<Void> publish(AccountDataChanged change) {
         return Mono.fromCallable(() -> WRITER.writeValueAsBytes(change))
-                .flatMap(bytes -> bus.publish(Topics.CLIENTAPI_OUTPUT, change.userId().toString(), bytes));
+                .flatMap(bytes ->
+                        bus.publish(Topics.CLIENTAPI_OUTPUT, change.userId().toString(), bytes));
     }
 
     /** The JSON of a record, as consumers receive it (for tests and tooling). */

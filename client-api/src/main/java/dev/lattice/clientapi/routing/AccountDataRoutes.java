@@ -27,41 +27,62 @@ public class AccountDataRoutes {
     private static final String USER = "/_matrix/client/v3/user/{userId}";
 
     @Bean
-    RouterFunction<ServerResponse> userDataRouter(MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens,
-            AccountData accountData, Filters filters) {
+    RouterFunction<ServerResponse> userDataRouter(
+            MatrixRouter router,
+            JsonBodies bodies,
+            AccessTokens accessTokens,
+            AccountData accountData,
+            Filters filters) {
         return router.builder()
                 .GET(USER + "/account_data/{type}", request -> getAccountData(accessTokens, accountData, request, null))
-                .PUT(USER + "/account_data/{type}", request -> putAccountData(bodies, accessTokens, accountData,
-                        request, null))
-                .GET(USER + "/rooms/{roomId}/account_data/{type}", request -> getAccountData(accessTokens,
-                        accountData, request, request.pathVariable("roomId")))
-                .PUT(USER + "/rooms/{roomId}/account_data/{type}", request -> putAccountData(bodies, accessTokens,
-                        accountData, request, request.pathVariable("roomId")))
-                .POST(USER + "/filter", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> bodies.read(request, ObjectNode.class)
-                                .flatMap(filter -> filters.create(device, request.pathVariable("userId"), filter)))
-                        .flatMap(Responses::ok))
-                .GET(USER + "/filter/{filterId}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> filters.get(device, request.pathVariable("userId"),
-                                request.pathVariable("filterId")))
-                        .flatMap(Responses::okRaw))
+                .PUT(
+                        USER + "/account_data/{type}",
+                        request -> putAccountData(bodies, accessTokens, accountData, request, null))
+                .GET(
+                        USER + "/rooms/{roomId}/account_data/{type}",
+                        request -> getAccountData(accessTokens, accountData, request, request.pathVariable("roomId")))
+                .PUT(
+                        USER + "/rooms/{roomId}/account_data/{type}",
+                        request -> putAccountData(
+                                bodies, accessTokens, accountData, request, request.pathVariable("roomId")))
+                .POST(
+                        USER + "/filter",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> bodies.read(request, ObjectNode.class)
+                                        .flatMap(filter ->
+                                                filters.create(device, request.pathVariable("userId"), filter)))
+                                .flatMap(Responses::ok))
+                .GET(
+                        USER + "/filter/{filterId}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> filters.get(
+                                        device, request.pathVariable("userId"), request.pathVariable("filterId")))
+                                .flatMap(Responses::okRaw))
                 .build();
     }
 
-    private static Mono<ServerResponse> getAccountData(AccessTokens accessTokens,
-            AccountData accountData, ServerRequest request, String roomId) {
-        return accessTokens.authenticate(request)
-                .flatMap(device -> accountData.get(device, request.pathVariable("userId"), roomId,
-                        request.pathVariable("type")))
+    private static Mono<ServerResponse> getAccountData(
+            AccessTokens accessTokens, AccountData accountData, ServerRequest request, String roomId) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device ->
+                        accountData.get(device, request.pathVariable("userId"), roomId, request.pathVariable("type")))
                 .flatMap(Responses::okRaw);
     }
 
-    private static Mono<ServerResponse> putAccountData(JsonBodies bodies,
-            AccessTokens accessTokens, AccountData accountData, ServerRequest request, String roomId) {
-        return accessTokens.authenticate(request)
+    private static Mono<ServerResponse> putAccountData(
+            JsonBodies bodies,
+            AccessTokens accessTokens,
+            AccountData accountData,
+            ServerRequest request,
+            String roomId) {
+        return accessTokens
+                .authenticate(request)
                 .flatMap(device -> bodies.read(request, ObjectNode.class)
-                        .flatMap(content -> accountData.put(device, request.pathVariable("userId"), roomId,
-                                request.pathVariable("type"), content)))
+                        .flatMap(content -> accountData.put(
+                                device, request.pathVariable("userId"), roomId, request.pathVariable("type"), content)))
                 .flatMap(Responses::ok);
     }
 }

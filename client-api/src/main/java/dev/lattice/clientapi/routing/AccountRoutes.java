@@ -31,19 +31,25 @@ public class AccountRoutes {
     record DeactivateRequest(@JsonProperty("auth") AuthData auth) {}
 
     @Bean
-    RouterFunction<ServerResponse> accountRouter(MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens,
-            AccountManagement accounts) {
+    RouterFunction<ServerResponse> accountRouter(
+            MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens, AccountManagement accounts) {
         return router.builder()
-                .POST("/_matrix/client/v3/account/password", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> bodies.read(request, PasswordRequest.class)
-                                .flatMap(body -> accounts.changePassword(device, body.newPassword(),
-                                        body.logoutDevices(), body.auth())))
-                        .flatMap(Responses::uia))
-                .POST("/_matrix/client/v3/account/deactivate", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> Responses.optionalBody(bodies, request, DeactivateRequest.class,
-                                        new DeactivateRequest(null))
-                                .flatMap(body -> accounts.deactivate(device, body.auth())))
-                        .flatMap(Responses::uia))
+                .POST(
+                        "/_matrix/client/v3/account/password",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> bodies.read(request, PasswordRequest.class)
+                                        .flatMap(body -> accounts.changePassword(
+                                                device, body.newPassword(), body.logoutDevices(), body.auth())))
+                                .flatMap(Responses::uia))
+                .POST(
+                        "/_matrix/client/v3/account/deactivate",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> Responses.optionalBody(
+                                                bodies, request, DeactivateRequest.class, new DeactivateRequest(null))
+                                        .flatMap(body -> accounts.deactivate(device, body.auth())))
+                                .flatMap(Responses::uia))
                 .build();
     }
 }

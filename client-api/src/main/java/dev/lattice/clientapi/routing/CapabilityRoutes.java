@@ -16,11 +16,14 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class CapabilityRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> capabilitiesRouter(MatrixRouter router, AccessTokens accessTokens,
-            Capabilities capabilities) {
+    RouterFunction<ServerResponse> capabilitiesRouter(
+            MatrixRouter router, AccessTokens accessTokens, Capabilities capabilities) {
         return router.builder()
-                .GET("/_matrix/client/v3/capabilities", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> Responses.ok(capabilities.capabilities())))
+                .GET(
+                        "/_matrix/client/v3/capabilities",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> Responses.ok(capabilities.capabilities())))
                 .build();
     }
 }

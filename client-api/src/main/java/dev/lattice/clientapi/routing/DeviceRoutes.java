@@ -30,33 +30,50 @@ public class DeviceRoutes {
     record DeleteDevice(@JsonProperty("auth") AuthData auth) {}
 
     /** The body of {@code POST /delete_devices}. */
-    record DeleteDevices(@JsonProperty("devices") List<String> devices, @JsonProperty("auth") AuthData auth) {}
+    record DeleteDevices(
+            @JsonProperty("devices") List<String> devices,
+            @JsonProperty("auth") AuthData auth) {}
 
     @Bean
-    RouterFunction<ServerResponse> deviceRouter(MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens,
-            DeviceManagement devices) {
+    RouterFunction<ServerResponse> deviceRouter(
+            MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens, DeviceManagement devices) {
         return router.builder()
-                .GET("/_matrix/client/v3/devices", request -> accessTokens.authenticate(request)
-                        .flatMap(devices::devices)
-                        .flatMap(Responses::ok))
-                .GET("/_matrix/client/v3/devices/{deviceId}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> devices.device(device, request.pathVariable("deviceId")))
-                        .flatMap(Responses::ok))
-                .PUT("/_matrix/client/v3/devices/{deviceId}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> bodies.read(request, DeviceUpdate.class)
-                                .flatMap(body -> devices.rename(device, request.pathVariable("deviceId"),
-                                        body.displayName())))
-                        .flatMap(Responses::ok))
-                .DELETE("/_matrix/client/v3/devices/{deviceId}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> Responses.optionalBody(bodies, request, DeleteDevice.class,
-                                        new DeleteDevice(null))
-                                .flatMap(body -> devices.delete(device, request.pathVariable("deviceId"),
-                                        body.auth())))
-                        .flatMap(Responses::uia))
-                .POST("/_matrix/client/v3/delete_devices", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> bodies.read(request, DeleteDevices.class)
-                                .flatMap(body -> devices.deleteMany(device, body.devices(), body.auth())))
-                        .flatMap(Responses::uia))
+                .GET(
+                        "/_matrix/client/v3/devices",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(devices::devices)
+                                .flatMap(Responses::ok))
+                .GET(
+                        "/_matrix/client/v3/devices/{deviceId}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> devices.device(device, request.pathVariable("deviceId")))
+                                .flatMap(Responses::ok))
+                .PUT(
+                        "/_matrix/client/v3/devices/{deviceId}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> bodies.read(request, DeviceUpdate.class)
+                                        .flatMap(body -> devices.rename(
+                                                device, request.pathVariable("deviceId"), body.displayName())))
+                                .flatMap(Responses::ok))
+                .DELETE(
+                        "/_matrix/client/v3/devices/{deviceId}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> Responses.optionalBody(
+                                                bodies, request, DeleteDevice.class, new DeleteDevice(null))
+                                        .flatMap(body ->
+                                                devices.delete(device, request.pathVariable("deviceId"), body.auth())))
+                                .flatMap(Responses::uia))
+                .POST(
+                        "/_matrix/client/v3/delete_devices",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> bodies.read(request, DeleteDevices.class)
+                                        .flatMap(body -> devices.deleteMany(device, body.devices(), body.auth())))
+                                .flatMap(Responses::uia))
                 .build();
     }
 }

@@ -26,47 +26,75 @@ public class DirectoryRoutes {
     private static final long DEFAULT_LIMIT = 100;
 
     @Bean
-    RouterFunction<ServerResponse> directoryRouter(MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens,
-            RoomDirectory directory) {
+    RouterFunction<ServerResponse> directoryRouter(
+            MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens, RoomDirectory directory) {
         return router.builder()
-                .PUT(ALIAS, request -> accessTokens.authenticate(request)
-                        .flatMap(device -> RoomRoutes.object(bodies, request, true)
-                                .flatMap(body -> directory.createAlias(device, request.pathVariable("roomAlias"),
-                                        body)))
-                        .flatMap(Responses::ok))
-                .GET(ALIAS, request -> directory.resolveAlias(request.pathVariable("roomAlias"))
-                        .flatMap(Responses::ok))
-                .DELETE(ALIAS, request -> accessTokens.authenticate(request)
-                        .flatMap(device -> directory.deleteAlias(device, request.pathVariable("roomAlias")))
-                        .flatMap(Responses::ok))
-                .GET("/_matrix/client/v3/rooms/{roomId}/aliases", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> directory.aliases(device, request.pathVariable("roomId")))
-                        .flatMap(Responses::ok))
-                .GET(LIST, request -> directory.visibility(request.pathVariable("roomId")).flatMap(Responses::ok))
-                .PUT(LIST, request -> accessTokens.authenticate(request)
-                        .flatMap(device -> RoomRoutes.object(bodies, request, false)
-                                .flatMap(body -> directory.setVisibility(device, request.pathVariable("roomId"),
-                                        body)))
-                        .flatMap(Responses::ok))
-                .GET("/_matrix/client/v3/publicRooms", request -> directory.publicRooms(limit(request), null)
-                        .flatMap(Responses::ok))
-                .POST("/_matrix/client/v3/publicRooms", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> RoomRoutes.object(bodies, request, false))
-                        .flatMap(body -> directory.publicRooms(
-                                body.getInteger("limit").filter(l -> l > 0).orElse(DEFAULT_LIMIT),
-                                body.getObject("filter").flatMap(f -> f.getString("generic_search_term"))
-                                        .orElse(null)))
-                        .flatMap(Responses::ok))
+                .PUT(
+                        ALIAS,
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> RoomRoutes.object(bodies, request, true)
+                                        .flatMap(body ->
+                                                directory.createAlias(device, request.pathVariable("roomAlias"), body)))
+                                .flatMap(Responses::ok))
+                .GET(
+                        ALIAS,
+                        request -> directory
+                                .resolveAlias(request.pathVariable("roomAlias"))
+                                .flatMap(Responses::ok))
+                .DELETE(
+                        ALIAS,
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> directory.deleteAlias(device, request.pathVariable("roomAlias")))
+                                .flatMap(Responses::ok))
+                .GET(
+                        "/_matrix/client/v3/rooms/{roomId}/aliases",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> directory.aliases(device, request.pathVariable("roomId")))
+                                .flatMap(Responses::ok))
+                .GET(
+                        LIST,
+                        request -> directory
+                                .visibility(request.pathVariable("roomId"))
+                                .flatMap(Responses::ok))
+                .PUT(
+                        LIST,
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> RoomRoutes.object(bodies, request, false)
+                                        .flatMap(body ->
+                                                directory.setVisibility(device, request.pathVariable("roomId"), body)))
+                                .flatMap(Responses::ok))
+                .GET(
+                        "/_matrix/client/v3/publicRooms",
+                        request -> directory.publicRooms(limit(request), null).flatMap(Responses::ok))
+                .POST(
+                        "/_matrix/client/v3/publicRooms",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> RoomRoutes.object(bodies, request, false))
+                                .flatMap(body -> directory.publicRooms(
+                                        body.getInteger("limit")
+                                                .filter(l -> l > 0)
+                                                .orElse(DEFAULT_LIMIT),
+                                        body.getObject("filter")
+                                                .flatMap(f -> f.getString("generic_search_term"))
+                                                .orElse(null)))
+                                .flatMap(Responses::ok))
                 .build();
     }
 
     private static long limit(ServerRequest request) {
-        return request.queryParam("limit").flatMap(value -> {
-            try {
-                return java.util.Optional.of(Long.parseLong(value)).filter(l -> l > 0);
-            } catch (NumberFormatException e) {
-                return java.util.Optional.empty();
-            }
-        }).orElse(DEFAULT_LIMIT);
+        return request.queryParam("limit")
+                .flatMap(value -> {
+                    try {
+                        return java.util.Optional.of(Long.parseLong(value)).filter(l -> l > 0);
+                    } catch (NumberFormatException e) {
+                        return java.util.Optional.empty();
+                    }
+                })
+                .orElse(DEFAULT_LIMIT);
     }
 }

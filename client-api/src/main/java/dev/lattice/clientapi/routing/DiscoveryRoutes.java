@@ -10,7 +10,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
@@ -22,8 +21,9 @@ public class DiscoveryRoutes {
      * The spec versions we serve. All of v1.1–v1.19 use the {@code /v3/} paths this server implements; the legacy
      * {@code r0} paths are not served, so no {@code r0.x} version is claimed.
      */
-    static final List<String> SUPPORTED_VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7",
-            "v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14", "v1.15", "v1.16", "v1.17", "v1.18", "v1.19");
+    static final List<String> SUPPORTED_VERSIONS = List.of(
+            "v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13",
+            "v1.14", "v1.15", "v1.16", "v1.17", "v1.18", "v1.19");
 
     @Bean
     RouterFunction<ServerResponse> discoveryRouter(MatrixRouter router, LatticeProperties properties) {
@@ -81,7 +81,8 @@ public class DiscoveryRoutes {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        return ServerName.parse(properties.serverName()).host() + ":" + properties.federation().port();
+        return ServerName.parse(properties.serverName()).host() + ":"
+                + properties.federation().port();
     }
 
     private static Mono<ServerResponse> json(Object body) {

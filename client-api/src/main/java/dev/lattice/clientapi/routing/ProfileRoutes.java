@@ -21,24 +21,35 @@ import tools.jackson.databind.node.ObjectNode;
 public class ProfileRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> profileRouter(MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens,
-            Profiles profiles) {
+    RouterFunction<ServerResponse> profileRouter(
+            MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens, Profiles profiles) {
         return router.builder()
-                .GET("/_matrix/client/v3/profile/{userId}", request -> profiles
-                        .profile(request.pathVariable("userId"))
-                        .flatMap(Responses::ok))
-                .GET("/_matrix/client/v3/profile/{userId}/{keyName}", request -> profiles
-                        .field(request.pathVariable("userId"), request.pathVariable("keyName"))
-                        .flatMap(Responses::ok))
-                .PUT("/_matrix/client/v3/profile/{userId}/{keyName}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> bodies.read(request, ObjectNode.class)
-                                .flatMap(body -> profiles.setField(device, request.pathVariable("userId"),
-                                        request.pathVariable("keyName"), body)))
-                        .flatMap(Responses::ok))
-                .DELETE("/_matrix/client/v3/profile/{userId}/{keyName}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> profiles.deleteField(device, request.pathVariable("userId"),
-                                request.pathVariable("keyName")))
-                        .flatMap(Responses::ok))
+                .GET(
+                        "/_matrix/client/v3/profile/{userId}",
+                        request ->
+                                profiles.profile(request.pathVariable("userId")).flatMap(Responses::ok))
+                .GET(
+                        "/_matrix/client/v3/profile/{userId}/{keyName}",
+                        request -> profiles.field(request.pathVariable("userId"), request.pathVariable("keyName"))
+                                .flatMap(Responses::ok))
+                .PUT(
+                        "/_matrix/client/v3/profile/{userId}/{keyName}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> bodies.read(request, ObjectNode.class)
+                                        .flatMap(body -> profiles.setField(
+                                                device,
+                                                request.pathVariable("userId"),
+                                                request.pathVariable("keyName"),
+                                                body)))
+                                .flatMap(Responses::ok))
+                .DELETE(
+                        "/_matrix/client/v3/profile/{userId}/{keyName}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> profiles.deleteField(
+                                        device, request.pathVariable("userId"), request.pathVariable("keyName")))
+                                .flatMap(Responses::ok))
                 .build();
     }
 }

@@ -28,20 +28,32 @@ public class PushRuleRoutes {
     @Bean
     RouterFunction<ServerResponse> pushRulesRouter(MatrixRouter router, AccessTokens accessTokens) {
         return router.builder()
-                .GET(RULES + "/", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> Responses.ok(Map.of("global", PushRules.ruleset(device.userId())))))
-                .GET(RULES + "/global/", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> Responses.ok(PushRules.ruleset(device.userId()))))
+                .GET(
+                        RULES + "/",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> Responses.ok(Map.of("global", PushRules.ruleset(device.userId())))))
+                .GET(
+                        RULES + "/global/",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> Responses.ok(PushRules.ruleset(device.userId()))))
                 .GET(RULE, request -> rule(accessTokens, request).flatMap(Responses::ok))
-                .GET(RULE + "/enabled", request -> rule(accessTokens, request)
-                        .flatMap(rule -> Responses.ok(Map.of("enabled", rule.get("enabled")))))
-                .GET(RULE + "/actions", request -> rule(accessTokens, request)
-                        .flatMap(rule -> Responses.ok(Map.of("actions", rule.get("actions")))))
+                .GET(
+                        RULE + "/enabled",
+                        request -> rule(accessTokens, request)
+                                .flatMap(rule -> Responses.ok(Map.of("enabled", rule.get("enabled")))))
+                .GET(
+                        RULE + "/actions",
+                        request -> rule(accessTokens, request)
+                                .flatMap(rule -> Responses.ok(Map.of("actions", rule.get("actions")))))
                 .build();
     }
 
     private static Mono<Map<String, Object>> rule(AccessTokens accessTokens, ServerRequest request) {
-        return accessTokens.authenticate(request).map(device -> PushRules.rule(device.userId(),
-                request.pathVariable("kind"), request.pathVariable("ruleId")));
+        return accessTokens
+                .authenticate(request)
+                .map(device ->
+                        PushRules.rule(device.userId(), request.pathVariable("kind"), request.pathVariable("ruleId")));
     }
 }

@@ -23,23 +23,33 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class RegistrationRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> registrationRouter(MatrixRouter router, JsonBodies bodies,
-            Registration registration) {
+    RouterFunction<ServerResponse> registrationRouter(
+            MatrixRouter router, JsonBodies bodies, Registration registration) {
         return router.builder()
-                .POST("/_matrix/client/v3/register", request -> bodies.read(request, RegisterRequest.class)
-                        .flatMap(body -> registration.register(body, request.queryParam("kind").orElse("user"),
-                                Responses.clientIp(request)))
-                        .flatMap(Responses::uia))
-                .GET("/_matrix/client/v3/register/available", request -> registration
-                        .available(request.queryParam("username").orElse(null), Responses.clientIp(request))
-                        .flatMap(Responses::ok))
-                .GET("/_matrix/client/v1/register/m.login.registration_token/validity", request -> registration
-                        .tokenValidity(request.queryParam("token").orElse(null), Responses.clientIp(request))
-                        .flatMap(Responses::ok))
-                .GET("/_synapse/admin/v1/register", request -> registration.adminNonce().flatMap(Responses::ok))
-                .POST("/_synapse/admin/v1/register", request -> bodies.read(request, AdminRegisterRequest.class)
-                        .flatMap(registration::adminRegister)
-                        .flatMap(Responses::ok))
+                .POST(
+                        "/_matrix/client/v3/register",
+                        request -> bodies.read(request, RegisterRequest.class)
+                                .flatMap(body -> registration.register(
+                                        body, request.queryParam("kind").orElse("user"), Responses.clientIp(request)))
+                                .flatMap(Responses::uia))
+                .GET(
+                        "/_matrix/client/v3/register/available",
+                        request -> registration
+                                .available(request.queryParam("username").orElse(null), Responses.clientIp(request))
+                                .flatMap(Responses::ok))
+                .GET(
+                        "/_matrix/client/v1/register/m.login.registration_token/validity",
+                        request -> registration
+                                .tokenValidity(request.queryParam("token").orElse(null), Responses.clientIp(request))
+                                .flatMap(Responses::ok))
+                .GET(
+                        "/_synapse/admin/v1/register",
+                        request -> registration.adminNonce().flatMap(Responses::ok))
+                .POST(
+                        "/_synapse/admin/v1/register",
+                        request -> bodies.read(request, AdminRegisterRequest.class)
+                                .flatMap(registration::adminRegister)
+                                .flatMap(Responses::ok))
                 .build();
     }
 }

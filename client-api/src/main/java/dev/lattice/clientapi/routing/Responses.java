@@ -27,8 +27,10 @@ final class Responses {
     static Mono<ServerResponse> uia(UiaResult<?> result) {
         return switch (result) {
             case UiaResult.Done<?> done -> ok(done.value());
-            case UiaResult.Challenge<?> challenge -> ServerResponse.status(401)
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(challenge.body());
+            case UiaResult.Challenge<?> challenge ->
+                ServerResponse.status(401)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(challenge.body());
         };
     }
 
@@ -42,8 +44,10 @@ final class Responses {
 
     /** The client's IP address, the key of rate limits. Proxies' forwarding headers are not trusted. */
     static String clientIp(ServerRequest request) {
-        return request.remoteAddress().map(address -> address.getAddress() != null
-                ? address.getAddress().getHostAddress() : address.getHostString()).orElse(null);
+        return request.remoteAddress()
+                .map(address ->
+                        address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString())
+                .orElse(null);
     }
 
     static Optional<String> query(ServerRequest request, String name) {

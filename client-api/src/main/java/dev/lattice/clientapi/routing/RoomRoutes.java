@@ -38,89 +38,142 @@ public class RoomRoutes {
     private static final String ROOM = "/_matrix/client/v3/rooms/{roomId}";
 
     @Bean
-    RouterFunction<ServerResponse> roomRouter(MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens,
-            RoomCreation creation, Rooms rooms) {
+    RouterFunction<ServerResponse> roomRouter(
+            MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens, RoomCreation creation, Rooms rooms) {
         return router.builder()
-                .POST("/_matrix/client/v3/createRoom", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> object(bodies, request, true)
-                                .flatMap(body -> creation.create(device, body)))
-                        .flatMap(Responses::ok))
-                .PUT(ROOM + "/send/{eventType}/{txnId}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> object(bodies, request, true)
-                                .flatMap(content -> rooms.send(device, request.pathVariable("roomId"),
-                                        request.pathVariable("eventType"), request.pathVariable("txnId"), content)))
-                        .flatMap(Responses::ok))
-                .PUT(ROOM + "/state/{eventType}/{stateKey}", request -> putState(bodies, accessTokens, rooms,
-                        request, request.pathVariable("stateKey")))
+                .POST(
+                        "/_matrix/client/v3/createRoom",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device ->
+                                        object(bodies, request, true).flatMap(body -> creation.create(device, body)))
+                                .flatMap(Responses::ok))
+                .PUT(
+                        ROOM + "/send/{eventType}/{txnId}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> object(bodies, request, true)
+                                        .flatMap(content -> rooms.send(
+                                                device,
+                                                request.pathVariable("roomId"),
+                                                request.pathVariable("eventType"),
+                                                request.pathVariable("txnId"),
+                                                content)))
+                                .flatMap(Responses::ok))
+                .PUT(
+                        ROOM + "/state/{eventType}/{stateKey}",
+                        request -> putState(bodies, accessTokens, rooms, request, request.pathVariable("stateKey")))
                 .PUT(ROOM + "/state/{eventType}", request -> putState(bodies, accessTokens, rooms, request, ""))
                 .PUT(ROOM + "/state/{eventType}/", request -> putState(bodies, accessTokens, rooms, request, ""))
-                .GET(ROOM + "/state/{eventType}/{stateKey}", request -> getState(accessTokens, rooms, request,
-                        request.pathVariable("stateKey")))
+                .GET(
+                        ROOM + "/state/{eventType}/{stateKey}",
+                        request -> getState(accessTokens, rooms, request, request.pathVariable("stateKey")))
                 .GET(ROOM + "/state/{eventType}", request -> getState(accessTokens, rooms, request, ""))
                 .GET(ROOM + "/state/{eventType}/", request -> getState(accessTokens, rooms, request, ""))
-                .GET(ROOM + "/state", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> rooms.state(device, request.pathVariable("roomId")))
-                        .flatMap(Responses::okRaw))
-                .GET("/_matrix/client/v3/joined_rooms", request -> accessTokens.authenticate(request)
-                        .flatMap(rooms::joinedRooms)
-                        .flatMap(Responses::ok))
+                .GET(
+                        ROOM + "/state",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> rooms.state(device, request.pathVariable("roomId")))
+                                .flatMap(Responses::okRaw))
+                .GET(
+                        "/_matrix/client/v3/joined_rooms",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(rooms::joinedRooms)
+                                .flatMap(Responses::ok))
                 .POST(ROOM + "/join", request -> join(bodies, accessTokens, rooms, request, "roomId"))
-                .POST("/_matrix/client/v3/join/{roomIdOrAlias}", request -> join(bodies, accessTokens, rooms,
-                        request, "roomIdOrAlias"))
-                .POST(ROOM + "/leave", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> object(bodies, request, false)
-                                .flatMap(body -> rooms.leave(device, request.pathVariable("roomId"), body)))
-                        .flatMap(Responses::ok))
-                .POST(ROOM + "/forget", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> rooms.forget(device, request.pathVariable("roomId")))
-                        .flatMap(Responses::ok))
+                .POST(
+                        "/_matrix/client/v3/join/{roomIdOrAlias}",
+                        request -> join(bodies, accessTokens, rooms, request, "roomIdOrAlias"))
+                .POST(
+                        ROOM + "/leave",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> object(bodies, request, false)
+                                        .flatMap(body -> rooms.leave(device, request.pathVariable("roomId"), body)))
+                                .flatMap(Responses::ok))
+                .POST(
+                        ROOM + "/forget",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> rooms.forget(device, request.pathVariable("roomId")))
+                                .flatMap(Responses::ok))
                 .POST(ROOM + "/invite", request -> membership(bodies, accessTokens, rooms, request, "invite", null))
                 .POST(ROOM + "/kick", request -> membership(bodies, accessTokens, rooms, request, "leave", null))
                 .POST(ROOM + "/ban", request -> membership(bodies, accessTokens, rooms, request, "ban", null))
                 .POST(ROOM + "/unban", request -> membership(bodies, accessTokens, rooms, request, "leave", "ban"))
-                .PUT(ROOM + "/redact/{eventId}/{txnId}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> object(bodies, request, false)
-                                .flatMap(content -> rooms.redact(device, request.pathVariable("roomId"),
-                                        request.pathVariable("eventId"), request.pathVariable("txnId"), content)))
-                        .flatMap(Responses::ok))
-                .GET(ROOM + "/event/{eventId}", request -> accessTokens.authenticate(request)
-                        .flatMap(device -> rooms.event(device, request.pathVariable("roomId"),
-                                request.pathVariable("eventId")))
-                        .flatMap(Responses::okRaw))
+                .PUT(
+                        ROOM + "/redact/{eventId}/{txnId}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> object(bodies, request, false)
+                                        .flatMap(content -> rooms.redact(
+                                                device,
+                                                request.pathVariable("roomId"),
+                                                request.pathVariable("eventId"),
+                                                request.pathVariable("txnId"),
+                                                content)))
+                                .flatMap(Responses::ok))
+                .GET(
+                        ROOM + "/event/{eventId}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> rooms.event(
+                                        device, request.pathVariable("roomId"), request.pathVariable("eventId")))
+                                .flatMap(Responses::okRaw))
                 .build();
     }
 
-    private static Mono<ServerResponse> putState(JsonBodies bodies, AccessTokens accessTokens, Rooms rooms,
-            ServerRequest request, String stateKey) {
-        return accessTokens.authenticate(request)
+    private static Mono<ServerResponse> putState(
+            JsonBodies bodies, AccessTokens accessTokens, Rooms rooms, ServerRequest request, String stateKey) {
+        return accessTokens
+                .authenticate(request)
                 .flatMap(device -> object(bodies, request, true)
-                        .flatMap(content -> rooms.putState(device, request.pathVariable("roomId"),
-                                request.pathVariable("eventType"), stateKey, content)))
+                        .flatMap(content -> rooms.putState(
+                                device,
+                                request.pathVariable("roomId"),
+                                request.pathVariable("eventType"),
+                                stateKey,
+                                content)))
                 .flatMap(Responses::ok);
     }
 
-    private static Mono<ServerResponse> getState(AccessTokens accessTokens, Rooms rooms, ServerRequest request,
-            String stateKey) {
-        return accessTokens.authenticate(request)
-                .flatMap(device -> rooms.stateEvent(device, request.pathVariable("roomId"),
-                        request.pathVariable("eventType"), stateKey))
+    private static Mono<ServerResponse> getState(
+            AccessTokens accessTokens, Rooms rooms, ServerRequest request, String stateKey) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> rooms.stateEvent(
+                        device, request.pathVariable("roomId"), request.pathVariable("eventType"), stateKey))
                 .flatMap(Responses::okRaw);
     }
 
-    private static Mono<ServerResponse> join(JsonBodies bodies, AccessTokens accessTokens, Rooms rooms,
-            ServerRequest request, String variable) {
-        return accessTokens.authenticate(request)
+    private static Mono<ServerResponse> join(
+            JsonBodies bodies, AccessTokens accessTokens, Rooms rooms, ServerRequest request, String variable) {
+        return accessTokens
+                .authenticate(request)
                 .flatMap(device -> object(bodies, request, false)
                         .flatMap(body -> rooms.join(device, request.pathVariable(variable), body)))
                 .flatMap(Responses::ok);
     }
 
-    private static Mono<ServerResponse> membership(JsonBodies bodies, AccessTokens accessTokens, Rooms rooms,
-            ServerRequest request, String membership, String requiredCurrent) {
-        return accessTokens.authenticate(request)
+    private static Mono<ServerResponse> membership(
+            JsonBodies bodies,
+            AccessTokens accessTokens,
+            Rooms rooms,
+            ServerRequest request,
+            String membership,
+            String requiredCurrent) {
+        return accessTokens
+                .authenticate(request)
                 .flatMap(device -> object(bodies, request, true)
-                        .flatMap(body -> rooms.changeMembership(device, request.pathVariable("roomId"),
-                                Rooms.target(body), membership, body, requiredCurrent)))
+                        .flatMap(body -> rooms.changeMembership(
+                                device,
+                                request.pathVariable("roomId"),
+                                Rooms.target(body),
+                                membership,
+                                body,
+                                requiredCurrent)))
                 .flatMap(Responses::ok);
     }
 
@@ -139,8 +192,8 @@ public class RoomRoutes {
                     try {
                         return CanonicalJson.parseObject(bytes);
                     } catch (CanonicalJsonException e) {
-                        throw new MatrixException(ErrorCode.BAD_JSON, "Request body is not valid event JSON: "
-                                + e.getMessage());
+                        throw new MatrixException(
+                                ErrorCode.BAD_JSON, "Request body is not valid event JSON: " + e.getMessage());
                     }
                 })
                 .switchIfEmpty(Mono.defer(() -> required

@@ -28,25 +28,38 @@ public class SessionRoutes {
     record RefreshRequest(@JsonProperty("refresh_token") String refreshToken) {}
 
     @Bean
-    RouterFunction<ServerResponse> sessionRouter(MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens,
-            Sessions sessions) {
+    RouterFunction<ServerResponse> sessionRouter(
+            MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens, Sessions sessions) {
         return router.builder()
                 .GET("/_matrix/client/v3/login", request -> Responses.ok(sessions.loginFlows()))
-                .POST("/_matrix/client/v3/login", request -> bodies.read(request, LoginRequest.class)
-                        .flatMap(body -> sessions.login(body, Responses.clientIp(request)))
-                        .flatMap(Responses::ok))
-                .POST("/_matrix/client/v3/logout", request -> accessTokens.authenticate(request)
-                        .flatMap(sessions::logout)
-                        .flatMap(Responses::ok))
-                .POST("/_matrix/client/v3/logout/all", request -> accessTokens.authenticate(request)
-                        .flatMap(sessions::logoutAll)
-                        .flatMap(Responses::ok))
-                .POST("/_matrix/client/v3/refresh", request -> bodies.read(request, RefreshRequest.class)
-                        .flatMap(body -> sessions.refresh(body.refreshToken()))
-                        .flatMap(Responses::ok))
-                .GET("/_matrix/client/v3/account/whoami", request -> accessTokens.authenticate(request)
-                        .map(sessions::whoami)
-                        .flatMap(Responses::ok))
+                .POST(
+                        "/_matrix/client/v3/login",
+                        request -> bodies.read(request, LoginRequest.class)
+                                .flatMap(body -> sessions.login(body, Responses.clientIp(request)))
+                                .flatMap(Responses::ok))
+                .POST(
+                        "/_matrix/client/v3/logout",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(sessions::logout)
+                                .flatMap(Responses::ok))
+                .POST(
+                        "/_matrix/client/v3/logout/all",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(sessions::logoutAll)
+                                .flatMap(Responses::ok))
+                .POST(
+                        "/_matrix/client/v3/refresh",
+                        request -> bodies.read(request, RefreshRequest.class)
+                                .flatMap(body -> sessions.refresh(body.refreshToken()))
+                                .flatMap(Responses::ok))
+                .GET(
+                        "/_matrix/client/v3/account/whoami",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .map(sessions::whoami)
+                                .flatMap(Responses::ok))
                 .build();
     }
 }

@@ -9,10 +9,10 @@ import dev.lattice.clientapi.storage.postgres.AdminNoncesTable;
 import dev.lattice.clientapi.storage.postgres.DevicesTable;
 import dev.lattice.clientapi.storage.postgres.FiltersTable;
 import dev.lattice.clientapi.storage.postgres.ForgottenRoomsTable;
-import dev.lattice.clientapi.storage.postgres.RoomAliasesTable;
-import dev.lattice.clientapi.storage.postgres.RoomDirectoryTable;
 import dev.lattice.clientapi.storage.postgres.ProfilesTable;
 import dev.lattice.clientapi.storage.postgres.RefreshTokensTable;
+import dev.lattice.clientapi.storage.postgres.RoomAliasesTable;
+import dev.lattice.clientapi.storage.postgres.RoomDirectoryTable;
 import dev.lattice.clientapi.storage.postgres.UiaSessionsTable;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -63,10 +63,11 @@ public final class ClientApiDatabase {
      * Creates an account with its profile and, if {@code session} is given, its first device and tokens. Emits
      * false (and changes nothing) when the localpart is taken.
      */
-    public Mono<Boolean> createAccount(String localpart, String passwordHash, boolean isAdmin, String displayname,
-            NewSession session, long now) {
+    public Mono<Boolean> createAccount(
+            String localpart, String passwordHash, boolean isAdmin, String displayname, NewSession session, long now) {
         return transactions.transactional(accounts.insert(localpart, passwordHash, isAdmin, now)
-                .flatMap(created -> !created ? Mono.just(false)
+                .flatMap(created -> !created
+                        ? Mono.just(false)
                         : profiles.insert(localpart, displayname)
                                 .then(session == null ? Mono.empty() : insertSession(localpart, session, now))
                                 .thenReturn(true)));
@@ -80,17 +81,19 @@ public final class ClientApiDatabase {
      * Sets a new password hash and, when {@code keepDeviceId} is non-null, deletes every other device (and its
      * tokens). Emits false when the account is not active.
      */
-    public Mono<Boolean> changePassword(String localpart, String passwordHash, boolean logoutDevices,
-            String keepDeviceId) {
+    public Mono<Boolean> changePassword(
+            String localpart, String passwordHash, boolean logoutDevices, String keepDeviceId) {
         return transactions.transactional(accounts.updatePassword(localpart, passwordHash)
-                .flatMap(updated -> !updated || !logoutDevices ? Mono.just(updated)
+                .flatMap(updated -> !updated || !logoutDevices
+                        ? Mono.just(updated)
                         : devices.deleteAllBut(localpart, keepDeviceId).thenReturn(true)));
     }
 
     /** Deactivates an account: no password, no devices or tokens, an empty profile; the localpart stays taken. */
     public Mono<Boolean> deactivate(String localpart, long now) {
         return transactions.transactional(accounts.deactivate(localpart, now)
-                .flatMap(done -> !done ? Mono.just(false)
+                .flatMap(done -> !done
+                        ? Mono.just(false)
                         : devices.deleteAll(localpart)
                                 .then(profiles.updateDisplayname(localpart, null))
                                 .then(profiles.updateAvatarUrl(localpart, null))
@@ -109,12 +112,13 @@ public final class ClientApiDatabase {
                 .then(insertTokens(localpart, session.deviceId(), session.tokens(), null, now));
     }
 
-    private Mono<Void> insertTokens(String localpart, String deviceId, NewTokens tokens, byte[] previousRefresh,
-            long now) {
-        Mono<Void> refresh = tokens.refreshHash() == null ? Mono.empty()
+    private Mono<Void> insertTokens(
+            String localpart, String deviceId, NewTokens tokens, byte[] previousRefresh, long now) {
+        Mono<Void> refresh = tokens.refreshHash() == null
+                ? Mono.empty()
                 : refreshTokens.insert(tokens.refreshHash(), localpart, deviceId, previousRefresh, now);
-        return refresh.then(accessTokens.insert(tokens.accessHash(), localpart, deviceId, tokens.refreshHash(),
-                tokens.expiresTs(), now));
+        return refresh.then(accessTokens.insert(
+                tokens.accessHash(), localpart, deviceId, tokens.refreshHash(), tokens.expiresTs(), now));
     }
 
     /**
@@ -122,11 +126,15 @@ public final class ClientApiDatabase {
      * (the spec's rotation rule), which is a write only on that first use.
      */
     public Mono<StoredAccessToken> accessToken(byte[] accessHash) {
-        return accessTokens.select(accessHash).flatMap(token -> token.previousRefreshHash() == null
-                ? Mono.just(token)
-                : transactions.transactional(refreshTokens.clearPrevious(token.refreshHash())
-                        .then(refreshTokens.delete(token.previousRefreshHash())))
-                        .thenReturn(token));
+        return accessTokens
+                .select(accessHash)
+                .flatMap(token -> token.previousRefreshHash() == null
+                        ? Mono.just(token)
+                        : transactions
+                                .transactional(refreshTokens
+                                        .clearPrevious(token.refreshHash())
+                                        .then(refreshTokens.delete(token.previousRefreshHash())))
+                                .thenReturn(token));
     }
 
     /**
@@ -135,14 +143,16 @@ public final class ClientApiDatabase {
      * owner, or nothing when the refresh token is unknown or revoked.
      */
     public Mono<StoredRefreshToken> refresh(byte[] refreshHash, NewTokens tokens, long now) {
-        return transactions.transactional(refreshTokens.selectForUpdate(refreshHash).flatMap(owner -> {
-            Mono<Long> older = owner.previousHash() == null ? Mono.just(0L) : refreshTokens.delete(owner.previousHash());
-            return older
-                    .then(refreshTokens.deleteSuccessors(refreshHash))
-                    .then(accessTokens.deleteByRefreshToken(refreshHash))
-                    .then(insertTokens(owner.localpart(), owner.deviceId(), tokens, refreshHash, now))
-                    .thenReturn(owner);
-        }));
+        return transactions.transactional(refreshTokens
+                .selectForUpdate(refreshHash)
+                .flatMap(owner -> {
+                    Mono<Long> older =
+                            owner.previousHash() == null ? Mono.just(0L) : refreshTokens.delete(owner.previousHash());
+                    return older.then(refreshTokens.deleteSuccessors(refreshHash))
+                            .then(accessTokens.deleteByRefreshToken(refreshHash))
+                            .then(insertTokens(owner.localpart(), owner.deviceId(), tokens, refreshHash, now))
+                            .thenReturn(owner);
+                }));
     }
 
     public Flux<StoredDevice> devices(String localpart) {
@@ -188,9 +198,10 @@ public final class ClientApiDatabase {
      *
      * @param roomId the room, or the empty string for global account data
      */
-    public Mono<Long> putAccountData(String localpart, String roomId, String type, String contentJson,
-            LongFunction<Mono<Void>> publish) {
-        return transactions.transactional(accountData.upsert(localpart, roomId, type, contentJson)
+    public Mono<Long> putAccountData(
+            String localpart, String roomId, String type, String contentJson, LongFunction<Mono<Void>> publish) {
+        return transactions.transactional(accountData
+                .upsert(localpart, roomId, type, contentJson)
                 .flatMap(streamId -> publish.apply(streamId).thenReturn(streamId)));
     }
 
@@ -284,10 +295,9 @@ public final class ClientApiDatabase {
     // user-interactive authentication and admin nonces
 
     /** Starts a UIA session, first dropping sessions started before {@code expiredBefore}. */
-    public Mono<Void> createUiaSession(String sessionId, String operation, String localpart, long now,
-            long expiredBefore) {
-        return uiaSessions.deleteExpired(expiredBefore)
-                .then(uiaSessions.insert(sessionId, operation, localpart, now));
+    public Mono<Void> createUiaSession(
+            String sessionId, String operation, String localpart, long now, long expiredBefore) {
+        return uiaSessions.deleteExpired(expiredBefore).then(uiaSessions.insert(sessionId, operation, localpart, now));
     }
 
     public Mono<StoredUiaSession> uiaSession(String sessionId, long notBefore) {

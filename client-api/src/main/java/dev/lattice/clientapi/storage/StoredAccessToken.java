@@ -9,8 +9,8 @@ import static java.util.Objects.requireNonNull;
  * @param refreshHash the refresh token issued with it, or null
  * @param previousRefreshHash the refresh token that its refresh token replaced and that its first use revokes, or null
  */
-public record StoredAccessToken(String localpart, String deviceId, Long expiresTs, byte[] refreshHash,
-        byte[] previousRefreshHash) {
+public record StoredAccessToken(
+        String localpart, String deviceId, Long expiresTs, byte[] refreshHash, byte[] previousRefreshHash) {
     public StoredAccessToken {
         requireNonNull(localpart, "localpart is null");
         requireNonNull(deviceId, "deviceId is null");

@@ -20,8 +20,10 @@ class LocalpartsTest {
     @Test
     void refusesOtherCharactersEmptyAndTooLong() {
         for (String bad : new String[] {"", "al ice", "al:ice", "ålice", "a@b", "@bob:other.org", "a".repeat(243)}) {
-            assertThatThrownBy(() -> Localparts.normalize(bad, SERVER)).isInstanceOf(MatrixException.class)
-                    .extracting(e -> ((MatrixException) e).errorCode().code()).isEqualTo("M_INVALID_USERNAME");
+            assertThatThrownBy(() -> Localparts.normalize(bad, SERVER))
+                    .isInstanceOf(MatrixException.class)
+                    .extracting(e -> ((MatrixException) e).errorCode().code())
+                    .isEqualTo("M_INVALID_USERNAME");
         }
         // 255 bytes in all: "@" + 241 + ":example.org" (12)
         assertThat(Localparts.normalize("a".repeat(242), SERVER)).hasSize(242);

@@ -9,11 +9,12 @@ class UiaFlowsTest {
 
     @Test
     void completeWhenEveryStageOfSomeFlowIsDone() {
-        UiaFlows flows = new UiaFlows(List.of(List.of("m.login.registration_token", "m.login.dummy"),
-                List.of("m.login.password")));
+        UiaFlows flows = new UiaFlows(
+                List.of(List.of("m.login.registration_token", "m.login.dummy"), List.of("m.login.password")));
         assertThat(flows.isComplete(List.of())).isFalse();
         assertThat(flows.isComplete(List.of("m.login.dummy"))).isFalse();
-        assertThat(flows.isComplete(List.of("m.login.dummy", "m.login.registration_token"))).isTrue();
+        assertThat(flows.isComplete(List.of("m.login.dummy", "m.login.registration_token")))
+                .isTrue();
         assertThat(flows.isComplete(List.of("m.login.password"))).isTrue();
         assertThat(flows.offers("m.login.dummy")).isTrue();
         assertThat(flows.offers("m.login.email.identity")).isFalse();

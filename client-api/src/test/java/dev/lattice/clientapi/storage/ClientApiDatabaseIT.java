@@ -28,12 +28,16 @@ class ClientApiDatabaseIT {
     static void migrate() {
         LatticeProperties.Database settings = TestInfra.postgres();
         var connections = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(settings.host()).port(settings.port()).database(settings.name())
-                .username(settings.user()).password(settings.password()).build());
-        Database migrated = new Database(settings, List.of(new ServiceSchema("clientapi")),
-                DatabaseClient.create(connections));
-        database = new ClientApiDatabase(migrated.client(),
-                TransactionalOperator.create(new R2dbcTransactionManager(connections)));
+                .host(settings.host())
+                .port(settings.port())
+                .database(settings.name())
+                .username(settings.user())
+                .password(settings.password())
+                .build());
+        Database migrated =
+                new Database(settings, List.of(new ServiceSchema("clientapi")), DatabaseClient.create(connections));
+        database = new ClientApiDatabase(
+                migrated.client(), TransactionalOperator.create(new R2dbcTransactionManager(connections)));
     }
 
     private static synchronized String newLocalpart() {
@@ -51,32 +55,43 @@ class ClientApiDatabaseIT {
     @Test
     void accountsTableReservesLocalpartsEvenAfterDeactivation() {
         String alice = newLocalpart();
-        assertThat(database.createAccount(alice, "$2b$hash", false, alice, null, 1).block()).isTrue();
-        assertThat(database.createAccount(alice, "$2b$other", true, alice, null, 2).block()).isFalse();
+        assertThat(database.createAccount(alice, "$2b$hash", false, alice, null, 1)
+                        .block())
+                .isTrue();
+        assertThat(database.createAccount(alice, "$2b$other", true, alice, null, 2)
+                        .block())
+                .isFalse();
         StoredAccount account = database.account(alice).block();
         assertThat(account.passwordHash()).isEqualTo("$2b$hash");
         assertThat(account.isAdmin()).isFalse();
 
-        assertThat(database.changePassword(alice, "$2b$new", false, null).block()).isTrue();
+        assertThat(database.changePassword(alice, "$2b$new", false, null).block())
+                .isTrue();
         assertThat(database.deactivate(alice, 3).block()).isTrue();
         assertThat(database.deactivate(alice, 4).block()).isFalse();
         account = database.account(alice).block();
         assertThat(account.deactivated()).isTrue();
         assertThat(account.passwordHash()).isNull();
-        assertThat(database.changePassword(alice, "$2b$again", false, null).block()).isFalse();
-        assertThat(database.createAccount(alice, "$2b$hash", false, alice, null, 5).block()).isFalse();
+        assertThat(database.changePassword(alice, "$2b$again", false, null).block())
+                .isFalse();
+        assertThat(database.createAccount(alice, "$2b$hash", false, alice, null, 5)
+                        .block())
+                .isFalse();
     }
 
     @Test
     void devicesTableKeepsNamesAndDeletingADeviceRevokesItsTokens() {
         String bob = newLocalpart();
         byte[] access = hash("a");
-        database.createAccount(bob, "h", false, bob, session("D1", new NewTokens(access, null, null)), 1).block();
-        database.startSession(bob, new NewSession("D2", null, null, new NewTokens(hash("b"), null, null)), 2).block();
+        database.createAccount(bob, "h", false, bob, session("D1", new NewTokens(access, null, null)), 1)
+                .block();
+        database.startSession(bob, new NewSession("D2", null, null, new NewTokens(hash("b"), null, null)), 2)
+                .block();
         // A second login on D1 keeps its name.
         database.startSession(bob, new NewSession("D1", "Other", null, new NewTokens(hash("c"), null, null)), 3)
                 .block();
-        assertThat(database.devices(bob).collectList().block()).extracting(StoredDevice::deviceId)
+        assertThat(database.devices(bob).collectList().block())
+                .extracting(StoredDevice::deviceId)
                 .containsExactly("D1", "D2");
         assertThat(database.device(bob, "D1").block().displayName()).isEqualTo("Phone");
         assertThat(database.renameDevice(bob, "D2", "Laptop").block()).isTrue();
@@ -99,13 +114,16 @@ class ClientApiDatabaseIT {
 
         byte[] access2 = hash("a2");
         byte[] refresh2 = hash("r2");
-        assertThat(database.refresh(refresh1, new NewTokens(access2, refresh2, 200L), 2).block().localpart())
+        assertThat(database.refresh(refresh1, new NewTokens(access2, refresh2, 200L), 2)
+                        .block()
+                        .localpart())
                 .isEqualTo(carol);
         assertThat(database.accessToken(access1).blockOptional()).isEmpty();
         // Using the new access token revokes the old refresh token.
         assertThat(database.accessToken(access2).block().previousRefreshHash()).isNotNull();
         assertThat(database.accessToken(access2).block().previousRefreshHash()).isNull();
-        assertThat(database.refresh(refresh1, new NewTokens(hash("a3"), hash("r3"), 300L), 3).blockOptional())
+        assertThat(database.refresh(refresh1, new NewTokens(hash("a3"), hash("r3"), 300L), 3)
+                        .blockOptional())
                 .isEmpty();
     }
 
@@ -124,16 +142,25 @@ class ClientApiDatabaseIT {
     void accountDataTableKeepsTheLatestContentWithIncreasingStreamPositions() {
         String erin = newLocalpart();
         database.createAccount(erin, "h", false, erin, null, 1).block();
-        long first = database.putAccountData(erin, "", "m.direct", "{\"a\": 1}", id -> Mono.empty()).block();
-        long second = database.putAccountData(erin, "", "m.direct", "{\"a\": 2}", id -> Mono.empty()).block();
+        long first = database.putAccountData(erin, "", "m.direct", "{\"a\": 1}", id -> Mono.empty())
+                .block();
+        long second = database.putAccountData(erin, "", "m.direct", "{\"a\": 2}", id -> Mono.empty())
+                .block();
         assertThat(second).isGreaterThan(first);
         assertThat(database.accountData(erin, "", "m.direct").block()).isEqualTo("{\"a\": 2}");
-        assertThat(database.accountData(erin, "!r:x", "m.direct").blockOptional()).isEmpty();
+        assertThat(database.accountData(erin, "!r:x", "m.direct").blockOptional())
+                .isEmpty();
 
         // A failed publish rolls the write back.
-        assertThat(database.putAccountData(erin, "", "m.direct", "{\"a\": 3}",
-                id -> Mono.error(new IllegalStateException("broker away"))).onErrorResume(e -> Mono.empty())
-                .blockOptional()).isEmpty();
+        assertThat(database.putAccountData(
+                                erin,
+                                "",
+                                "m.direct",
+                                "{\"a\": 3}",
+                                id -> Mono.error(new IllegalStateException("broker away")))
+                        .onErrorResume(e -> Mono.empty())
+                        .blockOptional())
+                .isEmpty();
         assertThat(database.accountData(erin, "", "m.direct").block()).isEqualTo("{\"a\": 2}");
     }
 
@@ -176,8 +203,11 @@ class ClientApiDatabaseIT {
     void roomAliasDirectoryAndForgottenRoomTables() {
         String alias = "#" + newLocalpart() + ":test.lattice";
         String room = "!" + newLocalpart() + ":test.lattice";
-        assertThat(database.createRoomAlias(alias, room, "@a:test.lattice", 1).block()).isTrue();
-        assertThat(database.createRoomAlias(alias, "!other:test.lattice", "@b:test.lattice", 2).block()).isFalse();
+        assertThat(database.createRoomAlias(alias, room, "@a:test.lattice", 1).block())
+                .isTrue();
+        assertThat(database.createRoomAlias(alias, "!other:test.lattice", "@b:test.lattice", 2)
+                        .block())
+                .isFalse();
         assertThat(database.roomOfAlias(alias).block()).isEqualTo(room);
         assertThat(database.roomAliasCreator(alias).block()).isEqualTo("@a:test.lattice");
         assertThat(database.roomAliases(room).collectList().block()).containsExactly(alias);

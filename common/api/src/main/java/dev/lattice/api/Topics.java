@@ -35,9 +35,18 @@ public final class Topics {
     public static final String FEDERATION_OUTBOUND = "federation.outbound";
 
     /** Every topic Lattice creates at start-up. */
-    public static final List<String> ALL = List.of(ROOMSERVER_INPUT, ROOMSERVER_OUTPUT, ROOMSERVER_VERDICTS,
-            CLIENTAPI_OUTPUT, EPHEMERAL_TYPING, EPHEMERAL_RECEIPTS, EPHEMERAL_PRESENCE, TODEVICE, KEYSERVER_OUTPUT,
-            KEYSERVER_INPUT, FEDERATION_OUTBOUND);
+    public static final List<String> ALL = List.of(
+            ROOMSERVER_INPUT,
+            ROOMSERVER_OUTPUT,
+            ROOMSERVER_VERDICTS,
+            CLIENTAPI_OUTPUT,
+            EPHEMERAL_TYPING,
+            EPHEMERAL_RECEIPTS,
+            EPHEMERAL_PRESENCE,
+            TODEVICE,
+            KEYSERVER_OUTPUT,
+            KEYSERVER_INPUT,
+            FEDERATION_OUTBOUND);
 
     private Topics() {}
 }

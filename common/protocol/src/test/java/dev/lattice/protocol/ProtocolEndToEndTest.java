@@ -72,9 +72,10 @@ class ProtocolEndToEndTest {
         }
 
         Map<StateKey, String> stateBefore(List<String> prevEvents) {
-            List<Map<StateKey, String>> states = prevEvents.stream().map(stateAfter::get).toList();
-            return StateResolution.resolve(rules.stateRes(), rules.authorization(), states, lookup,
-                    AuthVerifiers.withKeys(KEY_CACHE));
+            List<Map<StateKey, String>> states =
+                    prevEvents.stream().map(stateAfter::get).toList();
+            return StateResolution.resolve(
+                    rules.stateRes(), rules.authorization(), states, lookup, AuthVerifiers.withKeys(KEY_CACHE));
         }
 
         /** What the sending server does: choose auth events from its state, build, hash and sign. */
@@ -82,14 +83,23 @@ class ProtocolEndToEndTest {
             JsonObject json = TestJson.object(content);
             Map<StateKey, String> before = stateBefore(prevEvents);
             List<EventId> authEvents = new ArrayList<>();
-            for (StateKey key : AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey),
-                    sender.value(), json)) {
+            for (StateKey key :
+                    AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey), sender.value(), json)) {
                 Optional.ofNullable(before.get(key)).map(EventId::parse).ifPresent(authEvents::add);
             }
-            long depth = prevEvents.stream().mapToLong(id -> events.get(id).depth()).max().orElse(0) + 1;
-            EventBuilder builder = EventBuilder.forVersion(rules).type(type).sender(sender).content(json)
-                    .prevEvents(prevEvents.stream().map(EventId::parse).toList()).authEvents(authEvents)
-                    .depth(depth).originServerTs(clock++);
+            long depth = prevEvents.stream()
+                            .mapToLong(id -> events.get(id).depth())
+                            .max()
+                            .orElse(0)
+                    + 1;
+            EventBuilder builder = EventBuilder.forVersion(rules)
+                    .type(type)
+                    .sender(sender)
+                    .content(json)
+                    .prevEvents(prevEvents.stream().map(EventId::parse).toList())
+                    .authEvents(authEvents)
+                    .depth(depth)
+                    .originServerTs(clock++);
             if (stateKey != null) {
                 builder.stateKey(stateKey);
             }
@@ -102,26 +112,34 @@ class ProtocolEndToEndTest {
 
         /** The checks on receipt, in the spec's order; returns the PDU as accepted (redacted on a hash mismatch). */
         Pdu receive(byte[] bytes) {
-            Pdu pdu = Pdu.parse(rules, bytes);                                      // 1. format
-            assertThat(EventSigning.verify(pdu, KEY_CACHE).isValid()).as("signatures of " + pdu).isTrue(); // 2.
-            if (!pdu.contentHashCheck().matches()) {                                // 3. hashes: redact, not reject
+            Pdu pdu = Pdu.parse(rules, bytes); // 1. format
+            assertThat(EventSigning.verify(pdu, KEY_CACHE).isValid())
+                    .as("signatures of " + pdu)
+                    .isTrue(); // 2.
+            if (!pdu.contentHashCheck().matches()) { // 3. hashes: redact, not reject
                 pdu = pdu.redacted();
             }
-            List<RoomEvent> authEvents = pdu.authEvents().stream().<RoomEvent>map(events::get).toList();
+            List<RoomEvent> authEvents =
+                    pdu.authEvents().stream().<RoomEvent>map(events::get).toList();
             assertThat(authEvents).as("auth events known").doesNotContainNull();
-            AuthResult listed = AuthEventsCheck.check(rules, pdu, authEvents);     // 4. auth events
+            AuthResult listed = AuthEventsCheck.check(rules, pdu, authEvents); // 4. auth events
             assertThat(listed.allowed()).as(pdu + " auth events: " + listed).isTrue();
             StateLookup byAuthEvents = StateLookup.ofEvents(authEvents);
             if (!rules.eventFormat().createEventInAuthEvents() && !pdu.type().equals("m.room.create")) {
-                byAuthEvents = byAuthEvents.withCreate(events.get(roomId.createEventId().orElseThrow().value()));
+                byAuthEvents = byAuthEvents.withCreate(
+                        events.get(roomId.createEventId().orElseThrow().value()));
             }
             AuthVerifiers verifiers = AuthVerifiers.CHECKED_ON_RECEIPT;
             AuthResult byAuth = AuthCheck.check(rules.authorization(), pdu, byAuthEvents, verifiers);
-            assertThat(byAuth.allowed()).as(pdu + " against its auth events: " + byAuth).isTrue();
-            Map<StateKey, String> before = stateBefore(pdu.prevEvents());          // 5. state before the event
-            AuthResult byState = AuthCheck.check(rules.authorization(), pdu, StateLookup.ofIds(before, lookup::event),
-                    verifiers);
-            assertThat(byState.allowed()).as(pdu + " against the state before it: " + byState).isTrue();
+            assertThat(byAuth.allowed())
+                    .as(pdu + " against its auth events: " + byAuth)
+                    .isTrue();
+            Map<StateKey, String> before = stateBefore(pdu.prevEvents()); // 5. state before the event
+            AuthResult byState =
+                    AuthCheck.check(rules.authorization(), pdu, StateLookup.ofIds(before, lookup::event), verifiers);
+            assertThat(byState.allowed())
+                    .as(pdu + " against the state before it: " + byState)
+                    .isTrue();
 
             events.put(pdu.eventId(), pdu);
             Map<StateKey, String> after = new HashMap<>(before);
@@ -141,8 +159,7 @@ class ProtocolEndToEndTest {
         }
     }
 
-    private record Room(ReceivingServer server, Pdu topicA, Pdu topicB, Pdu merge) {
-    }
+    private record Room(ReceivingServer server, Pdu topicA, Pdu topicB, Pdu merge) {}
 
     private static Room buildRoom(RoomVersionRules rules) {
         ReceivingServer server = new ReceivingServer(rules);
@@ -152,29 +169,34 @@ class ProtocolEndToEndTest {
         } else {
             server.roomId = RoomId.parse("!e2e:example.org");
         }
-        Pdu create = server.send(ALICE, "m.room.create", "",
-                "{\"room_version\":\"" + rules.id() + "\"" + creator + "}", List.of());
+        Pdu create = server.send(
+                ALICE, "m.room.create", "", "{\"room_version\":\"" + rules.id() + "\"" + creator + "}", List.of());
         if (server.roomId == null) {
             server.roomId = RoomId.fromCreateEventId(create.id());
             assertThat(create.roomId()).isEqualTo(server.roomId.value());
         }
-        Pdu last = server.send(ALICE, "m.room.member", ALICE.value(), "{\"membership\":\"join\"}",
-                List.of(create.eventId()));
+        Pdu last = server.send(
+                ALICE, "m.room.member", ALICE.value(), "{\"membership\":\"join\"}", List.of(create.eventId()));
         String users = rules.authorization().explicitlyPrivilegeRoomCreators()
-                ? "{\"" + BOB + "\":50}" : "{\"" + ALICE + "\":100,\"" + BOB + "\":50}";
+                ? "{\"" + BOB + "\":50}"
+                : "{\"" + ALICE + "\":100,\"" + BOB + "\":50}";
         last = server.send(ALICE, "m.room.power_levels", "", "{\"users\":" + users + "}", List.of(last.eventId()));
         last = server.send(ALICE, "m.room.join_rules", "", "{\"join_rule\":\"public\"}", List.of(last.eventId()));
-        last = server.send(ALICE, "m.room.history_visibility", "", "{\"history_visibility\":\"shared\"}",
-                List.of(last.eventId()));
+        last = server.send(
+                ALICE, "m.room.history_visibility", "", "{\"history_visibility\":\"shared\"}", List.of(last.eventId()));
         last = server.send(BOB, "m.room.member", BOB.value(), "{\"membership\":\"join\"}", List.of(last.eventId()));
-        last = server.send(ALICE, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"hello\"}",
-                List.of(last.eventId()));
-        last = server.send(BOB, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"hi\"}",
-                List.of(last.eventId()));
+        last = server.send(
+                ALICE, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"hello\"}", List.of(last.eventId()));
+        last = server.send(
+                BOB, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"hi\"}", List.of(last.eventId()));
         String forkPoint = last.eventId();
         Pdu topicA = server.send(ALICE, "m.room.topic", "", "{\"topic\":\"fork A\"}", List.of(forkPoint));
         Pdu topicB = server.send(BOB, "m.room.topic", "", "{\"topic\":\"fork B\"}", List.of(forkPoint));
-        Pdu merge = server.send(ALICE, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"merged\"}",
+        Pdu merge = server.send(
+                ALICE,
+                "m.room.message",
+                null,
+                "{\"msgtype\":\"m.text\",\"body\":\"merged\"}",
                 List.of(topicA.eventId(), topicB.eventId()));
         return new Room(server, topicA, topicB, merge);
     }
@@ -186,14 +208,23 @@ class ProtocolEndToEndTest {
         ReceivingServer server = room.server();
         Map<StateKey, String> forkA = server.stateAfter.get(room.topicA().eventId());
         Map<StateKey, String> forkB = server.stateAfter.get(room.topicB().eventId());
-        Map<StateKey, String> resolved = server.stateBefore(List.of(room.topicA().eventId(), room.topicB().eventId()));
-        assertThat(server.stateBefore(List.of(room.topicB().eventId(), room.topicA().eventId())))
-                .as("order of the forks does not matter").isEqualTo(resolved);
+        Map<StateKey, String> resolved = server.stateBefore(
+                List.of(room.topicA().eventId(), room.topicB().eventId()));
+        assertThat(server.stateBefore(
+                        List.of(room.topicB().eventId(), room.topicA().eventId())))
+                .as("order of the forks does not matter")
+                .isEqualTo(resolved);
 
-        assertThat(resolved).hasSize(7).containsKeys(StateKey.of("m.room.create", ""),
-                StateKey.of("m.room.power_levels", ""), StateKey.of("m.room.join_rules", ""),
-                StateKey.of("m.room.history_visibility", ""), StateKey.of("m.room.member", ALICE.value()),
-                StateKey.of("m.room.member", BOB.value()), StateKey.of("m.room.topic", ""));
+        assertThat(resolved)
+                .hasSize(7)
+                .containsKeys(
+                        StateKey.of("m.room.create", ""),
+                        StateKey.of("m.room.power_levels", ""),
+                        StateKey.of("m.room.join_rules", ""),
+                        StateKey.of("m.room.history_visibility", ""),
+                        StateKey.of("m.room.member", ALICE.value()),
+                        StateKey.of("m.room.member", BOB.value()),
+                        StateKey.of("m.room.topic", ""));
         forkA.forEach((key, id) -> {
             if (!key.type().equals("m.room.topic")) {
                 assertThat(resolved.get(key)).as(key.toString()).isEqualTo(id).isEqualTo(forkB.get(key));
@@ -222,7 +253,11 @@ class ProtocolEndToEndTest {
     void badContentHashIsDetectedAndTheRedactedFormIsUsed(RoomVersionRules rules) {
         Room room = buildRoom(rules);
         ReceivingServer server = room.server();
-        Pdu sent = server.build(BOB, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"original\"}",
+        Pdu sent = server.build(
+                BOB,
+                "m.room.message",
+                null,
+                "{\"msgtype\":\"m.text\",\"body\":\"original\"}",
                 List.of(room.merge().eventId()));
         JsonObject tamperedContent = sent.content().with("body", JsonString.of("tampered"));
         byte[] tampered = CanonicalJson.encode(sent.json().with("content", tamperedContent));
@@ -239,8 +274,8 @@ class ProtocolEndToEndTest {
 
         // A state event redacted on receipt still takes its place in the state, with its essential content only.
         Pdu topic = server.build(ALICE, "m.room.topic", "", "{\"topic\":\"real\"}", List.of(accepted.eventId()));
-        byte[] tamperedTopic = CanonicalJson.encode(topic.json().with("content",
-                TestJson.object("{\"topic\":\"forged\"}")));
+        byte[] tamperedTopic =
+                CanonicalJson.encode(topic.json().with("content", TestJson.object("{\"topic\":\"forged\"}")));
         Pdu acceptedTopic = server.receive(tamperedTopic);
         assertThat(acceptedTopic.content()).isEqualTo(JsonObject.EMPTY);
         assertThat(server.stateAfter.get(acceptedTopic.eventId()).get(StateKey.of("m.room.topic", "")))

@@ -65,7 +65,8 @@ public final class LatticeApplication {
      * would print its stack trace is switched off here; {@link #run} prints the one line instead.
      */
     private static void silenceFailureStackTraces() {
-        for (String name : List.of("org.springframework.boot.SpringApplication",
+        for (String name : List.of(
+                "org.springframework.boot.SpringApplication",
                 "org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter")) {
             if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
                 logger.setLevel(ch.qos.logback.classic.Level.OFF);
@@ -90,7 +91,8 @@ public final class LatticeApplication {
                 return "port " + taken.getPort()
                         + " is already in use (set lattice.client.port or lattice.metrics.port)";
             }
-            if (cause.getClass().getName().contains("yaml") || cause.getClass().getName().contains("Yaml")) {
+            if (cause.getClass().getName().contains("yaml")
+                    || cause.getClass().getName().contains("Yaml")) {
                 return "cannot read the configuration: " + firstLine(cause.getMessage());
             }
         }

@@ -2,8 +2,8 @@ package dev.lattice.runtime;
 
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
-import dev.lattice.runtime.bus.Bus;
 import dev.lattice.protocol.crypto.SigningKey;
+import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.config.SigningKeyFile;
 import dev.lattice.runtime.db.Database;
@@ -44,8 +44,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * What every service process has, whichever services it runs: configuration, the HTTP edge, the database and the
@@ -91,16 +91,19 @@ public class LatticeRuntimeConfiguration {
     private static JsonBodies strictJsonBodies() {
         JsonFactory factory = JsonFactory.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_NESTING).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_JSON_NESTING)
+                        .build())
                 .build();
         JsonMapper strict = JsonMapper.builder(factory)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .withCoercionConfig(LogicalType.Textual, textual -> textual
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        textual -> textual.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
         return new JsonBodies(strict);
     }
@@ -140,8 +143,11 @@ public class LatticeRuntimeConfiguration {
     ConnectionPool connectionFactory(LatticeProperties properties) {
         LatticeProperties.Database db = properties.database();
         var postgres = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(db.host()).port(db.port()).database(db.name())
-                .username(db.user()).password(db.password())
+                .host(db.host())
+                .port(db.port())
+                .database(db.name())
+                .username(db.user())
+                .password(db.password())
                 .build());
         return new ConnectionPool(ConnectionPoolConfiguration.builder(postgres)
                 .initialSize(1)

@@ -29,7 +29,8 @@ public final class TestInfra {
     /** The PostgreSQL connection settings, starting a server on first use. */
     public static synchronized LatticeProperties.Database postgres() {
         if (postgres == null) {
-            postgres = ENV.containsKey("LATTICE_TEST_PG_HOST") ? postgresFromEnvironment()
+            postgres = ENV.containsKey("LATTICE_TEST_PG_HOST")
+                    ? postgresFromEnvironment()
                     : docker() ? postgresFromTestcontainers() : embeddedPostgres();
         }
         return postgres;
@@ -38,7 +39,8 @@ public final class TestInfra {
     /** The Kafka bootstrap servers, starting a broker on first use. */
     public static synchronized String kafkaBootstrap() {
         if (kafka == null) {
-            kafka = ENV.containsKey("LATTICE_TEST_KAFKA_BOOTSTRAP") ? ENV.get("LATTICE_TEST_KAFKA_BOOTSTRAP")
+            kafka = ENV.containsKey("LATTICE_TEST_KAFKA_BOOTSTRAP")
+                    ? ENV.get("LATTICE_TEST_KAFKA_BOOTSTRAP")
                     : docker() ? kafkaFromTestcontainers() : embeddedKafka();
         }
         return kafka;
@@ -57,17 +59,24 @@ public final class TestInfra {
     }
 
     private static LatticeProperties.Database postgresFromEnvironment() {
-        return database(ENV.get("LATTICE_TEST_PG_HOST"), Integer.parseInt(ENV.getOrDefault("LATTICE_TEST_PG_PORT",
-                "5432")), ENV.getOrDefault("LATTICE_TEST_PG_DB", "lattice"), ENV.getOrDefault("LATTICE_TEST_PG_USER",
-                "lattice"), ENV.getOrDefault("LATTICE_TEST_PG_PASSWORD", "lattice"));
+        return database(
+                ENV.get("LATTICE_TEST_PG_HOST"),
+                Integer.parseInt(ENV.getOrDefault("LATTICE_TEST_PG_PORT", "5432")),
+                ENV.getOrDefault("LATTICE_TEST_PG_DB", "lattice"),
+                ENV.getOrDefault("LATTICE_TEST_PG_USER", "lattice"),
+                ENV.getOrDefault("LATTICE_TEST_PG_PASSWORD", "lattice"));
     }
 
     @SuppressWarnings("resource") // lives as long as the test JVM; Testcontainers' reaper removes it
     private static LatticeProperties.Database postgresFromTestcontainers() {
         var container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:17-alpine");
         container.start();
-        return database(container.getHost(), container.getMappedPort(5432), container.getDatabaseName(),
-                container.getUsername(), container.getPassword());
+        return database(
+                container.getHost(),
+                container.getMappedPort(5432),
+                container.getDatabaseName(),
+                container.getUsername(),
+                container.getPassword());
     }
 
     @SuppressWarnings("resource")
@@ -99,7 +108,8 @@ public final class TestInfra {
 
     private static String embeddedKafka() {
         try {
-            EmbeddedKafka broker = EmbeddedKafka.builder(temporaryDirectory("lattice-test-kafka")).start();
+            EmbeddedKafka broker = EmbeddedKafka.builder(temporaryDirectory("lattice-test-kafka"))
+                    .start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 broker.close();
                 deleteRecursively(broker.logDirectory());
@@ -110,8 +120,8 @@ public final class TestInfra {
         }
     }
 
-    private static LatticeProperties.Database database(String host, int port, String name, String user,
-            String password) {
+    private static LatticeProperties.Database database(
+            String host, int port, String name, String user, String password) {
         return new LatticeProperties.Database(host, port, name, user, password, 10);
     }
 
@@ -121,7 +131,8 @@ public final class TestInfra {
 
     private static void deleteRecursively(Path directory) {
         try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // best effort at JVM exit
         }

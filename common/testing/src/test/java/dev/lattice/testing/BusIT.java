@@ -26,8 +26,8 @@ class BusIT {
 
     /** A fresh prefix per test, so tests never see each other's records. */
     private static LatticeProperties.Kafka kafka() {
-        return new LatticeProperties.Kafka(TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2,
-                (short) 1, 32);
+        return new LatticeProperties.Kafka(
+                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32);
     }
 
     @Test
@@ -46,8 +46,10 @@ class BusIT {
             waitFor(() -> seen.size() >= 50);
             assertThat(seen).hasSize(50);
             for (String key : List.of("!a:example.org", "!b:example.org")) {
-                List<Integer> numbers = seen.stream().filter(s -> s.startsWith(key))
-                        .map(s -> Integer.parseInt(s.substring(s.indexOf('#') + 1))).toList();
+                List<Integer> numbers = seen.stream()
+                        .filter(s -> s.startsWith(key))
+                        .map(s -> Integer.parseInt(s.substring(s.indexOf('#') + 1)))
+                        .toList();
                 assertThat(numbers).hasSize(25).isSorted();
             }
         }
@@ -55,28 +57,34 @@ class BusIT {
 
     @Test
     void aSlowKeyDoesNotHoldUpOtherKeysOfItsPartition() throws Exception {
-        LatticeProperties.Kafka onePartition = new LatticeProperties.Kafka(TestInfra.kafkaBootstrap(),
-                "test-" + UUID.randomUUID() + ".", 1, (short) 1, 32);
+        LatticeProperties.Kafka onePartition = new LatticeProperties.Kafka(
+                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 1, (short) 1, 32);
         try (Bus bus = new Bus(onePartition, new SimpleMeterRegistry())) {
             bus.createTopics(List.of("events"));
             bus.publish("events", "!slow:example.org", "slow".getBytes(UTF_8)).block();
             for (int i = 0; i < 20; i++) {
-                bus.publish("events", "!room" + i + ":example.org", ("fast-" + i).getBytes(UTF_8)).block();
+                bus.publish("events", "!room" + i + ":example.org", ("fast-" + i).getBytes(UTF_8))
+                        .block();
             }
             CountDownLatch othersHandled = new CountDownLatch(20);
             AtomicBoolean slowSawOthersFirst = new AtomicBoolean();
             List<String> handled = new CopyOnWriteArrayList<>();
-            bus.subscribe("lanes", List.of("events"), record -> Mono.fromCallable(() -> {
-                String payload = new String(record.payload(), UTF_8);
-                if (payload.equals("slow")) {
-                    // Handled one record at a time per partition, this would wait for records queued behind it.
-                    slowSawOthersFirst.set(othersHandled.await(20, TimeUnit.SECONDS));
-                } else {
-                    othersHandled.countDown();
-                }
-                handled.add(payload);
-                return payload;
-            }).then());
+            bus.subscribe(
+                    "lanes",
+                    List.of("events"),
+                    record -> Mono.fromCallable(() -> {
+                                String payload = new String(record.payload(), UTF_8);
+                                if (payload.equals("slow")) {
+                                    // Handled one record at a time per partition, this would wait for records queued
+                                    // behind it.
+                                    slowSawOthersFirst.set(othersHandled.await(20, TimeUnit.SECONDS));
+                                } else {
+                                    othersHandled.countDown();
+                                }
+                                handled.add(payload);
+                                return payload;
+                            })
+                            .then());
             waitFor(() -> handled.size() == 21);
             assertThat(slowSawOthersFirst).isTrue();
             assertThat(handled.getLast()).isEqualTo("slow");
@@ -88,7 +96,8 @@ class BusIT {
         try (Bus bus = new Bus(kafka(), new SimpleMeterRegistry())) {
             bus.createTopics(List.of("events"));
             for (String payload : List.of("ok-1", "poison", "ok-2")) {
-                bus.publish("events", "!room:example.org", payload.getBytes(UTF_8)).block();
+                bus.publish("events", "!room:example.org", payload.getBytes(UTF_8))
+                        .block();
             }
             List<String> handled = new CopyOnWriteArrayList<>();
             bus.subscribe("handler", List.of("events"), record -> {
@@ -137,7 +146,8 @@ class BusIT {
         try (Bus bus = new Bus(settings, new SimpleMeterRegistry())) {
             bus.createTopics(List.of("events"));
             for (int i = 0; i < 10; i++) {
-                bus.publish("events", "!room:example.org", ("m" + i).getBytes(UTF_8)).block();
+                bus.publish("events", "!room:example.org", ("m" + i).getBytes(UTF_8))
+                        .block();
             }
             bus.subscribe("resume", List.of("events"), record -> {
                 firstRun.add(record.offset());
@@ -148,7 +158,8 @@ class BusIT {
         List<BusRecord> secondRun = new CopyOnWriteArrayList<>();
         try (Bus bus = new Bus(settings, new SimpleMeterRegistry())) {
             for (int i = 10; i < 13; i++) {
-                bus.publish("events", "!room:example.org", ("m" + i).getBytes(UTF_8)).block();
+                bus.publish("events", "!room:example.org", ("m" + i).getBytes(UTF_8))
+                        .block();
             }
             bus.subscribe("resume", List.of("events"), record -> {
                 secondRun.add(record);
@@ -156,7 +167,9 @@ class BusIT {
             });
             waitFor(() -> secondRun.size() >= 3);
             Thread.sleep(500); // nothing already handled may arrive again
-            assertThat(secondRun).extracting(r -> new String(r.payload(), UTF_8)).containsExactly("m10", "m11", "m12");
+            assertThat(secondRun)
+                    .extracting(r -> new String(r.payload(), UTF_8))
+                    .containsExactly("m10", "m11", "m12");
         }
     }
 

@@ -16,7 +16,11 @@ class DatabaseIT {
 
     private static DatabaseClient client(LatticeProperties.Database db) {
         return DatabaseClient.create(new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(db.host()).port(db.port()).database(db.name()).username(db.user()).password(db.password())
+                .host(db.host())
+                .port(db.port())
+                .database(db.name())
+                .username(db.user())
+                .password(db.password())
                 .build()));
     }
 
@@ -25,19 +29,31 @@ class DatabaseIT {
         LatticeProperties.Database db = TestInfra.postgres();
         List<ServiceSchema> schemas = List.of(new ServiceSchema("migrationprobe"), new ServiceSchema("emptyservice"));
         Database database = new Database(db, schemas, client(db));
-        database.client().sql("INSERT INTO migrationprobe.notes (id, body) VALUES (:id, :body) "
+        database.client()
+                .sql("INSERT INTO migrationprobe.notes (id, body) VALUES (:id, :body) "
                         + "ON CONFLICT (id) DO UPDATE SET body = excluded.body")
-                .bind("id", 1L).bind("body", "kept").then().block();
+                .bind("id", 1L)
+                .bind("body", "kept")
+                .then()
+                .block();
 
         // A second start (a restart) migrates nothing and keeps the data.
         Database restarted = new Database(db, schemas, client(db));
-        String body = restarted.client().sql("SELECT body FROM migrationprobe.notes WHERE id = 1")
-                .map(row -> row.get("body", String.class)).one().block();
+        String body = restarted
+                .client()
+                .sql("SELECT body FROM migrationprobe.notes WHERE id = 1")
+                .map(row -> row.get("body", String.class))
+                .one()
+                .block();
         assertThat(body).isEqualTo("kept");
 
-        Long schemaCount = restarted.client().sql("SELECT count(*) AS n FROM information_schema.schemata "
+        Long schemaCount = restarted
+                .client()
+                .sql("SELECT count(*) AS n FROM information_schema.schemata "
                         + "WHERE schema_name IN ('migrationprobe', 'emptyservice')")
-                .map(row -> row.get("n", Long.class)).one().block();
+                .map(row -> row.get("n", Long.class))
+                .one()
+                .block();
         assertThat(schemaCount).isEqualTo(2);
     }
 }

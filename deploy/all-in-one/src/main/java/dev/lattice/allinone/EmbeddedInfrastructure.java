@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -90,7 +90,9 @@ final class EmbeddedInfrastructure implements AutoCloseable {
         Path directory = properties.dataDir().resolve("postgres");
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder(directory)
-                    .database(db.name()).user(db.user()).password(db.password())
+                    .database(db.name())
+                    .user(db.user())
+                    .password(db.password())
                     .registerShutdownHook(false)
                     // not /tmp, which cleaners empty and other JVMs share
                     .binariesDirectory(properties.dataDir().resolve(".postgres-bin"))
@@ -98,8 +100,10 @@ final class EmbeddedInfrastructure implements AutoCloseable {
             log.info("embedded PostgreSQL on {}:{} (data {})", postgres.host(), postgres.port(), directory);
             return postgres;
         } catch (IOException | RuntimeException | LinkageError e) {
-            throw new StartupException("cannot start the embedded PostgreSQL in "
-                    + directory.toAbsolutePath().normalize() + ": " + e.getMessage(), e);
+            throw new StartupException(
+                    "cannot start the embedded PostgreSQL in "
+                            + directory.toAbsolutePath().normalize() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -110,8 +114,10 @@ final class EmbeddedInfrastructure implements AutoCloseable {
             log.info("embedded Kafka on {} (data {})", kafka.bootstrapServers(), directory);
             return kafka;
         } catch (IOException | RuntimeException | LinkageError e) {
-            throw new StartupException("cannot start the embedded Kafka in "
-                    + directory.toAbsolutePath().normalize() + ": " + e.getMessage(), e);
+            throw new StartupException(
+                    "cannot start the embedded Kafka in "
+                            + directory.toAbsolutePath().normalize() + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -48,21 +48,25 @@ public final class LatticeMain {
     private static void run(String[] args) {
         String config = option(args, "--config");
         if (config != null) {
-            System.setProperty("LATTICE_CONFIG", Path.of(config).toAbsolutePath().toString());
+            System.setProperty(
+                    "LATTICE_CONFIG", Path.of(config).toAbsolutePath().toString());
         }
         AtomicReference<EmbeddedInfrastructure> infrastructure = new AtomicReference<>();
         AtomicReference<ConfigurableApplicationContext> context = new AtomicReference<>();
         // Our own shutdown order: the services first (consumers commit, pools drain), then the embedded servers.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ConfigurableApplicationContext running = context.get();
-            if (running != null) {
-                running.close();
-            }
-            EmbeddedInfrastructure started = infrastructure.get();
-            if (started != null) {
-                started.close();
-            }
-        }, "lattice-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            ConfigurableApplicationContext running = context.get();
+                            if (running != null) {
+                                running.close();
+                            }
+                            EmbeddedInfrastructure started = infrastructure.get();
+                            if (started != null) {
+                                started.close();
+                            }
+                        },
+                        "lattice-shutdown"));
 
         SpringApplication application = new SpringApplication(AllInOneApplication.class);
         application.setRegisterShutdownHook(false);

@@ -39,14 +39,16 @@ final class RegisterUserCommand {
         boolean admin = java.util.Arrays.asList(args).contains("--admin");
         StandardEnvironment environment = environment(LatticeMain.option(args, "--config"));
         Binder binder = Binder.get(environment);
-        String secret = binder.bind("lattice.client-api.registration.shared-secret", String.class).orElse("");
+        String secret = binder.bind("lattice.client-api.registration.shared-secret", String.class)
+                .orElse("");
         if (secret.isBlank()) {
             throw new CommandLineException("no shared secret: set lattice.client-api.registration.shared-secret in "
                     + "lattice.yaml (generate-config writes one) or LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET");
         }
         String url = LatticeMain.option(args, "--url");
         if (url == null) {
-            url = "http://localhost:" + binder.bind("lattice.client.port", Integer.class).orElse(8008);
+            url = "http://localhost:"
+                    + binder.bind("lattice.client.port", Integer.class).orElse(8008);
         }
         String password = LatticeMain.option(args, "--password");
         if (password == null) {
@@ -57,12 +59,12 @@ final class RegisterUserCommand {
 
     private static StandardEnvironment environment(String configOption) {
         StandardEnvironment environment = new StandardEnvironment();
-        Path config = Path.of(configOption != null ? configOption
-                : System.getenv().getOrDefault("LATTICE_CONFIG", "lattice.yaml"));
+        Path config = Path.of(
+                configOption != null ? configOption : System.getenv().getOrDefault("LATTICE_CONFIG", "lattice.yaml"));
         if (Files.exists(config)) {
             try {
-                for (PropertySource<?> source : new YamlPropertySourceLoader().load(config.toString(),
-                        new FileSystemResource(config))) {
+                for (PropertySource<?> source :
+                        new YamlPropertySourceLoader().load(config.toString(), new FileSystemResource(config))) {
                     environment.getPropertySources().addLast(source);
                 }
             } catch (IOException | RuntimeException e) {
@@ -87,9 +89,12 @@ final class RegisterUserCommand {
 
     /** The two-step exchange: a fresh nonce, then the account with the MAC over it. Returns the new user ID. */
     static String register(String baseUrl, String secret, String user, String password, boolean admin) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        JsonObject nonceAnswer = send(http, HttpRequest.newBuilder(URI.create(baseUrl + PATH)).GET());
-        String nonce = nonceAnswer.getString("nonce")
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        JsonObject nonceAnswer =
+                send(http, HttpRequest.newBuilder(URI.create(baseUrl + PATH)).GET());
+        String nonce = nonceAnswer
+                .getString("nonce")
                 .orElseThrow(() -> new CommandLineException("the server sent no nonce: " + nonceAnswer));
         JsonObject body = JsonObject.of(Map.of(
                 "nonce", JsonString.of(nonce),
@@ -97,21 +102,24 @@ final class RegisterUserCommand {
                 "password", JsonString.of(password),
                 "admin", JsonBool.of(admin),
                 "mac", JsonString.of(SharedSecretMac.compute(secret, nonce, user, password, admin, null))));
-        JsonObject created = send(http, HttpRequest.newBuilder(URI.create(baseUrl + PATH))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(CanonicalJson.encode(body))));
-        return created.getString("user_id").orElseThrow(() -> new CommandLineException("unexpected answer: "
-                + created));
+        JsonObject created = send(
+                http,
+                HttpRequest.newBuilder(URI.create(baseUrl + PATH))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(CanonicalJson.encode(body))));
+        return created.getString("user_id")
+                .orElseThrow(() -> new CommandLineException("unexpected answer: " + created));
     }
 
     private static JsonObject send(HttpClient http, HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
             JsonObject answer = CanonicalJson.parseObject(response.body());
             if (response.statusCode() != 200) {
                 throw new CommandLineException("the server refused: " + response.statusCode() + " "
-                        + answer.getString("errcode").orElse("") + " " + answer.getString("error").orElse(""));
+                        + answer.getString("errcode").orElse("") + " "
+                        + answer.getString("error").orElse(""));
             }
             return answer;
         } catch (IOException e) {

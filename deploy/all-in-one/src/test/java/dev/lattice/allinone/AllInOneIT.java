@@ -58,7 +58,8 @@ class AllInOneIT {
     void versionsListsOnlyV1Versions() throws Exception {
         JsonObject body = getJson(lattice.clientUri("/_matrix/client/versions"), 200);
         assertThat(body.getArray("versions").orElseThrow().values())
-                .extracting(Object::toString).contains("JsonString[value=v1.19]")
+                .extracting(Object::toString)
+                .contains("JsonString[value=v1.19]")
                 .noneMatch(v -> v.contains("r0."));
     }
 
@@ -78,8 +79,10 @@ class AllInOneIT {
         JsonObject keys = getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"), 200);
         assertThat(keys.getString("server_name")).contains("localhost");
         long validUntil = keys.getInteger("valid_until_ts").orElseThrow();
-        assertThat(validUntil).isBetween(System.currentTimeMillis(),
-                System.currentTimeMillis() + Duration.ofDays(7).toMillis());
+        assertThat(validUntil)
+                .isBetween(
+                        System.currentTimeMillis(),
+                        System.currentTimeMillis() + Duration.ofDays(7).toMillis());
         assertThat(selfVerifies(keys)).isEqualTo(SignatureCheck.VALID);
 
         // Tampering breaks the signature: the check above can fail.
@@ -92,7 +95,8 @@ class AllInOneIT {
     @Order(4)
     void federationVersionOnTheFederationListenerOnly() throws Exception {
         JsonObject version = getJson(federationClient(), lattice.federationUri("/_matrix/federation/v1/version"), 200);
-        assertThat(version.getObject("server").flatMap(s -> s.getString("name"))).contains("Lattice");
+        assertThat(version.getObject("server").flatMap(s -> s.getString("name")))
+                .contains("Lattice");
         // The client listener does not serve federation paths, and the federation listener no client paths.
         assertUnrecognized(http, lattice.clientUri("/_matrix/federation/v1/version"), "GET", 404);
         assertUnrecognized(federationClient(), lattice.federationUri("/_matrix/client/versions"), "GET", 404);
@@ -113,8 +117,8 @@ class AllInOneIT {
         assertThat(health.getObject("checks").orElseThrow().members())
                 .containsEntry("postgres", dev.lattice.protocol.json.JsonString.of("up"))
                 .containsEntry("kafka", dev.lattice.protocol.json.JsonString.of("up"));
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(lattice.metricsUri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(
+                HttpRequest.newBuilder(lattice.metricsUri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("application=\"lattice\"");
     }
@@ -123,20 +127,37 @@ class AllInOneIT {
     @Order(7)
     void registerUserCreatesAnAccountThatCanLogIn() throws Exception {
         String url = "http://127.0.0.1:" + lattice.clientPort;
-        Command made = command(Map.of("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", LatticeProcess.SHARED_SECRET),
-                "register-user", "--user", "operator", "--password", "s3cret-enough", "--admin", "--url", url);
+        Command made = command(
+                Map.of("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", LatticeProcess.SHARED_SECRET),
+                "register-user",
+                "--user",
+                "operator",
+                "--password",
+                "s3cret-enough",
+                "--admin",
+                "--url",
+                url);
         assertThat(made.exitCode()).as(made.output()).isZero();
         assertThat(made.output()).contains("registered @operator:localhost");
 
-        HttpResponse<byte[]> login = http.send(HttpRequest.newBuilder(lattice.clientUri("/_matrix/client/v3/login"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"m.login.password\",\"identifier\":"
-                        + "{\"type\":\"m.id.user\",\"user\":\"operator\"},\"password\":\"s3cret-enough\"}"))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> login = http.send(
+                HttpRequest.newBuilder(lattice.clientUri("/_matrix/client/v3/login"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"m.login.password\",\"identifier\":"
+                                + "{\"type\":\"m.id.user\",\"user\":\"operator\"},\"password\":\"s3cret-enough\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(login.statusCode()).isEqualTo(200);
         assertThat(CanonicalJson.parseObject(login.body()).getString("user_id")).contains("@operator:localhost");
 
-        Command wrongSecret = command(Map.of("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", "not-the-secret"),
-                "register-user", "--user", "intruder", "--password", "whatever-1", "--url", url);
+        Command wrongSecret = command(
+                Map.of("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", "not-the-secret"),
+                "register-user",
+                "--user",
+                "intruder",
+                "--password",
+                "whatever-1",
+                "--url",
+                url);
         assertThat(wrongSecret.exitCode()).isEqualTo(2);
         assertThat(wrongSecret.output()).contains("lattice: the server refused: 403");
     }
@@ -146,9 +167,11 @@ class AllInOneIT {
     private static Command command(Map<String, String> env, String... args) throws Exception {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", LatticeProcess.JAR.toAbsolutePath().toString()));
+                "-jar",
+                LatticeProcess.JAR.toAbsolutePath().toString()));
         command.addAll(java.util.List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -158,8 +181,8 @@ class AllInOneIT {
     @Test
     @Order(8)
     void restartsKeepTheSigningKeyEvenAfterSigkill() throws Exception {
-        String keyBefore = verifyKeyOf(getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"),
-                200));
+        String keyBefore =
+                verifyKeyOf(getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"), 200));
         assertThat(lattice.stop()).as("clean shutdown exit code").isIn(0, 130, 143);
 
         Duration warm = lattice.start();
@@ -172,12 +195,17 @@ class AllInOneIT {
         System.out.println("all-in-one start after SIGKILL to first 200: " + afterKill.toMillis() + " ms");
         assertThat(verifyKeyOf(getJson(federationClient(), lattice.federationUri("/_matrix/key/v2/server"), 200)))
                 .isEqualTo(keyBefore);
-        assertThat(getJson(lattice.clientUri("/_lattice/health"), 200).getString("status")).contains("up");
+        assertThat(getJson(lattice.clientUri("/_lattice/health"), 200).getString("status"))
+                .contains("up");
     }
 
     private static SignatureCheck selfVerifies(JsonObject keys) {
-        Map.Entry<String, dev.lattice.protocol.json.CanonicalJsonValue> key =
-                keys.getObject("verify_keys").orElseThrow().members().entrySet().iterator().next();
+        Map.Entry<String, dev.lattice.protocol.json.CanonicalJsonValue> key = keys.getObject("verify_keys")
+                .orElseThrow()
+                .members()
+                .entrySet()
+                .iterator()
+                .next();
         String base64 = ((JsonObject) key.getValue()).getString("key").orElseThrow();
         VerifyKey verifyKey = VerifyKey.fromBase64(KeyId.parse(key.getKey()), base64, VerifyKey.NO_EXPIRY);
         return JsonSigning.verify(keys, "localhost", verifyKey);
@@ -192,19 +220,23 @@ class AllInOneIT {
     }
 
     private static JsonObject getJson(HttpClient client, URI uri, int status) throws Exception {
-        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+                client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as(uri.toString()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         return CanonicalJson.parseObject(response.body());
     }
 
     private static void assertUnrecognized(HttpClient client, URI uri, String method, int status) throws Exception {
-        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = client.send(
+                HttpRequest.newBuilder(uri)
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as(method + " " + uri).isEqualTo(status);
-        assertThat(CanonicalJson.parseObject(response.body()).getString("errcode")).contains("M_UNRECOGNIZED");
+        assertThat(CanonicalJson.parseObject(response.body()).getString("errcode"))
+                .contains("M_UNRECOGNIZED");
     }
 
     /** Trusts exactly the certificate the server generated in its data directory. */
@@ -212,7 +244,8 @@ class AllInOneIT {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream pem = Files.newInputStream(directory.resolve("data/tls/federation.crt"))) {
-            trust.setCertificateEntry("lattice", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+            trust.setCertificateEntry(
+                    "lattice", CertificateFactory.getInstance("X.509").generateCertificate(pem));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);

@@ -29,11 +29,13 @@ class CommandLineIT {
         assertThat(first.exitCode()).isZero();
         Path config = directory.resolve("lattice.yaml");
         Path key = directory.resolve("example.org.signing.key");
-        assertThat(Files.readString(config)).contains("server-name: example.org")
+        assertThat(Files.readString(config))
+                .contains("server-name: example.org")
                 .contains("signing-key-path: " + key.toAbsolutePath())
                 .containsPattern("shared-secret: [A-Za-z0-9_-]{43}\n");
         assertThat(Files.readString(key)).matches("ed25519 a_[A-Za-z0-9]{4} [A-Za-z0-9+/]{43}\\n");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
 
         String keyBefore = Files.readString(key);
         Result again = lattice(Map.of(), "generate-config", "--server-name", "example.org");
@@ -42,8 +44,10 @@ class CommandLineIT {
         assertThat(Files.readString(key)).isEqualTo(keyBefore);
 
         assertThat(lattice(Map.of(), "generate-config").output()).contains("needs --server-name");
-        assertThat(lattice(Map.of(), "register-user", "--password", "x").output()).contains("needs --user");
-        assertThat(lattice(Map.of(), "generate-config", "--server-name", "bad name!").output())
+        assertThat(lattice(Map.of(), "register-user", "--password", "x").output())
+                .contains("needs --user");
+        assertThat(lattice(Map.of(), "generate-config", "--server-name", "bad name!")
+                        .output())
                 .contains("invalid server name");
     }
 
@@ -61,20 +65,33 @@ class CommandLineIT {
         Files.writeString(key, "this is not a key\n");
         Result brokenKey = lattice(Map.of("LATTICE_SIGNINGKEYPATH", key.toString()), "run");
         assertThat(brokenKey.exitCode()).isEqualTo(1);
-        assertThat(lastLine(brokenKey)).startsWith("lattice: ").contains("signing key").contains(key.toString());
+        assertThat(lastLine(brokenKey))
+                .startsWith("lattice: ")
+                .contains("signing key")
+                .contains(key.toString());
 
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Result portTaken = lattice(Map.of("LATTICE_CLIENT_PORT", Integer.toString(taken.getLocalPort()),
-                    "LATTICE_CLIENT_BINDADDRESS", "127.0.0.1"), "run");
+            Result portTaken = lattice(
+                    Map.of(
+                            "LATTICE_CLIENT_PORT",
+                            Integer.toString(taken.getLocalPort()),
+                            "LATTICE_CLIENT_BINDADDRESS",
+                            "127.0.0.1"),
+                    "run");
             assertThat(portTaken.exitCode()).isEqualTo(1);
-            assertThat(lastLine(portTaken)).startsWith("lattice: ")
-                    .contains(Integer.toString(taken.getLocalPort())).contains("in use");
+            assertThat(lastLine(portTaken))
+                    .startsWith("lattice: ")
+                    .contains(Integer.toString(taken.getLocalPort()))
+                    .contains("in use");
         }
     }
 
     /** The one line the operator is told, and proof that no stack trace came with it. */
     private static String lastLine(Result result) {
-        List<String> lines = result.output().lines().filter(line -> line.startsWith("lattice: ")).toList();
+        List<String> lines = result.output()
+                .lines()
+                .filter(line -> line.startsWith("lattice: "))
+                .toList();
         assertThat(lines).as(result.output()).hasSize(1);
         assertThat(result.output()).doesNotContain("\tat ").doesNotContain("Caused by");
         return lines.getFirst();
@@ -82,10 +99,13 @@ class CommandLineIT {
 
     private Result lattice(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-jar", Path.of("target/lattice.jar").toAbsolutePath().toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-jar",
+                Path.of("target/lattice.jar").toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
         // Free ports, so a failing start never collides with another test's server.
         builder.environment().putIfAbsent("LATTICE_CLIENT_PORT", "0");

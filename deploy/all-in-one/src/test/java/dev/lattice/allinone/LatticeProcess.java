@@ -41,9 +41,14 @@ final class LatticeProcess implements AutoCloseable {
     Duration start() throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), "run"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                "-Xmx512m",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "run"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         env.put("LATTICE_CLIENT_PORT", Integer.toString(clientPort));
         env.put("LATTICE_CLIENT_BINDADDRESS", "127.0.0.1");
@@ -53,14 +58,17 @@ final class LatticeProcess implements AutoCloseable {
         env.put("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", SHARED_SECRET);
         long started = System.nanoTime();
         process = builder.start();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = started + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("lattice exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                var response = http.send(HttpRequest.newBuilder(clientUri("/_matrix/client/versions")).build(),
+                var response = http.send(
+                        HttpRequest.newBuilder(clientUri("/_matrix/client/versions"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return Duration.ofNanos(System.nanoTime() - started);

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * (this module sees them all).
  */
 class LayeringTest {
-    private static final List<String> SERVICES = List.of("clientapi", "federationapi", "roomserver", "syncapi",
-            "mediaapi", "appserviceapi", "keyserver");
+    private static final List<String> SERVICES =
+            List.of("clientapi", "federationapi", "roomserver", "syncapi", "mediaapi", "appserviceapi", "keyserver");
 
     private static JavaClasses classes;
 
@@ -29,10 +29,16 @@ class LayeringTest {
     @Test
     void servicesNeverImportEachOther() {
         for (String service : SERVICES) {
-            String[] others = SERVICES.stream().filter(s -> !s.equals(service))
-                    .map(s -> "dev.lattice." + s + "..").toArray(String[]::new);
-            noClasses().that().resideInAPackage("dev.lattice." + service + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage(others)
+            String[] others = SERVICES.stream()
+                    .filter(s -> !s.equals(service))
+                    .map(s -> "dev.lattice." + s + "..")
+                    .toArray(String[]::new);
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.lattice." + service + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others)
                     .because("services talk only through common/api and the bus")
                     .check(classes);
         }
@@ -40,18 +46,32 @@ class LayeringTest {
 
     @Test
     void protocolIsPureJava() {
-        noClasses().that().resideInAPackage("dev.lattice.protocol..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..",
-                        "io.r2dbc..", "reactor..", "dev.lattice.runtime..", "dev.lattice.api..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.lattice.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.springframework..",
+                        "org.apache.kafka..",
+                        "io.r2dbc..",
+                        "reactor..",
+                        "dev.lattice.runtime..",
+                        "dev.lattice.api..")
                 .because("common/protocol is a pure protocol library")
                 .check(classes);
     }
 
     @Test
     void commonModulesDependOnNoService() {
-        String[] services = SERVICES.stream().map(s -> "dev.lattice." + s + "..").toArray(String[]::new);
-        noClasses().that().resideInAnyPackage("dev.lattice.protocol..", "dev.lattice.api..", "dev.lattice.runtime..")
-                .should().dependOnClassesThat().resideInAnyPackage(services)
+        String[] services =
+                SERVICES.stream().map(s -> "dev.lattice." + s + "..").toArray(String[]::new);
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.lattice.protocol..", "dev.lattice.api..", "dev.lattice.runtime..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(services)
                 .check(classes);
     }
 
@@ -59,16 +79,24 @@ class LayeringTest {
     void internalAndStorageStayInsideTheirModule() {
         for (String service : SERVICES) {
             String module = "dev.lattice." + service;
-            noClasses().that().resideOutsideOfPackage(module + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage(module + ".internal..", module + ".storage..")
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage(module + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(module + ".internal..", module + ".storage..")
                     .check(classes);
         }
     }
 
     @Test
     void bouncyCastleOnlyInCryptoAndTls() {
-        noClasses().that().resideOutsideOfPackages("dev.lattice.protocol.crypto..", "dev.lattice.runtime.tls..")
-                .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.lattice.protocol.crypto..", "dev.lattice.runtime.tls..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.bouncycastle..")
                 .because("STYLE.md rule 4: signing goes through common/protocol's crypto package")
                 .check(classes);
     }

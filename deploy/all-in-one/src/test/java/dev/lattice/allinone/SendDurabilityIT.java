@@ -30,7 +30,8 @@ class SendDurabilityIT {
     @TempDir
     Path directory;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void everyAcknowledgedSendSurvivesSigkillExactlyOnce() throws Exception {
@@ -38,7 +39,8 @@ class SendDurabilityIT {
             lattice.start();
             String token = register(lattice, "durable");
             String roomId = post(lattice, "/_matrix/client/v3/createRoom", token, "{\"preset\":\"private_chat\"}")
-                    .getString("room_id").orElseThrow();
+                    .getString("room_id")
+                    .orElseThrow();
 
             Map<String, String> acknowledged = new ConcurrentHashMap<>(); // txnId -> event ID
             AtomicBoolean stop = new AtomicBoolean();
@@ -46,7 +48,10 @@ class SendDurabilityIT {
                 for (int i = 0; !stop.get() && i < 10_000; i++) {
                     String txnId = "txn" + i;
                     try {
-                        JsonObject answer = put(lattice, sendPath(roomId, txnId), token,
+                        JsonObject answer = put(
+                                lattice,
+                                sendPath(roomId, txnId),
+                                token,
                                 "{\"msgtype\":\"m.text\",\"body\":\"message " + i + "\"}");
                         answer.getString("event_id").ifPresent(id -> acknowledged.put(txnId, id));
                     } catch (IOException | InterruptedException | RuntimeException killed) {
@@ -67,7 +72,10 @@ class SendDurabilityIT {
             for (Map.Entry<String, String> sent : acknowledged.entrySet()) {
                 assertThat(timeline).as("event of %s", sent.getKey()).containsOnlyOnce(sent.getValue());
                 // The same transaction again is the same event, not a new one, across the restart.
-                JsonObject again = put(lattice, sendPath(roomId, sent.getKey()), token,
+                JsonObject again = put(
+                        lattice,
+                        sendPath(roomId, sent.getKey()),
+                        token,
                         "{\"msgtype\":\"m.text\",\"body\":\"resent\"}");
                 assertThat(again.getString("event_id")).contains(sent.getValue());
             }
@@ -77,8 +85,8 @@ class SendDurabilityIT {
     }
 
     private static String sendPath(String roomId, String txnId) {
-        return "/_matrix/client/v3/rooms/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8)
-                + "/send/m.room.message/" + txnId;
+        return "/_matrix/client/v3/rooms/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8) + "/send/m.room.message/"
+                + txnId;
     }
 
     /** Every m.room.message event ID in the room, oldest first, paging /messages forwards from the start. */
@@ -86,17 +94,22 @@ class SendDurabilityIT {
         List<String> ids = new ArrayList<>();
         String from = null;
         for (int page = 0; page < 1000; page++) {
-            String query = "?dir=f&limit=100" + (from != null ? "&from=" + URLEncoder.encode(from,
-                    StandardCharsets.UTF_8) : "");
-            JsonObject answer = get(lattice, "/_matrix/client/v3/rooms/" + URLEncoder.encode(roomId,
-                    StandardCharsets.UTF_8) + "/messages" + query, token);
-            for (CanonicalJsonValue event : answer.getArray("chunk").orElseThrow().values()) {
+            String query = "?dir=f&limit=100"
+                    + (from != null ? "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8) : "");
+            JsonObject answer = get(
+                    lattice,
+                    "/_matrix/client/v3/rooms/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8) + "/messages"
+                            + query,
+                    token);
+            for (CanonicalJsonValue event :
+                    answer.getArray("chunk").orElseThrow().values()) {
                 JsonObject object = (JsonObject) event;
                 if (object.getString("type").orElse("").equals("m.room.message")) {
                     ids.add(object.getString("event_id").orElseThrow());
                 }
             }
-            if (answer.getString("end").isEmpty() || answer.getArray("chunk").orElseThrow().size() == 0) {
+            if (answer.getString("end").isEmpty()
+                    || answer.getArray("chunk").orElseThrow().size() == 0) {
                 return ids;
             }
             from = answer.getString("end").orElseThrow();
@@ -111,25 +124,33 @@ class SendDurabilityIT {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{" + credentials + "}")));
         assertThat(challenge.statusCode()).isEqualTo(401);
-        String session = CanonicalJson.parseObject(challenge.body()).getString("session").orElseThrow();
-        return post(lattice, "/_matrix/client/v3/register", null, "{" + credentials
-                + ",\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"" + session + "\"}}")
-                .getString("access_token").orElseThrow();
+        String session =
+                CanonicalJson.parseObject(challenge.body()).getString("session").orElseThrow();
+        return post(
+                        lattice,
+                        "/_matrix/client/v3/register",
+                        null,
+                        "{" + credentials + ",\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"" + session + "\"}}")
+                .getString("access_token")
+                .orElseThrow();
     }
 
     private JsonObject get(LatticeProcess lattice, String path, String token) throws Exception {
-        return json(send(authorized(HttpRequest.newBuilder(lattice.clientUri(path)).GET(), token)));
+        return json(
+                send(authorized(HttpRequest.newBuilder(lattice.clientUri(path)).GET(), token)));
     }
 
     private JsonObject post(LatticeProcess lattice, String path, String token, String body) throws Exception {
-        return json(send(authorized(HttpRequest.newBuilder(lattice.clientUri(path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)), token)));
+        return json(send(authorized(
+                HttpRequest.newBuilder(lattice.clientUri(path)).POST(HttpRequest.BodyPublishers.ofString(body)),
+                token)));
     }
 
     private JsonObject put(LatticeProcess lattice, String path, String token, String body)
             throws IOException, InterruptedException {
-        return json(send(authorized(HttpRequest.newBuilder(lattice.clientUri(path))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)), token)));
+        return json(send(authorized(
+                HttpRequest.newBuilder(lattice.clientUri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)),
+                token)));
     }
 
     private static HttpRequest.Builder authorized(HttpRequest.Builder request, String token) {

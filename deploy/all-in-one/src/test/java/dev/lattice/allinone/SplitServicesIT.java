@@ -54,31 +54,46 @@ class SplitServicesIT {
         Map<String, Object> properties = new java.util.HashMap<>(LatticeApplication.defaults());
         properties.putAll(TestInfra.latticeProperties());
         properties.putAll(Map.of(
-                "spring.application.name", service.application().getSimpleName(),
-                "lattice.client.port", 0,
-                "lattice.client.bind-address", "127.0.0.1",
-                "lattice.metrics.port", 0,
-                "lattice.federation.port", 0,
-                "lattice.federation.bind-address", "127.0.0.1",
-                "lattice.data-dir", dataDir.toString()));
+                "spring.application.name",
+                service.application().getSimpleName(),
+                "lattice.client.port",
+                0,
+                "lattice.client.bind-address",
+                "127.0.0.1",
+                "lattice.metrics.port",
+                0,
+                "lattice.federation.port",
+                0,
+                "lattice.federation.bind-address",
+                "127.0.0.1",
+                "lattice.data-dir",
+                dataDir.toString()));
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(service.application())
-                .properties(properties).run()) {
+                .properties(properties)
+                .run()) {
             int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             assertThat(get(port, "/_lattice/health")).isEqualTo(200);
             if (service.ownPath() != null) {
                 assertThat(get(port, service.ownPath())).isEqualTo(200);
             }
             if (service.foreignPath() != null) {
-                assertThat(get(port, service.foreignPath())).as("another service's route").isEqualTo(404);
+                assertThat(get(port, service.foreignPath()))
+                        .as("another service's route")
+                        .isEqualTo(404);
             }
-            boolean federationListener = context.getBeanProvider(FederationListener.class).getIfAvailable() != null;
-            assertThat(federationListener).as("only federation-api opens the federation listener")
+            boolean federationListener =
+                    context.getBeanProvider(FederationListener.class).getIfAvailable() != null;
+            assertThat(federationListener)
+                    .as("only federation-api opens the federation listener")
                     .isEqualTo(service.application() == FederationApiApplication.class);
         }
     }
 
     private int get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

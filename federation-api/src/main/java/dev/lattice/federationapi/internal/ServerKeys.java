@@ -42,8 +42,12 @@ public final class ServerKeys {
         JsonObject keys = JsonObject.of(Map.of(
                 "server_name", JsonString.of(serverName),
                 "valid_until_ts", JsonInteger.of(validUntil),
-                "verify_keys", JsonObject.of(Map.of(signingKey.keyId().toString(),
-                        JsonObject.of(Map.of("key", JsonString.of(signingKey.verifyKey().publicKeyBase64()))))),
+                "verify_keys",
+                        JsonObject.of(Map.of(
+                                signingKey.keyId().toString(),
+                                JsonObject.of(Map.of(
+                                        "key",
+                                        JsonString.of(signingKey.verifyKey().publicKeyBase64()))))),
                 // No key has been retired yet; key rotation will list retired keys here.
                 "old_verify_keys", JsonObject.EMPTY));
         return CanonicalJson.encode(JsonSigning.sign(keys, serverName, signingKey));

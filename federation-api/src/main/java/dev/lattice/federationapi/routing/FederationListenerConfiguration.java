@@ -19,7 +19,8 @@ public class FederationListenerConfiguration {
         LatticeProperties.Federation federation = properties.federation();
         FederationCertificate certificate = federation.tlsCertificate() != null
                 ? new FederationCertificate(federation.tlsCertificate(), federation.tlsPrivateKey())
-                : FederationCertificate.selfSigned(properties.dataDir().resolve("tls"),
+                : FederationCertificate.selfSigned(
+                        properties.dataDir().resolve("tls"),
                         ServerName.parse(properties.serverName()).host());
         return new FederationListener(handler, federation.bindAddress(), federation.port(), certificate);
     }

@@ -62,16 +62,26 @@ public final class InputRoomEventConsumer implements AutoCloseable {
         return pipeline.process(input)
                 .flatMap(verdict -> relay.relayNow()
                         .onErrorResume(e -> {
-                            log.warn("outbox relay after {} failed; the background relay will retry: {}",
-                                    verdict.eventId(), e.toString());
+                            log.warn(
+                                    "outbox relay after {} failed; the background relay will retry: {}",
+                                    verdict.eventId(),
+                                    e.toString());
                             return Mono.just(0);
                         })
                         .then(reply(input, verdict)))
-                .onErrorMap(InputRoomEventConsumer::isTransient,
+                .onErrorMap(
+                        InputRoomEventConsumer::isTransient,
                         e -> new RetriableException("roomserver input " + record.offset() + " failed", e))
-                .onErrorResume(e -> !(e instanceof RetriableException), e -> reply(input, InputVerdict.rejected(
-                        input.requestId(), null, ErrorCode.UNKNOWN, "the roomserver failed on this event"))
-                        .then(Mono.error(e)));
+                .onErrorResume(
+                        e -> !(e instanceof RetriableException),
+                        e -> reply(
+                                        input,
+                                        InputVerdict.rejected(
+                                                input.requestId(),
+                                                null,
+                                                ErrorCode.UNKNOWN,
+                                                "the roomserver failed on this event"))
+                                .then(Mono.error(e)));
     }
 
     private Mono<Void> reply(InputRoomEvent input, InputVerdict verdict) {
@@ -86,7 +96,9 @@ public final class InputRoomEventConsumer implements AutoCloseable {
                 || e instanceof DataIntegrityViolationException
                 || e instanceof R2dbcTransientException
                 || e instanceof R2dbcNonTransientResourceException
-                || (e instanceof R2dbcException r && r.getSqlState() != null && r.getSqlState().startsWith("08"))
+                || (e instanceof R2dbcException r
+                        && r.getSqlState() != null
+                        && r.getSqlState().startsWith("08"))
                 || e instanceof java.io.IOException;
     }
 

@@ -88,7 +88,10 @@ public final class RoomEvents {
         }
         return load(rules, ids).map(events -> (type, stateKey) -> {
             String id = state.get(StateKey.of(type, stateKey));
-            return Optional.ofNullable(id).map(events::get).filter(Objects::nonNull).map(RoomEvent.class::cast);
+            return Optional.ofNullable(id)
+                    .map(events::get)
+                    .filter(Objects::nonNull)
+                    .map(RoomEvent.class::cast);
         });
     }
 }

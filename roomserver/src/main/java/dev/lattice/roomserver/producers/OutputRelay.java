@@ -40,8 +40,8 @@ public final class OutputRelay implements AutoCloseable {
      * @param publisher publishes one row, completing once the broker has it durably
      * @param interval how often to look for unsent rows besides the wake-ups after each commit
      */
-    public OutputRelay(RoomserverDatabase database, Function<OutboxRow, Mono<Void>> publisher, Duration interval,
-            int batchSize) {
+    public OutputRelay(
+            RoomserverDatabase database, Function<OutboxRow, Mono<Void>> publisher, Duration interval, int batchSize) {
         this.database = requireNonNull(database, "database is null");
         this.publisher = requireNonNull(publisher, "publisher is null");
         this.interval = requireNonNull(interval, "interval is null");
@@ -56,10 +56,12 @@ public final class OutputRelay implements AutoCloseable {
         if (loop == null) {
             loop = Flux.merge(Flux.interval(Duration.ZERO, interval).map(tick -> true), wakeups.asFlux())
                     .onBackpressureDrop()
-                    .concatMap(tick -> relayAll().onErrorResume(e -> {
-                        log.warn("outbox relay failed, retrying: {}", e.toString());
-                        return Mono.just(0);
-                    }), 1)
+                    .concatMap(
+                            tick -> relayAll().onErrorResume(e -> {
+                                log.warn("outbox relay failed, retrying: {}", e.toString());
+                                return Mono.just(0);
+                            }),
+                            1)
                     .subscribe();
         }
         return this;

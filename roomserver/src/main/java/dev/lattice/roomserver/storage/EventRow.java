@@ -52,9 +52,29 @@ public record EventRow(
 
     /** This row with its state snapshots. */
     public EventRow withState(Long before, Long after) {
-        return new EventRow(nid, eventId, roomId, type, stateKey, sender, depth, originServerTs, membership, redacts,
-                prevEventIds, authEventIds, kind, status, rejectErrcode, rejectReason, before, after, pdu, redactedPdu,
-                redactedBy, receivedTs);
+        return new EventRow(
+                nid,
+                eventId,
+                roomId,
+                type,
+                stateKey,
+                sender,
+                depth,
+                originServerTs,
+                membership,
+                redacts,
+                prevEventIds,
+                authEventIds,
+                kind,
+                status,
+                rejectErrcode,
+                rejectReason,
+                before,
+                after,
+                pdu,
+                redactedPdu,
+                redactedBy,
+                receivedTs);
     }
 
     /** The bytes readers get: the redacted form if there is one. */

@@ -66,7 +66,7 @@ public record EventWrite(
 
     /** A write that only records the event (a rejected one, or an outlier): no state, no extremity, no output. */
     public static EventWrite eventOnly(RoomRow newRoom, EventRow event) {
-        return new EventWrite(newRoom, event, null, null, false, List.of(), false, List.of(), List.of(), null, null,
-                List.of());
+        return new EventWrite(
+                newRoom, event, null, null, false, List.of(), false, List.of(), List.of(), null, null, List.of());
     }
 }

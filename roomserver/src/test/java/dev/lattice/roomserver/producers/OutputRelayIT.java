@@ -38,23 +38,37 @@ class OutputRelayIT {
     @Test
     void aCrashBetweenPublishAndMarkPublishesEveryCommittedEventAtLeastOnceAndConsumersDedupe() throws Exception {
         RoomserverDatabase database = TestingDatabase.roomserverDatabase(100);
-        LatticeProperties.Kafka kafka = new LatticeProperties.Kafka(TestInfra.kafkaBootstrap(),
-                "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32);
+        LatticeProperties.Kafka kafka = new LatticeProperties.Kafka(
+                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32);
         try (Bus bus = new Bus(kafka, new SimpleMeterRegistry())) {
             bus.createTopics(List.of(Topics.ROOMSERVER_OUTPUT));
             Function<OutboxRow, Mono<Void>> publish =
                     row -> bus.publish(Topics.ROOMSERVER_OUTPUT, row.roomId(), row.payload());
             // Other tests' leftovers are not this test's business: mark them sent first.
-            new OutputRelay(database, row -> Mono.empty(), Duration.ofHours(1), 500).relayNow().block();
+            new OutputRelay(database, row -> Mono.empty(), Duration.ofHours(1), 500)
+                    .relayNow()
+                    .block();
 
             String room = TestingDatabase.roomId();
             List<String> committed = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 EventRow event = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
-                byte[] payload = BusJson.encode(new NewRoomEvent(room, RoomVersionId.V12, event.eventId(), "{}",
-                        List.of(), List.of(), null, false));
-                database.store(new EventWrite(null, event, null, null, false, List.of(), false, List.of(), List.of(),
-                        null, null, List.of(new EventWrite.OutboxRecord(event.eventId(), payload)))).block();
+                byte[] payload = BusJson.encode(new NewRoomEvent(
+                        room, RoomVersionId.V12, event.eventId(), "{}", List.of(), List.of(), null, false));
+                database.store(new EventWrite(
+                                null,
+                                event,
+                                null,
+                                null,
+                                false,
+                                List.of(),
+                                false,
+                                List.of(),
+                                List.of(),
+                                null,
+                                null,
+                                List.of(new EventWrite.OutboxRecord(event.eventId(), payload))))
+                        .block();
                 committed.add(event.eventId());
             }
 
@@ -67,9 +81,14 @@ class OutputRelayIT {
             });
 
             AtomicInteger published = new AtomicInteger();
-            OutputRelay crashing = new OutputRelay(database, row -> publish.apply(row).then(Mono.defer(() ->
-                    published.incrementAndGet() == 3 ? Mono.error(new IllegalStateException("kill -9")) : Mono.empty())),
-                    Duration.ofHours(1), 100);
+            OutputRelay crashing = new OutputRelay(
+                    database,
+                    row -> publish.apply(row)
+                            .then(Mono.defer(() -> published.incrementAndGet() == 3
+                                    ? Mono.error(new IllegalStateException("kill -9"))
+                                    : Mono.empty())),
+                    Duration.ofHours(1),
+                    100);
             assertThatThrownBy(() -> crashing.relayNow().block()).hasMessageContaining("kill -9");
             assertThat(database.unsentOutboxRows().block()).isEqualTo(5); // nothing was marked sent
 

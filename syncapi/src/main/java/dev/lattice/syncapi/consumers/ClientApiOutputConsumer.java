@@ -46,6 +46,7 @@ public final class ClientApiOutputConsumer {
 
     /** How long to wait for an announced write to commit before recording it anyway. */
     static final Duration COMMIT_WAIT = Duration.ofSeconds(5);
+
     private static final Duration COMMIT_POLL = Duration.ofMillis(50);
 
     private final SyncApiDatabase database;
@@ -62,31 +63,36 @@ public final class ClientApiOutputConsumer {
     /** The bus handler. */
     public Mono<Void> handle(BusRecord record) {
         return Mono.defer(() -> {
-            // Look at the envelope first: an unknown type must be skipped, not parked as undecodable.
-            JsonObject envelope = CanonicalJson.parseObject(record.payload());
-            String type = envelope.getString("type").orElse("");
-            long version = envelope.getInteger("version").orElse(0L);
-            if (!type.equals(AccountDataChanged.TYPE)) {
-                log.info("clientapi.output record of unknown type '{}' skipped", type);
-                return Mono.empty();
-            }
-            if (version > AccountDataChanged.VERSION) {
-                log.info("clientapi.output {} record of version {} (newer than {}) skipped", type, version,
-                        AccountDataChanged.VERSION);
-                return Mono.empty();
-            }
-            return switch (BusJson.decode(record.payload(), ClientApiOutput.class)) {
-                case AccountDataChanged change -> onAccountDataChanged(change);
-            };
-        }).onErrorMap(RoomserverOutputConsumer::isTransient,
-                e -> new RetriableException("syncapi database: " + e.getMessage(), e));
+                    // Look at the envelope first: an unknown type must be skipped, not parked as undecodable.
+                    JsonObject envelope = CanonicalJson.parseObject(record.payload());
+                    String type = envelope.getString("type").orElse("");
+                    long version = envelope.getInteger("version").orElse(0L);
+                    if (!type.equals(AccountDataChanged.TYPE)) {
+                        log.info("clientapi.output record of unknown type '{}' skipped", type);
+                        return Mono.empty();
+                    }
+                    if (version > AccountDataChanged.VERSION) {
+                        log.info(
+                                "clientapi.output {} record of version {} (newer than {}) skipped",
+                                type,
+                                version,
+                                AccountDataChanged.VERSION);
+                        return Mono.empty();
+                    }
+                    return switch (BusJson.decode(record.payload(), ClientApiOutput.class)) {
+                        case AccountDataChanged change -> onAccountDataChanged(change);
+                    };
+                })
+                .onErrorMap(
+                        RoomserverOutputConsumer::isTransient,
+                        e -> new RetriableException("syncapi database: " + e.getMessage(), e));
     }
 
     private Mono<Void> onAccountDataChanged(AccountDataChanged change) {
         String user = change.userId().toString();
         return awaitCommitted(change)
-                .then(database.storeAccountDataChange(user, change.roomId().map(RoomId::toString),
-                        change.dataType(), change.streamId()))
+                .then(database.storeAccountDataChange(
+                        user, change.roomId().map(RoomId::toString), change.dataType(), change.streamId()))
                 .doOnNext(position -> position.ifPresent(stored -> notifier.notifyAccountData(user, stored)))
                 .then();
     }
@@ -96,16 +102,21 @@ public final class ClientApiOutputConsumer {
         long attempts = COMMIT_WAIT.toMillis() / COMMIT_POLL.toMillis();
         return Mono.defer(() -> users.get().queryAccountData(change.userId(), change.roomId(), change.dataType()))
                 .flatMap(found -> found.map(AccountDataEntry::streamId).orElse(Long.MIN_VALUE) >= change.streamId()
-                        ? Mono.<Void>empty() : Mono.error(new NotCommittedYet()))
+                        ? Mono.<Void>empty()
+                        : Mono.error(new NotCommittedYet()))
                 .retryWhen(Retry.fixedDelay(attempts, COMMIT_POLL).filter(NotCommittedYet.class::isInstance))
-                .onErrorResume(e -> Exceptions.isRetryExhausted(e) && e.getCause() instanceof NotCommittedYet,
-                        e -> {
-                            log.warn("account data {} of {} at stream_id {} not visible after {}; recorded anyway",
-                                    change.dataType(), change.userId(), change.streamId(), COMMIT_WAIT);
-                            return Mono.empty();
-                        })
+                .onErrorResume(e -> Exceptions.isRetryExhausted(e) && e.getCause() instanceof NotCommittedYet, e -> {
+                    log.warn(
+                            "account data {} of {} at stream_id {} not visible after {}; recorded anyway",
+                            change.dataType(),
+                            change.userId(),
+                            change.streamId(),
+                            COMMIT_WAIT);
+                    return Mono.empty();
+                })
                 // The client-api unreachable (or not wired in this process) is no reason to drop the record.
-                .onErrorMap(e -> !(e instanceof RetriableException),
+                .onErrorMap(
+                        e -> !(e instanceof RetriableException),
                         e -> new RetriableException("client-api account data: " + e.getMessage(), e));
     }
 

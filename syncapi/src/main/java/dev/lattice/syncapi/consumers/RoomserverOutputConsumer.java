@@ -56,18 +56,20 @@ public final class RoomserverOutputConsumer {
     /** The bus handler. */
     public Mono<Void> handle(BusRecord record) {
         return Mono.defer(() -> switch (BusJson.decode(record.payload(), OutputRoomEvent.class)) {
-            case NewRoomEvent event -> onNewRoomEvent(event);
-            case RedactedEvent redaction -> onRedactedEvent(redaction);
-        }).onErrorMap(RoomserverOutputConsumer::isTransient,
-                e -> new RetriableException("syncapi database: " + e.getMessage(), e));
+                    case NewRoomEvent event -> onNewRoomEvent(event);
+                    case RedactedEvent redaction -> onRedactedEvent(redaction);
+                })
+                .onErrorMap(
+                        RoomserverOutputConsumer::isTransient,
+                        e -> new RetriableException("syncapi database: " + e.getMessage(), e));
     }
 
     private Mono<Void> onNewRoomEvent(NewRoomEvent event) {
         RoomVersionRules rules = rules(event.roomVersion().toString(), event.roomId());
         Pdu pdu = Pdu.parseBackfilled(rules, event.pdu().getBytes(StandardCharsets.UTF_8));
         if (!pdu.eventId().equals(event.eventId()) || !pdu.roomId().equals(event.roomId())) {
-            throw new IllegalArgumentException("record for " + event.eventId() + " in " + event.roomId()
-                    + " carries " + pdu.eventId() + " in " + pdu.roomId());
+            throw new IllegalArgumentException("record for " + event.eventId() + " in " + event.roomId() + " carries "
+                    + pdu.eventId() + " in " + pdu.roomId());
         }
         return database.storeEvent(event, pdu).flatMap(position -> {
             if (position.isEmpty() || event.historical()) {
@@ -81,7 +83,8 @@ public final class RoomserverOutputConsumer {
     }
 
     private Mono<Void> onRedactedEvent(RedactedEvent redaction) {
-        return database.event(redaction.redactedEventId()).zipWith(database.event(redaction.redactionEventId()))
+        return database.event(redaction.redactedEventId())
+                .zipWith(database.event(redaction.redactionEventId()))
                 .flatMap(found -> {
                     Optional<StoredEvent> target = found.getT1();
                     if (target.isEmpty() || target.get().redactedBecause().isPresent()) {
@@ -90,7 +93,8 @@ public final class RoomserverOutputConsumer {
                     }
                     StoredEvent event = target.get();
                     RoomVersionRules rules = rules(event.roomVersion().toString(), event.roomId());
-                    JsonObject because = found.getT2().map(ClientEvents::redactedBecause)
+                    JsonObject because = found.getT2()
+                            .map(ClientEvents::redactedBecause)
                             .orElseGet(() -> JsonObject.EMPTY
                                     .with("event_id", JsonString.of(redaction.redactionEventId()))
                                     .with("type", JsonString.of("m.room.redaction"))
@@ -102,8 +106,8 @@ public final class RoomserverOutputConsumer {
 
     private static RoomVersionRules rules(String version, String roomId) {
         return RoomVersions.rules(RoomVersionId.of(version))
-                .orElseThrow(() -> new IllegalArgumentException("room " + roomId + " has unsupported version "
-                        + version));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("room " + roomId + " has unsupported version " + version));
     }
 
     /** Database trouble is worth retrying; a constraint violation or anything else is a poison record. */

@@ -42,8 +42,8 @@ public record AccountDataSections(JsonArray global, Map<String, JsonArray> rooms
      * @param globalFilter the filter's {@code account_data}
      * @param roomFilter the filter's {@code room.account_data}
      */
-    public static AccountDataSections of(List<AccountDataEntry> entries, EventFilter globalFilter,
-            EventFilter roomFilter) {
+    public static AccountDataSections of(
+            List<AccountDataEntry> entries, EventFilter globalFilter, EventFilter roomFilter) {
         List<CanonicalJsonValue> global = new ArrayList<>();
         Map<String, List<CanonicalJsonValue>> rooms = new LinkedHashMap<>();
         for (AccountDataEntry entry : entries) {
@@ -88,11 +88,16 @@ public record AccountDataSections(JsonArray global, Map<String, JsonArray> rooms
     private static Optional<JsonObject> toEvent(AccountDataEntry entry) {
         try {
             JsonObject content = CanonicalJson.parseObject(entry.contentJson());
-            return Optional.of(new JsonObjectBuilder().put("type", entry.type()).put("content", content)
+            return Optional.of(new JsonObjectBuilder()
+                    .put("type", entry.type())
+                    .put("content", content)
                     .build());
         } catch (CanonicalJsonException e) {
-            log.warn("account data {} {} not shown: {}", entry.roomId().map(RoomId::toString).orElse("(global)"),
-                    entry.type(), e.getMessage());
+            log.warn(
+                    "account data {} {} not shown: {}",
+                    entry.roomId().map(RoomId::toString).orElse("(global)"),
+                    entry.type(),
+                    e.getMessage());
             return Optional.empty();
         }
     }

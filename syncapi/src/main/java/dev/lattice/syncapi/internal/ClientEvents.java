@@ -26,11 +26,12 @@ public final class ClientEvents {
      * @param viewer the device the event goes to; only the device that sent it gets {@code unsigned.transaction_id}
      * @param withRoomId whether to include {@code room_id}
      */
-    public static JsonObject toClient(StoredEvent event, AuthenticatedDevice viewer, long nowMillis,
-            boolean withRoomId) {
-        JsonObjectBuilder unsigned = new JsonObjectBuilder()
-                .put("age", Math.max(0, nowMillis - event.originServerTs()));
-        event.transaction().filter(txn -> sentBy(txn, viewer))
+    public static JsonObject toClient(
+            StoredEvent event, AuthenticatedDevice viewer, long nowMillis, boolean withRoomId) {
+        JsonObjectBuilder unsigned =
+                new JsonObjectBuilder().put("age", Math.max(0, nowMillis - event.originServerTs()));
+        event.transaction()
+                .filter(txn -> sentBy(txn, viewer))
                 .ifPresent(txn -> unsigned.put("transaction_id", txn.transactionId()));
         event.redactedBecause().ifPresent(redaction -> unsigned.put("redacted_because", redaction));
         event.prevContent().ifPresent(content -> unsigned.put("prev_content", content));
@@ -82,7 +83,8 @@ public final class ClientEvents {
     }
 
     private static boolean sentBy(SendTransaction transaction, AuthenticatedDevice viewer) {
-        return viewer != null && transaction.userId().equals(viewer.userId())
+        return viewer != null
+                && transaction.userId().equals(viewer.userId())
                 && transaction.deviceId().equals(viewer.deviceId());
     }
 }

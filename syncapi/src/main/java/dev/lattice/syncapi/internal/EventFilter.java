@@ -22,11 +22,15 @@ import java.util.Optional;
  * @param types the allowed types; empty = any
  * @param notTypes the excluded types, which win over {@code types}
  */
-public record EventFilter(Optional<Long> limit, Optional<List<String>> types, List<String> notTypes,
-        Optional<List<String>> senders, List<String> notSenders) {
+public record EventFilter(
+        Optional<Long> limit,
+        Optional<List<String>> types,
+        List<String> notTypes,
+        Optional<List<String>> senders,
+        List<String> notSenders) {
 
-    public static final EventFilter ALL = new EventFilter(Optional.empty(), Optional.empty(), List.of(),
-            Optional.empty(), List.of());
+    public static final EventFilter ALL =
+            new EventFilter(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of());
 
     public EventFilter {
         requireNonNull(limit, "limit is null");
@@ -40,17 +44,21 @@ public record EventFilter(Optional<Long> limit, Optional<List<String>> types, Li
     public static EventFilter read(JsonObject filter) {
         Optional<Long> limit = Optional.empty();
         if (filter.has("limit")) {
-            limit = Optional.of(filter.getInteger("limit")
-                    .orElseThrow(() -> badFilter("limit must be an integer")));
+            limit = Optional.of(filter.getInteger("limit").orElseThrow(() -> badFilter("limit must be an integer")));
         }
-        return new EventFilter(limit, strings(filter, "types"), strings(filter, "not_types").orElse(List.of()),
-                strings(filter, "senders"), strings(filter, "not_senders").orElse(List.of()));
+        return new EventFilter(
+                limit,
+                strings(filter, "types"),
+                strings(filter, "not_types").orElse(List.of()),
+                strings(filter, "senders"),
+                strings(filter, "not_senders").orElse(List.of()));
     }
 
     /** Whether the filter lets {@code event} through. */
     public boolean matches(StoredEvent event) {
         String sender = event.sender();
-        return matchesType(event.type()) && !notSenders.contains(sender)
+        return matchesType(event.type())
+                && !notSenders.contains(sender)
                 && senders.map(allowed -> allowed.contains(sender)).orElse(true);
     }
 
@@ -62,7 +70,8 @@ public record EventFilter(Optional<Long> limit, Optional<List<String>> types, Li
         if (notTypes.stream().anyMatch(pattern -> typeMatches(pattern, type))) {
             return false;
         }
-        return types.map(allowed -> allowed.stream().anyMatch(pattern -> typeMatches(pattern, type))).orElse(true);
+        return types.map(allowed -> allowed.stream().anyMatch(pattern -> typeMatches(pattern, type)))
+                .orElse(true);
     }
 
     /** A type pattern where {@code *} matches any run of characters. */

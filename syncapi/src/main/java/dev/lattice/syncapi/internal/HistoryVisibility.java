@@ -46,16 +46,20 @@ public final class HistoryVisibility {
     public static boolean canSee(StoredEvent event, String userId, List<StateSpan> memberships) {
         long position = event.position();
         String before = normalize(event.historyVisibility());
-        String after = event.type().equals("m.room.history_visibility") && event.stateKey().orElse("-").isEmpty()
+        String after = event.type().equals("m.room.history_visibility")
+                        && event.stateKey().orElse("-").isEmpty()
                 ? normalize(event.content().getString("history_visibility").orElse(null))
                 : before;
         String membershipBefore = membershipAt(memberships, position - 1);
-        String membershipAfter = event.type().equals("m.room.member") && event.stateKey().orElse("").equals(userId)
+        String membershipAfter = event.type().equals("m.room.member")
+                        && event.stateKey().orElse("").equals(userId)
                 ? membershipAt(memberships, position)
                 : membershipBefore;
         boolean joinedLater = joinedAfter(memberships, position);
-        return allowed(before, membershipBefore, joinedLater) || allowed(after, membershipBefore, joinedLater)
-                || allowed(before, membershipAfter, joinedLater) || allowed(after, membershipAfter, joinedLater);
+        return allowed(before, membershipBefore, joinedLater)
+                || allowed(after, membershipBefore, joinedLater)
+                || allowed(before, membershipAfter, joinedLater)
+                || allowed(after, membershipAfter, joinedLater);
     }
 
     /** Rules 1–5 for one visibility and one membership. */
@@ -80,7 +84,9 @@ public final class HistoryVisibility {
     static boolean joinedAfter(List<StateSpan> memberships, long position) {
         for (StateSpan span : memberships) {
             if (span.membershipOrEmpty().equals("join")
-                    && span.removedPosition().map(removed -> removed > position + 1).orElse(true)) {
+                    && span.removedPosition()
+                            .map(removed -> removed > position + 1)
+                            .orElse(true)) {
                 return true;
             }
         }

@@ -46,8 +46,12 @@ public final class RoomMembers {
      * @param membership only members with this membership
      * @param notMembership no members with this membership
      */
-    public record MembersRequest(AuthenticatedDevice device, String roomId, Optional<StreamToken> at,
-            Optional<String> membership, Optional<String> notMembership) {
+    public record MembersRequest(
+            AuthenticatedDevice device,
+            String roomId,
+            Optional<StreamToken> at,
+            Optional<String> membership,
+            Optional<String> notMembership) {
 
         public MembersRequest {
             requireNonNull(device, "device is null");
@@ -84,36 +88,52 @@ public final class RoomMembers {
         Mono<Long> position = request.at().isPresent()
                 ? positionAt(request.roomId(), user, request.at().get().events())
                 : ownPosition(request.roomId(), user);
-        return position.flatMap(at -> database.stateAt(request.roomId(), at)).flatMap(state -> {
-            List<String> ids = state.stream()
-                    .filter(span -> span.type().equals("m.room.member"))
-                    .filter(span -> request.membership().map(span.membershipOrEmpty()::equals).orElse(true))
-                    .filter(span -> !request.notMembership().map(span.membershipOrEmpty()::equals).orElse(false))
-                    .map(StateSpan::eventId)
-                    .toList();
-            return database.events(ids);
-        }).map(events -> {
-            long now = clock.millis();
-            List<CanonicalJsonValue> chunk = new ArrayList<>(events.size());
-            events.stream().sorted(Comparator.comparingLong(StoredEvent::position))
-                    .forEach(event -> chunk.add(ClientEvents.toClient(event, request.device(), now, true)));
-            return new JsonObjectBuilder().put("chunk", new JsonArray(chunk)).build();
-        });
+        return position.flatMap(at -> database.stateAt(request.roomId(), at))
+                .flatMap(state -> {
+                    List<String> ids = state.stream()
+                            .filter(span -> span.type().equals("m.room.member"))
+                            .filter(span -> request.membership()
+                                    .map(span.membershipOrEmpty()::equals)
+                                    .orElse(true))
+                            .filter(span -> !request.notMembership()
+                                    .map(span.membershipOrEmpty()::equals)
+                                    .orElse(false))
+                            .map(StateSpan::eventId)
+                            .toList();
+                    return database.events(ids);
+                })
+                .map(events -> {
+                    long now = clock.millis();
+                    List<CanonicalJsonValue> chunk = new ArrayList<>(events.size());
+                    events.stream()
+                            .sorted(Comparator.comparingLong(StoredEvent::position))
+                            .forEach(event -> chunk.add(ClientEvents.toClient(event, request.device(), now, true)));
+                    return new JsonObjectBuilder()
+                            .put("chunk", new JsonArray(chunk))
+                            .build();
+                });
     }
 
     /** The {@code /joined_members} response body. */
     public Mono<JsonObject> joinedMembers(AuthenticatedDevice device, String roomId) {
         String user = device.userId().toString();
-        return Mono.zip(database.currentPosition(), database.membershipHistory(roomId, user)).flatMap(loaded -> {
-            long position = loaded.getT1();
-            Mono<Void> allowed = currentMembership(loaded.getT2()).equals("join") ? Mono.empty()
-                    : worldReadableOr(roomId, position, "Getting joined members while not being a current member of"
-                            + " the room is forbidden");
-            return allowed.then(database.stateAt(roomId, position));
-        }).flatMap(state -> database.events(state.stream()
-                .filter(span -> span.type().equals("m.room.member") && span.membershipOrEmpty().equals("join"))
-                .map(StateSpan::eventId)
-                .toList()))
+        return Mono.zip(database.currentPosition(), database.membershipHistory(roomId, user))
+                .flatMap(loaded -> {
+                    long position = loaded.getT1();
+                    Mono<Void> allowed = currentMembership(loaded.getT2()).equals("join")
+                            ? Mono.empty()
+                            : worldReadableOr(
+                                    roomId,
+                                    position,
+                                    "Getting joined members while not being a current member of"
+                                            + " the room is forbidden");
+                    return allowed.then(database.stateAt(roomId, position));
+                })
+                .flatMap(state -> database.events(state.stream()
+                        .filter(span -> span.type().equals("m.room.member")
+                                && span.membershipOrEmpty().equals("join"))
+                        .map(StateSpan::eventId)
+                        .toList()))
                 .map(events -> {
                     JsonObjectBuilder joined = new JsonObjectBuilder();
                     for (StoredEvent event : events) {
@@ -128,17 +148,23 @@ public final class RoomMembers {
 
     /** Without {@code at}: now for a joined user (or anyone, world-readable), the leave for a user who left. */
     private Mono<Long> ownPosition(String roomId, String user) {
-        return Mono.zip(database.currentPosition(), database.membershipHistory(roomId, user)).flatMap(loaded -> {
-            long now = loaded.getT1();
-            Optional<StateSpan> latest = latest(loaded.getT2());
-            String membership = latest.map(StateSpan::membershipOrEmpty).orElse("");
-            return switch (membership) {
-                case "join" -> Mono.just(now);
-                case "leave" -> Mono.just(latest.get().addedPosition());
-                default -> worldReadableOr(roomId, now, "You aren't a member of the room and weren't previously a"
-                        + " member of the room").thenReturn(now);
-            };
-        });
+        return Mono.zip(database.currentPosition(), database.membershipHistory(roomId, user))
+                .flatMap(loaded -> {
+                    long now = loaded.getT1();
+                    Optional<StateSpan> latest = latest(loaded.getT2());
+                    String membership = latest.map(StateSpan::membershipOrEmpty).orElse("");
+                    return switch (membership) {
+                        case "join" -> Mono.just(now);
+                        case "leave" -> Mono.just(latest.get().addedPosition());
+                        default ->
+                            worldReadableOr(
+                                            roomId,
+                                            now,
+                                            "You aren't a member of the room and weren't previously a"
+                                                    + " member of the room")
+                                    .thenReturn(now);
+                    };
+                });
     }
 
     /**
@@ -150,8 +176,9 @@ public final class RoomMembers {
                 .flatMap(events -> events.isEmpty()
                         ? Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "No event in the room at that token"))
                         : Mono.just(events.getFirst().position()));
-        return lastEvent.flatMap(position -> Mono.zip(database.membershipHistory(roomId, user),
-                database.historyVisibilityAt(roomId, position)).flatMap(loaded -> {
+        return lastEvent.flatMap(position -> Mono.zip(
+                        database.membershipHistory(roomId, user), database.historyVisibilityAt(roomId, position))
+                .flatMap(loaded -> {
                     List<StateSpan> memberships = loaded.getT1();
                     String membershipThen = HistoryVisibility.membershipAt(memberships, position);
                     String visibility = HistoryVisibility.normalize(loaded.getT2());
@@ -160,19 +187,24 @@ public final class RoomMembers {
                             || visibility.equals(HistoryVisibility.WORLD_READABLE)
                             || (visibility.equals(HistoryVisibility.SHARED)
                                     && currentMembership(memberships).equals("join"));
-                    return allowed ? Mono.just(position) : Mono.error(new MatrixException(ErrorCode.FORBIDDEN,
-                            "You may not view the members of this room at that token"));
+                    return allowed
+                            ? Mono.just(position)
+                            : Mono.error(new MatrixException(
+                                    ErrorCode.FORBIDDEN, "You may not view the members of this room at that token"));
                 }));
     }
 
     private Mono<Void> worldReadableOr(String roomId, long position, String message) {
-        return database.historyVisibilityAt(roomId, position).flatMap(visibility ->
-                HistoryVisibility.normalize(visibility).equals(HistoryVisibility.WORLD_READABLE) ? Mono.empty()
+        return database.historyVisibilityAt(roomId, position)
+                .flatMap(visibility -> HistoryVisibility.normalize(visibility).equals(HistoryVisibility.WORLD_READABLE)
+                        ? Mono.empty()
                         : Mono.error(new MatrixException(ErrorCode.FORBIDDEN, message)));
     }
 
     private static Optional<StateSpan> latest(List<StateSpan> memberships) {
-        return memberships.stream().filter(span -> span.removedPosition().isEmpty()).findFirst();
+        return memberships.stream()
+                .filter(span -> span.removedPosition().isEmpty())
+                .findFirst();
     }
 
     private static String currentMembership(List<StateSpan> memberships) {

@@ -40,7 +40,8 @@ public final class RoomMessages {
 
     /** Paging direction. */
     public enum Direction {
-        BACKWARDS, FORWARDS
+        BACKWARDS,
+        FORWARDS
     }
 
     /**
@@ -49,8 +50,14 @@ public final class RoomMessages {
      * @param from where to start; empty for the newest ({@code b}) or oldest ({@code f}) end
      * @param to where to stop; empty for no bound
      */
-    public record Request(AuthenticatedDevice device, String roomId, Optional<StreamToken> from,
-            Optional<StreamToken> to, Direction direction, int limit, EventFilter filter) {
+    public record Request(
+            AuthenticatedDevice device,
+            String roomId,
+            Optional<StreamToken> from,
+            Optional<StreamToken> to,
+            Direction direction,
+            int limit,
+            EventFilter filter) {
 
         public Request {
             requireNonNull(device, "device is null");
@@ -83,14 +90,17 @@ public final class RoomMessages {
     }
 
     private Mono<Void> checkAccess(String roomId, List<StateSpan> memberships, long position) {
-        boolean member = memberships.stream().anyMatch(span -> span.membershipOrEmpty().equals("join")
-                || span.membershipOrEmpty().equals("invite"));
+        boolean member = memberships.stream()
+                .anyMatch(span -> span.membershipOrEmpty().equals("join")
+                        || span.membershipOrEmpty().equals("invite"));
         if (member) {
             return Mono.empty();
         }
-        return database.historyVisibilityAt(roomId, position).flatMap(visibility ->
-                HistoryVisibility.normalize(visibility).equals(HistoryVisibility.WORLD_READABLE) ? Mono.empty()
-                        : Mono.error(new MatrixException(ErrorCode.FORBIDDEN,
+        return database.historyVisibilityAt(roomId, position)
+                .flatMap(visibility -> HistoryVisibility.normalize(visibility).equals(HistoryVisibility.WORLD_READABLE)
+                        ? Mono.empty()
+                        : Mono.error(new MatrixException(
+                                ErrorCode.FORBIDDEN,
                                 "You aren't a member of the room and its history is not world-readable")));
     }
 
@@ -98,16 +108,25 @@ public final class RoomMessages {
         boolean backwards = request.direction() == Direction.BACKWARDS;
         long start = request.from().map(StreamToken::events).orElse(backwards ? position : Long.MIN_VALUE);
         Mono<List<StoredEvent>> read = backwards
-                ? database.roomEvents(request.roomId(), request.to().map(StreamToken::events).orElse(Long.MIN_VALUE),
-                        start, request.limit(), true)
-                : database.roomEvents(request.roomId(), start,
-                        request.to().map(StreamToken::events).orElse(position), request.limit(), false);
+                ? database.roomEvents(
+                        request.roomId(),
+                        request.to().map(StreamToken::events).orElse(Long.MIN_VALUE),
+                        start,
+                        request.limit(),
+                        true)
+                : database.roomEvents(
+                        request.roomId(),
+                        start,
+                        request.to().map(StreamToken::events).orElse(position),
+                        request.limit(),
+                        false);
         String user = request.device().userId().toString();
         return read.map(events -> {
             long now = clock.millis();
             List<CanonicalJsonValue> chunk = new ArrayList<>();
             for (StoredEvent event : events) {
-                if (HistoryVisibility.canSee(event, user, memberships) && request.filter().matches(event)) {
+                if (HistoryVisibility.canSee(event, user, memberships)
+                        && request.filter().matches(event)) {
                     chunk.add(ClientEvents.toClient(event, request.device(), now, true));
                 }
             }

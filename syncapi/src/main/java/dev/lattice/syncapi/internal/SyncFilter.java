@@ -24,16 +24,28 @@ import java.util.Optional;
  * @param accountData which global account data is shown
  * @param roomAccountData which per-room account data is shown
  */
-public record SyncFilter(int timelineLimit, EventFilter timeline, boolean includeLeave,
-        Optional<List<String>> rooms, List<String> notRooms, EventFilter accountData, EventFilter roomAccountData) {
+public record SyncFilter(
+        int timelineLimit,
+        EventFilter timeline,
+        boolean includeLeave,
+        Optional<List<String>> rooms,
+        List<String> notRooms,
+        EventFilter accountData,
+        EventFilter roomAccountData) {
 
     /** The timeline length when the filter does not say (Synapse's default too). */
     public static final int DEFAULT_TIMELINE_LIMIT = 10;
     /** The most timeline events per room a filter may ask for. */
     public static final int MAX_TIMELINE_LIMIT = 1000;
 
-    public static final SyncFilter DEFAULT = new SyncFilter(DEFAULT_TIMELINE_LIMIT, EventFilter.ALL, false,
-            Optional.empty(), List.of(), EventFilter.ALL, EventFilter.ALL);
+    public static final SyncFilter DEFAULT = new SyncFilter(
+            DEFAULT_TIMELINE_LIMIT,
+            EventFilter.ALL,
+            false,
+            Optional.empty(),
+            List.of(),
+            EventFilter.ALL,
+            EventFilter.ALL);
 
     public SyncFilter {
         requireNonNull(timeline, "timeline is null");
@@ -66,20 +78,27 @@ public record SyncFilter(int timelineLimit, EventFilter timeline, boolean includ
         JsonObject timelineJson = object(room, "timeline");
         EventFilter timeline = EventFilter.read(timelineJson);
         // A negative limit is treated as 0 (no timeline), a huge one as the maximum, rather than refused.
-        int limit = (int) Math.min(MAX_TIMELINE_LIMIT, Math.max(0, timeline.limit().orElse((long) DEFAULT_TIMELINE_LIMIT)));
+        int limit =
+                (int) Math.min(MAX_TIMELINE_LIMIT, Math.max(0, timeline.limit().orElse((long) DEFAULT_TIMELINE_LIMIT)));
         boolean includeLeave = false;
         if (room.has("include_leave")) {
             includeLeave = room.getBool("include_leave")
                     .orElseThrow(() -> EventFilter.badFilter("room.include_leave must be a boolean"));
         }
-        return new SyncFilter(limit, timeline, includeLeave, EventFilter.strings(room, "rooms"),
+        return new SyncFilter(
+                limit,
+                timeline,
+                includeLeave,
+                EventFilter.strings(room, "rooms"),
                 EventFilter.strings(room, "not_rooms").orElse(List.of()),
-                EventFilter.read(object(filter, "account_data")), EventFilter.read(object(room, "account_data")));
+                EventFilter.read(object(filter, "account_data")),
+                EventFilter.read(object(room, "account_data")));
     }
 
     /** Whether rooms of this ID are shown at all. */
     public boolean includesRoom(String roomId) {
-        return !notRooms.contains(roomId) && rooms.map(allowed -> allowed.contains(roomId)).orElse(true);
+        return !notRooms.contains(roomId)
+                && rooms.map(allowed -> allowed.contains(roomId)).orElse(true);
     }
 
     private static JsonObject object(JsonObject parent, String key) {

@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param fullState whether joined rooms get their full state even in an incremental sync
  * @param timeout how long to wait for something to arrive when there is nothing yet
  */
-public record SyncRequest(AuthenticatedDevice device, Optional<SyncToken> since, SyncFilter filter,
-        boolean fullState, Duration timeout) {
+public record SyncRequest(
+        AuthenticatedDevice device, Optional<SyncToken> since, SyncFilter filter, boolean fullState, Duration timeout) {
 
     public SyncRequest {
         requireNonNull(device, "device is null");

@@ -54,8 +54,14 @@ import reactor.core.publisher.Mono;
  */
 public final class Syncer {
     /** The stripped state an invite shows (the spec's recommended set), besides the invite itself. */
-    static final List<String> INVITE_STATE_TYPES = List.of("m.room.create", "m.room.join_rules", "m.room.name",
-            "m.room.avatar", "m.room.canonical_alias", "m.room.encryption");
+    static final List<String> INVITE_STATE_TYPES = List.of(
+            "m.room.create",
+            "m.room.join_rules",
+            "m.room.name",
+            "m.room.avatar",
+            "m.room.canonical_alias",
+            "m.room.encryption");
+
     private static final int HEROES = 5;
     private static final int ROOM_CONCURRENCY = 4;
 
@@ -69,7 +75,11 @@ public final class Syncer {
      * @param users the client-api, for account data content; resolved on first use
      * @param maxTimeout the longest a request waits, whatever {@code timeout} it asks for
      */
-    public Syncer(SyncApiDatabase database, Supplier<UserApi> users, SyncNotifier notifier, Clock clock,
+    public Syncer(
+            SyncApiDatabase database,
+            Supplier<UserApi> users,
+            SyncNotifier notifier,
+            Clock clock,
             Duration maxTimeout) {
         this.database = requireNonNull(database, "database is null");
         this.users = requireNonNull(users, "users is null");
@@ -89,23 +99,29 @@ public final class Syncer {
         return Mono.zip(database.currentPosition(), database.currentAccountDataPosition())
                 .map(positions -> new SyncToken(positions.getT1(), positions.getT2()))
                 .flatMap(position -> compute(request, position).flatMap(response -> {
-            long remaining = deadline - System.nanoTime();
-            boolean mayWait = request.since().isPresent() && !request.fullState() && remaining > 0;
-            if (!response.isEmpty() || !mayWait) {
-                return Mono.just(response.toJson(position));
-            }
-            return notifier.awaitChange(request.device().userId().toString(), position)
-                    .timeout(Duration.ofNanos(remaining), Mono.empty())
-                    .then(Mono.defer(() -> attempt(request, deadline)));
-        }));
+                    long remaining = deadline - System.nanoTime();
+                    boolean mayWait = request.since().isPresent() && !request.fullState() && remaining > 0;
+                    if (!response.isEmpty() || !mayWait) {
+                        return Mono.just(response.toJson(position));
+                    }
+                    return notifier.awaitChange(request.device().userId().toString(), position)
+                            .timeout(Duration.ofNanos(remaining), Mono.empty())
+                            .then(Mono.defer(() -> attempt(request, deadline)));
+                }));
     }
 
     /** The rooms and global account data sections, without {@code next_batch}. */
-    private record Response(Map<String, JsonObject> join, Map<String, JsonObject> invite,
-            Map<String, JsonObject> leave, JsonArray accountData) {
+    private record Response(
+            Map<String, JsonObject> join,
+            Map<String, JsonObject> invite,
+            Map<String, JsonObject> leave,
+            JsonArray accountData) {
 
         boolean isEmpty() {
-            return join.isEmpty() && invite.isEmpty() && leave.isEmpty() && accountData.values().isEmpty();
+            return join.isEmpty()
+                    && invite.isEmpty()
+                    && leave.isEmpty()
+                    && accountData.values().isEmpty();
         }
 
         JsonObject toJson(SyncToken position) {
@@ -125,7 +141,9 @@ public final class Syncer {
                 out.put("rooms", roomsJson);
             }
             if (!accountData.values().isEmpty()) {
-                out.put("account_data", new JsonObjectBuilder().put("events", accountData).build());
+                out.put(
+                        "account_data",
+                        new JsonObjectBuilder().put("events", accountData).build());
             }
             return out.build();
         }
@@ -138,25 +156,31 @@ public final class Syncer {
         long position = positions.events();
         String user = request.device().userId().toString();
         Optional<Long> since = request.since().map(SyncToken::events);
-        Mono<Map<String, StateSpan>> atSince = since.isEmpty() ? Mono.just(Map.of())
-                : database.membershipsAt(user, since.get());
-        Mono<List<StateSpan>> changed = since.isEmpty() ? Mono.just(List.of())
-                : database.membershipsAddedBetween(user, since.get(), position);
+        Mono<Map<String, StateSpan>> atSince =
+                since.isEmpty() ? Mono.just(Map.of()) : database.membershipsAt(user, since.get());
+        Mono<List<StateSpan>> changed =
+                since.isEmpty() ? Mono.just(List.of()) : database.membershipsAddedBetween(user, since.get(), position);
         return Mono.zip(database.membershipsAt(user, position), atSince, changed, accountData(request, positions))
                 .flatMap(loaded -> {
                     AccountDataSections accountData = loaded.getT4();
-                    return plan(request, position, loaded.getT1(), loaded.getT2(), loaded.getT3(),
-                            accountData.rooms().keySet())
+                    return plan(
+                                    request,
+                                    position,
+                                    loaded.getT1(),
+                                    loaded.getT2(),
+                                    loaded.getT3(),
+                                    accountData.rooms().keySet())
                             .flatMap(plans -> {
-                                Mono<Map<String, JsonObject>> join = sections(plans.join(),
-                                        plan -> roomSection(request, plan,
-                                                Optional.of(accountData.room(plan.roomId()))));
-                                Mono<Map<String, JsonObject>> leave = sections(plans.leave(),
-                                        plan -> roomSection(request, plan, Optional.empty()));
-                                Mono<Map<String, JsonObject>> invite = sections(plans.invite(),
-                                        span -> inviteSection(span, position));
-                                return Mono.zip(join, invite, leave).map(s -> new Response(s.getT1(), s.getT2(),
-                                        s.getT3(), accountData.global()));
+                                Mono<Map<String, JsonObject>> join = sections(
+                                        plans.join(),
+                                        plan -> roomSection(
+                                                request, plan, Optional.of(accountData.room(plan.roomId()))));
+                                Mono<Map<String, JsonObject>> leave =
+                                        sections(plans.leave(), plan -> roomSection(request, plan, Optional.empty()));
+                                Mono<Map<String, JsonObject>> invite =
+                                        sections(plans.invite(), span -> inviteSection(span, position));
+                                return Mono.zip(join, invite, leave)
+                                        .map(s -> new Response(s.getT1(), s.getT2(), s.getT3(), accountData.global()));
                             });
                 });
     }
@@ -171,25 +195,37 @@ public final class Syncer {
         if (request.since().isEmpty() || request.fullState()) {
             entries = users.get().queryAccountData(user);
         } else {
-            entries = database.accountDataChanges(user.toString(), request.since().get().accountData(),
-                            positions.accountData())
+            entries = database.accountDataChanges(
+                            user.toString(), request.since().get().accountData(), positions.accountData())
                     .flatMapMany(Flux::fromIterable)
-                    .flatMapSequential(change -> users.get().queryAccountData(user,
-                            change.roomId().map(RoomId::parse), change.type()), ROOM_CONCURRENCY)
+                    .flatMapSequential(
+                            change -> users.get()
+                                    .queryAccountData(user, change.roomId().map(RoomId::parse), change.type()),
+                            ROOM_CONCURRENCY)
                     .flatMapIterable(found -> found.map(List::of).orElse(List.of()))
                     .collectList();
         }
         SyncFilter filter = request.filter();
-        return entries.map(found -> AccountDataSections.of(found.stream()
-                .filter(entry -> entry.roomId().map(room -> filter.includesRoom(room.toString())).orElse(true))
-                .toList(), filter.accountData(), filter.roomAccountData()));
+        return entries.map(found -> AccountDataSections.of(
+                found.stream()
+                        .filter(entry -> entry.roomId()
+                                .map(room -> filter.includesRoom(room.toString()))
+                                .orElse(true))
+                        .toList(),
+                filter.accountData(),
+                filter.roomAccountData()));
     }
 
     private record Plans(List<RoomPlan> join, List<StateSpan> invite, List<RoomPlan> leave) {}
 
     /** @param withAccountData rooms whose account data is in the response: listed when joined, even if quiet */
-    private Mono<Plans> plan(SyncRequest request, long position, Map<String, StateSpan> now,
-            Map<String, StateSpan> atSince, List<StateSpan> changedSince, Set<String> withAccountData) {
+    private Mono<Plans> plan(
+            SyncRequest request,
+            long position,
+            Map<String, StateSpan> now,
+            Map<String, StateSpan> atSince,
+            List<StateSpan> changedSince,
+            Set<String> withAccountData) {
         SyncFilter filter = request.filter();
         Optional<Long> since = request.since().map(SyncToken::events);
         long after = since.orElse(Long.MIN_VALUE);
@@ -207,7 +243,8 @@ public final class Syncer {
                 continue;
             }
             Optional<StateSpan> before = Optional.ofNullable(atSince.get(roomId));
-            boolean joinedAtSince = before.map(span -> span.membershipOrEmpty().equals("join")).orElse(false);
+            boolean joinedAtSince =
+                    before.map(span -> span.membershipOrEmpty().equals("join")).orElse(false);
             switch (membership.membershipOrEmpty()) {
                 case "join" -> {
                     boolean newlyJoined = !joinedAtSince || rejoined.contains(roomId);
@@ -223,11 +260,15 @@ public final class Syncer {
                     }
                 }
                 case "leave", "ban" -> {
-                    boolean include = since.isEmpty() ? filter.includeLeave()
-                            : membership.addedPosition() > since.get();
+                    boolean include =
+                            since.isEmpty() ? filter.includeLeave() : membership.addedPosition() > since.get();
                     if (include) {
-                        leaves.add(new RoomPlan(roomId, after, membership.addedPosition(),
-                                joinedAtSince ? since : Optional.empty(), false));
+                        leaves.add(new RoomPlan(
+                                roomId,
+                                after,
+                                membership.addedPosition(),
+                                joinedAtSince ? since : Optional.empty(),
+                                false));
                     }
                 }
                 default -> {
@@ -261,8 +302,9 @@ public final class Syncer {
 
     private static <T> Mono<Map<String, JsonObject>> sections(List<T> items, SectionBuilder<T> builder) {
         return Flux.fromIterable(items)
-                .flatMapSequential(item -> builder.build(item)
-                        .map(section -> Map.entry(roomIdOf(item), section)), ROOM_CONCURRENCY)
+                .flatMapSequential(
+                        item -> builder.build(item).map(section -> Map.entry(roomIdOf(item), section)),
+                        ROOM_CONCURRENCY)
                 .collectList()
                 .map(entries -> {
                     Map<String, JsonObject> out = new LinkedHashMap<>();
@@ -288,71 +330,92 @@ public final class Syncer {
         AuthenticatedDevice device = request.device();
         String user = device.userId().toString();
         int limit = request.filter().timelineLimit();
-        Mono<List<StoredEvent>> newestFirst = database.roomEvents(plan.roomId(), plan.after(), plan.to(), limit + 1,
-                true);
-        return Mono.zip(newestFirst, database.membershipHistory(plan.roomId(), user)).flatMap(loaded -> {
-            List<StoredEvent> events = loaded.getT1();
-            boolean limited = events.size() > limit;
-            List<StoredEvent> timeline = new ArrayList<>(events.subList(0, Math.min(limit, events.size())));
-            Collections.reverse(timeline);
-            long timelineStart = timeline.isEmpty() ? plan.to() + 1 : timeline.getFirst().position();
-            List<StoredEvent> visible = timeline.stream()
-                    .filter(event -> HistoryVisibility.canSee(event, user, loaded.getT2()))
-                    .filter(request.filter().timeline()::matches)
-                    .toList();
-            Set<String> timelineIds = timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
-            Mono<List<StoredEvent>> state = stateBetween(plan.roomId(), plan.stateSince(), timelineStart - 1,
-                    timelineIds);
-            Mono<Optional<JsonObject>> summary = plan.summary()
-                    ? database.stateAt(plan.roomId(), plan.to()).map(members -> Optional.of(summary(members, user)))
-                    : Mono.just(Optional.empty());
-            long now = clock.millis();
-            return Mono.zip(state, summary).map(parts -> {
-                JsonObjectBuilder timelineJson = new JsonObjectBuilder()
-                        .put("events", clientEvents(visible, device, now))
-                        .put("limited", limited)
-                        .put("prev_batch", new StreamToken(timelineStart - 1).toString());
-                JsonObjectBuilder room = new JsonObjectBuilder()
-                        .put("timeline", timelineJson.build())
-                        .put("state", new JsonObjectBuilder()
-                                .put("events", clientEvents(parts.getT1(), device, now)).build());
-                parts.getT2().ifPresent(s -> room.put("summary", s));
-                accountData.ifPresent(data -> room.put("account_data",
-                        new JsonObjectBuilder().put("events", data).build()));
-                return room.build();
-            });
-        });
+        Mono<List<StoredEvent>> newestFirst =
+                database.roomEvents(plan.roomId(), plan.after(), plan.to(), limit + 1, true);
+        return Mono.zip(newestFirst, database.membershipHistory(plan.roomId(), user))
+                .flatMap(loaded -> {
+                    List<StoredEvent> events = loaded.getT1();
+                    boolean limited = events.size() > limit;
+                    List<StoredEvent> timeline = new ArrayList<>(events.subList(0, Math.min(limit, events.size())));
+                    Collections.reverse(timeline);
+                    long timelineStart = timeline.isEmpty()
+                            ? plan.to() + 1
+                            : timeline.getFirst().position();
+                    List<StoredEvent> visible = timeline.stream()
+                            .filter(event -> HistoryVisibility.canSee(event, user, loaded.getT2()))
+                            .filter(request.filter().timeline()::matches)
+                            .toList();
+                    Set<String> timelineIds =
+                            timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
+                    Mono<List<StoredEvent>> state =
+                            stateBetween(plan.roomId(), plan.stateSince(), timelineStart - 1, timelineIds);
+                    Mono<Optional<JsonObject>> summary = plan.summary()
+                            ? database.stateAt(plan.roomId(), plan.to())
+                                    .map(members -> Optional.of(summary(members, user)))
+                            : Mono.just(Optional.empty());
+                    long now = clock.millis();
+                    return Mono.zip(state, summary).map(parts -> {
+                        JsonObjectBuilder timelineJson = new JsonObjectBuilder()
+                                .put("events", clientEvents(visible, device, now))
+                                .put("limited", limited)
+                                .put("prev_batch", new StreamToken(timelineStart - 1).toString());
+                        JsonObjectBuilder room = new JsonObjectBuilder()
+                                .put("timeline", timelineJson.build())
+                                .put(
+                                        "state",
+                                        new JsonObjectBuilder()
+                                                .put("events", clientEvents(parts.getT1(), device, now))
+                                                .build());
+                        parts.getT2().ifPresent(s -> room.put("summary", s));
+                        accountData.ifPresent(data -> room.put(
+                                "account_data",
+                                new JsonObjectBuilder().put("events", data).build()));
+                        return room.build();
+                    });
+                });
     }
 
     /**
      * The state at {@code position}, less what was already the state at {@code since} (when given) and less the
      * timeline's own events, oldest first.
      */
-    private Mono<List<StoredEvent>> stateBetween(String roomId, Optional<Long> since, long position,
-            Set<String> timelineIds) {
-        Mono<Set<String>> known = since.isEmpty() ? Mono.just(Set.of())
+    private Mono<List<StoredEvent>> stateBetween(
+            String roomId, Optional<Long> since, long position, Set<String> timelineIds) {
+        Mono<Set<String>> known = since.isEmpty()
+                ? Mono.just(Set.of())
                 : database.stateAt(roomId, since.get())
                         .map(spans -> spans.stream().map(StateSpan::eventId).collect(Collectors.toSet()));
-        return Mono.zip(database.stateAt(roomId, position), known).flatMap(parts -> {
-            Set<String> ids = new HashSet<>();
-            for (StateSpan span : parts.getT1()) {
-                if (!parts.getT2().contains(span.eventId()) && !timelineIds.contains(span.eventId())) {
-                    ids.add(span.eventId());
-                }
-            }
-            return database.events(ids);
-        }).map(events -> events.stream().sorted(Comparator.comparingLong(StoredEvent::position)).toList());
+        return Mono.zip(database.stateAt(roomId, position), known)
+                .flatMap(parts -> {
+                    Set<String> ids = new HashSet<>();
+                    for (StateSpan span : parts.getT1()) {
+                        if (!parts.getT2().contains(span.eventId()) && !timelineIds.contains(span.eventId())) {
+                            ids.add(span.eventId());
+                        }
+                    }
+                    return database.events(ids);
+                })
+                .map(events -> events.stream()
+                        .sorted(Comparator.comparingLong(StoredEvent::position))
+                        .toList());
     }
 
     /** {@code m.joined_member_count}, {@code m.invited_member_count} and {@code m.heroes} from the room's state. */
     static JsonObject summary(List<StateSpan> state, String user) {
-        List<StateSpan> members = state.stream().filter(span -> span.type().equals("m.room.member"))
-                .sorted(Comparator.comparingLong(StateSpan::addedPosition)).toList();
-        long joined = members.stream().filter(span -> span.membershipOrEmpty().equals("join")).count();
-        long invited = members.stream().filter(span -> span.membershipOrEmpty().equals("invite")).count();
+        List<StateSpan> members = state.stream()
+                .filter(span -> span.type().equals("m.room.member"))
+                .sorted(Comparator.comparingLong(StateSpan::addedPosition))
+                .toList();
+        long joined = members.stream()
+                .filter(span -> span.membershipOrEmpty().equals("join"))
+                .count();
+        long invited = members.stream()
+                .filter(span -> span.membershipOrEmpty().equals("invite"))
+                .count();
         List<String> heroes = members.stream()
                 .filter(span -> !span.stateKey().equals(user))
-                .filter(span -> span.membershipOrEmpty().equals("join") || span.membershipOrEmpty().equals("invite"))
+                .filter(span -> span.membershipOrEmpty().equals("join")
+                        || span.membershipOrEmpty().equals("invite"))
                 .map(StateSpan::stateKey)
                 .limit(HEROES)
                 .toList();
@@ -372,36 +435,45 @@ public final class Syncer {
 
     /** An invited room: the stripped state of the room and the invite event. */
     private Mono<JsonObject> inviteSection(StateSpan invite, long position) {
-        return database.stateAt(invite.roomId(), position).flatMap(state -> {
-            List<String> ids = new ArrayList<>();
-            for (StateSpan span : state) {
-                if (INVITE_STATE_TYPES.contains(span.type()) && span.stateKey().isEmpty()) {
-                    ids.add(span.eventId());
-                }
-            }
-            ids.add(invite.eventId());
-            return database.events(ids);
-        }).map(events -> {
-            List<CanonicalJsonValue> stripped = new ArrayList<>();
-            Optional<StoredEvent> inviteEvent = events.stream()
-                    .filter(event -> event.eventId().equals(invite.eventId())).findFirst();
-            boolean haveRoomState = events.size() > 1;
-            if (!haveRoomState) {
-                // A room this server is not in: the state the inviting server sent along, if any.
-                inviteEvent.flatMap(event -> event.event().getObject("unsigned"))
-                        .flatMap(unsigned -> unsigned.getArray("invite_room_state"))
-                        .ifPresent(array -> array.values().stream()
-                                .filter(value -> value instanceof JsonObject)
-                                .forEach(value -> stripped.add(ClientEvents.stripped((JsonObject) value))));
-            }
-            events.stream()
-                    .filter(event -> haveRoomState || event.eventId().equals(invite.eventId()))
-                    .sorted(Comparator.comparingLong(StoredEvent::position))
-                    .forEach(event -> stripped.add(ClientEvents.stripped(event)));
-            return new JsonObjectBuilder()
-                    .put("invite_state", new JsonObjectBuilder().put("events", new JsonArray(stripped)).build())
-                    .build();
-        });
+        return database.stateAt(invite.roomId(), position)
+                .flatMap(state -> {
+                    List<String> ids = new ArrayList<>();
+                    for (StateSpan span : state) {
+                        if (INVITE_STATE_TYPES.contains(span.type())
+                                && span.stateKey().isEmpty()) {
+                            ids.add(span.eventId());
+                        }
+                    }
+                    ids.add(invite.eventId());
+                    return database.events(ids);
+                })
+                .map(events -> {
+                    List<CanonicalJsonValue> stripped = new ArrayList<>();
+                    Optional<StoredEvent> inviteEvent = events.stream()
+                            .filter(event -> event.eventId().equals(invite.eventId()))
+                            .findFirst();
+                    boolean haveRoomState = events.size() > 1;
+                    if (!haveRoomState) {
+                        // A room this server is not in: the state the inviting server sent along, if any.
+                        inviteEvent
+                                .flatMap(event -> event.event().getObject("unsigned"))
+                                .flatMap(unsigned -> unsigned.getArray("invite_room_state"))
+                                .ifPresent(array -> array.values().stream()
+                                        .filter(value -> value instanceof JsonObject)
+                                        .forEach(value -> stripped.add(ClientEvents.stripped((JsonObject) value))));
+                    }
+                    events.stream()
+                            .filter(event -> haveRoomState || event.eventId().equals(invite.eventId()))
+                            .sorted(Comparator.comparingLong(StoredEvent::position))
+                            .forEach(event -> stripped.add(ClientEvents.stripped(event)));
+                    return new JsonObjectBuilder()
+                            .put(
+                                    "invite_state",
+                                    new JsonObjectBuilder()
+                                            .put("events", new JsonArray(stripped))
+                                            .build())
+                            .build();
+                });
     }
 
     private static JsonArray clientEvents(List<StoredEvent> events, AuthenticatedDevice device, long now) {

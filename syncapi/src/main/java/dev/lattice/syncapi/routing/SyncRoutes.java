@@ -53,14 +53,19 @@ public final class SyncRoutes {
      * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3sync">spec</a>
      */
     private Mono<ServerResponse> sync(ServerRequest request) {
-        return accessTokens.authenticate(request).flatMap(device -> {
-            Optional<SyncToken> since = request.queryParam("since").filter(s -> !s.isEmpty())
-                    .map(s -> SyncToken.parse(s, "since"));
-            SyncFilter filter = SyncFilter.parse(request.queryParam("filter").orElse(null));
-            boolean fullState = bool(request, "full_state");
-            long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
-            return syncer.sync(new SyncRequest(device, since, filter, fullState, Duration.ofMillis(timeout)));
-        }).flatMap(SyncRoutes::json);
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> {
+                    Optional<SyncToken> since = request.queryParam("since")
+                            .filter(s -> !s.isEmpty())
+                            .map(s -> SyncToken.parse(s, "since"));
+                    SyncFilter filter =
+                            SyncFilter.parse(request.queryParam("filter").orElse(null));
+                    boolean fullState = bool(request, "full_state");
+                    long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
+                    return syncer.sync(new SyncRequest(device, since, filter, fullState, Duration.ofMillis(timeout)));
+                })
+                .flatMap(SyncRoutes::json);
     }
 
     /**
@@ -69,27 +74,39 @@ public final class SyncRoutes {
      * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidmessages">spec</a>
      */
     private Mono<ServerResponse> messages(ServerRequest request) {
-        return accessTokens.authenticate(request).flatMap(device -> {
-            String roomId = roomId(request.pathVariable("roomId"));
-            RoomMessages.Direction direction = switch (request.queryParam("dir").orElse("")) {
-                case "b" -> RoomMessages.Direction.BACKWARDS;
-                case "f" -> RoomMessages.Direction.FORWARDS;
-                case "" -> throw new MatrixException(ErrorCode.MISSING_PARAM, "dir is required (b or f)");
-                default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "dir must be b or f");
-            };
-            long limit = integer(request, "limit").orElse((long) RoomMessages.DEFAULT_LIMIT);
-            if (limit < 0) {
-                throw new MatrixException(ErrorCode.INVALID_PARAM, "limit must not be negative");
-            }
-            Optional<StreamToken> from = request.queryParam("from").filter(s -> !s.isEmpty())
-                    .map(s -> StreamToken.parse(s, "from"));
-            Optional<StreamToken> to = request.queryParam("to").filter(s -> !s.isEmpty())
-                    .map(s -> StreamToken.parse(s, "to"));
-            EventFilter filter = request.queryParam("filter").filter(s -> !s.isEmpty())
-                    .map(SyncRoutes::eventFilter).orElse(EventFilter.ALL);
-            return messages.messages(new RoomMessages.Request(device, roomId, from, to, direction,
-                    (int) Math.min(limit, RoomMessages.MAX_LIMIT), filter));
-        }).flatMap(SyncRoutes::json);
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> {
+                    String roomId = roomId(request.pathVariable("roomId"));
+                    RoomMessages.Direction direction = switch (request.queryParam("dir")
+                            .orElse("")) {
+                        case "b" -> RoomMessages.Direction.BACKWARDS;
+                        case "f" -> RoomMessages.Direction.FORWARDS;
+                        case "" -> throw new MatrixException(ErrorCode.MISSING_PARAM, "dir is required (b or f)");
+                        default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "dir must be b or f");
+                    };
+                    long limit = integer(request, "limit").orElse((long) RoomMessages.DEFAULT_LIMIT);
+                    if (limit < 0) {
+                        throw new MatrixException(ErrorCode.INVALID_PARAM, "limit must not be negative");
+                    }
+                    Optional<StreamToken> from =
+                            request.queryParam("from").filter(s -> !s.isEmpty()).map(s -> StreamToken.parse(s, "from"));
+                    Optional<StreamToken> to =
+                            request.queryParam("to").filter(s -> !s.isEmpty()).map(s -> StreamToken.parse(s, "to"));
+                    EventFilter filter = request.queryParam("filter")
+                            .filter(s -> !s.isEmpty())
+                            .map(SyncRoutes::eventFilter)
+                            .orElse(EventFilter.ALL);
+                    return messages.messages(new RoomMessages.Request(
+                            device,
+                            roomId,
+                            from,
+                            to,
+                            direction,
+                            (int) Math.min(limit, RoomMessages.MAX_LIMIT),
+                            filter));
+                })
+                .flatMap(SyncRoutes::json);
     }
 
     /**
@@ -101,16 +118,22 @@ public final class SyncRoutes {
      * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidmembers">spec</a>
      */
     private Mono<ServerResponse> members(ServerRequest request) {
-        return accessTokens.authenticate(request).flatMap(device -> {
-            String roomId = roomId(request.pathVariable("roomId"));
-            Optional<StreamToken> at = request.queryParam("at").filter(s -> !s.isEmpty())
-                    .map(s -> StreamToken.parse(s, "at"));
-            Optional<String> membership = request.queryParam("membership").filter(s -> !s.isEmpty())
-                    .map(s -> RoomMembers.membershipParameter(s, "membership"));
-            Optional<String> notMembership = request.queryParam("not_membership").filter(s -> !s.isEmpty())
-                    .map(s -> RoomMembers.membershipParameter(s, "not_membership"));
-            return members.members(new RoomMembers.MembersRequest(device, roomId, at, membership, notMembership));
-        }).flatMap(SyncRoutes::json);
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> {
+                    String roomId = roomId(request.pathVariable("roomId"));
+                    Optional<StreamToken> at =
+                            request.queryParam("at").filter(s -> !s.isEmpty()).map(s -> StreamToken.parse(s, "at"));
+                    Optional<String> membership = request.queryParam("membership")
+                            .filter(s -> !s.isEmpty())
+                            .map(s -> RoomMembers.membershipParameter(s, "membership"));
+                    Optional<String> notMembership = request.queryParam("not_membership")
+                            .filter(s -> !s.isEmpty())
+                            .map(s -> RoomMembers.membershipParameter(s, "not_membership"));
+                    return members.members(
+                            new RoomMembers.MembersRequest(device, roomId, at, membership, notMembership));
+                })
+                .flatMap(SyncRoutes::json);
     }
 
     /**
@@ -119,7 +142,8 @@ public final class SyncRoutes {
      * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidjoined_members">spec</a>
      */
     private Mono<ServerResponse> joinedMembers(ServerRequest request) {
-        return accessTokens.authenticate(request)
+        return accessTokens
+                .authenticate(request)
                 .flatMap(device -> members.joinedMembers(device, roomId(request.pathVariable("roomId"))))
                 .flatMap(SyncRoutes::json);
     }
@@ -151,11 +175,13 @@ public final class SyncRoutes {
     }
 
     private static boolean bool(ServerRequest request, String name) {
-        return request.queryParam(name).map(value -> switch (value) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new MatrixException(ErrorCode.INVALID_PARAM, name + " must be true or false");
-        }).orElse(false);
+        return request.queryParam(name)
+                .map(value -> switch (value) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new MatrixException(ErrorCode.INVALID_PARAM, name + " must be true or false");
+                })
+                .orElse(false);
     }
 
     private static Mono<ServerResponse> json(JsonObject body) {

@@ -30,7 +30,8 @@ public record StateSpan(
 
     /** Whether the event was part of the state at {@code position}, i.e. just after the event at that position. */
     public boolean activeAt(long position) {
-        return addedPosition <= position && removedPosition.map(removed -> removed > position).orElse(true);
+        return addedPosition <= position
+                && removedPosition.map(removed -> removed > position).orElse(true);
     }
 
     /** The membership, or the empty string for non-member state. */

@@ -44,8 +44,8 @@ public interface SyncApiDatabase {
      * Events of a room with positions in ({@code afterExclusive}, {@code toInclusive}], the first {@code limit} in
      * the given order.
      */
-    Mono<List<StoredEvent>> roomEvents(String roomId, long afterExclusive, long toInclusive, int limit,
-            boolean descending);
+    Mono<List<StoredEvent>> roomEvents(
+            String roomId, long afterExclusive, long toInclusive, int limit, boolean descending);
 
     /** Which of {@code roomIds} have events with positions in ({@code afterExclusive}, {@code toInclusive}]. */
     Mono<Set<String>> roomsWithEvents(Collection<String> roomIds, long afterExclusive, long toInclusive);
@@ -80,8 +80,7 @@ public interface SyncApiDatabase {
      * @param clientStreamId the client-api's position of the change
      * @return the new account data stream position, or empty when nothing changed
      */
-    Mono<OptionalLong> storeAccountDataChange(String userId, Optional<String> roomId, String type,
-            long clientStreamId);
+    Mono<OptionalLong> storeAccountDataChange(String userId, Optional<String> roomId, String type, long clientStreamId);
 
     /** The newest account data stream position; 0 when nothing changed yet. */
     Mono<Long> currentAccountDataPosition();

@@ -31,7 +31,9 @@ class AccountDataSectionsTest {
         assertThat(CanonicalJson.encodeToString(direct))
                 .isEqualTo("{\"content\":{\"@a:example.org\":[\"!dm:example.org\"]},\"type\":\"m.direct\"}");
         assertThat(sections.isEmpty()).isFalse();
-        assertThat(AccountDataSections.of(List.of(), EventFilter.ALL, EventFilter.ALL).isEmpty()).isTrue();
+        assertThat(AccountDataSections.of(List.of(), EventFilter.ALL, EventFilter.ALL)
+                        .isEmpty())
+                .isTrue();
     }
 
     @Test
@@ -47,14 +49,19 @@ class AccountDataSectionsTest {
 
     @Test
     void leavesOutContentWithoutACanonicalForm() {
-        AccountDataSections sections = AccountDataSections.of(List.of(
-                new AccountDataEntry(Optional.empty(), "org.example.float", "{\"x\":1.5}", 1),
-                new AccountDataEntry(Optional.empty(), "m.direct", "{}", 2)), EventFilter.ALL, EventFilter.ALL);
+        AccountDataSections sections = AccountDataSections.of(
+                List.of(
+                        new AccountDataEntry(Optional.empty(), "org.example.float", "{\"x\":1.5}", 1),
+                        new AccountDataEntry(Optional.empty(), "m.direct", "{}", 2)),
+                EventFilter.ALL,
+                EventFilter.ALL);
         assertThat(types(sections.global())).containsExactly("m.direct");
     }
 
     private static List<String> types(JsonArray events) {
-        return events.values().stream().map(CanonicalJsonValue.class::cast)
-                .map(event -> ((JsonObject) event).getString("type").orElseThrow()).toList();
+        return events.values().stream()
+                .map(CanonicalJsonValue.class::cast)
+                .map(event -> ((JsonObject) event).getString("type").orElseThrow())
+                .toList();
     }
 }

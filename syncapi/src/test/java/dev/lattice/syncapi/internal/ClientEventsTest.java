@@ -8,17 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.protocol.id.DeviceId;
-import java.util.Optional;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The client event format: federation fields never leak, unsigned is built per viewer. */
 class ClientEventsTest {
     private static final UserId ALICE = UserId.parse("@alice:example.org");
-    private static final AuthenticatedDevice PHONE = new AuthenticatedDevice(ALICE, DeviceId.parse("PHONE"), false, Optional.empty());
-    private static final AuthenticatedDevice LAPTOP = new AuthenticatedDevice(ALICE, DeviceId.parse("LAPTOP"), false, Optional.empty());
+    private static final AuthenticatedDevice PHONE =
+            new AuthenticatedDevice(ALICE, DeviceId.parse("PHONE"), false, Optional.empty());
+    private static final AuthenticatedDevice LAPTOP =
+            new AuthenticatedDevice(ALICE, DeviceId.parse("LAPTOP"), false, Optional.empty());
 
     @Test
     void keepsTheClientFieldsAndDropsTheFederationOnes() {
@@ -26,14 +28,23 @@ class ClientEventsTest {
         assertThat(client.members().keySet())
                 .containsExactlyInAnyOrder("event_id", "type", "sender", "origin_server_ts", "content", "unsigned");
         assertThat(client.getObject("unsigned").orElseThrow().getInteger("age")).contains(500L);
-        assertThat(ClientEvents.toClient(message(7, "shared"), PHONE, 1_500, true).getString("room_id"))
+        assertThat(ClientEvents.toClient(message(7, "shared"), PHONE, 1_500, true)
+                        .getString("room_id"))
                 .contains(StoredEvents.ROOM);
     }
 
     @Test
     void stateEventsKeepTheirStateKey() {
-        JsonObject client = ClientEvents.toClient(event(3, "m.room.name", "",
-                new JsonObjectBuilder().put("name", "Room").build(), "shared"), PHONE, 0, false);
+        JsonObject client = ClientEvents.toClient(
+                event(
+                        3,
+                        "m.room.name",
+                        "",
+                        new JsonObjectBuilder().put("name", "Room").build(),
+                        "shared"),
+                PHONE,
+                0,
+                false);
         assertThat(client.getString("state_key")).contains("");
         assertThat(client.getObject("unsigned").orElseThrow().getInteger("age")).contains(0L);
     }
@@ -41,16 +52,26 @@ class ClientEventsTest {
     @Test
     void onlyTheSendingDeviceSeesTheTransactionId() {
         var sent = withTransaction(message(7, "shared"), new SendTransaction(ALICE, DeviceId.parse("PHONE"), "t1"));
-        assertThat(ClientEvents.toClient(sent, PHONE, 2_000, false).getObject("unsigned").orElseThrow()
-                .getString("transaction_id")).contains("t1");
-        assertThat(ClientEvents.toClient(sent, LAPTOP, 2_000, false).getObject("unsigned").orElseThrow()
-                .has("transaction_id")).isFalse();
+        assertThat(ClientEvents.toClient(sent, PHONE, 2_000, false)
+                        .getObject("unsigned")
+                        .orElseThrow()
+                        .getString("transaction_id"))
+                .contains("t1");
+        assertThat(ClientEvents.toClient(sent, LAPTOP, 2_000, false)
+                        .getObject("unsigned")
+                        .orElseThrow()
+                        .has("transaction_id"))
+                .isFalse();
     }
 
     @Test
     void strippedStateHasFourFields() {
-        JsonObject stripped = ClientEvents.stripped(event(3, "m.room.join_rules", "",
-                new JsonObjectBuilder().put("join_rule", "invite").build(), "shared"));
+        JsonObject stripped = ClientEvents.stripped(event(
+                3,
+                "m.room.join_rules",
+                "",
+                new JsonObjectBuilder().put("join_rule", "invite").build(),
+                "shared"));
         assertThat(stripped.members().keySet()).containsExactlyInAnyOrder("content", "sender", "state_key", "type");
     }
 }

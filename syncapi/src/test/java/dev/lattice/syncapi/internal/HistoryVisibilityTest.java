@@ -20,22 +20,30 @@ class HistoryVisibilityTest {
 
     @Test
     void worldReadableIsVisibleToAnyone() {
-        assertThat(HistoryVisibility.canSee(message(5, "world_readable"), BOB, List.of())).isTrue();
+        assertThat(HistoryVisibility.canSee(message(5, "world_readable"), BOB, List.of()))
+                .isTrue();
     }
 
     @Test
     void joinedShowsOnlyWhatHappenedWhileJoined() {
-        assertThat(HistoryVisibility.canSee(message(5, "joined"), BOB, INVITED_JOINED_LEFT)).isFalse();
-        assertThat(HistoryVisibility.canSee(message(15, "joined"), BOB, INVITED_JOINED_LEFT)).isFalse();
-        assertThat(HistoryVisibility.canSee(message(25, "joined"), BOB, INVITED_JOINED_LEFT)).isTrue();
-        assertThat(HistoryVisibility.canSee(message(35, "joined"), BOB, INVITED_JOINED_LEFT)).isFalse();
+        assertThat(HistoryVisibility.canSee(message(5, "joined"), BOB, INVITED_JOINED_LEFT))
+                .isFalse();
+        assertThat(HistoryVisibility.canSee(message(15, "joined"), BOB, INVITED_JOINED_LEFT))
+                .isFalse();
+        assertThat(HistoryVisibility.canSee(message(25, "joined"), BOB, INVITED_JOINED_LEFT))
+                .isTrue();
+        assertThat(HistoryVisibility.canSee(message(35, "joined"), BOB, INVITED_JOINED_LEFT))
+                .isFalse();
     }
 
     @Test
     void sharedShowsEverythingBeforeTheLastTimeJoinedButNothingAfterLeaving() {
-        assertThat(HistoryVisibility.canSee(message(1, "shared"), BOB, INVITED_JOINED_LEFT)).isTrue();
-        assertThat(HistoryVisibility.canSee(message(25, "shared"), BOB, INVITED_JOINED_LEFT)).isTrue();
-        assertThat(HistoryVisibility.canSee(message(35, "shared"), BOB, INVITED_JOINED_LEFT)).isFalse();
+        assertThat(HistoryVisibility.canSee(message(1, "shared"), BOB, INVITED_JOINED_LEFT))
+                .isTrue();
+        assertThat(HistoryVisibility.canSee(message(25, "shared"), BOB, INVITED_JOINED_LEFT))
+                .isTrue();
+        assertThat(HistoryVisibility.canSee(message(35, "shared"), BOB, INVITED_JOINED_LEFT))
+                .isFalse();
         // Never joined: nothing shared.
         assertThat(HistoryVisibility.canSee(message(1, "shared"), BOB, List.of(membership(BOB, "invite", 10, null))))
                 .isFalse();
@@ -43,44 +51,76 @@ class HistoryVisibilityTest {
 
     @Test
     void invitedShowsFromTheInvite() {
-        assertThat(HistoryVisibility.canSee(message(5, "invited"), BOB, INVITED_JOINED_LEFT)).isFalse();
-        assertThat(HistoryVisibility.canSee(message(15, "invited"), BOB, INVITED_JOINED_LEFT)).isTrue();
-        assertThat(HistoryVisibility.canSee(message(25, "invited"), BOB, INVITED_JOINED_LEFT)).isTrue();
-        assertThat(HistoryVisibility.canSee(message(35, "invited"), BOB, INVITED_JOINED_LEFT)).isFalse();
+        assertThat(HistoryVisibility.canSee(message(5, "invited"), BOB, INVITED_JOINED_LEFT))
+                .isFalse();
+        assertThat(HistoryVisibility.canSee(message(15, "invited"), BOB, INVITED_JOINED_LEFT))
+                .isTrue();
+        assertThat(HistoryVisibility.canSee(message(25, "invited"), BOB, INVITED_JOINED_LEFT))
+                .isTrue();
+        assertThat(HistoryVisibility.canSee(message(35, "invited"), BOB, INVITED_JOINED_LEFT))
+                .isFalse();
     }
 
     @Test
     void ownMembershipEventsAreVisibleWhenBeforeOrAfterAllows() {
-        var leave = event(30, "m.room.member", BOB, new JsonObjectBuilder().put("membership", "leave").build(),
+        var leave = event(
+                30,
+                "m.room.member",
+                BOB,
+                new JsonObjectBuilder().put("membership", "leave").build(),
                 "joined");
-        var join = event(20, "m.room.member", BOB, new JsonObjectBuilder().put("membership", "join").build(),
+        var join = event(
+                20,
+                "m.room.member",
+                BOB,
+                new JsonObjectBuilder().put("membership", "join").build(),
                 "joined");
         assertThat(HistoryVisibility.canSee(leave, BOB, INVITED_JOINED_LEFT)).isTrue();
         assertThat(HistoryVisibility.canSee(join, BOB, INVITED_JOINED_LEFT)).isTrue();
         // Someone else's membership change at 30 is after Bob left... no: Bob's leave is at 30, so at 35 he is out.
-        var other = event(35, "m.room.member", "@carol:example.org",
-                new JsonObjectBuilder().put("membership", "join").build(), "joined");
+        var other = event(
+                35,
+                "m.room.member",
+                "@carol:example.org",
+                new JsonObjectBuilder().put("membership", "join").build(),
+                "joined");
         assertThat(HistoryVisibility.canSee(other, BOB, INVITED_JOINED_LEFT)).isFalse();
     }
 
     @Test
     void historyVisibilityEventsAreVisibleWhenBeforeOrAfterAllows() {
         // Changing joined -> world_readable while Bob is out: the new setting lets him see the change.
-        var opening = event(40, "m.room.history_visibility", "",
-                new JsonObjectBuilder().put("history_visibility", "world_readable").build(), "joined");
+        var opening = event(
+                40,
+                "m.room.history_visibility",
+                "",
+                new JsonObjectBuilder()
+                        .put("history_visibility", "world_readable")
+                        .build(),
+                "joined");
         assertThat(HistoryVisibility.canSee(opening, BOB, INVITED_JOINED_LEFT)).isTrue();
-        var closing = event(41, "m.room.history_visibility", "",
-                new JsonObjectBuilder().put("history_visibility", "joined").build(), "world_readable");
+        var closing = event(
+                41,
+                "m.room.history_visibility",
+                "",
+                new JsonObjectBuilder().put("history_visibility", "joined").build(),
+                "world_readable");
         assertThat(HistoryVisibility.canSee(closing, BOB, INVITED_JOINED_LEFT)).isTrue();
-        var stillClosed = event(42, "m.room.history_visibility", "",
-                new JsonObjectBuilder().put("history_visibility", "invited").build(), "joined");
-        assertThat(HistoryVisibility.canSee(stillClosed, BOB, INVITED_JOINED_LEFT)).isFalse();
+        var stillClosed = event(
+                42,
+                "m.room.history_visibility",
+                "",
+                new JsonObjectBuilder().put("history_visibility", "invited").build(),
+                "joined");
+        assertThat(HistoryVisibility.canSee(stillClosed, BOB, INVITED_JOINED_LEFT))
+                .isFalse();
     }
 
     @Test
     void unknownOrMissingVisibilityMeansShared() {
         assertThat(HistoryVisibility.normalize("something_new")).isEqualTo("shared");
         assertThat(HistoryVisibility.normalize(null)).isEqualTo("shared");
-        assertThat(HistoryVisibility.canSee(message(1, "something_new"), BOB, INVITED_JOINED_LEFT)).isTrue();
+        assertThat(HistoryVisibility.canSee(message(1, "something_new"), BOB, INVITED_JOINED_LEFT))
+                .isTrue();
     }
 }

@@ -26,10 +26,13 @@ class SyncFilterTest {
         SyncFilter filter = SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":3},\"include_leave\":true}}");
         assertThat(filter.timelineLimit()).isEqualTo(3);
         assertThat(filter.includeLeave()).isTrue();
-        assertThat(SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":100000}}}").timelineLimit())
+        assertThat(SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":100000}}}")
+                        .timelineLimit())
                 .isEqualTo(SyncFilter.MAX_TIMELINE_LIMIT);
-        assertThat(SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":-1}}}").timelineLimit()).isZero();
-        assertThat(SyncFilter.parse("{\"presence\":{\"types\":[]}}").timelineLimit()).isEqualTo(10);
+        assertThat(SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":-1}}}").timelineLimit())
+                .isZero();
+        assertThat(SyncFilter.parse("{\"presence\":{\"types\":[]}}").timelineLimit())
+                .isEqualTo(10);
     }
 
     @Test
@@ -43,14 +46,14 @@ class SyncFilterTest {
     @Test
     void refusesBrokenFilters() {
         assertThatThrownBy(() -> SyncFilter.parse("{not json"))
-                .isInstanceOfSatisfying(MatrixException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_JSON));
+                .isInstanceOfSatisfying(
+                        MatrixException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_JSON));
         assertThatThrownBy(() -> SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":\"ten\"}}}"))
-                .isInstanceOfSatisfying(MatrixException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_JSON));
+                .isInstanceOfSatisfying(
+                        MatrixException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_JSON));
         assertThatThrownBy(() -> SyncFilter.parse("{\"room\":{\"include_leave\":1}}"))
-                .isInstanceOfSatisfying(MatrixException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_JSON));
+                .isInstanceOfSatisfying(
+                        MatrixException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_JSON));
     }
 
     @Test
@@ -60,7 +63,8 @@ class SyncFilterTest {
         assertThat(filter.matches(message(1, "shared"))).isTrue();
         assertThat(filter.matches(event(2, "m.room.member", "@bob:example.org", JsonObject.EMPTY, "shared")))
                 .isFalse();
-        assertThat(filter.matches(event(3, "org.example.custom", null, JsonObject.EMPTY, "shared"))).isFalse();
+        assertThat(filter.matches(event(3, "org.example.custom", null, JsonObject.EMPTY, "shared")))
+                .isFalse();
         assertThat(EventFilter.typeMatches("*", "anything")).isTrue();
         assertThat(EventFilter.typeMatches("m.*.message", "m.room.message")).isTrue();
         assertThat(EventFilter.typeMatches("m.*.message", "m.room.member")).isFalse();

@@ -23,7 +23,8 @@ class SyncNotifierTest {
     @Test
     void aWaiterIsWokenByAnAccountDataSignalForItsUserOnly() {
         SyncNotifier notifier = new SyncNotifier();
-        CompletableFuture<Void> waiting = notifier.awaitChange("@a:x", new SyncToken(1, 1)).toFuture();
+        CompletableFuture<Void> waiting =
+                notifier.awaitChange("@a:x", new SyncToken(1, 1)).toFuture();
         notifier.notifyAccountData("@b:x", 2);
         assertThat(waiting).isNotDone();
         notifier.notifyAccountData("@a:x", 2);

@@ -25,8 +25,8 @@ class SyncTokenTest {
 
     @Test
     void refusesWhatItDidNotWrite() {
-        for (String bad : new String[] {"", "s", "t42_1", "s4x_1", "s42_", "s42_x", "s42_-1",
-                "s42_99999999999999999999"}) {
+        for (String bad :
+                new String[] {"", "s", "t42_1", "s4x_1", "s42_", "s42_x", "s42_-1", "s42_99999999999999999999"}) {
             assertThatThrownBy(() -> SyncToken.parse(bad, "since"))
                     .as(bad)
                     .isInstanceOfSatisfying(MatrixException.class, e -> {

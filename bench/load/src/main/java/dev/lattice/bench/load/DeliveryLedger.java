@@ -20,8 +20,8 @@ public final class DeliveryLedger {
     private final AtomicLong skippedSends = new AtomicLong();
 
     /** {@code PUT send} for message {@code seq} answered 200 with {@code eventId}. */
-    public void acknowledged(long seq, String eventId, List<Integer> observers, long dueNanos, long ackNanos,
-            boolean measured) {
+    public void acknowledged(
+            long seq, String eventId, List<Integer> observers, long dueNanos, long ackNanos, boolean measured) {
         requireNonNull(eventId, "eventId is null");
         message(seq).acknowledge(eventId, List.copyOf(observers), dueNanos, ackNanos, measured);
     }
@@ -108,9 +108,20 @@ public final class DeliveryLedger {
                 }
             }
         }
-        return new Tally(acknowledged, measured, failedSends.get(), skippedSends.get(), expected, delivered, missing,
-                duplicates, wrongEventId, unacknowledgedSeen, seenBeforeAck,
-                Percentiles.of(toArray(sendLatencies)), Percentiles.of(toArray(syncLatencies)));
+        return new Tally(
+                acknowledged,
+                measured,
+                failedSends.get(),
+                skippedSends.get(),
+                expected,
+                delivered,
+                missing,
+                duplicates,
+                wrongEventId,
+                unacknowledgedSeen,
+                seenBeforeAck,
+                Percentiles.of(toArray(sendLatencies)),
+                Percentiles.of(toArray(syncLatencies)));
     }
 
     private Message message(long seq) {
@@ -138,9 +149,20 @@ public final class DeliveryLedger {
      * @param sendLatency from due (open loop) or start (closed loop) to the {@code PUT} answer, measured messages, ns
      * @param syncLatency from the {@code PUT} answer to the first sighting, per measured delivery, ns
      */
-    public record Tally(long acknowledged, long measured, long failedSends, long skippedSends, long expectedDeliveries,
-            long delivered, long missing, long duplicates, long wrongEventId, long unacknowledgedSeen,
-            long seenBeforeAck, Percentiles sendLatency, Percentiles syncLatency) {
+    public record Tally(
+            long acknowledged,
+            long measured,
+            long failedSends,
+            long skippedSends,
+            long expectedDeliveries,
+            long delivered,
+            long missing,
+            long duplicates,
+            long wrongEventId,
+            long unacknowledgedSeen,
+            long seenBeforeAck,
+            Percentiles sendLatency,
+            Percentiles syncLatency) {
 
         /** Whether every acknowledged message reached every observer exactly once, as itself. */
         public boolean exactlyOnce() {
@@ -158,8 +180,8 @@ public final class DeliveryLedger {
         private boolean measured;
         private final List<Sighting> sightings = new ArrayList<>(2);
 
-        synchronized void acknowledge(String eventId, List<Integer> observers, long dueNanos, long ackNanos,
-                boolean measured) {
+        synchronized void acknowledge(
+                String eventId, List<Integer> observers, long dueNanos, long ackNanos, boolean measured) {
             if (this.eventId != null) {
                 throw new IllegalStateException("message acknowledged twice: " + this.eventId + ", " + eventId);
             }
@@ -178,8 +200,9 @@ public final class DeliveryLedger {
             if (eventId == null) {
                 return 0;
             }
-            return observers.stream().filter(observer -> sightings.stream()
-                    .noneMatch(sighting -> sighting.observer() == observer)).count();
+            return observers.stream()
+                    .filter(observer -> sightings.stream().noneMatch(sighting -> sighting.observer() == observer))
+                    .count();
         }
     }
 }

@@ -21,7 +21,9 @@ public final class LoadMain {
         }
         LoadOptions options;
         try {
-            options = LoadOptions.parse(args, System.getenv(),
+            options = LoadOptions.parse(
+                    args,
+                    System.getenv(),
                     HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
         } catch (IllegalArgumentException e) {
             System.err.println("lattice-load: " + e.getMessage());
@@ -45,7 +47,8 @@ public final class LoadMain {
             try {
                 Files.writeString(Path.of(options.jsonFile().get()), line + "\n");
             } catch (IOException e) {
-                System.err.println("lattice-load: cannot write " + options.jsonFile().get() + ": " + e);
+                System.err.println(
+                        "lattice-load: cannot write " + options.jsonFile().get() + ": " + e);
             }
         }
         // the sync loops are still parked in long-polls: do not wait for them

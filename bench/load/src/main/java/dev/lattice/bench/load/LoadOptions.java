@@ -33,9 +33,22 @@ import java.util.Set;
  * @param jsonFile where to write the result's JSON line as well, if anywhere
  * @param watchPids processes (with their direct children) whose CPU use over the measured window is reported
  */
-public record LoadOptions(URI baseUrl, String sharedSecret, int users, RoomLayout layout, OptionalDouble rate,
-        int concurrency, Duration warmup, Duration duration, Duration drain, int maxInFlight, int timelineLimit,
-        int setupConcurrency, String runId, Optional<String> jsonFile, List<Long> watchPids) {
+public record LoadOptions(
+        URI baseUrl,
+        String sharedSecret,
+        int users,
+        RoomLayout layout,
+        OptionalDouble rate,
+        int concurrency,
+        Duration warmup,
+        Duration duration,
+        Duration drain,
+        int maxInFlight,
+        int timelineLimit,
+        int setupConcurrency,
+        String runId,
+        Optional<String> jsonFile,
+        List<Long> watchPids) {
 
     public static final String USAGE = """
             usage: java -jar lattice-load.jar --base-url URL --shared-secret S (--rate MSG_PER_S | --max) [options]
@@ -81,8 +94,8 @@ public record LoadOptions(URI baseUrl, String sharedSecret, int users, RoomLayou
             throw new IllegalArgumentException("--duration must be positive, --warmup and --drain not negative");
         }
         if (concurrency < 1 || maxInFlight < 1 || setupConcurrency < 1 || timelineLimit < 1) {
-            throw new IllegalArgumentException("--concurrency, --max-in-flight, --setup-concurrency and "
-                    + "--timeline-limit must be at least 1");
+            throw new IllegalArgumentException(
+                    "--concurrency, --max-in-flight, --setup-concurrency and " + "--timeline-limit must be at least 1");
         }
         if (!runId.matches("[a-z0-9]{1,16}")) {
             throw new IllegalArgumentException("--run-id must be 1 to 16 of a-z and 0-9: " + runId);
@@ -117,9 +130,24 @@ public record LoadOptions(URI baseUrl, String sharedSecret, int users, RoomLayou
                 throw new IllegalArgumentException(name + " given twice");
             }
         }
-        Set<String> known = Set.of("--base-url", "--shared-secret", "--users", "--rooms", "--members", "--rate",
-                "--max", "--concurrency", "--warmup", "--duration", "--drain", "--max-in-flight", "--timeline-limit",
-                "--setup-concurrency", "--run-id", "--json", "--watch-pids");
+        Set<String> known = Set.of(
+                "--base-url",
+                "--shared-secret",
+                "--users",
+                "--rooms",
+                "--members",
+                "--rate",
+                "--max",
+                "--concurrency",
+                "--warmup",
+                "--duration",
+                "--drain",
+                "--max-in-flight",
+                "--timeline-limit",
+                "--setup-concurrency",
+                "--run-id",
+                "--json",
+                "--watch-pids");
         for (String name : values.keySet()) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option: " + name);
@@ -147,9 +175,10 @@ public record LoadOptions(URI baseUrl, String sharedSecret, int users, RoomLayou
         if (baseUrl.getScheme() == null || !baseUrl.getScheme().startsWith("http") || baseUrl.getHost() == null) {
             throw new IllegalArgumentException("--base-url must be an http(s) URL: " + baseUrl);
         }
-        return new LoadOptions(baseUrl,
-                values.getOrDefault("--shared-secret",
-                        environment.getOrDefault("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", "")),
+        return new LoadOptions(
+                baseUrl,
+                values.getOrDefault(
+                        "--shared-secret", environment.getOrDefault("LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET", "")),
                 users,
                 new RoomLayout(users, integer(values, "--rooms", 100), integer(values, "--members", 2)),
                 rate,

@@ -60,28 +60,35 @@ final class LoadRun {
         this.log = log;
         // Only messages in the timeline, and not many per room: a long-stalled sync is "limited" and the tool
         // fetches the gap with /messages rather than receiving a huge response.
-        this.syncFilter = "{\"room\":{\"timeline\":{\"limit\":" + options.timelineLimit()
-                + ",\"types\":[\"m.room.message\"]}}}";
+        this.syncFilter =
+                "{\"room\":{\"timeline\":{\"limit\":" + options.timelineLimit() + ",\"types\":[\"m.room.message\"]}}}";
     }
 
     LoadReport run() throws InterruptedException {
         long setupStart = System.nanoTime();
-        sessions = parallel(options.users(), user -> client.register(options.sharedSecret(),
-                "load" + options.runId() + "_" + user, "load-" + options.runId()), Session[]::new);
+        sessions = parallel(
+                options.users(),
+                user -> client.register(
+                        options.sharedSecret(), "load" + options.runId() + "_" + user, "load-" + options.runId()),
+                Session[]::new);
         log.printf("registered %d users in %.1f s%n", sessions.length, seconds(System.nanoTime() - setupStart));
         long roomsStart = System.nanoTime();
-        roomIds = parallel(layout.rooms(), room -> {
-            String roomId = client.createRoom(sessions[layout.sender(room)]);
-            for (int observer : layout.observers(room)) {
-                client.join(sessions[observer], roomId);
-            }
-            return roomId;
-        }, String[]::new);
+        roomIds = parallel(
+                layout.rooms(),
+                room -> {
+                    String roomId = client.createRoom(sessions[layout.sender(room)]);
+                    for (int observer : layout.observers(room)) {
+                        client.join(sessions[observer], roomId);
+                    }
+                    return roomId;
+                },
+                String[]::new);
         for (int room = 0; room < roomIds.length; room++) {
             roomIndexes.put(roomIds[room], room);
         }
-        log.printf("created %d rooms of %d members in %.1f s%n", roomIds.length, layout.membersPerRoom(),
-                seconds(System.nanoTime() - roomsStart));
+        log.printf(
+                "created %d rooms of %d members in %.1f s%n",
+                roomIds.length, layout.membersPerRoom(), seconds(System.nanoTime() - roomsStart));
 
         CountDownLatch syncing = new CountDownLatch(sessions.length);
         for (int user = 0; user < sessions.length; user++) {
@@ -91,10 +98,14 @@ final class LoadRun {
         if (!syncing.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the initial syncs did not finish within 120 s");
         }
-        log.printf("%d users syncing; sending %s for %d s warm-up + %d s measured%n", sessions.length,
-                options.closedLoop() ? "closed loop with " + options.concurrency() + " senders"
+        log.printf(
+                "%d users syncing; sending %s for %d s warm-up + %d s measured%n",
+                sessions.length,
+                options.closedLoop()
+                        ? "closed loop with " + options.concurrency() + " senders"
                         : "open loop at " + options.rate().getAsDouble() + " msg/s",
-                options.warmup().toSeconds(), options.duration().toSeconds());
+                options.warmup().toSeconds(),
+                options.duration().toSeconds());
 
         long start = System.nanoTime() + Duration.ofMillis(100).toNanos();
         long measureStart = start + options.warmup().toNanos();
@@ -119,8 +130,15 @@ final class LoadRun {
         }
         double drained = seconds(System.nanoTime() - sendsDone);
         stopped = true;
-        return new LoadReport(options, ledger.tally(), syncs.get(), syncErrors.get(), gapFills.get(), drained,
-                cpu.toolCores(), cpu.watchedCores());
+        return new LoadReport(
+                options,
+                ledger.tally(),
+                syncs.get(),
+                syncErrors.get(),
+                gapFills.get(),
+                drained,
+                cpu.toolCores(),
+                cpu.watchedCores());
     }
 
     private void openLoop(OpenLoopSchedule schedule, long measureStart, long measureEnd) throws InterruptedException {
@@ -170,12 +188,14 @@ final class LoadRun {
 
     private void send(long seq, long dueNanos, boolean measured) {
         int room = layout.roomOf(seq);
-        ObjectNode content = json.createObjectNode().put("msgtype", "m.text")
+        ObjectNode content = json.createObjectNode()
+                .put("msgtype", "m.text")
                 .put("body", "load " + options.runId() + " #" + seq)
-                .put(RUN_KEY, options.runId()).put(SEQ_KEY, seq);
+                .put(RUN_KEY, options.runId())
+                .put(SEQ_KEY, seq);
         try {
-            String eventId = client.send(sessions[layout.sender(room)], roomIds[room], options.runId() + "-" + seq,
-                    content);
+            String eventId =
+                    client.send(sessions[layout.sender(room)], roomIds[room], options.runId() + "-" + seq, content);
             ledger.acknowledged(seq, eventId, layout.observers(room), dueNanos, System.nanoTime(), measured);
         } catch (RuntimeException e) { // RequestFailed, or a 200 whose body is not JSON
             ledger.failed();
@@ -188,7 +208,10 @@ final class LoadRun {
     private void syncLoop(int user, CountDownLatch syncing) {
         String since;
         try {
-            since = client.sync(sessions[user], null, Duration.ZERO, syncFilter).body().path("next_batch").asString();
+            since = client.sync(sessions[user], null, Duration.ZERO, syncFilter)
+                    .body()
+                    .path("next_batch")
+                    .asString();
         } catch (RequestFailed e) {
             log.println("initial sync of user " + user + " failed: " + e.getMessage());
             return; // the latch never reaches zero: the run stops with a clear message
@@ -205,7 +228,11 @@ final class LoadRun {
                     JsonNode timeline = joined.getValue().path("timeline");
                     record(user, timeline.path("events"), answer.nanos());
                     if (timeline.path("limited").asBoolean(false)) {
-                        fillGap(user, joined.getKey(), timeline.path("prev_batch").asString(), since);
+                        fillGap(
+                                user,
+                                joined.getKey(),
+                                timeline.path("prev_batch").asString(),
+                                since);
                     }
                 }
                 since = answer.body().path("next_batch").asString();
@@ -240,8 +267,10 @@ final class LoadRun {
     private void record(int user, JsonNode events, long nanos) {
         for (JsonNode event : events) {
             JsonNode content = event.path("content");
-            if (options.runId().equals(content.path(RUN_KEY).asString(null)) && content.path(SEQ_KEY).isNumber()) {
-                ledger.seen(content.path(SEQ_KEY).asLong(), event.path("event_id").asString(""), user, nanos);
+            if (options.runId().equals(content.path(RUN_KEY).asString(null))
+                    && content.path(SEQ_KEY).isNumber()) {
+                ledger.seen(
+                        content.path(SEQ_KEY).asLong(), event.path("event_id").asString(""), user, nanos);
             }
         }
     }
@@ -249,8 +278,8 @@ final class LoadRun {
     /** Runs {@code task} for 0..count-1 with {@code setupConcurrency} at a time; the first failure stops the run. */
     private <T> T[] parallel(int count, IntFunction<T> task, IntFunction<T[]> array) throws InterruptedException {
         T[] results = array.apply(count);
-        try (ExecutorService pool = Executors.newFixedThreadPool(options.setupConcurrency(),
-                Thread.ofVirtual().factory())) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(
+                options.setupConcurrency(), Thread.ofVirtual().factory())) {
             List<Future<T>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int index = i;
@@ -261,7 +290,8 @@ final class LoadRun {
                     results[i] = futures.get(i).get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     pool.shutdownNow();
-                    throw new IllegalStateException("setup failed: " + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "setup failed: " + e.getCause().getMessage(), e.getCause());
                 }
             }
         }

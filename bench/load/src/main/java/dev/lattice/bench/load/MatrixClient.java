@@ -47,25 +47,34 @@ final class MatrixClient {
     MatrixClient(URI baseUrl, JsonMapper json) {
         this.baseUrl = baseUrl;
         this.json = json;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /** Synapse's shared-secret registration: a fresh nonce, then the account with the HMAC over it. */
     Session register(String sharedSecret, String username, String password) {
-        String nonce = withRetries(() -> call(get(ADMIN_REGISTER), null)).path("nonce").asString();
+        String nonce =
+                withRetries(() -> call(get(ADMIN_REGISTER), null)).path("nonce").asString();
         ObjectNode body = json.createObjectNode()
-                .put("nonce", nonce).put("username", username).put("password", password).put("admin", false)
+                .put("nonce", nonce)
+                .put("username", username)
+                .put("password", password)
+                .put("admin", false)
                 .put("mac", SharedSecretMac.compute(sharedSecret, nonce, username, password, false, null));
         // not retried: the nonce is used up by the first attempt
         JsonNode created = call(post(ADMIN_REGISTER, body), null);
-        return new Session(created.path("user_id").asString(), created.path("access_token").asString());
+        return new Session(
+                created.path("user_id").asString(), created.path("access_token").asString());
     }
 
     /** {@code POST /createRoom} as a public room, so members join without an invite; returns the room ID. */
     String createRoom(Session session) {
         ObjectNode body = json.createObjectNode().put("preset", "public_chat");
-        return withRetries(() -> call(post(CLIENT + "/createRoom", body), session)).path("room_id").asString();
+        return withRetries(() -> call(post(CLIENT + "/createRoom", body), session))
+                .path("room_id")
+                .asString();
     }
 
     /** {@code POST /rooms/{roomId}/join}. */
@@ -75,8 +84,9 @@ final class MatrixClient {
 
     /** {@code PUT /rooms/{roomId}/send/m.room.message/{txnId}}; returns the event ID. Not retried. */
     String send(Session session, String roomId, String txnId, ObjectNode content) {
-        HttpRequest.Builder request = request(CLIENT + "/rooms/" + encode(roomId) + "/send/m.room.message/"
-                + encode(txnId)).PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(content)));
+        HttpRequest.Builder request = request(
+                        CLIENT + "/rooms/" + encode(roomId) + "/send/m.room.message/" + encode(txnId))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(content)));
         String eventId = call(request, session).path("event_id").asString("");
         if (eventId.isEmpty()) {
             throw new RequestFailed(200, "PUT send answered without an event_id");
@@ -86,8 +96,10 @@ final class MatrixClient {
 
     /** {@code GET /sync}; {@code since} null for an initial sync. */
     Received sync(Session session, String since, Duration timeout, String filter) {
-        StringBuilder path = new StringBuilder(CLIENT + "/sync?timeout=").append(timeout.toMillis())
-                .append("&filter=").append(encode(filter));
+        StringBuilder path = new StringBuilder(CLIENT + "/sync?timeout=")
+                .append(timeout.toMillis())
+                .append("&filter=")
+                .append(encode(filter));
         if (since != null) {
             path.append("&since=").append(encode(since));
         }
@@ -97,8 +109,8 @@ final class MatrixClient {
 
     /** {@code GET /rooms/{roomId}/messages?dir=b&from=…&to=…}: the events a limited timeline left out. */
     Received messagesBackwards(Session session, String roomId, String from, String to, String filter) {
-        String path = CLIENT + "/rooms/" + encode(roomId) + "/messages?dir=b&limit=100&from=" + encode(from)
-                + "&to=" + encode(to) + "&filter=" + encode(filter);
+        String path = CLIENT + "/rooms/" + encode(roomId) + "/messages?dir=b&limit=100&from=" + encode(from) + "&to="
+                + encode(to) + "&filter=" + encode(filter);
         JsonNode body = call(get(path), session);
         return new Received(body, System.nanoTime());
     }
@@ -117,9 +129,11 @@ final class MatrixClient {
             throw new RequestFailed(0, "interrupted");
         }
         if (response.statusCode() != 200) {
-            throw new RequestFailed(response.statusCode(), response.request().method() + " "
-                    + response.request().uri().getPath() + ": " + response.statusCode() + " "
-                    + new String(response.body(), UTF_8));
+            throw new RequestFailed(
+                    response.statusCode(),
+                    response.request().method() + " "
+                            + response.request().uri().getPath() + ": " + response.statusCode() + " "
+                            + new String(response.body(), UTF_8));
         }
         return json.readTree(response.body());
     }
@@ -146,7 +160,8 @@ final class MatrixClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(REQUEST_TIMEOUT)
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json");
     }
 

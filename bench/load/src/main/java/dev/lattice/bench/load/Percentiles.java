@@ -24,8 +24,8 @@ public record Percentiles(int count, long p50, long p90, long p99, long max) {
         }
         long[] sorted = samples.clone();
         Arrays.sort(sorted);
-        return new Percentiles(sorted.length, rank(sorted, 50), rank(sorted, 90), rank(sorted, 99),
-                sorted[sorted.length - 1]);
+        return new Percentiles(
+                sorted.length, rank(sorted, 50), rank(sorted, 90), rank(sorted, 99), sorted[sorted.length - 1]);
     }
 
     /** The nearest-rank percentile of sorted samples: the sample at rank ceil(p/100 × n), counted from 1. */

@@ -22,8 +22,8 @@ public record RoomLayout(int users, int rooms, int membersPerRoom) {
             throw new IllegalArgumentException("a room needs a sender and at least one other member");
         }
         if (users < membersPerRoom) {
-            throw new IllegalArgumentException(users + " users cannot fill rooms of " + membersPerRoom
-                    + " distinct members");
+            throw new IllegalArgumentException(
+                    users + " users cannot fill rooms of " + membersPerRoom + " distinct members");
         }
     }
 

@@ -26,11 +26,41 @@ class LoadOptionsTest {
 
     @Test
     void everyOptionIsRead() {
-        LoadOptions options = LoadOptions.parse(new String[] {"--base-url", "http://h:1/", "--shared-secret", "x",
-                "--users", "10", "--rooms", "4", "--members", "3", "--rate", "12.5", "--warmup", "500ms",
-                "--duration", "2m", "--drain", "5", "--max-in-flight", "7", "--timeline-limit", "9",
-                "--setup-concurrency", "2", "--run-id", "r1", "--json", "out.json", "--watch-pids", "12,34"},
-                Map.of(), "unused");
+        LoadOptions options = LoadOptions.parse(
+                new String[] {
+                    "--base-url",
+                    "http://h:1/",
+                    "--shared-secret",
+                    "x",
+                    "--users",
+                    "10",
+                    "--rooms",
+                    "4",
+                    "--members",
+                    "3",
+                    "--rate",
+                    "12.5",
+                    "--warmup",
+                    "500ms",
+                    "--duration",
+                    "2m",
+                    "--drain",
+                    "5",
+                    "--max-in-flight",
+                    "7",
+                    "--timeline-limit",
+                    "9",
+                    "--setup-concurrency",
+                    "2",
+                    "--run-id",
+                    "r1",
+                    "--json",
+                    "out.json",
+                    "--watch-pids",
+                    "12,34"
+                },
+                Map.of(),
+                "unused");
 
         assertThat(options.baseUrl()).hasToString("http://h:1");
         assertThat(options.sharedSecret()).isEqualTo("x");

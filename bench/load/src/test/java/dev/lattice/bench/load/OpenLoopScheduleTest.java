@@ -27,9 +27,13 @@ class OpenLoopScheduleTest {
 
     @Test
     void aRunHoldsRateTimesDurationMessages() {
-        assertThat(new OpenLoopSchedule(0, 250).messagesWithin(Duration.ofSeconds(60).toNanos())).isEqualTo(15_000);
-        assertThat(new OpenLoopSchedule(0, 2.5).messagesWithin(Duration.ofSeconds(1).toNanos()))
-                .as("messages 0, 1 and 2 fall due at 0, 0.4 and 0.8 s").isEqualTo(3);
+        assertThat(new OpenLoopSchedule(0, 250)
+                        .messagesWithin(Duration.ofSeconds(60).toNanos()))
+                .isEqualTo(15_000);
+        assertThat(new OpenLoopSchedule(0, 2.5)
+                        .messagesWithin(Duration.ofSeconds(1).toNanos()))
+                .as("messages 0, 1 and 2 fall due at 0, 0.4 and 0.8 s")
+                .isEqualTo(3);
     }
 
     @Test

@@ -21,18 +21,21 @@ class ProcessCpuTest {
 
     @Test
     void aWatchedProcessCountsWithItsDirectChildren(@TempDir Path proc) throws Exception {
-        stat(proc, 10, 1, 100, 50);   // watched: 1.5 s
-        stat(proc, 11, 10, 20, 10);   // its child: 0.3 s
-        stat(proc, 12, 11, 1000, 0);  // a grandchild: not counted
-        stat(proc, 13, 1, 1000, 0);   // unrelated
+        stat(proc, 10, 1, 100, 50); // watched: 1.5 s
+        stat(proc, 11, 10, 20, 10); // its child: 0.3 s
+        stat(proc, 12, 11, 1000, 0); // a grandchild: not counted
+        stat(proc, 13, 1, 1000, 0); // unrelated
 
         assertThat(new ProcessCpu(proc).seconds(List.of(10L))).isEqualTo(1.8);
-        assertThat(new ProcessCpu(proc).seconds(List.of(99L))).as("a vanished process reads 0").isZero();
+        assertThat(new ProcessCpu(proc).seconds(List.of(99L)))
+                .as("a vanished process reads 0")
+                .isZero();
     }
 
     private static void stat(Path proc, long pid, long parent, long user, long system) throws Exception {
         Path dir = Files.createDirectories(proc.resolve(Long.toString(pid)));
-        Files.writeString(dir.resolve("stat"), pid + " (p) S " + parent + " 0 0 0 -1 0 0 0 0 0 " + user + " "
-                + system + " 0 0 20 0 1 0 0 0 0");
+        Files.writeString(
+                dir.resolve("stat"),
+                pid + " (p) S " + parent + " 0 0 0 -1 0 0 0 0 0 " + user + " " + system + " 0 0 20 0 1 0 0 0 0");
     }
 }

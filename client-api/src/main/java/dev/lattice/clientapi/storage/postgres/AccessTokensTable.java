@@ -19,8 +19,9 @@ public final class AccessTokensTable {
             + " r.previous_hash FROM clientapi.access_tokens a"
             + " LEFT JOIN clientapi.refresh_tokens r ON r.token_hash = a.refresh_token_hash"
             + " WHERE a.token_hash = :hash";
-    private static final String DELETE_BY_REFRESH = "DELETE FROM clientapi.access_tokens"
-            + " WHERE refresh_token_hash = :refreshHash";
+
+    private static final String DELETE_BY_REFRESH =
+            "DELETE FROM clientapi.access_tokens" + " WHERE refresh_token_hash = :refreshHash";
 
     private final DatabaseClient client;
 
@@ -28,25 +29,35 @@ public final class AccessTokensTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    public Mono<Void> insert(byte[] hash, String localpart, String deviceId, byte[] refreshHash, Long expires,
-            long now) {
-        var spec = client.sql(INSERT).bind("hash", hash).bind("localpart", localpart).bind("deviceId", deviceId)
+    public Mono<Void> insert(
+            byte[] hash, String localpart, String deviceId, byte[] refreshHash, Long expires, long now) {
+        var spec = client.sql(INSERT)
+                .bind("hash", hash)
+                .bind("localpart", localpart)
+                .bind("deviceId", deviceId)
                 .bind("now", now);
         spec = Sql.bindNullable(spec, "refreshHash", refreshHash, byte[].class);
         return Sql.bindNullable(spec, "expires", expires, Long.class).then();
     }
 
     public Mono<StoredAccessToken> select(byte[] hash) {
-        return client.sql(SELECT).bind("hash", hash)
-                .map(row -> new StoredAccessToken(row.get("localpart", String.class),
-                        row.get("device_id", String.class), row.get("expires_ts", Long.class),
-                        bytes(row.get("refresh_token_hash")), bytes(row.get("previous_hash"))))
+        return client.sql(SELECT)
+                .bind("hash", hash)
+                .map(row -> new StoredAccessToken(
+                        row.get("localpart", String.class),
+                        row.get("device_id", String.class),
+                        row.get("expires_ts", Long.class),
+                        bytes(row.get("refresh_token_hash")),
+                        bytes(row.get("previous_hash"))))
                 .one();
     }
 
     /** Revokes the access tokens issued with a refresh token. */
     public Mono<Long> deleteByRefreshToken(byte[] refreshHash) {
-        return client.sql(DELETE_BY_REFRESH).bind("refreshHash", refreshHash).fetch().rowsUpdated();
+        return client.sql(DELETE_BY_REFRESH)
+                .bind("refreshHash", refreshHash)
+                .fetch()
+                .rowsUpdated();
     }
 
     /** bytea arrives as a ByteBuffer or a byte[] depending on the driver's codec. */

@@ -49,30 +49,49 @@ public final class AccountDataTable {
 
     /** Stores the content and returns the write's stream position. */
     public Mono<Long> upsert(String localpart, String roomId, String type, String contentJson) {
-        return client.sql(UPSERT).bind("localpart", localpart).bind("roomId", roomId).bind("type", type)
+        return client.sql(UPSERT)
+                .bind("localpart", localpart)
+                .bind("roomId", roomId)
+                .bind("type", type)
                 .bind("content", Json.of(contentJson))
-                .map(row -> row.get("stream_id", Long.class)).one();
+                .map(row -> row.get("stream_id", Long.class))
+                .one();
     }
 
     /** The content as JSON text. */
     public Mono<String> select(String localpart, String roomId, String type) {
-        return client.sql(SELECT).bind("localpart", localpart).bind("roomId", roomId).bind("type", type)
-                .map(row -> row.get("content", Json.class).asString()).one();
+        return client.sql(SELECT)
+                .bind("localpart", localpart)
+                .bind("roomId", roomId)
+                .bind("type", type)
+                .map(row -> row.get("content", Json.class).asString())
+                .one();
     }
 
     /** The content with the position of its write; empty when there is none. */
     public Mono<Row> selectRow(String localpart, String roomId, String type) {
-        return client.sql(SELECT_ROW).bind("localpart", localpart).bind("roomId", roomId).bind("type", type)
-                .map(AccountDataTable::toRow).one();
+        return client.sql(SELECT_ROW)
+                .bind("localpart", localpart)
+                .bind("roomId", roomId)
+                .bind("type", type)
+                .map(AccountDataTable::toRow)
+                .one();
     }
 
     /** All of a user's account data, global and per room, oldest write first. */
     public Mono<List<Row>> selectAll(String localpart) {
-        return client.sql(SELECT_ALL).bind("localpart", localpart).map(AccountDataTable::toRow).all().collectList();
+        return client.sql(SELECT_ALL)
+                .bind("localpart", localpart)
+                .map(AccountDataTable::toRow)
+                .all()
+                .collectList();
     }
 
     private static Row toRow(Readable row) {
-        return new Row(row.get("room_id", String.class), row.get("type", String.class),
-                row.get("content", Json.class).asString(), row.get("stream_id", Long.class));
+        return new Row(
+                row.get("room_id", String.class),
+                row.get("type", String.class),
+                row.get("content", Json.class).asString(),
+                row.get("stream_id", Long.class));
     }
 }

@@ -10,6 +10,7 @@ public final class AdminNoncesTable {
     private static final String INSERT = "INSERT INTO clientapi.admin_nonces (nonce, created_ts) VALUES (:nonce, :now)";
     /** Deleting is the use: of two concurrent requests with one nonce, only one gets the row back. */
     private static final String TAKE = "DELETE FROM clientapi.admin_nonces WHERE nonce = :nonce RETURNING created_ts";
+
     private static final String DELETE_EXPIRED = "DELETE FROM clientapi.admin_nonces WHERE created_ts <= :notBefore";
 
     private final DatabaseClient client;
@@ -24,8 +25,10 @@ public final class AdminNoncesTable {
 
     /** Uses up a nonce: true when it existed and was handed out after {@code notBefore}. */
     public Mono<Boolean> take(String nonce, long notBefore) {
-        return client.sql(TAKE).bind("nonce", nonce)
-                .map(row -> row.get("created_ts", Long.class)).one()
+        return client.sql(TAKE)
+                .bind("nonce", nonce)
+                .map(row -> row.get("created_ts", Long.class))
+                .one()
                 .map(created -> created > notBefore)
                 .defaultIfEmpty(false);
     }

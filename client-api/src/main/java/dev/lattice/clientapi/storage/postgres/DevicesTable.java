@@ -18,16 +18,17 @@ public final class DevicesTable {
             + " ON CONFLICT (localpart, device_id) DO UPDATE SET last_seen_ts = excluded.last_seen_ts,"
             + " last_seen_ip = excluded.last_seen_ip,"
             + " display_name = COALESCE(clientapi.devices.display_name, excluded.display_name)";
-    private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM clientapi.devices"
-            + " WHERE localpart = :localpart ORDER BY device_id";
-    private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM clientapi.devices"
-            + " WHERE localpart = :localpart AND device_id = :deviceId";
+
+    private static final String SELECT_ALL =
+            "SELECT " + COLUMNS + " FROM clientapi.devices" + " WHERE localpart = :localpart ORDER BY device_id";
+    private static final String SELECT_ONE =
+            "SELECT " + COLUMNS + " FROM clientapi.devices" + " WHERE localpart = :localpart AND device_id = :deviceId";
     private static final String UPDATE_NAME = "UPDATE clientapi.devices SET display_name = :displayName"
             + " WHERE localpart = :localpart AND device_id = :deviceId";
-    private static final String DELETE_SOME = "DELETE FROM clientapi.devices"
-            + " WHERE localpart = :localpart AND device_id = ANY(:deviceIds)";
-    private static final String DELETE_ALL_BUT = "DELETE FROM clientapi.devices"
-            + " WHERE localpart = :localpart AND device_id <> :keep";
+    private static final String DELETE_SOME =
+            "DELETE FROM clientapi.devices" + " WHERE localpart = :localpart AND device_id = ANY(:deviceIds)";
+    private static final String DELETE_ALL_BUT =
+            "DELETE FROM clientapi.devices" + " WHERE localpart = :localpart AND device_id <> :keep";
     private static final String DELETE_ALL = "DELETE FROM clientapi.devices WHERE localpart = :localpart";
 
     private final DatabaseClient client;
@@ -37,36 +38,54 @@ public final class DevicesTable {
     }
 
     public Mono<Void> upsert(String localpart, String deviceId, String displayName, String ip, long now) {
-        var spec = client.sql(UPSERT).bind("localpart", localpart).bind("deviceId", deviceId).bind("now", now);
+        var spec = client.sql(UPSERT)
+                .bind("localpart", localpart)
+                .bind("deviceId", deviceId)
+                .bind("now", now);
         spec = Sql.bindNullable(spec, "displayName", displayName, String.class);
         return Sql.bindNullable(spec, "ip", ip, String.class).then();
     }
 
     public Flux<StoredDevice> selectAll(String localpart) {
-        return client.sql(SELECT_ALL).bind("localpart", localpart).map(DevicesTable::device).all();
+        return client.sql(SELECT_ALL)
+                .bind("localpart", localpart)
+                .map(DevicesTable::device)
+                .all();
     }
 
     public Mono<StoredDevice> select(String localpart, String deviceId) {
-        return client.sql(SELECT_ONE).bind("localpart", localpart).bind("deviceId", deviceId)
-                .map(DevicesTable::device).one();
+        return client.sql(SELECT_ONE)
+                .bind("localpart", localpart)
+                .bind("deviceId", deviceId)
+                .map(DevicesTable::device)
+                .one();
     }
 
     /** Renames a device; false when it does not exist. */
     public Mono<Boolean> updateDisplayName(String localpart, String deviceId, String displayName) {
         var spec = client.sql(UPDATE_NAME).bind("localpart", localpart).bind("deviceId", deviceId);
         return Sql.bindNullable(spec, "displayName", displayName, String.class)
-                .fetch().rowsUpdated().map(rows -> rows == 1);
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1);
     }
 
     /** Deletes the listed devices (unknown ones are ignored); returns how many were deleted. */
     public Mono<Long> delete(String localpart, String[] deviceIds) {
-        return client.sql(DELETE_SOME).bind("localpart", localpart).bind("deviceIds", deviceIds)
-                .fetch().rowsUpdated();
+        return client.sql(DELETE_SOME)
+                .bind("localpart", localpart)
+                .bind("deviceIds", deviceIds)
+                .fetch()
+                .rowsUpdated();
     }
 
     /** Deletes every device of the user but {@code keep}. */
     public Mono<Long> deleteAllBut(String localpart, String keep) {
-        return client.sql(DELETE_ALL_BUT).bind("localpart", localpart).bind("keep", keep).fetch().rowsUpdated();
+        return client.sql(DELETE_ALL_BUT)
+                .bind("localpart", localpart)
+                .bind("keep", keep)
+                .fetch()
+                .rowsUpdated();
     }
 
     public Mono<Long> deleteAll(String localpart) {
@@ -74,7 +93,10 @@ public final class DevicesTable {
     }
 
     private static StoredDevice device(Readable row) {
-        return new StoredDevice(row.get("device_id", String.class), row.get("display_name", String.class),
-                row.get("last_seen_ts", Long.class), row.get("last_seen_ip", String.class));
+        return new StoredDevice(
+                row.get("device_id", String.class),
+                row.get("display_name", String.class),
+                row.get("last_seen_ts", Long.class),
+                row.get("last_seen_ip", String.class));
     }
 }

@@ -9,10 +9,10 @@ import reactor.core.publisher.Mono;
 public final class ForgottenRoomsTable {
     private static final String INSERT = "INSERT INTO clientapi.forgotten_rooms (localpart, room_id, forgotten_ts)"
             + " VALUES (:localpart, :roomId, :forgottenTs) ON CONFLICT (localpart, room_id) DO NOTHING";
-    private static final String DELETE = "DELETE FROM clientapi.forgotten_rooms"
-            + " WHERE localpart = :localpart AND room_id = :roomId";
-    private static final String EXISTS = "SELECT 1 FROM clientapi.forgotten_rooms"
-            + " WHERE localpart = :localpart AND room_id = :roomId";
+    private static final String DELETE =
+            "DELETE FROM clientapi.forgotten_rooms" + " WHERE localpart = :localpart AND room_id = :roomId";
+    private static final String EXISTS =
+            "SELECT 1 FROM clientapi.forgotten_rooms" + " WHERE localpart = :localpart AND room_id = :roomId";
 
     private final DatabaseClient client;
 
@@ -21,16 +21,26 @@ public final class ForgottenRoomsTable {
     }
 
     public Mono<Void> insert(String localpart, String roomId, long forgottenTs) {
-        return client.sql(INSERT).bind("localpart", localpart).bind("roomId", roomId)
-                .bind("forgottenTs", forgottenTs).then();
+        return client.sql(INSERT)
+                .bind("localpart", localpart)
+                .bind("roomId", roomId)
+                .bind("forgottenTs", forgottenTs)
+                .then();
     }
 
     public Mono<Void> delete(String localpart, String roomId) {
-        return client.sql(DELETE).bind("localpart", localpart).bind("roomId", roomId).then();
+        return client.sql(DELETE)
+                .bind("localpart", localpart)
+                .bind("roomId", roomId)
+                .then();
     }
 
     public Mono<Boolean> exists(String localpart, String roomId) {
-        return client.sql(EXISTS).bind("localpart", localpart).bind("roomId", roomId).map(row -> true).first()
+        return client.sql(EXISTS)
+                .bind("localpart", localpart)
+                .bind("roomId", roomId)
+                .map(row -> true)
+                .first()
                 .defaultIfEmpty(false);
     }
 }

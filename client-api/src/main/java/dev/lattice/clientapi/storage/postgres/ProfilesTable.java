@@ -10,12 +10,12 @@ import reactor.core.publisher.Mono;
 public final class ProfilesTable {
     private static final String INSERT = "INSERT INTO clientapi.profiles (localpart, displayname)"
             + " VALUES (:localpart, :displayname) ON CONFLICT (localpart) DO NOTHING";
-    private static final String SELECT = "SELECT displayname, avatar_url FROM clientapi.profiles"
-            + " WHERE localpart = :localpart";
-    private static final String UPDATE_DISPLAYNAME = "UPDATE clientapi.profiles SET displayname = :value"
-            + " WHERE localpart = :localpart";
-    private static final String UPDATE_AVATAR_URL = "UPDATE clientapi.profiles SET avatar_url = :value"
-            + " WHERE localpart = :localpart";
+    private static final String SELECT =
+            "SELECT displayname, avatar_url FROM clientapi.profiles" + " WHERE localpart = :localpart";
+    private static final String UPDATE_DISPLAYNAME =
+            "UPDATE clientapi.profiles SET displayname = :value" + " WHERE localpart = :localpart";
+    private static final String UPDATE_AVATAR_URL =
+            "UPDATE clientapi.profiles SET avatar_url = :value" + " WHERE localpart = :localpart";
 
     private final DatabaseClient client;
 
@@ -29,9 +29,10 @@ public final class ProfilesTable {
     }
 
     public Mono<StoredProfile> select(String localpart) {
-        return client.sql(SELECT).bind("localpart", localpart)
-                .map(row -> new StoredProfile(row.get("displayname", String.class),
-                        row.get("avatar_url", String.class)))
+        return client.sql(SELECT)
+                .bind("localpart", localpart)
+                .map(row ->
+                        new StoredProfile(row.get("displayname", String.class), row.get("avatar_url", String.class)))
                 .one();
     }
 
@@ -47,6 +48,9 @@ public final class ProfilesTable {
 
     private Mono<Boolean> update(String sql, String localpart, String value) {
         var spec = client.sql(sql).bind("localpart", localpart);
-        return Sql.bindNullable(spec, "value", value, String.class).fetch().rowsUpdated().map(rows -> rows == 1);
+        return Sql.bindNullable(spec, "value", value, String.class)
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1);
     }
 }

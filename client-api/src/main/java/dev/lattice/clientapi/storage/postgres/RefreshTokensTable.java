@@ -19,8 +19,8 @@ public final class RefreshTokensTable {
             + " FROM clientapi.refresh_tokens WHERE token_hash = :hash FOR UPDATE";
     private static final String DELETE = "DELETE FROM clientapi.refresh_tokens WHERE token_hash = :hash";
     private static final String DELETE_SUCCESSORS = "DELETE FROM clientapi.refresh_tokens WHERE previous_hash = :hash";
-    private static final String CLEAR_PREVIOUS = "UPDATE clientapi.refresh_tokens SET previous_hash = NULL"
-            + " WHERE token_hash = :hash";
+    private static final String CLEAR_PREVIOUS =
+            "UPDATE clientapi.refresh_tokens SET previous_hash = NULL" + " WHERE token_hash = :hash";
 
     private final DatabaseClient client;
 
@@ -29,16 +29,22 @@ public final class RefreshTokensTable {
     }
 
     public Mono<Void> insert(byte[] hash, String localpart, String deviceId, byte[] previous, long now) {
-        var spec = client.sql(INSERT).bind("hash", hash).bind("localpart", localpart).bind("deviceId", deviceId)
+        var spec = client.sql(INSERT)
+                .bind("hash", hash)
+                .bind("localpart", localpart)
+                .bind("deviceId", deviceId)
                 .bind("now", now);
         return Sql.bindNullable(spec, "previous", previous, byte[].class).then();
     }
 
     /** The token's row, locked until the transaction ends so two refreshes of one token serialise. */
     public Mono<StoredRefreshToken> selectForUpdate(byte[] hash) {
-        return client.sql(SELECT_FOR_UPDATE).bind("hash", hash)
-                .map(row -> new StoredRefreshToken(row.get("localpart", String.class),
-                        row.get("device_id", String.class), AccessTokensTable.bytes(row.get("previous_hash"))))
+        return client.sql(SELECT_FOR_UPDATE)
+                .bind("hash", hash)
+                .map(row -> new StoredRefreshToken(
+                        row.get("localpart", String.class),
+                        row.get("device_id", String.class),
+                        AccessTokensTable.bytes(row.get("previous_hash"))))
                 .one();
     }
 

@@ -21,7 +21,10 @@ public final class RoomDirectoryTable {
     }
 
     public Mono<Void> insert(String roomId, long publishedTs) {
-        return client.sql(INSERT).bind("roomId", roomId).bind("publishedTs", publishedTs).then();
+        return client.sql(INSERT)
+                .bind("roomId", roomId)
+                .bind("publishedTs", publishedTs)
+                .then();
     }
 
     public Mono<Void> delete(String roomId) {
@@ -29,10 +32,16 @@ public final class RoomDirectoryTable {
     }
 
     public Mono<Boolean> exists(String roomId) {
-        return client.sql(EXISTS).bind("roomId", roomId).map(row -> true).first().defaultIfEmpty(false);
+        return client.sql(EXISTS)
+                .bind("roomId", roomId)
+                .map(row -> true)
+                .first()
+                .defaultIfEmpty(false);
     }
 
     public Flux<String> selectAll() {
-        return client.sql(SELECT_ALL).map(row -> row.get("room_id", String.class)).all();
+        return client.sql(SELECT_ALL)
+                .map(row -> row.get("room_id", String.class))
+                .all();
     }
 }

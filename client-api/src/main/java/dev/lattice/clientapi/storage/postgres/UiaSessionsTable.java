@@ -26,21 +26,31 @@ public final class UiaSessionsTable {
     }
 
     public Mono<Void> insert(String sessionId, String operation, String localpart, long now) {
-        var spec = client.sql(INSERT).bind("sessionId", sessionId).bind("operation", operation).bind("now", now);
+        var spec = client.sql(INSERT)
+                .bind("sessionId", sessionId)
+                .bind("operation", operation)
+                .bind("now", now);
         return Sql.bindNullable(spec, "localpart", localpart, String.class).then();
     }
 
     /** The session, unless it is unknown or started before {@code notBefore}. */
     public Mono<StoredUiaSession> select(String sessionId, long notBefore) {
-        return client.sql(SELECT).bind("sessionId", sessionId).bind("notBefore", notBefore)
-                .map(row -> new StoredUiaSession(row.get("session_id", String.class),
-                        row.get("operation", String.class), row.get("localpart", String.class),
+        return client.sql(SELECT)
+                .bind("sessionId", sessionId)
+                .bind("notBefore", notBefore)
+                .map(row -> new StoredUiaSession(
+                        row.get("session_id", String.class),
+                        row.get("operation", String.class),
+                        row.get("localpart", String.class),
                         List.of(row.get("completed", String[].class))))
                 .one();
     }
 
     public Mono<Void> addCompleted(String sessionId, String stage) {
-        return client.sql(ADD_COMPLETED).bind("sessionId", sessionId).bind("stage", stage).then();
+        return client.sql(ADD_COMPLETED)
+                .bind("sessionId", sessionId)
+                .bind("stage", stage)
+                .then();
     }
 
     public Mono<Void> delete(String sessionId) {

@@ -26,7 +26,8 @@ public record AccountDataChanged(
         @JsonProperty("user_id") UserId userId,
         @JsonProperty("room_id") Optional<RoomId> roomId,
         @JsonProperty("data_type") String dataType,
-        @JsonProperty("stream_id") long streamId) implements ClientApiOutput {
+        @JsonProperty("stream_id") long streamId)
+        implements ClientApiOutput {
 
     /** The discriminator value. */
     public static final String TYPE = "account_data";

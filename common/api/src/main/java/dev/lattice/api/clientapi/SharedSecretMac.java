@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SharedSecretMac {
 
     /** The expected MAC, lowercase hex. */
-    public static String compute(String sharedSecret, String nonce, String username, String password, boolean admin,
-            String userType) {
+    public static String compute(
+            String sharedSecret, String nonce, String username, String password, boolean admin, String userType) {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(sharedSecret.getBytes(UTF_8), "HmacSHA1"));
@@ -42,10 +42,17 @@ public final class SharedSecretMac {
     }
 
     /** Whether {@code given} is the right MAC, compared in constant time (case-insensitively, as hex). */
-    public static boolean verify(String given, String sharedSecret, String nonce, String username, String password,
-            boolean admin, String userType) {
+    public static boolean verify(
+            String given,
+            String sharedSecret,
+            String nonce,
+            String username,
+            String password,
+            boolean admin,
+            String userType) {
         String expected = compute(sharedSecret, nonce, username, password, admin, userType);
-        return MessageDigest.isEqual(expected.getBytes(UTF_8), given.toLowerCase(Locale.ROOT).getBytes(UTF_8));
+        return MessageDigest.isEqual(
+                expected.getBytes(UTF_8), given.toLowerCase(Locale.ROOT).getBytes(UTF_8));
     }
 
     private SharedSecretMac() {}

@@ -53,14 +53,22 @@ public record InputRoomEvent(
     }
 
     /** A new event nobody waits for yet; {@link RoomserverInputApi#inputRoomEvent} adds the reply address. */
-    public static InputRoomEvent newEvent(RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin,
-            SendTransaction transaction) {
+    public static InputRoomEvent newEvent(
+            RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, SendTransaction transaction) {
         return new InputRoomEvent(VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, transaction, null, null);
     }
 
     /** This input with the address its verdict goes to. */
     public InputRoomEvent withReply(String replyTo, String requestId) {
-        return new InputRoomEvent(version, kind, roomId, roomVersion, pdu, origin, transaction,
-                requireNonNull(replyTo, "replyTo is null"), requireNonNull(requestId, "requestId is null"));
+        return new InputRoomEvent(
+                version,
+                kind,
+                roomId,
+                roomVersion,
+                pdu,
+                origin,
+                transaction,
+                requireNonNull(replyTo, "replyTo is null"),
+                requireNonNull(requestId, "requestId is null"));
     }
 }

@@ -24,12 +24,7 @@ import dev.lattice.protocol.spec.MatrixException;
  *     otherwise
  */
 public record InputVerdict(
-        String requestId,
-        EventId eventId,
-        Outcome outcome,
-        EventId existingEventId,
-        String errcode,
-        String reason) {
+        String requestId, EventId eventId, Outcome outcome, EventId existingEventId, String errcode, String reason) {
 
     /** The roomserver's decisions. */
     public enum Outcome {

@@ -16,8 +16,8 @@ import java.util.List;
  * @param authState the current state events for the (type, state key) pairs asked for; pairs the room has no state for
  *     are left out
  */
-public record LatestEvents(RoomVersionId roomVersion, List<EventId> prevEvents, long depth,
-        List<StoredEvent> authState) {
+public record LatestEvents(
+        RoomVersionId roomVersion, List<EventId> prevEvents, long depth, List<StoredEvent> authState) {
     /** The most {@code prev_events} an event may have. */
     public static final int MAX_PREV_EVENTS = 20;
 

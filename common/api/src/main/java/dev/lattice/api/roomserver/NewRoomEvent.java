@@ -27,7 +27,8 @@ public record NewRoomEvent(
         List<String> addsStateEventIds,
         List<String> removesStateEventIds,
         SendTransaction transaction,
-        boolean historical) implements OutputRoomEvent {
+        boolean historical)
+        implements OutputRoomEvent {
 
     public NewRoomEvent {
         requireNonNull(roomId, "roomId is null");

@@ -19,10 +19,15 @@ class SharedSecretMacTest {
     @Test
     void verifiesCaseInsensitivelyAndRejectsAnyChange() {
         String mac = "19E14B442514C1FABA4CA3E5ECFA0C7BC4761A56";
-        assertThat(SharedSecretMac.verify(mac, "secret", "abcdef", "alice", "p4ss", false, null)).isTrue();
-        assertThat(SharedSecretMac.verify(mac, "secret", "abcdef", "alice", "p4ss", true, null)).isFalse();
-        assertThat(SharedSecretMac.verify(mac, "other", "abcdef", "alice", "p4ss", false, null)).isFalse();
-        assertThat(SharedSecretMac.verify(mac, "secret", "abcdeg", "alice", "p4ss", false, null)).isFalse();
-        assertThat(SharedSecretMac.verify("", "secret", "abcdef", "alice", "p4ss", false, null)).isFalse();
+        assertThat(SharedSecretMac.verify(mac, "secret", "abcdef", "alice", "p4ss", false, null))
+                .isTrue();
+        assertThat(SharedSecretMac.verify(mac, "secret", "abcdef", "alice", "p4ss", true, null))
+                .isFalse();
+        assertThat(SharedSecretMac.verify(mac, "other", "abcdef", "alice", "p4ss", false, null))
+                .isFalse();
+        assertThat(SharedSecretMac.verify(mac, "secret", "abcdeg", "alice", "p4ss", false, null))
+                .isFalse();
+        assertThat(SharedSecretMac.verify("", "secret", "abcdef", "alice", "p4ss", false, null))
+                .isFalse();
     }
 }

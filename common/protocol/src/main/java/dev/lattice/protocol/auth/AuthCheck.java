@@ -53,8 +53,7 @@ import java.util.Set;
  */
 public final class AuthCheck {
 
-    private AuthCheck() {
-    }
+    private AuthCheck() {}
 
     /**
      * Authorises {@code event} against {@code state}.
@@ -65,8 +64,8 @@ public final class AuthCheck {
      *     state)
      * @param verifiers the signature checks the rules delegate
      */
-    public static AuthResult check(AuthorizationRules rules, RoomEvent event, StateLookup state,
-            AuthVerifiers verifiers) {
+    public static AuthResult check(
+            AuthorizationRules rules, RoomEvent event, StateLookup state, AuthVerifiers verifiers) {
         if (event.type().equals(CREATE)) {
             return checkCreate(rules, event);
         }
@@ -77,8 +76,10 @@ public final class AuthCheck {
         if (rules.roomCreateEventIdAsRoomId()) {
             // v12 rule 2: the room ID is the create event's ID with the ! sigil.
             if (!event.roomId().equals(roomIdOfCreateEvent(create.get()))) {
-                return AuthResult.reject(NO_CREATE_EVENT, "room ID " + event.roomId()
-                        + " is not derived from create event " + create.get().eventId());
+                return AuthResult.reject(
+                        NO_CREATE_EVENT,
+                        "room ID " + event.roomId() + " is not derived from create event "
+                                + create.get().eventId());
             }
         } else if (!create.get().roomId().equals(event.roomId())) {
             return AuthResult.reject(NO_CREATE_EVENT, "the m.room.create event is from another room");
@@ -119,14 +120,17 @@ public final class AuthCheck {
 
         long required = context.powerLevels().eventLevel(event.type(), event.isState());
         if (required > senderLevel) {
-            return AuthResult.reject(INSUFFICIENT_POWER,
+            return AuthResult.reject(
+                    INSUFFICIENT_POWER,
                     "sending " + event.type() + " needs level " + required + ", sender has " + senderLevel);
         }
 
-        if (event.stateKey().isPresent() && event.stateKey().get().startsWith("@")
+        if (event.stateKey().isPresent()
+                && event.stateKey().get().startsWith("@")
                 && !event.stateKey().get().equals(event.sender())) {
-            return AuthResult.reject(STATE_KEY_NOT_SENDER, "state key " + event.stateKey().get()
-                    + " starts with @ and is not the sender");
+            return AuthResult.reject(
+                    STATE_KEY_NOT_SENDER,
+                    "state key " + event.stateKey().get() + " starts with @ and is not the sender");
         }
 
         if (event.type().equals(POWER_LEVELS)) {
@@ -143,7 +147,8 @@ public final class AuthCheck {
             if (redactedServer.isPresent() && redactedServer.equals(eventServer(event.eventId()))) {
                 return AuthResult.allow();
             }
-            return AuthResult.reject(REDACTION_NOT_ALLOWED,
+            return AuthResult.reject(
+                    REDACTION_NOT_ALLOWED,
                     "sender is below the redact level and the redacted event is from another server");
         }
         return AuthResult.allow();
@@ -216,8 +221,10 @@ public final class AuthCheck {
                 return AuthResult.reject(CREATE_INVALID_ADDITIONAL_CREATORS, "additional_creators is not an array");
             }
             for (CanonicalJsonValue value : array.values()) {
-                if (!(value instanceof JsonString s) || UserId.tryParse(s.value()).isEmpty()) {
-                    return AuthResult.reject(CREATE_INVALID_ADDITIONAL_CREATORS,
+                if (!(value instanceof JsonString s)
+                        || UserId.tryParse(s.value()).isEmpty()) {
+                    return AuthResult.reject(
+                            CREATE_INVALID_ADDITIONAL_CREATORS,
                             "additional_creators holds an invalid user ID: " + value);
                 }
             }
@@ -240,17 +247,23 @@ public final class AuthCheck {
         if (rules.restrictedJoinRule() && event.content().has("join_authorised_via_users_server")) {
             authoriser = event.content().getString("join_authorised_via_users_server");
             Optional<ServerName> server = authoriser.flatMap(AuthCheck::userServer);
-            if (server.isEmpty() || !verifiers.serverSignatures().isSignedBy(event, server.get().value())) {
-                return AuthResult.reject(INVALID_SIGNATURE,
-                        "not signed by the server of join_authorised_via_users_server");
+            if (server.isEmpty()
+                    || !verifiers
+                            .serverSignatures()
+                            .isSignedBy(event, server.get().value())) {
+                return AuthResult.reject(
+                        INVALID_SIGNATURE, "not signed by the server of join_authorised_via_users_server");
             }
         }
 
         String targetMembership = context.membership(target);
         switch (membership) {
             case JOIN -> {
-                if (event.prevEvents().size() == 1 && event.prevEvents().getFirst().equals(context.create.eventId())
-                        && creatorForFirstJoin(rules, context.create).filter(target::equals).isPresent()) {
+                if (event.prevEvents().size() == 1
+                        && event.prevEvents().getFirst().equals(context.create.eventId())
+                        && creatorForFirstJoin(rules, context.create)
+                                .filter(target::equals)
+                                .isPresent()) {
                     return AuthResult.allow();
                 }
                 if (!sender.equals(target)) {
@@ -262,18 +275,22 @@ public final class AuthCheck {
                 String joinRule = context.joinRule();
                 boolean invitedOrJoined = targetMembership.equals(INVITE) || targetMembership.equals(JOIN);
                 if (joinRule.equals(INVITE) || (rules.knocking() && joinRule.equals(KNOCK))) {
-                    return invitedOrJoined ? AuthResult.allow()
-                            : AuthResult.reject(MEMBERSHIP_CHANGE_NOT_ALLOWED, "join rule " + joinRule
-                                    + " needs an invite");
+                    return invitedOrJoined
+                            ? AuthResult.allow()
+                            : AuthResult.reject(
+                                    MEMBERSHIP_CHANGE_NOT_ALLOWED, "join rule " + joinRule + " needs an invite");
                 }
                 if ((rules.restrictedJoinRule() && joinRule.equals(RESTRICTED))
                         || (rules.knockRestrictedJoinRule() && joinRule.equals(KNOCK_RESTRICTED))) {
                     if (invitedOrJoined) {
                         return AuthResult.allow();
                     }
-                    if (authoriser.isEmpty() || !context.membership(authoriser.get()).equals(JOIN)
-                            || context.powerLevel(authoriser.get()) < context.powerLevels().invite()) {
-                        return AuthResult.reject(MEMBERSHIP_CHANGE_NOT_ALLOWED,
+                    if (authoriser.isEmpty()
+                            || !context.membership(authoriser.get()).equals(JOIN)
+                            || context.powerLevel(authoriser.get())
+                                    < context.powerLevels().invite()) {
+                        return AuthResult.reject(
+                                MEMBERSHIP_CHANGE_NOT_ALLOWED,
                                 "join_authorised_via_users_server is not a joined user with invite power");
                     }
                     return AuthResult.allow();
@@ -294,21 +311,25 @@ public final class AuthCheck {
                 if (targetMembership.equals(JOIN) || targetMembership.equals(BAN)) {
                     return AuthResult.reject(MEMBERSHIP_CHANGE_NOT_ALLOWED, target + " is " + targetMembership);
                 }
-                return context.powerLevel(sender) >= context.powerLevels().invite() ? AuthResult.allow()
+                return context.powerLevel(sender) >= context.powerLevels().invite()
+                        ? AuthResult.allow()
                         : AuthResult.reject(INSUFFICIENT_POWER, "sender is below the invite level");
             }
             case LEAVE -> {
                 if (sender.equals(target)) {
-                    boolean mayLeave = targetMembership.equals(INVITE) || targetMembership.equals(JOIN)
+                    boolean mayLeave = targetMembership.equals(INVITE)
+                            || targetMembership.equals(JOIN)
                             || (rules.knocking() && targetMembership.equals(KNOCK));
-                    return mayLeave ? AuthResult.allow()
+                    return mayLeave
+                            ? AuthResult.allow()
                             : AuthResult.reject(MEMBERSHIP_CHANGE_NOT_ALLOWED, "cannot leave from " + targetMembership);
                 }
                 if (!context.membership(sender).equals(JOIN)) {
                     return AuthResult.reject(SENDER_NOT_JOINED, sender + " is not joined");
                 }
                 long senderLevel = context.powerLevel(sender);
-                if (targetMembership.equals(BAN) && senderLevel < context.powerLevels().ban()) {
+                if (targetMembership.equals(BAN)
+                        && senderLevel < context.powerLevels().ban()) {
                     return AuthResult.reject(INSUFFICIENT_POWER, "sender is below the ban level, cannot unban");
                 }
                 if (senderLevel >= context.powerLevels().kick() && context.powerLevel(target) < senderLevel) {
@@ -331,15 +352,15 @@ public final class AuthCheck {
                     return AuthResult.reject(INVALID_MEMBERSHIP, "knocking is not supported by this room version");
                 }
                 String joinRule = context.joinRule();
-                if (!joinRule.equals(KNOCK) && !(rules.knockRestrictedJoinRule() && joinRule.equals(KNOCK_RESTRICTED))) {
-                    return AuthResult.reject(MEMBERSHIP_CHANGE_NOT_ALLOWED, "join rule " + joinRule
-                            + " does not allow knocking");
+                if (!joinRule.equals(KNOCK)
+                        && !(rules.knockRestrictedJoinRule() && joinRule.equals(KNOCK_RESTRICTED))) {
+                    return AuthResult.reject(
+                            MEMBERSHIP_CHANGE_NOT_ALLOWED, "join rule " + joinRule + " does not allow knocking");
                 }
                 if (!sender.equals(target)) {
                     return AuthResult.reject(MEMBERSHIP_CHANGE_NOT_ALLOWED, "cannot knock for someone else");
                 }
-                if (targetMembership.equals(BAN) || targetMembership.equals(INVITE)
-                        || targetMembership.equals(JOIN)) {
+                if (targetMembership.equals(BAN) || targetMembership.equals(INVITE) || targetMembership.equals(JOIN)) {
                     return AuthResult.reject(MEMBERSHIP_CHANGE_NOT_ALLOWED, "cannot knock when " + targetMembership);
                 }
                 return AuthResult.allow();
@@ -352,17 +373,19 @@ public final class AuthCheck {
 
     /** The user whose join may directly follow the create event: the creator (v1–10) or create sender (v11+). */
     private static Optional<String> creatorForFirstJoin(AuthorizationRules rules, RoomEvent create) {
-        return rules.useRoomCreateSender() ? Optional.of(create.sender()) : create.content().getString("creator");
+        return rules.useRoomCreateSender()
+                ? Optional.of(create.sender())
+                : create.content().getString("creator");
     }
 
-    private static AuthResult checkThirdPartyInvite(Context context, CanonicalJsonValue thirdParty,
-            String targetMembership, AuthVerifiers verifiers) {
+    private static AuthResult checkThirdPartyInvite(
+            Context context, CanonicalJsonValue thirdParty, String targetMembership, AuthVerifiers verifiers) {
         RoomEvent event = context.event;
         if (targetMembership.equals(BAN)) {
             return AuthResult.reject(BANNED, event.stateKey().orElseThrow() + " is banned");
         }
-        Optional<JsonObject> signed = thirdParty instanceof JsonObject object ? object.getObject("signed")
-                : Optional.empty();
+        Optional<JsonObject> signed =
+                thirdParty instanceof JsonObject object ? object.getObject("signed") : Optional.empty();
         if (signed.isEmpty()) {
             return AuthResult.reject(INVALID_THIRD_PARTY_INVITE, "third_party_invite has no signed object");
         }
@@ -379,8 +402,8 @@ public final class AuthCheck {
             return AuthResult.reject(INVALID_THIRD_PARTY_INVITE, "no m.room.third_party_invite for the token");
         }
         if (!invite.get().sender().equals(event.sender())) {
-            return AuthResult.reject(INVALID_THIRD_PARTY_INVITE,
-                    "sender is not the sender of the m.room.third_party_invite");
+            return AuthResult.reject(
+                    INVALID_THIRD_PARTY_INVITE, "sender is not the sender of the m.room.third_party_invite");
         }
         List<String> publicKeys = new ArrayList<>();
         invite.get().content().getString("public_key").ifPresent(publicKeys::add);
@@ -425,12 +448,14 @@ public final class AuthCheck {
                 continue;
             }
             if (before.isPresent() && before.get() > senderLevel) {
-                return AuthResult.reject(POWER_LEVELS_CHANGE_NOT_ALLOWED, "cannot change " + name + " from "
-                        + before.get() + " above the sender's level " + senderLevel);
+                return AuthResult.reject(
+                        POWER_LEVELS_CHANGE_NOT_ALLOWED,
+                        "cannot change " + name + " from " + before.get() + " above the sender's level " + senderLevel);
             }
             if (after.isPresent() && after.get() > senderLevel) {
-                return AuthResult.reject(POWER_LEVELS_CHANGE_NOT_ALLOWED, "cannot set " + name + " to "
-                        + after.get() + " above the sender's level " + senderLevel);
+                return AuthResult.reject(
+                        POWER_LEVELS_CHANGE_NOT_ALLOWED,
+                        "cannot set " + name + " to " + after.get() + " above the sender's level " + senderLevel);
             }
         }
         Optional<String> eventsProblem = checkLevelMap("events", current.events(), proposed.events(), senderLevel);
@@ -453,19 +478,22 @@ public final class AuthCheck {
                 continue;
             }
             if (before != null && !user.equals(event.sender()) && before >= senderLevel) {
-                return AuthResult.reject(POWER_LEVELS_CHANGE_NOT_ALLOWED, "cannot change the level of " + user
-                        + " (" + before + ") at or above the sender's level " + senderLevel);
+                return AuthResult.reject(
+                        POWER_LEVELS_CHANGE_NOT_ALLOWED,
+                        "cannot change the level of " + user + " (" + before + ") at or above the sender's level "
+                                + senderLevel);
             }
             if (after != null && after > senderLevel) {
-                return AuthResult.reject(POWER_LEVELS_CHANGE_NOT_ALLOWED, "cannot raise " + user + " to " + after
-                        + " above the sender's level " + senderLevel);
+                return AuthResult.reject(
+                        POWER_LEVELS_CHANGE_NOT_ALLOWED,
+                        "cannot raise " + user + " to " + after + " above the sender's level " + senderLevel);
             }
         }
         return AuthResult.allow();
     }
 
-    private static Optional<String> checkLevelMap(String name, Map<String, Long> current, Map<String, Long> proposed,
-            long senderLevel) {
+    private static Optional<String> checkLevelMap(
+            String name, Map<String, Long> current, Map<String, Long> proposed, long senderLevel) {
         Set<String> keys = new HashSet<>(current.keySet());
         keys.addAll(proposed.keySet());
         for (String key : keys) {
@@ -501,12 +529,16 @@ public final class AuthCheck {
 
         /** The membership of {@code userId} in the state, {@code leave} if there is none. */
         String membership(String userId) {
-            return state.get(MEMBER, userId).flatMap(e -> e.content().getString("membership")).orElse(LEAVE);
+            return state.get(MEMBER, userId)
+                    .flatMap(e -> e.content().getString("membership"))
+                    .orElse(LEAVE);
         }
 
         /** NOTSPEC: a room without {@code m.room.join_rules} is treated as {@code invite}, as Synapse and ruma do. */
         String joinRule() {
-            return state.get(JOIN_RULES, "").flatMap(e -> e.content().getString("join_rule")).orElse(INVITE);
+            return state.get(JOIN_RULES, "")
+                    .flatMap(e -> e.content().getString("join_rule"))
+                    .orElse(INVITE);
         }
 
         private Optional<PowerLevels> powerLevelsEvent() {

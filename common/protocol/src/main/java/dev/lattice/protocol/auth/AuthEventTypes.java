@@ -20,6 +20,5 @@ public final class AuthEventTypes {
     public static final String RESTRICTED = "restricted";
     public static final String KNOCK_RESTRICTED = "knock_restricted";
 
-    private AuthEventTypes() {
-    }
+    private AuthEventTypes() {}
 }

@@ -20,8 +20,7 @@ import java.util.Set;
  * reject the event if any listed auth event was rejected or is unknown.
  */
 public final class AuthEventsCheck {
-    private AuthEventsCheck() {
-    }
+    private AuthEventsCheck() {}
 
     /**
      * @param event the event whose {@code auth_events} are checked
@@ -29,8 +28,9 @@ public final class AuthEventsCheck {
      */
     public static AuthResult check(RoomVersionRules rules, RoomEvent event, List<? extends RoomEvent> authEvents) {
         if (authEvents.size() != event.authEvents().size()) {
-            return AuthResult.reject(INVALID_AUTH_EVENTS, "expected " + event.authEvents().size()
-                    + " auth events, got " + authEvents.size());
+            return AuthResult.reject(
+                    INVALID_AUTH_EVENTS,
+                    "expected " + event.authEvents().size() + " auth events, got " + authEvents.size());
         }
         Set<StateKey> allowed = AuthEventsSelection.forEvent(rules, event);
         Set<StateKey> seen = new HashSet<>();
@@ -41,8 +41,10 @@ public final class AuthEventsCheck {
                 return AuthResult.reject(INVALID_AUTH_EVENTS, authEvent.eventId() + " is not listed, or listed twice");
             }
             if (!authEvent.roomId().equals(event.roomId())) {
-                return AuthResult.reject(AUTH_EVENT_FROM_OTHER_ROOM, "auth event " + authEvent.eventId()
-                        + " belongs to " + authEvent.roomId() + ", not " + event.roomId());
+                return AuthResult.reject(
+                        AUTH_EVENT_FROM_OTHER_ROOM,
+                        "auth event " + authEvent.eventId() + " belongs to " + authEvent.roomId() + ", not "
+                                + event.roomId());
             }
             if (authEvent.stateKey().isEmpty()) {
                 return AuthResult.reject(INVALID_AUTH_EVENTS, "auth event " + authEvent.eventId() + " is not state");
@@ -51,19 +53,22 @@ public final class AuthEventsCheck {
             boolean isCreate = key.type().equals(CREATE) && key.stateKey().isEmpty();
             if (isCreate && !rules.eventFormat().createEventInAuthEvents()) {
                 // v12 rule 3.2: the room ID names the create event, which must never be listed.
-                return AuthResult.reject(INVALID_AUTH_EVENTS, "room version " + rules.id()
-                        + " never lists the m.room.create event in auth_events");
+                return AuthResult.reject(
+                        INVALID_AUTH_EVENTS,
+                        "room version " + rules.id() + " never lists the m.room.create event in auth_events");
             }
             if (!seen.add(key)) {
                 return AuthResult.reject(INVALID_AUTH_EVENTS, "two auth events for " + key);
             }
             if (!allowed.contains(key)) {
-                return AuthResult.reject(INVALID_AUTH_EVENTS, "auth event " + key + " is not selected for "
-                        + event.type());
+                return AuthResult.reject(
+                        INVALID_AUTH_EVENTS, "auth event " + key + " is not selected for " + event.type());
             }
             hasCreate |= isCreate;
         }
-        if (rules.eventFormat().createEventInAuthEvents() && !hasCreate && !event.type().equals(CREATE)) {
+        if (rules.eventFormat().createEventInAuthEvents()
+                && !hasCreate
+                && !event.type().equals(CREATE)) {
             return AuthResult.reject(INVALID_AUTH_EVENTS, "no m.room.create among the auth events");
         }
         return AuthResult.allow();

@@ -27,8 +27,7 @@ import java.util.Set;
  * }</pre>
  */
 public final class AuthEventsSelection {
-    private AuthEventsSelection() {
-    }
+    private AuthEventsSelection() {}
 
     /**
      * The state keys an event with these fields selects, in a stable order: create (unless the event format says the
@@ -38,8 +37,8 @@ public final class AuthEventsSelection {
      * knock), the third-party invite named by {@code third_party_invite.signed.token} (invite), and the authorising
      * user's member event for restricted joins (v8+). {@code m.room.create} itself selects nothing.
      */
-    public static Set<StateKey> forEvent(RoomVersionRules rules, String type, Optional<String> stateKey,
-            String sender, JsonObject content) {
+    public static Set<StateKey> forEvent(
+            RoomVersionRules rules, String type, Optional<String> stateKey, String sender, JsonObject content) {
         if (type.equals(CREATE) && stateKey.filter(String::isEmpty).isPresent()) {
             return Collections.emptySet();
         }
@@ -56,7 +55,8 @@ public final class AuthEventsSelection {
                 keys.add(StateKey.of(JOIN_RULES, ""));
             }
             if (membership.equals(INVITE)) {
-                content.getObject("third_party_invite").flatMap(t -> t.getObject("signed"))
+                content.getObject("third_party_invite")
+                        .flatMap(t -> t.getObject("signed"))
                         .flatMap(s -> s.getString("token"))
                         .ifPresent(token -> keys.add(StateKey.of(THIRD_PARTY_INVITE, token)));
             }

@@ -52,8 +52,8 @@ public record AuthorizationRules(
     public static final AuthorizationRules V3 = V1.withSpecialCaseRoomRedaction(false);
 
     /** Room version 6: no aliases special case, strict canonical JSON, notifications power levels checked. */
-    public static final AuthorizationRules V6 = new AuthorizationRules(false, true, true, false, false, false, false,
-            false, false, false, false, false);
+    public static final AuthorizationRules V6 =
+            new AuthorizationRules(false, true, true, false, false, false, false, false, false, false, false, false);
 
     /** Room version 7: knocking. */
     public static final AuthorizationRules V7 = V6.withKnocking(true);
@@ -62,34 +62,62 @@ public record AuthorizationRules(
     public static final AuthorizationRules V8 = V7.withRestrictedJoinRule(true);
 
     /** Room version 10: knock_restricted and integer-only power levels. */
-    public static final AuthorizationRules V10 = new AuthorizationRules(false, true, true, true, true, true, true,
-            false, false, false, false, false);
+    public static final AuthorizationRules V10 =
+            new AuthorizationRules(false, true, true, true, true, true, true, false, false, false, false, false);
 
     /** Room version 11: the creator is the create event's sender. */
-    public static final AuthorizationRules V11 = new AuthorizationRules(false, true, true, true, true, true, true,
-            true, false, false, false, false);
+    public static final AuthorizationRules V11 =
+            new AuthorizationRules(false, true, true, true, true, true, true, true, false, false, false, false);
 
     /** Room version 12: privileged creators, additional creators, room ID from the create event. */
-    public static final AuthorizationRules V12 = new AuthorizationRules(false, true, true, true, true, true, true,
-            true, false, true, true, true);
+    public static final AuthorizationRules V12 =
+            new AuthorizationRules(false, true, true, true, true, true, true, true, false, true, true, true);
 
     public AuthorizationRules withSpecialCaseRoomRedaction(boolean value) {
-        return new AuthorizationRules(specialCaseAliasesAuth, strictCanonicalJson, limitNotificationsPowerLevels,
-                knocking, restrictedJoinRule, knockRestrictedJoinRule, integerPowerLevels, useRoomCreateSender, value,
-                explicitlyPrivilegeRoomCreators, additionalRoomCreators, roomCreateEventIdAsRoomId);
+        return new AuthorizationRules(
+                specialCaseAliasesAuth,
+                strictCanonicalJson,
+                limitNotificationsPowerLevels,
+                knocking,
+                restrictedJoinRule,
+                knockRestrictedJoinRule,
+                integerPowerLevels,
+                useRoomCreateSender,
+                value,
+                explicitlyPrivilegeRoomCreators,
+                additionalRoomCreators,
+                roomCreateEventIdAsRoomId);
     }
 
     public AuthorizationRules withKnocking(boolean value) {
-        return new AuthorizationRules(specialCaseAliasesAuth, strictCanonicalJson, limitNotificationsPowerLevels,
-                value, restrictedJoinRule, knockRestrictedJoinRule, integerPowerLevels, useRoomCreateSender,
-                specialCaseRoomRedaction, explicitlyPrivilegeRoomCreators, additionalRoomCreators,
+        return new AuthorizationRules(
+                specialCaseAliasesAuth,
+                strictCanonicalJson,
+                limitNotificationsPowerLevels,
+                value,
+                restrictedJoinRule,
+                knockRestrictedJoinRule,
+                integerPowerLevels,
+                useRoomCreateSender,
+                specialCaseRoomRedaction,
+                explicitlyPrivilegeRoomCreators,
+                additionalRoomCreators,
                 roomCreateEventIdAsRoomId);
     }
 
     public AuthorizationRules withRestrictedJoinRule(boolean value) {
-        return new AuthorizationRules(specialCaseAliasesAuth, strictCanonicalJson, limitNotificationsPowerLevels,
-                knocking, value, knockRestrictedJoinRule, integerPowerLevels, useRoomCreateSender,
-                specialCaseRoomRedaction, explicitlyPrivilegeRoomCreators, additionalRoomCreators,
+        return new AuthorizationRules(
+                specialCaseAliasesAuth,
+                strictCanonicalJson,
+                limitNotificationsPowerLevels,
+                knocking,
+                value,
+                knockRestrictedJoinRule,
+                integerPowerLevels,
+                useRoomCreateSender,
+                specialCaseRoomRedaction,
+                explicitlyPrivilegeRoomCreators,
+                additionalRoomCreators,
                 roomCreateEventIdAsRoomId);
     }
 }

@@ -27,15 +27,19 @@ public final class PowerLevels {
     /** The level of a room creator in room version 12: higher than any level an event can name. */
     public static final long INFINITE = Long.MAX_VALUE;
 
-    static final String[] NAMED_LEVELS =
-            {"users_default", "events_default", "state_default", "ban", "redact", "kick", "invite"};
+    static final String[] NAMED_LEVELS = {
+        "users_default", "events_default", "state_default", "ban", "redact", "kick", "invite"
+    };
 
     private final Map<String, Long> named;
     private final Map<String, Long> events;
     private final Map<String, Long> notifications;
     private final Map<String, Long> users;
 
-    private PowerLevels(Map<String, Long> named, Map<String, Long> events, Map<String, Long> notifications,
+    private PowerLevels(
+            Map<String, Long> named,
+            Map<String, Long> events,
+            Map<String, Long> notifications,
             Map<String, Long> users) {
         this.named = named;
         this.events = events;
@@ -92,7 +96,10 @@ public final class PowerLevels {
         for (String name : NAMED_LEVELS) {
             content.get(name).flatMap(v -> boxed(parseLevel(rules, v))).ifPresent(v -> named.put(name, v));
         }
-        return new PowerLevels(named, readMap(rules, content, "events"), readMap(rules, content, "notifications"),
+        return new PowerLevels(
+                named,
+                readMap(rules, content, "events"),
+                readMap(rules, content, "notifications"),
                 readMap(rules, content, "users"));
     }
 
@@ -102,7 +109,8 @@ public final class PowerLevels {
             return Map.of();
         }
         Map<String, Long> result = new HashMap<>();
-        for (Map.Entry<String, CanonicalJsonValue> entry : object.get().members().entrySet()) {
+        for (Map.Entry<String, CanonicalJsonValue> entry :
+                object.get().members().entrySet()) {
             OptionalLong level = parseLevel(rules, entry.getValue());
             if (level.isPresent()) {
                 result.put(entry.getKey(), level.getAsLong());

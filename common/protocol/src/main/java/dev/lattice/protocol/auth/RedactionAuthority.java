@@ -11,16 +11,15 @@ import java.util.Optional;
  * Room versions 1 and 2 made this decision in the auth rules ({@link AuthorizationRules#specialCaseRoomRedaction()}).
  */
 public final class RedactionAuthority {
-    private RedactionAuthority() {
-    }
+    private RedactionAuthority() {}
 
     /**
      * @param state the state the redaction is evaluated in (its power levels and create event)
      * @param redaction the {@code m.room.redaction} event
      * @param redacted the event it targets, once the server has it
      */
-    public static boolean mayApply(AuthorizationRules rules, StateLookup state, RoomEvent redaction,
-            RoomEvent redacted) {
+    public static boolean mayApply(
+            AuthorizationRules rules, StateLookup state, RoomEvent redaction, RoomEvent redacted) {
         if (!redaction.roomId().equals(redacted.roomId())) {
             return false;
         }

@@ -12,8 +12,7 @@ import java.util.Set;
  * (v11), the sender plus {@code content.additional_creators} (v12, MSC4289).
  */
 public final class RoomCreators {
-    private RoomCreators() {
-    }
+    private RoomCreators() {}
 
     /** The creators named by {@code create}; for v1–10 this is {@code content.creator} if it is a string. */
     public static Set<String> of(AuthorizationRules rules, RoomEvent create) {
@@ -40,9 +39,11 @@ public final class RoomCreators {
      * infinite for v12 creators; {@code users}/{@code users_default} when there is a power levels event; else 100
      * for the creator and 0 for everyone else.
      */
-    public static long powerLevel(AuthorizationRules rules, Optional<RoomEvent> create,
-            Optional<PowerLevels> powerLevels, String userId) {
-        if (rules.explicitlyPrivilegeRoomCreators() && create.isPresent() && of(rules, create.get()).contains(userId)) {
+    public static long powerLevel(
+            AuthorizationRules rules, Optional<RoomEvent> create, Optional<PowerLevels> powerLevels, String userId) {
+        if (rules.explicitlyPrivilegeRoomCreators()
+                && create.isPresent()
+                && of(rules, create.get()).contains(userId)) {
             return PowerLevels.INFINITE;
         }
         if (powerLevels.isPresent()) {

@@ -28,7 +28,8 @@ public interface ThirdPartyInviteVerifier {
         JsonObject signatures = signed.getObject("signatures").orElse(JsonObject.EMPTY);
         byte[] signedBytes = JsonSigning.signedBytes(signed);
         for (String entity : signatures.members().keySet()) {
-            for (Map.Entry<String, String> signature : JsonSigning.signaturesOf(signed, entity).entrySet()) {
+            for (Map.Entry<String, String> signature :
+                    JsonSigning.signaturesOf(signed, entity).entrySet()) {
                 Optional<KeyId> keyId = KeyId.tryParseEd25519(signature.getKey());
                 if (keyId.isEmpty()) {
                     continue;
@@ -40,7 +41,8 @@ public interface ThirdPartyInviteVerifier {
                     } catch (IllegalArgumentException e) {
                         continue;
                     }
-                    if (JsonSigning.verifySignature(signedBytes, signature.getValue(), key).isValid()) {
+                    if (JsonSigning.verifySignature(signedBytes, signature.getValue(), key)
+                            .isValid()) {
                         return true;
                     }
                 }

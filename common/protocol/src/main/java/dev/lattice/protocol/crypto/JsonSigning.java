@@ -17,8 +17,7 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class JsonSigning {
-    private JsonSigning() {
-    }
+    private JsonSigning() {}
 
     /** The bytes a signature covers: the canonical JSON of {@code object} without {@code signatures}, {@code unsigned}. */
     public static byte[] signedBytes(JsonObject object) {

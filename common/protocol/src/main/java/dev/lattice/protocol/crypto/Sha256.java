@@ -13,8 +13,7 @@ public final class Sha256 {
         }
     });
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** The 32-byte SHA-256 digest of {@code bytes}. */
     public static byte[] hash(byte[] bytes) {

@@ -10,8 +10,7 @@ public final class UnpaddedBase64 {
     private static final Base64.Encoder STANDARD = Base64.getEncoder().withoutPadding();
     private static final Base64.Encoder URL_SAFE = Base64.getUrlEncoder().withoutPadding();
 
-    private UnpaddedBase64() {
-    }
+    private UnpaddedBase64() {}
 
     public static String encode(byte[] bytes) {
         return STANDARD.encodeToString(bytes);

@@ -73,7 +73,9 @@ public final class VerifyKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VerifyKey other && keyId.equals(other.keyId) && Arrays.equals(publicKey, other.publicKey)
+        return o instanceof VerifyKey other
+                && keyId.equals(other.keyId)
+                && Arrays.equals(publicKey, other.publicKey)
                 && validUntilTs == other.validUntilTs;
     }
 

@@ -161,7 +161,11 @@ public final class EventBuilder {
             b.put("room_id", requireNonNull(roomId, "roomId is not set").value());
         }
         if (rules.eventFormat().requireEventIdField()) {
-            b.put("event_id", Optional.ofNullable(eventId).orElseGet(() -> randomEventId(origin)).value());
+            b.put(
+                    "event_id",
+                    Optional.ofNullable(eventId)
+                            .orElseGet(() -> randomEventId(origin))
+                            .value());
         }
         if (unsigned != null) {
             b.put("unsigned", unsigned);
@@ -178,9 +182,10 @@ public final class EventBuilder {
         List<CanonicalJsonValue> out = new ArrayList<>(ids.size());
         for (EventId id : ids) {
             // Room versions 1–2 reference [event_id, hashes]; like Synapse, we send an empty hashes object.
-            out.add(rules.eventFormat().eventReferencesWithHashes()
-                    ? JsonArray.of(JsonString.of(id.value()), JsonObject.EMPTY)
-                    : JsonString.of(id.value()));
+            out.add(
+                    rules.eventFormat().eventReferencesWithHashes()
+                            ? JsonArray.of(JsonString.of(id.value()), JsonObject.EMPTY)
+                            : JsonString.of(id.value()));
         }
         return new JsonArray(out);
     }

@@ -16,15 +16,15 @@ import java.util.function.Supplier;
  * (<a href="https://spec.matrix.org/v1.19/server-server-api/#signing-events">Signing Events</a>).
  */
 public final class EventHashing {
-    private EventHashing() {
-    }
+    private EventHashing() {}
 
     /**
      * The content hash: SHA-256 of the canonical JSON of the event without {@code unsigned}, {@code signatures} and
      * {@code hashes}. It covers the unredacted event.
      */
     public static byte[] contentHash(JsonObject event) {
-        return Sha256.hash(CanonicalJson.encode(event.without("unsigned").without("signatures").without("hashes")));
+        return Sha256.hash(CanonicalJson.encode(
+                event.without("unsigned").without("signatures").without("hashes")));
     }
 
     /** A copy of {@code event} with {@code hashes.sha256} set to its content hash (other algorithms kept). */
@@ -67,7 +67,8 @@ public final class EventHashing {
      * the redacted event), so a {@link Pdu} computes it once for its event ID and its signature check.
      */
     static byte[] redactedSignedBytes(RoomVersionRules rules, JsonObject event) {
-        return CanonicalJson.encode(Redaction.redact(rules, event).without("signatures").without("unsigned"));
+        return CanonicalJson.encode(
+                Redaction.redact(rules, event).without("signatures").without("unsigned"));
     }
 
     /**
@@ -85,8 +86,8 @@ public final class EventHashing {
     static EventId eventId(RoomVersionRules rules, JsonObject event, Supplier<byte[]> redactedSignedBytes) {
         return switch (rules.eventIdFormat()) {
             case V1_V2 -> {
-                String id = event.getString("event_id").orElseThrow(
-                        () -> new PduException(PduException.Reason.MISSING_FIELD, "event_id is missing"));
+                String id = event.getString("event_id")
+                        .orElseThrow(() -> new PduException(PduException.Reason.MISSING_FIELD, "event_id is missing"));
                 try {
                     yield EventId.parse(id);
                 } catch (IllegalArgumentException e) {
@@ -100,7 +101,7 @@ public final class EventHashing {
 
     /** The {@code {"sha256": ...}} object of version 1–2 event references, from the referenced event. */
     public static JsonObject referenceHashObject(RoomVersionRules rules, JsonObject referencedEvent) {
-        return JsonObject.of(Map.of("sha256",
-                JsonString.of(UnpaddedBase64.encode(referenceHash(rules, referencedEvent)))));
+        return JsonObject.of(
+                Map.of("sha256", JsonString.of(UnpaddedBase64.encode(referenceHash(rules, referencedEvent)))));
     }
 }

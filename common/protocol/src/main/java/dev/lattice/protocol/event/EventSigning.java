@@ -31,8 +31,7 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class EventSigning {
-    private EventSigning() {
-    }
+    private EventSigning() {}
 
     /** A server's key, as asked of the key lookup. */
     public record ServerKeyId(String server, KeyId keyId) {
@@ -86,7 +85,8 @@ public final class EventSigning {
     public static JsonObject sign(RoomVersionRules rules, JsonObject event, String server, SigningKey key) {
         JsonObject hashed = EventHashing.withContentHash(event);
         JsonObject signedRedacted = JsonSigning.sign(Redaction.redact(rules, hashed), server, key);
-        String signature = JsonSigning.signaturesOf(signedRedacted, server).get(key.keyId().value());
+        String signature =
+                JsonSigning.signaturesOf(signedRedacted, server).get(key.keyId().value());
         return JsonSigning.withSignature(hashed, server, key.keyId().value(), signature);
     }
 
@@ -111,17 +111,22 @@ public final class EventSigning {
         boolean isMember = type.equals("m.room.member");
         boolean thirdPartyInvite = isMember && membership.equals("invite") && content.has("third_party_invite");
         if (!thirdPartyInvite) {
-            servers.add(UserId.parse(event.getString("sender").orElse("")).serverName().value());
+            servers.add(UserId.parse(event.getString("sender").orElse(""))
+                    .serverName()
+                    .value());
         }
         if (rules.signatures().checkEventIdServer()) {
-            event.getString("event_id").map(EventId::parse).flatMap(EventId::serverName)
+            event.getString("event_id")
+                    .map(EventId::parse)
+                    .flatMap(EventId::serverName)
                     .ifPresent(s -> servers.add(s.value()));
         }
-        if (rules.signatures().checkJoinAuthorisedViaUsersServer() && isMember
+        if (rules.signatures().checkJoinAuthorisedViaUsersServer()
+                && isMember
                 && content.has("join_authorised_via_users_server")) {
             String authoriser = content.getString("join_authorised_via_users_server")
-                    .orElseThrow(() -> new InvalidIdException(IdValidation.Reason.EMPTY,
-                            "join_authorised_via_users_server is not a string"));
+                    .orElseThrow(() -> new InvalidIdException(
+                            IdValidation.Reason.EMPTY, "join_authorised_via_users_server is not a string"));
             servers.add(UserId.parse(authoriser).serverName().value());
         }
         return servers;
@@ -138,12 +143,15 @@ public final class EventSigning {
      * unknown keys, other algorithms, and (from room version 5) keys whose {@code valid_until_ts} is before the
      * event's {@code origin_server_ts} are skipped.
      */
-    public static Verification verify(RoomVersionRules rules, JsonObject event,
-            Function<ServerKeyId, Optional<VerifyKey>> keys) {
+    public static Verification verify(
+            RoomVersionRules rules, JsonObject event, Function<ServerKeyId, Optional<VerifyKey>> keys) {
         return verify(rules, event, EventHashing.redactedSignedBytes(rules, event), keys);
     }
 
-    private static Verification verify(RoomVersionRules rules, JsonObject event, byte[] signedBytes,
+    private static Verification verify(
+            RoomVersionRules rules,
+            JsonObject event,
+            byte[] signedBytes,
             Function<ServerKeyId, Optional<VerifyKey>> keys) {
         Set<String> servers;
         try {
@@ -168,8 +176,12 @@ public final class EventSigning {
         return verifyServer(pdu.rules(), pdu.json(), pdu.redactedSignedBytes(), server, keys);
     }
 
-    private static Verification verifyServer(RoomVersionRules rules, JsonObject event, byte[] signedBytes,
-            String server, Function<ServerKeyId, Optional<VerifyKey>> keys) {
+    private static Verification verifyServer(
+            RoomVersionRules rules,
+            JsonObject event,
+            byte[] signedBytes,
+            String server,
+            Function<ServerKeyId, Optional<VerifyKey>> keys) {
         long originServerTs = event.getInteger("origin_server_ts").orElse(0L);
         Map<String, String> signatures = JsonSigning.signaturesOf(event, server);
         if (signatures.isEmpty()) {

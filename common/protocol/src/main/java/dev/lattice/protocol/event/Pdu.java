@@ -48,6 +48,7 @@ public final class Pdu implements RoomEvent {
     public static final int MAX_BYTES = 65_536;
     /** The most UTF-8 bytes in {@code type} and {@code state_key}. */
     public static final int MAX_TYPE_BYTES = 255;
+
     public static final int MAX_PREV_EVENTS = 20;
     public static final int MAX_AUTH_EVENTS = 10;
 
@@ -92,8 +93,8 @@ public final class Pdu implements RoomEvent {
         }
         JsonObject signatures = requireObject("signatures");
         for (CanonicalJsonValue forServer : signatures.members().values()) {
-            if (!(forServer instanceof JsonObject o) || !o.members().values().stream()
-                    .allMatch(s -> s instanceof JsonString)) {
+            if (!(forServer instanceof JsonObject o)
+                    || !o.members().values().stream().allMatch(s -> s instanceof JsonString)) {
                 throw new PduException(Reason.WRONG_TYPE, "signatures must map servers to objects of strings");
             }
         }
@@ -106,10 +107,10 @@ public final class Pdu implements RoomEvent {
             parseId("event_id", () -> EventId.parse(id));
             this.eventId = id;
         }
-        this.prevEvents = references("prev_events", checkReferenceCounts ? MAX_PREV_EVENTS : Integer.MAX_VALUE,
-                Reason.TOO_MANY_PREV_EVENTS);
-        this.authEvents = references("auth_events", checkReferenceCounts ? MAX_AUTH_EVENTS : Integer.MAX_VALUE,
-                Reason.TOO_MANY_AUTH_EVENTS);
+        this.prevEvents = references(
+                "prev_events", checkReferenceCounts ? MAX_PREV_EVENTS : Integer.MAX_VALUE, Reason.TOO_MANY_PREV_EVENTS);
+        this.authEvents = references(
+                "auth_events", checkReferenceCounts ? MAX_AUTH_EVENTS : Integer.MAX_VALUE, Reason.TOO_MANY_AUTH_EVENTS);
         if (!rules.eventFormat().redactsInContent() && json.has("redacts")) {
             String redacts = requireString("redacts");
             parseId("redacts", () -> EventId.parse(redacts));
@@ -220,11 +221,13 @@ public final class Pdu implements RoomEvent {
     }
 
     private String checkRoomId() {
-        boolean isCreate = type.equals("m.room.create") && stateKey.isPresent() && stateKey.get().isEmpty();
+        boolean isCreate = type.equals("m.room.create")
+                && stateKey.isPresent()
+                && stateKey.get().isEmpty();
         if (isCreate && !rules.eventFormat().roomIdInCreateEvent()) {
             if (json.has("room_id")) {
-                throw new PduException(Reason.UNEXPECTED_FIELD, "a version " + rules.id()
-                        + " create event has no room_id");
+                throw new PduException(
+                        Reason.UNEXPECTED_FIELD, "a version " + rules.id() + " create event has no room_id");
             }
             return null;
         }
@@ -237,8 +240,8 @@ public final class Pdu implements RoomEvent {
         }
         boolean hashFormat = rules.roomIdFormat() == RoomIdFormat.CREATE_EVENT_HASH;
         if (id.isCreateEventHash() != hashFormat) {
-            throw new PduException(Reason.INVALID_ID, "room_id " + value + " is not in room version " + rules.id()
-                    + "'s format");
+            throw new PduException(
+                    Reason.INVALID_ID, "room_id " + value + " is not in room version " + rules.id() + "'s format");
         }
         return value;
     }
@@ -388,6 +391,7 @@ public final class Pdu implements RoomEvent {
 
     @Override
     public String toString() {
-        return "Pdu[" + eventId() + " " + type + (stateKey.map(k -> " '" + k + "'").orElse("")) + "]";
+        return "Pdu[" + eventId() + " " + type
+                + (stateKey.map(k -> " '" + k + "'").orElse("")) + "]";
     }
 }

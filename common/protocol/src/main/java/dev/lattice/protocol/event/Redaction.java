@@ -15,13 +15,23 @@ import java.util.TreeMap;
  */
 public final class Redaction {
 
-    private static final Set<String> TOP_LEVEL = Set.of("event_id", "type", "room_id", "sender", "state_key",
-            "content", "hashes", "signatures", "depth", "prev_events", "auth_events", "origin_server_ts");
+    private static final Set<String> TOP_LEVEL = Set.of(
+            "event_id",
+            "type",
+            "room_id",
+            "sender",
+            "state_key",
+            "content",
+            "hashes",
+            "signatures",
+            "depth",
+            "prev_events",
+            "auth_events",
+            "origin_server_ts");
     /** Kept at the top level in room versions 1–10 only. */
     private static final Set<String> TOP_LEVEL_BEFORE_V11 = Set.of("origin", "membership", "prev_state");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** The redacted form of {@code event} under {@code rules}. */
     public static JsonObject redact(RoomVersionRules rules, JsonObject event) {
@@ -52,7 +62,9 @@ public final class Redaction {
                 if (r.keepThirdPartyInviteSigned()
                         && content.members().get("third_party_invite") instanceof JsonObject invite
                         && invite.has("signed")) {
-                    out.put("third_party_invite", JsonObject.of(Map.of("signed", invite.members().get("signed"))));
+                    out.put(
+                            "third_party_invite",
+                            JsonObject.of(Map.of("signed", invite.members().get("signed"))));
                 }
             }
             case "m.room.create" -> {
@@ -68,8 +80,9 @@ public final class Redaction {
                 }
             }
             case "m.room.power_levels" -> {
-                for (String key : new String[] {"ban", "events", "events_default", "kick", "redact", "state_default",
-                        "users", "users_default"}) {
+                for (String key : new String[] {
+                    "ban", "events", "events_default", "kick", "redact", "state_default", "users", "users_default"
+                }) {
                     keep(content, out, key);
                 }
                 if (r.keepPowerLevelsInvite()) {

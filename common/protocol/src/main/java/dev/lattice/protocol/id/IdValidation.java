@@ -33,8 +33,7 @@ public final class IdValidation {
         INVALID_HASH
     }
 
-    private IdValidation() {
-    }
+    private IdValidation() {}
 
     static InvalidIdException fail(Reason reason, String kind, String value) {
         return new InvalidIdException(reason, "invalid " + kind + " \"" + abbreviate(value) + "\": " + reason);
@@ -132,8 +131,14 @@ public final class IdValidation {
 
     /** Whether {@code c} is allowed in a (non-historical) user ID localpart: {@code a-z 0-9 . _ = - / +}. */
     public static boolean isStrictUserIdChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '=' || c == '-'
-                || c == '/' || c == '+';
+        return (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '.'
+                || c == '_'
+                || c == '='
+                || c == '-'
+                || c == '/'
+                || c == '+';
     }
 
     /**

@@ -59,8 +59,7 @@ public final class CanonicalJson {
         ESCAPE['\\'] = true;
     }
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     /** Parses UTF-8 JSON bytes strictly. */
     public static CanonicalJsonValue parse(byte[] json) {
@@ -215,7 +214,8 @@ public final class CanonicalJson {
 
         private void string(String s) {
             int n = s.length();
-            // Worst case: 6 bytes per char (a backslash-u escape); 3 bytes per UTF-16 unit covers all non-escaped input.
+            // Worst case: 6 bytes per char (a backslash-u escape); 3 bytes per UTF-16 unit covers all non-escaped
+            // input.
             ensure(n * 3 + 2);
             byte[] b = buf;
             int p = len;
@@ -244,8 +244,8 @@ public final class CanonicalJson {
                         b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                         b[p++] = (byte) (0x80 | (cp & 0x3F));
                     } else {
-                        throw new CanonicalJsonException(Reason.INVALID_UTF8,
-                                "string holds an unpaired surrogate at index " + i);
+                        throw new CanonicalJsonException(
+                                Reason.INVALID_UTF8, "string holds an unpaired surrogate at index " + i);
                     }
                 } else {
                     b[p++] = (byte) (0xE0 | (c >> 12));
@@ -297,8 +297,8 @@ public final class CanonicalJson {
             CanonicalJsonValue value = value(1);
             skipWhitespace();
             if (pos != end) {
-                throw new CanonicalJsonException(Reason.TRAILING_DATA, "unexpected data after the JSON value at byte "
-                        + pos);
+                throw new CanonicalJsonException(
+                        Reason.TRAILING_DATA, "unexpected data after the JSON value at byte " + pos);
             }
             return value;
         }
@@ -357,8 +357,8 @@ public final class CanonicalJson {
 
         private void checkDepth(int depth) {
             if (depth > MAX_DEPTH) {
-                throw new CanonicalJsonException(Reason.TOO_DEEP, "nesting deeper than " + MAX_DEPTH + " at byte "
-                        + pos);
+                throw new CanonicalJsonException(
+                        Reason.TOO_DEEP, "nesting deeper than " + MAX_DEPTH + " at byte " + pos);
             }
         }
 
@@ -385,8 +385,8 @@ public final class CanonicalJson {
                 skipWhitespace();
                 CanonicalJsonValue value = value(depth + 1);
                 if (members.put(key, value) != null) {
-                    throw new CanonicalJsonException(Reason.DUPLICATE_KEY, "duplicate key \"" + key + "\" before byte "
-                            + pos);
+                    throw new CanonicalJsonException(
+                            Reason.DUPLICATE_KEY, "duplicate key \"" + key + "\" before byte " + pos);
                 }
                 skipWhitespace();
                 if (pos >= end) {
@@ -478,8 +478,9 @@ public final class CanonicalJson {
         }
 
         private CanonicalJsonException outOfRange(int start) {
-            return new CanonicalJsonException(Reason.INTEGER_OUT_OF_RANGE, "integer "
-                    + new String(in, start, pos - start, ISO_8859_1) + " is outside ±(2^53−1)");
+            return new CanonicalJsonException(
+                    Reason.INTEGER_OUT_OF_RANGE,
+                    "integer " + new String(in, start, pos - start, ISO_8859_1) + " is outside ±(2^53−1)");
         }
 
         /** Reads a string body; {@code pos} is just after the opening quote. */
@@ -610,18 +611,19 @@ public final class CanonicalJson {
                             pos += 2;
                             char low = hex4();
                             if (!Character.isLowSurrogate(low)) {
-                                throw new CanonicalJsonException(Reason.INVALID_UTF8,
+                                throw new CanonicalJsonException(
+                                        Reason.INVALID_UTF8,
                                         "high surrogate escape not followed by a low surrogate at byte " + pos);
                             }
                             out[n++] = c;
                             out[n++] = low;
                         } else {
-                            throw new CanonicalJsonException(Reason.INVALID_UTF8, "unpaired high surrogate escape at byte "
-                                    + pos);
+                            throw new CanonicalJsonException(
+                                    Reason.INVALID_UTF8, "unpaired high surrogate escape at byte " + pos);
                         }
                     } else if (Character.isLowSurrogate(c)) {
-                        throw new CanonicalJsonException(Reason.INVALID_UTF8, "unpaired low surrogate escape at byte "
-                                + pos);
+                        throw new CanonicalJsonException(
+                                Reason.INVALID_UTF8, "unpaired low surrogate escape at byte " + pos);
                     } else {
                         out[n++] = c;
                     }

@@ -4,8 +4,8 @@ package dev.lattice.protocol.json;
 public record JsonInteger(long value) implements CanonicalJsonValue {
     public JsonInteger {
         if (value < MIN_SAFE_INTEGER || value > MAX_SAFE_INTEGER) {
-            throw new CanonicalJsonException(CanonicalJsonException.Reason.INTEGER_OUT_OF_RANGE,
-                    "integer " + value + " is outside ±(2^53−1)");
+            throw new CanonicalJsonException(
+                    CanonicalJsonException.Reason.INTEGER_OUT_OF_RANGE, "integer " + value + " is outside ±(2^53−1)");
         }
     }
 

@@ -15,8 +15,7 @@ import java.util.TreeMap;
 public final class JsonObjectBuilder {
     private final TreeMap<String, CanonicalJsonValue> members = new TreeMap<>(JsonObject.KEY_ORDER);
 
-    public JsonObjectBuilder() {
-    }
+    public JsonObjectBuilder() {}
 
     /** Starts from the members of {@code object}. */
     public JsonObjectBuilder(JsonObject object) {
@@ -43,7 +42,10 @@ public final class JsonObjectBuilder {
 
     /** Puts an array of strings. */
     public JsonObjectBuilder putStrings(String key, Collection<String> values) {
-        return put(key, new JsonArray(values.stream().<CanonicalJsonValue>map(JsonString::new).toList()));
+        return put(
+                key,
+                new JsonArray(
+                        values.stream().<CanonicalJsonValue>map(JsonString::new).toList()));
     }
 
     public JsonObjectBuilder remove(String key) {

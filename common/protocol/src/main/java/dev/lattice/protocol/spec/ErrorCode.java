@@ -24,6 +24,7 @@ public final class ErrorCode {
     public static final ErrorCode FORBIDDEN = known("M_FORBIDDEN", 403);
     /** Also sent with a {@code Retry-After} header and, deprecated, {@code retry_after_ms}. */
     public static final ErrorCode LIMIT_EXCEEDED = known("M_LIMIT_EXCEEDED", 429);
+
     public static final ErrorCode MISSING_TOKEN = known("M_MISSING_TOKEN", 401);
     public static final ErrorCode NOT_FOUND = known("M_NOT_FOUND", 404);
     public static final ErrorCode NOT_JSON = known("M_NOT_JSON", 400);
@@ -39,6 +40,7 @@ public final class ErrorCode {
     public static final ErrorCode UNRECOGNIZED = known("M_UNRECOGNIZED", 404);
     /** Must carry {@code info_uri}; the status depends on the endpoint. NOTSPEC: default 403. */
     public static final ErrorCode USER_LIMIT_EXCEEDED = known("M_USER_LIMIT_EXCEEDED", 403);
+
     public static final ErrorCode USER_LOCKED = known("M_USER_LOCKED", 401);
     public static final ErrorCode USER_SUSPENDED = known("M_USER_SUSPENDED", 403);
 
@@ -51,6 +53,7 @@ public final class ErrorCode {
     public static final ErrorCode GUEST_ACCESS_FORBIDDEN = known("M_GUEST_ACCESS_FORBIDDEN", 403);
     /** Carries {@code room_version}. */
     public static final ErrorCode INCOMPATIBLE_ROOM_VERSION = known("M_INCOMPATIBLE_ROOM_VERSION", 400);
+
     public static final ErrorCode INVALID_PARAM = known("M_INVALID_PARAM", 400);
     public static final ErrorCode INVALID_ROOM_STATE = known("M_INVALID_ROOM_STATE", 400);
     public static final ErrorCode INVALID_USERNAME = known("M_INVALID_USERNAME", 400);
@@ -58,6 +61,7 @@ public final class ErrorCode {
     public static final ErrorCode ROOM_IN_USE = known("M_ROOM_IN_USE", 400);
     /** NOTSPEC: status 400, as Synapse. */
     public static final ErrorCode SERVER_NOT_TRUSTED = known("M_SERVER_NOT_TRUSTED", 400);
+
     public static final ErrorCode THREEPID_AUTH_FAILED = known("M_THREEPID_AUTH_FAILED", 401);
     public static final ErrorCode THREEPID_DENIED = known("M_THREEPID_DENIED", 403);
     public static final ErrorCode THREEPID_IN_USE = known("M_THREEPID_IN_USE", 400);
@@ -75,6 +79,7 @@ public final class ErrorCode {
     public static final ErrorCode UNABLE_TO_AUTHORISE_JOIN = known("M_UNABLE_TO_AUTHORISE_JOIN", 400);
     /** {@code POST /join}: no server could be found to grant a restricted join. NOTSPEC: 502, as Synapse. */
     public static final ErrorCode UNABLE_TO_GRANT_JOIN = known("M_UNABLE_TO_GRANT_JOIN", 502);
+
     public static final ErrorCode BAD_ALIAS = known("M_BAD_ALIAS", 400);
     public static final ErrorCode DUPLICATE_ANNOTATION = known("M_DUPLICATE_ANNOTATION", 400);
     public static final ErrorCode WRONG_ROOM_KEYS_VERSION = known("M_WRONG_ROOM_KEYS_VERSION", 403);

@@ -48,8 +48,8 @@ public final class MatrixException extends RuntimeException {
 
     /** {@code M_LIMIT_EXCEEDED} with {@code retry_after_ms} (the HTTP layer also sets {@code Retry-After}). */
     public static MatrixException limitExceeded(String message, long retryAfterMs) {
-        return new MatrixException(ErrorCode.LIMIT_EXCEEDED, message).withField("retry_after_ms",
-                JsonInteger.of(retryAfterMs));
+        return new MatrixException(ErrorCode.LIMIT_EXCEEDED, message)
+                .withField("retry_after_ms", JsonInteger.of(retryAfterMs));
     }
 
     /** A copy with another HTTP status (e.g. 405 for {@code M_UNRECOGNIZED}). */

@@ -86,7 +86,8 @@ class ResolutionContext {
             if (event.isEmpty() || !event.get().isState()) {
                 continue;
             }
-            if (AuthCheck.check(rules, event.get(), authState(event.get(), state), verifiers).allowed()) {
+            if (AuthCheck.check(rules, event.get(), authState(event.get(), state), verifiers)
+                    .allowed()) {
                 state.put(keyOf(event.get()), id);
             }
         }

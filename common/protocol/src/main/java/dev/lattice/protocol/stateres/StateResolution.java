@@ -22,8 +22,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class StateResolution {
-    private StateResolution() {
-    }
+    private StateResolution() {}
 
     /**
      * Resolves {@code stateSets} into one state.
@@ -35,8 +34,12 @@ public final class StateResolution {
      * @param verifiers the signature checks the authorization rules delegate
      * @return the resolved state, from (type, state key) to event ID
      */
-    public static Map<StateKey, String> resolve(StateResVersion version, AuthorizationRules rules,
-            List<Map<StateKey, String>> stateSets, EventLookup events, AuthVerifiers verifiers) {
+    public static Map<StateKey, String> resolve(
+            StateResVersion version,
+            AuthorizationRules rules,
+            List<Map<StateKey, String>> stateSets,
+            EventLookup events,
+            AuthVerifiers verifiers) {
         requireNonNull(version, "version is null");
         requireNonNull(rules, "rules is null");
         requireNonNull(stateSets, "stateSets is null");

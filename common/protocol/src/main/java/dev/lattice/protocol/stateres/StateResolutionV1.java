@@ -46,12 +46,14 @@ final class StateResolutionV1 extends ResolutionContext {
     Map<StateKey, String> resolve(List<Map<StateKey, String>> stateSets) {
         Map<StateKey, String> resolved = new HashMap<>();
         // TreeMap: a deterministic order of conflicts, whatever the maps' iteration order.
-        Map<StateKey, Set<String>> conflicts = new TreeMap<>(
-                Comparator.comparing(StateKey::type).thenComparing(StateKey::stateKey));
+        Map<StateKey, Set<String>> conflicts =
+                new TreeMap<>(Comparator.comparing(StateKey::type).thenComparing(StateKey::stateKey));
         Map<StateKey, Set<String>> candidates = new HashMap<>();
         for (Map<StateKey, String> set : stateSets) {
             for (Map.Entry<StateKey, String> entry : set.entrySet()) {
-                candidates.computeIfAbsent(entry.getKey(), k -> new LinkedHashSet<>()).add(entry.getValue());
+                candidates
+                        .computeIfAbsent(entry.getKey(), k -> new LinkedHashSet<>())
+                        .add(entry.getValue());
             }
         }
         for (Map.Entry<StateKey, Set<String>> entry : candidates.entrySet()) {
@@ -70,8 +72,7 @@ final class StateResolutionV1 extends ResolutionContext {
         }
         for (Map.Entry<StateKey, Set<String>> conflict : conflicts.entrySet()) {
             List<RoomEvent> events = load(conflict.getValue());
-            events.sort(Comparator.comparingLong(RoomEvent::depth).reversed()
-                    .thenComparing(e -> sha1Hex(e.eventId())));
+            events.sort(Comparator.comparingLong(RoomEvent::depth).reversed().thenComparing(e -> sha1Hex(e.eventId())));
             RoomEvent chosen = null;
             for (RoomEvent event : events) {
                 if (allowed(event, resolved)) {
@@ -91,15 +92,16 @@ final class StateResolutionV1 extends ResolutionContext {
         return resolved;
     }
 
-    private void resolveAuthConflict(StateKey key, Map<StateKey, Set<String>> conflicts,
-            Map<StateKey, String> resolved) {
+    private void resolveAuthConflict(
+            StateKey key, Map<StateKey, Set<String>> conflicts, Map<StateKey, String> resolved) {
         Set<String> ids = conflicts.remove(key);
         if (ids == null) {
             return;
         }
         List<RoomEvent> events = load(ids);
         events.sort(Comparator.comparingLong(RoomEvent::depth)
-                .thenComparing(Comparator.comparing((RoomEvent e) -> sha1Hex(e.eventId())).reversed()));
+                .thenComparing(Comparator.comparing((RoomEvent e) -> sha1Hex(e.eventId()))
+                        .reversed()));
         if (events.isEmpty()) {
             return;
         }

@@ -292,8 +292,10 @@ final class StateResolutionV2 extends ResolutionContext {
                 children.computeIfAbsent(parent, k -> new ArrayList<>()).add(entry.getKey());
             }
         }
-        Comparator<Candidate> order = Comparator.comparingLong(Candidate::power).reversed()
-                .thenComparingLong(Candidate::ts).thenComparing(Candidate::id);
+        Comparator<Candidate> order = Comparator.comparingLong(Candidate::power)
+                .reversed()
+                .thenComparingLong(Candidate::ts)
+                .thenComparing(Candidate::id);
         PriorityQueue<Candidate> ready = new PriorityQueue<>(order);
         for (Map.Entry<String, Integer> entry : pendingParents.entrySet()) {
             if (entry.getValue() == 0) {
@@ -318,8 +320,7 @@ final class StateResolutionV2 extends ResolutionContext {
         return new Candidate(id, senderPowerLevel(event), event.originServerTs());
     }
 
-    private record Candidate(String id, long power, long ts) {
-    }
+    private record Candidate(String id, long power, long ts) {}
 
     /** The sender's power level according to the event's own auth events (power levels, else create). */
     private long senderPowerLevel(RoomEvent event) {
@@ -331,7 +332,9 @@ final class StateResolutionV2 extends ResolutionContext {
         Optional<RoomEvent> create = Optional.empty();
         for (String authId : event.authEvents()) {
             Optional<RoomEvent> authEvent = event(authId);
-            if (authEvent.isEmpty() || !authEvent.get().isState() || !authEvent.get().stateKey().get().isEmpty()) {
+            if (authEvent.isEmpty()
+                    || !authEvent.get().isState()
+                    || !authEvent.get().stateKey().get().isEmpty()) {
                 continue;
             }
             if (authEvent.get().type().equals(POWER_LEVELS) && powerLevelsEvent.isEmpty()) {
@@ -350,8 +353,8 @@ final class StateResolutionV2 extends ResolutionContext {
     }
 
     private PowerLevels powerLevels(RoomEvent powerLevelsEvent) {
-        return powerLevelsById.computeIfAbsent(powerLevelsEvent.eventId(),
-                id -> PowerLevels.read(rules, powerLevelsEvent.content()));
+        return powerLevelsById.computeIfAbsent(
+                powerLevelsEvent.eventId(), id -> PowerLevels.read(rules, powerLevelsEvent.content()));
     }
 
     /**
@@ -367,14 +370,14 @@ final class StateResolutionV2 extends ResolutionContext {
             current = powerLevelsAuthEvent(current);
         }
         Map<String, Integer> positionOfPowerLevels = new HashMap<>();
-        record Keyed(String id, int position, long ts) {
-        }
+        record Keyed(String id, int position, long ts) {}
         List<Keyed> keyed = new ArrayList<>(eventIds.size());
         for (String id : eventIds) {
             RoomEvent event = event(id).orElseThrow();
             keyed.add(new Keyed(id, mainlinePosition(id, mainline, positionOfPowerLevels), event.originServerTs()));
         }
-        keyed.sort(Comparator.comparingInt((Keyed k) -> -k.position).thenComparingLong(Keyed::ts)
+        keyed.sort(Comparator.comparingInt((Keyed k) -> -k.position)
+                .thenComparingLong(Keyed::ts)
                 .thenComparing(Keyed::id));
         List<String> sorted = new ArrayList<>(keyed.size());
         for (Keyed k : keyed) {
@@ -415,7 +418,8 @@ final class StateResolutionV2 extends ResolutionContext {
         }
         for (String authId : event.get().authEvents()) {
             Optional<RoomEvent> authEvent = event(authId);
-            if (authEvent.isPresent() && authEvent.get().type().equals(POWER_LEVELS)
+            if (authEvent.isPresent()
+                    && authEvent.get().type().equals(POWER_LEVELS)
                     && authEvent.get().stateKey().filter(String::isEmpty).isPresent()) {
                 return authId;
             }

@@ -30,20 +30,21 @@ public record EventFormatRules(
     /** Version 11. */
     public static final EventFormatRules V11 = V3.withRedactsInContent(true);
     /** Version 12. */
-    public static final EventFormatRules V12 = V11.withRoomIdInCreateEvent(false).withCreateEventInAuthEvents(false);
+    public static final EventFormatRules V12 =
+            V11.withRoomIdInCreateEvent(false).withCreateEventInAuthEvents(false);
 
     public EventFormatRules withRedactsInContent(boolean value) {
-        return new EventFormatRules(requireEventIdField, eventReferencesWithHashes, value, roomIdInCreateEvent,
-                createEventInAuthEvents);
+        return new EventFormatRules(
+                requireEventIdField, eventReferencesWithHashes, value, roomIdInCreateEvent, createEventInAuthEvents);
     }
 
     public EventFormatRules withRoomIdInCreateEvent(boolean value) {
-        return new EventFormatRules(requireEventIdField, eventReferencesWithHashes, redactsInContent, value,
-                createEventInAuthEvents);
+        return new EventFormatRules(
+                requireEventIdField, eventReferencesWithHashes, redactsInContent, value, createEventInAuthEvents);
     }
 
     public EventFormatRules withCreateEventInAuthEvents(boolean value) {
-        return new EventFormatRules(requireEventIdField, eventReferencesWithHashes, redactsInContent,
-                roomIdInCreateEvent, value);
+        return new EventFormatRules(
+                requireEventIdField, eventReferencesWithHashes, redactsInContent, roomIdInCreateEvent, value);
     }
 }

@@ -42,19 +42,38 @@ public record RedactionRules(
     public static final RedactionRules V11 = new RedactionRules(false, false, true, true, true, true, true, true);
 
     public RedactionRules withKeepAliasesContent(boolean value) {
-        return new RedactionRules(keepOriginMembershipPrevState, value, keepJoinRulesAllow,
-                keepJoinAuthorisedViaUsersServer, keepAllCreateContent, keepRedactsInContent, keepPowerLevelsInvite,
+        return new RedactionRules(
+                keepOriginMembershipPrevState,
+                value,
+                keepJoinRulesAllow,
+                keepJoinAuthorisedViaUsersServer,
+                keepAllCreateContent,
+                keepRedactsInContent,
+                keepPowerLevelsInvite,
                 keepThirdPartyInviteSigned);
     }
 
     public RedactionRules withKeepJoinRulesAllow(boolean value) {
-        return new RedactionRules(keepOriginMembershipPrevState, keepAliasesContent, value,
-                keepJoinAuthorisedViaUsersServer, keepAllCreateContent, keepRedactsInContent, keepPowerLevelsInvite,
+        return new RedactionRules(
+                keepOriginMembershipPrevState,
+                keepAliasesContent,
+                value,
+                keepJoinAuthorisedViaUsersServer,
+                keepAllCreateContent,
+                keepRedactsInContent,
+                keepPowerLevelsInvite,
                 keepThirdPartyInviteSigned);
     }
 
     public RedactionRules withKeepJoinAuthorisedViaUsersServer(boolean value) {
-        return new RedactionRules(keepOriginMembershipPrevState, keepAliasesContent, keepJoinRulesAllow, value,
-                keepAllCreateContent, keepRedactsInContent, keepPowerLevelsInvite, keepThirdPartyInviteSigned);
+        return new RedactionRules(
+                keepOriginMembershipPrevState,
+                keepAliasesContent,
+                keepJoinRulesAllow,
+                value,
+                keepAllCreateContent,
+                keepRedactsInContent,
+                keepPowerLevelsInvite,
+                keepThirdPartyInviteSigned);
     }
 }

@@ -32,9 +32,18 @@ public final class RoomVersionId {
     public static final RoomVersionId V12 = new RoomVersionId("12");
 
     private static final Map<String, RoomVersionId> KNOWN = Map.ofEntries(
-            Map.entry("1", V1), Map.entry("2", V2), Map.entry("3", V3), Map.entry("4", V4), Map.entry("5", V5),
-            Map.entry("6", V6), Map.entry("7", V7), Map.entry("8", V8), Map.entry("9", V9), Map.entry("10", V10),
-            Map.entry("11", V11), Map.entry("12", V12));
+            Map.entry("1", V1),
+            Map.entry("2", V2),
+            Map.entry("3", V3),
+            Map.entry("4", V4),
+            Map.entry("5", V5),
+            Map.entry("6", V6),
+            Map.entry("7", V7),
+            Map.entry("8", V8),
+            Map.entry("9", V9),
+            Map.entry("10", V10),
+            Map.entry("11", V11),
+            Map.entry("12", V12));
 
     private final String value;
 
@@ -64,7 +73,8 @@ public final class RoomVersionId {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) {
-                throw new InvalidIdException(IdValidation.Reason.INVALID_CHARACTERS,
+                throw new InvalidIdException(
+                        IdValidation.Reason.INVALID_CHARACTERS,
                         "room version \"" + value + "\" has characters outside a-z0-9.-");
             }
         }

@@ -10,16 +10,24 @@ import java.util.stream.Collectors;
 public final class RoomVersions {
 
     /** Versions 1–12, oldest first. */
-    public static final List<RoomVersionRules> ALL = List.of(RoomVersionRules.V1, RoomVersionRules.V2,
-            RoomVersionRules.V3, RoomVersionRules.V4, RoomVersionRules.V5, RoomVersionRules.V6, RoomVersionRules.V7,
-            RoomVersionRules.V8, RoomVersionRules.V9, RoomVersionRules.V10, RoomVersionRules.V11,
+    public static final List<RoomVersionRules> ALL = List.of(
+            RoomVersionRules.V1,
+            RoomVersionRules.V2,
+            RoomVersionRules.V3,
+            RoomVersionRules.V4,
+            RoomVersionRules.V5,
+            RoomVersionRules.V6,
+            RoomVersionRules.V7,
+            RoomVersionRules.V8,
+            RoomVersionRules.V9,
+            RoomVersionRules.V10,
+            RoomVersionRules.V11,
             RoomVersionRules.V12);
 
     private static final Map<RoomVersionId, RoomVersionRules> BY_ID =
             ALL.stream().collect(Collectors.toUnmodifiableMap(RoomVersionRules::id, Function.identity()));
 
-    private RoomVersions() {
-    }
+    private RoomVersions() {}
 
     /** The rules of {@code id}, or empty if this server does not support it. */
     public static Optional<RoomVersionRules> rules(RoomVersionId id) {

@@ -20,11 +20,16 @@ class AuthCheckTest {
 
     static Stream<Arguments> allVersions() {
         return Stream.of(
-                Arguments.of(AuthorizationRules.V1, "1"), Arguments.of(AuthorizationRules.V1, "2"),
-                Arguments.of(AuthorizationRules.V3, "3"), Arguments.of(AuthorizationRules.V3, "5"),
-                Arguments.of(AuthorizationRules.V6, "6"), Arguments.of(AuthorizationRules.V7, "7"),
-                Arguments.of(AuthorizationRules.V8, "8"), Arguments.of(AuthorizationRules.V8, "9"),
-                Arguments.of(AuthorizationRules.V10, "10"), Arguments.of(AuthorizationRules.V11, "11"),
+                Arguments.of(AuthorizationRules.V1, "1"),
+                Arguments.of(AuthorizationRules.V1, "2"),
+                Arguments.of(AuthorizationRules.V3, "3"),
+                Arguments.of(AuthorizationRules.V3, "5"),
+                Arguments.of(AuthorizationRules.V6, "6"),
+                Arguments.of(AuthorizationRules.V7, "7"),
+                Arguments.of(AuthorizationRules.V8, "8"),
+                Arguments.of(AuthorizationRules.V8, "9"),
+                Arguments.of(AuthorizationRules.V10, "10"),
+                Arguments.of(AuthorizationRules.V11, "11"),
                 Arguments.of(AuthorizationRules.V12, "12"));
     }
 
@@ -52,44 +57,81 @@ class AuthCheckTest {
 
         @Test
         void createWithPrevEventsIsRejected() {
-            TestingRoomEvent create = createEvent(AuthorizationRules.V10, "$c:example.org", "!r:example.org", ALICE,
-                    "{\"creator\":\"" + ALICE + "\",\"room_version\":\"10\"}", List.of("$x:example.org"));
-            assertThat(AuthCheck.check(AuthorizationRules.V10, create, (t, k) -> Optional.empty(),
-                    AuthVerifiers.NO_THIRD_PARTY_INVITES).failure()).contains(AuthFailure.CREATE_HAS_PREV_EVENTS);
+            TestingRoomEvent create = createEvent(
+                    AuthorizationRules.V10,
+                    "$c:example.org",
+                    "!r:example.org",
+                    ALICE,
+                    "{\"creator\":\"" + ALICE + "\",\"room_version\":\"10\"}",
+                    List.of("$x:example.org"));
+            assertThat(AuthCheck.check(
+                                    AuthorizationRules.V10,
+                                    create,
+                                    (t, k) -> Optional.empty(),
+                                    AuthVerifiers.NO_THIRD_PARTY_INVITES)
+                            .failure())
+                    .contains(AuthFailure.CREATE_HAS_PREV_EVENTS);
         }
 
         @Test
         void createFromAnotherServerThanTheRoomIdIsRejected() {
-            TestingRoomEvent create = createEvent(AuthorizationRules.V11, "$c:example.org", "!r:example.org", EVE,
-                    "{\"room_version\":\"11\"}", List.of());
+            TestingRoomEvent create = createEvent(
+                    AuthorizationRules.V11,
+                    "$c:example.org",
+                    "!r:example.org",
+                    EVE,
+                    "{\"room_version\":\"11\"}",
+                    List.of());
             assertThat(check(AuthorizationRules.V11, create)).contains(AuthFailure.CREATE_ROOM_ID_MISMATCH);
         }
 
         @Test
         void unknownRoomVersionIsRejected() {
-            TestingRoomEvent create = createEvent(AuthorizationRules.V11, "$c:example.org", "!r:example.org", ALICE,
-                    "{\"room_version\":\"99\"}", List.of());
+            TestingRoomEvent create = createEvent(
+                    AuthorizationRules.V11,
+                    "$c:example.org",
+                    "!r:example.org",
+                    ALICE,
+                    "{\"room_version\":\"99\"}",
+                    List.of());
             assertThat(check(AuthorizationRules.V11, create)).contains(AuthFailure.CREATE_UNKNOWN_ROOM_VERSION);
         }
 
         @Test
         void creatorIsRequiredUntilVersion11() {
             String content = "{\"room_version\":\"10\"}";
-            assertThat(check(AuthorizationRules.V10,
-                    createEvent(AuthorizationRules.V10, "$c:example.org", "!r:example.org", ALICE, content, List.of())))
+            assertThat(check(
+                            AuthorizationRules.V10,
+                            createEvent(
+                                    AuthorizationRules.V10,
+                                    "$c:example.org",
+                                    "!r:example.org",
+                                    ALICE,
+                                    content,
+                                    List.of())))
                     .contains(AuthFailure.CREATE_MISSING_CREATOR);
-            assertThat(check(AuthorizationRules.V11,
-                    createEvent(AuthorizationRules.V11, "$c:example.org", "!r:example.org", ALICE, content, List.of())))
+            assertThat(check(
+                            AuthorizationRules.V11,
+                            createEvent(
+                                    AuthorizationRules.V11,
+                                    "$c:example.org",
+                                    "!r:example.org",
+                                    ALICE,
+                                    content,
+                                    List.of())))
                     .isEmpty();
         }
 
         @Test
         void version12CreateRoomIdMustBeDerivedFromTheEventId() {
             String content = "{\"room_version\":\"12\"}";
-            assertThat(check(AuthorizationRules.V12,
-                    createEvent(AuthorizationRules.V12, "$abc", "!abc", ALICE, content, List.of()))).isEmpty();
-            assertThat(check(AuthorizationRules.V12,
-                    createEvent(AuthorizationRules.V12, "$abc", "!other", ALICE, content, List.of())))
+            assertThat(check(
+                            AuthorizationRules.V12,
+                            createEvent(AuthorizationRules.V12, "$abc", "!abc", ALICE, content, List.of())))
+                    .isEmpty();
+            assertThat(check(
+                            AuthorizationRules.V12,
+                            createEvent(AuthorizationRules.V12, "$abc", "!other", ALICE, content, List.of())))
                     .contains(AuthFailure.CREATE_ROOM_ID_MISMATCH);
         }
 
@@ -97,23 +139,43 @@ class AuthCheckTest {
         void version12AdditionalCreatorsMustBeUserIds() {
             // "The same user ID validation applied to sender": historical IDs pass (an empty localpart included, as
             // the appendix says), a bad server name does not.
-            for (String bad : List.of("\"" + BOB + "\"", "[\"bob\"]", "[42]", "[\"@bob:\"]",
-                    "[\"@bob:bad_server!\"]")) {
-                TestingRoomEvent create = createEvent(AuthorizationRules.V12, "$abc", "!abc", ALICE,
-                        "{\"room_version\":\"12\",\"additional_creators\":" + bad + "}", List.of());
-                assertThat(check(AuthorizationRules.V12, create)).as(bad)
+            for (String bad :
+                    List.of("\"" + BOB + "\"", "[\"bob\"]", "[42]", "[\"@bob:\"]", "[\"@bob:bad_server!\"]")) {
+                TestingRoomEvent create = createEvent(
+                        AuthorizationRules.V12,
+                        "$abc",
+                        "!abc",
+                        ALICE,
+                        "{\"room_version\":\"12\",\"additional_creators\":" + bad + "}",
+                        List.of());
+                assertThat(check(AuthorizationRules.V12, create))
+                        .as(bad)
                         .contains(AuthFailure.CREATE_INVALID_ADDITIONAL_CREATORS);
             }
-            TestingRoomEvent good = createEvent(AuthorizationRules.V12, "$abc", "!abc", ALICE,
-                    "{\"room_version\":\"12\",\"additional_creators\":[\"" + BOB + "\"]}", List.of());
+            TestingRoomEvent good = createEvent(
+                    AuthorizationRules.V12,
+                    "$abc",
+                    "!abc",
+                    ALICE,
+                    "{\"room_version\":\"12\",\"additional_creators\":[\"" + BOB + "\"]}",
+                    List.of());
             assertThat(check(AuthorizationRules.V12, good)).isEmpty();
-            TestingRoomEvent historical = createEvent(AuthorizationRules.V12, "$abc", "!abc", ALICE,
+            TestingRoomEvent historical = createEvent(
+                    AuthorizationRules.V12,
+                    "$abc",
+                    "!abc",
+                    ALICE,
                     "{\"room_version\":\"12\",\"additional_creators\":[\"@:x\", \"@Ünïcode:example.org\"]}",
                     List.of());
             assertThat(check(AuthorizationRules.V12, historical)).isEmpty();
             // Before v12 the field means nothing.
-            TestingRoomEvent v11 = createEvent(AuthorizationRules.V11, "$c:example.org", "!r:example.org", ALICE,
-                    "{\"room_version\":\"11\",\"additional_creators\":42}", List.of());
+            TestingRoomEvent v11 = createEvent(
+                    AuthorizationRules.V11,
+                    "$c:example.org",
+                    "!r:example.org",
+                    ALICE,
+                    "{\"room_version\":\"11\",\"additional_creators\":42}",
+                    List.of());
             assertThat(check(AuthorizationRules.V11, v11)).isEmpty();
         }
 
@@ -121,8 +183,13 @@ class AuthCheckTest {
         void eventsWithoutCreateInStateAreRejected() {
             TestRoom room = publicRoom(AuthorizationRules.V10, "10");
             TestingRoomEvent message = room.event(ALICE, "m.room.message", null, "{}");
-            assertThat(AuthCheck.check(AuthorizationRules.V10, message, (t, k) -> Optional.empty(),
-                    AuthVerifiers.NO_THIRD_PARTY_INVITES).failure()).contains(AuthFailure.NO_CREATE_EVENT);
+            assertThat(AuthCheck.check(
+                                    AuthorizationRules.V10,
+                                    message,
+                                    (t, k) -> Optional.empty(),
+                                    AuthVerifiers.NO_THIRD_PARTY_INVITES)
+                            .failure())
+                    .contains(AuthFailure.NO_CREATE_EVENT);
         }
 
         @Test
@@ -134,10 +201,20 @@ class AuthCheckTest {
                     .contains(AuthFailure.NOT_FEDERATED);
         }
 
-        private static TestingRoomEvent createEvent(AuthorizationRules rules, String id, String roomId,
-                String sender, String content, List<String> prev) {
-            return new TestingRoomEvent(id, roomId, sender, "m.room.create", Optional.of(""), TestJson.object(content),
-                    prev, List.of(), 0, 1, Optional.empty());
+        private static TestingRoomEvent createEvent(
+                AuthorizationRules rules, String id, String roomId, String sender, String content, List<String> prev) {
+            return new TestingRoomEvent(
+                    id,
+                    roomId,
+                    sender,
+                    "m.room.create",
+                    Optional.of(""),
+                    TestJson.object(content),
+                    prev,
+                    List.of(),
+                    0,
+                    1,
+                    Optional.empty());
         }
 
         private static Optional<AuthFailure> check(AuthorizationRules rules, TestingRoomEvent create) {
@@ -168,7 +245,10 @@ class AuthCheckTest {
                     .contains(AuthFailure.MEMBERSHIP_CHANGE_NOT_ALLOWED);
             room.send(ALICE, "m.room.member", BOB, member("invite"));
             room.join(BOB);
-            assertThat(room.stateEvent("m.room.member", BOB).orElseThrow().content().getString("membership"))
+            assertThat(room.stateEvent("m.room.member", BOB)
+                            .orElseThrow()
+                            .content()
+                            .getString("membership"))
                     .contains("join");
         }
 
@@ -225,11 +305,14 @@ class AuthCheckTest {
 
         @ParameterizedTest
         @MethodSource("restrictedVersions")
-        void restrictedJoinNeedsAJoinedAuthoriserWithInvitePower(AuthorizationRules rules, String version,
-                String joinRule) {
+        void restrictedJoinNeedsAJoinedAuthoriserWithInvitePower(
+                AuthorizationRules rules, String version, String joinRule) {
             TestRoom room = publicRoom(rules, version);
             room.join(CHARLIE);
-            room.send(ALICE, "m.room.join_rules", "",
+            room.send(
+                    ALICE,
+                    "m.room.join_rules",
+                    "",
                     "{\"join_rule\":\"" + joinRule + "\",\"allow\":[{\"type\":\"m.room_membership\","
                             + "\"room_id\":\"!other:example.org\"}]}");
             String viaAlice = "{\"membership\":\"join\",\"join_authorised_via_users_server\":\"" + ALICE + "\"}";
@@ -238,19 +321,25 @@ class AuthCheckTest {
             assertThat(failure(room, room.event(BOB, "m.room.member", BOB, member("join"))))
                     .contains(AuthFailure.MEMBERSHIP_CHANGE_NOT_ALLOWED);
             assertThat(failure(room, room.event(BOB, "m.room.member", BOB, viaEve)))
-                    .as("authoriser not joined").contains(AuthFailure.MEMBERSHIP_CHANGE_NOT_ALLOWED);
+                    .as("authoriser not joined")
+                    .contains(AuthFailure.MEMBERSHIP_CHANGE_NOT_ALLOWED);
             // Raise the invite level above Charlie's.
             String users = rules.explicitlyPrivilegeRoomCreators() ? "{}" : "{\"" + ALICE + "\": 100}";
             room.send(ALICE, "m.room.power_levels", "", "{\"invite\": 50, \"users\": " + users + "}");
             assertThat(failure(room, room.event(BOB, "m.room.member", BOB, viaCharlie)))
-                    .as("authoriser without invite power").contains(AuthFailure.MEMBERSHIP_CHANGE_NOT_ALLOWED);
+                    .as("authoriser without invite power")
+                    .contains(AuthFailure.MEMBERSHIP_CHANGE_NOT_ALLOWED);
             TestingRoomEvent join = room.event(BOB, "m.room.member", BOB, viaAlice);
-            assertThat(join.authEvents()).contains(room.stateEvent("m.room.member", ALICE).orElseThrow().eventId());
+            assertThat(join.authEvents())
+                    .contains(room.stateEvent("m.room.member", ALICE)
+                            .orElseThrow()
+                            .eventId());
             assertThat(failure(room, join)).isEmpty();
         }
 
         static Stream<Arguments> restrictedVersions() {
-            return Stream.of(Arguments.of(AuthorizationRules.V8, "8", "restricted"),
+            return Stream.of(
+                    Arguments.of(AuthorizationRules.V8, "8", "restricted"),
                     Arguments.of(AuthorizationRules.V10, "10", "restricted"),
                     Arguments.of(AuthorizationRules.V10, "10", "knock_restricted"),
                     Arguments.of(AuthorizationRules.V12, "12", "restricted"));
@@ -260,18 +349,30 @@ class AuthCheckTest {
         void restrictedJoinRuleMeansNothingBeforeVersion8() {
             TestRoom room = publicRoom(AuthorizationRules.V7, "7");
             room.send(ALICE, "m.room.join_rules", "", "{\"join_rule\":\"restricted\"}");
-            assertThat(failure(room, room.event(BOB, "m.room.member", BOB,
-                    "{\"membership\":\"join\",\"join_authorised_via_users_server\":\"" + ALICE + "\"}")))
+            assertThat(failure(
+                            room,
+                            room.event(
+                                    BOB,
+                                    "m.room.member",
+                                    BOB,
+                                    "{\"membership\":\"join\",\"join_authorised_via_users_server\":\"" + ALICE
+                                            + "\"}")))
                     .contains(AuthFailure.MEMBERSHIP_CHANGE_NOT_ALLOWED);
         }
 
         @Test
         void restrictedJoinNeedsTheAuthorisersServerSignature() {
-            TestRoom room = publicRoom(AuthorizationRules.V10, "10").withVerifiers(
-                    new AuthVerifiers(ThirdPartyInviteVerifier.REJECT_ALL, (event, server) -> false));
+            TestRoom room = publicRoom(AuthorizationRules.V10, "10")
+                    .withVerifiers(new AuthVerifiers(ThirdPartyInviteVerifier.REJECT_ALL, (event, server) -> false));
             room.send(ALICE, "m.room.join_rules", "", "{\"join_rule\":\"restricted\"}");
-            assertThat(failure(room, room.event(BOB, "m.room.member", BOB,
-                    "{\"membership\":\"join\",\"join_authorised_via_users_server\":\"" + ALICE + "\"}")))
+            assertThat(failure(
+                            room,
+                            room.event(
+                                    BOB,
+                                    "m.room.member",
+                                    BOB,
+                                    "{\"membership\":\"join\",\"join_authorised_via_users_server\":\"" + ALICE
+                                            + "\"}")))
                     .contains(AuthFailure.INVALID_SIGNATURE);
         }
     }
@@ -305,7 +406,10 @@ class AuthCheckTest {
             TestRoom room = publicRoom(AuthorizationRules.V10, "10");
             room.join(BOB);
             room.join(CHARLIE);
-            room.send(ALICE, "m.room.power_levels", "",
+            room.send(
+                    ALICE,
+                    "m.room.power_levels",
+                    "",
                     "{\"ban\": 80, \"kick\": 50, \"users\": {\"" + ALICE + "\": 100, \"" + BOB + "\": 60}}");
             room.send(ALICE, "m.room.member", CHARLIE, member("ban"));
             assertThat(failure(room, room.event(BOB, "m.room.member", CHARLIE, member("leave"))))
@@ -350,13 +454,20 @@ class AuthCheckTest {
             assertThat(failure(room, room.event(BOB, "m.room.topic", "", "{\"topic\":\"x\"}")))
                     .contains(AuthFailure.INSUFFICIENT_POWER);
             String users = rules.explicitlyPrivilegeRoomCreators() ? "{}" : "{\"" + ALICE + "\": 100}";
-            room.send(ALICE, "m.room.power_levels", "",
+            room.send(
+                    ALICE,
+                    "m.room.power_levels",
+                    "",
                     "{\"users_default\": 10, \"events_default\": 20, \"state_default\": 5, \"users\": " + users + "}");
             assertThat(failure(room, room.event(BOB, "m.room.message", null, "{}")))
                     .contains(AuthFailure.INSUFFICIENT_POWER);
             room.send(BOB, "m.room.topic", "", "{\"topic\":\"x\"}");
-            room.send(ALICE, "m.room.power_levels", "", "{\"users_default\": 10, \"events_default\": 20, "
-                    + "\"state_default\": 5, \"events\": {\"m.room.topic\": 11}, \"users\": " + users + "}");
+            room.send(
+                    ALICE,
+                    "m.room.power_levels",
+                    "",
+                    "{\"users_default\": 10, \"events_default\": 20, "
+                            + "\"state_default\": 5, \"events\": {\"m.room.topic\": 11}, \"users\": " + users + "}");
             assertThat(failure(room, room.event(BOB, "m.room.topic", "", "{\"topic\":\"y\"}")))
                     .contains(AuthFailure.INSUFFICIENT_POWER);
         }
@@ -385,11 +496,16 @@ class AuthCheckTest {
         private static final String TOKEN = "abc";
 
         private TestRoom roomWithThirdPartyInvite(boolean signatureValid) {
-            TestRoom room = publicRoom(AuthorizationRules.V10, "10").withVerifiers(AuthVerifiers.of(
-                    (signed, keys) -> signatureValid && keys.equals(List.of("key1", "key2"))));
+            TestRoom room = publicRoom(AuthorizationRules.V10, "10")
+                    .withVerifiers(
+                            AuthVerifiers.of((signed, keys) -> signatureValid && keys.equals(List.of("key1", "key2"))));
             room.join(BOB);
-            room.send(ALICE, "m.room.third_party_invite", TOKEN, "{\"display_name\":\"b...\",\"public_key\":\"key1\","
-                    + "\"public_keys\":[{\"public_key\":\"key2\"}],\"key_validity_url\":\"https://id/\"}");
+            room.send(
+                    ALICE,
+                    "m.room.third_party_invite",
+                    TOKEN,
+                    "{\"display_name\":\"b...\",\"public_key\":\"key1\","
+                            + "\"public_keys\":[{\"public_key\":\"key2\"}],\"key_validity_url\":\"https://id/\"}");
             return room;
         }
 
@@ -404,7 +520,9 @@ class AuthCheckTest {
             TestRoom room = roomWithThirdPartyInvite(true);
             TestingRoomEvent event = room.event(ALICE, "m.room.member", CHARLIE, invite(CHARLIE, TOKEN));
             assertThat(event.authEvents())
-                    .contains(room.stateEvent("m.room.third_party_invite", TOKEN).orElseThrow().eventId());
+                    .contains(room.stateEvent("m.room.third_party_invite", TOKEN)
+                            .orElseThrow()
+                            .eventId());
             assertThat(failure(room, event)).isEmpty();
         }
 
@@ -425,8 +543,13 @@ class AuthCheckTest {
             assertThat(failure(room, room.event(BOB, "m.room.member", CHARLIE, invite(CHARLIE, TOKEN))))
                     .as("sender is not the sender of the m.room.third_party_invite")
                     .contains(AuthFailure.INVALID_THIRD_PARTY_INVITE);
-            assertThat(failure(room, room.event(ALICE, "m.room.member", CHARLIE,
-                    "{\"membership\":\"invite\",\"third_party_invite\":{}}")))
+            assertThat(failure(
+                            room,
+                            room.event(
+                                    ALICE,
+                                    "m.room.member",
+                                    CHARLIE,
+                                    "{\"membership\":\"invite\",\"third_party_invite\":{}}")))
                     .contains(AuthFailure.INVALID_THIRD_PARTY_INVITE);
         }
 
@@ -454,15 +577,20 @@ class AuthCheckTest {
             assertThat(failure(room, redaction(room, BOB, local.eventId()))).isEmpty();
             assertThat(failure(room, redaction(room, BOB, "$remote:other.example")))
                     .contains(AuthFailure.REDACTION_NOT_ALLOWED);
-            assertThat(failure(room, redaction(room, ALICE, "$remote:other.example"))).isEmpty();
+            assertThat(failure(room, redaction(room, ALICE, "$remote:other.example")))
+                    .isEmpty();
         }
 
         @Test
         void fromVersion3TheAuthRulesOnlyApplyTheEventLevel() {
             TestRoom room = publicRoom(AuthorizationRules.V3, "3");
             room.join(BOB);
-            assertThat(failure(room, redaction(room, BOB, "$remote:other.example"))).isEmpty();
-            room.send(ALICE, "m.room.power_levels", "",
+            assertThat(failure(room, redaction(room, BOB, "$remote:other.example")))
+                    .isEmpty();
+            room.send(
+                    ALICE,
+                    "m.room.power_levels",
+                    "",
                     "{\"events\":{\"m.room.redaction\": 10}, \"users\": {\"" + ALICE + "\": 100}}");
             assertThat(failure(room, redaction(room, BOB, "$remote:other.example")))
                     .contains(AuthFailure.INSUFFICIENT_POWER);

@@ -32,10 +32,17 @@ class AuthVerifiersTest {
     private static final Function<ServerKeyId, Optional<VerifyKey>> LOOKUP = k -> Optional.ofNullable(KEYS.get(k));
 
     private static Pdu membership(RoomVersionRules rules, String membership) {
-        return EventBuilder.forVersion(rules).type("m.room.member").stateKey("@carol:example.org")
-                .sender(UserId.parse("@carol:example.org")).roomId(RoomId.parse("!room:example.org")).depth(3)
-                .originServerTs(1000).content(new JsonObjectBuilder().put("membership", membership)
-                        .put("join_authorised_via_users_server", "@bob:other.org").build())
+        return EventBuilder.forVersion(rules)
+                .type("m.room.member")
+                .stateKey("@carol:example.org")
+                .sender(UserId.parse("@carol:example.org"))
+                .roomId(RoomId.parse("!room:example.org"))
+                .depth(3)
+                .originServerTs(1000)
+                .content(new JsonObjectBuilder()
+                        .put("membership", membership)
+                        .put("join_authorised_via_users_server", "@bob:other.org")
+                        .build())
                 .sign(ServerName.parse("example.org"), EXAMPLE);
     }
 
@@ -45,12 +52,16 @@ class AuthVerifiersTest {
         ServerSignatureVerifier verifier = ServerSignatureVerifier.withKeys(LOOKUP);
         assertThat(verifier.isSignedBy(join, "example.org")).isTrue();
         assertThat(verifier.isSignedBy(join, "other.org")).isFalse();
-        Pdu countersigned = Pdu.of(RoomVersionRules.V10,
-                EventSigning.sign(RoomVersionRules.V10, join.json(), "other.org", OTHER));
+        Pdu countersigned =
+                Pdu.of(RoomVersionRules.V10, EventSigning.sign(RoomVersionRules.V10, join.json(), "other.org", OTHER));
         assertThat(verifier.isSignedBy(countersigned, "other.org")).isTrue();
         // An event that is not a PDU has no signatures to check.
-        assertThat(verifier.isSignedBy(TestingRoomEvent.fromJson(countersigned.json().with("event_id",
-                dev.lattice.protocol.json.JsonString.of(countersigned.eventId()))), "other.org")).isFalse();
+        assertThat(verifier.isSignedBy(
+                        TestingRoomEvent.fromJson(countersigned
+                                .json()
+                                .with("event_id", dev.lattice.protocol.json.JsonString.of(countersigned.eventId()))),
+                        "other.org"))
+                .isFalse();
     }
 
     /**
@@ -60,17 +71,22 @@ class AuthVerifiersTest {
     @Test
     void requiredSignersAndTheAuthRuleAgree() {
         for (RoomVersionRules rules : RoomVersions.ALL) {
-            assertThat(rules.signatures().checkJoinAuthorisedViaUsersServer()).as("version " + rules.id())
+            assertThat(rules.signatures().checkJoinAuthorisedViaUsersServer())
+                    .as("version " + rules.id())
                     .isEqualTo(rules.authorization().restrictedJoinRule());
         }
         for (String membership : List.of("join", "leave", "invite")) {
             Pdu event = membership(RoomVersionRules.V10, membership);
-            assertThat(EventSigning.requiredSigners(RoomVersionRules.V10, event.json())).as(membership)
+            assertThat(EventSigning.requiredSigners(RoomVersionRules.V10, event.json()))
+                    .as(membership)
                     .contains("other.org");
-            assertThat(EventSigning.verify(event, LOOKUP).failure()).as(membership)
+            assertThat(EventSigning.verify(event, LOOKUP).failure())
+                    .as(membership)
                     .contains(EventSigning.Failure.MISSING_SIGNATURE);
         }
-        assertThat(EventSigning.requiredSigners(RoomVersionRules.V7, membership(RoomVersionRules.V7, "join").json()))
+        assertThat(EventSigning.requiredSigners(
+                        RoomVersionRules.V7,
+                        membership(RoomVersionRules.V7, "join").json()))
                 .containsExactly("example.org");
     }
 
@@ -79,23 +95,31 @@ class AuthVerifiersTest {
         TestRoom room = TestRoom.create(AuthorizationRules.V10, "10", "@alice:example.org")
                 .publicChat("@alice:example.org");
         Pdu join = membership(RoomVersionRules.V10, "join");
-        AuthResult unsigned = AuthCheck.check(AuthorizationRules.V10, join, StateLookup.of(room.state()),
-                AuthVerifiers.withKeys(LOOKUP));
+        AuthResult unsigned = AuthCheck.check(
+                AuthorizationRules.V10, join, StateLookup.of(room.state()), AuthVerifiers.withKeys(LOOKUP));
         assertThat(unsigned.failure()).contains(AuthFailure.INVALID_SIGNATURE);
     }
 
     @Test
     void thirdPartyInviteSignaturesAreCheckedAgainstEveryPublicKey() {
         SigningKey identityServer = SigningKey.generate("0");
-        JsonObject signed = JsonSigning.sign(new JsonObjectBuilder().put("mxid", "@carol:example.org")
-                .put("token", "abc").build(), "id.example.org", identityServer);
+        JsonObject signed = JsonSigning.sign(
+                new JsonObjectBuilder()
+                        .put("mxid", "@carol:example.org")
+                        .put("token", "abc")
+                        .build(),
+                "id.example.org",
+                identityServer);
         String wrongKey = SigningKey.generate("0").verifyKey().publicKeyBase64();
         String rightKey = identityServer.verifyKey().publicKeyBase64();
         ThirdPartyInviteVerifier verifier = ThirdPartyInviteVerifier.ED25519;
-        assertThat(verifier.verify(signed, List.of("not base64!", wrongKey, rightKey))).isTrue();
+        assertThat(verifier.verify(signed, List.of("not base64!", wrongKey, rightKey)))
+                .isTrue();
         assertThat(verifier.verify(signed, List.of(wrongKey))).isFalse();
-        assertThat(verifier.verify(signed.with("token", dev.lattice.protocol.json.JsonString.of("other")),
-                List.of(rightKey))).isFalse();
-        assertThat(verifier.verify(signed.without("signatures"), List.of(rightKey))).isFalse();
+        assertThat(verifier.verify(
+                        signed.with("token", dev.lattice.protocol.json.JsonString.of("other")), List.of(rightKey)))
+                .isFalse();
+        assertThat(verifier.verify(signed.without("signatures"), List.of(rightKey)))
+                .isFalse();
     }
 }

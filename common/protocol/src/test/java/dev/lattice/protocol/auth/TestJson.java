@@ -24,8 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class TestJson {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private TestJson() {
-    }
+    private TestJson() {}
 
     public static CanonicalJsonValue parse(String json) {
         return convert(MAPPER.readTree(json));

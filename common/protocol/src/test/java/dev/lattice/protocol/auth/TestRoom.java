@@ -51,19 +51,29 @@ public final class TestRoom {
 
     /** As {@link #create(AuthorizationRules, String, String)} with extra create content, e.g. additional creators. */
     public static TestRoom create(AuthorizationRules rules, String roomVersion, String creator, String extraContent) {
-        JsonObject content = TestJson.object(extraContent).with("room_version",
-                dev.lattice.protocol.json.JsonString.of(roomVersion));
+        JsonObject content = TestJson.object(extraContent)
+                .with("room_version", dev.lattice.protocol.json.JsonString.of(roomVersion));
         if (!rules.useRoomCreateSender()) {
             content = content.with("creator", dev.lattice.protocol.json.JsonString.of(creator));
         }
         String createId = rules.roomCreateEventIdAsRoomId() ? "$create-" + roomVersion : "$create:example.org";
         String roomId = rules.roomCreateEventIdAsRoomId() ? "!" + createId.substring(1) : "!room:example.org";
         // The room version's own rules, with the authorization rules under test (some tests mix them on purpose).
-        RoomVersionRules versionRules = RoomVersions.rules(RoomVersionId.of(roomVersion)).orElseThrow()
-                .withAuthorization(rules);
+        RoomVersionRules versionRules =
+                RoomVersions.rules(RoomVersionId.of(roomVersion)).orElseThrow().withAuthorization(rules);
         TestRoom room = new TestRoom(rules, versionRules, roomId);
-        TestingRoomEvent create = new TestingRoomEvent(createId, roomId, creator, "m.room.create", Optional.of(""),
-                content, List.of(), List.of(), room.clock++, 1, Optional.empty());
+        TestingRoomEvent create = new TestingRoomEvent(
+                createId,
+                roomId,
+                creator,
+                "m.room.create",
+                Optional.of(""),
+                content,
+                List.of(),
+                List.of(),
+                room.clock++,
+                1,
+                Optional.empty());
         room.apply(create);
         room.send(creator, "m.room.member", creator, "{\"membership\":\"join\"}");
         return room;
@@ -100,8 +110,8 @@ public final class TestRoom {
         return event(sender, type, Optional.ofNullable(stateKey), TestJson.object(content), Optional.empty());
     }
 
-    public TestingRoomEvent event(String sender, String type, Optional<String> stateKey, JsonObject content,
-            Optional<String> redacts) {
+    public TestingRoomEvent event(
+            String sender, String type, Optional<String> stateKey, JsonObject content, Optional<String> redacts) {
         List<String> authEvents = new ArrayList<>();
         for (StateKey key : AuthEventsSelection.forEvent(versionRules, type, stateKey, sender, content)) {
             RoomEvent authEvent = state.get(key);
@@ -110,19 +120,35 @@ public final class TestRoom {
             }
         }
         String server = rules.roomCreateEventIdAsRoomId() ? "" : ":example.org";
-        return new TestingRoomEvent("$" + (++counter) + "-" + type + server, roomId, sender, type, stateKey,
-                content, List.of(lastEventId), authEvents, clock++, counter + 1, redacts);
+        return new TestingRoomEvent(
+                "$" + (++counter) + "-" + type + server,
+                roomId,
+                sender,
+                type,
+                stateKey,
+                content,
+                List.of(lastEventId),
+                authEvents,
+                clock++,
+                counter + 1,
+                redacts);
     }
 
     /** Checks the event against the current state (and its auth events' shape), without applying it. */
     public AuthResult check(RoomEvent event) {
-        List<RoomEvent> authEvents = event.authEvents().stream().map(events::get).filter(Objects::nonNull).toList();
+        List<RoomEvent> authEvents = event.authEvents().stream()
+                .map(events::get)
+                .filter(Objects::nonNull)
+                .toList();
         AuthResult listed = AuthEventsCheck.check(versionRules, event, authEvents);
         if (!listed.allowed()) {
             return listed;
         }
-        AuthResult byAuthEvents = AuthCheck.check(rules, event, StateLookup.ofEvents(authEvents)
-                .withCreate(state.get(StateKey.of("m.room.create", ""))), verifiers);
+        AuthResult byAuthEvents = AuthCheck.check(
+                rules,
+                event,
+                StateLookup.ofEvents(authEvents).withCreate(state.get(StateKey.of("m.room.create", ""))),
+                verifiers);
         if (!byAuthEvents.allowed()) {
             return byAuthEvents;
         }

@@ -11,9 +11,19 @@ import java.util.List;
 import java.util.Optional;
 
 /** A {@link RoomEvent} over plain values, built by tests or from fixture PDUs (which carry no hashes/signatures). */
-public record TestingRoomEvent(String eventId, String roomId, String sender, String type, Optional<String> stateKey,
-        JsonObject content, List<String> prevEvents, List<String> authEvents, long originServerTs, long depth,
-        Optional<String> redacts) implements RoomEvent {
+public record TestingRoomEvent(
+        String eventId,
+        String roomId,
+        String sender,
+        String type,
+        Optional<String> stateKey,
+        JsonObject content,
+        List<String> prevEvents,
+        List<String> authEvents,
+        long originServerTs,
+        long depth,
+        Optional<String> redacts)
+        implements RoomEvent {
 
     public TestingRoomEvent {
         requireNonNull(eventId, "eventId is null");
@@ -39,10 +49,18 @@ public record TestingRoomEvent(String eventId, String roomId, String sender, Str
         if (redacts.isEmpty()) {
             redacts = content.getString("redacts");
         }
-        return new TestingRoomEvent(eventId, roomId, pdu.getString("sender").orElseThrow(),
-                pdu.getString("type").orElseThrow(), pdu.getString("state_key"), content,
-                strings(pdu, "prev_events"), strings(pdu, "auth_events"),
-                pdu.getInteger("origin_server_ts").orElse(0L), pdu.getInteger("depth").orElse(0L), redacts);
+        return new TestingRoomEvent(
+                eventId,
+                roomId,
+                pdu.getString("sender").orElseThrow(),
+                pdu.getString("type").orElseThrow(),
+                pdu.getString("state_key"),
+                content,
+                strings(pdu, "prev_events"),
+                strings(pdu, "auth_events"),
+                pdu.getInteger("origin_server_ts").orElse(0L),
+                pdu.getInteger("depth").orElse(0L),
+                redacts);
     }
 
     private static List<String> strings(JsonObject pdu, String name) {

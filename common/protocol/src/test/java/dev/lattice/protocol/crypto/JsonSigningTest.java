@@ -17,14 +17,17 @@ class JsonSigningTest {
     @Test
     void signsTheEmptyObjectAsTheSpecSays() {
         JsonObject signed = JsonSigning.sign(JsonObject.EMPTY, "domain", KEY);
-        assertThat(CanonicalJson.encodeToString(signed)).isEqualTo("{\"signatures\":{\"domain\":{\"ed25519:1\":"
-                + "\"K8280/U9SSy9IVtjBuVeLr+HpOB4BQFWbg+UZaADMtTdGYI7Geitb76LTrr5QV/7Xg4ahLwYGYZzuHGZKM5ZAQ\"}}}");
+        assertThat(CanonicalJson.encodeToString(signed))
+                .isEqualTo(
+                        "{\"signatures\":{\"domain\":{\"ed25519:1\":"
+                                + "\"K8280/U9SSy9IVtjBuVeLr+HpOB4BQFWbg+UZaADMtTdGYI7Geitb76LTrr5QV/7Xg4ahLwYGYZzuHGZKM5ZAQ\"}}}");
         assertThat(JsonSigning.verify(signed, "domain", KEY.verifyKey())).isEqualTo(SignatureCheck.VALID);
     }
 
     @Test
     void signsTheObjectWithDataAsTheSpecSays() {
-        JsonObject signed = JsonSigning.sign(CanonicalJson.parseObject("{\"one\": 1, \"two\": \"Two\"}"), "domain", KEY);
+        JsonObject signed =
+                JsonSigning.sign(CanonicalJson.parseObject("{\"one\": 1, \"two\": \"Two\"}"), "domain", KEY);
         assertThat(signed).isEqualTo(CanonicalJson.parseObject("""
                 {
                     "one": 1,
@@ -42,8 +45,10 @@ class JsonSigningTest {
         JsonObject withExtras = CanonicalJson.parseObject("{\"one\":1,\"two\":\"Two\",\"unsigned\":{\"age_ts\":5},"
                 + "\"signatures\":{\"other.example\":{\"ed25519:x\":\"abc\"}}}");
         JsonObject signed = JsonSigning.sign(withExtras, "domain", KEY);
-        assertThat(JsonSigning.signaturesOf(signed, "domain")).containsEntry("ed25519:1",
-                "KqmLSbO39/Bzb0QIYE82zqLwsA+PDzYIpIRA2sRQ4sL53+sN6/fpNSoqE7BP7vBZhG6kYdD13EIMJpvhJI+6Bw");
+        assertThat(JsonSigning.signaturesOf(signed, "domain"))
+                .containsEntry(
+                        "ed25519:1",
+                        "KqmLSbO39/Bzb0QIYE82zqLwsA+PDzYIpIRA2sRQ4sL53+sN6/fpNSoqE7BP7vBZhG6kYdD13EIMJpvhJI+6Bw");
         assertThat(JsonSigning.signaturesOf(signed, "other.example")).containsEntry("ed25519:x", "abc");
         assertThat(signed.getObject("unsigned")).isPresent();
     }
@@ -69,9 +74,11 @@ class JsonSigningTest {
         VerifyKey key2 = new VerifyKey(KeyId.parse("ed25519:2"), KEY.verifyKey().publicKey());
         assertThat(JsonSigning.verify(signed, "domain", key2)).isEqualTo(SignatureCheck.MISSING_KEY_ID);
         JsonObject garbled = JsonSigning.withSignature(JsonObject.EMPTY, "domain", "ed25519:1", "!!notbase64");
-        assertThat(JsonSigning.verify(garbled, "domain", KEY.verifyKey())).isEqualTo(SignatureCheck.MALFORMED_SIGNATURE);
+        assertThat(JsonSigning.verify(garbled, "domain", KEY.verifyKey()))
+                .isEqualTo(SignatureCheck.MALFORMED_SIGNATURE);
         JsonObject shortSig = JsonSigning.withSignature(JsonObject.EMPTY, "domain", "ed25519:1", "AAAA");
-        assertThat(JsonSigning.verify(shortSig, "domain", KEY.verifyKey())).isEqualTo(SignatureCheck.MALFORMED_SIGNATURE);
+        assertThat(JsonSigning.verify(shortSig, "domain", KEY.verifyKey()))
+                .isEqualTo(SignatureCheck.MALFORMED_SIGNATURE);
     }
 
     @Test
@@ -83,7 +90,8 @@ class JsonSigningTest {
         assertThat(key.toKeyFileLine()).isEqualTo("ed25519 1 YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA0");
         assertThat(key.verifyKey()).isEqualTo(KEY.verifyKey());
         SigningKey fresh = SigningKey.generate("a_bcDE");
-        assertThat(SigningKey.fromKeyFileLine(fresh.toKeyFileLine()).verifyKey()).isEqualTo(fresh.verifyKey());
+        assertThat(SigningKey.fromKeyFileLine(fresh.toKeyFileLine()).verifyKey())
+                .isEqualTo(fresh.verifyKey());
         assertThat(fresh.toString()).doesNotContain(fresh.toKeyFileLine().split(" ")[2]);
         assertThatThrownBy(() -> SigningKey.fromKeyFileLine("ed25519 1")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -99,7 +107,8 @@ class JsonSigningTest {
         assertThat(UnpaddedBase64.encode("foobar".getBytes())).isEqualTo("Zm9vYmFy");
         assertThat(UnpaddedBase64.decode("Zm9vYg==")).isEqualTo("foob".getBytes());
         assertThat(UnpaddedBase64.decode("Zm9vYg")).isEqualTo("foob".getBytes());
-        assertThat(UnpaddedBase64.encodeUrlSafe(new byte[] {(byte) 0xfb, (byte) 0xff})).isEqualTo("-_8");
+        assertThat(UnpaddedBase64.encodeUrlSafe(new byte[] {(byte) 0xfb, (byte) 0xff}))
+                .isEqualTo("-_8");
         assertThat(UnpaddedBase64.decodeUrlSafe("-_8")).isEqualTo(new byte[] {(byte) 0xfb, (byte) 0xff});
     }
 }

@@ -30,8 +30,12 @@ class EventSigningTest {
     static final Function<ServerKeyId, Optional<VerifyKey>> LOOKUP = k -> Optional.ofNullable(KEYS.get(k));
 
     static Pdu message(RoomVersionRules rules) {
-        return EventBuilder.forVersion(rules).type("m.room.message").sender(UserId.parse("@alice:example.org"))
-                .roomId(RoomId.parse("!r:example.org")).depth(1).originServerTs(1000)
+        return EventBuilder.forVersion(rules)
+                .type("m.room.message")
+                .sender(UserId.parse("@alice:example.org"))
+                .roomId(RoomId.parse("!r:example.org"))
+                .depth(1)
+                .originServerTs(1000)
                 .content(new JsonObjectBuilder().put("body", "hi").build())
                 .sign(ServerName.parse("example.org"), EXAMPLE);
     }
@@ -39,7 +43,8 @@ class EventSigningTest {
     @Test
     void verifiesTheSendersSignature() {
         Pdu pdu = message(RoomVersionRules.V10);
-        assertThat(EventSigning.requiredSigners(RoomVersionRules.V10, pdu.json())).containsExactly("example.org");
+        assertThat(EventSigning.requiredSigners(RoomVersionRules.V10, pdu.json()))
+                .containsExactly("example.org");
         assertThat(EventSigning.verify(pdu, LOOKUP).isValid()).isTrue();
     }
 
@@ -47,14 +52,18 @@ class EventSigningTest {
     void rejectsWrongAndTamperedSignatures() {
         Pdu pdu = message(RoomVersionRules.V10);
         // Signed by someone else's key under the sender's name.
-        JsonObject forged = EventSigning.sign(RoomVersionRules.V10, pdu.json().without("signatures"), "example.org",
+        JsonObject forged = EventSigning.sign(
+                RoomVersionRules.V10,
+                pdu.json().without("signatures"),
+                "example.org",
                 SigningKey.fromSeed(EXAMPLE.keyId(), new byte[32]));
         var v = EventSigning.verify(RoomVersionRules.V10, forged, LOOKUP);
         assertThat(v.failure()).contains(Failure.BAD_SIGNATURE);
         assertThat(v.server()).contains("example.org");
         // An essential field changed after signing.
         JsonObject tampered = pdu.json().with("sender", JsonString.of("@mallory:example.org"));
-        assertThat(EventSigning.verify(RoomVersionRules.V10, tampered, LOOKUP).failure()).contains(Failure.BAD_SIGNATURE);
+        assertThat(EventSigning.verify(RoomVersionRules.V10, tampered, LOOKUP).failure())
+                .contains(Failure.BAD_SIGNATURE);
         // Hashes are covered by the signature too.
         JsonObject rehashed = EventHashing.withContentHash(pdu.json().with("content", JsonObject.EMPTY));
         assertThat(EventSigning.verify(RoomVersionRules.V10, rehashed, LOOKUP).failure())
@@ -65,7 +74,8 @@ class EventSigningTest {
     void reportsMissingSignaturesAndUnknownKeys() {
         Pdu pdu = message(RoomVersionRules.V10);
         assertThat(EventSigning.verify(RoomVersionRules.V10, pdu.json().with("signatures", JsonObject.EMPTY), LOOKUP)
-                .failure()).contains(Failure.MISSING_SIGNATURE);
+                        .failure())
+                .contains(Failure.MISSING_SIGNATURE);
         assertThat(EventSigning.verify(pdu, k -> Optional.empty()).failure()).contains(Failure.NO_KNOWN_KEY);
     }
 
@@ -73,30 +83,44 @@ class EventSigningTest {
     void enforcesKeyValidityFromVersion5() {
         VerifyKey expired = new VerifyKey(EXAMPLE.keyId(), EXAMPLE.verifyKey().publicKey(), 999);
         Function<ServerKeyId, Optional<VerifyKey>> lookup = k -> Optional.of(expired);
-        assertThat(EventSigning.verify(message(RoomVersionRules.V5), lookup).failure()).contains(Failure.NO_KNOWN_KEY);
-        assertThat(EventSigning.verify(message(RoomVersionRules.V4), lookup).isValid()).isTrue();
+        assertThat(EventSigning.verify(message(RoomVersionRules.V5), lookup).failure())
+                .contains(Failure.NO_KNOWN_KEY);
+        assertThat(EventSigning.verify(message(RoomVersionRules.V4), lookup).isValid())
+                .isTrue();
     }
 
     @Test
     void versions1And2NeedTheEventIdServerToo() {
-        Pdu pdu = EventBuilder.forVersion(RoomVersionRules.V2).type("m.room.message")
-                .sender(UserId.parse("@alice:example.org")).roomId(RoomId.parse("!r:example.org"))
-                .eventId(EventId.parse("$x:other.org")).depth(1).originServerTs(1)
+        Pdu pdu = EventBuilder.forVersion(RoomVersionRules.V2)
+                .type("m.room.message")
+                .sender(UserId.parse("@alice:example.org"))
+                .roomId(RoomId.parse("!r:example.org"))
+                .eventId(EventId.parse("$x:other.org"))
+                .depth(1)
+                .originServerTs(1)
                 .sign(ServerName.parse("example.org"), EXAMPLE);
         assertThat(EventSigning.requiredSigners(RoomVersionRules.V2, pdu.json()))
                 .containsExactly("example.org", "other.org");
         assertThat(EventSigning.verify(pdu, LOOKUP).failure()).contains(Failure.MISSING_SIGNATURE);
         JsonObject both = EventSigning.sign(RoomVersionRules.V2, pdu.json(), "other.org", OTHER);
-        assertThat(EventSigning.verify(RoomVersionRules.V2, both, LOOKUP).isValid()).isTrue();
+        assertThat(EventSigning.verify(RoomVersionRules.V2, both, LOOKUP).isValid())
+                .isTrue();
     }
 
     @Test
     void restrictedJoinsNeedTheAuthorisingServerFromVersion8() {
-        JsonObject content = new JsonObjectBuilder().put("membership", "join")
-                .put("join_authorised_via_users_server", "@bob:other.org").build();
+        JsonObject content = new JsonObjectBuilder()
+                .put("membership", "join")
+                .put("join_authorised_via_users_server", "@bob:other.org")
+                .build();
         for (RoomVersionRules rules : List.of(RoomVersionRules.V7, RoomVersionRules.V8, RoomVersionRules.V12)) {
-            var builder = EventBuilder.forVersion(rules).type("m.room.member").stateKey("@alice:example.org")
-                    .sender(UserId.parse("@alice:example.org")).content(content).depth(3).originServerTs(1);
+            var builder = EventBuilder.forVersion(rules)
+                    .type("m.room.member")
+                    .stateKey("@alice:example.org")
+                    .sender(UserId.parse("@alice:example.org"))
+                    .content(content)
+                    .depth(3)
+                    .originServerTs(1);
             if (rules.eventFormat().roomIdInCreateEvent()) {
                 builder.roomId(RoomId.parse("!r:example.org"));
             } else {
@@ -104,10 +128,12 @@ class EventSigningTest {
             }
             Pdu join = builder.sign(ServerName.parse("example.org"), EXAMPLE);
             boolean needsOther = rules.signatures().checkJoinAuthorisedViaUsersServer();
-            assertThat(EventSigning.requiredSigners(rules, join.json()).contains("other.org")).isEqualTo(needsOther);
+            assertThat(EventSigning.requiredSigners(rules, join.json()).contains("other.org"))
+                    .isEqualTo(needsOther);
             assertThat(EventSigning.verify(join, LOOKUP).isValid()).isEqualTo(!needsOther);
             JsonObject countersigned = EventSigning.sign(rules, join.json(), "other.org", OTHER);
-            assertThat(EventSigning.verify(rules, countersigned, LOOKUP).isValid()).isTrue();
+            assertThat(EventSigning.verify(rules, countersigned, LOOKUP).isValid())
+                    .isTrue();
         }
     }
 
@@ -115,9 +141,14 @@ class EventSigningTest {
     void thirdPartyInvitesDoNotNeedTheSendersServer() {
         JsonObject content = CanonicalJsonHelper.object("{\"membership\":\"invite\",\"third_party_invite\":"
                 + "{\"signed\":{\"mxid\":\"@carol:third.org\",\"token\":\"t\"}}}");
-        JsonObject invite = EventBuilder.forVersion(RoomVersionRules.V10).type("m.room.member")
-                .stateKey("@carol:third.org").sender(UserId.parse("@alice:example.org"))
-                .roomId(RoomId.parse("!r:example.org")).content(content).depth(3).originServerTs(1)
+        JsonObject invite = EventBuilder.forVersion(RoomVersionRules.V10)
+                .type("m.room.member")
+                .stateKey("@carol:third.org")
+                .sender(UserId.parse("@alice:example.org"))
+                .roomId(RoomId.parse("!r:example.org"))
+                .content(content)
+                .depth(3)
+                .originServerTs(1)
                 .build(ServerName.parse("example.org"));
         assertThat(EventSigning.requiredSigners(RoomVersionRules.V10, invite)).isEmpty();
     }
@@ -125,9 +156,11 @@ class EventSigningTest {
     @Test
     void keyIdsOfOtherAlgorithmsAreSkipped() {
         Pdu pdu = message(RoomVersionRules.V10);
-        JsonObject withUnknown = dev.lattice.protocol.crypto.JsonSigning.withSignature(pdu.json(), "example.org",
-                "curve25519:x", "AAAA");
-        assertThat(EventSigning.verify(RoomVersionRules.V10, withUnknown, LOOKUP).isValid()).isTrue();
+        JsonObject withUnknown = dev.lattice.protocol.crypto.JsonSigning.withSignature(
+                pdu.json(), "example.org", "curve25519:x", "AAAA");
+        assertThat(EventSigning.verify(RoomVersionRules.V10, withUnknown, LOOKUP)
+                        .isValid())
+                .isTrue();
         assertThat(KeyId.parse("curve25519:x").algorithm()).isEqualTo("curve25519");
     }
 

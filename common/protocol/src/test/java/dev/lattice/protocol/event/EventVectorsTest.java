@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * with room version 1's redaction rules), and a real event with its known event IDs.
  */
 class EventVectorsTest {
-    static final SigningKey KEY = SigningKey.fromSeed(KeyId.parse("ed25519:1"),
-            UnpaddedBase64.decode("YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1"));
+    static final SigningKey KEY = SigningKey.fromSeed(
+            KeyId.parse("ed25519:1"), UnpaddedBase64.decode("YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1"));
 
     @Test
     void signsTheMinimalEventAsTheSpecSays() {
@@ -65,7 +65,8 @@ class EventVectorsTest {
                 }"""));
         assertThat(EventHashing.checkContentHash(signed)).isEqualTo(ContentHashCheck.MATCH);
         // Version 3's redaction is version 1's; version 1 would also want the (absent) event_id server's signature.
-        assertThat(EventSigning.verify(RoomVersionRules.V3, signed, k -> Optional.of(KEY.verifyKey())).isValid())
+        assertThat(EventSigning.verify(RoomVersionRules.V3, signed, k -> Optional.of(KEY.verifyKey()))
+                        .isValid())
                 .isTrue();
     }
 
@@ -114,7 +115,8 @@ class EventVectorsTest {
         // The signature covers the redacted event, so it still verifies after redaction...
         JsonObject redacted = Redaction.redact(RoomVersionRules.V1, signed);
         assertThat(redacted.getObject("content")).contains(JsonObject.EMPTY);
-        assertThat(EventSigning.verify(RoomVersionRules.V1, redacted, k -> Optional.of(KEY.verifyKey())).isValid())
+        assertThat(EventSigning.verify(RoomVersionRules.V1, redacted, k -> Optional.of(KEY.verifyKey()))
+                        .isValid())
                 .isTrue();
         // ...while the content hash tells a redacted copy from the original.
         assertThat(EventHashing.checkContentHash(redacted)).isEqualTo(ContentHashCheck.MISMATCH);
@@ -144,9 +146,11 @@ class EventVectorsTest {
                 .isEqualTo("$RrGxF28UrHLmoASHndYb9Jb/1SFww2ptmtur9INS438");
         // Unsigned data changes neither the ID nor the content hash.
         JsonObject withOtherUnsigned = v5.json().with("unsigned", JsonObject.EMPTY);
-        assertThat(EventHashing.eventId(RoomVersionRules.V5, withOtherUnsigned).value()).isEqualTo(v5.eventId());
+        assertThat(EventHashing.eventId(RoomVersionRules.V5, withOtherUnsigned).value())
+                .isEqualTo(v5.eventId());
         // The redacted event has the same ID (the reference hash is over the redacted form).
-        assertThat(EventHashing.eventId(RoomVersionRules.V5, Redaction.redact(RoomVersionRules.V5, v5.json())).value())
+        assertThat(EventHashing.eventId(RoomVersionRules.V5, Redaction.redact(RoomVersionRules.V5, v5.json()))
+                        .value())
                 .isEqualTo(v5.eventId());
     }
 }

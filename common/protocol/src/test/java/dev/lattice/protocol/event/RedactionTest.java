@@ -18,18 +18,46 @@ class RedactionTest {
     }
 
     private static String content(RoomVersionRules rules, String type, String content) {
-        return CanonicalJson.encodeToString(Redaction.redact(rules, event(type, content)).getObject("content").get());
+        return CanonicalJson.encodeToString(Redaction.redact(rules, event(type, content))
+                .getObject("content")
+                .get());
     }
 
     @Test
     void topLevelKeys() {
         JsonObject v1 = Redaction.redact(RoomVersionRules.V1, event("m.room.message", "{\"body\":\"x\"}"));
-        assertThat(v1.members().keySet()).containsExactlyInAnyOrder("auth_events", "content", "depth", "event_id",
-                "hashes", "membership", "origin", "origin_server_ts", "prev_events", "prev_state", "room_id", "sender",
-                "signatures", "state_key", "type");
+        assertThat(v1.members().keySet())
+                .containsExactlyInAnyOrder(
+                        "auth_events",
+                        "content",
+                        "depth",
+                        "event_id",
+                        "hashes",
+                        "membership",
+                        "origin",
+                        "origin_server_ts",
+                        "prev_events",
+                        "prev_state",
+                        "room_id",
+                        "sender",
+                        "signatures",
+                        "state_key",
+                        "type");
         JsonObject v11 = Redaction.redact(RoomVersionRules.V11, event("m.room.message", "{\"body\":\"x\"}"));
-        assertThat(v11.members().keySet()).containsExactlyInAnyOrder("auth_events", "content", "depth", "event_id",
-                "hashes", "origin_server_ts", "prev_events", "room_id", "sender", "signatures", "state_key", "type");
+        assertThat(v11.members().keySet())
+                .containsExactlyInAnyOrder(
+                        "auth_events",
+                        "content",
+                        "depth",
+                        "event_id",
+                        "hashes",
+                        "origin_server_ts",
+                        "prev_events",
+                        "room_id",
+                        "sender",
+                        "signatures",
+                        "state_key",
+                        "type");
         assertThat(v11.getObject("content")).contains(JsonObject.EMPTY);
         // redacts at the top level is never kept; from v11 it lives in content.
         assertThat(v1.has("redacts")).isFalse();
@@ -42,7 +70,8 @@ class RedactionTest {
         assertThat(content(RoomVersionRules.V10, "m.room.create", c)).isEqualTo("{\"creator\":\"@a:x\"}");
         assertThat(content(RoomVersionRules.V11, "m.room.create", c))
                 .isEqualTo("{\"creator\":\"@a:x\",\"m.federate\":false,\"room_version\":\"9\"}");
-        assertThat(content(RoomVersionRules.V12, "m.room.create", "{\"room_version\":\"12\",\"additional_creators\":[]}"))
+        assertThat(content(
+                        RoomVersionRules.V12, "m.room.create", "{\"room_version\":\"12\",\"additional_creators\":[]}"))
                 .isEqualTo("{\"additional_creators\":[],\"room_version\":\"12\"}");
     }
 
@@ -56,8 +85,10 @@ class RedactionTest {
         assertThat(content(RoomVersionRules.V11, "m.room.member", c))
                 .isEqualTo("{\"join_authorised_via_users_server\":\"@b:y\",\"membership\":\"join\","
                         + "\"third_party_invite\":{\"signed\":{\"mxid\":\"@a:x\",\"token\":\"t\"}}}");
-        assertThat(content(RoomVersionRules.V11, "m.room.member",
-                "{\"membership\":\"invite\",\"third_party_invite\":{\"display_name\":\"d\"}}"))
+        assertThat(content(
+                        RoomVersionRules.V11,
+                        "m.room.member",
+                        "{\"membership\":\"invite\",\"third_party_invite\":{\"display_name\":\"d\"}}"))
                 .isEqualTo("{\"membership\":\"invite\"}");
     }
 
@@ -85,8 +116,11 @@ class RedactionTest {
 
     @Test
     void historyVisibilityAliasesAndRedactions() {
-        assertThat(content(RoomVersionRules.V1, "m.room.history_visibility", "{\"history_visibility\":\"shared\","
-                + "\"x\":1}")).isEqualTo("{\"history_visibility\":\"shared\"}");
+        assertThat(content(
+                        RoomVersionRules.V1,
+                        "m.room.history_visibility",
+                        "{\"history_visibility\":\"shared\"," + "\"x\":1}"))
+                .isEqualTo("{\"history_visibility\":\"shared\"}");
         assertThat(content(RoomVersionRules.V12, "m.room.history_visibility", "{\"history_visibility\":\"shared\"}"))
                 .isEqualTo("{\"history_visibility\":\"shared\"}");
         String aliases = "{\"aliases\":[\"#a:x\"]}";

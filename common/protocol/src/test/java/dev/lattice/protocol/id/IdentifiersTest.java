@@ -14,20 +14,51 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IdentifiersTest {
 
     private static void assertInvalid(ThrowingCallable call, Reason reason) {
-        assertThatThrownBy(call).isInstanceOf(InvalidIdException.class)
-                .extracting(e -> ((InvalidIdException) e).reason()).isEqualTo(reason);
+        assertThatThrownBy(call)
+                .isInstanceOf(InvalidIdException.class)
+                .extracting(e -> ((InvalidIdException) e).reason())
+                .isEqualTo(reason);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"matrix.org", "matrix.org:8888", "1.2.3.4", "1.2.3.4:1234", "[1234:5678::abcd]",
-            "[1234:5678::abcd]:5678", "localhost", "MATRIX.ORG", "a-b.c", "[::1]", "[::ffff:1.2.3.4]:8448", "a:1"})
+    @ValueSource(
+            strings = {
+                "matrix.org",
+                "matrix.org:8888",
+                "1.2.3.4",
+                "1.2.3.4:1234",
+                "[1234:5678::abcd]",
+                "[1234:5678::abcd]:5678",
+                "localhost",
+                "MATRIX.ORG",
+                "a-b.c",
+                "[::1]",
+                "[::ffff:1.2.3.4]:8448",
+                "a:1"
+            })
     void validServerNames(String name) {
         assertThat(ServerName.parse(name).value()).isEqualTo(name);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "matrix.org:", "matrix.org:123456", "matrix.org:8a", "ma_trix.org", "1.2.3.256",
-            "[1234:5678::abcd", "[]", "[g::1]", "[1]", "[::1]x", "exa mple.org", "é.org", ":80", "matrix.org:80:80"})
+    @ValueSource(
+            strings = {
+                "",
+                "matrix.org:",
+                "matrix.org:123456",
+                "matrix.org:8a",
+                "ma_trix.org",
+                "1.2.3.256",
+                "[1234:5678::abcd",
+                "[]",
+                "[g::1]",
+                "[1]",
+                "[::1]x",
+                "exa mple.org",
+                "é.org",
+                ":80",
+                "matrix.org:80:80"
+            })
     void invalidServerNames(String name) {
         assertInvalid(() -> ServerName.parse(name), Reason.INVALID_SERVER_NAME);
     }
@@ -52,14 +83,19 @@ class IdentifiersTest {
         assertThat(alice.localpart()).isEqualTo("alice");
         assertThat(alice.serverName()).isEqualTo(ServerName.parse("example.org"));
         assertThat(alice.isStrict()).isTrue();
-        assertThat(UserId.parseStrict("@a.b_c=d-e/f+g0:example.org:8448").serverName().port()).hasValue(8448);
+        assertThat(UserId.parseStrict("@a.b_c=d-e/f+g0:example.org:8448")
+                        .serverName()
+                        .port())
+                .hasValue(8448);
 
         // Historical user IDs must be accepted, but are not strict.
-        for (String historical : new String[] {"@Alice:example.org", "@a!b#c:example.org", "@ümlaut:example.org",
-                "@:example.org", "@tab\there:example.org"}) {
+        for (String historical : new String[] {
+            "@Alice:example.org", "@a!b#c:example.org", "@ümlaut:example.org", "@:example.org", "@tab\there:example.org"
+        }) {
             UserId id = UserId.parse(historical);
             assertThat(id.isStrict()).as(historical).isFalse();
-            assertInvalid(() -> UserId.validateStrict(historical),
+            assertInvalid(
+                    () -> UserId.validateStrict(historical),
                     historical.startsWith("@:") ? Reason.EMPTY_LOCALPART : Reason.INVALID_CHARACTERS);
         }
         assertThat(UserId.parse("@Alice:example.org").isCompliant()).isTrue();
@@ -112,8 +148,10 @@ class IdentifiersTest {
     void eventIds() {
         assertThat(EventId.parse("$a4ecee13e2accdadf56c1025:example.com").serverName())
                 .contains(ServerName.parse("example.com"));
-        assertThat(EventId.parse("$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg").serverName()).isEmpty();
-        assertThat(EventId.parse("$CD66HAED5npg6074c6pDtLKalHjVfYb2q4Q3LZgrW6o").value()).startsWith("$");
+        assertThat(EventId.parse("$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg").serverName())
+                .isEmpty();
+        assertThat(EventId.parse("$CD66HAED5npg6074c6pDtLKalHjVfYb2q4Q3LZgrW6o").value())
+                .startsWith("$");
         assertInvalid(() -> EventId.parse("$"), Reason.EMPTY_LOCALPART);
         assertInvalid(() -> EventId.parse("abc"), Reason.MISSING_SIGIL);
     }
@@ -140,13 +178,13 @@ class IdentifiersTest {
     @Test
     void serialisesAsPlainJsonStrings() throws Exception {
         var mapper = new tools.jackson.databind.ObjectMapper();
-        record Holder(UserId user, RoomId room, ServerName server) {
-        }
+        record Holder(UserId user, RoomId room, ServerName server) {}
         Holder holder = new Holder(UserId.parse("@a:b.c"), RoomId.parse("!r:b.c"), ServerName.parse("b.c:8448"));
         String json = mapper.writeValueAsString(holder);
         assertThat(json).isEqualTo("{\"user\":\"@a:b.c\",\"room\":\"!r:b.c\",\"server\":\"b.c:8448\"}");
         assertThat(mapper.readValue(json, Holder.class)).isEqualTo(holder);
-        assertThatThrownBy(() -> mapper.readValue("{\"user\":\"nope\",\"room\":\"!r:b.c\",\"server\":\"b.c\"}",
-                Holder.class)).hasRootCauseInstanceOf(InvalidIdException.class);
+        assertThatThrownBy(() ->
+                        mapper.readValue("{\"user\":\"nope\",\"room\":\"!r:b.c\",\"server\":\"b.c\"}", Holder.class))
+                .hasRootCauseInstanceOf(InvalidIdException.class);
     }
 }

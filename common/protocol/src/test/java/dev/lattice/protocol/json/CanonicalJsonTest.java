@@ -103,7 +103,8 @@ class CanonicalJsonTest {
     void encodingRefusesUnpairedSurrogates() {
         assertThatThrownBy(() -> CanonicalJson.encode(JsonString.of("a\uD800b")))
                 .isInstanceOf(CanonicalJsonException.class)
-                .extracting(e -> ((CanonicalJsonException) e).reason()).isEqualTo(Reason.INVALID_UTF8);
+                .extracting(e -> ((CanonicalJsonException) e).reason())
+                .isEqualTo(Reason.INVALID_UTF8);
     }
 
     @Test
@@ -133,8 +134,9 @@ class CanonicalJsonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"9007199254740992", "-9007199254740992", "18446744073709551616",
-            "123456789012345678901234567890"})
+    @ValueSource(
+            strings = {"9007199254740992", "-9007199254740992", "18446744073709551616", "123456789012345678901234567890"
+            })
     void rejectsIntegersOutsideTheSafeRange(String json) {
         assertRejected(json, Reason.INTEGER_OUT_OF_RANGE);
     }
@@ -157,15 +159,20 @@ class CanonicalJsonTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "C0 80", // overlong NUL
-            "C1 BF", // overlong
-            "E0 80 80", // overlong
-            "ED A0 80", // UTF-8-encoded surrogate U+D800
-            "F4 90 80 80", // above U+10FFFF
-            "F5 80 80 80", "FF", "80", // invalid lead bytes, lone continuation
-            "C3", // truncated
-            "E2 82"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "C0 80", // overlong NUL
+                "C1 BF", // overlong
+                "E0 80 80", // overlong
+                "ED A0 80", // UTF-8-encoded surrogate U+D800
+                "F4 90 80 80", // above U+10FFFF
+                "F5 80 80 80",
+                "FF",
+                "80", // invalid lead bytes, lone continuation
+                "C3", // truncated
+                "E2 82"
+            })
     void rejectsInvalidUtf8InStrings(String hex) {
         byte[] bad = hexBytes(hex);
         byte[] json = new byte[bad.length + 2];
@@ -189,9 +196,38 @@ class CanonicalJsonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "{", "}", "[1,]", "[,1]", "{\"a\"}", "{\"a\":}", "{a:1}", "{\"a\":1,}", "01",
-            "-", "+1", "tru", "nul", "True", "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\u12g4\"", "\"a\tb\"",
-            "\"a\nb\"", "'a'", "[1 2]", "{\"a\":1 \"b\":2}", "\uFEFF{}", "NaN", "Infinity", "-a"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "{",
+                "}",
+                "[1,]",
+                "[,1]",
+                "{\"a\"}",
+                "{\"a\":}",
+                "{a:1}",
+                "{\"a\":1,}",
+                "01",
+                "-",
+                "+1",
+                "tru",
+                "nul",
+                "True",
+                "\"abc",
+                "\"\\x\"",
+                "\"\\u12\"",
+                "\"\\u12g4\"",
+                "\"a\tb\"",
+                "\"a\nb\"",
+                "'a'",
+                "[1 2]",
+                "{\"a\":1 \"b\":2}",
+                "\uFEFF{}",
+                "NaN",
+                "Infinity",
+                "-a"
+            })
     void rejectsMalformedJson(String json) {
         assertRejected(json, Reason.SYNTAX);
     }
@@ -205,13 +241,15 @@ class CanonicalJsonTest {
     @Test
     void rejectsInputOverTheCallersLimit() {
         assertThatThrownBy(() -> CanonicalJson.parse(new byte[10], 9))
-                .extracting(e -> ((CanonicalJsonException) e).reason()).isEqualTo(Reason.TOO_LARGE);
+                .extracting(e -> ((CanonicalJsonException) e).reason())
+                .isEqualTo(Reason.TOO_LARGE);
     }
 
     @Test
     void parseObjectRequiresAnObject() {
         assertThatThrownBy(() -> CanonicalJson.parseObject("[]"))
-                .extracting(e -> ((CanonicalJsonException) e).reason()).isEqualTo(Reason.SYNTAX);
+                .extracting(e -> ((CanonicalJsonException) e).reason())
+                .isEqualTo(Reason.SYNTAX);
     }
 
     @Test

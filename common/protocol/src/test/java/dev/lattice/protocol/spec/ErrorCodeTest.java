@@ -31,9 +31,10 @@ class ErrorCodeTest {
         assertThat(e.httpStatus()).isEqualTo(429);
         assertThat(e.retryAfterMs()).hasValue(2000);
         assertThat(CanonicalJson.encodeToString(e.toJson()))
-                .isEqualTo("{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many requests\",\"retry_after_ms\":2000}");
-        MatrixException methodNotAllowed = new MatrixException(ErrorCode.UNRECOGNIZED, "Method not allowed")
-                .withHttpStatus(405);
+                .isEqualTo(
+                        "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many requests\",\"retry_after_ms\":2000}");
+        MatrixException methodNotAllowed =
+                new MatrixException(ErrorCode.UNRECOGNIZED, "Method not allowed").withHttpStatus(405);
         assertThat(methodNotAllowed.httpStatus()).isEqualTo(405);
         assertThat(methodNotAllowed.errorCode()).isEqualTo(ErrorCode.UNRECOGNIZED);
     }

@@ -24,8 +24,7 @@ import java.util.Map;
  * ({@code /work/main/../shared}, or {@code <clone>/../shared} in CI).
  */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Path stateResDir() {
         String configured = System.getProperty("lattice.shared.dir");
@@ -38,12 +37,13 @@ final class Fixtures {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/fixtures/state-res not found above " + Path.of("").toAbsolutePath()
-                + "; set -Dlattice.shared.dir");
+        throw new IllegalStateException("shared/fixtures/state-res not found above "
+                + Path.of("").toAbsolutePath() + "; set -Dlattice.shared.dir");
     }
 
     static List<TestingRoomEvent> pdus(String relativePath) {
-        JsonArray array = (JsonArray) TestJson.read(stateResDir().resolve("fixtures").resolve(relativePath));
+        JsonArray array =
+                (JsonArray) TestJson.read(stateResDir().resolve("fixtures").resolve(relativePath));
         List<TestingRoomEvent> events = new ArrayList<>();
         for (CanonicalJsonValue value : array.values()) {
             events.add(TestingRoomEvent.fromJson((JsonObject) value));
@@ -52,16 +52,21 @@ final class Fixtures {
     }
 
     static List<String> eventIds(String relativePath) {
-        JsonArray array = (JsonArray) TestJson.read(stateResDir().resolve("fixtures").resolve(relativePath));
+        JsonArray array =
+                (JsonArray) TestJson.read(stateResDir().resolve("fixtures").resolve(relativePath));
         return array.values().stream().map(v -> ((JsonString) v).value()).toList();
     }
 
     static Map<StateKey, String> expected(String name) {
-        JsonArray array = (JsonArray) TestJson.read(stateResDir().resolve("expected").resolve(name + ".json"));
+        JsonArray array =
+                (JsonArray) TestJson.read(stateResDir().resolve("expected").resolve(name + ".json"));
         Map<StateKey, String> state = new HashMap<>();
         for (CanonicalJsonValue value : array.values()) {
             JsonObject entry = (JsonObject) value;
-            state.put(StateKey.of(entry.getString("type").orElseThrow(), entry.getString("state_key").orElseThrow()),
+            state.put(
+                    StateKey.of(
+                            entry.getString("type").orElseThrow(),
+                            entry.getString("state_key").orElseThrow()),
                     entry.getString("event_id").orElseThrow());
         }
         return state;
@@ -69,8 +74,13 @@ final class Fixtures {
 
     /** The rules of the room version named by the fixture's create event ({@code "1"} if it names none). */
     static RoomVersionRules rulesOfCreate(List<TestingRoomEvent> events) {
-        String id = events.stream().filter(e -> e.type().equals("m.room.create")).findFirst().orElseThrow()
-                .content().getString("room_version").orElse("1");
+        String id = events.stream()
+                .filter(e -> e.type().equals("m.room.create"))
+                .findFirst()
+                .orElseThrow()
+                .content()
+                .getString("room_version")
+                .orElse("1");
         return RoomVersions.rules(RoomVersionId.of(id)).orElseThrow();
     }
 }

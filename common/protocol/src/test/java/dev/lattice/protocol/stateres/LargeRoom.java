@@ -41,10 +41,23 @@ public final class LargeRoom {
         boolean v12 = rules.roomCreateEventIdAsRoomId();
         String createId = v12 ? "$large-room-create" : "$create:example.org";
         roomId = v12 ? "!large-room-create" : "!large:example.org";
-        String createContent = v12 ? "{\"room_version\":\"12\"}"
+        String createContent = v12
+                ? "{\"room_version\":\"12\"}"
                 : "{\"room_version\":\"" + version.id() + "\",\"creator\":\"" + ADMIN + "\"}";
-        add(new TestingRoomEvent(createId, roomId, ADMIN, "m.room.create", Optional.of(""),
-                TestJson.object(createContent), List.of(), List.of(), clock++, 0, Optional.empty()), state);
+        add(
+                new TestingRoomEvent(
+                        createId,
+                        roomId,
+                        ADMIN,
+                        "m.room.create",
+                        Optional.of(""),
+                        TestJson.object(createContent),
+                        List.of(),
+                        List.of(),
+                        clock++,
+                        0,
+                        Optional.empty()),
+                state);
         send(state, "$admin-join", ADMIN, "m.room.member", ADMIN, "{\"membership\":\"join\"}");
         String adminLevel = v12 ? "" : "\"" + ADMIN + "\": 100";
         send(state, "$pl-0", ADMIN, "m.room.power_levels", "", "{\"users\": {" + adminLevel + "}}");
@@ -56,10 +69,20 @@ public final class LargeRoom {
 
         forkA = new HashMap<>(state);
         String comma = v12 ? "" : ", ";
-        send(forkA, "$pl-1", ADMIN, "m.room.power_levels", "",
+        send(
+                forkA,
+                "$pl-1",
+                ADMIN,
+                "m.room.power_levels",
+                "",
                 "{\"users\": {" + adminLevel + comma + "\"" + user(0) + "\": 50}}");
         for (int i = 0; i < conflicts / 2; i++) {
-            send(forkA, "$rename-" + i, user(i), "m.room.member", user(i),
+            send(
+                    forkA,
+                    "$rename-" + i,
+                    user(i),
+                    "m.room.member",
+                    user(i),
                     "{\"membership\":\"join\",\"displayname\":\"user " + i + "\"}");
         }
         last = forkPoint;
@@ -83,8 +106,8 @@ public final class LargeRoom {
         return EventLookup.of(events);
     }
 
-    private void send(Map<StateKey, String> target, String id, String sender, String type, String stateKey,
-            String content) {
+    private void send(
+            Map<StateKey, String> target, String id, String sender, String type, String stateKey, String content) {
         JsonObject json = TestJson.object(content);
         List<String> authEvents = new ArrayList<>();
         for (StateKey key : AuthEventsSelection.forEvent(version, type, Optional.of(stateKey), sender, json)) {
@@ -93,8 +116,20 @@ public final class LargeRoom {
                 authEvents.add(authId);
             }
         }
-        add(new TestingRoomEvent(id, roomId, sender, type, Optional.of(stateKey), json, List.of(last), authEvents,
-                clock++, clock, Optional.empty()), target);
+        add(
+                new TestingRoomEvent(
+                        id,
+                        roomId,
+                        sender,
+                        type,
+                        Optional.of(stateKey),
+                        json,
+                        List.of(last),
+                        authEvents,
+                        clock++,
+                        clock,
+                        Optional.empty()),
+                target);
     }
 
     private void add(TestingRoomEvent event, Map<StateKey, String> target) {

@@ -36,17 +36,20 @@ class LargeRoomStateResolutionTest {
         assertThat(resolved).hasSize(10_000 + 4);
         assertThat(resolved.get(StateKey.of("m.room.power_levels", ""))).isEqualTo("$pl-1");
         for (int i = 0; i < 500; i++) {
-            assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(i)))).isEqualTo("$rename-" + i);
+            assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(i))))
+                    .isEqualTo("$rename-" + i);
         }
         for (int i = 500; i < 1_000; i++) {
-            assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(i)))).isEqualTo("$leave-" + i);
+            assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(i))))
+                    .isEqualTo("$leave-" + i);
         }
-        assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(5_000)))).isEqualTo("$join-5000");
+        assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(5_000))))
+                .isEqualTo("$join-5000");
         assertThat(millis).as("resolution time").isLessThan(2_000);
     }
 
     private static Map<StateKey, String> resolve(LargeRoom room, List<Map<StateKey, String>> states) {
-        return StateResolution.resolve(room.stateRes, room.rules, states, room.lookup(),
-                AuthVerifiers.NO_THIRD_PARTY_INVITES);
+        return StateResolution.resolve(
+                room.stateRes, room.rules, states, room.lookup(), AuthVerifiers.NO_THIRD_PARTY_INVITES);
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** State resolution of room version 1, by the spec's description. */
 class StateResolutionV1Test {
-    private final TestRoom room = TestRoom.create(AuthorizationRules.V1, "1", ALICE).publicChat(ALICE);
+    private final TestRoom room =
+            TestRoom.create(AuthorizationRules.V1, "1", ALICE).publicChat(ALICE);
     private final Map<String, RoomEvent> events = new HashMap<>();
 
     StateResolutionV1Test() {
@@ -37,13 +38,27 @@ class StateResolutionV1Test {
     }
 
     private Map<StateKey, String> resolve(Map<StateKey, String> a, Map<StateKey, String> b) {
-        return StateResolution.resolve(StateResVersion.V1, AuthorizationRules.V1, List.of(a, b),
-                EventLookup.of(events), AuthVerifiers.NO_THIRD_PARTY_INVITES);
+        return StateResolution.resolve(
+                StateResVersion.V1,
+                AuthorizationRules.V1,
+                List.of(a, b),
+                EventLookup.of(events),
+                AuthVerifiers.NO_THIRD_PARTY_INVITES);
     }
 
     private static TestingRoomEvent withDepth(TestingRoomEvent e, String id, long depth) {
-        return new TestingRoomEvent(id, e.roomId(), e.sender(), e.type(), e.stateKey(), e.content(), e.prevEvents(),
-                e.authEvents(), e.originServerTs(), depth, e.redacts());
+        return new TestingRoomEvent(
+                id,
+                e.roomId(),
+                e.sender(),
+                e.type(),
+                e.stateKey(),
+                e.content(),
+                e.prevEvents(),
+                e.authEvents(),
+                e.originServerTs(),
+                depth,
+                e.redacts());
     }
 
     @Test
@@ -65,32 +80,38 @@ class StateResolutionV1Test {
         TestingRoomEvent one = withDepth(base, "$one:example.org", 50);
         TestingRoomEvent two = withDepth(base, "$two:example.org", 50);
         String lower = StateResolutionV1.sha1Hex(one.eventId()).compareTo(StateResolutionV1.sha1Hex(two.eventId())) < 0
-                ? one.eventId() : two.eventId();
-        assertThat(resolve(fork(one), fork(two)).get(StateKey.of("m.room.topic", ""))).isEqualTo(lower);
-        assertThat(resolve(fork(two), fork(one)).get(StateKey.of("m.room.topic", ""))).isEqualTo(lower);
+                ? one.eventId()
+                : two.eventId();
+        assertThat(resolve(fork(one), fork(two)).get(StateKey.of("m.room.topic", "")))
+                .isEqualTo(lower);
+        assertThat(resolve(fork(two), fork(one)).get(StateKey.of("m.room.topic", "")))
+                .isEqualTo(lower);
     }
 
     @Test
     void powerLevelsConflictsAdvanceByDepthWhileAllowed() {
-        TestingRoomEvent first = room.event(ALICE, "m.room.power_levels", "",
-                "{\"users\": {\"" + ALICE + "\": 100, \"" + BOB + "\": 10}}");
-        TestingRoomEvent second = room.event(ALICE, "m.room.power_levels", "",
-                "{\"users\": {\"" + ALICE + "\": 100, \"" + BOB + "\": 20}}");
+        TestingRoomEvent first = room.event(
+                ALICE, "m.room.power_levels", "", "{\"users\": {\"" + ALICE + "\": 100, \"" + BOB + "\": 10}}");
+        TestingRoomEvent second = room.event(
+                ALICE, "m.room.power_levels", "", "{\"users\": {\"" + ALICE + "\": 100, \"" + BOB + "\": 20}}");
         StateKey key = StateKey.of("m.room.power_levels", "");
         assertThat(resolve(fork(first), fork(second)).get(key)).isEqualTo(second.eventId());
         // A deeper event Bob had no power to send stops the walk.
-        TestingRoomEvent forged = withDepth(room.event(BOB, "m.room.power_levels", "",
-                "{\"users\": {\"" + BOB + "\": 100}}"), "$forged:example.org", 99);
+        TestingRoomEvent forged = withDepth(
+                room.event(BOB, "m.room.power_levels", "", "{\"users\": {\"" + BOB + "\": 100}}"),
+                "$forged:example.org",
+                99);
         assertThat(resolve(fork(first), fork(forged)).get(key)).isEqualTo(first.eventId());
     }
 
     @Test
     void aBanSurvivesAConcurrentMembershipChange() {
         TestingRoomEvent ban = room.event(ALICE, "m.room.member", BOB, "{\"membership\":\"ban\"}");
-        TestingRoomEvent rename = room.event(BOB, "m.room.member", BOB,
-                "{\"membership\":\"join\",\"displayname\":\"bob\"}");
+        TestingRoomEvent rename =
+                room.event(BOB, "m.room.member", BOB, "{\"membership\":\"join\",\"displayname\":\"bob\"}");
         assertThat(rename.depth()).isGreaterThan(ban.depth());
-        assertThat(resolve(fork(ban), fork(rename)).get(StateKey.of("m.room.member", BOB))).isEqualTo(ban.eventId());
+        assertThat(resolve(fork(ban), fork(rename)).get(StateKey.of("m.room.member", BOB)))
+                .isEqualTo(ban.eventId());
     }
 
     @Test

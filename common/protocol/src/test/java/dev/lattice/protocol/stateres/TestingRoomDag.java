@@ -69,8 +69,8 @@ final class TestingRoomDag {
         }
         Map<StateKey, String> before = resolve(prevStates);
         StateLookup lookupBefore = StateLookup.ofIds(before, lookup::event);
-        AuthResult result = AuthCheck.check(version.authorization(), event, lookupBefore,
-                AuthVerifiers.NO_THIRD_PARTY_INVITES);
+        AuthResult result =
+                AuthCheck.check(version.authorization(), event, lookupBefore, AuthVerifiers.NO_THIRD_PARTY_INVITES);
         Map<StateKey, String> after = new HashMap<>(before);
         if (result.allowed()) {
             event.stateKey().ifPresent(key -> after.put(StateKey.of(event.type(), key), event.eventId()));
@@ -83,8 +83,8 @@ final class TestingRoomDag {
     }
 
     Map<StateKey, String> resolve(List<Map<StateKey, String>> states) {
-        return StateResolution.resolve(version.stateRes(), version.authorization(), states, lookup,
-                AuthVerifiers.NO_THIRD_PARTY_INVITES);
+        return StateResolution.resolve(
+                version.stateRes(), version.authorization(), states, lookup, AuthVerifiers.NO_THIRD_PARTY_INVITES);
     }
 
     /** The state of the room: the resolution of the states at the forward extremities. */

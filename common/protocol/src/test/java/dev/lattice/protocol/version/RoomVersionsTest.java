@@ -13,10 +13,14 @@ class RoomVersionsTest {
         for (int v = 1; v <= 12; v++) {
             RoomVersionId id = RoomVersionId.of(Integer.toString(v));
             assertThat(id.isKnown()).isTrue();
-            assertThat(RoomVersions.rules(id)).get().extracting(RoomVersionRules::id).isEqualTo(id);
+            assertThat(RoomVersions.rules(id))
+                    .get()
+                    .extracting(RoomVersionRules::id)
+                    .isEqualTo(id);
         }
-        assertThat(RoomVersions.ALL).hasSize(12).allSatisfy(r -> assertThat(r.disposition())
-                .isEqualTo(Disposition.STABLE));
+        assertThat(RoomVersions.ALL)
+                .hasSize(12)
+                .allSatisfy(r -> assertThat(r.disposition()).isEqualTo(Disposition.STABLE));
     }
 
     @Test
@@ -60,7 +64,8 @@ class RoomVersionsTest {
         assertThat(RoomVersionRules.V12.redaction()).isEqualTo(RedactionRules.V11);
         assertThat(RoomVersionRules.V2.signatures().checkEventIdServer()).isTrue();
         assertThat(RoomVersionRules.V3.signatures().checkEventIdServer()).isFalse();
-        assertThat(RoomVersionRules.V8.signatures().checkJoinAuthorisedViaUsersServer()).isTrue();
+        assertThat(RoomVersionRules.V8.signatures().checkJoinAuthorisedViaUsersServer())
+                .isTrue();
         assertThat(RoomVersionRules.V12.eventFormat().createEventInAuthEvents()).isFalse();
         assertThat(RoomVersionRules.V11.eventFormat().redactsInContent()).isTrue();
     }

@@ -50,13 +50,18 @@ public final class Bus implements AutoCloseable {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "lattice-producer");
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "lattice-admin"));
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "lattice-admin"));
     }
 
     /** Completes when the cluster answers a metadata request. */
     public Mono<Void> ping() {
-        return Mono.fromFuture(admin.describeCluster().clusterId().toCompletionStage().toCompletableFuture()).then();
+        return Mono.fromFuture(
+                        admin.describeCluster().clusterId().toCompletionStage().toCompletableFuture())
+                .then();
     }
 
     /** The topic's name on the broker. */
@@ -83,7 +88,8 @@ public final class Bus implements AutoCloseable {
                     result.get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create Kafka topic: " + e.getCause().getMessage(), e);
+                        throw new IllegalStateException(
+                                "cannot create Kafka topic: " + e.getCause().getMessage(), e);
                     }
                 }
             }
@@ -91,8 +97,10 @@ public final class Bus implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating Kafka topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + ": "
-                    + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot reach Kafka at " + settings.bootstrapServers() + ": "
+                            + e.getCause().getMessage(),
+                    e);
         }
     }
 
@@ -103,8 +111,8 @@ public final class Bus implements AutoCloseable {
 
     /** Publishes one record; completes once the broker has it durably. */
     public Mono<Void> publish(String topic, String key, byte[] payload) {
-        return Mono.create(sink -> producer.send(new ProducerRecord<>(brokerTopic(topic), key, payload),
-                (metadata, error) -> {
+        return Mono.create(sink ->
+                producer.send(new ProducerRecord<>(brokerTopic(topic), key, payload), (metadata, error) -> {
                     if (error != null) {
                         sink.error(new RetriableException("publish to " + topic + " failed", error));
                     } else {
@@ -119,8 +127,8 @@ public final class Bus implements AutoCloseable {
      * offset is committed only after its record was handled or parked, so delivery is at least once and handlers
      * must be idempotent (and must not assume an order between keys).
      */
-    public synchronized BusConsumer subscribe(String group, List<String> topics,
-            Function<BusRecord, Mono<Void>> handler) {
+    public synchronized BusConsumer subscribe(
+            String group, List<String> topics, Function<BusRecord, Mono<Void>> handler) {
         BusConsumer consumer = new BusConsumer(this, settings, meters, group, topics, handler);
         consumers.add(consumer);
         consumer.start();

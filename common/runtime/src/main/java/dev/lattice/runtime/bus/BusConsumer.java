@@ -62,7 +62,12 @@ public final class BusConsumer implements AutoCloseable {
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private volatile boolean running = true;
 
-    BusConsumer(Bus bus, LatticeProperties.Kafka settings, MeterRegistry meters, String group, List<String> topics,
+    BusConsumer(
+            Bus bus,
+            LatticeProperties.Kafka settings,
+            MeterRegistry meters,
+            String group,
+            List<String> topics,
             Function<BusRecord, Mono<Void>> handler) {
         this.bus = requireNonNull(bus, "bus is null");
         this.group = group; // null: tail every partition, no group, no commits
@@ -82,16 +87,21 @@ public final class BusConsumer implements AutoCloseable {
             unprefixed.put(bus.brokerTopic(topic), topic);
         }
         String name = group != null ? group : "tail";
-        this.handled = Counter.builder("lattice_bus_records_handled").tag("group", name)
-                .description("Records a consumer group handled").register(meters);
-        this.parked = Counter.builder("lattice_bus_records_parked").tag("group", name)
-                .description("Poison records a consumer group parked and skipped").register(meters);
+        this.handled = Counter.builder("lattice_bus_records_handled")
+                .tag("group", name)
+                .description("Records a consumer group handled")
+                .register(meters);
+        this.parked = Counter.builder("lattice_bus_records_parked")
+                .tag("group", name)
+                .description("Poison records a consumer group parked and skipped")
+                .register(meters);
         this.thread = Thread.ofPlatform().name("bus-" + name).daemon(true).unstarted(this::run);
         if (settings.consumerConcurrency() < 1) {
             throw new IllegalArgumentException("lattice.kafka.consumer-concurrency must be at least 1");
         }
         this.lanes = new Semaphore(settings.consumerConcurrency());
-        this.laneThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bus-" + name + "-", 0).factory());
+        this.laneThreads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("bus-" + name + "-", 0).factory());
     }
 
     void start() {
@@ -211,7 +221,11 @@ public final class BusConsumer implements AutoCloseable {
 
     private void handle(ConsumerRecord<String, byte[]> record) {
         String topic = unprefixed.get(record.topic());
-        BusRecord busRecord = new BusRecord(topic, record.partition(), record.offset(), record.key(),
+        BusRecord busRecord = new BusRecord(
+                topic,
+                record.partition(),
+                record.offset(),
+                record.key(),
                 record.value() != null ? record.value() : new byte[0]);
         Duration backoff = Duration.ofMillis(100);
         while (running) {
@@ -220,13 +234,19 @@ public final class BusConsumer implements AutoCloseable {
                 handled.increment();
                 return;
             } catch (RetriableException transientFailure) {
-                log.warn("{} {}@{}: retrying in {}: {}", group, topic, record.offset(), backoff,
+                log.warn(
+                        "{} {}@{}: retrying in {}: {}",
+                        group,
+                        topic,
+                        record.offset(),
+                        backoff,
                         transientFailure.getMessage());
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             } catch (RuntimeException poison) {
                 log.error("{} {}@{}: parking poison record", group, topic, record.offset(), poison);
-                bus.publish(Bus.parkedTopic(topic), record.key(), busRecord.payload()).block();
+                bus.publish(Bus.parkedTopic(topic), record.key(), busRecord.payload())
+                        .block();
                 parked.increment();
                 return;
             }

@@ -35,8 +35,8 @@ public record LatticeProperties(
         try {
             ServerName.parse(serverName);
         } catch (RuntimeException e) {
-            throw new StartupException("lattice.server-name '" + serverName + "' is not a valid server name: "
-                    + e.getMessage(), e);
+            throw new StartupException(
+                    "lattice.server-name '" + serverName + "' is not a valid server name: " + e.getMessage(), e);
         }
     }
 
@@ -59,7 +59,9 @@ public record LatticeProperties(
      * @param port the management port serving {@code /metrics} (Prometheus) and {@code /health}
      * @param bindAddress loopback by default: metrics are for the operator's scraper, not the world
      */
-    public record Metrics(@DefaultValue("9008") int port, @DefaultValue("127.0.0.1") String bindAddress) {}
+    public record Metrics(
+            @DefaultValue("9008") int port,
+            @DefaultValue("127.0.0.1") String bindAddress) {}
 
     /**
      * @param enabled whether this process opens the federation listener at all

@@ -23,16 +23,22 @@ public final class SigningKeyFile {
     /** Reads the key in {@code file}, generating one there if the file is absent (a fresh server's first start). */
     public static SigningKey loadOrGenerate(Path file) {
         try {
-            String line = Files.readString(file).lines().map(String::strip).filter(l -> !l.isEmpty())
-                    .findFirst().orElse("");
+            String line = Files.readString(file)
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .findFirst()
+                    .orElse("");
             return SigningKey.fromKeyFileLine(line);
         } catch (NoSuchFileException absent) {
             return create(file);
         } catch (IOException e) {
             throw new StartupException("cannot read the signing key " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new StartupException("the signing key " + file + " is not a key file (expected "
-                    + "'ed25519 <version> <base64 seed>'): " + e.getMessage(), e);
+            throw new StartupException(
+                    "the signing key " + file + " is not a key file (expected " + "'ed25519 <version> <base64 seed>'): "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -37,8 +37,11 @@ public final class Database {
                 .failOnMissingLocations(false)
                 .load()
                 .migrate();
-        log.info("schema {} at version {} ({} migrations applied)", schema.name(),
-                result.targetSchemaVersion != null ? result.targetSchemaVersion : "empty", result.migrationsExecuted);
+        log.info(
+                "schema {} at version {} ({} migrations applied)",
+                schema.name(),
+                result.targetSchemaVersion != null ? result.targetSchemaVersion : "empty",
+                result.migrationsExecuted);
     }
 
     public DatabaseClient client() {

@@ -19,7 +19,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -88,12 +87,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         Map<String, Object> props = brokerProperties(b);
-        if (uncleanPreviousStop && b.sessionTimeoutAfterCrash != null
+        if (uncleanPreviousStop
+                && b.sessionTimeoutAfterCrash != null
                 && !b.overrides.containsKey("broker.session.timeout.ms")) {
             // The controller remembers the killed broker's registration as live until its session times out and
             // rejects our registration (DuplicateBrokerRegistrationException) until then: 9 s by default.
-            log.warn("Kafka in {} was not shut down cleanly (JVM killed?): recovering logs; broker session timeout "
-                + "is {} ms for this run", logDirectory, b.sessionTimeoutAfterCrash.toMillis());
+            log.warn(
+                    "Kafka in {} was not shut down cleanly (JVM killed?): recovering logs; broker session timeout "
+                            + "is {} ms for this run",
+                    logDirectory,
+                    b.sessionTimeoutAfterCrash.toMillis());
             props.put("broker.session.timeout.ms", Long.toString(b.sessionTimeoutAfterCrash.toMillis()));
         }
         KafkaConfig config = new KafkaConfig(props, false); // false: don't log the ~300-line config dump
@@ -118,7 +121,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -136,7 +141,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("broker.heartbeat.interval.ms", "500"); // default 2000; faster unfencing at startup
-        p.put("broker.session.timeout.ms", "9000");   // Kafka's default
+        p.put("broker.session.timeout.ms", "9000"); // Kafka's default
         p.putAll(b.overrides);
         return p;
     }
@@ -146,13 +151,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         PrintStream out = new PrintStream(new LineLogger(), true, StandardCharsets.UTF_8);
         try {
             new Formatter()
-                .setPrintStream(out)
-                .setNodeId(NODE_ID)
-                .setClusterId(newClusterId)
-                .setControllerListenerName(CONTROLLER_LISTENER)
-                .setMetadataLogDirectory(logDirectory.toString())
-                .addDirectory(logDirectory.toString())
-                .run(); // release version = latest production; kraft.version 0 (static voters)
+                    .setPrintStream(out)
+                    .setNodeId(NODE_ID)
+                    .setClusterId(newClusterId)
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setMetadataLogDirectory(logDirectory.toString())
+                    .addDirectory(logDirectory.toString())
+                    .run(); // release version = latest production; kraft.version 0 (static voters)
             log.info("Formatted Kafka log directory {} with cluster id {}", logDirectory, newClusterId);
         } catch (Exception e) {
             throw new IOException("Could not format Kafka storage in " + logDirectory, e);
@@ -180,18 +185,30 @@ public final class EmbeddedKafka implements AutoCloseable {
     // ---------------------------------------------------------------- accessors
 
     /** {@code 127.0.0.1:PORT} for {@code bootstrap.servers}. */
-    public String bootstrapServers() { return HOST + ":" + port; }
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
-    public int controllerPort() { return controllerPort; }
+    public int controllerPort() {
+        return controllerPort;
+    }
 
-    public String clusterId() { return clusterId; }
+    public String clusterId() {
+        return clusterId;
+    }
 
-    public Path logDirectory() { return logDirectory; }
+    public Path logDirectory() {
+        return logDirectory;
+    }
 
     /** True if this start formatted a fresh log directory. */
-    public boolean formattedOnThisStart() { return formatted; }
+    public boolean formattedOnThisStart() {
+        return formatted;
+    }
 
     // ---------------------------------------------------------------- topics
 
@@ -203,7 +220,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public boolean createTopic(String name, int partitions, Map<String, String> topicConfig) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(topicConfig)))
-                .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
@@ -307,32 +325,53 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         /** PLAINTEXT listener port on 127.0.0.1; 0 (default) = a free port. */
-        public Builder port(int port) { this.port = checkPort(port); return this; }
+        public Builder port(int port) {
+            this.port = checkPort(port);
+            return this;
+        }
 
         /** Controller listener port on 127.0.0.1; 0 (default) = a free port. */
-        public Builder controllerPort(int port) { this.controllerPort = checkPort(port); return this; }
+        public Builder controllerPort(int port) {
+            this.controllerPort = checkPort(port);
+            return this;
+        }
 
         /** auto.create.topics.enable (default true). */
-        public Builder autoCreateTopics(boolean enable) { this.autoCreateTopics = enable; return this; }
+        public Builder autoCreateTopics(boolean enable) {
+            this.autoCreateTopics = enable;
+            return this;
+        }
 
         /** num.partitions for auto-created topics (default 1). */
-        public Builder defaultPartitions(int n) { this.defaultPartitions = n; return this; }
+        public Builder defaultPartitions(int n) {
+            this.defaultPartitions = n;
+            return this;
+        }
 
         /**
          * Partitions of __consumer_offsets and __transaction_state (Kafka's default is 50; 5 here, which makes the
          * first consumer-group use much faster). Only takes effect when those topics are first created.
          */
-        public Builder offsetsTopicPartitions(int n) { this.offsetsTopicPartitions = n; return this; }
+        public Builder offsetsTopicPartitions(int n) {
+            this.offsetsTopicPartitions = n;
+            return this;
+        }
 
         /**
          * broker.session.timeout.ms for a start that follows an unclean stop (default 3 s; null = keep 9 s). A start
          * after SIGKILL waits this long for the old registration to expire; a shorter timeout also means a JVM
          * stall longer than it fences the broker for a moment during that run.
          */
-        public Builder sessionTimeoutAfterCrash(Duration d) { this.sessionTimeoutAfterCrash = d; return this; }
+        public Builder sessionTimeoutAfterCrash(Duration d) {
+            this.sessionTimeoutAfterCrash = d;
+            return this;
+        }
 
         /** Any other broker setting, e.g. {@code log.retention.hours}. */
-        public Builder brokerConfig(String key, Object value) { overrides.put(key, value); return this; }
+        public Builder brokerConfig(String key, Object value) {
+            overrides.put(key, value);
+            return this;
+        }
 
         public EmbeddedKafka start() throws IOException {
             return new EmbeddedKafka(this);

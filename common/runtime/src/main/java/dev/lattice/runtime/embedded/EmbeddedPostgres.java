@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +58,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** File in the data directory holding the superuser password. */
     public static final String SUPERUSER_SECRET_FILE = "lattice-superuser.secret";
+
     private static final String SUPERUSER = "postgres";
     private static final String HOST = "127.0.0.1";
 
@@ -94,8 +94,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (fresh) {
             superPw = randomSecret();
             // handed to initdb via --pwfile; next to (not in) the data dir because initdb needs an empty directory
-            pwFile = Files.createTempFile(dataDirectory.getParent(), ".lattice-pg-", ".pw",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            pwFile = Files.createTempFile(
+                    dataDirectory.getParent(),
+                    ".lattice-pg-",
+                    ".pw",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwFile, superPw + "\n", StandardCharsets.UTF_8);
         } else {
             superPw = readSuperuserSecret(dataDirectory);
@@ -108,26 +111,26 @@ public final class EmbeddedPostgres implements AutoCloseable {
             throw new IOException("Port " + HOST + ":" + port + " is already in use; cannot start PostgreSQL");
         }
         var zb = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-            .setDataDirectory(dataDirectory)
-            .setCleanDataDirectory(false)
-            .setRegisterShutdownHook(b.registerShutdownHook)
-            .setPort(port)
-            .setPGStartupWait(b.startupTimeout)
-            // initdb: zonky passes "-A trust -U postgres -E UTF-8" plus "--key=value" for each locale entry
-            .setLocaleConfig("locale", "C")
-            .setLocaleConfig("auth-host", "scram-sha-256")
-            .setLocaleConfig("auth-local", "scram-sha-256")
-            // server: zonky's own readiness probe connects over TCP as postgres, so it needs the password
-            .setConnectConfig("password", superPw)
-            .setServerConfig("listen_addresses", HOST)
-            .setServerConfig("unix_socket_directories", "")
-            .setServerConfig("password_encryption", "scram-sha-256")
-            .setServerConfig("log_checkpoints", "off") // on by default since PG 15: a line pair every 5 min
-            .setServerConfig("max_connections", Integer.toString(b.maxConnections))
-            // zonky starts postgres with -F (fsync off) and synchronous_commit=off; -c given later wins
-            .setServerConfig("fsync", b.durable ? "on" : "off")
-            .setServerConfig("synchronous_commit", b.durable ? "on" : "off")
-            .setServerConfig("full_page_writes", b.durable ? "on" : "off");
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(b.registerShutdownHook)
+                .setPort(port)
+                .setPGStartupWait(b.startupTimeout)
+                // initdb: zonky passes "-A trust -U postgres -E UTF-8" plus "--key=value" for each locale entry
+                .setLocaleConfig("locale", "C")
+                .setLocaleConfig("auth-host", "scram-sha-256")
+                .setLocaleConfig("auth-local", "scram-sha-256")
+                // server: zonky's own readiness probe connects over TCP as postgres, so it needs the password
+                .setConnectConfig("password", superPw)
+                .setServerConfig("listen_addresses", HOST)
+                .setServerConfig("unix_socket_directories", "")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                .setServerConfig("log_checkpoints", "off") // on by default since PG 15: a line pair every 5 min
+                .setServerConfig("max_connections", Integer.toString(b.maxConnections))
+                // zonky starts postgres with -F (fsync off) and synchronous_commit=off; -c given later wins
+                .setServerConfig("fsync", b.durable ? "on" : "off")
+                .setServerConfig("synchronous_commit", b.durable ? "on" : "off")
+                .setServerConfig("full_page_writes", b.durable ? "on" : "off");
         if (pwFile != null) {
             zb.setLocaleConfig("pwfile", pwFile.toString());
             // runs right after initdb, before the server starts: keeps the no-secret window as small as possible
@@ -147,8 +150,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         try {
             this.server = zb.start();
         } catch (IOException | RuntimeException e) {
-            throw new IOException("PostgreSQL did not start in " + dataDirectory + " on port " + port
-                + " (see the io.zonky.test logger for server output)", e);
+            throw new IOException(
+                    "PostgreSQL did not start in " + dataDirectory + " on port " + port
+                            + " (see the io.zonky.test logger for server output)",
+                    e);
         } finally {
             if (pwFile != null) {
                 Files.deleteIfExists(pwFile);
@@ -169,20 +174,34 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     // ---------------------------------------------------------------- accessors
 
-    public String host() { return HOST; }
+    public String host() {
+        return HOST;
+    }
 
-    public int port() { return server.getPort(); }
+    public int port() {
+        return server.getPort();
+    }
 
-    public String database() { return database; }
+    public String database() {
+        return database;
+    }
 
-    public String user() { return user; }
+    public String user() {
+        return user;
+    }
 
-    public String password() { return password; }
+    public String password() {
+        return password;
+    }
 
-    public Path dataDirectory() { return dataDirectory; }
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
 
     /** True if this start ran initdb (a fresh data directory). */
-    public boolean initializedOnThisStart() { return initialized; }
+    public boolean initializedOnThisStart() {
+        return initialized;
+    }
 
     /** {@code jdbc:postgresql://127.0.0.1:PORT/DB} — credentials are not in the URL; use {@link #user()}/{@link #password()}. */
     public String jdbcUrl() {
@@ -251,7 +270,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (!dbExists) {
                 try (Statement st = c.createStatement()) {
                     st.execute("CREATE DATABASE " + quoteIdent(database) + " OWNER " + quoteIdent(user)
-                        + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+                            + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
                 }
                 log.info("Created PostgreSQL database {}", database);
             }
@@ -299,16 +318,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return;
         }
         if (!isPostgresServing(pid.get(), dataDir)) {
-            log.warn("postmaster.pid in {} names pid {}, which is not a postgres for this directory: removing it",
-                dataDir, pid.get());
+            log.warn(
+                    "postmaster.pid in {} names pid {}, which is not a postgres for this directory: removing it",
+                    dataDir,
+                    pid.get());
             Files.deleteIfExists(dataDir.resolve("postmaster.pid"));
             return;
         }
-        log.warn("Found an orphaned postmaster (pid {}) on {}, probably left by a killed JVM: stopping it",
-            pid.get(), dataDir);
+        log.warn(
+                "Found an orphaned postmaster (pid {}) on {}, probably left by a killed JVM: stopping it",
+                pid.get(),
+                dataDir);
         ProcessHandle p = ph.get();
         if (!signal(p.pid(), "INT")) { // SIGINT = "fast" shutdown: ends sessions, checkpoints, exits
-            p.destroy();               // SIGTERM = "smart" shutdown: waits for sessions (the dead JVM's are gone)
+            p.destroy(); // SIGTERM = "smart" shutdown: waits for sessions (the dead JVM's are gone)
         }
         if (!waitForExit(p, timeout)) {
             log.warn("Orphaned postmaster {} did not stop within {}: sending SIGKILL", pid.get(), timeout);
@@ -326,7 +349,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static boolean signal(long pid, String signal) {
         try {
             Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return k.waitFor(5, TimeUnit.SECONDS) && k.exitValue() == 0;
         } catch (IOException e) {
             return false;
@@ -377,7 +402,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     static Optional<Long> readPostmasterPid(Path dataDir) {
         try {
             List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
-            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Long.parseLong(lines.get(0).trim()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | NumberFormatException e) {
@@ -392,7 +419,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         Path f = dataDir.resolve(SUPERUSER_SECRET_FILE);
         if (!Files.exists(f)) {
             throw new IOException(dataDir + " is a PostgreSQL data directory without " + SUPERUSER_SECRET_FILE
-                + " (not created by " + EmbeddedPostgres.class.getSimpleName() + "?): cannot authenticate");
+                    + " (not created by " + EmbeddedPostgres.class.getSimpleName() + "?): cannot authenticate");
         }
         return Files.readString(f, StandardCharsets.UTF_8).strip();
     }
@@ -402,8 +429,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, secret + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, dataDir.resolve(SUPERUSER_SECRET_FILE), StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                tmp,
+                dataDir.resolve(SUPERUSER_SECRET_FILE),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String randomSecret() {
@@ -475,36 +505,66 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return this;
         }
 
-        public Builder database(String database) { this.database = Objects.requireNonNull(database); return this; }
+        public Builder database(String database) {
+            this.database = Objects.requireNonNull(database);
+            return this;
+        }
 
-        public Builder user(String user) { this.user = Objects.requireNonNull(user); return this; }
+        public Builder user(String user) {
+            this.user = Objects.requireNonNull(user);
+            return this;
+        }
 
-        public Builder password(String password) { this.password = Objects.requireNonNull(password); return this; }
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password);
+            return this;
+        }
 
         /** false = fsync/synchronous_commit/full_page_writes off: faster, for throwaway test data only. */
-        public Builder durable(boolean durable) { this.durable = durable; return this; }
+        public Builder durable(boolean durable) {
+            this.durable = durable;
+            return this;
+        }
 
         /**
          * zonky's JVM shutdown hook that stops the server (default true). Under Spring, set false and let the
          * bean's destroy method call {@link #close()}, so the database outlives the beans that use it.
          */
-        public Builder registerShutdownHook(boolean register) { this.registerShutdownHook = register; return this; }
+        public Builder registerShutdownHook(boolean register) {
+            this.registerShutdownHook = register;
+            return this;
+        }
 
-        public Builder maxConnections(int n) { this.maxConnections = n; return this; }
+        public Builder maxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
 
-        public Builder startupTimeout(Duration d) { this.startupTimeout = Objects.requireNonNull(d); return this; }
+        public Builder startupTimeout(Duration d) {
+            this.startupTimeout = Objects.requireNonNull(d);
+            return this;
+        }
 
-        public Builder orphanStopTimeout(Duration d) { this.orphanStopTimeout = Objects.requireNonNull(d); return this; }
+        public Builder orphanStopTimeout(Duration d) {
+            this.orphanStopTimeout = Objects.requireNonNull(d);
+            return this;
+        }
 
         /**
          * Where zonky unpacks the PostgreSQL binaries (default {@code $java.io.tmpdir/embedded-pg}, shared by every
          * JVM on the machine and exposed to /tmp cleaners). E.g. {@code ./data/.postgres-bin} for the all-in-one.
          * zonky caches the unpacked location per JVM, so only the first start in a JVM decides it.
          */
-        public Builder binariesDirectory(Path dir) { this.binariesDirectory = dir; return this; }
+        public Builder binariesDirectory(Path dir) {
+            this.binariesDirectory = dir;
+            return this;
+        }
 
         /** Any postgresql.conf setting, passed as {@code -c key=value} (no spaces or quotes in values). */
-        public Builder serverConfig(String key, String value) { serverConfig.put(key, value); return this; }
+        public Builder serverConfig(String key, String value) {
+            serverConfig.put(key, value);
+            return this;
+        }
 
         public EmbeddedPostgres start() throws IOException {
             return new EmbeddedPostgres(this);

@@ -2,8 +2,8 @@ package dev.lattice.runtime.http;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.AccessTokenQuery;
+import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.json.JsonBool;
 import dev.lattice.protocol.spec.ErrorCode;

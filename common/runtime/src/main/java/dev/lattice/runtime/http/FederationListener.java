@@ -35,7 +35,8 @@ public final class FederationListener implements SmartLifecycle {
 
     @Override
     public void start() {
-        var tls = Http11SslContextSpec.forServer(certificate.certificateChain().toFile(),
+        var tls = Http11SslContextSpec.forServer(
+                certificate.certificateChain().toFile(),
                 certificate.privateKey().toFile());
         try {
             server = HttpServer.create()

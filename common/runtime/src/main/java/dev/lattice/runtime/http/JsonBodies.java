@@ -39,14 +39,14 @@ public final class JsonBodies {
             }
             return value;
         } catch (StreamConstraintsException tooDeep) {
-            throw new MatrixException(ErrorCode.BAD_JSON, "Request body exceeds JSON limits: "
-                    + tooDeep.getOriginalMessage());
+            throw new MatrixException(
+                    ErrorCode.BAD_JSON, "Request body exceeds JSON limits: " + tooDeep.getOriginalMessage());
         } catch (StreamReadException notJson) {
-            throw new MatrixException(ErrorCode.NOT_JSON, "Request body is not valid JSON: "
-                    + notJson.getOriginalMessage());
+            throw new MatrixException(
+                    ErrorCode.NOT_JSON, "Request body is not valid JSON: " + notJson.getOriginalMessage());
         } catch (JacksonException badShape) {
-            throw new MatrixException(ErrorCode.BAD_JSON, "Request body has the wrong shape: "
-                    + badShape.getOriginalMessage());
+            throw new MatrixException(
+                    ErrorCode.BAD_JSON, "Request body has the wrong shape: " + badShape.getOriginalMessage());
         }
     }
 }

@@ -22,6 +22,10 @@ public final class KnownRoutes {
 
     /** The methods served at this path; empty when the path is unknown. */
     public List<HttpMethod> methodsAt(PathContainer path) {
-        return routes.stream().filter(route -> route.pattern().matches(path)).map(Route::method).distinct().toList();
+        return routes.stream()
+                .filter(route -> route.pattern().matches(path))
+                .map(Route::method)
+                .distinct()
+                .toList();
     }
 }

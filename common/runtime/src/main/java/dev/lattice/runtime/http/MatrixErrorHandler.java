@@ -53,12 +53,16 @@ public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
         }
         MatrixException error = isNoRoute(failure) ? unrecognized(exchange) : toMatrixException(failure);
         if (error.httpStatus() >= 500) {
-            log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
+            log.error(
+                    "{} {} failed",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    failure);
         }
         byte[] bytes = CanonicalJson.encode(error.toJson());
         response.setStatusCode(HttpStatus.valueOf(error.httpStatus()));
-        error.retryAfterMs().ifPresent(ms ->
-                response.getHeaders().set("Retry-After", Long.toString((ms + 999) / 1000)));
+        error.retryAfterMs()
+                .ifPresent(ms -> response.getHeaders().set("Retry-After", Long.toString((ms + 999) / 1000)));
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().setContentLength(bytes.length);
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
@@ -67,7 +71,8 @@ public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
 
     /** WebFlux found no handler for the request. */
     private static boolean isNoRoute(Throwable failure) {
-        return failure instanceof ResponseStatusException status && status.getStatusCode().value() == 404;
+        return failure instanceof ResponseStatusException status
+                && status.getStatusCode().value() == 404;
     }
 
     /**
@@ -75,25 +80,29 @@ public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
      * methods, else {@code 404 M_UNRECOGNIZED}.
      */
     private MatrixException unrecognized(ServerWebExchange exchange) {
-        List<HttpMethod> allowed = knownRoutes.methodsAt(exchange.getRequest().getPath().pathWithinApplication());
+        List<HttpMethod> allowed =
+                knownRoutes.methodsAt(exchange.getRequest().getPath().pathWithinApplication());
         if (allowed.isEmpty()) {
             return new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognized request");
         }
         exchange.getResponse().getHeaders().setAllow(Set.copyOf(allowed));
-        return new MatrixException(ErrorCode.UNRECOGNIZED, exchange.getRequest().getMethod()
-                + " is not allowed here; allowed: " + allowed).withHttpStatus(405);
+        return new MatrixException(
+                        ErrorCode.UNRECOGNIZED,
+                        exchange.getRequest().getMethod() + " is not allowed here; allowed: " + allowed)
+                .withHttpStatus(405);
     }
 
     static MatrixException toMatrixException(Throwable failure) {
         return switch (failure) {
             case MatrixException matrix -> matrix;
             case DataBufferLimitException tooLarge ->
-                    new MatrixException(ErrorCode.TOO_LARGE, "Request body is too large");
+                new MatrixException(ErrorCode.TOO_LARGE, "Request body is too large");
             case DecodingException notJson -> new MatrixException(ErrorCode.NOT_JSON, "Request body is not JSON");
             case ResponseStatusException status -> fromStatus(status);
-            default -> failure.getCause() instanceof DataBufferLimitException
-                    ? new MatrixException(ErrorCode.TOO_LARGE, "Request body is too large")
-                    : new MatrixException(ErrorCode.UNKNOWN, "Internal server error").withHttpStatus(500);
+            default ->
+                failure.getCause() instanceof DataBufferLimitException
+                        ? new MatrixException(ErrorCode.TOO_LARGE, "Request body is too large")
+                        : new MatrixException(ErrorCode.UNKNOWN, "Internal server error").withHttpStatus(500);
         };
     }
 
@@ -103,9 +112,10 @@ public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
             case 405 -> new MatrixException(ErrorCode.UNRECOGNIZED, "Method not allowed").withHttpStatus(405);
             case 413 -> new MatrixException(ErrorCode.TOO_LARGE, "Request body is too large");
             case 415 -> new MatrixException(ErrorCode.NOT_JSON, "Request body is not JSON").withHttpStatus(400);
-            default -> code >= 500
-                    ? new MatrixException(ErrorCode.UNKNOWN, "Internal server error").withHttpStatus(code)
-                    : new MatrixException(ErrorCode.UNKNOWN, reason(status)).withHttpStatus(code);
+            default ->
+                code >= 500
+                        ? new MatrixException(ErrorCode.UNKNOWN, "Internal server error").withHttpStatus(code)
+                        : new MatrixException(ErrorCode.UNKNOWN, reason(status)).withHttpStatus(code);
         };
     }
 

@@ -49,13 +49,20 @@ public record FederationCertificate(Path certificateChain, Path privateKey) {
             KeyPair pair = generator.generateKeyPair();
             Instant now = Instant.now();
             X500Name subject = new X500Name("CN=" + hostname);
-            var builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(SELF_SIGNED_VALIDITY)), subject,
+            var builder = new JcaX509v3CertificateBuilder(
+                    subject,
+                    new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(SELF_SIGNED_VALIDITY)),
+                    subject,
                     pair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false,
+            builder.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)));
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
             Files.writeString(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
             Files.writeString(cert, pem(certificate));
             return new FederationCertificate(cert, key);

@@ -20,16 +20,25 @@ class BusJsonTest {
 
     @Test
     void outputRoomEventsRoundTripThroughTheirInterface() {
-        OutputRoomEvent event = new NewRoomEvent("!room:example.org", RoomVersionId.of("11"), "$abc",
-                "{\"type\":\"m.room.message\"}", List.of("$abc"), List.of(),
-                new SendTransaction(UserId.parse("@alice:example.org"), DeviceId.parse("DEV"), "txn1"), false);
+        OutputRoomEvent event = new NewRoomEvent(
+                "!room:example.org",
+                RoomVersionId.of("11"),
+                "$abc",
+                "{\"type\":\"m.room.message\"}",
+                List.of("$abc"),
+                List.of(),
+                new SendTransaction(UserId.parse("@alice:example.org"), DeviceId.parse("DEV"), "txn1"),
+                false);
         byte[] bytes = BusJson.encode(event);
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"type\":\"new_room_event\"")
-                .contains("\"roomVersion\":\"11\"").contains("\"userId\":\"@alice:example.org\"");
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .contains("\"type\":\"new_room_event\"")
+                .contains("\"roomVersion\":\"11\"")
+                .contains("\"userId\":\"@alice:example.org\"");
         assertThat(BusJson.decode(bytes, OutputRoomEvent.class)).isEqualTo(event);
 
         OutputRoomEvent redacted = new RedactedEvent("!room:example.org", "$abc", "$redaction");
-        assertThat(BusJson.decode(BusJson.encode(redacted), OutputRoomEvent.class)).isEqualTo(redacted);
+        assertThat(BusJson.decode(BusJson.encode(redacted), OutputRoomEvent.class))
+                .isEqualTo(redacted);
     }
 
     @Test

@@ -3,8 +3,8 @@ package dev.lattice.runtime.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.AccessTokenQuery;
+import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.spec.MatrixException;
@@ -20,14 +20,15 @@ import reactor.core.publisher.Mono;
 
 class AccessTokensTest {
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
-    private static final AuthenticatedDevice ALICE = new AuthenticatedDevice(UserId.parse("@alice:example.org"),
-            DeviceId.parse("PHONE"), false, Optional.empty());
-    private static final AuthenticatedDevice EXPIRED = new AuthenticatedDevice(UserId.parse("@bob:example.org"),
-            DeviceId.parse("OLD"), false, Optional.of(NOW.minusSeconds(1)));
+    private static final AuthenticatedDevice ALICE = new AuthenticatedDevice(
+            UserId.parse("@alice:example.org"), DeviceId.parse("PHONE"), false, Optional.empty());
+    private static final AuthenticatedDevice EXPIRED = new AuthenticatedDevice(
+            UserId.parse("@bob:example.org"), DeviceId.parse("OLD"), false, Optional.of(NOW.minusSeconds(1)));
 
     /** A hand-written fake: two known tokens. */
-    private final AccessTokenQuery users = token -> Mono.just(Optional.ofNullable(
-            Map.of("good", ALICE, "stale", EXPIRED).get(token)));
+    private final AccessTokenQuery users = token -> Mono.just(
+            Optional.ofNullable(Map.of("good", ALICE, "stale", EXPIRED).get(token)));
+
     private final AccessTokens accessTokens = new AccessTokens(() -> users, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static MockServerRequest.Builder request() {
@@ -36,9 +37,15 @@ class AccessTokensTest {
 
     @Test
     void bearerHeaderAndDeprecatedQueryParameterBothWork() {
-        assertThat(accessTokens.authenticate(request().header("Authorization", "Bearer good").build()).block())
+        assertThat(accessTokens
+                        .authenticate(
+                                request().header("Authorization", "Bearer good").build())
+                        .block())
                 .isEqualTo(ALICE);
-        assertThat(accessTokens.authenticate(request().queryParam("access_token", "good").build()).block())
+        assertThat(accessTokens
+                        .authenticate(
+                                request().queryParam("access_token", "good").build())
+                        .block())
                 .isEqualTo(ALICE);
     }
 
@@ -50,8 +57,8 @@ class AccessTokensTest {
     }
 
     private void assertError(MockServerRequest request, String errcode, Boolean softLogout) {
-        assertThatThrownBy(() -> accessTokens.authenticate(request).block()).isInstanceOfSatisfying(
-                MatrixException.class, e -> {
+        assertThatThrownBy(() -> accessTokens.authenticate(request).block())
+                .isInstanceOfSatisfying(MatrixException.class, e -> {
                     assertThat(e.errorCode().code()).isEqualTo(errcode);
                     assertThat(e.httpStatus()).isEqualTo(401);
                     assertThat(e.extra().getBool("soft_logout")).isEqualTo(Optional.ofNullable(softLogout));

@@ -107,8 +107,10 @@ public final class InputPipeline {
         RoomVersionRules rules;
         Pdu pdu;
         try {
-            rules = RoomVersions.rules(input.roomVersion()).orElseThrow(() -> new Rejection(
-                    ErrorCode.UNSUPPORTED_ROOM_VERSION, "room version " + input.roomVersion() + " is not supported"));
+            rules = RoomVersions.rules(input.roomVersion())
+                    .orElseThrow(() -> new Rejection(
+                            ErrorCode.UNSUPPORTED_ROOM_VERSION,
+                            "room version " + input.roomVersion() + " is not supported"));
             pdu = parse(input, rules);
         } catch (Rejection r) {
             log.info("rejected an unparseable input for {}: {}", input.roomId(), r.getMessage());
@@ -136,8 +138,8 @@ public final class InputPipeline {
 
     /** Step 2: an event already decided (a re-delivered input) gets its stored verdict; nothing is stored again. */
     private Mono<InputVerdict> replayedVerdict(Pdu pdu, String requestId) {
-        return database.event(pdu.eventId()).flatMap(row -> Mono.justOrEmpty(row.map(r -> storedVerdict(r,
-                requestId))));
+        return database.event(pdu.eventId())
+                .flatMap(row -> Mono.justOrEmpty(row.map(r -> storedVerdict(r, requestId))));
     }
 
     static InputVerdict storedVerdict(EventRow row, String requestId) {
@@ -145,8 +147,8 @@ public final class InputPipeline {
         return switch (row.status()) {
             case ACCEPTED -> InputVerdict.accepted(requestId, id);
             case SOFT_FAILED -> InputVerdict.softFailed(requestId, id, row.rejectReason());
-            case REJECTED -> InputVerdict.rejected(requestId, id, ErrorCode.of(row.rejectErrcode()),
-                    row.rejectReason());
+            case REJECTED ->
+                InputVerdict.rejected(requestId, id, ErrorCode.of(row.rejectErrcode()), row.rejectReason());
         };
     }
 
@@ -155,31 +157,34 @@ public final class InputPipeline {
         if (input.transaction() == null) {
             return Mono.empty();
         }
-        return database.transactionEvent(input.transaction()).flatMap(sent -> Mono.justOrEmpty(sent
-                .filter(id -> !id.equals(pdu.eventId()))
-                .map(id -> InputVerdict.duplicateTransaction(requestId, pdu.id(), new EventId(id)))));
+        return database.transactionEvent(input.transaction())
+                .flatMap(sent -> Mono.justOrEmpty(sent.filter(id -> !id.equals(pdu.eventId()))
+                        .map(id -> InputVerdict.duplicateTransaction(requestId, pdu.id(), new EventId(id)))));
     }
 
     private Mono<InputVerdict> decide(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {
         return room(input, rules, pdu)
                 .flatMap(candidate -> {
                     verify(candidate);
-                    return checkAuthEvents(candidate).then(input.kind() == InputKind.OUTLIER
-                            ? storeOutlier(candidate)
-                            : Mono.defer(() -> stateBefore(candidate)).flatMap(before -> checkStateBefore(candidate, before)
-                                    .then(input.kind() == InputKind.NEW
-                                            ? checkCurrentState(candidate, before)
-                                            : Mono.just(Optional.<String>empty()))
-                                    .flatMap(softFail -> softFail.isPresent()
-                                            ? storeSoftFailed(candidate, before, softFail.get())
-                                            : accept(candidate, before))))
+                    return checkAuthEvents(candidate)
+                            .then(
+                                    input.kind() == InputKind.OUTLIER
+                                            ? storeOutlier(candidate)
+                                            : Mono.defer(() -> stateBefore(candidate))
+                                                    .flatMap(before -> checkStateBefore(candidate, before)
+                                                            .then(
+                                                                    input.kind() == InputKind.NEW
+                                                                            ? checkCurrentState(candidate, before)
+                                                                            : Mono.just(Optional.<String>empty()))
+                                                            .flatMap(softFail -> softFail.isPresent()
+                                                                    ? storeSoftFailed(candidate, before, softFail.get())
+                                                                    : accept(candidate, before))))
                             .onErrorResume(Rejection.class, r -> storeRejected(candidate, r));
                 })
                 .onErrorResume(Rejection.class, r -> {
                     // No room to store it in: answered, not stored.
                     log.info("rejected {}: {}", pdu.eventId(), r.getMessage());
-                    return Mono.just(InputVerdict.rejected(input.requestId(), pdu.id(), r.errorCode(),
-                            r.getMessage()));
+                    return Mono.just(InputVerdict.rejected(input.requestId(), pdu.id(), r.errorCode(), r.getMessage()));
                 });
     }
 
@@ -191,14 +196,19 @@ public final class InputPipeline {
                 if (existing.isPresent()) {
                     throw new Rejection(ErrorCode.ROOM_IN_USE, "room " + pdu.roomId() + " already exists");
                 }
-                return new Candidate(input, rules, pdu, new RoomRow(pdu.roomId(), rules.id(), pdu.eventId(),
-                        System.currentTimeMillis()), true);
+                return new Candidate(
+                        input,
+                        rules,
+                        pdu,
+                        new RoomRow(pdu.roomId(), rules.id(), pdu.eventId(), System.currentTimeMillis()),
+                        true);
             }
-            RoomRow room = existing.orElseThrow(() -> new Rejection(ErrorCode.NOT_FOUND, "unknown room "
-                    + pdu.roomId()));
+            RoomRow room =
+                    existing.orElseThrow(() -> new Rejection(ErrorCode.NOT_FOUND, "unknown room " + pdu.roomId()));
             if (!room.roomVersion().equals(rules.id())) {
-                throw new Rejection(ErrorCode.BAD_JSON, "room " + pdu.roomId() + " is version " + room.roomVersion()
-                        + ", not " + rules.id());
+                throw new Rejection(
+                        ErrorCode.BAD_JSON,
+                        "room " + pdu.roomId() + " is version " + room.roomVersion() + ", not " + rules.id());
             }
             return new Candidate(input, rules, pdu, room, false);
         });
@@ -220,28 +230,31 @@ public final class InputPipeline {
         if (createFromRoomId) {
             ids.add(candidate.room().createEventId());
         }
-        return events.load(rules, ids).map(loaded -> {
-            List<Pdu> authEvents = new ArrayList<>();
-            for (String id : pdu.authEvents()) {
-                Pdu authEvent = loaded.get(id);
-                if (authEvent == null) {
-                    // NOTSPEC: federation will fetch missing auth events; a local event never lacks them.
-                    throw new Rejection(ErrorCode.FORBIDDEN, "auth event " + id + " is unknown or was rejected");
-                }
-                authEvents.add(authEvent);
-            }
-            require(AuthEventsCheck.check(rules, pdu, authEvents));
-            StateLookup lookup = StateLookup.ofEvents(authEvents);
-            if (createFromRoomId) {
-                Pdu create = loaded.get(candidate.room().createEventId());
-                if (create == null) {
-                    throw new Rejection(ErrorCode.FORBIDDEN, "the room's create event is unknown");
-                }
-                lookup = lookup.withCreate(create);
-            }
-            require(AuthCheck.check(rules.authorization(), pdu, lookup, VERIFIERS));
-            return loaded;
-        }).then();
+        return events.load(rules, ids)
+                .map(loaded -> {
+                    List<Pdu> authEvents = new ArrayList<>();
+                    for (String id : pdu.authEvents()) {
+                        Pdu authEvent = loaded.get(id);
+                        if (authEvent == null) {
+                            // NOTSPEC: federation will fetch missing auth events; a local event never lacks them.
+                            throw new Rejection(
+                                    ErrorCode.FORBIDDEN, "auth event " + id + " is unknown or was rejected");
+                        }
+                        authEvents.add(authEvent);
+                    }
+                    require(AuthEventsCheck.check(rules, pdu, authEvents));
+                    StateLookup lookup = StateLookup.ofEvents(authEvents);
+                    if (createFromRoomId) {
+                        Pdu create = loaded.get(candidate.room().createEventId());
+                        if (create == null) {
+                            throw new Rejection(ErrorCode.FORBIDDEN, "the room's create event is unknown");
+                        }
+                        lookup = lookup.withCreate(create);
+                    }
+                    require(AuthCheck.check(rules.authorization(), pdu, lookup, VERIFIERS));
+                    return loaded;
+                })
+                .then();
     }
 
     private static void require(AuthResult result) {
@@ -271,10 +284,13 @@ public final class InputPipeline {
                     snapshotNids.add(row.stateAfterNid());
                 }
             }
-            return Flux.fromIterable(snapshotNids).concatMap(database::snapshot).collectList()
+            return Flux.fromIterable(snapshotNids)
+                    .concatMap(database::snapshot)
+                    .collectList()
                     .flatMap(snapshots -> {
                         StateSnapshot base = snapshots.getFirst();
-                        List<Map<StateKey, String>> sets = snapshots.stream().map(StateSnapshot::state).toList();
+                        List<Map<StateKey, String>> sets =
+                                snapshots.stream().map(StateSnapshot::state).toList();
                         return resolve(candidate.rules(), sets, null).map(state -> new StateBefore(state, base));
                     });
         });
@@ -285,8 +301,8 @@ public final class InputPipeline {
      *
      * @param unstored the event being decided, when the sets name it (it is not in the database yet); else null
      */
-    private Mono<Map<StateKey, String>> resolve(RoomVersionRules rules, List<Map<StateKey, String>> sets,
-            Pdu unstored) {
+    private Mono<Map<StateKey, String>> resolve(
+            RoomVersionRules rules, List<Map<StateKey, String>> sets, Pdu unstored) {
         List<Map<StateKey, String>> distinct = sets.stream().distinct().toList();
         if (distinct.size() == 1) {
             return Mono.just(distinct.getFirst());
@@ -297,21 +313,27 @@ public final class InputPipeline {
             ids.remove(unstored.eventId());
             ids.addAll(unstored.authEvents());
         }
-        return database.eventsWithAuthChains(ids).publishOn(Schedulers.boundedElastic()).map(rows -> {
-            Map<String, Pdu> parsed = new HashMap<>();
-            if (unstored != null) {
-                parsed.put(unstored.eventId(), unstored);
-            }
-            Set<String> rejected = new HashSet<>();
-            rows.forEach((id, row) -> {
-                parsed.put(id, events.parse(rules, row));
-                if (row.status() == EventStatus.REJECTED) {
-                    rejected.add(id);
-                }
-            });
-            return StateResolution.resolve(rules.stateRes(), rules.authorization(), distinct,
-                    EventLookup.of(parsed, rejected), VERIFIERS);
-        });
+        return database.eventsWithAuthChains(ids)
+                .publishOn(Schedulers.boundedElastic())
+                .map(rows -> {
+                    Map<String, Pdu> parsed = new HashMap<>();
+                    if (unstored != null) {
+                        parsed.put(unstored.eventId(), unstored);
+                    }
+                    Set<String> rejected = new HashSet<>();
+                    rows.forEach((id, row) -> {
+                        parsed.put(id, events.parse(rules, row));
+                        if (row.status() == EventStatus.REJECTED) {
+                            rejected.add(id);
+                        }
+                    });
+                    return StateResolution.resolve(
+                            rules.stateRes(),
+                            rules.authorization(),
+                            distinct,
+                            EventLookup.of(parsed, rejected),
+                            VERIFIERS);
+                });
     }
 
     /** Step 5b: the auth rules against the state before the event; failing rejects it. */
@@ -319,7 +341,9 @@ public final class InputPipeline {
         if (candidate.newRoom()) {
             return Mono.empty(); // the create event: its rules were checked in step 4
         }
-        return authAgainst(candidate, before.state()).doOnNext(InputPipeline::require).then();
+        return authAgainst(candidate, before.state())
+                .doOnNext(InputPipeline::require)
+                .then();
     }
 
     private Mono<AuthResult> authAgainst(Candidate candidate, Map<StateKey, String> state) {
@@ -334,43 +358,82 @@ public final class InputPipeline {
         if (candidate.newRoom()) {
             return Mono.just(Optional.empty());
         }
-        return database.currentState(candidate.roomId()).flatMap(current -> current.equals(before.state())
-                ? Mono.just(Optional.<String>empty())
-                : authAgainst(candidate, current).map(result -> result.allowed()
-                        ? Optional.<String>empty()
-                        : Optional.of("not allowed by the current state: " + result)));
+        return database.currentState(candidate.roomId())
+                .flatMap(current -> current.equals(before.state())
+                        ? Mono.just(Optional.<String>empty())
+                        : authAgainst(candidate, current)
+                                .map(result -> result.allowed()
+                                        ? Optional.<String>empty()
+                                        : Optional.of("not allowed by the current state: " + result)));
     }
 
     private EventRow row(Candidate candidate, EventStatus status, ErrorCode errcode, String reason) {
         Pdu pdu = candidate.pdu();
         String membership = pdu.type().equals(AuthEventTypes.MEMBER)
-                ? pdu.content().getString("membership").orElse(null) : null;
-        return new EventRow(0, pdu.eventId(), pdu.roomId(), pdu.type(), pdu.stateKey().orElse(null), pdu.sender(),
-                pdu.depth(), pdu.originServerTs(), membership, pdu.redacts().orElse(null), pdu.prevEvents(),
-                pdu.authEvents(), candidate.input().kind(), status, errcode != null ? errcode.code() : null, reason,
-                null, null, pdu.bytes(), null, null, System.currentTimeMillis());
+                ? pdu.content().getString("membership").orElse(null)
+                : null;
+        return new EventRow(
+                0,
+                pdu.eventId(),
+                pdu.roomId(),
+                pdu.type(),
+                pdu.stateKey().orElse(null),
+                pdu.sender(),
+                pdu.depth(),
+                pdu.originServerTs(),
+                membership,
+                pdu.redacts().orElse(null),
+                pdu.prevEvents(),
+                pdu.authEvents(),
+                candidate.input().kind(),
+                status,
+                errcode != null ? errcode.code() : null,
+                reason,
+                null,
+                null,
+                pdu.bytes(),
+                null,
+                null,
+                System.currentTimeMillis());
     }
 
     private Mono<InputVerdict> storeRejected(Candidate candidate, Rejection rejection) {
         log.info("rejected {} in {}: {}", candidate.eventId(), candidate.roomId(), rejection.getMessage());
         EventRow row = row(candidate, EventStatus.REJECTED, rejection.errorCode(), rejection.getMessage());
-        return database.store(EventWrite.eventOnly(null, row)).thenReturn(InputVerdict.rejected(
-                candidate.input().requestId(), candidate.pdu().id(), rejection.errorCode(), rejection.getMessage()));
+        return database.store(EventWrite.eventOnly(null, row))
+                .thenReturn(InputVerdict.rejected(
+                        candidate.input().requestId(),
+                        candidate.pdu().id(),
+                        rejection.errorCode(),
+                        rejection.getMessage()));
     }
 
     private Mono<InputVerdict> storeOutlier(Candidate candidate) {
         EventRow row = row(candidate, EventStatus.ACCEPTED, null, null);
         return database.store(EventWrite.eventOnly(candidate.newRoom() ? candidate.room() : null, row))
-                .thenReturn(InputVerdict.accepted(candidate.input().requestId(), candidate.pdu().id()));
+                .thenReturn(InputVerdict.accepted(
+                        candidate.input().requestId(), candidate.pdu().id()));
     }
 
     private Mono<InputVerdict> storeSoftFailed(Candidate candidate, StateBefore before, String reason) {
         log.info("soft-failed {} in {}: {}", candidate.eventId(), candidate.roomId(), reason);
         EventRow row = row(candidate, EventStatus.SOFT_FAILED, null, reason);
-        EventWrite write = new EventWrite(null, row, before.base(), before.state(), false, List.of(), false,
-                List.of(), List.of(), candidate.input().transaction(), null, List.of());
-        return database.store(write).thenReturn(InputVerdict.softFailed(candidate.input().requestId(),
-                candidate.pdu().id(), reason));
+        EventWrite write = new EventWrite(
+                null,
+                row,
+                before.base(),
+                before.state(),
+                false,
+                List.of(),
+                false,
+                List.of(),
+                List.of(),
+                candidate.input().transaction(),
+                null,
+                List.of());
+        return database.store(write)
+                .thenReturn(InputVerdict.softFailed(
+                        candidate.input().requestId(), candidate.pdu().id(), reason));
     }
 
     /** Step 7: the event is part of the room; store it with every change it makes, and its output. */
@@ -379,23 +442,43 @@ public final class InputPipeline {
         boolean isNew = candidate.input().kind() == InputKind.NEW;
         Map<StateKey, String> after = new HashMap<>(before.state());
         pdu.stateKey().ifPresent(key -> after.put(StateKey.of(pdu.type(), key), pdu.eventId()));
-        Mono<CurrentStateChange> change = isNew ? currentStateChange(candidate, after)
-                : Mono.just(CurrentStateChange.NONE);
-        return change.flatMap(c -> redaction(candidate, before).map(Optional::of).defaultIfEmpty(Optional.empty())
-                .flatMap(redaction -> {
-                    List<EventWrite.OutboxRecord> outbox = new ArrayList<>();
-                    outbox.add(output(pdu, new NewRoomEvent(pdu.roomId(), candidate.rules().id(), pdu.eventId(),
-                            new String(pdu.bytes(), UTF_8),
-                            c.adds().stream().map(CurrentStateRow::eventId).toList(), c.removedEventIds(),
-                            candidate.input().transaction(), !isNew)));
-                    redaction.ifPresent(r -> outbox.add(output(pdu, new RedactedEvent(pdu.roomId(),
-                            r.targetEventId(), r.redactionEventId()))));
-                    EventWrite write = new EventWrite(candidate.newRoom() ? candidate.room() : null,
-                            row(candidate, EventStatus.ACCEPTED, null, null), before.base(), before.state(),
-                            pdu.isState(), isNew ? pdu.prevEvents() : List.of(), isNew, c.adds(), c.removes(),
-                            candidate.input().transaction(), redaction.orElse(null), outbox);
-                    return database.store(write);
-                }))
+        Mono<CurrentStateChange> change =
+                isNew ? currentStateChange(candidate, after) : Mono.just(CurrentStateChange.NONE);
+        return change.flatMap(c -> redaction(candidate, before)
+                        .map(Optional::of)
+                        .defaultIfEmpty(Optional.empty())
+                        .flatMap(redaction -> {
+                            List<EventWrite.OutboxRecord> outbox = new ArrayList<>();
+                            outbox.add(output(
+                                    pdu,
+                                    new NewRoomEvent(
+                                            pdu.roomId(),
+                                            candidate.rules().id(),
+                                            pdu.eventId(),
+                                            new String(pdu.bytes(), UTF_8),
+                                            c.adds().stream()
+                                                    .map(CurrentStateRow::eventId)
+                                                    .toList(),
+                                            c.removedEventIds(),
+                                            candidate.input().transaction(),
+                                            !isNew)));
+                            redaction.ifPresent(r -> outbox.add(output(
+                                    pdu, new RedactedEvent(pdu.roomId(), r.targetEventId(), r.redactionEventId()))));
+                            EventWrite write = new EventWrite(
+                                    candidate.newRoom() ? candidate.room() : null,
+                                    row(candidate, EventStatus.ACCEPTED, null, null),
+                                    before.base(),
+                                    before.state(),
+                                    pdu.isState(),
+                                    isNew ? pdu.prevEvents() : List.of(),
+                                    isNew,
+                                    c.adds(),
+                                    c.removes(),
+                                    candidate.input().transaction(),
+                                    redaction.orElse(null),
+                                    outbox);
+                            return database.store(write);
+                        }))
                 .thenReturn(InputVerdict.accepted(candidate.input().requestId(), pdu.id()));
     }
 
@@ -404,8 +487,8 @@ public final class InputPipeline {
     }
 
     /** How the current state changes: entries set (with memberships) and removed, and the event IDs that left. */
-    private record CurrentStateChange(List<CurrentStateRow> adds, List<StateKey> removes,
-            List<String> removedEventIds) {
+    private record CurrentStateChange(
+            List<CurrentStateRow> adds, List<StateKey> removes, List<String> removedEventIds) {
         static final CurrentStateChange NONE = new CurrentStateChange(List.of(), List.of(), List.of());
     }
 
@@ -415,25 +498,29 @@ public final class InputPipeline {
      */
     private Mono<CurrentStateChange> currentStateChange(Candidate candidate, Map<StateKey, String> after) {
         String roomId = candidate.roomId();
-        return Mono.zip(database.currentState(roomId), database.forwardExtremities(roomId)).flatMap(t -> {
-            Map<StateKey, String> current = t.getT1();
-            Set<String> remaining = new HashSet<>(t.getT2().stream().map(EventRow::eventId).toList());
-            candidate.pdu().prevEvents().forEach(remaining::remove);
-            Mono<Map<StateKey, String>> resolved = remaining.isEmpty() ? Mono.just(after)
-                    : resolve(candidate.rules(), List.of(current, after), candidate.pdu());
-            return resolved.flatMap(next -> diff(candidate, current, next));
-        });
+        return Mono.zip(database.currentState(roomId), database.forwardExtremities(roomId))
+                .flatMap(t -> {
+                    Map<StateKey, String> current = t.getT1();
+                    Set<String> remaining = new HashSet<>(
+                            t.getT2().stream().map(EventRow::eventId).toList());
+                    candidate.pdu().prevEvents().forEach(remaining::remove);
+                    Mono<Map<StateKey, String>> resolved = remaining.isEmpty()
+                            ? Mono.just(after)
+                            : resolve(candidate.rules(), List.of(current, after), candidate.pdu());
+                    return resolved.flatMap(next -> diff(candidate, current, next));
+                });
     }
 
-    private Mono<CurrentStateChange> diff(Candidate candidate, Map<StateKey, String> current,
-            Map<StateKey, String> next) {
+    private Mono<CurrentStateChange> diff(
+            Candidate candidate, Map<StateKey, String> current, Map<StateKey, String> next) {
         Map<StateKey, String> added = new HashMap<>();
         next.forEach((key, id) -> {
             if (!id.equals(current.get(key))) {
                 added.put(key, id);
             }
         });
-        List<StateKey> removes = current.keySet().stream().filter(key -> !next.containsKey(key)).toList();
+        List<StateKey> removes =
+                current.keySet().stream().filter(key -> !next.containsKey(key)).toList();
         List<String> removedIds = new ArrayList<>();
         current.forEach((key, id) -> {
             if (!id.equals(next.get(key))) {
@@ -453,7 +540,9 @@ public final class InputPipeline {
                 if (key.type().equals(AuthEventTypes.MEMBER)) {
                     membership = id.equals(candidate.eventId())
                             ? candidate.pdu().content().getString("membership").orElse(null)
-                            : Optional.ofNullable(rows.get(id)).map(EventRow::membership).orElse(null);
+                            : Optional.ofNullable(rows.get(id))
+                                    .map(EventRow::membership)
+                                    .orElse(null);
                 }
                 adds.add(new CurrentStateRow(candidate.roomId(), key, id, membership));
             });
@@ -475,17 +564,20 @@ public final class InputPipeline {
         }
         RoomVersionRules rules = candidate.rules();
         return database.event(target.get()).flatMap(found -> {
-            if (found.isEmpty() || found.get().status() == EventStatus.REJECTED
-                    || !found.get().roomId().equals(pdu.roomId()) || found.get().redactedBy() != null) {
+            if (found.isEmpty()
+                    || found.get().status() == EventStatus.REJECTED
+                    || !found.get().roomId().equals(pdu.roomId())
+                    || found.get().redactedBy() != null) {
                 return Mono.empty();
             }
             Pdu redacted = events.parse(rules, found.get());
-            Mono<Boolean> allowed = rules.authorization().specialCaseRoomRedaction() ? Mono.just(true)
+            Mono<Boolean> allowed = rules.authorization().specialCaseRoomRedaction()
+                    ? Mono.just(true)
                     : events.lookup(rules, before.state(), Set.of(StateKey.of(AuthEventTypes.POWER_LEVELS, "")))
                             .map(state -> RedactionAuthority.mayApply(rules.authorization(), state, pdu, redacted));
             return allowed.flatMap(ok -> ok
-                    ? Mono.just(new EventWrite.AppliedRedaction(redacted.eventId(), redacted.redacted().bytes(),
-                            pdu.eventId()))
+                    ? Mono.just(new EventWrite.AppliedRedaction(
+                            redacted.eventId(), redacted.redacted().bytes(), pdu.eventId()))
                     : Mono.empty());
         });
     }

@@ -46,16 +46,30 @@ public final class InputSender implements RoomserverInputApi {
             Mono<InputVerdict> verdict = pending.register(requestId);
             return publish(input.withReply(pending.instanceId(), requestId))
                     .then(verdict.timeout(timeout))
-                    .onErrorMap(TimeoutException.class, e -> new MatrixException(ErrorCode.UNKNOWN,
-                            "roomserver did not answer in time", TIMEOUT_STATUS, JsonObject.EMPTY, e))
+                    .onErrorMap(
+                            TimeoutException.class,
+                            e -> new MatrixException(
+                                    ErrorCode.UNKNOWN,
+                                    "roomserver did not answer in time",
+                                    TIMEOUT_STATUS,
+                                    JsonObject.EMPTY,
+                                    e))
                     .doFinally(signal -> pending.forget(requestId));
         });
     }
 
     @Override
     public Mono<Void> inputRoomEventAsync(InputRoomEvent input) {
-        return publish(new InputRoomEvent(input.version(), input.kind(), input.roomId(), input.roomVersion(),
-                input.pdu(), input.origin(), input.transaction(), null, null));
+        return publish(new InputRoomEvent(
+                input.version(),
+                input.kind(),
+                input.roomId(),
+                input.roomVersion(),
+                input.pdu(),
+                input.origin(),
+                input.transaction(),
+                null,
+                null));
     }
 
     private Mono<Void> publish(InputRoomEvent input) {

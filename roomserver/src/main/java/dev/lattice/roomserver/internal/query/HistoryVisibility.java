@@ -33,24 +33,27 @@ public final class HistoryVisibility {
      * @param after the room state after it (the same as {@code before} unless it is a state event)
      * @param joinedSince whether the user has an accepted join at the event or later
      */
-    public static boolean visible(String userId, RoomEvent event, StateLookup before, StateLookup after,
-            boolean joinedSince) {
+    public static boolean visible(
+            String userId, RoomEvent event, StateLookup before, StateLookup after, boolean joinedSince) {
         if (allowedBy(userId, before, joinedSince)) {
             return true;
         }
         boolean boundary = event.type().equals(TYPE)
-                || (event.type().equals(AuthEventTypes.MEMBER) && event.stateKey().orElse("").equals(userId));
+                || (event.type().equals(AuthEventTypes.MEMBER)
+                        && event.stateKey().orElse("").equals(userId));
         return boundary && allowedBy(userId, after, joinedSince);
     }
 
     private static boolean allowedBy(String userId, StateLookup state, boolean joinedSince) {
-        String visibility = state.get(TYPE, "").flatMap(e -> e.content().getString("history_visibility"))
+        String visibility = state.get(TYPE, "")
+                .flatMap(e -> e.content().getString("history_visibility"))
                 .orElse(DEFAULT);
         if (visibility.equals("world_readable")) {
             return true;
         }
         String membership = state.get(AuthEventTypes.MEMBER, userId)
-                .flatMap(e -> e.content().getString("membership")).orElse(AuthEventTypes.LEAVE);
+                .flatMap(e -> e.content().getString("membership"))
+                .orElse(AuthEventTypes.LEAVE);
         if (membership.equals(AuthEventTypes.JOIN)) {
             return true;
         }

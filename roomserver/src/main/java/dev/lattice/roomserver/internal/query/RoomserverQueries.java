@@ -52,8 +52,9 @@ public final class RoomserverQueries implements RoomserverQueryApi {
         if (known != null) {
             return Mono.just(Optional.of(known));
         }
-        return database.room(roomId).map(room -> room.map(RoomRow::roomVersion)).doOnNext(v -> v.ifPresent(
-                version -> roomVersions.put(roomId, version)));
+        return database.room(roomId)
+                .map(room -> room.map(RoomRow::roomVersion))
+                .doOnNext(v -> v.ifPresent(version -> roomVersions.put(roomId, version)));
     }
 
     private Mono<StoredEvent> stored(EventRow row) {
@@ -61,16 +62,24 @@ public final class RoomserverQueries implements RoomserverQueryApi {
     }
 
     private static StoredEvent toStored(EventRow row, RoomVersionId version) {
-        return new StoredEvent(RoomId.parse(row.roomId()), version, new EventId(row.eventId()), row.type(),
-                row.stateKey(), new String(row.readablePdu(), UTF_8),
+        return new StoredEvent(
+                RoomId.parse(row.roomId()),
+                version,
+                new EventId(row.eventId()),
+                row.type(),
+                row.stateKey(),
+                new String(row.readablePdu(), UTF_8),
                 row.redactedBy() != null ? new EventId(row.redactedBy()) : null);
     }
 
     /** The events {@code ids} as {@link StoredEvent}s, in the order of {@code ids}; unknown ones left out. */
     private Mono<List<StoredEvent>> storedEvents(String roomId, Collection<String> ids) {
-        return Mono.zip(version(roomId), database.events(ids)).map(t -> ids.stream()
-                .map(t.getT2()::get).filter(java.util.Objects::nonNull)
-                .map(row -> toStored(row, t.getT1().orElseThrow())).toList());
+        return Mono.zip(version(roomId), database.events(ids))
+                .map(t -> ids.stream()
+                        .map(t.getT2()::get)
+                        .filter(java.util.Objects::nonNull)
+                        .map(row -> toStored(row, t.getT1().orElseThrow()))
+                        .toList());
     }
 
     @Override
@@ -85,27 +94,43 @@ public final class RoomserverQueries implements RoomserverQueryApi {
             if (version.isEmpty()) {
                 return Mono.just(Optional.<LatestEvents>empty());
             }
-            return Mono.zip(database.forwardExtremities(room), database.currentState(room)).flatMap(t -> {
-                List<EventRow> newest = t.getT1().stream().limit(LatestEvents.MAX_PREV_EVENTS).toList();
-                long depth = Math.min(MAX_DEPTH, newest.stream().mapToLong(EventRow::depth).max().orElse(0) + 1);
-                List<String> authIds = authStateKeys.stream().map(t.getT2()::get)
-                        .filter(java.util.Objects::nonNull).toList();
-                return storedEvents(room, authIds).map(auth -> Optional.of(new LatestEvents(version.get(),
-                        newest.stream().map(row -> new EventId(row.eventId())).toList(), depth, auth)));
-            });
+            return Mono.zip(database.forwardExtremities(room), database.currentState(room))
+                    .flatMap(t -> {
+                        List<EventRow> newest = t.getT1().stream()
+                                .limit(LatestEvents.MAX_PREV_EVENTS)
+                                .toList();
+                        long depth = Math.min(
+                                MAX_DEPTH,
+                                newest.stream().mapToLong(EventRow::depth).max().orElse(0) + 1);
+                        List<String> authIds = authStateKeys.stream()
+                                .map(t.getT2()::get)
+                                .filter(java.util.Objects::nonNull)
+                                .toList();
+                        return storedEvents(room, authIds)
+                                .map(auth -> Optional.of(new LatestEvents(
+                                        version.get(),
+                                        newest.stream()
+                                                .map(row -> new EventId(row.eventId()))
+                                                .toList(),
+                                        depth,
+                                        auth)));
+                    });
         });
     }
 
     @Override
     public Mono<List<StoredEvent>> queryCurrentState(RoomId roomId) {
-        return database.currentStateRows(roomId.value()).flatMap(rows -> storedEvents(roomId.value(),
-                rows.stream().map(CurrentStateRow::eventId).toList()));
+        return database.currentStateRows(roomId.value())
+                .flatMap(rows -> storedEvents(
+                        roomId.value(),
+                        rows.stream().map(CurrentStateRow::eventId).toList()));
     }
 
     @Override
     public Mono<Optional<StoredEvent>> queryCurrentStateEvent(RoomId roomId, String type, String stateKey) {
         return database.currentStateEntry(roomId.value(), StateKey.of(type, stateKey))
-                .flatMap(row -> row.isEmpty() ? Mono.just(Optional.<StoredEvent>empty())
+                .flatMap(row -> row.isEmpty()
+                        ? Mono.just(Optional.<StoredEvent>empty())
                         : storedEvents(roomId.value(), List.of(row.get().eventId()))
                                 .map(found -> found.stream().findFirst()));
     }
@@ -116,8 +141,10 @@ public final class RoomserverQueries implements RoomserverQueryApi {
             if (row.isEmpty() || row.get().stateAfterNid() == null) {
                 return Mono.just(Optional.<List<StoredEvent>>empty());
             }
-            return database.snapshot(row.get().stateAfterNid()).flatMap(snapshot -> storedEvents(
-                    row.get().roomId(), snapshot.state().values())).map(Optional::of);
+            return database.snapshot(row.get().stateAfterNid())
+                    .flatMap(snapshot ->
+                            storedEvents(row.get().roomId(), snapshot.state().values()))
+                    .map(Optional::of);
         });
     }
 
@@ -135,18 +162,19 @@ public final class RoomserverQueries implements RoomserverQueryApi {
 
     @Override
     public Mono<List<RoomMembership>> queryMembershipsOfUser(UserId userId, String membership) {
-        return database.memberships(userId.value(), membership).map(rows -> rows.stream()
-                .map(r -> new RoomMembership(RoomId.parse(r.roomId()), userId, r.membership(),
-                        new EventId(r.eventId())))
-                .toList());
+        return database.memberships(userId.value(), membership)
+                .map(rows -> rows.stream()
+                        .map(r -> new RoomMembership(
+                                RoomId.parse(r.roomId()), userId, r.membership(), new EventId(r.eventId())))
+                        .toList());
     }
 
     @Override
     public Mono<Optional<StoredEvent>> queryEvent(EventId eventId) {
-        return database.event(eventId.value()).flatMap(row -> row.isEmpty()
-                || row.get().status() == EventStatus.REJECTED
-                ? Mono.just(Optional.<StoredEvent>empty())
-                : stored(row.get()).map(Optional::of));
+        return database.event(eventId.value())
+                .flatMap(row -> row.isEmpty() || row.get().status() == EventStatus.REJECTED
+                        ? Mono.just(Optional.<StoredEvent>empty())
+                        : stored(row.get()).map(Optional::of));
     }
 
     @Override
@@ -156,8 +184,9 @@ public final class RoomserverQueries implements RoomserverQueryApi {
                 return Mono.just(Optional.<VisibleEvent>empty());
             }
             EventRow row = found.get();
-            return stored(row).flatMap(event -> visible(row, event.roomVersion(), viewer.value())
-                    .map(visible -> Optional.of(new VisibleEvent(event, visible))));
+            return stored(row)
+                    .flatMap(event -> visible(row, event.roomVersion(), viewer.value())
+                            .map(visible -> Optional.of(new VisibleEvent(event, visible))));
         });
     }
 
@@ -167,12 +196,12 @@ public final class RoomserverQueries implements RoomserverQueryApi {
             return Mono.just(false); // an outlier: no state to judge by
         }
         RoomVersionRules rules = RoomVersions.rules(version).orElseThrow();
-        Set<StateKey> keys = Set.of(StateKey.of(HistoryVisibility.TYPE, ""),
-                StateKey.of(AuthEventTypes.MEMBER, userId));
-        Mono<StateLookup> before = database.snapshot(row.stateBeforeNid())
-                .flatMap(s -> events.lookup(rules, s.state(), keys));
-        Mono<StateLookup> after = database.snapshot(row.stateAfterNid())
-                .flatMap(s -> events.lookup(rules, s.state(), keys));
+        Set<StateKey> keys =
+                Set.of(StateKey.of(HistoryVisibility.TYPE, ""), StateKey.of(AuthEventTypes.MEMBER, userId));
+        Mono<StateLookup> before =
+                database.snapshot(row.stateBeforeNid()).flatMap(s -> events.lookup(rules, s.state(), keys));
+        Mono<StateLookup> after =
+                database.snapshot(row.stateAfterNid()).flatMap(s -> events.lookup(rules, s.state(), keys));
         return Mono.zip(before, after, database.joinedSince(row.roomId(), userId, row.nid()))
                 .map(t -> {
                     Pdu event = events.parse(rules, row);

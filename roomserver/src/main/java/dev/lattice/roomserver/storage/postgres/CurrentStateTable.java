@@ -19,8 +19,8 @@ public final class CurrentStateTable {
     private static final String DELETE = "DELETE FROM roomserver.current_state WHERE room_id = :room_id "
             + "AND event_type = :event_type AND state_key = :state_key";
     private static final String COLUMNS = "room_id, event_type, state_key, event_id, membership";
-    private static final String SELECT_ROOM = "SELECT " + COLUMNS + " FROM roomserver.current_state "
-            + "WHERE room_id = :room_id";
+    private static final String SELECT_ROOM =
+            "SELECT " + COLUMNS + " FROM roomserver.current_state " + "WHERE room_id = :room_id";
     private static final String SELECT_ONE = SELECT_ROOM + " AND event_type = :event_type AND state_key = :state_key";
     private static final String SELECT_USER = "SELECT " + COLUMNS + " FROM roomserver.current_state "
             + "WHERE event_type = 'm.room.member' AND state_key = :user_id AND membership = :membership";
@@ -32,35 +32,57 @@ public final class CurrentStateTable {
     }
 
     public Mono<Void> upsert(CurrentStateRow row) {
-        var spec = client.sql(UPSERT).bind("room_id", row.roomId()).bind("event_type", row.key().type())
-                .bind("state_key", row.key().stateKey()).bind("event_id", row.eventId());
-        return Sql.bindNullable(spec, "membership", row.membership(), String.class).then();
+        var spec = client.sql(UPSERT)
+                .bind("room_id", row.roomId())
+                .bind("event_type", row.key().type())
+                .bind("state_key", row.key().stateKey())
+                .bind("event_id", row.eventId());
+        return Sql.bindNullable(spec, "membership", row.membership(), String.class)
+                .then();
     }
 
     public Mono<Void> delete(String roomId, StateKey key) {
-        return client.sql(DELETE).bind("room_id", roomId).bind("event_type", key.type())
-                .bind("state_key", key.stateKey()).then();
+        return client.sql(DELETE)
+                .bind("room_id", roomId)
+                .bind("event_type", key.type())
+                .bind("state_key", key.stateKey())
+                .then();
     }
 
     public Mono<List<CurrentStateRow>> selectRoom(String roomId) {
-        return client.sql(SELECT_ROOM).bind("room_id", roomId).map(CurrentStateTable::read).all().collectList();
+        return client.sql(SELECT_ROOM)
+                .bind("room_id", roomId)
+                .map(CurrentStateTable::read)
+                .all()
+                .collectList();
     }
 
     public Mono<Optional<CurrentStateRow>> select(String roomId, StateKey key) {
-        return client.sql(SELECT_ONE).bind("room_id", roomId).bind("event_type", key.type())
-                .bind("state_key", key.stateKey()).map(CurrentStateTable::read).one()
-                .map(Optional::of).defaultIfEmpty(Optional.empty());
+        return client.sql(SELECT_ONE)
+                .bind("room_id", roomId)
+                .bind("event_type", key.type())
+                .bind("state_key", key.stateKey())
+                .map(CurrentStateTable::read)
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
     }
 
     /** The member events of {@code userId} with {@code membership}, in every room. */
     public Mono<List<CurrentStateRow>> selectMemberships(String userId, String membership) {
-        return client.sql(SELECT_USER).bind("user_id", userId).bind("membership", membership)
-                .map(CurrentStateTable::read).all().collectList();
+        return client.sql(SELECT_USER)
+                .bind("user_id", userId)
+                .bind("membership", membership)
+                .map(CurrentStateTable::read)
+                .all()
+                .collectList();
     }
 
     private static CurrentStateRow read(Readable row) {
-        return new CurrentStateRow(row.get("room_id", String.class),
+        return new CurrentStateRow(
+                row.get("room_id", String.class),
                 StateKey.of(row.get("event_type", String.class), row.get("state_key", String.class)),
-                row.get("event_id", String.class), row.get("membership", String.class));
+                row.get("event_id", String.class),
+                row.get("membership", String.class));
     }
 }

@@ -24,8 +24,8 @@ public final class EventsTable {
             + ":room_id, :event_type, :state_key, :sender, :depth, :origin_server_ts, :membership, :redacts, "
             + ":prev_event_ids, :auth_event_ids, :kind, :status, :reject_errcode, :reject_reason, :state_before_nid, "
             + ":state_after_nid, :pdu, :received_ts) RETURNING event_nid";
-    private static final String SELECT_BY_IDS = "SELECT " + COLUMNS + " FROM roomserver.events "
-            + "WHERE event_id = ANY(:event_ids)";
+    private static final String SELECT_BY_IDS =
+            "SELECT " + COLUMNS + " FROM roomserver.events " + "WHERE event_id = ANY(:event_ids)";
     private static final String SELECT_AUTH_CHAIN = "WITH RECURSIVE chain(event_id) AS ("
             + "SELECT unnest(CAST(:event_ids AS text[])) "
             + "UNION SELECT unnest(e.auth_event_ids) FROM roomserver.events e JOIN chain c ON e.event_id = c.event_id) "
@@ -76,8 +76,11 @@ public final class EventsTable {
         if (eventIds.isEmpty()) {
             return Mono.just(List.of());
         }
-        return client.sql(SELECT_BY_IDS).bind("event_ids", eventIds.toArray(String[]::new))
-                .map(EventsTable::read).all().collectList();
+        return client.sql(SELECT_BY_IDS)
+                .bind("event_ids", eventIds.toArray(String[]::new))
+                .map(EventsTable::read)
+                .all()
+                .collectList();
     }
 
     /** The stored events among {@code eventIds} and everything reachable from them through {@code auth_events}. */
@@ -85,20 +88,32 @@ public final class EventsTable {
         if (eventIds.isEmpty()) {
             return Mono.just(List.of());
         }
-        return client.sql(SELECT_AUTH_CHAIN).bind("event_ids", eventIds.toArray(String[]::new))
-                .map(EventsTable::read).all().collectList();
+        return client.sql(SELECT_AUTH_CHAIN)
+                .bind("event_ids", eventIds.toArray(String[]::new))
+                .map(EventsTable::read)
+                .all()
+                .collectList();
     }
 
     /** Stores the redacted form of {@code eventId}; a second redaction changes nothing. */
     public Mono<Boolean> setRedacted(String eventId, byte[] redactedPdu, String redactedBy) {
-        return client.sql(SET_REDACTED).bind("event_id", eventId).bind("redacted_pdu", redactedPdu)
-                .bind("redacted_by", redactedBy).fetch().rowsUpdated().map(n -> n > 0);
+        return client.sql(SET_REDACTED)
+                .bind("event_id", eventId)
+                .bind("redacted_pdu", redactedPdu)
+                .bind("redacted_by", redactedBy)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n > 0);
     }
 
     /** Whether {@code userId} has an accepted join in {@code roomId} stored at or after {@code eventNid}. */
     public Mono<Boolean> joinedSince(String roomId, String userId, long eventNid) {
-        return client.sql(JOINED_SINCE).bind("room_id", roomId).bind("user_id", userId).bind("event_nid", eventNid)
-                .map(row -> Boolean.TRUE.equals(row.get("joined", Boolean.class))).one();
+        return client.sql(JOINED_SINCE)
+                .bind("room_id", roomId)
+                .bind("user_id", userId)
+                .bind("event_nid", eventNid)
+                .map(row -> Boolean.TRUE.equals(row.get("joined", Boolean.class)))
+                .one();
     }
 
     private static EventRow read(Readable row) {

@@ -11,10 +11,10 @@ import reactor.core.publisher.Mono;
 public final class ForwardExtremitiesTable {
     private static final String INSERT = "INSERT INTO roomserver.forward_extremities (room_id, event_id) "
             + "VALUES (:room_id, :event_id) ON CONFLICT DO NOTHING";
-    private static final String DELETE = "DELETE FROM roomserver.forward_extremities WHERE room_id = :room_id "
-            + "AND event_id = ANY(:event_ids)";
-    private static final String SELECT = "SELECT event_id FROM roomserver.forward_extremities "
-            + "WHERE room_id = :room_id ORDER BY event_id";
+    private static final String DELETE =
+            "DELETE FROM roomserver.forward_extremities WHERE room_id = :room_id " + "AND event_id = ANY(:event_ids)";
+    private static final String SELECT =
+            "SELECT event_id FROM roomserver.forward_extremities " + "WHERE room_id = :room_id ORDER BY event_id";
 
     private final DatabaseClient client;
 
@@ -23,7 +23,10 @@ public final class ForwardExtremitiesTable {
     }
 
     public Mono<Void> insert(String roomId, String eventId) {
-        return client.sql(INSERT).bind("room_id", roomId).bind("event_id", eventId).then();
+        return client.sql(INSERT)
+                .bind("room_id", roomId)
+                .bind("event_id", eventId)
+                .then();
     }
 
     /** Removes the extremities among {@code eventIds} (the prev_events of a new extremity). */
@@ -31,11 +34,17 @@ public final class ForwardExtremitiesTable {
         if (eventIds.isEmpty()) {
             return Mono.empty();
         }
-        return client.sql(DELETE).bind("room_id", roomId).bind("event_ids", eventIds.toArray(String[]::new)).then();
+        return client.sql(DELETE)
+                .bind("room_id", roomId)
+                .bind("event_ids", eventIds.toArray(String[]::new))
+                .then();
     }
 
     public Mono<List<String>> select(String roomId) {
-        return client.sql(SELECT).bind("room_id", roomId).map(row -> row.get("event_id", String.class)).all()
+        return client.sql(SELECT)
+                .bind("room_id", roomId)
+                .map(row -> row.get("event_id", String.class))
+                .all()
                 .collectList();
     }
 }

@@ -31,29 +31,43 @@ public final class OutboxTable {
     }
 
     public Mono<Void> insert(String roomId, String eventId, byte[] payload, long createdTs) {
-        return client.sql(INSERT).bind("room_id", roomId).bind("event_id", eventId).bind("payload", payload)
-                .bind("created_ts", createdTs).then();
+        return client.sql(INSERT)
+                .bind("room_id", roomId)
+                .bind("event_id", eventId)
+                .bind("payload", payload)
+                .bind("created_ts", createdTs)
+                .then();
     }
 
     /** The oldest unsent rows, in {@code seq} order. */
     public Mono<List<OutboxRow>> selectUnsent(int limit) {
-        return client.sql(SELECT_UNSENT).bind("limit", limit)
-                .map(row -> new OutboxRow(Sql.requireLong(row, "seq"), row.get("room_id", String.class),
-                        row.get("event_id", String.class), row.get("payload", byte[].class)))
-                .all().collectList();
+        return client.sql(SELECT_UNSENT)
+                .bind("limit", limit)
+                .map(row -> new OutboxRow(
+                        Sql.requireLong(row, "seq"),
+                        row.get("room_id", String.class),
+                        row.get("event_id", String.class),
+                        row.get("payload", byte[].class)))
+                .all()
+                .collectList();
     }
 
     public Mono<Void> markSent(Collection<Long> seqs, long sentTs) {
         if (seqs.isEmpty()) {
             return Mono.empty();
         }
-        return client.sql(MARK_SENT).bind("seqs", seqs.toArray(Long[]::new)).bind("sent_ts", sentTs).then();
+        return client.sql(MARK_SENT)
+                .bind("seqs", seqs.toArray(Long[]::new))
+                .bind("sent_ts", sentTs)
+                .then();
     }
 
     /** Takes the relay lock for the surrounding transaction; false when another relay holds it. */
     public Mono<Boolean> tryLockRelay() {
-        return client.sql(TRY_LOCK).bind("lock", RELAY_LOCK)
-                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class))).one();
+        return client.sql(TRY_LOCK)
+                .bind("lock", RELAY_LOCK)
+                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+                .one();
     }
 
     public Mono<Long> countUnsent() {

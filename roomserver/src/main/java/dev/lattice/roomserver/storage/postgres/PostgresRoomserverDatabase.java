@@ -50,8 +50,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
      * @param maxSnapshotChain the most deltas between a snapshot and its full ancestor: every this many state
      *     changes a full snapshot is written, which bounds what loading a state reads
      */
-    public PostgresRoomserverDatabase(DatabaseClient client, TransactionalOperator transactions,
-            int maxSnapshotChain) {
+    public PostgresRoomserverDatabase(DatabaseClient client, TransactionalOperator transactions, int maxSnapshotChain) {
         requireNonNull(client, "client is null");
         this.transactions = requireNonNull(transactions, "transactions is null");
         if (maxSnapshotChain < 1) {
@@ -105,10 +104,12 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
             if (chain.isEmpty()) {
                 return Mono.error(new IllegalStateException("no state snapshot " + snapshotNid));
             }
-            List<Long> nids = chain.stream().map(StateSnapshotsTable.ChainLink::snapshotNid).toList();
+            List<Long> nids = chain.stream()
+                    .map(StateSnapshotsTable.ChainLink::snapshotNid)
+                    .toList();
             return snapshotEntries.select(nids).collectList().map(entries -> {
-                Map<Long, List<StateSnapshotEntriesTable.Entry>> byNid = entries.stream()
-                        .collect(Collectors.groupingBy(StateSnapshotEntriesTable.Entry::snapshotNid));
+                Map<Long, List<StateSnapshotEntriesTable.Entry>> byNid =
+                        entries.stream().collect(Collectors.groupingBy(StateSnapshotEntriesTable.Entry::snapshotNid));
                 Map<StateKey, String> state = new HashMap<>();
                 for (StateSnapshotsTable.ChainLink link : chain) { // the full snapshot first, then each delta
                     for (var entry : byNid.getOrDefault(link.snapshotNid(), List.of())) {
@@ -119,7 +120,8 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                         }
                     }
                 }
-                StateSnapshot loaded = new StateSnapshot(snapshotNid, chain.getLast().chainLength(), state);
+                StateSnapshot loaded =
+                        new StateSnapshot(snapshotNid, chain.getLast().chainLength(), state);
                 synchronized (snapshotCache) {
                     snapshotCache.put(snapshotNid, loaded);
                 }
@@ -130,8 +132,9 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<Map<StateKey, String>> currentState(String roomId) {
-        return currentState.selectRoom(roomId).map(rows -> rows.stream()
-                .collect(Collectors.toMap(CurrentStateRow::key, CurrentStateRow::eventId)));
+        return currentState
+                .selectRoom(roomId)
+                .map(rows -> rows.stream().collect(Collectors.toMap(CurrentStateRow::key, CurrentStateRow::eventId)));
     }
 
     @Override
@@ -151,9 +154,14 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<List<EventRow>> forwardExtremities(String roomId) {
-        return extremities.select(roomId).flatMap(events::select).map(rows -> rows.stream()
-                .sorted(Comparator.comparingLong(EventRow::depth).reversed().thenComparing(EventRow::eventId))
-                .toList());
+        return extremities
+                .select(roomId)
+                .flatMap(events::select)
+                .map(rows -> rows.stream()
+                        .sorted(Comparator.comparingLong(EventRow::depth)
+                                .reversed()
+                                .thenComparing(EventRow::eventId))
+                        .toList());
     }
 
     @Override
@@ -173,24 +181,34 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         Mono<Void> room = write.newRoom() != null
                 ? rooms.insert(write.newRoom()).then()
                 : rooms.lock(roomId).then(); // one writer per room, even while partitions move between instances
-        Mono<EventRow> stored = room
-                .then(writeState(write))
+        Mono<EventRow> stored = room.then(writeState(write))
                 .flatMap(row -> events.insert(row).map(nid -> row))
-                .flatMap(row -> extremities.delete(roomId, write.removesExtremities())
+                .flatMap(row -> extremities
+                        .delete(roomId, write.removesExtremities())
                         .then(write.addsExtremity() ? extremities.insert(roomId, event.eventId()) : Mono.empty())
                         .then(Flux.fromIterable(write.currentStateRemoves())
-                                .concatMap(key -> currentState.delete(roomId, key)).then())
-                        .then(Flux.fromIterable(write.currentStateAdds()).concatMap(currentState::upsert).then())
-                        .then(write.transaction() != null
-                                ? sendTransactions.insert(write.transaction(), roomId, event.eventId()).then()
-                                : Mono.empty())
-                        .then(write.redaction() != null
-                                ? events.setRedacted(write.redaction().targetEventId(),
-                                        write.redaction().redactedPdu(), write.redaction().redactionEventId()).then()
-                                : Mono.empty())
+                                .concatMap(key -> currentState.delete(roomId, key))
+                                .then())
+                        .then(Flux.fromIterable(write.currentStateAdds())
+                                .concatMap(currentState::upsert)
+                                .then())
+                        .then(
+                                write.transaction() != null
+                                        ? sendTransactions
+                                                .insert(write.transaction(), roomId, event.eventId())
+                                                .then()
+                                        : Mono.empty())
+                        .then(
+                                write.redaction() != null
+                                        ? events.setRedacted(
+                                                        write.redaction().targetEventId(),
+                                                        write.redaction().redactedPdu(),
+                                                        write.redaction().redactionEventId())
+                                                .then()
+                                        : Mono.empty())
                         .then(Flux.fromIterable(write.outbox())
-                                .concatMap(r -> outbox.insert(roomId, r.eventId(), r.payload(),
-                                        System.currentTimeMillis()))
+                                .concatMap(r ->
+                                        outbox.insert(roomId, r.eventId(), r.payload(), System.currentTimeMillis()))
                                 .then())
                         .thenReturn(row));
         return transactions.transactional(stored);
@@ -221,9 +239,10 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         boolean full = parent == null || parent.chainLength() + 1 >= maxSnapshotChain;
         int chainLength = full ? 0 : parent.chainLength() + 1;
         Map<StateKey, String> entries = full ? state : delta(parent.state(), state);
-        return snapshots.insert(roomId, full ? null : parent.nid(), chainLength)
-                .flatMap(nid -> snapshotEntries.insert(nid, entries)
-                        .thenReturn(new StateSnapshot(nid, chainLength, state)));
+        return snapshots
+                .insert(roomId, full ? null : parent.nid(), chainLength)
+                .flatMap(nid ->
+                        snapshotEntries.insert(nid, entries).thenReturn(new StateSnapshot(nid, chainLength, state)));
     }
 
     /** The changes from {@code from} to {@code to}; a null value removes the key. */
@@ -244,10 +263,18 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<Integer> relayOutbox(int limit, Function<OutboxRow, Mono<Void>> publisher) {
-        Mono<Integer> relay = outbox.tryLockRelay().flatMap(locked -> !locked ? Mono.just(0)
-                : outbox.selectUnsent(limit).flatMap(rows -> Flux.fromIterable(rows).concatMap(publisher).then(
-                        outbox.markSent(rows.stream().map(OutboxRow::seq).toList(), System.currentTimeMillis()))
-                        .thenReturn(rows.size())));
+        Mono<Integer> relay = outbox.tryLockRelay()
+                .flatMap(locked -> !locked
+                        ? Mono.just(0)
+                        : outbox.selectUnsent(limit)
+                                .flatMap(rows -> Flux.fromIterable(rows)
+                                        .concatMap(publisher)
+                                        .then(outbox.markSent(
+                                                rows.stream()
+                                                        .map(OutboxRow::seq)
+                                                        .toList(),
+                                                System.currentTimeMillis()))
+                                        .thenReturn(rows.size())));
         return transactions.transactional(relay);
     }
 

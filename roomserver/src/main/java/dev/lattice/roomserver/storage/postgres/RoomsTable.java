@@ -30,22 +30,35 @@ public final class RoomsTable {
                 .bind("room_version", room.roomVersion().toString())
                 .bind("create_event_id", room.createEventId())
                 .bind("created_ts", room.createdTs())
-                .fetch().rowsUpdated().map(n -> n > 0);
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n > 0);
     }
 
     public Mono<Optional<RoomRow>> select(String roomId) {
-        return client.sql(SELECT).bind("room_id", roomId).map(RoomsTable::read).one()
-                .map(Optional::of).defaultIfEmpty(Optional.empty());
+        return client.sql(SELECT)
+                .bind("room_id", roomId)
+                .map(RoomsTable::read)
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
     }
 
     /** Locks the room's row until the surrounding transaction ends; empty when the room is unknown. */
     public Mono<Optional<RoomRow>> lock(String roomId) {
-        return client.sql(LOCK).bind("room_id", roomId).map(RoomsTable::read).one()
-                .map(Optional::of).defaultIfEmpty(Optional.empty());
+        return client.sql(LOCK)
+                .bind("room_id", roomId)
+                .map(RoomsTable::read)
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
     }
 
     private static RoomRow read(Readable row) {
-        return new RoomRow(row.get("room_id", String.class), RoomVersionId.of(row.get("room_version", String.class)),
-                row.get("create_event_id", String.class), Sql.requireLong(row, "created_ts"));
+        return new RoomRow(
+                row.get("room_id", String.class),
+                RoomVersionId.of(row.get("room_version", String.class)),
+                row.get("create_event_id", String.class),
+                Sql.requireLong(row, "created_ts"));
     }
 }

@@ -23,18 +23,25 @@ public final class SendTransactionsTable {
 
     /** Records the transaction; completes with whether it was new (the first event wins). */
     public Mono<Boolean> insert(SendTransaction transaction, String roomId, String eventId) {
-        return client.sql(INSERT).bind("user_id", transaction.userId().value())
+        return client.sql(INSERT)
+                .bind("user_id", transaction.userId().value())
                 .bind("device_id", transaction.deviceId().value())
                 .bind("transaction_id", transaction.transactionId())
-                .bind("room_id", roomId).bind("event_id", eventId)
-                .fetch().rowsUpdated().map(n -> n > 0);
+                .bind("room_id", roomId)
+                .bind("event_id", eventId)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n > 0);
     }
 
     public Mono<Optional<String>> select(SendTransaction transaction) {
-        return client.sql(SELECT).bind("user_id", transaction.userId().value())
+        return client.sql(SELECT)
+                .bind("user_id", transaction.userId().value())
                 .bind("device_id", transaction.deviceId().value())
                 .bind("transaction_id", transaction.transactionId())
-                .map(row -> row.get("event_id", String.class)).one()
-                .map(Optional::of).defaultIfEmpty(Optional.empty());
+                .map(row -> row.get("event_id", String.class))
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
     }
 }

@@ -42,8 +42,12 @@ public final class StateSnapshotEntriesTable {
             ids[i] = entry.getValue();
             i++;
         }
-        return client.sql(INSERT).bind("snapshot_nid", snapshotNid).bind("types", types).bind("state_keys", keys)
-                .bind("event_ids", ids).then();
+        return client.sql(INSERT)
+                .bind("snapshot_nid", snapshotNid)
+                .bind("types", types)
+                .bind("state_keys", keys)
+                .bind("event_ids", ids)
+                .then();
     }
 
     /** The entries of the given snapshots. */
@@ -51,8 +55,10 @@ public final class StateSnapshotEntriesTable {
         if (snapshotNids.isEmpty()) {
             return Flux.empty();
         }
-        return client.sql(SELECT).bind("snapshot_nids", snapshotNids.toArray(Long[]::new))
-                .map(row -> new Entry(Sql.requireLong(row, "snapshot_nid"),
+        return client.sql(SELECT)
+                .bind("snapshot_nids", snapshotNids.toArray(Long[]::new))
+                .map(row -> new Entry(
+                        Sql.requireLong(row, "snapshot_nid"),
                         StateKey.of(row.get("event_type", String.class), row.get("state_key", String.class)),
                         row.get("event_id", String.class)))
                 .all();

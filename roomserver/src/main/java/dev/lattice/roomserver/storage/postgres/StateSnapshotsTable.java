@@ -30,14 +30,17 @@ public final class StateSnapshotsTable {
     public Mono<Long> insert(String roomId, Long parentNid, int chainLength) {
         var spec = client.sql(INSERT).bind("room_id", roomId).bind("chain_length", chainLength);
         return Sql.bindNullable(spec, "parent_nid", parentNid, Long.class)
-                .map(row -> Sql.requireLong(row, "snapshot_nid")).one();
+                .map(row -> Sql.requireLong(row, "snapshot_nid"))
+                .one();
     }
 
     /** {@code snapshotNid} and its ancestors, the full snapshot first; empty when it does not exist. */
     public Mono<List<ChainLink>> selectChain(long snapshotNid) {
-        return client.sql(SELECT_CHAIN).bind("snapshot_nid", snapshotNid)
-                .map(row -> new ChainLink(Sql.requireLong(row, "snapshot_nid"),
-                        requireNonNull(row.get("chain_length", Integer.class))))
-                .all().collectList();
+        return client.sql(SELECT_CHAIN)
+                .bind("snapshot_nid", snapshotNid)
+                .map(row -> new ChainLink(
+                        Sql.requireLong(row, "snapshot_nid"), requireNonNull(row.get("chain_length", Integer.class))))
+                .all()
+                .collectList();
     }
 }

@@ -59,12 +59,14 @@ class HistoryVisibilityTest {
     private static StateLookup state(String visibility, String bobMembership) {
         Map<StateKey, RoomEvent> state = new HashMap<>();
         if (visibility != null) {
-            state.put(StateKey.of(HistoryVisibility.TYPE, ""), state(HistoryVisibility.TYPE, "",
-                    "{\"history_visibility\":\"" + visibility + "\"}"));
+            state.put(
+                    StateKey.of(HistoryVisibility.TYPE, ""),
+                    state(HistoryVisibility.TYPE, "", "{\"history_visibility\":\"" + visibility + "\"}"));
         }
         if (bobMembership != null) {
-            state.put(StateKey.of("m.room.member", BOB), state("m.room.member", BOB,
-                    "{\"membership\":\"" + bobMembership + "\"}"));
+            state.put(
+                    StateKey.of("m.room.member", BOB),
+                    state("m.room.member", BOB, "{\"membership\":\"" + bobMembership + "\"}"));
         }
         return StateLookup.of(state);
     }
@@ -93,7 +95,7 @@ class HistoryVisibilityTest {
         assertThat(HistoryVisibility.visible(BOB, MESSAGE, state("joined", null), state("joined", "join"), false))
                 .isFalse(); // an ordinary event is judged by the state at it
         Event opened = state(HistoryVisibility.TYPE, "", "{\"history_visibility\":\"world_readable\"}");
-        assertThat(HistoryVisibility.visible(BOB, opened, state("joined", null), state("world_readable", null),
-                false)).isTrue();
+        assertThat(HistoryVisibility.visible(BOB, opened, state("joined", null), state("world_readable", null), false))
+                .isTrue();
     }
 }

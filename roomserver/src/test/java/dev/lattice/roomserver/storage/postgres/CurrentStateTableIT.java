@@ -15,8 +15,10 @@ class CurrentStateTableIT {
         String user = "@" + java.util.UUID.randomUUID() + ":test.lattice";
         StateKey member = StateKey.of("m.room.member", user);
         table.upsert(new CurrentStateRow(room, member, "$invite", "invite")).block();
-        table.upsert(new CurrentStateRow(room, StateKey.of("m.room.topic", ""), "$topic", null)).block();
-        assertThat(table.selectMemberships(user, "invite").block()).extracting(CurrentStateRow::roomId)
+        table.upsert(new CurrentStateRow(room, StateKey.of("m.room.topic", ""), "$topic", null))
+                .block();
+        assertThat(table.selectMemberships(user, "invite").block())
+                .extracting(CurrentStateRow::roomId)
                 .containsExactly(room);
 
         table.upsert(new CurrentStateRow(room, member, "$join", "join")).block();
@@ -26,6 +28,8 @@ class CurrentStateTableIT {
         assertThat(table.selectRoom(room).block()).hasSize(2);
 
         table.delete(room, StateKey.of("m.room.topic", "")).block();
-        assertThat(table.selectRoom(room).block()).extracting(CurrentStateRow::eventId).containsExactly("$join");
+        assertThat(table.selectRoom(room).block())
+                .extracting(CurrentStateRow::eventId)
+                .containsExactly("$join");
     }
 }

@@ -18,9 +18,29 @@ class EventsTableIT {
         String room = TestingDatabase.roomId();
         // Not canonical on purpose: the bytes come back exactly, which jsonb would not do.
         byte[] pdu = "{\"b\":1,  \"a\":\"\\u00e9\"}".getBytes(StandardCharsets.UTF_8);
-        EventRow row = new EventRow(0, TestingDatabase.eventId(), room, "m.room.member", "@bob:test.lattice",
-                "@bob:test.lattice", 7, 123, "join", null, List.of("$p1", "$p2"), List.of("$a1"), InputKind.BACKFILLED,
-                EventStatus.SOFT_FAILED, null, "why", null, null, pdu, null, null, 456);
+        EventRow row = new EventRow(
+                0,
+                TestingDatabase.eventId(),
+                room,
+                "m.room.member",
+                "@bob:test.lattice",
+                "@bob:test.lattice",
+                7,
+                123,
+                "join",
+                null,
+                List.of("$p1", "$p2"),
+                List.of("$a1"),
+                InputKind.BACKFILLED,
+                EventStatus.SOFT_FAILED,
+                null,
+                "why",
+                null,
+                null,
+                pdu,
+                null,
+                null,
+                456);
         long nid = table.insert(row).block();
         EventRow read = table.select(row.eventId()).block().orElseThrow();
         assertThat(read.nid()).isEqualTo(nid);
@@ -32,20 +52,27 @@ class EventsTableIT {
     @Test
     void walksAuthChainsAndStoresRedactions() {
         String room = TestingDatabase.roomId();
-        EventRow create = withAuth(TestingDatabase.event(room, "m.room.create", "", null, EventStatus.ACCEPTED),
-                List.of());
-        EventRow join = withAuth(TestingDatabase.event(room, "m.room.member", "@a:t", "join", EventStatus.ACCEPTED),
+        EventRow create =
+                withAuth(TestingDatabase.event(room, "m.room.create", "", null, EventStatus.ACCEPTED), List.of());
+        EventRow join = withAuth(
+                TestingDatabase.event(room, "m.room.member", "@a:t", "join", EventStatus.ACCEPTED),
                 List.of(create.eventId()));
-        EventRow message = withAuth(TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED),
+        EventRow message = withAuth(
+                TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED),
                 List.of(create.eventId(), join.eventId()));
         for (EventRow row : List.of(create, join, message)) {
             table.insert(row).block();
         }
-        assertThat(table.selectAuthChain(List.of(message.eventId())).block()).extracting(EventRow::eventId)
+        assertThat(table.selectAuthChain(List.of(message.eventId())).block())
+                .extracting(EventRow::eventId)
                 .containsExactlyInAnyOrder(create.eventId(), join.eventId(), message.eventId());
 
-        assertThat(table.setRedacted(message.eventId(), new byte[] {1}, "$redaction").block()).isTrue();
-        assertThat(table.setRedacted(message.eventId(), new byte[] {2}, "$other").block()).isFalse();
+        assertThat(table.setRedacted(message.eventId(), new byte[] {1}, "$redaction")
+                        .block())
+                .isTrue();
+        assertThat(table.setRedacted(message.eventId(), new byte[] {2}, "$other")
+                        .block())
+                .isFalse();
         EventRow redacted = table.select(message.eventId()).block().orElseThrow();
         assertThat(redacted.readablePdu()).containsExactly(1);
         assertThat(redacted.redactedBy()).isEqualTo("$redaction");
@@ -64,9 +91,28 @@ class EventsTableIT {
     }
 
     private static EventRow withAuth(EventRow row, List<String> auth) {
-        return new EventRow(0, row.eventId(), row.roomId(), row.type(), row.stateKey(), row.sender(), row.depth(),
-                row.originServerTs(), row.membership(), row.redacts(), row.prevEventIds(), auth, row.kind(),
-                row.status(), row.rejectErrcode(), row.rejectReason(), null, null, row.pdu(), null, null,
+        return new EventRow(
+                0,
+                row.eventId(),
+                row.roomId(),
+                row.type(),
+                row.stateKey(),
+                row.sender(),
+                row.depth(),
+                row.originServerTs(),
+                row.membership(),
+                row.redacts(),
+                row.prevEventIds(),
+                auth,
+                row.kind(),
+                row.status(),
+                row.rejectErrcode(),
+                row.rejectReason(),
+                null,
+                null,
+                row.pdu(),
+                null,
+                null,
                 row.receivedTs());
     }
 }

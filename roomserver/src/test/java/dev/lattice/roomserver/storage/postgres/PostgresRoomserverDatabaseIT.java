@@ -27,10 +27,21 @@ class PostgresRoomserverDatabaseIT {
         EventRow previous = null;
         for (int i = 0; i < 8; i++) {
             EventRow event = TestingDatabase.event(room, "m.room.topic", "k" + i, null, EventStatus.ACCEPTED);
-            EventRow stored = database.store(new EventWrite(i == 0 ? new RoomRow(room, RoomVersionId.V12, "$c", 1)
-                    : null, event, base, state, true, previous == null ? List.of() : List.of(previous.eventId()),
-                    true, List.of(new CurrentStateRow(room, StateKey.of("m.room.topic", "k" + i), event.eventId(),
-                    null)), List.of(), null, null, List.of())).block();
+            EventRow stored = database.store(new EventWrite(
+                            i == 0 ? new RoomRow(room, RoomVersionId.V12, "$c", 1) : null,
+                            event,
+                            base,
+                            state,
+                            true,
+                            previous == null ? List.of() : List.of(previous.eventId()),
+                            true,
+                            List.of(new CurrentStateRow(
+                                    room, StateKey.of("m.room.topic", "k" + i), event.eventId(), null)),
+                            List.of(),
+                            null,
+                            null,
+                            List.of()))
+                    .block();
             state.put(StateKey.of("m.room.topic", "k" + i), event.eventId());
             base = database.snapshot(stored.stateAfterNid()).block();
             assertThat(base.state()).isEqualTo(state);
@@ -38,12 +49,25 @@ class PostgresRoomserverDatabaseIT {
             previous = stored;
         }
         EventRow message = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
-        EventRow stored = database.store(new EventWrite(null, message, base, state, false,
-                List.of(previous.eventId()), true, List.of(), List.of(), null, null, List.of())).block();
+        EventRow stored = database.store(new EventWrite(
+                        null,
+                        message,
+                        base,
+                        state,
+                        false,
+                        List.of(previous.eventId()),
+                        true,
+                        List.of(),
+                        List.of(),
+                        null,
+                        null,
+                        List.of()))
+                .block();
         assertThat(stored.stateBeforeNid()).isEqualTo(base.nid()).isEqualTo(stored.stateAfterNid());
 
         assertThat(database.currentState(room).block()).isEqualTo(state);
-        assertThat(database.forwardExtremities(room).block()).extracting(EventRow::eventId)
+        assertThat(database.forwardExtremities(room).block())
+                .extracting(EventRow::eventId)
                 .containsExactly(message.eventId());
     }
 
@@ -51,12 +75,24 @@ class PostgresRoomserverDatabaseIT {
     void aFailedStoreChangesNothing() {
         String room = TestingDatabase.roomId();
         EventRow event = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
-        database.store(EventWrite.eventOnly(new RoomRow(room, RoomVersionId.V12, "$c", 1), event)).block();
+        database.store(EventWrite.eventOnly(new RoomRow(room, RoomVersionId.V12, "$c", 1), event))
+                .block();
         // The same event ID again, with a current state change: the insert fails, the change is rolled back.
         try {
-            database.store(new EventWrite(null, event, null, null, false, List.of(), true,
-                    List.of(new CurrentStateRow(room, StateKey.of("m.room.topic", ""), "$t", null)), List.of(),
-                    null, null, List.of())).block();
+            database.store(new EventWrite(
+                            null,
+                            event,
+                            null,
+                            null,
+                            false,
+                            List.of(),
+                            true,
+                            List.of(new CurrentStateRow(room, StateKey.of("m.room.topic", ""), "$t", null)),
+                            List.of(),
+                            null,
+                            null,
+                            List.of()))
+                    .block();
         } catch (RuntimeException expected) {
             // a duplicate key
         }

@@ -19,6 +19,8 @@ class SendTransactionsTableIT {
         assertThat(table.insert(txn, "!r:test.lattice", "$second").block()).isFalse();
         assertThat(table.select(txn).block()).contains("$first");
         // Another device's transaction with the same txnId is another transaction.
-        assertThat(table.select(new SendTransaction(user, DeviceId.parse("LAPTOP"), "t1")).block()).isEmpty();
+        assertThat(table.select(new SendTransaction(user, DeviceId.parse("LAPTOP"), "t1"))
+                        .block())
+                .isEmpty();
     }
 }

@@ -14,12 +14,14 @@ class SnapshotDeltaTest {
 
     @Test
     void aDeltaHasTheChangedAndAddedEntriesAndNullsForRemovedOnes() {
-        Map<StateKey, String> delta = PostgresRoomserverDatabase.delta(Map.of(A, "$1", B, "$2"), Map.of(A, "$1",
-                B, "$3", C, "$4"));
+        Map<StateKey, String> delta =
+                PostgresRoomserverDatabase.delta(Map.of(A, "$1", B, "$2"), Map.of(A, "$1", B, "$3", C, "$4"));
         assertThat(delta).isEqualTo(Map.of(B, "$3", C, "$4"));
         Map<StateKey, String> removal = new HashMap<>();
         removal.put(B, null);
-        assertThat(PostgresRoomserverDatabase.delta(Map.of(A, "$1", B, "$2"), Map.of(A, "$1"))).isEqualTo(removal);
-        assertThat(PostgresRoomserverDatabase.delta(Map.of(A, "$1"), Map.of(A, "$1"))).isEmpty();
+        assertThat(PostgresRoomserverDatabase.delta(Map.of(A, "$1", B, "$2"), Map.of(A, "$1")))
+                .isEqualTo(removal);
+        assertThat(PostgresRoomserverDatabase.delta(Map.of(A, "$1"), Map.of(A, "$1")))
+                .isEmpty();
     }
 }

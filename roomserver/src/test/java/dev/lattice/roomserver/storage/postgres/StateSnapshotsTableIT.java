@@ -24,10 +24,12 @@ class StateSnapshotsTableIT {
         removal.put(StateKey.of("m.room.topic", ""), null);
         entries.insert(delta, removal).block();
 
-        assertThat(snapshots.selectChain(delta2).block()).extracting(StateSnapshotsTable.ChainLink::snapshotNid)
+        assertThat(snapshots.selectChain(delta2).block())
+                .extracting(StateSnapshotsTable.ChainLink::snapshotNid)
                 .containsExactly(full, delta, delta2);
         assertThat(entries.select(java.util.List.of(full, delta)).collectList().block())
-                .extracting(StateSnapshotEntriesTable.Entry::eventId).containsExactlyInAnyOrder("$c", "$t", null);
+                .extracting(StateSnapshotEntriesTable.Entry::eventId)
+                .containsExactlyInAnyOrder("$c", "$t", null);
         assertThat(snapshots.selectChain(-1).block()).isEmpty();
     }
 }

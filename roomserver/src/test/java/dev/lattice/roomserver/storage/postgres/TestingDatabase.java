@@ -25,18 +25,25 @@ public final class TestingDatabase {
     private static ConnectionFactory connections() {
         LatticeProperties.Database db = TestInfra.postgres();
         return new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(db.host()).port(db.port()).database(db.name()).username(db.user()).password(db.password())
+                .host(db.host())
+                .port(db.port())
+                .database(db.name())
+                .username(db.user())
+                .password(db.password())
                 .build());
     }
 
     private static DatabaseClient migrate() {
-        return new Database(TestInfra.postgres(), List.of(new ServiceSchema("roomserver")),
-                DatabaseClient.create(CONNECTIONS)).client();
+        return new Database(
+                        TestInfra.postgres(),
+                        List.of(new ServiceSchema("roomserver")),
+                        DatabaseClient.create(CONNECTIONS))
+                .client();
     }
 
     public static PostgresRoomserverDatabase roomserverDatabase(int maxSnapshotChain) {
-        return new PostgresRoomserverDatabase(CLIENT,
-                TransactionalOperator.create(new R2dbcTransactionManager(CONNECTIONS)), maxSnapshotChain);
+        return new PostgresRoomserverDatabase(
+                CLIENT, TransactionalOperator.create(new R2dbcTransactionManager(CONNECTIONS)), maxSnapshotChain);
     }
 
     public static String roomId() {
@@ -48,9 +55,29 @@ public final class TestingDatabase {
     }
 
     public static EventRow event(String roomId, String type, String stateKey, String membership, EventStatus status) {
-        return new EventRow(0, eventId(), roomId, type, stateKey, "@alice:test.lattice", 3, 1_000, membership, null,
-                List.of(eventId()), List.of(eventId()), InputKind.NEW, status, null, null, null, null,
-                "{\"type\":\"x\"}".getBytes(StandardCharsets.UTF_8), null, null, 2_000);
+        return new EventRow(
+                0,
+                eventId(),
+                roomId,
+                type,
+                stateKey,
+                "@alice:test.lattice",
+                3,
+                1_000,
+                membership,
+                null,
+                List.of(eventId()),
+                List.of(eventId()),
+                InputKind.NEW,
+                status,
+                null,
+                null,
+                null,
+                null,
+                "{\"type\":\"x\"}".getBytes(StandardCharsets.UTF_8),
+                null,
+                null,
+                2_000);
     }
 
     private TestingDatabase() {}

@@ -57,7 +57,9 @@ public final class AccountDataChangesTable {
 
     /** The newest position; 0 when nothing changed yet. */
     public Mono<Long> selectMaxPosition() {
-        return client.sql(SELECT_MAX_POSITION).map(row -> row.get("position", Long.class)).one();
+        return client.sql(SELECT_MAX_POSITION)
+                .map(row -> row.get("position", Long.class))
+                .one();
     }
 
     /** The user's changes with positions in (after, to], oldest first. */
@@ -68,8 +70,10 @@ public final class AccountDataChangesTable {
                 .bind("to", to)
                 .map(row -> {
                     String roomId = row.get("room_id", String.class);
-                    return new AccountDataChange(roomId.isEmpty() ? Optional.empty() : Optional.of(roomId),
-                            row.get("type", String.class), row.get("position", Long.class));
+                    return new AccountDataChange(
+                            roomId.isEmpty() ? Optional.empty() : Optional.of(roomId),
+                            row.get("type", String.class),
+                            row.get("position", Long.class));
                 })
                 .all()
                 .collectList();

@@ -103,8 +103,10 @@ public final class OutputRoomEventsTable {
         spec = bindNullable(spec, "state_key", row.stateKey());
         spec = bindNullable(spec, "prev_content", row.prevContent().map(CanonicalJson::encodeToString));
         spec = bindNullable(spec, "replaces_state", row.replacesState());
-        spec = bindNullable(spec, "txn_user_id", row.transaction().map(t -> t.userId().toString()));
-        spec = bindNullable(spec, "txn_device_id", row.transaction().map(t -> t.deviceId().toString()));
+        spec = bindNullable(
+                spec, "txn_user_id", row.transaction().map(t -> t.userId().toString()));
+        spec = bindNullable(
+                spec, "txn_device_id", row.transaction().map(t -> t.deviceId().toString()));
         spec = bindNullable(spec, "txn_id", row.transaction().map(SendTransaction::transactionId));
         return spec.map(r -> r.get("position", Long.class))
                 .one()
@@ -114,7 +116,9 @@ public final class OutputRoomEventsTable {
 
     /** The newest live position; 0 when no event is stored. */
     public Mono<Long> selectMaxPosition() {
-        return client.sql(SELECT_MAX_POSITION).map(r -> r.get("position", Long.class)).one();
+        return client.sql(SELECT_MAX_POSITION)
+                .map(r -> r.get("position", Long.class))
+                .one();
     }
 
     public Mono<List<StoredEvent>> selectByIds(Collection<String> eventIds) {
@@ -169,9 +173,12 @@ public final class OutputRoomEventsTable {
 
     private static StoredEvent toEvent(Readable row) {
         String txnUser = row.get("txn_user_id", String.class);
-        Optional<SendTransaction> transaction = txnUser == null ? Optional.empty()
-                : Optional.of(new SendTransaction(UserId.parse(txnUser),
-                        DeviceId.parse(row.get("txn_device_id", String.class)), row.get("txn_id", String.class)));
+        Optional<SendTransaction> transaction = txnUser == null
+                ? Optional.empty()
+                : Optional.of(new SendTransaction(
+                        UserId.parse(txnUser),
+                        DeviceId.parse(row.get("txn_device_id", String.class)),
+                        row.get("txn_id", String.class)));
         return new StoredEvent(
                 row.get("position", Long.class),
                 row.get("event_id", String.class),

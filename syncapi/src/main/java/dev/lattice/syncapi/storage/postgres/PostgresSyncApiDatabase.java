@@ -62,14 +62,24 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu) {
         String roomId = record.roomId();
-        Mono<OptionalLong> work = client.sql(LOCK_STREAM).then()
+        Mono<OptionalLong> work = client.sql(LOCK_STREAM)
+                .then()
                 .then(Mono.zip(currentHistoryVisibility(roomId), replacedState(roomId, pdu)))
                 .flatMap(before -> {
                     Optional<StoredEvent> replaced = before.getT2();
-                    return events.insert(new OutputRoomEventsTable.NewRow(record.eventId(), roomId,
-                            record.roomVersion(), pdu.type(), pdu.sender(), pdu.stateKey(), pdu.json(),
-                            before.getT1(), replaced.map(StoredEvent::content), replaced.map(StoredEvent::eventId),
-                            Optional.ofNullable(record.transaction()), record.historical()));
+                    return events.insert(new OutputRoomEventsTable.NewRow(
+                            record.eventId(),
+                            roomId,
+                            record.roomVersion(),
+                            pdu.type(),
+                            pdu.sender(),
+                            pdu.stateKey(),
+                            pdu.json(),
+                            before.getT1(),
+                            replaced.map(StoredEvent::content),
+                            replaced.map(StoredEvent::eventId),
+                            Optional.ofNullable(record.transaction()),
+                            record.historical()));
                 })
                 .flatMap(position -> {
                     if (position.isEmpty() || record.historical()) {
@@ -82,17 +92,16 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     private Mono<String> currentHistoryVisibility(String roomId) {
-        return state.selectCurrent(roomId, "m.room.history_visibility", "")
-                .flatMap(this::historyVisibilityOf);
+        return state.selectCurrent(roomId, "m.room.history_visibility", "").flatMap(this::historyVisibilityOf);
     }
 
     private Mono<String> historyVisibilityOf(Optional<StateSpan> span) {
         if (span.isEmpty()) {
             return Mono.just(DEFAULT_HISTORY_VISIBILITY);
         }
-        return event(span.get().eventId()).map(found -> found
-                .flatMap(e -> e.content().getString("history_visibility"))
-                .orElse(DEFAULT_HISTORY_VISIBILITY));
+        return event(span.get().eventId())
+                .map(found -> found.flatMap(e -> e.content().getString("history_visibility"))
+                        .orElse(DEFAULT_HISTORY_VISIBILITY));
     }
 
     private Mono<Optional<StoredEvent>> replacedState(String roomId, Pdu pdu) {
@@ -100,7 +109,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
             return Mono.just(Optional.empty());
         }
         return state.selectCurrent(roomId, pdu.type(), pdu.stateKey().get())
-                .flatMap(span -> span.isEmpty() ? Mono.just(Optional.<StoredEvent>empty())
+                .flatMap(span -> span.isEmpty()
+                        ? Mono.just(Optional.<StoredEvent>empty())
                         : event(span.get().eventId()));
     }
 
@@ -114,16 +124,25 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 .then(events.selectByIds(record.addsStateEventIds()))
                 .flatMapMany(added -> {
                     if (added.size() < record.addsStateEventIds().size()) {
-                        log.warn("{}: {} of the state events added by {} are unknown here and not shown", roomId,
-                                record.addsStateEventIds().size() - added.size(), record.eventId());
+                        log.warn(
+                                "{}: {} of the state events added by {} are unknown here and not shown",
+                                roomId,
+                                record.addsStateEventIds().size() - added.size(),
+                                record.eventId());
                     }
                     return Flux.fromIterable(added);
                 })
                 .filter(added -> added.stateKey().isPresent())
-                .concatMap(added -> state.closeCurrent(roomId, added.type(), added.stateKey().get(), position)
-                        .then(state.insert(roomId, added.type(), added.stateKey().get(), added.eventId(),
+                .concatMap(added -> state.closeCurrent(
+                                roomId, added.type(), added.stateKey().get(), position)
+                        .then(state.insert(
+                                roomId,
+                                added.type(),
+                                added.stateKey().get(),
+                                added.eventId(),
                                 added.type().equals("m.room.member")
-                                        ? added.content().getString("membership") : Optional.empty(),
+                                        ? added.content().getString("membership")
+                                        : Optional.empty(),
                                 position)))
                 .then();
     }
@@ -144,8 +163,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<List<StoredEvent>> roomEvents(String roomId, long afterExclusive, long toInclusive, int limit,
-            boolean descending) {
+    public Mono<List<StoredEvent>> roomEvents(
+            String roomId, long afterExclusive, long toInclusive, int limit, boolean descending) {
         return events.selectRoomRange(roomId, afterExclusive, toInclusive, limit, descending);
     }
 
@@ -167,8 +186,9 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<Map<String, StateSpan>> membershipsAt(String userId, long position) {
-        return state.selectMembershipsAt(userId, position).map(spans -> spans.stream()
-                .collect(Collectors.toUnmodifiableMap(StateSpan::roomId, Function.identity())));
+        return state.selectMembershipsAt(userId, position)
+                .map(spans ->
+                        spans.stream().collect(Collectors.toUnmodifiableMap(StateSpan::roomId, Function.identity())));
     }
 
     @Override
@@ -187,9 +207,10 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<OptionalLong> storeAccountDataChange(String userId, Optional<String> roomId, String type,
-            long clientStreamId) {
-        return transactions.transactional(client.sql(LOCK_ACCOUNT_DATA_STREAM).then()
+    public Mono<OptionalLong> storeAccountDataChange(
+            String userId, Optional<String> roomId, String type, long clientStreamId) {
+        return transactions.transactional(client.sql(LOCK_ACCOUNT_DATA_STREAM)
+                .then()
                 .then(accountDataChanges.upsert(userId, roomId.orElse(""), type, clientStreamId)));
     }
 

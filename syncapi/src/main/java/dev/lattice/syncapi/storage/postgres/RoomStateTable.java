@@ -36,8 +36,8 @@ public final class RoomStateTable {
     private static final String SELECT_CURRENT_ENTRY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key AND removed_position IS NULL";
 
-    private static final String SELECT_STATE_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
-            + " WHERE room_id = :room_id" + ACTIVE_AT;
+    private static final String SELECT_STATE_AT =
+            "SELECT " + COLUMNS + " FROM syncapi.room_state" + " WHERE room_id = :room_id" + ACTIVE_AT;
 
     private static final String SELECT_ENTRY_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key" + ACTIVE_AT;
@@ -64,14 +64,17 @@ public final class RoomStateTable {
     }
 
     /** Makes {@code eventId} part of the state from {@code position} on. */
-    public Mono<Void> insert(String roomId, String type, String stateKey, String eventId, Optional<String> membership,
-            long position) {
-        return OutputRoomEventsTable.bindNullable(client.sql(INSERT)
-                        .bind("room_id", roomId)
-                        .bind("type", type)
-                        .bind("state_key", stateKey)
-                        .bind("event_id", eventId)
-                        .bind("position", position), "membership", membership)
+    public Mono<Void> insert(
+            String roomId, String type, String stateKey, String eventId, Optional<String> membership, long position) {
+        return OutputRoomEventsTable.bindNullable(
+                        client.sql(INSERT)
+                                .bind("room_id", roomId)
+                                .bind("type", type)
+                                .bind("state_key", stateKey)
+                                .bind("event_id", eventId)
+                                .bind("position", position),
+                        "membership",
+                        membership)
                 .then();
     }
 
@@ -105,9 +108,7 @@ public final class RoomStateTable {
     }
 
     public Mono<List<StateSpan>> selectStateAt(String roomId, long position) {
-        return all(client.sql(SELECT_STATE_AT)
-                .bind("room_id", roomId)
-                .bind("position", position));
+        return all(client.sql(SELECT_STATE_AT).bind("room_id", roomId).bind("position", position));
     }
 
     public Mono<Optional<StateSpan>> selectEntryAt(String roomId, String type, String stateKey, long position) {
@@ -119,9 +120,7 @@ public final class RoomStateTable {
     }
 
     public Mono<List<StateSpan>> selectMembershipsAt(String userId, long position) {
-        return all(client.sql(SELECT_MEMBERSHIPS_AT)
-                .bind("user_id", userId)
-                .bind("position", position));
+        return all(client.sql(SELECT_MEMBERSHIPS_AT).bind("user_id", userId).bind("position", position));
     }
 
     public Mono<List<StateSpan>> selectMembershipsAddedBetween(String userId, long after, long to) {
@@ -132,9 +131,7 @@ public final class RoomStateTable {
     }
 
     public Mono<List<StateSpan>> selectMembershipHistory(String roomId, String userId) {
-        return all(client.sql(SELECT_MEMBERSHIP_HISTORY)
-                .bind("room_id", roomId)
-                .bind("user_id", userId));
+        return all(client.sql(SELECT_MEMBERSHIP_HISTORY).bind("room_id", roomId).bind("user_id", userId));
     }
 
     public Mono<List<String>> selectUsersToNotify(String roomId, long position) {

@@ -24,13 +24,27 @@ class OutputRoomEventsTableIT {
         table = new OutputRoomEventsTable(TestDatabase.migrated().client());
     }
 
-    private static OutputRoomEventsTable.NewRow row(String roomId, String eventId, boolean historical,
-            Optional<SendTransaction> transaction) {
-        JsonObject event = new JsonObjectBuilder().put("type", "m.room.message").put("sender", "@a:example.org")
-                .put("room_id", roomId).put("origin_server_ts", 5L)
-                .put("content", new JsonObjectBuilder().put("body", eventId).build()).build();
-        return new OutputRoomEventsTable.NewRow(eventId, roomId, RoomVersionId.V10, "m.room.message",
-                "@a:example.org", Optional.empty(), event, "shared", Optional.empty(), Optional.empty(), transaction,
+    private static OutputRoomEventsTable.NewRow row(
+            String roomId, String eventId, boolean historical, Optional<SendTransaction> transaction) {
+        JsonObject event = new JsonObjectBuilder()
+                .put("type", "m.room.message")
+                .put("sender", "@a:example.org")
+                .put("room_id", roomId)
+                .put("origin_server_ts", 5L)
+                .put("content", new JsonObjectBuilder().put("body", eventId).build())
+                .build();
+        return new OutputRoomEventsTable.NewRow(
+                eventId,
+                roomId,
+                RoomVersionId.V10,
+                "m.room.message",
+                "@a:example.org",
+                Optional.empty(),
+                event,
+                "shared",
+                Optional.empty(),
+                Optional.empty(),
+                transaction,
                 historical);
     }
 
@@ -43,23 +57,35 @@ class OutputRoomEventsTableIT {
         String room = fresh("!");
         String first = fresh("$");
         long a = table.insert(row(room, first, false, Optional.empty())).block().getAsLong();
-        long b = table.insert(row(room, fresh("$"), false, Optional.empty())).block().getAsLong();
+        long b = table.insert(row(room, fresh("$"), false, Optional.empty()))
+                .block()
+                .getAsLong();
         assertThat(b).isGreaterThan(a).isPositive();
-        assertThat(table.insert(row(room, first, false, Optional.empty())).block()).isEqualTo(OptionalLong.empty());
+        assertThat(table.insert(row(room, first, false, Optional.empty())).block())
+                .isEqualTo(OptionalLong.empty());
         assertThat(table.selectMaxPosition().block()).isGreaterThanOrEqualTo(b);
-        assertThat(table.selectRoomRange(room, Long.MIN_VALUE, Long.MAX_VALUE, 10, false).block()).hasSize(2);
+        assertThat(table.selectRoomRange(room, Long.MIN_VALUE, Long.MAX_VALUE, 10, false)
+                        .block())
+                .hasSize(2);
     }
 
     @Test
     void backfilledEventsSortBeforeEverything() {
         String room = fresh("!");
-        long live = table.insert(row(room, fresh("$"), false, Optional.empty())).block().getAsLong();
-        long old = table.insert(row(room, fresh("$"), true, Optional.empty())).block().getAsLong();
-        long older = table.insert(row(room, fresh("$"), true, Optional.empty())).block().getAsLong();
+        long live = table.insert(row(room, fresh("$"), false, Optional.empty()))
+                .block()
+                .getAsLong();
+        long old = table.insert(row(room, fresh("$"), true, Optional.empty()))
+                .block()
+                .getAsLong();
+        long older = table.insert(row(room, fresh("$"), true, Optional.empty()))
+                .block()
+                .getAsLong();
         assertThat(old).isNegative();
         assertThat(older).isLessThan(old);
         assertThat(table.selectRoomRange(room, Long.MIN_VALUE, live, 10, true).block())
-                .extracting(StoredEvent::position).containsExactly(live, old, older);
+                .extracting(StoredEvent::position)
+                .containsExactly(live, old, older);
         assertThat(table.selectMaxPosition().block()).isGreaterThanOrEqualTo(live);
     }
 
@@ -68,17 +94,28 @@ class OutputRoomEventsTableIT {
         String room = fresh("!");
         long[] positions = new long[5];
         for (int i = 0; i < 5; i++) {
-            positions[i] = table.insert(row(room, fresh("$"), false, Optional.empty())).block().getAsLong();
+            positions[i] = table.insert(row(room, fresh("$"), false, Optional.empty()))
+                    .block()
+                    .getAsLong();
         }
-        assertThat(table.selectRoomRange(room, positions[0], positions[3], 10, false).block())
-                .extracting(StoredEvent::position).containsExactly(positions[1], positions[2], positions[3]);
-        assertThat(table.selectRoomRange(room, positions[0], positions[4], 2, true).block())
-                .extracting(StoredEvent::position).containsExactly(positions[4], positions[3]);
-        assertThat(table.selectRoomRange(room, positions[0], positions[4], 0, true).block()).isEmpty();
+        assertThat(table.selectRoomRange(room, positions[0], positions[3], 10, false)
+                        .block())
+                .extracting(StoredEvent::position)
+                .containsExactly(positions[1], positions[2], positions[3]);
+        assertThat(table.selectRoomRange(room, positions[0], positions[4], 2, true)
+                        .block())
+                .extracting(StoredEvent::position)
+                .containsExactly(positions[4], positions[3]);
+        assertThat(table.selectRoomRange(room, positions[0], positions[4], 0, true)
+                        .block())
+                .isEmpty();
         String quiet = fresh("!");
-        assertThat(table.selectRoomsWithEvents(List.of(room, quiet), positions[3], positions[4]).block())
+        assertThat(table.selectRoomsWithEvents(List.of(room, quiet), positions[3], positions[4])
+                        .block())
                 .containsExactly(room);
-        assertThat(table.selectRoomsWithEvents(List.of(room), positions[4], Long.MAX_VALUE).block()).isEmpty();
+        assertThat(table.selectRoomsWithEvents(List.of(room), positions[4], Long.MAX_VALUE)
+                        .block())
+                .isEmpty();
     }
 
     @Test
@@ -99,8 +136,13 @@ class OutputRoomEventsTableIT {
         String room = fresh("!");
         String id = fresh("$");
         table.insert(row(room, id, false, Optional.empty())).block();
-        JsonObject redacted = new JsonObjectBuilder().put("type", "m.room.message").put("sender", "@a:example.org")
-                .put("room_id", room).put("origin_server_ts", 5L).put("content", JsonObject.EMPTY).build();
+        JsonObject redacted = new JsonObjectBuilder()
+                .put("type", "m.room.message")
+                .put("sender", "@a:example.org")
+                .put("room_id", room)
+                .put("origin_server_ts", 5L)
+                .put("content", JsonObject.EMPTY)
+                .build();
         JsonObject because = new JsonObjectBuilder().put("event_id", "$r").build();
         assertThat(table.updateRedacted(id, redacted, because).block()).isTrue();
         assertThat(table.updateRedacted(id, redacted, because).block()).isFalse();

@@ -25,7 +25,8 @@ class RoomStateTableIT {
     /** Ends (type, key)'s current entry at {@code position} and makes {@code eventId} current from there. */
     private static void set(String room, String type, String key, String eventId, String membership, long position) {
         table.closeCurrent(room, type, key, position)
-                .then(table.insert(room, type, key, eventId, Optional.ofNullable(membership), position)).block();
+                .then(table.insert(room, type, key, eventId, Optional.ofNullable(membership), position))
+                .block();
     }
 
     @Test
@@ -35,22 +36,35 @@ class RoomStateTableIT {
         set(room, "m.room.topic", "", "$t1", null, 11);
         set(room, "m.room.name", "", "$n2", null, 20);
         assertThat(table.selectStateAt(room, 9).block()).isEmpty();
-        assertThat(table.selectStateAt(room, 15).block()).extracting(StateSpan::eventId)
+        assertThat(table.selectStateAt(room, 15).block())
+                .extracting(StateSpan::eventId)
                 .containsExactlyInAnyOrder("$n1", "$t1");
-        assertThat(table.selectStateAt(room, 20).block()).extracting(StateSpan::eventId)
+        assertThat(table.selectStateAt(room, 20).block())
+                .extracting(StateSpan::eventId)
                 .containsExactlyInAnyOrder("$n2", "$t1");
-        assertThat(table.selectEntryAt(room, "m.room.name", "", 19).block().orElseThrow().eventId()).isEqualTo("$n1");
-        assertThat(table.selectCurrent(room, "m.room.name", "").block().orElseThrow().removedPosition()).isEmpty();
+        assertThat(table.selectEntryAt(room, "m.room.name", "", 19)
+                        .block()
+                        .orElseThrow()
+                        .eventId())
+                .isEqualTo("$n1");
+        assertThat(table.selectCurrent(room, "m.room.name", "")
+                        .block()
+                        .orElseThrow()
+                        .removedPosition())
+                .isEmpty();
         table.closeEvents(room, List.of("$t1"), 30).block();
         assertThat(table.selectCurrent(room, "m.room.topic", "").block()).isEmpty();
-        assertThat(table.selectStateAt(room, 29).block()).extracting(StateSpan::eventId).contains("$t1");
+        assertThat(table.selectStateAt(room, 29).block())
+                .extracting(StateSpan::eventId)
+                .contains("$t1");
     }
 
     @Test
     void onlyOneCurrentEntryPerStateKey() {
         String room = fresh("!");
         table.insert(room, "m.room.name", "", "$a", Optional.empty(), 1).block();
-        assertThatThrownBy(() -> table.insert(room, "m.room.name", "", "$b", Optional.empty(), 2).block())
+        assertThatThrownBy(() -> table.insert(room, "m.room.name", "", "$b", Optional.empty(), 2)
+                        .block())
                 .isInstanceOf(RuntimeException.class);
     }
 
@@ -66,17 +80,23 @@ class RoomStateTableIT {
         set(roomB, "m.room.member", user, "$b-join", "join", 120);
         set(roomB, "m.room.member", user, "$b-leave", "leave", 130);
 
-        assertThat(table.selectMembershipsAt(user, 115).block()).extracting(StateSpan::eventId)
+        assertThat(table.selectMembershipsAt(user, 115).block())
+                .extracting(StateSpan::eventId)
                 .containsExactly("$a-join");
-        assertThat(table.selectMembershipsAt(user, 125).block()).extracting(StateSpan::eventId)
+        assertThat(table.selectMembershipsAt(user, 125).block())
+                .extracting(StateSpan::eventId)
                 .containsExactlyInAnyOrder("$a-join", "$b-join");
-        assertThat(table.selectMembershipsAt(user, 130).block()).extracting(StateSpan::membershipOrEmpty)
+        assertThat(table.selectMembershipsAt(user, 130).block())
+                .extracting(StateSpan::membershipOrEmpty)
                 .containsExactlyInAnyOrder("join", "leave");
-        assertThat(table.selectMembershipsAddedBetween(user, 110, 130).block()).extracting(StateSpan::eventId)
+        assertThat(table.selectMembershipsAddedBetween(user, 110, 130).block())
+                .extracting(StateSpan::eventId)
                 .containsExactly("$b-join", "$b-leave");
-        assertThat(table.selectMembershipHistory(roomA, user).block()).extracting(StateSpan::eventId)
+        assertThat(table.selectMembershipHistory(roomA, user).block())
+                .extracting(StateSpan::eventId)
                 .containsExactly("$a-invite", "$a-join");
-        assertThat(table.selectMembershipHistory(roomA, user).block().getFirst().removedPosition()).contains(110L);
+        assertThat(table.selectMembershipHistory(roomA, user).block().getFirst().removedPosition())
+                .contains(110L);
 
         assertThat(table.selectUsersToNotify(roomA, 200).block()).containsExactlyInAnyOrder(user, other);
         // Bob left room B at 130: he is told about that position, but not about later ones.

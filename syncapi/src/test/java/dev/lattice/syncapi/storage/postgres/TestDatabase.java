@@ -14,9 +14,14 @@ final class TestDatabase {
 
     static synchronized Database migrated() {
         LatticeProperties.Database db = TestInfra.postgres();
-        DatabaseClient client = DatabaseClient.create(new PostgresqlConnectionFactory(
-                PostgresqlConnectionConfiguration.builder().host(db.host()).port(db.port()).database(db.name())
-                        .username(db.user()).password(db.password()).build()));
+        DatabaseClient client =
+                DatabaseClient.create(new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
+                        .host(db.host())
+                        .port(db.port())
+                        .database(db.name())
+                        .username(db.user())
+                        .password(db.password())
+                        .build()));
         return new Database(db, List.of(new ServiceSchema("syncapi")), client);
     }
 
