@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of Lattice with the real matrix-js-sdk (see e2e/js/README.md).
 #   bash e2e/js/run.sh [node --test ARGS / test files]
-# Builds the all-in-one jar if missing, starts it in a temp dir with free ports, runs the tests against it,
-# and stops it (and its embedded PostgreSQL) at exit. Exit code = the tests' exit code.
+# Builds the all-in-one jar if it is missing or older than the sources, starts it in a temp dir with free ports,
+# runs the tests against it, and stops it (and its embedded PostgreSQL) at exit. Exit code = the tests' exit code.
 #   LATTICE_BASE_URL=…    skip starting a server and test that one instead
 #   LATTICE_E2E_KEEP=1    keep the server's temp dir (logs, data) after the run; the log is always copied to
 #                         e2e/js/lattice-e2e.log
@@ -11,6 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 cd "$ROOT"
 source .ci/lib/jdk.sh
+source .ci/lib/server-jar.sh
 
 log() { echo "e2e: $*" >&2; }
 
@@ -18,9 +19,9 @@ if [ -z "${LATTICE_BASE_URL:-}" ]; then
   JAVA_HOME=$(find_jdk 21) || { log "no JDK 21 or newer found"; exit 1; }
   export JAVA_HOME
   JAR="$ROOT/deploy/all-in-one/target/lattice.jar"
-  if [ ! -f "$JAR" ]; then
-    log "building $JAR (first run takes a few minutes)…"
-    PATH="$JAVA_HOME/bin:$PATH" ./mvnw -B -q -DskipTests install >&2
+  if server_jar_stale "$JAR"; then
+    log "building $JAR (missing, or older than the sources)…"
+    PATH="$JAVA_HOME/bin:$PATH" ./mvnw -B -q -DskipTests -Dspotless.check.skip=true install >&2
   fi
 fi
 

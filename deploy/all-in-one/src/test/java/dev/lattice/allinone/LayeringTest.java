@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module boundaries of DESIGN.md §2 and STYLE.md rule 4, checked on the compiled classes of every module
+ * The module rules of docs/architecture.md §2, checked on the compiled classes of every module
  * (this module sees them all).
  */
 class LayeringTest {
@@ -97,7 +97,7 @@ class LayeringTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("org.bouncycastle..")
-                .because("STYLE.md rule 4: signing goes through common/protocol's crypto package")
+                .because("docs/architecture.md §2: signing goes through common/protocol's crypto package")
                 .check(classes);
     }
 }

@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The shared state-resolution fixtures, read in place (never copied into the repository). They live in
- * {@code shared/fixtures/state-res} beside the repository: set {@code -Dlattice.shared.dir=/path/to/shared}, or let
- * this class find a {@code shared} directory in the working directory or one of its ancestors
- * ({@code /work/main/../shared}, or {@code <clone>/../shared} in CI).
+ * The shared state-resolution fixtures, read in place (never copied into the repository). They live in the team's
+ * {@code shared} directory, which sits beside a checkout ({@code <checkout>/../shared}): set
+ * {@code -Dlattice.shared.dir=/path/to/shared}, or let this class find a {@code shared} directory in the working
+ * directory or one of its ancestors.
  */
 final class Fixtures {
     private Fixtures() {}
@@ -37,8 +37,10 @@ final class Fixtures {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/fixtures/state-res not found above "
-                + Path.of("").toAbsolutePath() + "; set -Dlattice.shared.dir");
+        throw new IllegalStateException("The state-resolution fixtures (shared/fixtures/state-res) were not found in "
+                + Path.of("").toAbsolutePath() + " or any directory above it. They are kept outside the repository, in"
+                + " the team's shared directory: place it beside your checkout (<checkout>/../shared), or run the"
+                + " tests with -Dlattice.shared.dir=/path/to/shared. See docs/contributing.md, \"Test data\".");
     }
 
     static List<TestingRoomEvent> pdus(String relativePath) {

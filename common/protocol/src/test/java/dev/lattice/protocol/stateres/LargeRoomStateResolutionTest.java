@@ -24,13 +24,8 @@ class LargeRoomStateResolutionTest {
     void resolvesBothForks(RoomVersionRules version) {
         LargeRoom room = LargeRoom.build(version, 10_000, 1_000);
         Map<StateKey, String> resolved = resolve(room, List.of(room.forkA, room.forkB));
-        for (int i = 0; i < 3; i++) {
-            resolve(room, List.of(room.forkB, room.forkA)); // warm up before timing
-        }
-        long start = System.nanoTime();
+        // How long this takes is measured by the JMH StateResolutionBenchmark (common/protocol/src/jmh), not here.
         Map<StateKey, String> reversed = resolve(room, List.of(room.forkB, room.forkA));
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("large room %s: %d ms%n", version.stateRes(), millis);
 
         assertThat(reversed).isEqualTo(resolved);
         assertThat(resolved).hasSize(10_000 + 4);
@@ -45,7 +40,6 @@ class LargeRoomStateResolutionTest {
         }
         assertThat(resolved.get(StateKey.of("m.room.member", LargeRoom.user(5_000))))
                 .isEqualTo("$join-5000");
-        assertThat(millis).as("resolution time").isLessThan(2_000);
     }
 
     private static Map<StateKey, String> resolve(LargeRoom room, List<Map<StateKey, String>> states) {
