@@ -3,7 +3,7 @@ package dev.lattice.api;
 import java.util.List;
 
 /**
- * The bus topics of DESIGN.md §3, without the deployment's prefix ({@code lattice.} by default). Each topic's
+ * The bus topics of docs/architecture.md §3, without the deployment's prefix ({@code lattice.} by default). Each topic's
  * record key and payload are part of the contract of the service that owns it.
  */
 public final class Topics {

@@ -1,2 +1,2 @@
-/** Spring plumbing every Lattice service shares; see DESIGN.md §2. */
+/** Spring plumbing every Lattice service shares; see docs/architecture.md §2. */
 package dev.lattice.runtime;

@@ -12,7 +12,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
-/** Every service in one process: the wiring of DESIGN.md §1, and nothing else. */
+/** Every service in one process: the wiring of docs/architecture.md §1, and nothing else. */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({

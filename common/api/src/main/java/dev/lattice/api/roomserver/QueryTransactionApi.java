@@ -4,7 +4,7 @@ import dev.lattice.protocol.id.EventId;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
-/** The client transactions events were sent in (txnId idempotency, DESIGN.md §4). */
+/** The client transactions events were sent in (txnId idempotency, docs/architecture.md §7). */
 public interface QueryTransactionApi {
 
     /**

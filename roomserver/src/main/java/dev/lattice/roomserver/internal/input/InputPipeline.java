@@ -152,7 +152,7 @@ public final class InputPipeline {
         };
     }
 
-    /** Step 3: the txnId idempotency of DESIGN.md §4. */
+    /** Step 3: the txnId idempotency of docs/architecture.md §7. */
     private Mono<InputVerdict> duplicateTransaction(InputRoomEvent input, Pdu pdu, String requestId) {
         if (input.transaction() == null) {
             return Mono.empty();
