@@ -35,7 +35,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * The room DAG: events, state snapshots, current state, forward extremities, membership. Internal only.
  *
  * <p>Its one public bean is {@link RoomserverInternalApi}, which implements every {@code common/api} roomserver
- * interface ({@code ClientRoomserverApi}, {@code SyncRoomserverApi}, ...): inject those interfaces, never the class.
+ * interface ({@code ClientRoomserverApi}, ...): inject those interfaces, never the class.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RoomserverProperties.class)

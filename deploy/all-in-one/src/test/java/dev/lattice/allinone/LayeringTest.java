@@ -62,6 +62,28 @@ class LayeringTest {
                 .check(classes);
     }
 
+    /** common/protocol's packages from the bottom up; each may use the ones before it, never one after it. */
+    private static final List<String> PROTOCOL_LAYERS =
+            List.of("id", "json", "crypto", "version", "event", "auth", "stateres");
+
+    @Test
+    void protocolPackagesPointOneWay() {
+        for (int i = 0; i < PROTOCOL_LAYERS.size() - 1; i++) {
+            String[] above = PROTOCOL_LAYERS.subList(i + 1, PROTOCOL_LAYERS.size()).stream()
+                    .map(p -> "dev.lattice.protocol." + p + "..")
+                    .toArray(String[]::new);
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.lattice.protocol." + PROTOCOL_LAYERS.get(i) + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(above)
+                    .because("docs/architecture.md §2: common/protocol's packages depend one way (common/protocol"
+                            + " README)")
+                    .check(classes);
+        }
+    }
+
     @Test
     void commonModulesDependOnNoService() {
         String[] services =

@@ -11,7 +11,6 @@ import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.api.roomserver.StoredEvent;
-import dev.lattice.api.roomserver.SyncRoomserverApi;
 import dev.lattice.api.roomserver.VisibleEvent;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.id.EventId;
@@ -28,7 +27,7 @@ import reactor.core.publisher.Mono;
  * wait for the verdict) and the query family. In the all-in-one process client-api and syncapi get this bean
  * directly; split deployments will put the same interfaces over internal HTTP.
  */
-public final class RoomserverInternalApi implements ClientRoomserverApi, SyncRoomserverApi {
+public final class RoomserverInternalApi implements ClientRoomserverApi {
     private final RoomserverInputApi input;
     private final RoomserverQueryApi queries;
 

@@ -27,6 +27,7 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.version.AuthorizationRules;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.protocol.version.RoomVersions;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.version.AuthorizationRules;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.lattice.protocol.auth;
 
 import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.version.AuthorizationRules;
 import java.util.Optional;
 
 /**

@@ -3,6 +3,7 @@ package dev.lattice.protocol.auth;
 import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.version.AuthorizationRules;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;

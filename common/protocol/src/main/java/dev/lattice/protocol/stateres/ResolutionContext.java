@@ -4,10 +4,10 @@ import static dev.lattice.protocol.auth.AuthEventTypes.CREATE;
 
 import dev.lattice.protocol.auth.AuthCheck;
 import dev.lattice.protocol.auth.AuthVerifiers;
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.StateLookup;
 import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.version.AuthorizationRules;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

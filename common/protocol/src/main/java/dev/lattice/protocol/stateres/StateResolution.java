@@ -3,8 +3,8 @@ package dev.lattice.protocol.stateres;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.protocol.auth.AuthVerifiers;
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.protocol.version.AuthorizationRules;
 import dev.lattice.protocol.version.StateResVersion;
 import java.util.List;
 import java.util.Map;

@@ -6,10 +6,10 @@ import static dev.lattice.protocol.auth.AuthEventTypes.POWER_LEVELS;
 
 import dev.lattice.protocol.auth.AuthCheck;
 import dev.lattice.protocol.auth.AuthVerifiers;
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.StateLookup;
 import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.version.AuthorizationRules;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -8,11 +8,11 @@ import static dev.lattice.protocol.auth.AuthEventTypes.MEMBER;
 import static dev.lattice.protocol.auth.AuthEventTypes.POWER_LEVELS;
 
 import dev.lattice.protocol.auth.AuthVerifiers;
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.PowerLevels;
 import dev.lattice.protocol.auth.RoomCreators;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.version.AuthorizationRules;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;

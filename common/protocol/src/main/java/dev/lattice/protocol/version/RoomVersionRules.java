@@ -2,8 +2,6 @@ package dev.lattice.protocol.version;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lattice.protocol.auth.AuthorizationRules;
-
 /**
  * Everything that differs between room versions, as enums and sub-records. Code asks
  * {@code rules.redaction().keepJoinRulesAllow()}, never {@code version >= 8}. Each constant is derived from its

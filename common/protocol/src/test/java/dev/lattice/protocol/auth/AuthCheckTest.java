@@ -7,6 +7,7 @@ import static dev.lattice.protocol.auth.TestRoom.EVE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.version.AuthorizationRules;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;

@@ -6,6 +6,7 @@ import static dev.lattice.protocol.auth.TestRoom.CHARLIE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.version.AuthorizationRules;
 import dev.lattice.protocol.version.EventFormatRules;
 import dev.lattice.protocol.version.RoomVersionRules;
 import java.util.ArrayList;

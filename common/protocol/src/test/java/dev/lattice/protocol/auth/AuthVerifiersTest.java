@@ -14,6 +14,7 @@ import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.version.AuthorizationRules;
 import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.RoomVersions;
 import java.util.List;

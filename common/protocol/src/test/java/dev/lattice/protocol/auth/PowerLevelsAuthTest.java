@@ -6,6 +6,7 @@ import static dev.lattice.protocol.auth.TestRoom.CHARLIE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.version.AuthorizationRules;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

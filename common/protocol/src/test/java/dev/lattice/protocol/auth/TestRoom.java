@@ -2,6 +2,7 @@ package dev.lattice.protocol.auth;
 
 import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.version.AuthorizationRules;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.RoomVersions;

@@ -1,11 +1,11 @@
 package dev.lattice.protocol.stateres;
 
 import dev.lattice.protocol.auth.AuthEventsSelection;
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.TestJson;
 import dev.lattice.protocol.auth.TestingRoomEvent;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.version.AuthorizationRules;
 import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.StateResVersion;
 import java.util.ArrayList;

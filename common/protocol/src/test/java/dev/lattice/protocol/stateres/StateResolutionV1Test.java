@@ -5,11 +5,11 @@ import static dev.lattice.protocol.auth.TestRoom.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.protocol.auth.AuthVerifiers;
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.TestRoom;
 import dev.lattice.protocol.auth.TestingRoomEvent;
 import dev.lattice.protocol.event.RoomEvent;
+import dev.lattice.protocol.version.AuthorizationRules;
 import dev.lattice.protocol.version.StateResVersion;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,6 @@ package dev.lattice.protocol.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lattice.protocol.auth.AuthorizationRules;
 import dev.lattice.protocol.id.InvalidIdException;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.lattice.protocol.auth;
+package dev.lattice.protocol.version;
 
 /**
  * The differences between room versions' authorization rules, as flags. Code asks
