@@ -4,7 +4,7 @@
 // Not in the default suite until the room endpoints are on main: run with LATTICE_E2E_ROOMS=1 (see README.md).
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { clientFor, register, username, expectMatrixError, rawSync } from "./lib.mjs";
+import { clientFor, register, username, expectMatrixError, rawSync, startAndWaitPrepared, eventually } from "./lib.mjs";
 
 const N = 100;
 const FILTER = { room: { timeline: { limit: 1000 } }, presence: { not_types: ["*"] } };
@@ -129,5 +129,29 @@ describe("rooms with matrix-js-sdk", () => {
     const own = await b.sendMessage(roomId, { msgtype: "m.text", body: "mine to redact" });
     await b.redactEvent(roomId, own.event_id);
     assert.deepEqual((await a.fetchRoomEvent(roomId, own.event_id)).content, {});
+  });
+
+  test("redaction reaches the other member's live timeline (v11: redacts in content and at the top level)", async () => {
+    assert.ok(roomId, "needs the room of the first test");
+    const live = clientFor(bob);
+    try {
+      await startAndWaitPrepared(live);
+      const room = live.getRoom(roomId);
+      assert.ok(room, "bob's client knows the room");
+      assert.equal(room.getVersion(), "11", "the room is of a version with redacts in content");
+      const sent = await b.sendMessage(roomId, { msgtype: "m.text", body: "redacted while bob watches" });
+      const seen = await eventually(() => room.getLiveTimeline().getEvents().find((e) => e.getId() === sent.event_id),
+        "bob's live timeline shows his message");
+      assert.equal(seen.isRedacted(), false);
+      const redaction = await a.redactEvent(roomId, sent.event_id, undefined, { reason: "live" });
+      // matrix-js-sdk applies a redaction to the live timeline only through the top-level `redacts`
+      await eventually(() => room.getLiveTimeline().getEvents().find((e) => e.getId() === sent.event_id)?.isRedacted(),
+        "bob's live timeline shows his message as redacted");
+      const redacted = room.getLiveTimeline().getEvents().find((e) => e.getId() === sent.event_id);
+      assert.deepEqual(redacted.getContent(), {}, "the redacted content is stripped in the live timeline");
+      assert.equal(redacted.getUnsigned().redacted_because?.event_id, redaction.event_id);
+    } finally {
+      live.stopClient();
+    }
   });
 });

@@ -136,7 +136,7 @@ public final class RoomDirectory {
         out.put("world_readable", false);
         out.put("guest_can_join", false);
         for (StoredEvent event : state) {
-            JsonObject content = ClientEvents.content(event);
+            JsonObject content = event.content();
             switch (event.type()) {
                 case "m.room.name" -> content.getString("name").ifPresent(v -> out.put("name", v));
                 case "m.room.topic" -> content.getString("topic").ifPresent(v -> out.put("topic", v));

@@ -7,6 +7,7 @@ import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.protocol.event.ClientEventFormat.Unsigned;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.InvalidIdException;
 import dev.lattice.protocol.id.RoomAliasId;
@@ -20,6 +21,7 @@ import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
@@ -109,7 +111,7 @@ public final class Rooms {
                 .then(events.roomserver().queryCurrentState(room))
                 .map(state -> {
                     java.util.List<CanonicalJsonValue> out = state.stream()
-                            .<CanonicalJsonValue>map(ClientEvents::format)
+                            .<CanonicalJsonValue>map(event -> event.toClient(Unsigned.NONE))
                             .toList();
                     return CanonicalJson.encodeToString(new JsonArray(out));
                 });
@@ -121,7 +123,7 @@ public final class Rooms {
         return events.requireJoined(room, device.userId())
                 .then(events.roomserver().queryCurrentStateEvent(room, type, stateKey))
                 .map(event -> event.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "No such state event")))
-                .map(event -> CanonicalJson.encodeToString(ClientEvents.content(event)));
+                .map(event -> CanonicalJson.encodeToString(event.content()));
     }
 
     /** {@code GET /joined_rooms}. */
@@ -147,20 +149,12 @@ public final class Rooms {
 
     /** A redacted event says which redaction took effect, in {@code unsigned.redacted_because} (client format). */
     private Mono<JsonObject> withRedactedBecause(StoredEvent event) {
-        JsonObject formatted = ClientEvents.format(event);
-        if (event.redactedBy() == null) {
-            return Mono.just(formatted);
-        }
-        return events.roomserver()
-                .queryEvent(event.redactedBy())
-                .map(redaction -> redaction
-                        .map(r -> formatted.with(
-                                "unsigned",
-                                formatted
-                                        .getObject("unsigned")
-                                        .orElse(JsonObject.EMPTY)
-                                        .with("redacted_because", ClientEvents.format(r))))
-                        .orElse(formatted));
+        Mono<Optional<JsonObject>> redactedBecause = event.redactedBy() == null
+                ? Mono.just(Optional.empty())
+                : events.roomserver()
+                        .queryEvent(event.redactedBy())
+                        .map(redaction -> redaction.map(r -> r.toClient(Unsigned.NONE)));
+        return redactedBecause.map(because -> event.toClient(Unsigned.NONE.withRedactedBecause(because)));
     }
 
     /** {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms. */

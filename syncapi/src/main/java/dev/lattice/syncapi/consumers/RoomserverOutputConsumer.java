@@ -15,7 +15,6 @@ import dev.lattice.protocol.version.RoomVersions;
 import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
-import dev.lattice.syncapi.internal.ClientEvents;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
@@ -94,7 +93,7 @@ public final class RoomserverOutputConsumer {
                     StoredEvent event = target.get();
                     RoomVersionRules rules = rules(event.roomVersion().toString(), event.roomId());
                     JsonObject because = found.getT2()
-                            .map(ClientEvents::redactedBecause)
+                            .map(StoredEvent::asRedactedBecause)
                             .orElseGet(() -> JsonObject.EMPTY
                                     .with("event_id", JsonString.of(redaction.redactionEventId()))
                                     .with("type", JsonString.of("m.room.redaction"))

@@ -3,6 +3,7 @@ package dev.lattice.syncapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.protocol.event.HistoryVisibility;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
@@ -107,7 +108,7 @@ public final class RoomMembers {
                     List<CanonicalJsonValue> chunk = new ArrayList<>(events.size());
                     events.stream()
                             .sorted(Comparator.comparingLong(StoredEvent::position))
-                            .forEach(event -> chunk.add(ClientEvents.toClient(event, request.device(), now, true)));
+                            .forEach(event -> chunk.add(event.toClient(request.device(), now, true)));
                     return new JsonObjectBuilder()
                             .put("chunk", new JsonArray(chunk))
                             .build();
@@ -180,7 +181,7 @@ public final class RoomMembers {
                         database.membershipHistory(roomId, user), database.historyVisibilityAt(roomId, position))
                 .flatMap(loaded -> {
                     List<StateSpan> memberships = loaded.getT1();
-                    String membershipThen = HistoryVisibility.membershipAt(memberships, position);
+                    String membershipThen = EventVisibility.membershipAt(memberships, position);
                     String visibility = HistoryVisibility.normalize(loaded.getT2());
                     boolean allowed = membershipThen.equals("join")
                             || (!visibility.equals(HistoryVisibility.JOINED) && membershipThen.equals("invite"))

@@ -3,6 +3,7 @@ package dev.lattice.syncapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.protocol.event.HistoryVisibility;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
@@ -125,9 +126,9 @@ public final class RoomMessages {
             long now = clock.millis();
             List<CanonicalJsonValue> chunk = new ArrayList<>();
             for (StoredEvent event : events) {
-                if (HistoryVisibility.canSee(event, user, memberships)
+                if (EventVisibility.canSee(event, user, memberships)
                         && request.filter().matches(event)) {
-                    chunk.add(ClientEvents.toClient(event, request.device(), now, true));
+                    chunk.add(event.toClient(request.device(), now, true));
                 }
             }
             JsonObjectBuilder out = new JsonObjectBuilder()

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.protocol.event.ClientEventFormat;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJsonValue;
@@ -342,7 +343,7 @@ public final class Syncer {
                             ? plan.to() + 1
                             : timeline.getFirst().position();
                     List<StoredEvent> visible = timeline.stream()
-                            .filter(event -> HistoryVisibility.canSee(event, user, loaded.getT2()))
+                            .filter(event -> EventVisibility.canSee(event, user, loaded.getT2()))
                             .filter(request.filter().timeline()::matches)
                             .toList();
                     Set<String> timelineIds =
@@ -460,12 +461,13 @@ public final class Syncer {
                                 .flatMap(unsigned -> unsigned.getArray("invite_room_state"))
                                 .ifPresent(array -> array.values().stream()
                                         .filter(value -> value instanceof JsonObject)
-                                        .forEach(value -> stripped.add(ClientEvents.stripped((JsonObject) value))));
+                                        .forEach(
+                                                value -> stripped.add(ClientEventFormat.stripped((JsonObject) value))));
                     }
                     events.stream()
                             .filter(event -> haveRoomState || event.eventId().equals(invite.eventId()))
                             .sorted(Comparator.comparingLong(StoredEvent::position))
-                            .forEach(event -> stripped.add(ClientEvents.stripped(event)));
+                            .forEach(event -> stripped.add(ClientEventFormat.stripped(event.event())));
                     return new JsonObjectBuilder()
                             .put(
                                     "invite_state",
@@ -479,7 +481,7 @@ public final class Syncer {
     private static JsonArray clientEvents(List<StoredEvent> events, AuthenticatedDevice device, long now) {
         List<CanonicalJsonValue> out = new ArrayList<>(events.size());
         for (StoredEvent event : events) {
-            out.add(ClientEvents.toClient(event, device, now, false));
+            out.add(event.toClient(device, now, false));
         }
         return new JsonArray(out);
     }

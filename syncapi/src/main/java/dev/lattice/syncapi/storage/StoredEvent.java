@@ -2,7 +2,9 @@ package dev.lattice.syncapi.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.protocol.event.ClientEventFormat;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.version.RoomVersionId;
 import java.util.Optional;
@@ -63,5 +65,38 @@ public record StoredEvent(
 
     public long originServerTs() {
         return event.getInteger("origin_server_ts").orElse(0L);
+    }
+
+    /**
+     * The event in the client format as {@code viewer} sees it at {@code nowMillis}.
+     *
+     * @param viewer the device the event goes to; only the device that sent it gets {@code unsigned.transaction_id}
+     * @param withRoomId whether to include {@code room_id} (not inside {@code /sync}'s room sections)
+     */
+    public JsonObject toClient(AuthenticatedDevice viewer, long nowMillis, boolean withRoomId) {
+        ClientEventFormat.Unsigned unsigned = ClientEventFormat.Unsigned.NONE
+                .withAge(originServerTs(), nowMillis)
+                .withTransactionId(
+                        transaction.filter(txn -> sentBy(txn, viewer)).map(SendTransaction::transactionId))
+                .withRedactedBecause(redactedBecause)
+                .withPrevContent(prevContent)
+                .withReplacesState(replacesState);
+        return ClientEventFormat.format(
+                roomVersion, eventId, withRoomId ? Optional.of(roomId) : Optional.empty(), event, unsigned);
+    }
+
+    /**
+     * This redaction event as stored in the redacted event's {@code unsigned.redacted_because}: the client format
+     * without {@code unsigned}, which would be stale (its age) or private (its transaction ID).
+     */
+    public JsonObject asRedactedBecause() {
+        return ClientEventFormat.format(
+                roomVersion, eventId, Optional.of(roomId), event, ClientEventFormat.Unsigned.NONE);
+    }
+
+    private static boolean sentBy(SendTransaction transaction, AuthenticatedDevice viewer) {
+        return viewer != null
+                && transaction.userId().equals(viewer.userId())
+                && transaction.deviceId().equals(viewer.deviceId());
     }
 }

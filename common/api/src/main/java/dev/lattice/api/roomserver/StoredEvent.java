@@ -2,9 +2,13 @@ package dev.lattice.api.roomserver;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.protocol.event.ClientEventFormat;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.version.RoomVersionId;
+import java.util.Optional;
 
 /**
  * An event as the roomserver stores it, for readers: parse {@code pdu} with the rules of {@code roomVersion}
@@ -38,5 +42,16 @@ public record StoredEvent(
     /** Whether this is a state event. */
     public boolean isState() {
         return stateKey != null;
+    }
+
+    /** The event's {@code content}. */
+    public JsonObject content() {
+        return CanonicalJson.parseObject(pdu).getObject("content").orElse(JsonObject.EMPTY);
+    }
+
+    /** The event in the client format, with {@code room_id} and the given {@code unsigned}. */
+    public JsonObject toClient(ClientEventFormat.Unsigned unsigned) {
+        return ClientEventFormat.format(
+                roomVersion, eventId.value(), Optional.of(roomId.value()), CanonicalJson.parseObject(pdu), unsigned);
     }
 }

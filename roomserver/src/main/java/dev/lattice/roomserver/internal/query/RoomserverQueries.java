@@ -12,6 +12,7 @@ import dev.lattice.api.roomserver.VisibleEvent;
 import dev.lattice.protocol.auth.AuthEventTypes;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.auth.StateLookup;
+import dev.lattice.protocol.event.HistoryVisibility;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
@@ -205,8 +206,25 @@ public final class RoomserverQueries implements RoomserverQueryApi {
         return Mono.zip(before, after, database.joinedSince(row.roomId(), userId, row.nid()))
                 .map(t -> {
                     Pdu event = events.parse(rules, row);
-                    return HistoryVisibility.visible(userId, event, t.getT1(), t.getT2(), t.getT3());
+                    return HistoryVisibility.visible(
+                            userId,
+                            event.type(),
+                            event.stateKey(),
+                            side(t.getT1(), userId),
+                            side(t.getT2(), userId),
+                            t.getT3());
                 });
+    }
+
+    /** The visibility and the user's membership in one state. */
+    private static HistoryVisibility.Side side(StateLookup state, String userId) {
+        return new HistoryVisibility.Side(
+                state.get(HistoryVisibility.TYPE, "")
+                        .flatMap(e -> e.content().getString("history_visibility"))
+                        .orElse(null),
+                state.get(AuthEventTypes.MEMBER, userId)
+                        .flatMap(e -> e.content().getString("membership"))
+                        .orElse(null));
     }
 
     @Override

@@ -14,8 +14,8 @@ import dev.lattice.protocol.json.JsonObjectBuilder;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The client event format: federation fields never leak, unsigned is built per viewer. */
-class ClientEventsTest {
+/** Stored events in the client format: unsigned is built per viewer from what the read model stores. */
+class ClientFormatTest {
     private static final UserId ALICE = UserId.parse("@alice:example.org");
     private static final AuthenticatedDevice PHONE =
             new AuthenticatedDevice(ALICE, DeviceId.parse("PHONE"), false, Optional.empty());
@@ -24,27 +24,23 @@ class ClientEventsTest {
 
     @Test
     void keepsTheClientFieldsAndDropsTheFederationOnes() {
-        JsonObject client = ClientEvents.toClient(message(7, "shared"), PHONE, 1_500, false);
+        JsonObject client = message(7, "shared").toClient(PHONE, 1_500, false);
         assertThat(client.members().keySet())
                 .containsExactlyInAnyOrder("event_id", "type", "sender", "origin_server_ts", "content", "unsigned");
         assertThat(client.getObject("unsigned").orElseThrow().getInteger("age")).contains(500L);
-        assertThat(ClientEvents.toClient(message(7, "shared"), PHONE, 1_500, true)
-                        .getString("room_id"))
+        assertThat(message(7, "shared").toClient(PHONE, 1_500, true).getString("room_id"))
                 .contains(StoredEvents.ROOM);
     }
 
     @Test
     void stateEventsKeepTheirStateKey() {
-        JsonObject client = ClientEvents.toClient(
-                event(
+        JsonObject client = event(
                         3,
                         "m.room.name",
                         "",
                         new JsonObjectBuilder().put("name", "Room").build(),
-                        "shared"),
-                PHONE,
-                0,
-                false);
+                        "shared")
+                .toClient(PHONE, 0, false);
         assertThat(client.getString("state_key")).contains("");
         assertThat(client.getObject("unsigned").orElseThrow().getInteger("age")).contains(0L);
     }
@@ -52,26 +48,15 @@ class ClientEventsTest {
     @Test
     void onlyTheSendingDeviceSeesTheTransactionId() {
         var sent = withTransaction(message(7, "shared"), new SendTransaction(ALICE, DeviceId.parse("PHONE"), "t1"));
-        assertThat(ClientEvents.toClient(sent, PHONE, 2_000, false)
+        assertThat(sent.toClient(PHONE, 2_000, false)
                         .getObject("unsigned")
                         .orElseThrow()
                         .getString("transaction_id"))
                 .contains("t1");
-        assertThat(ClientEvents.toClient(sent, LAPTOP, 2_000, false)
+        assertThat(sent.toClient(LAPTOP, 2_000, false)
                         .getObject("unsigned")
                         .orElseThrow()
                         .has("transaction_id"))
                 .isFalse();
-    }
-
-    @Test
-    void strippedStateHasFourFields() {
-        JsonObject stripped = ClientEvents.stripped(event(
-                3,
-                "m.room.join_rules",
-                "",
-                new JsonObjectBuilder().put("join_rule", "invite").build(),
-                "shared"));
-        assertThat(stripped.members().keySet()).containsExactlyInAnyOrder("content", "sender", "state_key", "type");
     }
 }
