@@ -80,6 +80,31 @@ class ClientApiIT {
                 .isOk();
     }
 
+    /** Issue #15 item 16: an empty body (how Element and Synapse's own tests discover the flows) starts UIA. */
+    @Test
+    void anEmptyRegisterBodyStartsUserInteractiveAuth() {
+        String register = "/_matrix/client/v3/register";
+        Map<String, Object> challenge = post(client, register, null, Map.of(), 401);
+        assertThat(challenge).doesNotContainKey("errcode").containsKeys("flows", "params", "session");
+        assertThat(challenge.get("flows")).isEqualTo(List.of(Map.of("stages", List.of("m.login.dummy"))));
+
+        // The client goes on in that session with its username and password.
+        String name = newUsername();
+        Map<String, Object> body = new HashMap<>(Map.of("username", name, "password", PASSWORD));
+        body.put("auth", Map.of("type", "m.login.dummy", "session", challenge.get("session")));
+        assertThat(post(client, register, null, body, 200)).containsEntry("user_id", userId(name));
+        login(client, name, PASSWORD);
+
+        // Completing the flow without ever giving a password is refused, as Synapse does, and creates nothing.
+        String unnamed = newUsername();
+        Object session = post(client, register, null, Map.of(), 401).get("session");
+        Map<String, Object> noPassword =
+                Map.of("username", unnamed, "auth", Map.of("type", "m.login.dummy", "session", session));
+        assertThat(post(client, register, null, noPassword, 400)).containsEntry("errcode", "M_MISSING_PARAM");
+        assertThat(get(client, register + "/available?username=" + unnamed, null, 200))
+                .containsEntry("available", true);
+    }
+
     @Test
     void takenInvalidGuestAndWeakRegistrationsAreRefused() {
         String name = newUsername();
