@@ -148,6 +148,69 @@ class ErrorCodesIT {
         assertThat(joinedRooms(alice)).containsExactly(first);
     }
 
+    /** {@code prefix}, then the given raw bytes, then {@code suffix}: JSON with invalid UTF-8 inside a string. */
+    private static byte[] withBytes(String prefix, int[] bytes, String suffix) {
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(prefix.getBytes(StandardCharsets.UTF_8));
+        for (int b : bytes) {
+            out.write(b);
+        }
+        out.writeBytes(suffix.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    /**
+     * Issue #15 item 26: a body that is not valid UTF-8 is not JSON (RFC 8259 §8.1, and Synapse decodes bodies as
+     * strict UTF-8 and answers {@code M_NOT_JSON}) — including the sequences a lenient decoder quietly maps to
+     * other text: an overlong {@code /} ({@code C0 AF}), a code point above U+10FFFF, and UTF-16.
+     */
+    @Test
+    void invalidUtf8IsNotJsonAndChangesNothing() {
+        User alice = newUser();
+        String before = displayname(alice);
+        String profile = V3 + "/profile/" + enc(alice.id()) + "/displayname";
+        int[] overlongSlash = {0xC0, 0xAF};
+        int[] beyondUnicode = {0xF4, 0x90, 0x80, 0x80};
+        int[] badContinuation = {0xC3, 0x28};
+        for (int[] invalid : List.of(overlongSlash, beyondUnicode, badContinuation)) {
+            byte[] body = withBytes("{\"displayname\":\"a", invalid, "\"}");
+            assertThat(at(HttpMethod.PUT, profile, alice.token(), body, 400)).containsEntry("errcode", "M_NOT_JSON");
+        }
+        byte[] utf16 = "{\"displayname\":\"a\"}".getBytes(StandardCharsets.UTF_16LE);
+        assertThat(at(HttpMethod.PUT, profile, alice.token(), utf16, 400)).containsEntry("errcode", "M_NOT_JSON");
+        assertThat(displayname(alice)).isEqualTo(before);
+
+        String roomId = (String)
+                post(client, V3 + "/createRoom", alice.token(), Map.of(), 200).get("room_id");
+        String send = V3 + "/rooms/" + enc(roomId) + "/send/m.room.message/utf8-1";
+        assertThat(at(
+                        HttpMethod.PUT,
+                        send,
+                        alice.token(),
+                        withBytes("{\"msgtype\":\"m.text\",\"body\":\"", overlongSlash, "\"}"),
+                        400))
+                .containsEntry("errcode", "M_NOT_JSON");
+        // nothing was sent under that transaction ID: it now sends a new event
+        assertThat(at(HttpMethod.PUT, send, alice.token(), Map.of("msgtype", "m.text", "body", "ok"), 200))
+                .containsKey("event_id");
+    }
+
+    /**
+     * Issue #15 item 26: {@code /login} without {@code type}. The spec names no errcode; Synapse answers
+     * {@code 400 M_UNKNOWN "Missing JSON keys."}. We answer {@code M_MISSING_PARAM}, what Synapse and this server
+     * answer for every other missing body field (a missing {@code password} here too).
+     */
+    @Test
+    void loginWithoutTypeIsMissingParam() {
+        User alice = newUser();
+        Map<String, Object> untyped =
+                Map.of("identifier", Map.of("type", "m.id.user", "user", alice.name()), "password", PASSWORD);
+        assertThat(post(client, V3 + "/login", null, untyped, 400)).containsEntry("errcode", "M_MISSING_PARAM");
+        assertThat(post(client, V3 + "/login", null, Map.of(), 400)).containsEntry("errcode", "M_MISSING_PARAM");
+        assertThat((List<?>) get(client, V3 + "/devices", alice.token(), 200).get("devices"))
+                .hasSize(1);
+    }
+
     @Test
     void tooLargeSendsNothingAndLeavesTheTxnIdFree() {
         User alice = newUser();

@@ -122,12 +122,19 @@ public final class Profiles {
         return value;
     }
 
+    /**
+     * Any string up to {@link #MAX_AVATAR_URL} characters, stored as given; an empty one clears the avatar. This is
+     * Synapse's behaviour (handlers/profile.py {@code set_avatar_url}: no scheme check unless avatar size or type
+     * limits are configured, {@code ""} stored as no avatar). The spec says the value "MUST be an MXC URI" but puts
+     * that on the client and names no error for the server; refusing other values would break bridges and older
+     * clients that work against Synapse, and readers of {@code avatar_url} must cope with bad values anyway (they
+     * come over federation in member events unchecked).
+     */
     private static String validAvatarUrl(String value) {
-        if (value != null && (!value.startsWith("mxc://") || value.length() > MAX_AVATAR_URL)) {
+        if (value != null && value.length() > MAX_AVATAR_URL) {
             throw new MatrixException(
-                    ErrorCode.INVALID_PARAM,
-                    "avatar_url must be an mxc:// URI of at most " + MAX_AVATAR_URL + " characters");
+                    ErrorCode.INVALID_PARAM, "avatar_url is too long (max " + MAX_AVATAR_URL + " characters)");
         }
-        return value;
+        return value == null || value.isEmpty() ? null : value;
     }
 }

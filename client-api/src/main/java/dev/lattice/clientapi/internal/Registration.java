@@ -59,9 +59,12 @@ public final class Registration {
     }
 
     /**
-     * {@code POST /register}: checks what it can before authentication (kind, registration open, username, password)
-     * so the client learns early, then runs the flow and creates the account, its profile and first device in one
-     * transaction.
+     * {@code POST /register}: checks what it can before authentication (kind, registration open, and the username
+     * and password when given) so the client learns early, then runs the flow and creates the account, its profile
+     * and first device in one transaction.
+     *
+     * <p>A body without username or password (often just {@code {}}) is how clients discover the flows, so it gets
+     * the {@code 401} challenge, as in Synapse; the password is only required once the flow is complete.
      *
      * @param kind the {@code kind} query parameter, {@code user} when absent
      */
@@ -75,17 +78,24 @@ public final class Registration {
                 throw new MatrixException(ErrorCode.INVALID_PARAM, "kind must be user or guest");
             }
             requireOpen();
-            String localpart = request.username() != null
-                    ? Localparts.normalize(request.username(), serverName)
-                    : Secrets.newLocalpart();
-            Passwords.check(request.password(), settings.passwordPolicy().minLength());
-            return requireAvailable(localpart)
-                    .then(uia.authenticate(
-                            "POST /register", null, request.auth(), flows(), () -> create(localpart, request)));
+            String localpart = request.username() != null ? Localparts.normalize(request.username(), serverName) : null;
+            if (request.password() != null) {
+                Passwords.check(request.password(), settings.passwordPolicy().minLength());
+            }
+            Mono<Void> available = localpart != null ? requireAvailable(localpart) : Mono.empty();
+            return available.then(uia.authenticate(
+                    "POST /register", null, request.auth(), flows(), () -> create(localpart, request)));
         });
     }
 
+    /** Creates the account once the flow is complete; {@code localpart} is null when the client asked for none. */
     private Mono<IssuedSession> create(String localpart, RegisterRequest request) {
+        // NOTSPEC: the spec makes the password optional; like Synapse ("Missing params: password"), we need one.
+        Passwords.check(request.password(), settings.passwordPolicy().minLength());
+        return createAccount(localpart != null ? localpart : Secrets.newLocalpart(), request);
+    }
+
+    private Mono<IssuedSession> createAccount(String localpart, RegisterRequest request) {
         boolean login = !Boolean.TRUE.equals(request.inhibitLogin());
         String deviceId = Users.deviceIdOrNew(request.deviceId());
         TokenIssuer.Minted minted = tokens.mint(Boolean.TRUE.equals(request.refreshToken()), clock.millis());

@@ -55,6 +55,11 @@ public final class Sessions {
     public Mono<IssuedSession> login(LoginRequest request, String ip) {
         return Mono.defer(() -> {
             rateLimits.checkLogin(ip);
+            if (request.type() == null) {
+                // The spec names no errcode here and Synapse answers M_UNKNOWN ("Missing JSON keys."); like a
+                // missing password below and every other missing body field, it is M_MISSING_PARAM.
+                throw new MatrixException(ErrorCode.MISSING_PARAM, "type is required");
+            }
             if (!UiaFlows.PASSWORD.equals(request.type())) {
                 throw new MatrixException(ErrorCode.UNKNOWN, "Unknown login type " + request.type())
                         .withHttpStatus(400);

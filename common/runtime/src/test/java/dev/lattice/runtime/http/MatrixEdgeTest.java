@@ -105,6 +105,18 @@ class MatrixEdgeTest {
     }
 
     @Test
+    void invalidUtf8IsNotJson() {
+        // an overlong "/" (C0 AF), which a lenient decoder reads as "/"
+        byte[] overlong = {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+        postLogin(overlong)
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errcode")
+                .isEqualTo("M_NOT_JSON");
+    }
+
+    @Test
     void emptyBodyIsNotJson() {
         client.post()
                 .uri("/_matrix/client/v3/login")
@@ -221,6 +233,10 @@ class MatrixEdgeTest {
     }
 
     private WebTestClient.ResponseSpec postLogin(String body) {
+        return postLogin(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private WebTestClient.ResponseSpec postLogin(byte[] body) {
         return client.post()
                 .uri("/_matrix/client/v3/login")
                 .contentType(MediaType.APPLICATION_JSON)
