@@ -352,7 +352,7 @@ class SyncApiIT {
         String phone = USERS.login(alice, "PHONE");
         String laptop = USERS.login(alice, "LAPTOP");
         TestRoom room = TestRoom.create(alice);
-        room.message(alice, DeviceId.parse("PHONE"), "txn-42", "from my phone");
+        NewRoomEvent sent = room.message(alice, DeviceId.parse("PHONE"), "txn-42", "from my phone");
         publishAll(room.events());
         JsonObject onPhone =
                 events(joinedRoom(sync(phone, Map.of()), room.id()), "timeline").getLast();
@@ -362,6 +362,25 @@ class SyncApiIT {
                 .contains("txn-42");
         assertThat(onLaptop.getObject("unsigned").orElseThrow().has("transaction_id"))
                 .isFalse();
+
+        // The same in /messages and GET /event/{eventId}.
+        String path = "/_matrix/client/v3/rooms/" + room.id();
+        assertThat(transactionId(chunk(get(phone, path + "/messages", Map.of("dir", "b"), 200))
+                        .getFirst()))
+                .contains("txn-42");
+        assertThat(transactionId(chunk(get(laptop, path + "/messages", Map.of("dir", "b"), 200))
+                        .getFirst()))
+                .isEmpty();
+        String event = path + "/event/" + URLEncoder.encode(sent.eventId(), UTF_8);
+        JsonObject fetched = get(phone, event, Map.of(), 200);
+        assertThat(fetched.getString("event_id")).contains(sent.eventId());
+        assertThat(fetched.getString("room_id")).contains(room.id());
+        assertThat(transactionId(fetched)).contains("txn-42");
+        assertThat(transactionId(get(laptop, event, Map.of(), 200))).isEmpty();
+    }
+
+    private static Optional<String> transactionId(JsonObject event) {
+        return event.getObject("unsigned").flatMap(unsigned -> unsigned.getString("transaction_id"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.lattice.syncapi.routing;
 
+import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonException;
@@ -42,6 +43,7 @@ public final class SyncRoutes {
         return router.builder()
                 .GET("/_matrix/client/v3/sync", this::sync)
                 .GET("/_matrix/client/v3/rooms/{roomId}/messages", this::messages)
+                .GET("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", this::event)
                 .GET("/_matrix/client/v3/rooms/{roomId}/members", this::members)
                 .GET("/_matrix/client/v3/rooms/{roomId}/joined_members", this::joinedMembers)
                 .build();
@@ -146,6 +148,28 @@ public final class SyncRoutes {
                 .authenticate(request)
                 .flatMap(device -> members.joinedMembers(device, roomId(request.pathVariable("roomId"))))
                 .flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomideventeventid">spec</a>
+     */
+    private Mono<ServerResponse> event(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> messages.event(
+                        device, roomId(request.pathVariable("roomId")), eventId(request.pathVariable("eventId"))))
+                .flatMap(SyncRoutes::json);
+    }
+
+    /** An event ID that cannot exist is simply not found, as the client-api answered before. */
+    private static String eventId(String value) {
+        try {
+            return EventId.parse(value).toString();
+        } catch (IllegalArgumentException e) {
+            throw new MatrixException(ErrorCode.NOT_FOUND, "Event not found");
+        }
     }
 
     private static String roomId(String value) {
