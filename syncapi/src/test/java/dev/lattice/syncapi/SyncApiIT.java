@@ -946,6 +946,20 @@ class SyncApiIT {
         assertThat(get(token, "/_matrix/client/v3/rooms/!r:example.org/messages", Map.of("dir", "x"), 400)
                         .getString("errcode"))
                 .contains("M_INVALID_PARAM");
+        assertThat(get(
+                                token,
+                                "/_matrix/client/v3/rooms/!r:example.org/messages",
+                                Map.of("dir", "b", "filter", "{\"limit\":-1}"),
+                                400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
+        assertThat(get(
+                                token,
+                                "/_matrix/client/v3/rooms/!r:example.org/messages",
+                                Map.of("dir", "b", "filter", "{\"lazy_load_members\":1}"),
+                                400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
     }
 
     // ---- helpers ----

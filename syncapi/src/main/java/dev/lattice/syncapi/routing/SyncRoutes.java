@@ -3,7 +3,6 @@ package dev.lattice.syncapi.routing;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
@@ -97,7 +96,7 @@ public final class SyncRoutes {
                             request.queryParam("to").filter(s -> !s.isEmpty()).map(s -> StreamToken.parse(s, "to"));
                     EventFilter filter = request.queryParam("filter")
                             .filter(s -> !s.isEmpty())
-                            .map(SyncRoutes::eventFilter)
+                            .map(EventFilter::parse)
                             .orElse(EventFilter.ALL);
                     return messages.messages(new RoomMessages.Request(
                             device,
@@ -177,14 +176,6 @@ public final class SyncRoutes {
             return RoomId.parse(value).toString();
         } catch (IllegalArgumentException e) {
             throw new MatrixException(ErrorCode.INVALID_PARAM, "Invalid room ID: " + e.getMessage());
-        }
-    }
-
-    private static EventFilter eventFilter(String json) {
-        try {
-            return EventFilter.read(CanonicalJson.parseObject(json));
-        } catch (CanonicalJsonException e) {
-            throw new MatrixException(ErrorCode.NOT_JSON, "filter is not a JSON object: " + e.getMessage());
         }
     }
 
