@@ -535,6 +535,23 @@ class ClientApiIT {
         assertThat(get(client, base + "/999999999", token, 404)).containsEntry("errcode", "M_NOT_FOUND");
         get(client, base + "/not-a-number", token, 404);
         post(client, "/_matrix/client/v3/user/" + userId(newUsername()) + "/filter", token, filter, 403);
+
+        // Filters that break the spec's schema are refused, not stored.
+        for (Map<String, Object> malformed : List.<Map<String, Object>>of(
+                Map.of("room", Map.of("timeline", Map.of("limit", -1))),
+                Map.of("room", Map.of("timeline", Map.of("limit", "ten"))),
+                Map.of("room", Map.of("timeline", Map.of("types", "m.room.message"))),
+                Map.of("room", Map.of("state", Map.of("not_types", List.of(1)))),
+                Map.of("room", Map.of("include_leave", "yes")),
+                Map.of("room", Map.of("rooms", List.of("#alias:test.lattice"))),
+                Map.of("presence", Map.of("senders", List.of("alice"))),
+                Map.of("event_format", "raw"),
+                Map.of("event_fields", "type"),
+                Map.of("room", List.of()))) {
+            assertThat(post(client, base, token, malformed, 400))
+                    .as("%s", malformed)
+                    .containsEntry("errcode", "M_BAD_JSON");
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonNull;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.runtime.LatticeApplication;
@@ -352,7 +353,7 @@ class SyncApiIT {
         String phone = USERS.login(alice, "PHONE");
         String laptop = USERS.login(alice, "LAPTOP");
         TestRoom room = TestRoom.create(alice);
-        room.message(alice, DeviceId.parse("PHONE"), "txn-42", "from my phone");
+        NewRoomEvent sent = room.message(alice, DeviceId.parse("PHONE"), "txn-42", "from my phone");
         publishAll(room.events());
         JsonObject onPhone =
                 events(joinedRoom(sync(phone, Map.of()), room.id()), "timeline").getLast();
@@ -362,6 +363,25 @@ class SyncApiIT {
                 .contains("txn-42");
         assertThat(onLaptop.getObject("unsigned").orElseThrow().has("transaction_id"))
                 .isFalse();
+
+        // The same in /messages and GET /event/{eventId}.
+        String path = "/_matrix/client/v3/rooms/" + room.id();
+        assertThat(transactionId(chunk(get(phone, path + "/messages", Map.of("dir", "b"), 200))
+                        .getFirst()))
+                .contains("txn-42");
+        assertThat(transactionId(chunk(get(laptop, path + "/messages", Map.of("dir", "b"), 200))
+                        .getFirst()))
+                .isEmpty();
+        String event = path + "/event/" + URLEncoder.encode(sent.eventId(), UTF_8);
+        JsonObject fetched = get(phone, event, Map.of(), 200);
+        assertThat(fetched.getString("event_id")).contains(sent.eventId());
+        assertThat(fetched.getString("room_id")).contains(room.id());
+        assertThat(transactionId(fetched)).contains("txn-42");
+        assertThat(transactionId(get(laptop, event, Map.of(), 200))).isEmpty();
+    }
+
+    private static Optional<String> transactionId(JsonObject event) {
+        return event.getObject("unsigned").flatMap(unsigned -> unsigned.getString("transaction_id"));
     }
 
     @Test
@@ -647,7 +667,11 @@ class SyncApiIT {
         JsonObject aliceProfile = joined.getObject(alice.toString()).orElseThrow();
         assertThat(aliceProfile.getString("display_name")).contains("Alice");
         assertThat(aliceProfile.getString("avatar_url")).contains("mxc://example.org/alice");
-        assertThat(joined.getObject(dave.toString()).orElseThrow().members()).isEmpty();
+        // Every member carries both keys, null where the member event has no profile (Synapse's get_joined_members).
+        assertThat(joined.getObject(dave.toString()).orElseThrow().members())
+                .containsOnlyKeys("display_name", "avatar_url")
+                .containsEntry("display_name", JsonNull.INSTANCE)
+                .containsEntry("avatar_url", JsonNull.INSTANCE);
         assertThat(get(bobToken, joinedMembers, Map.of(), 403).getString("errcode"))
                 .contains("M_FORBIDDEN");
         assertThat(get(carolToken, joinedMembers, Map.of(), 403).getString("errcode"))
@@ -922,6 +946,20 @@ class SyncApiIT {
         assertThat(get(token, "/_matrix/client/v3/rooms/!r:example.org/messages", Map.of("dir", "x"), 400)
                         .getString("errcode"))
                 .contains("M_INVALID_PARAM");
+        assertThat(get(
+                                token,
+                                "/_matrix/client/v3/rooms/!r:example.org/messages",
+                                Map.of("dir", "b", "filter", "{\"limit\":-1}"),
+                                400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
+        assertThat(get(
+                                token,
+                                "/_matrix/client/v3/rooms/!r:example.org/messages",
+                                Map.of("dir", "b", "filter", "{\"lazy_load_members\":1}"),
+                                400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
     }
 
     // ---- helpers ----

@@ -4,15 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonException;
+import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.FilterValidation;
 import dev.lattice.protocol.spec.MatrixException;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Sync filters: stored as uploaded, read back by ID. The filter language is interpreted by syncapi, not here
- * (NOTSPEC: fields are not validated on upload; Synapse validates the schema).
+ * Sync filters: checked against the spec's schema ({@link FilterValidation}, as Synapse validates on upload), stored as
+ * uploaded, read back by ID. The filter language is interpreted by syncapi, not here.
  */
 public final class Filters {
     private final ClientApiDatabase database;
@@ -25,6 +29,7 @@ public final class Filters {
     public Mono<Map<String, String>> create(AuthenticatedDevice requester, String userId, ObjectNode filter) {
         return Mono.defer(() -> {
             String localpart = Users.requireSelf(requester, userId, "create filters");
+            FilterValidation.validateFilter(canonical(filter));
             return database.createFilter(localpart, filter.toString())
                     .map(id -> Map.of("filter_id", Long.toString(id)));
         });
@@ -42,6 +47,15 @@ public final class Filters {
             }
             return database.filter(localpart, id).switchIfEmpty(Mono.error(Filters::notFound));
         });
+    }
+
+    /** The filter as canonical JSON; numbers that are not integers break the schema wherever they are. */
+    private static JsonObject canonical(ObjectNode filter) {
+        try {
+            return CanonicalJson.parseObject(filter.toString());
+        } catch (CanonicalJsonException e) {
+            throw new MatrixException(ErrorCode.BAD_JSON, "Invalid filter: " + e.getMessage());
+        }
     }
 
     private static MatrixException notFound() {

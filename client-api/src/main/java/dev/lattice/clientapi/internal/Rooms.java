@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.SendTransaction;
-import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.protocol.event.ClientEventFormat.Unsigned;
 import dev.lattice.protocol.id.EventId;
@@ -21,7 +20,6 @@ import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
@@ -132,29 +130,6 @@ public final class Rooms {
                 .queryJoinedRooms(device.userId())
                 .map(rooms ->
                         Map.of("joined_rooms", rooms.stream().map(RoomId::value).toList()));
-    }
-
-    /** {@code GET /rooms/{roomId}/event/{eventId}}: the event if the user may see it, else 404. */
-    public Mono<String> event(AuthenticatedDevice device, String roomId, String eventId) {
-        RoomId room = roomId(roomId);
-        EventId id = eventId(eventId);
-        return events.roomserver()
-                .queryEventForUser(id, device.userId())
-                .map(found -> found.filter(
-                                v -> v.visible() && v.event().roomId().equals(room))
-                        .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Event not found")))
-                .flatMap(visible -> withRedactedBecause(visible.event()))
-                .map(CanonicalJson::encodeToString);
-    }
-
-    /** A redacted event says which redaction took effect, in {@code unsigned.redacted_because} (client format). */
-    private Mono<JsonObject> withRedactedBecause(StoredEvent event) {
-        Mono<Optional<JsonObject>> redactedBecause = event.redactedBy() == null
-                ? Mono.just(Optional.empty())
-                : events.roomserver()
-                        .queryEvent(event.redactedBy())
-                        .map(redaction -> redaction.map(r -> r.toClient(Unsigned.NONE)));
-        return redactedBecause.map(because -> event.toClient(Unsigned.NONE.withRedactedBecause(because)));
     }
 
     /** {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms. */

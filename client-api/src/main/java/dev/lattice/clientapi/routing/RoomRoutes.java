@@ -30,7 +30,6 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/forget} — <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3roomsroomidforget">spec</a></li>
  *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/leave|invite|kick|ban|unban} — <a href="https://spec.matrix.org/v1.19/client-server-api/#room-membership">spec</a></li>
  *   <li>{@code PUT /_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3roomsroomidredacteventidtxnid">spec</a></li>
- *   <li>{@code GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomideventeventid">spec</a></li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -115,13 +114,6 @@ public class RoomRoutes {
                                                 request.pathVariable("txnId"),
                                                 content)))
                                 .flatMap(Responses::ok))
-                .GET(
-                        ROOM + "/event/{eventId}",
-                        request -> accessTokens
-                                .authenticate(request)
-                                .flatMap(device -> rooms.event(
-                                        device, request.pathVariable("roomId"), request.pathVariable("eventId")))
-                                .flatMap(Responses::okRaw))
                 .build();
     }
 

@@ -2,11 +2,14 @@ package dev.lattice.syncapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.FilterValidation;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.syncapi.storage.StoredEvent;
 import java.util.ArrayList;
@@ -38,6 +41,27 @@ public record EventFilter(
         notTypes = List.copyOf(notTypes);
         senders = senders.map(List::copyOf);
         notSenders = List.copyOf(notSenders);
+    }
+
+    /**
+     * Reads the {@code filter} parameter of {@code /messages}: a RoomEventFilter as JSON text.
+     *
+     * @throws MatrixException {@code 400 M_NOT_JSON} for text that is not a JSON object, {@code 400 M_BAD_JSON} for
+     *     one that breaks the spec's schema ({@link FilterValidation})
+     */
+    public static EventFilter parse(String json) {
+        JsonObject filter = jsonObject(json);
+        FilterValidation.validateRoomEventFilter(filter);
+        return read(filter);
+    }
+
+    /** A filter parameter's JSON object; other text is {@code 400 M_NOT_JSON}. */
+    static JsonObject jsonObject(String json) {
+        try {
+            return CanonicalJson.parseObject(json);
+        } catch (CanonicalJsonException e) {
+            throw new MatrixException(ErrorCode.NOT_JSON, "filter is not a JSON object: " + e.getMessage());
+        }
     }
 
     /** Reads a RoomEventFilter object; a field of the wrong type is {@code 400 M_BAD_JSON}. */

@@ -6,8 +6,10 @@ import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.protocol.event.HistoryVisibility;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonNull;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.syncapi.storage.StateSpan;
@@ -138,13 +140,21 @@ public final class RoomMembers {
                 .map(events -> {
                     JsonObjectBuilder joined = new JsonObjectBuilder();
                     for (StoredEvent event : events) {
-                        JsonObjectBuilder member = new JsonObjectBuilder();
-                        event.content().getString("displayname").ifPresent(name -> member.put("display_name", name));
-                        event.content().getString("avatar_url").ifPresent(url -> member.put("avatar_url", url));
-                        joined.put(event.stateKey().orElseThrow(), member.build());
+                        // Both keys for every member, null without a (string) value, as Synapse's
+                        // get_joined_members answers: clients read them without checking for presence.
+                        JsonObject content = event.content();
+                        JsonObject member = new JsonObjectBuilder()
+                                .put("display_name", stringOrNull(content, "displayname"))
+                                .put("avatar_url", stringOrNull(content, "avatar_url"))
+                                .build();
+                        joined.put(event.stateKey().orElseThrow(), member);
                     }
                     return new JsonObjectBuilder().put("joined", joined.build()).build();
                 });
+    }
+
+    private static CanonicalJsonValue stringOrNull(JsonObject content, String key) {
+        return content.getString(key).<CanonicalJsonValue>map(JsonString::of).orElse(JsonNull.INSTANCE);
     }
 
     /** Without {@code at}: now for a joined user (or anyone, world-readable), the leave for a user who left. */

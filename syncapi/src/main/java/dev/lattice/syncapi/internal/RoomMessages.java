@@ -90,6 +90,25 @@ public final class RoomMessages {
                 });
     }
 
+    /**
+     * {@code GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}}: one event in the client format, if it is in the
+     * room and the history visibility rules let the user see it; {@code 404 M_NOT_FOUND} otherwise, whether it does not
+     * exist or is hidden, so the answer does not tell the two apart (what the client-api did before; Synapse answers
+     * 404 for a hidden event too). Served here, as Dendrite does, because the read model holds what the format needs:
+     * the sending device's transaction ID, the redaction that took effect, and the user's membership history.
+     */
+    public Mono<JsonObject> event(AuthenticatedDevice device, String roomId, String eventId) {
+        String user = device.userId().toString();
+        MatrixException notFound = new MatrixException(ErrorCode.NOT_FOUND, "Event not found");
+        return database.event(eventId)
+                .flatMap(found -> found.filter(event -> event.roomId().equals(roomId))
+                        .map(event -> database.membershipHistory(roomId, user)
+                                .flatMap(memberships -> EventVisibility.canSee(event, user, memberships)
+                                        ? Mono.just(event.toClient(device, clock.millis(), true))
+                                        : Mono.error(notFound)))
+                        .orElseGet(() -> Mono.error(notFound)));
+    }
+
     private Mono<Void> checkAccess(String roomId, List<StateSpan> memberships, long position) {
         boolean member = memberships.stream()
                 .anyMatch(span -> span.membershipOrEmpty().equals("join")

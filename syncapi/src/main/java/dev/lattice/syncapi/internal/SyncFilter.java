@@ -2,10 +2,8 @@ package dev.lattice.syncapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.json.JsonObject;
-import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.FilterValidation;
 import dev.lattice.protocol.spec.MatrixException;
 import java.util.List;
 import java.util.Optional;
@@ -62,24 +60,19 @@ public record SyncFilter(
      * filter ID means the default filter rather than {@code 404 M_NOT_FOUND}.
      *
      * @throws MatrixException {@code 400 M_NOT_JSON} for an inline filter that is not JSON, {@code 400 M_BAD_JSON}
-     *     for one of the wrong shape
+     *     for one that breaks the spec's schema ({@link FilterValidation})
      */
     public static SyncFilter parse(String parameter) {
         if (parameter == null || parameter.isEmpty() || parameter.charAt(0) != '{') {
             return DEFAULT;
         }
-        JsonObject filter;
-        try {
-            filter = CanonicalJson.parseObject(parameter);
-        } catch (CanonicalJsonException e) {
-            throw new MatrixException(ErrorCode.NOT_JSON, "filter is not a JSON object: " + e.getMessage());
-        }
+        JsonObject filter = EventFilter.jsonObject(parameter);
+        FilterValidation.validateFilter(filter);
         JsonObject room = object(filter, "room");
         JsonObject timelineJson = object(room, "timeline");
         EventFilter timeline = EventFilter.read(timelineJson);
-        // A negative limit is treated as 0 (no timeline), a huge one as the maximum, rather than refused.
-        int limit =
-                (int) Math.min(MAX_TIMELINE_LIMIT, Math.max(0, timeline.limit().orElse((long) DEFAULT_TIMELINE_LIMIT)));
+        // A huge limit is served as the maximum rather than refused (a negative one was refused above).
+        int limit = (int) Math.min(MAX_TIMELINE_LIMIT, timeline.limit().orElse((long) DEFAULT_TIMELINE_LIMIT));
         boolean includeLeave = false;
         if (room.has("include_leave")) {
             includeLeave = room.getBool("include_leave")

@@ -1,8 +1,8 @@
 package dev.lattice.syncapi.routing;
 
+import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
@@ -42,6 +42,7 @@ public final class SyncRoutes {
         return router.builder()
                 .GET("/_matrix/client/v3/sync", this::sync)
                 .GET("/_matrix/client/v3/rooms/{roomId}/messages", this::messages)
+                .GET("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", this::event)
                 .GET("/_matrix/client/v3/rooms/{roomId}/members", this::members)
                 .GET("/_matrix/client/v3/rooms/{roomId}/joined_members", this::joinedMembers)
                 .build();
@@ -95,7 +96,7 @@ public final class SyncRoutes {
                             request.queryParam("to").filter(s -> !s.isEmpty()).map(s -> StreamToken.parse(s, "to"));
                     EventFilter filter = request.queryParam("filter")
                             .filter(s -> !s.isEmpty())
-                            .map(SyncRoutes::eventFilter)
+                            .map(EventFilter::parse)
                             .orElse(EventFilter.ALL);
                     return messages.messages(new RoomMessages.Request(
                             device,
@@ -148,19 +149,33 @@ public final class SyncRoutes {
                 .flatMap(SyncRoutes::json);
     }
 
+    /**
+     * {@code GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomideventeventid">spec</a>
+     */
+    private Mono<ServerResponse> event(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> messages.event(
+                        device, roomId(request.pathVariable("roomId")), eventId(request.pathVariable("eventId"))))
+                .flatMap(SyncRoutes::json);
+    }
+
+    /** An event ID that cannot exist is simply not found, as the client-api answered before. */
+    private static String eventId(String value) {
+        try {
+            return EventId.parse(value).toString();
+        } catch (IllegalArgumentException e) {
+            throw new MatrixException(ErrorCode.NOT_FOUND, "Event not found");
+        }
+    }
+
     private static String roomId(String value) {
         try {
             return RoomId.parse(value).toString();
         } catch (IllegalArgumentException e) {
             throw new MatrixException(ErrorCode.INVALID_PARAM, "Invalid room ID: " + e.getMessage());
-        }
-    }
-
-    private static EventFilter eventFilter(String json) {
-        try {
-            return EventFilter.read(CanonicalJson.parseObject(json));
-        } catch (CanonicalJsonException e) {
-            throw new MatrixException(ErrorCode.NOT_JSON, "filter is not a JSON object: " + e.getMessage());
         }
     }
 

@@ -29,7 +29,7 @@ class SyncFilterTest {
         assertThat(SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":100000}}}")
                         .timelineLimit())
                 .isEqualTo(SyncFilter.MAX_TIMELINE_LIMIT);
-        assertThat(SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":-1}}}").timelineLimit())
+        assertThat(SyncFilter.parse("{\"room\":{\"timeline\":{\"limit\":0}}}").timelineLimit())
                 .isZero();
         assertThat(SyncFilter.parse("{\"presence\":{\"types\":[]}}").timelineLimit())
                 .isEqualTo(10);
@@ -54,6 +54,20 @@ class SyncFilterTest {
         assertThatThrownBy(() -> SyncFilter.parse("{\"room\":{\"include_leave\":1}}"))
                 .isInstanceOfSatisfying(
                         MatrixException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_JSON));
+        // The spec's schema, checked by FilterValidation: also fields this server does not apply yet.
+        for (String malformed : new String[] {
+            "{\"room\":{\"timeline\":{\"limit\":-1}}}",
+            "{\"room\":{\"state\":{\"lazy_load_members\":\"yes\"}}}",
+            "{\"room\":{\"ephemeral\":{\"types\":\"m.typing\"}}}",
+            "{\"event_format\":\"raw\"}",
+            "{\"presence\":{\"senders\":[\"alice\"]}}"
+        }) {
+            assertThatThrownBy(() -> SyncFilter.parse(malformed))
+                    .as(malformed)
+                    .isInstanceOfSatisfying(
+                            MatrixException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_JSON));
+        }
     }
 
     @Test
