@@ -195,6 +195,11 @@ class RoomsIT {
         User alice = newUser();
         assertThat(post(client, V3 + "/createRoom", alice.token(), Map.of("room_version", "99"), 400))
                 .containsEntry("errcode", "M_UNSUPPORTED_ROOM_VERSION");
+        // Not even a room version's grammar (1-32 of [a-z0-9.-]): still an unsupported version, not a 500.
+        for (String version : List.of("", "a".repeat(40), "V1!")) {
+            assertThat(post(client, V3 + "/createRoom", alice.token(), Map.of("room_version", version), 400))
+                    .containsEntry("errcode", "M_UNSUPPORTED_ROOM_VERSION");
+        }
         assertThat(post(client, V3 + "/createRoom", alice.token(), Map.of("preset", "nope"), 400))
                 .containsEntry("errcode", "M_INVALID_PARAM");
         client.post()
