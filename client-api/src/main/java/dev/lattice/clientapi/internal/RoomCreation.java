@@ -111,7 +111,7 @@ public final class RoomCreation {
             preliminary = RoomId.of(randomOpaque(), events.serverName());
             createBuilder.roomId(preliminary);
         }
-        Pdu create = createBuilder.sign(events.serverName(), events.signingKey());
+        Pdu create = events.sign(createBuilder);
         RoomId roomId = preliminary != null ? preliminary : RoomId.fromCreateEventId(create.id());
 
         List<StateEvent> state = new ArrayList<>();
