@@ -325,6 +325,57 @@ class RoomsIT {
     }
 
     @Test
+    void transactionIdIsScopedToTheRequest() {
+        User alice = newUser();
+        String first = createRoom(alice, Map.of());
+        String second = createRoom(alice, Map.of());
+        String txn = "scoped-" + UUID.randomUUID();
+        Map<String, String> hello = Map.of("msgtype", "m.text", "body", "hello");
+        String inFirst = (String) put(room(first) + "/send/m.room.message/" + txn, alice.token(), hello, 200)
+                .get("event_id");
+        // Another room is another request, as in Synapse (its key is the request path and the device).
+        String inSecond = (String) put(room(second) + "/send/m.room.message/" + txn, alice.token(), hello, 200)
+                .get("event_id");
+        assertThat(inSecond).isNotEqualTo(inFirst);
+        assertThat(get(client, room(second) + "/event/" + enc(inSecond), alice.token(), 200))
+                .containsEntry("room_id", second);
+        // So is another event type, and each is still idempotent.
+        String reaction = (String) put(room(first) + "/send/org.example.other/" + txn, alice.token(), hello, 200)
+                .get("event_id");
+        assertThat(reaction).isNotIn(inFirst, inSecond);
+        assertThat(put(room(first) + "/send/m.room.message/" + txn, alice.token(), hello, 200))
+                .containsEntry("event_id", inFirst);
+        assertThat(put(room(second) + "/send/m.room.message/" + txn, alice.token(), hello, 200))
+                .containsEntry("event_id", inSecond);
+    }
+
+    @Test
+    void redactionWithTheTransactionIdOfAMessageRedactsIt() {
+        User alice = newUser();
+        String roomId = createRoom(alice, Map.of());
+        String txn = "both-" + UUID.randomUUID();
+        String message = (String) put(
+                        room(roomId) + "/send/m.room.message/" + txn,
+                        alice.token(),
+                        Map.of("msgtype", "m.text", "body", "regret"),
+                        200)
+                .get("event_id");
+        String redaction = (String)
+                put(room(roomId) + "/redact/" + enc(message) + "/" + txn, alice.token(), Map.of("reason", "x"), 200)
+                        .get("event_id");
+        assertThat(redaction).isNotEqualTo(message);
+        assertThat(get(client, room(roomId) + "/event/" + enc(redaction), alice.token(), 200))
+                .containsEntry("type", "m.room.redaction");
+        Map<String, Object> redacted = get(client, room(roomId) + "/event/" + enc(message), alice.token(), 200);
+        assertThat((Map<Object, Object>) (Map<?, ?>) redacted.get("content")).isEmpty();
+        assertThat((Map<Object, Object>) (Map<?, ?>) ((Map<?, ?>) redacted.get("unsigned")).get("redacted_because"))
+                .containsEntry("event_id", redaction);
+        // A retry of the redaction is the same redaction.
+        assertThat(put(room(roomId) + "/redact/" + enc(message) + "/" + txn, alice.token(), Map.of("reason", "x"), 200))
+                .containsEntry("event_id", redaction);
+    }
+
+    @Test
     void typeAndStateKeyLimitsCountUtf8Bytes() {
         User alice = newUser();
         String roomId = createRoom(alice, Map.of());
