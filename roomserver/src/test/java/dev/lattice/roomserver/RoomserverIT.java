@@ -119,7 +119,7 @@ class RoomserverIT {
     void theSameTransactionTwiceSendsOneEvent() {
         UserId alice = user("alice");
         RoomId room = client.createPublicRoom(alice, "shared");
-        SendTransaction txn = new SendTransaction(alice, DeviceId.parse("DEVICE"), "txn-1");
+        SendTransaction txn = SendTransaction.send(alice, DeviceId.parse("DEVICE"), "txn-1", room, "m.room.message");
         Pdu first = client.build(room, alice, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"once\"}");
         assertThat(client.submit(first, txn).outcome()).isEqualTo(Outcome.ACCEPTED);
         // The client retries: client-api builds the event again, with another ID.

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -110,7 +111,7 @@ public final class RoomCreation {
             preliminary = RoomId.of(randomOpaque(), events.serverName());
             createBuilder.roomId(preliminary);
         }
-        Pdu create = createBuilder.sign(events.serverName(), events.signingKey());
+        Pdu create = events.sign(createBuilder);
         RoomId roomId = preliminary != null ? preliminary : RoomId.fromCreateEventId(create.id());
 
         List<StateEvent> state = new ArrayList<>();
@@ -195,11 +196,19 @@ public final class RoomCreation {
     }
 
     private static RoomVersionRules rules(JsonObject request) {
-        RoomVersionId id =
-                string(request, "room_version").map(RoomVersionId::of).orElse(DEFAULT_VERSION);
-        return RoomVersions.rules(id)
-                .orElseThrow(() -> new MatrixException(
-                        ErrorCode.UNSUPPORTED_ROOM_VERSION, "Room version " + id + " is not supported"));
+        Optional<String> named = string(request, "room_version");
+        if (named.isEmpty()) {
+            return RoomVersions.rules(DEFAULT_VERSION).orElseThrow();
+        }
+        Optional<RoomVersionRules> rules;
+        try {
+            rules = RoomVersions.rules(RoomVersionId.of(named.get()));
+        } catch (InvalidIdException e) {
+            // Outside the version grammar ("", over 32 code points): a version no server supports.
+            rules = Optional.empty();
+        }
+        return rules.orElseThrow(() -> new MatrixException(
+                ErrorCode.UNSUPPORTED_ROOM_VERSION, "Room version " + named.get() + " is not supported"));
     }
 
     private static JsonObject powerLevels(
@@ -266,7 +275,7 @@ public final class RoomCreation {
         }
     }
 
-    static java.util.Optional<String> string(JsonObject object, String key) {
+    static Optional<String> string(JsonObject object, String key) {
         return object.get(key).map(value -> {
             if (!(value instanceof JsonString s)) {
                 throw new MatrixException(ErrorCode.BAD_JSON, key + " must be a string");

@@ -15,11 +15,14 @@ import dev.lattice.protocol.auth.StateLookup;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.event.EventBuilder;
 import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.event.PduException;
 import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.IdValidation;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
@@ -123,16 +126,46 @@ public final class RoomEvents {
         return Pdu.parseBackfilled(rules, event.pdu().getBytes(UTF_8));
     }
 
-    /** Checks the spec's size limits on a new event's type, state key and content. */
+    /**
+     * Checks the spec's size limits on a new event's type, state key and content before anything is built. Over a
+     * limit is 413 {@code M_TOO_LARGE}: NOTSPEC, the spec names the limits but no status; Synapse answers this
+     * ({@code EventSizeError}) for the type and state key as for the whole event. Lengths are UTF-8 bytes.
+     */
     public static void checkLimits(String type, String stateKey, JsonObject content) {
-        if (type.getBytes(UTF_8).length > Pdu.MAX_TYPE_BYTES) {
-            throw new MatrixException(ErrorCode.BAD_JSON, "Event type is longer than 255 bytes");
+        if (IdValidation.utf8Length(type) > Pdu.MAX_TYPE_BYTES) {
+            throw new MatrixException(ErrorCode.TOO_LARGE, "Event type is longer than 255 bytes");
         }
-        if (stateKey != null && stateKey.getBytes(UTF_8).length > 255) {
-            throw new MatrixException(ErrorCode.BAD_JSON, "State key is longer than 255 bytes");
+        if (stateKey != null && IdValidation.utf8Length(stateKey) > Pdu.MAX_TYPE_BYTES) {
+            throw new MatrixException(ErrorCode.TOO_LARGE, "State key is longer than 255 bytes");
         }
-        if (dev.lattice.protocol.json.CanonicalJson.encode(content).length > Pdu.MAX_BYTES) {
+        if (CanonicalJson.encode(content).length > Pdu.MAX_BYTES) {
             throw new MatrixException(ErrorCode.TOO_LARGE, "Event is larger than 65536 bytes");
+        }
+    }
+
+    /**
+     * Signs a built event. The event format's own checks apply to the signed PDU: over 65,536 bytes with its
+     * hashes and signatures is 413 {@code M_TOO_LARGE} (the content alone may be under the limit and the PDU over
+     * it), anything else the format refuses is 400 {@code M_BAD_JSON}.
+     */
+    public Pdu sign(EventBuilder builder) {
+        try {
+            return builder.sign(serverName, signingKey);
+        } catch (PduException e) {
+            throw new MatrixException(
+                    switch (e.reason()) {
+                        case TOO_LARGE, TYPE_TOO_LONG, STATE_KEY_TOO_LONG -> ErrorCode.TOO_LARGE;
+                        case NOT_JSON,
+                                NOT_AN_OBJECT,
+                                MISSING_FIELD,
+                                WRONG_TYPE,
+                                UNEXPECTED_FIELD,
+                                INVALID_ID,
+                                TOO_MANY_PREV_EVENTS,
+                                TOO_MANY_AUTH_EVENTS,
+                                DEPTH_OUT_OF_RANGE -> ErrorCode.BAD_JSON;
+                    },
+                    "Invalid event: " + e.getMessage());
         }
     }
 
@@ -180,11 +213,7 @@ public final class RoomEvents {
                     if (redacts != null) {
                         builder.redacts(redacts);
                     }
-                    Pdu pdu = builder.sign(serverName, signingKey);
-                    if (pdu.bytes().length > Pdu.MAX_BYTES) {
-                        return Mono.error(new MatrixException(ErrorCode.TOO_LARGE, "Event is larger than 65536 bytes"));
-                    }
-                    return submit(pdu, roomId, rules, transaction);
+                    return submit(sign(builder), roomId, rules, transaction);
                 });
     }
 

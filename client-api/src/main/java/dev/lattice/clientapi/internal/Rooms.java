@@ -40,13 +40,15 @@ public final class Rooms {
         this.database = requireNonNull(database, "database is null");
     }
 
-    /** {@code PUT /rooms/{roomId}/send/{eventType}/{txnId}}: the same txnId from the same device is one event. */
+    /**
+     * {@code PUT /rooms/{roomId}/send/{eventType}/{txnId}}: the same txnId from the same device to the same room and
+     * event type is one event.
+     */
     public Mono<Map<String, String>> send(
             AuthenticatedDevice device, String roomId, String type, String txnId, JsonObject content) {
         RoomId room = roomId(roomId);
         return once(
-                device,
-                txnId,
+                SendTransaction.send(device.userId(), device.deviceId(), txnId, room, type),
                 transaction -> events.rules(room)
                         .flatMap(rules ->
                                 events.send(room, rules, device.userId(), type, null, content, null, transaction)));
@@ -58,8 +60,7 @@ public final class Rooms {
         RoomId room = roomId(roomId);
         EventId target = eventId(eventId);
         return once(
-                device,
-                txnId,
+                SendTransaction.redact(device.userId(), device.deviceId(), txnId, room, target.value()),
                 transaction -> events.rules(room)
                         .flatMap(rules -> events.checkMayRedact(room, rules, device.userId(), target)
                                 .then(Mono.defer(() -> events.send(
@@ -74,15 +75,14 @@ public final class Rooms {
     }
 
     /**
-     * Sends at most once per (user, device, txnId): an earlier event's ID if the roomserver has one, else
-     * {@code send} with the transaction, which the roomserver dedupes again under a race.
+     * Sends at most once per transaction (user, device, txnId, and the request: room and endpoint, see
+     * {@link SendTransaction}): an earlier event's ID if the roomserver has one, else {@code send} with the
+     * transaction, which the roomserver dedupes again under a race.
      */
-    private Mono<Map<String, String>> once(
-            AuthenticatedDevice device, String txnId, Function<SendTransaction, Mono<EventId>> send) {
-        if (!OPAQUE_ID.matcher(txnId).matches()) {
+    private Mono<Map<String, String>> once(SendTransaction transaction, Function<SendTransaction, Mono<EventId>> send) {
+        if (!OPAQUE_ID.matcher(transaction.transactionId()).matches()) {
             return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "Invalid transaction ID"));
         }
-        SendTransaction transaction = new SendTransaction(device.userId(), device.deviceId(), txnId);
         return events.roomserver()
                 .querySentTransaction(transaction)
                 .flatMap(existing -> existing.map(Mono::just).orElseGet(() -> send.apply(transaction)))

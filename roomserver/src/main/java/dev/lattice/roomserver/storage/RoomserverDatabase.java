@@ -41,8 +41,11 @@ public interface RoomserverDatabase {
     /** The forward extremities of a room, deepest first (ties by event ID, so the order is stable). */
     Mono<List<EventRow>> forwardExtremities(String roomId);
 
-    /** The event a client transaction sent, if any. */
-    Mono<Optional<String>> transactionEvent(SendTransaction transaction);
+    /**
+     * The event a client transaction sent, if any: in its own room when it has a scope ({@link
+     * SendTransaction#roomId()}), else in {@code roomId}.
+     */
+    Mono<Optional<String>> transactionEvent(SendTransaction transaction, String roomId);
 
     /** Whether {@code userId} has an accepted join in the room stored at or after the event {@code eventNid}. */
     Mono<Boolean> joinedSince(String roomId, String userId, long eventNid);

@@ -8,8 +8,10 @@ import reactor.core.publisher.Mono;
 public interface QueryTransactionApi {
 
     /**
-     * The event already sent by this user and device with this txnId, if any. A fast path for client-api before it
-     * builds an event; the roomserver makes the same check atomically on input.
+     * The event already sent in this transaction (user, device, txnId and the request's room and endpoint), if any. A
+     * fast path for client-api before it builds an event; the roomserver makes the same check atomically on input.
+     *
+     * @param transaction a transaction with its scope ({@link SendTransaction#roomId()} is not null)
      */
     Mono<Optional<EventId>> querySentTransaction(SendTransaction transaction);
 }

@@ -157,7 +157,7 @@ public final class InputPipeline {
         if (input.transaction() == null) {
             return Mono.empty();
         }
-        return database.transactionEvent(input.transaction())
+        return database.transactionEvent(input.transaction(), input.roomId().value())
                 .flatMap(sent -> Mono.justOrEmpty(sent.filter(id -> !id.equals(pdu.eventId()))
                         .map(id -> InputVerdict.duplicateTransaction(requestId, pdu.id(), new EventId(id)))));
     }

@@ -229,6 +229,8 @@ public final class RoomserverQueries implements RoomserverQueryApi {
 
     @Override
     public Mono<Optional<EventId>> querySentTransaction(SendTransaction transaction) {
-        return database.transactionEvent(transaction).map(id -> id.map(EventId::new));
+        requireNonNull(transaction.roomId(), "a transaction is looked up with its scope");
+        return database.transactionEvent(transaction, transaction.roomId().value())
+                .map(id -> id.map(EventId::new));
     }
 }

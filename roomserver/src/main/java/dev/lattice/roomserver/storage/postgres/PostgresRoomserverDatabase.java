@@ -165,8 +165,8 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
-    public Mono<Optional<String>> transactionEvent(SendTransaction transaction) {
-        return sendTransactions.select(transaction);
+    public Mono<Optional<String>> transactionEvent(SendTransaction transaction, String roomId) {
+        return sendTransactions.select(transaction, roomId);
     }
 
     @Override

@@ -7,13 +7,19 @@ import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
-/** {@code roomserver.send_transactions}: the event each (user, device, txnId) sent. */
+/**
+ * {@code roomserver.send_transactions}: the event each transaction sent, keyed by its whole scope (user, device,
+ * room, endpoint, txnId). A transaction without a scope ({@link SendTransaction#SendTransaction(
+ * dev.lattice.protocol.id.UserId, dev.lattice.protocol.id.DeviceId, String)}) is stored with the event's room and an
+ * empty endpoint, like the rows from before the scope existed.
+ */
 public final class SendTransactionsTable {
     private static final String INSERT = "INSERT INTO roomserver.send_transactions (user_id, device_id, "
-            + "transaction_id, room_id, event_id) VALUES (:user_id, :device_id, :transaction_id, :room_id, :event_id) "
-            + "ON CONFLICT DO NOTHING";
+            + "transaction_id, room_id, endpoint, event_id) VALUES (:user_id, :device_id, :transaction_id, :room_id, "
+            + ":endpoint, :event_id) ON CONFLICT DO NOTHING";
     private static final String SELECT = "SELECT event_id FROM roomserver.send_transactions WHERE user_id = :user_id "
-            + "AND device_id = :device_id AND transaction_id = :transaction_id";
+            + "AND device_id = :device_id AND room_id = :room_id AND endpoint = :endpoint "
+            + "AND transaction_id = :transaction_id";
 
     private final DatabaseClient client;
 
@@ -28,20 +34,33 @@ public final class SendTransactionsTable {
                 .bind("device_id", transaction.deviceId().value())
                 .bind("transaction_id", transaction.transactionId())
                 .bind("room_id", roomId)
+                .bind("endpoint", endpoint(transaction))
                 .bind("event_id", eventId)
                 .fetch()
                 .rowsUpdated()
                 .map(n -> n > 0);
     }
 
-    public Mono<Optional<String>> select(SendTransaction transaction) {
+    /**
+     * The event of the transaction sent in {@code roomId}: the transaction's own room when it has a scope, else the
+     * room of the event that carries it.
+     */
+    public Mono<Optional<String>> select(SendTransaction transaction, String roomId) {
         return client.sql(SELECT)
                 .bind("user_id", transaction.userId().value())
                 .bind("device_id", transaction.deviceId().value())
+                .bind(
+                        "room_id",
+                        transaction.roomId() != null ? transaction.roomId().value() : roomId)
+                .bind("endpoint", endpoint(transaction))
                 .bind("transaction_id", transaction.transactionId())
                 .map(row -> row.get("event_id", String.class))
                 .one()
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    private static String endpoint(SendTransaction transaction) {
+        return transaction.endpoint() != null ? transaction.endpoint() : "";
     }
 }
