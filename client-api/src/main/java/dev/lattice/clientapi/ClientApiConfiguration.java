@@ -20,7 +20,6 @@ import dev.lattice.clientapi.internal.Sessions;
 import dev.lattice.clientapi.internal.TokenIssuer;
 import dev.lattice.clientapi.internal.UserApiFacade;
 import dev.lattice.clientapi.internal.UserInteractiveAuth;
-import dev.lattice.clientapi.producers.ClientApiOutputProducer;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.id.ServerName;
@@ -28,9 +27,12 @@ import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.outbox.Outbox;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -57,11 +59,28 @@ public class ClientApiConfiguration {
         return new ServiceSchema("clientapi");
     }
 
+    /**
+     * The clientapi schema's outbox, publishing {@code clientapi.output}; its sweeper runs from start-up, with the
+     * roomserver's default interval and batch.
+     */
+    @Bean(destroyMethod = "close")
+    Outbox clientApiOutbox(Database database, ConnectionFactory connections, Bus bus) {
+        return new Outbox(
+                        database.client(),
+                        TransactionalOperator.create(new R2dbcTransactionManager(connections)),
+                        "clientapi",
+                        bus::publish,
+                        Duration.ofSeconds(1),
+                        100)
+                .start();
+    }
+
     @Bean
-    ClientApiDatabase clientApiDatabase(Database database, ConnectionFactory connections) {
+    ClientApiDatabase clientApiDatabase(
+            Database database, ConnectionFactory connections, @Qualifier("clientApiOutbox") Outbox outbox) {
         // Database.client() is built on the same connection factory, so its statements join these transactions.
         return new ClientApiDatabase(
-                database.client(), TransactionalOperator.create(new R2dbcTransactionManager(connections)));
+                database.client(), TransactionalOperator.create(new R2dbcTransactionManager(connections)), outbox);
     }
 
     @Bean
@@ -145,13 +164,8 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    ClientApiOutputProducer clientApiOutputProducer(Bus bus) {
-        return new ClientApiOutputProducer(bus);
-    }
-
-    @Bean
-    AccountData accountData(ClientApiDatabase database, ClientApiOutputProducer output) {
-        return new AccountData(database, output);
+    AccountData accountData(ClientApiDatabase database) {
+        return new AccountData(database);
     }
 
     @Bean

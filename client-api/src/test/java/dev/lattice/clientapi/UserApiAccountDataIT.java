@@ -6,17 +6,26 @@ import static dev.lattice.clientapi.Accounts.register;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.AccountDataEntry;
+import dev.lattice.api.clientapi.ClientApiOutput;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusJson;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
+import reactor.core.publisher.Mono;
 
 /** The account data side of {@link UserApi}, as other services read it, after writes over real HTTP. */
 class UserApiAccountDataIT {
@@ -110,5 +119,49 @@ class UserApiAccountDataIT {
         assertThat(users.queryAccountData(remote).block()).isEmpty();
         assertThat(users.queryAccountData(remote, Optional.empty(), "m.direct").block())
                 .isEmpty();
+    }
+
+    @Test
+    void eachWriteIsPublishedOnClientapiOutputOnceItIsVisible() throws Exception {
+        String name = newUsername();
+        UserId user = UserId.parse("@" + name + ":" + TestServer.SERVER_NAME);
+        String token = (String) register(server.client, name, "correct horse").get("access_token");
+        // Each record as it arrives, with the stream position the client-api serves for its (user, room, type) then.
+        List<long[]> received = new CopyOnWriteArrayList<>();
+        server.context
+                .getBean(Bus.class)
+                .subscribe("account-data-it-" + UUID.randomUUID(), List.of(Topics.CLIENTAPI_OUTPUT), record -> {
+                    if (!record.key().equals(user.toString())) {
+                        return Mono.empty();
+                    }
+                    AccountDataChanged change =
+                            (AccountDataChanged) BusJson.decode(record.payload(), ClientApiOutput.class);
+                    return users.queryAccountData(change.userId(), change.roomId(), change.dataType())
+                            .doOnNext(served -> received.add(new long[] {
+                                change.streamId(),
+                                served.map(AccountDataEntry::streamId).orElse(-1L)
+                            }))
+                            .then();
+                });
+
+        for (String target : List.of("!a:b", "!c:d")) {
+            call(
+                    server.client,
+                    HttpMethod.PUT,
+                    "/_matrix/client/v3/user/" + user + "/account_data/m.direct",
+                    token,
+                    Map.of("@x:y", List.of(target)),
+                    200);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (received.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(received).hasSize(2);
+        // Published after the commit: whoever reads on receipt already sees that write (or a newer one).
+        for (long[] record : received) {
+            assertThat(record[1]).isGreaterThanOrEqualTo(record[0]);
+        }
+        assertThat(received.get(1)[0]).isGreaterThan(received.get(0)[0]);
     }
 }

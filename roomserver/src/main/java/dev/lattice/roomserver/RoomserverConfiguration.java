@@ -1,6 +1,5 @@
 package dev.lattice.roomserver;
 
-import dev.lattice.api.Topics;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.roomserver.config.RoomserverProperties;
 import dev.lattice.roomserver.consumers.InputRoomEventConsumer;
@@ -12,7 +11,6 @@ import dev.lattice.roomserver.internal.input.InputSender;
 import dev.lattice.roomserver.internal.input.PduVerifier;
 import dev.lattice.roomserver.internal.input.PendingVerdicts;
 import dev.lattice.roomserver.internal.query.RoomserverQueries;
-import dev.lattice.roomserver.producers.OutputRelay;
 import dev.lattice.roomserver.producers.VerdictProducer;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.postgres.PostgresRoomserverDatabase;
@@ -20,7 +18,9 @@ import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.outbox.Outbox;
 import io.r2dbc.spi.ConnectionFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -50,12 +50,26 @@ public class RoomserverConfiguration {
         return new ServiceSchema("roomserver");
     }
 
-    @Bean
-    RoomserverDatabase roomserverDatabase(
-            Database database, ConnectionFactory connections, RoomserverProperties properties) {
+    /** The roomserver schema's outbox, publishing {@code roomserver.output}; its sweeper runs from start-up. */
+    @Bean(destroyMethod = "close")
+    Outbox roomserverOutbox(
+            Database database, ConnectionFactory connections, Bus bus, RoomserverProperties properties) {
         // Not a ReactiveTransactionManager bean: other services in the same process may want their own.
         TransactionalOperator transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
-        return new PostgresRoomserverDatabase(database.client(), transactions, properties.maxSnapshotChain());
+        return new Outbox(
+                        database.client(),
+                        transactions,
+                        "roomserver",
+                        bus::publish,
+                        properties.relayInterval(),
+                        properties.relayBatch())
+                .start();
+    }
+
+    @Bean
+    RoomserverDatabase roomserverDatabase(
+            Database database, @Qualifier("roomserverOutbox") Outbox outbox, RoomserverProperties properties) {
+        return new PostgresRoomserverDatabase(database.client(), outbox, properties.maxSnapshotChain());
     }
 
     @Bean
@@ -64,21 +78,11 @@ public class RoomserverConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    OutputRelay roomserverOutputRelay(RoomserverDatabase database, Bus bus, RoomserverProperties properties) {
-        return new OutputRelay(
-                        database,
-                        row -> bus.publish(Topics.ROOMSERVER_OUTPUT, row.roomId(), row.payload()),
-                        properties.relayInterval(),
-                        properties.relayBatch())
-                .start();
-    }
-
-    @Bean(destroyMethod = "close")
     InputRoomEventConsumer roomserverInputConsumer(
-            RoomserverDatabase database, RoomEvents events, OutputRelay relay, Bus bus, LatticeProperties lattice) {
+            RoomserverDatabase database, RoomEvents events, Bus bus, LatticeProperties lattice) {
         InputPipeline pipeline =
                 new InputPipeline(database, events, PduVerifier.localOnly(ServerName.parse(lattice.serverName())));
-        return new InputRoomEventConsumer(pipeline, relay, new VerdictProducer(bus)).start(bus);
+        return new InputRoomEventConsumer(pipeline, new VerdictProducer(bus)).start(bus);
     }
 
     @Bean

@@ -74,9 +74,8 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    ClientApiOutputConsumer clientApiOutputConsumer(
-            SyncApiDatabase database, ObjectProvider<UserApi> users, SyncNotifier notifier) {
-        return new ClientApiOutputConsumer(database, users::getObject, notifier);
+    ClientApiOutputConsumer clientApiOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
+        return new ClientApiOutputConsumer(database, notifier);
     }
 
     @Bean(destroyMethod = "close")

@@ -869,25 +869,6 @@ class SyncApiIT {
     }
 
     @Test
-    void aRecordPublishedBeforeItsWriteCommitsStillDeliversTheNewContent() throws Exception {
-        UserId alice = TestRoom.user("alice");
-        String token = USERS.login(alice, "PHONE");
-        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"old\":[]}");
-        String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
-
-        // As the client-api does: draw the stream_id, publish, and only then commit.
-        long streamId = USERS.reserveStreamId();
-        publish(AccountDataChanged.of(alice, Optional.empty(), "m.direct", streamId));
-        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
-                request(token, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
-                HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(700);
-        USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"new\":[]}", streamId);
-        JsonObject woken = CanonicalJson.parseObject(waiting.get().body());
-        assertThat(accountData(woken).get("m.direct").members().keySet()).containsExactly("new");
-    }
-
-    @Test
     void unknownClientApiRecordsAreSkippedAndPoisonIsParked() throws Exception {
         UserId alice = TestRoom.user("alice");
         String token = USERS.login(alice, "PHONE");

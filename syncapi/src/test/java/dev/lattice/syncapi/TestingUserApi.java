@@ -39,22 +39,12 @@ public final class TestingUserApi implements UserApi {
      * @return the {@link AccountDataChanged} record the client-api would publish for this write
      */
     public AccountDataChanged putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson) {
-        long streamId = reserveStreamId();
-        putAccountData(user, roomId, type, contentJson, streamId);
-        return AccountDataChanged.of(user, roomId, type, streamId);
-    }
-
-    /** Stores account data at a stream position taken earlier with {@link #reserveStreamId()}. */
-    public void putAccountData(UserId user, Optional<RoomId> roomId, String type, String contentJson, long streamId) {
+        long streamId = streamIds.incrementAndGet();
         Map<String, AccountDataEntry> entries = accountData.computeIfAbsent(user, u -> new LinkedHashMap<>());
         synchronized (entries) {
             entries.put(key(roomId, type), new AccountDataEntry(roomId, type, contentJson, streamId));
         }
-    }
-
-    /** A new stream position, as the client-api draws one inside a write's transaction before it commits. */
-    public long reserveStreamId() {
-        return streamIds.incrementAndGet();
+        return AccountDataChanged.of(user, roomId, type, streamId);
     }
 
     @Override

@@ -18,19 +18,18 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Global and per-room account data. Each write is announced on {@code clientapi.output} before it commits (inside
- * its transaction), so no committed write goes unannounced.
+ * Global and per-room account data. Each write is announced on {@code clientapi.output} through the outbox: the
+ * record is written in the write's transaction and published after it committed, so no committed write goes
+ * unannounced and no record announces a write a reader cannot see yet.
  */
 public final class AccountData {
     /** Types the server controls, refused through this API with {@code 405 M_BAD_JSON}. */
     static final Set<String> SERVER_CONTROLLED = Set.of("m.fully_read", "m.push_rules");
 
     private final ClientApiDatabase database;
-    private final ClientApiOutputProducer output;
 
-    public AccountData(ClientApiDatabase database, ClientApiOutputProducer output) {
+    public AccountData(ClientApiDatabase database) {
         this.database = requireNonNull(database, "database is null");
-        this.output = requireNonNull(output, "output is null");
     }
 
     /**
@@ -53,7 +52,8 @@ public final class AccountData {
                             room.map(RoomId::toString).orElse(""),
                             type,
                             content.toString(),
-                            streamId -> output.publish(AccountDataChanged.of(requester.userId(), room, type, streamId)))
+                            (writer, streamId) -> ClientApiOutputProducer.enqueue(
+                                    writer, AccountDataChanged.of(requester.userId(), room, type, streamId)))
                     .thenReturn(Map.of());
         });
     }

@@ -1,30 +1,27 @@
 package dev.lattice.clientapi.producers;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
-import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.outbox.OutboxWriter;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Publishes on {@code clientapi.output}, keyed by user ID, the JSON of {@link ClientApiOutput} records. */
+/**
+ * The producer of {@code clientapi.output}: the JSON of {@link ClientApiOutput} records, keyed by user ID, enqueued in
+ * the client-api's outbox within the transaction of the write they announce, so published only after it committed.
+ */
 public final class ClientApiOutputProducer {
     private static final ObjectWriter WRITER = JsonMapper.builder().build().writerFor(ClientApiOutput.class);
 
-    private final Bus bus;
+    private ClientApiOutputProducer() {}
 
-    public ClientApiOutputProducer(Bus bus) {
-        this.bus = requireNonNull(bus, "bus is null");
-    }
-
-    /** Completes once the broker has the record durably. */
-    public Mono<Void> publish(AccountDataChanged change) {
-        return Mono.fromCallable(() -> WRITER.writeValueAsBytes(change))
+    /** Writes the record to {@code writer}'s outbox, in the transaction of the write it announces. */
+    public static Mono<Void> enqueue(OutboxWriter writer, AccountDataChanged change) {
+        return Mono.fromCallable(() -> encode(change))
                 .flatMap(bytes ->
-                        bus.publish(Topics.CLIENTAPI_OUTPUT, change.userId().toString(), bytes));
+                        writer.enqueue(Topics.CLIENTAPI_OUTPUT, change.userId().toString(), bytes));
     }
 
     /** The JSON of a record, as consumers receive it (for tests and tooling). */

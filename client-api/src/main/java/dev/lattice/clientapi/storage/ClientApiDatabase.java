@@ -14,8 +14,10 @@ import dev.lattice.clientapi.storage.postgres.RefreshTokensTable;
 import dev.lattice.clientapi.storage.postgres.RoomAliasesTable;
 import dev.lattice.clientapi.storage.postgres.RoomDirectoryTable;
 import dev.lattice.clientapi.storage.postgres.UiaSessionsTable;
+import dev.lattice.runtime.outbox.Outbox;
+import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.List;
-import java.util.function.LongFunction;
+import java.util.function.BiFunction;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -27,6 +29,7 @@ import reactor.core.publisher.Mono;
  */
 public final class ClientApiDatabase {
     private final TransactionalOperator transactions;
+    private final Outbox outbox;
     private final AccountsTable accounts;
     private final DevicesTable devices;
     private final AccessTokensTable accessTokens;
@@ -40,9 +43,13 @@ public final class ClientApiDatabase {
     private final UiaSessionsTable uiaSessions;
     private final AdminNoncesTable adminNonces;
 
-    /** @param client must use the connection factory {@code transactions} manages, so statements join its transactions */
-    public ClientApiDatabase(DatabaseClient client, TransactionalOperator transactions) {
+    /**
+     * @param client must use the connection factory {@code transactions} manages, so statements join its transactions
+     * @param outbox the clientapi schema's outbox, on the same connection factory
+     */
+    public ClientApiDatabase(DatabaseClient client, TransactionalOperator transactions, Outbox outbox) {
         this.transactions = requireNonNull(transactions, "transactions is null");
+        this.outbox = requireNonNull(outbox, "outbox is null");
         this.accounts = new AccountsTable(client);
         this.devices = new DevicesTable(client);
         this.accessTokens = new AccessTokensTable(client);
@@ -193,16 +200,21 @@ public final class ClientApiDatabase {
     // account data and filters
 
     /**
-     * Stores account data and, inside the same transaction, runs {@code publish} with the write's stream position:
-     * the write commits only if publishing succeeded, so nothing is stored that consumers were not told about.
+     * Stores account data and, in the same transaction, runs {@code announce} with the outbox and the write's stream
+     * position, to enqueue the records that announce it; they are published after the commit (see {@link Outbox}).
+     * If {@code announce} fails, nothing is stored.
      *
      * @param roomId the room, or the empty string for global account data
      */
     public Mono<Long> putAccountData(
-            String localpart, String roomId, String type, String contentJson, LongFunction<Mono<Void>> publish) {
-        return transactions.transactional(accountData
+            String localpart,
+            String roomId,
+            String type,
+            String contentJson,
+            BiFunction<OutboxWriter, Long, Mono<Void>> announce) {
+        return outbox.inTransaction(writer -> accountData
                 .upsert(localpart, roomId, type, contentJson)
-                .flatMap(streamId -> publish.apply(streamId).thenReturn(streamId)));
+                .flatMap(streamId -> announce.apply(writer, streamId).thenReturn(streamId)));
     }
 
     /** @param roomId the room, or the empty string for global account data */

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.testing.TestInfra;
-import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,17 +27,19 @@ class ClientApiDatabaseIT {
     @BeforeAll
     static void migrate() {
         LatticeProperties.Database settings = TestInfra.postgres();
-        var connections = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(settings.host())
-                .port(settings.port())
-                .database(settings.name())
-                .username(settings.user())
-                .password(settings.password())
-                .build());
+        var connections = TestInfra.connectionFactory();
         Database migrated =
                 new Database(settings, List.of(new ServiceSchema("clientapi")), DatabaseClient.create(connections));
-        database = new ClientApiDatabase(
-                migrated.client(), TransactionalOperator.create(new R2dbcTransactionManager(connections)));
+        TransactionalOperator transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
+        // An outbox that publishes nowhere: these tests look at the tables; UserApiAccountDataIT at the bus.
+        Outbox outbox = new Outbox(
+                migrated.client(),
+                transactions,
+                "clientapi",
+                (topic, key, payload) -> Mono.empty(),
+                Duration.ofSeconds(1),
+                100);
+        database = new ClientApiDatabase(migrated.client(), transactions, outbox);
     }
 
     private static synchronized String newLocalpart() {
@@ -142,22 +144,22 @@ class ClientApiDatabaseIT {
     void accountDataTableKeepsTheLatestContentWithIncreasingStreamPositions() {
         String erin = newLocalpart();
         database.createAccount(erin, "h", false, erin, null, 1).block();
-        long first = database.putAccountData(erin, "", "m.direct", "{\"a\": 1}", id -> Mono.empty())
+        long first = database.putAccountData(erin, "", "m.direct", "{\"a\": 1}", (writer, id) -> Mono.empty())
                 .block();
-        long second = database.putAccountData(erin, "", "m.direct", "{\"a\": 2}", id -> Mono.empty())
+        long second = database.putAccountData(erin, "", "m.direct", "{\"a\": 2}", (writer, id) -> Mono.empty())
                 .block();
         assertThat(second).isGreaterThan(first);
         assertThat(database.accountData(erin, "", "m.direct").block()).isEqualTo("{\"a\": 2}");
         assertThat(database.accountData(erin, "!r:x", "m.direct").blockOptional())
                 .isEmpty();
 
-        // A failed publish rolls the write back.
+        // A failure while announcing (inside the transaction) rolls the write back.
         assertThat(database.putAccountData(
                                 erin,
                                 "",
                                 "m.direct",
                                 "{\"a\": 3}",
-                                id -> Mono.error(new IllegalStateException("broker away")))
+                                (writer, id) -> Mono.error(new IllegalStateException("cannot encode")))
                         .onErrorResume(e -> Mono.empty())
                         .blockOptional())
                 .isEmpty();

@@ -21,8 +21,6 @@ import dev.lattice.runtime.http.MatrixRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,13 +140,7 @@ public class LatticeRuntimeConfiguration {
     @Bean(destroyMethod = "dispose")
     ConnectionPool connectionFactory(LatticeProperties properties) {
         LatticeProperties.Database db = properties.database();
-        var postgres = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(db.host())
-                .port(db.port())
-                .database(db.name())
-                .username(db.user())
-                .password(db.password())
-                .build());
+        var postgres = Database.connectionFactory(db);
         return new ConnectionPool(ConnectionPoolConfiguration.builder(postgres)
                 .initialSize(1)
                 .maxSize(db.maxConnections())

@@ -1,8 +1,10 @@
 package dev.lattice.testing;
 
 import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.embedded.EmbeddedKafka;
 import dev.lattice.runtime.embedded.EmbeddedPostgres;
+import io.r2dbc.spi.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,6 +46,14 @@ public final class TestInfra {
                     : docker() ? kafkaFromTestcontainers() : embeddedKafka();
         }
         return kafka;
+    }
+
+    /**
+     * A new, unpooled R2DBC connection factory for the test PostgreSQL. Each factory is its own transaction scope: a
+     * client on another factory never joins its transactions, so it sees only what they committed.
+     */
+    public static ConnectionFactory connectionFactory() {
+        return Database.connectionFactory(postgres());
     }
 
     /** Properties that point a Lattice process at the test PostgreSQL and Kafka. */

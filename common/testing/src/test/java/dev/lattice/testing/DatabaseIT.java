@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
-import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -14,21 +12,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
 /** Schema migrations and R2DBC access against a real PostgreSQL. */
 class DatabaseIT {
 
-    private static DatabaseClient client(LatticeProperties.Database db) {
-        return DatabaseClient.create(new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(db.host())
-                .port(db.port())
-                .database(db.name())
-                .username(db.user())
-                .password(db.password())
-                .build()));
-    }
-
     @Test
     void migratesEachServiceSchemaOnceAndR2dbcSeesIt() {
         LatticeProperties.Database db = TestInfra.postgres();
         List<ServiceSchema> schemas = List.of(new ServiceSchema("migrationprobe"), new ServiceSchema("emptyservice"));
-        Database database = new Database(db, schemas, client(db));
+        Database database = new Database(db, schemas, DatabaseClient.create(TestInfra.connectionFactory()));
         database.client()
                 .sql("INSERT INTO migrationprobe.notes (id, body) VALUES (:id, :body) "
                         + "ON CONFLICT (id) DO UPDATE SET body = excluded.body")
@@ -38,7 +26,7 @@ class DatabaseIT {
                 .block();
 
         // A second start (a restart) migrates nothing and keeps the data.
-        Database restarted = new Database(db, schemas, client(db));
+        Database restarted = new Database(db, schemas, DatabaseClient.create(TestInfra.connectionFactory()));
         String body = restarted
                 .client()
                 .sql("SELECT body FROM migrationprobe.notes WHERE id = 1")

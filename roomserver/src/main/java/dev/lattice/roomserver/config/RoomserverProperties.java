@@ -10,8 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inputTimeout how long a caller waits for a verdict before it gets 504 {@code M_UNKNOWN}
  * @param maxSnapshotChain the most state deltas between a snapshot and its full ancestor; a full snapshot is written
  *     every this many state changes of a branch
- * @param relayInterval how often the outbox relay looks for unsent rows besides its wake-up after each commit
- * @param relayBatch how many outbox rows one relay transaction publishes
+ * @param relayInterval how often the outbox's sweeper looks for rows left unpublished (after a crash or a broker
+ *     failure); each commit publishes its own rows at once
+ * @param relayBatch how many outbox rows one publishing transaction publishes
  */
 @ConfigurationProperties("lattice.roomserver")
 public record RoomserverProperties(

@@ -7,7 +7,6 @@ import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.roomserver.internal.input.InputPipeline;
-import dev.lattice.roomserver.producers.OutputRelay;
 import dev.lattice.roomserver.producers.VerdictProducer;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusConsumer;
@@ -18,8 +17,6 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientException;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
@@ -27,25 +24,24 @@ import reactor.core.publisher.Mono;
 
 /**
  * The consumer of {@code roomserver.input} (consumer group {@code roomserver}): records are keyed by room ID and the
- * bus handles one record of a key at a time, so one event of a room at a time (rooms side by side). Each input is decided and committed, the outbox relayed, and only then the
- * verdict published: a caller told "accepted" can rely on it.
+ * bus handles one record of a key at a time, so one event of a room at a time (rooms side by side). Each input is
+ * decided and committed, its {@code roomserver.output} records published by the outbox (or, if the broker failed
+ * right then, left to the outbox's sweeper), and only then the verdict published: a caller told "accepted" can rely
+ * on it.
  *
  * <p>Acks: a record that cannot be decoded is poison (parked). A database or broker failure is retried
  * ({@link RetriableException}); since a decided event is recognised by its ID, the retry answers the same verdict. Any
  * other failure is a bug on this input: the waiting caller gets {@code M_UNKNOWN} and the record is parked.
  */
 public final class InputRoomEventConsumer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(InputRoomEventConsumer.class);
     public static final String GROUP = "roomserver";
 
     private final InputPipeline pipeline;
-    private final OutputRelay relay;
     private final VerdictProducer verdicts;
     private BusConsumer consumer;
 
-    public InputRoomEventConsumer(InputPipeline pipeline, OutputRelay relay, VerdictProducer verdicts) {
+    public InputRoomEventConsumer(InputPipeline pipeline, VerdictProducer verdicts) {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
-        this.relay = requireNonNull(relay, "relay is null");
         this.verdicts = requireNonNull(verdicts, "verdicts is null");
     }
 
@@ -60,15 +56,7 @@ public final class InputRoomEventConsumer implements AutoCloseable {
             throw new IllegalArgumentException("unknown InputRoomEvent version " + input.version());
         }
         return pipeline.process(input)
-                .flatMap(verdict -> relay.relayNow()
-                        .onErrorResume(e -> {
-                            log.warn(
-                                    "outbox relay after {} failed; the background relay will retry: {}",
-                                    verdict.eventId(),
-                                    e.toString());
-                            return Mono.just(0);
-                        })
-                        .then(reply(input, verdict)))
+                .flatMap(verdict -> reply(input, verdict))
                 .onErrorMap(
                         InputRoomEventConsumer::isTransient,
                         e -> new RetriableException("roomserver input " + record.offset() + " failed", e))

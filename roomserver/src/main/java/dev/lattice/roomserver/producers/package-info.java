@@ -1,5 +1,5 @@
 /**
- * What the roomserver publishes: {@code roomserver.output} through the transactional outbox
- * ({@link dev.lattice.roomserver.producers.OutputRelay}), and verdicts on {@code roomserver.verdicts}.
+ * What the roomserver publishes: {@code roomserver.output} through common/runtime's transactional outbox
+ * ({@link dev.lattice.runtime.outbox.Outbox}, written and published by {@code RoomserverDatabase#store}), and verdicts on {@code roomserver.verdicts}.
  */
 package dev.lattice.roomserver.producers;

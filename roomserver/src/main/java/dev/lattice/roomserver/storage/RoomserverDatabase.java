@@ -6,12 +6,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * The roomserver's storage. Reads are single queries; {@link #store} and {@link #relayOutbox} are the transactions
- * that keep the DAG, the current state and the outbox consistent.
+ * The roomserver's storage. Reads are single queries; {@link #store} is the transaction that keeps the DAG, the
+ * current state and the outbox consistent.
  */
 public interface RoomserverDatabase {
 
@@ -51,20 +50,10 @@ public interface RoomserverDatabase {
     Mono<Boolean> joinedSince(String roomId, String userId, long eventNid);
 
     /**
-     * Stores a decided event and everything it changes, in one transaction, and completes with the stored row (its
-     * snapshot IDs filled in). Fails on a duplicate event ID, leaving nothing changed.
+     * Stores a decided event and everything it changes, with its {@code roomserver.output} records in the outbox, in
+     * one transaction; then publishes those records, and completes with the stored row (its snapshot IDs filled in).
+     * A failure to publish after the commit is logged and left to the outbox's sweeper. Fails on a duplicate event ID,
+     * leaving nothing changed and publishing nothing.
      */
     Mono<EventRow> store(EventWrite write);
-
-    /**
-     * Publishes the oldest unsent outbox rows with {@code publisher} (in {@code seq} order, each after the previous
-     * one completed) and marks them sent, in one transaction under a lock only one relay holds at a time. A failure
-     * or a crash while publishing marks nothing, so the rows are published again: at least once.
-     *
-     * @return how many rows were published; 0 when there were none or another relay holds the lock
-     */
-    Mono<Integer> relayOutbox(int limit, Function<OutboxRow, Mono<Void>> publisher);
-
-    /** How many outbox rows wait to be published. */
-    Mono<Long> unsentOutboxRows();
 }

@@ -12,8 +12,8 @@ import java.util.Optional;
  *
  * <p>Consumers (syncapi) must: treat it as "this (user, room, type) changed at {@code streamId}", ignore a record
  * whose {@code streamId} is not newer than one already seen for the same (user, room, type), and fetch the current
- * content from the client-api rather than expect it here. The record is published before the write commits (see
- * client-api's README), so the content may, rarely, turn out unchanged.
+ * content from the client-api rather than expect it here. The record is published after the write committed,
+ * through the client-api's outbox (see client-api's README), at least once.
  *
  * @param version the payload version, {@link #VERSION}
  * @param userId whose account data changed; also the record key

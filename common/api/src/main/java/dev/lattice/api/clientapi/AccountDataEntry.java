@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param type the account data type, e.g. {@code m.direct}
  * @param contentJson the content, a JSON object as text exactly as stored
  * @param streamId the client-api's position of the write that stored this content, as in
- *     {@link AccountDataChanged#streamId()}: a consumer of that record can tell whether the write it announces is
- *     committed yet (the record is published before the commit)
+ *     {@link AccountDataChanged#streamId()}: a consumer of that record can tell whether the content it reads is
+ *     that write's or a newer one
  */
 public record AccountDataEntry(Optional<RoomId> roomId, String type, String contentJson, long streamId) {
 

@@ -3,6 +3,9 @@ package dev.lattice.runtime.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.runtime.config.LatticeProperties;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.spi.ConnectionFactory;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -42,6 +45,17 @@ public final class Database {
                 schema.name(),
                 result.targetSchemaVersion != null ? result.targetSchemaVersion : "empty",
                 result.migrationsExecuted);
+    }
+
+    /** A new, unpooled R2DBC connection factory for {@code settings}. */
+    public static ConnectionFactory connectionFactory(LatticeProperties.Database settings) {
+        return new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .database(settings.name())
+                .username(settings.user())
+                .password(settings.password())
+                .build());
     }
 
     public DatabaseClient client() {

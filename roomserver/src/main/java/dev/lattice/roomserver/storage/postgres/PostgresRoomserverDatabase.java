@@ -2,15 +2,17 @@ package dev.lattice.roomserver.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.Topics;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.roomserver.storage.CurrentStateRow;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventWrite;
-import dev.lattice.roomserver.storage.OutboxRow;
 import dev.lattice.roomserver.storage.RoomRow;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.StateSnapshot;
+import dev.lattice.runtime.outbox.Outbox;
+import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,7 +23,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -29,7 +30,7 @@ import reactor.core.publisher.Mono;
 public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     private static final int SNAPSHOT_CACHE_SIZE = 2_000;
 
-    private final TransactionalOperator transactions;
+    private final Outbox outbox;
     private final int maxSnapshotChain;
     private final RoomsTable rooms;
     private final EventsTable events;
@@ -38,7 +39,6 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     private final CurrentStateTable currentState;
     private final ForwardExtremitiesTable extremities;
     private final SendTransactionsTable sendTransactions;
-    private final OutboxTable outbox;
     private final Map<Long, StateSnapshot> snapshotCache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, StateSnapshot> eldest) {
@@ -49,10 +49,11 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     /**
      * @param maxSnapshotChain the most deltas between a snapshot and its full ancestor: every this many state
      *     changes a full snapshot is written, which bounds what loading a state reads
+     * @param outbox the roomserver schema's outbox, on the connection factory {@code client} uses
      */
-    public PostgresRoomserverDatabase(DatabaseClient client, TransactionalOperator transactions, int maxSnapshotChain) {
+    public PostgresRoomserverDatabase(DatabaseClient client, Outbox outbox, int maxSnapshotChain) {
         requireNonNull(client, "client is null");
-        this.transactions = requireNonNull(transactions, "transactions is null");
+        this.outbox = requireNonNull(outbox, "outbox is null");
         if (maxSnapshotChain < 1) {
             throw new IllegalArgumentException("maxSnapshotChain must be positive");
         }
@@ -64,7 +65,6 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         this.currentState = new CurrentStateTable(client);
         this.extremities = new ForwardExtremitiesTable(client);
         this.sendTransactions = new SendTransactionsTable(client);
-        this.outbox = new OutboxTable(client);
     }
 
     @Override
@@ -176,12 +176,18 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<EventRow> store(EventWrite write) {
+        return outbox.inTransaction(writer -> write(write, writer));
+    }
+
+    private Mono<EventRow> write(EventWrite write, OutboxWriter writer) {
         EventRow event = write.event();
         String roomId = event.roomId();
+        // One writer per room, even while partitions move between instances: this lock also orders the room's outbox
+        // rows as its events were decided.
         Mono<Void> room = write.newRoom() != null
                 ? rooms.insert(write.newRoom()).then()
-                : rooms.lock(roomId).then(); // one writer per room, even while partitions move between instances
-        Mono<EventRow> stored = room.then(writeState(write))
+                : rooms.lock(roomId).then();
+        return room.then(writeState(write))
                 .flatMap(row -> events.insert(row).map(nid -> row))
                 .flatMap(row -> extremities
                         .delete(roomId, write.removesExtremities())
@@ -207,11 +213,9 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                                                 .then()
                                         : Mono.empty())
                         .then(Flux.fromIterable(write.outbox())
-                                .concatMap(r ->
-                                        outbox.insert(roomId, r.eventId(), r.payload(), System.currentTimeMillis()))
+                                .concatMap(r -> writer.enqueue(Topics.ROOMSERVER_OUTPUT, roomId, r.payload()))
                                 .then())
                         .thenReturn(row));
-        return transactions.transactional(stored);
     }
 
     /** Writes the snapshots before and after the event where they are new; the event row with their IDs. */
@@ -259,27 +263,5 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
             }
         });
         return delta;
-    }
-
-    @Override
-    public Mono<Integer> relayOutbox(int limit, Function<OutboxRow, Mono<Void>> publisher) {
-        Mono<Integer> relay = outbox.tryLockRelay()
-                .flatMap(locked -> !locked
-                        ? Mono.just(0)
-                        : outbox.selectUnsent(limit)
-                                .flatMap(rows -> Flux.fromIterable(rows)
-                                        .concatMap(publisher)
-                                        .then(outbox.markSent(
-                                                rows.stream()
-                                                        .map(OutboxRow::seq)
-                                                        .toList(),
-                                                System.currentTimeMillis()))
-                                        .thenReturn(rows.size())));
-        return transactions.transactional(relay);
-    }
-
-    @Override
-    public Mono<Long> unsentOutboxRows() {
-        return outbox.countUnsent();
     }
 }

@@ -1,0 +1,216 @@
+package dev.lattice.testing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.db.Database;
+import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.outbox.Outbox;
+import dev.lattice.runtime.outbox.OutboxWriter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The transactional outbox against a real PostgreSQL and Kafka. */
+class OutboxIT {
+    private static final String SCHEMA = "outboxprobe";
+    private static final String TOPIC = "notes";
+
+    private DatabaseClient client;
+    private TransactionalOperator transactions;
+    /** A client on its own connection factory: it never joins the outbox's transactions, so it sees only commits. */
+    private DatabaseClient outsider;
+
+    private Bus bus;
+    /** Payloads seen on the topic, per key, in arrival order. */
+    private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void setUp() {
+        LatticeProperties.Database db = TestInfra.postgres();
+        ConnectionFactory connections = TestInfra.connectionFactory();
+        client = new Database(db, List.of(new ServiceSchema(SCHEMA)), DatabaseClient.create(connections)).client();
+        transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
+        outsider = DatabaseClient.create(TestInfra.connectionFactory());
+        // A fresh topic prefix per test: no test sees another's records.
+        bus = new Bus(
+                new LatticeProperties.Kafka(
+                        TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32),
+                new SimpleMeterRegistry());
+        bus.createTopics(List.of(TOPIC));
+        bus.subscribe("outbox-it", List.of(TOPIC), record -> {
+            seen.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>())
+                    .add(new String(record.payload(), UTF_8));
+            return Mono.empty();
+        });
+    }
+
+    @AfterEach
+    void tearDown() {
+        bus.close();
+    }
+
+    @Test
+    void aRolledBackTransactionPublishesNothing() throws Exception {
+        String key = key();
+        try (Outbox outbox = outbox(bus::publish)) {
+            assertThatThrownBy(() -> outbox.inTransaction(writer -> writeNote(writer, key, "rolled-back")
+                                    .then(Mono.error(new IllegalStateException("abort"))))
+                            .block())
+                    .hasMessageContaining("abort");
+            assertThat(noteExists("rolled-back-" + key)).isFalse();
+
+            // A later record of the same key is the barrier: once it arrived, anything before it would have too.
+            outbox.inTransaction(writer -> writeNote(writer, key, "barrier")).block();
+            waitFor(() -> seen(key).contains("barrier"));
+            assertThat(seen(key)).containsExactly("barrier");
+            assertThat(outbox.unpublished().block()).isZero();
+        }
+    }
+
+    @Test
+    void committedRecordsArePublishedOnceAfterTheCommit() throws Exception {
+        String key = key();
+        List<String> visibleWhenPublished = new CopyOnWriteArrayList<>();
+        Outbox.Publisher checking = (topic, k, payload) -> noteExistsAsync(new String(payload, UTF_8) + "-" + key)
+                .doOnNext(visible -> {
+                    if (visible) {
+                        visibleWhenPublished.add(new String(payload, UTF_8));
+                    }
+                })
+                .then(bus.publish(topic, k, payload));
+        try (Outbox outbox = outbox(checking)) {
+            String result = outbox.inTransaction(writer -> writeNote(writer, key, "a")
+                            .then(writeNote(writer, key, "b"))
+                            .then(Mono.fromCallable(() -> {
+                                // Still inside the transaction: nothing may have been published yet.
+                                assertThat(visibleWhenPublished).isEmpty();
+                                return "done";
+                            })))
+                    .block();
+            assertThat(result).isEqualTo("done");
+            // inTransaction completes after publishing, and each record was published after its note was visible.
+            assertThat(visibleWhenPublished).containsExactly("a", "b");
+            assertThat(outbox.unpublished().block()).isZero();
+
+            outbox.inTransaction(writer -> writeNote(writer, key, "barrier")).block();
+            waitFor(() -> seen(key).contains("barrier"));
+            assertThat(seen(key)).containsExactly("a", "b", "barrier");
+        }
+    }
+
+    @Test
+    void theSweeperPublishesWhatACrashLeftInOrderPerKey() throws Exception {
+        String first = key();
+        String second = key();
+        Outbox.Publisher crashed = (topic, k, payload) -> Mono.error(new IllegalStateException("kill -9"));
+        try (Outbox crashing = outbox(crashed)) {
+            for (int i = 0; i < 5; i++) {
+                String n = "n" + i;
+                // The write commits even though publishing fails: the rows stay for the sweeper.
+                assertThat(crashing.inTransaction(writer -> writeNote(writer, first, n)
+                                        .then(writeNote(writer, second, n))
+                                        .thenReturn(n))
+                                .block())
+                        .isEqualTo(n);
+            }
+            assertThat(crashing.unpublished().block()).isEqualTo(10);
+        }
+        try (Outbox restarted = outbox(bus::publish).start()) {
+            waitFor(() -> seen(first).size() == 5 && seen(second).size() == 5);
+            assertThat(seen(first)).containsExactly("n0", "n1", "n2", "n3", "n4");
+            assertThat(seen(second)).containsExactly("n0", "n1", "n2", "n3", "n4");
+            waitFor(() -> restarted.unpublished().block() == 0);
+        }
+    }
+
+    @Test
+    void aCommitPublishesTheKeysOlderLeftoversFirst() throws Exception {
+        String key = key();
+        try (Outbox crashing = outbox((topic, k, payload) -> Mono.error(new IllegalStateException("broker away")))) {
+            crashing.inTransaction(writer -> writeNote(writer, key, "old1").then(writeNote(writer, key, "old2")))
+                    .block();
+        }
+        try (Outbox outbox = outbox(bus::publish)) { // no sweeper: the commit path alone
+            outbox.inTransaction(writer -> writeNote(writer, key, "new")).block();
+            assertThat(outbox.unpublished().block()).isZero();
+            waitFor(() -> seen(key).size() == 3);
+            assertThat(seen(key)).containsExactly("old1", "old2", "new");
+        }
+    }
+
+    @Test
+    void concurrentWritersKeepEachKeysOrder() throws Exception {
+        List<String> keys = List.of(key(), key(), key(), key());
+        try (Outbox outbox = outbox(bus::publish).start()) {
+            // Keys side by side, each key's writes one after another (as a row lock orders them in the services).
+            Flux.fromIterable(keys)
+                    .flatMap(key -> Flux.range(0, 20)
+                            .concatMap(i -> outbox.inTransaction(writer -> writeNote(writer, key, "m" + i))))
+                    .then()
+                    .block();
+            waitFor(() -> keys.stream().allMatch(key -> seen(key).size() >= 20));
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                expected.add("m" + i);
+            }
+            for (String key : keys) {
+                assertThat(seen(key)).containsExactlyElementsOf(expected);
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private Outbox outbox(Outbox.Publisher publisher) {
+        return new Outbox(client, transactions, SCHEMA, publisher, Duration.ofMillis(200), 3);
+    }
+
+    /** Stores note {@code name-key} and enqueues its record, keyed {@code key}, whose payload is {@code name}. */
+    private Mono<Void> writeNote(OutboxWriter writer, String key, String name) {
+        return client.sql("INSERT INTO outboxprobe.notes (name) VALUES (:name)")
+                .bind("name", name + "-" + key)
+                .then()
+                .then(writer.enqueue(TOPIC, key, name.getBytes(UTF_8)));
+    }
+
+    private Mono<Boolean> noteExistsAsync(String name) {
+        return outsider.sql("SELECT count(*) AS n FROM outboxprobe.notes WHERE name = :name")
+                .bind("name", name)
+                .map(row -> row.get("n", Long.class) == 1L)
+                .one();
+    }
+
+    private boolean noteExists(String name) {
+        return noteExistsAsync(name).block();
+    }
+
+    private List<String> seen(String key) {
+        return seen.getOrDefault(key, List.of());
+    }
+
+    private static String key() {
+        return "@" + UUID.randomUUID() + ":example.org";
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        BusIT.waitFor(condition);
+    }
+}
