@@ -325,6 +325,42 @@ class RoomsIT {
     }
 
     @Test
+    void kickingSomeoneNotInTheRoomIsRefused() {
+        User alice = newUser();
+        User bob = newUser();
+        User carol = newUser();
+        String roomId = createRoom(alice, Map.of("preset", "public_chat"));
+        // Never in the room: refused as Synapse does, though the auth rules would allow the leave.
+        assertThat(post(client, room(roomId) + "/kick", alice.token(), Map.of("user_id", carol.id()), 403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(get(client, room(roomId) + "/state/m.room.member/" + enc(carol.id()), alice.token(), 404))
+                .containsEntry("errcode", "M_NOT_FOUND");
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        post(client, room(roomId) + "/leave", bob.token(), null, 200);
+        // Already left: refused, and his own leave stays.
+        assertThat(post(
+                        client,
+                        room(roomId) + "/kick",
+                        alice.token(),
+                        Map.of("user_id", bob.id(), "reason", "late"),
+                        403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(get(client, room(roomId) + "/state/m.room.member/" + enc(bob.id()), alice.token(), 200))
+                .containsEntry("membership", "leave")
+                .doesNotContainKey("reason");
+        post(client, room(roomId) + "/ban", alice.token(), Map.of("user_id", bob.id()), 200);
+        assertThat(post(client, room(roomId) + "/kick", alice.token(), Map.of("user_id", bob.id()), 403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(get(client, room(roomId) + "/state/m.room.member/" + enc(bob.id()), alice.token(), 200))
+                .containsEntry("membership", "ban");
+        // An invited user can be kicked (the invite is withdrawn).
+        post(client, room(roomId) + "/invite", alice.token(), Map.of("user_id", carol.id()), 200);
+        post(client, room(roomId) + "/kick", alice.token(), Map.of("user_id", carol.id()), 200);
+        assertThat(get(client, room(roomId) + "/state/m.room.member/" + enc(carol.id()), alice.token(), 200))
+                .containsEntry("membership", "leave");
+    }
+
+    @Test
     void transactionIdIsScopedToTheRequest() {
         User alice = newUser();
         String first = createRoom(alice, Map.of());

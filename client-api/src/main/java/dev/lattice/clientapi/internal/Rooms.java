@@ -20,6 +20,7 @@ import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
@@ -205,31 +206,45 @@ public final class Rooms {
 
     /** {@code POST /rooms/{roomId}/leave}. */
     public Mono<Map<String, Object>> leave(AuthenticatedDevice device, String roomId, JsonObject body) {
-        return changeMembership(device, roomId, device.userId().value(), "leave", body, null);
+        return changeMembership(device, roomId, device.userId().value(), MembershipAction.LEAVE, body);
     }
 
     /**
-     * {@code /invite}, {@code /kick}, {@code /ban}, {@code /unban}: a membership change of {@code user_id}.
-     *
-     * @param requiredCurrent the target's membership the change requires (unban: {@code ban}), or {@code null}
+     * The membership endpoints that change another user's membership, with what the target's current membership must
+     * be. The auth rules would allow more (a kick of someone who already left is a valid leave event); like Synapse,
+     * those requests are refused with 403 before anything is sent.
      */
+    public enum MembershipAction {
+        LEAVE("leave", null, null),
+        INVITE("invite", null, null),
+        /** Synapse: "The target user is not in the room" unless joined, invited or knocking. */
+        KICK("leave", Set.of("join", "invite", "knock"), "The target user is not in the room"),
+        BAN("ban", null, null),
+        UNBAN("leave", Set.of("ban"), "The user is not banned");
+
+        private final String membership;
+        private final Set<String> requiredCurrent;
+        private final String refusal;
+
+        MembershipAction(String membership, Set<String> requiredCurrent, String refusal) {
+            this.membership = membership;
+            this.requiredCurrent = requiredCurrent;
+            this.refusal = refusal;
+        }
+    }
+
+    /** {@code /leave}, {@code /invite}, {@code /kick}, {@code /ban}, {@code /unban}: a membership change of a user. */
     public Mono<Map<String, Object>> changeMembership(
-            AuthenticatedDevice device,
-            String roomId,
-            String target,
-            String membership,
-            JsonObject body,
-            String requiredCurrent) {
+            AuthenticatedDevice device, String roomId, String target, MembershipAction action, JsonObject body) {
         RoomId room = roomId(roomId);
         UserId targetUser = userIdParam(target);
-        Mono<Void> precondition = requiredCurrent == null
+        Mono<Void> precondition = action.requiredCurrent == null
                 ? Mono.empty()
                 : events.roomserver().queryMembership(room, targetUser).flatMap(current -> {
                     if (current.map(RoomMembership::membership)
-                            .filter(requiredCurrent::equals)
+                            .filter(action.requiredCurrent::contains)
                             .isEmpty()) {
-                        return Mono.error(new MatrixException(
-                                ErrorCode.FORBIDDEN, "The user's membership is not " + requiredCurrent));
+                        return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, action.refusal));
                     }
                     return Mono.empty();
                 });
@@ -240,7 +255,7 @@ public final class Rooms {
                         device.userId(),
                         "m.room.member",
                         targetUser.value(),
-                        membership(membership, body),
+                        membership(action.membership, body),
                         null,
                         null)))
                 .thenReturn(Map.of());
