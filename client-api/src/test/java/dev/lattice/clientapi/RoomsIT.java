@@ -361,6 +361,34 @@ class RoomsIT {
     }
 
     @Test
+    void stateEventAsAWholeEvent() {
+        User alice = newUser();
+        String roomId = createRoom(alice, Map.of("name", "Whole"));
+        Map<String, Object> event = get(client, room(roomId) + "/state/m.room.name/?format=event", alice.token(), 200);
+        assertThat(event)
+                .containsEntry("type", "m.room.name")
+                .containsEntry("state_key", "")
+                .containsEntry("sender", alice.id())
+                .containsEntry("room_id", roomId)
+                .containsEntry("content", Map.of("name", "Whole"))
+                .containsKeys("event_id", "origin_server_ts")
+                .doesNotContainKeys("signatures", "hashes", "auth_events", "prev_events", "depth");
+        assertThat(get(client, room(roomId) + "/state/m.room.name?format=event", alice.token(), 200))
+                .isEqualTo(event);
+        assertThat(get(
+                        client,
+                        room(roomId) + "/state/m.room.member/" + enc(alice.id()) + "?format=event",
+                        alice.token(),
+                        200))
+                .containsEntry("state_key", alice.id());
+        assertThat(get(client, room(roomId) + "/state/m.room.name?format=content", alice.token(), 200))
+                .isEqualTo(Map.of("name", "Whole"));
+        // As Synapse: any other format is 400 M_INVALID_PARAM.
+        assertThat(get(client, room(roomId) + "/state/m.room.name?format=pdu", alice.token(), 400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+    }
+
+    @Test
     void transactionIdIsScopedToTheRequest() {
         User alice = newUser();
         String first = createRoom(alice, Map.of());

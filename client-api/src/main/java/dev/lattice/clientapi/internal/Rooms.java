@@ -116,13 +116,24 @@ public final class Rooms {
                 });
     }
 
-    /** {@code GET /rooms/{roomId}/state/{eventType}/{stateKey}}: the content, or 404. */
-    public Mono<String> stateEvent(AuthenticatedDevice device, String roomId, String type, String stateKey) {
+    /**
+     * {@code GET /rooms/{roomId}/state/{eventType}/{stateKey}}: the content, or with {@code format=event} (v1.16) the
+     * whole event in the client format; 404 when there is none. Any other format is 400 {@code M_INVALID_PARAM}, as
+     * Synapse answers.
+     */
+    public Mono<String> stateEvent(
+            AuthenticatedDevice device, String roomId, String type, String stateKey, String format) {
         RoomId room = roomId(roomId);
+        boolean whole = switch (format) {
+            case "content" -> false;
+            case "event" -> true;
+            default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "format must be content or event");
+        };
         return events.requireJoined(room, device.userId())
                 .then(events.roomserver().queryCurrentStateEvent(room, type, stateKey))
                 .map(event -> event.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "No such state event")))
-                .map(event -> CanonicalJson.encodeToString(ClientEvents.content(event)));
+                .map(event ->
+                        CanonicalJson.encodeToString(whole ? ClientEvents.format(event) : ClientEvents.content(event)));
     }
 
     /** {@code GET /joined_rooms}. */

@@ -149,7 +149,11 @@ public class RoomRoutes {
         return accessTokens
                 .authenticate(request)
                 .flatMap(device -> rooms.stateEvent(
-                        device, request.pathVariable("roomId"), request.pathVariable("eventType"), stateKey))
+                        device,
+                        request.pathVariable("roomId"),
+                        request.pathVariable("eventType"),
+                        stateKey,
+                        request.queryParam("format").orElse("content")))
                 .flatMap(Responses::okRaw);
     }
 
