@@ -389,6 +389,21 @@ class RoomsIT {
     }
 
     @Test
+    void createRoomWritesTheTopicInBothForms() {
+        User alice = newUser();
+        String roomId = createRoom(
+                alice,
+                Map.of(
+                        "topic",
+                        "Both forms",
+                        "initial_state",
+                        List.of(Map.of("type", "m.room.topic", "state_key", "", "content", Map.of("topic", "old")))));
+        assertThat(get(client, room(roomId) + "/state/m.room.topic", alice.token(), 200))
+                .isEqualTo(Map.of(
+                        "topic", "Both forms", "m.topic", Map.of("m.text", List.of(Map.of("body", "Both forms")))));
+    }
+
+    @Test
     void transactionIdIsScopedToTheRequest() {
         User alice = newUser();
         String first = createRoom(alice, Map.of());

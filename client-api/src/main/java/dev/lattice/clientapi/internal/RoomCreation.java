@@ -160,11 +160,7 @@ public final class RoomCreation {
                         "m.room.name",
                         "",
                         new JsonObjectBuilder().put("name", name).build())));
-        string(request, "topic")
-                .ifPresent(topic -> state.add(new StateEvent(
-                        "m.room.topic",
-                        "",
-                        new JsonObjectBuilder().put("topic", topic).build())));
+        string(request, "topic").ifPresent(topic -> state.add(new StateEvent("m.room.topic", "", topic(topic))));
         for (UserId invitee : invites) {
             state.add(new StateEvent("m.room.member", invitee.value(), member("invite", isDirect)));
         }
@@ -246,6 +242,22 @@ public final class RoomCreation {
             content = content.with(entry.getKey(), entry.getValue());
         }
         return content;
+    }
+
+    /**
+     * The topic in both forms of v1.15: the plain {@code topic} and the {@code m.topic} content block with one
+     * plain-text representation (no {@code mimetype}: it defaults to {@code text/plain}), as Synapse writes it.
+     */
+    private static JsonObject topic(String topic) {
+        JsonObject plain = new JsonObjectBuilder().put("body", topic).build();
+        return new JsonObjectBuilder()
+                .put("topic", topic)
+                .put(
+                        "m.topic",
+                        new JsonObjectBuilder()
+                                .put("m.text", JsonArray.of(plain))
+                                .build())
+                .build();
     }
 
     private static JsonObject member(String membership, boolean isDirect) {
