@@ -404,6 +404,50 @@ class RoomsIT {
     }
 
     @Test
+    void createRoomVersion12ValidationErrorsAre400() {
+        User alice = newUser();
+        User bob = newUser();
+        for (Object creators :
+                List.of("not a list", List.of(5), List.of("not-a-user-id"), List.of("@" + "a".repeat(300) + ":x"))) {
+            assertThat(post(
+                            client,
+                            V3 + "/createRoom",
+                            alice.token(),
+                            Map.of("room_version", "12", "creation_content", Map.of("additional_creators", creators)),
+                            400))
+                    .containsEntry("errcode", "M_BAD_JSON");
+            assertThat(post(
+                            client,
+                            V3 + "/createRoom",
+                            alice.token(),
+                            Map.of(
+                                    "room_version",
+                                    "12",
+                                    "preset",
+                                    "trusted_private_chat",
+                                    "invite",
+                                    List.of(bob.id()),
+                                    "creation_content",
+                                    Map.of("additional_creators", creators)),
+                            400))
+                    .containsEntry("errcode", "M_BAD_JSON");
+        }
+        assertThat(post(
+                        client,
+                        V3 + "/createRoom",
+                        alice.token(),
+                        Map.of(
+                                "room_version",
+                                "12",
+                                "initial_state",
+                                List.of(Map.of("type", "m.room.create", "state_key", "", "content", Map.of()))),
+                        400))
+                .containsEntry("errcode", "M_BAD_JSON");
+        assertThat(joined(alice)).isEmpty();
+        assertThat(joined(bob)).isEmpty();
+    }
+
+    @Test
     void transactionIdIsScopedToTheRequest() {
         User alice = newUser();
         String first = createRoom(alice, Map.of());

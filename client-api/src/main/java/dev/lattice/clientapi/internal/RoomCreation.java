@@ -81,6 +81,9 @@ public final class RoomCreation {
             invites.add(userId(s.value()));
         }
         JsonObject creation = object(request, "creation_content");
+        if (rules.authorization().explicitlyPrivilegeRoomCreators()) {
+            creation.get("additional_creators").ifPresent(RoomCreation::checkAdditionalCreators);
+        }
         RoomAliasId alias =
                 string(request, "room_alias_name").map(name -> alias(name)).orElse(null);
 
@@ -205,6 +208,29 @@ public final class RoomCreation {
         }
         return rules.orElseThrow(() -> new MatrixException(
                 ErrorCode.UNSUPPORTED_ROOM_VERSION, "Room version " + named.get() + " is not supported"));
+    }
+
+    /**
+     * The create event's {@code additional_creators} (room version 12) must be a list of user IDs, or the room cannot
+     * be created (auth rule 1.4 rejects the create event). Refused before anything is written with 400
+     * {@code M_BAD_JSON}, the spec's createRoom errcode for a malformed request (Synapse answers 400 too, but with
+     * {@code M_FORBIDDEN}: an {@code AuthError} from {@code check_valid_additional_creators}).
+     */
+    private static void checkAdditionalCreators(CanonicalJsonValue value) {
+        if (!(value instanceof JsonArray creators)) {
+            throw new MatrixException(ErrorCode.BAD_JSON, "additional_creators must be an array");
+        }
+        for (CanonicalJsonValue creator : creators.values()) {
+            if (!(creator instanceof JsonString s)) {
+                throw new MatrixException(ErrorCode.BAD_JSON, "additional_creators must hold user IDs");
+            }
+            try {
+                UserId.parse(s.value());
+            } catch (InvalidIdException e) {
+                throw new MatrixException(
+                        ErrorCode.BAD_JSON, "additional_creators holds an invalid user ID: " + e.getMessage());
+            }
+        }
     }
 
     private static JsonObject powerLevels(
