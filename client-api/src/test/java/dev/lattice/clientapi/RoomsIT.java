@@ -448,6 +448,44 @@ class RoomsIT {
     }
 
     @Test
+    void joinKeepsTheBodysContent() {
+        User alice = newUser();
+        User bob = newUser();
+        String alias = "c" + UUID.randomUUID().toString().substring(0, 8);
+        String roomId = createRoom(alice, Map.of("preset", "public_chat", "room_alias_name", alias));
+        Map<String, Object> body = Map.of(
+                "reason",
+                "hello",
+                "displayname",
+                "Bob B",
+                "org.example.extra",
+                Map.of("k", 1),
+                "membership",
+                "leave",
+                "join_authorised_via_users_server",
+                alice.id());
+        post(client, V3 + "/join/" + enc("#" + alias + ":" + TestServer.SERVER_NAME), bob.token(), body, 200);
+        String member = room(roomId) + "/state/m.room.member/" + enc(bob.id());
+        // The server sets membership, and join_authorised_via_users_server only for restricted joins it authorises.
+        assertThat(get(client, member, bob.token(), 200))
+                .isEqualTo(Map.of(
+                        "membership",
+                        "join",
+                        "reason",
+                        "hello",
+                        "displayname",
+                        "Bob B",
+                        "org.example.extra",
+                        Map.of("k", 1)));
+        post(client, room(roomId) + "/leave", bob.token(), null, 200);
+        post(client, room(roomId) + "/join", bob.token(), Map.of("reason", "again", "org.example.flag", true), 200);
+        assertThat(get(client, member, bob.token(), 200))
+                .isEqualTo(Map.of("membership", "join", "reason", "again", "org.example.flag", true));
+        assertThat(post(client, room(roomId) + "/join", bob.token(), Map.of("reason", 5), 400))
+                .containsEntry("errcode", "M_BAD_JSON");
+    }
+
+    @Test
     void transactionIdIsScopedToTheRequest() {
         User alice = newUser();
         String first = createRoom(alice, Map.of());

@@ -17,6 +17,7 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import java.util.Map;
@@ -190,7 +191,7 @@ public final class Rooms {
                                 device.userId(),
                                 "m.room.member",
                                 device.userId().value(),
-                                membership("join", body),
+                                joinContent(body),
                                 null,
                                 null))
                         .then(database.unforgetRoom(device.userId().localpart(), room.value()))
@@ -296,6 +297,21 @@ public final class Rooms {
                                             : "; aliases on other servers are not supported yet"))));
         }
         return Mono.fromCallable(() -> roomId(roomIdOrAlias));
+    }
+
+    /**
+     * A join's content: the request body's keys (a {@code reason}, a per-room {@code displayname}, anything else), as
+     * Synapse keeps them for {@code POST /join/{roomIdOrAlias}}, with {@code membership} set by the server. Dropped:
+     * {@code join_authorised_via_users_server}, which only the resident server may choose (Synapse strips it too),
+     * and {@code third_party_signed}, a request parameter rather than content. NOTSPEC: {@code POST
+     * /rooms/{roomId}/join} keeps them too, where Synapse keeps only {@code reason}, so both endpoints make the same
+     * event.
+     */
+    private static JsonObject joinContent(JsonObject body) {
+        RoomCreation.string(body, "reason");
+        return body.without("join_authorised_via_users_server")
+                .without("third_party_signed")
+                .with("membership", JsonString.of("join"));
     }
 
     private static JsonObject membership(String membership, JsonObject body) {
