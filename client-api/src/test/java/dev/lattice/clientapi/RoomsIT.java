@@ -486,6 +486,46 @@ class RoomsIT {
     }
 
     @Test
+    void noOpStateEventsReturnTheExistingEvent() {
+        User alice = newUser();
+        User bob = newUser();
+        String roomId = createRoom(
+                alice,
+                Map.of(
+                        "preset",
+                        "public_chat",
+                        "power_level_content_override",
+                        Map.of("users", Map.of(alice.id(), 100, bob.id(), 100))));
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        String path = room(roomId) + "/state/org.example.same/key";
+        String first = (String) put(path, alice.token(), Map.of("v", 1), 200).get("event_id");
+        // Synapse's deduplicate_state_event: the same sender and the same content is the event already there.
+        assertThat(put(path, alice.token(), Map.of("v", 1), 200)).containsEntry("event_id", first);
+        String changed = (String) put(path, alice.token(), Map.of("v", 2), 200).get("event_id");
+        assertThat(changed).isNotEqualTo(first);
+        // Another sender's identical content is a new event.
+        String bobs = (String) put(path, bob.token(), Map.of("v", 2), 200).get("event_id");
+        assertThat(bobs).isNotIn(first, changed);
+        assertThat(get(client, path + "?format=event", alice.token(), 200)).containsEntry("event_id", bobs);
+
+        // Joining when already joined with the same content changes nothing (Synapse's update_membership).
+        String member = room(roomId) + "/state/m.room.member/" + enc(bob.id()) + "?format=event";
+        Object joinId = get(client, member, bob.token(), 200).get("event_id");
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        post(client, V3 + "/join/" + enc(roomId), bob.token(), null, 200);
+        assertThat(get(client, member, bob.token(), 200)).containsEntry("event_id", joinId);
+        assertThat(put(
+                        room(roomId) + "/state/m.room.member/" + enc(bob.id()),
+                        bob.token(),
+                        Map.of("membership", "join"),
+                        200))
+                .containsEntry("event_id", joinId);
+        // Other content is a new member event (a profile change).
+        post(client, room(roomId) + "/join", bob.token(), Map.of("reason", "again"), 200);
+        assertThat(get(client, member, bob.token(), 200).get("event_id")).isNotEqualTo(joinId);
+    }
+
+    @Test
     void transactionIdIsScopedToTheRequest() {
         User alice = newUser();
         String first = createRoom(alice, Map.of());

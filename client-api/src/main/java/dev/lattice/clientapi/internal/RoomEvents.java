@@ -30,6 +30,7 @@ import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.RoomVersions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -191,6 +192,39 @@ public final class RoomEvents {
             EventId redacts,
             SendTransaction transaction) {
         checkLimits(type, stateKey, content);
+        Mono<Optional<EventId>> unchanged = stateKey == null
+                ? Mono.just(Optional.empty())
+                : roomserver()
+                        .queryCurrentStateEvent(roomId, type, stateKey)
+                        .map(current -> current.filter(event -> isSameEvent(event, sender, content))
+                                .map(StoredEvent::eventId));
+        return unchanged.flatMap(existing -> existing.map(Mono::just)
+                .orElseGet(() -> build(roomId, rules, sender, type, stateKey, content, redacts, transaction)));
+    }
+
+    /**
+     * Whether a state event would only repeat the current one: the same sender and the same content (canonical JSON).
+     * Synapse answers such a request with the existing event instead of sending a new one
+     * ({@code deduplicate_state_event}; for memberships, {@code update_membership}'s "duplicate event"), so a client
+     * that repeats a join or a state change does not grow the room.
+     */
+    private static boolean isSameEvent(StoredEvent current, UserId sender, JsonObject content) {
+        JsonObject pdu = CanonicalJson.parseObject(current.pdu());
+        return pdu.getString("sender").filter(sender.value()::equals).isPresent()
+                && Arrays.equals(
+                        CanonicalJson.encode(pdu.getObject("content").orElse(JsonObject.EMPTY)),
+                        CanonicalJson.encode(content));
+    }
+
+    private Mono<EventId> build(
+            RoomId roomId,
+            RoomVersionRules rules,
+            UserId sender,
+            String type,
+            String stateKey,
+            JsonObject content,
+            EventId redacts,
+            SendTransaction transaction) {
         var keys = AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey), sender.value(), content);
         return roomserver()
                 .queryLatestEvents(roomId, keys)
