@@ -249,11 +249,12 @@ class RoomsIT {
         assertThat(post(client, room(roomId) + "/leave", bob.token(), Map.of(), 200))
                 .isEmpty();
         assertThat(joined(bob)).doesNotContain(roomId);
-        assertThat(get(client, room(roomId) + "/state", bob.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
         assertThat(post(client, room(roomId) + "/forget", alice.token(), null, 400))
                 .containsEntry("errcode", "M_UNKNOWN");
         assertThat(post(client, room(roomId) + "/forget", bob.token(), null, 200))
                 .isEmpty();
+        // A forgotten room's state is no longer readable (Synapse: did_forget).
+        assertThat(get(client, room(roomId) + "/state", bob.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
         assertThat(put(room(roomId) + "/send/m.room.message/x1", bob.token(), Map.of("body", "hi"), 403))
                 .containsEntry("errcode", "M_FORBIDDEN");
         // Private room: rejoining needs a new invite.
@@ -523,6 +524,43 @@ class RoomsIT {
         // Other content is a new member event (a profile change).
         post(client, room(roomId) + "/join", bob.token(), Map.of("reason", "again"), 200);
         assertThat(get(client, member, bob.token(), 200).get("event_id")).isNotEqualTo(joinId);
+    }
+
+    @Test
+    void aFormerMemberReadsTheStateAsItWasWhenTheyLeft() {
+        User alice = newUser();
+        User bob = newUser();
+        User carol = newUser();
+        String roomId = createRoom(alice, Map.of("preset", "public_chat", "name", "Before"));
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        post(client, room(roomId) + "/leave", bob.token(), null, 200);
+        put(room(roomId) + "/state/m.room.name", alice.token(), Map.of("name", "After"), 200);
+        put(room(roomId) + "/state/org.example.later/", alice.token(), Map.of("v", 1), 200);
+
+        List<Map<String, Object>> atLeave = state(bob, roomId);
+        assertThat(atLeave)
+                .filteredOn(e -> e.get("type").equals("m.room.name"))
+                .singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("content", Map.of("name", "Before")));
+        assertThat(atLeave)
+                .filteredOn(e -> e.get("type").equals("m.room.member")
+                        && e.get("state_key").equals(bob.id()))
+                .singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("content", Map.of("membership", "leave")));
+        assertThat(atLeave).noneMatch(e -> e.get("type").equals("org.example.later"));
+        assertThat(get(client, room(roomId) + "/state/m.room.name", bob.token(), 200))
+                .isEqualTo(Map.of("name", "Before"));
+        assertThat(get(client, room(roomId) + "/state/m.room.name?format=event", bob.token(), 200))
+                .containsEntry("content", Map.of("name", "Before"))
+                .containsEntry("room_id", roomId);
+        assertThat(get(client, room(roomId) + "/state/org.example.later/", bob.token(), 404))
+                .containsEntry("errcode", "M_NOT_FOUND");
+        assertThat(get(client, room(roomId) + "/state/m.room.name", alice.token(), 200))
+                .isEqualTo(Map.of("name", "After"));
+        // Never a member: 403, as before.
+        assertThat(get(client, room(roomId) + "/state", carol.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(get(client, room(roomId) + "/state/m.room.name", carol.token(), 403))
+                .containsEntry("errcode", "M_FORBIDDEN");
     }
 
     @Test

@@ -20,7 +20,9 @@ import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -104,13 +106,18 @@ public final class Rooms {
                 .map(Rooms::eventIdAnswer);
     }
 
-    /** {@code GET /rooms/{roomId}/state}: the current state, for a joined member. */
+    /**
+     * {@code GET /rooms/{roomId}/state}: the current state for a joined member, the state when they left for a former
+     * member ({@link #readableState}).
+     */
     public Mono<String> state(AuthenticatedDevice device, String roomId) {
         RoomId room = roomId(roomId);
-        return events.requireJoined(room, device.userId())
-                .then(events.roomserver().queryCurrentState(room))
+        return readableState(device, room)
+                .flatMap(at -> at.isEmpty()
+                        ? events.roomserver().queryCurrentState(room)
+                        : events.roomserver().queryStateAtEvent(at.get()).map(state -> state.orElse(List.of())))
                 .map(state -> {
-                    java.util.List<CanonicalJsonValue> out = state.stream()
+                    List<CanonicalJsonValue> out = state.stream()
                             .<CanonicalJsonValue>map(ClientEvents::format)
                             .toList();
                     return CanonicalJson.encodeToString(new JsonArray(out));
@@ -120,7 +127,7 @@ public final class Rooms {
     /**
      * {@code GET /rooms/{roomId}/state/{eventType}/{stateKey}}: the content, or with {@code format=event} (v1.16) the
      * whole event in the client format; 404 when there is none. Any other format is 400 {@code M_INVALID_PARAM}, as
-     * Synapse answers.
+     * Synapse answers. Which state: as {@link #state}.
      */
     public Mono<String> stateEvent(
             AuthenticatedDevice device, String roomId, String type, String stateKey, String format) {
@@ -130,11 +137,42 @@ public final class Rooms {
             case "event" -> true;
             default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "format must be content or event");
         };
-        return events.requireJoined(room, device.userId())
-                .then(events.roomserver().queryCurrentStateEvent(room, type, stateKey))
+        return readableState(device, room)
+                .flatMap(at -> at.isEmpty()
+                        ? events.roomserver().queryCurrentStateEvent(room, type, stateKey)
+                        : events.roomserver()
+                                .queryStateAtEvent(at.get())
+                                .map(state -> state.orElse(List.of()).stream()
+                                        .filter(event -> event.type().equals(type) && stateKey.equals(event.stateKey()))
+                                        .findFirst()))
                 .map(event -> event.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "No such state event")))
                 .map(event ->
                         CanonicalJson.encodeToString(whole ? ClientEvents.format(event) : ClientEvents.content(event)));
+    }
+
+    /**
+     * Which state of the room the user may read (spec: 403 only for a user who is not and was not a member): empty
+     * for the current state (joined), else the user's leave event, whose state (the state after it) is what they saw
+     * when they left. As Synapse ({@code check_user_in_room_or_world_readable} with departed users allowed): a
+     * former member who has forgotten the room, a banned or invited user and a stranger get 403 {@code M_FORBIDDEN}.
+     * NOTSPEC: world-readable rooms are not readable by non-members yet (Synapse allows their current state).
+     */
+    private Mono<Optional<EventId>> readableState(AuthenticatedDevice device, RoomId room) {
+        UserId user = device.userId();
+        return events.roomserver().queryMembership(room, user).flatMap(membership -> {
+            String current = membership.map(RoomMembership::membership).orElse("");
+            if (current.equals("join")) {
+                return Mono.just(Optional.<EventId>empty());
+            }
+            MatrixException notMember = new MatrixException(ErrorCode.FORBIDDEN, "You are not a member of this room");
+            if (!current.equals("leave")) {
+                return Mono.error(notMember);
+            }
+            return database.isRoomForgotten(user.localpart(), room.value())
+                    .flatMap(forgotten -> forgotten
+                            ? Mono.error(notMember)
+                            : Mono.just(Optional.of(membership.get().eventId())));
+        });
     }
 
     /** {@code GET /joined_rooms}. */
