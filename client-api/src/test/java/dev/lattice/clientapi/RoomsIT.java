@@ -264,11 +264,12 @@ class RoomsIT {
         assertThat(post(client, room(roomId) + "/leave", bob.token(), Map.of(), 200))
                 .isEmpty();
         assertThat(joined(bob)).doesNotContain(roomId);
-        assertThat(get(client, room(roomId) + "/state", bob.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
         assertThat(post(client, room(roomId) + "/forget", alice.token(), null, 400))
                 .containsEntry("errcode", "M_UNKNOWN");
         assertThat(post(client, room(roomId) + "/forget", bob.token(), null, 200))
                 .isEmpty();
+        // A forgotten room's state is no longer readable (Synapse: did_forget).
+        assertThat(get(client, room(roomId) + "/state", bob.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
         assertThat(put(room(roomId) + "/send/m.room.message/x1", bob.token(), Map.of("body", "hi"), 403))
                 .containsEntry("errcode", "M_FORBIDDEN");
         // Private room: rejoining needs a new invite.
@@ -337,6 +338,244 @@ class RoomsIT {
                         Map.of("body", "x".repeat(70_000)),
                         413))
                 .containsEntry("errcode", "M_TOO_LARGE");
+    }
+
+    @Test
+    void kickingSomeoneNotInTheRoomIsRefused() {
+        User alice = newUser();
+        User bob = newUser();
+        User carol = newUser();
+        String roomId = createRoom(alice, Map.of("preset", "public_chat"));
+        // Never in the room: refused as Synapse does, though the auth rules would allow the leave.
+        assertThat(post(client, room(roomId) + "/kick", alice.token(), Map.of("user_id", carol.id()), 403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(get(client, room(roomId) + "/state/m.room.member/" + enc(carol.id()), alice.token(), 404))
+                .containsEntry("errcode", "M_NOT_FOUND");
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        post(client, room(roomId) + "/leave", bob.token(), null, 200);
+        // Already left: refused, and his own leave stays.
+        assertThat(post(
+                        client,
+                        room(roomId) + "/kick",
+                        alice.token(),
+                        Map.of("user_id", bob.id(), "reason", "late"),
+                        403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(get(client, room(roomId) + "/state/m.room.member/" + enc(bob.id()), alice.token(), 200))
+                .containsEntry("membership", "leave")
+                .doesNotContainKey("reason");
+        post(client, room(roomId) + "/ban", alice.token(), Map.of("user_id", bob.id()), 200);
+        assertThat(post(client, room(roomId) + "/kick", alice.token(), Map.of("user_id", bob.id()), 403))
+                .containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(get(client, room(roomId) + "/state/m.room.member/" + enc(bob.id()), alice.token(), 200))
+                .containsEntry("membership", "ban");
+        // An invited user can be kicked (the invite is withdrawn).
+        post(client, room(roomId) + "/invite", alice.token(), Map.of("user_id", carol.id()), 200);
+        post(client, room(roomId) + "/kick", alice.token(), Map.of("user_id", carol.id()), 200);
+        assertThat(get(client, room(roomId) + "/state/m.room.member/" + enc(carol.id()), alice.token(), 200))
+                .containsEntry("membership", "leave");
+    }
+
+    @Test
+    void stateEventAsAWholeEvent() {
+        User alice = newUser();
+        String roomId = createRoom(alice, Map.of("name", "Whole"));
+        Map<String, Object> event = get(client, room(roomId) + "/state/m.room.name/?format=event", alice.token(), 200);
+        assertThat(event)
+                .containsEntry("type", "m.room.name")
+                .containsEntry("state_key", "")
+                .containsEntry("sender", alice.id())
+                .containsEntry("room_id", roomId)
+                .containsEntry("content", Map.of("name", "Whole"))
+                .containsKeys("event_id", "origin_server_ts")
+                .doesNotContainKeys("signatures", "hashes", "auth_events", "prev_events", "depth");
+        assertThat(get(client, room(roomId) + "/state/m.room.name?format=event", alice.token(), 200))
+                .isEqualTo(event);
+        assertThat(get(
+                        client,
+                        room(roomId) + "/state/m.room.member/" + enc(alice.id()) + "?format=event",
+                        alice.token(),
+                        200))
+                .containsEntry("state_key", alice.id());
+        assertThat(get(client, room(roomId) + "/state/m.room.name?format=content", alice.token(), 200))
+                .isEqualTo(Map.of("name", "Whole"));
+        // As Synapse: any other format is 400 M_INVALID_PARAM.
+        assertThat(get(client, room(roomId) + "/state/m.room.name?format=pdu", alice.token(), 400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+    }
+
+    @Test
+    void createRoomWritesTheTopicInBothForms() {
+        User alice = newUser();
+        String roomId = createRoom(
+                alice,
+                Map.of(
+                        "topic",
+                        "Both forms",
+                        "initial_state",
+                        List.of(Map.of("type", "m.room.topic", "state_key", "", "content", Map.of("topic", "old")))));
+        assertThat(get(client, room(roomId) + "/state/m.room.topic", alice.token(), 200))
+                .isEqualTo(Map.of(
+                        "topic", "Both forms", "m.topic", Map.of("m.text", List.of(Map.of("body", "Both forms")))));
+    }
+
+    @Test
+    void createRoomVersion12ValidationErrorsAre400() {
+        User alice = newUser();
+        User bob = newUser();
+        for (Object creators :
+                List.of("not a list", List.of(5), List.of("not-a-user-id"), List.of("@" + "a".repeat(300) + ":x"))) {
+            assertThat(post(
+                            client,
+                            V3 + "/createRoom",
+                            alice.token(),
+                            Map.of("room_version", "12", "creation_content", Map.of("additional_creators", creators)),
+                            400))
+                    .containsEntry("errcode", "M_BAD_JSON");
+            assertThat(post(
+                            client,
+                            V3 + "/createRoom",
+                            alice.token(),
+                            Map.of(
+                                    "room_version",
+                                    "12",
+                                    "preset",
+                                    "trusted_private_chat",
+                                    "invite",
+                                    List.of(bob.id()),
+                                    "creation_content",
+                                    Map.of("additional_creators", creators)),
+                            400))
+                    .containsEntry("errcode", "M_BAD_JSON");
+        }
+        assertThat(post(
+                        client,
+                        V3 + "/createRoom",
+                        alice.token(),
+                        Map.of(
+                                "room_version",
+                                "12",
+                                "initial_state",
+                                List.of(Map.of("type", "m.room.create", "state_key", "", "content", Map.of()))),
+                        400))
+                .containsEntry("errcode", "M_BAD_JSON");
+        assertThat(joined(alice)).isEmpty();
+        assertThat(joined(bob)).isEmpty();
+    }
+
+    @Test
+    void joinKeepsTheBodysContent() {
+        User alice = newUser();
+        User bob = newUser();
+        String alias = "c" + UUID.randomUUID().toString().substring(0, 8);
+        String roomId = createRoom(alice, Map.of("preset", "public_chat", "room_alias_name", alias));
+        Map<String, Object> body = Map.of(
+                "reason",
+                "hello",
+                "displayname",
+                "Bob B",
+                "org.example.extra",
+                Map.of("k", 1),
+                "membership",
+                "leave",
+                "join_authorised_via_users_server",
+                alice.id());
+        post(client, V3 + "/join/" + enc("#" + alias + ":" + TestServer.SERVER_NAME), bob.token(), body, 200);
+        String member = room(roomId) + "/state/m.room.member/" + enc(bob.id());
+        // The server sets membership, and join_authorised_via_users_server only for restricted joins it authorises.
+        assertThat(get(client, member, bob.token(), 200))
+                .isEqualTo(Map.of(
+                        "membership",
+                        "join",
+                        "reason",
+                        "hello",
+                        "displayname",
+                        "Bob B",
+                        "org.example.extra",
+                        Map.of("k", 1)));
+        post(client, room(roomId) + "/leave", bob.token(), null, 200);
+        post(client, room(roomId) + "/join", bob.token(), Map.of("reason", "again", "org.example.flag", true), 200);
+        assertThat(get(client, member, bob.token(), 200))
+                .isEqualTo(Map.of("membership", "join", "reason", "again", "org.example.flag", true));
+        assertThat(post(client, room(roomId) + "/join", bob.token(), Map.of("reason", 5), 400))
+                .containsEntry("errcode", "M_BAD_JSON");
+    }
+
+    @Test
+    void noOpStateEventsReturnTheExistingEvent() {
+        User alice = newUser();
+        User bob = newUser();
+        String roomId = createRoom(
+                alice,
+                Map.of(
+                        "preset",
+                        "public_chat",
+                        "power_level_content_override",
+                        Map.of("users", Map.of(alice.id(), 100, bob.id(), 100))));
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        String path = room(roomId) + "/state/org.example.same/key";
+        String first = (String) put(path, alice.token(), Map.of("v", 1), 200).get("event_id");
+        // Synapse's deduplicate_state_event: the same sender and the same content is the event already there.
+        assertThat(put(path, alice.token(), Map.of("v", 1), 200)).containsEntry("event_id", first);
+        String changed = (String) put(path, alice.token(), Map.of("v", 2), 200).get("event_id");
+        assertThat(changed).isNotEqualTo(first);
+        // Another sender's identical content is a new event.
+        String bobs = (String) put(path, bob.token(), Map.of("v", 2), 200).get("event_id");
+        assertThat(bobs).isNotIn(first, changed);
+        assertThat(get(client, path + "?format=event", alice.token(), 200)).containsEntry("event_id", bobs);
+
+        // Joining when already joined with the same content changes nothing (Synapse's update_membership).
+        String member = room(roomId) + "/state/m.room.member/" + enc(bob.id()) + "?format=event";
+        Object joinId = get(client, member, bob.token(), 200).get("event_id");
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        post(client, V3 + "/join/" + enc(roomId), bob.token(), null, 200);
+        assertThat(get(client, member, bob.token(), 200)).containsEntry("event_id", joinId);
+        assertThat(put(
+                        room(roomId) + "/state/m.room.member/" + enc(bob.id()),
+                        bob.token(),
+                        Map.of("membership", "join"),
+                        200))
+                .containsEntry("event_id", joinId);
+        // Other content is a new member event (a profile change).
+        post(client, room(roomId) + "/join", bob.token(), Map.of("reason", "again"), 200);
+        assertThat(get(client, member, bob.token(), 200).get("event_id")).isNotEqualTo(joinId);
+    }
+
+    @Test
+    void aFormerMemberReadsTheStateAsItWasWhenTheyLeft() {
+        User alice = newUser();
+        User bob = newUser();
+        User carol = newUser();
+        String roomId = createRoom(alice, Map.of("preset", "public_chat", "name", "Before"));
+        post(client, room(roomId) + "/join", bob.token(), null, 200);
+        post(client, room(roomId) + "/leave", bob.token(), null, 200);
+        put(room(roomId) + "/state/m.room.name", alice.token(), Map.of("name", "After"), 200);
+        put(room(roomId) + "/state/org.example.later/", alice.token(), Map.of("v", 1), 200);
+
+        List<Map<String, Object>> atLeave = state(bob, roomId);
+        assertThat(atLeave)
+                .filteredOn(e -> e.get("type").equals("m.room.name"))
+                .singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("content", Map.of("name", "Before")));
+        assertThat(atLeave)
+                .filteredOn(e -> e.get("type").equals("m.room.member")
+                        && e.get("state_key").equals(bob.id()))
+                .singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("content", Map.of("membership", "leave")));
+        assertThat(atLeave).noneMatch(e -> e.get("type").equals("org.example.later"));
+        assertThat(get(client, room(roomId) + "/state/m.room.name", bob.token(), 200))
+                .isEqualTo(Map.of("name", "Before"));
+        assertThat(get(client, room(roomId) + "/state/m.room.name?format=event", bob.token(), 200))
+                .containsEntry("content", Map.of("name", "Before"))
+                .containsEntry("room_id", roomId);
+        assertThat(get(client, room(roomId) + "/state/org.example.later/", bob.token(), 404))
+                .containsEntry("errcode", "M_NOT_FOUND");
+        assertThat(get(client, room(roomId) + "/state/m.room.name", alice.token(), 200))
+                .isEqualTo(Map.of("name", "After"));
+        // Never a member: 403, as before.
+        assertThat(get(client, room(roomId) + "/state", carol.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
+        assertThat(get(client, room(roomId) + "/state/m.room.name", carol.token(), 403))
+                .containsEntry("errcode", "M_FORBIDDEN");
     }
 
     @Test

@@ -81,6 +81,9 @@ public final class RoomCreation {
             invites.add(userId(s.value()));
         }
         JsonObject creation = object(request, "creation_content");
+        if (rules.authorization().explicitlyPrivilegeRoomCreators()) {
+            creation.get("additional_creators").ifPresent(RoomCreation::checkAdditionalCreators);
+        }
         RoomAliasId alias =
                 string(request, "room_alias_name").map(name -> alias(name)).orElse(null);
 
@@ -160,11 +163,7 @@ public final class RoomCreation {
                         "m.room.name",
                         "",
                         new JsonObjectBuilder().put("name", name).build())));
-        string(request, "topic")
-                .ifPresent(topic -> state.add(new StateEvent(
-                        "m.room.topic",
-                        "",
-                        new JsonObjectBuilder().put("topic", topic).build())));
+        string(request, "topic").ifPresent(topic -> state.add(new StateEvent("m.room.topic", "", topic(topic))));
         for (UserId invitee : invites) {
             state.add(new StateEvent("m.room.member", invitee.value(), member("invite", isDirect)));
         }
@@ -211,6 +210,29 @@ public final class RoomCreation {
                 ErrorCode.UNSUPPORTED_ROOM_VERSION, "Room version " + named.get() + " is not supported"));
     }
 
+    /**
+     * The create event's {@code additional_creators} (room version 12) must be a list of user IDs, or the room cannot
+     * be created (auth rule 1.4 rejects the create event). Refused before anything is written with 400
+     * {@code M_BAD_JSON}, the spec's createRoom errcode for a malformed request (Synapse answers 400 too, but with
+     * {@code M_FORBIDDEN}: an {@code AuthError} from {@code check_valid_additional_creators}).
+     */
+    private static void checkAdditionalCreators(CanonicalJsonValue value) {
+        if (!(value instanceof JsonArray creators)) {
+            throw new MatrixException(ErrorCode.BAD_JSON, "additional_creators must be an array");
+        }
+        for (CanonicalJsonValue creator : creators.values()) {
+            if (!(creator instanceof JsonString s)) {
+                throw new MatrixException(ErrorCode.BAD_JSON, "additional_creators must hold user IDs");
+            }
+            try {
+                UserId.parse(s.value());
+            } catch (InvalidIdException e) {
+                throw new MatrixException(
+                        ErrorCode.BAD_JSON, "additional_creators holds an invalid user ID: " + e.getMessage());
+            }
+        }
+    }
+
     private static JsonObject powerLevels(
             RoomVersionRules rules, UserId creator, String preset, List<UserId> invites, JsonObject override) {
         JsonObjectBuilder users = new JsonObjectBuilder();
@@ -246,6 +268,22 @@ public final class RoomCreation {
             content = content.with(entry.getKey(), entry.getValue());
         }
         return content;
+    }
+
+    /**
+     * The topic in both forms of v1.15: the plain {@code topic} and the {@code m.topic} content block with one
+     * plain-text representation (no {@code mimetype}: it defaults to {@code text/plain}), as Synapse writes it.
+     */
+    private static JsonObject topic(String topic) {
+        JsonObject plain = new JsonObjectBuilder().put("body", topic).build();
+        return new JsonObjectBuilder()
+                .put("topic", topic)
+                .put(
+                        "m.topic",
+                        new JsonObjectBuilder()
+                                .put("m.text", JsonArray.of(plain))
+                                .build())
+                .build();
     }
 
     private static JsonObject member(String membership, boolean isDirect) {

@@ -30,6 +30,7 @@ import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.RoomVersions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -69,10 +70,7 @@ public final class RoomEvents {
                         .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")));
     }
 
-    /**
-     * Fails with 403 unless {@code user} is joined to {@code room}.
-     * NOTSPEC: a former member also gets 403 rather than what they could see when they left.
-     */
+    /** Fails with 403 unless {@code user} is joined to {@code room} (for the room's aliases and directory entry). */
     public Mono<Void> requireJoined(RoomId room, UserId user) {
         return roomserver().queryMembership(room, user).flatMap(membership -> {
             if (membership
@@ -175,7 +173,8 @@ public final class RoomEvents {
     }
 
     /**
-     * Builds an event on the room's forward extremities, signs and submits it.
+     * Builds an event on the room's forward extremities, signs and submits it; a state event that would repeat the
+     * current one answers that one's ID instead ({@link #isSameEvent}).
      *
      * @param stateKey {@code null} for a message event
      * @param redacts the redacted event for {@code m.room.redaction}, else {@code null}
@@ -192,7 +191,7 @@ public final class RoomEvents {
             SendTransaction transaction) {
         checkLimits(type, stateKey, content);
         var keys = AuthEventsSelection.forEvent(rules, type, Optional.ofNullable(stateKey), sender.value(), content);
-        return roomserver()
+        Mono<EventId> build = Mono.defer(() -> roomserver()
                 .queryLatestEvents(roomId, keys)
                 .map(latest -> latest.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")))
                 .flatMap(latest -> {
@@ -214,7 +213,29 @@ public final class RoomEvents {
                         builder.redacts(redacts);
                     }
                     return submit(sign(builder), roomId, rules, transaction);
-                });
+                }));
+        if (stateKey == null) {
+            return build;
+        }
+        return roomserver()
+                .queryCurrentStateEvent(roomId, type, stateKey)
+                .flatMap(current -> current.filter(event -> isSameEvent(event, sender, content))
+                        .map(event -> Mono.just(event.eventId()))
+                        .orElse(build));
+    }
+
+    /**
+     * Whether a state event would only repeat the current one: the same sender and the same content (canonical JSON).
+     * Synapse answers such a request with the existing event instead of sending a new one
+     * ({@code deduplicate_state_event}; for memberships, {@code update_membership}'s "duplicate event"), so a client
+     * that repeats a join or a state change does not grow the room.
+     */
+    private static boolean isSameEvent(StoredEvent current, UserId sender, JsonObject content) {
+        JsonObject pdu = CanonicalJson.parseObject(current.pdu());
+        return pdu.getString("sender").filter(sender.value()::equals).isPresent()
+                && Arrays.equals(
+                        CanonicalJson.encode(pdu.getObject("content").orElse(JsonObject.EMPTY)),
+                        CanonicalJson.encode(content));
     }
 
     private Mono<EventId> submit(Pdu pdu, RoomId roomId, RoomVersionRules rules, SendTransaction transaction) {

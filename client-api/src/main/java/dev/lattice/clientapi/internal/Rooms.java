@@ -17,9 +17,13 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
@@ -102,26 +106,72 @@ public final class Rooms {
                 .map(Rooms::eventIdAnswer);
     }
 
-    /** {@code GET /rooms/{roomId}/state}: the current state, for a joined member. */
+    /**
+     * {@code GET /rooms/{roomId}/state}: the current state for a joined member, the state when they left for a former
+     * member ({@link #readableState}).
+     */
     public Mono<String> state(AuthenticatedDevice device, String roomId) {
         RoomId room = roomId(roomId);
-        return events.requireJoined(room, device.userId())
-                .then(events.roomserver().queryCurrentState(room))
+        return readableState(device, room)
+                .flatMap(at -> at.isEmpty()
+                        ? events.roomserver().queryCurrentState(room)
+                        : events.roomserver().queryStateAtEvent(at.get()).map(state -> state.orElse(List.of())))
                 .map(state -> {
-                    java.util.List<CanonicalJsonValue> out = state.stream()
+                    List<CanonicalJsonValue> out = state.stream()
                             .<CanonicalJsonValue>map(event -> event.toClient(Unsigned.NONE))
                             .toList();
                     return CanonicalJson.encodeToString(new JsonArray(out));
                 });
     }
 
-    /** {@code GET /rooms/{roomId}/state/{eventType}/{stateKey}}: the content, or 404. */
-    public Mono<String> stateEvent(AuthenticatedDevice device, String roomId, String type, String stateKey) {
+    /**
+     * {@code GET /rooms/{roomId}/state/{eventType}/{stateKey}}: the content, or with {@code format=event} (v1.16) the
+     * whole event in the client format; 404 when there is none. Any other format is 400 {@code M_INVALID_PARAM}, as
+     * Synapse answers. Which state: as {@link #state}.
+     */
+    public Mono<String> stateEvent(
+            AuthenticatedDevice device, String roomId, String type, String stateKey, String format) {
         RoomId room = roomId(roomId);
-        return events.requireJoined(room, device.userId())
-                .then(events.roomserver().queryCurrentStateEvent(room, type, stateKey))
+        boolean whole = switch (format) {
+            case "content" -> false;
+            case "event" -> true;
+            default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "format must be content or event");
+        };
+        return readableState(device, room)
+                .flatMap(at -> at.isEmpty()
+                        ? events.roomserver().queryCurrentStateEvent(room, type, stateKey)
+                        : events.roomserver()
+                                .queryStateAtEvent(at.get())
+                                .map(state -> state.orElse(List.of()).stream()
+                                        .filter(event -> event.type().equals(type) && stateKey.equals(event.stateKey()))
+                                        .findFirst()))
                 .map(event -> event.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "No such state event")))
-                .map(event -> CanonicalJson.encodeToString(event.content()));
+                .map(event -> CanonicalJson.encodeToString(whole ? event.toClient(Unsigned.NONE) : event.content()));
+    }
+
+    /**
+     * Which state of the room the user may read (spec: 403 only for a user who is not and was not a member): empty
+     * for the current state (joined), else the user's leave event, whose state (the state after it) is what they saw
+     * when they left. As Synapse ({@code check_user_in_room_or_world_readable} with departed users allowed): a
+     * former member who has forgotten the room, a banned or invited user and a stranger get 403 {@code M_FORBIDDEN}.
+     * NOTSPEC: world-readable rooms are not readable by non-members yet (Synapse allows their current state).
+     */
+    private Mono<Optional<EventId>> readableState(AuthenticatedDevice device, RoomId room) {
+        UserId user = device.userId();
+        return events.roomserver().queryMembership(room, user).flatMap(membership -> {
+            String current = membership.map(RoomMembership::membership).orElse("");
+            if (current.equals("join")) {
+                return Mono.just(Optional.<EventId>empty());
+            }
+            MatrixException notMember = new MatrixException(ErrorCode.FORBIDDEN, "You are not a member of this room");
+            if (!current.equals("leave")) {
+                return Mono.error(notMember);
+            }
+            return database.isRoomForgotten(user.localpart(), room.value())
+                    .flatMap(forgotten -> forgotten
+                            ? Mono.error(notMember)
+                            : Mono.just(Optional.of(membership.get().eventId())));
+        });
     }
 
     /** {@code GET /joined_rooms}. */
@@ -147,7 +197,7 @@ public final class Rooms {
                                 device.userId(),
                                 "m.room.member",
                                 device.userId().value(),
-                                membership("join", body),
+                                joinContent(body),
                                 null,
                                 null))
                         .then(database.unforgetRoom(device.userId().localpart(), room.value()))
@@ -174,31 +224,45 @@ public final class Rooms {
 
     /** {@code POST /rooms/{roomId}/leave}. */
     public Mono<Map<String, Object>> leave(AuthenticatedDevice device, String roomId, JsonObject body) {
-        return changeMembership(device, roomId, device.userId().value(), "leave", body, null);
+        return changeMembership(device, roomId, device.userId().value(), MembershipAction.LEAVE, body);
     }
 
     /**
-     * {@code /invite}, {@code /kick}, {@code /ban}, {@code /unban}: a membership change of {@code user_id}.
-     *
-     * @param requiredCurrent the target's membership the change requires (unban: {@code ban}), or {@code null}
+     * The membership endpoints that change another user's membership, with what the target's current membership must
+     * be. The auth rules would allow more (a kick of someone who already left is a valid leave event); like Synapse,
+     * those requests are refused with 403 before anything is sent.
      */
+    public enum MembershipAction {
+        LEAVE("leave", null, null),
+        INVITE("invite", null, null),
+        /** Synapse: "The target user is not in the room" unless joined, invited or knocking. */
+        KICK("leave", Set.of("join", "invite", "knock"), "The target user is not in the room"),
+        BAN("ban", null, null),
+        UNBAN("leave", Set.of("ban"), "The user is not banned");
+
+        private final String membership;
+        private final Set<String> requiredCurrent;
+        private final String refusal;
+
+        MembershipAction(String membership, Set<String> requiredCurrent, String refusal) {
+            this.membership = membership;
+            this.requiredCurrent = requiredCurrent;
+            this.refusal = refusal;
+        }
+    }
+
+    /** {@code /leave}, {@code /invite}, {@code /kick}, {@code /ban}, {@code /unban}: a membership change of a user. */
     public Mono<Map<String, Object>> changeMembership(
-            AuthenticatedDevice device,
-            String roomId,
-            String target,
-            String membership,
-            JsonObject body,
-            String requiredCurrent) {
+            AuthenticatedDevice device, String roomId, String target, MembershipAction action, JsonObject body) {
         RoomId room = roomId(roomId);
         UserId targetUser = userIdParam(target);
-        Mono<Void> precondition = requiredCurrent == null
+        Mono<Void> precondition = action.requiredCurrent == null
                 ? Mono.empty()
                 : events.roomserver().queryMembership(room, targetUser).flatMap(current -> {
                     if (current.map(RoomMembership::membership)
-                            .filter(requiredCurrent::equals)
+                            .filter(action.requiredCurrent::contains)
                             .isEmpty()) {
-                        return Mono.error(new MatrixException(
-                                ErrorCode.FORBIDDEN, "The user's membership is not " + requiredCurrent));
+                        return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, action.refusal));
                     }
                     return Mono.empty();
                 });
@@ -209,7 +273,7 @@ public final class Rooms {
                         device.userId(),
                         "m.room.member",
                         targetUser.value(),
-                        membership(membership, body),
+                        membership(action.membership, body),
                         null,
                         null)))
                 .thenReturn(Map.of());
@@ -239,6 +303,21 @@ public final class Rooms {
                                             : "; aliases on other servers are not supported yet"))));
         }
         return Mono.fromCallable(() -> roomId(roomIdOrAlias));
+    }
+
+    /**
+     * A join's content: the request body's keys (a {@code reason}, a per-room {@code displayname}, anything else), as
+     * Synapse keeps them for {@code POST /join/{roomIdOrAlias}}, with {@code membership} set by the server. Dropped:
+     * {@code join_authorised_via_users_server}, which only the resident server may choose (Synapse strips it too),
+     * and {@code third_party_signed}, a request parameter rather than content. NOTSPEC: {@code POST
+     * /rooms/{roomId}/join} keeps them too, where Synapse keeps only {@code reason}, so both endpoints make the same
+     * event.
+     */
+    private static JsonObject joinContent(JsonObject body) {
+        RoomCreation.string(body, "reason");
+        return body.without("join_authorised_via_users_server")
+                .without("third_party_signed")
+                .with("membership", JsonString.of("join"));
     }
 
     private static JsonObject membership(String membership, JsonObject body) {

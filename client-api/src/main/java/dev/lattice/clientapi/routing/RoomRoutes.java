@@ -1,5 +1,10 @@
 package dev.lattice.clientapi.routing;
 
+import static dev.lattice.clientapi.internal.Rooms.MembershipAction.BAN;
+import static dev.lattice.clientapi.internal.Rooms.MembershipAction.INVITE;
+import static dev.lattice.clientapi.internal.Rooms.MembershipAction.KICK;
+import static dev.lattice.clientapi.internal.Rooms.MembershipAction.UNBAN;
+
 import dev.lattice.clientapi.internal.RoomCreation;
 import dev.lattice.clientapi.internal.Rooms;
 import dev.lattice.protocol.json.CanonicalJson;
@@ -98,10 +103,10 @@ public class RoomRoutes {
                                 .authenticate(request)
                                 .flatMap(device -> rooms.forget(device, request.pathVariable("roomId")))
                                 .flatMap(Responses::ok))
-                .POST(ROOM + "/invite", request -> membership(bodies, accessTokens, rooms, request, "invite", null))
-                .POST(ROOM + "/kick", request -> membership(bodies, accessTokens, rooms, request, "leave", null))
-                .POST(ROOM + "/ban", request -> membership(bodies, accessTokens, rooms, request, "ban", null))
-                .POST(ROOM + "/unban", request -> membership(bodies, accessTokens, rooms, request, "leave", "ban"))
+                .POST(ROOM + "/invite", request -> membership(bodies, accessTokens, rooms, request, INVITE))
+                .POST(ROOM + "/kick", request -> membership(bodies, accessTokens, rooms, request, KICK))
+                .POST(ROOM + "/ban", request -> membership(bodies, accessTokens, rooms, request, BAN))
+                .POST(ROOM + "/unban", request -> membership(bodies, accessTokens, rooms, request, UNBAN))
                 .PUT(
                         ROOM + "/redact/{eventId}/{txnId}",
                         request -> accessTokens
@@ -136,7 +141,11 @@ public class RoomRoutes {
         return accessTokens
                 .authenticate(request)
                 .flatMap(device -> rooms.stateEvent(
-                        device, request.pathVariable("roomId"), request.pathVariable("eventType"), stateKey))
+                        device,
+                        request.pathVariable("roomId"),
+                        request.pathVariable("eventType"),
+                        stateKey,
+                        request.queryParam("format").orElse("content")))
                 .flatMap(Responses::okRaw);
     }
 
@@ -154,18 +163,12 @@ public class RoomRoutes {
             AccessTokens accessTokens,
             Rooms rooms,
             ServerRequest request,
-            String membership,
-            String requiredCurrent) {
+            Rooms.MembershipAction action) {
         return accessTokens
                 .authenticate(request)
                 .flatMap(device -> object(bodies, request, true)
                         .flatMap(body -> rooms.changeMembership(
-                                device,
-                                request.pathVariable("roomId"),
-                                Rooms.target(body),
-                                membership,
-                                body,
-                                requiredCurrent)))
+                                device, request.pathVariable("roomId"), Rooms.target(body), action, body)))
                 .flatMap(Responses::ok);
     }
 
