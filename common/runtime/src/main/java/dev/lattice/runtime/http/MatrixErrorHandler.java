@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -85,7 +85,7 @@ public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
         if (allowed.isEmpty()) {
             return new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognized request");
         }
-        exchange.getResponse().getHeaders().setAllow(Set.copyOf(allowed));
+        exchange.getResponse().getHeaders().setAllow(new LinkedHashSet<>(allowed));
         return new MatrixException(
                         ErrorCode.UNRECOGNIZED,
                         exchange.getRequest().getMethod() + " is not allowed here; allowed: " + allowed)

@@ -88,10 +88,28 @@ class MatrixEdgeTest {
                 .expectStatus()
                 .isEqualTo(405)
                 .expectHeader()
-                .valueEquals("Allow", "GET")
+                .valueEquals("Allow", "GET,HEAD")
                 .expectBody()
                 .jsonPath("$.errcode")
                 .isEqualTo("M_UNRECOGNIZED");
+    }
+
+    @Test
+    void headIsServedWhereGetIs() {
+        client.head()
+                .uri("/_matrix/client/versions")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .isEmpty();
+        client.head()
+                .uri("/_matrix/client/v3/login")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(405)
+                .expectHeader()
+                .valueEquals("Allow", "POST");
     }
 
     @Test
