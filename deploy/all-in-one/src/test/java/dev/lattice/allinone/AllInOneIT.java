@@ -10,6 +10,7 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -143,6 +144,43 @@ class AllInOneIT {
                         .orElseThrow()
                         .split(", *"))
                 .containsExactlyInAnyOrder("GET", "HEAD");
+    }
+
+    /**
+     * The legacy {@code r0} prefix serves what existed in r0, across services, as Synapse still does for older bots
+     * and bridges (issue #15 item 19); endpoints added since (v1.1+, {@code /v1/}) are not aliased.
+     */
+    @Test
+    @Order(5)
+    void legacyR0PrefixServesTheR0Endpoints() throws Exception {
+        String r0 = "/_matrix/client/r0";
+        JsonObject challenge = call("POST", r0 + "/register", null, "{}", 401);
+        String session = challenge.getString("session").orElseThrow();
+        call("POST", r0 + "/register", null, """
+                {"username": "legacy", "password": "legacy password",
+                 "auth": {"type": "m.login.dummy", "session": "%s"}}""".formatted(session), 200);
+        String token = call("POST", r0 + "/login", null, """
+                        {"type": "m.login.password", "user": "legacy", "password": "legacy password"}""", 200)
+                .getString("access_token")
+                .orElseThrow();
+        String roomId = call("POST", r0 + "/createRoom", token, "{}", 200)
+                .getString("room_id")
+                .orElseThrow();
+        String room = r0 + "/rooms/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8);
+        assertThat(call("PUT", room + "/send/m.room.message/r0-1", token, """
+                        {"msgtype": "m.text", "body": "from an r0 client"}""", 200)
+                        .getString("event_id"))
+                .isPresent();
+        assertThat(call("GET", r0 + "/sync?timeout=0", token, null, 200).getString("next_batch"))
+                .isPresent();
+        assertThat(call("GET", r0 + "/account/whoami", token, null, 200).getString("user_id"))
+                .contains("@legacy:localhost");
+        // a method r0 did not serve at a path it did is 405, as on v3
+        assertUnrecognized(http, lattice.clientUri(r0 + "/createRoom"), "GET", 405);
+        // added after r0: not under r0
+        assertUnrecognized(http, lattice.clientUri(r0 + "/refresh"), "POST", 404);
+        assertUnrecognized(http, lattice.clientUri(r0 + "/register/m.login.registration_token/validity"), "GET", 404);
+        assertUnrecognized(http, lattice.clientUri(r0 + "/no_such_endpoint"), "GET", 404);
     }
 
     /** {@code method} on the client listener with a JSON body (or none); asserts the status, returns the body. */
