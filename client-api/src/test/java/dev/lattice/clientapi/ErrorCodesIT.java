@@ -211,6 +211,67 @@ class ErrorCodesIT {
                 .hasSize(1);
     }
 
+    /**
+     * Issue #15 item 25: a chunked body (no {@code Content-Length}) that grows past the limit is answered
+     * {@code 413 M_TOO_LARGE} as soon as the limit is crossed, over a real socket: the client sends 2 MiB of a
+     * 20 MiB body and stops, so the answer can only come if the server does not wait for the rest.
+     */
+    @Test
+    void anOversizedChunkedBodyIs413BeforeItIsAllSent() throws Exception {
+        User alice = newUser();
+        int port = Integer.parseInt(server.context.getEnvironment().getProperty("local.server.port"));
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000); // a guard against a hang, not a measurement
+            var out = socket.getOutputStream();
+            out.write(("PUT " + V3 + "/profile/" + enc(alice.id()) + "/displayname HTTP/1.1\r\n"
+                            + "Host: 127.0.0.1\r\n"
+                            + "Authorization: Bearer " + alice.token() + "\r\n"
+                            + "Content-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            byte[] start = "{\"displayname\":\"".getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(start, 0, chunk, 0, start.length);
+            byte[] header = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int sent = 0; sent < 2 * 1024 * 1024; sent += chunk.length) {
+                out.write(header);
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                java.util.Arrays.fill(chunk, 0, start.length, (byte) 'a');
+            }
+            out.flush();
+
+            var in = new java.io.DataInputStream(socket.getInputStream());
+            String statusLine = readLine(in);
+            assertThat(statusLine).startsWith("HTTP/1.1 413");
+            int length = -1;
+            for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(
+                            line.substring("content-length:".length()).trim());
+                }
+            }
+            byte[] body = new byte[length];
+            in.readFully(body);
+            assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"errcode\":\"M_TOO_LARGE\"");
+        }
+        assertThat(displayname(alice)).isEqualTo(alice.name());
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws java.io.IOException {
+        var line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
     @Test
     void tooLargeSendsNothingAndLeavesTheTxnIdFree() {
         User alice = newUser();

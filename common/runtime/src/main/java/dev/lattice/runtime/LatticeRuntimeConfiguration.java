@@ -15,6 +15,7 @@ import dev.lattice.runtime.http.HealthCheck;
 import dev.lattice.runtime.http.HealthRoutes;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.KnownRoutes;
+import dev.lattice.runtime.http.LegacyPrefixFilter;
 import dev.lattice.runtime.http.ListenerPathFilter;
 import dev.lattice.runtime.http.MatrixErrorHandler;
 import dev.lattice.runtime.http.MatrixRouter;
@@ -130,6 +131,13 @@ public class LatticeRuntimeConfiguration {
             FederationListener listener = federationListener.getIfAvailable();
             return listener != null ? listener.boundPort() : -1;
         });
+    }
+
+    /** After the listener split, which must see the path as it came. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 2)
+    LegacyPrefixFilter legacyPrefixFilter() {
+        return new LegacyPrefixFilter();
     }
 
     @Bean

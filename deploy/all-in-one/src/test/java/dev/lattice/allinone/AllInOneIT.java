@@ -10,14 +10,17 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -106,8 +109,95 @@ class AllInOneIT {
     @Order(5)
     void unknownPathsAndMethodsAreUnrecognized() throws Exception {
         assertUnrecognized(http, lattice.clientUri("/_matrix/client/v3/no_such_endpoint"), "GET", 404);
+        assertUnrecognized(http, lattice.clientUri("/_matrix/client/v3/rooms/!a:localhost/no_such"), "POST", 404);
         assertUnrecognized(http, lattice.clientUri("/_matrix/client/versions"), "DELETE", 405);
+        // one path per service, each with a method it does not serve (issue #15 item 17)
+        assertUnrecognized(http, lattice.clientUri("/_matrix/client/v3/sync"), "DELETE", 405);
+        assertUnrecognized(http, lattice.clientUri("/_matrix/client/v3/rooms/!a:localhost/messages"), "POST", 405);
+        assertUnrecognized(http, lattice.clientUri("/_matrix/client/v3/createRoom"), "GET", 405);
+        assertUnrecognized(http, lattice.clientUri("/_matrix/client/v3/login"), "PUT", 405);
+        assertUnrecognized(http, lattice.clientUri("/_lattice/health"), "POST", 405);
         assertUnrecognized(federationClient(), lattice.federationUri("/_matrix/key/v2/server"), "POST", 405);
+        assertUnrecognized(federationClient(), lattice.federationUri("/_matrix/federation/v1/version"), "DELETE", 405);
+    }
+
+    /** HEAD is served wherever GET is (RFC 9110 §9.1, and Synapse), with GET's status and headers and no body. */
+    @Test
+    @Order(5)
+    void headIsServedWhereverGetIs() throws Exception {
+        for (String path : List.of("/_matrix/client/versions", "/.well-known/matrix/client", "/_lattice/health")) {
+            HttpResponse<byte[]> head = bare(http, lattice.clientUri(path), "HEAD");
+            assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+        }
+        // a GET endpoint's own errors are HEAD's too: no token is 401, not 405
+        assertThat(bare(http, lattice.clientUri("/_matrix/client/v3/sync"), "HEAD")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(bare(http, lattice.clientUri("/_matrix/client/v3/createRoom"), "DELETE")
+                        .headers()
+                        .firstValue("Allow"))
+                .contains("POST");
+        assertThat(bare(http, lattice.clientUri("/_matrix/client/versions"), "DELETE")
+                        .headers()
+                        .firstValue("Allow")
+                        .orElseThrow()
+                        .split(", *"))
+                .containsExactlyInAnyOrder("GET", "HEAD");
+    }
+
+    /**
+     * The legacy {@code r0} prefix serves what existed in r0, across services, as Synapse still does for older bots
+     * and bridges (issue #15 item 19); endpoints added since (v1.1+, {@code /v1/}) are not aliased.
+     */
+    @Test
+    @Order(5)
+    void legacyR0PrefixServesTheR0Endpoints() throws Exception {
+        String r0 = "/_matrix/client/r0";
+        JsonObject challenge = call("POST", r0 + "/register", null, "{}", 401);
+        String session = challenge.getString("session").orElseThrow();
+        call("POST", r0 + "/register", null, """
+                {"username": "legacy", "password": "legacy password",
+                 "auth": {"type": "m.login.dummy", "session": "%s"}}""".formatted(session), 200);
+        String token = call("POST", r0 + "/login", null, """
+                        {"type": "m.login.password", "user": "legacy", "password": "legacy password"}""", 200)
+                .getString("access_token")
+                .orElseThrow();
+        String roomId = call("POST", r0 + "/createRoom", token, "{}", 200)
+                .getString("room_id")
+                .orElseThrow();
+        String room = r0 + "/rooms/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8);
+        assertThat(call("PUT", room + "/send/m.room.message/r0-1", token, """
+                        {"msgtype": "m.text", "body": "from an r0 client"}""", 200)
+                        .getString("event_id"))
+                .isPresent();
+        assertThat(call("GET", r0 + "/sync?timeout=0", token, null, 200).getString("next_batch"))
+                .isPresent();
+        assertThat(call("GET", r0 + "/account/whoami", token, null, 200).getString("user_id"))
+                .contains("@legacy:localhost");
+        // a method r0 did not serve at a path it did is 405, as on v3
+        assertUnrecognized(http, lattice.clientUri(r0 + "/createRoom"), "GET", 405);
+        // added after r0: not under r0
+        assertUnrecognized(http, lattice.clientUri(r0 + "/refresh"), "POST", 404);
+        assertUnrecognized(http, lattice.clientUri(r0 + "/register/m.login.registration_token/validity"), "GET", 404);
+        assertUnrecognized(http, lattice.clientUri(r0 + "/no_such_endpoint"), "GET", 404);
+    }
+
+    /** {@code method} on the client listener with a JSON body (or none); asserts the status, returns the body. */
+    private static JsonObject call(String method, String path, String token, String body, int status) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(lattice.clientUri(path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode())
+                .as(method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8))
+                .isEqualTo(status);
+        return CanonicalJson.parseObject(response.body());
     }
 
     @Test
@@ -228,12 +318,17 @@ class AllInOneIT {
         return CanonicalJson.parseObject(response.body());
     }
 
-    private static void assertUnrecognized(HttpClient client, URI uri, String method, int status) throws Exception {
-        HttpResponse<byte[]> response = client.send(
+    /** {@code method} on {@code uri} without a body. */
+    private static HttpResponse<byte[]> bare(HttpClient client, URI uri, String method) throws Exception {
+        return client.send(
                 HttpRequest.newBuilder(uri)
                         .method(method, HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static void assertUnrecognized(HttpClient client, URI uri, String method, int status) throws Exception {
+        HttpResponse<byte[]> response = bare(client, uri, method);
         assertThat(response.statusCode()).as(method + " " + uri).isEqualTo(status);
         assertThat(CanonicalJson.parseObject(response.body()).getString("errcode"))
                 .contains("M_UNRECOGNIZED");

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -16,6 +16,7 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -80,12 +81,16 @@ public final class MatrixErrorHandler implements WebExceptionHandler, Ordered {
      * methods, else {@code 404 M_UNRECOGNIZED}.
      */
     private MatrixException unrecognized(ServerWebExchange exchange) {
-        List<HttpMethod> allowed =
-                knownRoutes.methodsAt(exchange.getRequest().getPath().pathWithinApplication());
+        // The error handler sees the request as it came: a legacy r0 path is looked up as the v3 path it aliases.
+        String aliased = exchange.getAttribute(LegacyPrefixFilter.ALIASED_PATH);
+        List<HttpMethod> allowed = knownRoutes.methodsAt(
+                aliased != null
+                        ? PathContainer.parsePath(aliased)
+                        : exchange.getRequest().getPath().pathWithinApplication());
         if (allowed.isEmpty()) {
             return new MatrixException(ErrorCode.UNRECOGNIZED, "Unrecognized request");
         }
-        exchange.getResponse().getHeaders().setAllow(Set.copyOf(allowed));
+        exchange.getResponse().getHeaders().setAllow(new LinkedHashSet<>(allowed));
         return new MatrixException(
                         ErrorCode.UNRECOGNIZED,
                         exchange.getRequest().getMethod() + " is not allowed here; allowed: " + allowed)

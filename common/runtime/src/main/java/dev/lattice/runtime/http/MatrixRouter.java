@@ -8,6 +8,7 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
@@ -35,25 +36,33 @@ public final class MatrixRouter {
     public final class Builder {
         private final RouterFunctions.Builder delegate = RouterFunctions.route();
 
+        /**
+         * A GET route, which serves HEAD too: RFC 9110 §9.1 asks general-purpose servers to support HEAD, answered
+         * as GET without a body (WebFlux drops the body of a HEAD answer), as Synapse does; monitoring and link
+         * checkers send HEAD, and a 405 there would be wrong.
+         */
         public Builder GET(String pattern, HandlerFunction<ServerResponse> handler) {
-            return add(HttpMethod.GET, pattern, handler);
+            return add(pattern, handler, HttpMethod.GET, HttpMethod.HEAD);
         }
 
         public Builder POST(String pattern, HandlerFunction<ServerResponse> handler) {
-            return add(HttpMethod.POST, pattern, handler);
+            return add(pattern, handler, HttpMethod.POST);
         }
 
         public Builder PUT(String pattern, HandlerFunction<ServerResponse> handler) {
-            return add(HttpMethod.PUT, pattern, handler);
+            return add(pattern, handler, HttpMethod.PUT);
         }
 
         public Builder DELETE(String pattern, HandlerFunction<ServerResponse> handler) {
-            return add(HttpMethod.DELETE, pattern, handler);
+            return add(pattern, handler, HttpMethod.DELETE);
         }
 
-        private Builder add(HttpMethod method, String pattern, HandlerFunction<ServerResponse> handler) {
-            knownRoutes.add(method, PathPatternParser.defaultInstance.parse(pattern));
-            delegate.route(RequestPredicates.method(method).and(RequestPredicates.path(pattern)), handler);
+        private Builder add(String pattern, HandlerFunction<ServerResponse> handler, HttpMethod... methods) {
+            PathPattern parsed = PathPatternParser.defaultInstance.parse(pattern);
+            for (HttpMethod method : methods) {
+                knownRoutes.add(method, parsed);
+            }
+            delegate.route(RequestPredicates.methods(methods).and(RequestPredicates.path(pattern)), handler);
             return this;
         }
 

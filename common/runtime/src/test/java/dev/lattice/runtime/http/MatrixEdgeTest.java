@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.config.EnableWebFlux;
@@ -28,6 +29,7 @@ class MatrixEdgeTest {
                     "/_matrix/client/v3/login",
                     request -> bodies.read(request, Login.class)
                             .flatMap(login -> ServerResponse.ok().bodyValue(Map.of("type", login.type()))))
+            .POST("/_matrix/client/v3/refresh", request -> ServerResponse.ok().bodyValue(Map.of()))
             .GET(
                     "/_matrix/client/v3/forbidden",
                     request -> Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "You may not")))
@@ -43,6 +45,7 @@ class MatrixEdgeTest {
         context.register(WebFluxConfig.class);
         context.registerBean("routes", RouterFunction.class, () -> routes);
         context.registerBean(CorsFilter.class, CorsFilter::new);
+        context.registerBean(LegacyPrefixFilter.class, LegacyPrefixFilter::new);
         context.registerBean(MatrixErrorHandler.class, () -> new MatrixErrorHandler(knownRoutes));
         context.refresh();
         return WebTestClient.bindToApplicationContext(context).build();
@@ -70,11 +73,12 @@ class MatrixEdgeTest {
 
     @Test
     void unknownPathIs404Unrecognized() {
-        client.get()
-                .uri("/_matrix/client/v3/nonsense")
-                .exchange()
-                .expectStatus()
-                .isNotFound()
+        assertUnrecognized(client.get().uri("/_matrix/client/v3/nonsense").exchange(), 404);
+    }
+
+    private static void assertUnrecognized(WebTestClient.ResponseSpec response, int status) {
+        response.expectStatus()
+                .isEqualTo(status)
                 .expectBody()
                 .jsonPath("$.errcode")
                 .isEqualTo("M_UNRECOGNIZED");
@@ -88,10 +92,85 @@ class MatrixEdgeTest {
                 .expectStatus()
                 .isEqualTo(405)
                 .expectHeader()
-                .valueEquals("Allow", "GET")
+                .valueEquals("Allow", "GET,HEAD")
                 .expectBody()
                 .jsonPath("$.errcode")
                 .isEqualTo("M_UNRECOGNIZED");
+    }
+
+    @Test
+    void headIsServedWhereGetIs() {
+        client.head()
+                .uri("/_matrix/client/versions")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .isEmpty();
+        client.head()
+                .uri("/_matrix/client/v3/login")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(405)
+                .expectHeader()
+                .valueEquals("Allow", "POST");
+    }
+
+    @Test
+    void legacyR0PrefixAliasesOnlyWhatExistedInR0() {
+        client.post()
+                .uri("/_matrix/client/r0/login?x=1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"type\": \"m.login.password\"}")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.type")
+                .isEqualTo("m.login.password");
+        client.get()
+                .uri("/_matrix/client/r0/login")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(405)
+                .expectHeader()
+                .valueEquals("Allow", "POST");
+        // /refresh came in v1.3: served under v3 only
+        client.post()
+                .uri("/_matrix/client/v3/refresh")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        assertUnrecognized(client.post().uri("/_matrix/client/r0/refresh").exchange(), 404);
+    }
+
+    @Test
+    void legacyPathsMapToTheirV3FormOnly() {
+        assertThat(LegacyPrefixFilter.currentPath(
+                        HttpMethod.PUT, "/_matrix/client/r0/rooms/%21a%3Ab/send/m.room.message/t%2F1"))
+                .isEqualTo("/_matrix/client/v3/rooms/%21a%3Ab/send/m.room.message/t%2F1");
+        assertThat(LegacyPrefixFilter.currentPath(
+                        HttpMethod.PUT, "/_matrix/client/r0/rooms/%21a%3Ab/state/m.room.name"))
+                .isEqualTo("/_matrix/client/v3/rooms/%21a%3Ab/state/m.room.name");
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.GET, "/_matrix/media/r0/download/x/y"))
+                .isEqualTo("/_matrix/media/v3/download/x/y");
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.GET, "/_matrix/client/r0/profile/%40a%3Ab/displayname"))
+                .isEqualTo("/_matrix/client/v3/profile/%40a%3Ab/displayname");
+        // added since r0: DELETE of a profile field (v1.16), other fields, knocking and room reports (v1.1, v1.13)
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.DELETE, "/_matrix/client/r0/profile/%40a%3Ab/displayname"))
+                .isNull();
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.PUT, "/_matrix/client/r0/profile/%40a%3Ab/m.tz"))
+                .isNull();
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.POST, "/_matrix/client/r0/knock/%21a%3Ab"))
+                .isNull();
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.POST, "/_matrix/client/r0/rooms/%21a%3Ab/report"))
+                .isNull();
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.PUT, "/_matrix/media/r0/upload/x/y"))
+                .isNull();
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.GET, "/_matrix/client/v3/sync"))
+                .isNull();
+        assertThat(LegacyPrefixFilter.currentPath(HttpMethod.GET, "/_matrix/client/r0sync"))
+                .isNull();
     }
 
     @Test
