@@ -287,13 +287,24 @@ class SyncApiIT {
         awaitStored(room.events().getLast());
         assertThat(sync(bobToken, Map.of("since", since)).has("rooms")).isFalse();
         assertThat(sync(bobToken, Map.of()).has("rooms")).isFalse();
-        JsonObject withLeave = sync(bobToken, Map.of("filter", "{\"room\":{\"include_leave\":true}}"));
-        assertThat(withLeave
-                        .getObject("rooms")
-                        .orElseThrow()
-                        .getObject("leave")
-                        .orElseThrow()
-                        .has(room.id()))
+        JsonObject withLeave =
+                sync(bobToken, Map.of("filter", "{\"room\":{\"include_leave\":true,\"timeline\":{\"limit\":2}}}"));
+        // The archived form: the timeline up to the leave, and the state at its start.
+        JsonObject archived = withLeave
+                .getObject("rooms")
+                .orElseThrow()
+                .getObject("leave")
+                .orElseThrow()
+                .getObject(room.id())
+                .orElseThrow();
+        List<JsonObject> archivedTimeline = events(archived, "timeline");
+        assertThat(archivedTimeline.getLast().getObject("content").orElseThrow().getString("membership"))
+                .contains("leave");
+        assertThat(archivedTimeline).extracting(SyncApiIT::body).containsExactly("before you go", "");
+        assertThat(events(archived, "state"))
+                .extracting(e -> e.getString("type").orElseThrow())
+                .contains("m.room.create");
+        assertThat(archived.getObject("timeline").orElseThrow().has("prev_batch"))
                 .isTrue();
 
         publish(room.member(bob, bob, "join"));
