@@ -1,11 +1,21 @@
 package dev.lattice.federationapi;
 
+import dev.lattice.federationapi.config.FederationApiProperties;
+import dev.lattice.federationapi.internal.FederationClient;
+import dev.lattice.federationapi.internal.FederationTls;
+import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.ServerKeys;
+import dev.lattice.federationapi.internal.ServerResolver;
+import dev.lattice.federationapi.storage.FederationApiDatabase;
+import dev.lattice.federationapi.storage.postgres.PostgresFederationApiDatabase;
 import dev.lattice.protocol.crypto.SigningKey;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
 import java.time.Clock;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +26,7 @@ import org.springframework.context.annotation.FilterType;
  * The server-server API (/_matrix/federation/**, /_matrix/key/**): the server signing keys, and in time all inbound and outbound federation.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(FederationApiProperties.class)
 @ComponentScan(
         basePackageClasses = FederationApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
@@ -28,6 +39,39 @@ public class FederationApiConfiguration {
                 serverSigningKey,
                 properties.federation().keyValidity(),
                 Clock.systemUTC());
+    }
+
+    @Bean
+    FederationApiDatabase federationApiDatabase(Database database) {
+        return new PostgresFederationApiDatabase(database);
+    }
+
+    @Bean
+    ServerResolver serverResolver() {
+        return ServerResolver.DEFAULT_PORT_ONLY;
+    }
+
+    @Bean
+    FederationClient federationClient(
+            LatticeProperties properties,
+            FederationApiProperties settings,
+            SigningKey serverSigningKey,
+            ServerResolver resolver) {
+        return new FederationClient(
+                ServerName.parse(properties.serverName()),
+                serverSigningKey,
+                resolver,
+                FederationTls.clientContext(settings.trustedCaCertificates()),
+                settings.requestTimeout());
+    }
+
+    @Bean
+    KeyRing keyRing(
+            ServerKeys serverKeys,
+            FederationApiDatabase database,
+            FederationClient client,
+            FederationApiProperties settings) {
+        return new KeyRing(serverKeys, database, client, settings.notaries(), Clock.systemUTC());
     }
 
     /** The schema this service owns; migrations under {@code db/federationapi}. */
