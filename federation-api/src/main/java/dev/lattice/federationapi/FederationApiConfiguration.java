@@ -1,9 +1,12 @@
 package dev.lattice.federationapi;
 
 import dev.lattice.federationapi.config.FederationApiProperties;
+import dev.lattice.federationapi.internal.DnsLookups;
 import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationTls;
+import dev.lattice.federationapi.internal.HttpsExchange;
 import dev.lattice.federationapi.internal.KeyRing;
+import dev.lattice.federationapi.internal.MatrixServerResolver;
 import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.federationapi.internal.ServerResolver;
 import dev.lattice.federationapi.storage.FederationApiDatabase;
@@ -13,6 +16,7 @@ import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -47,22 +51,30 @@ public class FederationApiConfiguration {
     }
 
     @Bean
-    ServerResolver serverResolver() {
-        return ServerResolver.DEFAULT_PORT_ONLY;
+    DnsLookups dnsLookups(FederationApiProperties settings) {
+        if (settings.dnsServer() == null || settings.dnsServer().isBlank()) {
+            return DnsLookups.system();
+        }
+        ServerName server = ServerName.parse(settings.dnsServer());
+        return DnsLookups.server(new InetSocketAddress(
+                server.host().replace("[", "").replace("]", ""), server.port().orElse(53)));
+    }
+
+    @Bean
+    HttpsExchange httpsExchange(DnsLookups dns, FederationApiProperties settings) {
+        return new HttpsExchange(
+                dns, FederationTls.clientContext(settings.trustedCaCertificates()), settings.requestTimeout());
+    }
+
+    @Bean
+    ServerResolver serverResolver(DnsLookups dns, HttpsExchange https) {
+        return new MatrixServerResolver(dns, https, 443, Clock.systemUTC());
     }
 
     @Bean
     FederationClient federationClient(
-            LatticeProperties properties,
-            FederationApiProperties settings,
-            SigningKey serverSigningKey,
-            ServerResolver resolver) {
-        return new FederationClient(
-                ServerName.parse(properties.serverName()),
-                serverSigningKey,
-                resolver,
-                FederationTls.clientContext(settings.trustedCaCertificates()),
-                settings.requestTimeout());
+            LatticeProperties properties, SigningKey serverSigningKey, ServerResolver resolver, HttpsExchange https) {
+        return new FederationClient(ServerName.parse(properties.serverName()), serverSigningKey, resolver, https);
     }
 
     @Bean

@@ -15,12 +15,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     JDK's (a private CA, or test servers' certificates); certificate checks are never switched off
  * @param notaries servers asked for another server's keys when that server does not answer itself
  * @param requestTimeout how long one outbound request (connect, TLS, response) may take
+ * @param dnsServer the DNS server ({@code host:port}, or a host for port 53) that answers the SRV, AAAA and A
+ *     lookups of server discovery; the system's resolvers when empty
  */
 @ConfigurationProperties("lattice.federationapi")
 public record FederationApiProperties(
         @DefaultValue List<Path> trustedCaCertificates,
         @DefaultValue List<Notary> notaries,
-        @DefaultValue("30s") Duration requestTimeout) {
+        @DefaultValue("30s") Duration requestTimeout,
+        String dnsServer) {
 
     public FederationApiProperties {
         trustedCaCertificates = List.copyOf(trustedCaCertificates);

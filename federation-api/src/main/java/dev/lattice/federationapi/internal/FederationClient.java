@@ -9,22 +9,9 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonObject;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.ssl.SslContext;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.netty.ByteBufMono;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * Outbound federation requests: resolves the destination ({@link ServerResolver}), connects over TLS checking the
@@ -35,22 +22,16 @@ import reactor.netty.http.client.HttpClient;
  * to another name served from the same address.
  */
 public final class FederationClient {
-    /** Answers larger than this are refused: no federation response needs more. */
-    static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-
     private final ServerName origin;
     private final SigningKey signingKey;
     private final ServerResolver resolver;
-    private final SslContext tls;
-    private final Duration timeout;
+    private final HttpsExchange https;
 
-    public FederationClient(
-            ServerName origin, SigningKey signingKey, ServerResolver resolver, SslContext tls, Duration timeout) {
+    public FederationClient(ServerName origin, SigningKey signingKey, ServerResolver resolver, HttpsExchange https) {
         this.origin = requireNonNull(origin, "origin is null");
         this.signingKey = requireNonNull(signingKey, "signingKey is null");
         this.resolver = requireNonNull(resolver, "resolver is null");
-        this.tls = requireNonNull(tls, "tls is null");
-        this.timeout = requireNonNull(timeout, "timeout is null");
+        this.https = requireNonNull(https, "https is null");
     }
 
     /** An unauthenticated GET (the key endpoints), answering the 200 body as a JSON object. */
@@ -75,90 +56,30 @@ public final class FederationClient {
 
     private Mono<JsonObject> send(
             ServerName destination, HttpMethod method, String uri, Optional<JsonObject> body, boolean sign) {
+        Optional<String> authorization = sign
+                ? Optional.of(new FederationRequest(
+                                method.name(), uri, origin, destination, body.<CanonicalJsonValue>map(b -> b))
+                        .sign(signingKey)
+                        .toHeaderValue())
+                : Optional.empty();
         return resolver.resolve(destination)
-                .flatMap(target -> address(target).flatMap(address -> {
-                    String authorization = sign
-                            ? new FederationRequest(
-                                            method.name(),
-                                            uri,
-                                            origin,
-                                            destination,
-                                            body.<CanonicalJsonValue>map(b -> b))
-                                    .sign(signingKey)
-                                    .toHeaderValue()
-                            : null;
-                    HttpClient client = HttpClient.newConnection()
-                            .remoteAddress(() -> address)
-                            .responseTimeout(timeout)
-                            .secure(spec -> spec.sslContext(tls).handlerConfigurator(handler -> {
-                                SSLEngine engine = handler.engine();
-                                SSLParameters parameters = engine.getSSLParameters();
-                                // The certificate must be valid for the name resolution chose.
-                                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                                if (!isIpLiteral(target.tlsName())) {
-                                    parameters.setServerNames(List.of(new SNIHostName(target.tlsName())));
-                                }
-                                engine.setSSLParameters(parameters);
-                            }))
-                            .headers(headers -> {
-                                headers.set(HttpHeaderNames.HOST, target.hostHeader());
-                                if (authorization != null) {
-                                    headers.set(HttpHeaderNames.AUTHORIZATION, authorization);
-                                }
-                                if (body.isPresent()) {
-                                    headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-                                }
-                            });
-                    return client.request(method)
-                            .uri(uri)
-                            .send(ByteBufMono.fromString(Mono.justOrEmpty(body.map(CanonicalJson::encodeToString))))
-                            .responseSingle((response, content) -> content.asByteArray()
-                                    .defaultIfEmpty(new byte[0])
-                                    .map(bytes -> decode(
-                                            destination, uri, response.status().code(), bytes)));
-                }))
-                .timeout(timeout.multipliedBy(2))
+                .flatMap(target -> https.exchange(target, method, uri, authorization, body))
+                .map(response -> decode(destination, uri, response))
                 .onErrorMap(
                         e -> !(e instanceof FederationRequestException),
                         e -> new FederationRequestException(method + " " + destination + uri + " failed: " + e, e));
     }
 
-    private static JsonObject decode(ServerName destination, String uri, int status, byte[] bytes) {
-        if (status != 200) {
-            throw new FederationRequestException(status, destination + uri + " answered " + status);
-        }
-        if (bytes.length > MAX_RESPONSE_BYTES) {
-            throw new FederationRequestException(status, destination + uri + " answered too large a body");
+    private static JsonObject decode(ServerName destination, String uri, HttpsExchange.Response response) {
+        if (response.status() != 200) {
+            throw new FederationRequestException(
+                    response.status(), destination + uri + " answered " + response.status());
         }
         try {
-            return CanonicalJson.parseObject(bytes);
+            return CanonicalJson.parseObject(response.body());
         } catch (CanonicalJsonException e) {
-            throw new FederationRequestException(status, destination + uri + " answered bad JSON: " + e.getMessage());
+            throw new FederationRequestException(
+                    response.status(), destination + uri + " answered bad JSON: " + e.getMessage());
         }
-    }
-
-    /**
-     * The address to connect to, carrying the TLS name as its host name: Netty hands that name to the TLS engine as
-     * the peer host, which the JDK checks the certificate against, while the connection goes to the resolved IP.
-     */
-    private static Mono<InetSocketAddress> address(ResolvedServer target) {
-        return Mono.fromCallable(() -> {
-                    InetAddress resolved = InetAddress.getByName(stripBrackets(target.connectHost()));
-                    String peerHost = isIpLiteral(target.tlsName()) ? null : target.tlsName();
-                    return new InetSocketAddress(
-                            InetAddress.getByAddress(peerHost, resolved.getAddress()), target.port());
-                })
-                .subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(
-                        UnknownHostException.class,
-                        e -> new FederationRequestException("cannot resolve " + target.connectHost(), e));
-    }
-
-    static boolean isIpLiteral(String host) {
-        return host.startsWith("[") || host.contains(":") || host.matches("[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+");
-    }
-
-    static String stripBrackets(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 }
