@@ -7,8 +7,10 @@ import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
 import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
+import dev.lattice.federationapi.internal.RequestAuthenticator;
 import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.federationapi.internal.ServerResolver;
+import dev.lattice.federationapi.routing.FederationAuthFilter;
 import dev.lattice.federationapi.storage.FederationApiDatabase;
 import dev.lattice.federationapi.storage.postgres.PostgresFederationApiDatabase;
 import dev.lattice.protocol.crypto.SigningKey;
@@ -84,6 +86,18 @@ public class FederationApiConfiguration {
             FederationClient client,
             FederationApiProperties settings) {
         return new KeyRing(serverKeys, database, client, settings.notaries(), Clock.systemUTC());
+    }
+
+    @Bean
+    RequestAuthenticator requestAuthenticator(LatticeProperties properties, KeyRing keyRing) {
+        return new RequestAuthenticator(
+                ServerName.parse(properties.serverName()), keyRing::verifyKey, Clock.systemUTC());
+    }
+
+    /** Every authenticated federation route is built with {@code .filter(federationAuthFilter)}. */
+    @Bean
+    FederationAuthFilter federationAuthFilter(RequestAuthenticator authenticator) {
+        return new FederationAuthFilter(authenticator);
     }
 
     /** The schema this service owns; migrations under {@code db/federationapi}. */

@@ -49,7 +49,7 @@ final class TestFederation {
     }
 
     /** Starts a federation-api process for {@code node} with extra properties (trusted CAs, notaries). */
-    static ConfigurableApplicationContext start(Node node, Map<String, Object> extra) {
+    static ConfigurableApplicationContext start(Node node, Map<String, Object> extra, Class<?>... sources) {
         Map<String, Object> properties = new HashMap<>(LatticeApplication.defaults());
         properties.putAll(TestInfra.latticeProperties());
         properties.putAll(Map.of(
@@ -71,6 +71,7 @@ final class TestFederation {
                 node.dataDir().toString()));
         properties.putAll(extra);
         return new SpringApplicationBuilder(FederationApiApplication.class)
+                .sources(sources)
                 .properties(properties)
                 .run();
     }
@@ -120,7 +121,7 @@ final class TestFederation {
         return URI.create("https://localhost:" + node.port() + path);
     }
 
-    private static HttpResponse<String> send(HttpClient client, HttpRequest request) {
+    static HttpResponse<String> send(HttpClient client, HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

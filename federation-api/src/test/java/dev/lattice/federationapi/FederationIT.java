@@ -3,21 +3,28 @@ package dev.lattice.federationapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.federationapi.TestFederation.Node;
+import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.KeyRingKey;
+import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.protocol.crypto.JsonSigning;
 import dev.lattice.protocol.crypto.SignatureCheck;
+import dev.lattice.protocol.crypto.SigningKey;
+import dev.lattice.protocol.federation.FederationRequest;
 import dev.lattice.protocol.federation.ServerKeyResponse;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,9 +33,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Two federation-api processes, A and B, and a stand-in homeserver T, on loopback over real TLS. A trusts only B's
- * certificate and has B as its notary; B trusts A's and T's.
+ * certificate and has B as its notary; B trusts A's and T's. Both serve {@link TestRoutes} behind the X-Matrix
+ * check.
  */
-class ServerKeysIT {
+class FederationIT {
     private static final long DAY = Duration.ofDays(1).toMillis();
 
     @TempDir
@@ -54,10 +62,11 @@ class ServerKeysIT {
         t = new TestKeyServer(dirT, System.currentTimeMillis() + 30 * DAY);
         a = Node.prepare(dirA);
         b = Node.prepare(dirB);
-        contextB = TestFederation.start(b, TestFederation.trusting(List.of(a.certificate(), t.certificate)));
+        contextB = TestFederation.start(
+                b, TestFederation.trusting(List.of(a.certificate(), t.certificate)), TestRoutes.class);
         Map<String, Object> propertiesA = new HashMap<>(TestFederation.trusting(List.of(b.certificate())));
         propertiesA.put("lattice.federationapi.notaries[0].server-name", b.serverName());
-        contextA = TestFederation.start(a, propertiesA);
+        contextA = TestFederation.start(a, propertiesA, TestRoutes.class);
         clientA = TestFederation.client(a.certificate());
         clientB = TestFederation.client(b.certificate());
     }
@@ -172,6 +181,76 @@ class ServerKeysIT {
                 TestFederation.get(clientB, b, "/_matrix/key/v2/query/a.example?minimum_valid_until_ts=soon"),
                 400,
                 "M_INVALID_PARAM");
+    }
+
+    @Test
+    void aSignedRequestReachesTheHandlerWithItsOrigin() {
+        FederationClient client = contextA.getBean(FederationClient.class);
+        ServerName serverB = ServerName.parse(b.serverName());
+        // B fetches A's key on demand to check the signature.
+        assertThat(client.get(serverB, "/_matrix/federation/v1/test/whoami?x=%20y")
+                        .block()
+                        .getString("origin"))
+                .contains(a.serverName());
+        JsonObject body = CanonicalJson.parseObject("{\"pdus\": [], \"n\": 1}");
+        JsonObject echoed =
+                client.post(serverB, "/_matrix/federation/v1/test/echo", body).block();
+        assertThat(echoed.getString("origin")).contains(a.serverName());
+        assertThat(CanonicalJson.parseObject(echoed.getString("body").orElseThrow()))
+                .isEqualTo(body);
+    }
+
+    @Test
+    void unauthenticatedRequestsAreRefusedBeforeAnythingRuns() {
+        String echo = "/_matrix/federation/v1/test/echo";
+        String body = "{\"n\": 1}";
+        ServerName serverA = ServerName.parse(a.serverName());
+        ServerName serverB = ServerName.parse(b.serverName());
+        SigningKey impostor = SigningKey.generate(
+                contextA.getBean(ServerKeys.class).signingKey().keyId().version());
+        int before = TestRoutes.echoes.get();
+
+        assertError(TestFederation.post(clientB, b, echo, body), 401, "M_UNAUTHORIZED");
+        assertError(postWith(echo, body, "Bearer abc"), 401, "M_UNAUTHORIZED");
+        assertError(postWith(echo, body, "X-Matrix origin=\"" + a.serverName() + "\""), 401, "M_UNAUTHORIZED");
+        // Validly signed by A's key ID but with another key.
+        String forged = new FederationRequest("POST", echo, serverA, serverB, Optional.of(CanonicalJson.parse(body)))
+                .sign(impostor)
+                .toHeaderValue();
+        assertError(postWith(echo, body, forged), 401, "M_UNAUTHORIZED");
+        // Addressed to another server.
+        String elsewhere = new FederationRequest(
+                        "POST",
+                        echo,
+                        serverA,
+                        ServerName.parse("elsewhere.example"),
+                        Optional.of(CanonicalJson.parse(body)))
+                .sign(contextA.getBean(ServerKeys.class).signingKey())
+                .toHeaderValue();
+        assertError(postWith(echo, body, elsewhere), 401, "M_UNAUTHORIZED");
+        // Signed for another body.
+        String otherBody = new FederationRequest(
+                        "POST", echo, serverA, serverB, Optional.of(CanonicalJson.parse("{\"n\": 2}")))
+                .sign(contextA.getBean(ServerKeys.class).signingKey())
+                .toHeaderValue();
+        assertError(postWith(echo, body, otherBody), 401, "M_UNAUTHORIZED");
+        assertThat(TestRoutes.echoes.get()).isEqualTo(before);
+
+        // Unknown federation paths stay 404 without credentials; the version needs none.
+        assertError(TestFederation.get(clientB, b, "/_matrix/federation/v1/nothing"), 404, "M_UNRECOGNIZED");
+        assertThat(TestFederation.get(clientB, b, "/_matrix/federation/v1/version")
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    private static HttpResponse<String> postWith(String path, String body, String authorization) {
+        return TestFederation.send(
+                clientB,
+                HttpRequest.newBuilder(URI.create("https://localhost:" + b.port() + path))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", authorization)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
     }
 
     private static SignatureCheck signatureBy(JsonObject response, String server, ServerKeyResponse keys) {
