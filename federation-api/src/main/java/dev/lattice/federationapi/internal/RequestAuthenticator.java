@@ -43,7 +43,7 @@ public final class RequestAuthenticator {
     }
 
     /**
-     * The authenticated origin of a request.
+     * The authenticated origin of a request: {@link #credentials} then {@link #verify}.
      *
      * @param uri the request target as received: raw path, and {@code ?} and the raw query if there is one
      * @param content the parsed JSON body of a PUT or POST; empty for other methods
@@ -51,24 +51,36 @@ public final class RequestAuthenticator {
      */
     public Mono<ServerName> authenticate(
             String method, String uri, Optional<CanonicalJsonValue> content, List<String> authorizationHeaders) {
+        return Mono.fromCallable(() -> credentials(authorizationHeaders))
+                .flatMap(auth -> verify(auth, method, uri, content));
+    }
+
+    /**
+     * The request's {@code X-Matrix} credentials, checked for what needs no key: present, well-formed, addressed to
+     * us. Cheap, so callers check it before reading a body.
+     *
+     * @throws MatrixException {@code 401 M_UNAUTHORIZED}
+     */
+    public XMatrix credentials(List<String> authorizationHeaders) {
         // NOTSPEC: with several X-Matrix headers the first is checked (Synapse collects all and checks one origin).
-        Optional<String> header = authorizationHeaders.stream()
+        String header = authorizationHeaders.stream()
                 .filter(h -> h.strip().toLowerCase(Locale.ROOT).startsWith("x-matrix"))
-                .findFirst();
-        if (header.isEmpty()) {
-            return Mono.error(unauthorized("Missing X-Matrix Authorization header"));
-        }
+                .findFirst()
+                .orElseThrow(() -> unauthorized("Missing X-Matrix Authorization header"));
         XMatrix auth;
         try {
-            auth = XMatrix.parse(header.get());
+            auth = XMatrix.parse(header);
         } catch (XMatrixException e) {
-            return Mono.error(unauthorized("Malformed X-Matrix Authorization header: " + e.getMessage()));
+            throw unauthorized("Malformed X-Matrix Authorization header: " + e.getMessage());
         }
         if (auth.destination().isPresent() && !auth.destination().get().equals(us)) {
-            // Checked before any key fetch: a request for another server costs us nothing.
-            return Mono.error(
-                    unauthorized("The request is for " + auth.destination().get() + ", not " + us));
+            throw unauthorized("The request is for " + auth.destination().get() + ", not " + us);
         }
+        return auth;
+    }
+
+    /** Checks the signature with the origin's key, fetched if need be; the origin, or {@code 401 M_UNAUTHORIZED}. */
+    public Mono<ServerName> verify(XMatrix auth, String method, String uri, Optional<CanonicalJsonValue> content) {
         long now = clock.millis();
         return keys.verifyKey(auth.origin(), auth.keyId(), now).map(found -> {
             // A retired key (old_verify_keys) never signs requests.

@@ -3,6 +3,7 @@ package dev.lattice.federationapi.routing;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.federationapi.internal.RequestAuthenticator;
+import dev.lattice.protocol.federation.XMatrix;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonException;
@@ -57,6 +58,13 @@ public final class FederationAuthFilter implements HandlerFilterFunction<ServerR
         String method = request.method().name();
         boolean hasBody =
                 request.method().equals(HttpMethod.PUT) || request.method().equals(HttpMethod.POST);
+        XMatrix credentials;
+        try {
+            // Before the body is read: a request without valid credentials costs us no more than its headers.
+            credentials = authenticator.credentials(request.headers().header(HttpHeaders.AUTHORIZATION));
+        } catch (MatrixException e) {
+            return Mono.error(e);
+        }
         Mono<Optional<byte[]>> body = hasBody
                 ? DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), MAX_BODY_BYTES)
                         .map(FederationAuthFilter::bytes)
@@ -64,11 +72,7 @@ public final class FederationAuthFilter implements HandlerFilterFunction<ServerR
                         .defaultIfEmpty(Optional.of(new byte[0]))
                 : Mono.just(Optional.empty());
         return body.flatMap(bytes -> authenticator
-                .authenticate(
-                        method,
-                        target,
-                        bytes.map(FederationAuthFilter::parse),
-                        request.headers().header(HttpHeaders.AUTHORIZATION))
+                .verify(credentials, method, target, bytes.map(FederationAuthFilter::parse))
                 .flatMap(origin -> {
                     ServerRequest.Builder rebuilt = ServerRequest.from(request);
                     bytes.ifPresent(b -> rebuilt.body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(b))));
