@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.protocol.crypto.JsonSigning;
 import dev.lattice.protocol.crypto.SigningKey;
+import dev.lattice.protocol.crypto.VerifyKey;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
@@ -31,6 +33,20 @@ public final class ServerKeys {
 
     public SigningKey signingKey() {
         return signingKey;
+    }
+
+    public ServerName serverName() {
+        return ServerName.parse(serverName);
+    }
+
+    /** Our verify key as other servers see it when fetched at {@code nowMillis}. */
+    public VerifyKey verifyKey(long nowMillis) {
+        return new VerifyKey(signingKey.keyId(), signingKey.verifyKey().publicKey(), nowMillis + validity.toMillis());
+    }
+
+    /** {@code json} with our signature added, as a notary vouches for what it relays. */
+    public JsonObject coSign(JsonObject json) {
+        return JsonSigning.sign(json, serverName, signingKey);
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.lattice.federationapi.routing;
 
+import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.runtime.http.MatrixRouter;
+import java.time.Clock;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,10 +18,13 @@ public class FederationRoutes {
     static final String SERVER_SOFTWARE = "Lattice";
 
     @Bean
-    RouterFunction<ServerResponse> federationRouter(MatrixRouter router, ServerKeys keys) {
+    RouterFunction<ServerResponse> federationRouter(MatrixRouter router, ServerKeys keys, KeyRing keyRing) {
+        KeyRoutes notary = new KeyRoutes(keyRing, Clock.systemUTC());
         return router.builder()
                 .GET("/_matrix/federation/v1/version", request -> version())
                 .GET("/_matrix/key/v2/server", request -> serverKeys(keys))
+                .GET("/_matrix/key/v2/query/{serverName}", notary::queryOne)
+                .POST("/_matrix/key/v2/query", notary::queryMany)
                 .build();
     }
 

@@ -1,0 +1,46 @@
+package dev.lattice.federationapi.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The federation-api's settings, under {@code lattice.federationapi.*}. The listener itself (port, certificate) is
+ * configured under {@code lattice.federation.*}.
+ *
+ * @param trustedCaCertificates PEM files of CA certificates trusted for outbound federation in addition to the
+ *     JDK's (a private CA, or test servers' certificates); certificate checks are never switched off
+ * @param notaries servers asked for another server's keys when that server does not answer itself
+ * @param requestTimeout how long one outbound request (connect, TLS, response) may take
+ * @param dnsServer the DNS server ({@code host:port}, or a host for port 53) that answers the SRV, AAAA and A
+ *     lookups of server discovery; the system's resolvers when empty
+ */
+@ConfigurationProperties("lattice.federationapi")
+public record FederationApiProperties(
+        @DefaultValue List<Path> trustedCaCertificates,
+        @DefaultValue List<Notary> notaries,
+        @DefaultValue("30s") Duration requestTimeout,
+        String dnsServer) {
+
+    public FederationApiProperties {
+        trustedCaCertificates = List.copyOf(trustedCaCertificates);
+        notaries = List.copyOf(notaries);
+    }
+
+    /**
+     * A notary (Synapse's {@code trusted_key_servers}).
+     *
+     * @param serverName the notary's server name
+     * @param verifyKeys the notary's keys, key ID to unpadded base64; when given, every answer must be signed by
+     *     one of them. NOTSPEC: when empty, answers are trusted on the strength of the TLS connection alone, as
+     *     Synapse does for a trusted key server configured without keys
+     */
+    public record Notary(String serverName, @DefaultValue Map<String, String> verifyKeys) {
+        public Notary {
+            verifyKeys = Map.copyOf(verifyKeys);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The federation-api's configuration properties. */
+package dev.lattice.federationapi.config;

@@ -1,0 +1,106 @@
+package dev.lattice.federationapi.internal;
+
+import dev.lattice.federationapi.internal.ServerDiscovery.SrvRecord;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.lookup.LookupResult;
+import org.xbill.DNS.lookup.LookupSession;
+import org.xbill.DNS.lookup.NoSuchDomainException;
+import org.xbill.DNS.lookup.NoSuchRRSetException;
+import reactor.core.publisher.Mono;
+
+/**
+ * The DNS lookups of server discovery (SRV, AAAA and A) through dnsjava's asynchronous lookups, against the system's
+ * resolvers or one configured server. Names are absolute: no search path is applied.
+ */
+public final class DnsLookups {
+    private final LookupSession session;
+
+    private DnsLookups(LookupSession session) {
+        this.session = session;
+    }
+
+    /** Lookups through the resolvers in the system configuration ({@code /etc/resolv.conf}) and the hosts file. */
+    public static DnsLookups system() {
+        return new DnsLookups(LookupSession.defaultBuilder().clearSearchPath().build());
+    }
+
+    /** Lookups through one DNS server only (an operator's choice, or a test's server on loopback). */
+    public static DnsLookups server(InetSocketAddress server) {
+        return new DnsLookups(LookupSession.builder()
+                .resolver(new SimpleResolver(server))
+                .clearCaches()
+                .build());
+    }
+
+    /** The SRV records of {@code name}; empty if the name or the records do not exist. */
+    public Mono<List<SrvRecord>> srv(String name) {
+        return lookup(name, Type.SRV)
+                .map(result -> {
+                    List<SrvRecord> out = new ArrayList<>();
+                    for (var record : result.getRecords()) {
+                        if (record instanceof SRVRecord srv) {
+                            out.add(new SrvRecord(
+                                    srv.getPriority(), srv.getWeight(), srv.getPort(), hostname(srv.getTarget())));
+                        }
+                    }
+                    return (List<SrvRecord>) out;
+                })
+                .defaultIfEmpty(List.of());
+    }
+
+    /**
+     * An address of {@code host}: an IP literal as it is, else the first AAAA record, else the first A record (the
+     * spec says "AAAA or A"; Synapse, through Twisted, prefers neither).
+     */
+    public Mono<InetAddress> address(String host) {
+        if (ServerDiscovery.isIpLiteral(host)) {
+            return Mono.fromCallable(() -> InetAddress.getByName(ServerDiscovery.stripBrackets(host)));
+        }
+        return lookup(host, Type.AAAA)
+                .flatMap(result -> Mono.justOrEmpty(result.getRecords().stream()
+                        .filter(AAAARecord.class::isInstance)
+                        .map(r -> ((AAAARecord) r).getAddress())
+                        .findFirst()))
+                .switchIfEmpty(lookup(host, Type.A)
+                        .flatMap(result -> Mono.justOrEmpty(result.getRecords().stream()
+                                .filter(ARecord.class::isInstance)
+                                .map(r -> ((ARecord) r).getAddress())
+                                .findFirst())))
+                .switchIfEmpty(Mono.error(() -> new UnknownHostException(host + " has no AAAA or A record")));
+    }
+
+    /** The records of type {@code type}; empty (not an error) when the name or the records do not exist. */
+    private Mono<LookupResult> lookup(String name, int type) {
+        Name absolute;
+        try {
+            absolute = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return Mono.error(new UnknownHostException("not a DNS name: " + name));
+        }
+        return Mono.fromCompletionStage(() -> session.lookupAsync(absolute, type))
+                .onErrorResume(
+                        e -> unwrap(e) instanceof NoSuchDomainException || unwrap(e) instanceof NoSuchRRSetException,
+                        e -> Mono.empty());
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static String hostname(Name name) {
+        String text = name.toString();
+        return text.length() > 1 && text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.lattice.federationapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufMono;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * One HTTPS request to a resolved server, the plumbing under {@link FederationClient} and the
+ * {@code .well-known} lookup: the address comes from {@link DnsLookups}, and the certificate is checked against
+ * {@link ResolvedServer#tlsName()}.
+ */
+public final class HttpsExchange {
+    /** Answers larger than this are refused: no federation response needs more. */
+    static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+    private final DnsLookups dns;
+    private final SslContext tls;
+    private final Duration timeout;
+
+    public HttpsExchange(DnsLookups dns, SslContext tls, Duration timeout) {
+        this.dns = requireNonNull(dns, "dns is null");
+        this.tls = requireNonNull(tls, "tls is null");
+        this.timeout = requireNonNull(timeout, "timeout is null");
+    }
+
+    /** An answer: status, headers, and a body of at most {@link #MAX_RESPONSE_BYTES}. */
+    public record Response(int status, HttpHeaders headers, byte[] body) {}
+
+    public Mono<Response> exchange(
+            ResolvedServer target,
+            HttpMethod method,
+            String uri,
+            Optional<String> authorization,
+            Optional<JsonObject> body) {
+        return address(target)
+                .flatMap(address -> client(target, address, authorization, body.isPresent())
+                        .request(method)
+                        .uri(uri)
+                        .send(ByteBufMono.fromString(Mono.justOrEmpty(body.map(CanonicalJson::encodeToString))))
+                        .responseSingle((response, content) -> content.asByteArray()
+                                .defaultIfEmpty(new byte[0])
+                                .map(bytes -> {
+                                    if (bytes.length > MAX_RESPONSE_BYTES) {
+                                        throw new FederationRequestException(
+                                                response.status().code(), uri + ": the answer is too large");
+                                    }
+                                    return new Response(response.status().code(), response.responseHeaders(), bytes);
+                                })))
+                .timeout(timeout.multipliedBy(2));
+    }
+
+    private HttpClient client(
+            ResolvedServer target, InetSocketAddress address, Optional<String> authorization, boolean json) {
+        return HttpClient.newConnection()
+                .remoteAddress(() -> address)
+                .responseTimeout(timeout)
+                .secure(spec -> spec.sslContext(tls).handlerConfigurator(handler -> {
+                    SSLEngine engine = handler.engine();
+                    SSLParameters parameters = engine.getSSLParameters();
+                    // The certificate must be valid for the name resolution chose.
+                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                    if (!ServerDiscovery.isIpLiteral(target.tlsName())) {
+                        parameters.setServerNames(List.of(new SNIHostName(target.tlsName())));
+                    }
+                    engine.setSSLParameters(parameters);
+                }))
+                .headers(headers -> {
+                    headers.set(HttpHeaderNames.HOST, target.hostHeader());
+                    authorization.ifPresent(a -> headers.set(HttpHeaderNames.AUTHORIZATION, a));
+                    if (json) {
+                        headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                    }
+                });
+    }
+
+    /**
+     * The address to connect to, carrying the TLS name as its host name: Netty hands that name to the TLS engine
+     * as the peer host, which the JDK checks the certificate against, while the connection goes to the resolved
+     * IP.
+     */
+    private Mono<InetSocketAddress> address(ResolvedServer target) {
+        return dns.address(target.connectHost()).map(resolved -> {
+            try {
+                String peerHost = ServerDiscovery.isIpLiteral(target.tlsName()) ? null : target.tlsName();
+                return new InetSocketAddress(InetAddress.getByAddress(peerHost, resolved.getAddress()), target.port());
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("an address of " + resolved.getAddress().length + " bytes", e);
+            }
+        });
+    }
+}

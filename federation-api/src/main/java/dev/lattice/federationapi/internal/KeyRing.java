@@ -1,0 +1,203 @@
+package dev.lattice.federationapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.federationapi.config.FederationApiProperties.Notary;
+import dev.lattice.federationapi.storage.FederationApiDatabase;
+import dev.lattice.federationapi.storage.StoredKeyResponse;
+import dev.lattice.protocol.crypto.JsonSigning;
+import dev.lattice.protocol.crypto.VerifyKey;
+import dev.lattice.protocol.federation.InvalidKeyResponseException;
+import dev.lattice.protocol.federation.ServerKeyResponse;
+import dev.lattice.protocol.id.KeyId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Other servers' signing keys: answered from the {@code federationapi} tables, fetched when missing or stale
+ * (<a href="https://spec.matrix.org/v1.19/server-server-api/#retrieving-server-keys">Retrieving server keys</a>):
+ * first from the server itself ({@code GET /_matrix/key/v2/server}), then from each configured notary in turn
+ * ({@code POST /_matrix/key/v2/query}). Every response is checked ({@link ServerKeyResponse#verify}) before anything
+ * is stored; a notary with configured keys must also have signed it. Concurrent fetches for one server share one
+ * request.
+ */
+public final class KeyRing {
+    private static final Logger log = LoggerFactory.getLogger(KeyRing.class);
+
+    private final ServerKeys ours;
+    private final FederationApiDatabase database;
+    private final FederationClient client;
+    private final List<Notary> notaries;
+    private final Clock clock;
+    private final Map<ServerName, Mono<ServerKeyResponse>> inFlight = new ConcurrentHashMap<>();
+
+    public KeyRing(
+            ServerKeys ours,
+            FederationApiDatabase database,
+            FederationClient client,
+            List<Notary> notaries,
+            Clock clock) {
+        this.ours = requireNonNull(ours, "ours is null");
+        this.database = requireNonNull(database, "database is null");
+        this.client = requireNonNull(client, "client is null");
+        this.notaries = List.copyOf(notaries);
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * {@code server}'s key {@code keyId}. A stored key valid until at least {@code minimumValidUntilTs} (or one the
+     * server has retired, which a fetch cannot make valid again) is answered from the table; otherwise the keys are
+     * fetched again. When the fetch fails, whatever is stored is answered: the caller checks the validity it needs.
+     *
+     * @return the key with its validity, and whether it is retired; empty if no one could tell us the key
+     */
+    public Mono<Optional<KeyRingKey>> verifyKey(ServerName server, KeyId keyId, long minimumValidUntilTs) {
+        if (server.equals(ours.serverName())) {
+            VerifyKey own = ours.verifyKey(clock.millis());
+            return Mono.just(own.keyId().equals(keyId) ? Optional.of(new KeyRingKey(own, false)) : Optional.empty());
+        }
+        return database.selectVerifyKey(server, keyId).flatMap(stored -> {
+            if (stored.isPresent()
+                    && (stored.get().expired() || stored.get().key().validUntilTs() >= minimumValidUntilTs)) {
+                return Mono.just(stored.map(s -> new KeyRingKey(s.key(), s.expired())));
+            }
+            return fetch(server)
+                    .then(database.selectVerifyKey(server, keyId))
+                    .map(fresh -> fresh.map(s -> new KeyRingKey(s.key(), s.expired())))
+                    .onErrorResume(e -> {
+                        log.info("cannot fetch the keys of {}: {}", server, e.getMessage());
+                        return Mono.just(stored.map(s -> new KeyRingKey(s.key(), s.expired())));
+                    });
+        });
+    }
+
+    /**
+     * {@code server}'s key response as a notary relays it: our own document for our own name; otherwise the stored
+     * response if its {@code valid_until_ts} reaches {@code minimumValidUntilTs}, else a fresh one, else (the server
+     * and every notary failing) the stored one anyway, which the spec allows for servers that are offline.
+     */
+    public Mono<Optional<JsonObject>> keyResponse(ServerName server, long minimumValidUntilTs) {
+        if (server.equals(ours.serverName())) {
+            return Mono.just(Optional.of(CanonicalJson.parseObject(ours.signedServerKeys())));
+        }
+        return database.selectKeyResponse(server).flatMap(stored -> {
+            if (stored.isPresent() && stored.get().validUntilTs() >= minimumValidUntilTs) {
+                return Mono.just(stored.map(StoredKeyResponse::json));
+            }
+            return fetch(server).map(fresh -> Optional.of(fresh.json())).onErrorResume(e -> {
+                log.info("cannot fetch the keys of {}: {}", server, e.getMessage());
+                return Mono.just(stored.map(StoredKeyResponse::json));
+            });
+        });
+    }
+
+    /** Fetches and stores {@code server}'s keys, from itself or else a notary; one request at a time per server. */
+    Mono<ServerKeyResponse> fetch(ServerName server) {
+        return inFlight.computeIfAbsent(
+                server,
+                s -> fetchDirect(s)
+                        .onErrorResume(direct -> {
+                            log.info("cannot fetch the keys of {} from itself: {}", s, direct.getMessage());
+                            return fetchFromNotaries(s, 0, direct);
+                        })
+                        .doFinally(signal -> inFlight.remove(s))
+                        .cache());
+    }
+
+    private Mono<ServerKeyResponse> fetchDirect(ServerName server) {
+        return client.getUnsigned(server, "/_matrix/key/v2/server").flatMap(json -> {
+            long now = clock.millis();
+            ServerKeyResponse response = ServerKeyResponse.verify(json, server, now);
+            return database.storeKeyResponse(response, now, server).thenReturn(response);
+        });
+    }
+
+    private Mono<ServerKeyResponse> fetchFromNotaries(ServerName server, int index, Throwable previous) {
+        if (index >= notaries.size()) {
+            return Mono.error(previous);
+        }
+        Notary notary = notaries.get(index);
+        ServerName notaryName = ServerName.parse(notary.serverName());
+        JsonObject query =
+                JsonObject.EMPTY.with("server_keys", JsonObject.EMPTY.with(server.value(), JsonObject.EMPTY));
+        return client.postUnsigned(notaryName, "/_matrix/key/v2/query", query)
+                .flatMap(answer -> {
+                    long now = clock.millis();
+                    ServerKeyResponse response = fromNotary(answer, server, notary, now);
+                    return database.storeKeyResponse(response, now, notaryName).thenReturn(response);
+                })
+                .onErrorResume(e -> {
+                    log.info("notary {} cannot tell the keys of {}: {}", notaryName, server, e.getMessage());
+                    return fetchFromNotaries(server, index + 1, e);
+                });
+    }
+
+    /** The newest of the notary's answers for {@code server} that the server signed (and the notary, if keys are set). */
+    static ServerKeyResponse fromNotary(JsonObject answer, ServerName server, Notary notary, long now) {
+        List<ServerKeyResponse> valid = new ArrayList<>();
+        List<VerifyKey> notaryKeys = notary.verifyKeys().entrySet().stream()
+                .map(e -> VerifyKey.fromBase64(KeyId.parse(e.getKey()), e.getValue(), VerifyKey.NO_EXPIRY))
+                .toList();
+        for (CanonicalJsonValue entry : answer.getArray("server_keys")
+                .orElseThrow(() -> new InvalidKeyResponseException("the notary's answer has no server_keys array"))
+                .values()) {
+            if (!(entry instanceof JsonObject json)
+                    || !json.getString("server_name")
+                            .map(server.value()::equals)
+                            .orElse(false)) {
+                continue;
+            }
+            if (!notaryKeys.isEmpty()
+                    && notaryKeys.stream()
+                            .noneMatch(key -> JsonSigning.verify(json, notary.serverName(), key)
+                                    .isValid())) {
+                continue;
+            }
+            try {
+                valid.add(ServerKeyResponse.verify(json, server, now));
+            } catch (InvalidKeyResponseException e) {
+                log.info(
+                        "notary {} relayed an invalid response for {}: {}",
+                        notary.serverName(),
+                        server,
+                        e.getMessage());
+            }
+        }
+        return valid.stream()
+                .max(Comparator.comparingLong(ServerKeyResponse::validUntilTs))
+                .orElseThrow(() -> new InvalidKeyResponseException(
+                        "notary " + notary.serverName() + " has no valid keys for " + server));
+    }
+
+    /** Relays {@code responses} co-signed by us, as the notary endpoints answer. */
+    public JsonObject coSigned(List<JsonObject> responses) {
+        return JsonObject.EMPTY.with(
+                "server_keys",
+                new JsonArray(responses.stream()
+                        .map(json -> (CanonicalJsonValue) ours.coSign(json))
+                        .toList()));
+    }
+
+    /** Looks up several servers' key responses at once for {@code POST /_matrix/key/v2/query}. */
+    public Mono<List<JsonObject>> keyResponses(Map<ServerName, Long> minimumValidUntil) {
+        return Flux.fromIterable(minimumValidUntil.entrySet())
+                .flatMap(e -> keyResponse(e.getKey(), e.getValue()), 8)
+                .filter(Optional::isPresent)
+                .map(Optional::get)
+                .collectList();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.lattice.federationapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where to send requests for a server name, as <a
+ * href="https://spec.matrix.org/v1.19/server-server-api/#resolving-server-names">Resolving server names</a> decides.
+ *
+ * @param connectHost the host to connect to: an IP literal (without brackets) or a DNS name still to resolve with
+ *     AAAA/A records
+ * @param port the TCP port
+ * @param hostHeader the {@code Host} header to send
+ * @param tlsName the name the server's certificate must be valid for; sent as SNI unless it is an IP literal
+ */
+public record ResolvedServer(String connectHost, int port, String hostHeader, String tlsName) {
+    public ResolvedServer {
+        requireNonNull(connectHost, "connectHost is null");
+        requireNonNull(hostHeader, "hostHeader is null");
+        requireNonNull(tlsName, "tlsName is null");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+}

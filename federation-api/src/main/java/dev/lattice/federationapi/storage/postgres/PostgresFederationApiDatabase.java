@@ -1,0 +1,60 @@
+package dev.lattice.federationapi.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.federationapi.storage.FederationApiDatabase;
+import dev.lattice.federationapi.storage.StoredKeyResponse;
+import dev.lattice.federationapi.storage.StoredVerifyKey;
+import dev.lattice.protocol.federation.ServerKeyResponse;
+import dev.lattice.protocol.id.KeyId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.runtime.db.Database;
+import java.util.Optional;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** {@link FederationApiDatabase} on PostgreSQL. */
+public final class PostgresFederationApiDatabase implements FederationApiDatabase {
+    private final ServerSigningKeysTable keys;
+    private final ServerKeyResponsesTable responses;
+    private final TransactionalOperator transactions;
+
+    public PostgresFederationApiDatabase(Database database) {
+        DatabaseClient client = requireNonNull(database, "database is null").client();
+        this.keys = new ServerSigningKeysTable(client);
+        this.responses = new ServerKeyResponsesTable(client);
+        this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
+    }
+
+    @Override
+    public Mono<Void> storeKeyResponse(ServerKeyResponse response, long fetchedTs, ServerName fetchedFrom) {
+        String server = response.serverName().value();
+        Mono<Void> write = Flux.concat(
+                        Flux.fromIterable(response.verifyKeys().values())
+                                .concatMap(key -> keys.upsert(server, key, false, fetchedTs)),
+                        Flux.fromIterable(response.oldVerifyKeys().values())
+                                .concatMap(key -> keys.upsert(server, key, true, fetchedTs)),
+                        responses.upsert(
+                                server,
+                                CanonicalJson.encodeToString(response.json()),
+                                response.validUntilTs(),
+                                fetchedTs,
+                                fetchedFrom.value()))
+                .then();
+        return transactions.transactional(write);
+    }
+
+    @Override
+    public Mono<Optional<StoredVerifyKey>> selectVerifyKey(ServerName server, KeyId keyId) {
+        return keys.select(server.value(), keyId);
+    }
+
+    @Override
+    public Mono<Optional<StoredKeyResponse>> selectKeyResponse(ServerName server) {
+        return responses.select(server.value());
+    }
+}
