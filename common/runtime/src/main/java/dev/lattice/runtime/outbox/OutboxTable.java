@@ -13,8 +13,12 @@ import reactor.core.publisher.Mono;
  * created by the owning service's own Flyway migration (see {@link Outbox} for its columns).
  */
 final class OutboxTable {
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(:lock, 0))";
+    private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended(:lock, 0)) AS locked";
+
     private final DatabaseClient client;
     private final String schema;
+    // The statements name the owning service's schema, so they are built once per instance.
     private final String insert;
     private final String selectKey;
     private final String selectOldest;
@@ -82,14 +86,12 @@ final class OutboxTable {
      * hash of schema and key: two keys that collide merely wait for each other.
      */
     Mono<Void> lockKey(String key) {
-        return client.sql("SELECT pg_advisory_xact_lock(hashtextextended(:lock, 0))")
-                .bind("lock", lockName(key))
-                .then();
+        return client.sql(LOCK).bind("lock", lockName(key)).then();
     }
 
     /** As {@link #lockKey}, without waiting: false when another transaction holds it. */
     Mono<Boolean> tryLockKey(String key) {
-        return client.sql("SELECT pg_try_advisory_xact_lock(hashtextextended(:lock, 0)) AS locked")
+        return client.sql(TRY_LOCK)
                 .bind("lock", lockName(key))
                 .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
                 .one();
