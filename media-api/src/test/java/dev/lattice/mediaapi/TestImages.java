@@ -46,6 +46,47 @@ public final class TestImages {
     }
 
     /**
+     * A JPEG, left half red and right half blue, carrying an EXIF APP1 segment (big-endian TIFF) with the given
+     * orientation, inserted after the JFIF APP0 segment as cameras write it.
+     */
+    public static byte[] jpegWithOrientation(int width, int height, int orientation) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, width / 2, height);
+        g.setColor(Color.BLUE);
+        g.fillRect(width / 2, 0, width - width / 2, height);
+        g.dispose();
+        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "jpeg", encoded);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] jpeg = encoded.toByteArray();
+        ByteBuffer tiff = ByteBuffer.allocate(6 + 8 + 2 + 12 + 4);
+        tiff.put("Exif\0\0".getBytes(StandardCharsets.US_ASCII));
+        tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8); // header, IFD0 at 8
+        tiff.putShort((short) 1); // one entry
+        tiff.putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0);
+        tiff.putInt(0); // no next IFD
+        byte[] app1 = tiff.array();
+        int app0End = 4 + (((jpeg[4] & 0xff) << 8) | (jpeg[5] & 0xff)); // SOI, then APP0 with its length
+        ByteBuffer out = ByteBuffer.allocate(jpeg.length + 4 + app1.length);
+        out.put(jpeg, 0, app0End);
+        out.put((byte) 0xFF)
+                .put((byte) 0xE1)
+                .putShort((short) (app1.length + 2))
+                .put(app1);
+        out.put(jpeg, app0End, jpeg.length - app0End);
+        return out.array();
+    }
+
+    /**
      * A PNG whose header claims {@code width} × {@code height} RGBA pixels, followed by a few bytes of image data:
      * decoding it would need width × height × 4 bytes of memory, reading its header needs nothing.
      */

@@ -36,8 +36,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * size more than the original's; the output is a fresh image re-encoded, so no metadata (EXIF, GPS, comments) of the
  * original survives. All of this blocks: call it on {@code Schedulers.boundedElastic()}.
  *
- * <p>Not done: EXIF orientation (ImageIO exposes JPEG EXIF only as a raw APP1 segment to parse by hand), animated
- * thumbnails, WebP.
+ * <p>A JPEG's EXIF orientation is honoured ({@link ExifOrientation}), so a phone's portrait photo has a portrait
+ * thumbnail. Not done: animated thumbnails, WebP.
  */
 public final class ThumbnailImages {
     /** The decoders we trust with uploaded bytes (ImageIO format names, lower case). */
@@ -91,7 +91,9 @@ public final class ThumbnailImages {
         try (ImageInputStream input = new MemoryCacheImageInputStream(in)) {
             ImageReader reader = reader(input);
             try {
-                reader.setInput(input, true, true);
+                boolean jpeg = reader.getFormatName().toLowerCase(Locale.ROOT).equals("jpeg");
+                // Metadata is parsed only for JPEG, and only for the EXIF orientation.
+                reader.setInput(input, true, !jpeg);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 if (width <= 0 || height <= 0) {
@@ -102,14 +104,17 @@ public final class ThumbnailImages {
                             ThumbnailException.Reason.TOO_LARGE,
                             "Image is too large to thumbnail: " + width + "x" + height);
                 }
-                Plan plan = Plan.of(width, height, size);
+                int orientation = jpeg ? ExifOrientation.of(reader) : ExifOrientation.NORMAL;
+                boolean swapped = ExifOrientation.swapsDimensions(orientation);
+                int orientedWidth = swapped ? height : width;
+                int orientedHeight = swapped ? width : height;
+                Plan plan = Plan.of(orientedWidth, orientedHeight, size);
                 ImageReadParam param = reader.getDefaultReadParam();
-                int subsampling = plan.subsampling(width, height);
+                int subsampling = plan.subsampling(orientedWidth, orientedHeight);
                 if (subsampling > 1) {
                     param.setSourceSubsampling(subsampling, subsampling, 0, 0);
                 }
-                BufferedImage source = reader.read(0, param);
-                boolean jpeg = reader.getFormatName().toLowerCase(Locale.ROOT).equals("jpeg");
+                BufferedImage source = ExifOrientation.apply(reader.read(0, param), orientation);
                 BufferedImage output = render(source, plan, jpeg);
                 return new Encoded(
                         jpeg ? encodeJpeg(output) : encodePng(output),

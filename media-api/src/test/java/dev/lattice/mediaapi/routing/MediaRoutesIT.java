@@ -423,6 +423,21 @@ class MediaRoutesIT {
     }
 
     @Test
+    void theExifOrientationOfAJpegIsHonoured() {
+        String token = USERS.login(newUser());
+        // Stored 1200x900, left half red; orientation 6: shown turned a quarter clockwise, 900x1200, red on top.
+        String mediaId = upload(token, TestImages.jpegWithOrientation(1200, 900, 6), "image/jpeg", null);
+        BufferedImage scale = thumbnailImage(token, mediaId, "width=640&height=480&method=scale", "image/jpeg");
+        assertThat(new int[] {scale.getWidth(), scale.getHeight()}).containsExactly(360, 480);
+        assertThat(new java.awt.Color(scale.getRGB(180, 60)).getRed()).isGreaterThan(200);
+        assertThat(new java.awt.Color(scale.getRGB(180, 420)).getBlue()).isGreaterThan(200);
+        // Orientation 1 (or none) leaves it as stored.
+        String upright = upload(token, TestImages.jpegWithOrientation(1200, 900, 1), "image/jpeg", null);
+        BufferedImage plain = thumbnailImage(token, upright, "width=640&height=480&method=scale", "image/jpeg");
+        assertThat(new int[] {plain.getWidth(), plain.getHeight()}).containsExactly(640, 480);
+    }
+
+    @Test
     void imagesSmallerThanTheSizeAreNeverUpscaled() {
         String token = USERS.login(newUser());
         String mediaId = upload(token, TestImages.image("png", 20, 10), "image/png", null);
