@@ -20,7 +20,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,9 +112,36 @@ class MediaApiIT {
         assertThat(downloaded.headers().firstValue("Content-Type")).contains("application/x-custom");
         assertThat(downloaded.headers().firstValue("Content-Disposition")).contains("attachment; filename=big.bin");
         assertThat(downloaded.headers().firstValue("Content-Length")).contains(Integer.toString(bytes.length));
-        try (Stream<Path> files = Files.walk(dataDir.resolve("media").resolve("content"))) {
-            assertThat(files.filter(Files::isRegularFile).count()).isOne();
-        }
+        String sha256 = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        Path file = dataDir.resolve("media/content")
+                .resolve(sha256.substring(0, 2))
+                .resolve(sha256.substring(2, 4))
+                .resolve(sha256);
+        assertThat(Files.size(file)).isEqualTo(bytes.length);
+    }
+
+    @Test
+    void aContentTypeThatIsNotAMimeTypeIsServedAsOctetStream() throws Exception {
+        String token = USERS.login(UserId.parse("@carol:media.test"));
+        HttpResponse<String> uploaded = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/_matrix/media/v3/upload"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "not a type")
+                        .POST(HttpRequest.BodyPublishers.ofString("hello"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher matcher = CONTENT_URI.matcher(uploaded.body());
+        assertThat(matcher.matches()).as(uploaded.body()).isTrue();
+        HttpResponse<String> downloaded = HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create(base + "/_matrix/client/v1/media/download/media.test/" + matcher.group(1)))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(downloaded.statusCode()).isEqualTo(200);
+        assertThat(downloaded.body()).isEqualTo("hello");
+        assertThat(downloaded.headers().firstValue("Content-Type")).contains("application/octet-stream");
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeTypeUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -100,8 +102,10 @@ public final class Uploads {
     }
 
     /**
-     * The Content-Type to store and serve back verbatim: visible ASCII (and spaces) only, since it becomes a response
-     * header again. // NOTSPEC: the spec does not say what to do with an unusable one; Synapse refuses non-ASCII.
+     * The Content-Type to store and serve back verbatim. Visible ASCII (and spaces) only, since it becomes a response
+     * header again; otherwise 400 ({@code // NOTSPEC:} the spec does not say; Synapse refuses non-ASCII too). A value
+     * that is not a MIME type at all ({@code type/subtype}) is stored as {@code application/octet-stream}, which the
+     * spec counts as "reasonably close" for an obviously wrong type, and which clients can parse.
      */
     private static String contentType(String value) {
         String trimmed = value.trim();
@@ -110,6 +114,11 @@ public final class Uploads {
         }
         if (trimmed.length() > 255 || !trimmed.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw new MatrixException(ErrorCode.INVALID_PARAM, "Content-Type must be printable ASCII, at most 255");
+        }
+        try {
+            MimeTypeUtils.parseMimeType(trimmed);
+        } catch (InvalidMimeTypeException e) {
+            return "application/octet-stream";
         }
         return trimmed;
     }
