@@ -1,17 +1,41 @@
 package dev.lattice.mediaapi;
 
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.mediaapi.config.MediaApiProperties;
+import dev.lattice.mediaapi.internal.Downloads;
+import dev.lattice.mediaapi.internal.LocalMediaLookup;
+import dev.lattice.mediaapi.internal.Thumbnails;
+import dev.lattice.mediaapi.internal.Uploads;
+import dev.lattice.mediaapi.routing.MediaRoutes;
+import dev.lattice.mediaapi.storage.LocalMediaStore;
+import dev.lattice.mediaapi.storage.MediaApiDatabase;
+import dev.lattice.mediaapi.storage.MediaStore;
+import dev.lattice.mediaapi.storage.postgres.PostgresMediaApiDatabase;
+import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.http.AccessTokens;
+import dev.lattice.runtime.http.MatrixRouter;
+import java.time.Clock;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The media-api service as a configuration: its own application class and {@code deploy/all-in-one} both import it.
- * The content repository: media metadata, local and cached remote media, thumbnails, URL previews.
+ * The content repository: uploads, downloads and thumbnails of local media (see media-api/README.md for what is not
+ * built yet).
+ *
+ * <p>Needs a {@link UserApi} bean (client-api's, or its internal-HTTP client in a split deployment) to check access
+ * tokens, through the runtime's {@link AccessTokens}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MediaApiProperties.class)
 @ComponentScan(
         basePackageClasses = MediaApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
@@ -21,5 +45,47 @@ public class MediaApiConfiguration {
     @Bean
     ServiceSchema mediaapiSchema() {
         return new ServiceSchema("mediaapi");
+    }
+
+    @Bean
+    MediaApiDatabase mediaApiDatabase(Database database) {
+        return new PostgresMediaApiDatabase(database);
+    }
+
+    @Bean
+    MediaStore mediaStore(LatticeProperties lattice, MediaApiProperties properties) {
+        return new LocalMediaStore(properties.storeDirectory(lattice.dataDir()));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> mediaRoutes(
+            MatrixRouter router,
+            AccessTokens accessTokens,
+            MediaApiDatabase database,
+            MediaStore store,
+            LatticeProperties lattice,
+            MediaApiProperties properties) {
+        return routes(router, accessTokens, database, store, lattice.serverName(), properties, Clock.systemUTC());
+    }
+
+    /** The media routes over the given pieces: the wiring above, and tests that bind the routes without a server. */
+    public static RouterFunction<ServerResponse> routes(
+            MatrixRouter router,
+            AccessTokens accessTokens,
+            MediaApiDatabase database,
+            MediaStore store,
+            String serverName,
+            MediaApiProperties properties,
+            Clock clock) {
+        LocalMediaLookup lookup = new LocalMediaLookup(serverName, database);
+        Uploads uploads = new Uploads(
+                serverName,
+                database,
+                store,
+                properties.maxUploadSize().toBytes(),
+                properties.enableAuthenticatedMedia(),
+                clock);
+        Thumbnails thumbnails = new Thumbnails(lookup, database, store, properties.maxImagePixels(), clock);
+        return new MediaRoutes(accessTokens, uploads, new Downloads(lookup, store), thumbnails).routes(router);
     }
 }

@@ -1,0 +1,57 @@
+package dev.lattice.mediaapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.mediaapi.storage.LocalMedia;
+import dev.lattice.mediaapi.storage.MediaApiDatabase;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Resolves {@code (serverName, mediaId)} from a download or thumbnail request to local media, or fails with the
+ * spec's errors. The checks come before any storage access: the server name must be valid (400
+ * {@code M_INVALID_PARAM}, as Synapse's {@code parse_and_validate_server_name}), the media ID must use only the spec's
+ * characters, and remote media is not served yet.
+ */
+public final class LocalMediaLookup {
+    private final String ourServerName;
+    private final MediaApiDatabase database;
+
+    public LocalMediaLookup(String ourServerName, MediaApiDatabase database) {
+        this.ourServerName = requireNonNull(ourServerName, "ourServerName is null");
+        this.database = requireNonNull(database, "database is null");
+    }
+
+    /** The local media, or 404 {@code M_NOT_FOUND} (unknown, remote, invalid ID, or frozen for this access). */
+    public Mono<LocalMedia> find(String serverName, String mediaId, Access access) {
+        try {
+            ServerName.parse(serverName);
+        } catch (IllegalArgumentException e) {
+            return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "Invalid server name: " + serverName));
+        }
+        if (!MediaIds.isValid(mediaId)) {
+            // An ID with other characters cannot exist here; answered like any unknown ID.
+            return Mono.error(notFound());
+        }
+        if (!serverName.equals(ourServerName)) {
+            // Remote media over federation is not built yet (media-api/README.md): nothing cached, nothing fetched.
+            return Mono.error(notFound());
+        }
+        return database.localMedia(mediaId).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Mono.error(notFound());
+            }
+            if (access == Access.UNAUTHENTICATED && found.get().authenticated()) {
+                // The spec's freeze of the deprecated endpoints, as Synapse with enable_authenticated_media.
+                return Mono.error(notFound());
+            }
+            return Mono.just(found.get());
+        });
+    }
+
+    static MatrixException notFound() {
+        return new MatrixException(ErrorCode.NOT_FOUND, "Media not found");
+    }
+}

@@ -1,0 +1,126 @@
+package dev.lattice.mediaapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.mediaapi.internal.ThumbnailImages.ThumbnailException;
+import dev.lattice.mediaapi.storage.LocalMedia;
+import dev.lattice.mediaapi.storage.MediaApiDatabase;
+import dev.lattice.mediaapi.storage.MediaStore;
+import dev.lattice.mediaapi.storage.StoredThumbnail;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code GET …/thumbnail/{serverName}/{mediaId}}: picks the standard size for the request
+ * ({@link ThumbnailSize#select}), serves the cached thumbnail of that size, or makes it on demand (decoding on
+ * {@link Schedulers#boundedElastic()}, never on the event loop), stores it and records it.
+ *
+ * <p>Errors: media that is not a PNG, JPEG or GIF, or does not decode, is 400 {@code M_UNKNOWN} (the spec's example,
+ * and Synapse's answer when no thumbnail can be made); an image over the pixel limit is 413 {@code M_TOO_LARGE}
+ * (the spec: "the local content is too large for the server to thumbnail").
+ */
+public final class Thumbnails {
+    private static final Logger log = LoggerFactory.getLogger(Thumbnails.class);
+
+    private final LocalMediaLookup lookup;
+    private final MediaApiDatabase database;
+    private final MediaStore store;
+    private final long maxImagePixels;
+    private final Clock clock;
+
+    public Thumbnails(
+            LocalMediaLookup lookup, MediaApiDatabase database, MediaStore store, long maxImagePixels, Clock clock) {
+        this.lookup = requireNonNull(lookup, "lookup is null");
+        this.database = requireNonNull(database, "database is null");
+        this.store = requireNonNull(store, "store is null");
+        this.maxImagePixels = maxImagePixels;
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * A thumbnail request as the handler decoded it.
+     *
+     * @param width the desired width, positive
+     * @param height the desired height, positive
+     * @param method the desired method
+     */
+    public record Request(String serverName, String mediaId, int width, int height, ThumbnailSize.Method method) {
+        public Request {
+            requireNonNull(serverName, "serverName is null");
+            requireNonNull(mediaId, "mediaId is null");
+            requireNonNull(method, "method is null");
+        }
+    }
+
+    /** The thumbnail to send: its stored row (type, size) and streamed content. */
+    public Mono<Downloads.Content> thumbnail(Request request, Access access) {
+        return lookup.find(request.serverName(), request.mediaId(), access).flatMap(media -> {
+            if (!ThumbnailImages.isThumbnailable(media.contentType())) {
+                return Mono.error(cannotThumbnail());
+            }
+            ThumbnailSize size = ThumbnailSize.select(request.width(), request.height(), request.method());
+            return database.thumbnail(
+                            media.mediaId(),
+                            size.width(),
+                            size.height(),
+                            size.method().value())
+                    .flatMap(cached -> cached.map(Mono::just).orElseGet(() -> generate(media, size)))
+                    .map(thumbnail -> new Downloads.Content(
+                            thumbnail.contentType(),
+                            Optional.of(fileName(thumbnail.contentType())),
+                            thumbnail.size(),
+                            Downloads.readOrNotFound(store, thumbnail.sha256())));
+        });
+    }
+
+    private Mono<StoredThumbnail> generate(LocalMedia media, ThumbnailSize size) {
+        return Mono.fromCallable(() -> render(media, size))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(encoded -> store.write(encoded.bytes())
+                        .map(stored -> new StoredThumbnail(
+                                media.mediaId(),
+                                size.width(),
+                                size.height(),
+                                size.method().value(),
+                                encoded.contentType(),
+                                stored.size(),
+                                stored.sha256(),
+                                clock.millis())))
+                .flatMap(thumbnail -> database.insertThumbnail(thumbnail).thenReturn(thumbnail));
+    }
+
+    private ThumbnailImages.Encoded render(LocalMedia media, ThumbnailSize size) {
+        try (InputStream in = store.open(media.sha256())) {
+            return ThumbnailImages.thumbnail(in, size, maxImagePixels);
+        } catch (ThumbnailException e) {
+            log.info("no thumbnail for media {}: {}", media.mediaId(), e.getMessage());
+            throw switch (e.reason()) {
+                case UNDECODABLE -> cannotThumbnail();
+                case TOO_LARGE -> new MatrixException(ErrorCode.TOO_LARGE, "Content is too large to thumbnail");
+            };
+        } catch (NoSuchFileException e) {
+            throw LocalMediaLookup.notFound();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static MatrixException cannotThumbnail() {
+        return new MatrixException(ErrorCode.UNKNOWN, "Cannot generate thumbnails for the requested content")
+                .withHttpStatus(400);
+    }
+
+    private static String fileName(String contentType) {
+        return contentType.equals("image/jpeg") ? "thumbnail.jpg" : "thumbnail.png";
+    }
+}

@@ -1,0 +1,188 @@
+package dev.lattice.mediaapi.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A {@link MediaStore} on the local filesystem, under one root directory:
+ *
+ * <pre>
+ * root/content/ab/cd/abcd…(64 hex digits)   one file per distinct content
+ * root/tmp/&lt;random&gt;                          uploads in progress
+ * </pre>
+ *
+ * Each write goes to a fresh file in {@code tmp}, is flushed with {@code fsync}, then renamed atomically into
+ * {@code content} (same filesystem, so the rename is atomic) and the directory entry is flushed too: a reader sees
+ * either no file or the whole file, and a crash leaves at worst a stray file in {@code tmp}. File I/O blocks, so it
+ * runs on {@link Schedulers#boundedElastic()}, never on the event loop.
+ */
+public final class LocalMediaStore implements MediaStore {
+    private static final Logger log = LoggerFactory.getLogger(LocalMediaStore.class);
+    private static final int READ_CHUNK = 64 * 1024;
+
+    private final Path content;
+    private final Path tmp;
+
+    public LocalMediaStore(Path root) {
+        requireNonNull(root, "root is null");
+        this.content = root.resolve("content");
+        this.tmp = root.resolve("tmp");
+        try {
+            Files.createDirectories(content);
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the media directory " + root, e);
+        }
+    }
+
+    @Override
+    public Mono<StoredContent> write(Flux<DataBuffer> body, long maxBytes) {
+        return Mono.usingWhen(
+                        Mono.fromCallable(() -> new TempFile(tmp, maxBytes)).subscribeOn(Schedulers.boundedElastic()),
+                        temp -> body.concatMap(
+                                        buffer -> Mono.fromRunnable(() -> temp.append(buffer))
+                                                .subscribeOn(Schedulers.boundedElastic()),
+                                        1)
+                                .then(Mono.fromCallable(() -> temp.commit(content))
+                                        .subscribeOn(Schedulers.boundedElastic())),
+                        temp -> Mono.fromRunnable(temp::discard).subscribeOn(Schedulers.boundedElastic()))
+                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+    }
+
+    @Override
+    public Mono<StoredContent> write(byte[] bytes) {
+        return write(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes)), bytes.length);
+    }
+
+    @Override
+    public Flux<DataBuffer> read(String sha256) {
+        return Flux.defer(() -> {
+            Path file = path(sha256);
+            if (!Files.isRegularFile(file)) {
+                return Flux.error(new NoSuchFileException(sha256));
+            }
+            return DataBufferUtils.read(file, DefaultDataBufferFactory.sharedInstance, READ_CHUNK);
+        });
+    }
+
+    @Override
+    public InputStream open(String sha256) throws IOException {
+        return Files.newInputStream(path(sha256));
+    }
+
+    /** The file of a hash; the name is checked to be a hash, so no other path can come out of here. */
+    Path path(String sha256) {
+        if (!MediaStore.isSha256(sha256)) {
+            throw new IllegalArgumentException("not a SHA-256: " + sha256);
+        }
+        return content.resolve(sha256.substring(0, 2))
+                .resolve(sha256.substring(2, 4))
+                .resolve(sha256);
+    }
+
+    /** One write in progress: the temporary file, its running hash and size. Used by one subscriber at a time. */
+    private final class TempFile {
+        private final Path file;
+        private final FileChannel channel;
+        private final MessageDigest digest;
+        private final long maxBytes;
+        private long size;
+
+        TempFile(Path dir, long maxBytes) throws IOException {
+            this.file = dir.resolve(UUID.randomUUID().toString());
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.maxBytes = maxBytes;
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
+
+        /** Appends one chunk and releases it; refuses it whole if it would cross the limit. */
+        void append(DataBuffer buffer) {
+            try {
+                int length = buffer.readableByteCount();
+                if (size + length > maxBytes) {
+                    throw new TooLargeException(maxBytes);
+                }
+                try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
+                    while (chunks.hasNext()) {
+                        ByteBuffer chunk = chunks.next();
+                        digest.update(chunk.duplicate());
+                        while (chunk.hasRemaining()) {
+                            channel.write(chunk);
+                        }
+                    }
+                }
+                size += length;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                DataBufferUtils.release(buffer);
+            }
+        }
+
+        /** Flushes the file to disk and moves it to its content address (keeping an existing identical file). */
+        StoredContent commit(Path contentRoot) throws IOException {
+            channel.force(true);
+            channel.close();
+            String sha256 = HexFormat.of().formatHex(digest.digest());
+            Path target = path(sha256);
+            Files.createDirectories(target.getParent());
+            if (Files.exists(target)) {
+                Files.delete(file); // deduplicated: the same bytes are already stored
+            } else {
+                try {
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new IOException("the media directory must be one filesystem: " + contentRoot, e);
+                }
+                syncDirectory(target.getParent());
+            }
+            return new StoredContent(sha256, size);
+        }
+
+        /** Closes and removes the temporary file if it is still there (failure, cancellation, or after commit). */
+        void discard() {
+            try {
+                channel.close();
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("cannot remove the temporary media file {}", file, e);
+            }
+        }
+    }
+
+    /** Makes a rename durable: flushes the directory entry (POSIX; a no-op where directories cannot be opened). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            log.debug("cannot fsync directory {}", dir, e);
+        }
+    }
+}

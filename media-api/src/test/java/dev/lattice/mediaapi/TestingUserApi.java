@@ -1,0 +1,41 @@
+package dev.lattice.mediaapi;
+
+import dev.lattice.api.clientapi.AccountDataEntry;
+import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.UserId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/** client-api's {@link UserApi} as the media-api needs it: a map of access tokens to devices, no account data. */
+public final class TestingUserApi implements UserApi {
+    private final Map<String, AuthenticatedDevice> tokens = new ConcurrentHashMap<>();
+
+    /** Logs {@code user} in; returns the access token. */
+    public String login(UserId user) {
+        String token = "token-" + UUID.randomUUID();
+        tokens.put(token, new AuthenticatedDevice(user, DeviceId.parse("DEVICE"), false, Optional.empty()));
+        return token;
+    }
+
+    @Override
+    public Mono<Optional<AuthenticatedDevice>> queryAccessToken(String accessToken) {
+        return Mono.just(Optional.ofNullable(tokens.get(accessToken)));
+    }
+
+    @Override
+    public Mono<List<AccountDataEntry>> queryAccountData(UserId userId) {
+        return Mono.just(List.of());
+    }
+
+    @Override
+    public Mono<Optional<AccountDataEntry>> queryAccountData(UserId userId, Optional<RoomId> roomId, String type) {
+        return Mono.just(Optional.empty());
+    }
+}

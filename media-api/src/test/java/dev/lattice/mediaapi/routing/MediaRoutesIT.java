@@ -1,0 +1,485 @@
+package dev.lattice.mediaapi.routing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.mediaapi.MediaApiConfiguration;
+import dev.lattice.mediaapi.TestImages;
+import dev.lattice.mediaapi.TestingUserApi;
+import dev.lattice.mediaapi.config.MediaApiProperties;
+import dev.lattice.mediaapi.storage.LocalMediaStore;
+import dev.lattice.mediaapi.storage.MediaApiDatabase;
+import dev.lattice.mediaapi.storage.postgres.PostgresMediaApiDatabase;
+import dev.lattice.mediaapi.storage.postgres.TestDatabase;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.runtime.http.AccessTokens;
+import dev.lattice.runtime.http.KnownRoutes;
+import dev.lattice.runtime.http.MatrixErrorHandler;
+import dev.lattice.runtime.http.MatrixRouter;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.server.HandlerStrategies;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+
+/**
+ * The media endpoints bound without a server ({@link WebTestClient#bindToRouterFunction}), over real PostgreSQL and a
+ * real media directory: uploads, downloads with their headers, the legacy freeze, and thumbnails.
+ */
+class MediaRoutesIT {
+    private static final String SERVER = "test.lattice";
+    private static final long MAX_UPLOAD = 1024 * 1024;
+    private static final Pattern CONTENT_URI =
+            Pattern.compile("\\{\"content_uri\":\"mxc://test\\.lattice/([A-Za-z0-9_-]+)\"}");
+    private static final String CSP = "sandbox; default-src 'none'; script-src 'none'; plugin-types application/pdf;"
+            + " style-src 'unsafe-inline'; media-src 'self'; object-src 'self';";
+
+    private static final TestingUserApi USERS = new TestingUserApi();
+    private static MediaApiDatabase database;
+    private static Path root;
+    private static WebTestClient client;
+    /** The same media, served by a server with {@code enable-authenticated-media: false}. */
+    private static WebTestClient unfrozen;
+
+    @BeforeAll
+    static void start() throws IOException {
+        database = new PostgresMediaApiDatabase(TestDatabase.migrated());
+        root = Files.createTempDirectory("media-routes-it");
+        LocalMediaStore store = new LocalMediaStore(root);
+        client = client(store, true);
+        unfrozen = client(store, false);
+    }
+
+    private static WebTestClient client(LocalMediaStore store, boolean authenticatedMedia) {
+        KnownRoutes known = new KnownRoutes();
+        RouterFunction<ServerResponse> routes = MediaApiConfiguration.routes(
+                new MatrixRouter(known),
+                new AccessTokens(() -> USERS, Clock.systemUTC()),
+                database,
+                store,
+                SERVER,
+                new MediaApiProperties(DataSize.ofBytes(MAX_UPLOAD), 32_000_000, null, authenticatedMedia),
+                Clock.systemUTC());
+        return WebTestClient.bindToRouterFunction(routes)
+                .handlerStrategies(HandlerStrategies.builder()
+                        .exceptionHandler(new MatrixErrorHandler(known))
+                        .build())
+                .configureClient()
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    private static UserId newUser() {
+        return UserId.parse("@u" + UUID.randomUUID().toString().substring(0, 8) + ":" + SERVER);
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        new Random(length).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Uploads {@code bytes}; the new media ID. */
+    private static String upload(String token, byte[] bytes, String contentType, String fileName) {
+        return upload(client, token, bytes, contentType, fileName);
+    }
+
+    /** Uploads {@code bytes} through {@code client}, without a Content-Type if it is null; the new media ID. */
+    private static String upload(
+            WebTestClient client, String token, byte[] bytes, String contentType, String fileName) {
+        WebTestClient.RequestBodySpec request = client.post()
+                .uri(uri -> uri.path("/_matrix/media/v3/upload")
+                        .queryParamIfPresent("filename", java.util.Optional.ofNullable(fileName))
+                        .build())
+                .header("Authorization", "Bearer " + token);
+        if (contentType != null) {
+            request = request.header("Content-Type", contentType);
+        }
+        String body = request.bodyValue(bytes)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        Matcher matcher = CONTENT_URI.matcher(body);
+        assertThat(matcher.matches()).as(body).isTrue();
+        return matcher.group(1);
+    }
+
+    private static EntityExchangeResult<byte[]> download(WebTestClient client, String token, String path) {
+        // As a URI, so percent-escapes in the path reach the server as written.
+        WebTestClient.RequestHeadersSpec<?> request = client.get().uri(java.net.URI.create(path));
+        if (token != null) {
+            request = request.header("Authorization", "Bearer " + token);
+        }
+        return request.exchange().expectBody(byte[].class).returnResult();
+    }
+
+    private static void assertError(EntityExchangeResult<byte[]> result, int status, String errcode) {
+        assertThat(result.getStatus().value()).isEqualTo(status);
+        assertThat(new String(result.getResponseBody(), UTF_8)).contains("\"errcode\":\"" + errcode + "\"");
+    }
+
+    private static long filesUnder(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    // ---- upload and download ----
+
+    @Test
+    void uploadThenDownloadGivesTheExactBytesAndTheSpecHeaders() {
+        String token = USERS.login(newUser());
+        byte[] bytes = randomBytes(300_000); // several chunks each way
+        String mediaId = upload(token, bytes, "application/pdf", "report final.pdf");
+
+        EntityExchangeResult<byte[]> result =
+                download(client, token, "/_matrix/client/v1/media/download/" + SERVER + "/" + mediaId);
+        assertThat(result.getStatus().value()).isEqualTo(200);
+        assertThat(result.getResponseBody()).isEqualTo(bytes);
+        var headers = result.getResponseHeaders();
+        assertThat(headers.getFirst("Content-Type")).isEqualTo("application/pdf");
+        assertThat(headers.getFirst("Content-Length")).isEqualTo("300000");
+        // Not a type that may be inline; the name has a space, so RFC 5987 encoding.
+        assertThat(headers.getFirst("Content-Disposition"))
+                .isEqualTo("attachment; filename*=utf-8''report%20final.pdf");
+        assertThat(headers.getFirst("Content-Security-Policy")).isEqualTo(CSP);
+        assertThat(headers.getFirst("Cross-Origin-Resource-Policy")).isEqualTo("cross-origin");
+        assertThat(headers.getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    @Test
+    void safeTypesAreInlineAndTheFilenameInThePathWins() {
+        String token = USERS.login(newUser());
+        byte[] png = TestImages.image("png", 10, 10);
+        String mediaId = upload(token, png, "image/png", "cat.png");
+        String base = "/_matrix/client/v1/media/download/" + SERVER + "/" + mediaId;
+
+        assertThat(download(client, token, base).getResponseHeaders().getFirst("Content-Disposition"))
+                .isEqualTo("inline; filename=cat.png");
+        EntityExchangeResult<byte[]> renamed = download(client, token, base + "/caf%C3%A9.png");
+        assertThat(renamed.getResponseHeaders().getFirst("Content-Disposition"))
+                .isEqualTo("inline; filename*=utf-8''caf%C3%A9.png");
+        assertThat(renamed.getResponseBody()).isEqualTo(png);
+
+        String unnamed = upload(token, "hello".getBytes(UTF_8), "text/html", null);
+        EntityExchangeResult<byte[]> html =
+                download(client, token, "/_matrix/client/v1/media/download/" + SERVER + "/" + unnamed);
+        assertThat(html.getResponseHeaders().getFirst("Content-Type")).isEqualTo("text/html");
+        assertThat(html.getResponseHeaders().getFirst("Content-Disposition")).isEqualTo("attachment");
+    }
+
+    @Test
+    void anUploadWithoutContentTypeIsOctetStreamAndIdenticalUploadsShareOneFile() throws IOException {
+        String token = USERS.login(newUser());
+        byte[] bytes = randomBytes(1000);
+        String firstId = upload(client, token, bytes, null, null);
+        long files = filesUnder(root.resolve("content"));
+        String secondId = upload(token, bytes, "application/octet-stream", null);
+
+        assertThat(secondId).isNotEqualTo(firstId);
+        assertThat(filesUnder(root.resolve("content"))).isEqualTo(files);
+        assertThat(database.localMedia(firstId).block().orElseThrow().sha256())
+                .isEqualTo(database.localMedia(secondId).block().orElseThrow().sha256());
+        assertThat(download(client, token, "/_matrix/client/v1/media/download/" + SERVER + "/" + firstId)
+                        .getResponseHeaders()
+                        .getFirst("Content-Type"))
+                .isEqualTo("application/octet-stream");
+    }
+
+    @Test
+    void anUploadOfExactlyTheLimitIsAccepted() {
+        String token = USERS.login(newUser());
+        byte[] bytes = randomBytes((int) MAX_UPLOAD);
+        String mediaId = upload(token, bytes, "application/octet-stream", null);
+        assertThat(download(client, token, "/_matrix/client/v1/media/download/" + SERVER + "/" + mediaId)
+                        .getResponseBody())
+                .isEqualTo(bytes);
+    }
+
+    @Test
+    void aContentLengthOverTheLimitIsRefusedBeforeReadingTheBody() throws IOException {
+        UserId user = newUser();
+        String token = USERS.login(user);
+        AtomicBoolean read = new AtomicBoolean();
+        Flux<DataBuffer> body = Flux.defer(() -> {
+            read.set(true);
+            return Flux.<DataBuffer>just(DefaultDataBufferFactory.sharedInstance.wrap(randomBytes(10)));
+        });
+        long files = filesUnder(root);
+
+        EntityExchangeResult<byte[]> result = client.post()
+                .uri("/_matrix/media/v3/upload")
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Length", Long.toString(MAX_UPLOAD + 1))
+                .body(body, DataBuffer.class)
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
+
+        assertError(result, 413, "M_TOO_LARGE");
+        assertThat(read).isFalse();
+        assertThat(database.countLocalMediaOf(user.toString()).block()).isZero();
+        assertThat(filesUnder(root)).isEqualTo(files);
+    }
+
+    @Test
+    void aChunkedBodyCrossingTheLimitIsRefusedAndNothingIsStored() throws IOException {
+        UserId user = newUser();
+        String token = USERS.login(user);
+        // 64 KiB chunks without a Content-Length: only counting while streaming can catch it.
+        Flux<DataBuffer> body = Flux.range(0, (int) (MAX_UPLOAD / 65536) + 2)
+                .<DataBuffer>map(i -> DefaultDataBufferFactory.sharedInstance.wrap(randomBytes(65536)));
+        long files = filesUnder(root);
+
+        EntityExchangeResult<byte[]> result = client.post()
+                .uri("/_matrix/media/v3/upload")
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream")
+                .body(body, DataBuffer.class)
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
+
+        assertThat(result.getRequestHeaders().getContentLength()).isEqualTo(-1);
+        assertError(result, 413, "M_TOO_LARGE");
+        assertThat(database.countLocalMediaOf(user.toString()).block()).isZero();
+        assertThat(filesUnder(root)).isEqualTo(files);
+        assertThat(filesUnder(root.resolve("tmp"))).isZero();
+    }
+
+    @Test
+    void uploadAndDownloadNeedAnAccessToken() {
+        String token = USERS.login(newUser());
+        String mediaId = upload(token, randomBytes(10), "text/plain", null);
+        assertError(
+                client.post()
+                        .uri("/_matrix/media/v3/upload")
+                        .bodyValue(randomBytes(10))
+                        .exchange()
+                        .expectBody(byte[].class)
+                        .returnResult(),
+                401,
+                "M_MISSING_TOKEN");
+        assertError(
+                download(client, null, "/_matrix/client/v1/media/download/" + SERVER + "/" + mediaId),
+                401,
+                "M_MISSING_TOKEN");
+        assertError(
+                download(client, "nonsense", "/_matrix/client/v1/media/download/" + SERVER + "/" + mediaId),
+                401,
+                "M_UNKNOWN_TOKEN");
+    }
+
+    @Test
+    void unknownRemoteAndInvalidMediaAreNotFound() {
+        String token = USERS.login(newUser());
+        String mediaId = upload(token, randomBytes(10), "text/plain", null);
+        String download = "/_matrix/client/v1/media/download/";
+        assertError(download(client, token, download + SERVER + "/doesNotExist"), 404, "M_NOT_FOUND");
+        // Media of another server: federation media is not built, so nothing is fetched.
+        assertError(download(client, token, download + "other.example/" + mediaId), 404, "M_NOT_FOUND");
+        // IDs outside [A-Za-z0-9_-]: traversal attempts never reach storage.
+        assertError(download(client, token, download + SERVER + "/..%2F..%2Fetc%2Fpasswd"), 404, "M_NOT_FOUND");
+        assertError(download(client, token, download + SERVER + "/a.b"), 404, "M_NOT_FOUND");
+        assertError(download(client, token, download + "bad_server!/" + mediaId), 400, "M_INVALID_PARAM");
+        assertError(
+                download(
+                        client,
+                        token,
+                        "/_matrix/client/v1/media/thumbnail/" + SERVER + "/doesNotExist?width=32&height=32"),
+                404,
+                "M_NOT_FOUND");
+    }
+
+    @Test
+    void configAnnouncesTheUploadLimit() {
+        String token = USERS.login(newUser());
+        for (String path : new String[] {"/_matrix/client/v1/media/config", "/_matrix/media/v3/config"}) {
+            client.get()
+                    .uri(path)
+                    .header("Authorization", "Bearer " + token)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .json("{\"m.upload.size\": " + MAX_UPLOAD + "}");
+        }
+    }
+
+    // ---- the legacy unauthenticated endpoints ----
+
+    @Test
+    void legacyEndpointsServeOnlyMediaUploadedBeforeTheFreeze() {
+        String token = USERS.login(newUser());
+        byte[] png = TestImages.image("png", 100, 100);
+        String frozen = upload(token, png, "image/png", null); // enable-authenticated-media: true
+        String unfrozenId = upload(unfrozen, token, png, "image/png", null);
+
+        assertError(download(client, null, "/_matrix/media/v3/download/" + SERVER + "/" + frozen), 404, "M_NOT_FOUND");
+        assertError(
+                download(client, null, "/_matrix/media/v3/thumbnail/" + SERVER + "/" + frozen + "?width=32&height=32"),
+                404,
+                "M_NOT_FOUND");
+        // Authenticated, it is there.
+        assertThat(download(client, token, "/_matrix/client/v1/media/download/" + SERVER + "/" + frozen)
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
+        // Media uploaded while the switch was off stays reachable without a token, whichever way the switch is now.
+        EntityExchangeResult<byte[]> legacy =
+                download(client, null, "/_matrix/media/v3/download/" + SERVER + "/" + unfrozenId + "/a.png");
+        assertThat(legacy.getStatus().value()).isEqualTo(200);
+        assertThat(legacy.getResponseBody()).isEqualTo(png);
+        assertThat(legacy.getResponseHeaders().getFirst("Content-Disposition")).isEqualTo("inline; filename=a.png");
+        assertThat(download(
+                                client,
+                                null,
+                                "/_matrix/media/v3/thumbnail/" + SERVER + "/" + unfrozenId
+                                        + "?width=32&height=32&method=crop")
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
+    }
+
+    // ---- thumbnails ----
+
+    private static EntityExchangeResult<byte[]> thumbnail(String token, String mediaId, String query) {
+        return download(client, token, "/_matrix/client/v1/media/thumbnail/" + SERVER + "/" + mediaId + "?" + query);
+    }
+
+    private static BufferedImage thumbnailImage(String token, String mediaId, String query, String contentType) {
+        EntityExchangeResult<byte[]> result = thumbnail(token, mediaId, query);
+        assertThat(result.getStatus().value())
+                .as(new String(result.getResponseBody(), UTF_8))
+                .isEqualTo(200);
+        assertThat(result.getResponseHeaders().getFirst("Content-Type")).isEqualTo(contentType);
+        assertThat(result.getResponseHeaders().getFirst("Content-Disposition"))
+                .isEqualTo("inline; filename=" + (contentType.equals("image/png") ? "thumbnail.png" : "thumbnail.jpg"));
+        assertThat(result.getResponseHeaders().getFirst("Content-Security-Policy"))
+                .isEqualTo(CSP);
+        return TestImages.decode(result.getResponseBody());
+    }
+
+    @Test
+    void pngThumbnailsCropAndScaleToTheStandardSizes() {
+        String token = USERS.login(newUser());
+        String mediaId = upload(token, TestImages.image("png", 1000, 500), "image/png", "wide.png");
+
+        BufferedImage crop = thumbnailImage(token, mediaId, "width=96&height=96&method=crop", "image/png");
+        assertThat(new int[] {crop.getWidth(), crop.getHeight()}).containsExactly(96, 96);
+        // 40x40 is served by the smallest crop at least as large: 96x96, not 32x32.
+        BufferedImage small = thumbnailImage(token, mediaId, "width=40&height=40&method=crop", "image/png");
+        assertThat(new int[] {small.getWidth(), small.getHeight()}).containsExactly(96, 96);
+        // Scale keeps the aspect ratio inside 320x240.
+        BufferedImage scale = thumbnailImage(token, mediaId, "width=300&height=200&method=scale", "image/png");
+        assertThat(new int[] {scale.getWidth(), scale.getHeight()}).containsExactly(320, 160);
+        // The method defaults to scale.
+        BufferedImage defaulted = thumbnailImage(token, mediaId, "width=600&height=400", "image/png");
+        assertThat(new int[] {defaulted.getWidth(), defaulted.getHeight()}).containsExactly(640, 320);
+
+        // Generated once, then served from the cache.
+        var cached = database.thumbnail(mediaId, 96, 96, "crop").block().orElseThrow();
+        assertThat(cached.contentType()).isEqualTo("image/png");
+        assertThat(thumbnail(token, mediaId, "width=96&height=96&method=crop").getResponseBody())
+                .hasSize((int) cached.size());
+    }
+
+    @Test
+    void jpegThumbnailsStayJpegWithoutTheOriginalsMetadata() {
+        String token = USERS.login(newUser());
+        String mediaId = upload(token, TestImages.jpegWithComment(1200, 900, "SECRET-GPS-48.85N"), "image/jpeg", null);
+
+        BufferedImage scale = thumbnailImage(token, mediaId, "width=640&height=480&method=scale", "image/jpeg");
+        assertThat(new int[] {scale.getWidth(), scale.getHeight()}).containsExactly(640, 480);
+        BufferedImage crop = thumbnailImage(token, mediaId, "width=32&height=32&method=crop", "image/jpeg");
+        assertThat(new int[] {crop.getWidth(), crop.getHeight()}).containsExactly(32, 32);
+        assertThat(new String(
+                        thumbnail(token, mediaId, "width=640&height=480&method=scale")
+                                .getResponseBody(),
+                        java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain("SECRET-GPS");
+    }
+
+    @Test
+    void theExifOrientationOfAJpegIsHonoured() {
+        String token = USERS.login(newUser());
+        // Stored 1200x900, left half red; orientation 6: shown turned a quarter clockwise, 900x1200, red on top.
+        String mediaId = upload(token, TestImages.jpegWithOrientation(1200, 900, 6), "image/jpeg", null);
+        BufferedImage scale = thumbnailImage(token, mediaId, "width=640&height=480&method=scale", "image/jpeg");
+        assertThat(new int[] {scale.getWidth(), scale.getHeight()}).containsExactly(360, 480);
+        assertThat(new java.awt.Color(scale.getRGB(180, 60)).getRed()).isGreaterThan(200);
+        assertThat(new java.awt.Color(scale.getRGB(180, 420)).getBlue()).isGreaterThan(200);
+        // Orientation 1 (or none) leaves it as stored.
+        String upright = upload(token, TestImages.jpegWithOrientation(1200, 900, 1), "image/jpeg", null);
+        BufferedImage plain = thumbnailImage(token, upright, "width=640&height=480&method=scale", "image/jpeg");
+        assertThat(new int[] {plain.getWidth(), plain.getHeight()}).containsExactly(640, 480);
+    }
+
+    @Test
+    void imagesSmallerThanTheSizeAreNeverUpscaled() {
+        String token = USERS.login(newUser());
+        String mediaId = upload(token, TestImages.image("png", 20, 10), "image/png", null);
+        BufferedImage crop = thumbnailImage(token, mediaId, "width=32&height=32&method=crop", "image/png");
+        assertThat(new int[] {crop.getWidth(), crop.getHeight()}).containsExactly(20, 10);
+        BufferedImage scale = thumbnailImage(token, mediaId, "width=320&height=240&method=scale", "image/png");
+        assertThat(new int[] {scale.getWidth(), scale.getHeight()}).containsExactly(20, 10);
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeader() {
+        String token = USERS.login(newUser());
+        // 400 megapixels: 1.6 GB decoded. Its data is truncated, so decoding would fail with 400, not 413.
+        String mediaId = upload(token, TestImages.pngHeaderOnly(20_000, 20_000), "image/png", null);
+        assertError(thumbnail(token, mediaId, "width=96&height=96&method=crop"), 413, "M_TOO_LARGE");
+        assertThat(database.thumbnail(mediaId, 96, 96, "crop").block()).isEmpty();
+    }
+
+    @Test
+    void contentThatIsNotAnImageCannotBeThumbnailed() {
+        String token = USERS.login(newUser());
+        String fake = upload(token, "this is not a PNG".getBytes(UTF_8), "image/png", null);
+        assertError(thumbnail(token, fake, "width=96&height=96&method=crop"), 400, "M_UNKNOWN");
+        String pdf = upload(token, randomBytes(100), "application/pdf", null);
+        assertError(thumbnail(token, pdf, "width=96&height=96"), 400, "M_UNKNOWN");
+        // A truncated PNG: a valid header, no image data.
+        String truncated = upload(token, TestImages.pngHeaderOnly(100, 100), "image/png", null);
+        assertError(thumbnail(token, truncated, "width=96&height=96"), 400, "M_UNKNOWN");
+    }
+
+    @Test
+    void thumbnailParametersAreChecked() {
+        String token = USERS.login(newUser());
+        String mediaId = upload(token, TestImages.image("png", 100, 100), "image/png", null);
+        assertError(thumbnail(token, mediaId, "height=96"), 400, "M_MISSING_PARAM");
+        assertError(thumbnail(token, mediaId, "width=ten&height=96"), 400, "M_INVALID_PARAM");
+        assertError(thumbnail(token, mediaId, "width=-5&height=96"), 400, "M_INVALID_PARAM");
+        assertError(thumbnail(token, mediaId, "width=96&height=96&method=stretch"), 400, "M_INVALID_PARAM");
+        assertError(thumbnail(token, mediaId, "width=96&height=96&animated=maybe"), 400, "M_INVALID_PARAM");
+        assertThat(thumbnail(token, mediaId, "width=96&height=96&animated=true")
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
+    }
+}
