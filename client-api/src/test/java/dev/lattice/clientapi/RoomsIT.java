@@ -579,6 +579,45 @@ class RoomsIT {
     }
 
     @Test
+    void joiningARestrictedRoomThroughAnotherRoomsMembership() {
+        for (String version : List.of("11", "12")) {
+            User alice = newUser();
+            User bob = newUser();
+            String space = createRoom(alice, Map.of("preset", "public_chat", "room_version", version));
+            String restricted = createRoom(
+                    alice,
+                    Map.of(
+                            "room_version",
+                            version,
+                            "initial_state",
+                            List.of(Map.of(
+                                    "type",
+                                    "m.room.join_rules",
+                                    "state_key",
+                                    "",
+                                    "content",
+                                    Map.of(
+                                            "join_rule",
+                                            "restricted",
+                                            "allow",
+                                            List.of(Map.of("type", "m.room_membership", "room_id", space)))))));
+            // Not in the allowed room: refused.
+            assertThat(post(client, room(restricted) + "/join", bob.token(), null, 403))
+                    .containsEntry("errcode", "M_FORBIDDEN");
+            post(client, room(space) + "/join", bob.token(), null, 200);
+            assertThat(post(client, V3 + "/join/" + enc(restricted), bob.token(), Map.of("reason", "member"), 200))
+                    .containsEntry("room_id", restricted);
+            assertThat(joined(bob)).contains(space, restricted);
+            // The server named a local member who may invite (Alice) as the join's authoriser, as the spec's
+            // restricted rooms and Synapse's get_user_which_could_invite do.
+            assertThat(get(client, room(restricted) + "/state/m.room.member/" + enc(bob.id()), bob.token(), 200))
+                    .containsEntry("membership", "join")
+                    .containsEntry("reason", "member")
+                    .containsEntry("join_authorised_via_users_server", alice.id());
+        }
+    }
+
+    @Test
     void transactionIdIsScopedToTheRequest() {
         User alice = newUser();
         String first = createRoom(alice, Map.of());

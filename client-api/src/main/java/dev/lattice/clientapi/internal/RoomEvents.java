@@ -120,7 +120,8 @@ public final class RoomEvents {
                 });
     }
 
-    private static RoomEvent parse(RoomVersionRules rules, StoredEvent event) {
+    /** A stored event as the room version reads it. */
+    static RoomEvent parse(RoomVersionRules rules, StoredEvent event) {
         return Pdu.parseBackfilled(rules, event.pdu().getBytes(UTF_8));
     }
 

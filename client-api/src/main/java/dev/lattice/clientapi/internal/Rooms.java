@@ -38,10 +38,12 @@ public final class Rooms {
 
     private final RoomEvents events;
     private final ClientApiDatabase database;
+    private final RestrictedJoins restrictedJoins;
 
     public Rooms(RoomEvents events, ClientApiDatabase database) {
         this.events = requireNonNull(events, "events is null");
         this.database = requireNonNull(database, "database is null");
+        this.restrictedJoins = new RestrictedJoins(events);
     }
 
     /**
@@ -182,7 +184,10 @@ public final class Rooms {
                         Map.of("joined_rooms", rooms.stream().map(RoomId::value).toList()));
     }
 
-    /** {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms. */
+    /**
+     * {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms; a restricted room's
+     * join is authorised by a local member ({@link RestrictedJoins}).
+     */
     public Mono<Map<String, String>> join(AuthenticatedDevice device, String roomIdOrAlias, JsonObject body) {
         return resolve(roomIdOrAlias)
                 .flatMap(room -> events.rules(room)
@@ -191,15 +196,17 @@ public final class Rooms {
                                 e -> new MatrixException(
                                         ErrorCode.NOT_FOUND,
                                         "Unknown room; joining rooms on other servers is not supported yet"))
-                        .flatMap(rules -> events.send(
-                                room,
-                                rules,
-                                device.userId(),
-                                "m.room.member",
-                                device.userId().value(),
-                                joinContent(body),
-                                null,
-                                null))
+                        .flatMap(rules -> restrictedJoins
+                                .authorise(room, rules, device.userId(), joinContent(body))
+                                .flatMap(content -> events.send(
+                                        room,
+                                        rules,
+                                        device.userId(),
+                                        "m.room.member",
+                                        device.userId().value(),
+                                        content,
+                                        null,
+                                        null)))
                         .then(database.unforgetRoom(device.userId().localpart(), room.value()))
                         .thenReturn(Map.of("room_id", room.value())));
     }
