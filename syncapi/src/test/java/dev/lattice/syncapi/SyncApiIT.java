@@ -595,6 +595,35 @@ class SyncApiIT {
         assertThat(forbidden.getString("errcode")).contains("M_FORBIDDEN");
     }
 
+    @Test
+    void aForgottenRoomIsLikeOneNeverJoined() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        NewRoomEvent message = room.message(alice, "while bob was here");
+        room.member(bob, bob, "leave");
+        publishAll(room.events());
+        String path = "/_matrix/client/v3/rooms/" + room.id();
+        String event = path + "/event/" + URLEncoder.encode(message.eventId(), UTF_8);
+        Map<String, String> includeLeave = Map.of("filter", "{\"room\":{\"include_leave\":true}}");
+        // Left, not forgotten: the archive and the history are there.
+        assertThat(sync(bobToken, includeLeave).getObject("rooms").orElseThrow().getObject("leave"))
+                .hasValueSatisfying(leave -> assertThat(leave.has(room.id())).isTrue());
+        get(bobToken, path + "/messages", Map.of("dir", "b"), 200);
+        get(bobToken, event, Map.of(), 200);
+        get(bobToken, path + "/members", Map.of(), 200);
+
+        USERS.forget(bob, RoomId.parse(room.id()));
+        assertThat(sync(bobToken, includeLeave).has("rooms")).isFalse();
+        assertThat(get(bobToken, path + "/messages", Map.of("dir", "b"), 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(get(bobToken, event, Map.of(), 404).getString("errcode")).contains("M_NOT_FOUND");
+        assertThat(get(bobToken, path + "/members", Map.of(), 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+    }
+
     // ---- /members and /joined_members ----
 
     @Test

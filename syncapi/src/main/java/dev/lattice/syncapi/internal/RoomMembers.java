@@ -66,10 +66,12 @@ public final class RoomMembers {
     }
 
     private final SyncApiDatabase database;
+    private final MembershipHistory memberships;
     private final Clock clock;
 
-    public RoomMembers(SyncApiDatabase database, Clock clock) {
+    public RoomMembers(SyncApiDatabase database, MembershipHistory memberships, Clock clock) {
         this.database = requireNonNull(database, "database is null");
+        this.memberships = requireNonNull(memberships, "memberships is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -120,7 +122,7 @@ public final class RoomMembers {
     /** The {@code /joined_members} response body. */
     public Mono<JsonObject> joinedMembers(AuthenticatedDevice device, String roomId) {
         String user = device.userId().toString();
-        return Mono.zip(database.currentPosition(), database.membershipHistory(roomId, user))
+        return Mono.zip(database.currentPosition(), memberships.of(roomId, user))
                 .flatMap(loaded -> {
                     long position = loaded.getT1();
                     Mono<Void> allowed = currentMembership(loaded.getT2()).equals("join")
@@ -159,7 +161,7 @@ public final class RoomMembers {
 
     /** Without {@code at}: now for a joined user (or anyone, world-readable), the leave for a user who left. */
     private Mono<Long> ownPosition(String roomId, String user) {
-        return Mono.zip(database.currentPosition(), database.membershipHistory(roomId, user))
+        return Mono.zip(database.currentPosition(), memberships.of(roomId, user))
                 .flatMap(loaded -> {
                     long now = loaded.getT1();
                     Optional<StateSpan> latest = latest(loaded.getT2());
@@ -188,7 +190,7 @@ public final class RoomMembers {
                         ? Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "No event in the room at that token"))
                         : Mono.just(events.getFirst().position()));
         return lastEvent.flatMap(position -> Mono.zip(
-                        database.membershipHistory(roomId, user), database.historyVisibilityAt(roomId, position))
+                        memberships.of(roomId, user), database.historyVisibilityAt(roomId, position))
                 .flatMap(loaded -> {
                     List<StateSpan> memberships = loaded.getT1();
                     String membershipThen = EventVisibility.membershipAt(memberships, position);

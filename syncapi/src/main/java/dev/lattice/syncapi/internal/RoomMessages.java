@@ -71,17 +71,19 @@ public final class RoomMessages {
     }
 
     private final SyncApiDatabase database;
+    private final MembershipHistory memberships;
     private final Clock clock;
 
-    public RoomMessages(SyncApiDatabase database, Clock clock) {
+    public RoomMessages(SyncApiDatabase database, MembershipHistory memberships, Clock clock) {
         this.database = requireNonNull(database, "database is null");
+        this.memberships = requireNonNull(memberships, "memberships is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** The response body. */
     public Mono<JsonObject> messages(Request request) {
         String user = request.device().userId().toString();
-        return Mono.zip(database.membershipHistory(request.roomId(), user), database.currentPosition())
+        return Mono.zip(memberships.of(request.roomId(), user), database.currentPosition())
                 .flatMap(loaded -> {
                     List<StateSpan> memberships = loaded.getT1();
                     long position = loaded.getT2();
@@ -102,7 +104,8 @@ public final class RoomMessages {
         MatrixException notFound = new MatrixException(ErrorCode.NOT_FOUND, "Event not found");
         return database.event(eventId)
                 .flatMap(found -> found.filter(event -> event.roomId().equals(roomId))
-                        .map(event -> database.membershipHistory(roomId, user)
+                        .map(event -> memberships
+                                .of(roomId, user)
                                 .flatMap(memberships -> EventVisibility.canSee(event, user, memberships)
                                         ? Mono.just(event.toClient(device, clock.millis(), true))
                                         : Mono.error(notFound)))
