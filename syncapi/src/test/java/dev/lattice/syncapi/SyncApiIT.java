@@ -596,6 +596,41 @@ class SyncApiIT {
     }
 
     @Test
+    void messagesWithLazyLoadedMembersCarryTheSendersMemberEvents() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId carol = TestRoom.user("carol");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.member(carol, carol, "join");
+        room.message(carol, "early");
+        for (int i = 0; i < 3; i++) {
+            room.message(alice, "a" + i);
+            room.message(bob, "b" + i);
+        }
+        publishAll(room.events());
+        String path = "/_matrix/client/v3/rooms/" + room.id() + "/messages";
+        JsonObject lazy =
+                get(token, path, Map.of("dir", "b", "limit", "6", "filter", "{\"lazy_load_members\":true}"), 200);
+        assertThat(chunk(lazy)).extracting(SyncApiIT::body).containsExactly("b2", "a2", "b1", "a1", "b0", "a0");
+        List<JsonObject> state = lazy.getArray("state").orElseThrow().values().stream()
+                .map(JsonObject.class::cast)
+                .toList();
+        // The senders of the chunk, not carol, who sent nothing in it.
+        assertThat(state)
+                .allSatisfy(event -> assertThat(event.getString("type")).contains("m.room.member"));
+        assertThat(state)
+                .extracting(event -> event.getString("state_key").orElseThrow())
+                .containsExactlyInAnyOrder(alice.toString(), bob.toString());
+        assertThat(state)
+                .allSatisfy(event -> assertThat(event.getString("room_id")).contains(room.id()));
+        // Without lazy loading, no state (the spec allows leaving it out).
+        assertThat(get(token, path, Map.of("dir", "b", "limit", "6"), 200).has("state"))
+                .isFalse();
+    }
+
+    @Test
     void aForgottenRoomIsLikeOneNeverJoined() throws Exception {
         UserId alice = TestRoom.user("alice");
         UserId bob = TestRoom.user("bob");
