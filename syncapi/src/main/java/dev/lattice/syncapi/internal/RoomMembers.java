@@ -181,11 +181,19 @@ public final class RoomMembers {
     }
 
     /**
-     * With {@code at}: the position of the room's last event at or before the token, if the user could see the
-     * state there (Synapse's {@code _user_can_see_state_at_event}).
+     * With {@code at}: the position of the room's last event at or before the token (its first event when the token
+     * is from before it), if the user could see the state there (Synapse's {@code _user_can_see_state_at_event}).
      */
     private Mono<Long> positionAt(String roomId, String user, long token) {
+        // NOTSPEC: with no event at or before the token, Synapse answers 404 ("Can't find event for token"). Such a
+        // token is one we hand out: the prev_batch of a timeline that starts at m.room.create, or the since of the
+        // sync that first showed the room, and the spec names prev_batch as what `at` takes; so it means the start
+        // of the room's timeline (the state after its first event: no members yet), and only a room without any
+        // event is not found. matrix-js-sdk keeps the members it already has from an empty answer; a 404 fails it.
         Mono<Long> lastEvent = database.roomEvents(roomId, Long.MIN_VALUE, token, 1, true)
+                .flatMap(events -> events.isEmpty()
+                        ? database.roomEvents(roomId, token, Long.MAX_VALUE, 1, false)
+                        : Mono.just(events))
                 .flatMap(events -> events.isEmpty()
                         ? Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "No event in the room at that token"))
                         : Mono.just(events.getFirst().position()));
