@@ -4,10 +4,12 @@ import static dev.lattice.clientapi.Accounts.newUsername;
 import static dev.lattice.clientapi.Accounts.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.api.roomserver.QueryEventsApi;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
@@ -270,6 +272,8 @@ class RoomsIT {
                 .isEmpty();
         // A forgotten room's state is no longer readable (Synapse: did_forget).
         assertThat(get(client, room(roomId) + "/state", bob.token(), 403)).containsEntry("errcode", "M_FORBIDDEN");
+        UserApi users = server.context.getBean(UserApi.class);
+        assertThat(users.queryForgottenRooms(UserId.parse(bob.id())).block()).containsExactly(RoomId.parse(roomId));
         assertThat(put(room(roomId) + "/send/m.room.message/x1", bob.token(), Map.of("body", "hi"), 403))
                 .containsEntry("errcode", "M_FORBIDDEN");
         // Private room: rejoining needs a new invite.
@@ -277,6 +281,7 @@ class RoomsIT {
         post(client, room(roomId) + "/invite", alice.token(), Map.of("user_id", bob.id()), 200);
         post(client, V3 + "/join/" + enc(roomId), bob.token(), Map.of(), 200);
         assertThat(joined(bob)).contains(roomId);
+        assertThat(users.queryForgottenRooms(UserId.parse(bob.id())).block()).isEmpty();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
 import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
+import dev.lattice.syncapi.internal.MembershipHistory;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.SyncNotifier;
@@ -92,8 +93,14 @@ public class SyncApiConfiguration {
             SyncApiProperties properties,
             ObjectProvider<UserApi> users) {
         Clock clock = Clock.systemUTC();
-        Syncer syncer = new Syncer(database, users::getObject, notifier, clock, properties.maxSyncTimeout());
-        return new SyncRoutes(accessTokens, syncer, new RoomMessages(database, clock), new RoomMembers(database, clock))
+        MembershipHistory memberships = new MembershipHistory(database, users::getObject);
+        Syncer syncer =
+                new Syncer(database, memberships, users::getObject, notifier, clock, properties.maxSyncTimeout());
+        return new SyncRoutes(
+                        accessTokens,
+                        syncer,
+                        new RoomMessages(database, memberships, clock),
+                        new RoomMembers(database, memberships, clock))
                 .routes(router);
     }
 }

@@ -595,6 +595,70 @@ class SyncApiIT {
         assertThat(forbidden.getString("errcode")).contains("M_FORBIDDEN");
     }
 
+    @Test
+    void messagesWithLazyLoadedMembersCarryTheSendersMemberEvents() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId carol = TestRoom.user("carol");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.member(carol, carol, "join");
+        room.message(carol, "early");
+        for (int i = 0; i < 3; i++) {
+            room.message(alice, "a" + i);
+            room.message(bob, "b" + i);
+        }
+        publishAll(room.events());
+        String path = "/_matrix/client/v3/rooms/" + room.id() + "/messages";
+        JsonObject lazy =
+                get(token, path, Map.of("dir", "b", "limit", "6", "filter", "{\"lazy_load_members\":true}"), 200);
+        assertThat(chunk(lazy)).extracting(SyncApiIT::body).containsExactly("b2", "a2", "b1", "a1", "b0", "a0");
+        List<JsonObject> state = lazy.getArray("state").orElseThrow().values().stream()
+                .map(JsonObject.class::cast)
+                .toList();
+        // The senders of the chunk, not carol, who sent nothing in it.
+        assertThat(state)
+                .allSatisfy(event -> assertThat(event.getString("type")).contains("m.room.member"));
+        assertThat(state)
+                .extracting(event -> event.getString("state_key").orElseThrow())
+                .containsExactlyInAnyOrder(alice.toString(), bob.toString());
+        assertThat(state)
+                .allSatisfy(event -> assertThat(event.getString("room_id")).contains(room.id()));
+        // Without lazy loading, no state (the spec allows leaving it out).
+        assertThat(get(token, path, Map.of("dir", "b", "limit", "6"), 200).has("state"))
+                .isFalse();
+    }
+
+    @Test
+    void aForgottenRoomIsLikeOneNeverJoined() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        NewRoomEvent message = room.message(alice, "while bob was here");
+        room.member(bob, bob, "leave");
+        publishAll(room.events());
+        String path = "/_matrix/client/v3/rooms/" + room.id();
+        String event = path + "/event/" + URLEncoder.encode(message.eventId(), UTF_8);
+        Map<String, String> includeLeave = Map.of("filter", "{\"room\":{\"include_leave\":true}}");
+        // Left, not forgotten: the archive and the history are there.
+        assertThat(sync(bobToken, includeLeave).getObject("rooms").orElseThrow().getObject("leave"))
+                .hasValueSatisfying(leave -> assertThat(leave.has(room.id())).isTrue());
+        get(bobToken, path + "/messages", Map.of("dir", "b"), 200);
+        get(bobToken, event, Map.of(), 200);
+        get(bobToken, path + "/members", Map.of(), 200);
+
+        USERS.forget(bob, RoomId.parse(room.id()));
+        assertThat(sync(bobToken, includeLeave).has("rooms")).isFalse();
+        assertThat(get(bobToken, path + "/messages", Map.of("dir", "b"), 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(get(bobToken, event, Map.of(), 404).getString("errcode")).contains("M_NOT_FOUND");
+        assertThat(get(bobToken, path + "/members", Map.of(), 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+    }
+
     // ---- /members and /joined_members ----
 
     @Test
@@ -748,8 +812,12 @@ class SyncApiIT {
         // Bob was not in the room at the first token and history is "joined": not his to see.
         assertThat(get(bobToken, members, Map.of("at", before), 403).getString("errcode"))
                 .contains("M_FORBIDDEN");
-        // Before the room's first event: no state to show.
-        assertThat(get(aliceToken, members, Map.of("at", "s0"), 404).getString("errcode"))
+        // Before the room's first event (a prev_batch of a timeline that starts at m.room.create, or a token of a
+        // sync before the room was created): the members as of the start of the room's timeline, which are none.
+        assertThat(chunk(get(aliceToken, members, Map.of("at", "s0"), 200))).isEmpty();
+        // A room without any event here is still not found.
+        assertThat(get(aliceToken, "/_matrix/client/v3/rooms/!nowhere:example.org/members", Map.of("at", "s0"), 404)
+                        .getString("errcode"))
                 .contains("M_NOT_FOUND");
         assertThat(get(aliceToken, members, Map.of("at", "garbage"), 400).getString("errcode"))
                 .contains("M_INVALID_PARAM");

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,7 @@ public final class TestingUserApi implements UserApi {
     private final Map<UserId, Map<String, AccountDataEntry>> accountData = new ConcurrentHashMap<>();
 
     private final AtomicLong streamIds = new AtomicLong();
+    private final Map<UserId, Set<RoomId>> forgotten = new ConcurrentHashMap<>();
 
     /** Logs {@code user} in on {@code device}; returns the access token. */
     public String login(UserId user, String device) {
@@ -45,6 +47,16 @@ public final class TestingUserApi implements UserApi {
             entries.put(key(roomId, type), new AccountDataEntry(roomId, type, contentJson, streamId));
         }
         return AccountDataChanged.of(user, roomId, type, streamId);
+    }
+
+    /** Marks a room forgotten by {@code user}, as {@code POST /rooms/{roomId}/forget} would. */
+    public void forget(UserId user, RoomId room) {
+        forgotten.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(room);
+    }
+
+    @Override
+    public Mono<Set<RoomId>> queryForgottenRooms(UserId userId) {
+        return Mono.just(Set.copyOf(forgotten.getOrDefault(userId, Set.of())));
     }
 
     @Override

@@ -213,8 +213,8 @@ public final class Rooms {
 
     /**
      * {@code POST /rooms/{roomId}/forget}: only after leaving (joined or invited → 400 {@code M_UNKNOWN}, as
-     * Synapse answers); a room the user was never in is forgotten too. Nothing reads the flag yet: syncapi still
-     * lists the room's history (NOTSPEC until it does).
+     * Synapse answers); a room the user was never in is forgotten too. The syncapi reads the flag through
+     * {@code UserApi.queryForgottenRooms}.
      */
     public Mono<Map<String, Object>> forget(AuthenticatedDevice device, String roomId) {
         RoomId room = roomId(roomId);

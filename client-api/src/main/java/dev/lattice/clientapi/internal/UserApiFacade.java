@@ -11,6 +11,8 @@ import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import reactor.core.publisher.Mono;
 
@@ -58,6 +60,15 @@ public final class UserApiFacade implements UserApi {
                         userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
                 .map(row -> Optional.of(new AccountDataEntry(roomId, type, row.contentJson(), row.streamId())))
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public Mono<Set<RoomId>> queryForgottenRooms(UserId userId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(Set.of());
+        }
+        return database.forgottenRooms(userId.localpart())
+                .map(rooms -> rooms.stream().map(RoomId::parse).collect(Collectors.toUnmodifiableSet()));
     }
 
     /**

@@ -285,6 +285,11 @@ public final class ClientApiDatabase {
         return forgottenRooms.exists(localpart, roomId);
     }
 
+    /** The rooms a user forgot and has not joined again since. */
+    public Mono<List<String>> forgottenRooms(String localpart) {
+        return forgottenRooms.selectByUser(localpart);
+    }
+
     // the public room directory
 
     public Mono<Void> publishRoom(String roomId, long publishedTs) {

@@ -229,7 +229,9 @@ class ClientApiDatabaseIT {
         database.forgetRoom(user, room, 5).block();
         database.forgetRoom(user, room, 6).block();
         assertThat(database.isRoomForgotten(user, room).block()).isTrue();
+        assertThat(database.forgottenRooms(user).block()).containsExactly(room);
         database.unforgetRoom(user, room).block();
         assertThat(database.isRoomForgotten(user, room).block()).isFalse();
+        assertThat(database.forgottenRooms(user).block()).isEmpty();
     }
 }

@@ -18,22 +18,25 @@ import java.util.Optional;
 
 /**
  * The part of a <a href="https://spec.matrix.org/v1.19/client-server-api/#filtering">RoomEventFilter</a> this server
- * applies so far: {@code limit}, {@code types}, {@code not_types} (with {@code *} wildcards), {@code senders} and
- * {@code not_senders}. Other fields ({@code contains_url}, {@code lazy_load_members}, ...) are accepted and ignored.
+ * applies so far: {@code limit}, {@code types}, {@code not_types} (with {@code *} wildcards), {@code senders},
+ * {@code not_senders} and {@code lazy_load_members} (in {@code /messages}). Other fields ({@code contains_url},
+ * {@code include_redundant_members}, ...) are accepted and ignored.
  *
  * @param limit the {@code limit} field, if given
  * @param types the allowed types; empty = any
  * @param notTypes the excluded types, which win over {@code types}
+ * @param lazyLoadMembers whether the client wants the member events of the senders it is shown
  */
 public record EventFilter(
         Optional<Long> limit,
         Optional<List<String>> types,
         List<String> notTypes,
         Optional<List<String>> senders,
-        List<String> notSenders) {
+        List<String> notSenders,
+        boolean lazyLoadMembers) {
 
     public static final EventFilter ALL =
-            new EventFilter(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of());
+            new EventFilter(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(), false);
 
     public EventFilter {
         requireNonNull(limit, "limit is null");
@@ -75,7 +78,8 @@ public record EventFilter(
                 strings(filter, "types"),
                 strings(filter, "not_types").orElse(List.of()),
                 strings(filter, "senders"),
-                strings(filter, "not_senders").orElse(List.of()));
+                strings(filter, "not_senders").orElse(List.of()),
+                filter.getBool("lazy_load_members").orElse(false));
     }
 
     /** Whether the filter lets {@code event} through. */

@@ -66,10 +66,12 @@ public final class RoomMembers {
     }
 
     private final SyncApiDatabase database;
+    private final MembershipHistory memberships;
     private final Clock clock;
 
-    public RoomMembers(SyncApiDatabase database, Clock clock) {
+    public RoomMembers(SyncApiDatabase database, MembershipHistory memberships, Clock clock) {
         this.database = requireNonNull(database, "database is null");
+        this.memberships = requireNonNull(memberships, "memberships is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -120,7 +122,7 @@ public final class RoomMembers {
     /** The {@code /joined_members} response body. */
     public Mono<JsonObject> joinedMembers(AuthenticatedDevice device, String roomId) {
         String user = device.userId().toString();
-        return Mono.zip(database.currentPosition(), database.membershipHistory(roomId, user))
+        return Mono.zip(database.currentPosition(), memberships.of(roomId, user))
                 .flatMap(loaded -> {
                     long position = loaded.getT1();
                     Mono<Void> allowed = currentMembership(loaded.getT2()).equals("join")
@@ -159,7 +161,7 @@ public final class RoomMembers {
 
     /** Without {@code at}: now for a joined user (or anyone, world-readable), the leave for a user who left. */
     private Mono<Long> ownPosition(String roomId, String user) {
-        return Mono.zip(database.currentPosition(), database.membershipHistory(roomId, user))
+        return Mono.zip(database.currentPosition(), memberships.of(roomId, user))
                 .flatMap(loaded -> {
                     long now = loaded.getT1();
                     Optional<StateSpan> latest = latest(loaded.getT2());
@@ -179,16 +181,24 @@ public final class RoomMembers {
     }
 
     /**
-     * With {@code at}: the position of the room's last event at or before the token, if the user could see the
-     * state there (Synapse's {@code _user_can_see_state_at_event}).
+     * With {@code at}: the position of the room's last event at or before the token (its first event when the token
+     * is from before it), if the user could see the state there (Synapse's {@code _user_can_see_state_at_event}).
      */
     private Mono<Long> positionAt(String roomId, String user, long token) {
+        // NOTSPEC: with no event at or before the token, Synapse answers 404 ("Can't find event for token"). Such a
+        // token is one we hand out: the prev_batch of a timeline that starts at m.room.create, or the since of the
+        // sync that first showed the room, and the spec names prev_batch as what `at` takes; so it means the start
+        // of the room's timeline (the state after its first event: no members yet), and only a room without any
+        // event is not found. matrix-js-sdk keeps the members it already has from an empty answer; a 404 fails it.
         Mono<Long> lastEvent = database.roomEvents(roomId, Long.MIN_VALUE, token, 1, true)
+                .flatMap(events -> events.isEmpty()
+                        ? database.roomEvents(roomId, token, Long.MAX_VALUE, 1, false)
+                        : Mono.just(events))
                 .flatMap(events -> events.isEmpty()
                         ? Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "No event in the room at that token"))
                         : Mono.just(events.getFirst().position()));
         return lastEvent.flatMap(position -> Mono.zip(
-                        database.membershipHistory(roomId, user), database.historyVisibilityAt(roomId, position))
+                        memberships.of(roomId, user), database.historyVisibilityAt(roomId, position))
                 .flatMap(loaded -> {
                     List<StateSpan> memberships = loaded.getT1();
                     String membershipThen = EventVisibility.membershipAt(memberships, position);

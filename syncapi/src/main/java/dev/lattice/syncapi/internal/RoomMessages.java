@@ -15,8 +15,11 @@ import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,8 +33,8 @@ import reactor.core.publisher.Mono;
  * so paging backwards reaches them after the live ones.
  *
  * <p>Only a user who is or was joined or invited may page a room, unless it is {@code world_readable} now
- * ({@code 403 M_FORBIDDEN} otherwise). {@code state} (members for lazy loading) is not sent yet, which the spec
- * allows.
+ * ({@code 403 M_FORBIDDEN} otherwise). With a filter that sets {@code lazy_load_members}, {@code state} holds the
+ * member events of the chunk's senders.
  */
 public final class RoomMessages {
     /** The page size when the client gives none. */
@@ -71,17 +74,19 @@ public final class RoomMessages {
     }
 
     private final SyncApiDatabase database;
+    private final MembershipHistory memberships;
     private final Clock clock;
 
-    public RoomMessages(SyncApiDatabase database, Clock clock) {
+    public RoomMessages(SyncApiDatabase database, MembershipHistory memberships, Clock clock) {
         this.database = requireNonNull(database, "database is null");
+        this.memberships = requireNonNull(memberships, "memberships is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** The response body. */
     public Mono<JsonObject> messages(Request request) {
         String user = request.device().userId().toString();
-        return Mono.zip(database.membershipHistory(request.roomId(), user), database.currentPosition())
+        return Mono.zip(memberships.of(request.roomId(), user), database.currentPosition())
                 .flatMap(loaded -> {
                     List<StateSpan> memberships = loaded.getT1();
                     long position = loaded.getT2();
@@ -102,7 +107,8 @@ public final class RoomMessages {
         MatrixException notFound = new MatrixException(ErrorCode.NOT_FOUND, "Event not found");
         return database.event(eventId)
                 .flatMap(found -> found.filter(event -> event.roomId().equals(roomId))
-                        .map(event -> database.membershipHistory(roomId, user)
+                        .map(event -> memberships
+                                .of(roomId, user)
                                 .flatMap(memberships -> EventVisibility.canSee(event, user, memberships)
                                         ? Mono.just(event.toClient(device, clock.millis(), true))
                                         : Mono.error(notFound)))
@@ -141,15 +147,14 @@ public final class RoomMessages {
                         request.limit(),
                         false);
         String user = request.device().userId().toString();
-        return read.map(events -> {
+        return read.flatMap(events -> {
             long now = clock.millis();
+            List<StoredEvent> shown = events.stream()
+                    .filter(event -> EventVisibility.canSee(event, user, memberships)
+                            && request.filter().matches(event))
+                    .toList();
             List<CanonicalJsonValue> chunk = new ArrayList<>();
-            for (StoredEvent event : events) {
-                if (EventVisibility.canSee(event, user, memberships)
-                        && request.filter().matches(event)) {
-                    chunk.add(event.toClient(request.device(), now, true));
-                }
-            }
+            shown.forEach(event -> chunk.add(event.toClient(request.device(), now, true)));
             JsonObjectBuilder out = new JsonObjectBuilder()
                     .put("start", new StreamToken(start).toString())
                     .put("chunk", new JsonArray(chunk));
@@ -157,7 +162,36 @@ public final class RoomMessages {
                 long last = events.getLast().position();
                 out.put("end", new StreamToken(backwards ? last - 1 : last).toString());
             }
-            return out.build();
+            if (!request.filter().lazyLoadMembers() || shown.isEmpty()) {
+                return Mono.just(out.build());
+            }
+            return senderMembers(request.roomId(), shown)
+                    .map(members -> out.put(
+                                    "state",
+                                    new JsonArray(members.stream()
+                                            .<CanonicalJsonValue>map(
+                                                    event -> event.toClient(request.device(), now, true))
+                                            .toList()))
+                            .build());
         });
+    }
+
+    /**
+     * With {@code lazy_load_members}: the member events of the chunk's senders, from the state at the chunk's first
+     * event, as Synapse takes them ({@code PaginationHandler.get_messages}). Every sender's member event is sent
+     * each time; leaving out those the client already has ({@code include_redundant_members: false}) is an
+     * optimisation the spec allows, not a requirement.
+     */
+    private Mono<List<StoredEvent>> senderMembers(String roomId, List<StoredEvent> shown) {
+        Set<String> senders = shown.stream().map(StoredEvent::sender).collect(Collectors.toSet());
+        return database.stateAt(roomId, shown.getFirst().position())
+                .map(state -> state.stream()
+                        .filter(span -> span.type().equals("m.room.member") && senders.contains(span.stateKey()))
+                        .map(StateSpan::eventId)
+                        .toList())
+                .flatMap(database::events)
+                .map(members -> members.stream()
+                        .sorted(Comparator.comparingLong(StoredEvent::position))
+                        .toList());
     }
 }

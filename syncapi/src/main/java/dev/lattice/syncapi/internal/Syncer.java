@@ -67,22 +67,26 @@ public final class Syncer {
     private static final int ROOM_CONCURRENCY = 4;
 
     private final SyncApiDatabase database;
+    private final MembershipHistory memberships;
     private final Supplier<UserApi> users;
     private final SyncNotifier notifier;
     private final Clock clock;
     private final Duration maxTimeout;
 
     /**
+     * @param memberships the user's forgotten rooms, left out of {@code leave}
      * @param users the client-api, for account data content; resolved on first use
      * @param maxTimeout the longest a request waits, whatever {@code timeout} it asks for
      */
     public Syncer(
             SyncApiDatabase database,
+            MembershipHistory memberships,
             Supplier<UserApi> users,
             SyncNotifier notifier,
             Clock clock,
             Duration maxTimeout) {
         this.database = requireNonNull(database, "database is null");
+        this.memberships = requireNonNull(memberships, "memberships is null");
         this.users = requireNonNull(users, "users is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -171,6 +175,7 @@ public final class Syncer {
                                     loaded.getT2(),
                                     loaded.getT3(),
                                     accountData.rooms().keySet())
+                            .flatMap(plans -> withoutForgotten(plans, user))
                             .flatMap(plans -> {
                                 Mono<Map<String, JsonObject>> join = sections(
                                         plans.join(),
@@ -218,6 +223,24 @@ public final class Syncer {
     }
 
     private record Plans(List<RoomPlan> join, List<StateSpan> invite, List<RoomPlan> leave) {}
+
+    /**
+     * Forgotten rooms are never in {@code leave}, with or without {@code include_leave} (Synapse). Asked of the
+     * client-api only when there is a left room to show.
+     */
+    private Mono<Plans> withoutForgotten(Plans plans, String user) {
+        if (plans.leave().isEmpty()) {
+            return Mono.just(plans);
+        }
+        return memberships
+                .forgotten(user)
+                .map(forgotten -> new Plans(
+                        plans.join(),
+                        plans.invite(),
+                        plans.leave().stream()
+                                .filter(plan -> !forgotten.contains(RoomId.parse(plan.roomId())))
+                                .toList()));
+    }
 
     /** @param withAccountData rooms whose account data is in the response: listed when joined, even if quiet */
     private Mono<Plans> plan(

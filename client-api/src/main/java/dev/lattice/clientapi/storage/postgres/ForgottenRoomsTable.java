@@ -2,6 +2,7 @@ package dev.lattice.clientapi.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -13,6 +14,9 @@ public final class ForgottenRoomsTable {
             "DELETE FROM clientapi.forgotten_rooms" + " WHERE localpart = :localpart AND room_id = :roomId";
     private static final String EXISTS =
             "SELECT 1 FROM clientapi.forgotten_rooms" + " WHERE localpart = :localpart AND room_id = :roomId";
+
+    private static final String SELECT_BY_USER =
+            "SELECT room_id FROM clientapi.forgotten_rooms WHERE localpart = :localpart";
 
     private final DatabaseClient client;
 
@@ -42,5 +46,14 @@ public final class ForgottenRoomsTable {
                 .map(row -> true)
                 .first()
                 .defaultIfEmpty(false);
+    }
+
+    /** The rooms {@code localpart} forgot. */
+    public Mono<List<String>> selectByUser(String localpart) {
+        return client.sql(SELECT_BY_USER)
+                .bind("localpart", localpart)
+                .map(row -> row.get("room_id", String.class))
+                .all()
+                .collectList();
     }
 }

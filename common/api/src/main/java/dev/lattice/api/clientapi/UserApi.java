@@ -4,10 +4,12 @@ import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
- * What every service asks the client-api about users: who an access token belongs to, and a user's account data.
+ * What every service asks the client-api about users: who an access token belongs to, a user's account data, and
+ * the rooms they forgot.
  * Services authenticate requests through this contract (via {@code dev.lattice.runtime.http.AccessTokens}), never by
  * reading the client-api's tables. In one process the client-api's internal facade implements it; split deployments
  * will back it with an internal-HTTP client.
@@ -27,4 +29,11 @@ public interface UserApi extends AccessTokenQuery {
      * @param roomId the room for per-room account data, empty for global account data
      */
     Mono<Optional<AccountDataEntry>> queryAccountData(UserId userId, Optional<RoomId> roomId, String type);
+
+    /**
+     * The rooms a local user forgot ({@code POST /rooms/{roomId}/forget}) and has not joined again since; empty for a
+     * user of another server. The syncapi leaves them out of {@code /sync}'s {@code leave} section and answers reads
+     * of their history as for a room the user was never in.
+     */
+    Mono<Set<RoomId>> queryForgottenRooms(UserId userId);
 }
