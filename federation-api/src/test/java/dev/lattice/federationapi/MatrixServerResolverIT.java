@@ -8,6 +8,7 @@ import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationRequestException;
 import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
+import dev.lattice.federationapi.internal.IpRange;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
 import dev.lattice.federationapi.internal.ResolvedServer;
 import dev.lattice.protocol.crypto.SigningKey;
@@ -63,7 +64,8 @@ class MatrixServerResolverIT {
         https = new HttpsExchange(
                 lookups,
                 FederationTls.clientContext(List.of(wellKnownServer.certificate, keyServer.certificate)),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                List.of());
         resolver = new MatrixServerResolver(lookups, https, wellKnownServer.port(), clock);
     }
 
@@ -138,6 +140,21 @@ class MatrixServerResolverIT {
         assertThatThrownBy(() -> client.getUnsigned(ServerName.parse("wrong.test"), "/_matrix/key/v2/server")
                         .block())
                 .isInstanceOf(FederationRequestException.class);
+    }
+
+    @Test
+    void blockedAddressesAreNeverConnectedTo() {
+        HttpsExchange guarded = new HttpsExchange(
+                lookups,
+                FederationTls.clientContext(List.of(keyServer.certificate)),
+                Duration.ofSeconds(10),
+                List.of(IpRange.parse("127.0.0.0/8")));
+        FederationClient client =
+                new FederationClient(ServerName.parse("origin.test"), SigningKey.generate("o"), resolver, guarded);
+        assertThatThrownBy(() -> client.getUnsigned(ServerName.parse("srv.test"), "/_matrix/key/v2/server")
+                        .block())
+                .isInstanceOf(FederationRequestException.class)
+                .hasMessageContaining("blocked");
     }
 
     /** A clock the test moves. */

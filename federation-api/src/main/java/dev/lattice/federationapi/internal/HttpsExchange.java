@@ -33,11 +33,14 @@ public final class HttpsExchange {
     private final DnsLookups dns;
     private final SslContext tls;
     private final Duration timeout;
+    private final List<IpRange> blocked;
 
-    public HttpsExchange(DnsLookups dns, SslContext tls, Duration timeout) {
+    /** @param blocked address ranges never connected to (checked after DNS, so a name cannot smuggle one in) */
+    public HttpsExchange(DnsLookups dns, SslContext tls, Duration timeout, List<IpRange> blocked) {
         this.dns = requireNonNull(dns, "dns is null");
         this.tls = requireNonNull(tls, "tls is null");
         this.timeout = requireNonNull(timeout, "timeout is null");
+        this.blocked = List.copyOf(blocked);
     }
 
     /** An answer: status, headers, and a body of at most {@link #MAX_RESPONSE_BYTES}. */
@@ -97,6 +100,11 @@ public final class HttpsExchange {
      */
     private Mono<InetSocketAddress> address(ResolvedServer target) {
         return dns.address(target.connectHost()).map(resolved -> {
+            if (blocked.stream().anyMatch(range -> range.contains(resolved))) {
+                throw new FederationRequestException(
+                        target.connectHost() + " resolves to " + resolved.getHostAddress() + ", a blocked address",
+                        null);
+            }
             try {
                 String peerHost = ServerDiscovery.isIpLiteral(target.tlsName()) ? null : target.tlsName();
                 return new InetSocketAddress(InetAddress.getByAddress(peerHost, resolved.getAddress()), target.port());
