@@ -120,6 +120,12 @@ class MatrixServerResolverIT {
         assertThat(resolve("wk.test"))
                 .isEqualTo(new ResolvedServer("delegated.test", 1234, "delegated.test:1234", "delegated.test"));
         assertThat(wellKnownServer.wellKnownRequests.get()).isEqualTo(before + 2);
+
+        // An answer over 50 KiB is not read to its end, and resolution carries on without it.
+        wellKnownServer.wellKnown = "{\"m.server\": \"srv.test\", \"pad\": \"" + "x".repeat(200_000) + "\"}";
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(resolve("wk.test")).isEqualTo(new ResolvedServer("wk.test", 8448, "wk.test", "wk.test"));
+        assertThat(wellKnownServer.wellKnownRequests.get()).isEqualTo(before + 3);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -52,20 +53,35 @@ public final class HttpsExchange {
             String uri,
             Optional<String> authorization,
             Optional<JsonObject> body) {
+        return exchange(target, method, uri, authorization, body, MAX_RESPONSE_BYTES);
+    }
+
+    /** As above, refusing answers over {@code maxResponseBytes} as soon as they pass it. */
+    public Mono<Response> exchange(
+            ResolvedServer target,
+            HttpMethod method,
+            String uri,
+            Optional<String> authorization,
+            Optional<JsonObject> body,
+            int maxResponseBytes) {
         return address(target)
                 .flatMap(address -> client(target, address, authorization, body.isPresent())
                         .request(method)
                         .uri(uri)
                         .send(ByteBufMono.fromString(Mono.justOrEmpty(body.map(CanonicalJson::encodeToString))))
-                        .responseSingle((response, content) -> content.asByteArray()
-                                .defaultIfEmpty(new byte[0])
-                                .map(bytes -> {
-                                    if (bytes.length > MAX_RESPONSE_BYTES) {
+                        .response((response, content) -> content.asByteArray()
+                                // Counted while it arrives: a hostile server cannot make us buffer more than this.
+                                .reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
+                                    if (out.size() + chunk.length > maxResponseBytes) {
                                         throw new FederationRequestException(
                                                 response.status().code(), uri + ": the answer is too large");
                                     }
-                                    return new Response(response.status().code(), response.responseHeaders(), bytes);
-                                })))
+                                    out.writeBytes(chunk);
+                                    return out;
+                                })
+                                .map(out -> new Response(
+                                        response.status().code(), response.responseHeaders(), out.toByteArray())))
+                        .next())
                 .timeout(timeout.multipliedBy(2));
     }
 
