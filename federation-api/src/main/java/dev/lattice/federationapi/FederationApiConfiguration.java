@@ -5,6 +5,7 @@ import dev.lattice.federationapi.internal.DnsLookups;
 import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
+import dev.lattice.federationapi.internal.IpRange;
 import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
 import dev.lattice.federationapi.internal.RequestAuthenticator;
@@ -65,7 +66,10 @@ public class FederationApiConfiguration {
     @Bean
     HttpsExchange httpsExchange(DnsLookups dns, FederationApiProperties settings) {
         return new HttpsExchange(
-                dns, FederationTls.clientContext(settings.trustedCaCertificates()), settings.requestTimeout());
+                dns,
+                FederationTls.clientContext(settings.trustedCaCertificates()),
+                settings.requestTimeout(),
+                settings.ipRangeBlocklist().stream().map(IpRange::parse).toList());
     }
 
     @Bean

@@ -238,9 +238,13 @@ class FederationIT {
 
         // Unknown federation paths stay 404 without credentials; the version needs none.
         assertError(TestFederation.get(clientB, b, "/_matrix/federation/v1/nothing"), 404, "M_UNRECOGNIZED");
-        assertThat(TestFederation.get(clientB, b, "/_matrix/federation/v1/version")
-                        .statusCode())
-                .isEqualTo(200);
+        HttpResponse<String> version = TestFederation.get(clientB, b, "/_matrix/federation/v1/version");
+        assertThat(version.statusCode()).isEqualTo(200);
+        JsonObject server =
+                CanonicalJson.parseObject(version.body()).getObject("server").orElseThrow();
+        assertThat(server.getString("name")).contains("Lattice");
+        assertThat(server.getString("version"))
+                .hasValueSatisfying(v -> assertThat(v).isNotBlank());
     }
 
     private static HttpResponse<String> postWith(String path, String body, String authorization) {

@@ -8,19 +8,16 @@ import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationRequestException;
 import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
+import dev.lattice.federationapi.internal.IpRange;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
 import dev.lattice.federationapi.internal.ResolvedServer;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.id.ServerName;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +37,7 @@ class MatrixServerResolverIT {
     private static TestDnsServer dns;
     private static TestKeyServer wellKnownServer;
     private static TestKeyServer keyServer;
-    private static final TestClock clock = new TestClock();
+    private static final TestClock clock = new TestClock(Instant.parse("2026-12-04T12:00:00Z"));
     private static DnsLookups lookups;
     private static HttpsExchange https;
     private static MatrixServerResolver resolver;
@@ -53,6 +50,8 @@ class MatrixServerResolverIT {
         int keys = keyServer.port();
         dns = new TestDnsServer()
                 .a("wk.test", "127.0.0.1")
+                // Nothing listens on 127.0.0.2: connecting falls through to the next address.
+                .a("target.test", "127.0.0.2")
                 .a("target.test", "127.0.0.1")
                 .a("plain.test", "127.0.0.1")
                 .srv("_matrix-fed._tcp.srv.test", 10, 0, keys, "target.test")
@@ -63,7 +62,8 @@ class MatrixServerResolverIT {
         https = new HttpsExchange(
                 lookups,
                 FederationTls.clientContext(List.of(wellKnownServer.certificate, keyServer.certificate)),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                List.of());
         resolver = new MatrixServerResolver(lookups, https, wellKnownServer.port(), clock);
     }
 
@@ -118,16 +118,24 @@ class MatrixServerResolverIT {
         assertThat(resolve("wk.test"))
                 .isEqualTo(new ResolvedServer("delegated.test", 1234, "delegated.test:1234", "delegated.test"));
         assertThat(wellKnownServer.wellKnownRequests.get()).isEqualTo(before + 2);
+
+        // An answer over 50 KiB is not read to its end, and resolution carries on without it.
+        wellKnownServer.wellKnown = "{\"m.server\": \"srv.test\", \"pad\": \"" + "x".repeat(200_000) + "\"}";
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(resolve("wk.test")).isEqualTo(new ResolvedServer("wk.test", 8448, "wk.test", "wk.test"));
+        assertThat(wellKnownServer.wellKnownRequests.get()).isEqualTo(before + 3);
     }
 
     @Test
     void resolvesAddressesThroughTheConfiguredServer() throws Exception {
-        assertThat(lookups.address("target.test").block()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(lookups.addresses("target.test").block())
+                .containsExactly(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.1"));
         assertThat(lookups.srv("_matrix-fed._tcp.nothing.test").block()).isEmpty();
     }
 
     @Test
     void theCertificateMustBeValidForTheServerNameNotTheSrvTarget() {
+        // srv.test's SRV target has two addresses, the first refusing connections.
         FederationClient client =
                 new FederationClient(ServerName.parse("origin.test"), SigningKey.generate("o"), resolver, https);
         assertThat(client.getUnsigned(ServerName.parse("srv.test"), "/_matrix/key/v2/server")
@@ -140,27 +148,18 @@ class MatrixServerResolverIT {
                 .isInstanceOf(FederationRequestException.class);
     }
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-04T12:00:00Z"));
-
-        void advance(Duration duration) {
-            now.updateAndGet(t -> t.plus(duration));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
+    @Test
+    void blockedAddressesAreNeverConnectedTo() {
+        HttpsExchange guarded = new HttpsExchange(
+                lookups,
+                FederationTls.clientContext(List.of(keyServer.certificate)),
+                Duration.ofSeconds(10),
+                List.of(IpRange.parse("127.0.0.0/8")));
+        FederationClient client =
+                new FederationClient(ServerName.parse("origin.test"), SigningKey.generate("o"), resolver, guarded);
+        assertThatThrownBy(() -> client.getUnsigned(ServerName.parse("srv.test"), "/_matrix/key/v2/server")
+                        .block())
+                .isInstanceOf(FederationRequestException.class)
+                .hasMessageContaining("blocked");
     }
 }

@@ -69,6 +69,8 @@ final class TestFederation {
                 "127.0.0.1",
                 "lattice.data-dir",
                 node.dataDir().toString()));
+        // Everything here is on loopback, which outbound federation refuses by default.
+        properties.put("lattice.federationapi.ip-range-blocklist", "");
         properties.putAll(extra);
         return new SpringApplicationBuilder(FederationApiApplication.class)
                 .sources(sources)

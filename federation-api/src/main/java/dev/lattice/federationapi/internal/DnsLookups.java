@@ -41,6 +41,7 @@ public final class DnsLookups {
         return new DnsLookups(LookupSession.builder()
                 .resolver(new SimpleResolver(server))
                 .clearCaches()
+                .cycleResults(false)
                 .build());
     }
 
@@ -61,24 +62,34 @@ public final class DnsLookups {
     }
 
     /**
-     * An address of {@code host}: an IP literal as it is, else the first AAAA record, else the first A record (the
-     * spec says "AAAA or A"; Synapse, through Twisted, prefers neither).
+     * The addresses of {@code host}, in the order to try them: an IP literal as it is, else every A record then every
+     * AAAA record (the spec says "AAAA or A"; IPv4 first is the JVM's own default, and a host without an IPv6 route
+     * still reaches servers that publish both). Fails with {@link UnknownHostException} when there are none.
      */
-    public Mono<InetAddress> address(String host) {
+    public Mono<List<InetAddress>> addresses(String host) {
         if (ServerDiscovery.isIpLiteral(host)) {
-            return Mono.fromCallable(() -> InetAddress.getByName(ServerDiscovery.stripBrackets(host)));
+            return Mono.fromCallable(() -> List.of(InetAddress.getByName(ServerDiscovery.stripBrackets(host))));
         }
-        return lookup(host, Type.AAAA)
-                .flatMap(result -> Mono.justOrEmpty(result.getRecords().stream()
-                        .filter(AAAARecord.class::isInstance)
-                        .map(r -> ((AAAARecord) r).getAddress())
-                        .findFirst()))
-                .switchIfEmpty(lookup(host, Type.A)
-                        .flatMap(result -> Mono.justOrEmpty(result.getRecords().stream()
-                                .filter(ARecord.class::isInstance)
-                                .map(r -> ((ARecord) r).getAddress())
-                                .findFirst())))
-                .switchIfEmpty(Mono.error(() -> new UnknownHostException(host + " has no AAAA or A record")));
+        return Mono.zip(records(host, Type.A), records(host, Type.AAAA)).flatMap(both -> {
+            List<InetAddress> out = new ArrayList<>();
+            for (var record : both.getT1()) {
+                if (record instanceof ARecord a) {
+                    out.add(a.getAddress());
+                }
+            }
+            for (var record : both.getT2()) {
+                if (record instanceof AAAARecord aaaa) {
+                    out.add(aaaa.getAddress());
+                }
+            }
+            return out.isEmpty()
+                    ? Mono.error(new UnknownHostException(host + " has no A or AAAA record"))
+                    : Mono.just(List.copyOf(out));
+        });
+    }
+
+    private Mono<List<org.xbill.DNS.Record>> records(String host, int type) {
+        return lookup(host, type).map(LookupResult::getRecords).defaultIfEmpty(List.of());
     }
 
     /** The records of type {@code type}; empty (not an error) when the name or the records do not exist. */

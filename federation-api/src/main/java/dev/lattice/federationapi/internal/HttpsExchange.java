@@ -8,12 +8,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
+import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -33,11 +37,14 @@ public final class HttpsExchange {
     private final DnsLookups dns;
     private final SslContext tls;
     private final Duration timeout;
+    private final List<IpRange> blocked;
 
-    public HttpsExchange(DnsLookups dns, SslContext tls, Duration timeout) {
+    /** @param blocked address ranges never connected to (checked after DNS, so a name cannot smuggle one in) */
+    public HttpsExchange(DnsLookups dns, SslContext tls, Duration timeout, List<IpRange> blocked) {
         this.dns = requireNonNull(dns, "dns is null");
         this.tls = requireNonNull(tls, "tls is null");
         this.timeout = requireNonNull(timeout, "timeout is null");
+        this.blocked = List.copyOf(blocked);
     }
 
     /** An answer: status, headers, and a body of at most {@link #MAX_RESPONSE_BYTES}. */
@@ -49,20 +56,41 @@ public final class HttpsExchange {
             String uri,
             Optional<String> authorization,
             Optional<JsonObject> body) {
-        return address(target)
-                .flatMap(address -> client(target, address, authorization, body.isPresent())
-                        .request(method)
-                        .uri(uri)
-                        .send(ByteBufMono.fromString(Mono.justOrEmpty(body.map(CanonicalJson::encodeToString))))
-                        .responseSingle((response, content) -> content.asByteArray()
-                                .defaultIfEmpty(new byte[0])
-                                .map(bytes -> {
-                                    if (bytes.length > MAX_RESPONSE_BYTES) {
-                                        throw new FederationRequestException(
-                                                response.status().code(), uri + ": the answer is too large");
-                                    }
-                                    return new Response(response.status().code(), response.responseHeaders(), bytes);
-                                })))
+        return exchange(target, method, uri, authorization, body, MAX_RESPONSE_BYTES);
+    }
+
+    /** As above, refusing answers over {@code maxResponseBytes} as soon as they pass it. */
+    public Mono<Response> exchange(
+            ResolvedServer target,
+            HttpMethod method,
+            String uri,
+            Optional<String> authorization,
+            Optional<JsonObject> body,
+            int maxResponseBytes) {
+        return addresses(target)
+                .flatMap(addresses -> tryInTurn(
+                        addresses,
+                        0,
+                        address -> client(target, address, authorization, body.isPresent())
+                                .request(method)
+                                .uri(uri)
+                                .send(ByteBufMono.fromString(Mono.justOrEmpty(body.map(CanonicalJson::encodeToString))))
+                                .response((response, content) -> content.asByteArray()
+                                        // Counted while it arrives: a hostile server cannot make us buffer more than
+                                        // this.
+                                        .reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
+                                            if (out.size() + chunk.length > maxResponseBytes) {
+                                                throw new FederationRequestException(
+                                                        response.status().code(), uri + ": the answer is too large");
+                                            }
+                                            out.writeBytes(chunk);
+                                            return out;
+                                        })
+                                        .map(out -> new Response(
+                                                response.status().code(),
+                                                response.responseHeaders(),
+                                                out.toByteArray())))
+                                .next()))
                 .timeout(timeout.multipliedBy(2));
     }
 
@@ -95,14 +123,38 @@ public final class HttpsExchange {
      * as the peer host, which the JDK checks the certificate against, while the connection goes to the resolved
      * IP.
      */
-    private Mono<InetSocketAddress> address(ResolvedServer target) {
-        return dns.address(target.connectHost()).map(resolved -> {
-            try {
-                String peerHost = ServerDiscovery.isIpLiteral(target.tlsName()) ? null : target.tlsName();
-                return new InetSocketAddress(InetAddress.getByAddress(peerHost, resolved.getAddress()), target.port());
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException("an address of " + resolved.getAddress().length + " bytes", e);
+    /** The next address is tried only when connecting to one failed, never after TLS or HTTP went wrong. */
+    private static Mono<Response> tryInTurn(
+            List<InetSocketAddress> addresses, int index, Function<InetSocketAddress, Mono<Response>> attempt) {
+        return attempt.apply(addresses.get(index))
+                .onErrorResume(
+                        e -> e instanceof ConnectException && index + 1 < addresses.size(),
+                        e -> tryInTurn(addresses, index + 1, attempt));
+    }
+
+    /**
+     * The addresses to connect to, each carrying the TLS name as its host name: Netty hands that name to the TLS
+     * engine as the peer host, which the JDK checks the certificate against, while the connection goes to the
+     * resolved IP. A blocked address fails the whole request: a name that resolves into internal ranges is suspect.
+     */
+    private Mono<List<InetSocketAddress>> addresses(ResolvedServer target) {
+        return dns.addresses(target.connectHost()).map(resolved -> {
+            List<InetSocketAddress> out = new ArrayList<>();
+            for (InetAddress address : resolved) {
+                if (blocked.stream().anyMatch(range -> range.contains(address))) {
+                    throw new FederationRequestException(
+                            target.connectHost() + " resolves to " + address.getHostAddress() + ", a blocked address",
+                            null);
+                }
+                try {
+                    String peerHost = ServerDiscovery.isIpLiteral(target.tlsName()) ? null : target.tlsName();
+                    out.add(new InetSocketAddress(
+                            InetAddress.getByAddress(peerHost, address.getAddress()), target.port()));
+                } catch (UnknownHostException e) {
+                    throw new IllegalStateException("an address of " + address.getAddress().length + " bytes", e);
+                }
             }
+            return out;
         });
     }
 }

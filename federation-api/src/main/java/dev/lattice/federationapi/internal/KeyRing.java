@@ -16,6 +16,7 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,12 +39,18 @@ import reactor.core.publisher.Mono;
 public final class KeyRing {
     private static final Logger log = LoggerFactory.getLogger(KeyRing.class);
 
+    /** The wait after a first failed fetch of a server's keys; doubled per further failure. */
+    static final Duration FETCH_BACKOFF = Duration.ofMinutes(1);
+    /** The longest wait between fetch attempts. */
+    static final Duration MAX_FETCH_BACKOFF = Duration.ofHours(1);
+
     private final ServerKeys ours;
     private final FederationApiDatabase database;
     private final FederationClient client;
     private final List<Notary> notaries;
     private final Clock clock;
     private final Map<ServerName, Mono<ServerKeyResponse>> inFlight = new ConcurrentHashMap<>();
+    private final Map<ServerName, FetchFailure> failures = new ConcurrentHashMap<>();
 
     public KeyRing(
             ServerKeys ours,
@@ -105,8 +112,18 @@ public final class KeyRing {
         });
     }
 
-    /** Fetches and stores {@code server}'s keys, from itself or else a notary; one request at a time per server. */
+    /**
+     * Fetches and stores {@code server}'s keys, from itself or else a notary; one request at a time per server. After
+     * a failure the server is not asked again for a while (1 minute, doubling per further failure, at most 1 hour):
+     * requests naming an unreachable origin, or notary queries for one, must not each cost us a round of fetches.
+     * NOTSPEC: the spec sets no retry policy; Synapse backs off per destination the same way.
+     */
     Mono<ServerKeyResponse> fetch(ServerName server) {
+        FetchFailure failure = failures.get(server);
+        if (failure != null && clock.millis() < failure.retryAfterMs()) {
+            return Mono.error(new FederationRequestException(
+                    "the keys of " + server + " are not fetched again before " + failure.retryAfterMs(), null));
+        }
         return inFlight.computeIfAbsent(
                 server,
                 s -> fetchDirect(s)
@@ -114,9 +131,21 @@ public final class KeyRing {
                             log.info("cannot fetch the keys of {} from itself: {}", s, direct.getMessage());
                             return fetchFromNotaries(s, 0, direct);
                         })
+                        .doOnSuccess(response -> failures.remove(s))
+                        .doOnError(e -> failures.merge(
+                                s, new FetchFailure(1, clock.millis() + FETCH_BACKOFF.toMillis()), (old, first) -> {
+                                    int count = old.count() + 1;
+                                    long backoff = Math.min(
+                                            FETCH_BACKOFF.toMillis() << Math.min(count - 1, 10),
+                                            MAX_FETCH_BACKOFF.toMillis());
+                                    return new FetchFailure(count, clock.millis() + backoff);
+                                }))
                         .doFinally(signal -> inFlight.remove(s))
                         .cache());
     }
+
+    /** {@code count} failed fetches in a row; no new attempt before {@code retryAfterMs}. */
+    private record FetchFailure(int count, long retryAfterMs) {}
 
     private Mono<ServerKeyResponse> fetchDirect(ServerName server) {
         return client.getUnsigned(server, "/_matrix/key/v2/server").flatMap(json -> {

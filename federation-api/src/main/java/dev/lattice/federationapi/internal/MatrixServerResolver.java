@@ -118,7 +118,13 @@ public final class MatrixServerResolver implements ServerResolver {
         if (!visited.add(url) || visited.size() > MAX_REDIRECTS + 1) {
             return Mono.error(new FederationRequestException("too many or looping redirects at " + url, null));
         }
-        return https.exchange(target, HttpMethod.GET, path, Optional.empty(), Optional.empty())
+        return https.exchange(
+                        target,
+                        HttpMethod.GET,
+                        path,
+                        Optional.empty(),
+                        Optional.empty(),
+                        ServerDiscovery.WELL_KNOWN_MAX_BYTES)
                 .flatMap(response -> {
                     String location = response.headers().get(HttpHeaderNames.LOCATION);
                     if (response.status() / 100 != 3 || location == null) {
