@@ -9,6 +9,7 @@ import dev.lattice.protocol.id.UserId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
@@ -37,5 +38,10 @@ public final class TestingUserApi implements UserApi {
     @Override
     public Mono<Optional<AccountDataEntry>> queryAccountData(UserId userId, Optional<RoomId> roomId, String type) {
         return Mono.just(Optional.empty());
+    }
+
+    @Override
+    public Mono<Set<RoomId>> queryForgottenRooms(UserId userId) {
+        return Mono.just(Set.of());
     }
 }

@@ -2,6 +2,7 @@ package dev.lattice.testing;
 
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
+import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.embedded.EmbeddedKafka;
 import dev.lattice.runtime.embedded.EmbeddedPostgres;
 import io.r2dbc.spi.ConnectionFactory;
@@ -9,7 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -54,6 +57,15 @@ public final class TestInfra {
      */
     public static ConnectionFactory connectionFactory() {
         return Database.connectionFactory(postgres());
+    }
+
+    /**
+     * A service's schema on the test PostgreSQL, migrated by its Flyway migrations (found on the test's classpath),
+     * with a client on a new {@link #connectionFactory()}. Tests of one schema share it and keep apart by using fresh
+     * IDs.
+     */
+    public static Database migrated(String schema) {
+        return new Database(postgres(), List.of(new ServiceSchema(schema)), DatabaseClient.create(connectionFactory()));
     }
 
     /** Properties that point a Lattice process at the test PostgreSQL and Kafka. */

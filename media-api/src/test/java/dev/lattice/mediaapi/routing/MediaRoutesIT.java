@@ -10,12 +10,12 @@ import dev.lattice.mediaapi.config.MediaApiProperties;
 import dev.lattice.mediaapi.storage.LocalMediaStore;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.postgres.PostgresMediaApiDatabase;
-import dev.lattice.mediaapi.storage.postgres.TestDatabase;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.KnownRoutes;
 import dev.lattice.runtime.http.MatrixErrorHandler;
 import dev.lattice.runtime.http.MatrixRouter;
+import dev.lattice.testing.TestInfra;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +61,7 @@ class MediaRoutesIT {
 
     @BeforeAll
     static void start() throws IOException {
-        database = new PostgresMediaApiDatabase(TestDatabase.migrated());
+        database = new PostgresMediaApiDatabase(TestInfra.migrated("mediaapi"));
         root = Files.createTempDirectory("media-routes-it");
         LocalMediaStore store = new LocalMediaStore(root);
         client = client(store, true);

@@ -1,13 +1,7 @@
 package dev.lattice.clientapi.storage.postgres;
 
-import dev.lattice.runtime.config.LatticeProperties;
-import dev.lattice.runtime.db.Database;
-import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.testing.TestInfra;
-import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 
@@ -16,19 +10,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * table tests share one database without seeing each other's rows.
  */
 final class TestingDatabase {
-    static final DatabaseClient CLIENT = migrate();
-
-    private static DatabaseClient migrate() {
-        LatticeProperties.Database db = TestInfra.postgres();
-        var connections = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(db.host())
-                .port(db.port())
-                .database(db.name())
-                .username(db.user())
-                .password(db.password())
-                .build());
-        return new Database(db, List.of(new ServiceSchema("clientapi")), DatabaseClient.create(connections)).client();
-    }
+    static final DatabaseClient CLIENT = TestInfra.migrated("clientapi").client();
 
     /** A localpart no other test uses. */
     static String localpart() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.federationapi.storage.StoredKeyResponse;
 import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.testing.TestInfra;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class ServerKeyResponsesTableIT {
 
     @BeforeAll
     static void migrate() {
-        table = new ServerKeyResponsesTable(TestDatabase.migrated().client());
+        table = new ServerKeyResponsesTable(TestInfra.migrated("federationapi").client());
     }
 
     @Test

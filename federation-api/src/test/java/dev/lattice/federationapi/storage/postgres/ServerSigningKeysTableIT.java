@@ -6,6 +6,7 @@ import dev.lattice.federationapi.storage.StoredVerifyKey;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.crypto.VerifyKey;
 import dev.lattice.protocol.id.KeyId;
+import dev.lattice.testing.TestInfra;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class ServerSigningKeysTableIT {
 
     @BeforeAll
     static void migrate() {
-        table = new ServerSigningKeysTable(TestDatabase.migrated().client());
+        table = new ServerSigningKeysTable(TestInfra.migrated("federationapi").client());
     }
 
     private static String freshServer() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lattice.mediaapi.internal.MediaIds;
 import dev.lattice.mediaapi.storage.LocalMedia;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
+import dev.lattice.testing.TestInfra;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,7 @@ class LocalMediaTableIT {
 
     @BeforeAll
     static void migrate() {
-        database = new PostgresMediaApiDatabase(TestDatabase.migrated());
+        database = new PostgresMediaApiDatabase(TestInfra.migrated("mediaapi"));
     }
 
     static String newUser() {

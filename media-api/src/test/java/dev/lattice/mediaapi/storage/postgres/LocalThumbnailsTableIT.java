@@ -6,6 +6,7 @@ import dev.lattice.mediaapi.internal.MediaIds;
 import dev.lattice.mediaapi.storage.LocalMedia;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.StoredThumbnail;
+import dev.lattice.testing.TestInfra;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class LocalThumbnailsTableIT {
 
     @BeforeAll
     static void migrate() {
-        database = new PostgresMediaApiDatabase(TestDatabase.migrated());
+        database = new PostgresMediaApiDatabase(TestInfra.migrated("mediaapi"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.syncapi.storage.AccountDataChange;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.testing.TestInfra;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,7 +18,7 @@ class AccountDataChangesTableIT {
 
     @BeforeAll
     static void migrate() {
-        database = new PostgresSyncApiDatabase(TestDatabase.migrated());
+        database = new PostgresSyncApiDatabase(TestInfra.migrated("syncapi"));
     }
 
     private static String newUser() {

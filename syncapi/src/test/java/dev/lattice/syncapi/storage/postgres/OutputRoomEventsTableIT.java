@@ -9,6 +9,7 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.testing.TestInfra;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -21,7 +22,7 @@ class OutputRoomEventsTableIT {
 
     @BeforeAll
     static void migrate() {
-        table = new OutputRoomEventsTable(TestDatabase.migrated().client());
+        table = new OutputRoomEventsTable(TestInfra.migrated("syncapi").client());
     }
 
     private static OutputRoomEventsTable.NewRow row(

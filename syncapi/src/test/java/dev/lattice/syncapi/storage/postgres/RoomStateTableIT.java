@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.testing.TestInfra;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,7 +16,7 @@ class RoomStateTableIT {
 
     @BeforeAll
     static void migrate() {
-        table = new RoomStateTable(TestDatabase.migrated().client());
+        table = new RoomStateTable(TestInfra.migrated("syncapi").client());
     }
 
     private static String fresh(String sigil) {
