@@ -140,7 +140,10 @@ public final class KeyRing {
                                             MAX_FETCH_BACKOFF.toMillis());
                                     return new FetchFailure(count, clock.millis() + backoff);
                                 }))
-                        .doFinally(signal -> inFlight.remove(s))
+                        // Removed before the result reaches any caller (doFinally would run after): a caller
+                        // that asks again once it has the result must start a new fetch, not get this one back.
+                        .doOnTerminate(() -> inFlight.remove(s))
+                        .doOnCancel(() -> inFlight.remove(s))
                         .cache());
     }
 
