@@ -59,9 +59,10 @@ class ContractsJsonTest {
 
     @Test
     void outputRecordsKeepTheirTypeDiscriminator() {
-        OutputRoomEvent event = new NewRoomEvent(
-                "!r:test.lattice", RoomVersionId.V12, "$e", "{}", List.of("$e"), List.of(), TXN, false);
-        OutputRoomEvent redaction = new RedactedEvent("!r:test.lattice", "$e", "$r");
+        RoomId room = RoomId.parse("!r:test.lattice");
+        EventId e = EventId.parse("$e");
+        OutputRoomEvent event = new NewRoomEvent(room, RoomVersionId.V12, e, "{}", List.of(e), List.of(), TXN, false);
+        OutputRoomEvent redaction = new RedactedEvent(room, e, EventId.parse("$r"));
         assertThat(new String(BusJson.encode(event), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("\"type\":\"new_room_event\"");
         assertThat(BusJson.decode(BusJson.encode(event), OutputRoomEvent.class)).isEqualTo(event);

@@ -64,14 +64,14 @@ final class RoomserverContext implements AutoCloseable {
     /** The event IDs of the {@link NewRoomEvent}s of {@code roomId}, in order, duplicates kept. */
     List<String> newEvents(String roomId) {
         return outputs.stream()
-                .filter(o -> o instanceof NewRoomEvent n && n.roomId().equals(roomId))
-                .map(o -> ((NewRoomEvent) o).eventId())
+                .filter(o -> o instanceof NewRoomEvent n && n.roomId().value().equals(roomId))
+                .map(o -> ((NewRoomEvent) o).eventId().value())
                 .toList();
     }
 
     List<RedactedEvent> redactions(String roomId) {
         return outputs.stream()
-                .filter(o -> o instanceof RedactedEvent r && r.roomId().equals(roomId))
+                .filter(o -> o instanceof RedactedEvent r && r.roomId().value().equals(roomId))
                 .map(RedactedEvent.class::cast)
                 .toList();
     }

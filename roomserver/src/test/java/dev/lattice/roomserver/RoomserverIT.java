@@ -82,7 +82,7 @@ class RoomserverIT {
         assertThat(published).hasSize(10).doesNotHaveDuplicates();
         assertThat(published.subList(5, 10)).containsExactlyElementsOf(TestingRoomClient.ids(messages));
         NewRoomEvent join = server.outputs.stream()
-                .filter(o -> o instanceof NewRoomEvent n && n.eventId().equals(published.get(1)))
+                .filter(o -> o instanceof NewRoomEvent n && n.eventId().value().equals(published.get(1)))
                 .map(NewRoomEvent.class::cast)
                 .findFirst()
                 .orElseThrow();
@@ -136,7 +136,7 @@ class RoomserverIT {
                 .containsOnlyOnce(first.eventId())
                 .doesNotContain(retry.eventId());
         NewRoomEvent output = server.outputs.stream()
-                .filter(o -> o instanceof NewRoomEvent n && n.eventId().equals(first.eventId()))
+                .filter(o -> o instanceof NewRoomEvent n && n.eventId().value().equals(first.eventId()))
                 .map(NewRoomEvent.class::cast)
                 .findFirst()
                 .orElseThrow();
@@ -253,8 +253,8 @@ class RoomserverIT {
 
         waitFor(() -> !server.redactions(room.value()).isEmpty());
         assertThat(server.redactions(room.value())).singleElement().satisfies(r -> {
-            assertThat(r.redactedEventId()).isEqualTo(message.eventId());
-            assertThat(r.redactionEventId()).isEqualTo(redaction.eventId());
+            assertThat(r.redactedEventId().value()).isEqualTo(message.eventId());
+            assertThat(r.redactionEventId().value()).isEqualTo(redaction.eventId());
         });
         assertThat(server.newEvents(room.value())).contains(redaction.eventId());
         StoredEvent stored = server.api.queryEvent(message.id()).block().orElseThrow();

@@ -10,6 +10,7 @@ import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
@@ -383,9 +384,9 @@ class SyncApiIT {
         assertThat(transactionId(chunk(get(laptop, path + "/messages", Map.of("dir", "b"), 200))
                         .getFirst()))
                 .isEmpty();
-        String event = path + "/event/" + URLEncoder.encode(sent.eventId(), UTF_8);
+        String event = path + "/event/" + URLEncoder.encode(sent.eventId().value(), UTF_8);
         JsonObject fetched = get(phone, event, Map.of(), 200);
-        assertThat(fetched.getString("event_id")).contains(sent.eventId());
+        assertThat(fetched.getString("event_id")).contains(sent.eventId().value());
         assertThat(fetched.getString("room_id")).contains(room.id());
         assertThat(transactionId(fetched)).contains("txn-42");
         assertThat(transactionId(get(laptop, event, Map.of(), 200))).isEmpty();
@@ -405,9 +406,9 @@ class SyncApiIT {
         List<Object> redaction = room.redact(alice, secret);
         publish((OutputRoomEvent) redaction.get(0));
         publish((OutputRoomEvent) redaction.get(1));
-        String redactionId = ((NewRoomEvent) redaction.get(0)).eventId();
+        String redactionId = ((NewRoomEvent) redaction.get(0)).eventId().value();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (database.event(secret.eventId())
+        while (database.event(secret.eventId().value())
                 .block()
                 .orElseThrow()
                 .redactedBecause()
@@ -417,7 +418,9 @@ class SyncApiIT {
         }
         List<JsonObject> timeline = events(joinedRoom(sync(token, Map.of()), room.id()), "timeline");
         JsonObject redacted = timeline.stream()
-                .filter(e -> e.getString("event_id").orElseThrow().equals(secret.eventId()))
+                .filter(e -> e.getString("event_id")
+                        .orElseThrow()
+                        .equals(secret.eventId().value()))
                 .findFirst()
                 .orElseThrow();
         assertThat(redacted.getObject("content").orElseThrow().members()).isEmpty();
@@ -428,13 +431,17 @@ class SyncApiIT {
                         .getString("event_id"))
                 .contains(redactionId);
         assertThat(timeline.getLast().getString("type")).contains("m.room.redaction");
-        assertThat(timeline.getLast().getString("redacts")).contains(secret.eventId());
+        assertThat(timeline.getLast().getString("redacts"))
+                .contains(secret.eventId().value());
 
         // Redacting again changes nothing.
         publish((OutputRoomEvent) redaction.get(1));
         publish(room.message(alice, "barrier"));
         awaitStored(room.events().getLast());
-        assertThat(database.event(secret.eventId()).block().orElseThrow().redactedBecause())
+        assertThat(database.event(secret.eventId().value())
+                        .block()
+                        .orElseThrow()
+                        .redactedBecause())
                 .isPresent();
     }
 
@@ -445,11 +452,12 @@ class SyncApiIT {
         TestRoom room = TestRoom.create(alice);
         NewRoomEvent once = room.message(alice, "once");
         publishAll(room.events());
-        long position = database.event(once.eventId()).block().orElseThrow().position();
+        long position =
+                database.event(once.eventId().value()).block().orElseThrow().position();
         publish(once);
         publish(room.message(alice, "barrier"));
         awaitStored(room.events().getLast());
-        assertThat(database.event(once.eventId()).block().orElseThrow().position())
+        assertThat(database.event(once.eventId().value()).block().orElseThrow().position())
                 .isEqualTo(position);
         assertThat(events(joinedRoom(sync(token, Map.of()), room.id()), "timeline"))
                 .extracting(SyncApiIT::body)
@@ -476,7 +484,7 @@ class SyncApiIT {
         publish(new NewRoomEvent(
                 valid.roomId(),
                 valid.roomVersion(),
-                "$forged:example.org",
+                EventId.parse("$forged:example.org"),
                 valid.pdu(),
                 List.of(),
                 List.of(),
@@ -538,7 +546,7 @@ class SyncApiIT {
         }
         assertThat(forwards)
                 .containsExactlyElementsOf(
-                        room.events().stream().map(NewRoomEvent::eventId).toList());
+                        room.events().stream().map(e -> e.eventId().value()).toList());
     }
 
     @Test
@@ -641,7 +649,7 @@ class SyncApiIT {
         room.member(bob, bob, "leave");
         publishAll(room.events());
         String path = "/_matrix/client/v3/rooms/" + room.id();
-        String event = path + "/event/" + URLEncoder.encode(message.eventId(), UTF_8);
+        String event = path + "/event/" + URLEncoder.encode(message.eventId().value(), UTF_8);
         Map<String, String> includeLeave = Map.of("filter", "{\"room\":{\"include_leave\":true}}");
         // Left, not forgotten: the archive and the history are there.
         assertThat(sync(bobToken, includeLeave).getObject("rooms").orElseThrow().getObject("leave"))
@@ -1064,7 +1072,7 @@ class SyncApiIT {
     }
 
     private static void publish(OutputRoomEvent record) {
-        bus.publish(Topics.ROOMSERVER_OUTPUT, record.roomId(), BusJson.encode(record))
+        bus.publish(Topics.ROOMSERVER_OUTPUT, record.roomId().value(), BusJson.encode(record))
                 .block();
     }
 
@@ -1076,7 +1084,7 @@ class SyncApiIT {
 
     private static void awaitStored(NewRoomEvent event) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (database.event(event.eventId()).block().isEmpty()) {
+        while (database.event(event.eventId().value()).block().isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(event.eventId() + " was not consumed within 30 s");
             }

@@ -126,10 +126,10 @@ public final class TestRoom {
     /** An {@code m.room.redaction} of {@code target}, and the record the roomserver publishes when it takes effect. */
     public List<Object> redact(UserId sender, NewRoomEvent target) {
         Pdu pdu = builder(sender, "m.room.redaction", JsonObject.EMPTY)
-                .redacts(new EventId(target.eventId()))
+                .redacts(target.eventId())
                 .sign(SERVER, KEY);
         NewRoomEvent redaction = record(pdu, List.of(), List.of(), null);
-        return List.of(redaction, new RedactedEvent(id(), target.eventId(), redaction.eventId()));
+        return List.of(redaction, new RedactedEvent(RoomId.parse(id()), target.eventId(), redaction.eventId()));
     }
 
     private NewRoomEvent event(
@@ -164,12 +164,12 @@ public final class TestRoom {
     private NewRoomEvent record(Pdu pdu, List<String> adds, List<String> removes, SendTransaction transaction) {
         last = pdu.id();
         NewRoomEvent record = new NewRoomEvent(
-                id(),
+                RoomId.parse(id()),
                 rules.id(),
-                pdu.eventId(),
+                EventId.parse(pdu.eventId()),
                 CanonicalJson.encodeToString(pdu.json()),
-                adds,
-                removes,
+                adds.stream().map(EventId::parse).toList(),
+                removes.stream().map(EventId::parse).toList(),
                 transaction,
                 false);
         published.add(record);

@@ -64,9 +64,11 @@ public final class RoomserverOutputConsumer {
     }
 
     private Mono<Void> onNewRoomEvent(NewRoomEvent event) {
-        RoomVersionRules rules = rules(event.roomVersion().toString(), event.roomId());
+        RoomVersionRules rules =
+                rules(event.roomVersion().toString(), event.roomId().value());
         Pdu pdu = Pdu.parseBackfilled(rules, event.pdu().getBytes(StandardCharsets.UTF_8));
-        if (!pdu.eventId().equals(event.eventId()) || !pdu.roomId().equals(event.roomId())) {
+        if (!pdu.eventId().equals(event.eventId().value())
+                || !pdu.roomId().equals(event.roomId().value())) {
             throw new IllegalArgumentException("record for " + event.eventId() + " in " + event.roomId() + " carries "
                     + pdu.eventId() + " in " + pdu.roomId());
         }
@@ -75,15 +77,15 @@ public final class RoomserverOutputConsumer {
                 return Mono.empty();
             }
             long stored = position.getAsLong();
-            return database.usersToNotify(event.roomId(), stored)
+            return database.usersToNotify(event.roomId().value(), stored)
                     .doOnNext(users -> notifier.notifyEvents(users, stored))
                     .then();
         });
     }
 
     private Mono<Void> onRedactedEvent(RedactedEvent redaction) {
-        return database.event(redaction.redactedEventId())
-                .zipWith(database.event(redaction.redactionEventId()))
+        return database.event(redaction.redactedEventId().value())
+                .zipWith(database.event(redaction.redactionEventId().value()))
                 .flatMap(found -> {
                     Optional<StoredEvent> target = found.getT1();
                     if (target.isEmpty() || target.get().redactedBecause().isPresent()) {
@@ -95,9 +97,14 @@ public final class RoomserverOutputConsumer {
                     JsonObject because = found.getT2()
                             .map(StoredEvent::asRedactedBecause)
                             .orElseGet(() -> JsonObject.EMPTY
-                                    .with("event_id", JsonString.of(redaction.redactionEventId()))
+                                    .with(
+                                            "event_id",
+                                            JsonString.of(
+                                                    redaction.redactionEventId().value()))
                                     .with("type", JsonString.of("m.room.redaction"))
-                                    .with("room_id", JsonString.of(redaction.roomId())));
+                                    .with(
+                                            "room_id",
+                                            JsonString.of(redaction.roomId().value())));
                     return database.storeRedaction(event.eventId(), Redaction.redact(rules, event.event()), because)
                             .then();
                 });

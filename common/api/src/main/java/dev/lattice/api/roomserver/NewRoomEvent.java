@@ -2,6 +2,8 @@ package dev.lattice.api.roomserver;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.version.RoomVersionId;
 import java.util.List;
 
@@ -20,12 +22,12 @@ import java.util.List;
  * @param historical true for backfilled events, which belong before the timeline's start, not at its end
  */
 public record NewRoomEvent(
-        String roomId,
+        RoomId roomId,
         RoomVersionId roomVersion,
-        String eventId,
+        EventId eventId,
         String pdu,
-        List<String> addsStateEventIds,
-        List<String> removesStateEventIds,
+        List<EventId> addsStateEventIds,
+        List<EventId> removesStateEventIds,
         SendTransaction transaction,
         boolean historical)
         implements OutputRoomEvent {

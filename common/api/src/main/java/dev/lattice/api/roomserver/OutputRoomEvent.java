@@ -2,6 +2,7 @@ package dev.lattice.api.roomserver;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.lattice.protocol.id.RoomId;
 
 /**
  * What the roomserver publishes on {@code roomserver.output}, keyed by room ID, in the order it decided them for that
@@ -18,5 +19,5 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface OutputRoomEvent permits NewRoomEvent, RedactedEvent {
 
     /** The room the record is about; also the record's key. */
-    String roomId();
+    RoomId roomId();
 }

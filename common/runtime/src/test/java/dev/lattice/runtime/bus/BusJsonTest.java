@@ -8,6 +8,8 @@ import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.version.RoomVersionId;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +23,11 @@ class BusJsonTest {
     @Test
     void outputRoomEventsRoundTripThroughTheirInterface() {
         OutputRoomEvent event = new NewRoomEvent(
-                "!room:example.org",
+                RoomId.parse("!room:example.org"),
                 RoomVersionId.of("11"),
-                "$abc",
+                EventId.parse("$abc"),
                 "{\"type\":\"m.room.message\"}",
-                List.of("$abc"),
+                List.of(EventId.parse("$abc")),
                 List.of(),
                 new SendTransaction(UserId.parse("@alice:example.org"), DeviceId.parse("DEV"), "txn1"),
                 false);
@@ -33,10 +35,13 @@ class BusJsonTest {
         assertThat(new String(bytes, StandardCharsets.UTF_8))
                 .contains("\"type\":\"new_room_event\"")
                 .contains("\"roomVersion\":\"11\"")
+                .contains("\"roomId\":\"!room:example.org\"")
+                .contains("\"eventId\":\"$abc\"")
                 .contains("\"userId\":\"@alice:example.org\"");
         assertThat(BusJson.decode(bytes, OutputRoomEvent.class)).isEqualTo(event);
 
-        OutputRoomEvent redacted = new RedactedEvent("!room:example.org", "$abc", "$redaction");
+        OutputRoomEvent redacted = new RedactedEvent(
+                RoomId.parse("!room:example.org"), EventId.parse("$abc"), EventId.parse("$redaction"));
         assertThat(BusJson.decode(BusJson.encode(redacted), OutputRoomEvent.class))
                 .isEqualTo(redacted);
     }
@@ -46,7 +51,7 @@ class BusJsonTest {
         String newer = "{\"type\":\"redacted_event\",\"roomId\":\"!r:x\",\"redactedEventId\":\"$a\","
                 + "\"redactionEventId\":\"$b\",\"addedInV2\":true}";
         assertThat(BusJson.decode(newer.getBytes(StandardCharsets.UTF_8), OutputRoomEvent.class))
-                .isEqualTo(new RedactedEvent("!r:x", "$a", "$b"));
+                .isEqualTo(new RedactedEvent(RoomId.parse("!r:x"), EventId.parse("$a"), EventId.parse("$b")));
         assertThatThrownBy(() -> BusJson.decode("not json".getBytes(StandardCharsets.UTF_8), OutputRoomEvent.class))
                 .isInstanceOf(JacksonException.class);
     }

@@ -22,6 +22,7 @@ import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.event.PduException;
 import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.stateres.EventLookup;
 import dev.lattice.protocol.stateres.StateResolution;
@@ -452,18 +453,24 @@ public final class InputPipeline {
                             outbox.add(output(
                                     pdu,
                                     new NewRoomEvent(
-                                            pdu.roomId(),
+                                            RoomId.parse(pdu.roomId()),
                                             candidate.rules().id(),
-                                            pdu.eventId(),
+                                            EventId.parse(pdu.eventId()),
                                             new String(pdu.bytes(), UTF_8),
                                             c.adds().stream()
-                                                    .map(CurrentStateRow::eventId)
+                                                    .map(row -> EventId.parse(row.eventId()))
                                                     .toList(),
-                                            c.removedEventIds(),
+                                            c.removedEventIds().stream()
+                                                    .map(EventId::parse)
+                                                    .toList(),
                                             candidate.input().transaction(),
                                             !isNew)));
                             redaction.ifPresent(r -> outbox.add(output(
-                                    pdu, new RedactedEvent(pdu.roomId(), r.targetEventId(), r.redactionEventId()))));
+                                    pdu,
+                                    new RedactedEvent(
+                                            RoomId.parse(pdu.roomId()),
+                                            EventId.parse(r.targetEventId()),
+                                            EventId.parse(r.redactionEventId())))));
                             EventWrite write = new EventWrite(
                                     candidate.newRoom() ? candidate.room() : null,
                                     row(candidate, EventStatus.ACCEPTED, null, null),

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lattice.api.Topics;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
@@ -45,7 +47,7 @@ class RoomserverOutboxIT {
             bus.subscribe("test-consumer", List.of(Topics.ROOMSERVER_OUTPUT), record -> {
                 if (room.equals(record.key())
                         && BusJson.decode(record.payload(), OutputRoomEvent.class) instanceof NewRoomEvent event) {
-                    received.add(event.eventId());
+                    received.add(event.eventId().value());
                 }
                 return Mono.empty();
             });
@@ -87,8 +89,15 @@ class RoomserverOutboxIT {
     }
 
     private static EventRow store(RoomserverDatabase database, String room, EventRow event) {
-        byte[] payload = BusJson.encode(
-                new NewRoomEvent(room, RoomVersionId.V12, event.eventId(), "{}", List.of(), List.of(), null, false));
+        byte[] payload = BusJson.encode(new NewRoomEvent(
+                RoomId.parse(room),
+                RoomVersionId.V12,
+                EventId.parse(event.eventId()),
+                "{}",
+                List.of(),
+                List.of(),
+                null,
+                false));
         return database.store(new EventWrite(
                         null,
                         event,

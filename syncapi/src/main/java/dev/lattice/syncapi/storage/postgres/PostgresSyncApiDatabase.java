@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.AccountDataChange;
@@ -61,14 +62,14 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu) {
-        String roomId = record.roomId();
+        String roomId = record.roomId().value();
         Mono<OptionalLong> work = client.sql(LOCK_STREAM)
                 .then()
                 .then(Mono.zip(currentHistoryVisibility(roomId), replacedState(roomId, pdu)))
                 .flatMap(before -> {
                     Optional<StoredEvent> replaced = before.getT2();
                     return events.insert(new OutputRoomEventsTable.NewRow(
-                            record.eventId(),
+                            record.eventId().value(),
                             roomId,
                             record.roomVersion(),
                             pdu.type(),
@@ -119,9 +120,13 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
      * whatever held its (type, state key). Added events this service never received cannot be shown and are skipped.
      */
     private Mono<Void> applyStateDelta(NewRoomEvent record, long position) {
-        String roomId = record.roomId();
-        return state.closeEvents(roomId, record.removesStateEventIds(), position)
-                .then(events.selectByIds(record.addsStateEventIds()))
+        String roomId = record.roomId().value();
+        List<String> adds =
+                record.addsStateEventIds().stream().map(EventId::value).toList();
+        List<String> removes =
+                record.removesStateEventIds().stream().map(EventId::value).toList();
+        return state.closeEvents(roomId, removes, position)
+                .then(events.selectByIds(adds))
                 .flatMapMany(added -> {
                     if (added.size() < record.addsStateEventIds().size()) {
                         log.warn(
