@@ -1,10 +1,18 @@
 package dev.lattice.allinone;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,5 +129,43 @@ class LayeringTest {
                 .resideInAPackage("org.bouncycastle..")
                 .because("docs/architecture.md §2: signing goes through common/protocol's crypto package")
                 .check(classes);
+    }
+
+    /**
+     * Contracts name Matrix identifiers by their types ({@code RoomId}, {@code UserId}, {@code EventId},
+     * {@code DeviceId}), never as raw strings, also inside collections and optionals: a consumer then cannot compare
+     * a room ID with an event ID, or pass an unvalidated string on. Opaque IDs (request and transaction IDs) are
+     * strings by nature and not matched.
+     */
+    @Test
+    void contractsUseTypedIdentifiers() {
+        fields().that()
+                .areDeclaredInClassesThat()
+                .resideInAPackage("dev.lattice.api..")
+                .and()
+                .areNotStatic()
+                .and()
+                .haveNameMatching("(?i).*(roomid|userid|eventid|deviceid|eventids|roomids|userids|sender)")
+                .should(notHoldRawStrings())
+                .because("docs/contributing.md, Identifiers and values")
+                .check(classes);
+    }
+
+    private static ArchCondition<JavaField> notHoldRawStrings() {
+        return new ArchCondition<>("not hold identifiers as raw strings") {
+            @Override
+            public void check(JavaField field, ConditionEvents events) {
+                boolean raw = holdsString(field.reflect().getGenericType());
+                events.add(new SimpleConditionEvent(field, !raw, field.getFullName() + " holds a raw String"));
+            }
+        };
+    }
+
+    private static boolean holdsString(Type type) {
+        if (type == String.class) {
+            return true;
+        }
+        return type instanceof ParameterizedType parameterized
+                && Arrays.stream(parameterized.getActualTypeArguments()).anyMatch(LayeringTest::holdsString);
     }
 }
