@@ -1,7 +1,7 @@
 // The rooms scenario of issue #4 through the real matrix-js-sdk: two users create a room, invite, join, exchange
 // 100 messages each way and both see all 200 exactly once and in the same order — counted from the raw /sync
-// responses, since the SDK silently drops duplicates — then leave, rejoin, ban, unban and redact behave as in Synapse.
-// Not in the default suite until the room endpoints are on main: run with LATTICE_E2E_ROOMS=1 (see README.md).
+// responses, since the SDK silently drops duplicates — then leave, rejoin, ban, unban and redact behave as in Synapse,
+// and what the other member's client shows (redactions, display names) follows.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { clientFor, register, username, expectMatrixError, rawSync, startAndWaitPrepared, eventually } from "./lib.mjs";
@@ -175,6 +175,23 @@ describe("rooms with matrix-js-sdk", () => {
       const redacted = room.getLiveTimeline().getEvents().find((e) => e.getId() === sent.event_id);
       assert.deepEqual(redacted.getContent(), {}, "the redacted content is stripped in the live timeline");
       assert.equal(redacted.getUnsigned().redacted_because?.event_id, redaction.event_id);
+    } finally {
+      live.stopClient();
+    }
+  });
+
+  test("a display name change reaches the other member's view of the room (a new member event per joined room)", async () => {
+    assert.ok(roomId, "needs the room of the first test");
+    const live = clientFor(bob);
+    try {
+      await startAndWaitPrepared(live);
+      const room = live.getRoom(roomId);
+      assert.ok(room, "bob's client knows the room");
+      const name = `Alice ${Date.now()}`;
+      await a.setDisplayName(name);
+      // clients name members from their m.room.member events, not from the global profile
+      await eventually(() => room.getMember(alice.user_id)?.name === name, "bob's client shows alice's new name");
+      assert.equal(room.getMember(alice.user_id).membership, "join");
     } finally {
       live.stopClient();
     }

@@ -8,6 +8,7 @@ import dev.lattice.clientapi.internal.AccountManagement;
 import dev.lattice.clientapi.internal.Capabilities;
 import dev.lattice.clientapi.internal.DeviceManagement;
 import dev.lattice.clientapi.internal.Filters;
+import dev.lattice.clientapi.internal.MemberProfiles;
 import dev.lattice.clientapi.internal.PasswordHasher;
 import dev.lattice.clientapi.internal.Profiles;
 import dev.lattice.clientapi.internal.RateLimits;
@@ -159,8 +160,14 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    Profiles profiles(ClientApiDatabase database, LatticeProperties lattice) {
-        return new Profiles(database, ServerName.parse(lattice.serverName()));
+    Profiles profiles(ClientApiDatabase database, LatticeProperties lattice, MemberProfiles members) {
+        return new Profiles(database, ServerName.parse(lattice.serverName()), members);
+    }
+
+    /** The profile in member events: on joins, and sent into every joined room when it changes. */
+    @Bean
+    MemberProfiles memberProfiles(RoomEvents events, ClientApiDatabase database) {
+        return new MemberProfiles(events, database);
     }
 
     @Bean
@@ -195,13 +202,14 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    RoomCreation roomCreation(RoomEvents events, ClientApiDatabase database, RoomDirectory directory) {
-        return new RoomCreation(events, database, directory);
+    RoomCreation roomCreation(
+            RoomEvents events, ClientApiDatabase database, RoomDirectory directory, MemberProfiles profiles) {
+        return new RoomCreation(events, database, directory, profiles);
     }
 
     @Bean
-    Rooms rooms(RoomEvents events, ClientApiDatabase database) {
-        return new Rooms(events, database);
+    Rooms rooms(RoomEvents events, ClientApiDatabase database, MemberProfiles profiles) {
+        return new Rooms(events, database, profiles);
     }
 
     /** The {@link UserApi} other services in this process authenticate and read account data through. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.api.roomserver.QueryEventsApi;
+import dev.lattice.api.roomserver.QueryStateApi;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
@@ -16,9 +17,11 @@ import dev.lattice.protocol.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -500,8 +503,17 @@ class RoomsIT {
                         Map.of("k", 1)));
         post(client, room(roomId) + "/leave", bob.token(), null, 200);
         post(client, room(roomId) + "/join", bob.token(), Map.of("reason", "again", "org.example.flag", true), 200);
+        // The join also carries Bob's profile (his display name is his localpart since registration).
         assertThat(get(client, member, bob.token(), 200))
-                .isEqualTo(Map.of("membership", "join", "reason", "again", "org.example.flag", true));
+                .isEqualTo(Map.of(
+                        "membership",
+                        "join",
+                        "reason",
+                        "again",
+                        "org.example.flag",
+                        true,
+                        "displayname",
+                        bob.id().substring(1, bob.id().indexOf(':'))));
         assertThat(post(client, room(roomId) + "/join", bob.token(), Map.of("reason", 5), 400))
                 .containsEntry("errcode", "M_BAD_JSON");
     }
@@ -860,5 +872,59 @@ class RoomsIT {
                                 200)
                         .get("chunk"))
                 .isEmpty();
+    }
+
+    @Test
+    void memberEventsCarryTheProfileAndFollowItsChanges() throws InterruptedException {
+        User alice = newUser();
+        User bob = newUser();
+        String profile = V3 + "/profile/" + enc(alice.id());
+        put(profile + "/displayname", alice.token(), Map.of("displayname", "Alice A"), 200);
+        String first = createRoom(alice, Map.of("preset", "public_chat"));
+        String second = createRoom(alice, Map.of("preset", "public_chat"));
+        assertThat(memberContent(first, alice).getString("displayname")).contains("Alice A");
+
+        // A join carries the joiner's profile; a name given in the join's body wins, as in Synapse.
+        put(V3 + "/profile/" + enc(bob.id()) + "/displayname", bob.token(), Map.of("displayname", "Bob"), 200);
+        post(client, room(first) + "/join", bob.token(), Map.of(), 200);
+        post(client, room(second) + "/join", bob.token(), Map.of("displayname", "Bobby here"), 200);
+        assertThat(memberContent(first, bob).getString("displayname")).contains("Bob");
+        assertThat(memberContent(second, bob).getString("displayname")).contains("Bobby here");
+
+        // A profile change reaches every room the user is joined to, in the background.
+        put(profile + "/displayname", alice.token(), Map.of("displayname", "Alice B"), 200);
+        put(profile + "/avatar_url", alice.token(), Map.of("avatar_url", "mxc://test.lattice/alice"), 200);
+        for (String room : List.of(first, second)) {
+            awaitMemberContent(
+                    room,
+                    alice,
+                    content -> content.getString("avatar_url")
+                            .filter("mxc://test.lattice/alice"::equals)
+                            .isPresent());
+            JsonObject content = memberContent(room, alice);
+            assertThat(content.getString("displayname")).contains("Alice B");
+            assertThat(content.getString("membership")).contains("join");
+        }
+    }
+
+    private static JsonObject memberContent(String roomId, User user) {
+        return server.context
+                .getBean(QueryStateApi.class)
+                .queryCurrentStateEvent(RoomId.parse(roomId), "m.room.member", user.id())
+                .block()
+                .orElseThrow()
+                .content();
+    }
+
+    private static void awaitMemberContent(String roomId, User user, Predicate<JsonObject> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.test(memberContent(roomId, user))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("member event of " + user.id() + " in " + roomId + " never matched: "
+                        + memberContent(roomId, user));
+            }
+            Thread.sleep(50);
+        }
     }
 }

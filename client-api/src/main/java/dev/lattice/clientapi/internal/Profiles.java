@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Global profiles: {@code displayname} and {@code avatar_url}. Only a user's own profile can change. Custom fields
+ * Global profiles: {@code displayname} and {@code avatar_url}. Only a user's own profile can change; a change is then
+ * sent into the user's rooms as new member events ({@link MemberProfiles#propagate}). Custom fields
  * ({@code m.tz} and namespaced keys, v1.16) are not stored yet: setting one is {@code 403 M_FORBIDDEN}, as the
  * {@code m.profile_fields} capability announces.
  */
@@ -33,10 +34,12 @@ public final class Profiles {
 
     private final ClientApiDatabase database;
     private final ServerName serverName;
+    private final MemberProfiles members;
 
-    public Profiles(ClientApiDatabase database, ServerName serverName) {
+    public Profiles(ClientApiDatabase database, ServerName serverName, MemberProfiles members) {
         this.database = requireNonNull(database, "database is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
+        this.members = requireNonNull(members, "members is null");
     }
 
     /** {@code GET /profile/{userId}}: the fields that are set. */
@@ -80,6 +83,7 @@ public final class Profiles {
             return (key.equals(DISPLAYNAME)
                             ? database.setDisplayname(localpart, validDisplayname(text))
                             : database.setAvatarUrl(localpart, validAvatarUrl(text)))
+                    .doOnSuccess(changed -> members.propagate(requester.userId()))
                     .thenReturn(Map.of());
         });
     }
@@ -91,6 +95,7 @@ public final class Profiles {
             return (key.equals(DISPLAYNAME)
                             ? database.setDisplayname(localpart, null)
                             : database.setAvatarUrl(localpart, null))
+                    .doOnSuccess(changed -> members.propagate(requester.userId()))
                     .thenReturn(Map.of());
         });
     }

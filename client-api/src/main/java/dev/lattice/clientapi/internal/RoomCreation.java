@@ -49,8 +49,11 @@ public final class RoomCreation {
     private final RoomEvents events;
     private final ClientApiDatabase database;
     private final RoomDirectory directory;
+    private final MemberProfiles profiles;
 
-    public RoomCreation(RoomEvents events, ClientApiDatabase database, RoomDirectory directory) {
+    public RoomCreation(
+            RoomEvents events, ClientApiDatabase database, RoomDirectory directory, MemberProfiles profiles) {
+        this.profiles = requireNonNull(profiles, "profiles is null");
         this.events = requireNonNull(events, "events is null");
         this.database = requireNonNull(database, "database is null");
         this.directory = requireNonNull(directory, "directory is null");
@@ -60,6 +63,11 @@ public final class RoomCreation {
 
     /** Creates the room and answers {@code {"room_id": ...}}. */
     public Mono<Map<String, String>> create(AuthenticatedDevice device, JsonObject request) {
+        return profiles.withProfile(device.userId(), member("join", false))
+                .flatMap(creatorMember -> create(device, request, creatorMember));
+    }
+
+    private Mono<Map<String, String>> create(AuthenticatedDevice device, JsonObject request, JsonObject creatorMember) {
         UserId creator = device.userId();
         RoomVersionRules rules = rules(request);
         String visibility = string(request, "visibility").orElse("private");
@@ -118,7 +126,7 @@ public final class RoomCreation {
         RoomId roomId = preliminary != null ? preliminary : RoomId.fromCreateEventId(create.id());
 
         List<StateEvent> state = new ArrayList<>();
-        state.add(new StateEvent("m.room.member", creator.value(), member("join", false)));
+        state.add(new StateEvent("m.room.member", creator.value(), creatorMember));
         state.add(new StateEvent(
                 "m.room.power_levels",
                 "",

@@ -39,10 +39,12 @@ public final class Rooms {
     private final RoomEvents events;
     private final ClientApiDatabase database;
     private final RestrictedJoins restrictedJoins;
+    private final MemberProfiles profiles;
 
-    public Rooms(RoomEvents events, ClientApiDatabase database) {
+    public Rooms(RoomEvents events, ClientApiDatabase database, MemberProfiles profiles) {
         this.events = requireNonNull(events, "events is null");
         this.database = requireNonNull(database, "database is null");
+        this.profiles = requireNonNull(profiles, "profiles is null");
         this.restrictedJoins = new RestrictedJoins(events);
     }
 
@@ -103,8 +105,15 @@ public final class Rooms {
             // NOTSPEC: like Synapse's checks, membership goes through the membership endpoints' rules too.
             userIdParam(stateKey);
         }
-        return events.rules(room)
-                .flatMap(rules -> events.send(room, rules, device.userId(), type, stateKey, content, null, null))
+        boolean ownJoin = type.equals("m.room.member")
+                && stateKey.equals(device.userId().value())
+                && content.getString("membership").filter("join"::equals).isPresent();
+        // A join set through the state endpoint carries the profile as one through /join does (Synapse sends both
+        // through update_membership).
+        Mono<JsonObject> withProfile = ownJoin ? profiles.withProfile(device.userId(), content) : Mono.just(content);
+        return Mono.zip(events.rules(room), withProfile)
+                .flatMap(ready ->
+                        events.send(room, ready.getT1(), device.userId(), type, stateKey, ready.getT2(), null, null))
                 .map(Rooms::eventIdAnswer);
     }
 
@@ -185,8 +194,9 @@ public final class Rooms {
     }
 
     /**
-     * {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms; a restricted room's
-     * join is authorised by a local member ({@link RestrictedJoins}).
+     * {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms; the member event
+     * carries the user's profile ({@link MemberProfiles}); a restricted room's join is authorised by a local member
+     * ({@link RestrictedJoins}).
      */
     public Mono<Map<String, String>> join(AuthenticatedDevice device, String roomIdOrAlias, JsonObject body) {
         return resolve(roomIdOrAlias)
@@ -196,8 +206,8 @@ public final class Rooms {
                                 e -> new MatrixException(
                                         ErrorCode.NOT_FOUND,
                                         "Unknown room; joining rooms on other servers is not supported yet"))
-                        .flatMap(rules -> restrictedJoins
-                                .authorise(room, rules, device.userId(), joinContent(body))
+                        .flatMap(rules -> profiles.withProfile(device.userId(), joinContent(body))
+                                .flatMap(content -> restrictedJoins.authorise(room, rules, device.userId(), content))
                                 .flatMap(content -> events.send(
                                         room,
                                         rules,

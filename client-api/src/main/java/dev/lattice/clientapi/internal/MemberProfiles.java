@@ -1,0 +1,79 @@
+package dev.lattice.clientapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.clientapi.storage.StoredProfile;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A user's global profile in their {@code m.room.member} events, which is where clients read names and avatars from:
+ * a join carries the profile's {@code displayname} and {@code avatar_url}, and a profile change is sent into every
+ * room the user is joined to, as Synapse does ({@code RoomMemberHandler.update_membership} and
+ * {@code ProfileHandler._update_join_states}).
+ */
+public final class MemberProfiles {
+    private static final Logger log = LoggerFactory.getLogger(MemberProfiles.class);
+
+    private final RoomEvents events;
+    private final ClientApiDatabase database;
+
+    public MemberProfiles(RoomEvents events, ClientApiDatabase database) {
+        this.events = requireNonNull(events, "events is null");
+        this.database = requireNonNull(database, "database is null");
+    }
+
+    /**
+     * A join's content with the user's profile added: the keys the content already has (a per-room name the client
+     * chose) win, as in Synapse.
+     */
+    public Mono<JsonObject> withProfile(UserId user, JsonObject content) {
+        return database.profile(user.localpart())
+                .map(profile -> withProfile(content, profile))
+                .defaultIfEmpty(content);
+    }
+
+    static JsonObject withProfile(JsonObject content, StoredProfile profile) {
+        JsonObject out = content;
+        if (profile.displayname() != null && content.get(Profiles.DISPLAYNAME).isEmpty()) {
+            out = out.with(Profiles.DISPLAYNAME, JsonString.of(profile.displayname()));
+        }
+        if (profile.avatarUrl() != null && content.get(Profiles.AVATAR_URL).isEmpty()) {
+            out = out.with(Profiles.AVATAR_URL, JsonString.of(profile.avatarUrl()));
+        }
+        return out;
+    }
+
+    /**
+     * Sends the user's current profile into each room they are joined to, one room after another (which also keeps a
+     * user in many rooms from flooding the roomserver), in the background: the profile change has already answered.
+     * A room whose member event already shows the profile gets no new event (the state-event deduplication in
+     * {@link RoomEvents#send}); a room that refuses the event (the user may not change their member event there)
+     * is logged and skipped.
+     */
+    public void propagate(UserId user) {
+        events.roomserver()
+                .queryJoinedRooms(user)
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(room -> sendProfile(user, room).onErrorResume(e -> {
+                    log.info("profile of {} not updated in {}: {}", user, room, e.getMessage());
+                    return Mono.empty();
+                }))
+                .subscribe(null, e -> log.warn("profile of {} not propagated: {}", user, e.toString()));
+    }
+
+    private Mono<Void> sendProfile(UserId user, RoomId room) {
+        JsonObject content = JsonObject.EMPTY.with("membership", JsonString.of("join"));
+        return Mono.zip(events.rules(room), withProfile(user, content))
+                .flatMap(ready -> events.send(
+                        room, ready.getT1(), user, "m.room.member", user.value(), ready.getT2(), null, null))
+                .then();
+    }
+}
