@@ -1,11 +1,24 @@
 package dev.lattice.keyserver;
 
+import dev.lattice.keyserver.internal.Keys;
+import dev.lattice.keyserver.routing.KeyRoutes;
+import dev.lattice.keyserver.storage.KeyserverDatabase;
+import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.runtime.config.LatticeProperties;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
+import dev.lattice.runtime.http.AccessTokens;
+import dev.lattice.runtime.http.JsonBodies;
+import dev.lattice.runtime.http.MatrixRouter;
+import java.time.Clock;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The keyserver service as a configuration: its own application class and {@code deploy/all-in-one} both import it.
@@ -21,5 +34,21 @@ public class KeyserverConfiguration {
     @Bean
     ServiceSchema keyserverSchema() {
         return new ServiceSchema("keyserver");
+    }
+
+    @Bean
+    KeyserverDatabase keyserverDatabase(Database database) {
+        return new PostgresKeyserverDatabase(database);
+    }
+
+    @Bean
+    Keys keys(KeyserverDatabase database, LatticeProperties lattice) {
+        return new Keys(database, ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> keyRoutes(
+            MatrixRouter router, AccessTokens accessTokens, JsonBodies bodies, Keys keys) {
+        return new KeyRoutes(accessTokens, bodies, keys).routes(router);
     }
 }

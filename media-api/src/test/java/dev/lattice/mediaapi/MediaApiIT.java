@@ -7,6 +7,7 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.runtime.LatticeApplication;
 import dev.lattice.runtime.LatticeRuntimeConfiguration;
 import dev.lattice.testing.TestInfra;
+import dev.lattice.testing.TestingUserApi;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

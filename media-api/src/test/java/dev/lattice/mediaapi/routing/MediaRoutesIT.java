@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.mediaapi.MediaApiConfiguration;
 import dev.lattice.mediaapi.TestImages;
-import dev.lattice.mediaapi.TestingUserApi;
 import dev.lattice.mediaapi.config.MediaApiProperties;
 import dev.lattice.mediaapi.storage.LocalMediaStore;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
@@ -16,6 +15,7 @@ import dev.lattice.runtime.http.KnownRoutes;
 import dev.lattice.runtime.http.MatrixErrorHandler;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.testing.TestInfra;
+import dev.lattice.testing.TestingUserApi;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.lattice.mediaapi;
+package dev.lattice.testing;
 
 import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
@@ -14,14 +14,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 
-/** client-api's {@link UserApi} as the media-api needs it: a map of access tokens to devices, no account data. */
+/** client-api's {@link UserApi} for services that only authenticate requests: access tokens of devices, nothing else. */
 public final class TestingUserApi implements UserApi {
     private final Map<String, AuthenticatedDevice> tokens = new ConcurrentHashMap<>();
 
-    /** Logs {@code user} in; returns the access token. */
+    /** Logs {@code user} in on a device named {@code DEVICE}; returns the access token. */
     public String login(UserId user) {
+        return login(user, DeviceId.parse("DEVICE"));
+    }
+
+    /** Logs {@code device} in; returns its access token. */
+    public String login(UserId user, DeviceId device) {
         String token = "token-" + UUID.randomUUID();
-        tokens.put(token, new AuthenticatedDevice(user, DeviceId.parse("DEVICE"), false, Optional.empty()));
+        tokens.put(token, new AuthenticatedDevice(user, device, false, Optional.empty()));
         return token;
     }
 

@@ -1,0 +1,2 @@
+/** The keyserver's client routes. */
+package dev.lattice.keyserver.routing;

@@ -1,0 +1,37 @@
+package dev.lattice.keyserver.storage;
+
+import dev.lattice.keyserver.internal.KeyUpload;
+import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.UserId;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import reactor.core.publisher.Mono;
+
+/** The keyserver's storage: device keys, one-time keys and fallback keys of local devices. */
+public interface KeyserverDatabase {
+
+    /**
+     * Stores a checked upload in one transaction: the device keys (replacing earlier ones), the one-time keys (a key
+     * ID already stored with the same key is a no-op; with another key the whole upload fails with 400
+     * {@code M_INVALID_PARAM} and nothing is stored), the fallback keys (replacing the previous one of each algorithm,
+     * unused again). Emits the device's one-time key counts afterwards.
+     */
+    Mono<Map<String, Long>> store(UserId user, DeviceId device, KeyUpload upload, long now);
+
+    /** How many one-time keys of each algorithm the device has left. */
+    Mono<Map<String, Long>> oneTimeKeyCounts(UserId user, DeviceId device);
+
+    /** The algorithms of the device's fallback keys that no claim has handed out yet. */
+    Mono<List<String>> unusedFallbackKeyAlgorithms(UserId user, DeviceId device);
+
+    /** The device keys of the given users' devices, all of a user's devices when the set for them is empty. */
+    Mono<List<StoredDeviceKeys>> deviceKeys(Map<UserId, ? extends Collection<DeviceId>> devices);
+
+    /**
+     * Hands out one key of {@code algorithm} of the device: a one-time key, removed in the same statement so no two
+     * claims ever get the same one, else the fallback key (marked used, kept); empty when the device has neither.
+     */
+    Mono<Optional<ClaimedKey>> claim(UserId user, DeviceId device, String algorithm);
+}

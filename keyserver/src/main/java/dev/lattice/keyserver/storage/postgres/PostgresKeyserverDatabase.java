@@ -1,0 +1,98 @@
+package dev.lattice.keyserver.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.keyserver.internal.KeyUpload;
+import dev.lattice.keyserver.storage.ClaimedKey;
+import dev.lattice.keyserver.storage.KeyserverDatabase;
+import dev.lattice.keyserver.storage.StoredDeviceKeys;
+import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.runtime.db.Database;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** {@link KeyserverDatabase} on the {@code keyserver} schema. */
+public final class PostgresKeyserverDatabase implements KeyserverDatabase {
+    private final DeviceKeysTable deviceKeys;
+    private final OneTimeKeysTable oneTimeKeys;
+    private final FallbackKeysTable fallbackKeys;
+    private final TransactionalOperator transactions;
+
+    public PostgresKeyserverDatabase(Database database) {
+        DatabaseClient client = requireNonNull(database, "database is null").client();
+        this.deviceKeys = new DeviceKeysTable(client);
+        this.oneTimeKeys = new OneTimeKeysTable(client);
+        this.fallbackKeys = new FallbackKeysTable(client);
+        this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
+    }
+
+    @Override
+    public Mono<Map<String, Long>> store(UserId user, DeviceId device, KeyUpload upload, long now) {
+        Mono<Void> deviceKeysWrite = upload.deviceKeys()
+                .map(keys -> deviceKeys.upsert(user, device, CanonicalJson.encodeToString(keys), now))
+                .orElse(Mono.empty());
+        Mono<Void> work = deviceKeysWrite
+                .thenMany(Flux.fromIterable(upload.oneTimeKeys())
+                        .concatMap(key -> storeOneTimeKey(user, device, key, now)))
+                .thenMany(Flux.fromIterable(upload.fallbackKeys())
+                        .concatMap(key ->
+                                fallbackKeys.upsert(user, device, key.algorithm(), key.keyId(), key.json(), now)))
+                .then();
+        return transactions.transactional(work).then(oneTimeKeys.counts(user, device));
+    }
+
+    /** Inserts a one-time key; the same key again is a no-op, another key under the same ID fails the upload. */
+    private Mono<Void> storeOneTimeKey(UserId user, DeviceId device, KeyUpload.Key key, long now) {
+        return oneTimeKeys
+                .insert(user, device, key.algorithm(), key.keyId(), key.json(), now)
+                .flatMap(inserted -> inserted
+                        ? Mono.empty()
+                        : oneTimeKeys
+                                .select(user, device, key.algorithm(), key.keyId())
+                                .flatMap(stored -> stored.filter(key.json()::equals)
+                                        .map(same -> Mono.<Void>empty())
+                                        .orElseGet(() -> Mono.error(new MatrixException(
+                                                ErrorCode.INVALID_PARAM,
+                                                "One-time key " + key.algorithm() + ":" + key.keyId()
+                                                        + " already exists with another key")))));
+    }
+
+    @Override
+    public Mono<Map<String, Long>> oneTimeKeyCounts(UserId user, DeviceId device) {
+        return oneTimeKeys.counts(user, device);
+    }
+
+    @Override
+    public Mono<List<String>> unusedFallbackKeyAlgorithms(UserId user, DeviceId device) {
+        return fallbackKeys.unusedAlgorithms(user, device);
+    }
+
+    @Override
+    public Mono<List<StoredDeviceKeys>> deviceKeys(Map<UserId, ? extends Collection<DeviceId>> devices) {
+        return Flux.fromIterable(devices.entrySet())
+                .concatMap(entry -> deviceKeys
+                        .selectUser(entry.getKey())
+                        .filter(keys ->
+                                entry.getValue().isEmpty() || entry.getValue().contains(keys.deviceId())))
+                .collectList();
+    }
+
+    @Override
+    public Mono<Optional<ClaimedKey>> claim(UserId user, DeviceId device, String algorithm) {
+        return oneTimeKeys
+                .claim(user, device, algorithm)
+                .flatMap(claimed ->
+                        claimed.isPresent() ? Mono.just(claimed) : fallbackKeys.claim(user, device, algorithm));
+    }
+}
