@@ -22,6 +22,7 @@ import dev.lattice.runtime.LatticeApplication;
 import dev.lattice.runtime.LatticeRuntimeConfiguration;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusJson;
+import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.testing.TestInfra;
 import java.net.URI;
@@ -236,7 +237,7 @@ class SyncApiIT {
         CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
                 request(token, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
                 HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(500);
+        awaitLongPoll(alice);
         assertThat(waiting).isNotDone();
         publish(room.message(alice, "wake up"));
         HttpResponse<String> response = waiting.get();
@@ -947,7 +948,7 @@ class SyncApiIT {
         CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
                 request(token, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
                 HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(500);
+        awaitLongPoll(alice);
         assertThat(waiting).isNotDone();
         publish(USERS.putAccountData(alice, Optional.empty(), "m.direct", "{\"@bob:example.org\":[]}"));
         HttpResponse<String> response = waiting.get();
@@ -1148,5 +1149,17 @@ class SyncApiIT {
                 .getObject("content")
                 .flatMap(c -> c.getString("body"))
                 .orElse("");
+    }
+
+    /** Waits until a /sync of the user is parked on the notifier, so what is published next must wake it. */
+    private static void awaitLongPoll(UserId user) throws InterruptedException {
+        SyncNotifier notifier = context.getBean(SyncNotifier.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (notifier.waiting(user.value()) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no /sync of " + user + " waited within 30 s");
+            }
+            Thread.sleep(10);
+        }
     }
 }

@@ -66,4 +66,18 @@ public final class SyncNotifier {
         // Cancelling one waiter (its timeout) must not cancel the shared future the others wait on.
         return Mono.fromFuture(waiting, true);
     }
+
+    /**
+     * How many long-polls of the user wait for their next signal now: an estimate, as
+     * {@link CompletableFuture#getNumberOfDependents} is, for monitoring and for tests that must know a request waits.
+     */
+    public int waiting(String userId) {
+        UserSignal signal = users.get(userId);
+        if (signal == null) {
+            return 0;
+        }
+        synchronized (signal) {
+            return signal.next.getNumberOfDependents();
+        }
+    }
 }
