@@ -59,8 +59,8 @@ public final class MemberProfiles {
      * is logged and skipped.
      */
     public void propagate(UserId user) {
-        events.roomserver()
-                .queryJoinedRooms(user)
+        // Deferred, so that even a roomserver that cannot be reached fails only this background work.
+        Mono.defer(() -> events.roomserver().queryJoinedRooms(user))
                 .flatMapMany(Flux::fromIterable)
                 .concatMap(room -> sendProfile(user, room).onErrorResume(e -> {
                     log.info("profile of {} not updated in {}: {}", user, room, e.getMessage());
