@@ -1,6 +1,7 @@
 package dev.lattice.keyserver;
 
 import dev.lattice.keyserver.internal.Keys;
+import dev.lattice.keyserver.internal.KeyserverInternalApi;
 import dev.lattice.keyserver.routing.KeyRoutes;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
 import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
@@ -39,6 +40,12 @@ public class KeyserverConfiguration {
     @Bean
     KeyserverDatabase keyserverDatabase(Database database) {
         return new PostgresKeyserverDatabase(database);
+    }
+
+    /** What other services in this process ask the keyserver (syncapi: key counts for /sync). */
+    @Bean
+    KeyserverInternalApi keyserverApi(KeyserverDatabase database) {
+        return new KeyserverInternalApi(database);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package dev.lattice.syncapi;
 
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusConsumer;
 import dev.lattice.runtime.db.Database;
@@ -21,6 +22,7 @@ import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -91,11 +93,18 @@ public class SyncApiConfiguration {
             SyncApiDatabase database,
             SyncNotifier notifier,
             SyncApiProperties properties,
-            ObjectProvider<UserApi> users) {
+            ObjectProvider<UserApi> users,
+            ObjectProvider<QueryDeviceKeyCountsApi> keys) {
         Clock clock = Clock.systemUTC();
         MembershipHistory memberships = new MembershipHistory(database, users::getObject);
-        Syncer syncer =
-                new Syncer(database, memberships, users::getObject, notifier, clock, properties.maxSyncTimeout());
+        Syncer syncer = new Syncer(
+                database,
+                memberships,
+                users::getObject,
+                () -> Optional.ofNullable(keys.getIfAvailable()),
+                notifier,
+                clock,
+                properties.maxSyncTimeout());
         return new SyncRoutes(
                         accessTokens,
                         syncer,

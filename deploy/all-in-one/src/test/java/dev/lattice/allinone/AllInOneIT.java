@@ -183,6 +183,39 @@ class AllInOneIT {
         assertUnrecognized(http, lattice.clientUri(r0 + "/no_such_endpoint"), "GET", 404);
     }
 
+    @Test
+    void syncReportsTheDevicesKeySupplyFromTheKeyserver() throws Exception {
+        JsonObject challenge = call("POST", "/_matrix/client/v3/register", null, "{}", 401);
+        String token = call(
+                        "POST",
+                        "/_matrix/client/v3/register",
+                        null,
+                        """
+                        {"username": "keys", "password": "keys password",
+                         "auth": {"type": "m.login.dummy", "session": "%s"}}""".formatted(challenge.getString("session").orElseThrow()),
+                        200)
+                .getString("access_token")
+                .orElseThrow();
+        JsonObject before = call("GET", "/_matrix/client/v3/sync?timeout=0", token, null, 200);
+        assertThat(before.getObject("device_one_time_keys_count").orElseThrow().getInteger("signed_curve25519"))
+                .contains(0L);
+        assertThat(before.getArray("device_unused_fallback_key_types")
+                        .orElseThrow()
+                        .values())
+                .isEmpty();
+        call("POST", "/_matrix/client/v3/keys/upload", token, """
+                {"one_time_keys": {"curve25519:AAAAAQ": "zKbLg+NrIjpnagy+pIY6uPL4ZwEG2v+8F9lmgsnlZzs"},
+                 "fallback_keys": {"curve25519:AAAAAg": "tmlPrk/Xpr9Gt5kHjJXZTLaxBo6+aV+a+MgT7PgALxs"}}""", 200);
+        JsonObject after = call("GET", "/_matrix/client/v3/sync?timeout=0", token, null, 200);
+        assertThat(after.getObject("device_one_time_keys_count").orElseThrow().getInteger("curve25519"))
+                .contains(1L);
+        assertThat(after.getArray("device_unused_fallback_key_types")
+                        .orElseThrow()
+                        .values())
+                .extracting(v -> ((dev.lattice.protocol.json.JsonString) v).value())
+                .containsExactly("curve25519");
+    }
+
     /** {@code method} on the client listener with a JSON body (or none); asserts the status, returns the body. */
     private static JsonObject call(String method, String path, String token, String body, int status) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(lattice.clientUri(path))

@@ -5,13 +5,16 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.protocol.event.ClientEventFormat;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.json.JsonString;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
@@ -69,6 +73,7 @@ public final class Syncer {
     private final SyncApiDatabase database;
     private final MembershipHistory memberships;
     private final Supplier<UserApi> users;
+    private final Supplier<Optional<QueryDeviceKeyCountsApi>> keys;
     private final SyncNotifier notifier;
     private final Clock clock;
     private final Duration maxTimeout;
@@ -82,12 +87,14 @@ public final class Syncer {
             SyncApiDatabase database,
             MembershipHistory memberships,
             Supplier<UserApi> users,
+            Supplier<Optional<QueryDeviceKeyCountsApi>> keys,
             SyncNotifier notifier,
             Clock clock,
             Duration maxTimeout) {
         this.database = requireNonNull(database, "database is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
         this.users = requireNonNull(users, "users is null");
+        this.keys = requireNonNull(keys, "keys is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.maxTimeout = requireNonNull(maxTimeout, "maxTimeout is null");
@@ -107,12 +114,37 @@ public final class Syncer {
                     long remaining = deadline - System.nanoTime();
                     boolean mayWait = request.since().isPresent() && !request.fullState() && remaining > 0;
                     if (!response.isEmpty() || !mayWait) {
-                        return Mono.just(response.toJson(position));
+                        return withKeyCounts(request, response.toJson(position));
                     }
                     return notifier.awaitChange(request.device().userId().toString(), position)
                             .timeout(Duration.ofNanos(remaining), Mono.empty())
                             .then(Mono.defer(() -> attempt(request, deadline)));
                 }));
+    }
+
+    /**
+     * The device's key supply, in every response (Synapse does the same): clients upload one-time keys when the count
+     * runs low. Left out when no keyserver is reachable from this process (a split syncapi today).
+     */
+    private Mono<JsonObject> withKeyCounts(SyncRequest request, JsonObject body) {
+        Optional<QueryDeviceKeyCountsApi> api = keys.get();
+        if (api.isEmpty()) {
+            return Mono.just(body);
+        }
+        AuthenticatedDevice device = request.device();
+        return api.get()
+                .queryDeviceKeyCounts(device.userId(), device.deviceId())
+                .map(counts -> {
+                    Map<String, CanonicalJsonValue> oneTime = new TreeMap<>();
+                    // Always present, 0 included, as in Synapse: clients read a missing count as "unknown".
+                    oneTime.put("signed_curve25519", JsonInteger.of(0));
+                    counts.oneTimeKeyCounts().forEach((algorithm, n) -> oneTime.put(algorithm, JsonInteger.of(n)));
+                    List<CanonicalJsonValue> fallback = counts.unusedFallbackKeyTypes().stream()
+                            .<CanonicalJsonValue>map(JsonString::of)
+                            .toList();
+                    return body.with("device_one_time_keys_count", JsonObject.of(oneTime))
+                            .with("device_unused_fallback_key_types", new JsonArray(fallback));
+                });
     }
 
     /** The rooms and global account data sections, without {@code next_batch}. */
