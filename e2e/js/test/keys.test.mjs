@@ -1,0 +1,67 @@
+// End-to-end encryption keys through matrix-js-sdk's Rust crypto (the crypto Element Web uses): a device's Olm
+// machine uploads its identity and one-time keys, the keyserver accepts its signatures, and another user's crypto
+// sees the device and can claim a one-time key signed by it. To-device messages and device lists in /sync (needed
+// for a full encrypted conversation) are not served yet (keyserver/README.md).
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, clientFor, register, username, startAndWaitPrepared, eventually } from "./lib.mjs";
+
+async function post(token, path, body) {
+  const response = await fetch(`${BASE_URL}/_matrix/client/v3${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200, `${path}: ${response.status} ${await response.clone().text()}`);
+  return response.json();
+}
+
+describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
+  let alice, bob, a, b;
+
+  before(async () => {
+    alice = await register(username("alice"));
+    bob = await register(username("bob"));
+    a = clientFor(alice);
+    b = clientFor(bob);
+    await a.initRustCrypto({ useIndexedDB: false });
+    await b.initRustCrypto({ useIndexedDB: false });
+    await startAndWaitPrepared(a);
+    await startAndWaitPrepared(b);
+  });
+
+  after(() => {
+    a?.stopClient();
+    b?.stopClient();
+  });
+
+  test("the Olm machine's device keys are accepted and another user's crypto sees the device", async () => {
+    const own = a.getCrypto().getOwnDeviceKeys ? await a.getCrypto().getOwnDeviceKeys() : undefined;
+    const devices = await eventually(async () => {
+      const found = (await b.getCrypto().getUserDeviceInfo([alice.user_id], true)).get(alice.user_id);
+      return found?.has(alice.device_id) ? found : undefined;
+    }, "bob's crypto knows alice's device", 30_000, 500);
+    const device = devices.get(alice.device_id);
+    assert.equal(device.userId, alice.user_id);
+    if (own) assert.equal(device.getIdentityKey(), own.curve25519, "the curve25519 key alice's machine holds");
+    assert.ok(device.getFingerprint(), "an ed25519 key");
+  });
+
+  test("the machine uploads signed one-time keys that another user can claim, each once", async () => {
+    const counts = await eventually(async () => {
+      const body = await post(alice.access_token, "/keys/upload", {});
+      return body.one_time_key_counts.signed_curve25519 > 0 ? body.one_time_key_counts : undefined;
+    }, "alice's machine uploaded one-time keys", 30_000, 500);
+    const request = { one_time_keys: { [alice.user_id]: { [alice.device_id]: "signed_curve25519" } } };
+    const first = await post(bob.access_token, "/keys/claim", request);
+    const second = await post(bob.access_token, "/keys/claim", request);
+    const keyOf = (claim) => Object.entries(claim.one_time_keys[alice.user_id][alice.device_id])[0];
+    const [firstId, firstKey] = keyOf(first);
+    const [secondId] = keyOf(second);
+    assert.match(firstId, /^signed_curve25519:/);
+    assert.notEqual(secondId, firstId, "a claimed one-time key is never handed out again");
+    assert.ok(firstKey.signatures[alice.user_id][`ed25519:${alice.device_id}`], "signed by alice's device");
+    const after = await post(alice.access_token, "/keys/upload", {});
+    assert.ok(after.one_time_key_counts.signed_curve25519 <= counts.signed_curve25519, "two fewer, or replenished");
+  });
+});
