@@ -3,11 +3,14 @@ package dev.lattice.syncapi;
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusConsumer;
+import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.http.AccessTokens;
+import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
 import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
@@ -17,6 +20,7 @@ import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.Syncer;
+import dev.lattice.syncapi.internal.ToDeviceSender;
 import dev.lattice.syncapi.routing.SyncRoutes;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
@@ -94,7 +98,9 @@ public class SyncApiConfiguration {
             SyncNotifier notifier,
             SyncApiProperties properties,
             ObjectProvider<UserApi> users,
-            ObjectProvider<QueryDeviceKeyCountsApi> keys) {
+            ObjectProvider<QueryDeviceKeyCountsApi> keys,
+            JsonBodies bodies,
+            LatticeProperties lattice) {
         Clock clock = Clock.systemUTC();
         MembershipHistory memberships = new MembershipHistory(database, users::getObject);
         Syncer syncer = new Syncer(
@@ -107,9 +113,12 @@ public class SyncApiConfiguration {
                 properties.maxSyncTimeout());
         return new SyncRoutes(
                         accessTokens,
+                        bodies,
                         syncer,
                         new RoomMessages(database, memberships, clock),
-                        new RoomMembers(database, memberships, clock))
+                        new RoomMembers(database, memberships, clock),
+                        new ToDeviceSender(
+                                database, users::getObject, notifier, ServerName.parse(lattice.serverName()), clock))
                 .routes(router);
     }
 }

@@ -86,6 +86,8 @@ class SyncApiIT {
         Map<String, Object> properties = new HashMap<>(LatticeApplication.defaults());
         properties.putAll(TestInfra.latticeProperties());
         properties.put("lattice.client.port", 0);
+        // The test users (TestRoom.user) are of example.org: local users, to whom to-device messages are delivered.
+        properties.put("lattice.server-name", "example.org");
         properties.put("lattice.metrics.port", 0);
         properties.put("lattice.federation.enabled", false);
         properties.put(
@@ -126,7 +128,7 @@ class SyncApiIT {
 
         JsonObject sync = sync(token, Map.of());
         assertThat(sync.getString("next_batch"))
-                .hasValueSatisfying(t -> assertThat(t).matches("s\\d+_\\d+"));
+                .hasValueSatisfying(t -> assertThat(t).matches("s\\d+_\\d+_\\d+"));
         JsonObject joined = joinedRoom(sync, room.id());
         List<JsonObject> timeline = events(joined, "timeline");
         assertThat(timeline)
@@ -793,7 +795,7 @@ class SyncApiIT {
         room.historyVisibility(alice, "joined");
         publishAll(room.events());
         String before = sync(aliceToken, Map.of()).getString("next_batch").orElseThrow();
-        assertThat(before).matches("s\\d+_\\d+");
+        assertThat(before).matches("s\\d+_\\d+_\\d+");
         room.member(bob, bob, "join");
         room.message(alice, "hi bob");
         publishAll(room.events().subList(room.events().size() - 2, room.events().size()));
@@ -854,7 +856,7 @@ class SyncApiIT {
         assertThat(roomAccountData(joinedRoom(initial, room.id()))).containsOnlyKeys("m.tag");
         assertThat(roomAccountData(joinedRoom(initial, other.id()))).isEmpty();
         String since = initial.getString("next_batch").orElseThrow();
-        assertThat(since).matches("s\\d+_\\d+");
+        assertThat(since).matches("s\\d+_\\d+_\\d+");
         assertThat(sync(token, Map.of("since", since)).has("account_data")).isFalse();
 
         // Incremental: only what changed, with its current content; a quiet room is listed for its account data.
@@ -1161,5 +1163,86 @@ class SyncApiIT {
             }
             Thread.sleep(10);
         }
+    }
+
+    // ---- to-device messages ----
+
+    @Test
+    void toDeviceMessagesAreDeliveredUntilAcknowledgedAndSentOncePerTransaction() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String phone = USERS.login(bob, "PHONE");
+        String laptop = USERS.login(bob, "LAPTOP");
+        String since = sync(phone, Map.of()).getString("next_batch").orElseThrow();
+
+        String path = "/_matrix/client/v3/sendToDevice/m.test/";
+        String toPhone = "{\"messages\": {\"" + bob + "\": {\"PHONE\": {\"n\": 1}}}}";
+        assertThat(put(aliceToken, path + "t1", toPhone, 200).members()).isEmpty();
+        put(aliceToken, path + "t1", toPhone, 200); // a retry of the transaction sends nothing again
+        put(aliceToken, path + "t2", "{\"messages\": {\"" + bob + "\": {\"*\": {\"n\": 2}}}}", 200);
+
+        JsonObject first = sync(phone, Map.of("since", since));
+        assertThat(toDevice(first))
+                .containsExactly(
+                        "{\"content\":{\"n\":1},\"sender\":\"" + alice + "\",\"type\":\"m.test\"}",
+                        "{\"content\":{\"n\":2},\"sender\":\"" + alice + "\",\"type\":\"m.test\"}");
+        // Not acknowledged yet: the same since gets them again.
+        assertThat(toDevice(sync(phone, Map.of("since", since)))).hasSize(2);
+        // The next since acknowledges them: they are gone, also for a client going back to the old since.
+        String next = first.getString("next_batch").orElseThrow();
+        assertThat(toDevice(sync(phone, Map.of("since", next)))).isEmpty();
+        assertThat(toDevice(sync(phone, Map.of("since", since)))).isEmpty();
+        // "*" reached every device of bob; the laptop has not acknowledged, so every initial sync repeats it.
+        assertThat(toDevice(sync(laptop, Map.of()))).hasSize(1);
+        assertThat(toDevice(sync(laptop, Map.of()))).hasSize(1);
+
+        assertThat(put(aliceToken, path + "t3", "{\"messages\": []}", 400).getString("errcode"))
+                .contains("M_BAD_JSON");
+        assertThat(put(aliceToken, path + "t4", "{}", 400).getString("errcode")).contains("M_MISSING_PARAM");
+        assertThat(put(aliceToken, path + "t5", "{\"messages\": {\"bob\": {}}}", 400)
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
+    }
+
+    @Test
+    void longPollIsWokenByAToDeviceMessage() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String phone = USERS.login(bob, "PHONE");
+        String since = sync(phone, Map.of()).getString("next_batch").orElseThrow();
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(phone, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
+                HttpResponse.BodyHandlers.ofString());
+        awaitLongPoll(bob);
+        assertThat(waiting).isNotDone();
+        put(
+                aliceToken,
+                "/_matrix/client/v3/sendToDevice/m.test/wake",
+                "{\"messages\": {\"" + bob + "\": {\"PHONE\": {\"wake\": true}}}}",
+                200);
+        assertThat(toDevice(CanonicalJson.parseObject(waiting.get().body()))).hasSize(1);
+    }
+
+    private static List<String> toDevice(JsonObject sync) {
+        return sync.getObject("to_device")
+                .flatMap(section -> section.getArray("events"))
+                .map(events -> events.values().stream()
+                        .map(CanonicalJson::encodeToString)
+                        .toList())
+                .orElse(List.of());
+    }
+
+    private static JsonObject put(String token, String path, String body, int status) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri(path, Map.of()))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return CanonicalJson.parseObject(response.body());
     }
 }

@@ -83,4 +83,15 @@ public final class TestingUserApi implements UserApi {
     private static String key(Optional<RoomId> roomId, String type) {
         return roomId.map(RoomId::toString).orElse("") + "\u0000" + type;
     }
+
+    /** The devices that logged in, as the client-api lists a user's devices. */
+    @Override
+    public Mono<List<DeviceId>> queryDeviceIds(UserId userId) {
+        return Mono.just(tokens.values().stream()
+                .filter(device -> device.userId().equals(userId))
+                .map(AuthenticatedDevice::deviceId)
+                .distinct()
+                .sorted(java.util.Comparator.comparing(DeviceId::value))
+                .toList());
+    }
 }

@@ -6,6 +6,7 @@ import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
@@ -60,6 +61,16 @@ public final class UserApiFacade implements UserApi {
                         userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
                 .map(row -> Optional.of(new AccountDataEntry(roomId, type, row.contentJson(), row.streamId())))
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public Mono<List<DeviceId>> queryDeviceIds(UserId userId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(List.of());
+        }
+        return database.devices(userId.localpart())
+                .map(device -> DeviceId.parse(device.deviceId()))
+                .collectList();
     }
 
     @Override

@@ -49,4 +49,15 @@ public final class TestingUserApi implements UserApi {
     public Mono<Set<RoomId>> queryForgottenRooms(UserId userId) {
         return Mono.just(Set.of());
     }
+
+    /** The devices that logged in, as the client-api lists a user's devices. */
+    @Override
+    public Mono<List<DeviceId>> queryDeviceIds(UserId userId) {
+        return Mono.just(tokens.values().stream()
+                .filter(device -> device.userId().equals(userId))
+                .map(AuthenticatedDevice::deviceId)
+                .distinct()
+                .sorted(java.util.Comparator.comparing(DeviceId::value))
+                .toList());
+    }
 }

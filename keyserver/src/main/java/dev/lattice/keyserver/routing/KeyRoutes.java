@@ -4,20 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.keyserver.internal.Keys;
-import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.protocol.json.CanonicalJsonException;
-import dev.lattice.protocol.json.JsonObject;
-import dev.lattice.protocol.spec.ErrorCode;
-import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The keyserver's client endpoints. Each handler decodes the request, makes one call, and encodes the answer.
@@ -48,40 +41,24 @@ public final class KeyRoutes {
                         "/_matrix/client/v3/keys/upload",
                         request -> accessTokens
                                 .authenticate(request)
-                                .flatMap(device -> body(request).flatMap(body -> keys.upload(device, body)))
+                                .flatMap(device ->
+                                        bodies.readCanonicalObject(request).flatMap(body -> keys.upload(device, body)))
                                 .flatMap(KeyRoutes::ok))
                 .POST(
                         "/_matrix/client/v3/keys/query",
                         request -> accessTokens
                                 .authenticate(request)
-                                .then(body(request))
+                                .then(bodies.readCanonicalObject(request))
                                 .flatMap(keys::query)
                                 .flatMap(KeyRoutes::ok))
                 .POST(
                         "/_matrix/client/v3/keys/claim",
                         request -> accessTokens
                                 .authenticate(request)
-                                .then(body(request))
+                                .then(bodies.readCanonicalObject(request))
                                 .flatMap(keys::claim)
                                 .flatMap(KeyRoutes::ok))
                 .build();
-    }
-
-    /** The body as canonical JSON: not JSON is {@code M_NOT_JSON}; floats, duplicate keys, not an object are {@code M_BAD_JSON}. */
-    private Mono<JsonObject> body(ServerRequest request) {
-        return request.bodyToMono(byte[].class)
-                .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.NOT_JSON, "Request body is empty")))
-                .map(bytes -> {
-                    if (!bodies.decode(bytes, JsonNode.class).isObject()) {
-                        throw new MatrixException(ErrorCode.BAD_JSON, "Request body must be a JSON object");
-                    }
-                    try {
-                        return CanonicalJson.parseObject(bytes);
-                    } catch (CanonicalJsonException e) {
-                        throw new MatrixException(
-                                ErrorCode.BAD_JSON, "Request body is not canonical JSON: " + e.getMessage());
-                    }
-                });
     }
 
     private static Mono<ServerResponse> ok(String json) {

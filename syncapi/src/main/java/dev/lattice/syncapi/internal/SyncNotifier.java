@@ -25,6 +25,7 @@ public final class SyncNotifier {
     private static final class UserSignal {
         private long events = Long.MIN_VALUE;
         private long accountData = Long.MIN_VALUE;
+        private long toDevice = Long.MIN_VALUE;
         private CompletableFuture<Void> next = new CompletableFuture<>();
     }
 
@@ -40,6 +41,11 @@ public final class SyncNotifier {
     /** Signals that the user's account data changed at account data stream {@code position}. Call after the commit. */
     public void notifyAccountData(String userId, long position) {
         signal(userId, s -> s.accountData = Math.max(s.accountData, position));
+    }
+
+    /** Signals that a to-device message for one of the user's devices is at {@code position}. Call after the commit. */
+    public void notifyToDevice(String userId, long position) {
+        signal(userId, s -> s.toDevice = Math.max(s.toDevice, position));
     }
 
     private void signal(String userId, Consumer<UserSignal> update) {
@@ -58,7 +64,9 @@ public final class SyncNotifier {
         UserSignal signal = users.computeIfAbsent(userId, id -> new UserSignal());
         CompletableFuture<Void> waiting;
         synchronized (signal) {
-            if (signal.events > after.events() || signal.accountData > after.accountData()) {
+            if (signal.events > after.events()
+                    || signal.accountData > after.accountData()
+                    || signal.toDevice > after.toDevice()) {
                 return Mono.empty();
             }
             waiting = signal.next;

@@ -9,6 +9,7 @@ import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.protocol.event.ClientEventFormat;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonInteger;
@@ -68,6 +69,7 @@ public final class Syncer {
             "m.room.encryption");
 
     private static final int HEROES = 5;
+    private static final int TO_DEVICE_LIMIT = 100;
     private static final int ROOM_CONCURRENCY = 4;
 
     private final SyncApiDatabase database;
@@ -108,18 +110,61 @@ public final class Syncer {
     }
 
     private Mono<JsonObject> attempt(SyncRequest request, long deadline) {
-        return Mono.zip(database.currentPosition(), database.currentAccountDataPosition())
-                .map(positions -> new SyncToken(positions.getT1(), positions.getT2()))
-                .flatMap(position -> compute(request, position).flatMap(response -> {
-                    long remaining = deadline - System.nanoTime();
-                    boolean mayWait = request.since().isPresent() && !request.fullState() && remaining > 0;
-                    if (!response.isEmpty() || !mayWait) {
-                        return withKeyCounts(request, response.toJson(position));
-                    }
-                    return notifier.awaitChange(request.device().userId().toString(), position)
-                            .timeout(Duration.ofNanos(remaining), Mono.empty())
-                            .then(Mono.defer(() -> attempt(request, deadline)));
-                }));
+        return Mono.zip(
+                        database.currentPosition(),
+                        database.currentAccountDataPosition(),
+                        database.currentToDevicePosition())
+                .map(positions -> new SyncToken(positions.getT1(), positions.getT2(), positions.getT3()))
+                .flatMap(position -> Mono.zip(compute(request, position), toDevice(request, position))
+                        .flatMap(sections -> {
+                            Response response = sections.getT1();
+                            ToDeviceSection toDevice = sections.getT2();
+                            long remaining = deadline - System.nanoTime();
+                            boolean mayWait = request.since().isPresent() && !request.fullState() && remaining > 0;
+                            if (!response.isEmpty() || !toDevice.events().isEmpty() || !mayWait) {
+                                JsonObject body = response.toJson(position.withToDevice(toDevice.next()));
+                                if (!toDevice.events().isEmpty()) {
+                                    body = body.with(
+                                            "to_device",
+                                            JsonObject.EMPTY.with("events", new JsonArray(toDevice.events())));
+                                }
+                                return withKeyCounts(request, body);
+                            }
+                            return notifier.awaitChange(
+                                            request.device().userId().toString(), position)
+                                    .timeout(Duration.ofNanos(remaining), Mono.empty())
+                                    .then(Mono.defer(() -> attempt(request, deadline)));
+                        }));
+    }
+
+    /** The device's to-device messages for this response, and the to-device position {@code next_batch} holds. */
+    private record ToDeviceSection(List<CanonicalJsonValue> events, long next) {}
+
+    /**
+     * The device's to-device messages after its {@code since}, at most {@value #TO_DEVICE_LIMIT} (Synapse's batch),
+     * after deleting those {@code since} acknowledges: the spec's "the server deletes them once the client confirms
+     * receipt by sending the next_batch". Without {@code since} everything not yet acknowledged is sent again.
+     */
+    private Mono<ToDeviceSection> toDevice(SyncRequest request, SyncToken position) {
+        String user = request.device().userId().value();
+        String device = request.device().deviceId().value();
+        long since = request.since().map(SyncToken::toDevice).orElse(0L);
+        Mono<Void> acknowledge =
+                request.since().isPresent() ? database.acknowledgeToDevice(user, device, since) : Mono.empty();
+        return acknowledge
+                .then(database.toDeviceMessages(user, device, since, position.toDevice(), TO_DEVICE_LIMIT))
+                .map(messages -> {
+                    long next = messages.size() == TO_DEVICE_LIMIT
+                            ? messages.getLast().position()
+                            : Math.max(since, position.toDevice());
+                    List<CanonicalJsonValue> events = messages.stream()
+                            .<CanonicalJsonValue>map(message -> JsonObject.EMPTY
+                                    .with("sender", JsonString.of(message.sender()))
+                                    .with("type", JsonString.of(message.type()))
+                                    .with("content", CanonicalJson.parse(message.contentJson())))
+                            .toList();
+                    return new ToDeviceSection(events, next);
+                });
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
+import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.internal.EventFilter;
 import dev.lattice.syncapi.internal.RoomMembers;
@@ -16,6 +17,7 @@ import dev.lattice.syncapi.internal.SyncFilter;
 import dev.lattice.syncapi.internal.SyncRequest;
 import dev.lattice.syncapi.internal.SyncToken;
 import dev.lattice.syncapi.internal.Syncer;
+import dev.lattice.syncapi.internal.ToDeviceSender;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.http.MediaType;
@@ -27,12 +29,22 @@ import reactor.core.publisher.Mono;
 /** The syncapi's client endpoints. Each handler decodes the request, makes one call, and encodes the answer. */
 public final class SyncRoutes {
     private final AccessTokens accessTokens;
+    private final JsonBodies bodies;
+    private final ToDeviceSender toDevice;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
 
-    public SyncRoutes(AccessTokens accessTokens, Syncer syncer, RoomMessages messages, RoomMembers members) {
+    public SyncRoutes(
+            AccessTokens accessTokens,
+            JsonBodies bodies,
+            Syncer syncer,
+            RoomMessages messages,
+            RoomMembers members,
+            ToDeviceSender toDevice) {
         this.accessTokens = accessTokens;
+        this.bodies = bodies;
+        this.toDevice = toDevice;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -45,6 +57,7 @@ public final class SyncRoutes {
                 .GET("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", this::event)
                 .GET("/_matrix/client/v3/rooms/{roomId}/members", this::members)
                 .GET("/_matrix/client/v3/rooms/{roomId}/joined_members", this::joinedMembers)
+                .PUT("/_matrix/client/v3/sendToDevice/{eventType}/{txnId}", this::sendToDevice)
                 .build();
     }
 
@@ -147,6 +160,22 @@ public final class SyncRoutes {
                 .authenticate(request)
                 .flatMap(device -> members.joinedMembers(device, roomId(request.pathVariable("roomId"))))
                 .flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code PUT /_matrix/client/v3/sendToDevice/{eventType}/{txnId}}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3sendtodeviceeventtypetxnid">spec</a>
+     */
+    private Mono<ServerResponse> sendToDevice(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> bodies.readCanonicalObject(request)
+                        .flatMap(body -> toDevice.send(
+                                device, request.pathVariable("eventType"), request.pathVariable("txnId"), body)))
+                .flatMap(answer -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(answer));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.lattice.syncapi.storage;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.syncapi.storage.postgres.ToDeviceTable;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,24 @@ public interface SyncApiDatabase {
      * ({@code afterExclusive}, {@code toInclusive}], oldest first.
      */
     Mono<List<AccountDataChange>> accountDataChanges(String userId, long afterExclusive, long toInclusive);
+
+    /**
+     * Stores the messages of one {@code PUT /sendToDevice} transaction, once: a transaction the sending device
+     * already sent stores nothing. Emits the recipients with the position of their newest message (empty for a
+     * repeated transaction), to wake their {@code /sync}.
+     */
+    Mono<Map<String, Long>> storeToDevice(
+            String sender, String senderDevice, String txnId, List<ToDeviceMessage> messages, long now);
+
+    /** The newest to-device stream position; 0 before the first message. */
+    Mono<Long> currentToDevicePosition();
+
+    /** The device's to-device messages in ({@code after}, {@code to}], oldest first, at most {@code limit}. */
+    Mono<List<ToDeviceTable.Delivered>> toDeviceMessages(
+            String userId, String deviceId, long after, long to, int limit);
+
+    /** Deletes the device's to-device messages up to {@code upTo}, which its {@code since} acknowledged. */
+    Mono<Void> acknowledgeToDevice(String userId, String deviceId, long upTo);
 
     /** Convenience for single lookups. */
     default Mono<Optional<StoredEvent>> event(String eventId) {

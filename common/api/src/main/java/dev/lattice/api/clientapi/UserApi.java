@@ -1,5 +1,6 @@
 package dev.lattice.api.clientapi;
 
+import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import java.util.List;
@@ -36,4 +37,10 @@ public interface UserApi extends AccessTokenQuery {
      * of their history as for a room the user was never in.
      */
     Mono<Set<RoomId>> queryForgottenRooms(UserId userId);
+
+    /**
+     * The IDs of a local user's devices; empty for a user of another server or one without devices. The syncapi
+     * sends a to-device message addressed to {@code *} to each of them.
+     */
+    Mono<List<DeviceId>> queryDeviceIds(UserId userId);
 }

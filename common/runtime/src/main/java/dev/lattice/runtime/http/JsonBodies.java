@@ -2,6 +2,9 @@ package dev.lattice.runtime.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonException;
+import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import java.nio.ByteBuffer;
@@ -13,6 +16,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,6 +36,27 @@ public final class JsonBodies {
         return request.bodyToMono(byte[].class)
                 .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.NOT_JSON, "Request body is empty")))
                 .map(bytes -> decode(bytes, type));
+    }
+
+    /**
+     * The body as a canonical JSON object, for endpoints whose input is signed, stored or relayed byte-exact: not
+     * JSON (or no body) is {@code M_NOT_JSON}; not an object, floats, integers out of range, duplicate keys are
+     * {@code M_BAD_JSON}.
+     */
+    public Mono<JsonObject> readCanonicalObject(ServerRequest request) {
+        return request.bodyToMono(byte[].class)
+                .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.NOT_JSON, "Request body is empty")))
+                .map(bytes -> {
+                    if (!decode(bytes, JsonNode.class).isObject()) {
+                        throw new MatrixException(ErrorCode.BAD_JSON, "Request body must be a JSON object");
+                    }
+                    try {
+                        return CanonicalJson.parseObject(bytes);
+                    } catch (CanonicalJsonException e) {
+                        throw new MatrixException(
+                                ErrorCode.BAD_JSON, "Request body is not canonical JSON: " + e.getMessage());
+                    }
+                });
     }
 
     /** Decodes {@code bytes} as {@code type} with the same error mapping as {@link #read}. */

@@ -11,6 +11,7 @@ import dev.lattice.syncapi.storage.AccountDataChange;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.ToDeviceMessage;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final OutputRoomEventsTable events;
     private final RoomStateTable state;
     private final AccountDataChangesTable accountDataChanges;
+    private final ToDeviceTable toDevice;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
@@ -57,6 +59,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.events = new OutputRoomEventsTable(client);
         this.state = new RoomStateTable(client);
         this.accountDataChanges = new AccountDataChangesTable(client);
+        this.toDevice = new ToDeviceTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -227,5 +230,28 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<AccountDataChange>> accountDataChanges(String userId, long afterExclusive, long toInclusive) {
         return accountDataChanges.selectChanges(userId, afterExclusive, toInclusive);
+    }
+
+    @Override
+    public Mono<Map<String, Long>> storeToDevice(
+            String sender, String senderDevice, String txnId, List<ToDeviceMessage> messages, long now) {
+        return transactions.transactional(toDevice.insertTransaction(sender, senderDevice, txnId, now)
+                .flatMap(isNew -> isNew && !messages.isEmpty() ? toDevice.append(messages, now) : Mono.just(Map.of())));
+    }
+
+    @Override
+    public Mono<Long> currentToDevicePosition() {
+        return toDevice.currentPosition();
+    }
+
+    @Override
+    public Mono<List<ToDeviceTable.Delivered>> toDeviceMessages(
+            String userId, String deviceId, long after, long to, int limit) {
+        return toDevice.select(userId, deviceId, after, to, limit);
+    }
+
+    @Override
+    public Mono<Void> acknowledgeToDevice(String userId, String deviceId, long upTo) {
+        return toDevice.deleteUpTo(userId, deviceId, upTo).then();
     }
 }
