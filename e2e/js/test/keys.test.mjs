@@ -1,7 +1,8 @@
 // End-to-end encryption keys through matrix-js-sdk's Rust crypto (the crypto Element Web uses): a device's Olm
 // machine uploads its identity and one-time keys, the keyserver accepts its signatures, and another user's crypto
-// sees the device and can claim a one-time key signed by it. To-device messages and device lists in /sync (needed
-// for a full encrypted conversation) are not served yet (keyserver/README.md).
+// sees the device and can claim a one-time key signed by it; in an encrypted room both decrypt each other's messages
+// (Olm sessions from claimed one-time keys, Megolm room keys over to-device messages). Device-list changes in /sync are
+// not served yet (keyserver/README.md).
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL, clientFor, register, username, startAndWaitPrepared, eventually } from "./lib.mjs";
@@ -63,5 +64,36 @@ describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
     assert.ok(firstKey.signatures[alice.user_id][`ed25519:${alice.device_id}`], "signed by alice's device");
     const after = await post(alice.access_token, "/keys/upload", {});
     assert.ok(after.one_time_key_counts.signed_curve25519 <= counts.signed_curve25519, "two fewer, or replenished");
+  });
+
+  test("an encrypted room: messages each way decrypt on the other side (Olm sessions over to-device, Megolm keys)", async () => {
+    const { room_id: roomId } = await a.createRoom({
+      preset: "private_chat",
+      invite: [bob.user_id],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+    });
+    await eventually(() => b.getRoom(roomId)?.getMyMembership() === "invite", "bob sees the invite", 30_000, 200);
+    await b.joinRoom(roomId);
+    await eventually(() => a.getRoom(roomId)?.getMember(bob.user_id)?.membership === "join",
+      "alice sees bob joined", 30_000, 200);
+    assert.ok(await a.getCrypto().isEncryptionEnabledInRoom(roomId), "the room is encrypted for alice's crypto");
+
+    const decryptedBy = async (c, eventId) => eventually(async () => {
+      const event = c.getRoom(roomId)?.findEventById(eventId);
+      if (!event) return undefined;
+      if (event.isBeingDecrypted() || event.isDecryptionFailure()) {
+        await c.decryptEventIfNeeded(event);
+      }
+      return event.isEncrypted() && !event.isDecryptionFailure() ? event.getContent() : undefined;
+    }, `event ${eventId} decrypted`, 30_000, 250);
+
+    const fromAlice = await a.sendMessage(roomId, { msgtype: "m.text", body: "secret from alice" });
+    assert.equal((await decryptedBy(b, fromAlice.event_id)).body, "secret from alice");
+    const fromBob = await b.sendMessage(roomId, { msgtype: "m.text", body: "secret from bob" });
+    assert.equal((await decryptedBy(a, fromBob.event_id)).body, "secret from bob");
+    // What the server stored is ciphertext.
+    const stored = await a.fetchRoomEvent(roomId, fromAlice.event_id);
+    assert.equal(stored.type, "m.room.encrypted");
+    assert.ok(!JSON.stringify(stored).includes("secret from alice"), "no plaintext on the server");
   });
 });
