@@ -166,8 +166,9 @@ public class ClientApiConfiguration {
 
     /** The profile in member events: on joins, and sent into every joined room when it changes. */
     @Bean
-    MemberProfiles memberProfiles(RoomEvents events, ClientApiDatabase database) {
-        return new MemberProfiles(events, database);
+    MemberProfiles memberProfiles(
+            RoomEvents events, ClientApiDatabase database, ObjectProvider<ClientRoomserverApi> roomserver) {
+        return new MemberProfiles(events, database, roomserver::getObject);
     }
 
     @Bean
@@ -187,7 +188,8 @@ public class ClientApiConfiguration {
 
     /**
      * Room events are built here and decided by the roomserver, reached through {@link ClientRoomserverApi}: in one
-     * process its internal facade; looked up on first use so the accounts API runs without one.
+     * process its internal facade; looked up on first use so the accounts API runs without one. The classes that read
+     * rooms get the same lookup injected, never through {@code RoomEvents}.
      */
     @Bean
     RoomEvents roomEvents(
@@ -197,8 +199,9 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    RoomDirectory roomDirectory(ClientApiDatabase database, RoomEvents events) {
-        return new RoomDirectory(database, events, Clock.systemUTC());
+    RoomDirectory roomDirectory(
+            ClientApiDatabase database, RoomEvents events, ObjectProvider<ClientRoomserverApi> roomserver) {
+        return new RoomDirectory(database, events, roomserver::getObject, Clock.systemUTC());
     }
 
     @Bean
@@ -208,8 +211,12 @@ public class ClientApiConfiguration {
     }
 
     @Bean
-    Rooms rooms(RoomEvents events, ClientApiDatabase database, MemberProfiles profiles) {
-        return new Rooms(events, database, profiles);
+    Rooms rooms(
+            RoomEvents events,
+            ClientApiDatabase database,
+            MemberProfiles profiles,
+            ObjectProvider<ClientRoomserverApi> roomserver) {
+        return new Rooms(events, database, profiles, roomserver::getObject);
     }
 
     /** The {@link UserApi} other services in this process authenticate and read account data through. */

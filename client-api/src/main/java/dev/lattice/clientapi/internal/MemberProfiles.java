@@ -2,12 +2,14 @@ package dev.lattice.clientapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.clientapi.storage.StoredProfile;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -24,10 +26,14 @@ public final class MemberProfiles {
 
     private final RoomEvents events;
     private final ClientApiDatabase database;
+    private final Supplier<? extends RoomserverQueryApi> roomserver;
 
-    public MemberProfiles(RoomEvents events, ClientApiDatabase database) {
+    /** @param roomserver the roomserver's reads, resolved on use (a process without one still answers profiles) */
+    public MemberProfiles(
+            RoomEvents events, ClientApiDatabase database, Supplier<? extends RoomserverQueryApi> roomserver) {
         this.events = requireNonNull(events, "events is null");
         this.database = requireNonNull(database, "database is null");
+        this.roomserver = requireNonNull(roomserver, "roomserver is null");
     }
 
     /**
@@ -60,7 +66,7 @@ public final class MemberProfiles {
      */
     public void propagate(UserId user) {
         // Deferred, so that even a roomserver that cannot be reached fails only this background work.
-        Mono.defer(() -> events.roomserver().queryJoinedRooms(user))
+        Mono.defer(() -> roomserver.get().queryJoinedRooms(user))
                 .flatMapMany(Flux::fromIterable)
                 .concatMap(room -> sendProfile(user, room).onErrorResume(e -> {
                     log.info("profile of {} not updated in {}: {}", user, room, e.getMessage());

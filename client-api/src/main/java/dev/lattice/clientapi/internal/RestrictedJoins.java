@@ -3,6 +3,7 @@ package dev.lattice.clientapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.RoomMembership;
+import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.protocol.auth.AuthEventTypes;
 import dev.lattice.protocol.auth.PowerLevels;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -38,9 +40,11 @@ final class RestrictedJoins {
     private static final String AUTHORISER = "join_authorised_via_users_server";
 
     private final RoomEvents events;
+    private final Supplier<? extends RoomserverQueryApi> roomserver;
 
-    RestrictedJoins(RoomEvents events) {
+    RestrictedJoins(RoomEvents events, Supplier<? extends RoomserverQueryApi> roomserver) {
         this.events = requireNonNull(events, "events is null");
+        this.roomserver = requireNonNull(roomserver, "roomserver is null");
     }
 
     /**
@@ -56,7 +60,7 @@ final class RestrictedJoins {
         if (!auth.restrictedJoinRule()) {
             return Mono.just(content);
         }
-        return events.roomserver().queryCurrentState(room).flatMap(state -> {
+        return roomserver.get().queryCurrentState(room).flatMap(state -> {
             String joinRule = find(state, AuthEventTypes.JOIN_RULES, "")
                     .flatMap(event -> event.content().getString("join_rule"))
                     .orElse("");
@@ -67,7 +71,7 @@ final class RestrictedJoins {
                 return Mono.just(content);
             }
             return Flux.fromIterable(allowedRooms(find(state, AuthEventTypes.JOIN_RULES, "")))
-                    .concatMap(allowed -> events.roomserver().queryMembership(allowed, user))
+                    .concatMap(allowed -> roomserver.get().queryMembership(allowed, user))
                     .any(membership -> membership
                             .map(RoomMembership::membership)
                             .filter(AuthEventTypes.JOIN::equals)

@@ -3,6 +3,7 @@ package dev.lattice.clientapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.protocol.id.InvalidIdException;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import reactor.core.publisher.Mono;
 
@@ -22,11 +24,17 @@ import reactor.core.publisher.Mono;
 public final class RoomDirectory {
     private final ClientApiDatabase database;
     private final RoomEvents events;
+    private final Supplier<? extends RoomserverQueryApi> roomserver;
     private final Clock clock;
 
-    public RoomDirectory(ClientApiDatabase database, RoomEvents events, Clock clock) {
+    public RoomDirectory(
+            ClientApiDatabase database,
+            RoomEvents events,
+            Supplier<? extends RoomserverQueryApi> roomserver,
+            Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.events = requireNonNull(events, "events is null");
+        this.roomserver = requireNonNull(roomserver, "roomserver is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -109,9 +117,8 @@ public final class RoomDirectory {
      */
     public Mono<Map<String, Object>> publicRooms(long limit, String searchTerm) {
         return database.publishedRooms()
-                .concatMap(room -> events.roomserver()
-                        .queryCurrentState(RoomId.parse(room))
-                        .map(state -> summary(room, state)))
+                .concatMap(room ->
+                        roomserver.get().queryCurrentState(RoomId.parse(room)).map(state -> summary(room, state)))
                 .filter(summary -> searchTerm == null || matches(summary, searchTerm))
                 .collectList()
                 .map(all -> {

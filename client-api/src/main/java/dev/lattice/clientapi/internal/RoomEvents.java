@@ -54,7 +54,8 @@ public final class RoomEvents {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    public ClientRoomserverApi roomserver() {
+    /** The roomserver, resolved on use; only this class's operations reach it through here. */
+    private ClientRoomserverApi roomserver() {
         return roomserver.get();
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.roomserver.RoomMembership;
+import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.protocol.event.ClientEventFormat.Unsigned;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 
@@ -37,15 +39,21 @@ public final class Rooms {
     private static final Pattern OPAQUE_ID = Pattern.compile("[0-9A-Za-z._~-]{1,255}");
 
     private final RoomEvents events;
+    private final Supplier<? extends RoomserverQueryApi> roomserver;
     private final ClientApiDatabase database;
     private final RestrictedJoins restrictedJoins;
     private final MemberProfiles profiles;
 
-    public Rooms(RoomEvents events, ClientApiDatabase database, MemberProfiles profiles) {
+    public Rooms(
+            RoomEvents events,
+            ClientApiDatabase database,
+            MemberProfiles profiles,
+            Supplier<? extends RoomserverQueryApi> roomserver) {
+        this.roomserver = requireNonNull(roomserver, "roomserver is null");
         this.events = requireNonNull(events, "events is null");
         this.database = requireNonNull(database, "database is null");
         this.profiles = requireNonNull(profiles, "profiles is null");
-        this.restrictedJoins = new RestrictedJoins(events);
+        this.restrictedJoins = new RestrictedJoins(events, roomserver);
     }
 
     /**
@@ -91,7 +99,8 @@ public final class Rooms {
         if (!OPAQUE_ID.matcher(transaction.transactionId()).matches()) {
             return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "Invalid transaction ID"));
         }
-        return events.roomserver()
+        return roomserver
+                .get()
                 .querySentTransaction(transaction)
                 .flatMap(existing -> existing.map(Mono::just).orElseGet(() -> send.apply(transaction)))
                 .map(Rooms::eventIdAnswer);
@@ -125,8 +134,8 @@ public final class Rooms {
         RoomId room = roomId(roomId);
         return readableState(device, room)
                 .flatMap(at -> at.isEmpty()
-                        ? events.roomserver().queryCurrentState(room)
-                        : events.roomserver().queryStateAtEvent(at.get()).map(state -> state.orElse(List.of())))
+                        ? roomserver.get().queryCurrentState(room)
+                        : roomserver.get().queryStateAtEvent(at.get()).map(state -> state.orElse(List.of())))
                 .map(state -> {
                     List<CanonicalJsonValue> out = state.stream()
                             .<CanonicalJsonValue>map(event -> event.toClient(Unsigned.NONE))
@@ -150,8 +159,9 @@ public final class Rooms {
         };
         return readableState(device, room)
                 .flatMap(at -> at.isEmpty()
-                        ? events.roomserver().queryCurrentStateEvent(room, type, stateKey)
-                        : events.roomserver()
+                        ? roomserver.get().queryCurrentStateEvent(room, type, stateKey)
+                        : roomserver
+                                .get()
                                 .queryStateAtEvent(at.get())
                                 .map(state -> state.orElse(List.of()).stream()
                                         .filter(event -> event.type().equals(type) && stateKey.equals(event.stateKey()))
@@ -169,7 +179,7 @@ public final class Rooms {
      */
     private Mono<Optional<EventId>> readableState(AuthenticatedDevice device, RoomId room) {
         UserId user = device.userId();
-        return events.roomserver().queryMembership(room, user).flatMap(membership -> {
+        return roomserver.get().queryMembership(room, user).flatMap(membership -> {
             String current = membership.map(RoomMembership::membership).orElse("");
             if (current.equals("join")) {
                 return Mono.just(Optional.<EventId>empty());
@@ -187,7 +197,8 @@ public final class Rooms {
 
     /** {@code GET /joined_rooms}. */
     public Mono<Map<String, Object>> joinedRooms(AuthenticatedDevice device) {
-        return events.roomserver()
+        return roomserver
+                .get()
                 .queryJoinedRooms(device.userId())
                 .map(rooms ->
                         Map.of("joined_rooms", rooms.stream().map(RoomId::value).toList()));
@@ -228,7 +239,7 @@ public final class Rooms {
      */
     public Mono<Map<String, Object>> forget(AuthenticatedDevice device, String roomId) {
         RoomId room = roomId(roomId);
-        return events.roomserver().queryMembership(room, device.userId()).flatMap(membership -> {
+        return roomserver.get().queryMembership(room, device.userId()).flatMap(membership -> {
             String current = membership.map(RoomMembership::membership).orElse("leave");
             if (current.equals("join") || current.equals("invite")) {
                 return Mono.error(
@@ -275,7 +286,7 @@ public final class Rooms {
         UserId targetUser = userIdParam(target);
         Mono<Void> precondition = action.requiredCurrent == null
                 ? Mono.empty()
-                : events.roomserver().queryMembership(room, targetUser).flatMap(current -> {
+                : roomserver.get().queryMembership(room, targetUser).flatMap(current -> {
                     if (current.map(RoomMembership::membership)
                             .filter(action.requiredCurrent::contains)
                             .isEmpty()) {
