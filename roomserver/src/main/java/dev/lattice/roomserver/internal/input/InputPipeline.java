@@ -368,39 +368,14 @@ public final class InputPipeline {
                                         : Optional.of("not allowed by the current state: " + result)));
     }
 
-    private EventRow row(Candidate candidate, EventStatus status, ErrorCode errcode, String reason) {
-        Pdu pdu = candidate.pdu();
-        String membership = pdu.type().equals(AuthEventTypes.MEMBER)
-                ? pdu.content().getString("membership").orElse(null)
-                : null;
-        return new EventRow(
-                0,
-                pdu.eventId(),
-                pdu.roomId(),
-                pdu.type(),
-                pdu.stateKey().orElse(null),
-                pdu.sender(),
-                pdu.depth(),
-                pdu.originServerTs(),
-                membership,
-                pdu.redacts().orElse(null),
-                pdu.prevEvents(),
-                pdu.authEvents(),
-                candidate.input().kind(),
-                status,
-                errcode != null ? errcode.code() : null,
-                reason,
-                null,
-                null,
-                pdu.bytes(),
-                null,
-                null,
-                System.currentTimeMillis());
-    }
-
     private Mono<InputVerdict> storeRejected(Candidate candidate, Rejection rejection) {
         log.info("rejected {} in {}: {}", candidate.eventId(), candidate.roomId(), rejection.getMessage());
-        EventRow row = row(candidate, EventStatus.REJECTED, rejection.errorCode(), rejection.getMessage());
+        EventRow row = EventRow.rejected(
+                candidate.pdu(),
+                candidate.input().kind(),
+                rejection.errorCode(),
+                rejection.getMessage(),
+                System.currentTimeMillis());
         return database.store(EventWrite.eventOnly(null, row))
                 .thenReturn(InputVerdict.rejected(
                         candidate.input().requestId(),
@@ -410,7 +385,7 @@ public final class InputPipeline {
     }
 
     private Mono<InputVerdict> storeOutlier(Candidate candidate) {
-        EventRow row = row(candidate, EventStatus.ACCEPTED, null, null);
+        EventRow row = EventRow.accepted(candidate.pdu(), candidate.input().kind(), System.currentTimeMillis());
         return database.store(EventWrite.eventOnly(candidate.newRoom() ? candidate.room() : null, row))
                 .thenReturn(InputVerdict.accepted(
                         candidate.input().requestId(), candidate.pdu().id()));
@@ -418,7 +393,8 @@ public final class InputPipeline {
 
     private Mono<InputVerdict> storeSoftFailed(Candidate candidate, StateBefore before, String reason) {
         log.info("soft-failed {} in {}: {}", candidate.eventId(), candidate.roomId(), reason);
-        EventRow row = row(candidate, EventStatus.SOFT_FAILED, null, reason);
+        EventRow row =
+                EventRow.softFailed(candidate.pdu(), candidate.input().kind(), reason, System.currentTimeMillis());
         EventWrite write = new EventWrite(
                 null,
                 row,
@@ -473,7 +449,8 @@ public final class InputPipeline {
                                             EventId.parse(r.redactionEventId())))));
                             EventWrite write = new EventWrite(
                                     candidate.newRoom() ? candidate.room() : null,
-                                    row(candidate, EventStatus.ACCEPTED, null, null),
+                                    EventRow.accepted(
+                                            candidate.pdu(), candidate.input().kind(), System.currentTimeMillis()),
                                     before.base(),
                                     before.state(),
                                     pdu.isState(),
