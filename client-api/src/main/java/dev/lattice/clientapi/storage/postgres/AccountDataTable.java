@@ -13,11 +13,18 @@ import reactor.core.publisher.Mono;
  * string as room. Each write takes a new position from {@code clientapi.account_data_stream}.
  */
 public final class AccountDataTable {
+    /**
+     * An update draws its position in {@code DO UPDATE}, after it holds the row's lock: of two concurrent writes to one
+     * (user, room, type) the one that commits last has the larger position, so the syncapi, which keeps the newest
+     * position per key, never takes the newer content for a stale one. (Drawn in {@code VALUES}, before the lock,
+     * the order could invert.)
+     */
     private static final String UPSERT = "INSERT INTO clientapi.account_data"
             + " (localpart, room_id, type, content, stream_id)"
             + " VALUES (:localpart, :roomId, :type, :content, nextval('clientapi.account_data_stream'))"
             + " ON CONFLICT (localpart, room_id, type) DO UPDATE SET content = excluded.content,"
-            + " stream_id = excluded.stream_id RETURNING stream_id";
+            + " stream_id = nextval('clientapi.account_data_stream') RETURNING stream_id";
+
     private static final String SELECT = "SELECT content FROM clientapi.account_data"
             + " WHERE localpart = :localpart AND room_id = :roomId AND type = :type";
     private static final String SELECT_ROW = "SELECT room_id, type, content, stream_id FROM clientapi.account_data"
