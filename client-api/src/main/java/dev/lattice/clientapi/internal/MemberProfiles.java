@@ -9,6 +9,7 @@ import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,8 @@ public final class MemberProfiles {
     private final RoomEvents events;
     private final ClientApiDatabase database;
     private final Supplier<? extends RoomserverQueryApi> roomserver;
+    /** The users whose propagation runs, each with whether another change arrived meanwhile. */
+    private final ConcurrentHashMap<UserId, Boolean> running = new ConcurrentHashMap<>();
 
     /** @param roomserver the roomserver's reads, resolved on use (a process without one still answers profiles) */
     public MemberProfiles(
@@ -63,8 +66,19 @@ public final class MemberProfiles {
      * A room whose member event already shows the profile gets no new event (the state-event deduplication in
      * {@link RoomEvents#send}); a room that refuses the event (the user may not change their member event there)
      * is logged and skipped.
+     *
+     * <p>One propagation per user at a time, each reading the profile as it is when it sends: a change made while one
+     * runs starts another once it ends. Two running side by side could otherwise finish in the wrong order and leave
+     * a room showing the older profile.
      */
     public void propagate(UserId user) {
+        Boolean state = running.compute(user, (u, rerun) -> rerun == null ? Boolean.FALSE : Boolean.TRUE);
+        if (Boolean.FALSE.equals(state)) {
+            run(user);
+        }
+    }
+
+    private void run(UserId user) {
         // Deferred, so that even a roomserver that cannot be reached fails only this background work.
         Mono.defer(() -> roomserver.get().queryJoinedRooms(user))
                 .flatMapMany(Flux::fromIterable)
@@ -72,6 +86,13 @@ public final class MemberProfiles {
                     log.info("profile of {} not updated in {}: {}", user, room, e.getMessage());
                     return Mono.empty();
                 }))
+                .doFinally(signal -> {
+                    Boolean again =
+                            running.compute(user, (u, rerun) -> Boolean.TRUE.equals(rerun) ? Boolean.FALSE : null);
+                    if (again != null) {
+                        run(user);
+                    }
+                })
                 .subscribe(null, e -> log.warn("profile of {} not propagated: {}", user, e.toString()));
     }
 
