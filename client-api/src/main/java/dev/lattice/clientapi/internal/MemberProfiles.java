@@ -67,8 +67,8 @@ public final class MemberProfiles {
      * {@link RoomEvents#send}); a room that refuses the event (the user may not change their member event there)
      * is logged and skipped.
      *
-     * <p>One propagation per user at a time, each reading the profile as it is when it sends: a change made while one
-     * runs starts another once it ends. Two running side by side could otherwise finish in the wrong order and leave
+     * <p>One propagation per user at a time, each reading the profile when it starts: a change made while one runs
+     * starts another once it ends. Two running side by side could otherwise finish in the wrong order and leave
      * a room showing the older profile.
      */
     public void propagate(UserId user) {
@@ -78,14 +78,19 @@ public final class MemberProfiles {
         }
     }
 
+    /**
+     * One propagation: the member content is built from the profile once, as it is when the run starts; a change
+     * after that start requests the next run, which reads it again.
+     */
     private void run(UserId user) {
+        JsonObject join = JsonObject.EMPTY.with("membership", JsonString.of("join"));
         // Deferred, so that even a roomserver that cannot be reached fails only this background work.
-        Mono.defer(() -> roomserver.get().queryJoinedRooms(user))
-                .flatMapMany(Flux::fromIterable)
-                .concatMap(room -> sendProfile(user, room).onErrorResume(e -> {
-                    log.info("profile of {} not updated in {}: {}", user, room, e.getMessage());
-                    return Mono.empty();
-                }))
+        Mono.defer(() -> Mono.zip(roomserver.get().queryJoinedRooms(user), withProfile(user, join)))
+                .flatMapMany(ready -> Flux.fromIterable(ready.getT1())
+                        .concatMap(room -> sendMember(user, room, ready.getT2()).onErrorResume(e -> {
+                            log.info("profile of {} not updated in {}: {}", user, room, e.getMessage());
+                            return Mono.empty();
+                        })))
                 .doFinally(signal -> {
                     Boolean again =
                             running.compute(user, (u, rerun) -> Boolean.TRUE.equals(rerun) ? Boolean.FALSE : null);
@@ -96,11 +101,9 @@ public final class MemberProfiles {
                 .subscribe(null, e -> log.warn("profile of {} not propagated: {}", user, e.toString()));
     }
 
-    private Mono<Void> sendProfile(UserId user, RoomId room) {
-        JsonObject content = JsonObject.EMPTY.with("membership", JsonString.of("join"));
-        return Mono.zip(events.rules(room), withProfile(user, content))
-                .flatMap(ready -> events.send(
-                        room, ready.getT1(), user, "m.room.member", user.value(), ready.getT2(), null, null))
+    private Mono<Void> sendMember(UserId user, RoomId room, JsonObject content) {
+        return events.rules(room)
+                .flatMap(rules -> events.send(room, rules, user, "m.room.member", user.value(), content, null, null))
                 .then();
     }
 }

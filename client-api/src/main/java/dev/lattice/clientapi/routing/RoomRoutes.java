@@ -7,11 +7,7 @@ import static dev.lattice.clientapi.internal.Rooms.MembershipAction.UNBAN;
 
 import dev.lattice.clientapi.internal.RoomCreation;
 import dev.lattice.clientapi.internal.Rooms;
-import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.json.JsonObject;
-import dev.lattice.protocol.spec.ErrorCode;
-import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
@@ -21,7 +17,6 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Rooms: creation, events, state and membership; access token.
@@ -172,27 +167,8 @@ public class RoomRoutes {
                 .flatMap(Responses::ok);
     }
 
-    /**
-     * The body as a canonical JSON object: not JSON → {@code M_NOT_JSON}; JSON the event format cannot hold
-     * (floats, integers beyond ±(2^53−1), duplicate keys) → {@code M_BAD_JSON}.
-     */
+    /** The body as a canonical JSON object ({@link JsonBodies#readCanonicalObject}); optional bodies read as {}. */
     static Mono<JsonObject> object(JsonBodies bodies, ServerRequest request, boolean required) {
-        return request.bodyToMono(byte[].class)
-                .filter(bytes -> bytes.length > 0)
-                .map(bytes -> {
-                    JsonNode node = bodies.decode(bytes, JsonNode.class);
-                    if (!node.isObject()) {
-                        throw new MatrixException(ErrorCode.BAD_JSON, "Request body must be a JSON object");
-                    }
-                    try {
-                        return CanonicalJson.parseObject(bytes);
-                    } catch (CanonicalJsonException e) {
-                        throw new MatrixException(
-                                ErrorCode.BAD_JSON, "Request body is not valid event JSON: " + e.getMessage());
-                    }
-                })
-                .switchIfEmpty(Mono.defer(() -> required
-                        ? Mono.error(new MatrixException(ErrorCode.NOT_JSON, "Request body is empty"))
-                        : Mono.just(JsonObject.EMPTY)));
+        return required ? bodies.readCanonicalObject(request) : bodies.readCanonicalObjectOrEmpty(request);
     }
 }

@@ -44,8 +44,18 @@ public final class JsonBodies {
      * {@code M_BAD_JSON}.
      */
     public Mono<JsonObject> readCanonicalObject(ServerRequest request) {
+        return canonicalObject(request)
+                .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.NOT_JSON, "Request body is empty")));
+    }
+
+    /** As {@link #readCanonicalObject}, but no body (or an empty one) is the empty object. */
+    public Mono<JsonObject> readCanonicalObjectOrEmpty(ServerRequest request) {
+        return canonicalObject(request).defaultIfEmpty(JsonObject.EMPTY);
+    }
+
+    private Mono<JsonObject> canonicalObject(ServerRequest request) {
         return request.bodyToMono(byte[].class)
-                .switchIfEmpty(Mono.error(() -> new MatrixException(ErrorCode.NOT_JSON, "Request body is empty")))
+                .filter(bytes -> bytes.length > 0)
                 .map(bytes -> {
                     if (!decode(bytes, JsonNode.class).isObject()) {
                         throw new MatrixException(ErrorCode.BAD_JSON, "Request body must be a JSON object");

@@ -52,14 +52,6 @@ public final class FallbackKeysTable {
 
     /** The fallback key of the algorithm, now marked used; it stays for later claims. */
     public Mono<Optional<ClaimedKey>> claim(UserId user, DeviceId device, String algorithm) {
-        return client.sql(CLAIM)
-                .bind("userId", user.value())
-                .bind("deviceId", device.value())
-                .bind("algorithm", algorithm)
-                .map(row -> new ClaimedKey(
-                        algorithm, row.get("key_id", String.class), row.get("key_json", String.class), true))
-                .one()
-                .map(Optional::of)
-                .defaultIfEmpty(Optional.empty());
+        return KeyClaims.claim(client, CLAIM, user, device, algorithm, true);
     }
 }
