@@ -15,12 +15,16 @@ import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
 import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
+import dev.lattice.syncapi.internal.AccountDataStream;
 import dev.lattice.syncapi.internal.MembershipHistory;
+import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.SyncNotifier;
+import dev.lattice.syncapi.internal.SyncStreamProvider;
 import dev.lattice.syncapi.internal.Syncer;
 import dev.lattice.syncapi.internal.ToDeviceSender;
+import dev.lattice.syncapi.internal.ToDeviceStream;
 import dev.lattice.syncapi.routing.SyncRoutes;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
@@ -91,6 +95,26 @@ public class SyncApiConfiguration {
     }
 
     @Bean
+    MembershipHistory membershipHistory(SyncApiDatabase database, ObjectProvider<UserApi> users) {
+        return new MembershipHistory(database, users::getObject);
+    }
+
+    @Bean
+    RoomEventsStream roomEventsStream(SyncApiDatabase database, MembershipHistory memberships) {
+        return new RoomEventsStream(database, memberships, Clock.systemUTC());
+    }
+
+    @Bean
+    AccountDataStream accountDataStream(SyncApiDatabase database, ObjectProvider<UserApi> users) {
+        return new AccountDataStream(database, users::getObject);
+    }
+
+    @Bean
+    ToDeviceStream toDeviceStream(SyncApiDatabase database) {
+        return new ToDeviceStream(database);
+    }
+
+    @Bean
     RouterFunction<ServerResponse> syncRoutes(
             MatrixRouter router,
             AccessTokens accessTokens,
@@ -99,17 +123,16 @@ public class SyncApiConfiguration {
             SyncApiProperties properties,
             ObjectProvider<UserApi> users,
             ObjectProvider<QueryDeviceKeyCountsApi> keys,
+            List<SyncStreamProvider> streams,
+            MembershipHistory memberships,
             JsonBodies bodies,
             LatticeProperties lattice) {
         Clock clock = Clock.systemUTC();
-        MembershipHistory memberships = new MembershipHistory(database, users::getObject);
         Syncer syncer = new Syncer(
-                database,
-                memberships,
-                users::getObject,
+                streams,
                 () -> Optional.ofNullable(keys.getIfAvailable()),
+                database,
                 notifier,
-                clock,
                 properties.maxSyncTimeout());
         return new SyncRoutes(
                         accessTokens,

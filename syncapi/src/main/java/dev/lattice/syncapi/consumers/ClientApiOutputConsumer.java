@@ -11,6 +11,7 @@ import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
 import dev.lattice.syncapi.internal.SyncNotifier;
+import dev.lattice.syncapi.internal.SyncStream;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,8 @@ public final class ClientApiOutputConsumer {
         String user = change.userId().toString();
         return database.storeAccountDataChange(
                         user, change.roomId().map(RoomId::toString), change.dataType(), change.streamId())
-                .doOnNext(position -> position.ifPresent(stored -> notifier.notifyAccountData(user, stored)))
+                .doOnNext(position ->
+                        position.ifPresent(stored -> notifier.notify(SyncStream.ACCOUNT_DATA, user, stored)))
                 .then();
     }
 }

@@ -16,6 +16,7 @@ import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
 import dev.lattice.syncapi.internal.SyncNotifier;
+import dev.lattice.syncapi.internal.SyncStream;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -78,7 +79,7 @@ public final class RoomserverOutputConsumer {
             }
             long stored = position.getAsLong();
             return database.usersToNotify(event.roomId().value(), stored)
-                    .doOnNext(users -> notifier.notifyEvents(users, stored))
+                    .doOnNext(users -> notifier.notify(SyncStream.EVENTS, users, stored))
                     .then();
         });
     }

@@ -1,9 +1,9 @@
 package dev.lattice.syncapi.internal;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,38 +21,32 @@ import reactor.core.publisher.Mono;
  */
 public final class SyncNotifier {
 
-    /** A user's newest signalled positions and the future that the next signal completes. */
+    /** A user's newest signalled position in each stream and the future that the next signal completes. */
     private static final class UserSignal {
-        private long events = Long.MIN_VALUE;
-        private long accountData = Long.MIN_VALUE;
-        private long toDevice = Long.MIN_VALUE;
+        private final long[] newest = new long[SyncStream.values().length];
         private CompletableFuture<Void> next = new CompletableFuture<>();
+
+        UserSignal() {
+            Arrays.fill(newest, Long.MIN_VALUE);
+        }
     }
 
     private final ConcurrentHashMap<String, UserSignal> users = new ConcurrentHashMap<>();
 
-    /** Signals that events at {@code position} concern these users. Call after the commit. */
-    public void notifyEvents(Collection<String> userIds, long position) {
+    /** Signals that something in {@code stream} at {@code position} concerns these users. Call after the commit. */
+    public void notify(SyncStream stream, Collection<String> userIds, long position) {
         for (String userId : userIds) {
-            signal(userId, s -> s.events = Math.max(s.events, position));
+            notify(stream, userId, position);
         }
     }
 
-    /** Signals that the user's account data changed at account data stream {@code position}. Call after the commit. */
-    public void notifyAccountData(String userId, long position) {
-        signal(userId, s -> s.accountData = Math.max(s.accountData, position));
-    }
-
-    /** Signals that a to-device message for one of the user's devices is at {@code position}. Call after the commit. */
-    public void notifyToDevice(String userId, long position) {
-        signal(userId, s -> s.toDevice = Math.max(s.toDevice, position));
-    }
-
-    private void signal(String userId, Consumer<UserSignal> update) {
+    /** Signals that something in {@code stream} at {@code position} concerns the user. Call after the commit. */
+    public void notify(SyncStream stream, String userId, long position) {
         UserSignal signal = users.computeIfAbsent(userId, id -> new UserSignal());
         CompletableFuture<Void> waiting;
         synchronized (signal) {
-            update.accept(signal);
+            int index = stream.ordinal();
+            signal.newest[index] = Math.max(signal.newest[index], position);
             waiting = signal.next;
             signal.next = new CompletableFuture<>();
         }
@@ -64,10 +58,10 @@ public final class SyncNotifier {
         UserSignal signal = users.computeIfAbsent(userId, id -> new UserSignal());
         CompletableFuture<Void> waiting;
         synchronized (signal) {
-            if (signal.events > after.events()
-                    || signal.accountData > after.accountData()
-                    || signal.toDevice > after.toDevice()) {
-                return Mono.empty();
+            for (SyncStream stream : SyncStream.values()) {
+                if (signal.newest[stream.ordinal()] > after.position(stream)) {
+                    return Mono.empty();
+                }
             }
             waiting = signal.next;
         }

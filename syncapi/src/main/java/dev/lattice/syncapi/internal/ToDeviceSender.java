@@ -60,7 +60,8 @@ public final class ToDeviceSender {
                 .collectList()
                 .flatMap(messages -> database.storeToDevice(
                         sender.userId().value(), sender.deviceId().value(), txnId, messages, clock.millis()))
-                .doOnNext(positions -> positions.forEach(notifier::notifyToDevice))
+                .doOnNext(positions ->
+                        positions.forEach((user, position) -> notifier.notify(SyncStream.TO_DEVICE, user, position)))
                 .thenReturn(Map.of());
     }
 

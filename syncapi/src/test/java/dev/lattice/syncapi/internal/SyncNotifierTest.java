@@ -12,22 +12,22 @@ class SyncNotifierTest {
     @Test
     void aSignalInEitherStreamAfterTheReadPositionsCompletesAtOnce() {
         SyncNotifier notifier = new SyncNotifier();
-        notifier.notifyEvents(List.of("@a:x"), 5);
-        notifier.notifyAccountData("@b:x", 3);
-        assertThat(completesAtOnce(notifier, "@a:x", new SyncToken(4, 0))).isTrue();
-        assertThat(completesAtOnce(notifier, "@a:x", new SyncToken(5, 0))).isFalse();
-        assertThat(completesAtOnce(notifier, "@b:x", new SyncToken(100, 2))).isTrue();
-        assertThat(completesAtOnce(notifier, "@b:x", new SyncToken(100, 3))).isFalse();
+        notifier.notify(SyncStream.EVENTS, List.of("@a:x"), 5);
+        notifier.notify(SyncStream.ACCOUNT_DATA, "@b:x", 3);
+        assertThat(completesAtOnce(notifier, "@a:x", SyncToken.of(4, 0))).isTrue();
+        assertThat(completesAtOnce(notifier, "@a:x", SyncToken.of(5, 0))).isFalse();
+        assertThat(completesAtOnce(notifier, "@b:x", SyncToken.of(100, 2))).isTrue();
+        assertThat(completesAtOnce(notifier, "@b:x", SyncToken.of(100, 3))).isFalse();
     }
 
     @Test
     void aWaiterIsWokenByAnAccountDataSignalForItsUserOnly() {
         SyncNotifier notifier = new SyncNotifier();
         CompletableFuture<Void> waiting =
-                notifier.awaitChange("@a:x", new SyncToken(1, 1)).toFuture();
-        notifier.notifyAccountData("@b:x", 2);
+                notifier.awaitChange("@a:x", SyncToken.of(1, 1)).toFuture();
+        notifier.notify(SyncStream.ACCOUNT_DATA, "@b:x", 2);
         assertThat(waiting).isNotDone();
-        notifier.notifyAccountData("@a:x", 2);
+        notifier.notify(SyncStream.ACCOUNT_DATA, "@a:x", 2);
         assertThat(waiting).succeedsWithin(Duration.ofSeconds(5));
     }
 

@@ -1,0 +1,366 @@
+package dev.lattice.syncapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.protocol.event.ClientEventFormat;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The room events stream of {@code /sync}: the rooms a user is in, was invited to or left, as an initial snapshot or
+ * as the delta since the previous sync, up to the response's room events position {@code T}.
+ * <ul>
+ *   <li>join: rooms where the user's membership at {@code T} is {@code join}. Initial sync, {@code full_state},
+ *       or a room joined since {@code since} (including a rejoin): the whole state at the start of the timeline.
+ *       Otherwise only rooms with events since {@code since}, and the state that changed between {@code since} and
+ *       the timeline's start. The timeline is the last {@code limit} events after {@code since} (up to {@code T}),
+ *       {@code limited} when more exist, with {@code prev_batch} to paginate back with {@code /messages}.
+ *   <li>invite: rooms whose invite arrived since {@code since} (all, in an initial sync), with stripped state.
+ *   <li>leave: rooms left or banned from since {@code since}, with the timeline up to the leave; in an initial sync
+ *       only if the filter sets {@code room.include_leave}. Forgotten rooms never.
+ * </ul>
+ * Timelines only hold what the history visibility rules let the user see.
+ */
+public final class RoomEventsStream implements SyncStreamProvider {
+    /** The stripped state an invite shows (the spec's recommended set), besides the invite itself. */
+    static final List<String> INVITE_STATE_TYPES = List.of(
+            "m.room.create",
+            "m.room.join_rules",
+            "m.room.name",
+            "m.room.avatar",
+            "m.room.canonical_alias",
+            "m.room.encryption");
+
+    private static final int HEROES = 5;
+    private static final int ROOM_CONCURRENCY = 4;
+
+    private final SyncApiDatabase database;
+    private final MembershipHistory memberships;
+    private final Clock clock;
+
+    /** @param memberships the user's forgotten rooms, left out of {@code leave} */
+    public RoomEventsStream(SyncApiDatabase database, MembershipHistory memberships, Clock clock) {
+        this.database = requireNonNull(database, "database is null");
+        this.memberships = requireNonNull(memberships, "memberships is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** What one room section is computed from. */
+    private record RoomPlan(String roomId, long after, long to, Optional<Long> stateSince, boolean summary) {}
+
+    @Override
+    public SyncStream stream() {
+        return SyncStream.EVENTS;
+    }
+
+    @Override
+    public Mono<Long> currentPosition() {
+        return database.currentPosition();
+    }
+
+    @Override
+    public Mono<Long> contribute(SyncContext context) {
+        SyncRequest request = context.request();
+        long position = context.position(SyncStream.EVENTS);
+        String user = context.user();
+        Optional<Long> since = context.since(SyncStream.EVENTS);
+        Mono<Map<String, StateSpan>> atSince =
+                since.isEmpty() ? Mono.just(Map.of()) : database.membershipsAt(user, since.get());
+        Mono<List<StateSpan>> changed =
+                since.isEmpty() ? Mono.just(List.of()) : database.membershipsAddedBetween(user, since.get(), position);
+        SyncResponse response = context.response();
+        return Mono.zip(context.memberships(), atSince, changed)
+                .flatMap(loaded -> plan(request, position, loaded.getT1(), loaded.getT2(), loaded.getT3()))
+                .flatMap(plans -> withoutForgotten(plans, user))
+                .flatMap(plans -> Mono.when(
+                        Flux.fromIterable(plans.join())
+                                .flatMap(
+                                        plan -> roomSection(request, plan)
+                                                .doOnNext(section ->
+                                                        section.members().forEach(response.joined(plan.roomId())::put)),
+                                        ROOM_CONCURRENCY),
+                        Flux.fromIterable(plans.invite())
+                                .flatMap(
+                                        span -> inviteSection(span, position)
+                                                .doOnNext(section -> response.invited(span.roomId(), section)),
+                                        ROOM_CONCURRENCY),
+                        Flux.fromIterable(plans.leave())
+                                .flatMap(
+                                        plan -> roomSection(request, plan)
+                                                .doOnNext(section -> response.left(plan.roomId(), section)),
+                                        ROOM_CONCURRENCY)))
+                .thenReturn(position);
+    }
+
+    private record Plans(List<RoomPlan> join, List<StateSpan> invite, List<RoomPlan> leave) {}
+
+    /**
+     * Forgotten rooms are never in {@code leave}, with or without {@code include_leave} (Synapse). Asked of the
+     * client-api only when there is a left room to show.
+     */
+    private Mono<Plans> withoutForgotten(Plans plans, String user) {
+        if (plans.leave().isEmpty()) {
+            return Mono.just(plans);
+        }
+        return memberships
+                .forgotten(user)
+                .map(forgotten -> new Plans(
+                        plans.join(),
+                        plans.invite(),
+                        plans.leave().stream()
+                                .filter(plan -> !forgotten.contains(RoomId.parse(plan.roomId())))
+                                .toList()));
+    }
+
+    private Mono<Plans> plan(
+            SyncRequest request,
+            long position,
+            Map<String, StateSpan> now,
+            Map<String, StateSpan> atSince,
+            List<StateSpan> changedSince) {
+        SyncFilter filter = request.filter();
+        Optional<Long> since = request.since().map(SyncToken::events);
+        long after = since.orElse(Long.MIN_VALUE);
+        Set<String> rejoined = changedSince.stream()
+                .filter(span -> !span.membershipOrEmpty().equals("join"))
+                .map(StateSpan::roomId)
+                .collect(Collectors.toSet());
+        List<RoomPlan> fullJoins = new ArrayList<>();
+        List<String> deltaJoins = new ArrayList<>();
+        List<StateSpan> invites = new ArrayList<>();
+        List<RoomPlan> leaves = new ArrayList<>();
+        for (StateSpan membership : sortedByPosition(now.values())) {
+            String roomId = membership.roomId();
+            if (!filter.includesRoom(roomId)) {
+                continue;
+            }
+            Optional<StateSpan> before = Optional.ofNullable(atSince.get(roomId));
+            boolean joinedAtSince =
+                    before.map(span -> span.membershipOrEmpty().equals("join")).orElse(false);
+            switch (membership.membershipOrEmpty()) {
+                case "join" -> {
+                    boolean newlyJoined = !joinedAtSince || rejoined.contains(roomId);
+                    if (since.isEmpty() || request.fullState() || newlyJoined) {
+                        fullJoins.add(new RoomPlan(roomId, after, position, Optional.empty(), true));
+                    } else {
+                        deltaJoins.add(roomId);
+                    }
+                }
+                case "invite" -> {
+                    if (since.isEmpty() || membership.addedPosition() > since.get()) {
+                        invites.add(membership);
+                    }
+                }
+                case "leave", "ban" -> {
+                    boolean include =
+                            since.isEmpty() ? filter.includeLeave() : membership.addedPosition() > since.get();
+                    if (include) {
+                        leaves.add(new RoomPlan(
+                                roomId,
+                                after,
+                                membership.addedPosition(),
+                                joinedAtSince ? since : Optional.empty(),
+                                false));
+                    }
+                }
+                default -> {
+                    // knock and unknown memberships: not shown yet
+                }
+            }
+        }
+        if (deltaJoins.isEmpty()) {
+            return Mono.just(new Plans(fullJoins, invites, leaves));
+        }
+        return database.roomsWithEvents(deltaJoins, after, position).map(active -> {
+            List<RoomPlan> joins = new ArrayList<>(fullJoins);
+            for (String roomId : deltaJoins) {
+                if (active.contains(roomId)) {
+                    joins.add(new RoomPlan(roomId, after, position, since, true));
+                }
+            }
+            return new Plans(joins, invites, leaves);
+        });
+    }
+
+    private static List<StateSpan> sortedByPosition(java.util.Collection<StateSpan> spans) {
+        List<StateSpan> sorted = new ArrayList<>(spans);
+        sorted.sort(Comparator.comparingLong(StateSpan::addedPosition).thenComparing(StateSpan::roomId));
+        return sorted;
+    }
+
+    /** A joined or left room: timeline, state, and (joined rooms) the summary. */
+    private Mono<JsonObject> roomSection(SyncRequest request, RoomPlan plan) {
+        AuthenticatedDevice device = request.device();
+        String user = device.userId().toString();
+        int limit = request.filter().timelineLimit();
+        Mono<List<StoredEvent>> newestFirst =
+                database.roomEvents(plan.roomId(), plan.after(), plan.to(), limit + 1, true);
+        return Mono.zip(newestFirst, database.membershipHistory(plan.roomId(), user))
+                .flatMap(loaded -> {
+                    List<StoredEvent> events = loaded.getT1();
+                    boolean limited = events.size() > limit;
+                    List<StoredEvent> timeline = new ArrayList<>(events.subList(0, Math.min(limit, events.size())));
+                    Collections.reverse(timeline);
+                    long timelineStart = timeline.isEmpty()
+                            ? plan.to() + 1
+                            : timeline.getFirst().position();
+                    List<StoredEvent> visible = timeline.stream()
+                            .filter(event -> EventVisibility.canSee(event, user, loaded.getT2()))
+                            .filter(request.filter().timeline()::matches)
+                            .toList();
+                    Set<String> timelineIds =
+                            timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
+                    Mono<List<StoredEvent>> state =
+                            stateBetween(plan.roomId(), plan.stateSince(), timelineStart - 1, timelineIds);
+                    Mono<Optional<JsonObject>> summary = plan.summary()
+                            ? database.stateAt(plan.roomId(), plan.to())
+                                    .map(members -> Optional.of(summary(members, user)))
+                            : Mono.just(Optional.empty());
+                    long now = clock.millis();
+                    return Mono.zip(state, summary).map(parts -> {
+                        JsonObjectBuilder timelineJson = new JsonObjectBuilder()
+                                .put("events", clientEvents(visible, device, now))
+                                .put("limited", limited)
+                                .put("prev_batch", new StreamToken(timelineStart - 1).toString());
+                        JsonObjectBuilder room = new JsonObjectBuilder()
+                                .put("timeline", timelineJson.build())
+                                .put(
+                                        "state",
+                                        new JsonObjectBuilder()
+                                                .put("events", clientEvents(parts.getT1(), device, now))
+                                                .build());
+                        parts.getT2().ifPresent(s -> room.put("summary", s));
+                        return room.build();
+                    });
+                });
+    }
+
+    /**
+     * The state at {@code position}, less what was already the state at {@code since} (when given) and less the
+     * timeline's own events, oldest first.
+     */
+    private Mono<List<StoredEvent>> stateBetween(
+            String roomId, Optional<Long> since, long position, Set<String> timelineIds) {
+        Mono<Set<String>> known = since.isEmpty()
+                ? Mono.just(Set.of())
+                : database.stateAt(roomId, since.get())
+                        .map(spans -> spans.stream().map(StateSpan::eventId).collect(Collectors.toSet()));
+        return Mono.zip(database.stateAt(roomId, position), known)
+                .flatMap(parts -> {
+                    Set<String> ids = new HashSet<>();
+                    for (StateSpan span : parts.getT1()) {
+                        if (!parts.getT2().contains(span.eventId()) && !timelineIds.contains(span.eventId())) {
+                            ids.add(span.eventId());
+                        }
+                    }
+                    return database.events(ids);
+                })
+                .map(events -> events.stream()
+                        .sorted(Comparator.comparingLong(StoredEvent::position))
+                        .toList());
+    }
+
+    /** {@code m.joined_member_count}, {@code m.invited_member_count} and {@code m.heroes} from the room's state. */
+    static JsonObject summary(List<StateSpan> state, String user) {
+        List<StateSpan> members = state.stream()
+                .filter(span -> span.type().equals("m.room.member"))
+                .sorted(Comparator.comparingLong(StateSpan::addedPosition))
+                .toList();
+        long joined = members.stream()
+                .filter(span -> span.membershipOrEmpty().equals("join"))
+                .count();
+        long invited = members.stream()
+                .filter(span -> span.membershipOrEmpty().equals("invite"))
+                .count();
+        List<String> heroes = members.stream()
+                .filter(span -> !span.stateKey().equals(user))
+                .filter(span -> span.membershipOrEmpty().equals("join")
+                        || span.membershipOrEmpty().equals("invite"))
+                .map(StateSpan::stateKey)
+                .limit(HEROES)
+                .toList();
+        if (heroes.isEmpty()) {
+            heroes = members.stream()
+                    .filter(span -> !span.stateKey().equals(user))
+                    .map(StateSpan::stateKey)
+                    .limit(HEROES)
+                    .toList();
+        }
+        return new JsonObjectBuilder()
+                .putStrings("m.heroes", heroes)
+                .put("m.joined_member_count", joined)
+                .put("m.invited_member_count", invited)
+                .build();
+    }
+
+    /** An invited room: the stripped state of the room and the invite event. */
+    private Mono<JsonObject> inviteSection(StateSpan invite, long position) {
+        return database.stateAt(invite.roomId(), position)
+                .flatMap(state -> {
+                    List<String> ids = new ArrayList<>();
+                    for (StateSpan span : state) {
+                        if (INVITE_STATE_TYPES.contains(span.type())
+                                && span.stateKey().isEmpty()) {
+                            ids.add(span.eventId());
+                        }
+                    }
+                    ids.add(invite.eventId());
+                    return database.events(ids);
+                })
+                .map(events -> {
+                    List<CanonicalJsonValue> stripped = new ArrayList<>();
+                    Optional<StoredEvent> inviteEvent = events.stream()
+                            .filter(event -> event.eventId().equals(invite.eventId()))
+                            .findFirst();
+                    boolean haveRoomState = events.size() > 1;
+                    if (!haveRoomState) {
+                        // A room this server is not in: the state the inviting server sent along, if any.
+                        inviteEvent
+                                .flatMap(event -> event.event().getObject("unsigned"))
+                                .flatMap(unsigned -> unsigned.getArray("invite_room_state"))
+                                .ifPresent(array -> array.values().stream()
+                                        .filter(value -> value instanceof JsonObject)
+                                        .forEach(
+                                                value -> stripped.add(ClientEventFormat.stripped((JsonObject) value))));
+                    }
+                    events.stream()
+                            .filter(event -> haveRoomState || event.eventId().equals(invite.eventId()))
+                            .sorted(Comparator.comparingLong(StoredEvent::position))
+                            .forEach(event -> stripped.add(ClientEventFormat.stripped(event.event())));
+                    return new JsonObjectBuilder()
+                            .put(
+                                    "invite_state",
+                                    new JsonObjectBuilder()
+                                            .put("events", new JsonArray(stripped))
+                                            .build())
+                            .build();
+                });
+    }
+
+    private static JsonArray clientEvents(List<StoredEvent> events, AuthenticatedDevice device, long now) {
+        List<CanonicalJsonValue> out = new ArrayList<>(events.size());
+        for (StoredEvent event : events) {
+            out.add(event.toClient(device, now, false));
+        }
+        return new JsonArray(out);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.lattice.syncapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Mono;
+
+/**
+ * One attempt at a {@code /sync} response, shared by every {@link SyncStreamProvider}: the request, the positions the
+ * response covers, the response being built, and what several streams need and is read once (the user's memberships
+ * at the response's room events position).
+ */
+public final class SyncContext {
+    private final SyncRequest request;
+    private final SyncToken positions;
+    private final SyncResponse response = new SyncResponse();
+    private final Mono<Map<String, StateSpan>> memberships;
+
+    SyncContext(SyncRequest request, SyncToken positions, SyncApiDatabase database) {
+        this.request = requireNonNull(request, "request is null");
+        this.positions = requireNonNull(positions, "positions is null");
+        this.memberships = database.membershipsAt(user(), positions.events()).cache();
+    }
+
+    public SyncRequest request() {
+        return request;
+    }
+
+    /** The user who syncs, as a string. */
+    public String user() {
+        return request.device().userId().toString();
+    }
+
+    public SyncResponse response() {
+        return response;
+    }
+
+    /** Where {@code stream} is now: the response covers it up to here. */
+    public long position(SyncStream stream) {
+        return positions.position(stream);
+    }
+
+    /** Where the previous sync ended in {@code stream}; empty in an initial sync. */
+    public Optional<Long> since(SyncStream stream) {
+        return request.since().map(token -> token.position(stream));
+    }
+
+    /**
+     * Whether this response gives the whole current picture rather than changes: an initial sync, or
+     * {@code full_state} (for the streams where the spec gives it meaning).
+     */
+    public boolean snapshot() {
+        return request.since().isEmpty() || request.fullState();
+    }
+
+    /** The user's membership event per room at the response's room events position (read once per attempt). */
+    public Mono<Map<String, StateSpan>> memberships() {
+        return memberships;
+    }
+
+    /** The rooms the user is joined to at the response's room events position, as far as the filter includes them. */
+    public Mono<Set<String>> joinedRooms() {
+        return memberships.map(spans -> spans.values().stream()
+                .filter(span -> span.membershipOrEmpty().equals("join"))
+                .map(StateSpan::roomId)
+                .filter(request.filter()::includesRoom)
+                .collect(Collectors.toSet()));
+    }
+}

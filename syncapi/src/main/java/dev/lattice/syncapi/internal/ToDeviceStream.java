@@ -1,0 +1,64 @@
+package dev.lattice.syncapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * The device's to-device inbox in {@code /sync}: the messages after its {@code since}, at most {@value #LIMIT}
+ * (Synapse's batch), after deleting those {@code since} acknowledges: the spec's "the server deletes them once the
+ * client confirms receipt by sending the next_batch". Without {@code since} everything not yet acknowledged is sent
+ * again. {@code full_state} changes nothing here: what was acknowledged is gone.
+ */
+public final class ToDeviceStream implements SyncStreamProvider {
+    private static final int LIMIT = 100;
+
+    private final SyncApiDatabase database;
+
+    public ToDeviceStream(SyncApiDatabase database) {
+        this.database = requireNonNull(database, "database is null");
+    }
+
+    @Override
+    public SyncStream stream() {
+        return SyncStream.TO_DEVICE;
+    }
+
+    @Override
+    public Mono<Long> currentPosition() {
+        return database.currentToDevicePosition();
+    }
+
+    @Override
+    public Mono<Long> contribute(SyncContext context) {
+        String user = context.user();
+        String device = context.request().device().deviceId().value();
+        long since = context.since(SyncStream.TO_DEVICE).orElse(0L);
+        long position = context.position(SyncStream.TO_DEVICE);
+        Mono<Void> acknowledge = context.since(SyncStream.TO_DEVICE).isPresent()
+                ? database.acknowledgeToDevice(user, device, since)
+                : Mono.empty();
+        return acknowledge
+                .then(database.toDeviceMessages(user, device, since, position, LIMIT))
+                .map(messages -> {
+                    if (!messages.isEmpty()) {
+                        List<CanonicalJsonValue> events = messages.stream()
+                                .<CanonicalJsonValue>map(message -> JsonObject.EMPTY
+                                        .with("sender", JsonString.of(message.sender()))
+                                        .with("type", JsonString.of(message.type()))
+                                        .with("content", CanonicalJson.parse(message.contentJson())))
+                                .toList();
+                        context.response().put("to_device", JsonObject.EMPTY.with("events", new JsonArray(events)));
+                    }
+                    // A full batch: the rest comes in the next sync, which starts after the last message sent.
+                    return messages.size() == LIMIT ? messages.getLast().position() : Math.max(since, position);
+                });
+    }
+}
