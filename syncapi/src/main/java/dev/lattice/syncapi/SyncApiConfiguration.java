@@ -6,6 +6,7 @@ import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusConsumer;
+import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
@@ -15,6 +16,7 @@ import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
 import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
+import dev.lattice.syncapi.consumers.TypingConsumer;
 import dev.lattice.syncapi.internal.AccountDataStream;
 import dev.lattice.syncapi.internal.MembershipHistory;
 import dev.lattice.syncapi.internal.RoomEventsStream;
@@ -25,12 +27,18 @@ import dev.lattice.syncapi.internal.SyncStreamProvider;
 import dev.lattice.syncapi.internal.Syncer;
 import dev.lattice.syncapi.internal.ToDeviceSender;
 import dev.lattice.syncapi.internal.ToDeviceStream;
+import dev.lattice.syncapi.internal.Typing;
+import dev.lattice.syncapi.internal.TypingRooms;
+import dev.lattice.syncapi.internal.TypingStream;
 import dev.lattice.syncapi.routing.SyncRoutes;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -40,6 +48,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The syncapi service as a configuration: its own application class and {@code deploy/all-in-one} both import it.
@@ -54,6 +65,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
         basePackageClasses = SyncApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class SyncApiConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(SyncApiConfiguration.class);
 
     /** The consumer group of every syncapi process. */
     public static final String CONSUMER_GROUP = "syncapi";
@@ -115,6 +127,44 @@ public class SyncApiConfiguration {
     }
 
     @Bean
+    TypingRooms typingRooms() {
+        return new TypingRooms(Clock.systemUTC().millis());
+    }
+
+    @Bean
+    Typing typing(SyncApiDatabase database, TypingRooms rooms, SyncNotifier notifier, Bus bus) {
+        return new Typing(
+                database,
+                rooms,
+                notifier,
+                update -> bus.publish(Topics.EPHEMERAL_TYPING, update.roomId().toString(), BusJson.encode(update)),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    TypingStream typingStream(TypingRooms rooms) {
+        return new TypingStream(rooms);
+    }
+
+    /** Every process reads every typing update: each keeps the typing state in memory. */
+    @Bean(destroyMethod = "close")
+    BusConsumer syncapiTyping(Bus bus, Typing typing) {
+        return bus.tail(List.of(Topics.EPHEMERAL_TYPING), new TypingConsumer(typing)::handle);
+    }
+
+    /** Expires typing users once a second (Synapse's granularity is similar). */
+    @Bean(destroyMethod = "dispose")
+    Disposable typingExpiry(Typing typing) {
+        return Flux.interval(Duration.ofSeconds(1))
+                .onBackpressureDrop()
+                .concatMap(tick -> typing.expire().onErrorResume(e -> {
+                    log.warn("typing expiry failed: {}", e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    @Bean
     RouterFunction<ServerResponse> syncRoutes(
             MatrixRouter router,
             AccessTokens accessTokens,
@@ -125,6 +175,7 @@ public class SyncApiConfiguration {
             ObjectProvider<QueryDeviceKeyCountsApi> keys,
             List<SyncStreamProvider> streams,
             MembershipHistory memberships,
+            Typing typing,
             JsonBodies bodies,
             LatticeProperties lattice) {
         Clock clock = Clock.systemUTC();
@@ -141,7 +192,8 @@ public class SyncApiConfiguration {
                         new RoomMessages(database, memberships, clock),
                         new RoomMembers(database, memberships, clock),
                         new ToDeviceSender(
-                                database, users::getObject, notifier, ServerName.parse(lattice.serverName()), clock))
+                                database, users::getObject, notifier, ServerName.parse(lattice.serverName()), clock),
+                        typing)
                 .routes(router);
     }
 }

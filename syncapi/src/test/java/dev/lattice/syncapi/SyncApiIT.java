@@ -128,7 +128,7 @@ class SyncApiIT {
 
         JsonObject sync = sync(token, Map.of());
         assertThat(sync.getString("next_batch"))
-                .hasValueSatisfying(t -> assertThat(t).matches("s\\d+_\\d+_\\d+"));
+                .hasValueSatisfying(t -> assertThat(t).matches("s\\d+(_\\d+)+"));
         JsonObject joined = joinedRoom(sync, room.id());
         List<JsonObject> timeline = events(joined, "timeline");
         assertThat(timeline)
@@ -795,7 +795,7 @@ class SyncApiIT {
         room.historyVisibility(alice, "joined");
         publishAll(room.events());
         String before = sync(aliceToken, Map.of()).getString("next_batch").orElseThrow();
-        assertThat(before).matches("s\\d+_\\d+_\\d+");
+        assertThat(before).matches("s\\d+(_\\d+)+");
         room.member(bob, bob, "join");
         room.message(alice, "hi bob");
         publishAll(room.events().subList(room.events().size() - 2, room.events().size()));
@@ -856,7 +856,7 @@ class SyncApiIT {
         assertThat(roomAccountData(joinedRoom(initial, room.id()))).containsOnlyKeys("m.tag");
         assertThat(roomAccountData(joinedRoom(initial, other.id()))).isEmpty();
         String since = initial.getString("next_batch").orElseThrow();
-        assertThat(since).matches("s\\d+_\\d+_\\d+");
+        assertThat(since).matches("s\\d+(_\\d+)+");
         assertThat(sync(token, Map.of("since", since)).has("account_data")).isFalse();
 
         // Incremental: only what changed, with its current content; a quiet room is listed for its account data.
@@ -1223,6 +1223,110 @@ class SyncApiIT {
                 "{\"messages\": {\"" + bob + "\": {\"PHONE\": {\"wake\": true}}}}",
                 200);
         assertThat(toDevice(CanonicalJson.parseObject(waiting.get().body()))).hasSize(1);
+    }
+
+    // ---- typing ----
+
+    @Test
+    void typingIsSeenByTheOtherMemberUntilStoppedOrExpired() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        publishAll(room.events());
+        String since = sync(bobToken, Map.of()).getString("next_batch").orElseThrow();
+        String path = "/_matrix/client/v3/rooms/" + room.id() + "/typing/";
+
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(bobToken, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
+                HttpResponse.BodyHandlers.ofString());
+        awaitLongPoll(bob);
+        put(aliceToken, path + alice, "{\"typing\": true, \"timeout\": 30000}", 200);
+        JsonObject typing = CanonicalJson.parseObject(waiting.get().body());
+        assertThat(typingUsers(typing, room.id())).containsExactly(alice.toString());
+        // An initial sync shows who types now.
+        assertThat(typingUsers(sync(bobToken, Map.of()), room.id())).containsExactly(alice.toString());
+
+        since = typing.getString("next_batch").orElseThrow();
+        put(aliceToken, path + alice, "{\"typing\": false}", 200);
+        JsonObject stopped = syncUntil(bobToken, since, sync -> hasTyping(sync, room.id()));
+        assertThat(typingUsers(stopped, room.id())).isEmpty();
+
+        // A short timeout expires on the server without another request.
+        since = stopped.getString("next_batch").orElseThrow();
+        put(aliceToken, path + alice, "{\"typing\": true, \"timeout\": 500}", 200);
+        JsonObject started =
+                syncUntil(bobToken, since, sync -> !typingUsers(sync, room.id()).isEmpty());
+        JsonObject expired =
+                syncUntil(bobToken, started.getString("next_batch").orElseThrow(), sync -> hasTyping(sync, room.id()));
+        assertThat(typingUsers(expired, room.id())).isEmpty();
+    }
+
+    @Test
+    void typingIsOnlyForOneselfInAJoinedRoomWithAValidBody() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        String path = "/_matrix/client/v3/rooms/" + room.id() + "/typing/";
+        assertThat(put(aliceToken, path + bob, "{\"typing\": true}", 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(put(bobToken, path + bob, "{\"typing\": true}", 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(put(aliceToken, path + alice, "{}", 400).getString("errcode"))
+                .contains("M_MISSING_PARAM");
+        assertThat(put(aliceToken, path + alice, "{\"typing\": \"yes\"}", 400).getString("errcode"))
+                .contains("M_BAD_JSON");
+        assertThat(put(aliceToken, path + alice, "{\"typing\": true, \"timeout\": -1}", 400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
+        assertThat(put(aliceToken, path + alice, "{\"typing\": true, \"timeout\": 9007199254740992}", 400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
+        assertThat(typingUsers(sync(aliceToken, Map.of()), room.id())).isEmpty();
+    }
+
+    /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */
+    private static JsonObject syncUntil(String token, String since, java.util.function.Predicate<JsonObject> done)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject sync = sync(token, Map.of("since", since, "timeout", "5000"));
+            if (done.test(sync)) {
+                return sync;
+            }
+            since = sync.getString("next_batch").orElseThrow();
+        }
+        throw new AssertionError("no matching /sync within 30 s");
+    }
+
+    private static boolean hasTyping(JsonObject sync, String roomId) {
+        return ephemeral(sync, roomId).stream()
+                .anyMatch(e -> e.getString("type").orElse("").equals("m.typing"));
+    }
+
+    /** The user IDs of the room's m.typing event in the response; empty when there is none. */
+    private static List<String> typingUsers(JsonObject sync, String roomId) {
+        return ephemeral(sync, roomId).stream()
+                .filter(e -> e.getString("type").orElse("").equals("m.typing"))
+                .flatMap(e -> e.getObject("content").orElseThrow().getArray("user_ids").orElseThrow().values().stream())
+                .map(v -> ((dev.lattice.protocol.json.JsonString) v).value())
+                .toList();
+    }
+
+    private static List<JsonObject> ephemeral(JsonObject sync, String roomId) {
+        return sync.getObject("rooms")
+                .flatMap(rooms -> rooms.getObject("join"))
+                .flatMap(join -> join.getObject(roomId))
+                .flatMap(room -> room.getObject("ephemeral"))
+                .flatMap(e -> e.getArray("events"))
+                .map(events ->
+                        events.values().stream().map(JsonObject.class::cast).toList())
+                .orElse(List.of());
     }
 
     private static List<String> toDevice(JsonObject sync) {

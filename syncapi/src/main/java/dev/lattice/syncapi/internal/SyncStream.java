@@ -13,5 +13,7 @@ public enum SyncStream {
     /** Account data changes, global and per room (content held by the client-api). */
     ACCOUNT_DATA,
     /** The device's to-device inbox: a device's position is what it has received, and acknowledges. */
-    TO_DEVICE;
+    TO_DEVICE,
+    /** Typing notifications, in memory ({@link TypingRooms}). */
+    TYPING;
 }

@@ -2,6 +2,7 @@ package dev.lattice.syncapi.routing;
 
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
@@ -18,6 +19,7 @@ import dev.lattice.syncapi.internal.SyncRequest;
 import dev.lattice.syncapi.internal.SyncToken;
 import dev.lattice.syncapi.internal.Syncer;
 import dev.lattice.syncapi.internal.ToDeviceSender;
+import dev.lattice.syncapi.internal.Typing;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.http.MediaType;
@@ -31,6 +33,7 @@ public final class SyncRoutes {
     private final AccessTokens accessTokens;
     private final JsonBodies bodies;
     private final ToDeviceSender toDevice;
+    private final Typing typing;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
@@ -41,10 +44,12 @@ public final class SyncRoutes {
             Syncer syncer,
             RoomMessages messages,
             RoomMembers members,
-            ToDeviceSender toDevice) {
+            ToDeviceSender toDevice,
+            Typing typing) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
+        this.typing = typing;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -58,6 +63,7 @@ public final class SyncRoutes {
                 .GET("/_matrix/client/v3/rooms/{roomId}/members", this::members)
                 .GET("/_matrix/client/v3/rooms/{roomId}/joined_members", this::joinedMembers)
                 .PUT("/_matrix/client/v3/sendToDevice/{eventType}/{txnId}", this::sendToDevice)
+                .PUT("/_matrix/client/v3/rooms/{roomId}/typing/{userId}", this::typing)
                 .build();
     }
 
@@ -176,6 +182,32 @@ public final class SyncRoutes {
                 .flatMap(answer -> ServerResponse.ok()
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(answer));
+    }
+
+    /**
+     * {@code PUT /_matrix/client/v3/rooms/{roomId}/typing/{userId}}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3roomsroomidtypinguserid">spec</a>
+     */
+    private Mono<ServerResponse> typing(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> bodies.readCanonicalObject(request)
+                        .flatMap(body -> typing.set(
+                                device,
+                                RoomId.parse(roomId(request.pathVariable("roomId"))),
+                                userId(request.pathVariable("userId")),
+                                body)))
+                .then(json(JsonObject.EMPTY));
+    }
+
+    /** A user ID that cannot exist is nobody the caller may set typing for. */
+    private static UserId userId(String value) {
+        try {
+            return UserId.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new MatrixException(ErrorCode.FORBIDDEN, "Cannot set another user's typing state");
+        }
     }
 
     /**
