@@ -12,6 +12,7 @@ import dev.lattice.clientapi.internal.MemberProfiles;
 import dev.lattice.clientapi.internal.PasswordHasher;
 import dev.lattice.clientapi.internal.Profiles;
 import dev.lattice.clientapi.internal.RateLimits;
+import dev.lattice.clientapi.internal.Receipts;
 import dev.lattice.clientapi.internal.Registration;
 import dev.lattice.clientapi.internal.RoomCreation;
 import dev.lattice.clientapi.internal.RoomDirectory;
@@ -174,6 +175,11 @@ public class ClientApiConfiguration {
     @Bean
     AccountData accountData(ClientApiDatabase database) {
         return new AccountData(database);
+    }
+
+    @Bean
+    Receipts receipts(ClientApiDatabase database, ObjectProvider<ClientRoomserverApi> roomserver) {
+        return new Receipts(database, roomserver::getObject, Clock.systemUTC());
     }
 
     @Bean

@@ -15,10 +15,12 @@ import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
 import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
+import dev.lattice.syncapi.consumers.ReceiptsConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
 import dev.lattice.syncapi.consumers.TypingConsumer;
 import dev.lattice.syncapi.internal.AccountDataStream;
 import dev.lattice.syncapi.internal.MembershipHistory;
+import dev.lattice.syncapi.internal.ReceiptsStream;
 import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
@@ -124,6 +126,17 @@ public class SyncApiConfiguration {
     @Bean
     ToDeviceStream toDeviceStream(SyncApiDatabase database) {
         return new ToDeviceStream(database);
+    }
+
+    @Bean
+    ReceiptsStream receiptsStream(SyncApiDatabase database) {
+        return new ReceiptsStream(database);
+    }
+
+    @Bean(destroyMethod = "close")
+    BusConsumer syncapiReceipts(Bus bus, SyncApiDatabase database, SyncNotifier notifier) {
+        return bus.subscribe(
+                CONSUMER_GROUP, List.of(Topics.EPHEMERAL_RECEIPTS), new ReceiptsConsumer(database, notifier)::handle);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.protocol.id.DeviceId;
@@ -1288,6 +1289,59 @@ class SyncApiIT {
                         .getString("errcode"))
                 .contains("M_BAD_JSON");
         assertThat(typingUsers(sync(aliceToken, Map.of()), room.id())).isEmpty();
+    }
+
+    // ---- receipts ----
+
+    @Test
+    void receiptsReachTheRoomOncePrivateOnesOnlyTheirOwner() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        NewRoomEvent hello = room.message(alice, "hello");
+        publishAll(room.events());
+        String since = sync(aliceToken, Map.of()).getString("next_batch").orElseThrow();
+
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(aliceToken, "/_matrix/client/v3/sync", Map.of("since", since, "timeout", "20000")),
+                HttpResponse.BodyHandlers.ofString());
+        awaitLongPoll(alice);
+        ReceiptUpdate read =
+                ReceiptUpdate.of(RoomId.parse(room.id()), bob, "m.read", hello.eventId(), Optional.empty(), 1_000);
+        publishReceipt(read);
+        JsonObject woken = CanonicalJson.parseObject(waiting.get().body());
+        String expected = "{\"content\":{\"" + hello.eventId() + "\":{\"m.read\":{\"" + bob
+                + "\":{\"ts\":1000}}}},\"type\":\"m.receipt\"}";
+        assertThat(receipts(woken, room.id())).containsExactly(expected);
+
+        // A replay changes nothing: the next incremental sync has no receipt.
+        since = woken.getString("next_batch").orElseThrow();
+        publishReceipt(read);
+        ReceiptUpdate threadedPrivate = ReceiptUpdate.of(
+                RoomId.parse(room.id()), bob, "m.read.private", hello.eventId(), Optional.of("main"), 2_000);
+        publishReceipt(threadedPrivate);
+        JsonObject bobSees = syncUntil(
+                bobToken, "s0", sync -> receipts(sync, room.id()).stream().anyMatch(r -> r.contains("m.read.private")));
+        assertThat(receipts(bobSees, room.id()).getFirst()).contains("\"thread_id\":\"main\"");
+        assertThat(receipts(sync(aliceToken, Map.of("since", since, "timeout", "500")), room.id()))
+                .isEmpty();
+        // An initial sync shows the room's receipts: alice sees bob's public one only.
+        assertThat(receipts(sync(aliceToken, Map.of()), room.id())).containsExactly(expected);
+    }
+
+    private static void publishReceipt(ReceiptUpdate receipt) {
+        bus.publish(Topics.EPHEMERAL_RECEIPTS, receipt.roomId().toString(), BusJson.encode(receipt))
+                .block(Duration.ofSeconds(30));
+    }
+
+    private static List<String> receipts(JsonObject sync, String roomId) {
+        return ephemeral(sync, roomId).stream()
+                .filter(e -> e.getString("type").orElse("").equals("m.receipt"))
+                .map(CanonicalJson::encodeToString)
+                .toList();
     }
 
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */

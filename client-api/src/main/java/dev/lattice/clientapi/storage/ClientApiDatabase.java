@@ -18,6 +18,7 @@ import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -215,6 +216,11 @@ public final class ClientApiDatabase {
         return outbox.inTransaction(writer -> accountData
                 .upsert(localpart, roomId, type, contentJson)
                 .flatMap(streamId -> announce.apply(writer, streamId).thenReturn(streamId)));
+    }
+
+    /** Runs {@code work} in one transaction with the outbox: its records are published after the commit. */
+    public Mono<Void> inOutboxTransaction(Function<OutboxWriter, Mono<Void>> work) {
+        return outbox.inTransaction(work);
     }
 
     /** @param roomId the room, or the empty string for global account data */

@@ -15,5 +15,7 @@ public enum SyncStream {
     /** The device's to-device inbox: a device's position is what it has received, and acknowledges. */
     TO_DEVICE,
     /** Typing notifications, in memory ({@link TypingRooms}). */
-    TYPING;
+    TYPING,
+    /** Read receipts ({@code syncapi.receipts}). */
+    RECEIPTS;
 }

@@ -110,6 +110,21 @@ public interface SyncApiDatabase {
     /** Deletes the device's to-device messages up to {@code upTo}, which its {@code since} acknowledged. */
     Mono<Void> acknowledgeToDevice(String userId, String deviceId, long upTo);
 
+    /**
+     * Stores a receipt at a new receipts stream position, unless it changes nothing (a replay) or is older than the
+     * stored one. Writers are serialised like events, so positions become visible in order.
+     *
+     * @return the new position, or empty when nothing changed
+     */
+    Mono<OptionalLong> storeReceipt(
+            String roomId, String userId, String receiptType, Optional<String> threadId, String eventId, long ts);
+
+    /** The receipts stream's newest position; 0 before the first receipt. */
+    Mono<Long> currentReceiptPosition();
+
+    /** The receipts in these rooms with positions in ({@code afterExclusive}, {@code toInclusive}], oldest first. */
+    Mono<List<StoredReceipt>> receipts(Collection<String> roomIds, long afterExclusive, long toInclusive);
+
     /** Convenience for single lookups. */
     default Mono<Optional<StoredEvent>> event(String eventId) {
         return events(List.of(eventId)).map(found -> found.stream().findFirst());

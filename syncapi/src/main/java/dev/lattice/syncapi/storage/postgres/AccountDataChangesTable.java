@@ -26,9 +26,6 @@ public final class AccountDataChangesTable {
             + " WHERE syncapi.account_data_changes.client_stream_id < excluded.client_stream_id"
             + " RETURNING position";
 
-    private static final String SELECT_MAX_POSITION =
-            "SELECT COALESCE(MAX(position), 0) AS position FROM syncapi.account_data_changes";
-
     private static final String SELECT_CHANGES = "SELECT room_id, type, position FROM syncapi.account_data_changes"
             + " WHERE user_id = :user_id AND position > :after AND position <= :to ORDER BY position";
 
@@ -44,22 +41,16 @@ public final class AccountDataChangesTable {
      * @param roomId the room, or the empty string for global account data
      */
     public Mono<OptionalLong> upsert(String userId, String roomId, String type, long clientStreamId) {
-        return client.sql(UPSERT)
+        return StreamPositions.returned(client.sql(UPSERT)
                 .bind("user_id", userId)
                 .bind("room_id", roomId)
                 .bind("type", type)
-                .bind("client_stream_id", clientStreamId)
-                .map(row -> row.get("position", Long.class))
-                .one()
-                .map(OptionalLong::of)
-                .defaultIfEmpty(OptionalLong.empty());
+                .bind("client_stream_id", clientStreamId));
     }
 
     /** The newest position; 0 when nothing changed yet. */
     public Mono<Long> selectMaxPosition() {
-        return client.sql(SELECT_MAX_POSITION)
-                .map(row -> row.get("position", Long.class))
-                .one();
+        return StreamPositions.newest(client, "syncapi.account_data_changes");
     }
 
     /** The user's changes with positions in (after, to], oldest first. */

@@ -10,6 +10,7 @@ import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.AccountDataChange;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.StoredReceipt;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.ToDeviceMessage;
 import java.util.Collection;
@@ -46,12 +47,15 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
     /** The same for the account data stream: its own lock, so it never waits for event writers. */
     private static final String LOCK_ACCOUNT_DATA_STREAM = "SELECT pg_advisory_xact_lock(7309150265419662)";
+    /** The same for the receipts stream. */
+    private static final String LOCK_RECEIPTS_STREAM = "SELECT pg_advisory_xact_lock(7309150265419663)";
 
     private final DatabaseClient client;
     private final OutputRoomEventsTable events;
     private final RoomStateTable state;
     private final AccountDataChangesTable accountDataChanges;
     private final ToDeviceTable toDevice;
+    private final ReceiptsTable receipts;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
@@ -60,6 +64,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.state = new RoomStateTable(client);
         this.accountDataChanges = new AccountDataChangesTable(client);
         this.toDevice = new ToDeviceTable(client);
+        this.receipts = new ReceiptsTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -253,5 +258,23 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<Void> acknowledgeToDevice(String userId, String deviceId, long upTo) {
         return toDevice.deleteUpTo(userId, deviceId, upTo).then();
+    }
+
+    @Override
+    public Mono<OptionalLong> storeReceipt(
+            String roomId, String userId, String receiptType, Optional<String> threadId, String eventId, long ts) {
+        return transactions.transactional(client.sql(LOCK_RECEIPTS_STREAM)
+                .then()
+                .then(receipts.upsert(roomId, userId, receiptType, threadId, eventId, ts)));
+    }
+
+    @Override
+    public Mono<Long> currentReceiptPosition() {
+        return receipts.selectMaxPosition();
+    }
+
+    @Override
+    public Mono<List<StoredReceipt>> receipts(Collection<String> roomIds, long afterExclusive, long toInclusive) {
+        return receipts.selectInRooms(roomIds, afterExclusive, toInclusive);
     }
 }
