@@ -15,10 +15,13 @@ import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
 import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
+import dev.lattice.syncapi.consumers.KeyserverOutputConsumer;
 import dev.lattice.syncapi.consumers.ReceiptsConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
 import dev.lattice.syncapi.consumers.TypingConsumer;
 import dev.lattice.syncapi.internal.AccountDataStream;
+import dev.lattice.syncapi.internal.DeviceLists;
+import dev.lattice.syncapi.internal.DeviceListsStream;
 import dev.lattice.syncapi.internal.MembershipHistory;
 import dev.lattice.syncapi.internal.ReceiptsStream;
 import dev.lattice.syncapi.internal.RoomEventsStream;
@@ -129,6 +132,24 @@ public class SyncApiConfiguration {
     }
 
     @Bean
+    DeviceLists deviceLists(SyncApiDatabase database) {
+        return new DeviceLists(database);
+    }
+
+    @Bean
+    DeviceListsStream deviceListsStream(SyncApiDatabase database, DeviceLists deviceLists) {
+        return new DeviceListsStream(database, deviceLists);
+    }
+
+    @Bean(destroyMethod = "close")
+    BusConsumer syncapiKeyserverOutput(Bus bus, SyncApiDatabase database, SyncNotifier notifier) {
+        return bus.subscribe(
+                CONSUMER_GROUP,
+                List.of(Topics.KEYSERVER_OUTPUT),
+                new KeyserverOutputConsumer(database, notifier)::handle);
+    }
+
+    @Bean
     ReceiptsStream receiptsStream(SyncApiDatabase database) {
         return new ReceiptsStream(database);
     }
@@ -189,6 +210,7 @@ public class SyncApiConfiguration {
             List<SyncStreamProvider> streams,
             MembershipHistory memberships,
             Typing typing,
+            DeviceLists deviceLists,
             JsonBodies bodies,
             LatticeProperties lattice) {
         Clock clock = Clock.systemUTC();
@@ -206,7 +228,8 @@ public class SyncApiConfiguration {
                         new RoomMembers(database, memberships, clock),
                         new ToDeviceSender(
                                 database, users::getObject, notifier, ServerName.parse(lattice.serverName()), clock),
-                        typing)
+                        typing,
+                        deviceLists)
                 .routes(router);
     }
 }

@@ -8,6 +8,7 @@ import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.ephemeral.ReceiptUpdate;
+import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.protocol.id.DeviceId;
@@ -1342,6 +1343,84 @@ class SyncApiIT {
                 .filter(e -> e.getString("type").orElse("").equals("m.receipt"))
                 .map(CanonicalJson::encodeToString)
                 .toList();
+    }
+
+    // ---- device lists ----
+
+    @Test
+    void deviceListsTellExactlyTheUsersWhoShareARoom() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId carol = TestRoom.user("carol");
+        UserId dave = TestRoom.user("dave");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        String daveToken = USERS.login(dave, "DAVE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        TestRoom daves = TestRoom.create(dave);
+        publishAll(room.events());
+        publishAll(daves.events());
+        String bobSince = sync(bobToken, Map.of()).getString("next_batch").orElseThrow();
+        String aliceSince = sync(aliceToken, Map.of()).getString("next_batch").orElseThrow();
+        String daveSince = sync(daveToken, Map.of()).getString("next_batch").orElseThrow();
+
+        // alice's keys change: bob (sharing a room) and alice (her other devices) hear it, dave does not.
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(bobToken, "/_matrix/client/v3/sync", Map.of("since", bobSince, "timeout", "20000")),
+                HttpResponse.BodyHandlers.ofString());
+        awaitLongPoll(bob);
+        publishDeviceListChange(DeviceListChange.of(alice, Optional.of(DeviceId.parse("ALICE")), false));
+        JsonObject woken = CanonicalJson.parseObject(waiting.get().body());
+        assertThat(deviceLists(woken, "changed")).containsExactly(alice.toString());
+        assertThat(deviceLists(woken, "left")).isEmpty();
+        assertThat(deviceLists(sync(aliceToken, Map.of("since", aliceSince)), "changed"))
+                .containsExactly(alice.toString());
+        assertThat(sync(daveToken, Map.of("since", daveSince, "timeout", "300")).has("device_lists"))
+                .isFalse();
+
+        // carol joins: bob must fetch her keys; carol leaves: bob learns she is gone. /keys/changes agrees.
+        bobSince = woken.getString("next_batch").orElseThrow();
+        publish(room.member(carol, carol, "join"));
+        awaitStored(room.events().getLast());
+        JsonObject joined = sync(bobToken, Map.of("since", bobSince));
+        assertThat(deviceLists(joined, "changed")).containsExactly(carol.toString());
+        String afterJoin = joined.getString("next_batch").orElseThrow();
+        publish(room.member(carol, carol, "leave"));
+        awaitStored(room.events().getLast());
+        JsonObject left = sync(bobToken, Map.of("since", afterJoin));
+        assertThat(deviceLists(left, "left")).containsExactly(carol.toString());
+        assertThat(deviceLists(left, "changed")).isEmpty();
+        JsonObject changes = get(
+                bobToken,
+                "/_matrix/client/v3/keys/changes",
+                Map.of("from", afterJoin, "to", left.getString("next_batch").orElseThrow()),
+                200);
+        assertThat(strings(changes, "left")).containsExactly(carol.toString());
+        assertThat(strings(changes, "changed")).isEmpty();
+        assertThat(get(bobToken, "/_matrix/client/v3/keys/changes", Map.of("from", afterJoin), 400)
+                        .getString("errcode"))
+                .contains("M_MISSING_PARAM");
+        assertThat(get(bobToken, "/_matrix/client/v3/keys/changes", Map.of("from", "x", "to", afterJoin), 400)
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
+    }
+
+    private static void publishDeviceListChange(DeviceListChange change) {
+        bus.publish(Topics.KEYSERVER_OUTPUT, change.userId().toString(), BusJson.encode(change))
+                .block(Duration.ofSeconds(30));
+    }
+
+    private static List<String> deviceLists(JsonObject sync, String key) {
+        return sync.getObject("device_lists").map(lists -> strings(lists, key)).orElse(List.of());
+    }
+
+    private static List<String> strings(JsonObject object, String key) {
+        return object.getArray(key)
+                .map(array -> array.values().stream()
+                        .map(v -> ((dev.lattice.protocol.json.JsonString) v).value())
+                        .toList())
+                .orElse(List.of());
     }
 
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */

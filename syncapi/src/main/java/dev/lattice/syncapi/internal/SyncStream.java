@@ -17,5 +17,7 @@ public enum SyncStream {
     /** Typing notifications, in memory ({@link TypingRooms}). */
     TYPING,
     /** Read receipts ({@code syncapi.receipts}). */
-    RECEIPTS;
+    RECEIPTS,
+    /** Device list changes ({@code syncapi.device_list_changes}) and the room memberships that decide who hears. */
+    DEVICE_LISTS;
 }

@@ -5,17 +5,20 @@ import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
+import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.EventFilter;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.StreamToken;
 import dev.lattice.syncapi.internal.SyncFilter;
 import dev.lattice.syncapi.internal.SyncRequest;
+import dev.lattice.syncapi.internal.SyncStream;
 import dev.lattice.syncapi.internal.SyncToken;
 import dev.lattice.syncapi.internal.Syncer;
 import dev.lattice.syncapi.internal.ToDeviceSender;
@@ -34,6 +37,7 @@ public final class SyncRoutes {
     private final JsonBodies bodies;
     private final ToDeviceSender toDevice;
     private final Typing typing;
+    private final DeviceLists deviceLists;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
@@ -45,11 +49,13 @@ public final class SyncRoutes {
             RoomMessages messages,
             RoomMembers members,
             ToDeviceSender toDevice,
-            Typing typing) {
+            Typing typing,
+            DeviceLists deviceLists) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
         this.typing = typing;
+        this.deviceLists = deviceLists;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -64,6 +70,7 @@ public final class SyncRoutes {
                 .GET("/_matrix/client/v3/rooms/{roomId}/joined_members", this::joinedMembers)
                 .PUT("/_matrix/client/v3/sendToDevice/{eventType}/{txnId}", this::sendToDevice)
                 .PUT("/_matrix/client/v3/rooms/{roomId}/typing/{userId}", this::typing)
+                .GET("/_matrix/client/v3/keys/changes", this::keyChanges)
                 .build();
     }
 
@@ -199,6 +206,39 @@ public final class SyncRoutes {
                                 userId(request.pathVariable("userId")),
                                 body)))
                 .then(json(JsonObject.EMPTY));
+    }
+
+    /**
+     * {@code GET /_matrix/client/v3/keys/changes}: served here, where the device lists stream is; {@code from} and
+     * {@code to} are {@code /sync} tokens (required: 400 {@code M_MISSING_PARAM}; malformed: 400
+     * {@code M_INVALID_PARAM}).
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3keyschanges">spec</a>
+     */
+    private Mono<ServerResponse> keyChanges(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> {
+                    SyncToken from = SyncToken.parse(requiredParam(request, "from"), "from");
+                    SyncToken to = SyncToken.parse(requiredParam(request, "to"), "to");
+                    return deviceLists.between(
+                            device.userId().toString(),
+                            from.events(),
+                            to.events(),
+                            from.position(SyncStream.DEVICE_LISTS),
+                            to.position(SyncStream.DEVICE_LISTS));
+                })
+                .map(delta -> new JsonObjectBuilder()
+                        .putStrings("changed", delta.changed())
+                        .putStrings("left", delta.left())
+                        .build())
+                .flatMap(SyncRoutes::json);
+    }
+
+    private static String requiredParam(ServerRequest request, String name) {
+        return request.queryParam(name)
+                .filter(value -> !value.isEmpty())
+                .orElseThrow(() -> new MatrixException(ErrorCode.MISSING_PARAM, name + " is required"));
     }
 
     /** A user ID that cannot exist is nobody the caller may set typing for. */

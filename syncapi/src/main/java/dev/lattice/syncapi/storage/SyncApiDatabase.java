@@ -110,6 +110,24 @@ public interface SyncApiDatabase {
     /** Deletes the device's to-device messages up to {@code upTo}, which its {@code since} acknowledged. */
     Mono<Void> acknowledgeToDevice(String userId, String deviceId, long upTo);
 
+    /** Records that the user's device list changed, at a new device lists stream position; that position. */
+    Mono<Long> storeDeviceListChange(String userId);
+
+    /** The device lists stream's newest position; 0 before the first change. */
+    Mono<Long> currentDeviceListPosition();
+
+    /** The users whose device lists changed at positions in ({@code afterExclusive}, {@code toInclusive}]. */
+    Mono<List<String>> deviceListChanges(long afterExclusive, long toInclusive);
+
+    /** Of {@code users}, those who share a joined room with {@code userId} at room events {@code position}. */
+    Mono<Set<String>> usersSharingRooms(String userId, Collection<String> users, long position);
+
+    /** Everyone sharing a joined room with {@code userId} at room events {@code position}. */
+    Mono<Set<String>> allUsersSharingRooms(String userId, long position);
+
+    /** The membership spans that started in these rooms at positions in ({@code afterExclusive}, {@code toInclusive}]. */
+    Mono<List<StateSpan>> memberChanges(Collection<String> roomIds, long afterExclusive, long toInclusive);
+
     /**
      * Stores a receipt at a new receipts stream position, unless it changes nothing (a replay) or is older than the
      * stored one. Writers are serialised like events, so positions become visible in order.

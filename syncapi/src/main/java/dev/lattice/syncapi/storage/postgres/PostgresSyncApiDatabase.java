@@ -47,6 +47,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
     /** The same for the account data stream: its own lock, so it never waits for event writers. */
     private static final String LOCK_ACCOUNT_DATA_STREAM = "SELECT pg_advisory_xact_lock(7309150265419662)";
+    /** The same for the device lists stream. */
+    private static final String LOCK_DEVICE_LIST_STREAM = "SELECT pg_advisory_xact_lock(7309150265419664)";
     /** The same for the receipts stream. */
     private static final String LOCK_RECEIPTS_STREAM = "SELECT pg_advisory_xact_lock(7309150265419663)";
 
@@ -56,6 +58,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final AccountDataChangesTable accountDataChanges;
     private final ToDeviceTable toDevice;
     private final ReceiptsTable receipts;
+    private final DeviceListChangesTable deviceListChanges;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
@@ -65,6 +68,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.accountDataChanges = new AccountDataChangesTable(client);
         this.toDevice = new ToDeviceTable(client);
         this.receipts = new ReceiptsTable(client);
+        this.deviceListChanges = new DeviceListChangesTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -276,5 +280,36 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<StoredReceipt>> receipts(Collection<String> roomIds, long afterExclusive, long toInclusive) {
         return receipts.selectInRooms(roomIds, afterExclusive, toInclusive);
+    }
+
+    @Override
+    public Mono<Long> storeDeviceListChange(String userId) {
+        return transactions.transactional(
+                client.sql(LOCK_DEVICE_LIST_STREAM).then().then(deviceListChanges.upsert(userId)));
+    }
+
+    @Override
+    public Mono<Long> currentDeviceListPosition() {
+        return deviceListChanges.selectMaxPosition();
+    }
+
+    @Override
+    public Mono<List<String>> deviceListChanges(long afterExclusive, long toInclusive) {
+        return deviceListChanges.selectChanged(afterExclusive, toInclusive);
+    }
+
+    @Override
+    public Mono<Set<String>> usersSharingRooms(String userId, Collection<String> users, long position) {
+        return state.selectSharing(userId, users, position);
+    }
+
+    @Override
+    public Mono<Set<String>> allUsersSharingRooms(String userId, long position) {
+        return state.selectAllSharing(userId, position);
+    }
+
+    @Override
+    public Mono<List<StateSpan>> memberChanges(Collection<String> roomIds, long afterExclusive, long toInclusive) {
+        return state.selectMemberChanges(roomIds, afterExclusive, toInclusive);
     }
 }

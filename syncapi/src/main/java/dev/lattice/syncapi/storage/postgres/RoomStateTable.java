@@ -7,6 +7,8 @@ import io.r2dbc.spi.Readable;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Mono;
@@ -56,6 +58,30 @@ public final class RoomStateTable {
             + " WHERE room_id = :room_id AND type = 'm.room.member'"
             + " AND ((removed_position IS NULL AND membership IN ('join', 'invite'))"
             + " OR added_position = :position OR removed_position = :position)";
+
+    /** Of some users, those joined at a position to a room the given user is joined to then. */
+    private static final String SELECT_SHARING = "SELECT DISTINCT other.state_key FROM syncapi.room_state mine"
+            + " JOIN syncapi.room_state other ON other.room_id = mine.room_id AND other.type = 'm.room.member'"
+            + " WHERE mine.type = 'm.room.member' AND mine.state_key = :user_id AND mine.membership = 'join'"
+            + " AND mine.added_position <= :position"
+            + " AND (mine.removed_position IS NULL OR mine.removed_position > :position)"
+            + " AND other.membership = 'join' AND other.state_key = ANY(:users)"
+            + " AND other.added_position <= :position"
+            + " AND (other.removed_position IS NULL OR other.removed_position > :position)";
+
+    /** Everyone joined at a position to a room the given user is joined to then (the user included). */
+    private static final String SELECT_ALL_SHARING = "SELECT DISTINCT other.state_key FROM syncapi.room_state mine"
+            + " JOIN syncapi.room_state other ON other.room_id = mine.room_id AND other.type = 'm.room.member'"
+            + " WHERE mine.type = 'm.room.member' AND mine.state_key = :user_id AND mine.membership = 'join'"
+            + " AND mine.added_position <= :position"
+            + " AND (mine.removed_position IS NULL OR mine.removed_position > :position)"
+            + " AND other.membership = 'join'"
+            + " AND other.added_position <= :position"
+            + " AND (other.removed_position IS NULL OR other.removed_position > :position)";
+
+    private static final String SELECT_MEMBER_CHANGES = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE room_id = ANY(:room_ids) AND type = 'm.room.member'"
+            + " AND added_position > :after AND added_position <= :to";
 
     private final DatabaseClient client;
 
@@ -160,5 +186,40 @@ public final class RoomStateTable {
                 Optional.ofNullable(row.get("membership", String.class)),
                 row.get("added_position", Long.class),
                 Optional.ofNullable(row.get("removed_position", Long.class)));
+    }
+
+    /** Of {@code users}, those who share a joined room with {@code userId} at {@code position}. */
+    public Mono<Set<String>> selectSharing(String userId, Collection<String> users, long position) {
+        if (users.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        return client.sql(SELECT_SHARING)
+                .bind("user_id", userId)
+                .bind("users", users.toArray(String[]::new))
+                .bind("position", position)
+                .map(r -> r.get("state_key", String.class))
+                .all()
+                .collect(Collectors.toSet());
+    }
+
+    /** Everyone who shares a joined room with {@code userId} at {@code position}, the user included if joined anywhere. */
+    public Mono<Set<String>> selectAllSharing(String userId, long position) {
+        return client.sql(SELECT_ALL_SHARING)
+                .bind("user_id", userId)
+                .bind("position", position)
+                .map(r -> r.get("state_key", String.class))
+                .all()
+                .collect(Collectors.toSet());
+    }
+
+    /** The membership spans that started in these rooms at positions in (after, to]. */
+    public Mono<List<StateSpan>> selectMemberChanges(Collection<String> roomIds, long after, long to) {
+        if (roomIds.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return all(client.sql(SELECT_MEMBER_CHANGES)
+                .bind("room_ids", roomIds.toArray(String[]::new))
+                .bind("after", after)
+                .bind("to", to));
     }
 }
