@@ -20,6 +20,7 @@ import dev.lattice.syncapi.consumers.ReceiptsConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
 import dev.lattice.syncapi.consumers.TypingConsumer;
 import dev.lattice.syncapi.internal.AccountDataStream;
+import dev.lattice.syncapi.internal.BundledAggregations;
 import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.DeviceListsStream;
 import dev.lattice.syncapi.internal.MembershipHistory;
@@ -27,6 +28,7 @@ import dev.lattice.syncapi.internal.ReceiptsStream;
 import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
+import dev.lattice.syncapi.internal.RoomRelations;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStreamProvider;
 import dev.lattice.syncapi.internal.Syncer;
@@ -117,8 +119,14 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    RoomEventsStream roomEventsStream(SyncApiDatabase database, MembershipHistory memberships) {
-        return new RoomEventsStream(database, memberships, Clock.systemUTC());
+    BundledAggregations bundledAggregations(SyncApiDatabase database) {
+        return new BundledAggregations(database);
+    }
+
+    @Bean
+    RoomEventsStream roomEventsStream(
+            SyncApiDatabase database, MembershipHistory memberships, BundledAggregations aggregations) {
+        return new RoomEventsStream(database, memberships, aggregations, Clock.systemUTC());
     }
 
     @Bean
@@ -211,9 +219,11 @@ public class SyncApiConfiguration {
             MembershipHistory memberships,
             Typing typing,
             DeviceLists deviceLists,
+            BundledAggregations aggregations,
             JsonBodies bodies,
             LatticeProperties lattice) {
         Clock clock = Clock.systemUTC();
+        RoomMessages messages = new RoomMessages(database, memberships, aggregations, clock);
         Syncer syncer = new Syncer(
                 streams,
                 () -> Optional.ofNullable(keys.getIfAvailable()),
@@ -224,12 +234,13 @@ public class SyncApiConfiguration {
                         accessTokens,
                         bodies,
                         syncer,
-                        new RoomMessages(database, memberships, clock),
+                        messages,
                         new RoomMembers(database, memberships, clock),
                         new ToDeviceSender(
                                 database, users::getObject, notifier, ServerName.parse(lattice.serverName()), clock),
                         typing,
-                        deviceLists)
+                        deviceLists,
+                        new RoomRelations(database, memberships, aggregations, messages, clock))
                 .routes(router);
     }
 }

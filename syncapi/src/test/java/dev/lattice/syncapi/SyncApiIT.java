@@ -1423,6 +1423,120 @@ class SyncApiIT {
                 .orElse(List.of());
     }
 
+    // ---- relations ----
+
+    @Test
+    void editsThreadsAndReferencesAreBundledAndPaged() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId eve = TestRoom.user("eve");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        String eveToken = USERS.login(eve, "EVE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        UserId carol = TestRoom.user("carol");
+        String carolToken = USERS.login(carol, "CAROL");
+        room.member(carol, carol, "join");
+        NewRoomEvent original = room.message(alice, "helo");
+        NewRoomEvent edit = room.related(alice, "m.replace", original, "hello");
+        // Newer, but not by the original's sender: not a valid edit, never bundled.
+        room.related(bob, "m.replace", original, "not alice's edit");
+        NewRoomEvent root = room.message(alice, "a thread");
+        NewRoomEvent reply1 = room.related(bob, "m.thread", root, "reply 1");
+        NewRoomEvent reply2 = room.related(alice, "m.thread", root, "reply 2");
+        NewRoomEvent reference = room.related(bob, "m.reference", original, "see above");
+        publishAll(room.events());
+
+        JsonObject timelineOriginal = timelineEvent(
+                sync(bobToken, Map.of()), room.id(), original.eventId().toString());
+        JsonObject relations = timelineOriginal
+                .getObject("unsigned")
+                .orElseThrow()
+                .getObject("m.relations")
+                .orElseThrow();
+        assertThat(relations.getObject("m.replace").orElseThrow().getString("event_id"))
+                .contains(edit.eventId().toString());
+        assertThat(CanonicalJson.encodeToString(
+                        relations.getObject("m.reference").orElseThrow()))
+                .isEqualTo("{\"chunk\":[{\"event_id\":\"" + reference.eventId() + "\"}]}");
+        // The original content stays as sent (spec v1.7): clients apply the edit.
+        assertThat(body(timelineOriginal)).isEqualTo("helo");
+
+        JsonObject thread = timelineEvent(
+                        sync(bobToken, Map.of()), room.id(), root.eventId().toString())
+                .getObject("unsigned")
+                .orElseThrow()
+                .getObject("m.relations")
+                .orElseThrow()
+                .getObject("m.thread")
+                .orElseThrow();
+        assertThat(thread.getInteger("count")).contains(2L);
+        assertThat(thread.getBool("current_user_participated")).contains(true);
+        assertThat(thread.getObject("latest_event").orElseThrow().getString("event_id"))
+                .contains(reply2.eventId().toString());
+
+        // /relations pages the thread newest first; /threads lists the root; /context surrounds an event.
+        String relationsPath = "/_matrix/client/v1/rooms/" + room.id() + "/relations/" + root.eventId() + "/m.thread";
+        JsonObject first = get(bobToken, relationsPath, Map.of("limit", "1"), 200);
+        assertThat(chunk(first))
+                .extracting(e -> e.getString("event_id").orElseThrow())
+                .containsExactly(reply2.eventId().toString());
+        JsonObject second = get(
+                bobToken,
+                relationsPath,
+                Map.of("limit", "1", "from", first.getString("next_batch").orElseThrow()),
+                200);
+        assertThat(chunk(second))
+                .extracting(e -> e.getString("event_id").orElseThrow())
+                .containsExactly(reply1.eventId().toString());
+        JsonObject forwards = get(bobToken, relationsPath, Map.of("dir", "f"), 200);
+        assertThat(chunk(forwards))
+                .extracting(e -> e.getString("event_id").orElseThrow())
+                .containsExactly(reply1.eventId().toString(), reply2.eventId().toString());
+
+        JsonObject threads = get(bobToken, "/_matrix/client/v1/rooms/" + room.id() + "/threads", Map.of(), 200);
+        assertThat(chunk(threads))
+                .extracting(e -> e.getString("event_id").orElseThrow())
+                .containsExactly(root.eventId().toString());
+        String threadsPath = "/_matrix/client/v1/rooms/" + room.id() + "/threads";
+        assertThat(chunk(get(bobToken, threadsPath, Map.of("include", "participated"), 200)))
+                .hasSize(1);
+        assertThat(chunk(get(carolToken, threadsPath, Map.of("include", "participated"), 200)))
+                .isEmpty();
+        assertThat(chunk(get(carolToken, threadsPath, Map.of(), 200))).hasSize(1);
+
+        JsonObject context = get(
+                aliceToken,
+                "/_matrix/client/v3/rooms/" + room.id() + "/context/" + root.eventId(),
+                Map.of("limit", "2"),
+                200);
+        assertThat(context.getObject("event").orElseThrow().getString("event_id"))
+                .contains(root.eventId().toString());
+        assertThat(context.getArray("events_before").orElseThrow().values()).hasSize(1);
+        assertThat(context.getArray("events_after").orElseThrow().values()).hasSize(1);
+        assertThat(context.getArray("state").orElseThrow().values()).isNotEmpty();
+
+        // Nothing for someone who may not see the event.
+        assertThat(get(eveToken, relationsPath, Map.of(), 404).getString("errcode"))
+                .contains("M_NOT_FOUND");
+        assertThat(get(eveToken, "/_matrix/client/v3/rooms/" + room.id() + "/context/" + root.eventId(), Map.of(), 404)
+                        .getString("errcode"))
+                .contains("M_NOT_FOUND");
+        assertThat(get(eveToken, "/_matrix/client/v1/rooms/" + room.id() + "/threads", Map.of(), 403)
+                        .getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(get(bobToken, relationsPath, Map.of("dir", "x"), 400).getString("errcode"))
+                .contains("M_INVALID_PARAM");
+    }
+
+    private static JsonObject timelineEvent(JsonObject sync, String roomId, String eventId) {
+        return events(joinedRoom(sync, roomId), "timeline").stream()
+                .filter(e -> e.getString("event_id").orElse("").equals(eventId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(eventId + " not in the timeline of " + sync));
+    }
+
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */
     private static JsonObject syncUntil(String token, String since, java.util.function.Predicate<JsonObject> done)
             throws Exception {

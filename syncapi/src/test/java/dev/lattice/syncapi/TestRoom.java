@@ -103,6 +103,28 @@ public final class TestRoom {
                 new SendTransaction(sender, device, transactionId));
     }
 
+    /** A message relating to {@code parent} with {@code relType} (an edit carries {@code m.new_content}). */
+    public NewRoomEvent related(UserId sender, String relType, NewRoomEvent parent, String body) {
+        JsonObjectBuilder content = new JsonObjectBuilder()
+                .put("msgtype", "m.text")
+                .put("body", body)
+                .put(
+                        "m.relates_to",
+                        new JsonObjectBuilder()
+                                .put("rel_type", relType)
+                                .put("event_id", parent.eventId().toString())
+                                .build());
+        if (relType.equals("m.replace")) {
+            content.put(
+                    "m.new_content",
+                    new JsonObjectBuilder()
+                            .put("msgtype", "m.text")
+                            .put("body", body)
+                            .build());
+        }
+        return event(sender, "m.room.message", null, content.build(), null);
+    }
+
     public NewRoomEvent member(UserId sender, UserId target, String membership) {
         return state(
                 sender,

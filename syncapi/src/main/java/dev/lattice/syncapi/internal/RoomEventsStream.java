@@ -55,12 +55,15 @@ public final class RoomEventsStream implements SyncStreamProvider {
 
     private final SyncApiDatabase database;
     private final MembershipHistory memberships;
+    private final BundledAggregations aggregations;
     private final Clock clock;
 
     /** @param memberships the user's forgotten rooms, left out of {@code leave} */
-    public RoomEventsStream(SyncApiDatabase database, MembershipHistory memberships, Clock clock) {
+    public RoomEventsStream(
+            SyncApiDatabase database, MembershipHistory memberships, BundledAggregations aggregations, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
+        this.aggregations = requireNonNull(aggregations, "aggregations is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -236,9 +239,15 @@ public final class RoomEventsStream implements SyncStreamProvider {
                                     .map(members -> Optional.of(summary(members, user)))
                             : Mono.just(Optional.empty());
                     long now = clock.millis();
-                    return Mono.zip(state, summary).map(parts -> {
+                    List<StateSpan> memberships = loaded.getT2();
+                    Mono<Map<String, JsonObject>> bundled = aggregations.of(
+                            visible, device, event -> EventVisibility.canSee(event, user, memberships), now);
+                    return Mono.zip(state, summary, bundled).map(parts -> {
                         JsonObjectBuilder timelineJson = new JsonObjectBuilder()
-                                .put("events", clientEvents(visible, device, now))
+                                .put(
+                                        "events",
+                                        new JsonArray(BundledAggregations.clientEvents(
+                                                visible, parts.getT3(), device, now, false)))
                                 .put("limited", limited)
                                 .put("prev_batch", new StreamToken(timelineStart - 1).toString());
                         JsonObjectBuilder room = new JsonObjectBuilder()

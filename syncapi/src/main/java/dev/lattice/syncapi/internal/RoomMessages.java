@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -75,11 +76,14 @@ public final class RoomMessages {
 
     private final SyncApiDatabase database;
     private final MembershipHistory memberships;
+    private final BundledAggregations aggregations;
     private final Clock clock;
 
-    public RoomMessages(SyncApiDatabase database, MembershipHistory memberships, Clock clock) {
+    public RoomMessages(
+            SyncApiDatabase database, MembershipHistory memberships, BundledAggregations aggregations, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
+        this.aggregations = requireNonNull(aggregations, "aggregations is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -107,12 +111,121 @@ public final class RoomMessages {
         MatrixException notFound = new MatrixException(ErrorCode.NOT_FOUND, "Event not found");
         return database.event(eventId)
                 .flatMap(found -> found.filter(event -> event.roomId().equals(roomId))
-                        .map(event -> memberships
-                                .of(roomId, user)
-                                .flatMap(memberships -> EventVisibility.canSee(event, user, memberships)
-                                        ? Mono.just(event.toClient(device, clock.millis(), true))
-                                        : Mono.error(notFound)))
+                        .map(event -> memberships.of(roomId, user).flatMap(memberships -> {
+                            if (!EventVisibility.canSee(event, user, memberships)) {
+                                return Mono.error(notFound);
+                            }
+                            long now = clock.millis();
+                            return aggregations
+                                    .of(
+                                            List.of(event),
+                                            device,
+                                            child -> EventVisibility.canSee(child, user, memberships),
+                                            now)
+                                    .map(bundled -> event.toClient(
+                                            device, now, true, Optional.ofNullable(bundled.get(eventId))));
+                        }))
                         .orElseGet(() -> Mono.error(notFound)));
+    }
+
+    /**
+     * The user's membership history in the room, when the user may read it: a member now or before, or anyone in a
+     * world-readable room ({@code 403 M_FORBIDDEN} otherwise).
+     */
+    public Mono<List<StateSpan>> requireAccess(String roomId, String user) {
+        return Mono.zip(memberships.of(roomId, user), database.currentPosition())
+                .flatMap(loaded ->
+                        checkAccess(roomId, loaded.getT1(), loaded.getT2()).thenReturn(loaded.getT1()));
+    }
+
+    /**
+     * {@code GET /rooms/{roomId}/context/{eventId}}: the event ({@code 404 M_NOT_FOUND} unless the user may see it),
+     * up to {@code limit / 2} visible events before it and the rest after it (Synapse's split), each side through
+     * {@code filter}; {@code start}/{@code end} tokens to page on with {@code /messages}; and {@code state}: the
+     * room's state at the last event read, only the member events of the returned events' senders with
+     * {@code lazy_load_members}.
+     */
+    public Mono<JsonObject> context(
+            AuthenticatedDevice device, String roomId, String eventId, int limit, EventFilter filter) {
+        String user = device.userId().toString();
+        MatrixException notFound = new MatrixException(ErrorCode.NOT_FOUND, "Event not found");
+        return Mono.zip(database.event(eventId), memberships.of(roomId, user), database.currentPosition())
+                .flatMap(loaded -> {
+                    List<StateSpan> spans = loaded.getT2();
+                    Optional<StoredEvent> found = loaded.getT1()
+                            .filter(event -> event.roomId().equals(roomId))
+                            .filter(event -> EventVisibility.canSee(event, user, spans));
+                    if (found.isEmpty()) {
+                        return Mono.error(notFound);
+                    }
+                    StoredEvent event = found.get();
+                    int beforeLimit = limit / 2;
+                    int afterLimit = limit - beforeLimit;
+                    Mono<List<StoredEvent>> before = beforeLimit == 0
+                            ? Mono.just(List.of())
+                            : database.roomEvents(roomId, Long.MIN_VALUE, event.position() - 1, beforeLimit, true);
+                    Mono<List<StoredEvent>> after = afterLimit == 0
+                            ? Mono.just(List.of())
+                            : database.roomEvents(roomId, event.position(), loaded.getT3(), afterLimit, false);
+                    return Mono.zip(before, after)
+                            .flatMap(sides -> context(device, event, sides.getT1(), sides.getT2(), spans, filter));
+                });
+    }
+
+    private Mono<JsonObject> context(
+            AuthenticatedDevice device,
+            StoredEvent event,
+            List<StoredEvent> before,
+            List<StoredEvent> after,
+            List<StateSpan> spans,
+            EventFilter filter) {
+        String user = device.userId().toString();
+        List<StoredEvent> shownBefore = before.stream()
+                .filter(e -> EventVisibility.canSee(e, user, spans) && filter.matches(e))
+                .toList();
+        List<StoredEvent> shownAfter = after.stream()
+                .filter(e -> EventVisibility.canSee(e, user, spans) && filter.matches(e))
+                .toList();
+        List<StoredEvent> all = new ArrayList<>(shownBefore);
+        all.add(event);
+        all.addAll(shownAfter);
+        long start = before.isEmpty() ? event.position() - 1 : before.getLast().position() - 1;
+        long end = after.isEmpty() ? event.position() : after.getLast().position();
+        long now = clock.millis();
+        Mono<List<StoredEvent>> state = filter.lazyLoadMembers()
+                ? senderMembers(event.roomId(), all, end)
+                : database.stateAt(event.roomId(), end)
+                        .map(spansAtEnd ->
+                                spansAtEnd.stream().map(StateSpan::eventId).toList())
+                        .flatMap(database::events)
+                        .map(events -> events.stream()
+                                .sorted(Comparator.comparingLong(StoredEvent::position))
+                                .toList());
+        return Mono.zip(aggregations.of(all, device, e -> EventVisibility.canSee(e, user, spans), now), state)
+                .map(parts -> {
+                    Map<String, JsonObject> bundled = parts.getT1();
+                    return new JsonObjectBuilder()
+                            .put(
+                                    "event",
+                                    event.toClient(
+                                            device, now, true, Optional.ofNullable(bundled.get(event.eventId()))))
+                            .put(
+                                    "events_before",
+                                    new JsonArray(
+                                            BundledAggregations.clientEvents(shownBefore, bundled, device, now, true)))
+                            .put(
+                                    "events_after",
+                                    new JsonArray(
+                                            BundledAggregations.clientEvents(shownAfter, bundled, device, now, true)))
+                            .put("start", new StreamToken(start).toString())
+                            .put("end", new StreamToken(end).toString())
+                            .put(
+                                    "state",
+                                    new JsonArray(parts.getT2().stream()
+                                            .<CanonicalJsonValue>map(e -> e.toClient(device, now, true))
+                                            .toList()))
+                            .build();
+                });
     }
 
     private Mono<Void> checkAccess(String roomId, List<StateSpan> memberships, long position) {
@@ -147,33 +260,46 @@ public final class RoomMessages {
                         request.limit(),
                         false);
         String user = request.device().userId().toString();
+        long now = clock.millis();
         return read.flatMap(events -> {
-            long now = clock.millis();
             List<StoredEvent> shown = events.stream()
                     .filter(event -> EventVisibility.canSee(event, user, memberships)
                             && request.filter().matches(event))
                     .toList();
-            List<CanonicalJsonValue> chunk = new ArrayList<>();
-            shown.forEach(event -> chunk.add(event.toClient(request.device(), now, true)));
-            JsonObjectBuilder out = new JsonObjectBuilder()
-                    .put("start", new StreamToken(start).toString())
-                    .put("chunk", new JsonArray(chunk));
-            if (!events.isEmpty() && events.size() == request.limit()) {
-                long last = events.getLast().position();
-                out.put("end", new StreamToken(backwards ? last - 1 : last).toString());
-            }
-            if (!request.filter().lazyLoadMembers() || shown.isEmpty()) {
-                return Mono.just(out.build());
-            }
-            return senderMembers(request.roomId(), shown)
-                    .map(members -> out.put(
-                                    "state",
-                                    new JsonArray(members.stream()
-                                            .<CanonicalJsonValue>map(
-                                                    event -> event.toClient(request.device(), now, true))
-                                            .toList()))
-                            .build());
+            return aggregations
+                    .of(shown, request.device(), event -> EventVisibility.canSee(event, user, memberships), now)
+                    .flatMap(found -> page(request, events, shown, found, start, now));
         });
+    }
+
+    /** One page: {@code events} as read, {@code shown} of them, with their aggregations. */
+    private Mono<JsonObject> page(
+            Request request,
+            List<StoredEvent> events,
+            List<StoredEvent> shown,
+            Map<String, JsonObject> aggregations,
+            long start,
+            long now) {
+        boolean backwards = request.direction() == Direction.BACKWARDS;
+        List<CanonicalJsonValue> chunk =
+                BundledAggregations.clientEvents(shown, aggregations, request.device(), now, true);
+        JsonObjectBuilder out = new JsonObjectBuilder()
+                .put("start", new StreamToken(start).toString())
+                .put("chunk", new JsonArray(chunk));
+        if (!events.isEmpty() && events.size() == request.limit()) {
+            long last = events.getLast().position();
+            out.put("end", new StreamToken(backwards ? last - 1 : last).toString());
+        }
+        if (!request.filter().lazyLoadMembers() || shown.isEmpty()) {
+            return Mono.just(out.build());
+        }
+        return senderMembers(request.roomId(), shown)
+                .map(members -> out.put(
+                                "state",
+                                new JsonArray(members.stream()
+                                        .<CanonicalJsonValue>map(event -> event.toClient(request.device(), now, true))
+                                        .toList()))
+                        .build());
     }
 
     /**
@@ -183,8 +309,13 @@ public final class RoomMessages {
      * optimisation the spec allows, not a requirement.
      */
     private Mono<List<StoredEvent>> senderMembers(String roomId, List<StoredEvent> shown) {
+        return senderMembers(roomId, shown, shown.getFirst().position());
+    }
+
+    /** The member events of the senders of {@code shown} in the state at {@code position}, oldest first. */
+    private Mono<List<StoredEvent>> senderMembers(String roomId, List<StoredEvent> shown, long position) {
         Set<String> senders = shown.stream().map(StoredEvent::sender).collect(Collectors.toSet());
-        return database.stateAt(roomId, shown.getFirst().position())
+        return database.stateAt(roomId, position)
                 .map(state -> state.stream()
                         .filter(span -> span.type().equals("m.room.member") && senders.contains(span.stateKey()))
                         .map(StateSpan::eventId)

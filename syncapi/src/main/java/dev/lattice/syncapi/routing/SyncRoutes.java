@@ -15,6 +15,7 @@ import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.EventFilter;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
+import dev.lattice.syncapi.internal.RoomRelations;
 import dev.lattice.syncapi.internal.StreamToken;
 import dev.lattice.syncapi.internal.SyncFilter;
 import dev.lattice.syncapi.internal.SyncRequest;
@@ -24,6 +25,7 @@ import dev.lattice.syncapi.internal.Syncer;
 import dev.lattice.syncapi.internal.ToDeviceSender;
 import dev.lattice.syncapi.internal.Typing;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -33,11 +35,17 @@ import reactor.core.publisher.Mono;
 
 /** The syncapi's client endpoints. Each handler decodes the request, makes one call, and encodes the answer. */
 public final class SyncRoutes {
+    /** {@code /context}'s default and largest {@code limit} (Synapse's default; its cap is the same as ours). */
+    private static final int CONTEXT_DEFAULT_LIMIT = 10;
+
+    private static final int CONTEXT_MAX_LIMIT = 100;
+
     private final AccessTokens accessTokens;
     private final JsonBodies bodies;
     private final ToDeviceSender toDevice;
     private final Typing typing;
     private final DeviceLists deviceLists;
+    private final RoomRelations relations;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
@@ -50,12 +58,14 @@ public final class SyncRoutes {
             RoomMembers members,
             ToDeviceSender toDevice,
             Typing typing,
-            DeviceLists deviceLists) {
+            DeviceLists deviceLists,
+            RoomRelations relations) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
         this.typing = typing;
         this.deviceLists = deviceLists;
+        this.relations = relations;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -71,6 +81,11 @@ public final class SyncRoutes {
                 .PUT("/_matrix/client/v3/sendToDevice/{eventType}/{txnId}", this::sendToDevice)
                 .PUT("/_matrix/client/v3/rooms/{roomId}/typing/{userId}", this::typing)
                 .GET("/_matrix/client/v3/keys/changes", this::keyChanges)
+                .GET("/_matrix/client/v3/rooms/{roomId}/context/{eventId}", this::context)
+                .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}", this::relations)
+                .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}", this::relations)
+                .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}", this::relations)
+                .GET("/_matrix/client/v1/rooms/{roomId}/threads", this::threads)
                 .build();
     }
 
@@ -206,6 +221,95 @@ public final class SyncRoutes {
                                 userId(request.pathVariable("userId")),
                                 body)))
                 .then(json(JsonObject.EMPTY));
+    }
+
+    /**
+     * {@code GET /_matrix/client/v3/rooms/{roomId}/context/{eventId}}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidcontexteventid">spec</a>
+     */
+    private Mono<ServerResponse> context(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> {
+                    String roomId = roomId(request.pathVariable("roomId"));
+                    String eventId = eventId(request.pathVariable("eventId"));
+                    int limit = limit(request, CONTEXT_DEFAULT_LIMIT, CONTEXT_MAX_LIMIT);
+                    EventFilter filter = request.queryParam("filter")
+                            .filter(s -> !s.isEmpty())
+                            .map(EventFilter::parse)
+                            .orElse(EventFilter.ALL);
+                    return messages.context(device, roomId, eventId, limit, filter);
+                })
+                .flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]]}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv1roomsroomidrelationseventid">spec</a>
+     */
+    private Mono<ServerResponse> relations(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> {
+                    Map<String, String> path = request.pathVariables();
+                    boolean backwards = switch (request.queryParam("dir").orElse("b")) {
+                        case "b" -> true;
+                        case "f" -> false;
+                        default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "dir must be b or f");
+                    };
+                    return relations.relations(new RoomRelations.RelationsRequest(
+                            device,
+                            roomId(path.get("roomId")),
+                            eventId(path.get("eventId")),
+                            Optional.ofNullable(path.get("relType")),
+                            Optional.ofNullable(path.get("eventType")),
+                            token(request, "from"),
+                            token(request, "to"),
+                            backwards,
+                            limit(request, RoomRelations.DEFAULT_LIMIT, RoomRelations.MAX_LIMIT),
+                            bool(request, "recurse")));
+                })
+                .flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code GET /_matrix/client/v1/rooms/{roomId}/threads}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv1roomsroomidthreads">spec</a>
+     */
+    private Mono<ServerResponse> threads(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> {
+                    boolean participated = switch (request.queryParam("include").orElse("all")) {
+                        case "all" -> false;
+                        case "participated" -> true;
+                        default ->
+                            throw new MatrixException(ErrorCode.INVALID_PARAM, "include must be all or participated");
+                    };
+                    return relations.threads(
+                            device,
+                            roomId(request.pathVariable("roomId")),
+                            participated,
+                            token(request, "from"),
+                            limit(request, RoomRelations.DEFAULT_LIMIT, RoomRelations.MAX_LIMIT));
+                })
+                .flatMap(SyncRoutes::json);
+    }
+
+    private static Optional<StreamToken> token(ServerRequest request, String name) {
+        return request.queryParam(name).filter(s -> !s.isEmpty()).map(s -> StreamToken.parse(s, name));
+    }
+
+    /** {@code limit}: a non-negative integer (400 {@code M_INVALID_PARAM}), capped at {@code max}. */
+    private static int limit(ServerRequest request, int defaultLimit, int max) {
+        long limit = integer(request, "limit").orElse((long) defaultLimit);
+        if (limit < 0) {
+            throw new MatrixException(ErrorCode.INVALID_PARAM, "limit must not be negative");
+        }
+        return (int) Math.min(limit, max);
     }
 
     /**

@@ -74,13 +74,24 @@ public record StoredEvent(
      * @param withRoomId whether to include {@code room_id} (not inside {@code /sync}'s room sections)
      */
     public JsonObject toClient(AuthenticatedDevice viewer, long nowMillis, boolean withRoomId) {
+        return toClient(viewer, nowMillis, withRoomId, Optional.empty());
+    }
+
+    /**
+     * The event in the client format with its bundled aggregations.
+     *
+     * @param relations {@code unsigned.m.relations}, when other events relate to it
+     */
+    public JsonObject toClient(
+            AuthenticatedDevice viewer, long nowMillis, boolean withRoomId, Optional<JsonObject> relations) {
         ClientEventFormat.Unsigned unsigned = ClientEventFormat.Unsigned.NONE
                 .withAge(originServerTs(), nowMillis)
                 .withTransactionId(
                         transaction.filter(txn -> sentBy(txn, viewer)).map(SendTransaction::transactionId))
                 .withRedactedBecause(redactedBecause)
                 .withPrevContent(prevContent)
-                .withReplacesState(replacesState);
+                .withReplacesState(replacesState)
+                .withRelations(relations);
         return ClientEventFormat.format(
                 roomVersion, eventId, withRoomId ? Optional.of(roomId) : Optional.empty(), event, unsigned);
     }

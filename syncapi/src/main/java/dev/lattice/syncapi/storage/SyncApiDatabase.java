@@ -110,6 +110,32 @@ public interface SyncApiDatabase {
     /** Deletes the device's to-device messages up to {@code upTo}, which its {@code since} acknowledged. */
     Mono<Void> acknowledgeToDevice(String userId, String deviceId, long upTo);
 
+    /** The relations of these types to these parents (e.g. edits and references for aggregations), oldest first. */
+    Mono<List<Relation>> relations(Collection<String> parents, Collection<String> relTypes);
+
+    /** The threads rooted at these events (those that have replies). */
+    Mono<List<ThreadSummary>> threads(Collection<String> roots);
+
+    /**
+     * The children of these parents at positions in ({@code after}, {@code before}), of {@code relType} and event
+     * {@code type} when given: at most {@code limit}, the newest or the oldest first.
+     */
+    Mono<List<Relation>> children(
+            Collection<String> parents,
+            Optional<String> relType,
+            Optional<String> type,
+            long after,
+            long before,
+            int limit,
+            boolean newestFirst);
+
+    /**
+     * A room's thread roots whose latest reply is before {@code before}, newest activity first: root event ID →
+     * latest reply position; with a participant, only threads whose root or a reply they sent.
+     */
+    Mono<List<Map.Entry<String, Long>>> threadRoots(
+            String roomId, Optional<String> participant, long before, int limit);
+
     /** Records that the user's device list changed, at a new device lists stream position; that position. */
     Mono<Long> storeDeviceListChange(String userId);
 

@@ -37,17 +37,24 @@ public final class ClientEventFormat {
      * @param prevContent for a state event, the content of the state event it replaced
      * @param replacesState for a state event, the ID of the state event it replaced
      * @param transactionId the client's transaction ID; only for the device that sent the event
+     * @param relations the bundled aggregations of the events that relate to this one ({@code m.relations})
      */
     public record Unsigned(
             Optional<Long> age,
             Optional<JsonObject> redactedBecause,
             Optional<JsonObject> prevContent,
             Optional<String> replacesState,
-            Optional<String> transactionId) {
+            Optional<String> transactionId,
+            Optional<JsonObject> relations) {
 
         /** Nothing: the event is served without {@code unsigned}. */
-        public static final Unsigned NONE =
-                new Unsigned(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        public static final Unsigned NONE = new Unsigned(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
 
         public Unsigned {
             requireNonNull(age, "age is null");
@@ -55,6 +62,7 @@ public final class ClientEventFormat {
             requireNonNull(prevContent, "prevContent is null");
             requireNonNull(replacesState, "replacesState is null");
             requireNonNull(transactionId, "transactionId is null");
+            requireNonNull(relations, "relations is null");
         }
 
         /** The age of an event sent at {@code originServerTs}, served at {@code nowMillis} (never negative). */
@@ -64,23 +72,35 @@ public final class ClientEventFormat {
                     redactedBecause,
                     prevContent,
                     replacesState,
-                    transactionId);
+                    transactionId,
+                    relations);
         }
 
         public Unsigned withRedactedBecause(Optional<JsonObject> value) {
-            return new Unsigned(age, value, prevContent, replacesState, transactionId);
+            return new Unsigned(age, value, prevContent, replacesState, transactionId, relations);
         }
 
         public Unsigned withPrevContent(Optional<JsonObject> value) {
-            return new Unsigned(age, redactedBecause, value, replacesState, transactionId);
+            return new Unsigned(age, redactedBecause, value, replacesState, transactionId, relations);
         }
 
         public Unsigned withReplacesState(Optional<String> value) {
-            return new Unsigned(age, redactedBecause, prevContent, value, transactionId);
+            return new Unsigned(age, redactedBecause, prevContent, value, transactionId, relations);
         }
 
         public Unsigned withTransactionId(Optional<String> value) {
-            return new Unsigned(age, redactedBecause, prevContent, replacesState, value);
+            return new Unsigned(age, redactedBecause, prevContent, replacesState, value, relations);
+        }
+
+        /** With {@code m.relations}; an empty object is left out. */
+        public Unsigned withRelations(Optional<JsonObject> value) {
+            return new Unsigned(
+                    age,
+                    redactedBecause,
+                    prevContent,
+                    replacesState,
+                    transactionId,
+                    value.filter(object -> !object.members().isEmpty()));
         }
 
         boolean isEmpty() {
@@ -88,7 +108,8 @@ public final class ClientEventFormat {
                     && redactedBecause.isEmpty()
                     && prevContent.isEmpty()
                     && replacesState.isEmpty()
-                    && transactionId.isEmpty();
+                    && transactionId.isEmpty()
+                    && relations.isEmpty();
         }
 
         JsonObject toJson() {
@@ -98,6 +119,7 @@ public final class ClientEventFormat {
             prevContent.ifPresent(value -> out.put("prev_content", value));
             replacesState.ifPresent(value -> out.put("replaces_state", value));
             transactionId.ifPresent(value -> out.put("transaction_id", value));
+            relations.ifPresent(value -> out.put("m.relations", value));
             return out.build();
         }
     }

@@ -8,10 +8,12 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.AccountDataChange;
+import dev.lattice.syncapi.storage.Relation;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.StoredReceipt;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.ThreadSummary;
 import dev.lattice.syncapi.storage.ToDeviceMessage;
 import java.util.Collection;
 import java.util.List;
@@ -59,6 +61,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final ToDeviceTable toDevice;
     private final ReceiptsTable receipts;
     private final DeviceListChangesTable deviceListChanges;
+    private final EventRelationsTable relations;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
@@ -69,6 +72,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.toDevice = new ToDeviceTable(client);
         this.receipts = new ReceiptsTable(client);
         this.deviceListChanges = new DeviceListChangesTable(client);
+        this.relations = new EventRelationsTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -100,7 +104,13 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                         return Mono.just(position);
                     }
                     return applyStateDelta(record, position.getAsLong()).thenReturn(position);
-                });
+                })
+                .flatMap(position -> position.isEmpty()
+                        ? Mono.just(position)
+                        : relationOf(pdu, position.getAsLong())
+                                .map(relation -> relations.insert(roomId, relation))
+                                .orElse(Mono.empty())
+                                .thenReturn(position));
         return transactions.transactional(work);
     }
 
@@ -166,7 +176,20 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<Boolean> storeRedaction(String eventId, JsonObject redactedEvent, JsonObject redactedBecause) {
-        return events.updateRedacted(eventId, redactedEvent, redactedBecause);
+        return transactions.transactional(
+                relations.delete(eventId).then(events.updateRedacted(eventId, redactedEvent, redactedBecause)));
+    }
+
+    /** The event's {@code content.m.relates_to}, when it has a {@code rel_type} and an {@code event_id}. */
+    static Optional<Relation> relationOf(Pdu pdu, long position) {
+        return pdu.content()
+                .getObject("m.relates_to")
+                .flatMap(relatesTo -> relatesTo
+                        .getString("rel_type")
+                        .flatMap(relType -> relatesTo
+                                .getString("event_id")
+                                .map(parent -> new Relation(
+                                        pdu.eventId(), parent, relType, pdu.type(), pdu.sender(), position))));
     }
 
     @Override
@@ -311,5 +334,33 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<StateSpan>> memberChanges(Collection<String> roomIds, long afterExclusive, long toInclusive) {
         return state.selectMemberChanges(roomIds, afterExclusive, toInclusive);
+    }
+
+    @Override
+    public Mono<List<Relation>> relations(Collection<String> parents, Collection<String> relTypes) {
+        return relations.selectOfTypes(parents, relTypes);
+    }
+
+    @Override
+    public Mono<List<ThreadSummary>> threads(Collection<String> roots) {
+        return relations.selectThreads(roots);
+    }
+
+    @Override
+    public Mono<List<Relation>> children(
+            Collection<String> parents,
+            Optional<String> relType,
+            Optional<String> type,
+            long after,
+            long before,
+            int limit,
+            boolean newestFirst) {
+        return relations.selectChildren(parents, relType, type, after, before, limit, newestFirst);
+    }
+
+    @Override
+    public Mono<List<Map.Entry<String, Long>>> threadRoots(
+            String roomId, Optional<String> participant, long before, int limit) {
+        return relations.selectThreadRoots(roomId, participant, before, limit);
     }
 }
