@@ -37,6 +37,7 @@ import dev.lattice.syncapi.internal.ToDeviceStream;
 import dev.lattice.syncapi.internal.Typing;
 import dev.lattice.syncapi.internal.TypingRooms;
 import dev.lattice.syncapi.internal.TypingStream;
+import dev.lattice.syncapi.internal.UserDirectory;
 import dev.lattice.syncapi.routing.SyncRoutes;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
@@ -240,7 +241,8 @@ public class SyncApiConfiguration {
                                 database, users::getObject, notifier, ServerName.parse(lattice.serverName()), clock),
                         typing,
                         deviceLists,
-                        new RoomRelations(database, memberships, aggregations, messages, clock))
+                        new RoomRelations(database, memberships, aggregations, messages, clock),
+                        new UserDirectory(database))
                 .routes(router);
     }
 }

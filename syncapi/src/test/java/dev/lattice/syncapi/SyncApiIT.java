@@ -1537,6 +1537,80 @@ class SyncApiIT {
                 .orElseThrow(() -> new AssertionError(eventId + " not in the timeline of " + sync));
     }
 
+    // ---- user directory ----
+
+    @Test
+    void userDirectoryFindsRoomMatesAndPublicRoomMembersOnly() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob" + tag);
+        UserId carol = TestRoom.user("carol" + tag);
+        UserId dave = TestRoom.user("dave" + tag);
+        String aliceToken = USERS.login(alice, "ALICE");
+        TestRoom shared = TestRoom.create(alice);
+        shared.state(
+                bob,
+                "m.room.member",
+                bob.toString(),
+                new JsonObjectBuilder()
+                        .put("membership", "join")
+                        .put("displayname", "Bobby " + tag)
+                        .build());
+        TestRoom open = TestRoom.create(carol);
+        open.state(
+                carol,
+                "m.room.join_rules",
+                "",
+                new JsonObjectBuilder().put("join_rule", "public").build());
+        TestRoom closed = TestRoom.create(dave);
+        publishAll(shared.events());
+        publishAll(open.events());
+        publishAll(closed.events());
+        String path = "/_matrix/client/v3/user_directory/search";
+
+        assertThat(userIds(post(aliceToken, path, "{\"search_term\": \"bob" + tag + "\"}", 200)))
+                .containsExactly(bob.toString());
+        JsonObject byName = post(aliceToken, path, "{\"search_term\": \"BOBBY " + tag + "\"}", 200);
+        assertThat(userIds(byName)).containsExactly(bob.toString());
+        assertThat(CanonicalJson.encodeToString(
+                        byName.getArray("results").orElseThrow().values().getFirst()))
+                .contains("\"display_name\":\"Bobby " + tag + "\"");
+        assertThat(userIds(post(aliceToken, path, "{\"search_term\": \"carol" + tag + "\"}", 200)))
+                .containsExactly(carol.toString());
+        assertThat(userIds(post(aliceToken, path, "{\"search_term\": \"dave" + tag + "\"}", 200)))
+                .isEmpty();
+        JsonObject limited = post(aliceToken, path, "{\"search_term\": \"" + tag + "\", \"limit\": 1}", 200);
+        assertThat(userIds(limited)).hasSize(1);
+        assertThat(limited.getBool("limited")).contains(true);
+        // LIKE wildcards in the term are literal characters.
+        assertThat(userIds(post(aliceToken, path, "{\"search_term\": \"%\"}", 200)))
+                .isEmpty();
+        assertThat(post(aliceToken, path, "{}", 400).getString("errcode")).contains("M_MISSING_PARAM");
+        assertThat(post(aliceToken, path, "{\"search_term\": 1}", 400).getString("errcode"))
+                .contains("M_BAD_JSON");
+        assertThat(post(aliceToken, path, "{\"search_term\": \"x\", \"limit\": -1}", 400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
+    }
+
+    private static List<String> userIds(JsonObject results) {
+        return results.getArray("results").orElseThrow().values().stream()
+                .map(v -> ((JsonObject) v).getString("user_id").orElseThrow())
+                .toList();
+    }
+
+    private static JsonObject post(String token, String path, String body, int status) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri(path, Map.of()))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return CanonicalJson.parseObject(response.body());
+    }
+
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */
     private static JsonObject syncUntil(String token, String since, java.util.function.Predicate<JsonObject> done)
             throws Exception {

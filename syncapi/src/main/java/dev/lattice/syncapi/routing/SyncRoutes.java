@@ -24,6 +24,7 @@ import dev.lattice.syncapi.internal.SyncToken;
 import dev.lattice.syncapi.internal.Syncer;
 import dev.lattice.syncapi.internal.ToDeviceSender;
 import dev.lattice.syncapi.internal.Typing;
+import dev.lattice.syncapi.internal.UserDirectory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,7 @@ public final class SyncRoutes {
     private final Typing typing;
     private final DeviceLists deviceLists;
     private final RoomRelations relations;
+    private final UserDirectory directory;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
@@ -59,13 +61,15 @@ public final class SyncRoutes {
             ToDeviceSender toDevice,
             Typing typing,
             DeviceLists deviceLists,
-            RoomRelations relations) {
+            RoomRelations relations,
+            UserDirectory directory) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
         this.typing = typing;
         this.deviceLists = deviceLists;
         this.relations = relations;
+        this.directory = directory;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -86,6 +90,7 @@ public final class SyncRoutes {
                 .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}", this::relations)
                 .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}", this::relations)
                 .GET("/_matrix/client/v1/rooms/{roomId}/threads", this::threads)
+                .POST("/_matrix/client/v3/user_directory/search", this::searchUsers)
                 .build();
     }
 
@@ -296,6 +301,18 @@ public final class SyncRoutes {
                             token(request, "from"),
                             limit(request, RoomRelations.DEFAULT_LIMIT, RoomRelations.MAX_LIMIT));
                 })
+                .flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code POST /_matrix/client/v3/user_directory/search}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3user_directorysearch">spec</a>
+     */
+    private Mono<ServerResponse> searchUsers(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> bodies.readCanonicalObject(request).flatMap(body -> directory.search(device, body)))
                 .flatMap(SyncRoutes::json);
     }
 

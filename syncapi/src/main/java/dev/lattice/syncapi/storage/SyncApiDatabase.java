@@ -136,6 +136,12 @@ public interface SyncApiDatabase {
     Mono<List<Map.Entry<String, Long>>> threadRoots(
             String roomId, Optional<String> participant, long before, int limit);
 
+    /**
+     * At most {@code limit} users joined to a room {@code userId} is joined to or to a public room, whose user ID or
+     * display name contains {@code term} (case-insensitively), by user ID.
+     */
+    Mono<List<DirectoryEntry>> searchUserDirectory(String userId, String term, int limit);
+
     /** Records that the user's device list changed, at a new device lists stream position; that position. */
     Mono<Long> storeDeviceListChange(String userId);
 

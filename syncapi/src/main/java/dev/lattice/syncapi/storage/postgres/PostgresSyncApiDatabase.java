@@ -8,6 +8,7 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.AccountDataChange;
+import dev.lattice.syncapi.storage.DirectoryEntry;
 import dev.lattice.syncapi.storage.Relation;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
@@ -62,6 +63,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final ReceiptsTable receipts;
     private final DeviceListChangesTable deviceListChanges;
     private final EventRelationsTable relations;
+    private final UserDirectoryQuery directory;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
@@ -73,6 +75,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.receipts = new ReceiptsTable(client);
         this.deviceListChanges = new DeviceListChangesTable(client);
         this.relations = new EventRelationsTable(client);
+        this.directory = new UserDirectoryQuery(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -362,5 +365,10 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     public Mono<List<Map.Entry<String, Long>>> threadRoots(
             String roomId, Optional<String> participant, long before, int limit) {
         return relations.selectThreadRoots(roomId, participant, before, limit);
+    }
+
+    @Override
+    public Mono<List<DirectoryEntry>> searchUserDirectory(String userId, String term, int limit) {
+        return directory.search(userId, term, limit);
     }
 }
