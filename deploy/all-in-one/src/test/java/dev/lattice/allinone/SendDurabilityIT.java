@@ -2,17 +2,12 @@ package dev.lattice.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonObject;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +25,13 @@ class SendDurabilityIT {
     @TempDir
     Path directory;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @Test
     void everyAcknowledgedSendSurvivesSigkillExactlyOnce() throws Exception {
         try (LatticeProcess lattice = new LatticeProcess(directory)) {
             lattice.start();
-            String token = register(lattice, "durable");
-            String roomId = post(lattice, "/_matrix/client/v3/createRoom", token, "{\"preset\":\"private_chat\"}")
+            ClientCalls client = new ClientCalls(lattice);
+            String token = client.register("durable").getString("access_token").orElseThrow();
+            String roomId = client.post("/_matrix/client/v3/createRoom", token, "{\"preset\":\"private_chat\"}")
                     .getString("room_id")
                     .orElseThrow();
 
@@ -48,8 +41,7 @@ class SendDurabilityIT {
                 for (int i = 0; !stop.get() && i < 10_000; i++) {
                     String txnId = "txn" + i;
                     try {
-                        JsonObject answer = put(
-                                lattice,
+                        JsonObject answer = client.put(
                                 sendPath(roomId, txnId),
                                 token,
                                 "{\"msgtype\":\"m.text\",\"body\":\"message " + i + "\"}");
@@ -68,18 +60,15 @@ class SendDurabilityIT {
             assertThat(acknowledged).as("sends acknowledged before the kill").hasSizeGreaterThanOrEqualTo(30);
 
             lattice.start();
-            List<String> timeline = messageEventIds(lattice, roomId, token);
+            List<String> timeline = messageEventIds(client, roomId, token);
             for (Map.Entry<String, String> sent : acknowledged.entrySet()) {
                 assertThat(timeline).as("event of %s", sent.getKey()).containsOnlyOnce(sent.getValue());
                 // The same transaction again is the same event, not a new one, across the restart.
-                JsonObject again = put(
-                        lattice,
-                        sendPath(roomId, sent.getKey()),
-                        token,
-                        "{\"msgtype\":\"m.text\",\"body\":\"resent\"}");
+                JsonObject again = client.put(
+                        sendPath(roomId, sent.getKey()), token, "{\"msgtype\":\"m.text\",\"body\":\"resent\"}");
                 assertThat(again.getString("event_id")).contains(sent.getValue());
             }
-            assertThat(messageEventIds(lattice, roomId, token)).hasSameSizeAs(timeline);
+            assertThat(messageEventIds(client, roomId, token)).hasSameSizeAs(timeline);
             assertThat(timeline).doesNotHaveDuplicates();
         }
     }
@@ -90,14 +79,13 @@ class SendDurabilityIT {
     }
 
     /** Every m.room.message event ID in the room, oldest first, paging /messages forwards from the start. */
-    private List<String> messageEventIds(LatticeProcess lattice, String roomId, String token) throws Exception {
+    private static List<String> messageEventIds(ClientCalls client, String roomId, String token) throws Exception {
         List<String> ids = new ArrayList<>();
         String from = null;
         for (int page = 0; page < 1000; page++) {
             String query = "?dir=f&limit=100"
                     + (from != null ? "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8) : "");
-            JsonObject answer = get(
-                    lattice,
+            JsonObject answer = client.get(
                     "/_matrix/client/v3/rooms/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8) + "/messages"
                             + query,
                     token);
@@ -115,58 +103,5 @@ class SendDurabilityIT {
             from = answer.getString("end").orElseThrow();
         }
         throw new AssertionError("paging did not end");
-    }
-
-    /** Registers through the user-interactive flow: ask, then complete the dummy stage in the offered session. */
-    private String register(LatticeProcess lattice, String user) throws Exception {
-        String credentials = "\"username\":\"" + user + "\",\"password\":\"durable-password\"";
-        HttpResponse<byte[]> challenge = send(HttpRequest.newBuilder(lattice.clientUri("/_matrix/client/v3/register"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{" + credentials + "}")));
-        assertThat(challenge.statusCode()).isEqualTo(401);
-        String session =
-                CanonicalJson.parseObject(challenge.body()).getString("session").orElseThrow();
-        return post(
-                        lattice,
-                        "/_matrix/client/v3/register",
-                        null,
-                        "{" + credentials + ",\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"" + session + "\"}}")
-                .getString("access_token")
-                .orElseThrow();
-    }
-
-    private JsonObject get(LatticeProcess lattice, String path, String token) throws Exception {
-        return json(
-                send(authorized(HttpRequest.newBuilder(lattice.clientUri(path)).GET(), token)));
-    }
-
-    private JsonObject post(LatticeProcess lattice, String path, String token, String body) throws Exception {
-        return json(send(authorized(
-                HttpRequest.newBuilder(lattice.clientUri(path)).POST(HttpRequest.BodyPublishers.ofString(body)),
-                token)));
-    }
-
-    private JsonObject put(LatticeProcess lattice, String path, String token, String body)
-            throws IOException, InterruptedException {
-        return json(send(authorized(
-                HttpRequest.newBuilder(lattice.clientUri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)),
-                token)));
-    }
-
-    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String token) {
-        request.header("Content-Type", "application/json").timeout(Duration.ofSeconds(60));
-        return token != null ? request.header("Authorization", "Bearer " + token) : request;
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static JsonObject json(HttpResponse<byte[]> response) {
-        JsonObject body = CanonicalJson.parseObject(response.body());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(response.statusCode() + " " + body);
-        }
-        return body;
     }
 }
