@@ -24,6 +24,8 @@ import dev.lattice.syncapi.internal.BundledAggregations;
 import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.DeviceListsStream;
 import dev.lattice.syncapi.internal.MembershipHistory;
+import dev.lattice.syncapi.internal.Presence;
+import dev.lattice.syncapi.internal.PresenceStream;
 import dev.lattice.syncapi.internal.ReceiptsStream;
 import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
@@ -170,6 +172,28 @@ public class SyncApiConfiguration {
     }
 
     @Bean
+    Presence presence(SyncApiDatabase database, SyncNotifier notifier, SyncApiProperties properties) {
+        return new Presence(database, notifier, Clock.systemUTC(), properties.presenceEnabled());
+    }
+
+    @Bean
+    PresenceStream presenceStream(SyncApiDatabase database, Presence presence) {
+        return new PresenceStream(database, presence, Clock.systemUTC());
+    }
+
+    /** The presence timers, every 5 s: offline after 30 s unseen, unavailable after 5 min idle. */
+    @Bean(destroyMethod = "dispose")
+    Disposable presenceTimers(Presence presence) {
+        return Flux.interval(Duration.ofSeconds(5))
+                .onBackpressureDrop()
+                .concatMap(tick -> presence.expire().onErrorResume(e -> {
+                    log.warn("presence timers failed: {}", e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    @Bean
     TypingRooms typingRooms() {
         return new TypingRooms(Clock.systemUTC().millis());
     }
@@ -221,6 +245,7 @@ public class SyncApiConfiguration {
             Typing typing,
             DeviceLists deviceLists,
             BundledAggregations aggregations,
+            Presence presence,
             JsonBodies bodies,
             LatticeProperties lattice) {
         Clock clock = Clock.systemUTC();
@@ -242,7 +267,8 @@ public class SyncApiConfiguration {
                         typing,
                         deviceLists,
                         new RoomRelations(database, memberships, aggregations, messages, clock),
-                        new UserDirectory(database))
+                        new UserDirectory(database),
+                        presence)
                 .routes(router);
     }
 }

@@ -1361,9 +1361,10 @@ class SyncApiIT {
         TestRoom daves = TestRoom.create(dave);
         publishAll(room.events());
         publishAll(daves.events());
-        String bobSince = sync(bobToken, Map.of()).getString("next_batch").orElseThrow();
         String aliceSince = sync(aliceToken, Map.of()).getString("next_batch").orElseThrow();
         String daveSince = sync(daveToken, Map.of()).getString("next_batch").orElseThrow();
+        // Last: everyone's coming online (their first /sync) is before bob's since, so his long-poll waits.
+        String bobSince = sync(bobToken, Map.of()).getString("next_batch").orElseThrow();
 
         // alice's keys change: bob (sharing a room) and alice (her other devices) hear it, dave does not.
         CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
@@ -1609,6 +1610,76 @@ class SyncApiIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return CanonicalJson.parseObject(response.body());
+    }
+
+    // ---- presence ----
+
+    @Test
+    void presenceIsSharedWithRoomMatesOnly() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId eve = TestRoom.user("eve");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        String eveToken = USERS.login(eve, "EVE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        publishAll(room.events());
+        String since = sync(bobToken, Map.of("set_presence", "offline"))
+                .getString("next_batch")
+                .orElseThrow();
+        String path = "/_matrix/client/v3/presence/" + alice + "/status";
+
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(
+                        bobToken,
+                        "/_matrix/client/v3/sync",
+                        Map.of("since", since, "timeout", "20000", "set_presence", "offline")),
+                HttpResponse.BodyHandlers.ofString());
+        awaitLongPoll(bob);
+        put(aliceToken, path, "{\"presence\": \"unavailable\", \"status_msg\": \"lunch\"}", 200);
+        JsonObject woken = CanonicalJson.parseObject(waiting.get().body());
+        JsonObject event = presenceEvents(woken).stream()
+                .filter(e -> e.getString("sender").orElse("").equals(alice.toString()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no presence of alice in " + woken));
+        JsonObject content = event.getObject("content").orElseThrow();
+        assertThat(content.getString("presence")).contains("unavailable");
+        assertThat(content.getString("status_msg")).contains("lunch");
+        assertThat(content.getBool("currently_active")).contains(false);
+
+        JsonObject seen = get(bobToken, path, Map.of(), 200);
+        assertThat(seen.getString("presence")).contains("unavailable");
+        assertThat(seen.getString("status_msg")).contains("lunch");
+        // A /sync sets its user online: alice's next sync makes her online again.
+        sync(aliceToken, Map.of());
+        assertThat(get(bobToken, path, Map.of(), 200).getString("presence")).contains("online");
+        // Strangers see nothing; nobody sets another's presence; bad input changes nothing.
+        assertThat(get(eveToken, path, Map.of(), 403).getString("errcode")).contains("M_FORBIDDEN");
+        assertThat(put(bobToken, path, "{\"presence\": \"offline\"}", 403).getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(put(aliceToken, path, "{\"presence\": \"away\"}", 400).getString("errcode"))
+                .contains("M_INVALID_PARAM");
+        assertThat(put(aliceToken, path, "{}", 400).getString("errcode")).contains("M_MISSING_PARAM");
+        assertThat(put(aliceToken, path, "{\"presence\": \"online\", \"status_msg\": 3}", 400)
+                        .getString("errcode"))
+                .contains("M_BAD_JSON");
+        assertThat(get(aliceToken, "/_matrix/client/v3/sync", Map.of("set_presence", "away"), 400)
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
+        assertThat(get(bobToken, path, Map.of(), 200).getString("presence")).contains("online");
+        // A filter that leaves presence out gets none.
+        assertThat(sync(bobToken, Map.of("filter", "{\"presence\":{\"not_types\":[\"*\"]}}"))
+                        .has("presence"))
+                .isFalse();
+    }
+
+    private static List<JsonObject> presenceEvents(JsonObject sync) {
+        return sync.getObject("presence")
+                .flatMap(p -> p.getArray("events"))
+                .map(events ->
+                        events.values().stream().map(JsonObject.class::cast).toList())
+                .orElse(List.of());
     }
 
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */

@@ -9,6 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxSyncTimeout the longest a {@code /sync} long-poll waits, whatever {@code timeout} the client asks for:
  *     30 s by default, what Element asks for, and well inside the 60 s read timeout of common reverse proxies
+ * @param presenceEnabled whether presence is tracked and sent (on by default, as in Synapse); off saves a write per
+ *     user every few seconds on large servers
  */
 @ConfigurationProperties("lattice.syncapi")
-public record SyncApiProperties(@DefaultValue("30s") Duration maxSyncTimeout) {}
+public record SyncApiProperties(
+        @DefaultValue("30s") Duration maxSyncTimeout,
+        @DefaultValue("true") boolean presenceEnabled) {}

@@ -36,6 +36,11 @@ public final class DeviceListsStream implements SyncStreamProvider {
         if (context.request().since().isEmpty()) {
             return Mono.just(position);
         }
+        boolean devicesMoved = context.since(SyncStream.DEVICE_LISTS).orElseThrow() < position;
+        boolean eventsMoved = context.since(SyncStream.EVENTS).orElseThrow() < context.position(SyncStream.EVENTS);
+        if (!devicesMoved && !eventsMoved) {
+            return Mono.just(position); // neither a device nor a membership can have changed: no query
+        }
         return deviceLists
                 .between(
                         context.user(),

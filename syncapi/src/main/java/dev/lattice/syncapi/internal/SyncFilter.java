@@ -12,7 +12,8 @@ import java.util.Optional;
  * What {@code /sync} reads from its {@code filter} parameter: a filter ID, or a filter JSON object inline (the spec
  * tells them apart by a leading {@code {}). Read so far: {@code room.timeline} (an {@link EventFilter}, its
  * {@code limit} the timeline length), {@code room.include_leave}, {@code room.rooms} and {@code room.not_rooms},
- * {@code account_data} and {@code room.account_data} (their {@code types}, {@code not_types} and {@code limit}).
+ * {@code account_data}, {@code room.account_data} and {@code presence} (their {@code types}, {@code not_types} and
+ * {@code limit}).
  *
  * @param timelineLimit how many timeline events each room gets at most
  * @param timeline which timeline events are shown
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param notRooms the rooms to leave out
  * @param accountData which global account data is shown
  * @param roomAccountData which per-room account data is shown
+ * @param presence which presence events are shown
  */
 public record SyncFilter(
         int timelineLimit,
@@ -29,7 +31,8 @@ public record SyncFilter(
         Optional<List<String>> rooms,
         List<String> notRooms,
         EventFilter accountData,
-        EventFilter roomAccountData) {
+        EventFilter roomAccountData,
+        EventFilter presence) {
 
     /** The timeline length when the filter does not say (Synapse's default too). */
     public static final int DEFAULT_TIMELINE_LIMIT = 10;
@@ -43,12 +46,14 @@ public record SyncFilter(
             Optional.empty(),
             List.of(),
             EventFilter.ALL,
+            EventFilter.ALL,
             EventFilter.ALL);
 
     public SyncFilter {
         requireNonNull(timeline, "timeline is null");
         requireNonNull(accountData, "accountData is null");
         requireNonNull(roomAccountData, "roomAccountData is null");
+        requireNonNull(presence, "presence is null");
         rooms = rooms.map(List::copyOf);
         notRooms = List.copyOf(notRooms);
     }
@@ -85,7 +90,8 @@ public record SyncFilter(
                 EventFilter.strings(room, "rooms"),
                 EventFilter.strings(room, "not_rooms").orElse(List.of()),
                 EventFilter.read(object(filter, "account_data")),
-                EventFilter.read(object(room, "account_data")));
+                EventFilter.read(object(room, "account_data")),
+                EventFilter.read(object(filter, "presence")));
     }
 
     /** Whether rooms of this ID are shown at all. */

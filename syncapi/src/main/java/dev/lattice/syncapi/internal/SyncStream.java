@@ -19,5 +19,7 @@ public enum SyncStream {
     /** Read receipts ({@code syncapi.receipts}). */
     RECEIPTS,
     /** Device list changes ({@code syncapi.device_list_changes}) and the room memberships that decide who hears. */
-    DEVICE_LISTS;
+    DEVICE_LISTS,
+    /** Presence ({@code syncapi.presence}). */
+    PRESENCE;
 }

@@ -13,6 +13,7 @@ import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.EventFilter;
+import dev.lattice.syncapi.internal.Presence;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.RoomRelations;
@@ -48,6 +49,7 @@ public final class SyncRoutes {
     private final DeviceLists deviceLists;
     private final RoomRelations relations;
     private final UserDirectory directory;
+    private final Presence presence;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
@@ -62,7 +64,8 @@ public final class SyncRoutes {
             Typing typing,
             DeviceLists deviceLists,
             RoomRelations relations,
-            UserDirectory directory) {
+            UserDirectory directory,
+            Presence presence) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
@@ -70,6 +73,7 @@ public final class SyncRoutes {
         this.deviceLists = deviceLists;
         this.relations = relations;
         this.directory = directory;
+        this.presence = presence;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -91,6 +95,8 @@ public final class SyncRoutes {
                 .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}", this::relations)
                 .GET("/_matrix/client/v1/rooms/{roomId}/threads", this::threads)
                 .POST("/_matrix/client/v3/user_directory/search", this::searchUsers)
+                .PUT("/_matrix/client/v3/presence/{userId}/status", this::putPresence)
+                .GET("/_matrix/client/v3/presence/{userId}/status", this::getPresence)
                 .build();
     }
 
@@ -110,7 +116,14 @@ public final class SyncRoutes {
                             SyncFilter.parse(request.queryParam("filter").orElse(null));
                     boolean fullState = bool(request, "full_state");
                     long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
-                    return syncer.sync(new SyncRequest(device, since, filter, fullState, Duration.ofMillis(timeout)));
+                    String setPresence = request.queryParam("set_presence").orElse("online");
+                    if (!Presence.STATES.contains(setPresence)) {
+                        throw new MatrixException(
+                                ErrorCode.INVALID_PARAM, "set_presence must be online, unavailable or offline");
+                    }
+                    SyncRequest sync = new SyncRequest(device, since, filter, fullState, Duration.ofMillis(timeout));
+                    return presence.onSync(device.userId().toString(), setPresence)
+                            .then(syncer.sync(sync));
                 })
                 .flatMap(SyncRoutes::json);
     }
@@ -314,6 +327,40 @@ public final class SyncRoutes {
                 .authenticate(request)
                 .flatMap(device -> bodies.readCanonicalObject(request).flatMap(body -> directory.search(device, body)))
                 .flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code PUT /_matrix/client/v3/presence/{userId}/status}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3presenceuseridstatus">spec</a>
+     */
+    private Mono<ServerResponse> putPresence(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> bodies.readCanonicalObject(request)
+                        .flatMap(body -> presence.put(device, presenceUser(request), body)))
+                .then(json(JsonObject.EMPTY));
+    }
+
+    /**
+     * {@code GET /_matrix/client/v3/presence/{userId}/status}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3presenceuseridstatus">spec</a>
+     */
+    private Mono<ServerResponse> getPresence(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> presence.get(device, presenceUser(request)))
+                .flatMap(SyncRoutes::json);
+    }
+
+    /** The path's user: a user ID that cannot exist is one nobody may see or set (Synapse: 400 for a malformed one). */
+    private static UserId presenceUser(ServerRequest request) {
+        try {
+            return UserId.parse(request.pathVariable("userId"));
+        } catch (IllegalArgumentException e) {
+            throw new MatrixException(ErrorCode.INVALID_PARAM, "Invalid user ID: " + e.getMessage());
+        }
     }
 
     private static Optional<StreamToken> token(ServerRequest request, String name) {

@@ -142,6 +142,30 @@ public interface SyncApiDatabase {
      */
     Mono<List<DirectoryEntry>> searchUserDirectory(String userId, String term, int limit);
 
+    /**
+     * Sets a user's presence state (and status message, when given; an inner empty clears it); the user counts as
+     * seen now, and as active now when {@code online}. Writers are serialised like events.
+     *
+     * @return the new presence stream position when what others see changed (state or status message), else empty
+     */
+    Mono<OptionalLong> setPresence(String userId, String state, Optional<Optional<String>> statusMsg, long now);
+
+    /**
+     * The presence timers: users not seen since {@code offlineBefore} go offline, online users not active since
+     * {@code idleBefore} become unavailable; each at a new position.
+     *
+     * @return the users changed, with their new positions
+     */
+    Mono<List<Map.Entry<String, Long>>> expirePresence(long offlineBefore, long idleBefore);
+
+    Mono<Optional<StoredPresence>> presence(String userId);
+
+    /** The presence stream's newest position; 0 before the first change. */
+    Mono<Long> currentPresencePosition();
+
+    /** The presence of these users that changed at positions in ({@code afterExclusive}, {@code toInclusive}]. */
+    Mono<List<StoredPresence>> presenceChanges(Collection<String> users, long afterExclusive, long toInclusive);
+
     /** Records that the user's device list changed, at a new device lists stream position; that position. */
     Mono<Long> storeDeviceListChange(String userId);
 

@@ -12,6 +12,7 @@ import dev.lattice.syncapi.storage.DirectoryEntry;
 import dev.lattice.syncapi.storage.Relation;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.StoredPresence;
 import dev.lattice.syncapi.storage.StoredReceipt;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.ThreadSummary;
@@ -52,6 +53,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private static final String LOCK_ACCOUNT_DATA_STREAM = "SELECT pg_advisory_xact_lock(7309150265419662)";
     /** The same for the device lists stream. */
     private static final String LOCK_DEVICE_LIST_STREAM = "SELECT pg_advisory_xact_lock(7309150265419664)";
+    /** The same for the presence stream. */
+    private static final String LOCK_PRESENCE_STREAM = "SELECT pg_advisory_xact_lock(7309150265419665)";
     /** The same for the receipts stream. */
     private static final String LOCK_RECEIPTS_STREAM = "SELECT pg_advisory_xact_lock(7309150265419663)";
 
@@ -64,6 +67,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final DeviceListChangesTable deviceListChanges;
     private final EventRelationsTable relations;
     private final UserDirectoryQuery directory;
+    private final PresenceTable presence;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
@@ -76,6 +80,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.deviceListChanges = new DeviceListChangesTable(client);
         this.relations = new EventRelationsTable(client);
         this.directory = new UserDirectoryQuery(client);
+        this.presence = new PresenceTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -370,5 +375,45 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<DirectoryEntry>> searchUserDirectory(String userId, String term, int limit) {
         return directory.search(userId, term, limit);
+    }
+
+    @Override
+    public Mono<OptionalLong> setPresence(String userId, String state, Optional<Optional<String>> statusMsg, long now) {
+        Mono<OptionalLong> work = client.sql(LOCK_PRESENCE_STREAM)
+                .then()
+                .then(presence.selectForUpdate(userId))
+                .flatMap(current -> {
+                    Optional<String> status = statusMsg.orElseGet(() -> current.flatMap(StoredPresence::statusMsg));
+                    long lastActive = state.equals("online")
+                            ? now
+                            : current.map(StoredPresence::lastActiveTs).orElse(now);
+                    boolean changed = current.isEmpty()
+                            || !current.get().state().equals(state)
+                            || !current.get().statusMsg().equals(status);
+                    return presence.upsert(new StoredPresence(userId, state, status, lastActive, 0), now, changed)
+                            .map(position -> changed ? OptionalLong.of(position) : OptionalLong.empty());
+                });
+        return transactions.transactional(work);
+    }
+
+    @Override
+    public Mono<List<Map.Entry<String, Long>>> expirePresence(long offlineBefore, long idleBefore) {
+        return transactions.transactional(
+                client.sql(LOCK_PRESENCE_STREAM).then().then(presence.expire(offlineBefore, idleBefore)));
+    }
+
+    @Override
+    public Mono<Optional<StoredPresence>> presence(String userId) {
+        return presence.select(userId);
+    }
+
+    @Override
+    public Mono<Long> currentPresencePosition() {
+        return presence.selectMaxPosition();
+    }
+
+    @Override
+    public Mono<List<StoredPresence>> presenceChanges(Collection<String> users, long afterExclusive, long toInclusive) {
+        return presence.selectChanged(users, afterExclusive, toInclusive);
     }
 }
