@@ -268,7 +268,8 @@ public class SyncApiConfiguration {
                         deviceLists,
                         new RoomRelations(database, memberships, aggregations, messages, clock),
                         new UserDirectory(database),
-                        presence)
+                        presence,
+                        users::getObject)
                 .routes(router);
     }
 }

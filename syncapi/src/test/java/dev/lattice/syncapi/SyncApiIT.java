@@ -1682,6 +1682,23 @@ class SyncApiIT {
                 .orElse(List.of());
     }
 
+    @Test
+    void storedFiltersAreReadByTheirId() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "ALICE");
+        TestRoom room = TestRoom.create(alice);
+        room.message(alice, "one");
+        room.message(alice, "two");
+        publishAll(room.events());
+        String filterId = USERS.putFilter(alice, "{\"room\":{\"timeline\":{\"limit\":1}}}");
+        assertThat(events(joinedRoom(sync(token, Map.of("filter", filterId)), room.id()), "timeline"))
+                .extracting(SyncApiIT::body)
+                .containsExactly("two");
+        assertThat(get(token, "/_matrix/client/v3/sync", Map.of("filter", "999999"), 404)
+                        .getString("errcode"))
+                .contains("M_NOT_FOUND");
+    }
+
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */
     private static JsonObject syncUntil(String token, String since, java.util.function.Predicate<JsonObject> done)
             throws Exception {

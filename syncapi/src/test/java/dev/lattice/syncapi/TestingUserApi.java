@@ -94,4 +94,18 @@ public final class TestingUserApi implements UserApi {
                 .sorted(java.util.Comparator.comparing(DeviceId::value))
                 .toList());
     }
+
+    private final Map<String, String> filters = new ConcurrentHashMap<>();
+
+    /** Stores a filter of the user's, as the client-api's {@code POST /filter} does; its ID. */
+    public String putFilter(UserId user, String filterJson) {
+        String id = Integer.toString(filters.size() + 1);
+        filters.put(user + "|" + id, filterJson);
+        return id;
+    }
+
+    @Override
+    public Mono<Optional<String>> queryFilter(UserId userId, String filterId) {
+        return Mono.just(Optional.ofNullable(filters.get(userId + "|" + filterId)));
+    }
 }

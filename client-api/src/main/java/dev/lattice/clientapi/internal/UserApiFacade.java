@@ -95,4 +95,18 @@ public final class UserApiFacade implements UserApi {
     private static Optional<RoomId> room(String stored) {
         return stored.isEmpty() ? Optional.empty() : Optional.of(RoomId.parse(stored));
     }
+
+    @Override
+    public Mono<Optional<String>> queryFilter(UserId userId, String filterId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(Optional.empty());
+        }
+        long id;
+        try {
+            id = Long.parseLong(filterId);
+        } catch (NumberFormatException notOurs) {
+            return Mono.just(Optional.empty());
+        }
+        return database.filter(userId.localpart(), id).map(Optional::of).defaultIfEmpty(Optional.empty());
+    }
 }

@@ -3,10 +3,13 @@ package dev.lattice.syncapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.FilterValidation;
 import dev.lattice.protocol.spec.MatrixException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
 
 /**
  * What {@code /sync} reads from its {@code filter} parameter: a filter ID, or a filter JSON object inline (the spec
@@ -59,10 +62,28 @@ public record SyncFilter(
     }
 
     /**
-     * Reads the {@code filter} query parameter.
+     * The {@code filter} query parameter: an inline filter (it starts with <code>{</code>), a stored filter's ID
+     * (read through {@code stored}: {@code 404 M_NOT_FOUND} when the user has none of that ID, as Synapse), or
+     * nothing (the default filter).
      *
-     * <p>// NOTSPEC: stored filters ({@code POST /user/{userId}/filter}, client-api's) are not reachable yet, so a
-     * filter ID means the default filter rather than {@code 404 M_NOT_FOUND}.
+     * @param stored the user's stored filter of an ID, as JSON text
+     */
+    public static Mono<SyncFilter> resolve(
+            Optional<String> parameter, Function<String, Mono<Optional<String>>> stored) {
+        if (parameter.isEmpty() || parameter.get().isEmpty()) {
+            return Mono.just(DEFAULT);
+        }
+        String value = parameter.get();
+        if (value.charAt(0) == '{') {
+            return Mono.fromCallable(() -> parse(value));
+        }
+        return stored.apply(value)
+                .map(json -> parse(json.orElseThrow(
+                        () -> new MatrixException(ErrorCode.NOT_FOUND, "No filter with ID " + value))));
+    }
+
+    /**
+     * Reads a filter's JSON.
      *
      * @throws MatrixException {@code 400 M_NOT_JSON} for an inline filter that is not JSON, {@code 400 M_BAD_JSON}
      *     for one that breaks the spec's schema ({@link FilterValidation})

@@ -1,5 +1,6 @@
 package dev.lattice.syncapi.routing;
 
+import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
@@ -29,6 +30,7 @@ import dev.lattice.syncapi.internal.UserDirectory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -50,6 +52,7 @@ public final class SyncRoutes {
     private final RoomRelations relations;
     private final UserDirectory directory;
     private final Presence presence;
+    private final Supplier<UserApi> users;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
@@ -65,7 +68,8 @@ public final class SyncRoutes {
             DeviceLists deviceLists,
             RoomRelations relations,
             UserDirectory directory,
-            Presence presence) {
+            Presence presence,
+            Supplier<UserApi> users) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
@@ -74,6 +78,7 @@ public final class SyncRoutes {
         this.relations = relations;
         this.directory = directory;
         this.presence = presence;
+        this.users = users;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -112,8 +117,6 @@ public final class SyncRoutes {
                     Optional<SyncToken> since = request.queryParam("since")
                             .filter(s -> !s.isEmpty())
                             .map(s -> SyncToken.parse(s, "since"));
-                    SyncFilter filter =
-                            SyncFilter.parse(request.queryParam("filter").orElse(null));
                     boolean fullState = bool(request, "full_state");
                     long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
                     String setPresence = request.queryParam("set_presence").orElse("online");
@@ -121,9 +124,12 @@ public final class SyncRoutes {
                         throw new MatrixException(
                                 ErrorCode.INVALID_PARAM, "set_presence must be online, unavailable or offline");
                     }
-                    SyncRequest sync = new SyncRequest(device, since, filter, fullState, Duration.ofMillis(timeout));
-                    return presence.onSync(device.userId().toString(), setPresence)
-                            .then(syncer.sync(sync));
+                    return SyncFilter.resolve(
+                                    request.queryParam("filter"),
+                                    id -> users.get().queryFilter(device.userId(), id))
+                            .flatMap(filter -> presence.onSync(device.userId().toString(), setPresence)
+                                    .then(syncer.sync(new SyncRequest(
+                                            device, since, filter, fullState, Duration.ofMillis(timeout)))));
                 })
                 .flatMap(SyncRoutes::json);
     }

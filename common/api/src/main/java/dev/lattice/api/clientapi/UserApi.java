@@ -43,4 +43,10 @@ public interface UserApi extends AccessTokenQuery {
      * sends a to-device message addressed to {@code *} to each of them.
      */
     Mono<List<DeviceId>> queryDeviceIds(UserId userId);
+
+    /**
+     * A filter the user uploaded ({@code POST /user/{userId}/filter}), as JSON text; empty when the user has no filter
+     * of that ID (or is of another server). The syncapi reads {@code /sync?filter=<id>} through it.
+     */
+    Mono<Optional<String>> queryFilter(UserId userId, String filterId);
 }
