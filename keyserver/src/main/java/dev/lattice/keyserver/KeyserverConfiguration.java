@@ -6,18 +6,25 @@ import dev.lattice.keyserver.routing.KeyRoutes;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
 import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
 import dev.lattice.protocol.id.ServerName;
+import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
+import dev.lattice.runtime.outbox.Outbox;
+import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -37,9 +44,22 @@ public class KeyserverConfiguration {
         return new ServiceSchema("keyserver");
     }
 
+    /** The keyserver schema's outbox, publishing {@code keyserver.output}; its sweeper runs from start-up. */
+    @Bean(destroyMethod = "close")
+    Outbox keyserverOutbox(Database database, ConnectionFactory connections, Bus bus) {
+        return new Outbox(
+                        database.client(),
+                        TransactionalOperator.create(new R2dbcTransactionManager(connections)),
+                        "keyserver",
+                        bus::publish,
+                        Duration.ofSeconds(1),
+                        100)
+                .start();
+    }
+
     @Bean
-    KeyserverDatabase keyserverDatabase(Database database) {
-        return new PostgresKeyserverDatabase(database);
+    KeyserverDatabase keyserverDatabase(Database database, @Qualifier("keyserverOutbox") Outbox outbox) {
+        return new PostgresKeyserverDatabase(database, outbox);
     }
 
     /** What other services in this process ask the keyserver (syncapi: key counts for /sync). */

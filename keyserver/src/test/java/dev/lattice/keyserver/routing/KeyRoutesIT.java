@@ -2,6 +2,8 @@ package dev.lattice.keyserver.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.api.Topics;
+import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.keyserver.TestingDevice;
 import dev.lattice.keyserver.internal.Keys;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
@@ -12,11 +14,14 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
+import dev.lattice.runtime.bus.BusJson;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.KnownRoutes;
 import dev.lattice.runtime.http.MatrixErrorHandler;
 import dev.lattice.runtime.http.MatrixRouter;
+import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.testing.TestInfra;
 import dev.lattice.testing.TestingUserApi;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +32,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.server.HandlerStrategies;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The key endpoints through their routes, against a real PostgreSQL. */
@@ -43,11 +52,26 @@ class KeyRoutesIT {
     private static final String KEYS = "/_matrix/client/v3/keys/";
     private static final TestingUserApi USERS = new TestingUserApi();
     private static KeyserverDatabase database;
+
+    private record Published(String topic, String key, byte[] payload) {}
+
+    private static final List<Published> PUBLISHED = new CopyOnWriteArrayList<>();
     private static WebTestClient client;
 
     @BeforeAll
     static void start() {
-        database = new PostgresKeyserverDatabase(TestInfra.migrated("keyserver"));
+        Database migrated = TestInfra.migrated("keyserver");
+        TransactionalOperator transactions = TransactionalOperator.create(
+                new R2dbcTransactionManager(migrated.client().getConnectionFactory()));
+        // An outbox that publishes into PUBLISHED: what keyserver.output would carry.
+        Outbox outbox = new Outbox(
+                migrated.client(),
+                transactions,
+                "keyserver",
+                (topic, key, payload) -> Mono.fromRunnable(() -> PUBLISHED.add(new Published(topic, key, payload))),
+                Duration.ofSeconds(1),
+                100);
+        database = new PostgresKeyserverDatabase(migrated, outbox);
         KnownRoutes known = new KnownRoutes();
         var routes = new KeyRoutes(
                         new AccessTokens(() -> USERS, Clock.systemUTC()),
@@ -140,6 +164,30 @@ class KeyRoutesIT {
         JsonObject remote = post("query", bobs, "{\"device_keys\": {\"@x:elsewhere.example\": []}}", 200);
         assertThat(remote.getObject("failures").orElseThrow().get("elsewhere.example"))
                 .isPresent();
+    }
+
+    @Test
+    void newOrChangedDeviceKeysAreAnnouncedOnKeyserverOutputOnce() {
+        TestingDevice phone = newDevice();
+        String token = USERS.login(phone.user, phone.device);
+        JsonObject deviceKeys = phone.deviceKeys();
+        post("upload", token, JsonObject.EMPTY.with("device_keys", deviceKeys), 200);
+        assertThat(announced(phone)).hasSize(1);
+        DeviceListChange change = BusJson.decode(announced(phone).getFirst().payload(), DeviceListChange.class);
+        assertThat(change.userId()).isEqualTo(phone.user);
+        assertThat(change.deviceId()).contains(phone.device);
+        assertThat(change.deleted()).isFalse();
+        // The same keys again (clients re-upload) announce nothing; one-time keys alone neither.
+        post("upload", token, JsonObject.EMPTY.with("device_keys", deviceKeys), 200);
+        post("upload", token, JsonObject.EMPTY.with("one_time_keys", oneTimeKeys(phone, 0, 2)), 200);
+        assertThat(announced(phone)).hasSize(1);
+    }
+
+    private static List<Published> announced(TestingDevice device) {
+        return PUBLISHED.stream()
+                .filter(record -> record.topic().equals(Topics.KEYSERVER_OUTPUT)
+                        && record.key().equals(device.user.toString()))
+                .toList();
     }
 
     @Test

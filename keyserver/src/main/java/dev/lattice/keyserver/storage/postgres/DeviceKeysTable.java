@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 public final class DeviceKeysTable {
     private static final String UPSERT = "INSERT INTO keyserver.device_keys (user_id, device_id, key_json, updated_ts)"
             + " VALUES (:userId, :deviceId, :keyJson, :now) ON CONFLICT (user_id, device_id)"
-            + " DO UPDATE SET key_json = excluded.key_json, updated_ts = excluded.updated_ts";
+            + " DO UPDATE SET key_json = excluded.key_json, updated_ts = excluded.updated_ts"
+            + " WHERE keyserver.device_keys.key_json <> excluded.key_json RETURNING 1 AS changed";
     private static final String SELECT_USER = "SELECT user_id, device_id, key_json FROM keyserver.device_keys"
             + " WHERE user_id = :userId ORDER BY device_id";
 
@@ -23,13 +24,16 @@ public final class DeviceKeysTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    public Mono<Void> upsert(UserId user, DeviceId device, String keyJson, long now) {
+    /** Stores the device's keys; whether they are new or differ from those stored (the same keys again: false). */
+    public Mono<Boolean> upsert(UserId user, DeviceId device, String keyJson, long now) {
         return client.sql(UPSERT)
                 .bind("userId", user.value())
                 .bind("deviceId", device.value())
                 .bind("keyJson", keyJson)
                 .bind("now", now)
-                .then();
+                .map(row -> true)
+                .one()
+                .defaultIfEmpty(false);
     }
 
     /** Every device of {@code user} that uploaded keys, by device ID. */

@@ -2,7 +2,9 @@ package dev.lattice.keyserver.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.keyserver.internal.KeyUpload;
+import dev.lattice.keyserver.producers.KeyserverOutputProducer;
 import dev.lattice.keyserver.storage.ClaimedKey;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
 import dev.lattice.keyserver.storage.StoredDeviceKeys;
@@ -12,13 +14,13 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.db.Database;
+import dev.lattice.runtime.outbox.Outbox;
+import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,29 +29,40 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
     private final DeviceKeysTable deviceKeys;
     private final OneTimeKeysTable oneTimeKeys;
     private final FallbackKeysTable fallbackKeys;
-    private final TransactionalOperator transactions;
+    private final Outbox outbox;
 
-    public PostgresKeyserverDatabase(Database database) {
+    /** @param outbox the keyserver schema's outbox, on the same connection factory */
+    public PostgresKeyserverDatabase(Database database, Outbox outbox) {
         DatabaseClient client = requireNonNull(database, "database is null").client();
         this.deviceKeys = new DeviceKeysTable(client);
         this.oneTimeKeys = new OneTimeKeysTable(client);
         this.fallbackKeys = new FallbackKeysTable(client);
-        this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
+        this.outbox = requireNonNull(outbox, "outbox is null");
     }
 
     @Override
     public Mono<Map<String, Long>> store(UserId user, DeviceId device, KeyUpload upload, long now) {
+        return outbox.inTransaction(writer -> storeAndAnnounce(writer, user, device, upload, now))
+                .then(oneTimeKeys.counts(user, device));
+    }
+
+    /** The upload's writes; new or changed device keys are announced on {@code keyserver.output}. */
+    private Mono<Void> storeAndAnnounce(OutboxWriter writer, UserId user, DeviceId device, KeyUpload upload, long now) {
         Mono<Void> deviceKeysWrite = upload.deviceKeys()
-                .map(keys -> deviceKeys.upsert(user, device, CanonicalJson.encodeToString(keys), now))
+                .map(keys -> deviceKeys
+                        .upsert(user, device, CanonicalJson.encodeToString(keys), now)
+                        .flatMap(changed -> changed
+                                ? KeyserverOutputProducer.enqueue(
+                                        writer, DeviceListChange.of(user, Optional.of(device), false))
+                                : Mono.<Void>empty()))
                 .orElse(Mono.empty());
-        Mono<Void> work = deviceKeysWrite
+        return deviceKeysWrite
                 .thenMany(Flux.fromIterable(upload.oneTimeKeys())
                         .concatMap(key -> storeOneTimeKey(user, device, key, now)))
                 .thenMany(Flux.fromIterable(upload.fallbackKeys())
                         .concatMap(key ->
                                 fallbackKeys.upsert(user, device, key.algorithm(), key.keyId(), key.json(), now)))
                 .then();
-        return transactions.transactional(work).then(oneTimeKeys.counts(user, device));
     }
 
     /** Inserts a one-time key; the same key again is a no-op, another key under the same ID fails the upload. */

@@ -1,0 +1,2 @@
+/** What the keyserver publishes: {@code keyserver.output}, through its outbox. */
+package dev.lattice.keyserver.producers;
