@@ -1,11 +1,11 @@
 // End-to-end encryption keys through matrix-js-sdk's Rust crypto (the crypto Element Web uses): a device's Olm
 // machine uploads its identity and one-time keys, the keyserver accepts its signatures, and another user's crypto
 // sees the device and can claim a one-time key signed by it; in an encrypted room both decrypt each other's messages
-// (Olm sessions from claimed one-time keys, Megolm room keys over to-device messages). Device-list changes in /sync are
-// not served yet (keyserver/README.md).
+// (Olm sessions from claimed one-time keys, Megolm room keys over to-device messages); a device logged in later is
+// announced through /sync's device_lists.changed and decrypts what is sent next.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, clientFor, register, username, startAndWaitPrepared, eventually } from "./lib.mjs";
+import { BASE_URL, client, clientFor, register, username, startAndWaitPrepared, eventually } from "./lib.mjs";
 
 async function post(token, path, body) {
   const response = await fetch(`${BASE_URL}/_matrix/client/v3${path}`, {
@@ -18,7 +18,7 @@ async function post(token, path, body) {
 }
 
 describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
-  let alice, bob, a, b;
+  let alice, bob, a, b, encryptedRoomId, laterClient;
 
   before(async () => {
     alice = await register(username("alice"));
@@ -34,6 +34,7 @@ describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
   after(() => {
     a?.stopClient();
     b?.stopClient();
+    laterClient?.stopClient();
   });
 
   test("the Olm machine's device keys are accepted and another user's crypto sees the device", async () => {
@@ -95,5 +96,33 @@ describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
     const stored = await a.fetchRoomEvent(roomId, fromAlice.event_id);
     assert.equal(stored.type, "m.room.encrypted");
     assert.ok(!JSON.stringify(stored).includes("secret from alice"), "no plaintext on the server");
+    encryptedRoomId = roomId;
+  });
+
+  test("a device bob logs in later decrypts what alice sends next (alice learns it from device_lists.changed)", async () => {
+    assert.ok(encryptedRoomId, "needs the encrypted room of the previous test");
+    const login = await client().loginRequest({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: bob.user_id },
+      password: bob.password,
+      initial_device_display_name: "bob's second device",
+    });
+    assert.notEqual(login.device_id, bob.device_id);
+    laterClient = clientFor(login);
+    await laterClient.initRustCrypto({ useIndexedDB: false });
+    await startAndWaitPrepared(laterClient);
+    // Alice's crypto must see the new device through /sync's device_lists.changed before it shares the room key.
+    await eventually(async () => {
+      const devices = (await a.getCrypto().getUserDeviceInfo([bob.user_id])).get(bob.user_id);
+      return devices?.has(login.device_id);
+    }, "alice's crypto knows bob's new device", 30_000, 500);
+    const sent = await a.sendMessage(encryptedRoomId, { msgtype: "m.text", body: "for all of bob's devices" });
+    const content = await eventually(async () => {
+      const event = laterClient.getRoom(encryptedRoomId)?.findEventById(sent.event_id);
+      if (!event) return undefined;
+      if (event.isDecryptionFailure()) await laterClient.decryptEventIfNeeded(event);
+      return event.isEncrypted() && !event.isDecryptionFailure() ? event.getContent() : undefined;
+    }, "bob's new device decrypts it", 30_000, 250);
+    assert.equal(content.body, "for all of bob's devices");
   });
 });
