@@ -31,6 +31,7 @@ import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.RoomRelations;
+import dev.lattice.syncapi.internal.SpaceHierarchy;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStreamProvider;
 import dev.lattice.syncapi.internal.Syncer;
@@ -269,7 +270,8 @@ public class SyncApiConfiguration {
                         new RoomRelations(database, memberships, aggregations, messages, clock),
                         new UserDirectory(database),
                         presence,
-                        users::getObject)
+                        users::getObject,
+                        new SpaceHierarchy(database))
                 .routes(router);
     }
 }

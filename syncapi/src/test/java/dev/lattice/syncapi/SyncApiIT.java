@@ -1699,6 +1699,83 @@ class SyncApiIT {
                 .contains("M_NOT_FOUND");
     }
 
+    // ---- spaces ----
+
+    @Test
+    void hierarchyWalksTheVisibleRoomsOfASpace() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId dave = TestRoom.user("dave");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom space = TestRoom.create(alice);
+        TestRoom open = TestRoom.create(alice);
+        TestRoom closed = TestRoom.create(dave);
+        JsonObject publicRule =
+                new JsonObjectBuilder().put("join_rule", "public").build();
+        space.state(alice, "m.room.join_rules", "", publicRule);
+        space.state(
+                alice,
+                "m.room.name",
+                "",
+                new JsonObjectBuilder().put("name", "Space").build());
+        open.state(alice, "m.room.join_rules", "", publicRule);
+        open.state(
+                alice,
+                "m.room.name",
+                "",
+                new JsonObjectBuilder().put("name", "Open").build());
+        for (String child : List.of(open.id(), closed.id(), "!elsewhere:other.example")) {
+            space.state(
+                    alice,
+                    "m.space.child",
+                    child,
+                    new JsonObjectBuilder()
+                            .putStrings("via", List.of("example.org"))
+                            .put("suggested", child.equals(open.id()))
+                            .build());
+        }
+        publishAll(space.events());
+        publishAll(open.events());
+        publishAll(closed.events());
+        String path = "/_matrix/client/v1/rooms/" + space.id() + "/hierarchy";
+
+        JsonObject all = get(bobToken, path, Map.of(), 200);
+        assertThat(roomIds(all)).containsExactly(space.id(), open.id());
+        JsonObject root =
+                (JsonObject) all.getArray("rooms").orElseThrow().values().getFirst();
+        assertThat(root.getString("name")).contains("Space");
+        assertThat(root.getString("join_rule")).contains("public");
+        assertThat(root.getArray("children_state").orElseThrow().values()).hasSize(3);
+        assertThat(roomIds(get(bobToken, path, Map.of("suggested_only", "true"), 200)))
+                .containsExactly(space.id(), open.id());
+        assertThat(roomIds(get(bobToken, path, Map.of("max_depth", "0"), 200))).containsExactly(space.id());
+        JsonObject first = get(bobToken, path, Map.of("limit", "1"), 200);
+        assertThat(roomIds(first)).containsExactly(space.id());
+        assertThat(roomIds(get(
+                        bobToken,
+                        path,
+                        Map.of(
+                                "limit",
+                                "1",
+                                "from",
+                                first.getString("next_batch").orElseThrow()),
+                        200)))
+                .containsExactly(open.id());
+        assertThat(get(bobToken, "/_matrix/client/v1/rooms/" + closed.id() + "/hierarchy", Map.of(), 403)
+                        .getString("errcode"))
+                .contains("M_FORBIDDEN");
+        assertThat(get(bobToken, path, Map.of("limit", "0"), 400).getString("errcode"))
+                .contains("M_INVALID_PARAM");
+        assertThat(get(bobToken, path, Map.of("from", "nonsense"), 400).getString("errcode"))
+                .contains("M_INVALID_PARAM");
+    }
+
+    private static List<String> roomIds(JsonObject hierarchy) {
+        return hierarchy.getArray("rooms").orElseThrow().values().stream()
+                .map(v -> ((JsonObject) v).getString("room_id").orElseThrow())
+                .toList();
+    }
+
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */
     private static JsonObject syncUntil(String token, String since, java.util.function.Predicate<JsonObject> done)
             throws Exception {

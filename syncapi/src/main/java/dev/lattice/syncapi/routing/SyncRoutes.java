@@ -18,6 +18,7 @@ import dev.lattice.syncapi.internal.Presence;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.RoomRelations;
+import dev.lattice.syncapi.internal.SpaceHierarchy;
 import dev.lattice.syncapi.internal.StreamToken;
 import dev.lattice.syncapi.internal.SyncFilter;
 import dev.lattice.syncapi.internal.SyncRequest;
@@ -53,6 +54,7 @@ public final class SyncRoutes {
     private final UserDirectory directory;
     private final Presence presence;
     private final Supplier<UserApi> users;
+    private final SpaceHierarchy hierarchy;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
@@ -69,7 +71,8 @@ public final class SyncRoutes {
             RoomRelations relations,
             UserDirectory directory,
             Presence presence,
-            Supplier<UserApi> users) {
+            Supplier<UserApi> users,
+            SpaceHierarchy hierarchy) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
@@ -79,6 +82,7 @@ public final class SyncRoutes {
         this.directory = directory;
         this.presence = presence;
         this.users = users;
+        this.hierarchy = hierarchy;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -99,6 +103,7 @@ public final class SyncRoutes {
                 .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}", this::relations)
                 .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}", this::relations)
                 .GET("/_matrix/client/v1/rooms/{roomId}/threads", this::threads)
+                .GET("/_matrix/client/v1/rooms/{roomId}/hierarchy", this::hierarchy)
                 .POST("/_matrix/client/v3/user_directory/search", this::searchUsers)
                 .PUT("/_matrix/client/v3/presence/{userId}/status", this::putPresence)
                 .GET("/_matrix/client/v3/presence/{userId}/status", this::getPresence)
@@ -367,6 +372,35 @@ public final class SyncRoutes {
         } catch (IllegalArgumentException e) {
             throw new MatrixException(ErrorCode.INVALID_PARAM, "Invalid user ID: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code GET /_matrix/client/v1/rooms/{roomId}/hierarchy}: {@code limit} must be positive and {@code max_depth}
+     * non-negative (400 {@code M_INVALID_PARAM}).
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv1roomsroomidhierarchy">spec</a>
+     */
+    private Mono<ServerResponse> hierarchy(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> {
+                    long limit = integer(request, "limit").orElse((long) SpaceHierarchy.DEFAULT_LIMIT);
+                    if (limit <= 0) {
+                        throw new MatrixException(ErrorCode.INVALID_PARAM, "limit must be positive");
+                    }
+                    Optional<Long> maxDepth = integer(request, "max_depth");
+                    if (maxDepth.filter(depth -> depth < 0).isPresent()) {
+                        throw new MatrixException(ErrorCode.INVALID_PARAM, "max_depth must not be negative");
+                    }
+                    return hierarchy.hierarchy(new SpaceHierarchy.Request(
+                            device,
+                            roomId(request.pathVariable("roomId")),
+                            bool(request, "suggested_only"),
+                            maxDepth.map(depth -> (int) Math.min(depth, Integer.MAX_VALUE)),
+                            (int) Math.min(limit, SpaceHierarchy.MAX_LIMIT),
+                            request.queryParam("from").filter(s -> !s.isEmpty())));
+                })
+                .flatMap(SyncRoutes::json);
     }
 
     private static Optional<StreamToken> token(ServerRequest request, String name) {
