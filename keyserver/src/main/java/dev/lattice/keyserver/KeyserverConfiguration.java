@@ -1,9 +1,12 @@
 package dev.lattice.keyserver;
 
+import dev.lattice.keyserver.internal.KeyBackups;
 import dev.lattice.keyserver.internal.Keys;
 import dev.lattice.keyserver.internal.KeyserverInternalApi;
 import dev.lattice.keyserver.routing.KeyRoutes;
+import dev.lattice.keyserver.routing.RoomKeyRoutes;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
+import dev.lattice.keyserver.storage.postgres.PostgresKeyBackupDatabase;
 import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.bus.Bus;
@@ -71,6 +74,17 @@ public class KeyserverConfiguration {
     @Bean
     Keys keys(KeyserverDatabase database, LatticeProperties lattice) {
         return new Keys(database, ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    }
+
+    @Bean
+    KeyBackups keyBackups(Database database) {
+        return new KeyBackups(new PostgresKeyBackupDatabase(database));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> roomKeyRoutes(
+            MatrixRouter router, AccessTokens accessTokens, JsonBodies bodies, KeyBackups backups) {
+        return new RoomKeyRoutes(accessTokens, bodies, backups).routes(router);
     }
 
     @Bean
