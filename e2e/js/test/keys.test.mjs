@@ -18,7 +18,7 @@ async function post(token, path, body) {
 }
 
 describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
-  let alice, bob, a, b, encryptedRoomId, laterClient;
+  let alice, bob, a, b, encryptedRoomId, laterClient, restoringClient;
 
   before(async () => {
     alice = await register(username("alice"));
@@ -35,6 +35,7 @@ describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
     a?.stopClient();
     b?.stopClient();
     laterClient?.stopClient();
+    restoringClient?.stopClient();
   });
 
   test("the Olm machine's device keys are accepted and another user's crypto sees the device", async () => {
@@ -124,5 +125,45 @@ describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
       return event.isEncrypted() && !event.isDecryptionFailure() ? event.getContent() : undefined;
     }, "bob's new device decrypts it", 30_000, 250);
     assert.equal(content.body, "for all of bob's devices");
+  });
+
+  test("a key backup made by alice's device restores the room's history on a fresh device of hers", async () => {
+    assert.ok(encryptedRoomId, "needs the encrypted room of the earlier test");
+    const old = await b.sendMessage(encryptedRoomId, { msgtype: "m.text", body: "before the backup" });
+    await eventually(async () => {
+      const event = a.getRoom(encryptedRoomId)?.findEventById(old.event_id);
+      return event && !event.isDecryptionFailure() && event.getContent().body === "before the backup";
+    }, "alice decrypts bob's message", 30_000, 250);
+    await a.getCrypto().resetKeyBackup();
+    const version = await a.getCrypto().getActiveSessionBackupVersion();
+    assert.ok(version, "alice's device backs up to a version");
+    // The backup engine uploads the room keys alice holds in the background: wait until the server counts them.
+    await eventually(async () => {
+      const response = await fetch(`${BASE_URL}/_matrix/client/v3/room_keys/version/${version}`, {
+        headers: { Authorization: `Bearer ${alice.access_token}` },
+      });
+      return response.status === 200 && (await response.json()).count > 0;
+    }, "room keys in the backup", 30_000, 500);
+    const privateKey = await a.getCrypto().getSessionBackupPrivateKey();
+
+    const login = await client().loginRequest({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: alice.user_id },
+      password: alice.password,
+    });
+    restoringClient = clientFor(login);
+    await restoringClient.initRustCrypto({ useIndexedDB: false });
+    await startAndWaitPrepared(restoringClient);
+    await restoringClient.getCrypto().storeSessionBackupPrivateKey(privateKey, version);
+    const restored = await restoringClient.getCrypto().restoreKeyBackup();
+    assert.ok(restored.imported > 0, `imported ${restored.imported} of ${restored.total} keys`);
+    const room = restoringClient.getRoom(encryptedRoomId);
+    await eventually(async () => {
+      if (!room.findEventById(old.event_id)) await restoringClient.scrollback(room, 30);
+      const event = room.findEventById(old.event_id);
+      if (!event) return false;
+      if (event.isDecryptionFailure()) await restoringClient.decryptEventIfNeeded(event, { isRetry: true });
+      return !event.isDecryptionFailure() && event.getContent().body === "before the backup";
+    }, "the fresh device decrypts the old message from the backup", 30_000, 500);
   });
 });
