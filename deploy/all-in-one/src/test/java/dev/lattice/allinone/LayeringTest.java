@@ -72,7 +72,7 @@ class LayeringTest {
 
     /** common/protocol's packages from the bottom up; each may use the ones before it, never one after it. */
     private static final List<String> PROTOCOL_LAYERS =
-            List.of("id", "json", "crypto", "federation", "version", "event", "auth", "stateres");
+            List.of("id", "json", "crypto", "federation", "version", "event", "auth", "stateres", "push");
 
     @Test
     void protocolPackagesPointOneWay() {
