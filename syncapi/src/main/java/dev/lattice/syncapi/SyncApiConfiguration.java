@@ -26,6 +26,7 @@ import dev.lattice.syncapi.internal.DeviceListsStream;
 import dev.lattice.syncapi.internal.MembershipHistory;
 import dev.lattice.syncapi.internal.Presence;
 import dev.lattice.syncapi.internal.PresenceStream;
+import dev.lattice.syncapi.internal.PushActions;
 import dev.lattice.syncapi.internal.ReceiptsStream;
 import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
@@ -98,8 +99,14 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    RoomserverOutputConsumer roomserverOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
-        return new RoomserverOutputConsumer(database, notifier);
+    PushActions pushActions(SyncApiDatabase database, ObjectProvider<UserApi> users, LatticeProperties lattice) {
+        return new PushActions(database, users::getObject, ServerName.parse(lattice.serverName()));
+    }
+
+    @Bean
+    RoomserverOutputConsumer roomserverOutputConsumer(
+            SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
+        return new RoomserverOutputConsumer(database, notifier, pushActions);
     }
 
     @Bean(destroyMethod = "close")
@@ -108,8 +115,9 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    ClientApiOutputConsumer clientApiOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
-        return new ClientApiOutputConsumer(database, notifier);
+    ClientApiOutputConsumer clientApiOutputConsumer(
+            SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
+        return new ClientApiOutputConsumer(database, notifier, pushActions);
     }
 
     @Bean(destroyMethod = "close")

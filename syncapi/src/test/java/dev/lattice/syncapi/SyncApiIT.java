@@ -1776,6 +1776,57 @@ class SyncApiIT {
                 .toList();
     }
 
+    // ---- unread counts ----
+
+    @Test
+    void unreadCountsFollowThePushRulesAndTheReadReceipt() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId carol = TestRoom.user("carol");
+        String aliceToken = USERS.login(alice, "ALICE");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.member(carol, carol, "join");
+        room.message(alice, "hello all");
+        room.state(
+                alice,
+                "m.room.message",
+                null,
+                new JsonObjectBuilder()
+                        .put("msgtype", "m.notice")
+                        .put("body", "a bot notice")
+                        .build());
+        NewRoomEvent mention = room.message(alice, "hey " + bob.localpart() + ", look");
+        publishAll(room.events());
+
+        JsonObject counts = unread(sync(bobToken, Map.of()), room.id());
+        assertThat(counts.getInteger("notification_count")).contains(2L);
+        assertThat(counts.getInteger("highlight_count")).contains(1L);
+        // The sender is not notified of their own messages.
+        assertThat(unread(sync(aliceToken, Map.of()), room.id()).getInteger("notification_count"))
+                .contains(0L);
+
+        // Bob reads up to the mention: nothing unread once the receipt is stored.
+        publishReceipt(
+                ReceiptUpdate.of(RoomId.parse(room.id()), bob, "m.read", mention.eventId(), Optional.empty(), 5_000));
+        JsonObject read = syncUntil(
+                bobToken,
+                "s0",
+                sync -> sync.getObject("rooms")
+                                .flatMap(r -> r.getObject("join"))
+                                .flatMap(j -> j.getObject(room.id()))
+                                .flatMap(r -> r.getObject("unread_notifications"))
+                                .flatMap(u -> u.getInteger("notification_count"))
+                                .orElse(-1L)
+                        == 0L);
+        assertThat(unread(read, room.id()).getInteger("highlight_count")).contains(0L);
+    }
+
+    private static JsonObject unread(JsonObject sync, String roomId) {
+        return joinedRoom(sync, roomId).getObject("unread_notifications").orElseThrow();
+    }
+
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */
     private static JsonObject syncUntil(String token, String since, java.util.function.Predicate<JsonObject> done)
             throws Exception {

@@ -10,6 +10,7 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
+import dev.lattice.syncapi.internal.PushActions;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStream;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
@@ -38,10 +39,12 @@ public final class ClientApiOutputConsumer {
 
     private final SyncApiDatabase database;
     private final SyncNotifier notifier;
+    private final PushActions pushActions;
 
-    public ClientApiOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
+    public ClientApiOutputConsumer(SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
         this.database = requireNonNull(database, "database is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
+        this.pushActions = requireNonNull(pushActions, "pushActions is null");
     }
 
     /** The bus handler. */
@@ -74,6 +77,9 @@ public final class ClientApiOutputConsumer {
 
     private Mono<Void> onAccountDataChanged(AccountDataChanged change) {
         String user = change.userId().toString();
+        if (change.roomId().isEmpty() && change.dataType().equals("m.push_rules")) {
+            pushActions.forget(user);
+        }
         return database.storeAccountDataChange(
                         user, change.roomId().map(RoomId::toString), change.dataType(), change.streamId())
                 .doOnNext(position ->

@@ -15,6 +15,7 @@ import dev.lattice.protocol.version.RoomVersions;
 import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
+import dev.lattice.syncapi.internal.PushActions;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStream;
 import dev.lattice.syncapi.storage.StoredEvent;
@@ -47,10 +48,12 @@ public final class RoomserverOutputConsumer {
 
     private final SyncApiDatabase database;
     private final SyncNotifier notifier;
+    private final PushActions pushActions;
 
-    public RoomserverOutputConsumer(SyncApiDatabase database, SyncNotifier notifier) {
+    public RoomserverOutputConsumer(SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
         this.database = requireNonNull(database, "database is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
+        this.pushActions = requireNonNull(pushActions, "pushActions is null");
     }
 
     /** The bus handler. */
@@ -73,12 +76,24 @@ public final class RoomserverOutputConsumer {
             throw new IllegalArgumentException("record for " + event.eventId() + " in " + event.roomId() + " carries "
                     + pdu.eventId() + " in " + pdu.roomId());
         }
+        String eventId = event.eventId().value();
+        String roomId = event.roomId().value();
         return database.storeEvent(event, pdu).flatMap(position -> {
-            if (position.isEmpty() || event.historical()) {
+            if (event.historical()) {
                 return Mono.empty();
             }
+            if (position.isEmpty()) {
+                // A replay: the push actions may not have been recorded before a crash; recording is idempotent.
+                return database.event(eventId)
+                        .flatMap(stored -> stored.map(
+                                        found -> pushActions.record(eventId, roomId, found.position(), found.event()))
+                                .orElse(Mono.empty()));
+            }
             long stored = position.getAsLong();
-            return database.usersToNotify(event.roomId().value(), stored)
+            // Push actions before waking anyone, so a woken /sync counts this event.
+            return pushActions
+                    .record(eventId, roomId, stored, pdu.json())
+                    .then(database.usersToNotify(roomId, stored))
                     .doOnNext(users -> notifier.notify(SyncStream.EVENTS, users, stored))
                     .then();
         });

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -67,6 +69,17 @@ public final class SyncResponse {
     /** The section of a joined room, created on first use. */
     public JoinedRoom joined(String roomId) {
         return join.computeIfAbsent(roomId, id -> new JoinedRoom());
+    }
+
+    /** The joined rooms the response lists (those any stream added to). */
+    public Set<String> joinedRoomIds() {
+        Set<String> out = new TreeSet<>();
+        join.forEach((roomId, room) -> {
+            if (!room.isEmpty()) {
+                out.add(roomId);
+            }
+        });
+        return out;
     }
 
     /** Lists an invited room with its section. */

@@ -8,8 +8,10 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -87,13 +89,41 @@ public final class Syncer {
                             for (Map.Entry<SyncStream, Long> entry : nexts) {
                                 next = next.with(entry.getKey(), entry.getValue());
                             }
-                            return withKeyCounts(request, response.toJson(next));
+                            SyncToken nextBatch = next;
+                            return withUnreadCounts(context)
+                                    .then(Mono.defer(() -> withKeyCounts(request, response.toJson(nextBatch))));
                         }
                         return notifier.awaitChange(request.device().userId().toString(), positions)
                                 .timeout(Duration.ofNanos(remaining), Mono.empty())
                                 .then(Mono.defer(() -> attempt(request, deadline)));
                     });
         });
+    }
+
+    /**
+     * {@code unread_notifications} in every joined room the response lists: the notifications and highlights the
+     * user's push rules gave for events after the user's read receipt ({@link PushActions}). Rooms get their counts
+     * whenever they are listed, which they are whenever the counts can have changed: a new event (room events stream)
+     * or the user's own receipt (receipts stream).
+     */
+    private Mono<Void> withUnreadCounts(SyncContext context) {
+        SyncResponse response = context.response();
+        Set<String> rooms = response.joinedRoomIds();
+        if (rooms.isEmpty()) {
+            return Mono.empty();
+        }
+        return database.unreadCounts(context.user(), rooms)
+                .doOnNext(counts -> rooms.forEach(roomId -> {
+                    PushActionsTable.Counts room = counts.getOrDefault(roomId, PushActionsTable.Counts.NONE);
+                    response.joined(roomId)
+                            .put(
+                                    "unread_notifications",
+                                    new JsonObjectBuilder()
+                                            .put("notification_count", room.notifications())
+                                            .put("highlight_count", room.highlights())
+                                            .build());
+                }))
+                .then();
     }
 
     /** Every stream's current position. */

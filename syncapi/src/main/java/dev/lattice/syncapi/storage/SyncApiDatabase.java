@@ -3,6 +3,7 @@ package dev.lattice.syncapi.storage;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import dev.lattice.syncapi.storage.postgres.ToDeviceTable;
 import java.util.Collection;
 import java.util.List;
@@ -165,6 +166,23 @@ public interface SyncApiDatabase {
 
     /** The presence of these users that changed at positions in ({@code afterExclusive}, {@code toInclusive}]. */
     Mono<List<StoredPresence>> presenceChanges(Collection<String> users, long afterExclusive, long toInclusive);
+
+    /**
+     * Records whom an event notifies: each of {@code users} with whether it also highlights for them. A replay
+     * stores nothing twice.
+     *
+     * @param threadId the thread root of an event in a thread; the empty string for the main timeline
+     */
+    Mono<Void> storePushActions(
+            String eventId,
+            String roomId,
+            long position,
+            String threadId,
+            List<String> users,
+            List<Boolean> highlights);
+
+    /** The user's unread counts (after their read receipt) in these rooms; rooms without any are left out. */
+    Mono<Map<String, PushActionsTable.Counts>> unreadCounts(String userId, Collection<String> roomIds);
 
     /** Records that the user's device list changed, at a new device lists stream position; that position. */
     Mono<Long> storeDeviceListChange(String userId);

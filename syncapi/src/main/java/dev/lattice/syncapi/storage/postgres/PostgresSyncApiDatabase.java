@@ -68,6 +68,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final EventRelationsTable relations;
     private final UserDirectoryQuery directory;
     private final PresenceTable presence;
+    private final PushActionsTable pushActions;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
@@ -81,6 +82,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.relations = new EventRelationsTable(client);
         this.directory = new UserDirectoryQuery(client);
         this.presence = new PresenceTable(client);
+        this.pushActions = new PushActionsTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -415,5 +417,21 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<StoredPresence>> presenceChanges(Collection<String> users, long afterExclusive, long toInclusive) {
         return presence.selectChanged(users, afterExclusive, toInclusive);
+    }
+
+    @Override
+    public Mono<Void> storePushActions(
+            String eventId,
+            String roomId,
+            long position,
+            String threadId,
+            List<String> users,
+            List<Boolean> highlights) {
+        return pushActions.insert(eventId, roomId, position, threadId, users, highlights);
+    }
+
+    @Override
+    public Mono<Map<String, PushActionsTable.Counts>> unreadCounts(String userId, Collection<String> roomIds) {
+        return pushActions.counts(userId, roomIds);
     }
 }

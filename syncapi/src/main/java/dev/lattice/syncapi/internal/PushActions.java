@@ -1,0 +1,158 @@
+package dev.lattice.syncapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.clientapi.AccountDataEntry;
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.push.DefaultRules;
+import dev.lattice.protocol.push.PushContext;
+import dev.lattice.protocol.push.PushRule;
+import dev.lattice.protocol.push.PushRuleEvaluator;
+import dev.lattice.protocol.push.Ruleset;
+import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs each new event through the push rules of every local member of its room (the sender excepted) and records
+ * whom it notifies and for whom it highlights: the source of {@code /sync}'s {@code unread_notifications}. The
+ * rules are each member's {@code m.push_rules} account data (the server defaults when unset), parsed once and kept
+ * until the client-api announces a change ({@link #forget}).
+ */
+public final class PushActions {
+    private static final String PUSH_RULES = "m.push_rules";
+    /** Parsed rulesets kept at most; beyond that the cache starts again (a member's next event re-reads theirs). */
+    private static final int MAX_CACHED = 10_000;
+
+    private final SyncApiDatabase database;
+    private final Supplier<UserApi> users;
+    private final ServerName serverName;
+    private final Map<String, Ruleset> rulesets = new ConcurrentHashMap<>();
+
+    public PushActions(SyncApiDatabase database, Supplier<UserApi> users, ServerName serverName) {
+        this.database = requireNonNull(database, "database is null");
+        this.users = requireNonNull(users, "users is null");
+        this.serverName = requireNonNull(serverName, "serverName is null");
+    }
+
+    /** The user's push rules changed: read them again next time. */
+    public void forget(String userId) {
+        rulesets.remove(userId);
+    }
+
+    /**
+     * Records the outcome of the event at {@code position} in the room for each local member joined after it.
+     * Idempotent: a replay records nothing twice.
+     *
+     * @param event the event as stored (its {@code type}, {@code sender}, {@code content}, {@code state_key})
+     */
+    public Mono<Void> record(String eventId, String roomId, long position, JsonObject event) {
+        String sender = event.getString("sender").orElse("");
+        return database.stateAt(roomId, position).flatMap(state -> {
+            List<StateSpan> joined = state.stream()
+                    .filter(span -> span.type().equals("m.room.member")
+                            && span.membershipOrEmpty().equals("join"))
+                    .toList();
+            List<StateSpan> local = joined.stream()
+                    .filter(span -> !span.stateKey().equals(sender) && isLocal(span.stateKey()))
+                    .toList();
+            if (local.isEmpty()) {
+                return Mono.<Void>empty();
+            }
+            List<String> ids =
+                    new ArrayList<>(local.stream().map(StateSpan::eventId).toList());
+            state.stream()
+                    .filter(span -> span.type().equals("m.room.power_levels")
+                            && span.stateKey().isEmpty())
+                    .findFirst()
+                    .ifPresent(span -> ids.add(span.eventId()));
+            return database.events(ids).flatMap(events -> {
+                Map<String, StoredEvent> byId =
+                        events.stream().collect(Collectors.toMap(StoredEvent::eventId, Function.identity()));
+                JsonObject powerLevels = state.stream()
+                        .filter(span -> span.type().equals("m.room.power_levels")
+                                && span.stateKey().isEmpty())
+                        .findFirst()
+                        .map(span -> byId.get(span.eventId()))
+                        .map(StoredEvent::content)
+                        .orElse(JsonObject.EMPTY);
+                long senderPower = powerLevels
+                        .getObject("users")
+                        .flatMap(levels -> levels.getInteger(sender))
+                        .orElse(powerLevels.getInteger("users_default").orElse(0L));
+                return Flux.fromIterable(local)
+                        .concatMap(member -> ruleset(member.stateKey()).map(rules -> {
+                            Optional<String> displayName = Optional.ofNullable(byId.get(member.eventId()))
+                                    .flatMap(
+                                            memberEvent -> memberEvent.content().getString("displayname"));
+                            PushContext context =
+                                    new PushContext(event, joined.size(), displayName, senderPower, powerLevels);
+                            return Map.entry(member.stateKey(), PushRuleEvaluator.firstMatch(rules, context));
+                        }))
+                        .filter(outcome ->
+                                outcome.getValue().map(PushRule::notifies).orElse(false))
+                        .collectList()
+                        .flatMap(notified -> database.storePushActions(
+                                eventId,
+                                roomId,
+                                position,
+                                threadOf(event),
+                                notified.stream().map(Map.Entry::getKey).toList(),
+                                notified.stream()
+                                        .map(outcome ->
+                                                outcome.getValue().orElseThrow().highlights())
+                                        .toList()));
+            });
+        });
+    }
+
+    private boolean isLocal(String userId) {
+        try {
+            return UserId.parse(userId).serverName().equals(serverName);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private Mono<Ruleset> ruleset(String userId) {
+        Ruleset cached = rulesets.get(userId);
+        if (cached != null) {
+            return Mono.just(cached);
+        }
+        UserId user = UserId.parse(userId);
+        return users.get()
+                .queryAccountData(user, Optional.empty(), PUSH_RULES)
+                .map(found -> found.map(AccountDataEntry::contentJson)
+                        .map(json -> Ruleset.fromAccountData(CanonicalJson.parseObject(json)))
+                        .orElseGet(() -> Ruleset.of(DefaultRules.forUser(user))))
+                .doOnNext(rules -> {
+                    if (rulesets.size() >= MAX_CACHED) {
+                        rulesets.clear();
+                    }
+                    rulesets.put(userId, rules);
+                });
+    }
+
+    /** The thread an event is in: its root for {@code m.thread} relations, else the empty string (main timeline). */
+    static String threadOf(JsonObject event) {
+        return event.getObject("content")
+                .flatMap(content -> content.getObject("m.relates_to"))
+                .filter(relation -> relation.getString("rel_type").orElse("").equals("m.thread"))
+                .flatMap(relation -> relation.getString("event_id"))
+                .orElse("");
+    }
+}

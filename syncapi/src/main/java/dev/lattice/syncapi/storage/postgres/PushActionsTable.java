@@ -1,0 +1,82 @@
+package dev.lattice.syncapi.storage.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/** {@code syncapi.event_push_actions}: whom each event notifies, and the unread counts derived from it. */
+public final class PushActionsTable {
+    /** One statement for all of an event's notified members; a replay inserts nothing twice. */
+    private static final String INSERT = "INSERT INTO syncapi.event_push_actions"
+            + " (event_id, user_id, room_id, position, thread_id, highlight)"
+            + " SELECT :event_id, u.user_id, :room_id, :position, :thread_id, u.highlight"
+            + " FROM unnest(CAST(:users AS text[]), CAST(:highlights AS boolean[])) AS u(user_id, highlight)"
+            + " ON CONFLICT (event_id, user_id) DO NOTHING";
+
+    /**
+     * Per room: the notifications after the user's latest unthreaded (or main-timeline) read receipt, public or
+     * private; all of them when the user has none.
+     */
+    private static final String COUNTS = "WITH read AS ("
+            + " SELECT r.room_id, max(e.position) AS position FROM syncapi.receipts r"
+            + " JOIN syncapi.output_room_events e ON e.event_id = r.event_id"
+            + " WHERE r.user_id = :user_id AND r.room_id = ANY(:room_ids)"
+            + " AND r.receipt_type IN ('m.read', 'm.read.private') AND r.thread_id IN ('', 'main')"
+            + " GROUP BY r.room_id)"
+            + " SELECT a.room_id, count(*) AS notifications, count(*) FILTER (WHERE a.highlight) AS highlights"
+            + " FROM syncapi.event_push_actions a LEFT JOIN read ON read.room_id = a.room_id"
+            + " WHERE a.user_id = :user_id AND a.room_id = ANY(:room_ids)"
+            + " AND a.position > COALESCE(read.position, -9223372036854775808)"
+            + " GROUP BY a.room_id";
+
+    /** A room's unread counts for one user. */
+    public record Counts(long notifications, long highlights) {
+        public static final Counts NONE = new Counts(0, 0);
+    }
+
+    private final DatabaseClient client;
+
+    public PushActionsTable(DatabaseClient client) {
+        this.client = requireNonNull(client, "client is null");
+    }
+
+    public Mono<Void> insert(
+            String eventId,
+            String roomId,
+            long position,
+            String threadId,
+            List<String> users,
+            List<Boolean> highlights) {
+        if (users.isEmpty()) {
+            return Mono.empty();
+        }
+        return client.sql(INSERT)
+                .bind("event_id", eventId)
+                .bind("room_id", roomId)
+                .bind("position", position)
+                .bind("thread_id", threadId)
+                .bind("users", users.toArray(String[]::new))
+                .bind("highlights", highlights.toArray(Boolean[]::new))
+                .then();
+    }
+
+    /** The user's unread counts in these rooms; rooms without any are left out. */
+    public Mono<Map<String, Counts>> counts(String userId, Collection<String> roomIds) {
+        if (roomIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return client.sql(COUNTS)
+                .bind("user_id", userId)
+                .bind("room_ids", roomIds.toArray(String[]::new))
+                .map(row -> Map.entry(
+                        row.get("room_id", String.class),
+                        new Counts(row.get("notifications", Long.class), row.get("highlights", Long.class))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new);
+    }
+}
