@@ -11,6 +11,7 @@ import dev.lattice.clientapi.internal.Filters;
 import dev.lattice.clientapi.internal.MemberProfiles;
 import dev.lattice.clientapi.internal.PasswordHasher;
 import dev.lattice.clientapi.internal.Profiles;
+import dev.lattice.clientapi.internal.PushRuleSettings;
 import dev.lattice.clientapi.internal.RateLimits;
 import dev.lattice.clientapi.internal.Receipts;
 import dev.lattice.clientapi.internal.Registration;
@@ -175,6 +176,11 @@ public class ClientApiConfiguration {
     @Bean
     AccountData accountData(ClientApiDatabase database) {
         return new AccountData(database);
+    }
+
+    @Bean
+    PushRuleSettings pushRuleSettings(ClientApiDatabase database) {
+        return new PushRuleSettings(database);
     }
 
     @Bean

@@ -103,4 +103,134 @@ class PushRulesIT {
                 .containsEntry("errcode", "M_BAD_JSON");
         assertThat(get(server.client, RULES + "/", token, 200).get("global")).isEqualTo(global);
     }
+
+    @Test
+    void usersAddPlaceEnableChangeAndDeleteTheirRules() {
+        String name = newUsername();
+        Map<String, Object> session = register(server.client, name, "correct horse");
+        String token = (String) session.get("access_token");
+        String global = RULES + "/global";
+
+        call(
+                server.client,
+                HttpMethod.PUT,
+                global + "/content/tea",
+                token,
+                Map.of("pattern", "tea*", "actions", List.of("notify")),
+                200);
+        call(
+                server.client,
+                HttpMethod.PUT,
+                global + "/content/cake?before=tea",
+                token,
+                Map.of("pattern", "cake", "actions", List.of("notify", Map.of("set_tweak", "highlight"))),
+                200);
+        call(
+                server.client,
+                HttpMethod.PUT,
+                global + "/override/quiet",
+                token,
+                Map.of(
+                        "conditions",
+                        List.of(Map.of("kind", "event_match", "key", "room_id", "pattern", "!x:y")),
+                        "actions",
+                        List.of()),
+                200);
+        Map<String, Object> rules = (Map<String, Object>)
+                get(server.client, RULES + "/", token, 200).get("global");
+        // User rules come before the defaults of their kind; an override rule after the master rule only.
+        assertThat(ids(rules, "content"))
+                .extracting(r -> r.get("rule_id"))
+                .containsExactly("cake", "tea", ".m.rule.contains_user_name");
+        assertThat(ids(rules, "override"))
+                .extracting(r -> r.get("rule_id"))
+                .startsWith(".m.rule.master", "quiet", ".m.rule.suppress_notices");
+        assertThat(ids(rules, "content").getFirst())
+                .containsEntry("default", false)
+                .containsEntry("enabled", true);
+
+        call(server.client, HttpMethod.PUT, global + "/content/tea/enabled", token, Map.of("enabled", false), 200);
+        assertThat(get(server.client, global + "/content/tea/enabled", token, 200))
+                .isEqualTo(Map.of("enabled", false));
+        // Server-default rules can be switched and given other actions, not replaced or deleted.
+        call(
+                server.client,
+                HttpMethod.PUT,
+                global + "/override/.m.rule.master/enabled",
+                token,
+                Map.of("enabled", true),
+                200);
+        call(
+                server.client,
+                HttpMethod.PUT,
+                global + "/underride/.m.rule.message/actions",
+                token,
+                Map.of("actions", List.of()),
+                200);
+        assertThat(get(server.client, global + "/underride/.m.rule.message/actions", token, 200))
+                .isEqualTo(Map.of("actions", List.of()));
+        assertThat(get(server.client, global + "/override/.m.rule.master/enabled", token, 200))
+                .isEqualTo(Map.of("enabled", true));
+        assertThat(call(
+                        server.client,
+                        HttpMethod.PUT,
+                        global + "/override/.m.rule.master",
+                        token,
+                        Map.of("actions", List.of()),
+                        400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+        assertThat(call(server.client, HttpMethod.DELETE, global + "/override/.m.rule.master", token, null, 400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+
+        call(server.client, HttpMethod.DELETE, global + "/content/cake", token, null, 200);
+        assertThat(get(server.client, global + "/content/cake", token, 404)).containsEntry("errcode", "M_NOT_FOUND");
+
+        // Bad input: the spec's errors, and nothing changed.
+        Map<String, Object> before = (Map<String, Object>)
+                get(server.client, RULES + "/", token, 200).get("global");
+        assertThat(call(
+                        server.client,
+                        HttpMethod.PUT,
+                        global + "/content/x?before=nope",
+                        token,
+                        Map.of("pattern", "x", "actions", List.of("notify")),
+                        404))
+                .containsEntry("errcode", "M_NOT_FOUND");
+        // (A rule ID with '/' is refused too: PushRulesTest, as the test client cannot send %2F unencoded.)
+        assertThat(call(
+                        server.client,
+                        HttpMethod.PUT,
+                        global + "/content/y",
+                        token,
+                        Map.of("pattern", "y", "actions", List.of("explode")),
+                        400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+        assertThat(call(
+                        server.client,
+                        HttpMethod.PUT,
+                        global + "/content/z",
+                        token,
+                        Map.of("actions", List.of("notify")),
+                        400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+        assertThat(call(
+                        server.client,
+                        HttpMethod.PUT,
+                        global + "/sideways/z",
+                        token,
+                        Map.of("actions", List.of("notify")),
+                        400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+        assertThat(call(
+                        server.client,
+                        HttpMethod.PUT,
+                        global + "/content/tea/enabled",
+                        token,
+                        Map.of("enabled", "yes"),
+                        400))
+                .containsEntry("errcode", "M_BAD_JSON");
+        assertThat(call(server.client, HttpMethod.DELETE, global + "/content/ghost", token, null, 404))
+                .containsEntry("errcode", "M_NOT_FOUND");
+        assertThat(get(server.client, RULES + "/", token, 200).get("global")).isEqualTo(before);
+    }
 }

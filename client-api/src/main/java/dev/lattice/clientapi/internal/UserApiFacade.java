@@ -6,6 +6,7 @@ import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.clientapi.storage.postgres.AccountDataTable;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
@@ -42,8 +43,13 @@ public final class UserApiFacade implements UserApi {
         }
         return database.allAccountData(userId.localpart())
                 .map(rows -> Stream.concat(
-                                Stream.of(pushRules(userId)),
+                                Stream.of(pushRules(
+                                        userId,
+                                        rows.stream()
+                                                .filter(UserApiFacade::isPushRules)
+                                                .findFirst())),
                                 rows.stream()
+                                        .filter(row -> !isPushRules(row))
                                         .map(row -> new AccountDataEntry(
                                                 room(row.roomId()), row.type(), row.contentJson(), row.streamId())))
                         .toList());
@@ -55,7 +61,10 @@ public final class UserApiFacade implements UserApi {
             return Mono.just(Optional.empty());
         }
         if (roomId.isEmpty() && type.equals(PushRules.ACCOUNT_DATA_TYPE)) {
-            return Mono.just(Optional.of(pushRules(userId)));
+            return database.accountDataRow(userId.localpart(), "", type)
+                    .map(Optional::of)
+                    .defaultIfEmpty(Optional.empty())
+                    .map(row -> Optional.of(pushRules(userId, row)));
         }
         return database.accountDataRow(
                         userId.localpart(), roomId.map(RoomId::toString).orElse(""), type)
@@ -83,12 +92,21 @@ public final class UserApiFacade implements UserApi {
     }
 
     /**
-     * The push rules as global account data. Clients cannot write that type and the rules are the server defaults
-     * for now, so the entry never changes: stream ID 0, present from the first sync on.
+     * The push rules as global account data: the stored ones merged with the current server defaults
+     * ({@link PushRules#merged}); the defaults alone, at stream ID 0, before the user changed any.
      */
-    private static AccountDataEntry pushRules(UserId userId) {
+    private static AccountDataEntry pushRules(UserId userId, Optional<AccountDataTable.Row> stored) {
+        String content =
+                PushRules.accountDataJson(PushRules.merged(userId, stored.map(AccountDataTable.Row::contentJson)));
         return new AccountDataEntry(
-                Optional.empty(), PushRules.ACCOUNT_DATA_TYPE, PushRules.accountDataJson(userId), 0);
+                Optional.empty(),
+                PushRules.ACCOUNT_DATA_TYPE,
+                content,
+                stored.map(AccountDataTable.Row::streamId).orElse(0L));
+    }
+
+    private static boolean isPushRules(AccountDataTable.Row row) {
+        return row.roomId().isEmpty() && row.type().equals(PushRules.ACCOUNT_DATA_TYPE);
     }
 
     /** The table keeps global account data under the empty room ID. */

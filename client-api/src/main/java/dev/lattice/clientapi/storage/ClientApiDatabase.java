@@ -17,6 +17,7 @@ import dev.lattice.clientapi.storage.postgres.UiaSessionsTable;
 import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -215,6 +216,29 @@ public final class ClientApiDatabase {
             BiFunction<OutboxWriter, Long, Mono<Void>> announce) {
         return outbox.inTransaction(writer -> accountData
                 .upsert(localpart, roomId, type, contentJson)
+                .flatMap(streamId -> announce.apply(writer, streamId).thenReturn(streamId)));
+    }
+
+    /**
+     * Replaces account data with {@code update} of what is stored (empty when nothing is), under a lock on that
+     * piece, and announces the write in the same transaction. If {@code update} or {@code announce} fails, nothing
+     * is stored.
+     *
+     * @param roomId the room, or the empty string for global account data
+     */
+    public Mono<Long> updateAccountData(
+            String localpart,
+            String roomId,
+            String type,
+            Function<Optional<String>, String> update,
+            BiFunction<OutboxWriter, Long, Mono<Void>> announce) {
+        return outbox.inTransaction(writer -> accountData
+                .lock(localpart, roomId, type)
+                .then(accountData
+                        .select(localpart, roomId, type)
+                        .map(Optional::of)
+                        .defaultIfEmpty(Optional.empty()))
+                .flatMap(current -> accountData.upsert(localpart, roomId, type, update.apply(current)))
                 .flatMap(streamId -> announce.apply(writer, streamId).thenReturn(streamId)));
     }
 

@@ -65,6 +65,16 @@ public final class AccountDataTable {
                 .one();
     }
 
+    /**
+     * Holds a lock on one (user, room, type) for the rest of the transaction: read-modify-write updates of one piece
+     * of account data (the push rules) never lose each other's changes.
+     */
+    public Mono<Void> lock(String localpart, String roomId, String type) {
+        return client.sql("SELECT pg_advisory_xact_lock(hashtext(:key))")
+                .bind("key", "clientapi.account_data|" + localpart + "|" + roomId + "|" + type)
+                .then();
+    }
+
     /** The content as JSON text. */
     public Mono<String> select(String localpart, String roomId, String type) {
         return client.sql(SELECT)
