@@ -127,6 +127,39 @@ describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
     assert.equal(content.body, "for all of bob's devices");
   });
 
+  test("cross-signing: alice bootstraps it, her device is cross-signed, bob sees her master key", async () => {
+    await a.getCrypto().bootstrapCrossSigning({
+      authUploadDeviceSigningKeys: async (makeRequest) => {
+        await makeRequest({
+          type: "m.login.password",
+          identifier: { type: "m.id.user", user: alice.user_id },
+          password: alice.password,
+        });
+      },
+    });
+    assert.ok(await a.getCrypto().isCrossSigningReady(), "alice's cross-signing is ready");
+    // The device signature by the self-signing key went through /keys/signatures/upload and comes back merged.
+    await eventually(async () => {
+      const status = await a.getCrypto().getDeviceVerificationStatus(alice.user_id, alice.device_id);
+      return status?.crossSigningVerified === true;
+    }, "alice's device is cross-signed in her own crypto", 30_000, 500);
+    const query = await post(bob.access_token, "/keys/query", { device_keys: { [alice.user_id]: [] } });
+    const master = query.master_keys[alice.user_id];
+    assert.ok(master?.usage.includes("master"), "bob's query shows alice's master key");
+    assert.ok(query.self_signing_keys[alice.user_id], "and her self-signing key");
+    assert.equal(query.user_signing_keys[alice.user_id], undefined, "but not her user-signing key");
+    const own = await post(alice.access_token, "/keys/query", { device_keys: { [alice.user_id]: [] } });
+    assert.ok(own.user_signing_keys[alice.user_id], "alice sees her own user-signing key");
+    // Replacing the master key needs the password: without auth the server answers with a challenge.
+    const replace = await fetch(`${BASE_URL}/_matrix/client/v3/keys/device_signing/upload`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${alice.access_token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ master_key: { ...master, keys: { "ed25519:AAAA": "AAAA" } } }),
+    });
+    assert.equal(replace.status, 401, "a new master key needs user-interactive auth");
+    assert.ok((await replace.json()).flows.some((flow) => flow.stages.includes("m.login.password")));
+  });
+
   test("a key backup made by alice's device restores the room's history on a fresh device of hers", async () => {
     assert.ok(encryptedRoomId, "needs the encrypted room of the earlier test");
     const old = await b.sendMessage(encryptedRoomId, { msgtype: "m.text", body: "before the backup" });

@@ -1,11 +1,13 @@
 package dev.lattice.clientapi;
 
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.keyserver.CrossSigningKeysApi;
 import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.clientapi.config.ClientApiProperties;
 import dev.lattice.clientapi.internal.AccountData;
 import dev.lattice.clientapi.internal.AccountManagement;
 import dev.lattice.clientapi.internal.Capabilities;
+import dev.lattice.clientapi.internal.CrossSigningUpload;
 import dev.lattice.clientapi.internal.DeviceManagement;
 import dev.lattice.clientapi.internal.Filters;
 import dev.lattice.clientapi.internal.MemberProfiles;
@@ -176,6 +178,12 @@ public class ClientApiConfiguration {
     @Bean
     AccountData accountData(ClientApiDatabase database) {
         return new AccountData(database);
+    }
+
+    /** The keyserver's cross-signing side: in one process its internal facade, looked up on first use. */
+    @Bean
+    CrossSigningUpload crossSigningUpload(UserInteractiveAuth uia, ObjectProvider<CrossSigningKeysApi> keyserver) {
+        return new CrossSigningUpload(uia, keyserver::getObject);
     }
 
     @Bean

@@ -1,11 +1,13 @@
 package dev.lattice.keyserver;
 
+import dev.lattice.keyserver.internal.CrossSigning;
 import dev.lattice.keyserver.internal.KeyBackups;
 import dev.lattice.keyserver.internal.Keys;
 import dev.lattice.keyserver.internal.KeyserverInternalApi;
 import dev.lattice.keyserver.routing.KeyRoutes;
 import dev.lattice.keyserver.routing.RoomKeyRoutes;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
+import dev.lattice.keyserver.storage.postgres.PostgresCrossSigningDatabase;
 import dev.lattice.keyserver.storage.postgres.PostgresKeyBackupDatabase;
 import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
 import dev.lattice.protocol.id.ServerName;
@@ -65,15 +67,24 @@ public class KeyserverConfiguration {
         return new PostgresKeyserverDatabase(database, outbox);
     }
 
-    /** What other services in this process ask the keyserver (syncapi: key counts for /sync). */
     @Bean
-    KeyserverInternalApi keyserverApi(KeyserverDatabase database) {
-        return new KeyserverInternalApi(database);
+    CrossSigning crossSigning(
+            Database database, @Qualifier("keyserverOutbox") Outbox outbox, KeyserverDatabase devices) {
+        return new CrossSigning(new PostgresCrossSigningDatabase(database, outbox), devices, Clock.systemUTC());
+    }
+
+    /**
+     * What other services in this process ask the keyserver (syncapi: key counts for /sync; client-api: cross-signing
+     * keys for /keys/device_signing/upload).
+     */
+    @Bean
+    KeyserverInternalApi keyserverApi(KeyserverDatabase database, CrossSigning crossSigning) {
+        return new KeyserverInternalApi(database, crossSigning);
     }
 
     @Bean
-    Keys keys(KeyserverDatabase database, LatticeProperties lattice) {
-        return new Keys(database, ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    Keys keys(KeyserverDatabase database, CrossSigning crossSigning, LatticeProperties lattice) {
+        return new Keys(database, crossSigning, ServerName.parse(lattice.serverName()), Clock.systemUTC());
     }
 
     @Bean
@@ -89,7 +100,7 @@ public class KeyserverConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> keyRoutes(
-            MatrixRouter router, AccessTokens accessTokens, JsonBodies bodies, Keys keys) {
-        return new KeyRoutes(accessTokens, bodies, keys).routes(router);
+            MatrixRouter router, AccessTokens accessTokens, JsonBodies bodies, Keys keys, CrossSigning crossSigning) {
+        return new KeyRoutes(accessTokens, bodies, keys, crossSigning).routes(router);
     }
 }

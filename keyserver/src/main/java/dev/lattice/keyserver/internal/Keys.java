@@ -38,11 +38,13 @@ public final class Keys {
     static final int MAX_DEVICES_PER_REQUEST = 10_000;
 
     private final KeyserverDatabase database;
+    private final CrossSigning crossSigning;
     private final ServerName serverName;
     private final Clock clock;
 
-    public Keys(KeyserverDatabase database, ServerName serverName, Clock clock) {
+    public Keys(KeyserverDatabase database, CrossSigning crossSigning, ServerName serverName, Clock clock) {
         this.database = requireNonNull(database, "database is null");
+        this.crossSigning = requireNonNull(crossSigning, "crossSigning is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -60,8 +62,11 @@ public final class Keys {
                 });
     }
 
-    /** {@code POST /keys/query}: the device keys of local users; remote users are listed in {@code failures}. */
-    public Mono<String> query(JsonObject body) {
+    /**
+     * {@code POST /keys/query}: the device keys of local users, with the signatures their self-signing keys made,
+     * and their cross-signing keys ({@link CrossSigning#forQuery}); remote users are listed in {@code failures}.
+     */
+    public Mono<String> query(UserId requester, JsonObject body) {
         return Mono.fromCallable(() -> requestedDevices(body)).flatMap(requested -> {
             Map<UserId, List<DeviceId>> local = new LinkedHashMap<>();
             Map<String, CanonicalJsonValue> failures = new TreeMap<>();
@@ -72,22 +77,31 @@ public final class Keys {
                     failures.put(user.serverName().toString(), unreachable());
                 }
             });
-            return database.deviceKeys(local).map(found -> {
-                Map<String, Map<String, CanonicalJsonValue>> byUser = new TreeMap<>();
-                local.keySet().forEach(user -> byUser.put(user.value(), new TreeMap<>()));
-                for (StoredDeviceKeys keys : found) {
-                    byUser.get(keys.userId().value()).put(keys.deviceId().value(), CanonicalJson.parse(keys.keyJson()));
-                }
-                Map<String, CanonicalJsonValue> deviceKeys = new TreeMap<>();
-                byUser.forEach((user, devices) -> deviceKeys.put(user, JsonObject.of(devices)));
-                return CanonicalJson.encodeToString(JsonObject.EMPTY
-                        .with("device_keys", JsonObject.of(deviceKeys))
-                        .with("failures", JsonObject.of(failures))
-                        // Cross-signing keys come with the cross-signing endpoints; none exist yet.
-                        .with("master_keys", JsonObject.EMPTY)
-                        .with("self_signing_keys", JsonObject.EMPTY)
-                        .with("user_signing_keys", JsonObject.EMPTY));
-            });
+            return Mono.zip(database.deviceKeys(local), crossSigning.forQuery(requester, local.keySet()))
+                    .map(loaded -> {
+                        List<StoredDeviceKeys> found = loaded.getT1();
+                        CrossSigning.QueryAdditions cross = loaded.getT2();
+                        Map<String, Map<String, CanonicalJsonValue>> byUser = new TreeMap<>();
+                        local.keySet().forEach(user -> byUser.put(user.value(), new TreeMap<>()));
+                        for (StoredDeviceKeys keys : found) {
+                            byUser.get(keys.userId().value())
+                                    .put(
+                                            keys.deviceId().value(),
+                                            CrossSigning.withSignatures(
+                                                    keys.userId(),
+                                                    keys.deviceId().value(),
+                                                    CanonicalJson.parseObject(keys.keyJson()),
+                                                    cross.deviceSignatures()));
+                        }
+                        Map<String, CanonicalJsonValue> deviceKeys = new TreeMap<>();
+                        byUser.forEach((user, devices) -> deviceKeys.put(user, JsonObject.of(devices)));
+                        return CanonicalJson.encodeToString(JsonObject.EMPTY
+                                .with("device_keys", JsonObject.of(deviceKeys))
+                                .with("failures", JsonObject.of(failures))
+                                .with("master_keys", JsonObject.of(cross.masterKeys()))
+                                .with("self_signing_keys", JsonObject.of(cross.selfSigningKeys()))
+                                .with("user_signing_keys", JsonObject.of(cross.userSigningKeys())));
+                    });
         });
     }
 

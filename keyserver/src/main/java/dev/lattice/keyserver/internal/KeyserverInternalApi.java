@@ -2,19 +2,35 @@ package dev.lattice.keyserver.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.keyserver.CrossSigningKeysApi;
 import dev.lattice.api.keyserver.DeviceKeyCounts;
 import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /** The keyserver's facade for other services: every {@code common/api} keyserver interface. */
-public final class KeyserverInternalApi implements QueryDeviceKeyCountsApi {
+public final class KeyserverInternalApi implements QueryDeviceKeyCountsApi, CrossSigningKeysApi {
     private final KeyserverDatabase database;
+    private final CrossSigning crossSigning;
 
-    public KeyserverInternalApi(KeyserverDatabase database) {
+    public KeyserverInternalApi(KeyserverDatabase database, CrossSigning crossSigning) {
         this.database = requireNonNull(database, "database is null");
+        this.crossSigning = requireNonNull(crossSigning, "crossSigning is null");
+    }
+
+    @Override
+    public Mono<Map<String, String>> queryCrossSigningKeys(UserId user) {
+        return crossSigning.keys(user);
+    }
+
+    @Override
+    public Mono<Void> uploadCrossSigningKeys(UserId user, String bodyJson) {
+        return Mono.fromCallable(() -> CanonicalJson.parseObject(bodyJson))
+                .flatMap(body -> crossSigning.upload(user, body));
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.lattice.keyserver.routing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.keyserver.internal.CrossSigning;
 import dev.lattice.keyserver.internal.Keys;
+import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
@@ -20,6 +22,8 @@ import reactor.core.publisher.Mono;
  *       href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3keysupload">spec</a>
  *   <li>{@code POST /_matrix/client/v3/keys/query} — <a
  *       href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3keysquery">spec</a>
+ *   <li>{@code POST /_matrix/client/v3/keys/signatures/upload} — <a
+ *       href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3keyssignaturesupload">spec</a>
  *   <li>{@code POST /_matrix/client/v3/keys/claim} — <a
  *       href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3keysclaim">spec</a>
  * </ul>
@@ -28,11 +32,13 @@ public final class KeyRoutes {
     private final AccessTokens accessTokens;
     private final JsonBodies bodies;
     private final Keys keys;
+    private final CrossSigning crossSigning;
 
-    public KeyRoutes(AccessTokens accessTokens, JsonBodies bodies, Keys keys) {
+    public KeyRoutes(AccessTokens accessTokens, JsonBodies bodies, Keys keys, CrossSigning crossSigning) {
         this.accessTokens = requireNonNull(accessTokens, "accessTokens is null");
         this.bodies = requireNonNull(bodies, "bodies is null");
         this.keys = requireNonNull(keys, "keys is null");
+        this.crossSigning = requireNonNull(crossSigning, "crossSigning is null");
     }
 
     public RouterFunction<ServerResponse> routes(MatrixRouter router) {
@@ -48,8 +54,16 @@ public final class KeyRoutes {
                         "/_matrix/client/v3/keys/query",
                         request -> accessTokens
                                 .authenticate(request)
-                                .then(bodies.readCanonicalObject(request))
-                                .flatMap(keys::query)
+                                .flatMap(device -> bodies.readCanonicalObject(request)
+                                        .flatMap(body -> keys.query(device.userId(), body)))
+                                .flatMap(KeyRoutes::ok))
+                .POST(
+                        "/_matrix/client/v3/keys/signatures/upload",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> bodies.readCanonicalObject(request)
+                                        .flatMap(body -> crossSigning.uploadSignatures(device.userId(), body)))
+                                .map(CanonicalJson::encodeToString)
                                 .flatMap(KeyRoutes::ok))
                 .POST(
                         "/_matrix/client/v3/keys/claim",

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.api.Topics;
 import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.keyserver.TestingDevice;
+import dev.lattice.keyserver.internal.CrossSigning;
 import dev.lattice.keyserver.internal.Keys;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
+import dev.lattice.keyserver.storage.postgres.PostgresCrossSigningDatabase;
 import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.ServerName;
@@ -52,6 +54,7 @@ class KeyRoutesIT {
     private static final String KEYS = "/_matrix/client/v3/keys/";
     private static final TestingUserApi USERS = new TestingUserApi();
     private static KeyserverDatabase database;
+    private static CrossSigning crossSigning;
 
     private record Published(String topic, String key, byte[] payload) {}
 
@@ -72,11 +75,14 @@ class KeyRoutesIT {
                 Duration.ofSeconds(1),
                 100);
         database = new PostgresKeyserverDatabase(migrated, outbox);
+        crossSigning =
+                new CrossSigning(new PostgresCrossSigningDatabase(migrated, outbox), database, Clock.systemUTC());
         KnownRoutes known = new KnownRoutes();
         var routes = new KeyRoutes(
                         new AccessTokens(() -> USERS, Clock.systemUTC()),
                         new JsonBodies(JsonMapper.builder().build()),
-                        new Keys(database, ServerName.parse(SERVER), Clock.systemUTC()))
+                        new Keys(database, crossSigning, ServerName.parse(SERVER), Clock.systemUTC()),
+                        crossSigning)
                 .routes(new MatrixRouter(known));
         client = WebTestClient.bindToRouterFunction(routes)
                 .handlerStrategies(HandlerStrategies.builder()
