@@ -127,6 +127,17 @@ describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
     assert.equal(content.body, "for all of bob's devices");
   });
 
+  test("a device bob logs out disappears from alice's crypto (its keys deleted, announced in device_lists)", async () => {
+    assert.ok(laterClient, "needs bob's second device of the earlier test");
+    const gone = laterClient.getDeviceId();
+    await laterClient.logout(true);
+    laterClient = undefined;
+    await eventually(async () => {
+      const devices = (await a.getCrypto().getUserDeviceInfo([bob.user_id])).get(bob.user_id);
+      return devices && !devices.has(gone) && devices.has(bob.device_id);
+    }, "alice's crypto no longer lists bob's logged-out device", 30_000, 500);
+  });
+
   test("cross-signing: alice bootstraps it, her device is cross-signed, bob sees her master key", async () => {
     await a.getCrypto().bootstrapCrossSigning({
       authUploadDeviceSigningKeys: async (makeRequest) => {

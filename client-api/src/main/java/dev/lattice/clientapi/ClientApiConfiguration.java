@@ -82,10 +82,16 @@ public class ClientApiConfiguration {
 
     @Bean
     ClientApiDatabase clientApiDatabase(
-            Database database, ConnectionFactory connections, @Qualifier("clientApiOutbox") Outbox outbox) {
+            Database database,
+            ConnectionFactory connections,
+            @Qualifier("clientApiOutbox") Outbox outbox,
+            LatticeProperties lattice) {
         // Database.client() is built on the same connection factory, so its statements join these transactions.
         return new ClientApiDatabase(
-                database.client(), TransactionalOperator.create(new R2dbcTransactionManager(connections)), outbox);
+                database.client(),
+                TransactionalOperator.create(new R2dbcTransactionManager(connections)),
+                outbox,
+                ServerName.parse(lattice.serverName()));
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.lattice.keyserver;
 
+import dev.lattice.api.Topics;
+import dev.lattice.keyserver.consumers.ClientApiOutputConsumer;
 import dev.lattice.keyserver.internal.CrossSigning;
 import dev.lattice.keyserver.internal.KeyBackups;
 import dev.lattice.keyserver.internal.Keys;
@@ -12,6 +14,7 @@ import dev.lattice.keyserver.storage.postgres.PostgresKeyBackupDatabase;
 import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusConsumer;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
@@ -22,6 +25,7 @@ import dev.lattice.runtime.outbox.Outbox;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -65,6 +69,13 @@ public class KeyserverConfiguration {
     @Bean
     KeyserverDatabase keyserverDatabase(Database database, @Qualifier("keyserverOutbox") Outbox outbox) {
         return new PostgresKeyserverDatabase(database, outbox);
+    }
+
+    /** Deleted devices lose their keys (consumer group {@code keyserver}). */
+    @Bean(destroyMethod = "close")
+    BusConsumer keyserverClientApiOutput(Bus bus, KeyserverDatabase database) {
+        return bus.subscribe(
+                "keyserver", List.of(Topics.CLIENTAPI_OUTPUT), new ClientApiOutputConsumer(database)::handle);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.lattice.clientapi.producers;
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
+import dev.lattice.api.clientapi.DevicesDeleted;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectWriter;
@@ -18,10 +19,13 @@ public final class ClientApiOutputProducer {
     private ClientApiOutputProducer() {}
 
     /** Writes the record to {@code writer}'s outbox, in the transaction of the write it announces. */
-    public static Mono<Void> enqueue(OutboxWriter writer, AccountDataChanged change) {
-        return Mono.fromCallable(() -> encode(change))
-                .flatMap(bytes ->
-                        writer.enqueue(Topics.CLIENTAPI_OUTPUT, change.userId().toString(), bytes));
+    public static Mono<Void> enqueue(OutboxWriter writer, ClientApiOutput record) {
+        String key = switch (record) {
+            case AccountDataChanged change -> change.userId().toString();
+            case DevicesDeleted deleted -> deleted.userId().toString();
+        };
+        return Mono.fromCallable(() -> encode(record))
+                .flatMap(bytes -> writer.enqueue(Topics.CLIENTAPI_OUTPUT, key, bytes));
     }
 
     /** The JSON of a record, as consumers receive it (for tests and tooling). */

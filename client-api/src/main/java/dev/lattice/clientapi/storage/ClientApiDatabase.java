@@ -2,6 +2,8 @@ package dev.lattice.clientapi.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.DevicesDeleted;
+import dev.lattice.clientapi.producers.ClientApiOutputProducer;
 import dev.lattice.clientapi.storage.postgres.AccessTokensTable;
 import dev.lattice.clientapi.storage.postgres.AccountDataTable;
 import dev.lattice.clientapi.storage.postgres.AccountsTable;
@@ -14,6 +16,9 @@ import dev.lattice.clientapi.storage.postgres.RefreshTokensTable;
 import dev.lattice.clientapi.storage.postgres.RoomAliasesTable;
 import dev.lattice.clientapi.storage.postgres.RoomDirectoryTable;
 import dev.lattice.clientapi.storage.postgres.UiaSessionsTable;
+import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.List;
@@ -32,6 +37,7 @@ import reactor.core.publisher.Mono;
 public final class ClientApiDatabase {
     private final TransactionalOperator transactions;
     private final Outbox outbox;
+    private final ServerName serverName;
     private final AccountsTable accounts;
     private final DevicesTable devices;
     private final AccessTokensTable accessTokens;
@@ -48,10 +54,13 @@ public final class ClientApiDatabase {
     /**
      * @param client must use the connection factory {@code transactions} manages, so statements join its transactions
      * @param outbox the clientapi schema's outbox, on the same connection factory
+     * @param serverName this server's name, for the user IDs of the records it announces
      */
-    public ClientApiDatabase(DatabaseClient client, TransactionalOperator transactions, Outbox outbox) {
+    public ClientApiDatabase(
+            DatabaseClient client, TransactionalOperator transactions, Outbox outbox, ServerName serverName) {
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.outbox = requireNonNull(outbox, "outbox is null");
+        this.serverName = requireNonNull(serverName, "serverName is null");
         this.accounts = new AccountsTable(client);
         this.devices = new DevicesTable(client);
         this.accessTokens = new AccessTokensTable(client);
@@ -92,18 +101,21 @@ public final class ClientApiDatabase {
      */
     public Mono<Boolean> changePassword(
             String localpart, String passwordHash, boolean logoutDevices, String keepDeviceId) {
-        return transactions.transactional(accounts.updatePassword(localpart, passwordHash)
+        return outbox.inTransaction(writer -> accounts.updatePassword(localpart, passwordHash)
                 .flatMap(updated -> !updated || !logoutDevices
                         ? Mono.just(updated)
-                        : devices.deleteAllBut(localpart, keepDeviceId).thenReturn(true)));
+                        : devices.deleteAllBut(localpart, keepDeviceId)
+                                .flatMap(deleted -> announceDeleted(writer, localpart, deleted))
+                                .thenReturn(true)));
     }
 
     /** Deactivates an account: no password, no devices or tokens, an empty profile; the localpart stays taken. */
     public Mono<Boolean> deactivate(String localpart, long now) {
-        return transactions.transactional(accounts.deactivate(localpart, now)
+        return outbox.inTransaction(writer -> accounts.deactivate(localpart, now)
                 .flatMap(done -> !done
                         ? Mono.just(false)
                         : devices.deleteAll(localpart)
+                                .flatMap(deleted -> announceDeleted(writer, localpart, deleted))
                                 .then(profiles.updateDisplayname(localpart, null))
                                 .then(profiles.updateAvatarUrl(localpart, null))
                                 .thenReturn(true)));
@@ -177,12 +189,31 @@ public final class ClientApiDatabase {
     }
 
     /** Deletes devices and, by cascade, their tokens; unknown device IDs are ignored. */
+    /**
+     * Deletes the listed devices (unknown ones are ignored) with their tokens, announcing {@link DevicesDeleted} in
+     * the same transaction; returns how many were deleted.
+     */
     public Mono<Long> deleteDevices(String localpart, String... deviceIds) {
-        return devices.delete(localpart, deviceIds);
+        return outbox.inTransaction(writer -> devices.delete(localpart, deviceIds)
+                .flatMap(deleted -> announceDeleted(writer, localpart, deleted).thenReturn((long) deleted.size())));
     }
 
+    /** Deletes every device of the user, announcing {@link DevicesDeleted}; returns how many were deleted. */
     public Mono<Long> deleteAllDevices(String localpart) {
-        return devices.deleteAll(localpart);
+        return outbox.inTransaction(writer -> devices.deleteAll(localpart)
+                .flatMap(deleted -> announceDeleted(writer, localpart, deleted).thenReturn((long) deleted.size())));
+    }
+
+    /** Enqueues {@link DevicesDeleted} for the devices deleted, if any. */
+    private Mono<Void> announceDeleted(OutboxWriter writer, String localpart, List<String> deleted) {
+        if (deleted.isEmpty()) {
+            return Mono.empty();
+        }
+        return ClientApiOutputProducer.enqueue(
+                writer,
+                DevicesDeleted.of(
+                        UserId.of(localpart, serverName),
+                        deleted.stream().map(DeviceId::parse).toList()));
     }
 
     // profiles

@@ -3,6 +3,7 @@ package dev.lattice.clientapi.storage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
@@ -39,7 +40,7 @@ class ClientApiDatabaseIT {
                 (topic, key, payload) -> Mono.empty(),
                 Duration.ofSeconds(1),
                 100);
-        database = new ClientApiDatabase(migrated.client(), transactions, outbox);
+        database = new ClientApiDatabase(migrated.client(), transactions, outbox, ServerName.parse("test.lattice"));
     }
 
     private static synchronized String newLocalpart() {

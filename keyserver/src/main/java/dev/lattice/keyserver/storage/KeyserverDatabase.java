@@ -34,4 +34,10 @@ public interface KeyserverDatabase {
      * claims ever get the same one, else the fallback key (marked used, kept); empty when the device has neither.
      */
     Mono<Optional<ClaimedKey>> claim(UserId user, DeviceId device, String algorithm);
+
+    /**
+     * Deletes everything of these devices (device keys, one-time and fallback keys, signatures on them) and announces
+     * each as deleted on {@code keyserver.output}, in one transaction. Idempotent.
+     */
+    Mono<Void> deleteDevices(UserId user, List<DeviceId> devices);
 }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
+import dev.lattice.api.clientapi.DevicesDeleted;
+import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
@@ -28,6 +30,7 @@ import reactor.core.publisher.Mono;
  *       only after the write committed, so a {@code /sync} woken by the record reads the new content. A record not
  *       newer (by {@code stream_id}) than one already recorded for the same (user, room, type) is a replay (the
  *       outbox delivers at least once): it changes nothing and wakes nobody.
+ *   <li>{@link DevicesDeleted}: the devices' to-device inboxes are deleted.
  *   <li>A type this service does not know, or a version newer than it understands, is logged and skipped, as
  *       {@link ClientApiOutput} asks; neither is an error.
  * </ul>
@@ -54,20 +57,32 @@ public final class ClientApiOutputConsumer {
                     JsonObject envelope = CanonicalJson.parseObject(record.payload());
                     String type = envelope.getString("type").orElse("");
                     long version = envelope.getInteger("version").orElse(0L);
-                    if (!type.equals(AccountDataChanged.TYPE)) {
+                    int understood = switch (type) {
+                        case AccountDataChanged.TYPE -> AccountDataChanged.VERSION;
+                        case DevicesDeleted.TYPE -> DevicesDeleted.VERSION;
+                        default -> 0;
+                    };
+                    if (understood == 0) {
                         log.info("clientapi.output record of unknown type '{}' skipped", type);
                         return Mono.empty();
                     }
-                    if (version > AccountDataChanged.VERSION) {
+                    if (version > understood) {
                         log.info(
                                 "clientapi.output {} record of version {} (newer than {}) skipped",
                                 type,
                                 version,
-                                AccountDataChanged.VERSION);
+                                understood);
                         return Mono.empty();
                     }
                     return switch (BusJson.decode(record.payload(), ClientApiOutput.class)) {
                         case AccountDataChanged change -> onAccountDataChanged(change);
+                        // A deleted device's inbox is never read again: drop it (idempotent).
+                        case DevicesDeleted deleted ->
+                            database.deleteToDeviceInboxes(
+                                    deleted.userId().toString(),
+                                    deleted.deviceIds().stream()
+                                            .map(DeviceId::value)
+                                            .toList());
                     };
                 })
                 .onErrorMap(

@@ -187,6 +187,9 @@ public interface SyncApiDatabase {
     /** Records that the user's device list changed, at a new device lists stream position; that position. */
     Mono<Long> storeDeviceListChange(String userId);
 
+    /** Deletes the to-device inboxes of deleted devices. */
+    Mono<Void> deleteToDeviceInboxes(String userId, List<String> deviceIds);
+
     /** The device lists stream's newest position; 0 before the first change. */
     Mono<Long> currentDeviceListPosition();
 

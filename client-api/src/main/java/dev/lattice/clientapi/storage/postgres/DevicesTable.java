@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.clientapi.storage.StoredDevice;
 import io.r2dbc.spi.Readable;
+import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,11 +26,12 @@ public final class DevicesTable {
             "SELECT " + COLUMNS + " FROM clientapi.devices" + " WHERE localpart = :localpart AND device_id = :deviceId";
     private static final String UPDATE_NAME = "UPDATE clientapi.devices SET display_name = :displayName"
             + " WHERE localpart = :localpart AND device_id = :deviceId";
-    private static final String DELETE_SOME =
-            "DELETE FROM clientapi.devices" + " WHERE localpart = :localpart AND device_id = ANY(:deviceIds)";
-    private static final String DELETE_ALL_BUT =
-            "DELETE FROM clientapi.devices" + " WHERE localpart = :localpart AND device_id <> :keep";
-    private static final String DELETE_ALL = "DELETE FROM clientapi.devices WHERE localpart = :localpart";
+    private static final String DELETE_SOME = "DELETE FROM clientapi.devices"
+            + " WHERE localpart = :localpart AND device_id = ANY(:deviceIds)" + " RETURNING device_id";
+    private static final String DELETE_ALL_BUT = "DELETE FROM clientapi.devices"
+            + " WHERE localpart = :localpart AND device_id <> :keep" + " RETURNING device_id";
+    private static final String DELETE_ALL =
+            "DELETE FROM clientapi.devices WHERE localpart = :localpart RETURNING device_id";
 
     private final DatabaseClient client;
 
@@ -70,26 +72,23 @@ public final class DevicesTable {
                 .map(rows -> rows == 1);
     }
 
-    /** Deletes the listed devices (unknown ones are ignored); returns how many were deleted. */
-    public Mono<Long> delete(String localpart, String[] deviceIds) {
-        return client.sql(DELETE_SOME)
-                .bind("localpart", localpart)
-                .bind("deviceIds", deviceIds)
-                .fetch()
-                .rowsUpdated();
+    /** Deletes the listed devices (unknown ones are ignored); returns the IDs of those deleted. */
+    public Mono<List<String>> delete(String localpart, String[] deviceIds) {
+        return deviceIds(client.sql(DELETE_SOME).bind("localpart", localpart).bind("deviceIds", deviceIds));
     }
 
-    /** Deletes every device of the user but {@code keep}. */
-    public Mono<Long> deleteAllBut(String localpart, String keep) {
-        return client.sql(DELETE_ALL_BUT)
-                .bind("localpart", localpart)
-                .bind("keep", keep)
-                .fetch()
-                .rowsUpdated();
+    /** Deletes every device of the user but {@code keep}; returns the IDs of those deleted. */
+    public Mono<List<String>> deleteAllBut(String localpart, String keep) {
+        return deviceIds(client.sql(DELETE_ALL_BUT).bind("localpart", localpart).bind("keep", keep));
     }
 
-    public Mono<Long> deleteAll(String localpart) {
-        return client.sql(DELETE_ALL).bind("localpart", localpart).fetch().rowsUpdated();
+    /** Deletes every device of the user; returns the IDs of those deleted. */
+    public Mono<List<String>> deleteAll(String localpart) {
+        return deviceIds(client.sql(DELETE_ALL).bind("localpart", localpart));
+    }
+
+    private static Mono<List<String>> deviceIds(DatabaseClient.GenericExecuteSpec delete) {
+        return delete.map(row -> row.get("device_id", String.class)).all().collectList();
     }
 
     private static StoredDevice device(Readable row) {

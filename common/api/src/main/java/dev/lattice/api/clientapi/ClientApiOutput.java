@@ -10,8 +10,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * may arrive twice.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = AccountDataChanged.class, name = AccountDataChanged.TYPE)})
-public sealed interface ClientApiOutput permits AccountDataChanged {
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = AccountDataChanged.class, name = AccountDataChanged.TYPE),
+    @JsonSubTypes.Type(value = DevicesDeleted.class, name = DevicesDeleted.TYPE)
+})
+public sealed interface ClientApiOutput permits AccountDataChanged, DevicesDeleted {
 
     /** The payload version; bumped when a field changes meaning or a required one is added. */
     int version();

@@ -30,10 +30,11 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
     private final OneTimeKeysTable oneTimeKeys;
     private final FallbackKeysTable fallbackKeys;
     private final Outbox outbox;
+    private final DatabaseClient client;
 
     /** @param outbox the keyserver schema's outbox, on the same connection factory */
     public PostgresKeyserverDatabase(Database database, Outbox outbox) {
-        DatabaseClient client = requireNonNull(database, "database is null").client();
+        this.client = requireNonNull(database, "database is null").client();
         this.deviceKeys = new DeviceKeysTable(client);
         this.oneTimeKeys = new OneTimeKeysTable(client);
         this.fallbackKeys = new FallbackKeysTable(client);
@@ -107,5 +108,29 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
                 .claim(user, device, algorithm)
                 .flatMap(claimed ->
                         claimed.isPresent() ? Mono.just(claimed) : fallbackKeys.claim(user, device, algorithm));
+    }
+
+    private static final List<String> DELETE_DEVICE_ROWS = List.of(
+            "DELETE FROM keyserver.device_keys WHERE user_id = :user_id AND device_id = ANY(:devices)",
+            "DELETE FROM keyserver.one_time_keys WHERE user_id = :user_id AND device_id = ANY(:devices)",
+            "DELETE FROM keyserver.fallback_keys WHERE user_id = :user_id AND device_id = ANY(:devices)",
+            "DELETE FROM keyserver.cross_signing_signatures"
+                    + " WHERE target_user_id = :user_id AND target_key_id = ANY(:devices)");
+
+    @Override
+    public Mono<Void> deleteDevices(UserId user, List<DeviceId> devices) {
+        if (devices.isEmpty()) {
+            return Mono.empty();
+        }
+        String[] ids = devices.stream().map(DeviceId::value).toArray(String[]::new);
+        return outbox.inTransaction(writer -> Flux.fromIterable(DELETE_DEVICE_ROWS)
+                .concatMap(sql -> client.sql(sql)
+                        .bind("user_id", user.value())
+                        .bind("devices", ids)
+                        .then())
+                .thenMany(Flux.fromIterable(devices)
+                        .concatMap(device -> KeyserverOutputProducer.enqueue(
+                                writer, DeviceListChange.of(user, Optional.of(device), true))))
+                .then());
     }
 }

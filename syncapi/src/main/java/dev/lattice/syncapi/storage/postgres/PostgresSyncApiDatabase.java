@@ -434,4 +434,9 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     public Mono<Map<String, PushActionsTable.Counts>> unreadCounts(String userId, Collection<String> roomIds) {
         return pushActions.counts(userId, roomIds);
     }
+
+    @Override
+    public Mono<Void> deleteToDeviceInboxes(String userId, List<String> deviceIds) {
+        return toDevice.deleteInboxes(userId, deviceIds);
+    }
 }

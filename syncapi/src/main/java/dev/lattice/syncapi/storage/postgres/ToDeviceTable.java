@@ -109,6 +109,15 @@ public final class ToDeviceTable {
     }
 
     /** Deletes the device's messages up to {@code upTo}: it acknowledged them. */
+    /** Deletes every message waiting for these devices of the user. */
+    public Mono<Void> deleteInboxes(String userId, List<String> deviceIds) {
+        return client.sql(
+                        "DELETE FROM syncapi.to_device_messages WHERE user_id = :user_id AND device_id = ANY(:devices)")
+                .bind("user_id", userId)
+                .bind("devices", deviceIds.toArray(String[]::new))
+                .then();
+    }
+
     public Mono<Long> deleteUpTo(String userId, String deviceId, long upTo) {
         return client.sql(DELETE_UP_TO)
                 .bind("userId", userId)

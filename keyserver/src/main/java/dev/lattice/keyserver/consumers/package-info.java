@@ -1,0 +1,2 @@
+/** What the keyserver consumes: {@code clientapi.output} (deleted devices). */
+package dev.lattice.keyserver.consumers;
