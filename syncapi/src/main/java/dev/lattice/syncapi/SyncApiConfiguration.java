@@ -32,6 +32,7 @@ import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.RoomRelations;
+import dev.lattice.syncapi.internal.RoomSearch;
 import dev.lattice.syncapi.internal.SpaceHierarchy;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStreamProvider;
@@ -279,7 +280,8 @@ public class SyncApiConfiguration {
                         new UserDirectory(database),
                         presence,
                         users::getObject,
-                        new SpaceHierarchy(database))
+                        new SpaceHierarchy(database),
+                        new RoomSearch(database, memberships, aggregations, clock))
                 .routes(router);
     }
 }

@@ -20,6 +20,7 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonNull;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.json.JsonString;
 import dev.lattice.runtime.LatticeApplication;
 import dev.lattice.runtime.LatticeRuntimeConfiguration;
 import dev.lattice.runtime.bus.Bus;
@@ -1825,6 +1826,79 @@ class SyncApiIT {
 
     private static JsonObject unread(JsonObject sync, String roomId) {
         return joinedRoom(sync, roomId).getObject("unread_notifications").orElseThrow();
+    }
+
+    // ---- search ----
+
+    @Test
+    void searchFindsMessagesInTheUsersRoomsOnly() throws Exception {
+        String word = "zq" + UUID.randomUUID().toString().substring(0, 6);
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.message(alice, "the quick " + word + " jumps");
+        room.message(alice, "nothing to see");
+        NewRoomEvent latest = room.message(bob, word + " again");
+        TestRoom elsewhere = TestRoom.create(alice);
+        elsewhere.message(alice, "a private " + word);
+        publishAll(room.events());
+        publishAll(elsewhere.events());
+        String path = "/_matrix/client/v3/search";
+        String query = "{\"search_categories\":{\"room_events\":{\"search_term\":\"" + word + "\"";
+
+        JsonObject found = roomEvents(post(bobToken, path, query + ",\"order_by\":\"recent\"}}}", 200));
+        assertThat(found.getInteger("count")).contains(2L);
+        assertThat(searchResults(found))
+                .containsExactly(
+                        latest.eventId().toString(), searchResults(found).get(1));
+        assertThat(found.getArray("highlights").orElseThrow().values()).containsExactly(JsonString.of(word));
+
+        JsonObject first = roomEvents(post(bobToken, path, query + ",\"filter\":{\"limit\":1}}}}", 200));
+        assertThat(searchResults(first)).hasSize(1);
+        String next = first.getString("next_batch").orElseThrow();
+        JsonObject second =
+                roomEvents(post(bobToken, path + "?next_batch=" + next, query + ",\"filter\":{\"limit\":1}}}}", 200));
+        assertThat(searchResults(second)).hasSize(1).doesNotContainAnyElementsOf(searchResults(first));
+
+        JsonObject withContext = roomEvents(post(
+                bobToken,
+                path,
+                query + ",\"order_by\":\"recent\",\"event_context\":{\"before_limit\":1,\"after_limit\":1}}}}",
+                200));
+        JsonObject context = ((JsonObject)
+                        withContext.getArray("results").orElseThrow().values().getFirst())
+                .getObject("context")
+                .orElseThrow();
+        assertThat(context.getArray("events_before").orElseThrow().values()).hasSize(1);
+
+        assertThat(post(bobToken, path, "{\"search_categories\":{\"room_events\":{}}}", 400)
+                        .getString("errcode"))
+                .contains("M_MISSING_PARAM");
+        assertThat(post(bobToken, path, query + ",\"order_by\":\"oldest\"}}}", 400)
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
+        assertThat(post(bobToken, path, query + ",\"keys\":[\"content.secret\"]}}}", 400)
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
+    }
+
+    private static JsonObject roomEvents(JsonObject search) {
+        return search.getObject("search_categories")
+                .orElseThrow()
+                .getObject("room_events")
+                .orElseThrow();
+    }
+
+    private static List<String> searchResults(JsonObject roomEvents) {
+        return roomEvents.getArray("results").orElseThrow().values().stream()
+                .map(v -> ((JsonObject) v)
+                        .getObject("result")
+                        .orElseThrow()
+                        .getString("event_id")
+                        .orElseThrow())
+                .toList();
     }
 
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */

@@ -18,6 +18,7 @@ import dev.lattice.syncapi.internal.Presence;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.RoomRelations;
+import dev.lattice.syncapi.internal.RoomSearch;
 import dev.lattice.syncapi.internal.SpaceHierarchy;
 import dev.lattice.syncapi.internal.StreamToken;
 import dev.lattice.syncapi.internal.SyncFilter;
@@ -55,6 +56,7 @@ public final class SyncRoutes {
     private final Presence presence;
     private final Supplier<UserApi> users;
     private final SpaceHierarchy hierarchy;
+    private final RoomSearch search;
     private final Syncer syncer;
     private final RoomMessages messages;
     private final RoomMembers members;
@@ -72,7 +74,8 @@ public final class SyncRoutes {
             UserDirectory directory,
             Presence presence,
             Supplier<UserApi> users,
-            SpaceHierarchy hierarchy) {
+            SpaceHierarchy hierarchy,
+            RoomSearch search) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
@@ -83,6 +86,7 @@ public final class SyncRoutes {
         this.presence = presence;
         this.users = users;
         this.hierarchy = hierarchy;
+        this.search = search;
         this.syncer = syncer;
         this.messages = messages;
         this.members = members;
@@ -104,6 +108,7 @@ public final class SyncRoutes {
                 .GET("/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}", this::relations)
                 .GET("/_matrix/client/v1/rooms/{roomId}/threads", this::threads)
                 .GET("/_matrix/client/v1/rooms/{roomId}/hierarchy", this::hierarchy)
+                .POST("/_matrix/client/v3/search", this::search)
                 .POST("/_matrix/client/v3/user_directory/search", this::searchUsers)
                 .PUT("/_matrix/client/v3/presence/{userId}/status", this::putPresence)
                 .GET("/_matrix/client/v3/presence/{userId}/status", this::getPresence)
@@ -400,6 +405,20 @@ public final class SyncRoutes {
                             (int) Math.min(limit, SpaceHierarchy.MAX_LIMIT),
                             request.queryParam("from").filter(s -> !s.isEmpty())));
                 })
+                .flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code POST /_matrix/client/v3/search}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3search">spec</a>
+     */
+    private Mono<ServerResponse> search(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> bodies.readCanonicalObject(request)
+                        .flatMap(body -> search.search(
+                                device, body, request.queryParam("next_batch").filter(s -> !s.isEmpty()))))
                 .flatMap(SyncRoutes::json);
     }
 

@@ -3,6 +3,7 @@ package dev.lattice.syncapi.storage;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.syncapi.storage.postgres.EventSearchTable;
 import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import dev.lattice.syncapi.storage.postgres.ToDeviceTable;
 import java.util.Collection;
@@ -186,6 +187,16 @@ public interface SyncApiDatabase {
 
     /** Records that the user's device list changed, at a new device lists stream position; that position. */
     Mono<Long> storeDeviceListChange(String userId);
+
+    /**
+     * Events of these rooms whose searchable text under one of {@code keys} matches {@code term} (PostgreSQL
+     * {@code websearch_to_tsquery}), best rank or newest first, skipping {@code offset}.
+     */
+    Mono<List<EventSearchTable.Match>> search(
+            Collection<String> roomIds, List<String> keys, String term, boolean byRank, int offset, int limit);
+
+    /** How many events {@link #search} would find in all. */
+    Mono<Long> searchCount(Collection<String> roomIds, List<String> keys, String term);
 
     /** Deletes the to-device inboxes of deleted devices. */
     Mono<Void> deleteToDeviceInboxes(String userId, List<String> deviceIds);

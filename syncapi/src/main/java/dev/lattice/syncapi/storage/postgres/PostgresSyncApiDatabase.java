@@ -69,6 +69,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final UserDirectoryQuery directory;
     private final PresenceTable presence;
     private final PushActionsTable pushActions;
+    private final EventSearchTable search;
     private final TransactionalOperator transactions;
 
     public PostgresSyncApiDatabase(Database database) {
@@ -83,6 +84,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.directory = new UserDirectoryQuery(client);
         this.presence = new PresenceTable(client);
         this.pushActions = new PushActionsTable(client);
+        this.search = new EventSearchTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -120,6 +122,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                         : relationOf(pdu, position.getAsLong())
                                 .map(relation -> relations.insert(roomId, relation))
                                 .orElse(Mono.empty())
+                                .then(search.insert(
+                                        pdu.eventId(), roomId, position.getAsLong(), pdu.type(), searchableText(pdu)))
                                 .thenReturn(position));
         return transactions.transactional(work);
     }
@@ -186,8 +190,16 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<Boolean> storeRedaction(String eventId, JsonObject redactedEvent, JsonObject redactedBecause) {
-        return transactions.transactional(
-                relations.delete(eventId).then(events.updateRedacted(eventId, redactedEvent, redactedBecause)));
+        return transactions.transactional(relations
+                .delete(eventId)
+                .then(search.delete(eventId))
+                .then(events.updateRedacted(eventId, redactedEvent, redactedBecause)));
+    }
+
+    /** The text {@code POST /search} finds an event by: the field {@link EventSearchTable#SEARCHABLE} names. */
+    static Optional<String> searchableText(Pdu pdu) {
+        String key = EventSearchTable.SEARCHABLE.get(pdu.type());
+        return key == null ? Optional.empty() : pdu.content().getString(key.substring("content.".length()));
     }
 
     /** The event's {@code content.m.relates_to}, when it has a {@code rel_type} and an {@code event_id}. */
@@ -438,5 +450,16 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<Void> deleteToDeviceInboxes(String userId, List<String> deviceIds) {
         return toDevice.deleteInboxes(userId, deviceIds);
+    }
+
+    @Override
+    public Mono<List<EventSearchTable.Match>> search(
+            Collection<String> roomIds, List<String> keys, String term, boolean byRank, int offset, int limit) {
+        return search.search(roomIds, keys, term, byRank, offset, limit);
+    }
+
+    @Override
+    public Mono<Long> searchCount(Collection<String> roomIds, List<String> keys, String term) {
+        return search.count(roomIds, keys, term);
     }
 }
