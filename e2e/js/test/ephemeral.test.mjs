@@ -71,6 +71,21 @@ describe("typing and receipts with matrix-js-sdk", () => {
     await eventually(() => a.getRoom(roomId).getEventReadUpTo(bob.user_id) === marker, "alice sees bob's receipt");
   });
 
+  test("reports of an event and of a room reach the server; hidden or unknown ones are not found", async () => {
+    const { event_id: eventId } = await a.sendMessage(roomId, { msgtype: "m.text", body: "something rude" });
+    await b.reportEvent(roomId, eventId, -100, "rude");
+    const room = encodeURIComponent(roomId);
+    const roomReport = await call("POST", bob.access_token, `/rooms/${room}/report`, { reason: "spam room" });
+    assert.equal(roomReport.status, 200, JSON.stringify(roomReport.body));
+    const unknown = await call("POST", bob.access_token, `/rooms/${room}/report/${encodeURIComponent("$nope")}`, {});
+    assert.deepEqual([unknown.status, unknown.body.errcode], [404, "M_NOT_FOUND"]);
+    const stranger = await register(username("dave"));
+    const hidden = await call("POST", stranger.access_token, `/rooms/${room}/report/${encodeURIComponent(eventId)}`, {});
+    assert.deepEqual([hidden.status, hidden.body.errcode], [404, "M_NOT_FOUND"]);
+    const badScore = await call("POST", bob.access_token, `/rooms/${room}/report/${encodeURIComponent(eventId)}`, { score: 5 });
+    assert.deepEqual([badScore.status, badScore.body.errcode], [400, "M_INVALID_PARAM"]);
+  });
+
   test("bad receipts and typing are refused with the spec's errors", async () => {
     const room = encodeURIComponent(roomId);
     const unknown = await call("POST", bob.access_token, `/rooms/${room}/receipt/m.read/${encodeURIComponent("$nope")}`, {});

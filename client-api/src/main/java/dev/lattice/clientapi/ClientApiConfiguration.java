@@ -17,6 +17,7 @@ import dev.lattice.clientapi.internal.PushRuleSettings;
 import dev.lattice.clientapi.internal.RateLimits;
 import dev.lattice.clientapi.internal.Receipts;
 import dev.lattice.clientapi.internal.Registration;
+import dev.lattice.clientapi.internal.Reports;
 import dev.lattice.clientapi.internal.RoomCreation;
 import dev.lattice.clientapi.internal.RoomDirectory;
 import dev.lattice.clientapi.internal.RoomEvents;
@@ -195,6 +196,11 @@ public class ClientApiConfiguration {
     @Bean
     PushRuleSettings pushRuleSettings(ClientApiDatabase database) {
         return new PushRuleSettings(database);
+    }
+
+    @Bean
+    Reports reports(ClientApiDatabase database, ObjectProvider<ClientRoomserverApi> roomserver) {
+        return new Reports(database, roomserver::getObject, Clock.systemUTC());
     }
 
     @Bean

@@ -38,6 +38,7 @@ public final class ClientApiDatabase {
     private final TransactionalOperator transactions;
     private final Outbox outbox;
     private final ServerName serverName;
+    private final DatabaseClient client;
     private final AccountsTable accounts;
     private final DevicesTable devices;
     private final AccessTokensTable accessTokens;
@@ -61,6 +62,7 @@ public final class ClientApiDatabase {
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.outbox = requireNonNull(outbox, "outbox is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
+        this.client = requireNonNull(client, "client is null");
         this.accounts = new AccountsTable(client);
         this.devices = new DevicesTable(client);
         this.accessTokens = new AccessTokensTable(client);
@@ -397,5 +399,24 @@ public final class ClientApiDatabase {
     /** Uses up a nonce: true when it existed and had not expired. */
     public Mono<Boolean> takeAdminNonce(String nonce, long notBefore) {
         return adminNonces.take(nonce, notBefore);
+    }
+
+    /** Stores a report of an event (or, without one, of a room) for the administrators. */
+    public Mono<Void> storeReport(
+            String localpart,
+            String roomId,
+            Optional<String> eventId,
+            Optional<String> reason,
+            Optional<Long> score,
+            long now) {
+        var spec = client.sql("INSERT INTO clientapi.reports (room_id, event_id, localpart, reason, score, received_ts)"
+                        + " VALUES (:room_id, :event_id, :localpart, :reason, :score, :now)")
+                .bind("room_id", roomId)
+                .bind("localpart", localpart)
+                .bind("now", now);
+        spec = eventId.isPresent() ? spec.bind("event_id", eventId.get()) : spec.bindNull("event_id", String.class);
+        spec = reason.isPresent() ? spec.bind("reason", reason.get()) : spec.bindNull("reason", String.class);
+        spec = score.isPresent() ? spec.bind("score", score.get()) : spec.bindNull("score", Long.class);
+        return spec.then();
     }
 }
