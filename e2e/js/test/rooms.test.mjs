@@ -197,3 +197,37 @@ describe("rooms with matrix-js-sdk", () => {
     }
   });
 });
+
+describe("knocking with matrix-js-sdk", () => {
+  let alice, bob, a, b;
+
+  before(async () => {
+    alice = await register(username("alice"));
+    bob = await register(username("bob"));
+    a = clientFor(alice);
+    b = clientFor(bob);
+    await startAndWaitPrepared(a);
+    await startAndWaitPrepared(b);
+  });
+
+  test("bob knocks, sees the room as knocked, alice sees the knock and lets him in", async () => {
+    const { room_id: roomId } = await a.createRoom({
+      preset: "private_chat",
+      name: "knock knock",
+      initial_state: [{ type: "m.room.join_rules", state_key: "", content: { join_rule: "knock" } }],
+    });
+    await b.knockRoom(roomId, { reason: "let me in" });
+    await eventually(() => b.getRoom(roomId)?.getMyMembership() === "knock", "bob's client lists the room as knocked");
+    await eventually(() => a.getRoom(roomId)?.getMember(bob.user_id)?.membership === "knock", "alice sees the knock");
+    assert.equal(a.getRoom(roomId).getMember(bob.user_id).events.member.getContent().reason, "let me in");
+    await a.invite(roomId, bob.user_id);
+    await b.joinRoom(roomId);
+    await eventually(() => a.getRoom(roomId)?.getMember(bob.user_id)?.membership === "join", "bob joined");
+
+    // An invite-only room cannot be knocked on.
+    const { room_id: closed } = await a.createRoom({ preset: "private_chat" });
+    await expectMatrixError(b.knockRoom(closed), "M_FORBIDDEN", 403);
+    a.stopClient();
+    b.stopClient();
+  });
+});

@@ -233,6 +233,33 @@ public final class Rooms {
     }
 
     /**
+     * {@code POST /knock/{roomIdOrAlias}}: a request to join a local room whose join rule is {@code knock} (or
+     * {@code knock_restricted}), carrying the user's profile and {@code reason}; the auth rules refuse it (403
+     * {@code M_FORBIDDEN}) in a room version without knocking, under another join rule, or for a member or a banned
+     * user.
+     */
+    public Mono<Map<String, String>> knock(AuthenticatedDevice device, String roomIdOrAlias, JsonObject body) {
+        return resolve(roomIdOrAlias)
+                .flatMap(room -> events.rules(room)
+                        .onErrorMap(
+                                MatrixException.class,
+                                e -> new MatrixException(
+                                        ErrorCode.NOT_FOUND,
+                                        "Unknown room; knocking on rooms of other servers is not supported yet"))
+                        .flatMap(rules -> profiles.withProfile(device.userId(), membership("knock", body))
+                                .flatMap(content -> events.send(
+                                        room,
+                                        rules,
+                                        device.userId(),
+                                        "m.room.member",
+                                        device.userId().value(),
+                                        content,
+                                        null,
+                                        null)))
+                        .thenReturn(Map.of("room_id", room.value())));
+    }
+
+    /**
      * {@code POST /rooms/{roomId}/forget}: only after leaving (joined or invited → 400 {@code M_UNKNOWN}, as
      * Synapse answers); a room the user was never in is forgotten too. The syncapi reads the flag through
      * {@code UserApi.queryForgottenRooms}.

@@ -86,6 +86,14 @@ public class RoomRoutes {
                         "/_matrix/client/v3/join/{roomIdOrAlias}",
                         request -> join(bodies, accessTokens, rooms, request, "roomIdOrAlias"))
                 .POST(
+                        "/_matrix/client/v3/knock/{roomIdOrAlias}",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> object(bodies, request, false)
+                                        .flatMap(body ->
+                                                rooms.knock(device, request.pathVariable("roomIdOrAlias"), body)))
+                                .flatMap(Responses::ok))
+                .POST(
                         ROOM + "/leave",
                         request -> accessTokens
                                 .authenticate(request)

@@ -35,6 +35,7 @@ import reactor.core.publisher.Mono;
  *       the timeline's start. The timeline is the last {@code limit} events after {@code since} (up to {@code T}),
  *       {@code limited} when more exist, with {@code prev_batch} to paginate back with {@code /messages}.
  *   <li>invite: rooms whose invite arrived since {@code since} (all, in an initial sync), with stripped state.
+ *   <li>knock: the same for rooms the user knocked on, with {@code knock_state}.
  *   <li>leave: rooms left or banned from since {@code since}, with the timeline up to the leave; in an initial sync
  *       only if the filter sets {@code room.include_leave}. Forgotten rooms never.
  * </ul>
@@ -103,8 +104,13 @@ public final class RoomEventsStream implements SyncStreamProvider {
                                         ROOM_CONCURRENCY),
                         Flux.fromIterable(plans.invite())
                                 .flatMap(
-                                        span -> inviteSection(span, position)
+                                        span -> strippedSection(span, position, "invite_state")
                                                 .doOnNext(section -> response.invited(span.roomId(), section)),
+                                        ROOM_CONCURRENCY),
+                        Flux.fromIterable(plans.knock())
+                                .flatMap(
+                                        span -> strippedSection(span, position, "knock_state")
+                                                .doOnNext(section -> response.knocked(span.roomId(), section)),
                                         ROOM_CONCURRENCY),
                         Flux.fromIterable(plans.leave())
                                 .flatMap(
@@ -114,7 +120,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                 .thenReturn(position);
     }
 
-    private record Plans(List<RoomPlan> join, List<StateSpan> invite, List<RoomPlan> leave) {}
+    private record Plans(List<RoomPlan> join, List<StateSpan> invite, List<StateSpan> knock, List<RoomPlan> leave) {}
 
     /**
      * Forgotten rooms are never in {@code leave}, with or without {@code include_leave} (Synapse). Asked of the
@@ -129,6 +135,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                 .map(forgotten -> new Plans(
                         plans.join(),
                         plans.invite(),
+                        plans.knock(),
                         plans.leave().stream()
                                 .filter(plan -> !forgotten.contains(RoomId.parse(plan.roomId())))
                                 .toList()));
@@ -150,6 +157,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
         List<RoomPlan> fullJoins = new ArrayList<>();
         List<String> deltaJoins = new ArrayList<>();
         List<StateSpan> invites = new ArrayList<>();
+        List<StateSpan> knocks = new ArrayList<>();
         List<RoomPlan> leaves = new ArrayList<>();
         for (StateSpan membership : sortedByPosition(now.values())) {
             String roomId = membership.roomId();
@@ -173,6 +181,11 @@ public final class RoomEventsStream implements SyncStreamProvider {
                         invites.add(membership);
                     }
                 }
+                case "knock" -> {
+                    if (since.isEmpty() || membership.addedPosition() > since.get()) {
+                        knocks.add(membership);
+                    }
+                }
                 case "leave", "ban" -> {
                     boolean include =
                             since.isEmpty() ? filter.includeLeave() : membership.addedPosition() > since.get();
@@ -186,12 +199,12 @@ public final class RoomEventsStream implements SyncStreamProvider {
                     }
                 }
                 default -> {
-                    // knock and unknown memberships: not shown yet
+                    // unknown memberships: not shown
                 }
             }
         }
         if (deltaJoins.isEmpty()) {
-            return Mono.just(new Plans(fullJoins, invites, leaves));
+            return Mono.just(new Plans(fullJoins, invites, knocks, leaves));
         }
         return database.roomsWithEvents(deltaJoins, after, position).map(active -> {
             List<RoomPlan> joins = new ArrayList<>(fullJoins);
@@ -200,7 +213,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                     joins.add(new RoomPlan(roomId, after, position, since, true));
                 }
             }
-            return new Plans(joins, invites, leaves);
+            return new Plans(joins, invites, knocks, leaves);
         });
     }
 
@@ -321,8 +334,11 @@ public final class RoomEventsStream implements SyncStreamProvider {
                 .build();
     }
 
-    /** An invited room: the stripped state of the room and the invite event. */
-    private Mono<JsonObject> inviteSection(StateSpan invite, long position) {
+    /**
+     * An invited or knocked room: the stripped state of the room and the user's member event, under {@code key}
+     * ({@code invite_state} or {@code knock_state}).
+     */
+    private Mono<JsonObject> strippedSection(StateSpan invite, long position, String key) {
         return database.stateAt(invite.roomId(), position)
                 .flatMap(state -> {
                     List<String> ids = new ArrayList<>();
@@ -357,7 +373,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                             .forEach(event -> stripped.add(ClientEventFormat.stripped(event.event())));
                     return new JsonObjectBuilder()
                             .put(
-                                    "invite_state",
+                                    key,
                                     new JsonObjectBuilder()
                                             .put("events", new JsonArray(stripped))
                                             .build())

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class SyncResponse {
     private final Map<String, JoinedRoom> join = new ConcurrentSkipListMap<>();
     private final Map<String, JsonObject> invite = new ConcurrentSkipListMap<>();
+    private final Map<String, JsonObject> knock = new ConcurrentSkipListMap<>();
     private final Map<String, JsonObject> leave = new ConcurrentSkipListMap<>();
     private final Map<String, CanonicalJsonValue> sections = new ConcurrentHashMap<>();
 
@@ -87,6 +88,11 @@ public final class SyncResponse {
         invite.put(roomId, section);
     }
 
+    /** Lists a room the user knocked on with its section. */
+    public void knocked(String roomId, JsonObject section) {
+        knock.put(roomId, section);
+    }
+
     /** Lists a left room with its section. */
     public void left(String roomId, JsonObject section) {
         leave.put(roomId, section);
@@ -101,6 +107,7 @@ public final class SyncResponse {
     public boolean isEmpty() {
         return sections.isEmpty()
                 && invite.isEmpty()
+                && knock.isEmpty()
                 && leave.isEmpty()
                 && join.values().stream().allMatch(JoinedRoom::isEmpty);
     }
@@ -119,6 +126,9 @@ public final class SyncResponse {
         }
         if (!invite.isEmpty()) {
             rooms.put("invite", JsonObject.of(Map.copyOf(invite)));
+        }
+        if (!knock.isEmpty()) {
+            rooms.put("knock", JsonObject.of(Map.copyOf(knock)));
         }
         if (!leave.isEmpty()) {
             rooms.put("leave", JsonObject.of(Map.copyOf(leave)));
