@@ -231,3 +231,43 @@ describe("knocking with matrix-js-sdk", () => {
     b.stopClient();
   });
 });
+
+describe("room upgrades with matrix-js-sdk", () => {
+  test("alice upgrades the room; bob's client follows the tombstone to the new room, which keeps the name", async () => {
+    const alice = await register(username("alice"));
+    const bob = await register(username("bob"));
+    const a = clientFor(alice);
+    const b = clientFor(bob);
+    await startAndWaitPrepared(a);
+    await startAndWaitPrepared(b);
+    try {
+      const { room_id: oldRoom } = await a.createRoom({
+        preset: "private_chat",
+        name: "the old place",
+        topic: "about things",
+        room_version: "10",
+      });
+      await a.invite(oldRoom, bob.user_id);
+      await b.joinRoom(oldRoom);
+      await expectMatrixError(b.upgradeRoom(oldRoom, "11"), "M_FORBIDDEN", 403);
+      await expectMatrixError(a.upgradeRoom(oldRoom, "999"), "M_UNSUPPORTED_ROOM_VERSION", 400);
+
+      const { replacement_room: newRoom } = await a.upgradeRoom(oldRoom, "11");
+      assert.match(newRoom, /^!/);
+      await eventually(() => b.getRoom(oldRoom)?.currentState.getStateEvents("m.room.tombstone", "")
+        ?.getContent().replacement_room === newRoom, "bob's client has the tombstone");
+      // The join rule came along (invite-only): as Element's upgrade dialog does, alice invites the members.
+      await expectMatrixError(b.joinRoom(newRoom), "M_FORBIDDEN", 403);
+      await a.invite(newRoom, bob.user_id);
+      await b.joinRoom(newRoom);
+      await eventually(() => b.getRoom(newRoom)?.name === "the old place", "the name came along");
+      assert.equal(b.getRoom(newRoom).findPredecessor()?.roomId, oldRoom, "the new room names its predecessor");
+      assert.equal(b.getRoom(newRoom).getVersion(), "11");
+      // In the old room only moderators may speak now.
+      await expectMatrixError(b.sendMessage(oldRoom, { msgtype: "m.text", body: "hello?" }), "M_FORBIDDEN", 403);
+    } finally {
+      a.stopClient();
+      b.stopClient();
+    }
+  });
+});

@@ -21,6 +21,7 @@ import dev.lattice.clientapi.internal.Reports;
 import dev.lattice.clientapi.internal.RoomCreation;
 import dev.lattice.clientapi.internal.RoomDirectory;
 import dev.lattice.clientapi.internal.RoomEvents;
+import dev.lattice.clientapi.internal.RoomUpgrades;
 import dev.lattice.clientapi.internal.Rooms;
 import dev.lattice.clientapi.internal.Sessions;
 import dev.lattice.clientapi.internal.TokenIssuer;
@@ -240,6 +241,12 @@ public class ClientApiConfiguration {
     RoomCreation roomCreation(
             RoomEvents events, ClientApiDatabase database, RoomDirectory directory, MemberProfiles profiles) {
         return new RoomCreation(events, database, directory, profiles);
+    }
+
+    @Bean
+    RoomUpgrades roomUpgrades(
+            RoomEvents events, RoomCreation creation, ObjectProvider<ClientRoomserverApi> roomserver) {
+        return new RoomUpgrades(events, creation, roomserver::getObject);
     }
 
     @Bean

@@ -6,6 +6,7 @@ import static dev.lattice.clientapi.internal.Rooms.MembershipAction.KICK;
 import static dev.lattice.clientapi.internal.Rooms.MembershipAction.UNBAN;
 
 import dev.lattice.clientapi.internal.RoomCreation;
+import dev.lattice.clientapi.internal.RoomUpgrades;
 import dev.lattice.clientapi.internal.Rooms;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.http.AccessTokens;
@@ -38,7 +39,12 @@ public class RoomRoutes {
 
     @Bean
     RouterFunction<ServerResponse> roomRouter(
-            MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens, RoomCreation creation, Rooms rooms) {
+            MatrixRouter router,
+            JsonBodies bodies,
+            AccessTokens accessTokens,
+            RoomCreation creation,
+            Rooms rooms,
+            RoomUpgrades upgrades) {
         return router.builder()
                 .POST(
                         "/_matrix/client/v3/createRoom",
@@ -85,6 +91,14 @@ public class RoomRoutes {
                 .POST(
                         "/_matrix/client/v3/join/{roomIdOrAlias}",
                         request -> join(bodies, accessTokens, rooms, request, "roomIdOrAlias"))
+                .POST(
+                        ROOM + "/upgrade",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> object(bodies, request, true)
+                                        .flatMap(
+                                                body -> upgrades.upgrade(device, request.pathVariable("roomId"), body)))
+                                .flatMap(Responses::ok))
                 .POST(
                         "/_matrix/client/v3/knock/{roomIdOrAlias}",
                         request -> accessTokens
