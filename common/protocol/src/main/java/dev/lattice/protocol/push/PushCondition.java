@@ -8,6 +8,7 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,33 +24,42 @@ public sealed interface PushCondition {
      * case-insensitively; for {@code content.body} it matches a whole word of it (Synapse's behaviour, which the
      * default rules rely on). A missing or non-string value never matches.
      */
-    record EventMatch(List<String> path, Pattern pattern, boolean words) implements PushCondition {
+    record EventMatch(EventPath path, Pattern pattern, boolean words, Optional<String> literal)
+            implements PushCondition {
         public EventMatch {
-            path = List.copyOf(path);
+            requireNonNull(path, "path is null");
             requireNonNull(pattern, "pattern is null");
+            requireNonNull(literal, "literal is null");
         }
 
         static EventMatch of(String key, String glob) {
             boolean words = key.equals("content.body");
-            return new EventMatch(PushCondition.path(key), Globs.compile(glob, words), words);
+            // Most patterns (a user's name, "@room", event types) have no wildcard: matched without a regex.
+            Optional<String> literal =
+                    glob.indexOf('*') < 0 && glob.indexOf('?') < 0 ? Optional.of(glob) : Optional.empty();
+            return new EventMatch(EventPath.ofKey(key), Globs.compile(glob, words), words, literal);
         }
 
         @Override
         public boolean matches(PushContext context) {
-            return context.value(path)
-                    .filter(JsonString.class::isInstance)
-                    .map(value -> {
-                        Matcher matcher = pattern.matcher(((JsonString) value).value());
-                        return words ? matcher.find() : matcher.matches();
-                    })
-                    .orElse(false);
+            if (literal.isPresent()) {
+                return context.lowered(path)
+                        .map(value -> words ? Globs.containsWord(value, literal.get()) : value.equals(literal.get()))
+                        .orElse(false);
+            }
+            Optional<CanonicalJsonValue> found = context.value(path);
+            if (found.isEmpty() || !(found.get() instanceof JsonString string)) {
+                return false;
+            }
+            Matcher matcher = pattern.matcher(string.value());
+            return words ? matcher.find() : matcher.matches();
         }
     }
 
     /** {@code event_property_is}: the value at {@code key} is exactly {@code value} (string, integer, boolean, null). */
-    record EventPropertyIs(List<String> path, CanonicalJsonValue value) implements PushCondition {
+    record EventPropertyIs(EventPath path, CanonicalJsonValue value) implements PushCondition {
         public EventPropertyIs {
-            path = List.copyOf(path);
+            requireNonNull(path, "path is null");
             requireNonNull(value, "value is null");
         }
 
@@ -60,9 +70,9 @@ public sealed interface PushCondition {
     }
 
     /** {@code event_property_contains}: the value at {@code key} is an array holding {@code value}. */
-    record EventPropertyContains(List<String> path, CanonicalJsonValue value) implements PushCondition {
+    record EventPropertyContains(EventPath path, CanonicalJsonValue value) implements PushCondition {
         public EventPropertyContains {
-            path = List.copyOf(path);
+            requireNonNull(path, "path is null");
             requireNonNull(value, "value is null");
         }
 
@@ -77,17 +87,17 @@ public sealed interface PushCondition {
 
     /** {@code contains_display_name}: {@code content.body} holds the user's display name as a whole word. */
     record ContainsDisplayName() implements PushCondition {
+        private static final EventPath BODY = EventPath.of(List.of("content", "body"));
+
         @Override
         public boolean matches(PushContext context) {
             Optional<String> name = context.displayName().filter(n -> !n.isBlank());
             if (name.isEmpty()) {
                 return false;
             }
-            return context.value(List.of("content", "body"))
-                    .filter(JsonString.class::isInstance)
-                    .map(body -> Globs.wordPattern(Pattern.quote(name.get()))
-                            .matcher(((JsonString) body).value())
-                            .find())
+            String lowerName = name.get().toLowerCase(Locale.ROOT);
+            return context.lowered(BODY)
+                    .map(body -> Globs.containsWord(body, lowerName))
                     .orElse(false);
         }
     }
@@ -153,14 +163,14 @@ public sealed interface PushCondition {
                 key.flatMap(k -> condition
                                 .get("value")
                                 .filter(PushCondition::scalar)
-                                .map(v -> new EventPropertyIs(path(k), v)))
+                                .map(v -> new EventPropertyIs(EventPath.ofKey(k), v)))
                         .<PushCondition>map(c -> c)
                         .orElse(new Unknown(kind));
             case "event_property_contains" ->
                 key.flatMap(k -> condition
                                 .get("value")
                                 .filter(PushCondition::scalar)
-                                .map(v -> new EventPropertyContains(path(k), v)))
+                                .map(v -> new EventPropertyContains(EventPath.ofKey(k), v)))
                         .<PushCondition>map(c -> c)
                         .orElse(new Unknown(kind));
             case "contains_display_name" -> new ContainsDisplayName();
@@ -224,6 +234,28 @@ public sealed interface PushCondition {
                 regex.append(Pattern.quote(literal.toString()));
             }
             return words ? wordPattern(regex.toString()) : Pattern.compile(regex.toString(), FLAGS);
+        }
+
+        /**
+         * Whether the lower-cased {@code text} holds the lower-cased {@code word}, not preceded or followed by a
+         * letter, digit or underscore: the word-boundary match of {@link #wordPattern} without a regular expression.
+         */
+        static boolean containsWord(String text, String word) {
+            int length = word.length();
+            if (length == 0) {
+                return false;
+            }
+            for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+                if ((i == 0 || !wordChar(text.charAt(i - 1)))
+                        && (i + length == text.length() || !wordChar(text.charAt(i + length)))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean wordChar(char c) {
+            return Character.isLetterOrDigit(c) || c == '_';
         }
 
         /** Matches {@code regex} as a whole word: not preceded or followed by a letter, digit or underscore. */

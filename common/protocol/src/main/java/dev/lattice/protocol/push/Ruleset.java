@@ -15,6 +15,8 @@ import java.util.Optional;
  */
 public final class Ruleset {
     private static final List<String> KINDS = List.of("override", "content", "room", "sender", "underride");
+    private static final EventPath ROOM_ID = EventPath.of(List.of("room_id"));
+    private static final EventPath SENDER = EventPath.of(List.of("sender"));
 
     private final List<PushRule> rules;
 
@@ -63,10 +65,8 @@ public final class Ruleset {
                 }
                 conditions.add(PushCondition.EventMatch.of("content.body", pattern.get()));
             }
-            case "room" ->
-                conditions.add(new PushCondition.EventPropertyIs(List.of("room_id"), JsonString.of(ruleId.get())));
-            case "sender" ->
-                conditions.add(new PushCondition.EventPropertyIs(List.of("sender"), JsonString.of(ruleId.get())));
+            case "room" -> conditions.add(new PushCondition.EventPropertyIs(ROOM_ID, JsonString.of(ruleId.get())));
+            case "sender" -> conditions.add(new PushCondition.EventPropertyIs(SENDER, JsonString.of(ruleId.get())));
             default ->
                 rule.getArray("conditions")
                         .map(JsonArray::values)
