@@ -14,6 +14,7 @@ import dev.lattice.clientapi.internal.MemberProfiles;
 import dev.lattice.clientapi.internal.PasswordHasher;
 import dev.lattice.clientapi.internal.Profiles;
 import dev.lattice.clientapi.internal.PushRuleSettings;
+import dev.lattice.clientapi.internal.Pushers;
 import dev.lattice.clientapi.internal.RateLimits;
 import dev.lattice.clientapi.internal.Receipts;
 import dev.lattice.clientapi.internal.Registration;
@@ -192,6 +193,11 @@ public class ClientApiConfiguration {
     @Bean
     CrossSigningUpload crossSigningUpload(UserInteractiveAuth uia, ObjectProvider<CrossSigningKeysApi> keyserver) {
         return new CrossSigningUpload(uia, keyserver::getObject);
+    }
+
+    @Bean
+    Pushers pushers(ClientApiDatabase database) {
+        return new Pushers(database, Clock.systemUTC());
     }
 
     @Bean

@@ -6,6 +6,7 @@ import static dev.lattice.clientapi.Accounts.newUsername;
 import static dev.lattice.clientapi.Accounts.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -232,5 +233,48 @@ class PushRulesIT {
         assertThat(call(server.client, HttpMethod.DELETE, global + "/content/ghost", token, null, 404))
                 .containsEntry("errcode", "M_NOT_FOUND");
         assertThat(get(server.client, RULES + "/", token, 200).get("global")).isEqualTo(before);
+    }
+
+    @Test
+    void pushersAreSetListedDeletedAndChecked() {
+        Map<String, Object> session = register(server.client, newUsername(), "correct horse");
+        String token = (String) session.get("access_token");
+        String set = "/_matrix/client/v3/pushers/set";
+        Map<String, Object> pusher = new HashMap<>(Map.of(
+                "kind", "http",
+                "app_id", "org.example",
+                "pushkey", "key-1",
+                "app_display_name", "Example",
+                "device_display_name", "Phone",
+                "lang", "en",
+                "data", Map.of("url", "https://push.example.org/_matrix/push/v1/notify")));
+        call(server.client, HttpMethod.POST, set, token, pusher, 200);
+        List<Map<String, Object>> listed = (List<Map<String, Object>>)
+                get(server.client, "/_matrix/client/v3/pushers", token, 200).get("pushers");
+        assertThat(listed)
+                .singleElement()
+                .satisfies(p -> assertThat(p).containsEntry("pushkey", "key-1").containsEntry("kind", "http"));
+
+        Map<String, Object> badUrl = new HashMap<>(pusher);
+        badUrl.put("data", Map.of("url", "https://push.example.org/somewhere"));
+        assertThat(call(server.client, HttpMethod.POST, set, token, badUrl, 400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+        Map<String, Object> email = new HashMap<>(pusher);
+        email.put("kind", "email");
+        assertThat(call(server.client, HttpMethod.POST, set, token, email, 400))
+                .containsEntry("errcode", "M_INVALID_PARAM");
+        Map<String, Object> missing = new HashMap<>(pusher);
+        missing.remove("app_id");
+        assertThat(call(server.client, HttpMethod.POST, set, token, missing, 400))
+                .containsEntry("errcode", "M_MISSING_PARAM");
+
+        Map<String, Object> delete = new HashMap<>();
+        delete.put("kind", null);
+        delete.put("app_id", "org.example");
+        delete.put("pushkey", "key-1");
+        call(server.client, HttpMethod.POST, set, token, delete, 200);
+        assertThat((List<?>) get(server.client, "/_matrix/client/v3/pushers", token, 200)
+                        .get("pushers"))
+                .isEmpty();
     }
 }

@@ -27,6 +27,7 @@ import dev.lattice.syncapi.internal.MembershipHistory;
 import dev.lattice.syncapi.internal.Presence;
 import dev.lattice.syncapi.internal.PresenceStream;
 import dev.lattice.syncapi.internal.PushActions;
+import dev.lattice.syncapi.internal.PushGateway;
 import dev.lattice.syncapi.internal.ReceiptsStream;
 import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
@@ -46,6 +47,7 @@ import dev.lattice.syncapi.internal.UserDirectory;
 import dev.lattice.syncapi.routing.SyncRoutes;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +103,11 @@ public class SyncApiConfiguration {
 
     @Bean
     PushActions pushActions(SyncApiDatabase database, ObjectProvider<UserApi> users, LatticeProperties lattice) {
-        return new PushActions(database, users::getObject, ServerName.parse(lattice.serverName()));
+        PushGateway gateway = new PushGateway(
+                users::getObject,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                Duration.ofSeconds(2));
+        return new PushActions(database, users::getObject, ServerName.parse(lattice.serverName()), gateway);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.lattice.syncapi;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
@@ -28,6 +29,7 @@ import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.testing.TestInfra;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -43,6 +45,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -1899,6 +1902,73 @@ class SyncApiIT {
                         .getString("event_id")
                         .orElseThrow())
                 .toList();
+    }
+
+    // ---- pushers ----
+
+    @Test
+    void notificationsArePushedToTheMembersGatewayRetryingAfterAFailure() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gateway.createContext("/_matrix/push/v1/notify", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
+            // The first push fails: the server must retry it.
+            int status = calls.incrementAndGet() == 1 ? 503 : 200;
+            if (status == 200) {
+                bodies.add(body);
+            }
+            byte[] answer = "{\"rejected\":[]}".getBytes(UTF_8);
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        gateway.start();
+        try {
+            UserId alice = TestRoom.user("alice");
+            UserId bob = TestRoom.user("bob");
+            UserId carol = TestRoom.user("carol");
+            USERS.setPushers(
+                    bob,
+                    List.of(new dev.lattice.api.clientapi.Pusher(
+                            "org.example.app",
+                            "bob-pushkey",
+                            "http",
+                            "Example",
+                            "Bob's phone",
+                            Optional.empty(),
+                            "en",
+                            "{\"url\":\"http://127.0.0.1:"
+                                    + gateway.getAddress().getPort() + "/_matrix/push/v1/notify\"}")));
+            TestRoom room = TestRoom.create(alice);
+            room.member(bob, bob, "join");
+            room.member(carol, carol, "join");
+            NewRoomEvent message = room.message(alice, "pushed to bob's phone");
+            publishAll(room.events());
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (bodies.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(calls.get()).as("a failed push is retried").isGreaterThanOrEqualTo(2);
+            JsonObject notification = CanonicalJson.parseObject(bodies.getFirst())
+                    .getObject("notification")
+                    .orElseThrow();
+            assertThat(notification.getString("event_id"))
+                    .contains(message.eventId().toString());
+            assertThat(notification.getString("room_id")).contains(room.id());
+            assertThat(notification.getString("prio")).contains("low");
+            assertThat(notification.getObject("counts").orElseThrow().getInteger("unread"))
+                    .contains(1L);
+            assertThat(notification.getObject("content").orElseThrow().getString("body"))
+                    .contains("pushed to bob's phone");
+            JsonObject device = (JsonObject)
+                    notification.getArray("devices").orElseThrow().values().getFirst();
+            assertThat(device.getString("pushkey")).contains("bob-pushkey");
+            assertThat(device.getObject("data").orElseThrow().has("url")).isFalse();
+        } finally {
+            gateway.stop(0);
+        }
     }
 
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */

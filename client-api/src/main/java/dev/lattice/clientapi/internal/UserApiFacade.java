@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.clientapi.Pusher;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.clientapi.storage.postgres.AccountDataTable;
@@ -126,5 +127,13 @@ public final class UserApiFacade implements UserApi {
             return Mono.just(Optional.empty());
         }
         return database.filter(userId.localpart(), id).map(Optional::of).defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public Mono<List<Pusher>> queryPushers(UserId userId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(List.of());
+        }
+        return database.pushers(userId.localpart());
     }
 }

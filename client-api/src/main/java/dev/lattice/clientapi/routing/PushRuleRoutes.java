@@ -2,6 +2,7 @@ package dev.lattice.clientapi.routing;
 
 import dev.lattice.clientapi.internal.PushRuleSettings;
 import dev.lattice.clientapi.internal.PushRules;
+import dev.lattice.clientapi.internal.Pushers;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.http.AccessTokens;
@@ -16,7 +17,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Push rules; access token. Read and changed through {@link PushRuleSettings} (the rules of {@link PushRules}).
+ * Push rules and pushers; access token. Read and changed through {@link PushRuleSettings} (the rules of {@link PushRules}).
  * <ul>
  *   <li>{@code GET /_matrix/client/v3/pushrules/} and {@code /pushrules/global/} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3pushrules">spec</a></li>
  *   <li>{@code GET /_matrix/client/v3/pushrules/global/{kind}/{ruleId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3pushrulesglobalkindruleid">spec</a></li>
@@ -31,8 +32,25 @@ public class PushRuleRoutes {
 
     @Bean
     RouterFunction<ServerResponse> pushRulesRouter(
-            MatrixRouter router, AccessTokens accessTokens, JsonBodies bodies, PushRuleSettings settings) {
+            MatrixRouter router,
+            AccessTokens accessTokens,
+            JsonBodies bodies,
+            PushRuleSettings settings,
+            Pushers pushers) {
         return router.builder()
+                .GET(
+                        "/_matrix/client/v3/pushers",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(pushers::list)
+                                .flatMap(PushRuleRoutes::json))
+                .POST(
+                        "/_matrix/client/v3/pushers/set",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device ->
+                                        bodies.readCanonicalObject(request).flatMap(body -> pushers.set(device, body)))
+                                .flatMap(PushRuleRoutes::json))
                 .GET(
                         RULES + "/",
                         request -> accessTokens

@@ -3,6 +3,7 @@ package dev.lattice.clientapi.storage;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.DevicesDeleted;
+import dev.lattice.api.clientapi.Pusher;
 import dev.lattice.clientapi.producers.ClientApiOutputProducer;
 import dev.lattice.clientapi.storage.postgres.AccessTokensTable;
 import dev.lattice.clientapi.storage.postgres.AccountDataTable;
@@ -418,5 +419,68 @@ public final class ClientApiDatabase {
         spec = reason.isPresent() ? spec.bind("reason", reason.get()) : spec.bindNull("reason", String.class);
         spec = score.isPresent() ? spec.bind("score", score.get()) : spec.bindNull("score", Long.class);
         return spec.then();
+    }
+
+    /**
+     * Adds or replaces the user's pusher of (app ID, pushkey); unless {@code append}, the same (app ID, pushkey) of
+     * other users goes (the spec: a device pushes for one account only).
+     */
+    public Mono<Void> setPusher(String localpart, Pusher pusher, boolean append, long now) {
+        Mono<Void> others = append
+                ? Mono.empty()
+                : client.sql("DELETE FROM clientapi.pushers WHERE app_id = :app_id AND pushkey = :pushkey"
+                                + " AND localpart <> :localpart")
+                        .bind("app_id", pusher.appId())
+                        .bind("pushkey", pusher.pushkey())
+                        .bind("localpart", localpart)
+                        .then();
+        var upsert = client.sql("INSERT INTO clientapi.pushers (localpart, app_id, pushkey, kind, app_display_name,"
+                        + " device_display_name, profile_tag, lang, data, created_ts) VALUES (:localpart, :app_id,"
+                        + " :pushkey, :kind, :app_display_name, :device_display_name, :profile_tag, :lang, :data, :now)"
+                        + " ON CONFLICT (localpart, app_id, pushkey) DO UPDATE SET kind = excluded.kind,"
+                        + " app_display_name = excluded.app_display_name,"
+                        + " device_display_name = excluded.device_display_name, profile_tag = excluded.profile_tag,"
+                        + " lang = excluded.lang, data = excluded.data")
+                .bind("localpart", localpart)
+                .bind("app_id", pusher.appId())
+                .bind("pushkey", pusher.pushkey())
+                .bind("kind", pusher.kind())
+                .bind("app_display_name", pusher.appDisplayName())
+                .bind("device_display_name", pusher.deviceDisplayName())
+                .bind("lang", pusher.lang())
+                .bind("data", pusher.dataJson())
+                .bind("now", now);
+        upsert = pusher.profileTag().isPresent()
+                ? upsert.bind("profile_tag", pusher.profileTag().get())
+                : upsert.bindNull("profile_tag", String.class);
+        return transactions.transactional(others.then(upsert.then()));
+    }
+
+    /** Deletes the user's pusher of (app ID, pushkey); nothing when there is none. */
+    public Mono<Void> deletePusher(String localpart, String appId, String pushkey) {
+        return client.sql("DELETE FROM clientapi.pushers WHERE localpart = :localpart AND app_id = :app_id"
+                        + " AND pushkey = :pushkey")
+                .bind("localpart", localpart)
+                .bind("app_id", appId)
+                .bind("pushkey", pushkey)
+                .then();
+    }
+
+    /** The user's pushers, oldest first. */
+    public Mono<List<Pusher>> pushers(String localpart) {
+        return client.sql("SELECT app_id, pushkey, kind, app_display_name, device_display_name, profile_tag, lang,"
+                        + " data FROM clientapi.pushers WHERE localpart = :localpart ORDER BY created_ts, app_id")
+                .bind("localpart", localpart)
+                .map(row -> new Pusher(
+                        row.get("app_id", String.class),
+                        row.get("pushkey", String.class),
+                        row.get("kind", String.class),
+                        row.get("app_display_name", String.class),
+                        row.get("device_display_name", String.class),
+                        Optional.ofNullable(row.get("profile_tag", String.class)),
+                        row.get("lang", String.class),
+                        row.get("data", String.class)))
+                .all()
+                .collectList();
     }
 }

@@ -2,6 +2,7 @@ package dev.lattice.testing;
 
 import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.clientapi.Pusher;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomId;
@@ -73,5 +74,17 @@ public final class TestingUserApi implements UserApi {
     @Override
     public Mono<Optional<String>> queryFilter(UserId userId, String filterId) {
         return Mono.just(Optional.ofNullable(filters.get(userId + "|" + filterId)));
+    }
+
+    private final Map<UserId, List<Pusher>> pushers = new ConcurrentHashMap<>();
+
+    /** Sets the user's pushers, as the client-api's {@code POST /pushers/set} would. */
+    public void setPushers(UserId user, List<Pusher> list) {
+        pushers.put(user, List.copyOf(list));
+    }
+
+    @Override
+    public Mono<List<Pusher>> queryPushers(UserId userId) {
+        return Mono.just(pushers.getOrDefault(userId, List.of()));
     }
 }

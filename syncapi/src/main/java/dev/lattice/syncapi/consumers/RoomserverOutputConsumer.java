@@ -85,14 +85,14 @@ public final class RoomserverOutputConsumer {
             if (position.isEmpty()) {
                 // A replay: the push actions may not have been recorded before a crash; recording is idempotent.
                 return database.event(eventId)
-                        .flatMap(stored -> stored.map(
-                                        found -> pushActions.record(eventId, roomId, found.position(), found.event()))
+                        .flatMap(stored -> stored.map(found ->
+                                        pushActions.record(eventId, roomId, found.position(), found.event(), false))
                                 .orElse(Mono.empty()));
             }
             long stored = position.getAsLong();
             // Push actions before waking anyone, so a woken /sync counts this event.
             return pushActions
-                    .record(eventId, roomId, stored, pdu.json())
+                    .record(eventId, roomId, stored, pdu.json(), true)
                     .then(database.usersToNotify(roomId, stored))
                     .doOnNext(users -> notifier.notify(SyncStream.EVENTS, users, stored))
                     .then();

@@ -16,6 +16,7 @@ import dev.lattice.protocol.push.Ruleset;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import reactor.core.publisher.Mono;
  * until the client-api announces a change ({@link #forget}).
  */
 public final class PushActions {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PushActions.class);
     private static final String PUSH_RULES = "m.push_rules";
     /** Parsed rulesets kept at most; beyond that the cache starts again (a member's next event re-reads theirs). */
     private static final int MAX_CACHED = 10_000;
@@ -42,11 +44,13 @@ public final class PushActions {
     private final Supplier<UserApi> users;
     private final ServerName serverName;
     private final Map<String, Ruleset> rulesets = new ConcurrentHashMap<>();
+    private final PushGateway gateway;
 
-    public PushActions(SyncApiDatabase database, Supplier<UserApi> users, ServerName serverName) {
+    public PushActions(SyncApiDatabase database, Supplier<UserApi> users, ServerName serverName, PushGateway gateway) {
         this.database = requireNonNull(database, "database is null");
         this.users = requireNonNull(users, "users is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
+        this.gateway = requireNonNull(gateway, "gateway is null");
     }
 
     /** The user's push rules changed: read them again next time. */
@@ -59,8 +63,9 @@ public final class PushActions {
      * Idempotent: a replay records nothing twice.
      *
      * @param event the event as stored (its {@code type}, {@code sender}, {@code content}, {@code state_key})
+     * @param push whether to push the notifications to the members' pushers too (not for a replayed record)
      */
-    public Mono<Void> record(String eventId, String roomId, long position, JsonObject event) {
+    public Mono<Void> record(String eventId, String roomId, long position, JsonObject event, boolean push) {
         String sender = event.getString("sender").orElse("");
         return database.stateAt(roomId, position).flatMap(state -> {
             List<StateSpan> joined = state.stream()
@@ -107,17 +112,40 @@ public final class PushActions {
                                 outcome.getValue().map(PushRule::notifies).orElse(false))
                         .collectList()
                         .flatMap(notified -> database.storePushActions(
-                                eventId,
-                                roomId,
-                                position,
-                                threadOf(event),
-                                notified.stream().map(Map.Entry::getKey).toList(),
-                                notified.stream()
-                                        .map(outcome ->
-                                                outcome.getValue().orElseThrow().highlights())
-                                        .toList()));
+                                        eventId,
+                                        roomId,
+                                        position,
+                                        threadOf(event),
+                                        notified.stream().map(Map.Entry::getKey).toList(),
+                                        notified.stream()
+                                                .map(outcome -> outcome.getValue()
+                                                        .orElseThrow()
+                                                        .highlights())
+                                                .toList())
+                                .doOnSuccess(stored -> {
+                                    if (push) {
+                                        pushAll(eventId, roomId, event, notified);
+                                    }
+                                }));
             });
         });
+    }
+
+    /** Pushes beside the pipeline: the consumer goes on at once; failures are logged by the gateway. */
+    private void pushAll(
+            String eventId, String roomId, JsonObject event, List<Map.Entry<String, Optional<PushRule>>> notified) {
+        Flux.fromIterable(notified)
+                .flatMap(outcome -> database.unreadCounts(outcome.getKey(), List.of(roomId))
+                        .map(counts -> counts.getOrDefault(roomId, PushActionsTable.Counts.NONE)
+                                .notifications())
+                        .flatMap(unread -> gateway.push(
+                                outcome.getKey(),
+                                eventId,
+                                roomId,
+                                event,
+                                outcome.getValue().orElseThrow(),
+                                unread)))
+                .subscribe(done -> {}, e -> log.warn("pushes failed: {}", e.toString()));
     }
 
     private boolean isLocal(String userId) {

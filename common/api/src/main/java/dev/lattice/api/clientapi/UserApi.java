@@ -49,4 +49,7 @@ public interface UserApi extends AccessTokenQuery {
      * of that ID (or is of another server). The syncapi reads {@code /sync?filter=<id>} through it.
      */
     Mono<Optional<String>> queryFilter(UserId userId, String filterId);
+
+    /** The pushers a local user set; empty for a user of another server. The syncapi pushes notifications to them. */
+    Mono<List<Pusher>> queryPushers(UserId userId);
 }
