@@ -157,4 +157,52 @@ class MediaApiIT {
         assertThat(refused.statusCode()).isEqualTo(413);
         assertThat(refused.body()).contains("\"errcode\":\"M_TOO_LARGE\"");
     }
+
+    @Test
+    void anAsynchronousUploadFillsACreatedMediaIdOnceByItsCreatorAndWaitingDownloadsGetIt() throws Exception {
+        String dave = USERS.login(UserId.parse("@dave:media.test"));
+        String erin = USERS.login(UserId.parse("@erin:media.test"));
+        HttpResponse<String> created = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/_matrix/media/v1/create"))
+                        .header("Authorization", "Bearer " + dave)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        Matcher matcher = Pattern.compile("\"content_uri\":\"mxc://media\\.test/([A-Za-z0-9_-]+)\"")
+                .matcher(created.body());
+        assertThat(matcher.find()).as(created.body()).isTrue();
+        assertThat(created.body()).contains("\"unused_expires_at\":");
+        String mediaId = matcher.group(1);
+        URI target = URI.create(base + "/_matrix/media/v3/upload/media.test/" + mediaId);
+        URI download = URI.create(base + "/_matrix/client/v1/media/download/media.test/" + mediaId);
+
+        // A download started before the content arrives waits for it.
+        var waiting = HTTP.sendAsync(
+                HttpRequest.newBuilder(download)
+                        .header("Authorization", "Bearer " + erin)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put(target, erin, "not mine").statusCode()).isEqualTo(403);
+        HttpResponse<String> uploaded = put(target, dave, "later content");
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+        HttpResponse<String> again = put(target, dave, "other content");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("M_CANNOT_OVERWRITE_MEDIA");
+        assertThat(waiting.get().statusCode()).isEqualTo(200);
+        assertThat(waiting.get().body()).isEqualTo("later content");
+        HttpResponse<String> unknown = put(URI.create(base + "/_matrix/media/v3/upload/media.test/nope"), dave, "x");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("M_NOT_FOUND");
+    }
+
+    private static HttpResponse<String> put(URI uri, String token, String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "text/plain")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -7,7 +7,10 @@ import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import java.time.Duration;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Resolves {@code (serverName, mediaId)} from a download or thumbnail request to local media, or fails with the
@@ -39,16 +42,53 @@ public final class LocalMediaLookup {
             // Remote media over federation is not built yet (media-api/README.md): nothing cached, nothing fetched.
             return Mono.error(notFound());
         }
-        return database.localMedia(mediaId).flatMap(found -> {
-            if (found.isEmpty()) {
-                return Mono.error(notFound());
+        return database.localMedia(mediaId)
+                .flatMap(found -> found.isPresent() ? Mono.just(found) : awaitPending(mediaId))
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return Mono.error(notFound());
+                    }
+                    if (access == Access.UNAUTHENTICATED && found.get().authenticated()) {
+                        // The spec's freeze of the deprecated endpoints, as Synapse with enable_authenticated_media.
+                        return Mono.error(notFound());
+                    }
+                    return Mono.just(found.get());
+                });
+    }
+
+    /**
+     * A media ID created for an asynchronous upload whose content has not come yet: waits for it up to
+     * {@link #PENDING_WAIT} (the spec's default {@code timeout_ms}), then 504 {@code M_NOT_YET_UPLOADED}; an ID never
+     * created stays unknown (empty).
+     */
+    private Mono<Optional<LocalMedia>> awaitPending(String mediaId) {
+        long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
+        return database.pendingUploader(mediaId, System.currentTimeMillis()).flatMap(pending -> {
+            if (pending.isEmpty()) {
+                return Mono.just(Optional.<LocalMedia>empty());
             }
-            if (access == Access.UNAUTHENTICATED && found.get().authenticated()) {
-                // The spec's freeze of the deprecated endpoints, as Synapse with enable_authenticated_media.
-                return Mono.error(notFound());
-            }
-            return Mono.just(found.get());
+            return Mono.defer(() -> database.localMedia(mediaId))
+                    .flatMap(found ->
+                            found.isPresent() ? Mono.just(found) : Mono.<Optional<LocalMedia>>error(new NotYet()))
+                    .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, POLL)
+                            .filter(e -> e instanceof NotYet && System.nanoTime() < deadline))
+                    .onErrorMap(
+                            e -> e instanceof NotYet || e.getCause() instanceof NotYet,
+                            e -> new MatrixException(
+                                    ErrorCode.NOT_YET_UPLOADED, "The media has not been uploaded yet"));
         });
+    }
+
+    /** How long a download waits for a created media ID's content. */
+    static final Duration PENDING_WAIT = Duration.ofSeconds(20);
+
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    /** Still waiting for the content. */
+    private static final class NotYet extends RuntimeException {
+        NotYet() {
+            super(null, null, false, false);
+        }
     }
 
     static MatrixException notFound() {

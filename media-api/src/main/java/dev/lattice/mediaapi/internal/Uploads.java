@@ -9,6 +9,8 @@ import dev.lattice.mediaapi.storage.MediaStore;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -72,24 +74,83 @@ public final class Uploads {
 
     /** Stores the upload; the {@code mxc://} URI of the new media. */
     public Mono<String> upload(AuthenticatedDevice device, Upload upload) {
+        return store(device, MediaIds.generate(), upload, false);
+    }
+
+    /** Streams the content and records it under {@code mediaId}; {@code pending}: completing a created ID. */
+    private Mono<String> store(AuthenticatedDevice device, String mediaId, Upload upload, boolean pending) {
         if (upload.contentLength().isPresent() && upload.contentLength().getAsLong() > maxUploadSize) {
             return Mono.error(tooLarge());
         }
         String contentType = upload.contentType().map(Uploads::contentType).orElse("application/octet-stream");
         Optional<String> fileName = upload.fileName().map(Uploads::fileName);
-        String mediaId = MediaIds.generate();
         return store.write(upload.body(), maxUploadSize)
                 .onErrorMap(MediaStore.TooLargeException.class, e -> tooLarge())
-                .flatMap(stored -> database.insertLocalMedia(new LocalMedia(
-                        mediaId,
-                        device.userId().toString(),
-                        contentType,
-                        fileName,
-                        stored.size(),
-                        stored.sha256(),
-                        clock.millis(),
-                        markAuthenticated)))
+                .flatMap(stored -> {
+                    LocalMedia media = new LocalMedia(
+                            mediaId,
+                            device.userId().toString(),
+                            contentType,
+                            fileName,
+                            stored.size(),
+                            stored.sha256(),
+                            clock.millis(),
+                            markAuthenticated);
+                    return pending ? database.completePendingMedia(media) : database.insertLocalMedia(media);
+                })
                 .thenReturn("mxc://" + serverName + "/" + mediaId);
+    }
+
+    /** How long a created media ID waits for its content (Synapse's default: a day). */
+    static final Duration UNUSED_EXPIRY = Duration.ofDays(1);
+    /** How many created media IDs a user may have waiting (Synapse's default). */
+    static final int MAX_PENDING = 30;
+
+    /**
+     * {@code POST /_matrix/media/v1/create}: a media ID for a later upload by the same user; {@code content_uri} and
+     * {@code unused_expires_at}. More than {@value #MAX_PENDING} waiting IDs: 429 {@code M_LIMIT_EXCEEDED}.
+     */
+    public Mono<Map<String, Object>> create(AuthenticatedDevice device) {
+        long now = clock.millis();
+        String user = device.userId().toString();
+        return database.countPendingMediaOf(user, now).flatMap(pending -> {
+            if (pending >= MAX_PENDING) {
+                return Mono.error(
+                        new MatrixException(ErrorCode.LIMIT_EXCEEDED, "Too many media IDs waiting for their upload"));
+            }
+            String mediaId = MediaIds.generate();
+            long expires = now + UNUSED_EXPIRY.toMillis();
+            return database.insertPendingMedia(mediaId, user, now, expires)
+                    .thenReturn(Map.<String, Object>of(
+                            "content_uri", "mxc://" + serverName + "/" + mediaId, "unused_expires_at", expires));
+        });
+    }
+
+    /**
+     * {@code PUT /_matrix/media/v3/upload/{serverName}/{mediaId}}: the content of a created media ID, by its creator
+     * (403 {@code M_FORBIDDEN} for anyone else); once only (409 {@code M_CANNOT_OVERWRITE_MEDIA}); an unknown or
+     * expired ID 404 {@code M_NOT_FOUND}.
+     */
+    public Mono<Void> uploadTo(AuthenticatedDevice device, String server, String mediaId, Upload upload) {
+        if (!server.equals(serverName) || !MediaIds.isValid(mediaId)) {
+            return Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "Unknown media ID"));
+        }
+        long now = clock.millis();
+        return database.localMedia(mediaId).flatMap(existing -> {
+            if (existing.isPresent()) {
+                return Mono.error(
+                        new MatrixException(ErrorCode.CANNOT_OVERWRITE_MEDIA, "The media already has its content"));
+            }
+            return database.pendingUploader(mediaId, now).flatMap(uploader -> {
+                if (uploader.isEmpty()) {
+                    return Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "Unknown or expired media ID"));
+                }
+                if (!uploader.get().equals(device.userId().toString())) {
+                    return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "You did not create this media ID"));
+                }
+                return store(device, mediaId, upload, true).then();
+            });
+        });
     }
 
     /** The largest upload accepted, for {@code m.upload.size}. */

@@ -49,6 +49,8 @@ public final class MediaRoutes {
     public RouterFunction<ServerResponse> routes(MatrixRouter router) {
         return router.builder()
                 .POST(MEDIA_V3 + "/upload", this::upload)
+                .POST("/_matrix/media/v1/create", this::create)
+                .PUT(MEDIA_V3 + "/upload/{serverName}/{mediaId}", this::uploadTo)
                 .GET(CLIENT_V1 + "/config", this::config)
                 .GET(MEDIA_V3 + "/config", this::config)
                 .GET(CLIENT_V1 + "/download/{serverName}/{mediaId}", this::download)
@@ -77,6 +79,41 @@ public final class MediaRoutes {
                                 request.body(BodyExtractors.toDataBuffers()))))
                 .flatMap(uri ->
                         json(new JsonObjectBuilder().put("content_uri", uri).build()));
+    }
+
+    /**
+     * {@code POST /_matrix/media/v1/create}
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixmediav1create">spec</a>
+     */
+    private Mono<ServerResponse> create(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(uploads::create)
+                .flatMap(answer -> json(new JsonObjectBuilder()
+                        .put("content_uri", (String) answer.get("content_uri"))
+                        .put("unused_expires_at", (Long) answer.get("unused_expires_at"))
+                        .build()));
+    }
+
+    /**
+     * {@code PUT /_matrix/media/v3/upload/{serverName}/{mediaId}}: the content of a created media ID, streamed.
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixmediav3uploadservernamemediaid">spec</a>
+     */
+    private Mono<ServerResponse> uploadTo(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> uploads.uploadTo(
+                        device,
+                        request.pathVariable("serverName"),
+                        request.pathVariable("mediaId"),
+                        new Uploads.Upload(
+                                Optional.ofNullable(request.headers().firstHeader(HttpHeaders.CONTENT_TYPE)),
+                                request.queryParam("filename").filter(name -> !name.isEmpty()),
+                                request.headers().contentLength(),
+                                request.body(BodyExtractors.toDataBuffers()))))
+                .then(json(JsonObject.EMPTY));
     }
 
     /**

@@ -20,4 +20,16 @@ public interface MediaApiDatabase {
 
     /** The thumbnail of {@code mediaId} made for this standard size and method, if one was generated. */
     Mono<Optional<StoredThumbnail>> thumbnail(String mediaId, int width, int height, String method);
+
+    /** Records a media ID created for a later upload. */
+    Mono<Void> insertPendingMedia(String mediaId, String uploader, long now, long expiresTs);
+
+    /** The uploader of a pending media ID that has not expired at {@code now}; empty otherwise. */
+    Mono<Optional<String>> pendingUploader(String mediaId, long now);
+
+    /** How many of the user's pending media IDs have not expired at {@code now}. */
+    Mono<Long> countPendingMediaOf(String userId, long now);
+
+    /** Stores the uploaded content of a pending media ID and drops the pending row, in one transaction. */
+    Mono<Void> completePendingMedia(LocalMedia media);
 }

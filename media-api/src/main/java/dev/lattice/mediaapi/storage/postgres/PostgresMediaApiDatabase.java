@@ -7,7 +7,9 @@ import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.StoredThumbnail;
 import dev.lattice.runtime.db.Database;
 import java.util.Optional;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,11 +19,14 @@ import reactor.core.publisher.Mono;
 public final class PostgresMediaApiDatabase implements MediaApiDatabase {
     private final LocalMediaTable media;
     private final LocalThumbnailsTable thumbnails;
+    private final DatabaseClient client;
+    private final TransactionalOperator transactions;
 
     public PostgresMediaApiDatabase(Database database) {
-        DatabaseClient client = requireNonNull(database, "database is null").client();
+        this.client = requireNonNull(database, "database is null").client();
         this.media = new LocalMediaTable(client);
         this.thumbnails = new LocalThumbnailsTable(client);
+        this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
     @Override
@@ -47,5 +52,46 @@ public final class PostgresMediaApiDatabase implements MediaApiDatabase {
     @Override
     public Mono<Optional<StoredThumbnail>> thumbnail(String mediaId, int width, int height, String method) {
         return thumbnails.select(mediaId, width, height, method);
+    }
+
+    @Override
+    public Mono<Void> insertPendingMedia(String mediaId, String uploader, long now, long expiresTs) {
+        return client.sql("INSERT INTO mediaapi.pending_media (media_id, uploader, created_ts, expires_ts)"
+                        + " VALUES (:media_id, :uploader, :now, :expires_ts)")
+                .bind("media_id", mediaId)
+                .bind("uploader", uploader)
+                .bind("now", now)
+                .bind("expires_ts", expiresTs)
+                .then();
+    }
+
+    @Override
+    public Mono<Optional<String>> pendingUploader(String mediaId, long now) {
+        return client.sql(
+                        "SELECT uploader FROM mediaapi.pending_media WHERE media_id = :media_id AND expires_ts > :now")
+                .bind("media_id", mediaId)
+                .bind("now", now)
+                .map(row -> row.get("uploader", String.class))
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public Mono<Long> countPendingMediaOf(String userId, long now) {
+        return client.sql("SELECT count(*) AS n FROM mediaapi.pending_media WHERE uploader = :uploader"
+                        + " AND expires_ts > :now")
+                .bind("uploader", userId)
+                .bind("now", now)
+                .map(row -> row.get("n", Long.class))
+                .one();
+    }
+
+    @Override
+    public Mono<Void> completePendingMedia(LocalMedia localMedia) {
+        return transactions.transactional(media.insert(localMedia)
+                .then(client.sql("DELETE FROM mediaapi.pending_media WHERE media_id = :media_id")
+                        .bind("media_id", localMedia.mediaId())
+                        .then()));
     }
 }
