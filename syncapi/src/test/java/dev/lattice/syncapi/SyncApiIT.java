@@ -1971,6 +1971,52 @@ class SyncApiIT {
         }
     }
 
+    @Test
+    void threadedUnreadCountsWhenTheFilterAsksAndThreadedReceiptsClearTheirThread() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId carol = TestRoom.user("carol");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.member(carol, carol, "join");
+        NewRoomEvent root = room.message(alice, "a thread");
+        room.related(alice, "m.thread", root, "in the thread");
+        NewRoomEvent reply = room.related(alice, "m.thread", root, "more in the thread");
+        publishAll(room.events());
+        String threaded = "{\"room\":{\"timeline\":{\"unread_thread_notifications\":true}}}";
+
+        JsonObject all = unread(sync(bobToken, Map.of()), room.id());
+        assertThat(all.getInteger("notification_count")).contains(3L);
+        JsonObject split = joinedRoom(sync(bobToken, Map.of("filter", threaded)), room.id());
+        assertThat(split.getObject("unread_notifications").orElseThrow().getInteger("notification_count"))
+                .contains(1L);
+        assertThat(split.getObject("unread_thread_notifications")
+                        .orElseThrow()
+                        .getObject(root.eventId().toString())
+                        .orElseThrow()
+                        .getInteger("notification_count"))
+                .contains(2L);
+
+        // A receipt in the thread clears the thread only.
+        publishReceipt(ReceiptUpdate.of(
+                RoomId.parse(room.id()),
+                bob,
+                "m.read",
+                reply.eventId(),
+                Optional.of(root.eventId().toString()),
+                7_000));
+        JsonObject after = sync(bobToken, Map.of("filter", threaded));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (joinedRoom(after, room.id()).has("unread_thread_notifications") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            after = sync(bobToken, Map.of("filter", threaded));
+        }
+        assertThat(joinedRoom(after, room.id()).has("unread_thread_notifications"))
+                .isFalse();
+        assertThat(unread(after, room.id()).getInteger("notification_count")).contains(1L);
+    }
+
     /** Long-polls from {@code since} until a response satisfies {@code done}, following next_batch. */
     private static JsonObject syncUntil(String token, String since, java.util.function.Predicate<JsonObject> done)
             throws Exception {

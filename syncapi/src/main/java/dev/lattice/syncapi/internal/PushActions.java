@@ -136,7 +136,8 @@ public final class PushActions {
             String eventId, String roomId, JsonObject event, List<Map.Entry<String, Optional<PushRule>>> notified) {
         Flux.fromIterable(notified)
                 .flatMap(outcome -> database.unreadCounts(outcome.getKey(), List.of(roomId))
-                        .map(counts -> counts.getOrDefault(roomId, PushActionsTable.Counts.NONE)
+                        .map(counts -> counts.getOrDefault(roomId, PushActionsTable.RoomCounts.NONE)
+                                .total()
                                 .notifications())
                         .flatMap(unread -> gateway.push(
                                 outcome.getKey(),

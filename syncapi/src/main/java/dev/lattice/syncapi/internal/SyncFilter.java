@@ -26,6 +26,7 @@ import reactor.core.publisher.Mono;
  * @param accountData which global account data is shown
  * @param roomAccountData which per-room account data is shown
  * @param presence which presence events are shown
+ * @param unreadThreadNotifications {@code room.timeline.unread_thread_notifications}: counts per thread
  */
 public record SyncFilter(
         int timelineLimit,
@@ -35,7 +36,8 @@ public record SyncFilter(
         List<String> notRooms,
         EventFilter accountData,
         EventFilter roomAccountData,
-        EventFilter presence) {
+        EventFilter presence,
+        boolean unreadThreadNotifications) {
 
     /** The timeline length when the filter does not say (Synapse's default too). */
     public static final int DEFAULT_TIMELINE_LIMIT = 10;
@@ -50,7 +52,8 @@ public record SyncFilter(
             List.of(),
             EventFilter.ALL,
             EventFilter.ALL,
-            EventFilter.ALL);
+            EventFilter.ALL,
+            false);
 
     public SyncFilter {
         requireNonNull(timeline, "timeline is null");
@@ -112,7 +115,8 @@ public record SyncFilter(
                 EventFilter.strings(room, "not_rooms").orElse(List.of()),
                 EventFilter.read(object(filter, "account_data")),
                 EventFilter.read(object(room, "account_data")),
-                EventFilter.read(object(filter, "presence")));
+                EventFilter.read(object(filter, "presence")),
+                timelineJson.getBool("unread_thread_notifications").orElse(false));
     }
 
     /** Whether rooms of this ID are shown at all. */

@@ -112,18 +112,27 @@ public final class Syncer {
         if (rooms.isEmpty()) {
             return Mono.empty();
         }
+        boolean perThread = context.request().filter().unreadThreadNotifications();
         return database.unreadCounts(context.user(), rooms)
                 .doOnNext(counts -> rooms.forEach(roomId -> {
-                    PushActionsTable.Counts room = counts.getOrDefault(roomId, PushActionsTable.Counts.NONE);
-                    response.joined(roomId)
-                            .put(
-                                    "unread_notifications",
-                                    new JsonObjectBuilder()
-                                            .put("notification_count", room.notifications())
-                                            .put("highlight_count", room.highlights())
-                                            .build());
+                    PushActionsTable.RoomCounts room = counts.getOrDefault(roomId, PushActionsTable.RoomCounts.NONE);
+                    SyncResponse.JoinedRoom section = response.joined(roomId);
+                    // With unread_thread_notifications the room's counts are the main timeline's, each thread apart.
+                    section.put("unread_notifications", countsJson(perThread ? room.main() : room.total()));
+                    if (perThread && !room.threads().isEmpty()) {
+                        Map<String, CanonicalJsonValue> threads = new TreeMap<>();
+                        room.threads().forEach((thread, c) -> threads.put(thread, countsJson(c)));
+                        section.put("unread_thread_notifications", JsonObject.of(threads));
+                    }
                 }))
                 .then();
+    }
+
+    private static JsonObject countsJson(PushActionsTable.Counts counts) {
+        return new JsonObjectBuilder()
+                .put("notification_count", counts.notifications())
+                .put("highlight_count", counts.highlights())
+                .build();
     }
 
     /** Every stream's current position. */

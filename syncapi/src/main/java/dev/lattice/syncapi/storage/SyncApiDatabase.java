@@ -183,7 +183,7 @@ public interface SyncApiDatabase {
             List<Boolean> highlights);
 
     /** The user's unread counts (after their read receipt) in these rooms; rooms without any are left out. */
-    Mono<Map<String, PushActionsTable.Counts>> unreadCounts(String userId, Collection<String> roomIds);
+    Mono<Map<String, PushActionsTable.RoomCounts>> unreadCounts(String userId, Collection<String> roomIds);
 
     /** Records that the user's device list changed, at a new device lists stream position; that position. */
     Mono<Long> storeDeviceListChange(String userId);

@@ -443,7 +443,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<Map<String, PushActionsTable.Counts>> unreadCounts(String userId, Collection<String> roomIds) {
+    public Mono<Map<String, PushActionsTable.RoomCounts>> unreadCounts(String userId, Collection<String> roomIds) {
         return pushActions.counts(userId, roomIds);
     }
 

@@ -19,24 +19,43 @@ public final class PushActionsTable {
             + " ON CONFLICT (event_id, user_id) DO NOTHING";
 
     /**
-     * Per room: the notifications after the user's latest unthreaded (or main-timeline) read receipt, public or
-     * private; all of them when the user has none.
+     * Per room and thread ({@code ''} for the main timeline): the notifications after the user's read receipts, public
+     * or private: an unthreaded receipt covers every thread, a {@code main} receipt the main timeline, a threaded one
+     * its thread. All of them when the user has none.
      */
     private static final String COUNTS = "WITH read AS ("
-            + " SELECT r.room_id, max(e.position) AS position FROM syncapi.receipts r"
+            + " SELECT r.room_id, r.thread_id, max(e.position) AS position FROM syncapi.receipts r"
             + " JOIN syncapi.output_room_events e ON e.event_id = r.event_id"
             + " WHERE r.user_id = :user_id AND r.room_id = ANY(:room_ids)"
-            + " AND r.receipt_type IN ('m.read', 'm.read.private') AND r.thread_id IN ('', 'main')"
-            + " GROUP BY r.room_id)"
-            + " SELECT a.room_id, count(*) AS notifications, count(*) FILTER (WHERE a.highlight) AS highlights"
-            + " FROM syncapi.event_push_actions a LEFT JOIN read ON read.room_id = a.room_id"
+            + " AND r.receipt_type IN ('m.read', 'm.read.private')"
+            + " GROUP BY r.room_id, r.thread_id)"
+            + " SELECT a.room_id, a.thread_id, count(*) AS notifications,"
+            + " count(*) FILTER (WHERE a.highlight) AS highlights"
+            + " FROM syncapi.event_push_actions a"
+            + " LEFT JOIN read everything ON everything.room_id = a.room_id AND everything.thread_id = ''"
+            + " LEFT JOIN read own ON own.room_id = a.room_id"
+            + " AND own.thread_id = CASE WHEN a.thread_id = '' THEN 'main' ELSE a.thread_id END"
             + " WHERE a.user_id = :user_id AND a.room_id = ANY(:room_ids)"
-            + " AND a.position > COALESCE(read.position, -9223372036854775808)"
-            + " GROUP BY a.room_id";
+            + " AND a.position > COALESCE(everything.position, -9223372036854775808)"
+            + " AND a.position > COALESCE(own.position, -9223372036854775808)"
+            + " GROUP BY a.room_id, a.thread_id";
 
-    /** A room's unread counts for one user. */
+    /** Unread counts for one user. */
     public record Counts(long notifications, long highlights) {
         public static final Counts NONE = new Counts(0, 0);
+
+        Counts plus(Counts other) {
+            return new Counts(notifications + other.notifications, highlights + other.highlights);
+        }
+    }
+
+    /**
+     * A room's unread counts for one user: in all, of the main timeline, and per thread root.
+     *
+     * @param threads thread root → counts, for threads with any
+     */
+    public record RoomCounts(Counts total, Counts main, Map<String, Counts> threads) {
+        public static final RoomCounts NONE = new RoomCounts(Counts.NONE, Counts.NONE, Map.of());
     }
 
     private final DatabaseClient client;
@@ -66,17 +85,36 @@ public final class PushActionsTable {
     }
 
     /** The user's unread counts in these rooms; rooms without any are left out. */
-    public Mono<Map<String, Counts>> counts(String userId, Collection<String> roomIds) {
+    public Mono<Map<String, RoomCounts>> counts(String userId, Collection<String> roomIds) {
         if (roomIds.isEmpty()) {
             return Mono.just(Map.of());
         }
         return client.sql(COUNTS)
                 .bind("user_id", userId)
                 .bind("room_ids", roomIds.toArray(String[]::new))
-                .map(row -> Map.entry(
+                .map(row -> List.of(
                         row.get("room_id", String.class),
+                        row.get("thread_id", String.class),
                         new Counts(row.get("notifications", Long.class), row.get("highlights", Long.class))))
                 .all()
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new);
+                .collectList()
+                .map(rows -> {
+                    Map<String, RoomCounts> out = new HashMap<>();
+                    for (List<Object> row : rows) {
+                        String room = (String) row.get(0);
+                        String thread = (String) row.get(1);
+                        Counts counts = (Counts) row.get(2);
+                        RoomCounts current = out.getOrDefault(room, RoomCounts.NONE);
+                        Map<String, Counts> threads = new HashMap<>(current.threads());
+                        Counts main = current.main();
+                        if (thread.isEmpty()) {
+                            main = main.plus(counts);
+                        } else {
+                            threads.put(thread, counts);
+                        }
+                        out.put(room, new RoomCounts(current.total().plus(counts), main, Map.copyOf(threads)));
+                    }
+                    return out;
+                });
     }
 }
