@@ -3,7 +3,7 @@
 // (client-api → outbox → Kafka → syncapi → /sync), and bad input is refused with the spec's errors.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, clientFor, register, username, startAndWaitPrepared, eventually } from "./lib.mjs";
+import { BASE_URL, register, username, roomOfTwo, startAndWaitPrepared, eventually } from "./lib.mjs";
 
 async function call(method, token, path, body) {
   const response = await fetch(`${BASE_URL}/_matrix/client/v3${path}`, {
@@ -18,13 +18,7 @@ describe("typing and receipts with matrix-js-sdk", () => {
   let alice, bob, a, b, roomId;
 
   before(async () => {
-    alice = await register(username("alice"));
-    bob = await register(username("bob"));
-    a = clientFor(alice);
-    b = clientFor(bob);
-    ({ room_id: roomId } = await a.createRoom({ preset: "private_chat", name: "ephemeral" }));
-    await a.invite(roomId, bob.user_id);
-    await b.joinRoom(roomId);
+    ({ alice, bob, a, b, roomId } = await roomOfTwo("ephemeral"));
     await startAndWaitPrepared(a);
     await startAndWaitPrepared(b);
     await eventually(() => b.getRoom(roomId)?.getMember(alice.user_id) != null, "bob's client knows alice");

@@ -110,3 +110,18 @@ export async function eventually(fn, what, ms = 15_000, interval = 100) {
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
 }
+
+/**
+ * Two new users in a new private room: alice created it and invited bob, who joined. Clients not started.
+ * @returns {{alice, bob, a, b, roomId}}
+ */
+export async function roomOfTwo(name) {
+  const alice = await register(username("alice"));
+  const bob = await register(username("bob"));
+  const a = clientFor(alice);
+  const b = clientFor(bob);
+  const { room_id: roomId } = await a.createRoom({ preset: "private_chat", name });
+  await a.invite(roomId, bob.user_id);
+  await b.joinRoom(roomId);
+  return { alice, bob, a, b, roomId };
+}

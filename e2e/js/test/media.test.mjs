@@ -4,7 +4,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
-import { clientFor, register, username, startAndWaitPrepared, eventually } from "./lib.mjs";
+import { roomOfTwo, startAndWaitPrepared, eventually } from "./lib.mjs";
 
 /** A real PNG of width × height, one colour: what a client would upload. */
 function png(width, height) {
@@ -46,13 +46,7 @@ describe("media with matrix-js-sdk", () => {
   let alice, bob, a, b, roomId;
 
   before(async () => {
-    alice = await register(username("alice"));
-    bob = await register(username("bob"));
-    a = clientFor(alice);
-    b = clientFor(bob);
-    ({ room_id: roomId } = await a.createRoom({ preset: "private_chat", name: "pictures" }));
-    await a.invite(roomId, bob.user_id);
-    await b.joinRoom(roomId);
+    ({ alice, bob, a, b, roomId } = await roomOfTwo("pictures"));
     await startAndWaitPrepared(b);
   });
 

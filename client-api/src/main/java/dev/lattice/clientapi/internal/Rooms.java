@@ -21,6 +21,7 @@ import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.protocol.version.RoomVersionRules;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -219,17 +220,16 @@ public final class Rooms {
                                         "Unknown room; joining rooms on other servers is not supported yet"))
                         .flatMap(rules -> profiles.withProfile(device.userId(), joinContent(body))
                                 .flatMap(content -> restrictedJoins.authorise(room, rules, device.userId(), content))
-                                .flatMap(content -> events.send(
-                                        room,
-                                        rules,
-                                        device.userId(),
-                                        "m.room.member",
-                                        device.userId().value(),
-                                        content,
-                                        null,
-                                        null)))
+                                .flatMap(content -> sendOwnMembership(device, room, rules, content)))
                         .then(database.unforgetRoom(device.userId().localpart(), room.value()))
                         .thenReturn(Map.of("room_id", room.value())));
+    }
+
+    /** The user's own {@code m.room.member} event with this content. */
+    private Mono<EventId> sendOwnMembership(
+            AuthenticatedDevice device, RoomId room, RoomVersionRules rules, JsonObject content) {
+        return events.send(
+                room, rules, device.userId(), "m.room.member", device.userId().value(), content, null, null);
     }
 
     /**
@@ -247,15 +247,7 @@ public final class Rooms {
                                         ErrorCode.NOT_FOUND,
                                         "Unknown room; knocking on rooms of other servers is not supported yet"))
                         .flatMap(rules -> profiles.withProfile(device.userId(), membership("knock", body))
-                                .flatMap(content -> events.send(
-                                        room,
-                                        rules,
-                                        device.userId(),
-                                        "m.room.member",
-                                        device.userId().value(),
-                                        content,
-                                        null,
-                                        null)))
+                                .flatMap(content -> sendOwnMembership(device, room, rules, content)))
                         .thenReturn(Map.of("room_id", room.value())));
     }
 

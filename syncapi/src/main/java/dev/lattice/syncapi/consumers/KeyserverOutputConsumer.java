@@ -3,17 +3,12 @@ package dev.lattice.syncapi.consumers;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.keyserver.DeviceListChange;
-import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
-import dev.lattice.runtime.bus.RetriableException;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStream;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import java.util.HashSet;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,7 +18,6 @@ import reactor.core.publisher.Mono;
  * understands is skipped; a record that does not decode is poison (parked); database failures are retried.
  */
 public final class KeyserverOutputConsumer {
-    private static final Logger log = LoggerFactory.getLogger(KeyserverOutputConsumer.class);
 
     private final SyncApiDatabase database;
     private final SyncNotifier notifier;
@@ -35,22 +29,7 @@ public final class KeyserverOutputConsumer {
 
     /** The bus handler. */
     public Mono<Void> handle(BusRecord record) {
-        return Mono.defer(() -> {
-                    long version = CanonicalJson.parseObject(record.payload())
-                            .getInteger("version")
-                            .orElse(0L);
-                    if (version > DeviceListChange.VERSION) {
-                        log.info(
-                                "keyserver.output record of version {} (newer than {}) skipped",
-                                version,
-                                DeviceListChange.VERSION);
-                        return Mono.empty();
-                    }
-                    return store(BusJson.decode(record.payload(), DeviceListChange.class));
-                })
-                .onErrorMap(
-                        RoomserverOutputConsumer::isTransient,
-                        e -> new RetriableException("syncapi database: " + e.getMessage(), e));
+        return VersionedRecords.handle(record, DeviceListChange.VERSION, DeviceListChange.class, this::store);
     }
 
     private Mono<Void> store(DeviceListChange change) {

@@ -3,15 +3,10 @@ package dev.lattice.syncapi.consumers;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.ephemeral.ReceiptUpdate;
-import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
-import dev.lattice.runtime.bus.RetriableException;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStream;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,7 +15,6 @@ import reactor.core.publisher.Mono;
  * understands is skipped; a record that does not decode is poison (parked); database failures are retried.
  */
 public final class ReceiptsConsumer {
-    private static final Logger log = LoggerFactory.getLogger(ReceiptsConsumer.class);
 
     private final SyncApiDatabase database;
     private final SyncNotifier notifier;
@@ -32,22 +26,7 @@ public final class ReceiptsConsumer {
 
     /** The bus handler. */
     public Mono<Void> handle(BusRecord record) {
-        return Mono.defer(() -> {
-                    long version = CanonicalJson.parseObject(record.payload())
-                            .getInteger("version")
-                            .orElse(0L);
-                    if (version > ReceiptUpdate.VERSION) {
-                        log.info(
-                                "ephemeral.receipts record of version {} (newer than {}) skipped",
-                                version,
-                                ReceiptUpdate.VERSION);
-                        return Mono.empty();
-                    }
-                    return store(BusJson.decode(record.payload(), ReceiptUpdate.class));
-                })
-                .onErrorMap(
-                        RoomserverOutputConsumer::isTransient,
-                        e -> new RetriableException("syncapi database: " + e.getMessage(), e));
+        return VersionedRecords.handle(record, ReceiptUpdate.VERSION, ReceiptUpdate.class, this::store);
     }
 
     private Mono<Void> store(ReceiptUpdate receipt) {
