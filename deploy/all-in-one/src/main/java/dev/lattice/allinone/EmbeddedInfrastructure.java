@@ -4,9 +4,8 @@ import dev.lattice.runtime.StartupException;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.embedded.EmbeddedKafka;
 import dev.lattice.runtime.embedded.EmbeddedPostgres;
+import dev.lattice.runtime.embedded.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,9 +49,12 @@ final class EmbeddedInfrastructure implements AutoCloseable {
         // A thread of our own, created here, so it inherits the launcher's class loader (Kafka loads classes by name).
         ExecutorService starter = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "embedded-kafka"));
         CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.completedFuture(null);
+        // Kafka's two listeners and PostgreSQL start concurrently: their ports are chosen together, so they differ
+        int[] ports = freePorts();
         if (properties.kafka().embedded()) {
-            int port = freePort();
-            kafka = CompletableFuture.supplyAsync(() -> startKafka(properties, port), starter);
+            int port = ports[0];
+            int controllerPort = ports[1];
+            kafka = CompletableFuture.supplyAsync(() -> startKafka(properties, port, controllerPort), starter);
             kafka.whenComplete((started, failure) -> {
                 if (failure != null) {
                     System.err.println("lattice: " + failure.getCause().getMessage());
@@ -65,7 +67,7 @@ final class EmbeddedInfrastructure implements AutoCloseable {
         EmbeddedPostgres postgres = null;
         if (properties.database().embedded()) {
             try {
-                postgres = startPostgres(properties);
+                postgres = startPostgres(properties, ports[2]);
             } catch (StartupException e) {
                 new EmbeddedInfrastructure(null, kafka).close();
                 throw e;
@@ -77,15 +79,15 @@ final class EmbeddedInfrastructure implements AutoCloseable {
         return new EmbeddedInfrastructure(postgres, kafka);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    private static int[] freePorts() {
+        try {
+            return LoopbackPorts.free(3);
         } catch (IOException e) {
-            throw new StartupException("cannot find a free port for the embedded Kafka: " + e.getMessage(), e);
+            throw new StartupException("cannot find free ports for the embedded servers: " + e.getMessage(), e);
         }
     }
 
-    private static EmbeddedPostgres startPostgres(LatticeProperties properties) {
+    private static EmbeddedPostgres startPostgres(LatticeProperties properties, int port) {
         LatticeProperties.Database db = properties.database();
         Path directory = properties.dataDir().resolve("postgres");
         try {
@@ -93,6 +95,7 @@ final class EmbeddedInfrastructure implements AutoCloseable {
                     .database(db.name())
                     .user(db.user())
                     .password(db.password())
+                    .port(port)
                     .registerShutdownHook(false)
                     // not /tmp, which cleaners empty and other JVMs share
                     .binariesDirectory(properties.dataDir().resolve(".postgres-bin"))
@@ -107,10 +110,13 @@ final class EmbeddedInfrastructure implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafka startKafka(LatticeProperties properties, int port) {
+    private static EmbeddedKafka startKafka(LatticeProperties properties, int port, int controllerPort) {
         Path directory = properties.dataDir().resolve("kafka");
         try {
-            EmbeddedKafka kafka = EmbeddedKafka.builder(directory).port(port).start();
+            EmbeddedKafka kafka = EmbeddedKafka.builder(directory)
+                    .port(port)
+                    .controllerPort(controllerPort)
+                    .start();
             log.info("embedded Kafka on {} (data {})", kafka.bootstrapServers(), directory);
             return kafka;
         } catch (IOException | RuntimeException | LinkageError e) {

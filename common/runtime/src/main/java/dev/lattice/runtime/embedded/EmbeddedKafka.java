@@ -3,9 +3,6 @@ package dev.lattice.runtime.embedded;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,12 +63,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private EmbeddedKafka(Builder b) throws IOException {
         this.logDirectory = b.logDirectory.toAbsolutePath().normalize();
         Files.createDirectories(logDirectory);
-        this.port = b.port == 0 ? freePort() : b.port;
-        int cp = b.controllerPort == 0 ? freePort() : b.controllerPort;
-        while (cp == port) {
-            cp = freePort();
-        }
-        this.controllerPort = cp;
+        int[] free = LoopbackPorts.free(2);
+        this.port = b.port == 0 ? free[0] : b.port;
+        this.controllerPort = b.controllerPort != 0 ? b.controllerPort : free[1] == port ? free[0] : free[1];
 
         Path metaProperties = logDirectory.resolve("meta.properties");
         boolean uncleanPreviousStop = false;
@@ -272,14 +266,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedKafka[" + bootstrapServers() + ", cluster=" + clusterId + ", logs=" + logDirectory + "]";
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-            return s.getLocalPort();
-        }
     }
 
     /** Sends each printed line to the log at INFO. */

@@ -2,9 +2,7 @@ package dev.lattice.runtime.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +59,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private static final String SUPERUSER = "postgres";
     private static final String HOST = "127.0.0.1";
+    /** Connect, log-in and query timeout of every connection we open, so nothing waits forever on a bad peer. */
+    private static final int PROBE_TIMEOUT_SECONDS = 10;
 
     private final Path dataDirectory;
     private final String database;
@@ -105,7 +105,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         this.superuserPassword = superPw;
 
-        int port = b.port == 0 ? freePort() : b.port;
+        int port = b.port == 0 ? LoopbackPorts.free() : b.port;
         if (isListening(port)) {
             // zonky's readiness probe would otherwise talk to whatever owns the port until the startup timeout
             throw new IOException("Port " + HOST + ":" + port + " is already in use; cannot start PostgreSQL");
@@ -122,6 +122,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 .setLocaleConfig("auth-local", "scram-sha-256")
                 // server: zonky's own readiness probe connects over TCP as postgres, so it needs the password
                 .setConnectConfig("password", superPw)
+                // and bounded waits: pgjdbc's defaults wait forever on a listener that accepts but never answers
+                // (another server that took the port), which would hang the start instead of failing it
+                .setConnectConfig("connectTimeout", Integer.toString(PROBE_TIMEOUT_SECONDS))
+                .setConnectConfig("loginTimeout", Integer.toString(PROBE_TIMEOUT_SECONDS))
+                .setConnectConfig("socketTimeout", Integer.toString(PROBE_TIMEOUT_SECONDS))
                 .setServerConfig("listen_addresses", HOST)
                 .setServerConfig("unix_socket_directories", "")
                 .setServerConfig("password_encryption", "scram-sha-256")
@@ -147,11 +152,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         b.serverConfig.forEach(zb::setServerConfig);
 
+        log.info(
+                "Starting PostgreSQL on {}:{} (data {}, waiting up to {})",
+                HOST,
+                port,
+                dataDirectory,
+                b.startupTimeout);
         try {
             this.server = zb.start();
         } catch (IOException | RuntimeException e) {
+            String portNote = readPostmasterPid(dataDirectory).isEmpty() && isListening(port)
+                    ? "; another process took port " + port + " meanwhile"
+                    : "";
             throw new IOException(
-                    "PostgreSQL did not start in " + dataDirectory + " on port " + port
+                    "PostgreSQL did not start in " + dataDirectory + " on port " + port + portNote
                             + " (see the io.zonky.test logger for server output)",
                     e);
         } finally {
@@ -281,6 +295,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("user", u);
         p.setProperty("password", pw);
+        p.setProperty("connectTimeout", Integer.toString(PROBE_TIMEOUT_SECONDS));
+        p.setProperty("loginTimeout", Integer.toString(PROBE_TIMEOUT_SECONDS));
         return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + port() + "/" + db, p);
     }
 
@@ -440,14 +456,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         byte[] b = new byte[24];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-            return s.getLocalPort();
-        }
     }
 
     static boolean isListening(int port) {
