@@ -1,6 +1,7 @@
 package dev.lattice.clientapi;
 
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.keyserver.CrossSigningKeysApi;
 import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.clientapi.config.ClientApiProperties;
@@ -260,8 +261,9 @@ public class ClientApiConfiguration {
             RoomEvents events,
             ClientApiDatabase database,
             MemberProfiles profiles,
-            ObjectProvider<ClientRoomserverApi> roomserver) {
-        return new Rooms(events, database, profiles, roomserver::getObject);
+            ObjectProvider<ClientRoomserverApi> roomserver,
+            ObjectProvider<RemoteRoomsApi> remoteRooms) {
+        return new Rooms(events, database, profiles, roomserver::getObject, remoteRooms::getIfAvailable);
     }
 
     /** The {@link UserApi} other services in this process authenticate and read account data through. */

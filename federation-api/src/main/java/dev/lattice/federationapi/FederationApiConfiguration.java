@@ -1,13 +1,23 @@
 package dev.lattice.federationapi;
 
+import dev.lattice.api.Topics;
+import dev.lattice.api.roomserver.QueryStateApi;
+import dev.lattice.api.roomserver.RoomserverInputApi;
+import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.federationapi.config.FederationApiProperties;
+import dev.lattice.federationapi.consumers.RoomserverOutputConsumer;
 import dev.lattice.federationapi.internal.DnsLookups;
 import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
+import dev.lattice.federationapi.internal.InboundJoins;
+import dev.lattice.federationapi.internal.InboundTransactions;
 import dev.lattice.federationapi.internal.IpRange;
 import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
+import dev.lattice.federationapi.internal.OutboundQueue;
+import dev.lattice.federationapi.internal.ReceivedPdus;
+import dev.lattice.federationapi.internal.RemoteJoins;
 import dev.lattice.federationapi.internal.RequestAuthenticator;
 import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.federationapi.internal.ServerResolver;
@@ -16,11 +26,17 @@ import dev.lattice.federationapi.storage.FederationApiDatabase;
 import dev.lattice.federationapi.storage.postgres.PostgresFederationApiDatabase;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.id.ServerName;
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusConsumer;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -38,6 +54,7 @@ import org.springframework.context.annotation.FilterType;
         basePackageClasses = FederationApiConfiguration.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootConfiguration.class))
 public class FederationApiConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(FederationApiConfiguration.class);
 
     @Bean
     ServerKeys serverKeys(LatticeProperties properties, SigningKey serverSigningKey) {
@@ -96,6 +113,75 @@ public class FederationApiConfiguration {
     RequestAuthenticator requestAuthenticator(LatticeProperties properties, KeyRing keyRing) {
         return new RequestAuthenticator(
                 ServerName.parse(properties.serverName()), keyRing::verifyKey, Clock.systemUTC());
+    }
+
+    @Bean
+    ReceivedPdus receivedPdus(KeyRing keyRing) {
+        return new ReceivedPdus(keyRing);
+    }
+
+    /** Joins to other servers' rooms; the roomserver is reached through its interface (in process: its bean). */
+    @Bean
+    RemoteJoins remoteJoins(
+            LatticeProperties properties,
+            SigningKey serverSigningKey,
+            FederationClient client,
+            ReceivedPdus receivedPdus,
+            ObjectProvider<RoomserverInputApi> roomserver) {
+        return new RemoteJoins(
+                ServerName.parse(properties.serverName()),
+                serverSigningKey,
+                client,
+                receivedPdus,
+                roomserver::getObject,
+                Clock.systemUTC());
+    }
+
+    @Bean
+    InboundTransactions inboundTransactions(
+            FederationApiDatabase database,
+            ReceivedPdus receivedPdus,
+            FederationClient client,
+            ObjectProvider<RoomserverInputApi> input,
+            ObjectProvider<RoomserverQueryApi> query) {
+        return new InboundTransactions(
+                database, receivedPdus, client, input::getObject, query::getObject, Clock.systemUTC());
+    }
+
+    @Bean
+    InboundJoins inboundJoins(
+            LatticeProperties properties,
+            ReceivedPdus receivedPdus,
+            ObjectProvider<RoomserverInputApi> input,
+            ObjectProvider<RoomserverQueryApi> query) {
+        return new InboundJoins(
+                ServerName.parse(properties.serverName()),
+                receivedPdus,
+                input::getObject,
+                query::getObject,
+                Clock.systemUTC());
+    }
+
+    /** The per-destination queues; what an earlier run left queued starts going out at once. */
+    @Bean(destroyMethod = "close")
+    OutboundQueue outboundQueue(LatticeProperties properties, FederationClient client, FederationApiDatabase database) {
+        OutboundQueue queue =
+                new OutboundQueue(ServerName.parse(properties.serverName()), client, database, Clock.systemUTC());
+        queue.resume().subscribe(null, e -> log.warn("cannot resume the outbound queues: {}", e.getMessage()));
+        return queue;
+    }
+
+    /**
+     * Our users' new events to the other servers in their rooms (consumer group {@code federationapi}). Where this
+     * process has no roomserver to ask for the rooms' members (a split deployment, until internal HTTP exists), the
+     * records are skipped.
+     */
+    @Bean(destroyMethod = "close")
+    BusConsumer federationapiRoomserverOutput(
+            Bus bus, LatticeProperties properties, ObjectProvider<QueryStateApi> roomserver, OutboundQueue queue) {
+        RoomserverOutputConsumer consumer = new RoomserverOutputConsumer(
+                ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue);
+        return bus.subscribe("federationapi", List.of(Topics.ROOMSERVER_OUTPUT), consumer::handle);
     }
 
     /** Every authenticated federation route is built with {@code .filter(federationAuthFilter)}. */

@@ -2,6 +2,7 @@ package dev.lattice.roomserver;
 
 import static dev.lattice.roomserver.RoomserverContext.waitFor;
 import static dev.lattice.roomserver.TestingRoomClient.user;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.api.Topics;
@@ -12,10 +13,13 @@ import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.protocol.crypto.SigningKey;
+import dev.lattice.protocol.event.EventBuilder;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.version.RoomVersionRules;
@@ -264,5 +268,180 @@ class RoomserverIT {
                         .orElseThrow()
                         .members())
                 .isEmpty();
+    }
+
+    /**
+     * A join to a room held by another server: its state arrives as outliers (as {@code send_join} answers it),
+     * then the join with that state. The room then has our member, the state events go out as historical records
+     * ahead of the join, and the other server's next event builds on the join.
+     */
+    @Test
+    void aJoinWithTheStateFromSendJoinStartsTheRoomHere() {
+        ServerName remote = ServerName.parse("remote.test");
+        SigningKey remoteKey = SigningKey.generate("r1");
+        RoomVersionRules rules = RoomVersionRules.V12;
+        UserId bob = UserId.of("bob", remote);
+        UserId alice = user("alice");
+        long ts = System.currentTimeMillis();
+        Pdu create = EventBuilder.forVersion(rules)
+                .type("m.room.create")
+                .stateKey("")
+                .sender(bob)
+                .content(TestingRoomClient.json("{\"room_version\":\"12\"}"))
+                .depth(1)
+                .originServerTs(ts)
+                .sign(remote, remoteKey);
+        RoomId room = RoomId.parse(create.roomId());
+        Pdu bobJoin = remoteEvent(
+                rules,
+                room,
+                bob,
+                "m.room.member",
+                bob.value(),
+                "{\"membership\":\"join\"}",
+                List.of(create.id()),
+                List.of(),
+                2,
+                remote,
+                remoteKey);
+        Pdu powerLevels = remoteEvent(
+                rules,
+                room,
+                bob,
+                "m.room.power_levels",
+                "",
+                "{\"users\":{}}",
+                List.of(bobJoin.id()),
+                List.of(bobJoin.id()),
+                3,
+                remote,
+                remoteKey);
+        Pdu joinRules = remoteEvent(
+                rules,
+                room,
+                bob,
+                "m.room.join_rules",
+                "",
+                "{\"join_rule\":\"public\"}",
+                List.of(powerLevels.id()),
+                List.of(bobJoin.id(), powerLevels.id()),
+                4,
+                remote,
+                remoteKey);
+        for (Pdu outlier : List.of(create, bobJoin, powerLevels, joinRules)) {
+            server.api
+                    .inputRoomEventAsync(
+                            InputRoomEvent.outlier(room, rules.id(), new String(outlier.bytes(), UTF_8), remote))
+                    .block();
+        }
+        assertThat(server.api.queryCurrentState(room).block())
+                .as("outliers change no state")
+                .isEmpty();
+
+        Pdu aliceJoin = EventBuilder.forVersion(rules)
+                .type("m.room.member")
+                .stateKey(alice.value())
+                .sender(alice)
+                .roomId(room)
+                .content(TestingRoomClient.json("{\"membership\":\"join\"}"))
+                .prevEvents(List.of(joinRules.id()))
+                .authEvents(List.of(powerLevels.id(), joinRules.id()))
+                .depth(5)
+                .originServerTs(ts + 5)
+                .sign(TestingRoomClient.SERVER, TestingRoomClient.KEY);
+        List<EventId> stateBefore = List.of(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id());
+        InputVerdict verdict = server.api
+                .inputRoomEvent(InputRoomEvent.joinWithState(
+                        room, rules.id(), new String(aliceJoin.bytes(), UTF_8), TestingRoomClient.SERVER, stateBefore))
+                .block();
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(server.api.queryMembership(room, alice).block().orElseThrow().membership())
+                .isEqualTo("join");
+        assertThat(server.api.queryCurrentState(room).block())
+                .extracting(StoredEvent::eventId)
+                .containsExactlyInAnyOrder(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id(), aliceJoin.id());
+        assertThat(server.api.queryStateBeforeEvent(aliceJoin.id()).block().orElseThrow())
+                .extracting(StoredEvent::eventId)
+                .containsExactlyInAnyOrderElementsOf(stateBefore);
+        waitFor(() -> server.newEvents(room.value()).contains(aliceJoin.eventId()));
+        List<NewRoomEvent> published = server.outputs.stream()
+                .filter(o -> o instanceof NewRoomEvent n && n.roomId().equals(room))
+                .map(NewRoomEvent.class::cast)
+                .toList();
+        assertThat(published).extracting(n -> n.eventId().value()).last().isEqualTo(aliceJoin.eventId());
+        assertThat(published.subList(0, published.size() - 1))
+                .allSatisfy(n -> assertThat(n.historical()).isTrue())
+                .extracting(NewRoomEvent::eventId)
+                .containsExactlyInAnyOrderElementsOf(stateBefore);
+        assertThat(published.getLast().addsStateEventIds())
+                .containsExactlyInAnyOrder(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id(), aliceJoin.id());
+
+        Pdu reply = remoteEvent(
+                rules,
+                room,
+                bob,
+                "m.room.message",
+                null,
+                "{\"msgtype\":\"m.text\",\"body\":\"hi\"}",
+                List.of(aliceJoin.id()),
+                List.of(bobJoin.id(), powerLevels.id()),
+                6,
+                remote,
+                remoteKey);
+        assertThat(server.api
+                        .inputRoomEvent(
+                                InputRoomEvent.received(room, rules.id(), new String(reply.bytes(), UTF_8), remote))
+                        .block()
+                        .outcome())
+                .isEqualTo(Outcome.ACCEPTED);
+        assertThat(server.api.queryAuthChain(room, List.of(reply.id())).block())
+                .extracting(StoredEvent::eventId)
+                .containsExactly(bobJoin.id(), powerLevels.id());
+    }
+
+    @Test
+    void aJoinWhoseGivenStateIsNotHeldIsRejected() {
+        RoomVersionRules rules = RoomVersionRules.V12;
+        UserId alice = user("alice");
+        RoomId room = client.createPublicRoom(user("carol"), "shared");
+        Pdu join = client.build(room, alice, "m.room.member", alice.value(), "{\"membership\":\"join\"}");
+        InputVerdict verdict = server.api
+                .inputRoomEvent(InputRoomEvent.joinWithState(
+                        room,
+                        rules.id(),
+                        new String(join.bytes(), UTF_8),
+                        TestingRoomClient.SERVER,
+                        List.of(EventId.parse("$unknownEventOfSomeOtherServer"))))
+                .block();
+        assertThat(verdict.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(server.api.queryMembership(room, alice).block()).isEmpty();
+    }
+
+    private static Pdu remoteEvent(
+            RoomVersionRules rules,
+            RoomId room,
+            UserId sender,
+            String type,
+            String stateKey,
+            String content,
+            List<EventId> prev,
+            List<EventId> auth,
+            long depth,
+            ServerName origin,
+            SigningKey key) {
+        EventBuilder builder = EventBuilder.forVersion(rules)
+                .type(type)
+                .sender(sender)
+                .roomId(room)
+                .content(TestingRoomClient.json(content))
+                .prevEvents(prev)
+                .authEvents(auth)
+                .depth(depth)
+                .originServerTs(System.currentTimeMillis());
+        if (stateKey != null) {
+            builder.stateKey(stateKey);
+        }
+        return builder.sign(origin, key);
     }
 }

@@ -3,6 +3,7 @@ package dev.lattice.clientapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.SendTransaction;
@@ -12,6 +13,7 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.InvalidIdException;
 import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
@@ -22,6 +24,7 @@ import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.protocol.version.RoomVersionRules;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,12 +47,16 @@ public final class Rooms {
     private final ClientApiDatabase database;
     private final RestrictedJoins restrictedJoins;
     private final MemberProfiles profiles;
+    private final Supplier<RemoteRoomsApi> remoteRooms;
 
+    /** @param remoteRooms the federation-api's, or null where this process has none (joins stay local) */
     public Rooms(
             RoomEvents events,
             ClientApiDatabase database,
             MemberProfiles profiles,
-            Supplier<? extends RoomserverQueryApi> roomserver) {
+            Supplier<? extends RoomserverQueryApi> roomserver,
+            Supplier<RemoteRoomsApi> remoteRooms) {
+        this.remoteRooms = requireNonNull(remoteRooms, "remoteRooms is null");
         this.roomserver = requireNonNull(roomserver, "roomserver is null");
         this.events = requireNonNull(events, "events is null");
         this.database = requireNonNull(database, "database is null");
@@ -206,23 +213,43 @@ public final class Rooms {
     }
 
     /**
-     * {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}} for local rooms; the member event
-     * carries the user's profile ({@link MemberProfiles}); a restricted room's join is authorised by a local member
-     * ({@link RestrictedJoins}).
+     * {@code POST /rooms/{roomId}/join} and {@code POST /join/{roomIdOrAlias}}. For a room this server holds: the
+     * member event carries the user's profile ({@link MemberProfiles}); a restricted room's join is authorised by a
+     * local member ({@link RestrictedJoins}). For a room it does not hold: through the federation-api, via the
+     * {@code via}/{@code server_name} servers and the room ID's own server.
+     *
+     * @param via the servers the client named, in its order
      */
-    public Mono<Map<String, String>> join(AuthenticatedDevice device, String roomIdOrAlias, JsonObject body) {
+    public Mono<Map<String, String>> join(
+            AuthenticatedDevice device, String roomIdOrAlias, JsonObject body, List<ServerName> via) {
         return resolve(roomIdOrAlias)
-                .flatMap(room -> events.rules(room)
-                        .onErrorMap(
-                                MatrixException.class,
-                                e -> new MatrixException(
-                                        ErrorCode.NOT_FOUND,
-                                        "Unknown room; joining rooms on other servers is not supported yet"))
-                        .flatMap(rules -> profiles.withProfile(device.userId(), joinContent(body))
-                                .flatMap(content -> restrictedJoins.authorise(room, rules, device.userId(), content))
-                                .flatMap(content -> sendOwnMembership(device, room, rules, content)))
+                .flatMap(room -> roomserver
+                        .get()
+                        .queryRoomVersion(room)
+                        .flatMap(version -> version.isPresent()
+                                ? localJoin(device, room, body)
+                                : remoteJoin(device, room, body, via))
                         .then(database.unforgetRoom(device.userId().localpart(), room.value()))
                         .thenReturn(Map.of("room_id", room.value())));
+    }
+
+    private Mono<EventId> localJoin(AuthenticatedDevice device, RoomId room, JsonObject body) {
+        return events.rules(room)
+                .flatMap(rules -> profiles.withProfile(device.userId(), joinContent(body))
+                        .flatMap(content -> restrictedJoins.authorise(room, rules, device.userId(), content))
+                        .flatMap(content -> sendOwnMembership(device, room, rules, content)));
+    }
+
+    private Mono<EventId> remoteJoin(AuthenticatedDevice device, RoomId room, JsonObject body, List<ServerName> via) {
+        RemoteRoomsApi remote = remoteRooms.get();
+        if (remote == null) {
+            return Mono.error(new MatrixException(
+                    ErrorCode.NOT_FOUND, "Unknown room; this server has no federation to join it through"));
+        }
+        List<ServerName> servers = new ArrayList<>(via);
+        room.serverName().ifPresent(servers::add);
+        return profiles.withProfile(device.userId(), joinContent(body))
+                .flatMap(content -> remote.joinRemoteRoom(room, device.userId(), servers, content));
     }
 
     /** The user's own {@code m.room.member} event with this content. */

@@ -8,10 +8,16 @@ import static dev.lattice.clientapi.internal.Rooms.MembershipAction.UNBAN;
 import dev.lattice.clientapi.internal.RoomCreation;
 import dev.lattice.clientapi.internal.RoomUpgrades;
 import dev.lattice.clientapi.internal.Rooms;
+import dev.lattice.protocol.id.InvalidIdException;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -171,8 +177,26 @@ public class RoomRoutes {
         return accessTokens
                 .authenticate(request)
                 .flatMap(device -> object(bodies, request, false)
-                        .flatMap(body -> rooms.join(device, request.pathVariable(variable), body)))
+                        .flatMap(body -> rooms.join(device, request.pathVariable(variable), body, via(request))))
                 .flatMap(Responses::ok);
+    }
+
+    /**
+     * The servers to join through: {@code via} (spec v1.12) and the deprecated {@code server_name}, which clients still
+     * send; malformed names are a 400 {@code M_INVALID_PARAM}.
+     */
+    static List<ServerName> via(ServerRequest request) {
+        List<String> names = new ArrayList<>(request.queryParams().getOrDefault("via", List.of()));
+        names.addAll(request.queryParams().getOrDefault("server_name", List.of()));
+        List<ServerName> servers = new ArrayList<>();
+        for (String name : names) {
+            try {
+                servers.add(ServerName.parse(name));
+            } catch (InvalidIdException e) {
+                throw new MatrixException(ErrorCode.INVALID_PARAM, "Invalid server name in via: " + name);
+            }
+        }
+        return servers;
     }
 
     private static Mono<ServerResponse> membership(

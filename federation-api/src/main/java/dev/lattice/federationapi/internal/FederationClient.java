@@ -49,6 +49,11 @@ public final class FederationClient {
         return send(destination, HttpMethod.POST, pathAndQuery, Optional.of(body), true);
     }
 
+    /** A PUT with a JSON body, signed with X-Matrix. */
+    public Mono<JsonObject> put(ServerName destination, String pathAndQuery, JsonObject body) {
+        return send(destination, HttpMethod.PUT, pathAndQuery, Optional.of(body), true);
+    }
+
     /** An unauthenticated POST with a JSON body (the notary's key query). */
     public Mono<JsonObject> postUnsigned(ServerName destination, String pathAndQuery, JsonObject body) {
         return send(destination, HttpMethod.POST, pathAndQuery, Optional.of(body), false);
@@ -73,7 +78,9 @@ public final class FederationClient {
     private static JsonObject decode(ServerName destination, String uri, HttpsExchange.Response response) {
         if (response.status() != 200) {
             throw new FederationRequestException(
-                    response.status(), destination + uri + " answered " + response.status());
+                    response.status(),
+                    errcodeOf(response.body()),
+                    destination + uri + " answered " + response.status() + ": " + excerpt(response.body()));
         }
         try {
             return CanonicalJson.parseObject(response.body());
@@ -81,5 +88,19 @@ public final class FederationClient {
             throw new FederationRequestException(
                     response.status(), destination + uri + " answered bad JSON: " + e.getMessage());
         }
+    }
+
+    private static String errcodeOf(byte[] body) {
+        try {
+            return CanonicalJson.parseObject(body).getString("errcode").orElse(null);
+        } catch (CanonicalJsonException e) {
+            return null;
+        }
+    }
+
+    /** The start of an error body, for the log: what the remote server said, never more than a line. */
+    private static String excerpt(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 300), java.nio.charset.StandardCharsets.UTF_8);
+        return text.replaceAll("\\s+", " ");
     }
 }

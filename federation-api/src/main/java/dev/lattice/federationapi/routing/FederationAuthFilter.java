@@ -8,6 +8,7 @@ import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import java.net.URI;
@@ -46,6 +47,17 @@ public final class FederationAuthFilter implements HandlerFilterFunction<ServerR
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
     }
 
+    /** The request attribute holding the parsed JSON body of a PUT or POST, a {@link CanonicalJsonValue}. */
+    public static final String CONTENT = FederationAuthFilter.class.getName() + ".content";
+
+    /** The JSON object body the signature covered; 400 {@code M_NOT_JSON} when the body is not an object. */
+    public static JsonObject content(ServerRequest request) {
+        if (request.attribute(CONTENT).orElse(null) instanceof JsonObject object) {
+            return object;
+        }
+        throw new MatrixException(ErrorCode.NOT_JSON, "The body must be a JSON object");
+    }
+
     /** The origin {@link FederationAuthFilter} authenticated. */
     public static ServerName origin(ServerRequest request) {
         return (ServerName) request.attribute(ORIGIN).orElseThrow();
@@ -71,15 +83,17 @@ public final class FederationAuthFilter implements HandlerFilterFunction<ServerR
                         .map(Optional::of)
                         .defaultIfEmpty(Optional.of(new byte[0]))
                 : Mono.just(Optional.empty());
-        return body.flatMap(bytes -> authenticator
-                .verify(credentials, method, target, bytes.map(FederationAuthFilter::parse))
-                .flatMap(origin -> {
-                    ServerRequest.Builder rebuilt = ServerRequest.from(request);
-                    bytes.ifPresent(b -> rebuilt.body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(b))));
-                    ServerRequest authenticated = rebuilt.build();
-                    authenticated.attributes().put(ORIGIN, origin);
-                    return next.handle(authenticated);
-                }));
+        return body.flatMap(bytes -> {
+            Optional<CanonicalJsonValue> content = bytes.map(FederationAuthFilter::parse);
+            return authenticator.verify(credentials, method, target, content).flatMap(origin -> {
+                ServerRequest.Builder rebuilt = ServerRequest.from(request);
+                bytes.ifPresent(b -> rebuilt.body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(b))));
+                ServerRequest authenticated = rebuilt.build();
+                authenticated.attributes().put(ORIGIN, origin);
+                content.ifPresent(c -> authenticated.attributes().put(CONTENT, c));
+                return next.handle(authenticated);
+            });
+        });
     }
 
     private static byte[] bytes(DataBuffer buffer) {

@@ -3,10 +3,11 @@ package dev.lattice.federationapi.storage;
 import dev.lattice.protocol.federation.ServerKeyResponse;
 import dev.lattice.protocol.id.KeyId;
 import dev.lattice.protocol.id.ServerName;
+import java.util.List;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
-/** Everything the federation-api stores: so far, other servers' signing keys. */
+/** Everything the federation-api stores: other servers' signing keys, received transactions, outbound queues. */
 public interface FederationApiDatabase {
 
     /**
@@ -22,4 +23,22 @@ public interface FederationApiDatabase {
 
     /** The newest stored response of {@code server}; empty if none was ever fetched. */
     Mono<Optional<StoredKeyResponse>> selectKeyResponse(ServerName server);
+
+    /** The answer given to {@code origin}'s transaction {@code txnId}; empty if it was never received. */
+    Mono<Optional<String>> receivedTransaction(ServerName origin, String txnId);
+
+    /** Records the answer to a transaction; a second answer to the same one is ignored. */
+    Mono<Void> storeReceivedTransaction(ServerName origin, String txnId, String responseJson, long receivedTs);
+
+    /** Queues a PDU for each destination, once per destination and event however often it is queued. */
+    Mono<Void> queuePdu(List<ServerName> destinations, String eventId, String pduJson, long queuedTs);
+
+    /** The oldest {@code limit} PDUs queued for {@code destination}. */
+    Mono<List<QueuedPdu>> queuedPdus(ServerName destination, int limit);
+
+    /** Removes {@code destination}'s queued PDUs up to {@code upToSeq}: they were delivered. */
+    Mono<Void> deleteQueuedPdus(ServerName destination, long upToSeq);
+
+    /** Every destination with PDUs waiting. */
+    Mono<List<ServerName>> queuedDestinations();
 }

@@ -4,6 +4,7 @@ import dev.lattice.protocol.crypto.VerifyKey;
 import dev.lattice.protocol.federation.ServerKeyResponse;
 import dev.lattice.protocol.id.KeyId;
 import dev.lattice.protocol.id.ServerName;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,5 +37,37 @@ public final class TestingFederationApiDatabase implements FederationApiDatabase
     @Override
     public Mono<Optional<StoredKeyResponse>> selectKeyResponse(ServerName server) {
         return Mono.fromSupplier(() -> Optional.ofNullable(responses.get(server)));
+    }
+
+    // Transactions and queues are tested against PostgreSQL only; the key tests never reach them.
+
+    @Override
+    public Mono<Optional<String>> receivedTransaction(ServerName origin, String txnId) {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
+    }
+
+    @Override
+    public Mono<Void> storeReceivedTransaction(ServerName origin, String txnId, String responseJson, long receivedTs) {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
+    }
+
+    @Override
+    public Mono<Void> queuePdu(List<ServerName> destinations, String eventId, String pduJson, long queuedTs) {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
+    }
+
+    @Override
+    public Mono<List<QueuedPdu>> queuedPdus(ServerName destination, int limit) {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
+    }
+
+    @Override
+    public Mono<Void> deleteQueuedPdus(ServerName destination, long upToSeq) {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
+    }
+
+    @Override
+    public Mono<List<ServerName>> queuedDestinations() {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
     }
 }

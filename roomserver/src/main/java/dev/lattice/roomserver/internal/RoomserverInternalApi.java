@@ -17,6 +17,7 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.version.RoomVersionId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -84,6 +85,16 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     @Override
     public Mono<List<RoomMembership>> queryMembershipsOfUser(UserId userId, String membership) {
         return queries.queryMembershipsOfUser(userId, membership);
+    }
+
+    @Override
+    public Mono<Optional<List<StoredEvent>>> queryStateBeforeEvent(EventId eventId) {
+        return queries.queryStateBeforeEvent(eventId);
+    }
+
+    @Override
+    public Mono<List<StoredEvent>> queryAuthChain(RoomId roomId, Collection<EventId> eventIds) {
+        return queries.queryAuthChain(roomId, eventIds);
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.lattice.api.roomserver;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.version.RoomVersionId;
+import java.util.List;
 
 /**
  * An event for the roomserver to ingest, published on {@code roomserver.input} keyed by {@code roomId}. The
@@ -26,6 +28,9 @@ import dev.lattice.protocol.version.RoomVersionId;
  * @param replyTo the instance ID of the caller waiting for the {@link InputVerdict} on {@code roomserver.verdicts};
  *     null when nobody waits
  * @param requestId the caller's ID for this request, echoed in the verdict; null when nobody waits
+ * @param stateBefore for a {@link InputKind#NEW} event whose prev events this server does not hold (this server's own
+ *     join to a room on another server): the events of the state before it, as the resident server answered
+ *     {@code send_join}, all given as outliers first; null to compute the state from the prev events as usual
  */
 public record InputRoomEvent(
         int version,
@@ -36,7 +41,8 @@ public record InputRoomEvent(
         ServerName origin,
         SendTransaction transaction,
         String replyTo,
-        String requestId) {
+        String requestId,
+        List<EventId> stateBefore) {
 
     /** The payload version this code writes and reads. */
     public static final int VERSION = 1;
@@ -50,12 +56,48 @@ public record InputRoomEvent(
         if ((replyTo == null) != (requestId == null)) {
             throw new IllegalArgumentException("replyTo and requestId go together");
         }
+        if (stateBefore != null) {
+            if (kind != InputKind.NEW) {
+                throw new IllegalArgumentException("only a new event comes with the state before it");
+            }
+            stateBefore = List.copyOf(stateBefore);
+        }
     }
 
     /** A new event nobody waits for yet; {@link RoomserverInputApi#inputRoomEvent} adds the reply address. */
     public static InputRoomEvent newEvent(
             RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, SendTransaction transaction) {
-        return new InputRoomEvent(VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, transaction, null, null);
+        return new InputRoomEvent(
+                VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, transaction, null, null, null);
+    }
+
+    /** A new event received from {@code origin} over federation; its state is computed from its prev events. */
+    public static InputRoomEvent received(RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin) {
+        return new InputRoomEvent(VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, null, null, null, null);
+    }
+
+    /** An event known only by itself: an auth or state event fetched from another server. */
+    public static InputRoomEvent outlier(RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin) {
+        return new InputRoomEvent(VERSION, InputKind.OUTLIER, roomId, roomVersion, pdu, origin, null, null, null, null);
+    }
+
+    /**
+     * This server's own join to a room it does not hold yet: the join event with the state before it from the
+     * resident server's {@code send_join} answer (whose events were given as outliers first).
+     */
+    public static InputRoomEvent joinWithState(
+            RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
+        return new InputRoomEvent(
+                VERSION,
+                InputKind.NEW,
+                roomId,
+                roomVersion,
+                pdu,
+                origin,
+                null,
+                null,
+                null,
+                requireNonNull(stateBefore, "stateBefore is null"));
     }
 
     /** This input with the address its verdict goes to. */
@@ -69,6 +111,13 @@ public record InputRoomEvent(
                 origin,
                 transaction,
                 requireNonNull(replyTo, "replyTo is null"),
-                requireNonNull(requestId, "requestId is null"));
+                requireNonNull(requestId, "requestId is null"),
+                stateBefore);
+    }
+
+    /** This input with no reply address: nobody waits for its verdict. */
+    public InputRoomEvent withoutReply() {
+        return new InputRoomEvent(
+                version, kind, roomId, roomVersion, pdu, origin, transaction, null, null, stateBefore);
     }
 }

@@ -1,7 +1,10 @@
 package dev.lattice.api.roomserver;
 
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
@@ -25,4 +28,10 @@ public interface QueryEventsApi {
      * @return empty when the event is unknown; an event with no state (an outlier) is never visible
      */
     Mono<Optional<VisibleEvent>> queryEventForUser(EventId eventId, UserId viewer);
+
+    /**
+     * The auth chain of {@code eventIds} in {@code roomId}: their auth events, and theirs, to the create event; the
+     * given events themselves are left out unless one is an auth event of another. Unknown IDs are skipped.
+     */
+    Mono<List<StoredEvent>> queryAuthChain(RoomId roomId, Collection<EventId> eventIds);
 }

@@ -22,4 +22,12 @@ public interface QueryStateApi {
      * @return empty when the event is unknown, or has no state (an outlier, or a rejected event)
      */
     Mono<Optional<List<StoredEvent>>> queryStateAtEvent(EventId eventId);
+
+    /**
+     * The state of the room just before {@code eventId}, the event itself not applied (what a joining server gets
+     * with the join in {@code send_join}).
+     *
+     * @return empty when the event is unknown, or has no state (an outlier, or a rejected event)
+     */
+    Mono<Optional<List<StoredEvent>>> queryStateBeforeEvent(EventId eventId);
 }

@@ -3,6 +3,7 @@ package dev.lattice.federationapi.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.federationapi.storage.FederationApiDatabase;
+import dev.lattice.federationapi.storage.QueuedPdu;
 import dev.lattice.federationapi.storage.StoredKeyResponse;
 import dev.lattice.federationapi.storage.StoredVerifyKey;
 import dev.lattice.protocol.federation.ServerKeyResponse;
@@ -10,6 +11,7 @@ import dev.lattice.protocol.id.KeyId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.runtime.db.Database;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -21,12 +23,16 @@ import reactor.core.publisher.Mono;
 public final class PostgresFederationApiDatabase implements FederationApiDatabase {
     private final ServerSigningKeysTable keys;
     private final ServerKeyResponsesTable responses;
+    private final ReceivedTransactionsTable receivedTransactions;
+    private final OutboundPdusTable outboundPdus;
     private final TransactionalOperator transactions;
 
     public PostgresFederationApiDatabase(Database database) {
         DatabaseClient client = requireNonNull(database, "database is null").client();
         this.keys = new ServerSigningKeysTable(client);
         this.responses = new ServerKeyResponsesTable(client);
+        this.receivedTransactions = new ReceivedTransactionsTable(client);
+        this.outboundPdus = new OutboundPdusTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -56,5 +62,38 @@ public final class PostgresFederationApiDatabase implements FederationApiDatabas
     @Override
     public Mono<Optional<StoredKeyResponse>> selectKeyResponse(ServerName server) {
         return responses.select(server.value());
+    }
+
+    @Override
+    public Mono<Optional<String>> receivedTransaction(ServerName origin, String txnId) {
+        return receivedTransactions.select(origin.value(), txnId);
+    }
+
+    @Override
+    public Mono<Void> storeReceivedTransaction(ServerName origin, String txnId, String responseJson, long receivedTs) {
+        return receivedTransactions.insert(origin.value(), txnId, responseJson, receivedTs);
+    }
+
+    @Override
+    public Mono<Void> queuePdu(List<ServerName> destinations, String eventId, String pduJson, long queuedTs) {
+        return transactions.transactional(
+                outboundPdus.insert(destinations.stream().map(ServerName::value).toList(), eventId, pduJson, queuedTs));
+    }
+
+    @Override
+    public Mono<List<QueuedPdu>> queuedPdus(ServerName destination, int limit) {
+        return outboundPdus.selectOldest(destination.value(), limit);
+    }
+
+    @Override
+    public Mono<Void> deleteQueuedPdus(ServerName destination, long upToSeq) {
+        return outboundPdus.deleteUpTo(destination.value(), upToSeq);
+    }
+
+    @Override
+    public Mono<List<ServerName>> queuedDestinations() {
+        return outboundPdus
+                .selectDestinations()
+                .map(names -> names.stream().map(ServerName::parse).toList());
     }
 }

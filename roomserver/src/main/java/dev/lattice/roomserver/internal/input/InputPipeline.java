@@ -267,6 +267,9 @@ public final class InputPipeline {
     /** Step 5a: the state before the event, from the states after its prev events, resolved when they differ. */
     private Mono<StateBefore> stateBefore(Candidate candidate) {
         Pdu pdu = candidate.pdu();
+        if (candidate.input().stateBefore() != null) {
+            return givenState(candidate.input().stateBefore());
+        }
         if (pdu.prevEvents().isEmpty()) {
             if (!candidate.newRoom()) {
                 throw new Rejection(ErrorCode.FORBIDDEN, "only a create event has no prev_events");
@@ -294,6 +297,27 @@ public final class InputPipeline {
                                 snapshots.stream().map(StateSnapshot::state).toList();
                         return resolve(candidate.rules(), sets, null).map(state -> new StateBefore(state, base));
                     });
+        });
+    }
+
+    /**
+     * The state before a join to a room this server did not hold, as the resident server gave it: events stored
+     * (as outliers) and accepted, each a state event, one per (type, state key).
+     */
+    private Mono<StateBefore> givenState(List<EventId> ids) {
+        List<String> eventIds = ids.stream().map(EventId::value).toList();
+        return database.events(eventIds).map(rows -> {
+            Map<StateKey, String> state = new HashMap<>();
+            for (String id : eventIds) {
+                EventRow row = rows.get(id);
+                if (row == null || row.status() != EventStatus.ACCEPTED || row.stateKey() == null) {
+                    throw new Rejection(ErrorCode.FORBIDDEN, "state event " + id + " is unknown, rejected or no state");
+                }
+                if (state.put(StateKey.of(row.type(), row.stateKey()), id) != null) {
+                    throw new Rejection(ErrorCode.FORBIDDEN, "the given state has two events for " + row.type());
+                }
+            }
+            return new StateBefore(state, null);
         });
     }
 
@@ -356,7 +380,8 @@ public final class InputPipeline {
 
     /** Step 6: the auth rules against the current state; failing soft-fails the event (the reason). */
     private Mono<Optional<String>> checkCurrentState(Candidate candidate, StateBefore before) {
-        if (candidate.newRoom()) {
+        // A join with the state given has no current state to be checked against: it is what starts it here.
+        if (candidate.newRoom() || candidate.input().stateBefore() != null) {
             return Mono.just(Optional.empty());
         }
         return database.currentState(candidate.roomId())
@@ -421,11 +446,12 @@ public final class InputPipeline {
         pdu.stateKey().ifPresent(key -> after.put(StateKey.of(pdu.type(), key), pdu.eventId()));
         Mono<CurrentStateChange> change =
                 isNew ? currentStateChange(candidate, after) : Mono.just(CurrentStateChange.NONE);
-        return change.flatMap(c -> redaction(candidate, before)
-                        .map(Optional::of)
-                        .defaultIfEmpty(Optional.empty())
-                        .flatMap(redaction -> {
-                            List<EventWrite.OutboxRecord> outbox = new ArrayList<>();
+        return change.flatMap(c -> Mono.zip(
+                                redaction(candidate, before).map(Optional::of).defaultIfEmpty(Optional.empty()),
+                                outlierStateOutputs(candidate, c))
+                        .flatMap(t -> {
+                            Optional<EventWrite.AppliedRedaction> redaction = t.getT1();
+                            List<EventWrite.OutboxRecord> outbox = new ArrayList<>(t.getT2());
                             outbox.add(output(
                                     pdu,
                                     new NewRoomEvent(
@@ -464,6 +490,41 @@ public final class InputPipeline {
                             return database.store(write);
                         }))
                 .thenReturn(InputVerdict.accepted(candidate.input().requestId(), pdu.id()));
+    }
+
+    /**
+     * The outliers the current state gains, each published as a historical {@link NewRoomEvent} ahead of the event:
+     * the state a join to another server's room starts from was never published, and readers of
+     * {@code roomserver.output} must hold those events before the state delta that names them.
+     */
+    private Mono<List<EventWrite.OutboxRecord>> outlierStateOutputs(Candidate candidate, CurrentStateChange change) {
+        if (candidate.input().stateBefore() == null) {
+            return Mono.just(List.of());
+        }
+        List<String> ids = change.adds().stream()
+                .map(CurrentStateRow::eventId)
+                .filter(id -> !id.equals(candidate.eventId()))
+                .toList();
+        RoomVersionRules rules = candidate.rules();
+        return database.events(ids)
+                .map(rows -> ids.stream()
+                        .map(rows::get)
+                        .filter(row -> row != null && row.kind() == InputKind.OUTLIER)
+                        .map(row -> {
+                            Pdu state = events.parse(rules, row);
+                            return output(
+                                    state,
+                                    new NewRoomEvent(
+                                            RoomId.parse(state.roomId()),
+                                            rules.id(),
+                                            state.id(),
+                                            new String(state.bytes(), UTF_8),
+                                            List.of(),
+                                            List.of(),
+                                            null,
+                                            true));
+                        })
+                        .toList());
     }
 
     private static EventWrite.OutboxRecord output(Pdu pdu, OutputRoomEvent record) {

@@ -60,16 +60,7 @@ public final class InputSender implements RoomserverInputApi {
 
     @Override
     public Mono<Void> inputRoomEventAsync(InputRoomEvent input) {
-        return publish(new InputRoomEvent(
-                input.version(),
-                input.kind(),
-                input.roomId(),
-                input.roomVersion(),
-                input.pdu(),
-                input.origin(),
-                input.transaction(),
-                null,
-                null));
+        return publish(input.withoutReply());
     }
 
     private Mono<Void> publish(InputRoomEvent input) {

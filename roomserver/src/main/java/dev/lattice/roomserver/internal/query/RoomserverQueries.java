@@ -27,6 +27,8 @@ import dev.lattice.roomserver.storage.EventStatus;
 import dev.lattice.roomserver.storage.RoomRow;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,6 +148,37 @@ public final class RoomserverQueries implements RoomserverQueryApi {
                     .flatMap(snapshot ->
                             storedEvents(row.get().roomId(), snapshot.state().values()))
                     .map(Optional::of);
+        });
+    }
+
+    @Override
+    public Mono<Optional<List<StoredEvent>>> queryStateBeforeEvent(EventId eventId) {
+        return database.event(eventId.value()).flatMap(row -> {
+            if (row.isEmpty() || row.get().stateBeforeNid() == null) {
+                return Mono.just(Optional.<List<StoredEvent>>empty());
+            }
+            return database.snapshot(row.get().stateBeforeNid())
+                    .flatMap(snapshot ->
+                            storedEvents(row.get().roomId(), snapshot.state().values()))
+                    .map(Optional::of);
+        });
+    }
+
+    @Override
+    public Mono<List<StoredEvent>> queryAuthChain(RoomId roomId, Collection<EventId> eventIds) {
+        List<String> ids = eventIds.stream().map(EventId::value).toList();
+        return database.events(ids).flatMap(given -> {
+            Set<String> authIds = new LinkedHashSet<>();
+            given.values().forEach(row -> authIds.addAll(row.authEventIds()));
+            return database.eventsWithAuthChains(authIds)
+                    .flatMap(chain -> storedEvents(
+                            roomId.value(),
+                            chain.values().stream()
+                                    .filter(row ->
+                                            row.roomId().equals(roomId.value()) && row.status() == EventStatus.ACCEPTED)
+                                    .sorted(Comparator.comparingLong(EventRow::depth))
+                                    .map(EventRow::eventId)
+                                    .toList()));
         });
     }
 

@@ -1,0 +1,63 @@
+package dev.lattice.federationapi.internal;
+
+import dev.lattice.protocol.event.Pdu;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/** Orders events so that each comes after those of its auth events that are among them. */
+final class AuthOrder {
+    private static final Comparator<Pdu> BY_DEPTH =
+            Comparator.comparingLong(Pdu::depth).thenComparing(Pdu::eventId);
+
+    private AuthOrder() {}
+
+    /**
+     * Kahn's topological sort over the auth references within {@code events}, lowest depth first among the ready
+     * ones. Auth events outside the set do not hold an event back (the roomserver judges what is missing); events in
+     * an auth cycle, which no valid room has, come last by depth.
+     */
+    static List<Pdu> sort(Collection<Pdu> events) {
+        Map<String, Pdu> byId = new HashMap<>();
+        events.forEach(pdu -> byId.putIfAbsent(pdu.eventId(), pdu));
+        Map<String, Integer> waitingOn = new HashMap<>();
+        Map<String, List<Pdu>> dependents = new HashMap<>();
+        PriorityQueue<Pdu> ready = new PriorityQueue<>(BY_DEPTH);
+        for (Pdu pdu : byId.values()) {
+            int count = 0;
+            for (String authId : new HashSet<>(pdu.authEvents())) {
+                if (byId.containsKey(authId) && !authId.equals(pdu.eventId())) {
+                    count++;
+                    dependents.computeIfAbsent(authId, id -> new ArrayList<>()).add(pdu);
+                }
+            }
+            waitingOn.put(pdu.eventId(), count);
+            if (count == 0) {
+                ready.add(pdu);
+            }
+        }
+        List<Pdu> sorted = new ArrayList<>(byId.size());
+        Set<String> done = new HashSet<>();
+        while (!ready.isEmpty()) {
+            Pdu next = ready.poll();
+            sorted.add(next);
+            done.add(next.eventId());
+            for (Pdu dependent : dependents.getOrDefault(next.eventId(), List.of())) {
+                if (waitingOn.merge(dependent.eventId(), -1, Integer::sum) == 0) {
+                    ready.add(dependent);
+                }
+            }
+        }
+        byId.values().stream()
+                .filter(pdu -> !done.contains(pdu.eventId()))
+                .sorted(BY_DEPTH)
+                .forEach(sorted::add);
+        return sorted;
+    }
+}

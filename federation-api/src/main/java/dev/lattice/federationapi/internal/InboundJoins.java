@@ -1,0 +1,188 @@
+package dev.lattice.federationapi.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.InputVerdict;
+import dev.lattice.api.roomserver.RoomserverInputApi;
+import dev.lattice.api.roomserver.RoomserverQueryApi;
+import dev.lattice.api.roomserver.StoredEvent;
+import dev.lattice.protocol.auth.AuthEventsSelection;
+import dev.lattice.protocol.event.EventBuilder;
+import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * The resident side of joins (<a href="https://spec.matrix.org/v1.19/server-server-api/#joining-rooms">spec</a>):
+ * {@code make_join} answers a template built on the room's forward extremities; {@code send_join} v2 takes the
+ * signed join through the checks on receipt and the roomserver, then answers the state before it with its auth chain.
+ */
+public final class InboundJoins {
+    private final ServerName us;
+    private final ReceivedPdus received;
+    private final Supplier<RoomserverInputApi> input;
+    private final Supplier<RoomserverQueryApi> query;
+    private final Clock clock;
+
+    public InboundJoins(
+            ServerName us,
+            ReceivedPdus received,
+            Supplier<RoomserverInputApi> input,
+            Supplier<RoomserverQueryApi> query,
+            Clock clock) {
+        this.us = requireNonNull(us, "us is null");
+        this.received = requireNonNull(received, "received is null");
+        this.input = requireNonNull(input, "input is null");
+        this.query = requireNonNull(query, "query is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * {@code GET /_matrix/federation/v1/make_join/{roomId}/{userId}}: for a user of {@code origin}, in a room held
+     * here, of a version the joining server supports ({@code ver}; only version 1 when it lists none).
+     */
+    public Mono<JsonObject> makeJoin(ServerName origin, RoomId roomId, UserId userId, List<String> versions) {
+        if (!userId.serverName().equals(origin)) {
+            return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "The user is not from the requesting server"));
+        }
+        return rules(roomId).flatMap(rules -> {
+            List<String> supported = versions.isEmpty() ? List.of("1") : versions;
+            if (!supported.contains(rules.id().toString())) {
+                return Mono.error(new MatrixException(
+                                ErrorCode.INCOMPATIBLE_ROOM_VERSION,
+                                "The room is version " + rules.id() + ", which the joining server does not support")
+                        .withField("room_version", JsonString.of(rules.id().toString())));
+            }
+            JsonObject content =
+                    new JsonObjectBuilder().put("membership", "join").build();
+            var keys = AuthEventsSelection.forEvent(
+                    rules, "m.room.member", Optional.of(userId.value()), userId.value(), content);
+            return query.get().queryLatestEvents(roomId, keys).map(latest -> {
+                var l = latest.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room"));
+                JsonObject template = EventBuilder.forVersion(rules)
+                        .type("m.room.member")
+                        .stateKey(userId.value())
+                        .sender(userId)
+                        .roomId(roomId)
+                        .content(content)
+                        .prevEvents(l.prevEvents())
+                        .authEvents(
+                                l.authState().stream().map(StoredEvent::eventId).toList())
+                        .depth(l.depth())
+                        .originServerTs(clock.millis())
+                        .build(us)
+                        .without("event_id")
+                        .without("hashes")
+                        .without("signatures");
+                return new JsonObjectBuilder()
+                        .put("room_version", rules.id().toString())
+                        .put("event", template)
+                        .build();
+            });
+        });
+    }
+
+    /**
+     * {@code PUT /_matrix/federation/v2/send_join/{roomId}/{eventId}}: the join must be {@code eventId}, a join of a
+     * user of {@code origin} to this room, and accepted by the roomserver; the answer has the state before it.
+     */
+    public Mono<JsonObject> sendJoin(ServerName origin, RoomId roomId, EventId eventId, JsonObject event) {
+        return rules(roomId)
+                .flatMap(rules -> received.check(rules, event)
+                        .onErrorMap(
+                                ReceivedPdus.RejectedPdu.class,
+                                e -> new MatrixException(ErrorCode.BAD_JSON, e.getMessage()))
+                        .flatMap(join -> {
+                            requireJoinOf(join, origin, roomId, eventId);
+                            return input.get()
+                                    .inputRoomEvent(InputRoomEvent.received(
+                                            roomId, rules.id(), new String(join.bytes(), UTF_8), origin))
+                                    .flatMap(verdict -> {
+                                        if (verdict.outcome() == InputVerdict.Outcome.REJECTED
+                                                || verdict.outcome() == InputVerdict.Outcome.SOFT_FAILED) {
+                                            return Mono.error(new MatrixException(
+                                                    ErrorCode.FORBIDDEN,
+                                                    "The join is not allowed: " + verdict.reason()));
+                                        }
+                                        return answer(roomId, eventId);
+                                    });
+                        }));
+    }
+
+    private static void requireJoinOf(Pdu join, ServerName origin, RoomId roomId, EventId eventId) {
+        boolean isJoin = join.type().equals("m.room.member")
+                && join.stateKey().filter(join.sender()::equals).isPresent()
+                && join.content().getString("membership").filter("join"::equals).isPresent();
+        if (!isJoin || !join.roomId().equals(roomId.value()) || !join.eventId().equals(eventId.value())) {
+            throw new MatrixException(ErrorCode.BAD_JSON, "Not the join event of the request path");
+        }
+        if (!UserId.parse(join.sender()).serverName().equals(origin)) {
+            throw new MatrixException(ErrorCode.FORBIDDEN, "The joining user is not from the requesting server");
+        }
+    }
+
+    private Mono<JsonObject> answer(RoomId roomId, EventId joinId) {
+        return query.get().queryStateBeforeEvent(joinId).flatMap(found -> {
+            List<StoredEvent> state =
+                    found.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "The join has no state here"));
+            List<EventId> chainOf =
+                    new ArrayList<>(state.stream().map(StoredEvent::eventId).toList());
+            chainOf.add(joinId);
+            Set<String> servers = new LinkedHashSet<>();
+            servers.add(us.value());
+            for (StoredEvent member : state) {
+                if (member.type().equals("m.room.member")
+                        && member.content()
+                                .getString("membership")
+                                .filter("join"::equals)
+                                .isPresent()) {
+                    servers.add(UserId.parse(member.stateKey()).serverName().value());
+                }
+            }
+            return query.get()
+                    .queryAuthChain(roomId, chainOf)
+                    .map(chain -> new JsonObjectBuilder()
+                            .put("origin", us.value())
+                            .put("state", pdus(state))
+                            .put("auth_chain", pdus(chain))
+                            .put("members_omitted", false)
+                            .putStrings("servers_in_room", servers)
+                            .build());
+        });
+    }
+
+    private static JsonArray pdus(List<StoredEvent> events) {
+        List<CanonicalJsonValue> out = new ArrayList<>(events.size());
+        events.forEach(event -> out.add(CanonicalJson.parseObject(event.pdu())));
+        return new JsonArray(out);
+    }
+
+    private Mono<RoomVersionRules> rules(RoomId roomId) {
+        return query.get()
+                .queryRoomVersion(roomId)
+                .map(version -> version.flatMap(RoomVersions::rules)
+                        .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown room")));
+    }
+}

@@ -1,0 +1,254 @@
+package dev.lattice.federationapi.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.InputVerdict;
+import dev.lattice.api.roomserver.RoomserverInputApi;
+import dev.lattice.api.roomserver.RoomserverQueryApi;
+import dev.lattice.federationapi.storage.FederationApiDatabase;
+import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.event.PduException;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.InvalidIdException;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
+import java.net.URLEncoder;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code PUT /_matrix/federation/v1/send/{txnId}}
+ * (<a href="https://spec.matrix.org/v1.19/server-server-api/#put_matrixfederationv1sendtxnid">spec</a>): each PDU
+ * checked ({@link ReceivedPdus}) and given to the roomserver in order, with its own result; one bad PDU never fails
+ * the others. The answer is stored per (origin, txnId): a retried transaction gets it again and nothing is processed
+ * twice.
+ *
+ * <p>A PDU whose {@code prev_events} are unknown here gets them through {@code get_missing_events} from the origin
+ * (up to {@value #MISSING_EVENTS_LIMIT}, oldest first); if the gap is wider, the PDU is answered with an error and
+ * not stored, so it can still come in later. NOTSPEC for now: the spec's fallback for a wide gap (the state at the
+ * gap through {@code /state_ids}) is not built yet.
+ */
+public final class InboundTransactions {
+    private static final Logger log = LoggerFactory.getLogger(InboundTransactions.class);
+    static final int MAX_PDUS = 50;
+    static final int MAX_EDUS = 100;
+    static final int MISSING_EVENTS_LIMIT = 10;
+
+    private final FederationApiDatabase database;
+    private final ReceivedPdus received;
+    private final FederationClient client;
+    private final Supplier<RoomserverInputApi> input;
+    private final Supplier<RoomserverQueryApi> query;
+    private final Clock clock;
+
+    public InboundTransactions(
+            FederationApiDatabase database,
+            ReceivedPdus received,
+            FederationClient client,
+            Supplier<RoomserverInputApi> input,
+            Supplier<RoomserverQueryApi> query,
+            Clock clock) {
+        this.database = requireNonNull(database, "database is null");
+        this.received = requireNonNull(received, "received is null");
+        this.client = requireNonNull(client, "client is null");
+        this.input = requireNonNull(input, "input is null");
+        this.query = requireNonNull(query, "query is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** The transaction {@code txnId} from {@code origin}; the answer's {@code pdus} map has a result per PDU. */
+    public Mono<JsonObject> receive(ServerName origin, String txnId, JsonObject body) {
+        List<JsonObject> pdus = objects(body, "pdus");
+        int edus = body.getArray("edus").map(JsonArray::size).orElse(0);
+        if (pdus.size() > MAX_PDUS || edus > MAX_EDUS) {
+            return Mono.error(new MatrixException(
+                    ErrorCode.BAD_JSON,
+                    "A transaction carries at most " + MAX_PDUS + " PDUs and " + MAX_EDUS + " EDUs"));
+        }
+        return database.receivedTransaction(origin, txnId).flatMap(stored -> {
+            if (stored.isPresent()) {
+                return Mono.just(CanonicalJson.parseObject(stored.get()));
+            }
+            return Flux.fromIterable(pdus)
+                    .concatMap(pdu -> receivePdu(origin, pdu))
+                    .collectList()
+                    .flatMap(results -> {
+                        Map<String, CanonicalJsonValue> byEvent = new LinkedHashMap<>();
+                        results.forEach(r -> byEvent.put(r.eventId(), r.result()));
+                        JsonObject answer = new JsonObjectBuilder()
+                                .put("pdus", JsonObject.of(byEvent))
+                                .build();
+                        return database.storeReceivedTransaction(
+                                        origin, txnId, CanonicalJson.encodeToString(answer), clock.millis())
+                                .thenReturn(answer);
+                    });
+        });
+    }
+
+    /** A PDU's entry in the answer: {@code {}} when processed, {@code {"error": ...}} when not. */
+    private record Result(String eventId, JsonObject result) {
+        static Result ok(String eventId) {
+            return new Result(eventId, JsonObject.EMPTY);
+        }
+
+        static Result error(String eventId, String error) {
+            return new Result(
+                    eventId, new JsonObjectBuilder().put("error", error).build());
+        }
+    }
+
+    /** One PDU; PDUs of rooms unknown here, or too malformed to have an event ID, are left out of the answer. */
+    private Mono<Result> receivePdu(ServerName origin, JsonObject raw) {
+        RoomId roomId;
+        try {
+            roomId = RoomId.parse(raw.getString("room_id").orElse(""));
+        } catch (InvalidIdException e) {
+            log.info("transaction from {}: a PDU without a valid room_id skipped", origin);
+            return Mono.empty();
+        }
+        return query.get().queryRoomVersion(roomId).flatMap(version -> {
+            Optional<RoomVersionRules> rules = version.flatMap(RoomVersions::rules);
+            if (rules.isEmpty()) {
+                log.info("transaction from {}: a PDU for {}, a room not held here, skipped", origin, roomId);
+                return Mono.empty();
+            }
+            String eventId;
+            try {
+                eventId = Pdu.of(rules.get(), raw).eventId();
+            } catch (PduException e) {
+                log.info("transaction from {}: a malformed PDU for {} skipped: {}", origin, roomId, e.getMessage());
+                return Mono.empty();
+            }
+            return received.check(rules.get(), raw)
+                    .flatMap(pdu -> withPrevEvents(origin, rules.get(), pdu)
+                            .flatMap(complete -> complete
+                                    ? submit(origin, rules.get(), pdu)
+                                    : Mono.just(Result.error(eventId, "prev_events unknown and not fetched"))))
+                    .onErrorResume(
+                            ReceivedPdus.RejectedPdu.class, e -> Mono.just(Result.error(eventId, e.getMessage())))
+                    .onErrorResume(MatrixException.class, e -> Mono.just(Result.error(eventId, e.getMessage())));
+        });
+    }
+
+    private Mono<Result> submit(ServerName origin, RoomVersionRules rules, Pdu pdu) {
+        return input.get()
+                .inputRoomEvent(InputRoomEvent.received(
+                        RoomId.parse(pdu.roomId()), rules.id(), new String(pdu.bytes(), UTF_8), origin))
+                .map(verdict -> verdict.outcome() == InputVerdict.Outcome.REJECTED
+                        ? Result.error(pdu.eventId(), verdict.reason())
+                        : Result.ok(pdu.eventId()));
+    }
+
+    /**
+     * Whether every prev event of {@code pdu} is held here, after fetching the missing ones from {@code origin}
+     * and submitting them, oldest first, when the gap is small enough.
+     */
+    private Mono<Boolean> withPrevEvents(ServerName origin, RoomVersionRules rules, Pdu pdu) {
+        return unknown(pdu.prevEvents()).flatMap(missing -> {
+            if (missing.isEmpty()) {
+                return Mono.just(true);
+            }
+            return fetchMissing(origin, rules, pdu)
+                    .flatMap(fetched -> {
+                        Set<String> available = new HashSet<>();
+                        List<Pdu> usable = new ArrayList<>();
+                        return Flux.fromIterable(fetched)
+                                .concatMap(event -> unknown(event.prevEvents()).map(unknownPrevs -> {
+                                    unknownPrevs.removeAll(available);
+                                    if (unknownPrevs.isEmpty()) {
+                                        available.add(event.eventId());
+                                        usable.add(event);
+                                    }
+                                    return event;
+                                }))
+                                .then(Mono.defer(() -> {
+                                    if (!available.containsAll(missing)) {
+                                        log.info(
+                                                "{} in {}: {} prev events still missing after get_missing_events",
+                                                pdu.eventId(),
+                                                pdu.roomId(),
+                                                missing.size());
+                                        return Mono.just(false);
+                                    }
+                                    return Flux.fromIterable(usable)
+                                            .concatMap(event -> submit(origin, rules, event))
+                                            .then(Mono.just(true));
+                                }));
+                    })
+                    .onErrorResume(e -> {
+                        log.info("get_missing_events from {} for {} failed: {}", origin, pdu.eventId(), e.getMessage());
+                        return Mono.just(false);
+                    });
+        });
+    }
+
+    /** The IDs among {@code eventIds} that the roomserver does not hold. */
+    private Mono<Set<String>> unknown(List<String> eventIds) {
+        return Flux.fromIterable(eventIds)
+                .concatMap(id -> query.get().queryEvent(EventId.parse(id)).map(found -> found.isPresent() ? "" : id))
+                .filter(id -> !id.isEmpty())
+                .collect(HashSet::new, Set::add);
+    }
+
+    /** {@code get_missing_events} from {@code origin} between our forward extremities and {@code pdu}, by depth. */
+    private Mono<List<Pdu>> fetchMissing(ServerName origin, RoomVersionRules rules, Pdu pdu) {
+        RoomId roomId = RoomId.parse(pdu.roomId());
+        return query.get()
+                .queryLatestEvents(roomId, Set.of())
+                .flatMap(latest -> {
+                    List<String> earliest = latest.map(l ->
+                                    l.prevEvents().stream().map(EventId::value).toList())
+                            .orElse(List.of());
+                    JsonObject request = new JsonObjectBuilder()
+                            .putStrings("earliest_events", earliest)
+                            .putStrings("latest_events", List.of(pdu.eventId()))
+                            .put("limit", MISSING_EVENTS_LIMIT)
+                            .put("min_depth", 0)
+                            .build();
+                    return client.post(
+                            origin,
+                            "/_matrix/federation/v1/get_missing_events/" + URLEncoder.encode(roomId.value(), UTF_8),
+                            request);
+                })
+                .flatMapMany(answer -> Flux.fromIterable(objects(answer, "events")))
+                .concatMap(event ->
+                        received.check(rules, event).onErrorResume(ReceivedPdus.RejectedPdu.class, e -> Mono.empty()))
+                .collectList()
+                .map(events -> events.stream()
+                        .sorted(Comparator.comparingLong(Pdu::depth))
+                        .toList());
+    }
+
+    static List<JsonObject> objects(JsonObject body, String key) {
+        List<JsonObject> out = new ArrayList<>();
+        body.getArray(key).map(JsonArray::values).orElse(List.of()).forEach(value -> {
+            if (value instanceof JsonObject object) {
+                out.add(object);
+            }
+        });
+        return out;
+    }
+}

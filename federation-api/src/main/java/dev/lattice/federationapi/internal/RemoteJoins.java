@@ -1,0 +1,257 @@
+package dev.lattice.federationapi.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.federationapi.RemoteRoomsApi;
+import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.RoomserverInputApi;
+import dev.lattice.protocol.crypto.SigningKey;
+import dev.lattice.protocol.event.EventSigning;
+import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
+import java.net.URLEncoder;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Joins to rooms held by other servers (<a href="https://spec.matrix.org/v1.19/server-server-api/#joining-rooms">
+ * spec</a>): {@code make_join} for a template, the join built from it and signed here, {@code send_join} v2 for the
+ * room's state and auth chain. Every returned event passes {@link ReceivedPdus}; the auth chain and state go to the
+ * roomserver as outliers in an order where each follows its auth events, then the join with that state.
+ *
+ * <p>Safety (lessons from real advisories): the template must be exactly the join we asked for (type, room, sender,
+ * state key, membership), or nothing is signed.
+ */
+public final class RemoteJoins implements RemoteRoomsApi {
+    private static final Logger log = LoggerFactory.getLogger(RemoteJoins.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The {@code ver} parameters of {@code make_join}: every room version this server can join. */
+    private static final String SUPPORTED_VERSIONS = RoomVersions.ALL.stream()
+            .map(rules -> "ver=" + encode(rules.id().toString()))
+            .collect(Collectors.joining("&"));
+
+    private final ServerName us;
+    private final SigningKey signingKey;
+    private final FederationClient client;
+    private final ReceivedPdus received;
+    private final Supplier<RoomserverInputApi> roomserver;
+    private final Clock clock;
+
+    public RemoteJoins(
+            ServerName us,
+            SigningKey signingKey,
+            FederationClient client,
+            ReceivedPdus received,
+            Supplier<RoomserverInputApi> roomserver,
+            Clock clock) {
+        this.us = requireNonNull(us, "us is null");
+        this.signingKey = requireNonNull(signingKey, "signingKey is null");
+        this.client = requireNonNull(client, "client is null");
+        this.received = requireNonNull(received, "received is null");
+        this.roomserver = requireNonNull(roomserver, "roomserver is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public Mono<EventId> joinRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers, JsonObject content) {
+        List<ServerName> candidates =
+                servers.stream().distinct().filter(s -> !s.equals(us)).toList();
+        if (candidates.isEmpty()) {
+            return Mono.error(
+                    new MatrixException(ErrorCode.NOT_FOUND, "No known servers to join " + roomId + " through"));
+        }
+        return tryEach(candidates, 0, roomId, userId, content, null);
+    }
+
+    private Mono<EventId> tryEach(
+            List<ServerName> servers,
+            int index,
+            RoomId roomId,
+            UserId userId,
+            JsonObject content,
+            MatrixException last) {
+        if (index == servers.size()) {
+            return Mono.error(last);
+        }
+        ServerName server = servers.get(index);
+        return joinVia(server, roomId, userId, content).onErrorResume(e -> {
+            MatrixException failure = asMatrixException(e);
+            log.info("joining {} through {} failed: {}", roomId, server, e.getMessage());
+            // A refusal is the room's answer, the same on every resident server; anything else may work elsewhere.
+            if (failure.errorCode().equals(ErrorCode.FORBIDDEN)
+                    || failure.errorCode().equals(ErrorCode.INCOMPATIBLE_ROOM_VERSION)) {
+                return Mono.error(failure);
+            }
+            return tryEach(servers, index + 1, roomId, userId, content, failure);
+        });
+    }
+
+    private Mono<EventId> joinVia(ServerName server, RoomId roomId, UserId userId, JsonObject content) {
+        String makeJoin = "/_matrix/federation/v1/make_join/" + encode(roomId.value()) + "/" + encode(userId.value())
+                + "?" + SUPPORTED_VERSIONS;
+        return client.get(server, makeJoin).flatMap(answer -> {
+            String version = answer.getString("room_version").orElse("1");
+            RoomVersionRules rules = RoomVersions.ALL.stream()
+                    .filter(known -> known.id().toString().equals(version))
+                    .findFirst()
+                    .orElseThrow(() -> new MatrixException(
+                            ErrorCode.UNSUPPORTED_ROOM_VERSION, "room version " + version + " is not supported"));
+            JsonObject template = answer.getObject("event")
+                    .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, server + " sent no join template"));
+            Pdu join = signedJoin(rules, checkedTemplate(template, roomId, userId), content);
+            String sendJoin =
+                    "/_matrix/federation/v2/send_join/" + encode(roomId.value()) + "/" + encode(join.eventId());
+            return client.put(server, sendJoin, join.json())
+                    .flatMap(state -> ingest(server, rules, roomId, join, state));
+        });
+    }
+
+    /** The template, if it is exactly a join of {@code userId} to {@code roomId}; else nothing is signed. */
+    static JsonObject checkedTemplate(JsonObject template, RoomId roomId, UserId userId) {
+        boolean exact = template.getString("type")
+                        .filter("m.room.member"::equals)
+                        .isPresent()
+                && template.getString("room_id").filter(roomId.value()::equals).isPresent()
+                && template.getString("sender").filter(userId.value()::equals).isPresent()
+                && template.getString("state_key")
+                        .filter(userId.value()::equals)
+                        .isPresent()
+                && template.getObject("content")
+                        .flatMap(c -> c.getString("membership"))
+                        .filter("join"::equals)
+                        .isPresent();
+        if (!exact) {
+            throw new MatrixException(ErrorCode.NOT_FOUND, "the join template is not a join of " + userId);
+        }
+        return template;
+    }
+
+    /** Our join from the template: our content (keeping the resident's authorising user), timestamp and signature. */
+    private Pdu signedJoin(RoomVersionRules rules, JsonObject template, JsonObject content) {
+        JsonObject joinContent = content.with("membership", JsonString.of("join"));
+        Optional<CanonicalJsonValue> authoriser = template.getObject("content")
+                .flatMap(c -> Optional.ofNullable(c.members().get("join_authorised_via_users_server")));
+        if (authoriser.isPresent()) {
+            joinContent = joinContent.with("join_authorised_via_users_server", authoriser.get());
+        }
+        JsonObject event = template.without("signatures")
+                .without("hashes")
+                .without("unsigned")
+                .without("origin")
+                .without("event_id")
+                .with("content", joinContent)
+                .with("origin_server_ts", dev.lattice.protocol.json.JsonInteger.of(clock.millis()));
+        if (rules.eventFormat().requireEventIdField()) {
+            event = event.with("event_id", JsonString.of(randomEventId()));
+        }
+        return Pdu.of(rules, EventSigning.sign(rules, event, us.value(), signingKey));
+    }
+
+    /**
+     * The {@code send_join} answer into the roomserver: every event checked, the auth chain and state as outliers
+     * (each after its auth events), then the join (the resident's copy when it co-signed it) with the state before it.
+     */
+    private Mono<EventId> ingest(
+            ServerName server, RoomVersionRules rules, RoomId roomId, Pdu join, JsonObject answer) {
+        List<JsonObject> state = InboundTransactions.objects(answer, "state");
+        List<JsonObject> authChain = InboundTransactions.objects(answer, "auth_chain");
+        Optional<JsonObject> coSigned = answer.getObject("event");
+        List<JsonObject> all = new ArrayList<>(authChain);
+        all.addAll(state);
+        return Flux.fromIterable(all)
+                .flatMapSequential(
+                        event -> received.check(rules, event)
+                                .map(Optional::of)
+                                .onErrorResume(ReceivedPdus.RejectedPdu.class, e -> {
+                                    log.info("send_join answer from {}: dropped an event: {}", server, e.getMessage());
+                                    return Mono.just(Optional.empty());
+                                }),
+                        8)
+                .flatMapIterable(checked -> checked.stream().toList())
+                .collectList()
+                .flatMap(checked -> {
+                    Map<String, Pdu> byId = new LinkedHashMap<>();
+                    checked.forEach(pdu -> byId.putIfAbsent(pdu.eventId(), pdu));
+                    Set<String> stateIds = new LinkedHashSet<>();
+                    for (JsonObject event : state) {
+                        Pdu pdu = Pdu.of(rules, event);
+                        if (byId.containsKey(pdu.eventId()) && pdu.stateKey().isPresent()) {
+                            stateIds.add(pdu.eventId());
+                        }
+                    }
+                    Mono<Pdu> joinEvent = coSigned.isPresent()
+                            ? received.check(rules, coSigned.get())
+                                    .filter(event -> event.eventId().equals(join.eventId()))
+                                    .defaultIfEmpty(join)
+                            : Mono.just(join);
+                    return Flux.fromIterable(AuthOrder.sort(byId.values()))
+                            .concatMap(pdu -> roomserver
+                                    .get()
+                                    .inputRoomEventAsync(InputRoomEvent.outlier(
+                                            roomId, rules.id(), new String(pdu.bytes(), UTF_8), server)))
+                            .then(joinEvent)
+                            .flatMap(event -> roomserver
+                                    .get()
+                                    .inputRoomEvent(InputRoomEvent.joinWithState(
+                                            roomId,
+                                            rules.id(),
+                                            new String(event.bytes(), UTF_8),
+                                            us,
+                                            stateIds.stream()
+                                                    .map(EventId::parse)
+                                                    .toList())))
+                            .map(verdict -> verdict.eventIdOrThrow());
+                });
+    }
+
+    private static MatrixException asMatrixException(Throwable e) {
+        if (e instanceof MatrixException m) {
+            return m;
+        }
+        if (e instanceof FederationRequestException f) {
+            Optional<ErrorCode> code = f.errcode().map(ErrorCode::of);
+            if (f.status().isPresent() && f.status().getAsInt() == 403) {
+                return new MatrixException(ErrorCode.FORBIDDEN, "The resident server refused the join", e);
+            }
+            if (code.isPresent() && code.get().equals(ErrorCode.INCOMPATIBLE_ROOM_VERSION)) {
+                return new MatrixException(ErrorCode.INCOMPATIBLE_ROOM_VERSION, e.getMessage(), e);
+            }
+        }
+        return new MatrixException(ErrorCode.NOT_FOUND, "No server could help to join the room: " + e.getMessage(), e);
+    }
+
+    private String randomEventId() {
+        byte[] random = new byte[12];
+        RANDOM.nextBytes(random);
+        return "$" + HexFormat.of().formatHex(random) + ":" + us.value();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, UTF_8).replace("+", "%20");
+    }
+}
