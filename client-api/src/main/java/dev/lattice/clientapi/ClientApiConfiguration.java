@@ -233,9 +233,16 @@ public class ClientApiConfiguration {
      */
     @Bean
     RoomEvents roomEvents(
-            ObjectProvider<ClientRoomserverApi> roomserver, LatticeProperties lattice, SigningKey signingKey) {
+            ObjectProvider<ClientRoomserverApi> roomserver,
+            ObjectProvider<RemoteRoomsApi> remoteRooms,
+            LatticeProperties lattice,
+            SigningKey signingKey) {
         return new RoomEvents(
-                roomserver::getObject, ServerName.parse(lattice.serverName()), signingKey, Clock.systemUTC());
+                roomserver::getObject,
+                remoteRooms::getIfAvailable,
+                ServerName.parse(lattice.serverName()),
+                signingKey,
+                Clock.systemUTC());
     }
 
     @Bean

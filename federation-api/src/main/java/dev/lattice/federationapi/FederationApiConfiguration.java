@@ -1,6 +1,7 @@
 package dev.lattice.federationapi;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.roomserver.QueryStateApi;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
@@ -11,13 +12,14 @@ import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
 import dev.lattice.federationapi.internal.InboundJoins;
+import dev.lattice.federationapi.internal.InboundReads;
 import dev.lattice.federationapi.internal.InboundTransactions;
 import dev.lattice.federationapi.internal.IpRange;
 import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.federationapi.internal.ReceivedPdus;
-import dev.lattice.federationapi.internal.RemoteJoins;
+import dev.lattice.federationapi.internal.RemoteMemberships;
 import dev.lattice.federationapi.internal.RequestAuthenticator;
 import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.federationapi.internal.ServerResolver;
@@ -122,18 +124,20 @@ public class FederationApiConfiguration {
 
     /** Joins to other servers' rooms; the roomserver is reached through its interface (in process: its bean). */
     @Bean
-    RemoteJoins remoteJoins(
+    RemoteMemberships remoteMemberships(
             LatticeProperties properties,
             SigningKey serverSigningKey,
             FederationClient client,
             ReceivedPdus receivedPdus,
-            ObjectProvider<RoomserverInputApi> roomserver) {
-        return new RemoteJoins(
+            ObjectProvider<RoomserverInputApi> roomserver,
+            ObjectProvider<QueryStateApi> state) {
+        return new RemoteMemberships(
                 ServerName.parse(properties.serverName()),
                 serverSigningKey,
                 client,
                 receivedPdus,
                 roomserver::getObject,
+                state::getObject,
                 Clock.systemUTC());
     }
 
@@ -160,6 +164,13 @@ public class FederationApiConfiguration {
                 input::getObject,
                 query::getObject,
                 Clock.systemUTC());
+    }
+
+    @Bean
+    InboundReads inboundReads(
+            LatticeProperties properties, ObjectProvider<RoomserverQueryApi> query, ObjectProvider<UserApi> users) {
+        return new InboundReads(
+                ServerName.parse(properties.serverName()), query::getObject, users::getObject, Clock.systemUTC());
     }
 
     /** The per-destination queues; what an earlier run left queued starts going out at once. */

@@ -5,7 +5,9 @@ import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.Pusher;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.clientapi.UserProfile;
 import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import java.util.ArrayList;
@@ -120,5 +122,17 @@ public final class TestingUserApi implements UserApi {
     @Override
     public Mono<List<Pusher>> queryPushers(UserId userId) {
         return Mono.just(pushers.getOrDefault(userId, List.of()));
+    }
+
+    // Profiles and aliases are client-api's; the services tested with this fake do not ask for them.
+
+    @Override
+    public Mono<Optional<UserProfile>> queryProfile(UserId userId) {
+        return Mono.just(Optional.empty());
+    }
+
+    @Override
+    public Mono<Optional<RoomId>> queryRoomAlias(RoomAliasId alias) {
+        return Mono.just(Optional.empty());
     }
 }

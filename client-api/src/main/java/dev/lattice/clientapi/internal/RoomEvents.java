@@ -3,6 +3,7 @@ package dev.lattice.clientapi.internal;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.RoomMembership;
@@ -42,13 +43,23 @@ import reactor.core.publisher.Mono;
  */
 public final class RoomEvents {
     private final Supplier<ClientRoomserverApi> roomserver;
+    private final Supplier<RemoteRoomsApi> remoteRooms;
     private final ServerName serverName;
     private final SigningKey signingKey;
     private final Clock clock;
 
+    /**
+     * @param remoteRooms the federation-api's, answering null where this process has none (then users of other
+     *     servers cannot be invited)
+     */
     public RoomEvents(
-            Supplier<ClientRoomserverApi> roomserver, ServerName serverName, SigningKey signingKey, Clock clock) {
+            Supplier<ClientRoomserverApi> roomserver,
+            Supplier<RemoteRoomsApi> remoteRooms,
+            ServerName serverName,
+            SigningKey signingKey,
+            Clock clock) {
         this.roomserver = requireNonNull(roomserver, "roomserver is null");
+        this.remoteRooms = requireNonNull(remoteRooms, "remoteRooms is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
         this.signingKey = requireNonNull(signingKey, "signingKey is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -214,7 +225,8 @@ public final class RoomEvents {
                     if (redacts != null) {
                         builder.redacts(redacts);
                     }
-                    return submit(sign(builder), roomId, rules, transaction);
+                    return countersigned(sign(builder), roomId, rules)
+                            .flatMap(pdu -> submit(pdu, roomId, rules, transaction));
                 }));
         if (stateKey == null) {
             return build;
@@ -238,6 +250,33 @@ public final class RoomEvents {
                 && Arrays.equals(
                         CanonicalJson.encode(pdu.getObject("content").orElse(JsonObject.EMPTY)),
                         CanonicalJson.encode(content));
+    }
+
+    /**
+     * An invite of a user of another server goes to that server first, which countersigns it
+     * (<a href="https://spec.matrix.org/v1.19/server-server-api/#inviting-to-a-room">spec</a>); any other event is
+     * submitted as built.
+     */
+    private Mono<Pdu> countersigned(Pdu pdu, RoomId roomId, RoomVersionRules rules) {
+        boolean remoteInvite = pdu.type().equals("m.room.member")
+                && pdu.content()
+                        .getString("membership")
+                        .filter("invite"::equals)
+                        .isPresent()
+                && pdu.stateKey()
+                        .map(UserId::parse)
+                        .filter(invitee -> !invitee.serverName().equals(serverName))
+                        .isPresent();
+        if (!remoteInvite) {
+            return Mono.just(pdu);
+        }
+        RemoteRoomsApi remote = remoteRooms.get();
+        if (remote == null) {
+            return Mono.error(new MatrixException(
+                    ErrorCode.FORBIDDEN, "Users of other servers cannot be invited: this server has no federation"));
+        }
+        return remote.inviteRemoteUser(roomId, rules.id(), new String(pdu.bytes(), StandardCharsets.UTF_8))
+                .map(signed -> Pdu.parse(rules, signed.getBytes(StandardCharsets.UTF_8)));
     }
 
     private Mono<EventId> submit(Pdu pdu, RoomId roomId, RoomVersionRules rules, SendTransaction transaction) {

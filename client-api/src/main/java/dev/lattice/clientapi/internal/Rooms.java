@@ -222,6 +222,15 @@ public final class Rooms {
      */
     public Mono<Map<String, String>> join(
             AuthenticatedDevice device, String roomIdOrAlias, JsonObject body, List<ServerName> via) {
+        RemoteRoomsApi remote = remoteRooms.get();
+        RoomAliasId remoteAlias = remoteAlias(roomIdOrAlias);
+        if (remoteAlias != null && remote != null) {
+            return remote.queryRemoteAlias(remoteAlias).flatMap(found -> {
+                List<ServerName> servers = new ArrayList<>(via);
+                servers.addAll(found.servers());
+                return join(device, found.roomId().value(), body, servers);
+            });
+        }
         return resolve(roomIdOrAlias)
                 .flatMap(room -> roomserver
                         .get()
@@ -357,6 +366,19 @@ public final class Rooms {
     public static String target(JsonObject body) {
         return RoomCreation.string(body, "user_id")
                 .orElseThrow(() -> new MatrixException(ErrorCode.MISSING_PARAM, "user_id is required"));
+    }
+
+    /** The alias, when {@code roomIdOrAlias} is a well-formed alias of another server; else null. */
+    private RoomAliasId remoteAlias(String roomIdOrAlias) {
+        if (!roomIdOrAlias.startsWith("#")) {
+            return null;
+        }
+        try {
+            RoomAliasId alias = RoomAliasId.parse(roomIdOrAlias);
+            return alias.serverName().equals(events.serverName()) ? null : alias;
+        } catch (InvalidIdException e) {
+            return null;
+        }
     }
 
     private Mono<RoomId> resolve(String roomIdOrAlias) {

@@ -6,9 +6,11 @@ import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.Pusher;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.clientapi.UserProfile;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.clientapi.storage.postgres.AccountDataTable;
 import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
@@ -135,5 +137,25 @@ public final class UserApiFacade implements UserApi {
             return Mono.just(List.of());
         }
         return database.pushers(userId.localpart());
+    }
+
+    @Override
+    public Mono<Optional<UserProfile>> queryProfile(UserId userId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(Optional.empty());
+        }
+        return database.profile(userId.localpart())
+                .map(p -> Optional.of(new UserProfile(p.displayname(), p.avatarUrl())))
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public Mono<Optional<RoomId>> queryRoomAlias(RoomAliasId alias) {
+        if (!alias.serverName().equals(serverName)) {
+            return Mono.just(Optional.empty());
+        }
+        return database.roomOfAlias(alias.value())
+                .map(room -> Optional.of(RoomId.parse(room)))
+                .defaultIfEmpty(Optional.empty());
     }
 }

@@ -1,6 +1,7 @@
 package dev.lattice.api.clientapi;
 
 import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import java.util.List;
@@ -52,4 +53,10 @@ public interface UserApi extends AccessTokenQuery {
 
     /** The pushers a local user set; empty for a user of another server. The syncapi pushes notifications to them. */
     Mono<List<Pusher>> queryPushers(UserId userId);
+
+    /** The profile of a local user; empty when there is no such user (or it is not local). */
+    Mono<Optional<UserProfile>> queryProfile(UserId userId);
+
+    /** The room a local alias points at; empty when the alias is unknown (or not local). */
+    Mono<Optional<RoomId>> queryRoomAlias(RoomAliasId alias);
 }

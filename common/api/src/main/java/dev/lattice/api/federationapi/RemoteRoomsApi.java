@@ -1,14 +1,16 @@
 package dev.lattice.api.federationapi;
 
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.version.RoomVersionId;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
-/** What client-api asks of the federation-api for rooms this server does not hold. */
+/** What client-api asks of the federation-api for memberships that involve other servers. */
 public interface RemoteRoomsApi {
 
     /**
@@ -21,4 +23,31 @@ public interface RemoteRoomsApi {
      *     be reached or none knows the room, {@code M_UNSUPPORTED_ROOM_VERSION} (400)
      */
     Mono<EventId> joinRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers, JsonObject content);
+
+    /**
+     * Asks the server of the invited user to countersign an invite ({@code PUT /invite} v2, with the room's stripped
+     * state so its client can show the room), before the invite goes into the room.
+     *
+     * @param invite the invite event as signed here, canonical JSON
+     * @return the same event with the invitee's server's signature; fails with a {@code MatrixException}
+     *     {@code M_FORBIDDEN} (403) when that server refused, {@code M_UNKNOWN} (502) when it could not be reached or
+     *     answered something else
+     */
+    Mono<String> inviteRemoteUser(RoomId roomId, RoomVersionId roomVersion, String invite);
+
+    /**
+     * A room alias of another server, asked of that server ({@code GET /query/directory}).
+     *
+     * @return the room and the servers to join it through; fails with a {@code MatrixException} {@code M_NOT_FOUND}
+     *     (404) when the server does not know the alias or cannot be reached
+     */
+    Mono<RemoteAlias> queryRemoteAlias(RoomAliasId alias);
+
+    /** A room alias as its server answered it: the room, and servers in it. */
+    record RemoteAlias(RoomId roomId, List<ServerName> servers) {
+        public RemoteAlias {
+            java.util.Objects.requireNonNull(roomId, "roomId is null");
+            servers = List.copyOf(servers);
+        }
+    }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The template check: nothing is signed unless it is exactly the join we asked for. */
-class RemoteJoinsTest {
+class RemoteMembershipsTest {
     private static final RoomId ROOM = RoomId.parse("!room:remote.test");
     private static final UserId ALICE = UserId.parse("@alice:lattice.test");
     private static final String GOOD = """
@@ -24,7 +24,7 @@ class RemoteJoinsTest {
     @Test
     void anExactJoinTemplateIsAccepted() {
         JsonObject template = CanonicalJson.parseObject(GOOD);
-        assertThat(RemoteJoins.checkedTemplate(template, ROOM, ALICE)).isEqualTo(template);
+        assertThat(RemoteMemberships.checkedTemplate(template, ROOM, ALICE)).isEqualTo(template);
     }
 
     @ParameterizedTest
@@ -40,7 +40,7 @@ class RemoteJoinsTest {
     void anythingElseIsNeverSigned(String change) {
         String[] fromTo = change.split("\\|");
         JsonObject template = CanonicalJson.parseObject(GOOD.replace(fromTo[0], fromTo[1]));
-        assertThatThrownBy(() -> RemoteJoins.checkedTemplate(template, ROOM, ALICE))
+        assertThatThrownBy(() -> RemoteMemberships.checkedTemplate(template, ROOM, ALICE))
                 .isInstanceOf(MatrixException.class)
                 .hasMessageContaining("not a join");
     }

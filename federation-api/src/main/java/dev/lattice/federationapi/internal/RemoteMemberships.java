@@ -5,19 +5,27 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.QueryStateApi;
 import dev.lattice.api.roomserver.RoomserverInputApi;
+import dev.lattice.protocol.crypto.JsonSigning;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.event.EventSigning;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.InvalidIdException;
+import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.RoomVersions;
 import java.net.URLEncoder;
@@ -47,8 +55,8 @@ import reactor.core.publisher.Mono;
  * <p>Safety (lessons from real advisories): the template must be exactly the join we asked for (type, room, sender,
  * state key, membership), or nothing is signed.
  */
-public final class RemoteJoins implements RemoteRoomsApi {
-    private static final Logger log = LoggerFactory.getLogger(RemoteJoins.class);
+public final class RemoteMemberships implements RemoteRoomsApi {
+    private static final Logger log = LoggerFactory.getLogger(RemoteMemberships.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The {@code ver} parameters of {@code make_join}: every room version this server can join. */
     private static final String SUPPORTED_VERSIONS = RoomVersions.ALL.stream()
@@ -60,15 +68,18 @@ public final class RemoteJoins implements RemoteRoomsApi {
     private final FederationClient client;
     private final ReceivedPdus received;
     private final Supplier<RoomserverInputApi> roomserver;
+    private final Supplier<QueryStateApi> state;
     private final Clock clock;
 
-    public RemoteJoins(
+    public RemoteMemberships(
             ServerName us,
             SigningKey signingKey,
             FederationClient client,
             ReceivedPdus received,
             Supplier<RoomserverInputApi> roomserver,
+            Supplier<QueryStateApi> state,
             Clock clock) {
+        this.state = requireNonNull(state, "state is null");
         this.us = requireNonNull(us, "us is null");
         this.signingKey = requireNonNull(signingKey, "signingKey is null");
         this.client = requireNonNull(client, "client is null");
@@ -129,6 +140,105 @@ public final class RemoteJoins implements RemoteRoomsApi {
             return client.put(server, sendJoin, join.json())
                     .flatMap(state -> ingest(server, rules, roomId, join, state));
         });
+    }
+
+    @Override
+    public Mono<RemoteAlias> queryRemoteAlias(RoomAliasId alias) {
+        return client.get(
+                        alias.serverName(),
+                        "/_matrix/federation/v1/query/directory?room_alias=" + encode(alias.value()))
+                .map(answer -> {
+                    RoomId roomId = RoomId.parse(answer.getString("room_id").orElseThrow());
+                    List<ServerName> servers = new ArrayList<>();
+                    answer.getArray("servers")
+                            .map(JsonArray::values)
+                            .orElse(List.of())
+                            .forEach(value -> {
+                                if (value instanceof JsonString name) {
+                                    try {
+                                        servers.add(ServerName.parse(name.value()));
+                                    } catch (InvalidIdException e) {
+                                        // a bad name among good ones is skipped
+                                    }
+                                }
+                            });
+                    servers.add(alias.serverName());
+                    return new RemoteAlias(roomId, servers);
+                })
+                .onErrorMap(
+                        e -> !(e instanceof MatrixException),
+                        e -> new MatrixException(ErrorCode.NOT_FOUND, "Room alias not found: " + e.getMessage(), e));
+    }
+
+    /** The state events a remote user's client is shown with an invite, stripped to type, key, sender and content. */
+    private static final List<String> INVITE_STATE_TYPES = List.of(
+            "m.room.create",
+            "m.room.join_rules",
+            "m.room.name",
+            "m.room.avatar",
+            "m.room.canonical_alias",
+            "m.room.topic",
+            "m.room.encryption");
+
+    @Override
+    public Mono<String> inviteRemoteUser(RoomId roomId, RoomVersionId roomVersion, String invite) {
+        RoomVersionRules rules = RoomVersions.rules(roomVersion)
+                .orElseThrow(() -> new MatrixException(ErrorCode.UNSUPPORTED_ROOM_VERSION, "unsupported room version"));
+        Pdu pdu = Pdu.parse(rules, invite.getBytes(UTF_8));
+        ServerName target = UserId.parse(pdu.stateKey().orElseThrow()).serverName();
+        return strippedState(roomId, pdu)
+                .flatMap(state -> client.put(
+                        target,
+                        "/_matrix/federation/v2/invite/" + encode(roomId.value()) + "/" + encode(pdu.eventId()),
+                        new JsonObjectBuilder()
+                                .put("event", pdu.json())
+                                .put("room_version", roomVersion.toString())
+                                .put("invite_room_state", new JsonArray(state))
+                                .build()))
+                .flatMap(answer -> received.check(
+                        rules,
+                        answer.getObject("event")
+                                .orElseThrow(() -> new FederationRequestException(502, target + " sent no event"))))
+                .map(signed -> {
+                    boolean countersigned = signed.eventId().equals(pdu.eventId())
+                            && !JsonSigning.signaturesOf(signed.json(), target.value())
+                                    .isEmpty();
+                    if (!countersigned) {
+                        throw new FederationRequestException(502, target + " did not countersign the invite");
+                    }
+                    return new String(signed.bytes(), UTF_8);
+                })
+                .onErrorMap(e -> !(e instanceof MatrixException), e -> {
+                    boolean refused = e instanceof FederationRequestException f
+                            && f.status().orElse(0) == 403;
+                    return refused
+                            ? new MatrixException(ErrorCode.FORBIDDEN, "The invitee's server refused the invite", e)
+                            : new MatrixException(
+                                    ErrorCode.UNKNOWN,
+                                    "The invitee's server could not be asked: " + e.getMessage(),
+                                    502,
+                                    JsonObject.EMPTY,
+                                    e);
+                });
+    }
+
+    private Mono<List<CanonicalJsonValue>> strippedState(RoomId roomId, Pdu invite) {
+        QueryStateApi rooms = state.get();
+        return Flux.fromIterable(INVITE_STATE_TYPES)
+                .concatMap(type -> rooms.queryCurrentStateEvent(roomId, type, ""))
+                .concatWith(rooms.queryCurrentStateEvent(roomId, "m.room.member", invite.sender()))
+                .flatMapIterable(found -> found.stream().toList())
+                .map(event -> (CanonicalJsonValue) new JsonObjectBuilder()
+                        .put("type", event.type())
+                        .put("state_key", event.stateKey())
+                        .put(
+                                "sender",
+                                CanonicalJson.parseObject(event.pdu())
+                                        .getString("sender")
+                                        .orElse(""))
+                        .put("content", event.content())
+                        .build())
+                .collectList();
     }
 
     /** The template, if it is exactly a join of {@code userId} to {@code roomId}; else nothing is signed. */

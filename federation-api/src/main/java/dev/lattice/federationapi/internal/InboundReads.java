@@ -1,0 +1,277 @@
+package dev.lattice.federationapi.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.roomserver.RoomserverQueryApi;
+import dev.lattice.api.roomserver.StoredEvent;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomAliasId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.protocol.json.JsonString;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * What other servers read of the rooms held here: single events, the state at an event, auth chains, missing events,
+ * backfill, and the profile and alias queries. Room reads are answered only to a server with a member joined to the
+ * room (NOTSPEC: the spec leaves it to history visibility; Synapse also requires the server to be in the room).
+ */
+public final class InboundReads {
+    /** The most events one {@code get_missing_events} or {@code backfill} answers, whatever the limit asked. */
+    static final int MAX_EVENTS = 100;
+
+    private final ServerName us;
+    private final Supplier<RoomserverQueryApi> query;
+    private final Supplier<UserApi> users;
+    private final Clock clock;
+
+    public InboundReads(ServerName us, Supplier<RoomserverQueryApi> query, Supplier<UserApi> users, Clock clock) {
+        this.us = requireNonNull(us, "us is null");
+        this.query = requireNonNull(query, "query is null");
+        this.users = requireNonNull(users, "users is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** {@code GET /_matrix/federation/v1/event/{eventId}}. */
+    public Mono<JsonObject> event(ServerName origin, EventId eventId) {
+        return query.get().queryEvent(eventId).flatMap(found -> {
+            StoredEvent event = found.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown event"));
+            return requireInRoom(origin, event.roomId()).thenReturn(transaction(List.of(event)));
+        });
+    }
+
+    /** {@code GET /_matrix/federation/v1/state_ids/{roomId}?event_id=}: the state before the event, as IDs. */
+    public Mono<JsonObject> stateIds(ServerName origin, RoomId roomId, EventId eventId) {
+        return stateAndChain(origin, roomId, eventId)
+                .map(t -> new JsonObjectBuilder()
+                        .putStrings("pdu_ids", ids(t.state()))
+                        .putStrings("auth_chain_ids", ids(t.authChain()))
+                        .build());
+    }
+
+    /** {@code GET /_matrix/federation/v1/state/{roomId}?event_id=}: the state before the event. */
+    public Mono<JsonObject> state(ServerName origin, RoomId roomId, EventId eventId) {
+        return stateAndChain(origin, roomId, eventId)
+                .map(t -> new JsonObjectBuilder()
+                        .put("pdus", pdus(t.state()))
+                        .put("auth_chain", pdus(t.authChain()))
+                        .build());
+    }
+
+    /** {@code GET /_matrix/federation/v1/event_auth/{roomId}/{eventId}}. */
+    public Mono<JsonObject> eventAuth(ServerName origin, RoomId roomId, EventId eventId) {
+        return requireInRoom(origin, roomId)
+                .then(query.get().queryAuthChain(roomId, List.of(eventId)))
+                .map(chain ->
+                        new JsonObjectBuilder().put("auth_chain", pdus(chain)).build());
+    }
+
+    /**
+     * {@code POST /_matrix/federation/v1/get_missing_events/{roomId}}: walking back from the prev events of
+     * {@code latest_events}, the events not in {@code earliest_events} and at least {@code min_depth} deep, oldest
+     * first.
+     */
+    public Mono<JsonObject> missingEvents(ServerName origin, RoomId roomId, JsonObject body) {
+        Set<String> earliest = strings(body, "earliest_events");
+        List<String> latest = new ArrayList<>(strings(body, "latest_events"));
+        long limit = Math.min(body.getInteger("limit").orElse(10L), MAX_EVENTS);
+        long minDepth = body.getInteger("min_depth").orElse(0L);
+        return requireInRoom(origin, roomId)
+                .then(Flux.fromIterable(latest)
+                        .concatMap(id -> query.get().queryEvent(EventId.parse(id)))
+                        .flatMapIterable(found -> found.stream().toList())
+                        .collectList())
+                .flatMap(starts -> {
+                    Set<String> seen = new HashSet<>(earliest);
+                    seen.addAll(latest);
+                    List<String> frontier = new ArrayList<>();
+                    starts.forEach(e -> frontier.addAll(prevEvents(e)));
+                    return walk(roomId, frontier, seen, (int) limit, minDepth);
+                })
+                .map(events -> new JsonObjectBuilder()
+                        .put("events", pdus(oldestFirst(events)))
+                        .build());
+    }
+
+    /** {@code GET /_matrix/federation/v1/backfill/{roomId}?v=&limit=}: the given events and what precedes them. */
+    public Mono<JsonObject> backfill(ServerName origin, RoomId roomId, List<String> from, int limit) {
+        return requireInRoom(origin, roomId)
+                .then(walk(roomId, from, new HashSet<>(), Math.min(limit, MAX_EVENTS), 0))
+                .map(events -> transaction(oldestFirst(events)));
+    }
+
+    /** {@code GET /_matrix/federation/v1/query/profile?user_id=&field=}. */
+    public Mono<JsonObject> profile(UserId userId, Optional<String> field) {
+        if (!userId.serverName().equals(us)) {
+            return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "The user is not on this server"));
+        }
+        return users.get().queryProfile(userId).map(found -> {
+            var profile = found.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Profile not found"));
+            JsonObjectBuilder answer = new JsonObjectBuilder();
+            if (field.isEmpty() || field.get().equals("displayname")) {
+                profile.displaynameIfSet().ifPresent(name -> answer.put("displayname", name));
+            }
+            if (field.isEmpty() || field.get().equals("avatar_url")) {
+                profile.avatarUrlIfSet().ifPresent(url -> answer.put("avatar_url", url));
+            }
+            return answer.build();
+        });
+    }
+
+    /** {@code GET /_matrix/federation/v1/query/directory?room_alias=}. */
+    public Mono<JsonObject> directory(RoomAliasId alias) {
+        return users.get().queryRoomAlias(alias).map(found -> {
+            RoomId room = found.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Room alias not found"));
+            return new JsonObjectBuilder()
+                    .put("room_id", room.value())
+                    .putStrings("servers", List.of(us.value()))
+                    .build();
+        });
+    }
+
+    private record StateAndChain(List<StoredEvent> state, List<StoredEvent> authChain) {}
+
+    private Mono<StateAndChain> stateAndChain(ServerName origin, RoomId roomId, EventId eventId) {
+        return requireInRoom(origin, roomId)
+                .then(query.get().queryStateBeforeEvent(eventId))
+                .flatMap(found -> {
+                    List<StoredEvent> state = found.orElseThrow(
+                            () -> new MatrixException(ErrorCode.NOT_FOUND, "No state known at that event"));
+                    if (!state.isEmpty() && !state.getFirst().roomId().equals(roomId)) {
+                        return Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "The event is in another room"));
+                    }
+                    List<EventId> ids = state.stream().map(StoredEvent::eventId).toList();
+                    return query.get().queryAuthChain(roomId, ids).map(chain -> new StateAndChain(state, chain));
+                });
+    }
+
+    /**
+     * Breadth-first back through prev events from {@code frontier}, deepest first, skipping {@code seen}, until
+     * {@code limit} events; events below {@code minDepth} are not followed.
+     */
+    private Mono<List<StoredEvent>> walk(
+            RoomId roomId, List<String> frontier, Set<String> seen, int limit, long minDepth) {
+        PriorityQueue<StoredEvent> queue = new PriorityQueue<>(
+                Comparator.comparingLong(InboundReads::depth).reversed());
+        List<StoredEvent> out = new ArrayList<>();
+        return Flux.fromIterable(frontier)
+                .filter(seen::add)
+                .concatMap(id -> query.get().queryEvent(EventId.parse(id)))
+                .doOnNext(found -> found.filter(e -> e.roomId().equals(roomId)).ifPresent(queue::add))
+                .then(Mono.defer(() -> step(roomId, queue, seen, out, limit, minDepth)));
+    }
+
+    private Mono<List<StoredEvent>> step(
+            RoomId roomId,
+            PriorityQueue<StoredEvent> queue,
+            Set<String> seen,
+            List<StoredEvent> out,
+            int limit,
+            long minDepth) {
+        if (queue.isEmpty() || out.size() >= limit) {
+            return Mono.just(out);
+        }
+        StoredEvent next = queue.poll();
+        if (depth(next) < minDepth) {
+            return step(roomId, queue, seen, out, limit, minDepth);
+        }
+        out.add(next);
+        return Flux.fromIterable(prevEvents(next))
+                .filter(seen::add)
+                .concatMap(id -> query.get().queryEvent(EventId.parse(id)))
+                .doOnNext(found -> found.filter(e -> e.roomId().equals(roomId)).ifPresent(queue::add))
+                .then(Mono.defer(() -> step(roomId, queue, seen, out, limit, minDepth)));
+    }
+
+    private Mono<Void> requireInRoom(ServerName origin, RoomId roomId) {
+        return query.get().queryCurrentState(roomId).flatMap(state -> {
+            boolean joined = state.stream()
+                    .filter(e -> e.type().equals("m.room.member"))
+                    .filter(e -> e.content()
+                            .getString("membership")
+                            .filter("join"::equals)
+                            .isPresent())
+                    .anyMatch(e -> UserId.parse(e.stateKey()).serverName().equals(origin));
+            return joined
+                    ? Mono.empty()
+                    : Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "Your server has no member in this room"));
+        });
+    }
+
+    private JsonObject transaction(List<StoredEvent> events) {
+        return new JsonObjectBuilder()
+                .put("origin", us.value())
+                .put("origin_server_ts", clock.millis())
+                .put("pdus", pdus(events))
+                .build();
+    }
+
+    private static List<StoredEvent> oldestFirst(List<StoredEvent> events) {
+        return events.stream()
+                .sorted(Comparator.comparingLong(InboundReads::depth))
+                .toList();
+    }
+
+    private static long depth(StoredEvent event) {
+        return CanonicalJson.parseObject(event.pdu()).getInteger("depth").orElse(0L);
+    }
+
+    private static List<String> prevEvents(StoredEvent event) {
+        List<String> ids = new ArrayList<>();
+        CanonicalJson.parseObject(event.pdu())
+                .getArray("prev_events")
+                .map(JsonArray::values)
+                .orElse(List.of())
+                .forEach(value -> {
+                    // room versions 1–2 reference [event_id, hashes]; later ones the ID alone
+                    if (value instanceof JsonString id) {
+                        ids.add(id.value());
+                    } else if (value instanceof JsonArray pair
+                            && pair.size() > 0
+                            && pair.get(0) instanceof JsonString id) {
+                        ids.add(id.value());
+                    }
+                });
+        return ids;
+    }
+
+    private static Set<String> strings(JsonObject body, String key) {
+        Set<String> out = new LinkedHashSet<>();
+        body.getArray(key).map(JsonArray::values).orElse(List.of()).forEach(value -> {
+            if (value instanceof JsonString s) {
+                out.add(s.value());
+            }
+        });
+        return out;
+    }
+
+    private static List<String> ids(List<StoredEvent> events) {
+        return events.stream().map(e -> e.eventId().value()).toList();
+    }
+
+    private static JsonArray pdus(List<StoredEvent> events) {
+        List<CanonicalJsonValue> out = new ArrayList<>(events.size());
+        events.forEach(event -> out.add(CanonicalJson.parseObject(event.pdu())));
+        return new JsonArray(out);
+    }
+}
