@@ -6,6 +6,7 @@ import dev.lattice.api.roomserver.QueryStateApi;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.federationapi.config.FederationApiProperties;
+import dev.lattice.federationapi.consumers.EphemeralConsumer;
 import dev.lattice.federationapi.consumers.RoomserverOutputConsumer;
 import dev.lattice.federationapi.internal.DnsLookups;
 import dev.lattice.federationapi.internal.FederationClient;
@@ -147,9 +148,10 @@ public class FederationApiConfiguration {
             ReceivedPdus receivedPdus,
             FederationClient client,
             ObjectProvider<RoomserverInputApi> input,
-            ObjectProvider<RoomserverQueryApi> query) {
+            ObjectProvider<RoomserverQueryApi> query,
+            Bus bus) {
         return new InboundTransactions(
-                database, receivedPdus, client, input::getObject, query::getObject, Clock.systemUTC());
+                database, receivedPdus, client, input::getObject, query::getObject, bus, Clock.systemUTC());
     }
 
     @Bean
@@ -193,6 +195,16 @@ public class FederationApiConfiguration {
         RoomserverOutputConsumer consumer = new RoomserverOutputConsumer(
                 ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue);
         return bus.subscribe("federationapi", List.of(Topics.ROOMSERVER_OUTPUT), consumer::handle);
+    }
+
+    /** Our users' typing and receipts to the other servers in their rooms (consumer group {@code federationapi}). */
+    @Bean(destroyMethod = "close")
+    BusConsumer federationapiEphemeral(
+            Bus bus, LatticeProperties properties, ObjectProvider<QueryStateApi> roomserver, OutboundQueue queue) {
+        EphemeralConsumer consumer =
+                new EphemeralConsumer(ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue);
+        return bus.subscribe(
+                "federationapi", List.of(Topics.EPHEMERAL_TYPING, Topics.EPHEMERAL_RECEIPTS), consumer::handle);
     }
 
     /** Every authenticated federation route is built with {@code .filter(federationAuthFilter)}. */

@@ -74,6 +74,16 @@ public final class RoomserverOutputConsumer {
 
     /** The servers with a joined member, and the server of a member whose membership the event sets; never us. */
     List<ServerName> destinations(Pdu pdu, List<StoredEvent> currentState) {
+        Set<ServerName> servers = new LinkedHashSet<>(joinedServers(currentState));
+        if (pdu.type().equals("m.room.member")) {
+            pdu.stateKey().ifPresent(member -> servers.add(UserId.parse(member).serverName()));
+        }
+        servers.remove(us);
+        return List.copyOf(servers);
+    }
+
+    /** The servers of the members joined in {@code currentState}. */
+    static Set<ServerName> joinedServers(List<StoredEvent> currentState) {
         Set<ServerName> servers = new LinkedHashSet<>();
         for (StoredEvent state : currentState) {
             if (state.type().equals("m.room.member")
@@ -84,10 +94,6 @@ public final class RoomserverOutputConsumer {
                 servers.add(UserId.parse(state.stateKey()).serverName());
             }
         }
-        if (pdu.type().equals("m.room.member")) {
-            pdu.stateKey().ifPresent(member -> servers.add(UserId.parse(member).serverName()));
-        }
-        servers.remove(us);
-        return List.copyOf(servers);
+        return servers;
     }
 }

@@ -3,6 +3,7 @@ package dev.lattice.federationapi.internal;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.Topics;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.RoomserverInputApi;
@@ -23,6 +24,8 @@ import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.RoomVersions;
+import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusJson;
 import java.net.URLEncoder;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,7 +46,7 @@ import reactor.core.publisher.Mono;
  * {@code PUT /_matrix/federation/v1/send/{txnId}}
  * (<a href="https://spec.matrix.org/v1.19/server-server-api/#put_matrixfederationv1sendtxnid">spec</a>): each PDU
  * checked ({@link ReceivedPdus}) and given to the roomserver in order, with its own result; one bad PDU never fails
- * the others. The answer is stored per (origin, txnId): a retried transaction gets it again and nothing is processed
+ * the others. Typing and receipt EDUs go onto the bus for the syncapi. The answer is stored per (origin, txnId): a retried transaction gets it again and nothing is processed
  * twice.
  *
  * <p>A PDU whose {@code prev_events} are unknown here gets them through {@code get_missing_events} from the origin
@@ -62,6 +65,7 @@ public final class InboundTransactions {
     private final FederationClient client;
     private final Supplier<RoomserverInputApi> input;
     private final Supplier<RoomserverQueryApi> query;
+    private final Bus bus;
     private final Clock clock;
 
     public InboundTransactions(
@@ -70,7 +74,9 @@ public final class InboundTransactions {
             FederationClient client,
             Supplier<RoomserverInputApi> input,
             Supplier<RoomserverQueryApi> query,
+            Bus bus,
             Clock clock) {
+        this.bus = requireNonNull(bus, "bus is null");
         this.database = requireNonNull(database, "database is null");
         this.received = requireNonNull(received, "received is null");
         this.client = requireNonNull(client, "client is null");
@@ -95,6 +101,8 @@ public final class InboundTransactions {
             return Flux.fromIterable(pdus)
                     .concatMap(pdu -> receivePdu(origin, pdu))
                     .collectList()
+                    .flatMap(results ->
+                            receiveEdus(origin, objects(body, "edus")).thenReturn(results))
                     .flatMap(results -> {
                         Map<String, CanonicalJsonValue> byEvent = new LinkedHashMap<>();
                         results.forEach(r -> byEvent.put(r.eventId(), r.result()));
@@ -106,6 +114,42 @@ public final class InboundTransactions {
                                 .thenReturn(answer);
                     });
         });
+    }
+
+    /**
+     * Typing and receipts of {@code origin}'s users in rooms they are joined to, onto the bus the syncapi reads;
+     * anything else (other EDU types, other servers' users, rooms they are not in) is dropped, as the spec allows.
+     */
+    private Mono<Void> receiveEdus(ServerName origin, List<JsonObject> edus) {
+        return Flux.fromIterable(edus)
+                .concatMap(edu -> {
+                    JsonObject content = edu.getObject("content").orElse(JsonObject.EMPTY);
+                    return switch (edu.getString("edu_type").orElse("")) {
+                        case Edus.TYPING ->
+                            Mono.justOrEmpty(Edus.parseTyping(content, origin))
+                                    .filterWhen(update -> joined(update.roomId(), update.userId()))
+                                    .flatMap(update -> bus.publish(
+                                            Topics.EPHEMERAL_TYPING,
+                                            update.roomId().value(),
+                                            BusJson.encode(update)));
+                        case Edus.RECEIPT ->
+                            Flux.fromIterable(Edus.parseReceipts(content, origin, clock.millis()))
+                                    .filterWhen(update -> joined(update.roomId(), update.userId()))
+                                    .concatMap(update -> bus.publish(
+                                            Topics.EPHEMERAL_RECEIPTS,
+                                            update.roomId().value(),
+                                            BusJson.encode(update)))
+                                    .then();
+                        default -> Mono.<Void>empty();
+                    };
+                })
+                .then();
+    }
+
+    private Mono<Boolean> joined(RoomId roomId, dev.lattice.protocol.id.UserId userId) {
+        return query.get()
+                .queryMembership(roomId, userId)
+                .map(m -> m.filter(found -> found.membership().equals("join")).isPresent());
     }
 
     /** A PDU's entry in the answer: {@code {}} when processed, {@code {"error": ...}} when not. */

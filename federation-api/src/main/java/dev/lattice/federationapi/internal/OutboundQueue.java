@@ -13,11 +13,14 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -25,7 +28,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The outbound federation queues: PDUs for each destination wait in {@code federationapi.outbound_pdus} (so nothing
- * queued is lost to a restart) and go out in transactions of at most 50, oldest first, one transaction at a time
+ * queued is lost to a restart), EDUs in memory, and go out in transactions of at most 50 PDUs and 100 EDUs, oldest first, one transaction at a time
  * per destination. A destination that fails is retried after an exponential back-off with jitter (5 s doubling up to
  * 1 h) and never delays the others; new PDUs for it wait in its queue meanwhile and go with the next attempt.
  *
@@ -36,6 +39,12 @@ public final class OutboundQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
     /** The spec's limit of PDUs per transaction. */
     static final int MAX_PDUS = 50;
+
+    static final int MAX_EDUS = 100;
+    /** EDUs kept per destination while it is unreachable; older ones are dropped (they are ephemeral). */
+    static final int MAX_WAITING_EDUS = 1000;
+
+    private static final AtomicLong EDU_TRANSACTIONS = new AtomicLong();
 
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     private static final Duration LAST_RETRY = Duration.ofHours(1);
@@ -58,6 +67,23 @@ public final class OutboundQueue implements AutoCloseable {
     public Mono<Void> queue(List<ServerName> to, String eventId, String pduJson) {
         return database.queuePdu(to, eventId, pduJson, clock.millis())
                 .then(Mono.fromRunnable(() -> to.forEach(this::wake)));
+    }
+
+    /**
+     * Queues an EDU for each destination, in memory: EDUs are ephemeral, and a restart loses the waiting ones (typing
+     * expires anyway; a lost receipt is replaced by the user's next one).
+     */
+    public void queueEdu(List<ServerName> to, JsonObject edu) {
+        for (ServerName destination : to) {
+            if (!closed && !destination.equals(us)) {
+                Destination d = destinations.computeIfAbsent(destination, Destination::new);
+                d.edus.addLast(edu);
+                while (d.edus.size() > MAX_WAITING_EDUS) {
+                    d.edus.pollFirst();
+                }
+                d.wake();
+            }
+        }
     }
 
     /** Starts sending what earlier runs left queued. */
@@ -91,6 +117,7 @@ public final class OutboundQueue implements AutoCloseable {
     private final class Destination {
         private final ServerName name;
         private final AtomicBoolean running = new AtomicBoolean();
+        private final ConcurrentLinkedDeque<JsonObject> edus = new ConcurrentLinkedDeque<>();
         private volatile boolean pending;
         private volatile Disposable inFlight;
         private int failures;
@@ -118,9 +145,16 @@ public final class OutboundQueue implements AutoCloseable {
                 return;
             }
             pending = false;
+            List<JsonObject> eduBatch = new ArrayList<>();
+            for (JsonObject edu; eduBatch.size() < MAX_EDUS && (edu = edus.pollFirst()) != null; ) {
+                eduBatch.add(edu);
+            }
             inFlight = database.queuedPdus(name, MAX_PDUS)
-                    .flatMap(batch ->
-                            batch.isEmpty() ? Mono.just(false) : send(batch).thenReturn(true))
+                    .flatMap(batch -> batch.isEmpty() && eduBatch.isEmpty()
+                            ? Mono.just(false)
+                            : send(batch, eduBatch)
+                                    .doOnError(e -> requeue(eduBatch))
+                                    .thenReturn(true))
                     .subscribe(
                             sent -> {
                                 failures = 0;
@@ -153,9 +187,16 @@ public final class OutboundQueue implements AutoCloseable {
             inFlight = Mono.delay(delay).subscribe(tick -> drain());
         }
 
-        private Mono<Void> send(List<QueuedPdu> batch) {
-            long first = batch.getFirst().seq();
-            long last = batch.getLast().seq();
+        /** EDUs of a failed transaction go back to the front, but typing: it is stale by the next attempt. */
+        private void requeue(List<JsonObject> sent) {
+            for (int i = sent.size() - 1; i >= 0; i--) {
+                if (!sent.get(i).getString("edu_type").orElse("").equals(Edus.TYPING)) {
+                    edus.addFirst(sent.get(i));
+                }
+            }
+        }
+
+        private Mono<Void> send(List<QueuedPdu> batch, List<JsonObject> eduBatch) {
             List<CanonicalJsonValue> pdus = batch.stream()
                     .map(pdu -> (CanonicalJsonValue) CanonicalJson.parseObject(pdu.pduJson()))
                     .toList();
@@ -163,12 +204,18 @@ public final class OutboundQueue implements AutoCloseable {
                     .put("origin", us.value())
                     .put("origin_server_ts", JsonInteger.of(clock.millis()))
                     .put("pdus", new JsonArray(pdus))
-                    .put("edus", JsonArray.EMPTY)
+                    .put("edus", new JsonArray(List.copyOf(eduBatch)))
                     .build();
-            String txnId = first + "-" + last;
+            // PDU positions name a transaction, so its retry has the same ID; one of EDUs only gets a fresh ID
+            String txnId = batch.isEmpty()
+                    ? "e" + clock.millis() + "-" + EDU_TRANSACTIONS.incrementAndGet()
+                    : batch.getFirst().seq() + "-" + batch.getLast().seq();
+            Mono<Void> delivered = batch.isEmpty()
+                    ? Mono.empty()
+                    : database.deleteQueuedPdus(name, batch.getLast().seq());
             return client.put(name, "/_matrix/federation/v1/send/" + txnId, body)
-                    .doOnNext(answer -> logRefusals(answer))
-                    .then(database.deleteQueuedPdus(name, last));
+                    .doOnNext(this::logRefusals)
+                    .then(delivered);
         }
 
         /** The destination's per-PDU errors: its judgement of our events, not a failure to deliver. */
