@@ -95,21 +95,7 @@ export async function rawSync(accessToken, since, timeoutMs = 0, filter) {
   return body;
 }
 
-/** Resolves with `fn()` once it returns a truthy value; polls every `interval` ms for at most `ms`. */
-export async function eventually(fn, what, ms = 15_000, interval = 100) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, interval));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
+export { eventually } from "./eventually.mjs";
 
 /**
  * Two new users in a new private room: alice created it and invited bob, who joined. Clients not started.

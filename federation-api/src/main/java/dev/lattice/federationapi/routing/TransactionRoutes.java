@@ -8,6 +8,8 @@ import dev.lattice.protocol.id.InvalidIdException;
 import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.MatrixRouter;
@@ -115,8 +117,8 @@ public class TransactionRoutes {
                 .filter(auth);
     }
 
-    private static Mono<ServerResponse> ok(Object body) {
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    private static Mono<ServerResponse> ok(JsonObject body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(CanonicalJson.encode(body));
     }
 
     /** A required query parameter, parsed; missing is 400 {@code M_MISSING_PARAM}, malformed 400 {@code M_INVALID_PARAM}. */

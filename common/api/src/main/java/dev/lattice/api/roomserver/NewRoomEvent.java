@@ -20,6 +20,9 @@ import java.util.List;
  * @param removesStateEventIds events that left the current state with this event
  * @param transaction the client transaction it was sent in, when a local client sent it; otherwise null
  * @param historical true for backfilled events, which belong before the timeline's start, not at its end
+ * @param outlier true (with {@code historical}) for an event of the room's state that has no place in the timeline
+ *     here: the state a join to another server's room starts from, published just before the join names it in
+ *     {@code addsStateEventIds}. Readers keep it for state lookups and never show it in a timeline.
  */
 public record NewRoomEvent(
         RoomId roomId,
@@ -29,7 +32,8 @@ public record NewRoomEvent(
         List<EventId> addsStateEventIds,
         List<EventId> removesStateEventIds,
         SendTransaction transaction,
-        boolean historical)
+        boolean historical,
+        boolean outlier)
         implements OutputRoomEvent {
 
     public NewRoomEvent {
@@ -39,5 +43,30 @@ public record NewRoomEvent(
         requireNonNull(pdu, "pdu is null");
         addsStateEventIds = List.copyOf(addsStateEventIds);
         removesStateEventIds = List.copyOf(removesStateEventIds);
+        if (outlier && !historical) {
+            throw new IllegalArgumentException("an outlier is never at the timeline's end");
+        }
+    }
+
+    /** An event in the timeline ({@code outlier} false). */
+    public NewRoomEvent(
+            RoomId roomId,
+            RoomVersionId roomVersion,
+            EventId eventId,
+            String pdu,
+            List<EventId> addsStateEventIds,
+            List<EventId> removesStateEventIds,
+            SendTransaction transaction,
+            boolean historical) {
+        this(
+                roomId,
+                roomVersion,
+                eventId,
+                pdu,
+                addsStateEventIds,
+                removesStateEventIds,
+                transaction,
+                historical,
+                false);
     }
 }

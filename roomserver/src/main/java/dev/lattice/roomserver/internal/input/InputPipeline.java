@@ -38,6 +38,7 @@ import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.StateSnapshot;
 import dev.lattice.runtime.bus.BusJson;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -510,6 +511,8 @@ public final class InputPipeline {
                 .map(rows -> ids.stream()
                         .map(rows::get)
                         .filter(row -> row != null && row.kind() == InputKind.OUTLIER)
+                        // oldest first, as the room's history had them
+                        .sorted(Comparator.comparingLong(EventRow::depth).thenComparing(EventRow::eventId))
                         .map(row -> {
                             Pdu state = events.parse(rules, row);
                             return output(
@@ -522,6 +525,7 @@ public final class InputPipeline {
                                             List.of(),
                                             List.of(),
                                             null,
+                                            true,
                                             true));
                         })
                         .toList());

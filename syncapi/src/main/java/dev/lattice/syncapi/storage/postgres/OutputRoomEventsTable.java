@@ -27,11 +27,11 @@ public final class OutputRoomEventsTable {
 
     private static final String INSERT = "INSERT INTO syncapi.output_room_events (position, event_id, room_id,"
             + " room_version, type, sender, state_key, event_json, history_visibility, prev_content, replaces_state,"
-            + " txn_user_id, txn_device_id, txn_id, historical)"
+            + " txn_user_id, txn_device_id, txn_id, historical, outlier)"
             + " VALUES (CASE WHEN :historical THEN -nextval('syncapi.backfill_position_seq')"
             + " ELSE nextval('syncapi.stream_position_seq') END, :event_id, :room_id, :room_version, :type, :sender,"
             + " :state_key, :event_json, :history_visibility, :prev_content, :replaces_state, :txn_user_id,"
-            + " :txn_device_id, :txn_id, :historical)"
+            + " :txn_device_id, :txn_id, :historical, :outlier)"
             + " ON CONFLICT (event_id) DO NOTHING RETURNING position";
 
     private static final String SELECT_MAX_POSITION =
@@ -41,13 +41,15 @@ public final class OutputRoomEventsTable {
             "SELECT " + COLUMNS + " FROM syncapi.output_room_events WHERE event_id = ANY(:event_ids)";
 
     private static final String SELECT_ROOM_RANGE_ASC = "SELECT " + COLUMNS + " FROM syncapi.output_room_events"
-            + " WHERE room_id = :room_id AND position > :after AND position <= :to ORDER BY position ASC LIMIT :limit";
+            + " WHERE room_id = :room_id AND position > :after AND position <= :to AND NOT outlier"
+            + " ORDER BY position ASC LIMIT :limit";
 
     private static final String SELECT_ROOM_RANGE_DESC = "SELECT " + COLUMNS + " FROM syncapi.output_room_events"
-            + " WHERE room_id = :room_id AND position > :after AND position <= :to ORDER BY position DESC LIMIT :limit";
+            + " WHERE room_id = :room_id AND position > :after AND position <= :to AND NOT outlier"
+            + " ORDER BY position DESC LIMIT :limit";
 
     private static final String SELECT_ROOMS_WITH_EVENTS = "SELECT DISTINCT room_id FROM syncapi.output_room_events"
-            + " WHERE room_id = ANY(:room_ids) AND position > :after AND position <= :to";
+            + " WHERE room_id = ANY(:room_ids) AND position > :after AND position <= :to AND NOT outlier";
 
     private static final String UPDATE_REDACTED = "UPDATE syncapi.output_room_events"
             + " SET event_json = :event_json, redacted_because = :redacted_because"
@@ -66,7 +68,8 @@ public final class OutputRoomEventsTable {
             Optional<JsonObject> prevContent,
             Optional<String> replacesState,
             Optional<SendTransaction> transaction,
-            boolean historical) {
+            boolean historical,
+            boolean outlier) {
 
         public NewRow {
             requireNonNull(eventId, "eventId is null");
@@ -93,6 +96,7 @@ public final class OutputRoomEventsTable {
     public Mono<OptionalLong> insert(NewRow row) {
         GenericExecuteSpec spec = client.sql(INSERT)
                 .bind("historical", row.historical())
+                .bind("outlier", row.outlier())
                 .bind("event_id", row.eventId())
                 .bind("room_id", row.roomId())
                 .bind("room_version", row.roomVersion().toString())

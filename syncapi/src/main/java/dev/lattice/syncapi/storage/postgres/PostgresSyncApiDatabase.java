@@ -108,7 +108,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                             replaced.map(StoredEvent::content),
                             replaced.map(StoredEvent::eventId),
                             Optional.ofNullable(record.transaction()),
-                            record.historical()));
+                            record.historical(),
+                            record.outlier()));
                 })
                 .flatMap(position -> {
                     if (position.isEmpty() || record.historical()) {
@@ -117,7 +118,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                     }
                     return applyStateDelta(record, position.getAsLong()).thenReturn(position);
                 })
-                .flatMap(position -> position.isEmpty()
+                .flatMap(position -> position.isEmpty() || record.outlier()
+                        // nothing to relate to or find in a timeline that never shows it
                         ? Mono.just(position)
                         : relationOf(pdu, position.getAsLong())
                                 .map(relation -> relations.insert(roomId, relation))
@@ -184,7 +186,10 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                 added.type().equals("m.room.member")
                                         ? added.content().getString("membership")
                                         : Optional.empty(),
-                                position)))
+                                // The state a join to another server's room starts from (outliers, at backfill
+                                // positions) held since then: it is the state before the join, where a timeline
+                                // starting at the join looks for it.
+                                Math.min(position, added.position()))))
                 .then();
     }
 

@@ -46,7 +46,8 @@ class OutputRoomEventsTableIT {
                 Optional.empty(),
                 Optional.empty(),
                 transaction,
-                historical);
+                historical,
+                false);
     }
 
     private static String fresh(String sigil) {
@@ -88,6 +89,45 @@ class OutputRoomEventsTableIT {
                 .extracting(StoredEvent::position)
                 .containsExactly(live, old, older);
         assertThat(table.selectMaxPosition().block()).isGreaterThanOrEqualTo(live);
+    }
+
+    @Test
+    void outliersAreFoundByIdButNeverInATimeline() {
+        String room = fresh("!");
+        String stateOnly = fresh("$");
+        long live = table.insert(row(room, fresh("$"), false, Optional.empty()))
+                .block()
+                .getAsLong();
+        long outlier = table.insert(withOutlier(row(room, stateOnly, true, Optional.empty())))
+                .block()
+                .getAsLong();
+        assertThat(outlier).isNegative();
+        assertThat(table.selectByIds(List.of(stateOnly)).block())
+                .extracting(StoredEvent::eventId)
+                .containsExactly(stateOnly);
+        assertThat(table.selectRoomRange(room, Long.MIN_VALUE, live, 10, true).block())
+                .extracting(StoredEvent::position)
+                .containsExactly(live);
+        assertThat(table.selectRoomsWithEvents(List.of(room), Long.MIN_VALUE, live - 1)
+                        .block())
+                .isEmpty();
+    }
+
+    private static OutputRoomEventsTable.NewRow withOutlier(OutputRoomEventsTable.NewRow row) {
+        return new OutputRoomEventsTable.NewRow(
+                row.eventId(),
+                row.roomId(),
+                row.roomVersion(),
+                row.type(),
+                row.sender(),
+                row.stateKey(),
+                row.event(),
+                row.historyVisibility(),
+                row.prevContent(),
+                row.replacesState(),
+                row.transaction(),
+                row.historical(),
+                true);
     }
 
     @Test
