@@ -98,6 +98,34 @@ function startProcess(name, command, args, options, logFile) {
   return entry;
 }
 
+/**
+ * A server process that can be stopped, killed and started again with the same settings and data (fault tests).
+ * start() resolves once readyUrl answers 200, with the time it took.
+ */
+function restartable(name, command, args, options, logFile, readyUrl, readyLog) {
+  let entry;
+  return {
+    async start() {
+      const started = Date.now();
+      entry = startProcess(name, command, args, options, logFile);
+      await waitUntilUp(readyUrl, entry.child, readyLog, name);
+      return Date.now() - started;
+    },
+    /** SIGTERM: a clean shutdown. */
+    async stop() {
+      await entry?.stop();
+    },
+    /** SIGKILL of the whole process group: no shutdown hooks, nothing flushed. */
+    async kill() {
+      const child = entry?.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid, "SIGKILL");
+      await exited;
+    },
+  };
+}
+
 // ---------------------------------------------------------------- PostgreSQL for Synapse
 
 /** The PostgreSQL binaries the project already depends on (zonky's Maven artifact), unpacked once into .venv. */
@@ -216,13 +244,18 @@ export async function startSynapse(dir, tls, pg) {
     }),
   );
   execFileSync(PYTHON, ["-m", "synapse.app.homeserver", "-c", join(home, "homeserver.yaml"), "--generate-keys"], { cwd: home, stdio: "ignore" });
-  const logFile = join(home, "stdout.log");
-  const started = Date.now();
-  const entry = startProcess("synapse", PYTHON, ["-m", "synapse.app.homeserver", "-c", join(home, "homeserver.yaml")], { cwd: home }, logFile);
   const clientUrl = `http://127.0.0.1:${clientPort}`;
-  await waitUntilUp(`${clientUrl}/_matrix/client/versions`, entry.child, join(home, "homeserver.log"), "synapse");
-  log(`synapse ${serverName} up in ${Date.now() - started} ms (client ${clientUrl})`);
-  return { kind: "synapse", serverName, clientUrl, federationUrl: `https://${serverName}`, sharedSecret, home, stop: entry.stop };
+  const server = restartable(
+    "synapse",
+    PYTHON,
+    ["-m", "synapse.app.homeserver", "-c", join(home, "homeserver.yaml")],
+    { cwd: home },
+    join(home, "stdout.log"),
+    `${clientUrl}/_matrix/client/versions`,
+    join(home, "homeserver.log"),
+  );
+  log(`synapse ${serverName} up in ${await server.start()} ms (client ${clientUrl})`);
+  return { kind: "synapse", serverName, clientUrl, federationUrl: `https://${serverName}`, sharedSecret, home, ...server };
 }
 
 /** A Synapse account through the shared-secret admin registration API. */
@@ -271,13 +304,11 @@ export async function startLattice(dir, tls, name = "lattice") {
     LATTICE_CLIENTAPI_RATELIMITS_REGISTRATION_BURST: "100000",
   };
   const logFile = join(home, "lattice.log");
-  const started = Date.now();
   const args = [...(process.env.LATTICE_JAVA_OPTS ?? "-Xmx768m").split(" "), "--enable-native-access=ALL-UNNAMED", "-jar", JAR, "run"];
-  const entry = startProcess(name, JAVA, args, { cwd: home, env }, logFile);
   const clientUrl = `http://127.0.0.1:${clientPort}`;
-  await waitUntilUp(`${clientUrl}/_matrix/client/versions`, entry.child, logFile, name);
-  log(`${name} ${serverName} up in ${Date.now() - started} ms (client ${clientUrl})`);
-  return { kind: "lattice", serverName, clientUrl, federationUrl: `https://${serverName}`, home, stop: entry.stop, child: entry.child };
+  const server = restartable(name, JAVA, args, { cwd: home, env }, logFile, `${clientUrl}/_matrix/client/versions`, logFile);
+  log(`${name} ${serverName} up in ${await server.start()} ms (client ${clientUrl})`);
+  return { kind: "lattice", serverName, clientUrl, federationUrl: `https://${serverName}`, home, ...server };
 }
 
 /** A Lattice account through the user-interactive registration flow (m.login.dummy). */
@@ -293,6 +324,15 @@ export async function registerOnLattice(lattice, localpart, password = "correct 
   const body = await response.json();
   if (response.status !== 200) throw new Error(`lattice registration failed: ${JSON.stringify(body)}`);
   return { ...body, password, username: localpart, baseUrl: lattice.clientUrl };
+}
+
+/** A work directory, the test CA, and Synapse (on its PostgreSQL) and Lattice started side by side. */
+export async function synapseAndLattice() {
+  const dir = workDir();
+  const tls = makeTestCa(dir);
+  const pg = await startPostgres(dir);
+  const [synapse, lattice] = await Promise.all([startSynapse(dir, tls, pg), startLattice(dir, tls)]);
+  return { synapse, lattice };
 }
 
 /** Stops every process this run started, newest first, and removes the work directories. */

@@ -1,69 +1,20 @@
 // Lattice and a real Synapse in one room, both ways, seen through real matrix-js-sdk clients on each side.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import * as sdk from "../../js/node_modules/matrix-js-sdk/lib/index.js";
-import { logger } from "../../js/node_modules/matrix-js-sdk/lib/logger.js";
-import { eventually as poll } from "../../js/test/eventually.mjs";
 import * as h from "../harness.mjs";
-
-/** Federation takes a hop or two more than one server: a minute before giving up. */
-const eventually = (check, what) => poll(check, what, 60_000, 200);
-
-logger.setLevel(process.env.LATTICE_E2E_SDK_LOG || "silent");
+import { bodies, clientOf, eventually, membership, stopClients, unique } from "./clients.mjs";
 
 let synapse;
 let lattice;
-const clients = [];
 
 before(async () => {
-  const dir = h.workDir();
-  const tls = h.makeTestCa(dir);
-  const pg = await h.startPostgres(dir);
-  [synapse, lattice] = await Promise.all([h.startSynapse(dir, tls, pg), h.startLattice(dir, tls)]);
+  ({ synapse, lattice } = await h.synapseAndLattice());
 });
 
 after(async () => {
-  clients.forEach((c) => c.stopClient());
+  stopClients();
   await h.stopAll();
 });
-
-function unique(prefix) {
-  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
-}
-
-/** A started js-sdk client of the account, synced once. */
-async function clientOf(account) {
-  const c = sdk.createClient({
-    baseUrl: account.baseUrl,
-    accessToken: account.access_token,
-    userId: account.user_id,
-    deviceId: account.device_id,
-  });
-  clients.push(c);
-  const prepared = new Promise((resolve) => {
-    c.on(sdk.ClientEvent.Sync, (state) => {
-      if (state === "PREPARED") resolve();
-    });
-  });
-  await c.startClient({ initialSyncLimit: 10 });
-  await prepared;
-  return c;
-}
-
-/** The bodies of the messages in the client's live timeline of the room, oldest first. */
-function bodies(client, roomId) {
-  const room = client.getRoom(roomId);
-  if (!room) return [];
-  return room
-    .getLiveTimeline()
-    .getEvents()
-    .filter((e) => e.getType() === "m.room.message")
-    .map((e) => e.getContent().body);
-}
-
-function membership(client, roomId, userId) {
-  return client.getRoom(roomId)?.getMember(userId)?.membership;
-}
 
 test("a Lattice user joins a Synapse room by alias and another by room ID; 100 messages each way arrive once, in the same order", async () => {
   const sam = await h.registerOnSynapse(synapse, unique("sam"));
@@ -159,4 +110,27 @@ test("a Synapse user invited to a Lattice room joins; name, topic, redactions, k
   await eventually(() => membership(linaClient, roomId, sid.user_id) === "join", "the rejoin on Lattice");
   await sidClient.sendTextMessage(roomId, "back again");
   await eventually(() => bodies(linaClient, roomId).includes("back again"), "the rejoined user's message on Lattice");
+});
+
+test("a Lattice user invited from Synapse sees the invite with the room's name, joins through the inviter, and rejects a second invite", async () => {
+  const syd = await h.registerOnSynapse(synapse, unique("syd"));
+  const lia = await h.registerOnLattice(lattice, unique("lia"));
+  const sydClient = await clientOf(syd);
+  const liaClient = await clientOf(lia);
+
+  const { room_id: roomId } = await sydClient.createRoom({ preset: "private_chat", name: "Invited from Synapse" });
+  await sydClient.invite(roomId, lia.user_id);
+  await eventually(() => membership(liaClient, roomId, lia.user_id) === "invite", "the invite on Lattice");
+  await eventually(() => liaClient.getRoom(roomId)?.name === "Invited from Synapse", "the invited room's name on Lattice");
+  await liaClient.joinRoom(roomId); // no via: the inviter's server
+  await eventually(() => membership(sydClient, roomId, lia.user_id) === "join", "the join on Synapse");
+  await sydClient.sendTextMessage(roomId, "welcome");
+  await eventually(() => bodies(liaClient, roomId).includes("welcome"), "Synapse's message on Lattice");
+
+  const { room_id: other } = await sydClient.createRoom({ preset: "private_chat", name: "Declined" });
+  await sydClient.invite(other, lia.user_id);
+  await eventually(() => membership(liaClient, other, lia.user_id) === "invite", "the second invite on Lattice");
+  await liaClient.leave(other);
+  await eventually(() => membership(sydClient, other, lia.user_id) === "leave", "the rejection on Synapse");
+  await eventually(() => membership(liaClient, other, lia.user_id) !== "invite", "the invite gone on Lattice");
 });

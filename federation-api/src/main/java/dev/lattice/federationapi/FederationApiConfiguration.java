@@ -12,6 +12,7 @@ import dev.lattice.federationapi.internal.DnsLookups;
 import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
+import dev.lattice.federationapi.internal.InboundInvites;
 import dev.lattice.federationapi.internal.InboundJoins;
 import dev.lattice.federationapi.internal.InboundReads;
 import dev.lattice.federationapi.internal.InboundTransactions;
@@ -131,7 +132,7 @@ public class FederationApiConfiguration {
             FederationClient client,
             ReceivedPdus receivedPdus,
             ObjectProvider<RoomserverInputApi> roomserver,
-            ObjectProvider<QueryStateApi> state) {
+            ObjectProvider<RoomserverQueryApi> state) {
         return new RemoteMemberships(
                 ServerName.parse(properties.serverName()),
                 serverSigningKey,
@@ -166,6 +167,23 @@ public class FederationApiConfiguration {
                 input::getObject,
                 query::getObject,
                 Clock.systemUTC());
+    }
+
+    @Bean
+    InboundInvites inboundInvites(
+            LatticeProperties properties,
+            SigningKey serverSigningKey,
+            ReceivedPdus receivedPdus,
+            ObjectProvider<RoomserverInputApi> input,
+            ObjectProvider<RoomserverQueryApi> query,
+            ObjectProvider<UserApi> users) {
+        return new InboundInvites(
+                ServerName.parse(properties.serverName()),
+                serverSigningKey,
+                receivedPdus,
+                input::getObject,
+                query::getObject,
+                users::getObject);
     }
 
     @Bean

@@ -400,6 +400,81 @@ class RoomserverIT {
                 .containsExactly(bobJoin.id(), powerLevels.id());
     }
 
+    /** An invite from another server to a room not held here, then its rejection: each the user's whole state here. */
+    @Test
+    void invitesToRoomsNotHeldHereAreKeptApartAndReplacedByTheirRejection() {
+        ServerName remote = ServerName.parse("inviter.test");
+        SigningKey remoteKey = SigningKey.generate("i1");
+        RoomVersionRules rules = RoomVersionRules.V10;
+        RoomId room = RoomId.of("elsewhere" + System.nanoTime(), remote);
+        UserId carol = user("carol");
+        Pdu invite = remoteEvent(
+                rules,
+                room,
+                UserId.of("dan", remote),
+                "m.room.member",
+                carol.value(),
+                "{\"membership\":\"invite\"}",
+                List.of(EventId.parse("$prev")),
+                List.of(EventId.parse("$auth")),
+                9,
+                remote,
+                remoteKey);
+        assertThat(outside(rules, invite, remote).outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(outside(rules, invite, remote).outcome()).as("again").isEqualTo(Outcome.ACCEPTED);
+        assertThat(server.api.queryMembership(room, carol).block().orElseThrow().membership())
+                .isEqualTo("invite");
+        assertThat(server.api
+                        .queryOutsideMembership(room, carol)
+                        .block()
+                        .orElseThrow()
+                        .eventId())
+                .isEqualTo(invite.id());
+        assertThat(server.api.queryRoomVersion(room).block())
+                .as("the room is still not held")
+                .isEmpty();
+
+        Pdu rejection = remoteEvent(
+                rules,
+                room,
+                carol,
+                "m.room.member",
+                carol.value(),
+                "{\"membership\":\"leave\"}",
+                List.of(invite.id()),
+                List.of(invite.id()),
+                10,
+                TestingRoomClient.SERVER,
+                TestingRoomClient.KEY);
+        assertThat(outside(rules, rejection, TestingRoomClient.SERVER).outcome())
+                .isEqualTo(Outcome.ACCEPTED);
+        assertThat(server.api.queryMembership(room, carol).block().orElseThrow().membership())
+                .isEqualTo("leave");
+
+        waitFor(() -> server.newEvents(room.value()).contains(rejection.eventId()));
+        List<NewRoomEvent> published = server.outputs.stream()
+                .filter(o -> o instanceof NewRoomEvent n && n.roomId().equals(room))
+                .map(NewRoomEvent.class::cast)
+                .toList();
+        assertThat(published).extracting(NewRoomEvent::eventId).containsExactly(invite.id(), rejection.id());
+        assertThat(published.get(0).addsStateEventIds()).containsExactly(invite.id());
+        assertThat(published.get(1).addsStateEventIds()).containsExactly(rejection.id());
+        assertThat(published.get(1).removesStateEventIds()).containsExactly(invite.id());
+
+        RoomId held = client.createPublicRoom(user("erin"), "shared");
+        Pdu intoHeldRoom = client.build(held, carol, "m.room.member", carol.value(), "{\"membership\":\"join\"}");
+        assertThat(outside(rules, intoHeldRoom, TestingRoomClient.SERVER).outcome())
+                .as("a held room's memberships come as its events")
+                .isEqualTo(Outcome.REJECTED);
+    }
+
+    private static InputVerdict outside(RoomVersionRules rules, Pdu pdu, ServerName origin) {
+        return server.api
+                .inputRoomEvent(InputRoomEvent.outsideMembership(
+                        RoomId.parse(pdu.roomId()), rules.id(), new String(pdu.bytes(), UTF_8), origin))
+                .block();
+    }
+
     @Test
     void aJoinWhoseGivenStateIsNotHeldIsRejected() {
         RoomVersionRules rules = RoomVersionRules.V12;

@@ -305,9 +305,23 @@ public final class Rooms {
         });
     }
 
-    /** {@code POST /rooms/{roomId}/leave}. */
+    /**
+     * {@code POST /rooms/{roomId}/leave}. In a room this server does not hold (an invite from another server being
+     * rejected), through the federation-api: {@code make_leave}/{@code send_leave} on the inviter's server.
+     */
     public Mono<Map<String, Object>> leave(AuthenticatedDevice device, String roomId, JsonObject body) {
-        return changeMembership(device, roomId, device.userId().value(), MembershipAction.LEAVE, body);
+        RoomId room = roomId(roomId);
+        RemoteRoomsApi remote = remoteRooms.get();
+        return roomserver
+                .get()
+                .queryRoomVersion(room)
+                .flatMap(held -> held.isPresent() || remote == null
+                        ? changeMembership(device, roomId, device.userId().value(), MembershipAction.LEAVE, body)
+                        : remote.leaveRemoteRoom(
+                                        room,
+                                        device.userId(),
+                                        room.serverName().stream().toList())
+                                .thenReturn(Map.<String, Object>of()));
     }
 
     /**

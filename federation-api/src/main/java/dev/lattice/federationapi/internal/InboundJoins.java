@@ -35,9 +35,10 @@ import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
- * The resident side of joins (<a href="https://spec.matrix.org/v1.19/server-server-api/#joining-rooms">spec</a>):
- * {@code make_join} answers a template built on the room's forward extremities; {@code send_join} v2 takes the
- * signed join through the checks on receipt and the roomserver, then answers the state before it with its auth chain.
+ * The resident side of joins and leaves (<a href="https://spec.matrix.org/v1.19/server-server-api/#joining-rooms">
+ * spec</a>): {@code make_join}/{@code make_leave} answer a template built on the room's forward extremities;
+ * {@code send_join}/{@code send_leave} v2 take the signed event through the checks on receipt and the roomserver; a
+ * join is answered with the state before it and its auth chain.
  */
 public final class InboundJoins {
     private final ServerName us;
@@ -64,19 +65,29 @@ public final class InboundJoins {
      * here, of a version the joining server supports ({@code ver}; only version 1 when it lists none).
      */
     public Mono<JsonObject> makeJoin(ServerName origin, RoomId roomId, UserId userId, List<String> versions) {
+        return template(origin, roomId, userId, "join", versions.isEmpty() ? List.of("1") : versions);
+    }
+
+    /** {@code GET /_matrix/federation/v1/make_leave/{roomId}/{userId}}: for a user of {@code origin}. */
+    public Mono<JsonObject> makeLeave(ServerName origin, RoomId roomId, UserId userId) {
+        return template(origin, roomId, userId, "leave", null);
+    }
+
+    /** A membership template built on the forward extremities; {@code versions} null: any room version. */
+    private Mono<JsonObject> template(
+            ServerName origin, RoomId roomId, UserId userId, String membership, List<String> versions) {
         if (!userId.serverName().equals(origin)) {
             return Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "The user is not from the requesting server"));
         }
         return rules(roomId).flatMap(rules -> {
-            List<String> supported = versions.isEmpty() ? List.of("1") : versions;
-            if (!supported.contains(rules.id().toString())) {
+            if (versions != null && !versions.contains(rules.id().toString())) {
                 return Mono.error(new MatrixException(
                                 ErrorCode.INCOMPATIBLE_ROOM_VERSION,
                                 "The room is version " + rules.id() + ", which the joining server does not support")
                         .withField("room_version", JsonString.of(rules.id().toString())));
             }
             JsonObject content =
-                    new JsonObjectBuilder().put("membership", "join").build();
+                    new JsonObjectBuilder().put("membership", membership).build();
             var keys = AuthEventsSelection.forEvent(
                     rules, "m.room.member", Optional.of(userId.value()), userId.value(), content);
             return query.get().queryLatestEvents(roomId, keys).map(latest -> {
@@ -109,37 +120,50 @@ public final class InboundJoins {
      * user of {@code origin} to this room, and accepted by the roomserver; the answer has the state before it.
      */
     public Mono<JsonObject> sendJoin(ServerName origin, RoomId roomId, EventId eventId, JsonObject event) {
+        return submit(origin, roomId, eventId, event, "join").then(Mono.defer(() -> answer(roomId, eventId)));
+    }
+
+    /** {@code PUT /_matrix/federation/v2/send_leave/{roomId}/{eventId}}: as a join; the answer is empty. */
+    public Mono<JsonObject> sendLeave(ServerName origin, RoomId roomId, EventId eventId, JsonObject event) {
+        return submit(origin, roomId, eventId, event, "leave").thenReturn(JsonObject.EMPTY);
+    }
+
+    /** The membership event checked, then decided by the roomserver; a refusal is 403 {@code M_FORBIDDEN}. */
+    private Mono<Void> submit(ServerName origin, RoomId roomId, EventId eventId, JsonObject event, String membership) {
         return rules(roomId)
                 .flatMap(rules -> received.check(rules, event)
                         .onErrorMap(
                                 ReceivedPdus.RejectedPdu.class,
                                 e -> new MatrixException(ErrorCode.BAD_JSON, e.getMessage()))
-                        .flatMap(join -> {
-                            requireJoinOf(join, origin, roomId, eventId);
+                        .flatMap(pdu -> {
+                            requireMembershipOf(pdu, membership, origin, roomId, eventId);
                             return input.get()
                                     .inputRoomEvent(InputRoomEvent.received(
-                                            roomId, rules.id(), new String(join.bytes(), UTF_8), origin))
-                                    .flatMap(verdict -> {
-                                        if (verdict.outcome() == InputVerdict.Outcome.REJECTED
-                                                || verdict.outcome() == InputVerdict.Outcome.SOFT_FAILED) {
-                                            return Mono.error(new MatrixException(
+                                            roomId, rules.id(), new String(pdu.bytes(), UTF_8), origin))
+                                    .flatMap(verdict -> verdict.outcome() == InputVerdict.Outcome.REJECTED
+                                                    || verdict.outcome() == InputVerdict.Outcome.SOFT_FAILED
+                                            ? Mono.error(new MatrixException(
                                                     ErrorCode.FORBIDDEN,
-                                                    "The join is not allowed: " + verdict.reason()));
-                                        }
-                                        return answer(roomId, eventId);
-                                    });
+                                                    "The " + membership + " is not allowed: " + verdict.reason()))
+                                            : Mono.empty());
                         }));
     }
 
-    private static void requireJoinOf(Pdu join, ServerName origin, RoomId roomId, EventId eventId) {
-        boolean isJoin = join.type().equals("m.room.member")
-                && join.stateKey().filter(join.sender()::equals).isPresent()
-                && join.content().getString("membership").filter("join"::equals).isPresent();
-        if (!isJoin || !join.roomId().equals(roomId.value()) || !join.eventId().equals(eventId.value())) {
-            throw new MatrixException(ErrorCode.BAD_JSON, "Not the join event of the request path");
+    private static void requireMembershipOf(
+            Pdu event, String membership, ServerName origin, RoomId roomId, EventId eventId) {
+        boolean matches = event.type().equals("m.room.member")
+                && event.stateKey().filter(event.sender()::equals).isPresent()
+                && event.content()
+                        .getString("membership")
+                        .filter(membership::equals)
+                        .isPresent();
+        if (!matches
+                || !event.roomId().equals(roomId.value())
+                || !event.eventId().equals(eventId.value())) {
+            throw new MatrixException(ErrorCode.BAD_JSON, "Not the " + membership + " event of the request path");
         }
-        if (!UserId.parse(join.sender()).serverName().equals(origin)) {
-            throw new MatrixException(ErrorCode.FORBIDDEN, "The joining user is not from the requesting server");
+        if (!UserId.parse(event.sender()).serverName().equals(origin)) {
+            throw new MatrixException(ErrorCode.FORBIDDEN, "The user is not from the requesting server");
         }
     }
 

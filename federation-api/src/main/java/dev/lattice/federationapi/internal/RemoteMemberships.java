@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.roomserver.InputRoomEvent;
-import dev.lattice.api.roomserver.QueryStateApi;
 import dev.lattice.api.roomserver.RoomserverInputApi;
+import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.protocol.crypto.JsonSigning;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.event.EventSigning;
@@ -68,7 +68,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
     private final FederationClient client;
     private final ReceivedPdus received;
     private final Supplier<RoomserverInputApi> roomserver;
-    private final Supplier<QueryStateApi> state;
+    private final Supplier<RoomserverQueryApi> state;
     private final Clock clock;
 
     public RemoteMemberships(
@@ -77,7 +77,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
             FederationClient client,
             ReceivedPdus received,
             Supplier<RoomserverInputApi> roomserver,
-            Supplier<QueryStateApi> state,
+            Supplier<RoomserverQueryApi> state,
             Clock clock) {
         this.state = requireNonNull(state, "state is null");
         this.us = requireNonNull(us, "us is null");
@@ -90,13 +90,66 @@ public final class RemoteMemberships implements RemoteRoomsApi {
 
     @Override
     public Mono<EventId> joinRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers, JsonObject content) {
-        List<ServerName> candidates =
-                servers.stream().distinct().filter(s -> !s.equals(us)).toList();
-        if (candidates.isEmpty()) {
-            return Mono.error(
-                    new MatrixException(ErrorCode.NOT_FOUND, "No known servers to join " + roomId + " through"));
-        }
-        return tryEach(candidates, 0, roomId, userId, content, null);
+        return withInviter(roomId, userId, servers).flatMap(candidates -> {
+            if (candidates.isEmpty()) {
+                return Mono.error(
+                        new MatrixException(ErrorCode.NOT_FOUND, "No known servers to join " + roomId + " through"));
+            }
+            return tryEach(candidates, 0, roomId, userId, content, null);
+        });
+    }
+
+    /**
+     * {@code servers}, then the server that invited {@code userId} (an invite received from another server), never
+     * this one.
+     */
+    private Mono<List<ServerName>> withInviter(RoomId roomId, UserId userId, List<ServerName> servers) {
+        return state.get().queryOutsideMembership(roomId, userId).map(outside -> {
+            List<ServerName> candidates = new ArrayList<>(servers);
+            outside.map(event -> CanonicalJson.parseObject(event.pdu()).getString("sender"))
+                    .flatMap(sender -> sender)
+                    .ifPresent(sender -> candidates.add(UserId.parse(sender).serverName()));
+            return candidates.stream().distinct().filter(s -> !s.equals(us)).toList();
+        });
+    }
+
+    @Override
+    public Mono<Void> leaveRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers) {
+        return withInviter(roomId, userId, servers)
+                .flatMap(candidates -> Flux.fromIterable(candidates)
+                        .concatMap(
+                                server -> leaveVia(server, roomId, userId).onErrorResume(e -> {
+                                    log.info("leaving {} through {} failed: {}", roomId, server, e.getMessage());
+                                    return Mono.empty();
+                                }),
+                                0)
+                        .next()
+                        .switchIfEmpty(Mono.error(() ->
+                                new MatrixException(ErrorCode.NOT_FOUND, "No server could help to leave " + roomId)))
+                        .then());
+    }
+
+    /** {@code make_leave}, our leave signed, {@code send_leave} v2, then kept as the user's outside membership. */
+    private Mono<Boolean> leaveVia(ServerName server, RoomId roomId, UserId userId) {
+        String makeLeave = "/_matrix/federation/v1/make_leave/" + encode(roomId.value()) + "/" + encode(userId.value());
+        return client.get(server, makeLeave).flatMap(answer -> {
+            RoomVersionRules rules = rulesOf(answer);
+            JsonObject template = checkedTemplate(
+                    answer.getObject("event")
+                            .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "no template")),
+                    roomId,
+                    userId,
+                    "leave");
+            Pdu leave = signed(rules, template, template.getObject("content").orElseThrow());
+            String sendLeave =
+                    "/_matrix/federation/v2/send_leave/" + encode(roomId.value()) + "/" + encode(leave.eventId());
+            return client.put(server, sendLeave, leave.json())
+                    .then(roomserver
+                            .get()
+                            .inputRoomEvent(InputRoomEvent.outsideMembership(
+                                    roomId, rules.id(), new String(leave.bytes(), UTF_8), us)))
+                    .map(verdict -> verdict.eventIdOrThrow() != null);
+        });
     }
 
     private Mono<EventId> tryEach(
@@ -126,12 +179,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
         String makeJoin = "/_matrix/federation/v1/make_join/" + encode(roomId.value()) + "/" + encode(userId.value())
                 + "?" + SUPPORTED_VERSIONS;
         return client.get(server, makeJoin).flatMap(answer -> {
-            String version = answer.getString("room_version").orElse("1");
-            RoomVersionRules rules = RoomVersions.ALL.stream()
-                    .filter(known -> known.id().toString().equals(version))
-                    .findFirst()
-                    .orElseThrow(() -> new MatrixException(
-                            ErrorCode.UNSUPPORTED_ROOM_VERSION, "room version " + version + " is not supported"));
+            RoomVersionRules rules = rulesOf(answer);
             JsonObject template = answer.getObject("event")
                     .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, server + " sent no join template"));
             Pdu join = signedJoin(rules, checkedTemplate(template, roomId, userId), content);
@@ -168,6 +216,14 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                 .onErrorMap(
                         e -> !(e instanceof MatrixException),
                         e -> new MatrixException(ErrorCode.NOT_FOUND, "Room alias not found: " + e.getMessage(), e));
+    }
+
+    /** The rules of the room version a template answer names (version 1 when it names none). */
+    private static RoomVersionRules rulesOf(JsonObject answer) {
+        String version = answer.getString("room_version").orElse("1");
+        return RoomVersions.rules(version)
+                .orElseThrow(() -> new MatrixException(
+                        ErrorCode.UNSUPPORTED_ROOM_VERSION, "room version " + version + " is not supported"));
     }
 
     /** The state events a remote user's client is shown with an invite, stripped to type, key, sender and content. */
@@ -223,7 +279,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
     }
 
     private Mono<List<CanonicalJsonValue>> strippedState(RoomId roomId, Pdu invite) {
-        QueryStateApi rooms = state.get();
+        RoomserverQueryApi rooms = state.get();
         return Flux.fromIterable(INVITE_STATE_TYPES)
                 .concatMap(type -> rooms.queryCurrentStateEvent(roomId, type, ""))
                 .concatWith(rooms.queryCurrentStateEvent(roomId, "m.room.member", invite.sender()))
@@ -243,6 +299,11 @@ public final class RemoteMemberships implements RemoteRoomsApi {
 
     /** The template, if it is exactly a join of {@code userId} to {@code roomId}; else nothing is signed. */
     static JsonObject checkedTemplate(JsonObject template, RoomId roomId, UserId userId) {
+        return checkedTemplate(template, roomId, userId, "join");
+    }
+
+    /** The template, if it is exactly {@code membership} of {@code userId} in {@code roomId}; else nothing is signed. */
+    static JsonObject checkedTemplate(JsonObject template, RoomId roomId, UserId userId, String membership) {
         boolean exact = template.getString("type")
                         .filter("m.room.member"::equals)
                         .isPresent()
@@ -253,10 +314,10 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                         .isPresent()
                 && template.getObject("content")
                         .flatMap(c -> c.getString("membership"))
-                        .filter("join"::equals)
+                        .filter(membership::equals)
                         .isPresent();
         if (!exact) {
-            throw new MatrixException(ErrorCode.NOT_FOUND, "the join template is not a join of " + userId);
+            throw new MatrixException(ErrorCode.NOT_FOUND, "the template is not a " + membership + " of " + userId);
         }
         return template;
     }
@@ -269,12 +330,17 @@ public final class RemoteMemberships implements RemoteRoomsApi {
         if (authoriser.isPresent()) {
             joinContent = joinContent.with("join_authorised_via_users_server", authoriser.get());
         }
+        return signed(rules, template, joinContent);
+    }
+
+    /** An event of ours from a resident's template: the content given, our timestamp, hashes and signature. */
+    private Pdu signed(RoomVersionRules rules, JsonObject template, JsonObject content) {
         JsonObject event = template.without("signatures")
                 .without("hashes")
                 .without("unsigned")
                 .without("origin")
                 .without("event_id")
-                .with("content", joinContent)
+                .with("content", content)
                 .with("origin_server_ts", dev.lattice.protocol.json.JsonInteger.of(clock.millis()));
         if (rules.eventFormat().requireEventIdField()) {
             event = event.with("event_id", JsonString.of(randomEventId()));

@@ -1,5 +1,6 @@
 package dev.lattice.federationapi.routing;
 
+import dev.lattice.federationapi.internal.InboundInvites;
 import dev.lattice.federationapi.internal.InboundJoins;
 import dev.lattice.federationapi.internal.InboundReads;
 import dev.lattice.federationapi.internal.InboundTransactions;
@@ -38,7 +39,8 @@ public class TransactionRoutes {
             FederationAuthFilter auth,
             InboundTransactions transactions,
             InboundJoins joins,
-            InboundReads reads) {
+            InboundReads reads,
+            InboundInvites invites) {
         return router.builder()
                 .PUT(
                         "/_matrix/federation/v1/send/{txnId}",
@@ -58,6 +60,29 @@ public class TransactionRoutes {
                 .PUT(
                         "/_matrix/federation/v2/send_join/{roomId}/{eventId}",
                         request -> Mono.defer(() -> joins.sendJoin(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "eventId", EventId::parse),
+                                        FederationAuthFilter.content(request)))
+                                .flatMap(TransactionRoutes::ok))
+                .GET(
+                        "/_matrix/federation/v1/make_leave/{roomId}/{userId}",
+                        request -> Mono.defer(() -> joins.makeLeave(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "userId", UserId::parse)))
+                                .flatMap(TransactionRoutes::ok))
+                .PUT(
+                        "/_matrix/federation/v2/send_leave/{roomId}/{eventId}",
+                        request -> Mono.defer(() -> joins.sendLeave(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "eventId", EventId::parse),
+                                        FederationAuthFilter.content(request)))
+                                .flatMap(TransactionRoutes::ok))
+                .PUT(
+                        "/_matrix/federation/v2/invite/{roomId}/{eventId}",
+                        request -> Mono.defer(() -> invites.invite(
                                         FederationAuthFilter.origin(request),
                                         path(request, "roomId", RoomId::parse),
                                         path(request, "eventId", EventId::parse),

@@ -98,6 +98,11 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     }
 
     @Override
+    public Mono<Optional<StoredEvent>> queryOutsideMembership(RoomId roomId, UserId userId) {
+        return queries.queryOutsideMembership(roomId, userId);
+    }
+
+    @Override
     public Mono<Optional<StoredEvent>> queryEvent(EventId eventId) {
         return queries.queryEvent(eventId);
     }

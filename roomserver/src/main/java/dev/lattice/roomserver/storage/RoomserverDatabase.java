@@ -56,4 +56,13 @@ public interface RoomserverDatabase {
      * leaving nothing changed and publishing nothing.
      */
     Mono<EventRow> store(EventWrite write);
+
+    /** Our user's latest membership in a room not held here; empty if none. */
+    Mono<Optional<OutsideMembership>> outsideMembership(String roomId, String userId);
+
+    /**
+     * Stores a membership in a room not held here, replacing the user's previous one, and its output record, in one
+     * transaction (the record published after the commit, as for {@link #store}).
+     */
+    Mono<Void> storeOutsideMembership(OutsideMembership membership, byte[] output);
 }

@@ -25,6 +25,15 @@ public interface RemoteRoomsApi {
     Mono<EventId> joinRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers, JsonObject content);
 
     /**
+     * Leaves (or rejects an invite to) a room this server does not hold: {@code make_leave} and {@code send_leave}
+     * through the first of {@code servers}, or the inviter's server, that answers.
+     *
+     * @return completes once the leave was sent and is the user's membership here; fails with a
+     *     {@code MatrixException} {@code M_NOT_FOUND} (404) when no server could help
+     */
+    Mono<Void> leaveRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers);
+
+    /**
      * Asks the server of the invited user to countersign an invite ({@code PUT /invite} v2, with the room's stripped
      * state so its client can show the room), before the invite goes into the room.
      *

@@ -18,5 +18,12 @@ public enum InputKind {
      * as a {@link NewRoomEvent} with {@code historical = true}; it never moves the forward extremities or the current
      * state.
      */
-    BACKFILLED
+    BACKFILLED,
+    /**
+     * A membership event of one of this server's users in a room this server does not hold: an invite received over
+     * federation, or the leave that rejects it. Stored by itself (no state, no auth beyond the signatures the
+     * federation-api checked) and published as a {@link NewRoomEvent} whose state delta is that membership alone, so
+     * the user sees it; the room's own events only come once this server joins.
+     */
+    OUTSIDE_MEMBERSHIP
 }

@@ -81,6 +81,13 @@ public record InputRoomEvent(
         return new InputRoomEvent(VERSION, InputKind.OUTLIER, roomId, roomVersion, pdu, origin, null, null, null, null);
     }
 
+    /** A membership of one of this server's users in a room this server does not hold (see {@link InputKind}). */
+    public static InputRoomEvent outsideMembership(
+            RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin) {
+        return new InputRoomEvent(
+                VERSION, InputKind.OUTSIDE_MEMBERSHIP, roomId, roomVersion, pdu, origin, null, null, null, null);
+    }
+
     /**
      * This server's own join to a room it does not hold yet: the join event with the state before it from the
      * resident server's {@code send_join} answer (whose events were given as outliers first).

@@ -17,4 +17,11 @@ public interface QueryMembershipApi {
 
     /** The memberships of {@code userId} with {@code membership} ({@code invite}, {@code join}, ...), any room. */
     Mono<List<RoomMembership>> queryMembershipsOfUser(UserId userId, String membership);
+
+    /**
+     * The latest membership event of {@code userId} in {@code roomId} when this server does not hold the room (an
+     * invite received over federation, or its rejection: {@link InputKind#OUTSIDE_MEMBERSHIP}); empty otherwise.
+     * {@link #queryMembership} answers these memberships too.
+     */
+    Mono<Optional<StoredEvent>> queryOutsideMembership(RoomId roomId, UserId userId);
 }

@@ -65,9 +65,20 @@ public final class HistoryVisibility {
         if (allowed(before, joinedAfter)) {
             return true;
         }
-        boolean boundary = (type.equals(TYPE) && stateKey.orElse("-").isEmpty())
-                || (type.equals("m.room.member") && stateKey.orElse("").equals(viewer));
+        boolean ownMembership =
+                type.equals("m.room.member") && stateKey.orElse("").equals(viewer);
+        if (ownMembership && endsInviteOrKnock(before, after)) {
+            // NOTSPEC, as Synapse: the viewer's own leave that rejects an invite or withdraws a knock, else the room
+            // would never leave their client's invite or knock list
+            return true;
+        }
+        boolean boundary = (type.equals(TYPE) && stateKey.orElse("-").isEmpty()) || ownMembership;
         return boundary && allowed(after, joinedAfter);
+    }
+
+    private static boolean endsInviteOrKnock(Side before, Side after) {
+        return after.membership().equals("leave")
+                && (before.membership().equals("invite") || before.membership().equals("knock"));
     }
 
     /** Rules 1–5 for one side of an event. */

@@ -33,4 +33,9 @@ public final class RoomVersions {
     public static Optional<RoomVersionRules> rules(RoomVersionId id) {
         return Optional.ofNullable(BY_ID.get(id));
     }
+
+    /** The rules of the version named {@code value} (as a remote server sends it), or empty if not supported here. */
+    public static Optional<RoomVersionRules> rules(String value) {
+        return ALL.stream().filter(rules -> rules.id().toString().equals(value)).findFirst();
+    }
 }

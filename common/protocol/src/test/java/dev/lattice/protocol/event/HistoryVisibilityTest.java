@@ -75,6 +75,25 @@ class HistoryVisibilityTest {
     }
 
     @Test
+    void theUsersOwnLeaveEndingAnInviteOrAKnockIsAlwaysVisible() {
+        Side leave = new Side("joined", "leave");
+        for (String ended : new String[] {"invite", "knock"}) {
+            Side before = new Side("joined", ended);
+            assertThat(HistoryVisibility.visible(BOB, "m.room.member", Optional.of(BOB), before, leave, false))
+                    .as("rejecting or withdrawing %s", ended)
+                    .isTrue();
+            assertThat(HistoryVisibility.visible(
+                            BOB, "m.room.member", Optional.of("@carol:example.org"), before, leave, false))
+                    .as("someone else's")
+                    .isFalse();
+        }
+        assertThat(HistoryVisibility.visible(
+                        BOB, "m.room.member", Optional.of(BOB), new Side("joined", "ban"), leave, false))
+                .as("an unban is not a rejection")
+                .isFalse();
+    }
+
+    @Test
     void aHistoryVisibilityEventIsVisibleIfTheVisibilityBeforeOrAfterAllows() {
         Side closed = new Side("joined", "leave");
         Side open = new Side("world_readable", "leave");

@@ -33,6 +33,7 @@ import dev.lattice.roomserver.storage.CurrentStateRow;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import dev.lattice.roomserver.storage.EventWrite;
+import dev.lattice.roomserver.storage.OutsideMembership;
 import dev.lattice.roomserver.storage.RoomRow;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.StateSnapshot;
@@ -165,6 +166,9 @@ public final class InputPipeline {
     }
 
     private Mono<InputVerdict> decide(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {
+        if (input.kind() == InputKind.OUTSIDE_MEMBERSHIP) {
+            return outsideMembership(input, rules, pdu);
+        }
         return room(input, rules, pdu)
                 .flatMap(candidate -> {
                     verify(candidate);
@@ -188,6 +192,50 @@ public final class InputPipeline {
                     log.info("rejected {}: {}", pdu.eventId(), r.getMessage());
                     return Mono.just(InputVerdict.rejected(input.requestId(), pdu.id(), r.errorCode(), r.getMessage()));
                 });
+    }
+
+    /**
+     * A membership of our user in a room not held here: stored by itself, replacing the user's previous one there,
+     * and published with that membership as the whole state delta. Refused for a room held here (its memberships
+     * come as its events) and for anything but a membership event; the same event again changes nothing.
+     */
+    private Mono<InputVerdict> outsideMembership(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {
+        String requestId = input.requestId();
+        Optional<String> membership = pdu.content().getString("membership");
+        if (!pdu.type().equals(AuthEventTypes.MEMBER) || pdu.stateKey().isEmpty() || membership.isEmpty()) {
+            return Mono.just(InputVerdict.rejected(requestId, pdu.id(), ErrorCode.BAD_JSON, "not a membership event"));
+        }
+        String userId = pdu.stateKey().get();
+        return database.room(pdu.roomId()).flatMap(held -> {
+            if (held.isPresent()) {
+                return Mono.just(InputVerdict.rejected(
+                        requestId, pdu.id(), ErrorCode.FORBIDDEN, "the room is held here: its events come through it"));
+            }
+            return database.outsideMembership(pdu.roomId(), userId).flatMap(previous -> {
+                if (previous.filter(p -> p.eventId().equals(pdu.eventId())).isPresent()) {
+                    return Mono.just(InputVerdict.accepted(requestId, pdu.id()));
+                }
+                NewRoomEvent output = new NewRoomEvent(
+                        RoomId.parse(pdu.roomId()),
+                        rules.id(),
+                        pdu.id(),
+                        new String(pdu.bytes(), UTF_8),
+                        List.of(pdu.id()),
+                        previous.map(p -> List.of(EventId.parse(p.eventId()))).orElse(List.of()),
+                        null,
+                        false);
+                OutsideMembership row = new OutsideMembership(
+                        pdu.roomId(),
+                        userId,
+                        pdu.eventId(),
+                        membership.get(),
+                        rules.id(),
+                        pdu.bytes(),
+                        System.currentTimeMillis());
+                return database.storeOutsideMembership(row, BusJson.encode(output))
+                        .thenReturn(InputVerdict.accepted(requestId, pdu.id()));
+            });
+        });
     }
 
     /** The room: a new one for a create event, else the stored one, whose version must be the input's. */

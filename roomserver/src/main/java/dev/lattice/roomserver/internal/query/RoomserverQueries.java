@@ -185,7 +185,25 @@ public final class RoomserverQueries implements RoomserverQueryApi {
     @Override
     public Mono<Optional<RoomMembership>> queryMembership(RoomId roomId, UserId userId) {
         return database.currentStateEntry(roomId.value(), StateKey.of(AuthEventTypes.MEMBER, userId.value()))
-                .map(row -> row.map(r -> new RoomMembership(roomId, userId, r.membership(), new EventId(r.eventId()))));
+                .flatMap(row -> row.isPresent()
+                        ? Mono.just(row.map(
+                                r -> new RoomMembership(roomId, userId, r.membership(), new EventId(r.eventId()))))
+                        : database.outsideMembership(roomId.value(), userId.value())
+                                .map(outside -> outside.map(o ->
+                                        new RoomMembership(roomId, userId, o.membership(), new EventId(o.eventId())))));
+    }
+
+    @Override
+    public Mono<Optional<StoredEvent>> queryOutsideMembership(RoomId roomId, UserId userId) {
+        return database.outsideMembership(roomId.value(), userId.value())
+                .map(found -> found.map(o -> new StoredEvent(
+                        roomId,
+                        o.roomVersion(),
+                        new EventId(o.eventId()),
+                        "m.room.member",
+                        userId.value(),
+                        new String(o.pdu(), UTF_8),
+                        null)));
     }
 
     @Override

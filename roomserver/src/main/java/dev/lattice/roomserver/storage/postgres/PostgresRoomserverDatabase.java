@@ -8,6 +8,7 @@ import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.roomserver.storage.CurrentStateRow;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventWrite;
+import dev.lattice.roomserver.storage.OutsideMembership;
 import dev.lattice.roomserver.storage.RoomRow;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.StateSnapshot;
@@ -39,6 +40,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     private final CurrentStateTable currentState;
     private final ForwardExtremitiesTable extremities;
     private final SendTransactionsTable sendTransactions;
+    private final OutsideMembershipsTable outsideMemberships;
     private final Map<Long, StateSnapshot> snapshotCache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, StateSnapshot> eldest) {
@@ -64,6 +66,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         this.snapshotEntries = new StateSnapshotEntriesTable(client);
         this.currentState = new CurrentStateTable(client);
         this.extremities = new ForwardExtremitiesTable(client);
+        this.outsideMemberships = new OutsideMembershipsTable(client);
         this.sendTransactions = new SendTransactionsTable(client);
     }
 
@@ -172,6 +175,19 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     @Override
     public Mono<Boolean> joinedSince(String roomId, String userId, long eventNid) {
         return events.joinedSince(roomId, userId, eventNid);
+    }
+
+    @Override
+    public Mono<Optional<OutsideMembership>> outsideMembership(String roomId, String userId) {
+        return outsideMemberships.select(roomId, userId);
+    }
+
+    @Override
+    public Mono<Void> storeOutsideMembership(OutsideMembership membership, byte[] output) {
+        return outbox.inTransaction(writer -> outsideMemberships
+                        .upsert(membership)
+                        .then(writer.enqueue(Topics.ROOMSERVER_OUTPUT, membership.roomId(), output)))
+                .then();
     }
 
     @Override

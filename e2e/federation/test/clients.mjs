@@ -1,0 +1,57 @@
+// What the federation suites share: js-sdk clients on any server, and waiting for what they show.
+import * as sdk from "../../js/node_modules/matrix-js-sdk/lib/index.js";
+import { logger } from "../../js/node_modules/matrix-js-sdk/lib/logger.js";
+import { eventually as poll } from "../../js/test/eventually.mjs";
+
+logger.setLevel(process.env.LATTICE_E2E_SDK_LOG || "silent");
+
+export { sdk };
+
+/** Federation takes a hop or two more than one server: a minute before giving up. */
+export const eventually = (check, what, ms = 60_000) => poll(check, what, ms, 200);
+
+const clients = [];
+
+/** Stops every client clientOf started. */
+export function stopClients() {
+  clients.splice(0).forEach((c) => c.stopClient());
+}
+
+export function unique(prefix) {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+}
+
+/** A started js-sdk client of the account, synced once. */
+export async function clientOf(account) {
+  const c = sdk.createClient({
+    baseUrl: account.baseUrl,
+    accessToken: account.access_token,
+    userId: account.user_id,
+    deviceId: account.device_id,
+  });
+  clients.push(c);
+  const prepared = new Promise((resolve) => {
+    c.on(sdk.ClientEvent.Sync, (state) => {
+      if (state === "PREPARED") resolve();
+    });
+  });
+  await c.startClient({ initialSyncLimit: 10 });
+  await prepared;
+  return c;
+}
+
+/** The bodies of the messages in the client's live timeline of the room, oldest first. */
+export function bodies(client, roomId) {
+  const room = client.getRoom(roomId);
+  if (!room) return [];
+  return room
+    .getLiveTimeline()
+    .getEvents()
+    .filter((e) => e.getType() === "m.room.message")
+    .map((e) => e.getContent().body);
+}
+
+export function membership(client, roomId, userId) {
+  return client.getRoom(roomId)?.getMember(userId)?.membership;
+}
+
