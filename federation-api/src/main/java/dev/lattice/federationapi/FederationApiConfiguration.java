@@ -2,7 +2,7 @@ package dev.lattice.federationapi;
 
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
-import dev.lattice.api.roomserver.QueryStateApi;
+import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.federationapi.config.FederationApiProperties;
@@ -209,7 +209,7 @@ public class FederationApiConfiguration {
      */
     @Bean(destroyMethod = "close")
     BusConsumer federationapiRoomserverOutput(
-            Bus bus, LatticeProperties properties, ObjectProvider<QueryStateApi> roomserver, OutboundQueue queue) {
+            Bus bus, LatticeProperties properties, ObjectProvider<QueryMembershipApi> roomserver, OutboundQueue queue) {
         RoomserverOutputConsumer consumer = new RoomserverOutputConsumer(
                 ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue);
         return bus.subscribe("federationapi", List.of(Topics.ROOMSERVER_OUTPUT), consumer::handle);
@@ -218,7 +218,7 @@ public class FederationApiConfiguration {
     /** Our users' typing and receipts to the other servers in their rooms (consumer group {@code federationapi}). */
     @Bean(destroyMethod = "close")
     BusConsumer federationapiEphemeral(
-            Bus bus, LatticeProperties properties, ObjectProvider<QueryStateApi> roomserver, OutboundQueue queue) {
+            Bus bus, LatticeProperties properties, ObjectProvider<QueryMembershipApi> roomserver, OutboundQueue queue) {
         EphemeralConsumer consumer =
                 new EphemeralConsumer(ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue);
         return bus.subscribe(

@@ -361,6 +361,7 @@ class RoomserverIT {
         assertThat(server.api.queryCurrentState(room).block())
                 .extracting(StoredEvent::eventId)
                 .containsExactlyInAnyOrder(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id(), aliceJoin.id());
+        assertThat(server.api.queryJoinedMembers(room).block()).containsExactlyInAnyOrder(bob, alice);
         assertThat(server.api.queryStateBeforeEvent(aliceJoin.id()).block().orElseThrow())
                 .extracting(StoredEvent::eventId)
                 .containsExactlyInAnyOrderElementsOf(stateBefore);

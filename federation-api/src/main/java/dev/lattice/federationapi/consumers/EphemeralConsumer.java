@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.Topics;
 import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.ephemeral.TypingUpdate;
-import dev.lattice.api.roomserver.QueryStateApi;
+import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.federationapi.internal.Edus;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.protocol.id.RoomId;
@@ -26,11 +26,11 @@ import reactor.core.publisher.Mono;
  */
 public final class EphemeralConsumer {
     private final ServerName us;
-    private final Supplier<QueryStateApi> roomserver;
+    private final Supplier<QueryMembershipApi> roomserver;
     private final OutboundQueue queue;
 
     /** @param roomserver answers null where this process has no roomserver; then nothing is sent */
-    public EphemeralConsumer(ServerName us, Supplier<QueryStateApi> roomserver, OutboundQueue queue) {
+    public EphemeralConsumer(ServerName us, Supplier<QueryMembershipApi> roomserver, OutboundQueue queue) {
         this.us = requireNonNull(us, "us is null");
         this.roomserver = requireNonNull(roomserver, "roomserver is null");
         this.queue = requireNonNull(queue, "queue is null");
@@ -52,13 +52,13 @@ public final class EphemeralConsumer {
     }
 
     private Mono<Void> send(RoomId roomId, UserId userId, JsonObject edu) {
-        QueryStateApi rooms = roomserver.get();
+        QueryMembershipApi rooms = roomserver.get();
         if (!userId.serverName().equals(us) || rooms == null) {
             return Mono.empty();
         }
-        return rooms.queryCurrentState(roomId)
-                .doOnNext(state -> {
-                    List<ServerName> to = new ArrayList<>(RoomserverOutputConsumer.joinedServers(state));
+        return rooms.queryJoinedMembers(roomId)
+                .doOnNext(joined -> {
+                    List<ServerName> to = new ArrayList<>(RoomserverOutputConsumer.serversOf(joined));
                     to.remove(us);
                     queue.queueEdu(to, edu);
                 })

@@ -5,9 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
-import dev.lattice.api.roomserver.QueryStateApi;
+import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.api.roomserver.RedactedEvent;
-import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.ServerName;
@@ -32,10 +31,10 @@ import reactor.core.publisher.Mono;
  */
 public final class RoomserverOutputConsumer {
     private final ServerName us;
-    private final Supplier<QueryStateApi> roomserver;
+    private final Supplier<QueryMembershipApi> roomserver;
     private final OutboundQueue queue;
 
-    public RoomserverOutputConsumer(ServerName us, Supplier<QueryStateApi> roomserver, OutboundQueue queue) {
+    public RoomserverOutputConsumer(ServerName us, Supplier<QueryMembershipApi> roomserver, OutboundQueue queue) {
         this.us = requireNonNull(us, "us is null");
         this.roomserver = requireNonNull(roomserver, "roomserver is null");
         this.queue = requireNonNull(queue, "queue is null");
@@ -62,19 +61,19 @@ public final class RoomserverOutputConsumer {
         if (!UserId.parse(pdu.sender()).serverName().equals(us)) {
             return Mono.empty();
         }
-        QueryStateApi rooms = roomserver.get();
+        QueryMembershipApi rooms = roomserver.get();
         if (rooms == null) {
             return Mono.empty();
         }
-        return rooms.queryCurrentState(event.roomId()).flatMap(state -> {
-            List<ServerName> destinations = destinations(pdu, state);
+        return rooms.queryJoinedMembers(event.roomId()).flatMap(joined -> {
+            List<ServerName> destinations = destinations(pdu, joined);
             return destinations.isEmpty() ? Mono.empty() : queue.queue(destinations, pdu.eventId(), event.pdu());
         });
     }
 
     /** The servers with a joined member, and the server of a member whose membership the event sets; never us. */
-    List<ServerName> destinations(Pdu pdu, List<StoredEvent> currentState) {
-        Set<ServerName> servers = new LinkedHashSet<>(joinedServers(currentState));
+    List<ServerName> destinations(Pdu pdu, List<UserId> joined) {
+        Set<ServerName> servers = new LinkedHashSet<>(serversOf(joined));
         if (pdu.type().equals("m.room.member")) {
             pdu.stateKey().ifPresent(member -> servers.add(UserId.parse(member).serverName()));
         }
@@ -82,18 +81,10 @@ public final class RoomserverOutputConsumer {
         return List.copyOf(servers);
     }
 
-    /** The servers of the members joined in {@code currentState}. */
-    static Set<ServerName> joinedServers(List<StoredEvent> currentState) {
+    /** The servers of {@code users}, in order, once each. */
+    static Set<ServerName> serversOf(List<UserId> users) {
         Set<ServerName> servers = new LinkedHashSet<>();
-        for (StoredEvent state : currentState) {
-            if (state.type().equals("m.room.member")
-                    && state.content()
-                            .getString("membership")
-                            .filter("join"::equals)
-                            .isPresent()) {
-                servers.add(UserId.parse(state.stateKey()).serverName());
-            }
-        }
+        users.forEach(user -> servers.add(user.serverName()));
         return servers;
     }
 }

@@ -204,18 +204,13 @@ public final class InboundReads {
     }
 
     private Mono<Void> requireInRoom(ServerName origin, RoomId roomId) {
-        return query.get().queryCurrentState(roomId).flatMap(state -> {
-            boolean joined = state.stream()
-                    .filter(e -> e.type().equals("m.room.member"))
-                    .filter(e -> e.content()
-                            .getString("membership")
-                            .filter("join"::equals)
-                            .isPresent())
-                    .anyMatch(e -> UserId.parse(e.stateKey()).serverName().equals(origin));
-            return joined
-                    ? Mono.empty()
-                    : Mono.error(new MatrixException(ErrorCode.FORBIDDEN, "Your server has no member in this room"));
-        });
+        return query.get()
+                .queryJoinedMembers(roomId)
+                .flatMap(joined ->
+                        joined.stream().anyMatch(member -> member.serverName().equals(origin))
+                                ? Mono.empty()
+                                : Mono.error(new MatrixException(
+                                        ErrorCode.FORBIDDEN, "Your server has no member in this room")));
     }
 
     private JsonObject transaction(List<StoredEvent> events) {

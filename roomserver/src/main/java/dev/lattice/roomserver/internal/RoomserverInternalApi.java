@@ -98,6 +98,11 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     }
 
     @Override
+    public Mono<List<UserId>> queryJoinedMembers(RoomId roomId) {
+        return queries.queryJoinedMembers(roomId);
+    }
+
+    @Override
     public Mono<Optional<StoredEvent>> queryOutsideMembership(RoomId roomId, UserId userId) {
         return queries.queryOutsideMembership(roomId, userId);
     }

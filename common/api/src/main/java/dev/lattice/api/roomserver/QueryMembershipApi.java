@@ -24,4 +24,7 @@ public interface QueryMembershipApi {
      * {@link #queryMembership} answers these memberships too.
      */
     Mono<Optional<StoredEvent>> queryOutsideMembership(RoomId roomId, UserId userId);
+
+    /** The users joined to {@code roomId} in its current state (from the membership index, no events loaded). */
+    Mono<List<UserId>> queryJoinedMembers(RoomId roomId);
 }

@@ -194,6 +194,16 @@ public final class RoomserverQueries implements RoomserverQueryApi {
     }
 
     @Override
+    public Mono<List<UserId>> queryJoinedMembers(RoomId roomId) {
+        return database.currentStateRows(roomId.value())
+                .map(rows -> rows.stream()
+                        .filter(row -> row.key().type().equals(AuthEventTypes.MEMBER)
+                                && AuthEventTypes.JOIN.equals(row.membership()))
+                        .map(row -> UserId.parse(row.key().stateKey()))
+                        .toList());
+    }
+
+    @Override
     public Mono<Optional<StoredEvent>> queryOutsideMembership(RoomId roomId, UserId userId) {
         return database.outsideMembership(roomId.value(), userId.value())
                 .map(found -> found.map(o -> new StoredEvent(
