@@ -132,14 +132,14 @@ public class FederationApiConfiguration {
             FederationClient client,
             ReceivedPdus receivedPdus,
             ObjectProvider<RoomserverInputApi> roomserver,
-            ObjectProvider<RoomserverQueryApi> state) {
+            ObjectProvider<RoomserverQueryApi> query) {
         return new RemoteMemberships(
                 ServerName.parse(properties.serverName()),
                 serverSigningKey,
                 client,
                 receivedPdus,
                 roomserver::getObject,
-                state::getObject,
+                query::getObject,
                 Clock.systemUTC());
     }
 

@@ -15,6 +15,7 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.InvalidIdException;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
@@ -146,7 +147,7 @@ public final class InboundTransactions {
                 .then();
     }
 
-    private Mono<Boolean> joined(RoomId roomId, dev.lattice.protocol.id.UserId userId) {
+    private Mono<Boolean> joined(RoomId roomId, UserId userId) {
         return query.get()
                 .queryMembership(roomId, userId)
                 .map(m -> m.filter(found -> found.membership().equals("join")).isPresent());

@@ -20,6 +20,7 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
+import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
@@ -68,7 +69,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
     private final FederationClient client;
     private final ReceivedPdus received;
     private final Supplier<RoomserverInputApi> roomserver;
-    private final Supplier<RoomserverQueryApi> state;
+    private final Supplier<RoomserverQueryApi> query;
     private final Clock clock;
 
     public RemoteMemberships(
@@ -77,9 +78,9 @@ public final class RemoteMemberships implements RemoteRoomsApi {
             FederationClient client,
             ReceivedPdus received,
             Supplier<RoomserverInputApi> roomserver,
-            Supplier<RoomserverQueryApi> state,
+            Supplier<RoomserverQueryApi> query,
             Clock clock) {
-        this.state = requireNonNull(state, "state is null");
+        this.query = requireNonNull(query, "query is null");
         this.us = requireNonNull(us, "us is null");
         this.signingKey = requireNonNull(signingKey, "signingKey is null");
         this.client = requireNonNull(client, "client is null");
@@ -104,7 +105,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
      * this one.
      */
     private Mono<List<ServerName>> withInviter(RoomId roomId, UserId userId, List<ServerName> servers) {
-        return state.get().queryOutsideMembership(roomId, userId).map(outside -> {
+        return query.get().queryOutsideMembership(roomId, userId).map(outside -> {
             List<ServerName> candidates = new ArrayList<>(servers);
             outside.map(event -> CanonicalJson.parseObject(event.pdu()).getString("sender"))
                     .flatMap(sender -> sender)
@@ -148,7 +149,9 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                             .get()
                             .inputRoomEvent(InputRoomEvent.outsideMembership(
                                     roomId, rules.id(), new String(leave.bytes(), UTF_8), us)))
-                    .map(verdict -> verdict.eventIdOrThrow() != null);
+                    // a refused leave fails here with the roomserver's reason
+                    .doOnNext(verdict -> verdict.eventIdOrThrow())
+                    .thenReturn(true);
         });
     }
 
@@ -279,7 +282,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
     }
 
     private Mono<List<CanonicalJsonValue>> strippedState(RoomId roomId, Pdu invite) {
-        RoomserverQueryApi rooms = state.get();
+        RoomserverQueryApi rooms = query.get();
         return Flux.fromIterable(INVITE_STATE_TYPES)
                 .concatMap(type -> rooms.queryCurrentStateEvent(roomId, type, ""))
                 .concatWith(rooms.queryCurrentStateEvent(roomId, "m.room.member", invite.sender()))
@@ -341,7 +344,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                 .without("origin")
                 .without("event_id")
                 .with("content", content)
-                .with("origin_server_ts", dev.lattice.protocol.json.JsonInteger.of(clock.millis()));
+                .with("origin_server_ts", JsonInteger.of(clock.millis()));
         if (rules.eventFormat().requireEventIdField()) {
             event = event.with("event_id", JsonString.of(randomEventId()));
         }
