@@ -1,0 +1,142 @@
+// Scenario 5 of issue #12: a server that signs with its own key and sends what a real one never would. Each bad
+// request or PDU gets the spec's answer, the room's state is untouched, and the next good PDU is accepted.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { EvilServer } from "../evil.mjs";
+import * as h from "../harness.mjs";
+import { bodies, clientOf, eventually, stopClients, unique } from "./clients.mjs";
+
+let lattice;
+let evil;
+
+before(async () => {
+  const dir = h.workDir();
+  const tls = h.makeTestCa(dir);
+  lattice = await h.startLattice(dir, tls);
+  evil = await new EvilServer(tls).start();
+});
+
+after(async () => {
+  stopClients();
+  evil?.stop();
+  await h.stopAll();
+});
+
+const enc = encodeURIComponent;
+
+/** The room's state on Lattice as the owner sees it, by (type, state key) → event ID. */
+async function stateOf(account, roomId) {
+  const response = await fetch(`${account.baseUrl}/_matrix/client/v3/rooms/${enc(roomId)}/state`, {
+    headers: { Authorization: `Bearer ${account.access_token}` },
+  });
+  const events = await response.json();
+  return Object.fromEntries(events.map((e) => [`${e.type}|${e.state_key}`, e.event_id]));
+}
+
+/** Joins `user` (of the evil server) through make_join and send_join; returns the join's event ID. */
+async function join(roomId, user) {
+  const made = await evil.request(lattice, "GET", `/_matrix/federation/v1/make_join/${enc(roomId)}/${enc(user)}?ver=10`);
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const { event, eventId } = evil.finishEvent({ ...made.body.event, origin_server_ts: Date.now() });
+  const sent = await evil.request(lattice, "PUT", `/_matrix/federation/v2/send_join/${enc(roomId)}/${enc(eventId)}`, event);
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  return eventId;
+}
+
+/** A message event of `sender` on `prev`, with the auth events of a public room's member. */
+function message(roomId, sender, prev, auth, depth, body, options) {
+  return evil.finishEvent(
+    {
+      type: "m.room.message",
+      room_id: roomId,
+      sender,
+      content: { msgtype: "m.text", body },
+      prev_events: [prev],
+      auth_events: auth,
+      depth,
+      origin_server_ts: Date.now(),
+    },
+    options,
+  );
+}
+
+async function send(pdus, { destination, txnId = unique("t") } = {}) {
+  return evil.request(
+    lattice,
+    "PUT",
+    `/_matrix/federation/v1/send/${txnId}`,
+    { origin: evil.serverName, origin_server_ts: Date.now(), pdus, edus: [] },
+    { destination },
+  );
+}
+
+test("bad signatures, wrong hashes, auth failures, unknown prev events, forged destinations, oversized transactions and out-of-range depths change nothing; the next good PDU is accepted", async () => {
+  const owner = await h.registerOnLattice(lattice, unique("own"));
+  const ownerClient = await clientOf(owner);
+  const { room_id: roomId } = await ownerClient.createRoom({ preset: "public_chat", room_version: "10", name: "Target" });
+  const mallory = `@mallory:${evil.serverName}`;
+  const joinId = await join(roomId, mallory);
+  await eventually(() => ownerClient.getRoom(roomId)?.getMember(mallory)?.membership === "join", "mallory's join");
+
+  const state = await stateOf(owner, roomId);
+  const auth = [state["m.room.create|"], state["m.room.power_levels|"], joinId];
+  let depth = 100;
+
+  // A bad signature: signed under the origin's key ID by another key.
+  const forgedPdu = message(roomId, mallory, joinId, auth, depth++, "signed", { wrongKey: true });
+  const forged = await send([forgedPdu.event]);
+  assert.equal(forged.status, 200);
+  assert.match(forged.body.pdus[forgedPdu.eventId]?.error ?? "", /signature/, JSON.stringify(forged.body));
+
+  // A wrong content hash: kept, redacted.
+  const wrongHash = message(roomId, mallory, joinId, auth, depth++, "you should not read this", { badHash: true });
+  const hashed = await send([wrongHash.event]);
+  assert.equal(hashed.status, 200);
+  assert.deepEqual(hashed.body.pdus[wrongHash.eventId], {}, "a wrong hash is accepted redacted");
+  await eventually(async () => {
+    const seen = ownerClient.getRoom(roomId)?.findEventById(wrongHash.eventId);
+    return seen && seen.getContent().body === undefined;
+  }, "the redacted form on Lattice");
+  assert.ok(!bodies(ownerClient, roomId).includes("you should not read this"));
+
+  // Auth failure: a sender who is not in the room.
+  const stranger = message(roomId, `@stranger:${evil.serverName}`, wrongHash.eventId, auth, depth++, "not a member");
+  const refused = await send([stranger.event]);
+  assert.match(refused.body.pdus[stranger.eventId]?.error ?? "", /auth|AUTH|joined|JOINED/, JSON.stringify(refused.body));
+
+  // Unknown prev events: the origin cannot fill the gap (our key server answers 404 to get_missing_events).
+  const orphan = message(roomId, mallory, "$doesNotExistAnywhere", auth, depth++, "orphan");
+  const gap = await send([orphan.event]);
+  assert.match(gap.body.pdus[orphan.eventId]?.error ?? "", /prev_events/, JSON.stringify(gap.body));
+
+  // A room the origin has no member in.
+  const { room_id: other } = await ownerClient.createRoom({ preset: "public_chat", room_version: "10" });
+  const otherState = await stateOf(owner, other);
+  const intruder = message(other, mallory, otherState["m.room.join_rules|"], [otherState["m.room.create|"], otherState["m.room.power_levels|"]], 50, "intrusion");
+  const intrusion = await send([intruder.event]);
+  assert.match(intrusion.body.pdus[intruder.eventId]?.error ?? "", /JOINED|joined/, JSON.stringify(intrusion.body));
+
+  // A forged destination, an oversized transaction, a depth of 2^63: refused as a whole.
+  const misdirected = await send([message(roomId, mallory, joinId, auth, depth++, "x").event], { destination: "elsewhere.test" });
+  assert.equal(misdirected.status, 401, JSON.stringify(misdirected.body));
+  assert.equal(misdirected.body.errcode, "M_UNAUTHORIZED");
+  const many = Array.from({ length: 51 }, (_, i) => message(roomId, mallory, joinId, auth, depth + i, `bulk ${i}`).event);
+  const oversized = await send(many);
+  assert.equal(oversized.status, 400, JSON.stringify(oversized.body));
+  const deep = message(roomId, mallory, joinId, auth, 1, "deep").event;
+  const rawDeep = JSON.stringify({ origin: evil.serverName, origin_server_ts: Date.now(), pdus: [deep], edus: [] }).replace('"depth":1', '"depth":9223372036854775808');
+  const tooDeep = await evil.request(lattice, "PUT", `/_matrix/federation/v1/send/${unique("t")}`, rawDeep);
+  assert.equal(tooDeep.status, 400, JSON.stringify(tooDeep.body));
+
+  assert.deepEqual(await stateOf(owner, roomId), state, "the room's state is untouched");
+  assert.deepEqual(Object.keys(await stateOf(owner, other)).sort(), Object.keys(otherState).sort());
+
+  // And the next good PDU is accepted and shown.
+  const good = message(roomId, mallory, wrongHash.eventId, auth, depth + 100, "a good one at last");
+  const accepted = await send([good.event]);
+  assert.deepEqual(accepted.body.pdus[good.eventId], {}, JSON.stringify(accepted.body));
+  await eventually(() => bodies(ownerClient, roomId).includes("a good one at last"), "the good PDU on Lattice");
+  for (const bad of ["signed", "not a member", "orphan", "intrusion", "x"]) {
+    assert.ok(!bodies(ownerClient, roomId).includes(bad), `${bad} is not shown`);
+  }
+});
