@@ -5,8 +5,6 @@ import { eventually as poll } from "../../js/test/eventually.mjs";
 
 logger.setLevel(process.env.LATTICE_E2E_SDK_LOG || "silent");
 
-export { sdk };
-
 /** Federation takes a hop or two more than one server: a minute before giving up. */
 export const eventually = (check, what, ms = 60_000) => poll(check, what, ms, 200);
 

@@ -15,9 +15,6 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
-import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.protocol.json.CanonicalJsonValue;
-import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
@@ -189,18 +186,12 @@ public final class InboundJoins {
                     .queryAuthChain(roomId, chainOf)
                     .map(chain -> new JsonObjectBuilder()
                             .put("origin", us.value())
-                            .put("state", pdus(state))
-                            .put("auth_chain", pdus(chain))
+                            .put("state", FederationJson.pdus(state))
+                            .put("auth_chain", FederationJson.pdus(chain))
                             .put("members_omitted", false)
                             .putStrings("servers_in_room", servers)
                             .build());
         });
-    }
-
-    private static JsonArray pdus(List<StoredEvent> events) {
-        List<CanonicalJsonValue> out = new ArrayList<>(events.size());
-        events.forEach(event -> out.add(CanonicalJson.parseObject(event.pdu())));
-        return new JsonArray(out);
     }
 
     private Mono<RoomVersionRules> rules(RoomId roomId) {

@@ -1,23 +1,25 @@
 package dev.lattice.federationapi.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.StoredEvent;
+import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
-import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.protocol.version.RoomVersionRules;
+import dev.lattice.protocol.version.RoomVersions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,8 +75,8 @@ public final class InboundReads {
     public Mono<JsonObject> state(ServerName origin, RoomId roomId, EventId eventId) {
         return stateAndChain(origin, roomId, eventId)
                 .map(t -> new JsonObjectBuilder()
-                        .put("pdus", pdus(t.state()))
-                        .put("auth_chain", pdus(t.authChain()))
+                        .put("pdus", FederationJson.pdus(t.state()))
+                        .put("auth_chain", FederationJson.pdus(t.authChain()))
                         .build());
     }
 
@@ -82,8 +84,9 @@ public final class InboundReads {
     public Mono<JsonObject> eventAuth(ServerName origin, RoomId roomId, EventId eventId) {
         return requireInRoom(origin, roomId)
                 .then(query.get().queryAuthChain(roomId, List.of(eventId)))
-                .map(chain ->
-                        new JsonObjectBuilder().put("auth_chain", pdus(chain)).build());
+                .map(chain -> new JsonObjectBuilder()
+                        .put("auth_chain", FederationJson.pdus(chain))
+                        .build());
     }
 
     /**
@@ -105,11 +108,11 @@ public final class InboundReads {
                     Set<String> seen = new HashSet<>(earliest);
                     seen.addAll(latest);
                     List<String> frontier = new ArrayList<>();
-                    starts.forEach(e -> frontier.addAll(prevEvents(e)));
+                    starts.forEach(e -> frontier.addAll(Walked.of(e).pdu().prevEvents()));
                     return walk(roomId, frontier, seen, (int) limit, minDepth);
                 })
                 .map(events -> new JsonObjectBuilder()
-                        .put("events", pdus(oldestFirst(events)))
+                        .put("events", FederationJson.pdus(oldestFirst(events)))
                         .build());
     }
 
@@ -169,37 +172,36 @@ public final class InboundReads {
      * Breadth-first back through prev events from {@code frontier}, deepest first, skipping {@code seen}, until
      * {@code limit} events; events below {@code minDepth} are not followed.
      */
-    private Mono<List<StoredEvent>> walk(
-            RoomId roomId, List<String> frontier, Set<String> seen, int limit, long minDepth) {
-        PriorityQueue<StoredEvent> queue = new PriorityQueue<>(
-                Comparator.comparingLong(InboundReads::depth).reversed());
-        List<StoredEvent> out = new ArrayList<>();
+    private Mono<List<Walked>> walk(RoomId roomId, List<String> frontier, Set<String> seen, int limit, long minDepth) {
+        PriorityQueue<Walked> queue = new PriorityQueue<>(
+                Comparator.comparingLong((Walked walked) -> walked.pdu().depth())
+                        .reversed());
+        List<Walked> out = new ArrayList<>();
         return Flux.fromIterable(frontier)
                 .filter(seen::add)
                 .concatMap(id -> query.get().queryEvent(EventId.parse(id)))
-                .doOnNext(found -> found.filter(e -> e.roomId().equals(roomId)).ifPresent(queue::add))
+                .doOnNext(found -> found.filter(e -> e.roomId().equals(roomId))
+                        .map(Walked::of)
+                        .ifPresent(queue::add))
                 .then(Mono.defer(() -> step(roomId, queue, seen, out, limit, minDepth)));
     }
 
-    private Mono<List<StoredEvent>> step(
-            RoomId roomId,
-            PriorityQueue<StoredEvent> queue,
-            Set<String> seen,
-            List<StoredEvent> out,
-            int limit,
-            long minDepth) {
+    private Mono<List<Walked>> step(
+            RoomId roomId, PriorityQueue<Walked> queue, Set<String> seen, List<Walked> out, int limit, long minDepth) {
         if (queue.isEmpty() || out.size() >= limit) {
             return Mono.just(out);
         }
-        StoredEvent next = queue.poll();
-        if (depth(next) < minDepth) {
+        Walked next = queue.poll();
+        if (next.pdu().depth() < minDepth) {
             return step(roomId, queue, seen, out, limit, minDepth);
         }
         out.add(next);
-        return Flux.fromIterable(prevEvents(next))
+        return Flux.fromIterable(next.pdu().prevEvents())
                 .filter(seen::add)
                 .concatMap(id -> query.get().queryEvent(EventId.parse(id)))
-                .doOnNext(found -> found.filter(e -> e.roomId().equals(roomId)).ifPresent(queue::add))
+                .doOnNext(found -> found.filter(e -> e.roomId().equals(roomId))
+                        .map(Walked::of)
+                        .ifPresent(queue::add))
                 .then(Mono.defer(() -> step(roomId, queue, seen, out, limit, minDepth)));
     }
 
@@ -217,37 +219,25 @@ public final class InboundReads {
         return new JsonObjectBuilder()
                 .put("origin", us.value())
                 .put("origin_server_ts", clock.millis())
-                .put("pdus", pdus(events))
+                .put("pdus", FederationJson.pdus(events))
                 .build();
     }
 
-    private static List<StoredEvent> oldestFirst(List<StoredEvent> events) {
+    private static List<StoredEvent> oldestFirst(List<Walked> events) {
         return events.stream()
-                .sorted(Comparator.comparingLong(InboundReads::depth))
+                .sorted(Comparator.comparingLong(walked -> walked.pdu().depth()))
+                .map(Walked::stored)
                 .toList();
     }
 
-    private static long depth(StoredEvent event) {
-        return CanonicalJson.parseObject(event.pdu()).getInteger("depth").orElse(0L);
-    }
-
-    private static List<String> prevEvents(StoredEvent event) {
-        List<String> ids = new ArrayList<>();
-        CanonicalJson.parseObject(event.pdu())
-                .getArray("prev_events")
-                .map(JsonArray::values)
-                .orElse(List.of())
-                .forEach(value -> {
-                    // room versions 1–2 reference [event_id, hashes]; later ones the ID alone
-                    if (value instanceof JsonString id) {
-                        ids.add(id.value());
-                    } else if (value instanceof JsonArray pair
-                            && pair.size() > 0
-                            && pair.get(0) instanceof JsonString id) {
-                        ids.add(id.value());
-                    }
-                });
-        return ids;
+    /** A stored event with its PDU parsed once, by the room version's rules, for its depth and prev events. */
+    private record Walked(StoredEvent stored, Pdu pdu) {
+        static Walked of(StoredEvent stored) {
+            RoomVersionRules rules = RoomVersions.rules(stored.roomVersion())
+                    .orElseThrow(
+                            () -> new IllegalStateException("stored in unsupported version " + stored.roomVersion()));
+            return new Walked(stored, Pdu.parseBackfilled(rules, stored.pdu().getBytes(UTF_8)));
+        }
     }
 
     private static Set<String> strings(JsonObject body, String key) {
@@ -262,11 +252,5 @@ public final class InboundReads {
 
     private static List<String> ids(List<StoredEvent> events) {
         return events.stream().map(e -> e.eventId().value()).toList();
-    }
-
-    private static JsonArray pdus(List<StoredEvent> events) {
-        List<CanonicalJsonValue> out = new ArrayList<>(events.size());
-        events.forEach(event -> out.add(CanonicalJson.parseObject(event.pdu())));
-        return new JsonArray(out);
     }
 }

@@ -88,7 +88,7 @@ public final class InboundTransactions {
 
     /** The transaction {@code txnId} from {@code origin}; the answer's {@code pdus} map has a result per PDU. */
     public Mono<JsonObject> receive(ServerName origin, String txnId, JsonObject body) {
-        List<JsonObject> pdus = objects(body, "pdus");
+        List<JsonObject> pdus = FederationJson.objects(body, "pdus");
         int edus = body.getArray("edus").map(JsonArray::size).orElse(0);
         if (pdus.size() > MAX_PDUS || edus > MAX_EDUS) {
             return Mono.error(new MatrixException(
@@ -102,8 +102,8 @@ public final class InboundTransactions {
             return Flux.fromIterable(pdus)
                     .concatMap(pdu -> receivePdu(origin, pdu))
                     .collectList()
-                    .flatMap(results ->
-                            receiveEdus(origin, objects(body, "edus")).thenReturn(results))
+                    .flatMap(results -> receiveEdus(origin, FederationJson.objects(body, "edus"))
+                            .thenReturn(results))
                     .flatMap(results -> {
                         Map<String, CanonicalJsonValue> byEvent = new LinkedHashMap<>();
                         results.forEach(r -> byEvent.put(r.eventId(), r.result()));
@@ -212,49 +212,61 @@ public final class InboundTransactions {
      * and submitting them, oldest first, when the gap is small enough.
      */
     private Mono<Boolean> withPrevEvents(ServerName origin, RoomVersionRules rules, Pdu pdu) {
-        return unknown(pdu.prevEvents()).flatMap(missing -> {
-            if (missing.isEmpty()) {
-                return Mono.just(true);
-            }
-            return fetchMissing(origin, rules, pdu)
-                    .flatMap(fetched -> {
-                        Set<String> available = new HashSet<>();
-                        List<Pdu> usable = new ArrayList<>();
-                        return Flux.fromIterable(fetched)
-                                .concatMap(event -> unknown(event.prevEvents()).map(unknownPrevs -> {
-                                    unknownPrevs.removeAll(available);
-                                    if (unknownPrevs.isEmpty()) {
-                                        available.add(event.eventId());
-                                        usable.add(event);
-                                    }
-                                    return event;
-                                }))
-                                .then(Mono.defer(() -> {
-                                    if (!available.containsAll(missing)) {
-                                        log.info(
-                                                "{} in {}: {} prev events still missing after get_missing_events",
-                                                pdu.eventId(),
-                                                pdu.roomId(),
-                                                missing.size());
-                                        return Mono.just(false);
-                                    }
-                                    return Flux.fromIterable(usable)
-                                            .concatMap(event -> submit(origin, rules, event))
-                                            .then(Mono.just(true));
+        return unknown(pdu.prevEvents())
+                .flatMap(missing -> missing.isEmpty()
+                        ? Mono.just(true)
+                        : fetchMissing(origin, rules, pdu)
+                                .flatMap(this::connected)
+                                .flatMap(connected -> fillGap(origin, rules, pdu, missing, connected))
+                                .onErrorResume(e -> {
+                                    log.info(
+                                            "get_missing_events from {} for {} failed: {}",
+                                            origin,
+                                            pdu.eventId(),
+                                            e.getMessage());
+                                    return Mono.just(false);
                                 }));
-                    })
-                    .onErrorResume(e -> {
-                        log.info("get_missing_events from {} for {} failed: {}", origin, pdu.eventId(), e.getMessage());
-                        return Mono.just(false);
-                    });
-        });
+    }
+
+    /** The fetched events (oldest first) whose prev events are held here or are fetched events before them. */
+    private Mono<List<Pdu>> connected(List<Pdu> fetched) {
+        Set<String> available = new HashSet<>();
+        List<Pdu> connected = new ArrayList<>();
+        return Flux.fromIterable(fetched)
+                .concatMap(event -> unknown(event.prevEvents()).doOnNext(unknownPrevs -> {
+                    unknownPrevs.removeAll(available);
+                    if (unknownPrevs.isEmpty()) {
+                        available.add(event.eventId());
+                        connected.add(event);
+                    }
+                }))
+                .then(Mono.fromSupplier(() -> connected));
+    }
+
+    /** Submits the connected events, each waited for, when they hold every missing prev event of {@code pdu}. */
+    private Mono<Boolean> fillGap(
+            ServerName origin, RoomVersionRules rules, Pdu pdu, Set<String> missing, List<Pdu> connected) {
+        Set<String> filled = new HashSet<>(connected.stream().map(Pdu::eventId).toList());
+        if (!filled.containsAll(missing)) {
+            log.info(
+                    "{} in {}: {} prev events still missing after get_missing_events",
+                    pdu.eventId(),
+                    pdu.roomId(),
+                    missing.size());
+            return Mono.just(false);
+        }
+        return Flux.fromIterable(connected)
+                .concatMap(event -> submit(origin, rules, event))
+                .then(Mono.just(true));
     }
 
     /** The IDs among {@code eventIds} that the roomserver does not hold. */
     private Mono<Set<String>> unknown(List<String> eventIds) {
         return Flux.fromIterable(eventIds)
-                .concatMap(id -> query.get().queryEvent(EventId.parse(id)).map(found -> found.isPresent() ? "" : id))
-                .filter(id -> !id.isEmpty())
+                .concatMap(id -> query.get()
+                        .queryEvent(EventId.parse(id))
+                        .filter(Optional::isEmpty)
+                        .map(absent -> id))
                 .collect(HashSet::new, Set::add);
     }
 
@@ -278,22 +290,12 @@ public final class InboundTransactions {
                             "/_matrix/federation/v1/get_missing_events/" + URLEncoder.encode(roomId.value(), UTF_8),
                             request);
                 })
-                .flatMapMany(answer -> Flux.fromIterable(objects(answer, "events")))
+                .flatMapMany(answer -> Flux.fromIterable(FederationJson.objects(answer, "events")))
                 .concatMap(event ->
                         received.check(rules, event).onErrorResume(ReceivedPdus.RejectedPdu.class, e -> Mono.empty()))
                 .collectList()
                 .map(events -> events.stream()
                         .sorted(Comparator.comparingLong(Pdu::depth))
                         .toList());
-    }
-
-    static List<JsonObject> objects(JsonObject body, String key) {
-        List<JsonObject> out = new ArrayList<>();
-        body.getArray(key).map(JsonArray::values).orElse(List.of()).forEach(value -> {
-            if (value instanceof JsonObject object) {
-                out.add(object);
-            }
-        });
-        return out;
     }
 }

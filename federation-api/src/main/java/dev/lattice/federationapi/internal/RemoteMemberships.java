@@ -357,8 +357,8 @@ public final class RemoteMemberships implements RemoteRoomsApi {
      */
     private Mono<EventId> ingest(
             ServerName server, RoomVersionRules rules, RoomId roomId, Pdu join, JsonObject answer) {
-        List<JsonObject> state = InboundTransactions.objects(answer, "state");
-        List<JsonObject> authChain = InboundTransactions.objects(answer, "auth_chain");
+        List<JsonObject> state = FederationJson.objects(answer, "state");
+        List<JsonObject> authChain = FederationJson.objects(answer, "auth_chain");
         Optional<JsonObject> coSigned = answer.getObject("event");
         List<JsonObject> all = new ArrayList<>(authChain);
         all.addAll(state);

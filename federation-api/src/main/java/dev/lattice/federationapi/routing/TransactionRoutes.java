@@ -19,6 +19,7 @@ import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -44,102 +45,93 @@ public class TransactionRoutes {
         return router.builder()
                 .PUT(
                         "/_matrix/federation/v1/send/{txnId}",
-                        request -> Mono.defer(() -> transactions.receive(
-                                        FederationAuthFilter.origin(request),
-                                        request.pathVariable("txnId"),
-                                        FederationAuthFilter.content(request)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> transactions.receive(
+                                FederationAuthFilter.origin(request),
+                                request.pathVariable("txnId"),
+                                FederationAuthFilter.content(request))))
                 .GET(
                         "/_matrix/federation/v1/make_join/{roomId}/{userId}",
-                        request -> Mono.defer(() -> joins.makeJoin(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        path(request, "userId", UserId::parse),
-                                        request.queryParams().getOrDefault("ver", List.of())))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> joins.makeJoin(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                path(request, "userId", UserId::parse),
+                                request.queryParams().getOrDefault("ver", List.of()))))
                 .PUT(
                         "/_matrix/federation/v2/send_join/{roomId}/{eventId}",
-                        request -> Mono.defer(() -> joins.sendJoin(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        path(request, "eventId", EventId::parse),
-                                        FederationAuthFilter.content(request)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> joins.sendJoin(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                path(request, "eventId", EventId::parse),
+                                FederationAuthFilter.content(request))))
                 .GET(
                         "/_matrix/federation/v1/make_leave/{roomId}/{userId}",
-                        request -> Mono.defer(() -> joins.makeLeave(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        path(request, "userId", UserId::parse)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> joins.makeLeave(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                path(request, "userId", UserId::parse))))
                 .PUT(
                         "/_matrix/federation/v2/send_leave/{roomId}/{eventId}",
-                        request -> Mono.defer(() -> joins.sendLeave(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        path(request, "eventId", EventId::parse),
-                                        FederationAuthFilter.content(request)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> joins.sendLeave(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                path(request, "eventId", EventId::parse),
+                                FederationAuthFilter.content(request))))
                 .PUT(
                         "/_matrix/federation/v2/invite/{roomId}/{eventId}",
-                        request -> Mono.defer(() -> invites.invite(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        path(request, "eventId", EventId::parse),
-                                        FederationAuthFilter.content(request)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> invites.invite(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                path(request, "eventId", EventId::parse),
+                                FederationAuthFilter.content(request))))
                 .GET(
                         "/_matrix/federation/v1/event/{eventId}",
-                        request -> Mono.defer(() -> reads.event(
-                                        FederationAuthFilter.origin(request), path(request, "eventId", EventId::parse)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> reads.event(
+                                FederationAuthFilter.origin(request), path(request, "eventId", EventId::parse))))
                 .GET(
                         "/_matrix/federation/v1/state_ids/{roomId}",
-                        request -> Mono.defer(() -> reads.stateIds(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        query(request, "event_id", EventId::parse)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> reads.stateIds(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                query(request, "event_id", EventId::parse))))
                 .GET(
                         "/_matrix/federation/v1/state/{roomId}",
-                        request -> Mono.defer(() -> reads.state(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        query(request, "event_id", EventId::parse)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> reads.state(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                query(request, "event_id", EventId::parse))))
                 .GET(
                         "/_matrix/federation/v1/event_auth/{roomId}/{eventId}",
-                        request -> Mono.defer(() -> reads.eventAuth(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        path(request, "eventId", EventId::parse)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> reads.eventAuth(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                path(request, "eventId", EventId::parse))))
                 .POST(
                         "/_matrix/federation/v1/get_missing_events/{roomId}",
-                        request -> Mono.defer(() -> reads.missingEvents(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        FederationAuthFilter.content(request)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> reads.missingEvents(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                FederationAuthFilter.content(request))))
                 .GET(
                         "/_matrix/federation/v1/backfill/{roomId}",
-                        request -> Mono.defer(() -> reads.backfill(
-                                        FederationAuthFilter.origin(request),
-                                        path(request, "roomId", RoomId::parse),
-                                        request.queryParams().getOrDefault("v", List.of()),
-                                        query(request, "limit", TransactionRoutes::positive)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> reads.backfill(
+                                FederationAuthFilter.origin(request),
+                                path(request, "roomId", RoomId::parse),
+                                request.queryParams().getOrDefault("v", List.of()),
+                                query(request, "limit", TransactionRoutes::positive))))
                 .GET(
                         "/_matrix/federation/v1/query/profile",
-                        request -> Mono.defer(() -> reads.profile(
-                                        query(request, "user_id", UserId::parse), request.queryParam("field")))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request ->
+                                reads.profile(query(request, "user_id", UserId::parse), request.queryParam("field"))))
                 .GET(
                         "/_matrix/federation/v1/query/directory",
-                        request -> Mono.defer(() -> reads.directory(query(request, "room_alias", RoomAliasId::parse)))
-                                .flatMap(TransactionRoutes::ok))
+                        json(request -> reads.directory(query(request, "room_alias", RoomAliasId::parse))))
                 .build()
                 .filter(auth);
+    }
+
+    /** A handler answering 200 with the object {@code handler} gives; what it throws becomes the error answer. */
+    private static HandlerFunction<ServerResponse> json(Function<ServerRequest, Mono<JsonObject>> handler) {
+        return request -> Mono.defer(() -> handler.apply(request)).flatMap(TransactionRoutes::ok);
     }
 
     private static Mono<ServerResponse> ok(JsonObject body) {
