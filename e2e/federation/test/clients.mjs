@@ -19,8 +19,11 @@ export function unique(prefix) {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
 }
 
-/** A started js-sdk client of the account, synced once. */
-export async function clientOf(account) {
+/**
+ * A started js-sdk client of the account, synced once; with `{ crypto: true }` it runs the Rust crypto (the Olm
+ * machine Element uses) in memory.
+ */
+export async function clientOf(account, { crypto = false } = {}) {
   const c = sdk.createClient({
     baseUrl: account.baseUrl,
     accessToken: account.access_token,
@@ -28,6 +31,7 @@ export async function clientOf(account) {
     deviceId: account.device_id,
   });
   clients.push(c);
+  if (crypto) await c.initRustCrypto({ useIndexedDB: false });
   const prepared = new Promise((resolve) => {
     c.on(sdk.ClientEvent.Sync, (state) => {
       if (state === "PREPARED") resolve();
@@ -53,3 +57,30 @@ export function membership(client, roomId, userId) {
   return client.getRoom(roomId)?.getMember(userId)?.membership;
 }
 
+
+/** A second device of the account: a password login on its server. */
+export async function loginAgain(account, displayName) {
+  const response = await fetch(`${account.baseUrl}/_matrix/client/v3/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: account.user_id },
+      password: account.password,
+      initial_device_display_name: displayName,
+    }),
+  });
+  const body = await response.json();
+  if (response.status !== 200) throw new Error(`login failed: ${JSON.stringify(body)}`);
+  return { ...account, access_token: body.access_token, device_id: body.device_id };
+}
+
+/** The event's decrypted content once the client could decrypt it, polling until it can. */
+export async function decrypted(client, roomId, eventId, what) {
+  return eventually(async () => {
+    const event = client.getRoom(roomId)?.findEventById(eventId);
+    if (!event) return undefined;
+    if (event.isBeingDecrypted() || event.isDecryptionFailure()) await client.decryptEventIfNeeded(event);
+    return event.isEncrypted() && !event.isDecryptionFailure() ? event.getContent() : undefined;
+  }, what ?? `${client.getUserId()} decrypts ${eventId}`);
+}

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as h from "../harness.mjs";
 import { bodies, clientOf, eventually, membership, stopClients, unique } from "./clients.mjs";
+import { encryptedConversation } from "./encrypted-conversation.mjs";
 
 let one;
 let two;
@@ -47,4 +48,8 @@ test("a user of one Lattice joins a room of another by alias and by ID; 50 messa
     await eventually(() => bodies(c, roomId).length >= 100, "all 100 messages");
     assert.deepEqual(bodies(c, roomId), sent);
   }
+});
+
+test("users of two Lattice servers in an encrypted room decrypt each other, and devices logged in later decrypt what follows", async () => {
+  await encryptedConversation(await h.registerOnLattice(one, unique("ada")), await h.registerOnLattice(two, unique("bo")));
 });

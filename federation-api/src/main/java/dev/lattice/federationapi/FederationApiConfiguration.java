@@ -2,12 +2,15 @@ package dev.lattice.federationapi;
 
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.keyserver.LocalKeysApi;
 import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.federationapi.config.FederationApiProperties;
+import dev.lattice.federationapi.consumers.DeviceListConsumer;
 import dev.lattice.federationapi.consumers.EphemeralConsumer;
 import dev.lattice.federationapi.consumers.RoomserverOutputConsumer;
+import dev.lattice.federationapi.consumers.ToDeviceConsumer;
 import dev.lattice.federationapi.internal.DnsLookups;
 import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationTls;
@@ -21,6 +24,7 @@ import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.federationapi.internal.ReceivedPdus;
+import dev.lattice.federationapi.internal.RemoteKeys;
 import dev.lattice.federationapi.internal.RemoteMemberships;
 import dev.lattice.federationapi.internal.RequestAuthenticator;
 import dev.lattice.federationapi.internal.ServerKeys;
@@ -145,6 +149,7 @@ public class FederationApiConfiguration {
 
     @Bean
     InboundTransactions inboundTransactions(
+            LatticeProperties properties,
             FederationApiDatabase database,
             ReceivedPdus receivedPdus,
             FederationClient client,
@@ -152,7 +157,14 @@ public class FederationApiConfiguration {
             ObjectProvider<RoomserverQueryApi> query,
             Bus bus) {
         return new InboundTransactions(
-                database, receivedPdus, client, input::getObject, query::getObject, bus, Clock.systemUTC());
+                ServerName.parse(properties.serverName()),
+                database,
+                receivedPdus,
+                client,
+                input::getObject,
+                query::getObject,
+                bus,
+                Clock.systemUTC());
     }
 
     @Bean
@@ -223,6 +235,36 @@ public class FederationApiConfiguration {
                 new EphemeralConsumer(ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue);
         return bus.subscribe(
                 "federationapi", List.of(Topics.EPHEMERAL_TYPING, Topics.EPHEMERAL_RECEIPTS), consumer::handle);
+    }
+
+    /** Our users' to-device messages to other servers' users (consumer group {@code federationapi}). */
+    @Bean(destroyMethod = "close")
+    BusConsumer federationapiToDevice(Bus bus, LatticeProperties properties, OutboundQueue queue) {
+        ToDeviceConsumer consumer = new ToDeviceConsumer(ServerName.parse(properties.serverName()), queue);
+        return bus.subscribe("federationapi", List.of(Topics.TODEVICE), consumer::handle);
+    }
+
+    /** Our users' device-list changes to the servers sharing their rooms (consumer group {@code federationapi}). */
+    @Bean(destroyMethod = "close")
+    BusConsumer federationapiDeviceLists(
+            Bus bus,
+            LatticeProperties properties,
+            ObjectProvider<QueryMembershipApi> roomserver,
+            ObjectProvider<LocalKeysApi> keys,
+            OutboundQueue queue) {
+        DeviceListConsumer consumer = new DeviceListConsumer(
+                ServerName.parse(properties.serverName()),
+                roomserver::getIfAvailable,
+                keys::getIfAvailable,
+                queue,
+                Clock.systemUTC());
+        return bus.subscribe("federationapi", List.of(Topics.KEYSERVER_OUTPUT), consumer::handle);
+    }
+
+    /** What the keyserver asks of other servers for their users' keys. */
+    @Bean
+    RemoteKeys remoteKeys(FederationClient client) {
+        return new RemoteKeys(client);
     }
 
     /** Every authenticated federation route is built with {@code .filter(federationAuthFilter)}. */

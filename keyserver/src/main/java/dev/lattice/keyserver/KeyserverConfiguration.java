@@ -1,7 +1,9 @@
 package dev.lattice.keyserver;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.federationapi.RemoteKeysApi;
 import dev.lattice.keyserver.consumers.ClientApiOutputConsumer;
+import dev.lattice.keyserver.consumers.KeyserverInputConsumer;
 import dev.lattice.keyserver.internal.CrossSigning;
 import dev.lattice.keyserver.internal.KeyBackups;
 import dev.lattice.keyserver.internal.Keys;
@@ -26,6 +28,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -78,6 +81,15 @@ public class KeyserverConfiguration {
                 "keyserver", List.of(Topics.CLIENTAPI_OUTPUT), new ClientApiOutputConsumer(database)::handle);
     }
 
+    /** Other servers' users' device-list changes, from their EDUs, announced like ours (consumer group keyserver). */
+    @Bean(destroyMethod = "close")
+    BusConsumer keyserverInput(Bus bus, KeyserverDatabase database, LatticeProperties lattice) {
+        return bus.subscribe(
+                "keyserver",
+                List.of(Topics.KEYSERVER_INPUT),
+                new KeyserverInputConsumer(database, ServerName.parse(lattice.serverName()))::handle);
+    }
+
     @Bean
     CrossSigning crossSigning(
             Database database, @Qualifier("keyserverOutbox") Outbox outbox, KeyserverDatabase devices) {
@@ -89,13 +101,23 @@ public class KeyserverConfiguration {
      * keys for /keys/device_signing/upload).
      */
     @Bean
-    KeyserverInternalApi keyserverApi(KeyserverDatabase database, CrossSigning crossSigning) {
-        return new KeyserverInternalApi(database, crossSigning);
+    KeyserverInternalApi keyserverApi(KeyserverDatabase database, CrossSigning crossSigning, Keys keys) {
+        return new KeyserverInternalApi(database, crossSigning, keys);
     }
 
+    /** Keys of other servers' users are asked through the federation-api (in process: its bean). */
     @Bean
-    Keys keys(KeyserverDatabase database, CrossSigning crossSigning, LatticeProperties lattice) {
-        return new Keys(database, crossSigning, ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    Keys keys(
+            KeyserverDatabase database,
+            CrossSigning crossSigning,
+            LatticeProperties lattice,
+            ObjectProvider<RemoteKeysApi> federation) {
+        return new Keys(
+                database,
+                crossSigning,
+                ServerName.parse(lattice.serverName()),
+                federation::getIfAvailable,
+                Clock.systemUTC());
     }
 
     @Bean

@@ -18,6 +18,7 @@ import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
 import dev.lattice.syncapi.consumers.KeyserverOutputConsumer;
 import dev.lattice.syncapi.consumers.ReceiptsConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
+import dev.lattice.syncapi.consumers.ToDeviceConsumer;
 import dev.lattice.syncapi.consumers.TypingConsumer;
 import dev.lattice.syncapi.internal.AccountDataStream;
 import dev.lattice.syncapi.internal.BundledAggregations;
@@ -248,6 +249,23 @@ public class SyncApiConfiguration {
     }
 
     @Bean
+    ToDeviceSender toDeviceSender(
+            SyncApiDatabase database,
+            ObjectProvider<UserApi> users,
+            SyncNotifier notifier,
+            Bus bus,
+            LatticeProperties lattice) {
+        return new ToDeviceSender(
+                database, users::getObject, notifier, ServerName.parse(lattice.serverName()), bus, Clock.systemUTC());
+    }
+
+    /** Other servers' users' to-device messages, from the federation-api. */
+    @Bean(destroyMethod = "close")
+    BusConsumer syncapiToDevice(Bus bus, ToDeviceSender toDevice) {
+        return bus.subscribe(CONSUMER_GROUP, List.of(Topics.TODEVICE), new ToDeviceConsumer(toDevice)::handle);
+    }
+
+    @Bean
     RouterFunction<ServerResponse> syncRoutes(
             MatrixRouter router,
             AccessTokens accessTokens,
@@ -263,7 +281,7 @@ public class SyncApiConfiguration {
             BundledAggregations aggregations,
             Presence presence,
             JsonBodies bodies,
-            LatticeProperties lattice) {
+            ToDeviceSender toDevice) {
         Clock clock = Clock.systemUTC();
         RoomMessages messages = new RoomMessages(database, memberships, aggregations, clock);
         Syncer syncer = new Syncer(
@@ -278,8 +296,7 @@ public class SyncApiConfiguration {
                         syncer,
                         messages,
                         new RoomMembers(database, memberships, clock),
-                        new ToDeviceSender(
-                                database, users::getObject, notifier, ServerName.parse(lattice.serverName()), clock),
+                        toDevice,
                         typing,
                         deviceLists,
                         new RoomRelations(database, memberships, aggregations, messages, clock),

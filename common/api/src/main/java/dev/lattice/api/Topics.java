@@ -25,11 +25,11 @@ public final class Topics {
     public static final String EPHEMERAL_RECEIPTS = "ephemeral.receipts";
     /** Presence; keyed by user ID. */
     public static final String EPHEMERAL_PRESENCE = "ephemeral.presence";
-    /** To-device messages; keyed by user ID. */
+    /** To-device messages that cross servers, both ways ({@code DirectToDevice}); keyed by the sender's user ID. */
     public static final String TODEVICE = "todevice";
     /** Device-list and cross-signing changes; keyed by user ID. */
     public static final String KEYSERVER_OUTPUT = "keyserver.output";
-    /** Remote device-list updates; keyed by user ID. */
+    /** Other servers' users' device-list changes ({@code DeviceListChange}), from their EDUs; keyed by user ID. */
     public static final String KEYSERVER_INPUT = "keyserver.input";
     /** Work for one remote server; keyed by destination. */
     public static final String FEDERATION_OUTBOUND = "federation.outbound";

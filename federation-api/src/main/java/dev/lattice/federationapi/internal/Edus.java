@@ -2,14 +2,19 @@ package dev.lattice.federationapi.internal;
 
 import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.ephemeral.TypingUpdate;
+import dev.lattice.api.keyserver.DeviceListChange;
+import dev.lattice.api.syncapi.DirectToDevice;
+import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.InvalidIdException;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonBool;
+import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The EDUs for typing and receipts (<a href="https://spec.matrix.org/v1.19/server-server-api/#typing-notifications">
@@ -26,6 +32,9 @@ import java.util.Optional;
 public final class Edus {
     static final String TYPING = "m.typing";
     static final String RECEIPT = "m.receipt";
+    static final String DIRECT_TO_DEVICE = "m.direct_to_device";
+    static final String DEVICE_LIST_UPDATE = "m.device_list_update";
+    static final String SIGNING_KEY_UPDATE = "m.signing_key_update";
     /** Typing from another server lasts this long unless renewed (the spec: 30 s if the sender gives no timeout). */
     static final long REMOTE_TYPING_TIMEOUT_MS = 30_000;
 
@@ -64,11 +73,124 @@ public final class Edus {
         return edu(RECEIPT, content);
     }
 
+    /**
+     * Our user's to-device messages for the users of one server, as the EDU that server gets.
+     *
+     * @param messages user ID → device ID (or {@code *}) → content, that server's users only
+     */
+    public static JsonObject directToDevice(DirectToDevice sent, JsonObject messages) {
+        return edu(
+                DIRECT_TO_DEVICE,
+                new JsonObjectBuilder()
+                        .put("sender", sent.sender().value())
+                        .put("type", sent.type())
+                        .put("message_id", sent.messageId())
+                        .put("messages", messages)
+                        .build());
+    }
+
+    /**
+     * A change of one of our user's devices. It names no previous update ({@code prev_id} empty), so the receiver
+     * fetches the user's device list again ({@code /user/devices}) rather than trusting a chain of updates; that also
+     * makes the keys optional, and they are left out.
+     */
+    public static JsonObject deviceListUpdate(UserId user, DeviceId device, boolean deleted, long streamId) {
+        JsonObjectBuilder content = new JsonObjectBuilder()
+                .put("user_id", user.value())
+                .put("device_id", device.value())
+                .put("stream_id", JsonInteger.of(streamId))
+                .put("prev_id", JsonArray.EMPTY);
+        if (deleted) {
+            content.put("deleted", true);
+        }
+        return edu(DEVICE_LIST_UPDATE, content.build());
+    }
+
+    /** Our user's cross-signing keys as other servers get them: the master and self-signing keys they have. */
+    public static JsonObject signingKeyUpdate(
+            UserId user, Optional<CanonicalJsonValue> master, Optional<CanonicalJsonValue> selfSigning) {
+        JsonObjectBuilder content = new JsonObjectBuilder().put("user_id", user.value());
+        master.ifPresent(key -> content.put("master_key", key));
+        selfSigning.ifPresent(key -> content.put("self_signing_key", key));
+        return edu(SIGNING_KEY_UPDATE, content.build());
+    }
+
     private static JsonObject edu(String type, JsonObject content) {
         return new JsonObjectBuilder()
                 .put("edu_type", type)
                 .put("content", content)
                 .build();
+    }
+
+    /**
+     * An {@code m.direct_to_device} EDU's messages to users of {@code us}, if the EDU is well formed and its sender a
+     * user of {@code origin}; messages to other servers' users, or not objects, are dropped.
+     */
+    static Optional<DirectToDevice> parseDirectToDevice(JsonObject content, ServerName origin, ServerName us) {
+        try {
+            UserId sender = UserId.parse(content.getString("sender").orElseThrow());
+            String type = content.getString("type").orElseThrow();
+            String messageId = content.getString("message_id").orElseThrow();
+            JsonObject messages = content.getObject("messages").orElseThrow();
+            if (!sender.serverName().equals(origin) || type.isEmpty() || messageId.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, CanonicalJsonValue> ours = new TreeMap<>();
+            for (Map.Entry<String, CanonicalJsonValue> user : messages.members().entrySet()) {
+                if (UserId.parse(user.getKey()).serverName().equals(us)
+                        && user.getValue() instanceof JsonObject byDevice
+                        && byDevice.members().entrySet().stream().allMatch(Edus::isDeviceMessage)) {
+                    ours.put(user.getKey(), byDevice);
+                }
+            }
+            return ours.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(DirectToDevice.of(
+                            sender, type, messageId, CanonicalJson.encodeToString(JsonObject.of(ours))));
+        } catch (InvalidIdException | java.util.NoSuchElementException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isDeviceMessage(Map.Entry<String, CanonicalJsonValue> message) {
+        if (!(message.getValue() instanceof JsonObject)) {
+            return false;
+        }
+        if (message.getKey().equals("*")) {
+            return true;
+        }
+        try {
+            DeviceId.parse(message.getKey());
+            return true;
+        } catch (InvalidIdException e) {
+            return false;
+        }
+    }
+
+    /** An {@code m.device_list_update} EDU as a change of a user of {@code origin}, if it is well formed. */
+    static Optional<DeviceListChange> parseDeviceListUpdate(JsonObject content, ServerName origin) {
+        try {
+            UserId user = UserId.parse(content.getString("user_id").orElseThrow());
+            DeviceId device = DeviceId.parse(content.getString("device_id").orElseThrow());
+            boolean deleted = content.getBool("deleted").orElse(false);
+            return user.serverName().equals(origin)
+                    ? Optional.of(DeviceListChange.of(user, Optional.of(device), deleted))
+                    : Optional.empty();
+        } catch (InvalidIdException | java.util.NoSuchElementException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An {@code m.signing_key_update} EDU as a change of a user of {@code origin}, if it is well formed. */
+    static Optional<DeviceListChange> parseSigningKeyUpdate(JsonObject content, ServerName origin) {
+        try {
+            UserId user = UserId.parse(content.getString("user_id").orElseThrow());
+            return user.serverName().equals(origin)
+                    ? Optional.of(DeviceListChange.of(user, Optional.empty(), false))
+                    : Optional.empty();
+        } catch (InvalidIdException | java.util.NoSuchElementException e) {
+            return Optional.empty();
+        }
     }
 
     /** An {@code m.typing} EDU's update, if it is well formed and about a user of {@code origin}. */

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.RoomserverInputApi;
@@ -47,8 +48,9 @@ import reactor.core.publisher.Mono;
  * {@code PUT /_matrix/federation/v1/send/{txnId}}
  * (<a href="https://spec.matrix.org/v1.19/server-server-api/#put_matrixfederationv1sendtxnid">spec</a>): each PDU
  * checked ({@link ReceivedPdus}) and given to the roomserver in order, with its own result; one bad PDU never fails
- * the others. Typing and receipt EDUs go onto the bus for the syncapi. The answer is stored per (origin, txnId): a retried transaction gets it again and nothing is processed
- * twice.
+ * the others. Typing, receipt and to-device EDUs go onto the bus for the syncapi, device-list and signing-key updates
+ * onto {@code keyserver.input} for the keyserver. The answer is stored per (origin, txnId): a retried transaction gets
+ * it again and nothing is processed twice.
  *
  * <p>A PDU whose {@code prev_events} are unknown here gets them through {@code get_missing_events} from the origin
  * (up to {@value #MISSING_EVENTS_LIMIT}, oldest first); if the gap is wider, the PDU is answered with an error and
@@ -57,6 +59,7 @@ import reactor.core.publisher.Mono;
  */
 public final class InboundTransactions {
     private static final Logger log = LoggerFactory.getLogger(InboundTransactions.class);
+    private final ServerName us;
     static final int MAX_PDUS = 50;
     static final int MAX_EDUS = 100;
     static final int MISSING_EVENTS_LIMIT = 10;
@@ -70,6 +73,7 @@ public final class InboundTransactions {
     private final Clock clock;
 
     public InboundTransactions(
+            ServerName us,
             FederationApiDatabase database,
             ReceivedPdus received,
             FederationClient client,
@@ -77,6 +81,7 @@ public final class InboundTransactions {
             Supplier<RoomserverQueryApi> query,
             Bus bus,
             Clock clock) {
+        this.us = requireNonNull(us, "us is null");
         this.bus = requireNonNull(bus, "bus is null");
         this.database = requireNonNull(database, "database is null");
         this.received = requireNonNull(received, "received is null");
@@ -118,8 +123,9 @@ public final class InboundTransactions {
     }
 
     /**
-     * Typing and receipts of {@code origin}'s users in rooms they are joined to, onto the bus the syncapi reads;
-     * anything else (other EDU types, other servers' users, rooms they are not in) is dropped, as the spec allows.
+     * Typing and receipts of {@code origin}'s users in rooms they are joined to, and their to-device messages to our
+     * users, onto the bus the syncapi reads; their device-list and cross-signing changes onto the keyserver's input.
+     * Anything else (other EDU types, other servers' users, rooms they are not in) is dropped, as the spec allows.
      */
     private Mono<Void> receiveEdus(ServerName origin, List<JsonObject> edus) {
         return Flux.fromIterable(edus)
@@ -141,10 +147,24 @@ public final class InboundTransactions {
                                             update.roomId().value(),
                                             BusJson.encode(update)))
                                     .then();
+                        case Edus.DIRECT_TO_DEVICE ->
+                            Mono.justOrEmpty(Edus.parseDirectToDevice(content, origin, us))
+                                    .flatMap(sent -> bus.publish(
+                                            Topics.TODEVICE, sent.sender().value(), BusJson.encode(sent)));
+                        case Edus.DEVICE_LIST_UPDATE ->
+                            Mono.justOrEmpty(Edus.parseDeviceListUpdate(content, origin))
+                                    .flatMap(this::publishDeviceListChange);
+                        case Edus.SIGNING_KEY_UPDATE ->
+                            Mono.justOrEmpty(Edus.parseSigningKeyUpdate(content, origin))
+                                    .flatMap(this::publishDeviceListChange);
                         default -> Mono.<Void>empty();
                     };
                 })
                 .then();
+    }
+
+    private Mono<Void> publishDeviceListChange(DeviceListChange change) {
+        return bus.publish(Topics.KEYSERVER_INPUT, change.userId().value(), BusJson.encode(change));
     }
 
     private Mono<Boolean> joined(RoomId roomId, UserId userId) {

@@ -3,7 +3,7 @@ package dev.lattice.federationapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.federationapi.storage.FederationApiDatabase;
-import dev.lattice.federationapi.storage.QueuedPdu;
+import dev.lattice.federationapi.storage.Queued;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
@@ -27,13 +27,15 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * The outbound federation queues: PDUs for each destination wait in {@code federationapi.outbound_pdus} (so nothing
- * queued is lost to a restart), EDUs in memory, and go out in transactions of at most 50 PDUs and 100 EDUs, oldest first, one transaction at a time
- * per destination. A destination that fails is retried after an exponential back-off with jitter (5 s doubling up to
- * 1 h) and never delays the others; new PDUs for it wait in its queue meanwhile and go with the next attempt.
+ * The outbound federation queues: PDUs for each destination wait in {@code federationapi.outbound_pdus} and EDUs that
+ * must not be lost (to-device messages, device-list changes) in {@code federationapi.outbound_edus}, so nothing queued
+ * is lost to a restart; typing and receipts wait in memory. They go out in transactions of at most 50 PDUs and 100
+ * EDUs, oldest first, one transaction at a time per destination. A destination that fails is retried after an
+ * exponential back-off with jitter (5 s doubling up to 1 h) and never delays the others; what is queued for it
+ * meanwhile goes with the next attempt.
  *
- * <p>A transaction's ID is the range of queue positions it carries, so a retry of the same PDUs carries the same ID
- * and the receiver's deduplication applies.
+ * <p>A transaction's ID is the range of queue positions it carries, so a retry of the same PDUs and EDUs carries the
+ * same ID and the receiver's deduplication applies.
  */
 public final class OutboundQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
@@ -70,8 +72,8 @@ public final class OutboundQueue implements AutoCloseable {
     }
 
     /**
-     * Queues an EDU for each destination, in memory: EDUs are ephemeral, and a restart loses the waiting ones (typing
-     * expires anyway; a lost receipt is replaced by the user's next one).
+     * Queues an EDU for each destination, in memory: for EDUs that are worth nothing later (typing) or replaced by the
+     * next one (receipts). A restart loses the waiting ones.
      */
     public void queueEdu(List<ServerName> to, JsonObject edu) {
         for (ServerName destination : to) {
@@ -84,6 +86,19 @@ public final class OutboundQueue implements AutoCloseable {
                 d.wake();
             }
         }
+    }
+
+    /**
+     * Queues an EDU that must not be lost (to-device messages, device-list changes) for each destination, durably and
+     * once per {@code key}, then sends; it waits out the destination's unavailability like a PDU.
+     */
+    public Mono<Void> queueDurableEdu(List<ServerName> to, String key, JsonObject edu) {
+        List<ServerName> others = to.stream().filter(d -> !d.equals(us)).toList();
+        if (others.isEmpty()) {
+            return Mono.empty();
+        }
+        return database.queueEdu(others, key, CanonicalJson.encodeToString(edu), clock.millis())
+                .then(Mono.fromRunnable(() -> others.forEach(this::wake)));
     }
 
     /** Starts sending what earlier runs left queued. */
@@ -145,16 +160,21 @@ public final class OutboundQueue implements AutoCloseable {
                 return;
             }
             pending = false;
-            List<JsonObject> eduBatch = new ArrayList<>();
-            for (JsonObject edu; eduBatch.size() < MAX_EDUS && (edu = edus.pollFirst()) != null; ) {
-                eduBatch.add(edu);
-            }
-            inFlight = database.queuedPdus(name, MAX_PDUS)
-                    .flatMap(batch -> batch.isEmpty() && eduBatch.isEmpty()
-                            ? Mono.just(false)
-                            : send(batch, eduBatch)
-                                    .doOnError(e -> requeue(eduBatch))
-                                    .thenReturn(true))
+            inFlight = Mono.zip(database.queuedPdus(name, MAX_PDUS), database.queuedEdus(name, MAX_EDUS))
+                    .flatMap(queued -> {
+                        List<JsonObject> ephemeral = new ArrayList<>();
+                        for (JsonObject edu;
+                                queued.getT2().size() + ephemeral.size() < MAX_EDUS
+                                        && (edu = edus.pollFirst()) != null; ) {
+                            ephemeral.add(edu);
+                        }
+                        if (queued.getT1().isEmpty() && queued.getT2().isEmpty() && ephemeral.isEmpty()) {
+                            return Mono.just(false);
+                        }
+                        return send(queued.getT1(), queued.getT2(), ephemeral)
+                                .doOnError(e -> requeue(ephemeral))
+                                .thenReturn(true);
+                    })
                     .subscribe(
                             sent -> {
                                 failures = 0;
@@ -196,26 +216,48 @@ public final class OutboundQueue implements AutoCloseable {
             }
         }
 
-        private Mono<Void> send(List<QueuedPdu> batch, List<JsonObject> eduBatch) {
-            List<CanonicalJsonValue> pdus = batch.stream()
-                    .map(pdu -> (CanonicalJsonValue) CanonicalJson.parseObject(pdu.pduJson()))
-                    .toList();
+        private Mono<Void> send(List<Queued> pdus, List<Queued> durableEdus, List<JsonObject> ephemeralEdus) {
+            List<CanonicalJsonValue> eduList = new ArrayList<>();
+            durableEdus.forEach(edu -> eduList.add(CanonicalJson.parseObject(edu.json())));
+            eduList.addAll(ephemeralEdus);
             JsonObject body = new JsonObjectBuilder()
                     .put("origin", us.value())
                     .put("origin_server_ts", JsonInteger.of(clock.millis()))
-                    .put("pdus", new JsonArray(pdus))
-                    .put("edus", new JsonArray(List.copyOf(eduBatch)))
+                    .put(
+                            "pdus",
+                            new JsonArray(pdus.stream()
+                                    .map(pdu -> (CanonicalJsonValue) CanonicalJson.parseObject(pdu.json()))
+                                    .toList()))
+                    .put("edus", new JsonArray(eduList))
                     .build();
-            // PDU positions name a transaction, so its retry has the same ID; one of EDUs only gets a fresh ID
-            String txnId = batch.isEmpty()
-                    ? "e" + clock.millis() + "-" + EDU_TRANSACTIONS.incrementAndGet()
-                    : batch.getFirst().seq() + "-" + batch.getLast().seq();
-            Mono<Void> delivered = batch.isEmpty()
-                    ? Mono.empty()
-                    : database.deleteQueuedPdus(name, batch.getLast().seq());
-            return client.put(name, "/_matrix/federation/v1/send/" + txnId, body)
+            Mono<Void> delivered = Mono.when(
+                    pdus.isEmpty()
+                            ? Mono.empty()
+                            : database.deleteQueuedPdus(name, pdus.getLast().seq()),
+                    durableEdus.isEmpty()
+                            ? Mono.empty()
+                            : database.deleteQueuedEdus(
+                                    name, durableEdus.getLast().seq()));
+            return client.put(name, "/_matrix/federation/v1/send/" + transactionId(pdus, durableEdus), body)
                     .doOnNext(this::logRefusals)
                     .then(delivered);
+        }
+
+        /**
+         * What is queued durably names the transaction (its PDUs' and EDUs' positions), so a retry has the same ID;
+         * one of in-memory EDUs only gets a fresh ID.
+         */
+        private String transactionId(List<Queued> pdus, List<Queued> durableEdus) {
+            if (pdus.isEmpty() && durableEdus.isEmpty()) {
+                return "e" + clock.millis() + "-" + EDU_TRANSACTIONS.incrementAndGet();
+            }
+            return range(pdus) + "." + range(durableEdus);
+        }
+
+        private static String range(List<Queued> queued) {
+            return queued.isEmpty()
+                    ? ""
+                    : queued.getFirst().seq() + "-" + queued.getLast().seq();
         }
 
         /** The destination's per-PDU errors: its judgement of our events, not a failure to deliver. */

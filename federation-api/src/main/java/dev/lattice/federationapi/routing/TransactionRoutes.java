@@ -1,5 +1,6 @@
 package dev.lattice.federationapi.routing;
 
+import dev.lattice.api.keyserver.LocalKeysApi;
 import dev.lattice.federationapi.internal.InboundInvites;
 import dev.lattice.federationapi.internal.InboundJoins;
 import dev.lattice.federationapi.internal.InboundReads;
@@ -16,6 +17,7 @@ import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.MatrixRouter;
 import java.util.List;
 import java.util.function.Function;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -41,7 +43,8 @@ public class TransactionRoutes {
             InboundTransactions transactions,
             InboundJoins joins,
             InboundReads reads,
-            InboundInvites invites) {
+            InboundInvites invites,
+            ObjectProvider<LocalKeysApi> keys) {
         return router.builder()
                 .PUT(
                         "/_matrix/federation/v1/send/{txnId}",
@@ -125,6 +128,15 @@ public class TransactionRoutes {
                 .GET(
                         "/_matrix/federation/v1/query/directory",
                         json(request -> reads.directory(query(request, "room_alias", RoomAliasId::parse))))
+                .POST(
+                        "/_matrix/federation/v1/user/keys/query",
+                        json(request -> keys.getObject().queryLocalKeys(FederationAuthFilter.content(request))))
+                .POST(
+                        "/_matrix/federation/v1/user/keys/claim",
+                        json(request -> keys.getObject().claimLocalKeys(FederationAuthFilter.content(request))))
+                .GET(
+                        "/_matrix/federation/v1/user/devices/{userId}",
+                        json(request -> keys.getObject().queryLocalDevices(path(request, "userId", UserId::parse))))
                 .build()
                 .filter(auth);
     }

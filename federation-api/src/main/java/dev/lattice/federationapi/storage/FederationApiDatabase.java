@@ -34,11 +34,23 @@ public interface FederationApiDatabase {
     Mono<Void> queuePdu(List<ServerName> destinations, String eventId, String pduJson, long queuedTs);
 
     /** The oldest {@code limit} PDUs queued for {@code destination}. */
-    Mono<List<QueuedPdu>> queuedPdus(ServerName destination, int limit);
+    Mono<List<Queued>> queuedPdus(ServerName destination, int limit);
 
     /** Removes {@code destination}'s queued PDUs up to {@code upToSeq}: they were delivered. */
     Mono<Void> deleteQueuedPdus(ServerName destination, long upToSeq);
 
-    /** Every destination with PDUs waiting. */
+    /**
+     * Queues an EDU that must not be lost for each destination, once per destination and {@code key} however often
+     * it is queued.
+     */
+    Mono<Void> queueEdu(List<ServerName> destinations, String key, String eduJson, long queuedTs);
+
+    /** The oldest {@code limit} EDUs queued for {@code destination}. */
+    Mono<List<Queued>> queuedEdus(ServerName destination, int limit);
+
+    /** Removes {@code destination}'s queued EDUs up to {@code upToSeq}: they were delivered. */
+    Mono<Void> deleteQueuedEdus(ServerName destination, long upToSeq);
+
+    /** Every destination with PDUs or EDUs waiting. */
     Mono<List<ServerName>> queuedDestinations();
 }

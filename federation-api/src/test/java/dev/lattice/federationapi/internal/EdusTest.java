@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.ephemeral.TypingUpdate;
+import dev.lattice.api.keyserver.DeviceListChange;
+import dev.lattice.api.syncapi.DirectToDevice;
+import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
@@ -16,6 +19,7 @@ class EdusTest {
     private static final ServerName ORIGIN = ServerName.parse("remote.test");
     private static final RoomId ROOM = RoomId.parse("!room:remote.test");
     private static final UserId BOB = UserId.parse("@bob:remote.test");
+    private static final ServerName HERE = ServerName.parse("here.test");
 
     @Test
     void typingGoesOutAndComesBackAsTheSameUpdate() {
@@ -51,5 +55,56 @@ class EdusTest {
         assertThat(Edus.parseReceipts(receipts, ORIGIN, 42))
                 .containsExactly(ReceiptUpdate.of(
                         ROOM, UserId.parse("@carol:remote.test"), "m.read", EventId.parse("$c"), Optional.empty(), 42));
+    }
+
+    @Test
+    void toDeviceMessagesGoOutPerServerAndComeInForOurUsersOnly() {
+        DirectToDevice sent = DirectToDevice.of(BOB, "m.room.encrypted", "m1", "{}");
+        var messages = CanonicalJson.parseObject("{\"@alice:here.test\":{\"PHONE\":{\"ciphertext\":\"x\"}}}");
+        var edu = Edus.directToDevice(sent, messages);
+        assertThat(edu.getString("edu_type")).contains("m.direct_to_device");
+
+        var received = Edus.parseDirectToDevice(edu.getObject("content").orElseThrow(), ORIGIN, HERE);
+        assertThat(received)
+                .contains(DirectToDevice.of(BOB, "m.room.encrypted", "m1", CanonicalJson.encodeToString(messages)));
+
+        var mixed = CanonicalJson.parseObject("""
+                {"sender": "@bob:remote.test", "type": "m.dummy", "message_id": "m2", "messages": {
+                  "@alice:here.test": {"*": {}},
+                  "@carl:third.test": {"LAPTOP": {}},
+                  "@dora:here.test": {"": {}},
+                  "@erin:here.test": {"TABLET": "not an object"}}}""");
+        assertThat(Edus.parseDirectToDevice(mixed, ORIGIN, HERE).orElseThrow().messagesJson())
+                .isEqualTo("{\"@alice:here.test\":{\"*\":{}}}");
+    }
+
+    @Test
+    void toDeviceMessagesOfAnotherServersUserOrWithoutAMessageIdAreDropped() {
+        var forged = CanonicalJson.parseObject("""
+                {"sender": "@eve:elsewhere.test", "type": "m.dummy", "message_id": "m3",
+                 "messages": {"@alice:here.test": {"*": {}}}}""");
+        assertThat(Edus.parseDirectToDevice(forged, ORIGIN, HERE)).isEmpty();
+        var noId = CanonicalJson.parseObject("""
+                {"sender": "@bob:remote.test", "type": "m.dummy", "messages": {"@alice:here.test": {"*": {}}}}""");
+        assertThat(Edus.parseDirectToDevice(noId, ORIGIN, HERE)).isEmpty();
+    }
+
+    @Test
+    void deviceListUpdatesNameNoPreviousUpdateAndComeBackAsChanges() {
+        var edu = Edus.deviceListUpdate(BOB, DeviceId.parse("PHONE"), true, 1234);
+        var content = edu.getObject("content").orElseThrow();
+        assertThat(content.getArray("prev_id").orElseThrow().size()).isZero();
+        assertThat(content.getInteger("stream_id")).contains(1234L);
+        assertThat(Edus.parseDeviceListUpdate(content, ORIGIN))
+                .contains(DeviceListChange.of(BOB, Optional.of(DeviceId.parse("PHONE")), true));
+        assertThat(Edus.parseDeviceListUpdate(content, ServerName.parse("elsewhere.test")))
+                .isEmpty();
+
+        var signing = Edus.signingKeyUpdate(BOB, Optional.empty(), Optional.of(CanonicalJson.parseObject("{}")));
+        var signingContent = signing.getObject("content").orElseThrow();
+        assertThat(signingContent.has("master_key")).isFalse();
+        assertThat(signingContent.has("self_signing_key")).isTrue();
+        assertThat(Edus.parseSigningKeyUpdate(signingContent, ORIGIN))
+                .contains(DeviceListChange.of(BOB, Optional.empty(), false));
     }
 }

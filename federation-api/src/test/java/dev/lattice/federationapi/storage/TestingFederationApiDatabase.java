@@ -57,12 +57,27 @@ public final class TestingFederationApiDatabase implements FederationApiDatabase
     }
 
     @Override
-    public Mono<List<QueuedPdu>> queuedPdus(ServerName destination, int limit) {
+    public Mono<List<Queued>> queuedPdus(ServerName destination, int limit) {
         return Mono.error(new UnsupportedOperationException("not kept in memory"));
     }
 
     @Override
     public Mono<Void> deleteQueuedPdus(ServerName destination, long upToSeq) {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
+    }
+
+    @Override
+    public Mono<Void> queueEdu(List<ServerName> destinations, String key, String eduJson, long queuedTs) {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
+    }
+
+    @Override
+    public Mono<List<Queued>> queuedEdus(ServerName destination, int limit) {
+        return Mono.error(new UnsupportedOperationException("not kept in memory"));
+    }
+
+    @Override
+    public Mono<Void> deleteQueuedEdus(ServerName destination, long upToSeq) {
         return Mono.error(new UnsupportedOperationException("not kept in memory"));
     }
 

@@ -278,8 +278,10 @@ public final class CrossSigning {
      * The users' master and self-signing keys, the requester's own user-signing key, with the stored signatures
      * merged into the master keys (the owner's devices' and the requester's); the signatures on devices, for the
      * caller to merge into {@code device_keys}.
+     *
+     * @param requester the local user asking; empty for another server, which sees the owners' signatures only
      */
-    public Mono<QueryAdditions> forQuery(UserId requester, Collection<UserId> users) {
+    public Mono<QueryAdditions> forQuery(Optional<UserId> requester, Collection<UserId> users) {
         return Mono.zip(database.keys(users), database.signatures(users)).map(loaded -> {
             Map<String, CanonicalJsonValue> masters = new TreeMap<>();
             Map<String, CanonicalJsonValue> selfSigning = new TreeMap<>();
@@ -293,7 +295,7 @@ public final class CrossSigning {
                             JsonObject merged = master;
                             for (Signature signature : loaded.getT2()) {
                                 boolean visible = signature.signer().equals(user)
-                                        || signature.signer().equals(requester);
+                                        || requester.equals(Optional.of(signature.signer()));
                                 if (signature.target().equals(user)
                                         && signature.targetKeyId().equals(masterId)
                                         && visible) {
@@ -308,7 +310,7 @@ public final class CrossSigning {
                         });
                 Optional.ofNullable(keys.get(SELF_SIGNING))
                         .ifPresent(json -> selfSigning.put(user.value(), CanonicalJson.parse(json)));
-                if (user.equals(requester)) {
+                if (requester.equals(Optional.of(user))) {
                     Optional.ofNullable(keys.get(USER_SIGNING))
                             .ifPresent(json -> userSigning.put(user.value(), CanonicalJson.parse(json)));
                 }

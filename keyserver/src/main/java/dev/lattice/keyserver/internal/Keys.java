@@ -3,6 +3,7 @@ package dev.lattice.keyserver.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.federationapi.RemoteKeysApi;
 import dev.lattice.keyserver.storage.ClaimedKey;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
 import dev.lattice.keyserver.storage.StoredDeviceKeys;
@@ -19,33 +20,59 @@ import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The key endpoints: {@code POST /keys/upload}, {@code /keys/query} and {@code /keys/claim}, for local users. Users
- * of other servers are listed in {@code failures} until federation reaches the keyserver.
+ * The key endpoints: {@code POST /keys/upload}, {@code /keys/query} and {@code /keys/claim}, and what other servers
+ * ask of them ({@code /user/keys/query}, {@code /user/keys/claim}, {@code /user/devices}). Keys of other servers'
+ * users are asked of those servers, one request per server, all at once; a server that does not answer within the
+ * request's {@code timeout} is listed in {@code failures}. What a server answers is kept only where it is about its
+ * own users that were asked for, filed under the user (and device) it names: no server can hand out keys of another
+ * server's users.
  */
 public final class Keys {
     /** The algorithm clients count one-time keys of; the count is always present, 0 included, as in Synapse. */
     static final String SIGNED_CURVE25519 = "signed_curve25519";
     /** The most devices one query or claim may name, so one request cannot ask for the whole server. */
     static final int MAX_DEVICES_PER_REQUEST = 10_000;
+    /** How long other servers are waited for when the request names no {@code timeout}: the spec's advice. */
+    static final Duration DEFAULT_REMOTE_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest a client may ask to wait for other servers. */
+    static final Duration MAX_REMOTE_TIMEOUT = Duration.ofMinutes(1);
+
+    static final String DEVICE_KEYS = "device_keys";
+    static final String MASTER_KEYS = "master_keys";
+    static final String SELF_SIGNING_KEYS = "self_signing_keys";
+    static final String USER_SIGNING_KEYS = "user_signing_keys";
+    static final String ONE_TIME_KEYS = "one_time_keys";
+    static final String FAILURES = "failures";
 
     private final KeyserverDatabase database;
     private final CrossSigning crossSigning;
     private final ServerName serverName;
+    private final Supplier<RemoteKeysApi> remote;
     private final Clock clock;
 
-    public Keys(KeyserverDatabase database, CrossSigning crossSigning, ServerName serverName, Clock clock) {
+    /** @param remote answers null where this process cannot reach other servers; their users are then failures */
+    public Keys(
+            KeyserverDatabase database,
+            CrossSigning crossSigning,
+            ServerName serverName,
+            Supplier<RemoteKeysApi> remote,
+            Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.crossSigning = requireNonNull(crossSigning, "crossSigning is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
+        this.remote = requireNonNull(remote, "remote is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -64,94 +91,284 @@ public final class Keys {
 
     /**
      * {@code POST /keys/query}: the device keys of local users, with the signatures their self-signing keys made,
-     * and their cross-signing keys ({@link CrossSigning#forQuery}); remote users are listed in {@code failures}.
+     * and their cross-signing keys ({@link CrossSigning#forQuery}); those of other servers' users as their servers
+     * answer.
      */
-    public Mono<String> query(UserId requester, JsonObject body) {
+    public Mono<JsonObject> query(UserId requester, JsonObject body) {
         return Mono.fromCallable(() -> requestedDevices(body)).flatMap(requested -> {
-            Map<UserId, List<DeviceId>> local = new LinkedHashMap<>();
-            Map<String, CanonicalJsonValue> failures = new TreeMap<>();
-            requested.forEach((user, devices) -> {
-                if (user.serverName().equals(serverName)) {
-                    local.put(user, devices);
-                } else {
-                    failures.put(user.serverName().toString(), unreachable());
-                }
-            });
-            return Mono.zip(database.deviceKeys(local), crossSigning.forQuery(requester, local.keySet()))
-                    .map(loaded -> {
-                        List<StoredDeviceKeys> found = loaded.getT1();
-                        CrossSigning.QueryAdditions cross = loaded.getT2();
-                        Map<String, Map<String, CanonicalJsonValue>> byUser = new TreeMap<>();
-                        local.keySet().forEach(user -> byUser.put(user.value(), new TreeMap<>()));
-                        for (StoredDeviceKeys keys : found) {
-                            byUser.get(keys.userId().value())
-                                    .put(
-                                            keys.deviceId().value(),
-                                            CrossSigning.withSignatures(
-                                                    keys.userId(),
-                                                    keys.deviceId().value(),
-                                                    CanonicalJson.parseObject(keys.keyJson()),
-                                                    cross.deviceSignatures()));
-                        }
-                        Map<String, CanonicalJsonValue> deviceKeys = new TreeMap<>();
-                        byUser.forEach((user, devices) -> deviceKeys.put(user, JsonObject.of(devices)));
-                        return CanonicalJson.encodeToString(JsonObject.EMPTY
-                                .with("device_keys", JsonObject.of(deviceKeys))
-                                .with("failures", JsonObject.of(failures))
-                                .with("master_keys", JsonObject.of(cross.masterKeys()))
-                                .with("self_signing_keys", JsonObject.of(cross.selfSigningKeys()))
-                                .with("user_signing_keys", JsonObject.of(cross.userSigningKeys())));
-                    });
+            Duration timeout = remoteTimeout(body);
+            Map<ServerName, Map<UserId, List<DeviceId>>> byServer = new LinkedHashMap<>();
+            requested.forEach((user, devices) -> byServer.computeIfAbsent(user.serverName(), s -> new LinkedHashMap<>())
+                    .put(user, devices));
+            Flux<Answer> remoteAnswers = Flux.fromIterable(byServer.entrySet())
+                    .filter(server -> !server.getKey().equals(serverName))
+                    .flatMap(server -> remoteKeys(server.getKey(), server.getValue(), timeout));
+            return localKeys(Optional.of(requester), byServer.getOrDefault(serverName, Map.of()))
+                    .concatWith(remoteAnswers)
+                    .reduce(Answer::merge)
+                    .map(answer ->
+                            answer.toJson(DEVICE_KEYS, MASTER_KEYS, SELF_SIGNING_KEYS, USER_SIGNING_KEYS, FAILURES));
+        });
+    }
+
+    /** {@code POST /user/keys/query} from another server: our users' keys only, as any other user sees them. */
+    public Mono<JsonObject> queryForServer(JsonObject body) {
+        return Mono.fromCallable(() -> {
+                    Map<UserId, List<DeviceId>> ours = new LinkedHashMap<>(requestedDevices(body));
+                    ours.keySet().removeIf(user -> !user.serverName().equals(serverName));
+                    return ours;
+                })
+                .flatMap(ours -> localKeys(Optional.empty(), ours))
+                .map(answer -> answer.toJson(DEVICE_KEYS, MASTER_KEYS, SELF_SIGNING_KEYS));
+    }
+
+    /**
+     * {@code GET /user/devices/{userId}} from another server: the devices with keys, and the cross-signing keys.
+     * NOTSPEC: device display names are not shared with other servers, as in Synapse's default
+     * ({@code allow_device_name_lookup_over_federation: false}); {@code stream_id} is the time of the answer, since our
+     * {@code m.device_list_update} EDUs never name a previous update (so receivers fetch the list again each time).
+     */
+    public Mono<JsonObject> devicesForServer(UserId user) {
+        if (!user.serverName().equals(serverName)) {
+            return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "The user is not of this server"));
+        }
+        return localKeys(Optional.empty(), Map.of(user, List.of())).map(answer -> {
+            List<CanonicalJsonValue> devices = new ArrayList<>();
+            answer.section(DEVICE_KEYS)
+                    .getOrDefault(user.value(), Map.of())
+                    .forEach((device, keys) -> devices.add(JsonObject.EMPTY
+                            .with("device_id", JsonString.of(device))
+                            .with("keys", keys)));
+            JsonObject out = JsonObject.EMPTY
+                    .with("user_id", JsonString.of(user.value()))
+                    .with("stream_id", JsonInteger.of(clock.millis()))
+                    .with("devices", new JsonArray(devices));
+            CanonicalJsonValue master = answer.flat(MASTER_KEYS).get(user.value());
+            CanonicalJsonValue selfSigning = answer.flat(SELF_SIGNING_KEYS).get(user.value());
+            out = master == null ? out : out.with("master_key", master);
+            return selfSigning == null ? out : out.with("self_signing_key", selfSigning);
         });
     }
 
     /** {@code POST /keys/claim}: one key per named device, a one-time key while there is one, else the fallback. */
-    public Mono<String> claim(JsonObject body) {
+    public Mono<JsonObject> claim(JsonObject body) {
         return Mono.fromCallable(() -> requestedClaims(body)).flatMap(requested -> {
-            Map<String, CanonicalJsonValue> failures = new TreeMap<>();
-            List<Claim> local = new ArrayList<>();
-            for (Claim claim : requested) {
-                if (claim.user().serverName().equals(serverName)) {
-                    local.add(claim);
-                } else {
-                    failures.put(claim.user().serverName().toString(), unreachable());
-                }
-            }
-            return Flux.fromIterable(local)
-                    .concatMap(claim -> database.claim(claim.user(), claim.device(), claim.algorithm())
-                            .map(key -> Map.entry(claim, key)))
-                    .collectList()
-                    .map(claimed -> {
-                        Map<String, Map<String, CanonicalJsonValue>> byUser = new TreeMap<>();
-                        for (var entry : claimed) {
-                            Claim claim = entry.getKey();
-                            if (entry.getValue().isEmpty()) {
-                                continue; // the device has no key of that algorithm: left out, as in Synapse
-                            }
-                            ClaimedKey key = entry.getValue().get();
-                            byUser.computeIfAbsent(claim.user().value(), u -> new TreeMap<>())
-                                    .put(
-                                            claim.device().value(),
-                                            JsonObject.EMPTY.with(
-                                                    key.algorithm() + ":" + key.keyId(),
-                                                    CanonicalJson.parse(key.keyJson())));
-                        }
-                        Map<String, CanonicalJsonValue> oneTimeKeys = new TreeMap<>();
-                        byUser.forEach((user, devices) -> oneTimeKeys.put(user, JsonObject.of(devices)));
-                        return CanonicalJson.encodeToString(JsonObject.EMPTY
-                                .with("one_time_keys", JsonObject.of(oneTimeKeys))
-                                .with("failures", JsonObject.of(failures)));
-                    });
+            Duration timeout = remoteTimeout(body);
+            Map<ServerName, List<Claim>> byServer = new LinkedHashMap<>();
+            requested.forEach(claim -> byServer.computeIfAbsent(claim.user().serverName(), s -> new ArrayList<>())
+                    .add(claim));
+            Flux<Answer> remoteAnswers = Flux.fromIterable(byServer.entrySet())
+                    .filter(server -> !server.getKey().equals(serverName))
+                    .flatMap(server -> remoteClaims(server.getKey(), server.getValue(), timeout));
+            return localClaims(byServer.getOrDefault(serverName, List.of()))
+                    .concatWith(remoteAnswers)
+                    .reduce(Answer::merge)
+                    .map(answer -> answer.toJson(ONE_TIME_KEYS, FAILURES));
         });
     }
 
-    private record Claim(UserId user, DeviceId device, String algorithm) {}
+    /** {@code POST /user/keys/claim} from another server: keys of our users' devices only. */
+    public Mono<JsonObject> claimForServer(JsonObject body) {
+        return Mono.fromCallable(() -> requestedClaims(body).stream()
+                        .filter(claim -> claim.user().serverName().equals(serverName))
+                        .toList())
+                .flatMap(this::localClaims)
+                .map(answer -> answer.toJson(ONE_TIME_KEYS));
+    }
 
-    /** NOTSPEC: what Synapse lists for a server it cannot reach; federation does not reach the keyserver yet. */
-    private static JsonObject unreachable() {
-        return JsonObject.EMPTY
-                .with("status", JsonInteger.of(503))
-                .with("message", JsonString.of("Keys of users on other servers cannot be fetched yet"));
+    private Mono<Answer> localKeys(Optional<UserId> requester, Map<UserId, List<DeviceId>> local) {
+        return Mono.zip(database.deviceKeys(local), crossSigning.forQuery(requester, local.keySet()))
+                .map(loaded -> {
+                    CrossSigning.QueryAdditions cross = loaded.getT2();
+                    Answer answer = new Answer();
+                    Map<String, Map<String, CanonicalJsonValue>> devices = answer.section(DEVICE_KEYS);
+                    local.keySet().forEach(user -> devices.put(user.value(), new TreeMap<>()));
+                    for (StoredDeviceKeys keys : loaded.getT1()) {
+                        devices.get(keys.userId().value())
+                                .put(
+                                        keys.deviceId().value(),
+                                        CrossSigning.withSignatures(
+                                                keys.userId(),
+                                                keys.deviceId().value(),
+                                                CanonicalJson.parseObject(keys.keyJson()),
+                                                cross.deviceSignatures()));
+                    }
+                    answer.flat(MASTER_KEYS).putAll(cross.masterKeys());
+                    answer.flat(SELF_SIGNING_KEYS).putAll(cross.selfSigningKeys());
+                    answer.flat(USER_SIGNING_KEYS).putAll(cross.userSigningKeys());
+                    return answer;
+                });
+    }
+
+    private Mono<Answer> localClaims(List<Claim> local) {
+        return Flux.fromIterable(local)
+                .concatMap(claim -> database.claim(claim.user(), claim.device(), claim.algorithm())
+                        .map(key -> Map.entry(claim, key)))
+                .collectList()
+                .map(claimed -> {
+                    Answer answer = new Answer();
+                    for (var entry : claimed) {
+                        Claim claim = entry.getKey();
+                        if (entry.getValue().isEmpty()) {
+                            continue; // the device has no key of that algorithm: left out, as in Synapse
+                        }
+                        ClaimedKey key = entry.getValue().get();
+                        answer.device(
+                                ONE_TIME_KEYS,
+                                claim.user().value(),
+                                claim.device().value(),
+                                JsonObject.EMPTY.with(
+                                        key.algorithm() + ":" + key.keyId(), CanonicalJson.parse(key.keyJson())));
+                    }
+                    return answer;
+                });
+    }
+
+    private Mono<Answer> remoteKeys(ServerName server, Map<UserId, List<DeviceId>> users, Duration timeout) {
+        RemoteKeysApi federation = remote.get();
+        if (federation == null) {
+            return Mono.just(Answer.failure(server, "Keys of users on other servers cannot be fetched here"));
+        }
+        Map<String, CanonicalJsonValue> request = new TreeMap<>();
+        users.forEach((user, devices) -> request.put(
+                user.value(),
+                new JsonArray(devices.stream()
+                        .<CanonicalJsonValue>map(device -> JsonString.of(device.value()))
+                        .toList())));
+        return federation
+                .queryRemoteKeys(server, JsonObject.of(request), timeout)
+                .map(answer -> keysFromServer(users, answer))
+                .onErrorResume(e -> Mono.just(Answer.failure(server, e.getMessage())));
+    }
+
+    private Mono<Answer> remoteClaims(ServerName server, List<Claim> claims, Duration timeout) {
+        RemoteKeysApi federation = remote.get();
+        if (federation == null) {
+            return Mono.just(Answer.failure(server, "Keys of users on other servers cannot be claimed here"));
+        }
+        Map<String, Map<String, CanonicalJsonValue>> request = new TreeMap<>();
+        claims.forEach(claim -> request.computeIfAbsent(claim.user().value(), u -> new TreeMap<>())
+                .put(claim.device().value(), JsonString.of(claim.algorithm())));
+        Map<String, CanonicalJsonValue> body = new TreeMap<>();
+        request.forEach((user, devices) -> body.put(user, JsonObject.of(devices)));
+        return federation
+                .claimRemoteKeys(server, JsonObject.of(body), timeout)
+                .map(answer -> claimsFromServer(claims, answer))
+                .onErrorResume(e -> Mono.just(Answer.failure(server, e.getMessage())));
+    }
+
+    /**
+     * What another server answered to {@code /user/keys/query}, kept only where it is about a user (and device) that
+     * was asked for and the keys name the user (and device) they are filed under.
+     */
+    static Answer keysFromServer(Map<UserId, List<DeviceId>> asked, JsonObject answer) {
+        Answer out = new Answer();
+        Map<String, List<String>> wanted = new TreeMap<>();
+        asked.forEach((user, devices) ->
+                wanted.put(user.value(), devices.stream().map(DeviceId::value).toList()));
+        wanted.keySet().forEach(user -> out.section(DEVICE_KEYS).put(user, new TreeMap<>()));
+        JsonObject byUser = answer.getObject(DEVICE_KEYS).orElse(JsonObject.EMPTY);
+        wanted.forEach((user, devices) -> byUser.getObject(user)
+                .ifPresent(byDevice -> byDevice.members().forEach((device, keys) -> {
+                    boolean askedFor = devices.isEmpty() || devices.contains(device);
+                    if (askedFor && names(keys, "user_id", user) && names(keys, "device_id", device)) {
+                        out.device(DEVICE_KEYS, user, device, keys);
+                    }
+                })));
+        for (String section : List.of(MASTER_KEYS, SELF_SIGNING_KEYS)) {
+            JsonObject keys = answer.getObject(section).orElse(JsonObject.EMPTY);
+            wanted.keySet()
+                    .forEach(user -> keys.get(user)
+                            .filter(key -> names(key, "user_id", user))
+                            .ifPresent(key -> out.flat(section).put(user, key)));
+        }
+        return out;
+    }
+
+    /** What another server answered to {@code /user/keys/claim}: one key for each device that was claimed. */
+    static Answer claimsFromServer(List<Claim> claims, JsonObject answer) {
+        Answer out = new Answer();
+        JsonObject byUser = answer.getObject(ONE_TIME_KEYS).orElse(JsonObject.EMPTY);
+        for (Claim claim : claims) {
+            byUser.getObject(claim.user().value())
+                    .flatMap(devices -> devices.getObject(claim.device().value()))
+                    .filter(keys -> keys.members().size() == 1)
+                    .ifPresent(keys -> out.device(
+                            ONE_TIME_KEYS, claim.user().value(), claim.device().value(), keys));
+        }
+        return out;
+    }
+
+    private static boolean names(CanonicalJsonValue keys, String field, String value) {
+        return keys instanceof JsonObject object
+                && object.getString(field).map(value::equals).orElse(false);
+    }
+
+    /** The request's {@code timeout} (ms) for other servers, within [0, 1 min]; 10 s when it names none. */
+    static Duration remoteTimeout(JsonObject body) {
+        CanonicalJsonValue timeout = body.get("timeout").orElse(null);
+        if (timeout == null) {
+            return DEFAULT_REMOTE_TIMEOUT;
+        }
+        if (!(timeout instanceof JsonInteger ms)) {
+            throw new MatrixException(ErrorCode.BAD_JSON, "timeout must be an integer");
+        }
+        return Duration.ofMillis(Math.clamp(ms.value(), 0, MAX_REMOTE_TIMEOUT.toMillis()));
+    }
+
+    record Claim(UserId user, DeviceId device, String algorithm) {}
+
+    /**
+     * An answer put together from this server's part and other servers' parts: per section, user → device → value
+     * (such as {@code device_keys}) or user (or server, for {@code failures}) → value.
+     */
+    static final class Answer {
+        private final Map<String, Map<String, Map<String, CanonicalJsonValue>>> perDevice = new TreeMap<>();
+        private final Map<String, Map<String, CanonicalJsonValue>> perUser = new TreeMap<>();
+
+        /** NOTSPEC: what Synapse lists for a server it could not get an answer from. */
+        static Answer failure(ServerName server, String message) {
+            Answer answer = new Answer();
+            answer.flat(FAILURES)
+                    .put(
+                            server.toString(),
+                            JsonObject.EMPTY
+                                    .with("status", JsonInteger.of(503))
+                                    .with("message", JsonString.of(String.valueOf(message))));
+            return answer;
+        }
+
+        Map<String, Map<String, CanonicalJsonValue>> section(String name) {
+            return perDevice.computeIfAbsent(name, n -> new TreeMap<>());
+        }
+
+        void device(String section, String user, String device, CanonicalJsonValue value) {
+            section(section).computeIfAbsent(user, u -> new TreeMap<>()).put(device, value);
+        }
+
+        Map<String, CanonicalJsonValue> flat(String name) {
+            return perUser.computeIfAbsent(name, n -> new TreeMap<>());
+        }
+
+        Answer merge(Answer other) {
+            other.perDevice.forEach((name, users) -> users.forEach((user, devices) ->
+                    section(name).computeIfAbsent(user, u -> new TreeMap<>()).putAll(devices)));
+            other.perUser.forEach((name, values) -> flat(name).putAll(values));
+            return this;
+        }
+
+        /** The answer's {@code sections}, each present even when empty. */
+        JsonObject toJson(String... sections) {
+            JsonObject out = JsonObject.EMPTY;
+            for (String name : sections) {
+                Map<String, CanonicalJsonValue> values = new TreeMap<>(perUser.getOrDefault(name, Map.of()));
+                perDevice
+                        .getOrDefault(name, Map.of())
+                        .forEach((user, devices) -> values.put(user, JsonObject.of(devices)));
+                out = out.with(name, JsonObject.of(values));
+            }
+            return out;
+        }
     }
 
     private static Map<UserId, List<DeviceId>> requestedDevices(JsonObject body) {

@@ -4,22 +4,41 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.keyserver.CrossSigningKeysApi;
 import dev.lattice.api.keyserver.DeviceKeyCounts;
+import dev.lattice.api.keyserver.LocalKeysApi;
 import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /** The keyserver's facade for other services: every {@code common/api} keyserver interface. */
-public final class KeyserverInternalApi implements QueryDeviceKeyCountsApi, CrossSigningKeysApi {
+public final class KeyserverInternalApi implements QueryDeviceKeyCountsApi, CrossSigningKeysApi, LocalKeysApi {
     private final KeyserverDatabase database;
     private final CrossSigning crossSigning;
+    private final Keys keys;
 
-    public KeyserverInternalApi(KeyserverDatabase database, CrossSigning crossSigning) {
+    public KeyserverInternalApi(KeyserverDatabase database, CrossSigning crossSigning, Keys keys) {
         this.database = requireNonNull(database, "database is null");
         this.crossSigning = requireNonNull(crossSigning, "crossSigning is null");
+        this.keys = requireNonNull(keys, "keys is null");
+    }
+
+    @Override
+    public Mono<JsonObject> queryLocalKeys(JsonObject body) {
+        return keys.queryForServer(body);
+    }
+
+    @Override
+    public Mono<JsonObject> claimLocalKeys(JsonObject body) {
+        return keys.claimForServer(body);
+    }
+
+    @Override
+    public Mono<JsonObject> queryLocalDevices(UserId user) {
+        return keys.devicesForServer(user);
     }
 
     @Override

@@ -56,6 +56,7 @@ public final class KeyRoutes {
                                 .authenticate(request)
                                 .flatMap(device -> bodies.readCanonicalObject(request)
                                         .flatMap(body -> keys.query(device.userId(), body)))
+                                .map(CanonicalJson::encodeToString)
                                 .flatMap(KeyRoutes::ok))
                 .POST(
                         "/_matrix/client/v3/keys/signatures/upload",
@@ -71,6 +72,7 @@ public final class KeyRoutes {
                                 .authenticate(request)
                                 .then(bodies.readCanonicalObject(request))
                                 .flatMap(keys::claim)
+                                .map(CanonicalJson::encodeToString)
                                 .flatMap(KeyRoutes::ok))
                 .build();
     }

@@ -1,5 +1,6 @@
 package dev.lattice.keyserver.storage;
 
+import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.keyserver.internal.KeyUpload;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.UserId;
@@ -40,4 +41,7 @@ public interface KeyserverDatabase {
      * each as deleted on {@code keyserver.output}, in one transaction. Idempotent.
      */
     Mono<Void> deleteDevices(UserId user, List<DeviceId> devices);
+
+    /** Announces a change on {@code keyserver.output} through the outbox (an other server's user's, here). */
+    Mono<Void> announce(DeviceListChange change);
 }

@@ -177,8 +177,9 @@ class CrossSigningIT {
                         .getString("errcode"))
                 .contains("M_INVALID_SIGNATURE");
 
-        CrossSigning.QueryAdditions shown =
-                crossSigning.forQuery(user, List.of(user)).block();
+        CrossSigning.QueryAdditions shown = crossSigning
+                .forQuery(java.util.Optional.of(user), List.of(user))
+                .block();
         JsonObject merged = CrossSigning.withSignatures(user, "PHONE", deviceKeys, shown.deviceSignatures());
         assertThat(JsonSigning.signaturesOf(merged, user.value()))
                 .containsKey(selfSigning.keyId().toString())

@@ -1,12 +1,9 @@
 package dev.lattice.syncapi.consumers;
 
-import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -15,22 +12,12 @@ import reactor.core.publisher.Mono;
  * as is, so the bus parks it), and database trouble while handling it is a {@link RetriableException}.
  */
 final class VersionedRecords {
-    private static final Logger log = LoggerFactory.getLogger(VersionedRecords.class);
-
     private VersionedRecords() {}
 
     static <T> Mono<Void> handle(BusRecord record, int understood, Class<T> type, Function<T, Mono<Void>> handler) {
-        return Mono.defer(() -> {
-                    long version = CanonicalJson.parseObject(record.payload())
-                            .getInteger("version")
-                            .orElse(0L);
-                    if (version > understood) {
-                        log.info(
-                                "{} record of version {} (newer than {}) skipped", record.topic(), version, understood);
-                        return Mono.empty();
-                    }
-                    return handler.apply(BusJson.decode(record.payload(), type));
-                })
+        return Mono.defer(() -> BusJson.decodeVersioned(record, understood, type)
+                        .map(handler)
+                        .orElse(Mono.empty()))
                 .onErrorMap(
                         RoomserverOutputConsumer::isTransient,
                         e -> new RetriableException("syncapi database: " + e.getMessage(), e));

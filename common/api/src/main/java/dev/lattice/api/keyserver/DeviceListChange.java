@@ -15,7 +15,10 @@ import java.util.Optional;
  *
  * <p>Consumers must be idempotent (a record may arrive twice) and skip versions newer than they understand. The
  * syncapi turns it into {@code device_lists.changed} for the users who share a room with {@code userId}; the
- * federation-api into {@code m.device_list_update} EDUs.
+ * federation-api turns our users' changes into {@code m.device_list_update} (or, without a device,
+ * {@code m.signing_key_update}) EDUs. The same record on {@code keyserver.input}
+ * ({@link dev.lattice.api.Topics#KEYSERVER_INPUT}) is the federation-api telling the keyserver of another server's
+ * user's change, which the keyserver re-announces here.
  *
  * @param version the payload version, {@link #VERSION}
  * @param userId whose device list changed; also the record key

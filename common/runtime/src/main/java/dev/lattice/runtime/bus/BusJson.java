@@ -1,5 +1,8 @@
 package dev.lattice.runtime.bus;
 
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -9,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
  * break an older consumer during a rolling upgrade.
  */
 public final class BusJson {
+    private static final Logger log = LoggerFactory.getLogger(BusJson.class);
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
@@ -23,6 +27,21 @@ public final class BusJson {
      */
     public static <T> T decode(byte[] payload, Class<T> type) {
         return MAPPER.readValue(payload, type);
+    }
+
+    /**
+     * The record's payload as a {@code type}, or empty (and logged) when its {@code version} is newer than
+     * {@code understood}: consumers skip versions newer than they know, so a producer can be upgraded first.
+     *
+     * @throws tools.jackson.core.JacksonException when the bytes are not a {@code type}: a poison record
+     */
+    public static <T> Optional<T> decodeVersioned(BusRecord record, int understood, Class<T> type) {
+        long version = MAPPER.readTree(record.payload()).path("version").asLong(0);
+        if (version > understood) {
+            log.info("{} record of version {} (newer than {}) skipped", record.topic(), version, understood);
+            return Optional.empty();
+        }
+        return Optional.of(decode(record.payload(), type));
     }
 
     private BusJson() {}

@@ -3,7 +3,7 @@ package dev.lattice.federationapi.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.federationapi.storage.FederationApiDatabase;
-import dev.lattice.federationapi.storage.QueuedPdu;
+import dev.lattice.federationapi.storage.Queued;
 import dev.lattice.federationapi.storage.StoredKeyResponse;
 import dev.lattice.federationapi.storage.StoredVerifyKey;
 import dev.lattice.protocol.federation.ServerKeyResponse;
@@ -24,7 +24,8 @@ public final class PostgresFederationApiDatabase implements FederationApiDatabas
     private final ServerSigningKeysTable keys;
     private final ServerKeyResponsesTable responses;
     private final ReceivedTransactionsTable receivedTransactions;
-    private final OutboundPdusTable outboundPdus;
+    private final OutboundTable outboundPdus;
+    private final OutboundTable outboundEdus;
     private final TransactionalOperator transactions;
 
     public PostgresFederationApiDatabase(Database database) {
@@ -32,7 +33,8 @@ public final class PostgresFederationApiDatabase implements FederationApiDatabas
         this.keys = new ServerSigningKeysTable(client);
         this.responses = new ServerKeyResponsesTable(client);
         this.receivedTransactions = new ReceivedTransactionsTable(client);
-        this.outboundPdus = new OutboundPdusTable(client);
+        this.outboundPdus = OutboundTable.pdus(client);
+        this.outboundEdus = OutboundTable.edus(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -81,7 +83,7 @@ public final class PostgresFederationApiDatabase implements FederationApiDatabas
     }
 
     @Override
-    public Mono<List<QueuedPdu>> queuedPdus(ServerName destination, int limit) {
+    public Mono<List<Queued>> queuedPdus(ServerName destination, int limit) {
         return outboundPdus.selectOldest(destination.value(), limit);
     }
 
@@ -91,9 +93,26 @@ public final class PostgresFederationApiDatabase implements FederationApiDatabas
     }
 
     @Override
+    public Mono<Void> queueEdu(List<ServerName> destinations, String key, String eduJson, long queuedTs) {
+        return outboundEdus.insert(destinations.stream().map(ServerName::value).toList(), key, eduJson, queuedTs);
+    }
+
+    @Override
+    public Mono<List<Queued>> queuedEdus(ServerName destination, int limit) {
+        return outboundEdus.selectOldest(destination.value(), limit);
+    }
+
+    @Override
+    public Mono<Void> deleteQueuedEdus(ServerName destination, long upToSeq) {
+        return outboundEdus.deleteUpTo(destination.value(), upToSeq);
+    }
+
+    @Override
     public Mono<List<ServerName>> queuedDestinations() {
-        return outboundPdus
-                .selectDestinations()
-                .map(names -> names.stream().map(ServerName::parse).toList());
+        return Flux.concat(outboundPdus.selectDestinations(), outboundEdus.selectDestinations())
+                .flatMapIterable(names -> names)
+                .distinct()
+                .map(ServerName::parse)
+                .collectList();
     }
 }

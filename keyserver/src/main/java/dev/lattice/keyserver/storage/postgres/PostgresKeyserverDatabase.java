@@ -133,4 +133,9 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
                                 writer, DeviceListChange.of(user, Optional.of(device), true))))
                 .then());
     }
+
+    @Override
+    public Mono<Void> announce(DeviceListChange change) {
+        return outbox.inTransaction(writer -> KeyserverOutputProducer.enqueue(writer, change));
+    }
 }
