@@ -19,7 +19,10 @@ export async function encryptedConversation(alice, bob) {
   await eventually(() => membership(bobClient, roomId, bob.user_id) === "invite", "the invite on the second server");
   await bobClient.joinRoom(roomId);
   await eventually(() => membership(aliceClient, roomId, bob.user_id) === "join", "the join on the first server");
-  assert.ok(await bobClient.getCrypto().isEncryptionEnabledInRoom(roomId), "the second server's client sees an encrypted room");
+  await eventually(
+    () => bobClient.getCrypto().isEncryptionEnabledInRoom(roomId),
+    "the second server's client sees an encrypted room (the joined room's state reached it)",
+  );
 
   // Each side finds the other's device, with the identity key that device's machine holds.
   const bobsDevices = await eventually(async () => {
