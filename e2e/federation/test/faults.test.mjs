@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as h from "../harness.mjs";
-import { bodies, clientOf, eventually, membership, stopClients, unique } from "./clients.mjs";
+import { bodies, clientOf, decrypted, eventually, membership, stopClients, unique } from "./clients.mjs";
 
 let synapse;
 let lattice;
@@ -88,6 +88,42 @@ test("Lattice killed with SIGKILL right after acknowledging sends loses none of 
   for (const body of [...fromLattice, ...fromSynapse]) {
     assert.equal(all.filter((b) => b === body).length, 1, `${body} once on Lattice`);
   }
+});
+
+test("a room key sent to Synapse's user while Synapse is down survives Lattice's SIGKILL: the message decrypts once both are back", async () => {
+  const sue = await h.registerOnSynapse(synapse, unique("sue"));
+  const lou = await h.registerOnLattice(lattice, unique("lou"));
+  const sueClient = await clientOf(sue, { crypto: true });
+  const louClient = await clientOf(lou, { crypto: true });
+  const { room_id: roomId } = await sueClient.createRoom({
+    preset: "private_chat",
+    invite: [lou.user_id],
+    initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+  });
+  await eventually(() => membership(louClient, roomId, lou.user_id) === "invite", "the invite on Lattice");
+  await louClient.joinRoom(roomId);
+  await eventually(() => membership(sueClient, roomId, lou.user_id) === "join", "the join on Synapse");
+  await eventually(() => louClient.getCrypto().isEncryptionEnabledInRoom(roomId), "the room is encrypted for lou");
+  const first = await louClient.sendMessage(roomId, { msgtype: "m.text", body: "while both are up" });
+  assert.equal((await decrypted(sueClient, roomId, first.event_id)).body, "while both are up");
+
+  await synapse.stop();
+  // A new Megolm session: its key goes to sue's device in an Olm message over the Olm session the first one set up,
+  // an m.direct_to_device EDU that can only wait in Lattice's queue while Synapse is down.
+  await louClient.getCrypto().forceDiscardSession(roomId);
+  const second = await louClient.sendMessage(roomId, { msgtype: "m.text", body: "while synapse was away" });
+  louClient.stopClient();
+  await lattice.kill();
+  process.stderr.write(`federation: lattice restarted after SIGKILL in ${await lattice.start()} ms\n`);
+  process.stderr.write(`federation: synapse restarted in ${await synapse.start()} ms\n`);
+
+  const content = await eventually(async () => {
+    const event = sueClient.getRoom(roomId)?.findEventById(second.event_id);
+    if (!event) return undefined;
+    await sueClient.decryptEventIfNeeded(event);
+    return event.isDecryptionFailure() ? undefined : event.getContent();
+  }, "the message and its room key on Synapse", 180_000);
+  assert.equal(content.body, "while synapse was away");
 });
 
 /** Every message body of the room on the account's server, oldest first, through /messages. */
