@@ -113,10 +113,11 @@ describe("encryption keys with the Rust crypto of matrix-js-sdk", () => {
     await laterClient.initRustCrypto({ useIndexedDB: false });
     await startAndWaitPrepared(laterClient);
     // Alice's crypto must see the new device through /sync's device_lists.changed before it shares the room key.
-    await eventually(async () => {
+    const bobsDevices = await eventually(async () => {
       const devices = (await a.getCrypto().getUserDeviceInfo([bob.user_id])).get(bob.user_id);
-      return devices?.has(login.device_id);
+      return devices?.has(login.device_id) ? devices : undefined;
     }, "alice's crypto knows bob's new device", 30_000, 500);
+    assert.equal(bobsDevices.get(login.device_id).displayName, "bob's second device", "unsigned.device_display_name");
     const sent = await a.sendMessage(encryptedRoomId, { msgtype: "m.text", body: "for all of bob's devices" });
     const content = await eventually(async () => {
       const event = laterClient.getRoom(encryptedRoomId)?.findEventById(sent.event_id);

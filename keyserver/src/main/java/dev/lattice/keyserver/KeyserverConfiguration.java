@@ -1,6 +1,7 @@
 package dev.lattice.keyserver;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.federationapi.RemoteKeysApi;
 import dev.lattice.keyserver.consumers.ClientApiOutputConsumer;
 import dev.lattice.keyserver.consumers.KeyserverInputConsumer;
@@ -105,18 +106,23 @@ public class KeyserverConfiguration {
         return new KeyserverInternalApi(database, crossSigning, keys);
     }
 
-    /** Keys of other servers' users are asked through the federation-api (in process: its bean). */
+    /**
+     * Keys of other servers' users are asked through the federation-api, device names of the client-api (in process:
+     * their beans).
+     */
     @Bean
     Keys keys(
             KeyserverDatabase database,
             CrossSigning crossSigning,
             LatticeProperties lattice,
-            ObjectProvider<RemoteKeysApi> federation) {
+            ObjectProvider<RemoteKeysApi> federation,
+            ObjectProvider<UserApi> users) {
         return new Keys(
                 database,
                 crossSigning,
                 ServerName.parse(lattice.serverName()),
                 federation::getIfAvailable,
+                users::getIfAvailable,
                 Clock.systemUTC());
     }
 

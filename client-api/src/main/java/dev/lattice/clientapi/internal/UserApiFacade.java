@@ -8,6 +8,7 @@ import dev.lattice.api.clientapi.Pusher;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.clientapi.UserProfile;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
+import dev.lattice.clientapi.storage.StoredDevice;
 import dev.lattice.clientapi.storage.postgres.AccountDataTable;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomAliasId;
@@ -15,6 +16,7 @@ import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -83,6 +85,16 @@ public final class UserApiFacade implements UserApi {
         return database.devices(userId.localpart())
                 .map(device -> DeviceId.parse(device.deviceId()))
                 .collectList();
+    }
+
+    @Override
+    public Mono<Map<DeviceId, String>> queryDeviceDisplayNames(UserId userId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(Map.of());
+        }
+        return database.devices(userId.localpart())
+                .filter(device -> device.displayName() != null)
+                .collectMap(device -> DeviceId.parse(device.deviceId()), StoredDevice::displayName);
     }
 
     @Override

@@ -64,6 +64,12 @@ public final class TestingUserApi implements UserApi {
                 .toList());
     }
 
+    /** No names: logins here name no device. */
+    @Override
+    public Mono<Map<DeviceId, String>> queryDeviceDisplayNames(UserId userId) {
+        return Mono.just(Map.of());
+    }
+
     private final Map<String, String> filters = new ConcurrentHashMap<>();
 
     /** Stores a filter of the user's, as the client-api's {@code POST /filter} does; its ID. */

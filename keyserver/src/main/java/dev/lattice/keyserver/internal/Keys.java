@@ -3,6 +3,7 @@ package dev.lattice.keyserver.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.federationapi.RemoteKeysApi;
 import dev.lattice.keyserver.storage.ClaimedKey;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
@@ -22,6 +23,7 @@ import dev.lattice.protocol.spec.MatrixException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,19 +62,25 @@ public final class Keys {
     private final CrossSigning crossSigning;
     private final ServerName serverName;
     private final Supplier<RemoteKeysApi> remote;
+    private final Supplier<UserApi> users;
     private final Clock clock;
 
-    /** @param remote answers null where this process cannot reach other servers; their users are then failures */
+    /**
+     * @param remote answers null where this process cannot reach other servers; their users are then failures
+     * @param users answers null where this process has no client-api; devices are then shown without their names
+     */
     public Keys(
             KeyserverDatabase database,
             CrossSigning crossSigning,
             ServerName serverName,
             Supplier<RemoteKeysApi> remote,
+            Supplier<UserApi> users,
             Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.crossSigning = requireNonNull(crossSigning, "crossSigning is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
         this.remote = requireNonNull(remote, "remote is null");
+        this.users = requireNonNull(users, "users is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -103,7 +111,9 @@ public final class Keys {
             Flux<Answer> remoteAnswers = Flux.fromIterable(byServer.entrySet())
                     .filter(server -> !server.getKey().equals(serverName))
                     .flatMap(server -> remoteKeys(server.getKey(), server.getValue(), timeout));
-            return localKeys(Optional.of(requester), byServer.getOrDefault(serverName, Map.of()))
+            Map<UserId, List<DeviceId>> local = byServer.getOrDefault(serverName, Map.of());
+            return localKeys(Optional.of(requester), local)
+                    .flatMap(answer -> withDisplayNames(answer, local.keySet()))
                     .concatWith(remoteAnswers)
                     .reduce(Answer::merge)
                     .map(answer ->
@@ -198,6 +208,30 @@ public final class Keys {
                     answer.flat(USER_SIGNING_KEYS).putAll(cross.userSigningKeys());
                     return answer;
                 });
+    }
+
+    /**
+     * Local devices' names as {@code unsigned.device_display_name}, for local users only: other servers are not told
+     * them, as in Synapse's default.
+     */
+    private Mono<Answer> withDisplayNames(Answer answer, Collection<UserId> local) {
+        UserApi accounts = users.get();
+        if (accounts == null) {
+            return Mono.just(answer);
+        }
+        return Flux.fromIterable(local)
+                .concatMap(user -> accounts.queryDeviceDisplayNames(user).doOnNext(names -> {
+                    Map<String, CanonicalJsonValue> devices =
+                            answer.section(DEVICE_KEYS).get(user.value());
+                    names.forEach((device, name) -> devices.computeIfPresent(
+                            device.value(), (id, keys) -> withDisplayName((JsonObject) keys, name)));
+                }))
+                .then(Mono.just(answer));
+    }
+
+    private static JsonObject withDisplayName(JsonObject keys, String name) {
+        JsonObject unsigned = keys.getObject("unsigned").orElse(JsonObject.EMPTY);
+        return keys.with("unsigned", unsigned.with("device_display_name", JsonString.of(name)));
     }
 
     private Mono<Answer> localClaims(List<Claim> local) {

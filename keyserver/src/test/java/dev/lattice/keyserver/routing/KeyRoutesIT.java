@@ -81,7 +81,13 @@ class KeyRoutesIT {
         var routes = new KeyRoutes(
                         new AccessTokens(() -> USERS, Clock.systemUTC()),
                         new JsonBodies(JsonMapper.builder().build()),
-                        new Keys(database, crossSigning, ServerName.parse(SERVER), () -> null, Clock.systemUTC()),
+                        new Keys(
+                                database,
+                                crossSigning,
+                                ServerName.parse(SERVER),
+                                () -> null,
+                                () -> null,
+                                Clock.systemUTC()),
                         crossSigning)
                 .routes(new MatrixRouter(known));
         client = WebTestClient.bindToRouterFunction(routes)

@@ -5,6 +5,7 @@ import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Mono;
@@ -44,6 +45,12 @@ public interface UserApi extends AccessTokenQuery {
      * sends a to-device message addressed to {@code *} to each of them.
      */
     Mono<List<DeviceId>> queryDeviceIds(UserId userId);
+
+    /**
+     * The display names of a local user's devices that have one, for {@code unsigned.device_display_name} in
+     * {@code /keys/query}; empty for a user of another server.
+     */
+    Mono<Map<DeviceId, String>> queryDeviceDisplayNames(UserId userId);
 
     /**
      * A filter the user uploaded ({@code POST /user/{userId}/filter}), as JSON text; empty when the user has no filter
