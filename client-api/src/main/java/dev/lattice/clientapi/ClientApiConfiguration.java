@@ -3,12 +3,14 @@ package dev.lattice.clientapi;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.keyserver.CrossSigningKeysApi;
+import dev.lattice.api.keyserver.DeviceKeysUploadApi;
 import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.clientapi.config.ClientApiProperties;
 import dev.lattice.clientapi.internal.AccountData;
 import dev.lattice.clientapi.internal.AccountManagement;
 import dev.lattice.clientapi.internal.Capabilities;
 import dev.lattice.clientapi.internal.CrossSigningUpload;
+import dev.lattice.clientapi.internal.DehydratedDevices;
 import dev.lattice.clientapi.internal.DeviceManagement;
 import dev.lattice.clientapi.internal.Filters;
 import dev.lattice.clientapi.internal.MemberProfiles;
@@ -194,6 +196,12 @@ public class ClientApiConfiguration {
     @Bean
     CrossSigningUpload crossSigningUpload(UserInteractiveAuth uia, ObjectProvider<CrossSigningKeysApi> keyserver) {
         return new CrossSigningUpload(uia, keyserver::getObject);
+    }
+
+    /** Dehydrated devices' keys go to the keyserver (in one process: its internal facade). */
+    @Bean
+    DehydratedDevices dehydratedDevices(ClientApiDatabase database, ObjectProvider<DeviceKeysUploadApi> keyserver) {
+        return new DehydratedDevices(database, keyserver::getObject, Clock.systemUTC());
     }
 
     @Bean

@@ -4,6 +4,8 @@ import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusConsumer;
 import dev.lattice.runtime.bus.BusJson;
@@ -22,6 +24,7 @@ import dev.lattice.syncapi.consumers.ToDeviceConsumer;
 import dev.lattice.syncapi.consumers.TypingConsumer;
 import dev.lattice.syncapi.internal.AccountDataStream;
 import dev.lattice.syncapi.internal.BundledAggregations;
+import dev.lattice.syncapi.internal.DehydratedDeviceEvents;
 import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.DeviceListsStream;
 import dev.lattice.syncapi.internal.MembershipHistory;
@@ -62,6 +65,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.Disposable;
@@ -257,6 +261,44 @@ public class SyncApiConfiguration {
             LatticeProperties lattice) {
         return new ToDeviceSender(
                 database, users::getObject, notifier, ServerName.parse(lattice.serverName()), bus, Clock.systemUTC());
+    }
+
+    /**
+     * {@code GET} (and the older draft's {@code POST}) {@code /dehydrated_device/{deviceId}/events} of MSC3814: the
+     * syncapi holds the to-device inbox.
+     */
+    @Bean
+    RouterFunction<ServerResponse> dehydratedDeviceEventsRoutes(
+            MatrixRouter router,
+            AccessTokens accessTokens,
+            JsonBodies bodies,
+            SyncApiDatabase database,
+            ObjectProvider<UserApi> users) {
+        DehydratedDeviceEvents events = new DehydratedDeviceEvents(database, users::getObject);
+        String path = "/_matrix/client/unstable/org.matrix.msc3814.v1/dehydrated_device/{deviceId}/events";
+        return router.builder()
+                .GET(
+                        path,
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> events.events(
+                                        device, request.pathVariable("deviceId"), request.queryParam("from")))
+                                .flatMap(SyncApiConfiguration::ok))
+                .POST(
+                        path,
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> bodies.readCanonicalObjectOrEmpty(request)
+                                        .flatMap(body -> events.events(
+                                                device,
+                                                request.pathVariable("deviceId"),
+                                                body.getString("next_batch"))))
+                                .flatMap(SyncApiConfiguration::ok))
+                .build();
+    }
+
+    private static Mono<ServerResponse> ok(JsonObject body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(CanonicalJson.encode(body));
     }
 
     /** Other servers' users' to-device messages, from the federation-api. */

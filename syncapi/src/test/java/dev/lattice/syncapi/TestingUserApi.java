@@ -98,6 +98,12 @@ public final class TestingUserApi implements UserApi {
                 .toList());
     }
 
+    /** None: dehydrated devices are the client-api's. */
+    @Override
+    public Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId) {
+        return Mono.just(Optional.empty());
+    }
+
     /** No names: logins here name no device. */
     @Override
     public Mono<Map<DeviceId, String>> queryDeviceDisplayNames(UserId userId) {

@@ -98,6 +98,16 @@ public final class UserApiFacade implements UserApi {
     }
 
     @Override
+    public Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(Optional.empty());
+        }
+        return database.dehydratedDevice(userId.localpart())
+                .map(device -> Optional.of(DeviceId.parse(device.deviceId())))
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
     public Mono<Set<RoomId>> queryForgottenRooms(UserId userId) {
         if (!userId.serverName().equals(serverName)) {
             return Mono.just(Set.of());

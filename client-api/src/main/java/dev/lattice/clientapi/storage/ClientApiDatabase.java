@@ -9,6 +9,7 @@ import dev.lattice.clientapi.storage.postgres.AccessTokensTable;
 import dev.lattice.clientapi.storage.postgres.AccountDataTable;
 import dev.lattice.clientapi.storage.postgres.AccountsTable;
 import dev.lattice.clientapi.storage.postgres.AdminNoncesTable;
+import dev.lattice.clientapi.storage.postgres.DehydratedDevicesTable;
 import dev.lattice.clientapi.storage.postgres.DevicesTable;
 import dev.lattice.clientapi.storage.postgres.FiltersTable;
 import dev.lattice.clientapi.storage.postgres.ForgottenRoomsTable;
@@ -52,6 +53,7 @@ public final class ClientApiDatabase {
     private final ForgottenRoomsTable forgottenRooms;
     private final UiaSessionsTable uiaSessions;
     private final AdminNoncesTable adminNonces;
+    private final DehydratedDevicesTable dehydratedDevices;
 
     /**
      * @param client must use the connection factory {@code transactions} manages, so statements join its transactions
@@ -76,6 +78,7 @@ public final class ClientApiDatabase {
         this.forgottenRooms = new ForgottenRoomsTable(client);
         this.uiaSessions = new UiaSessionsTable(client);
         this.adminNonces = new AdminNoncesTable(client);
+        this.dehydratedDevices = new DehydratedDevicesTable(client);
     }
 
     // accounts
@@ -205,6 +208,37 @@ public final class ClientApiDatabase {
     public Mono<Long> deleteAllDevices(String localpart) {
         return outbox.inTransaction(writer -> devices.deleteAll(localpart)
                 .flatMap(deleted -> announceDeleted(writer, localpart, deleted).thenReturn((long) deleted.size())));
+    }
+
+    // dehydrated devices (MSC3814)
+
+    /**
+     * Makes {@code deviceId} the user's dehydrated device: a device row without tokens, and its data. The previous
+     * dehydrated device, if another, is deleted (announced as {@link DevicesDeleted}), in the same transaction.
+     */
+    public Mono<Void> replaceDehydratedDevice(
+            String localpart, String deviceId, String displayName, String deviceDataJson, long now) {
+        return outbox.inTransaction(writer -> dehydratedDevices
+                .selectForUpdate(localpart)
+                .filter(old -> !old.deviceId().equals(deviceId))
+                .flatMap(old -> devices.delete(localpart, new String[] {old.deviceId()})
+                        .flatMap(deleted -> announceDeleted(writer, localpart, deleted)))
+                .then(devices.upsert(localpart, deviceId, displayName, null, now))
+                .then(dehydratedDevices.upsert(localpart, deviceId, deviceDataJson, now)));
+    }
+
+    /** The user's dehydrated device; empty if there is none. */
+    public Mono<StoredDehydratedDevice> dehydratedDevice(String localpart) {
+        return dehydratedDevices.select(localpart);
+    }
+
+    /** Deletes the user's dehydrated device (announced as {@link DevicesDeleted}); its ID, empty if there was none. */
+    public Mono<String> deleteDehydratedDevice(String localpart) {
+        return outbox.inTransaction(writer -> dehydratedDevices
+                .selectForUpdate(localpart)
+                .flatMap(old -> devices.delete(localpart, new String[] {old.deviceId()})
+                        .flatMap(deleted -> announceDeleted(writer, localpart, deleted))
+                        .thenReturn(old.deviceId())));
     }
 
     /** Enqueues {@link DevicesDeleted} for the devices deleted, if any. */

@@ -2,8 +2,10 @@ package dev.lattice.keyserver.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.keyserver.CrossSigningKeysApi;
 import dev.lattice.api.keyserver.DeviceKeyCounts;
+import dev.lattice.api.keyserver.DeviceKeysUploadApi;
 import dev.lattice.api.keyserver.LocalKeysApi;
 import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
@@ -12,10 +14,12 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import java.util.Map;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /** The keyserver's facade for other services: every {@code common/api} keyserver interface. */
-public final class KeyserverInternalApi implements QueryDeviceKeyCountsApi, CrossSigningKeysApi, LocalKeysApi {
+public final class KeyserverInternalApi
+        implements QueryDeviceKeyCountsApi, CrossSigningKeysApi, LocalKeysApi, DeviceKeysUploadApi {
     private final KeyserverDatabase database;
     private final CrossSigning crossSigning;
     private final Keys keys;
@@ -24,6 +28,12 @@ public final class KeyserverInternalApi implements QueryDeviceKeyCountsApi, Cros
         this.database = requireNonNull(database, "database is null");
         this.crossSigning = requireNonNull(crossSigning, "crossSigning is null");
         this.keys = requireNonNull(keys, "keys is null");
+    }
+
+    @Override
+    public Mono<Void> uploadDeviceKeys(UserId user, DeviceId device, JsonObject body) {
+        return keys.upload(new AuthenticatedDevice(user, device, false, Optional.empty()), body)
+                .then();
     }
 
     @Override

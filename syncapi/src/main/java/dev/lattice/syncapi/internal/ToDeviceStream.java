@@ -8,6 +8,7 @@ import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.postgres.ToDeviceTable;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -49,16 +50,20 @@ public final class ToDeviceStream implements SyncStreamProvider {
                 .then(database.toDeviceMessages(user, device, since, position, LIMIT))
                 .map(messages -> {
                     if (!messages.isEmpty()) {
-                        List<CanonicalJsonValue> events = messages.stream()
-                                .<CanonicalJsonValue>map(message -> JsonObject.EMPTY
-                                        .with("sender", JsonString.of(message.sender()))
-                                        .with("type", JsonString.of(message.type()))
-                                        .with("content", CanonicalJson.parse(message.contentJson())))
-                                .toList();
-                        context.response().put("to_device", JsonObject.EMPTY.with("events", new JsonArray(events)));
+                        context.response().put("to_device", JsonObject.EMPTY.with("events", events(messages)));
                     }
                     // A full batch: the rest comes in the next sync, which starts after the last message sent.
                     return messages.size() == LIMIT ? messages.getLast().position() : Math.max(since, position);
                 });
+    }
+
+    /** The messages as the to-device events clients get. */
+    static JsonArray events(List<ToDeviceTable.Delivered> messages) {
+        return new JsonArray(messages.stream()
+                .<CanonicalJsonValue>map(message -> JsonObject.EMPTY
+                        .with("sender", JsonString.of(message.sender()))
+                        .with("type", JsonString.of(message.type()))
+                        .with("content", CanonicalJson.parse(message.contentJson())))
+                .toList());
     }
 }

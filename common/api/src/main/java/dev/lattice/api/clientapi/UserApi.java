@@ -52,6 +52,9 @@ public interface UserApi extends AccessTokenQuery {
      */
     Mono<Map<DeviceId, String>> queryDeviceDisplayNames(UserId userId);
 
+    /** The local user's dehydrated device (MSC3814), whose to-device messages the syncapi serves; empty if none. */
+    Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId);
+
     /**
      * A filter the user uploaded ({@code POST /user/{userId}/filter}), as JSON text; empty when the user has no filter
      * of that ID (or is of another server). The syncapi reads {@code /sync?filter=<id>} through it.
