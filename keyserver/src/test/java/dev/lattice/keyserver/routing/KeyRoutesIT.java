@@ -242,6 +242,28 @@ class KeyRoutesIT {
                         .getString("errcode"))
                 .contains("M_BAD_JSON");
         assertThat(post("upload", token, "not json", 400).getString("errcode")).contains("M_NOT_JSON");
+        // Too many one-time keys in one request, and a signature that is not base64 (checked against the device keys
+        // of the same upload, which are then not stored either).
+        assertThat(post("upload", token, JsonObject.EMPTY.with("one_time_keys", oneTimeKeys(phone, 0, 1001)), 400)
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
+        JsonObject badBase64 = JsonObject.EMPTY.with(
+                "signed_curve25519:B64",
+                phone.signedKey()
+                        .with(
+                                "signatures",
+                                CanonicalJson.parseObject("{\"" + phone.user.value() + "\": {\"ed25519:"
+                                        + phone.device.value() + "\": \"!!not base64!!\"}}")));
+        assertThat(post(
+                                "upload",
+                                token,
+                                JsonObject.EMPTY
+                                        .with("device_keys", phone.deviceKeys())
+                                        .with("one_time_keys", badBase64),
+                                400)
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
+        assertThat(database.oneTimeKeyCounts(phone.user, phone.device).block()).isEmpty();
         assertThat(post("upload", "no-such-token", "{}", 401).getString("errcode"))
                 .contains("M_UNKNOWN_TOKEN");
         TestingDevice bob = newDevice();
@@ -321,6 +343,44 @@ class KeyRoutesIT {
         assertThat(oneTime).hasSize(10);
         assertThat(keyIds.stream().filter("signed_curve25519:FB"::equals)).hasSize(10);
         assertThat(database.oneTimeKeyCounts(phone.user, phone.device).block()).isEmpty();
+    }
+
+    @Test
+    void aDeviceUploadingWhileOthersClaimLosesNoKeyAndNoKeyGoesTwice() throws Exception {
+        TestingDevice phone = newDevice();
+        String token = USERS.login(phone.user, phone.device);
+        post("upload", token, JsonObject.EMPTY.with("device_keys", phone.deviceKeys()), 200);
+        String claimer = USERS.login(newDevice().user, DeviceId.parse("CLAIMER"));
+        List<Callable<List<String>>> work = new java.util.ArrayList<>();
+        // the device uploads 10 batches of 10 keys while 10 claimers each claim 5 times
+        work.add(() -> {
+            for (int batch = 0; batch < 10; batch++) {
+                post("upload", token, JsonObject.EMPTY.with("one_time_keys", oneTimeKeys(phone, batch * 10, 10)), 200);
+            }
+            return List.of();
+        });
+        for (int i = 0; i < 10; i++) {
+            work.add(() -> {
+                List<String> got = new java.util.ArrayList<>();
+                for (int n = 0; n < 5; n++) {
+                    JsonObject answer = post("claim", claimer, claimBody(phone), 200);
+                    answer.getObject("one_time_keys")
+                            .flatMap(users -> users.getObject(phone.user.value()))
+                            .flatMap(devices -> devices.getObject(phone.device.value()))
+                            .ifPresent(key -> got.addAll(key.members().keySet()));
+                }
+                return got;
+            });
+        }
+        List<String> claimedIds = new java.util.ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(work.size())) {
+            for (Future<List<String>> done : pool.invokeAll(work)) {
+                claimedIds.addAll(done.get());
+            }
+        }
+        assertThat(new HashSet<>(claimedIds)).hasSameSizeAs(claimedIds);
+        long left = database.oneTimeKeyCounts(phone.user, phone.device).block().getOrDefault("signed_curve25519", 0L);
+        assertThat(claimedIds.size() + left).isEqualTo(100);
     }
 
     private static JsonObject claimed(JsonObject answer, TestingDevice device) {
