@@ -3,6 +3,7 @@ package dev.lattice.keyserver;
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.federationapi.RemoteKeysApi;
+import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.keyserver.consumers.ClientApiOutputConsumer;
 import dev.lattice.keyserver.consumers.KeyserverInputConsumer;
 import dev.lattice.keyserver.internal.CrossSigning;
@@ -88,7 +89,8 @@ public class KeyserverConfiguration {
         return bus.subscribe(
                 "keyserver",
                 List.of(Topics.KEYSERVER_INPUT),
-                new KeyserverInputConsumer(database, ServerName.parse(lattice.serverName()))::handle);
+                new KeyserverInputConsumer(database, ServerName.parse(lattice.serverName()), Clock.systemUTC())
+                        ::handle);
     }
 
     @Bean
@@ -107,8 +109,8 @@ public class KeyserverConfiguration {
     }
 
     /**
-     * Keys of other servers' users are asked through the federation-api, device names of the client-api (in process:
-     * their beans).
+     * Keys of other servers' users are asked through the federation-api (and cached while the roomserver says a room
+     * is shared), device names of the client-api (in process: their beans).
      */
     @Bean
     Keys keys(
@@ -116,13 +118,15 @@ public class KeyserverConfiguration {
             CrossSigning crossSigning,
             LatticeProperties lattice,
             ObjectProvider<RemoteKeysApi> federation,
-            ObjectProvider<UserApi> users) {
+            ObjectProvider<UserApi> users,
+            ObjectProvider<QueryMembershipApi> rooms) {
         return new Keys(
                 database,
                 crossSigning,
                 ServerName.parse(lattice.serverName()),
                 federation::getIfAvailable,
                 users::getIfAvailable,
+                rooms::getIfAvailable,
                 Clock.systemUTC());
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.federationapi.RemoteKeysApi;
+import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.keyserver.storage.ClaimedKey;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
 import dev.lattice.keyserver.storage.StoredDeviceKeys;
@@ -28,16 +29,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The key endpoints: {@code POST /keys/upload}, {@code /keys/query} and {@code /keys/claim}, and what other servers
  * ask of them ({@code /user/keys/query}, {@code /user/keys/claim}, {@code /user/devices}). Keys of other servers'
- * users are asked of those servers, one request per server, all at once; a server that does not answer within the
- * request's {@code timeout} is listed in {@code failures}. What a server answers is kept only where it is about its
+ * users are asked of those servers, one request per server, all at once (or answered from the cache while their
+ * device-list updates reach us); a server that does not answer within the request's {@code timeout} is listed in
+ * {@code failures}. What a server answers is kept only where it is about its
  * own users that were asked for, filed under the user (and device) it names: no server can hand out keys of another
  * server's users.
  */
@@ -48,6 +52,11 @@ public final class Keys {
     static final int MAX_DEVICES_PER_REQUEST = 10_000;
     /** How long other servers are waited for when the request names no {@code timeout}: the spec's advice. */
     static final Duration DEFAULT_REMOTE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The longest a cached answer of another server is used, even without an update from it: bounds what a lost
+     * update, or one missed while no room was shared, can cost.
+     */
+    static final Duration MAX_CACHE_AGE = Duration.ofHours(1);
     /** The longest a client may ask to wait for other servers. */
     static final Duration MAX_REMOTE_TIMEOUT = Duration.ofMinutes(1);
 
@@ -63,11 +72,13 @@ public final class Keys {
     private final ServerName serverName;
     private final Supplier<RemoteKeysApi> remote;
     private final Supplier<UserApi> users;
+    private final Supplier<QueryMembershipApi> rooms;
     private final Clock clock;
 
     /**
      * @param remote answers null where this process cannot reach other servers; their users are then failures
      * @param users answers null where this process has no client-api; devices are then shown without their names
+     * @param rooms answers null where this process has no roomserver; other servers' users' keys are then not cached
      */
     public Keys(
             KeyserverDatabase database,
@@ -75,12 +86,14 @@ public final class Keys {
             ServerName serverName,
             Supplier<RemoteKeysApi> remote,
             Supplier<UserApi> users,
+            Supplier<QueryMembershipApi> rooms,
             Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.crossSigning = requireNonNull(crossSigning, "crossSigning is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
         this.remote = requireNonNull(remote, "remote is null");
         this.users = requireNonNull(users, "users is null");
+        this.rooms = requireNonNull(rooms, "rooms is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -258,11 +271,43 @@ public final class Keys {
                 });
     }
 
+    /**
+     * Other servers' users' keys: from the cache for users who share a room with one of ours (so their server's
+     * device-list updates reach us and invalidate it; {@link #MAX_CACHE_AGE} at most), else from their server, whose
+     * answer for all of a user's devices is cached for the next query.
+     */
     private Mono<Answer> remoteKeys(ServerName server, Map<UserId, List<DeviceId>> users, Duration timeout) {
         RemoteKeysApi federation = remote.get();
         if (federation == null) {
             return Mono.just(Answer.failure(server, "Keys of users on other servers cannot be fetched here"));
         }
+        long started = clock.millis();
+        return Mono.zip(
+                        database.cachedRemoteKeys(users.keySet(), started - MAX_CACHE_AGE.toMillis()),
+                        sharingRooms(users.keySet()))
+                .flatMap(loaded -> {
+                    Set<UserId> sharing = loaded.getT2();
+                    Answer answer = new Answer();
+                    Map<UserId, List<DeviceId>> toFetch = new LinkedHashMap<>(users);
+                    loaded.getT1().forEach((user, json) -> {
+                        if (sharing.contains(user)) {
+                            answer.merge(
+                                    keysFromServer(Map.of(user, users.get(user)), CanonicalJson.parseObject(json)));
+                            toFetch.remove(user);
+                        }
+                    });
+                    if (toFetch.isEmpty()) {
+                        return Mono.just(answer);
+                    }
+                    return fetchKeys(federation, server, toFetch, timeout)
+                            .flatMap(fetched ->
+                                    cache(fetched, toFetch, sharing, started).thenReturn(answer.merge(fetched)))
+                            .onErrorResume(e -> Mono.just(answer.merge(Answer.failure(server, e.getMessage()))));
+                });
+    }
+
+    private static Mono<Answer> fetchKeys(
+            RemoteKeysApi federation, ServerName server, Map<UserId, List<DeviceId>> users, Duration timeout) {
         Map<String, CanonicalJsonValue> request = new TreeMap<>();
         users.forEach((user, devices) -> request.put(
                 user.value(),
@@ -271,8 +316,30 @@ public final class Keys {
                         .toList())));
         return federation
                 .queryRemoteKeys(server, JsonObject.of(request), timeout)
-                .map(answer -> keysFromServer(users, answer))
-                .onErrorResume(e -> Mono.just(Answer.failure(server, e.getMessage())));
+                .map(answer -> keysFromServer(users, answer));
+    }
+
+    /** Caches what was fetched for all of a user's devices, for the users whose updates reach us. */
+    private Mono<Void> cache(Answer fetched, Map<UserId, List<DeviceId>> asked, Set<UserId> sharing, long started) {
+        return Flux.fromIterable(asked.entrySet())
+                .filter(user -> user.getValue().isEmpty() && sharing.contains(user.getKey()))
+                .concatMap(user -> database.cacheRemoteKeys(
+                        user.getKey(),
+                        CanonicalJson.encodeToString(
+                                fetched.ofUser(user.getKey().value())),
+                        started))
+                .then();
+    }
+
+    /** Those of {@code users} joined to a room held here: their servers send us their device-list updates. */
+    private Mono<Set<UserId>> sharingRooms(Collection<UserId> users) {
+        QueryMembershipApi memberships = rooms.get();
+        if (memberships == null) {
+            return Mono.just(Set.of());
+        }
+        return Flux.fromIterable(users)
+                .filterWhen(user -> memberships.queryJoinedRooms(user).map(joined -> !joined.isEmpty()))
+                .collect(Collectors.toSet());
     }
 
     private Mono<Answer> remoteClaims(ServerName server, List<Claim> claims, Duration timeout) {
@@ -389,6 +456,18 @@ public final class Keys {
                     section(name).computeIfAbsent(user, u -> new TreeMap<>()).putAll(devices)));
             other.perUser.forEach((name, values) -> flat(name).putAll(values));
             return this;
+        }
+
+        /** The user's part of the answer, in the shape of a {@code /user/keys/query} answer. */
+        JsonObject ofUser(String user) {
+            JsonObject out = JsonObject.EMPTY;
+            Map<String, CanonicalJsonValue> devices = section(DEVICE_KEYS).getOrDefault(user, Map.of());
+            out = out.with(DEVICE_KEYS, JsonObject.EMPTY.with(user, JsonObject.of(devices)));
+            for (String name : List.of(MASTER_KEYS, SELF_SIGNING_KEYS)) {
+                CanonicalJsonValue key = flat(name).get(user);
+                out = out.with(name, key == null ? JsonObject.EMPTY : JsonObject.EMPTY.with(user, key));
+            }
+            return out;
         }
 
         /** The answer's {@code sections}, each present even when empty. */

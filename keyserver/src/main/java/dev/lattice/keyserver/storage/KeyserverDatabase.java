@@ -42,6 +42,15 @@ public interface KeyserverDatabase {
      */
     Mono<Void> deleteDevices(UserId user, List<DeviceId> devices);
 
-    /** Announces a change on {@code keyserver.output} through the outbox (an other server's user's, here). */
-    Mono<Void> announce(DeviceListChange change);
+    /**
+     * Another server's user's change: their cached keys are dropped (a fetch that started before {@code now} is not
+     * cached either) and the change is announced on {@code keyserver.output}, in one transaction.
+     */
+    Mono<Void> invalidateRemoteKeysAndAnnounce(DeviceListChange change, long now);
+
+    /** The cached answers for those of {@code users} fetched at or after {@code notBefore} and not invalidated. */
+    Mono<Map<UserId, String>> cachedRemoteKeys(Collection<UserId> users, long notBefore);
+
+    /** Caches a user's keys as their server answered, unless an update arrived after {@code fetchStartedTs}. */
+    Mono<Void> cacheRemoteKeys(UserId user, String answerJson, long fetchStartedTs);
 }

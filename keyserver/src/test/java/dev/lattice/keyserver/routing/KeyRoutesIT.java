@@ -87,6 +87,7 @@ class KeyRoutesIT {
                                 ServerName.parse(SERVER),
                                 () -> null,
                                 () -> null,
+                                () -> null,
                                 Clock.systemUTC()),
                         crossSigning)
                 .routes(new MatrixRouter(known));

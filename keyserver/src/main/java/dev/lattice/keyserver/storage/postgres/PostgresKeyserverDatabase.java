@@ -29,6 +29,7 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
     private final DeviceKeysTable deviceKeys;
     private final OneTimeKeysTable oneTimeKeys;
     private final FallbackKeysTable fallbackKeys;
+    private final RemoteUserKeysTable remoteUserKeys;
     private final Outbox outbox;
     private final DatabaseClient client;
 
@@ -38,6 +39,7 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
         this.deviceKeys = new DeviceKeysTable(client);
         this.oneTimeKeys = new OneTimeKeysTable(client);
         this.fallbackKeys = new FallbackKeysTable(client);
+        this.remoteUserKeys = new RemoteUserKeysTable(client);
         this.outbox = requireNonNull(outbox, "outbox is null");
     }
 
@@ -135,7 +137,18 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
     }
 
     @Override
-    public Mono<Void> announce(DeviceListChange change) {
-        return outbox.inTransaction(writer -> KeyserverOutputProducer.enqueue(writer, change));
+    public Mono<Void> invalidateRemoteKeysAndAnnounce(DeviceListChange change, long now) {
+        return outbox.inTransaction(writer ->
+                remoteUserKeys.invalidate(change.userId(), now).then(KeyserverOutputProducer.enqueue(writer, change)));
+    }
+
+    @Override
+    public Mono<Map<UserId, String>> cachedRemoteKeys(Collection<UserId> users, long notBefore) {
+        return users.isEmpty() ? Mono.just(Map.of()) : remoteUserKeys.select(users, notBefore);
+    }
+
+    @Override
+    public Mono<Void> cacheRemoteKeys(UserId user, String answerJson, long fetchStartedTs) {
+        return remoteUserKeys.store(user, answerJson, fetchStartedTs);
     }
 }
