@@ -5,7 +5,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { CryptoEvent } from "matrix-js-sdk/lib/crypto-api/CryptoEvent.js";
-import { BASE_URL, client, clientFor, register, username, startAndWaitPrepared, eventually } from "./lib.mjs";
+import { BASE_URL, cryptoClient, eventually, loginAgain, register, username } from "./lib.mjs";
 
 const PREFIX = `${BASE_URL}/_matrix/client/unstable/org.matrix.msc3814.v1`;
 
@@ -27,12 +27,8 @@ describe("dehydrated devices", () => {
   before(async () => {
     alice = await register(username("alice"));
     bob = await register(username("bob"));
-    a = clientFor(alice, { cryptoCallbacks: callbacks });
-    b = clientFor(bob);
-    await a.initRustCrypto({ useIndexedDB: false });
-    await b.initRustCrypto({ useIndexedDB: false });
-    await startAndWaitPrepared(a);
-    await startAndWaitPrepared(b);
+    a = await cryptoClient(alice, { cryptoCallbacks: callbacks });
+    b = await cryptoClient(bob);
   });
 
   after(() => {
@@ -113,14 +109,8 @@ describe("dehydrated devices", () => {
     }, "bob's crypto sees only alice's dehydrated device", 30_000, 500);
     const sent = await b.sendMessage(roomId, { msgtype: "m.text", body: "while alice was away" });
 
-    const login = await client().loginRequest({
-      type: "m.login.password",
-      identifier: { type: "m.id.user", user: alice.user_id },
-      password: alice.password,
-    });
-    rehydrating = clientFor(login, { cryptoCallbacks: callbacks });
-    await rehydrating.initRustCrypto({ useIndexedDB: false });
-    await startAndWaitPrepared(rehydrating);
+    const login = await loginAgain(alice, "alice's next device");
+    rehydrating = await cryptoClient(login, { cryptoCallbacks: callbacks });
     let rehydrated = false;
     rehydrating.on(CryptoEvent.RehydrationCompleted, () => (rehydrated = true));
     // The new device takes the cross-signing keys from secret storage (which dehydration needs), then rehydrates.
@@ -144,11 +134,12 @@ describe("dehydrated devices", () => {
 
     // Only her own dehydrated device's messages can be read, and the new one replaced the old one.
     const replaced = await call("GET", login.access_token, "/dehydrated_device");
+    assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
     assert.notEqual(replaced.body.device_id, dehydratedId, "the new device made a new dehydrated device");
-    const other = await call("GET", bob.access_token, `/dehydrated_device/${replaced.body.device_id}/events`);
-    assert.equal(other.status, 403);
+    const other = await call("GET", bob.access_token, `/dehydrated_device/${encodeURIComponent(replaced.body.device_id)}/events`);
+    assert.equal(other.status, 403, JSON.stringify(other.body));
     assert.equal(other.body.errcode, "M_FORBIDDEN");
-    const badToken = await call("GET", login.access_token, `/dehydrated_device/${replaced.body.device_id}/events?from=x`);
+    const badToken = await call("GET", login.access_token, `/dehydrated_device/${encodeURIComponent(replaced.body.device_id)}/events?from=x`);
     assert.equal(badToken.status, 400);
     assert.equal(badToken.body.errcode, "M_INVALID_PARAM");
   });

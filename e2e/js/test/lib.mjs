@@ -111,3 +111,22 @@ export async function roomOfTwo(name) {
   await b.joinRoom(roomId);
   return { alice, bob, a, b, roomId };
 }
+
+/** A started client of the account with the Rust crypto (in memory), synced once. */
+export async function cryptoClient(account, opts = {}) {
+  const c = clientFor(account, opts);
+  await c.initRustCrypto({ useIndexedDB: false });
+  await startAndWaitPrepared(c);
+  return c;
+}
+
+/** Another device of the account: a password login, answered as a registration is (user_id, access_token, ...). */
+export async function loginAgain(account, displayName) {
+  const login = await client().loginRequest({
+    type: "m.login.password",
+    identifier: { type: "m.id.user", user: account.user_id },
+    password: account.password,
+    initial_device_display_name: displayName,
+  });
+  return { ...account, access_token: login.access_token, device_id: login.device_id };
+}

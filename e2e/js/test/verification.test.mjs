@@ -8,26 +8,9 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { CryptoEvent } from "matrix-js-sdk/lib/crypto-api/CryptoEvent.js";
 import { VerificationPhase, VerifierEvent } from "matrix-js-sdk/lib/crypto-api/verification.js";
-import { client, clientFor, register, username, startAndWaitPrepared, eventually } from "./lib.mjs";
+import { cryptoClient, eventually, loginAgain, register, username } from "./lib.mjs";
 
 const MESSAGES = 50;
-
-async function secondDevice(account, name) {
-  const login = await client().loginRequest({
-    type: "m.login.password",
-    identifier: { type: "m.id.user", user: account.user_id },
-    password: account.password,
-    initial_device_display_name: name,
-  });
-  return { ...account, access_token: login.access_token, device_id: login.device_id };
-}
-
-async function started(account) {
-  const c = clientFor(account);
-  await c.initRustCrypto({ useIndexedDB: false });
-  await startAndWaitPrepared(c);
-  return c;
-}
 
 function bootstrapCrossSigning(c, account) {
   return c.getCrypto().bootstrapCrossSigning({
@@ -53,9 +36,9 @@ describe("two users with two devices each", () => {
   before(async () => {
     alice = await register(username("alice"));
     bob = await register(username("bob"));
-    const aliceTwo = await secondDevice(alice, "alice's laptop");
-    const bobTwo = await secondDevice(bob, "bob's laptop");
-    [a1, a2, b1, b2] = await Promise.all([alice, aliceTwo, bob, bobTwo].map(started));
+    const aliceTwo = await loginAgain(alice, "alice's laptop");
+    const bobTwo = await loginAgain(bob, "bob's laptop");
+    [a1, a2, b1, b2] = await Promise.all([alice, aliceTwo, bob, bobTwo].map((account) => cryptoClient(account)));
     clients.push(a1, a2, b1, b2);
   });
 

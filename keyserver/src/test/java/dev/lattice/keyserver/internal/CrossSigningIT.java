@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.keyserver.TestingDevice;
+import dev.lattice.keyserver.TestingStorage;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
-import dev.lattice.keyserver.storage.postgres.PostgresCrossSigningDatabase;
-import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
 import dev.lattice.protocol.crypto.JsonSigning;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.id.DeviceId;
@@ -18,19 +17,12 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
-import dev.lattice.runtime.db.Database;
-import dev.lattice.runtime.outbox.Outbox;
-import dev.lattice.testing.TestInfra;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.r2dbc.connection.R2dbcTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /** Cross-signing keys and signatures against a real PostgreSQL: what is accepted, what is refused, what is shown. */
@@ -40,17 +32,9 @@ class CrossSigningIT {
 
     @BeforeAll
     static void start() {
-        Database migrated = TestInfra.migrated("keyserver");
-        Outbox outbox = new Outbox(
-                migrated.client(),
-                TransactionalOperator.create(
-                        new R2dbcTransactionManager(migrated.client().getConnectionFactory())),
-                "keyserver",
-                (topic, key, payload) -> Mono.empty(),
-                Duration.ofSeconds(1),
-                100);
-        devices = new PostgresKeyserverDatabase(migrated, outbox);
-        crossSigning = new CrossSigning(new PostgresCrossSigningDatabase(migrated, outbox), devices, Clock.systemUTC());
+        TestingStorage storage = TestingStorage.migrated((topic, key, payload) -> Mono.empty());
+        devices = storage.database();
+        crossSigning = storage.crossSigning();
     }
 
     /** An Ed25519 key whose key ID is its own public key, as cross-signing keys are named. */

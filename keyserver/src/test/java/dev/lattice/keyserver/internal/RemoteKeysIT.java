@@ -7,7 +7,7 @@ import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.StoredEvent;
-import dev.lattice.keyserver.storage.postgres.PostgresCrossSigningDatabase;
+import dev.lattice.keyserver.TestingStorage;
 import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomId;
@@ -15,9 +15,6 @@ import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
-import dev.lattice.runtime.db.Database;
-import dev.lattice.runtime.outbox.Outbox;
-import dev.lattice.testing.TestInfra;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.r2dbc.connection.R2dbcTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -100,18 +95,9 @@ class RemoteKeysIT {
 
     @BeforeAll
     static void migrate() {
-        Database migrated = TestInfra.migrated("keyserver");
-        Outbox outbox = new Outbox(
-                migrated.client(),
-                TransactionalOperator.create(
-                        new R2dbcTransactionManager(migrated.client().getConnectionFactory())),
-                "keyserver",
-                (topic, key, payload) -> Mono.empty(),
-                Duration.ofSeconds(1),
-                100);
-        database = new PostgresKeyserverDatabase(migrated, outbox);
-        crossSigning =
-                new CrossSigning(new PostgresCrossSigningDatabase(migrated, outbox), database, Clock.systemUTC());
+        TestingStorage storage = TestingStorage.migrated((topic, key, payload) -> Mono.empty());
+        database = storage.database();
+        crossSigning = storage.crossSigning();
     }
 
     private static Keys keys(OtherServer server, Set<UserId> sharing) {

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.api.Topics;
 import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.keyserver.TestingDevice;
+import dev.lattice.keyserver.TestingStorage;
 import dev.lattice.keyserver.internal.CrossSigning;
 import dev.lattice.keyserver.internal.Keys;
 import dev.lattice.keyserver.storage.KeyserverDatabase;
-import dev.lattice.keyserver.storage.postgres.PostgresCrossSigningDatabase;
-import dev.lattice.keyserver.storage.postgres.PostgresKeyserverDatabase;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
@@ -17,14 +16,11 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.runtime.bus.BusJson;
-import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.KnownRoutes;
 import dev.lattice.runtime.http.MatrixErrorHandler;
 import dev.lattice.runtime.http.MatrixRouter;
-import dev.lattice.runtime.outbox.Outbox;
-import dev.lattice.testing.TestInfra;
 import dev.lattice.testing.TestingUserApi;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,9 +37,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
-import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.server.HandlerStrategies;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,20 +57,11 @@ class KeyRoutesIT {
 
     @BeforeAll
     static void start() {
-        Database migrated = TestInfra.migrated("keyserver");
-        TransactionalOperator transactions = TransactionalOperator.create(
-                new R2dbcTransactionManager(migrated.client().getConnectionFactory()));
         // An outbox that publishes into PUBLISHED: what keyserver.output would carry.
-        Outbox outbox = new Outbox(
-                migrated.client(),
-                transactions,
-                "keyserver",
-                (topic, key, payload) -> Mono.fromRunnable(() -> PUBLISHED.add(new Published(topic, key, payload))),
-                Duration.ofSeconds(1),
-                100);
-        database = new PostgresKeyserverDatabase(migrated, outbox);
-        crossSigning =
-                new CrossSigning(new PostgresCrossSigningDatabase(migrated, outbox), database, Clock.systemUTC());
+        TestingStorage storage = TestingStorage.migrated(
+                (topic, key, payload) -> Mono.fromRunnable(() -> PUBLISHED.add(new Published(topic, key, payload))));
+        database = storage.database();
+        crossSigning = storage.crossSigning();
         KnownRoutes known = new KnownRoutes();
         var routes = new KeyRoutes(
                         new AccessTokens(() -> USERS, Clock.systemUTC()),
