@@ -140,3 +140,36 @@ test("bad signatures, wrong hashes, auth failures, unknown prev events, forged d
     assert.ok(!bodies(ownerClient, roomId).includes(bad), `${bad} is not shown`);
   }
 });
+
+test("a room's server ACL shuts a server out: its PDUs are refused and its room requests answered 403 M_FORBIDDEN", async () => {
+  const owner = await h.registerOnLattice(lattice, unique("own"));
+  const ownerClient = await clientOf(owner);
+  const { room_id: roomId } = await ownerClient.createRoom({ preset: "public_chat", room_version: "10", name: "ACL" });
+  const mallory = `@mallory:${evil.serverName}`;
+  const joinId = await join(roomId, mallory);
+  await eventually(() => ownerClient.getRoom(roomId)?.getMember(mallory)?.membership === "join", "mallory's join");
+  const state = await stateOf(owner, roomId);
+  const auth = [state["m.room.create|"], state["m.room.power_levels|"], joinId];
+
+  const before = message(roomId, mallory, joinId, auth, 100, "before the ACL");
+  assert.deepEqual((await send([before.event])).body.pdus[before.eventId], {});
+
+  // Every server here is named by an IP literal: an ACL refusing IP literals shuts the evil server out.
+  await ownerClient.sendStateEvent(roomId, "m.room.server_acl", { allow: ["*"], deny: [], allow_ip_literals: false }, "");
+  await eventually(async () => (await stateOf(owner, roomId))["m.room.server_acl|"], "the ACL in the room's state");
+
+  const after = message(roomId, mallory, before.eventId, auth, 101, "after the ACL");
+  const refused = await send([after.event]);
+  assert.match(refused.body.pdus[after.eventId]?.error ?? "", /ACL/, JSON.stringify(refused.body));
+  for (const path of [
+    `/_matrix/federation/v1/state_ids/${enc(roomId)}?event_id=${enc(joinId)}`,
+    `/_matrix/federation/v1/backfill/${enc(roomId)}?v=${enc(joinId)}&limit=10`,
+    `/_matrix/federation/v1/make_join/${enc(roomId)}/${enc(`@other:${evil.serverName}`)}?ver=10`,
+  ]) {
+    const answer = await evil.request(lattice, "GET", path);
+    assert.equal(answer.status, 403, `${path}: ${JSON.stringify(answer.body)}`);
+    assert.equal(answer.body.errcode, "M_FORBIDDEN");
+  }
+  await eventually(() => bodies(ownerClient, roomId).includes("before the ACL"), "the message from before the ACL");
+  assert.ok(!bodies(ownerClient, roomId).includes("after the ACL"), "the refused PDU is not shown");
+});

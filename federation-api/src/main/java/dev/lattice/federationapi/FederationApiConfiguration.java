@@ -27,6 +27,7 @@ import dev.lattice.federationapi.internal.ReceivedPdus;
 import dev.lattice.federationapi.internal.RemoteKeys;
 import dev.lattice.federationapi.internal.RemoteMemberships;
 import dev.lattice.federationapi.internal.RequestAuthenticator;
+import dev.lattice.federationapi.internal.ServerAcls;
 import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.federationapi.internal.ServerResolver;
 import dev.lattice.federationapi.routing.FederationAuthFilter;
@@ -150,6 +151,7 @@ public class FederationApiConfiguration {
     @Bean
     InboundTransactions inboundTransactions(
             LatticeProperties properties,
+            ServerAcls acls,
             FederationApiDatabase database,
             ReceivedPdus receivedPdus,
             FederationClient client,
@@ -158,6 +160,7 @@ public class FederationApiConfiguration {
             Bus bus) {
         return new InboundTransactions(
                 ServerName.parse(properties.serverName()),
+                acls,
                 database,
                 receivedPdus,
                 client,
@@ -165,6 +168,12 @@ public class FederationApiConfiguration {
                 query::getObject,
                 bus,
                 Clock.systemUTC());
+    }
+
+    /** Rooms' server ACLs, read from the roomserver's current state. */
+    @Bean
+    ServerAcls serverAcls(ObjectProvider<RoomserverQueryApi> query) {
+        return new ServerAcls(query::getObject);
     }
 
     @Bean

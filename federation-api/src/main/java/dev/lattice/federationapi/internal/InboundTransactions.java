@@ -49,7 +49,8 @@ import reactor.core.publisher.Mono;
  * (<a href="https://spec.matrix.org/v1.19/server-server-api/#put_matrixfederationv1sendtxnid">spec</a>): each PDU
  * checked ({@link ReceivedPdus}) and given to the roomserver in order, with its own result; one bad PDU never fails
  * the others. Typing, receipt and to-device EDUs go onto the bus for the syncapi, device-list and signing-key updates
- * onto {@code keyserver.input} for the keyserver. The answer is stored per (origin, txnId): a retried transaction gets
+ * onto {@code keyserver.input} for the keyserver. A room's server ACL applies to each PDU (a denied origin's PDU is
+ * answered with an error) and to typing and receipts (dropped). The answer is stored per (origin, txnId): a retried transaction gets
  * it again and nothing is processed twice.
  *
  * <p>A PDU whose {@code prev_events} are unknown here gets them through {@code get_missing_events} from the origin
@@ -60,6 +61,7 @@ import reactor.core.publisher.Mono;
 public final class InboundTransactions {
     private static final Logger log = LoggerFactory.getLogger(InboundTransactions.class);
     private final ServerName us;
+    private final ServerAcls acls;
     static final int MAX_PDUS = 50;
     static final int MAX_EDUS = 100;
     static final int MISSING_EVENTS_LIMIT = 10;
@@ -74,6 +76,7 @@ public final class InboundTransactions {
 
     public InboundTransactions(
             ServerName us,
+            ServerAcls acls,
             FederationApiDatabase database,
             ReceivedPdus received,
             FederationClient client,
@@ -82,6 +85,7 @@ public final class InboundTransactions {
             Bus bus,
             Clock clock) {
         this.us = requireNonNull(us, "us is null");
+        this.acls = requireNonNull(acls, "acls is null");
         this.bus = requireNonNull(bus, "bus is null");
         this.database = requireNonNull(database, "database is null");
         this.received = requireNonNull(received, "received is null");
@@ -134,14 +138,16 @@ public final class InboundTransactions {
                     return switch (edu.getString("edu_type").orElse("")) {
                         case Edus.TYPING ->
                             Mono.justOrEmpty(Edus.parseTyping(content, origin))
-                                    .filterWhen(update -> joined(update.roomId(), update.userId()))
+                                    .filterWhen(update -> joined(update.roomId(), update.userId())
+                                            .zipWith(acls.allows(update.roomId(), origin), Boolean::logicalAnd))
                                     .flatMap(update -> bus.publish(
                                             Topics.EPHEMERAL_TYPING,
                                             update.roomId().value(),
                                             BusJson.encode(update)));
                         case Edus.RECEIPT ->
                             Flux.fromIterable(Edus.parseReceipts(content, origin, clock.millis()))
-                                    .filterWhen(update -> joined(update.roomId(), update.userId()))
+                                    .filterWhen(update -> joined(update.roomId(), update.userId())
+                                            .zipWith(acls.allows(update.roomId(), origin), Boolean::logicalAnd))
                                     .concatMap(update -> bus.publish(
                                             Topics.EPHEMERAL_RECEIPTS,
                                             update.roomId().value(),
@@ -207,7 +213,8 @@ public final class InboundTransactions {
                 log.info("transaction from {}: a malformed PDU for {} skipped: {}", origin, roomId, e.getMessage());
                 return Mono.empty();
             }
-            return received.check(rules.get(), raw)
+            return acls.check(roomId, origin)
+                    .then(received.check(rules.get(), raw))
                     .flatMap(pdu -> withPrevEvents(origin, rules.get(), pdu)
                             .flatMap(complete -> complete
                                     ? submit(origin, rules.get(), pdu)

@@ -5,6 +5,7 @@ import dev.lattice.federationapi.internal.InboundInvites;
 import dev.lattice.federationapi.internal.InboundJoins;
 import dev.lattice.federationapi.internal.InboundReads;
 import dev.lattice.federationapi.internal.InboundTransactions;
+import dev.lattice.federationapi.internal.ServerAcls;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.InvalidIdException;
 import dev.lattice.protocol.id.RoomAliasId;
@@ -44,6 +45,7 @@ public class TransactionRoutes {
             InboundJoins joins,
             InboundReads reads,
             InboundInvites invites,
+            ServerAcls acls,
             ObjectProvider<LocalKeysApi> keys) {
         return router.builder()
                 .PUT(
@@ -54,73 +56,93 @@ public class TransactionRoutes {
                                 FederationAuthFilter.content(request))))
                 .GET(
                         "/_matrix/federation/v1/make_join/{roomId}/{userId}",
-                        json(request -> joins.makeJoin(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                path(request, "userId", UserId::parse),
-                                request.queryParams().getOrDefault("ver", List.of()))))
+                        roomJson(
+                                acls,
+                                request -> joins.makeJoin(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "userId", UserId::parse),
+                                        request.queryParams().getOrDefault("ver", List.of()))))
                 .PUT(
                         "/_matrix/federation/v2/send_join/{roomId}/{eventId}",
-                        json(request -> joins.sendJoin(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                path(request, "eventId", EventId::parse),
-                                FederationAuthFilter.content(request))))
+                        roomJson(
+                                acls,
+                                request -> joins.sendJoin(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "eventId", EventId::parse),
+                                        FederationAuthFilter.content(request))))
                 .GET(
                         "/_matrix/federation/v1/make_leave/{roomId}/{userId}",
-                        json(request -> joins.makeLeave(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                path(request, "userId", UserId::parse))))
+                        roomJson(
+                                acls,
+                                request -> joins.makeLeave(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "userId", UserId::parse))))
                 .PUT(
                         "/_matrix/federation/v2/send_leave/{roomId}/{eventId}",
-                        json(request -> joins.sendLeave(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                path(request, "eventId", EventId::parse),
-                                FederationAuthFilter.content(request))))
+                        roomJson(
+                                acls,
+                                request -> joins.sendLeave(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "eventId", EventId::parse),
+                                        FederationAuthFilter.content(request))))
                 .PUT(
                         "/_matrix/federation/v2/invite/{roomId}/{eventId}",
-                        json(request -> invites.invite(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                path(request, "eventId", EventId::parse),
-                                FederationAuthFilter.content(request))))
+                        roomJson(
+                                acls,
+                                request -> invites.invite(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "eventId", EventId::parse),
+                                        FederationAuthFilter.content(request))))
                 .GET(
                         "/_matrix/federation/v1/event/{eventId}",
                         json(request -> reads.event(
                                 FederationAuthFilter.origin(request), path(request, "eventId", EventId::parse))))
                 .GET(
                         "/_matrix/federation/v1/state_ids/{roomId}",
-                        json(request -> reads.stateIds(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                query(request, "event_id", EventId::parse))))
+                        roomJson(
+                                acls,
+                                request -> reads.stateIds(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        query(request, "event_id", EventId::parse))))
                 .GET(
                         "/_matrix/federation/v1/state/{roomId}",
-                        json(request -> reads.state(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                query(request, "event_id", EventId::parse))))
+                        roomJson(
+                                acls,
+                                request -> reads.state(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        query(request, "event_id", EventId::parse))))
                 .GET(
                         "/_matrix/federation/v1/event_auth/{roomId}/{eventId}",
-                        json(request -> reads.eventAuth(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                path(request, "eventId", EventId::parse))))
+                        roomJson(
+                                acls,
+                                request -> reads.eventAuth(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "eventId", EventId::parse))))
                 .POST(
                         "/_matrix/federation/v1/get_missing_events/{roomId}",
-                        json(request -> reads.missingEvents(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                FederationAuthFilter.content(request))))
+                        roomJson(
+                                acls,
+                                request -> reads.missingEvents(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        FederationAuthFilter.content(request))))
                 .GET(
                         "/_matrix/federation/v1/backfill/{roomId}",
-                        json(request -> reads.backfill(
-                                FederationAuthFilter.origin(request),
-                                path(request, "roomId", RoomId::parse),
-                                request.queryParams().getOrDefault("v", List.of()),
-                                query(request, "limit", TransactionRoutes::positive))))
+                        roomJson(
+                                acls,
+                                request -> reads.backfill(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        request.queryParams().getOrDefault("v", List.of()),
+                                        query(request, "limit", TransactionRoutes::positive))))
                 .GET(
                         "/_matrix/federation/v1/query/profile",
                         json(request ->
@@ -139,6 +161,13 @@ public class TransactionRoutes {
                         json(request -> keys.getObject().queryLocalDevices(path(request, "userId", UserId::parse))))
                 .build()
                 .filter(auth);
+    }
+
+    /** {@link #json}, for a room's endpoint: refused with 403 {@code M_FORBIDDEN} when the room's ACL denies the origin. */
+    private static HandlerFunction<ServerResponse> roomJson(
+            ServerAcls acls, Function<ServerRequest, Mono<JsonObject>> handler) {
+        return json(request -> acls.check(path(request, "roomId", RoomId::parse), FederationAuthFilter.origin(request))
+                .then(Mono.defer(() -> handler.apply(request))));
     }
 
     /** A handler answering 200 with the object {@code handler} gives; what it throws becomes the error answer. */

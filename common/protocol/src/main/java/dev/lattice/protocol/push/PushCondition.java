@@ -217,23 +217,9 @@ public sealed interface PushCondition {
         private Globs() {}
 
         static Pattern compile(String glob, boolean words) {
-            StringBuilder regex = new StringBuilder();
-            StringBuilder literal = new StringBuilder();
-            for (char c : glob.toCharArray()) {
-                if (c == '*' || c == '?') {
-                    if (!literal.isEmpty()) {
-                        regex.append(Pattern.quote(literal.toString()));
-                        literal.setLength(0);
-                    }
-                    regex.append(c == '*' ? ".*?" : ".");
-                } else {
-                    literal.append(c);
-                }
-            }
-            if (!literal.isEmpty()) {
-                regex.append(Pattern.quote(literal.toString()));
-            }
-            return words ? wordPattern(regex.toString()) : Pattern.compile(regex.toString(), FLAGS);
+            return words
+                    ? wordPattern(dev.lattice.protocol.spec.Globs.toRegex(glob))
+                    : dev.lattice.protocol.spec.Globs.compile(glob);
         }
 
         /**
@@ -260,9 +246,8 @@ public sealed interface PushCondition {
 
         /** Matches {@code regex} as a whole word: not preceded or followed by a letter, digit or underscore. */
         static Pattern wordPattern(String regex) {
-            return Pattern.compile("(?<![\\p{L}\\p{N}_])(?:" + regex + ")(?![\\p{L}\\p{N}_])", FLAGS);
+            return Pattern.compile(
+                    "(?<![\\p{L}\\p{N}_])(?:" + regex + ")(?![\\p{L}\\p{N}_])", dev.lattice.protocol.spec.Globs.FLAGS);
         }
-
-        private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL;
     }
 }
