@@ -173,3 +173,29 @@ test("a room's server ACL shuts a server out: its PDUs are refused and its room 
   await eventually(() => bodies(ownerClient, roomId).includes("before the ACL"), "the message from before the ACL");
   assert.ok(!bodies(ownerClient, roomId).includes("after the ACL"), "the refused PDU is not shown");
 });
+
+test("an OpenID token a Lattice user requests is vouched for through /openid/userinfo; any other token is 401", async () => {
+  const owner = await h.registerOnLattice(lattice, unique("oid"));
+  const ownerClient = await clientOf(owner);
+  const token = await ownerClient.getOpenIdToken();
+  assert.equal(token.token_type, "Bearer");
+  assert.equal(token.matrix_server_name, lattice.serverName);
+  assert.equal(token.expires_in, 3600);
+
+  const userinfo = (t) => evil.request(lattice, "GET", `/_matrix/federation/v1/openid/userinfo?access_token=${enc(t)}`);
+  const vouched = await userinfo(token.access_token);
+  assert.equal(vouched.status, 200, JSON.stringify(vouched.body));
+  assert.deepEqual(vouched.body, { sub: owner.user_id });
+  for (const bad of ["not-a-token", owner.access_token]) {
+    const refused = await userinfo(bad);
+    assert.equal(refused.status, 401, JSON.stringify(refused.body));
+    assert.equal(refused.body.errcode, "M_UNKNOWN_TOKEN");
+  }
+  const forOther = await fetch(`${owner.baseUrl}/_matrix/client/v3/user/${enc(`@someone:${lattice.serverName}`)}/openid/request_token`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${owner.access_token}`, "Content-Type": "application/json" },
+    body: "{}",
+  });
+  assert.equal(forOther.status, 403);
+  assert.equal((await forOther.json()).errcode, "M_FORBIDDEN");
+});

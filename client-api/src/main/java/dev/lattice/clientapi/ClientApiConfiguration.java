@@ -14,6 +14,7 @@ import dev.lattice.clientapi.internal.DehydratedDevices;
 import dev.lattice.clientapi.internal.DeviceManagement;
 import dev.lattice.clientapi.internal.Filters;
 import dev.lattice.clientapi.internal.MemberProfiles;
+import dev.lattice.clientapi.internal.OpenIdTokens;
 import dev.lattice.clientapi.internal.PasswordHasher;
 import dev.lattice.clientapi.internal.Profiles;
 import dev.lattice.clientapi.internal.PushRuleSettings;
@@ -198,6 +199,11 @@ public class ClientApiConfiguration {
         return new CrossSigningUpload(uia, keyserver::getObject);
     }
 
+    @Bean
+    OpenIdTokens openIdTokens(ClientApiDatabase database, LatticeProperties lattice) {
+        return new OpenIdTokens(database, ServerName.parse(lattice.serverName()), Clock.systemUTC());
+    }
+
     /** Dehydrated devices' keys go to the keyserver (in one process: its internal facade). */
     @Bean
     DehydratedDevices dehydratedDevices(ClientApiDatabase database, ObjectProvider<DeviceKeysUploadApi> keyserver) {
@@ -283,7 +289,8 @@ public class ClientApiConfiguration {
 
     /** The {@link UserApi} other services in this process authenticate and read account data through. */
     @Bean
-    UserApi userApi(Sessions sessions, ClientApiDatabase database, LatticeProperties lattice) {
-        return new UserApiFacade(sessions, database, ServerName.parse(lattice.serverName()));
+    UserApi userApi(
+            Sessions sessions, ClientApiDatabase database, OpenIdTokens openIdTokens, LatticeProperties lattice) {
+        return new UserApiFacade(sessions, database, openIdTokens, ServerName.parse(lattice.serverName()));
     }
 }

@@ -27,12 +27,15 @@ import reactor.core.publisher.Mono;
 public final class UserApiFacade implements UserApi {
     private final Sessions sessions;
     private final ClientApiDatabase database;
+    private final OpenIdTokens openIdTokens;
     private final ServerName serverName;
 
     /** @param serverName this server's name: account data exists only for its users */
-    public UserApiFacade(Sessions sessions, ClientApiDatabase database, ServerName serverName) {
+    public UserApiFacade(
+            Sessions sessions, ClientApiDatabase database, OpenIdTokens openIdTokens, ServerName serverName) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.database = requireNonNull(database, "database is null");
+        this.openIdTokens = requireNonNull(openIdTokens, "openIdTokens is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
     }
 
@@ -95,6 +98,11 @@ public final class UserApiFacade implements UserApi {
         return database.devices(userId.localpart())
                 .filter(device -> device.displayName() != null)
                 .collectMap(device -> DeviceId.parse(device.deviceId()), StoredDevice::displayName);
+    }
+
+    @Override
+    public Mono<Optional<UserId>> queryOpenIdUser(String token) {
+        return openIdTokens.owner(token);
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.lattice.clientapi.storage.postgres.DehydratedDevicesTable;
 import dev.lattice.clientapi.storage.postgres.DevicesTable;
 import dev.lattice.clientapi.storage.postgres.FiltersTable;
 import dev.lattice.clientapi.storage.postgres.ForgottenRoomsTable;
+import dev.lattice.clientapi.storage.postgres.OpenIdTokensTable;
 import dev.lattice.clientapi.storage.postgres.ProfilesTable;
 import dev.lattice.clientapi.storage.postgres.RefreshTokensTable;
 import dev.lattice.clientapi.storage.postgres.RoomAliasesTable;
@@ -54,6 +55,7 @@ public final class ClientApiDatabase {
     private final UiaSessionsTable uiaSessions;
     private final AdminNoncesTable adminNonces;
     private final DehydratedDevicesTable dehydratedDevices;
+    private final OpenIdTokensTable openIdTokens;
 
     /**
      * @param client must use the connection factory {@code transactions} manages, so statements join its transactions
@@ -79,6 +81,7 @@ public final class ClientApiDatabase {
         this.uiaSessions = new UiaSessionsTable(client);
         this.adminNonces = new AdminNoncesTable(client);
         this.dehydratedDevices = new DehydratedDevicesTable(client);
+        this.openIdTokens = new OpenIdTokensTable(client);
     }
 
     // accounts
@@ -208,6 +211,17 @@ public final class ClientApiDatabase {
     public Mono<Long> deleteAllDevices(String localpart) {
         return outbox.inTransaction(writer -> devices.deleteAll(localpart)
                 .flatMap(deleted -> announceDeleted(writer, localpart, deleted).thenReturn((long) deleted.size())));
+    }
+
+    // OpenID tokens
+
+    public Mono<Void> storeOpenIdToken(byte[] hash, String localpart, long expiresTs, long now) {
+        return openIdTokens.insert(hash, localpart, expiresTs, now);
+    }
+
+    /** The localpart whose unexpired OpenID token has this hash; empty if none. */
+    public Mono<String> openIdTokenOwner(byte[] hash, long now) {
+        return openIdTokens.select(hash, now);
     }
 
     // dehydrated devices (MSC3814)

@@ -64,6 +64,12 @@ public final class TestingUserApi implements UserApi {
                 .toList());
     }
 
+    /** None: OpenID tokens are the client-api's. */
+    @Override
+    public Mono<Optional<UserId>> queryOpenIdUser(String token) {
+        return Mono.just(Optional.empty());
+    }
+
     /** None: dehydrated devices are the client-api's. */
     @Override
     public Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId) {

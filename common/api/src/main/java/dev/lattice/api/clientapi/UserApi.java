@@ -52,6 +52,9 @@ public interface UserApi extends AccessTokenQuery {
      */
     Mono<Map<DeviceId, String>> queryDeviceDisplayNames(UserId userId);
 
+    /** The user an unexpired OpenID token was issued to, for federation {@code /openid/userinfo}; empty if none. */
+    Mono<Optional<UserId>> queryOpenIdUser(String token);
+
     /** The local user's dehydrated device (MSC3814), whose to-device messages the syncapi serves; empty if none. */
     Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId);
 
