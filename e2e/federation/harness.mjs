@@ -222,6 +222,10 @@ export async function startSynapse(dir, tls, pg) {
     enable_registration: false,
     report_stats: false,
     presence: { enabled: false },
+    // room directories are browsed across servers in the suite; Synapse shares its own only when told to, and lets
+    // only admins publish rooms unless a rule allows everyone
+    allow_public_rooms_over_federation: true,
+    room_list_publication_rules: [{ action: "allow" }],
     rc_message: unlimited,
     rc_joins: { local: unlimited, remote: unlimited },
     rc_joins_per_room: unlimited,

@@ -134,3 +134,27 @@ test("a Lattice user invited from Synapse sees the invite with the room's name, 
   await eventually(() => membership(sydClient, other, lia.user_id) === "leave", "the rejection on Synapse");
   await eventually(() => membership(liaClient, other, lia.user_id) !== "invite", "the invite gone on Lattice");
 });
+
+test("each server's room directory is browsed from the other: a Lattice client explores Synapse's, a Synapse client Lattice's", async () => {
+  const sal = await h.registerOnSynapse(synapse, unique("sal"));
+  const lena = await h.registerOnLattice(lattice, unique("lena"));
+  const salClient = await clientOf(sal);
+  const lenaClient = await clientOf(lena);
+  const onSynapse = unique("Synapse lounge ");
+  const onLattice = unique("Lattice lounge ");
+  await salClient.createRoom({ preset: "public_chat", visibility: "public", name: onSynapse, topic: "published on Synapse" });
+  await lenaClient.createRoom({ preset: "public_chat", visibility: "public", name: onLattice, topic: "published on Lattice" });
+
+  const names = (answer) => answer.chunk.map((room) => room.name);
+  const synapseSeenFromLattice = await lenaClient.publicRooms({ server: synapse.serverName, limit: 100 });
+  assert.ok(names(synapseSeenFromLattice).includes(onSynapse), JSON.stringify(synapseSeenFromLattice));
+  assert.ok(!names(synapseSeenFromLattice).includes(onLattice), "Lattice's own rooms are not Synapse's");
+  const latticeSeenFromSynapse = await salClient.publicRooms({ server: lattice.serverName, limit: 100 });
+  assert.ok(names(latticeSeenFromSynapse).includes(onLattice), JSON.stringify(latticeSeenFromSynapse));
+  const room = latticeSeenFromSynapse.chunk.find((r) => r.name === onLattice);
+  assert.equal(room.topic, "published on Lattice");
+  assert.equal(room.num_joined_members, 1);
+
+  const searched = await lenaClient.publicRooms({ server: synapse.serverName, filter: { generic_search_term: onSynapse } });
+  assert.deepEqual(names(searched), [onSynapse], "the search term reaches Synapse");
+});

@@ -3,6 +3,7 @@ package dev.lattice.clientapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.clientapi.PublicRoomsApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
@@ -16,12 +17,13 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import reactor.core.publisher.Mono;
 
 /** Local room aliases and the public room directory; both are client-api's own tables (DESIGN §2). */
-public final class RoomDirectory {
+public final class RoomDirectory implements PublicRoomsApi {
     private final ClientApiDatabase database;
     private final RoomEvents events;
     private final Supplier<? extends RoomserverQueryApi> roomserver;
@@ -125,6 +127,11 @@ public final class RoomDirectory {
                     List<Map<String, Object>> chunk = all.stream().limit(limit).toList();
                     return Map.of("chunk", chunk, "total_room_count_estimate", all.size());
                 });
+    }
+
+    @Override
+    public Mono<Map<String, Object>> queryPublicRooms(long limit, Optional<String> searchTerm) {
+        return publicRooms(limit, searchTerm.orElse(null));
     }
 
     private static boolean matches(Map<String, Object> summary, String term) {

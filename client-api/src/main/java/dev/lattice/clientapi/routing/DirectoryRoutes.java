@@ -1,14 +1,24 @@
 package dev.lattice.clientapi.routing;
 
+import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.clientapi.internal.RoomDirectory;
+import dev.lattice.protocol.id.InvalidIdException;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.JsonBodies;
 import dev.lattice.runtime.http.MatrixRouter;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * Room aliases and the public room directory.
@@ -27,7 +37,12 @@ public class DirectoryRoutes {
 
     @Bean
     RouterFunction<ServerResponse> directoryRouter(
-            MatrixRouter router, JsonBodies bodies, AccessTokens accessTokens, RoomDirectory directory) {
+            MatrixRouter router,
+            JsonBodies bodies,
+            AccessTokens accessTokens,
+            RoomDirectory directory,
+            ObjectProvider<RemoteRoomsApi> remote,
+            LatticeProperties lattice) {
         return router.builder()
                 .PUT(
                         ALIAS,
@@ -69,21 +84,54 @@ public class DirectoryRoutes {
                                 .flatMap(Responses::ok))
                 .GET(
                         "/_matrix/client/v3/publicRooms",
-                        request -> directory.publicRooms(limit(request), null).flatMap(Responses::ok))
+                        request -> publicRooms(request, directory, remote, lattice, limit(request), null))
                 .POST(
                         "/_matrix/client/v3/publicRooms",
                         request -> accessTokens
                                 .authenticate(request)
                                 .flatMap(device -> RoomRoutes.object(bodies, request, false))
-                                .flatMap(body -> directory.publicRooms(
+                                .flatMap(body -> publicRooms(
+                                        request,
+                                        directory,
+                                        remote,
+                                        lattice,
                                         body.getInteger("limit")
                                                 .filter(l -> l > 0)
                                                 .orElse(DEFAULT_LIMIT),
                                         body.getObject("filter")
                                                 .flatMap(f -> f.getString("generic_search_term"))
-                                                .orElse(null)))
-                                .flatMap(Responses::ok))
+                                                .orElse(null))))
                 .build();
+    }
+
+    /**
+     * This server's directory, or with {@code ?server=} naming another server, that server's (federation
+     * {@code /publicRooms}, answered as it was given).
+     */
+    private static Mono<ServerResponse> publicRooms(
+            ServerRequest request,
+            RoomDirectory directory,
+            ObjectProvider<RemoteRoomsApi> remote,
+            LatticeProperties lattice,
+            long limit,
+            String searchTerm) {
+        Optional<String> server = request.queryParam("server").filter(name -> !name.equals(lattice.serverName()));
+        if (server.isEmpty()) {
+            return directory.publicRooms(limit, searchTerm).flatMap(Responses::ok);
+        }
+        ServerName other;
+        try {
+            other = ServerName.parse(server.get());
+        } catch (InvalidIdException e) {
+            return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "Invalid server " + server.get()));
+        }
+        RemoteRoomsApi federation = remote.getIfAvailable();
+        if (federation == null) {
+            return Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "Other servers cannot be reached from here"));
+        }
+        return federation
+                .queryRemotePublicRooms(other, limit, Optional.ofNullable(searchTerm))
+                .flatMap(answer -> Responses.okRaw(CanonicalJson.encodeToString(answer)));
     }
 
     private static long limit(ServerRequest request) {

@@ -194,6 +194,28 @@ public final class RemoteMemberships implements RemoteRoomsApi {
     }
 
     @Override
+    public Mono<JsonObject> queryRemotePublicRooms(ServerName server, long limit, Optional<String> searchTerm) {
+        Mono<JsonObject> answer = searchTerm.isEmpty()
+                ? client.get(server, "/_matrix/federation/v1/publicRooms?limit=" + limit)
+                : client.post(
+                        server,
+                        "/_matrix/federation/v1/publicRooms",
+                        JsonObject.EMPTY
+                                .with("limit", JsonInteger.of(limit))
+                                .with(
+                                        "filter",
+                                        JsonObject.EMPTY.with("generic_search_term", JsonString.of(searchTerm.get()))));
+        return answer.onErrorMap(
+                e -> !(e instanceof MatrixException),
+                e -> new MatrixException(
+                        ErrorCode.UNKNOWN,
+                        "The room directory of " + server + " could not be read: " + e.getMessage(),
+                        502,
+                        JsonObject.EMPTY,
+                        e));
+    }
+
+    @Override
     public Mono<RemoteAlias> queryRemoteAlias(RoomAliasId alias) {
         return client.get(
                         alias.serverName(),

@@ -1,5 +1,6 @@
 package dev.lattice.federationapi.routing;
 
+import dev.lattice.api.clientapi.PublicRoomsApi;
 import dev.lattice.api.keyserver.LocalKeysApi;
 import dev.lattice.federationapi.internal.InboundInvites;
 import dev.lattice.federationapi.internal.InboundJoins;
@@ -17,6 +18,8 @@ import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.MatrixRouter;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -46,7 +49,8 @@ public class TransactionRoutes {
             InboundReads reads,
             InboundInvites invites,
             ServerAcls acls,
-            ObjectProvider<LocalKeysApi> keys) {
+            ObjectProvider<LocalKeysApi> keys,
+            ObjectProvider<PublicRoomsApi> directory) {
         return router.builder()
                 .PUT(
                         "/_matrix/federation/v1/send/{txnId}",
@@ -150,6 +154,26 @@ public class TransactionRoutes {
                 .GET(
                         "/_matrix/federation/v1/query/directory",
                         json(request -> reads.directory(query(request, "room_alias", RoomAliasId::parse))))
+                .GET(
+                        "/_matrix/federation/v1/publicRooms",
+                        request -> directory
+                                .getObject()
+                                .queryPublicRooms(publicRoomsLimit(request.queryParam("limit")), Optional.empty())
+                                .flatMap(TransactionRoutes::okMap))
+                .POST(
+                        "/_matrix/federation/v1/publicRooms",
+                        request -> Mono.defer(() -> {
+                                    JsonObject body = FederationAuthFilter.content(request);
+                                    return directory
+                                            .getObject()
+                                            .queryPublicRooms(
+                                                    body.getInteger("limit")
+                                                            .filter(l -> l > 0)
+                                                            .orElse(DEFAULT_PUBLIC_ROOMS),
+                                                    body.getObject("filter")
+                                                            .flatMap(f -> f.getString("generic_search_term")));
+                                })
+                                .flatMap(TransactionRoutes::okMap))
                 .POST(
                         "/_matrix/federation/v1/user/keys/query",
                         json(request -> keys.getObject().queryLocalKeys(FederationAuthFilter.content(request))))
@@ -161,6 +185,21 @@ public class TransactionRoutes {
                         json(request -> keys.getObject().queryLocalDevices(path(request, "userId", UserId::parse))))
                 .build()
                 .filter(auth);
+    }
+
+    /** How many rooms {@code /publicRooms} lists when the request names no limit. */
+    private static final long DEFAULT_PUBLIC_ROOMS = 100;
+
+    private static long publicRoomsLimit(Optional<String> limit) {
+        try {
+            return limit.map(Long::parseLong).filter(l -> l > 0).orElse(DEFAULT_PUBLIC_ROOMS);
+        } catch (NumberFormatException e) {
+            throw new MatrixException(ErrorCode.INVALID_PARAM, "Invalid limit");
+        }
+    }
+
+    private static Mono<ServerResponse> okMap(Map<String, Object> body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
     }
 
     /** {@link #json}, for a room's endpoint: refused with 403 {@code M_FORBIDDEN} when the room's ACL denies the origin. */

@@ -8,6 +8,7 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.version.RoomVersionId;
 import java.util.List;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /** What client-api asks of the federation-api for memberships that involve other servers. */
@@ -51,6 +52,15 @@ public interface RemoteRoomsApi {
      *     (404) when the server does not know the alias or cannot be reached
      */
     Mono<RemoteAlias> queryRemoteAlias(RoomAliasId alias);
+
+    /**
+     * Another server's room directory ({@code GET/POST /_matrix/federation/v1/publicRooms}), as it answered.
+     *
+     * @param searchTerm {@code filter.generic_search_term}, sent with a POST
+     * @return fails with a {@code MatrixException} {@code M_UNKNOWN} (502) when the server could not be reached or
+     *     answered an error
+     */
+    Mono<JsonObject> queryRemotePublicRooms(ServerName server, long limit, Optional<String> searchTerm);
 
     /** A room alias as its server answered it: the room, and servers in it. */
     record RemoteAlias(RoomId roomId, List<ServerName> servers) {
