@@ -115,6 +115,14 @@ function restartable(name, command, args, options, logFile, readyUrl, readyLog) 
     async stop() {
       await entry?.stop();
     },
+    /** SIGSTOP of the whole process group: the server (and its embedded parts) stops answering, keeping its state. */
+    pause() {
+      process.kill(-entry.child.pid, "SIGSTOP");
+    },
+    /** SIGCONT after {@link pause}. */
+    resume() {
+      process.kill(-entry.child.pid, "SIGCONT");
+    },
     /** SIGKILL of the whole process group: no shutdown hooks, nothing flushed. */
     async kill() {
       const child = entry?.child;
@@ -225,6 +233,8 @@ export async function startSynapse(dir, tls, pg) {
     // room directories are browsed across servers in the suite; Synapse shares its own only when told to, and lets
     // only admins publish rooms unless a rule allows everyone
     allow_public_rooms_over_federation: true,
+    // a peer that was away is retried within seconds, not Synapse's default ten minutes
+    federation: { destination_min_retry_interval: "2s", destination_max_retry_interval: "10s" },
     room_list_publication_rules: [{ action: "allow" }],
     rc_message: unlimited,
     rc_joins: { local: unlimited, remote: unlimited },
