@@ -158,3 +158,28 @@ test("each server's room directory is browsed from the other: a Lattice client e
   const searched = await lenaClient.publicRooms({ server: synapse.serverName, filter: { generic_search_term: onSynapse } });
   assert.deepEqual(names(searched), [onSynapse], "the search term reaches Synapse");
 });
+
+test("a Synapse user knocks on a Lattice room (make_knock/send_knock); the member sees it, invites, and the knocker joins", async () => {
+  const lara = await h.registerOnLattice(lattice, unique("lara"));
+  const sven = await h.registerOnSynapse(synapse, unique("sven"));
+  const laraClient = await clientOf(lara);
+  const svenClient = await clientOf(sven);
+  const { room_id: roomId } = await laraClient.createRoom({
+    preset: "private_chat",
+    room_version: "10",
+    name: "Knock here",
+    initial_state: [{ type: "m.room.join_rules", state_key: "", content: { join_rule: "knock" } }],
+  });
+
+  await svenClient.knockRoom(roomId, { viaServers: [lattice.serverName], reason: "let me in" });
+  await eventually(() => membership(laraClient, roomId, sven.user_id) === "knock", "the knock on Lattice");
+  const knock = laraClient.getRoom(roomId).getMember(sven.user_id).events.member;
+  assert.equal(knock.getContent().reason, "let me in");
+  await eventually(() => svenClient.getRoom(roomId)?.getMyMembership() === "knock", "the knock in the knocker's client");
+  await eventually(() => svenClient.getRoom(roomId)?.name === "Knock here", "the room's name from knock_room_state");
+
+  await laraClient.invite(roomId, sven.user_id);
+  await eventually(() => svenClient.getRoom(roomId)?.getMyMembership() === "invite", "the invite on Synapse");
+  await svenClient.joinRoom(roomId);
+  await eventually(() => membership(laraClient, roomId, sven.user_id) === "join", "the knocker joined");
+});

@@ -15,6 +15,7 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
@@ -70,6 +71,21 @@ public final class InboundJoins {
         return template(origin, roomId, userId, "leave", null);
     }
 
+    /**
+     * {@code GET /_matrix/federation/v1/make_knock/{roomId}/{userId}}: as {@code make_join}; {@code ver} is required,
+     * and a room version without knocking is 400 {@code M_INCOMPATIBLE_ROOM_VERSION}.
+     */
+    public Mono<JsonObject> makeKnock(ServerName origin, RoomId roomId, UserId userId, List<String> versions) {
+        return rules(roomId)
+                .flatMap(rules -> rules.authorization().knocking()
+                        ? template(origin, roomId, userId, "knock", versions)
+                        : Mono.error(new MatrixException(
+                                        ErrorCode.INCOMPATIBLE_ROOM_VERSION,
+                                        "Room version " + rules.id() + " does not support knocking")
+                                .withField(
+                                        "room_version", JsonString.of(rules.id().toString()))));
+    }
+
     /** A membership template built on the forward extremities; {@code versions} null: any room version. */
     private Mono<JsonObject> template(
             ServerName origin, RoomId roomId, UserId userId, String membership, List<String> versions) {
@@ -123,6 +139,17 @@ public final class InboundJoins {
     /** {@code PUT /_matrix/federation/v2/send_leave/{roomId}/{eventId}}: as a join; the answer is empty. */
     public Mono<JsonObject> sendLeave(ServerName origin, RoomId roomId, EventId eventId, JsonObject event) {
         return submit(origin, roomId, eventId, event, "leave").thenReturn(JsonObject.EMPTY);
+    }
+
+    /**
+     * {@code PUT /_matrix/federation/v1/send_knock/{roomId}/{eventId}}: as a join; the answer is the room's stripped
+     * state, which the knocker's client shows while it waits.
+     */
+    public Mono<JsonObject> sendKnock(ServerName origin, RoomId roomId, EventId eventId, JsonObject event) {
+        return submit(origin, roomId, eventId, event, "knock")
+                .then(Mono.defer(() -> StrippedState.of(
+                        query.get(), roomId, event.getString("sender").orElse(""))))
+                .map(state -> JsonObject.EMPTY.with("knock_room_state", new JsonArray(state)));
     }
 
     /** The membership event checked, then decided by the roomserver; a refusal is 403 {@code M_FORBIDDEN}. */

@@ -251,23 +251,13 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                         ErrorCode.UNSUPPORTED_ROOM_VERSION, "room version " + version + " is not supported"));
     }
 
-    /** The state events a remote user's client is shown with an invite, stripped to type, key, sender and content. */
-    private static final List<String> INVITE_STATE_TYPES = List.of(
-            "m.room.create",
-            "m.room.join_rules",
-            "m.room.name",
-            "m.room.avatar",
-            "m.room.canonical_alias",
-            "m.room.topic",
-            "m.room.encryption");
-
     @Override
     public Mono<String> inviteRemoteUser(RoomId roomId, RoomVersionId roomVersion, String invite) {
         RoomVersionRules rules = RoomVersions.rules(roomVersion)
                 .orElseThrow(() -> new MatrixException(ErrorCode.UNSUPPORTED_ROOM_VERSION, "unsupported room version"));
         Pdu pdu = Pdu.parse(rules, invite.getBytes(UTF_8));
         ServerName target = UserId.parse(pdu.stateKey().orElseThrow()).serverName();
-        return strippedState(roomId, pdu)
+        return StrippedState.of(query.get(), roomId, pdu.sender())
                 .flatMap(state -> client.put(
                         target,
                         "/_matrix/federation/v2/invite/" + encode(roomId.value()) + "/" + encode(pdu.eventId()),
@@ -301,25 +291,6 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                                     JsonObject.EMPTY,
                                     e);
                 });
-    }
-
-    private Mono<List<CanonicalJsonValue>> strippedState(RoomId roomId, Pdu invite) {
-        RoomserverQueryApi rooms = query.get();
-        return Flux.fromIterable(INVITE_STATE_TYPES)
-                .concatMap(type -> rooms.queryCurrentStateEvent(roomId, type, ""))
-                .concatWith(rooms.queryCurrentStateEvent(roomId, "m.room.member", invite.sender()))
-                .flatMapIterable(found -> found.stream().toList())
-                .map(event -> (CanonicalJsonValue) new JsonObjectBuilder()
-                        .put("type", event.type())
-                        .put("state_key", event.stateKey())
-                        .put(
-                                "sender",
-                                CanonicalJson.parseObject(event.pdu())
-                                        .getString("sender")
-                                        .orElse(""))
-                        .put("content", event.content())
-                        .build())
-                .collectList();
     }
 
     /** The template, if it is exactly a join of {@code userId} to {@code roomId}; else nothing is signed. */

@@ -93,6 +93,24 @@ public class TransactionRoutes {
                                         path(request, "roomId", RoomId::parse),
                                         path(request, "eventId", EventId::parse),
                                         FederationAuthFilter.content(request))))
+                .GET(
+                        "/_matrix/federation/v1/make_knock/{roomId}/{userId}",
+                        roomJson(
+                                acls,
+                                request -> joins.makeKnock(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "userId", UserId::parse),
+                                        request.queryParams().getOrDefault("ver", List.of()))))
+                .PUT(
+                        "/_matrix/federation/v1/send_knock/{roomId}/{eventId}",
+                        roomJson(
+                                acls,
+                                request -> joins.sendKnock(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        path(request, "eventId", EventId::parse),
+                                        FederationAuthFilter.content(request))))
                 .PUT(
                         "/_matrix/federation/v2/invite/{roomId}/{eventId}",
                         roomJson(
