@@ -183,3 +183,27 @@ test("a Synapse user knocks on a Lattice room (make_knock/send_knock); the membe
   await svenClient.joinRoom(roomId);
   await eventually(() => membership(laraClient, roomId, sven.user_id) === "join", "the knocker joined");
 });
+
+test("a Lattice user knocks on a Synapse room: the member sees the knock, the knocker's client the room; invited, it joins", async () => {
+  const sara = await h.registerOnSynapse(synapse, unique("sara"));
+  const leon = await h.registerOnLattice(lattice, unique("leon"));
+  const saraClient = await clientOf(sara);
+  const leonClient = await clientOf(leon);
+  const { room_id: roomId } = await saraClient.createRoom({
+    preset: "private_chat",
+    room_version: "10",
+    name: "Knock on Synapse",
+    initial_state: [{ type: "m.room.join_rules", state_key: "", content: { join_rule: "knock" } }],
+  });
+
+  await leonClient.knockRoom(roomId, { viaServers: [synapse.serverName], reason: "hello from Lattice" });
+  await eventually(() => membership(saraClient, roomId, leon.user_id) === "knock", "the knock on Synapse");
+  assert.equal(saraClient.getRoom(roomId).getMember(leon.user_id).events.member.getContent().reason, "hello from Lattice");
+  await eventually(() => leonClient.getRoom(roomId)?.getMyMembership() === "knock", "the knock in the knocker's client");
+  await eventually(() => leonClient.getRoom(roomId)?.name === "Knock on Synapse", "the room's name from knock_room_state");
+
+  await saraClient.invite(roomId, leon.user_id);
+  await eventually(() => leonClient.getRoom(roomId)?.getMyMembership() === "invite", "the invite on Lattice");
+  await leonClient.joinRoom(roomId);
+  await eventually(() => membership(saraClient, roomId, leon.user_id) === "join", "the knocker joined");
+});

@@ -269,22 +269,47 @@ public final class Rooms {
     }
 
     /**
-     * {@code POST /knock/{roomIdOrAlias}}: a request to join a local room whose join rule is {@code knock} (or
+     * {@code POST /knock/{roomIdOrAlias}}: a request to join a room whose join rule is {@code knock} (or
      * {@code knock_restricted}), carrying the user's profile and {@code reason}; the auth rules refuse it (403
      * {@code M_FORBIDDEN}) in a room version without knocking, under another join rule, or for a member or a banned
-     * user.
+     * user. A room of other servers is knocked on through them ({@code via}, the alias's servers, the room ID's
+     * server), as a join is.
      */
-    public Mono<Map<String, String>> knock(AuthenticatedDevice device, String roomIdOrAlias, JsonObject body) {
+    public Mono<Map<String, String>> knock(
+            AuthenticatedDevice device, String roomIdOrAlias, JsonObject body, List<ServerName> via) {
+        RemoteRoomsApi remote = remoteRooms.get();
+        RoomAliasId remoteAlias = remoteAlias(roomIdOrAlias);
+        if (remoteAlias != null && remote != null) {
+            return remote.queryRemoteAlias(remoteAlias).flatMap(found -> {
+                List<ServerName> servers = new ArrayList<>(via);
+                servers.addAll(found.servers());
+                return knock(device, found.roomId().value(), body, servers);
+            });
+        }
         return resolve(roomIdOrAlias)
-                .flatMap(room -> events.rules(room)
-                        .onErrorMap(
-                                MatrixException.class,
-                                e -> new MatrixException(
-                                        ErrorCode.NOT_FOUND,
-                                        "Unknown room; knocking on rooms of other servers is not supported yet"))
-                        .flatMap(rules -> profiles.withProfile(device.userId(), membership("knock", body))
-                                .flatMap(content -> sendOwnMembership(device, room, rules, content)))
+                .flatMap(room -> roomserver
+                        .get()
+                        .queryRoomVersion(room)
+                        .flatMap(version -> version.isPresent()
+                                ? events.rules(room)
+                                        .flatMap(rules -> profiles.withProfile(
+                                                        device.userId(), membership("knock", body))
+                                                .flatMap(content -> sendOwnMembership(device, room, rules, content)))
+                                        .then()
+                                : remoteKnock(device, room, body, via))
                         .thenReturn(Map.of("room_id", room.value())));
+    }
+
+    private Mono<Void> remoteKnock(AuthenticatedDevice device, RoomId room, JsonObject body, List<ServerName> via) {
+        RemoteRoomsApi remote = remoteRooms.get();
+        if (remote == null) {
+            return Mono.error(new MatrixException(
+                    ErrorCode.NOT_FOUND, "Unknown room; this server has no federation to knock through"));
+        }
+        List<ServerName> servers = new ArrayList<>(via);
+        room.serverName().ifPresent(servers::add);
+        return profiles.withProfile(device.userId(), membership("knock", body))
+                .flatMap(content -> remote.knockRemoteRoom(room, device.userId(), servers, content));
     }
 
     /**

@@ -110,8 +110,8 @@ public class RoomRoutes {
                         request -> accessTokens
                                 .authenticate(request)
                                 .flatMap(device -> object(bodies, request, false)
-                                        .flatMap(body ->
-                                                rooms.knock(device, request.pathVariable("roomIdOrAlias"), body)))
+                                        .flatMap(body -> rooms.knock(
+                                                device, request.pathVariable("roomIdOrAlias"), body, via(request))))
                                 .flatMap(Responses::ok))
                 .POST(
                         ROOM + "/leave",

@@ -115,6 +115,61 @@ public final class RemoteMemberships implements RemoteRoomsApi {
     }
 
     @Override
+    public Mono<Void> knockRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers, JsonObject content) {
+        List<ServerName> candidates =
+                servers.stream().distinct().filter(s -> !s.equals(us)).toList();
+        return Flux.fromIterable(candidates)
+                .concatMap(
+                        server -> knockVia(server, roomId, userId, content).onErrorResume(e -> {
+                            MatrixException failure = asMatrixException(e);
+                            log.info("knocking on {} through {} failed: {}", roomId, server, e.getMessage());
+                            // a refusal is the room's answer, the same on every resident server
+                            return failure.errorCode().equals(ErrorCode.FORBIDDEN)
+                                            || failure.errorCode().equals(ErrorCode.INCOMPATIBLE_ROOM_VERSION)
+                                    ? Mono.error(failure)
+                                    : Mono.empty();
+                        }),
+                        0)
+                .next()
+                .switchIfEmpty(Mono.error(
+                        () -> new MatrixException(ErrorCode.NOT_FOUND, "No server could help to knock on " + roomId)))
+                .then();
+    }
+
+    /**
+     * {@code make_knock} (every room version we support), our knock signed, {@code send_knock}, then kept as the
+     * user's outside membership with the {@code knock_room_state} the resident sent.
+     */
+    private Mono<Boolean> knockVia(ServerName server, RoomId roomId, UserId userId, JsonObject content) {
+        String makeKnock = "/_matrix/federation/v1/make_knock/" + encode(roomId.value()) + "/" + encode(userId.value())
+                + "?" + SUPPORTED_VERSIONS;
+        return client.get(server, makeKnock).flatMap(answer -> {
+            RoomVersionRules rules = rulesOf(answer);
+            JsonObject template = checkedTemplate(
+                    answer.getObject("event")
+                            .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "no template")),
+                    roomId,
+                    userId,
+                    "knock");
+            Pdu knock = signed(rules, template, content.with("membership", JsonString.of("knock")));
+            String sendKnock =
+                    "/_matrix/federation/v1/send_knock/" + encode(roomId.value()) + "/" + encode(knock.eventId());
+            return client.put(server, sendKnock, knock.json())
+                    .flatMap(sent -> {
+                        JsonArray state = sent.getArray("knock_room_state").orElse(JsonArray.EMPTY);
+                        JsonObject kept =
+                                knock.json().with("unsigned", JsonObject.EMPTY.with("knock_room_state", state));
+                        return roomserver
+                                .get()
+                                .inputRoomEvent(InputRoomEvent.outsideMembership(
+                                        roomId, rules.id(), CanonicalJson.encodeToString(kept), us));
+                    })
+                    .doOnNext(verdict -> verdict.eventIdOrThrow())
+                    .thenReturn(true);
+        });
+    }
+
+    @Override
     public Mono<Void> leaveRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers) {
         return withInviter(roomId, userId, servers)
                 .flatMap(candidates -> Flux.fromIterable(candidates)

@@ -358,10 +358,11 @@ public final class RoomEventsStream implements SyncStreamProvider {
                             .findFirst();
                     boolean haveRoomState = events.size() > 1;
                     if (!haveRoomState) {
-                        // A room this server is not in: the state the inviting server sent along, if any.
+                        // A room this server is not in: the state the inviting (or knocked-on) server sent along.
                         inviteEvent
                                 .flatMap(event -> event.event().getObject("unsigned"))
-                                .flatMap(unsigned -> unsigned.getArray("invite_room_state"))
+                                .flatMap(unsigned -> unsigned.getArray("invite_room_state")
+                                        .or(() -> unsigned.getArray("knock_room_state")))
                                 .ifPresent(array -> array.values().stream()
                                         .filter(value -> value instanceof JsonObject)
                                         .forEach(

@@ -35,6 +35,18 @@ public interface RemoteRoomsApi {
     Mono<Void> leaveRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers);
 
     /**
+     * Knocks a local user on a room held by other servers: {@code make_knock} and {@code send_knock} through the first
+     * of {@code servers} that answers; the knock is then the user's membership here, with the room's stripped state
+     * the resident server sent ({@code unsigned.knock_room_state}) for the user's client.
+     *
+     * @param content the knock's content (profile, reason); {@code membership} is set to {@code knock}
+     * @return completes once the knock was accepted; fails with a {@code MatrixException}: {@code M_FORBIDDEN} (403)
+     *     when the resident server refused, {@code M_NOT_FOUND} (404) when no server could be reached or knows the
+     *     room, {@code M_INCOMPATIBLE_ROOM_VERSION} (400)
+     */
+    Mono<Void> knockRemoteRoom(RoomId roomId, UserId userId, List<ServerName> servers, JsonObject content);
+
+    /**
      * Asks the server of the invited user to countersign an invite ({@code PUT /invite} v2, with the room's stripped
      * state so its client can show the room), before the invite goes into the room.
      *
