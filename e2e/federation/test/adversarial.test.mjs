@@ -165,6 +165,7 @@ test("a room's server ACL shuts a server out: its PDUs are refused and its room 
     `/_matrix/federation/v1/state_ids/${enc(roomId)}?event_id=${enc(joinId)}`,
     `/_matrix/federation/v1/backfill/${enc(roomId)}?v=${enc(joinId)}&limit=10`,
     `/_matrix/federation/v1/make_join/${enc(roomId)}/${enc(`@other:${evil.serverName}`)}?ver=10`,
+    `/_matrix/federation/v1/event/${enc(joinId)}`,
   ]) {
     const answer = await evil.request(lattice, "GET", path);
     assert.equal(answer.status, 403, `${path}: ${JSON.stringify(answer.body)}`);

@@ -209,9 +209,12 @@ public class FederationApiConfiguration {
 
     @Bean
     InboundReads inboundReads(
-            LatticeProperties properties, ObjectProvider<RoomserverQueryApi> query, ObjectProvider<UserApi> users) {
+            LatticeProperties properties,
+            ServerAcls acls,
+            ObjectProvider<RoomserverQueryApi> query,
+            ObjectProvider<UserApi> users) {
         return new InboundReads(
-                ServerName.parse(properties.serverName()), query::getObject, users::getObject, Clock.systemUTC());
+                ServerName.parse(properties.serverName()), acls, query::getObject, users::getObject, Clock.systemUTC());
     }
 
     /** The per-destination queues; what an earlier run left queued starts going out at once. */

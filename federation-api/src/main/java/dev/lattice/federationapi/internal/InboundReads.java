@@ -43,22 +43,30 @@ public final class InboundReads {
     static final int MAX_EVENTS = 100;
 
     private final ServerName us;
+    private final ServerAcls acls;
     private final Supplier<RoomserverQueryApi> query;
     private final Supplier<UserApi> users;
     private final Clock clock;
 
-    public InboundReads(ServerName us, Supplier<RoomserverQueryApi> query, Supplier<UserApi> users, Clock clock) {
+    public InboundReads(
+            ServerName us, ServerAcls acls, Supplier<RoomserverQueryApi> query, Supplier<UserApi> users, Clock clock) {
         this.us = requireNonNull(us, "us is null");
+        this.acls = requireNonNull(acls, "acls is null");
         this.query = requireNonNull(query, "query is null");
         this.users = requireNonNull(users, "users is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** {@code GET /_matrix/federation/v1/event/{eventId}}. */
+    /**
+     * {@code GET /_matrix/federation/v1/event/{eventId}}; the event's room's server ACL applies (its path names no
+     * room, so the route cannot check it first).
+     */
     public Mono<JsonObject> event(ServerName origin, EventId eventId) {
         return query.get().queryEvent(eventId).flatMap(found -> {
             StoredEvent event = found.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "Unknown event"));
-            return requireInRoom(origin, event.roomId()).thenReturn(transaction(List.of(event)));
+            return acls.check(event.roomId(), origin)
+                    .then(requireInRoom(origin, event.roomId()))
+                    .thenReturn(transaction(List.of(event)));
         });
     }
 
