@@ -222,24 +222,40 @@ public final class Rooms {
      */
     public Mono<Map<String, String>> join(
             AuthenticatedDevice device, String roomIdOrAlias, JsonObject body, List<ServerName> via) {
+        return target(roomIdOrAlias, via)
+                .flatMap(target -> (target.held()
+                                ? localJoin(device, target.room(), body)
+                                : remoteJoin(device, target.room(), body, target.servers()))
+                        .then(database.unforgetRoom(
+                                device.userId().localpart(), target.room().value()))
+                        .thenReturn(Map.of("room_id", target.room().value())));
+    }
+
+    /** Where a join or knock goes: the room, whether this server holds it, and else the servers to ask, in order. */
+    private record Target(RoomId room, boolean held, List<ServerName> servers) {}
+
+    /**
+     * The room a join or knock names: another server's alias is asked of that server (its answer's servers after
+     * {@code via}); then {@code via} and the room ID's own server, for a room this server does not hold.
+     */
+    private Mono<Target> target(String roomIdOrAlias, List<ServerName> via) {
         RemoteRoomsApi remote = remoteRooms.get();
         RoomAliasId remoteAlias = remoteAlias(roomIdOrAlias);
-        if (remoteAlias != null && remote != null) {
-            return remote.queryRemoteAlias(remoteAlias).flatMap(found -> {
-                List<ServerName> servers = new ArrayList<>(via);
-                servers.addAll(found.servers());
-                return join(device, found.roomId().value(), body, servers);
-            });
-        }
-        return resolve(roomIdOrAlias)
-                .flatMap(room -> roomserver
-                        .get()
-                        .queryRoomVersion(room)
-                        .flatMap(version -> version.isPresent()
-                                ? localJoin(device, room, body)
-                                : remoteJoin(device, room, body, via))
-                        .then(database.unforgetRoom(device.userId().localpart(), room.value()))
-                        .thenReturn(Map.of("room_id", room.value())));
+        Mono<Map.Entry<RoomId, List<ServerName>>> resolved = remoteAlias != null && remote != null
+                ? remote.queryRemoteAlias(remoteAlias).map(found -> {
+                    List<ServerName> servers = new ArrayList<>(via);
+                    servers.addAll(found.servers());
+                    return Map.entry(found.roomId(), servers);
+                })
+                : resolve(roomIdOrAlias).map(room -> Map.entry(room, via));
+        return resolved.flatMap(entry -> roomserver
+                .get()
+                .queryRoomVersion(entry.getKey())
+                .map(version -> {
+                    List<ServerName> servers = new ArrayList<>(entry.getValue());
+                    entry.getKey().serverName().ifPresent(servers::add);
+                    return new Target(entry.getKey(), version.isPresent(), servers);
+                }));
     }
 
     private Mono<EventId> localJoin(AuthenticatedDevice device, RoomId room, JsonObject body) {
@@ -249,14 +265,13 @@ public final class Rooms {
                         .flatMap(content -> sendOwnMembership(device, room, rules, content)));
     }
 
-    private Mono<EventId> remoteJoin(AuthenticatedDevice device, RoomId room, JsonObject body, List<ServerName> via) {
+    private Mono<EventId> remoteJoin(
+            AuthenticatedDevice device, RoomId room, JsonObject body, List<ServerName> servers) {
         RemoteRoomsApi remote = remoteRooms.get();
         if (remote == null) {
             return Mono.error(new MatrixException(
                     ErrorCode.NOT_FOUND, "Unknown room; this server has no federation to join it through"));
         }
-        List<ServerName> servers = new ArrayList<>(via);
-        room.serverName().ifPresent(servers::add);
         return profiles.withProfile(device.userId(), joinContent(body))
                 .flatMap(content -> remote.joinRemoteRoom(room, device.userId(), servers, content));
     }
@@ -277,37 +292,24 @@ public final class Rooms {
      */
     public Mono<Map<String, String>> knock(
             AuthenticatedDevice device, String roomIdOrAlias, JsonObject body, List<ServerName> via) {
-        RemoteRoomsApi remote = remoteRooms.get();
-        RoomAliasId remoteAlias = remoteAlias(roomIdOrAlias);
-        if (remoteAlias != null && remote != null) {
-            return remote.queryRemoteAlias(remoteAlias).flatMap(found -> {
-                List<ServerName> servers = new ArrayList<>(via);
-                servers.addAll(found.servers());
-                return knock(device, found.roomId().value(), body, servers);
-            });
-        }
-        return resolve(roomIdOrAlias)
-                .flatMap(room -> roomserver
-                        .get()
-                        .queryRoomVersion(room)
-                        .flatMap(version -> version.isPresent()
-                                ? events.rules(room)
+        return target(roomIdOrAlias, via)
+                .flatMap(target -> (target.held()
+                                ? events.rules(target.room())
                                         .flatMap(rules -> profiles.withProfile(
                                                         device.userId(), membership("knock", body))
-                                                .flatMap(content -> sendOwnMembership(device, room, rules, content)))
+                                                .flatMap(content ->
+                                                        sendOwnMembership(device, target.room(), rules, content)))
                                         .then()
-                                : remoteKnock(device, room, body, via))
-                        .thenReturn(Map.of("room_id", room.value())));
+                                : remoteKnock(device, target.room(), body, target.servers()))
+                        .thenReturn(Map.of("room_id", target.room().value())));
     }
 
-    private Mono<Void> remoteKnock(AuthenticatedDevice device, RoomId room, JsonObject body, List<ServerName> via) {
+    private Mono<Void> remoteKnock(AuthenticatedDevice device, RoomId room, JsonObject body, List<ServerName> servers) {
         RemoteRoomsApi remote = remoteRooms.get();
         if (remote == null) {
             return Mono.error(new MatrixException(
                     ErrorCode.NOT_FOUND, "Unknown room; this server has no federation to knock through"));
         }
-        List<ServerName> servers = new ArrayList<>(via);
-        room.serverName().ifPresent(servers::add);
         return profiles.withProfile(device.userId(), membership("knock", body))
                 .flatMap(content -> remote.knockRemoteRoom(room, device.userId(), servers, content));
     }
