@@ -11,6 +11,7 @@ import dev.lattice.federationapi.consumers.DeviceListConsumer;
 import dev.lattice.federationapi.consumers.EphemeralConsumer;
 import dev.lattice.federationapi.consumers.RoomserverOutputConsumer;
 import dev.lattice.federationapi.consumers.ToDeviceConsumer;
+import dev.lattice.federationapi.internal.Backfill;
 import dev.lattice.federationapi.internal.DnsLookups;
 import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationTls;
@@ -168,6 +169,24 @@ public class FederationApiConfiguration {
                 query::getObject,
                 bus,
                 Clock.systemUTC());
+    }
+
+    /** History from other servers for clients paging back past the oldest event held here (the syncapi asks). */
+    @Bean
+    Backfill backfill(
+            LatticeProperties properties,
+            FederationClient client,
+            ReceivedPdus receivedPdus,
+            ServerAcls acls,
+            ObjectProvider<RoomserverInputApi> input,
+            ObjectProvider<RoomserverQueryApi> query) {
+        return new Backfill(
+                ServerName.parse(properties.serverName()),
+                client,
+                receivedPdus,
+                acls,
+                input::getObject,
+                query::getObject);
     }
 
     /** Rooms' server ACLs, read from the roomserver's current state. */

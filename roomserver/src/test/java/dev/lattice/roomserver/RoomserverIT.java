@@ -273,10 +273,11 @@ class RoomserverIT {
     /**
      * A join to a room held by another server: its state arrives as outliers (as {@code send_join} answers it),
      * then the join with that state. The room then has our member, the state events go out as historical records
-     * ahead of the join, and the other server's next event builds on the join.
+     * ahead of the join, and the other server's next event builds on the join. History from before the join,
+     * backfilled later, gains its state and goes out as history, moving nothing current.
      */
     @Test
-    void aJoinWithTheStateFromSendJoinStartsTheRoomHere() {
+    void aJoinWithTheStateFromSendJoinStartsTheRoomHereAndItsHistoryIsBackfilledLater() {
         ServerName remote = ServerName.parse("remote.test");
         SigningKey remoteKey = SigningKey.generate("r1");
         RoomVersionRules rules = RoomVersionRules.V12;
@@ -399,6 +400,45 @@ class RoomserverIT {
         assertThat(server.api.queryAuthChain(room, List.of(reply.id())).block())
                 .extracting(StoredEvent::eventId)
                 .containsExactly(bobJoin.id(), powerLevels.id());
+
+        // Later a client pages back: the history before the join comes backfilled, oldest first. The create event
+        // needs no state; the join rules, whose prev event is held only as an outlier, come with the state before it.
+        var latestBefore = server.api.queryLatestEvents(room, Set.of()).block();
+        assertThat(backfill(room, rules, create, null, remote)).isEqualTo(Outcome.ACCEPTED);
+        assertThat(backfill(room, rules, joinRules, null, remote))
+                .as("an event whose prev event has no state here, given none")
+                .isEqualTo(Outcome.REJECTED);
+        List<EventId> beforeJoinRules = List.of(create.id(), bobJoin.id(), powerLevels.id());
+        assertThat(backfill(room, rules, joinRules, beforeJoinRules, remote)).isEqualTo(Outcome.ACCEPTED);
+        assertThat(backfill(room, rules, joinRules, beforeJoinRules, remote))
+                .as("a replay")
+                .isEqualTo(Outcome.ACCEPTED);
+        assertThat(server.api.queryStateBeforeEvent(joinRules.id()).block().orElseThrow())
+                .extracting(StoredEvent::eventId)
+                .containsExactlyInAnyOrderElementsOf(beforeJoinRules);
+        assertThat(server.api.queryLatestEvents(room, Set.of()).block())
+                .as("history moves no forward extremity")
+                .isEqualTo(latestBefore);
+        waitFor(() -> server.outputs.stream()
+                .anyMatch(o -> o instanceof NewRoomEvent n && n.eventId().equals(joinRules.id()) && !n.outlier()));
+        List<NewRoomEvent> backfilled = server.outputs.stream()
+                .filter(o -> o instanceof NewRoomEvent n && n.roomId().equals(room) && n.historical() && !n.outlier())
+                .map(NewRoomEvent.class::cast)
+                .toList();
+        assertThat(backfilled)
+                .as("each published once, as history with no state delta")
+                .extracting(NewRoomEvent::eventId)
+                .containsExactly(create.id(), joinRules.id());
+        assertThat(backfilled).allSatisfy(n -> assertThat(n.addsStateEventIds()).isEmpty());
+    }
+
+    private static Outcome backfill(
+            RoomId room, RoomVersionRules rules, Pdu event, List<EventId> stateBefore, ServerName origin) {
+        return server.api
+                .inputRoomEvent(InputRoomEvent.backfilled(
+                        room, rules.id(), new String(event.bytes(), UTF_8), origin, stateBefore))
+                .block()
+                .outcome();
     }
 
     /** An invite from another server to a room not held here, then its rejection: each the user's whole state here. */

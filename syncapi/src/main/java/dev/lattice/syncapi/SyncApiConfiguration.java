@@ -2,6 +2,7 @@ package dev.lattice.syncapi;
 
 import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.federationapi.BackfillApi;
 import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.CanonicalJson;
@@ -33,6 +34,7 @@ import dev.lattice.syncapi.internal.PresenceStream;
 import dev.lattice.syncapi.internal.PushActions;
 import dev.lattice.syncapi.internal.PushGateway;
 import dev.lattice.syncapi.internal.ReceiptsStream;
+import dev.lattice.syncapi.internal.RemoteHistory;
 import dev.lattice.syncapi.internal.RoomEventsStream;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
@@ -323,9 +325,12 @@ public class SyncApiConfiguration {
             BundledAggregations aggregations,
             Presence presence,
             JsonBodies bodies,
-            ToDeviceSender toDevice) {
+            ToDeviceSender toDevice,
+            ObjectProvider<BackfillApi> backfill) {
         Clock clock = Clock.systemUTC();
-        RoomMessages messages = new RoomMessages(database, memberships, aggregations, clock);
+        RemoteHistory history =
+                new RemoteHistory(database, () -> Optional.ofNullable(backfill.getIfAvailable()), clock);
+        RoomMessages messages = new RoomMessages(database, memberships, aggregations, history, clock);
         Syncer syncer = new Syncer(
                 streams,
                 () -> Optional.ofNullable(keys.getIfAvailable()),

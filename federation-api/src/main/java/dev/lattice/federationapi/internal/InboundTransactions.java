@@ -31,6 +31,7 @@ import dev.lattice.runtime.bus.BusJson;
 import java.net.URLEncoder;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -288,13 +289,8 @@ public final class InboundTransactions {
     }
 
     /** The IDs among {@code eventIds} that the roomserver does not hold. */
-    private Mono<Set<String>> unknown(List<String> eventIds) {
-        return Flux.fromIterable(eventIds)
-                .concatMap(id -> query.get()
-                        .queryEvent(EventId.parse(id))
-                        .filter(Optional::isEmpty)
-                        .map(absent -> id))
-                .collect(HashSet::new, Set::add);
+    private Mono<Set<String>> unknown(Collection<String> eventIds) {
+        return HeldEvents.unknown(query.get(), eventIds);
     }
 
     /** {@code get_missing_events} from {@code origin} between our forward extremities and {@code pdu}, by depth. */

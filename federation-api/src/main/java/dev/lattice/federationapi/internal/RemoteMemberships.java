@@ -436,7 +436,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                                     .filter(event -> event.eventId().equals(join.eventId()))
                                     .defaultIfEmpty(join)
                             : Mono.just(join);
-                    return Flux.fromIterable(AuthOrder.sort(byId.values()))
+                    return Flux.fromIterable(EventOrder.byAuthEvents(byId.values()))
                             .concatMap(pdu -> roomserver
                                     .get()
                                     .inputRoomEventAsync(InputRoomEvent.outlier(

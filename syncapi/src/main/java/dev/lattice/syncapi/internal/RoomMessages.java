@@ -26,12 +26,13 @@ import reactor.core.publisher.Mono;
 /**
  * {@code GET /_matrix/client/v3/rooms/{roomId}/messages}: pages of a room's timeline in stream order, backwards
  * ({@code dir=b}) or forwards ({@code dir=f}) from a {@link StreamToken}, holding only the events the history
- * visibility rules let the user see.
+ * visibility rules let the user see. A backwards page that reaches the oldest event held here first asks other servers
+ * for what came before ({@link RemoteHistory}).
  *
  * <p>A token {@code s<p>} is the point just after the event at position {@code p}: backwards from it come the events
  * at {@code p} and below, forwards the events above {@code p}. {@code end} is the point after the last event read
- * (visible or not), and is left out once the range holds no more events. Backfilled events have negative positions,
- * so paging backwards reaches them after the live ones.
+ * (visible or not), and is left out once the range holds no more events. Backfilled events have negative positions
+ * ordered by depth, so paging backwards reaches them after the live ones, oldest last.
  *
  * <p>Only a user who is or was joined or invited may page a room, unless it is {@code world_readable} now
  * ({@code 403 M_FORBIDDEN} otherwise). With a filter that sets {@code lazy_load_members}, {@code state} holds the
@@ -77,13 +78,19 @@ public final class RoomMessages {
     private final SyncApiDatabase database;
     private final MembershipHistory memberships;
     private final BundledAggregations aggregations;
+    private final RemoteHistory history;
     private final Clock clock;
 
     public RoomMessages(
-            SyncApiDatabase database, MembershipHistory memberships, BundledAggregations aggregations, Clock clock) {
+            SyncApiDatabase database,
+            MembershipHistory memberships,
+            BundledAggregations aggregations,
+            RemoteHistory history,
+            Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
         this.aggregations = requireNonNull(aggregations, "aggregations is null");
+        this.history = requireNonNull(history, "history is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -259,9 +266,16 @@ public final class RoomMessages {
                         request.to().map(StreamToken::events).orElse(position),
                         request.limit(),
                         false);
+        // Paging back past the oldest event held here: other servers may hold what came before.
+        Mono<List<StoredEvent>> withHistory = !backwards || request.to().isPresent()
+                ? read
+                : read.flatMap(events -> events.size() == request.limit()
+                        ? Mono.just(events)
+                        : history.fetchBefore(request.roomId(), request.limit())
+                                .flatMap(fetched -> fetched ? read : Mono.just(events)));
         String user = request.device().userId().toString();
         long now = clock.millis();
-        return read.flatMap(events -> {
+        return withHistory.flatMap(events -> {
             List<StoredEvent> shown = events.stream()
                     .filter(event -> EventVisibility.canSee(event, user, memberships)
                             && request.filter().matches(event))

@@ -40,6 +40,9 @@ public interface SyncApiDatabase {
     /** The position of the newest live event; 0 when there is none. */
     Mono<Long> currentPosition();
 
+    /** How many of {@code eventIds} are in their room's timeline (outliers are not). */
+    Mono<Integer> countTimelineEvents(Collection<String> eventIds);
+
     /** Events by ID; unknown IDs are left out. */
     Mono<List<StoredEvent>> events(Collection<String> eventIds);
 

@@ -16,7 +16,8 @@ public enum InputKind {
     /**
      * An event from before the room's known history ({@code /backfill}): checked and stored with its state, published
      * as a {@link NewRoomEvent} with {@code historical = true}; it never moves the forward extremities or the current
-     * state.
+     * state. An event held as an {@link #OUTLIER} (the state a remote join started from) becomes backfilled this way:
+     * it then gains its state and its place in the timeline.
      */
     BACKFILLED,
     /**

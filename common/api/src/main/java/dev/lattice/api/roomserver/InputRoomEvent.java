@@ -28,9 +28,11 @@ import java.util.List;
  * @param replyTo the instance ID of the caller waiting for the {@link InputVerdict} on {@code roomserver.verdicts};
  *     null when nobody waits
  * @param requestId the caller's ID for this request, echoed in the verdict; null when nobody waits
- * @param stateBefore for a {@link InputKind#NEW} event whose prev events this server does not hold (this server's own
- *     join to a room on another server): the events of the state before it, as the resident server answered
- *     {@code send_join}, all given as outliers first; null to compute the state from the prev events as usual
+ * @param stateBefore for an event whose prev events this server does not hold: a {@link InputKind#NEW} one (this
+ *     server's own join to a room on another server: the state the resident server answered {@code send_join}) or a
+ *     {@link InputKind#BACKFILLED} one (the oldest of a {@code /backfill} answer: the state {@code /state} answered);
+ *     the events of the state before it, all given as outliers first; null to compute the state from the prev events
+ *     as usual
  */
 public record InputRoomEvent(
         int version,
@@ -57,8 +59,8 @@ public record InputRoomEvent(
             throw new IllegalArgumentException("replyTo and requestId go together");
         }
         if (stateBefore != null) {
-            if (kind != InputKind.NEW) {
-                throw new IllegalArgumentException("only a new event comes with the state before it");
+            if (kind != InputKind.NEW && kind != InputKind.BACKFILLED) {
+                throw new IllegalArgumentException("only a new or backfilled event comes with the state before it");
             }
             stateBefore = List.copyOf(stateBefore);
         }
@@ -105,6 +107,16 @@ public record InputRoomEvent(
                 null,
                 null,
                 requireNonNull(stateBefore, "stateBefore is null"));
+    }
+
+    /**
+     * An event from before the room's known history, from a {@code /backfill} answer; {@code stateBefore} as for
+     * {@link #joinWithState}, or null when its prev events are held here with their state.
+     */
+    public static InputRoomEvent backfilled(
+            RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
+        return new InputRoomEvent(
+                VERSION, InputKind.BACKFILLED, roomId, roomVersion, pdu, origin, null, null, null, stateBefore);
     }
 
     /** This input with the address its verdict goes to. */

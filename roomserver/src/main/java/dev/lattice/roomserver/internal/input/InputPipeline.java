@@ -119,7 +119,7 @@ public final class InputPipeline {
             log.info("rejected an unparseable input for {}: {}", input.roomId(), r.getMessage());
             return Mono.just(InputVerdict.rejected(requestId, null, r.errorCode(), r.getMessage()));
         }
-        return replayedVerdict(pdu, requestId)
+        return replayedVerdict(input, pdu, requestId)
                 .switchIfEmpty(Mono.defer(() -> duplicateTransaction(input, pdu, requestId)))
                 .switchIfEmpty(Mono.defer(() -> decide(input, rules, pdu)));
     }
@@ -139,10 +139,20 @@ public final class InputPipeline {
         return pdu;
     }
 
-    /** Step 2: an event already decided (a re-delivered input) gets its stored verdict; nothing is stored again. */
-    private Mono<InputVerdict> replayedVerdict(Pdu pdu, String requestId) {
+    /**
+     * Step 2: an event already decided (a re-delivered input) gets its stored verdict; nothing is stored again. An
+     * accepted outlier that comes backfilled is decided again: it gains its state and its place in the timeline.
+     */
+    private Mono<InputVerdict> replayedVerdict(InputRoomEvent input, Pdu pdu, String requestId) {
         return database.event(pdu.eventId())
-                .flatMap(row -> Mono.justOrEmpty(row.map(r -> storedVerdict(r, requestId))));
+                .flatMap(row -> Mono.justOrEmpty(
+                        row.filter(r -> !becomesBackfilled(input, r)).map(r -> storedVerdict(r, requestId))));
+    }
+
+    private static boolean becomesBackfilled(InputRoomEvent input, EventRow stored) {
+        return input.kind() == InputKind.BACKFILLED
+                && stored.kind() == InputKind.OUTLIER
+                && stored.status() == EventStatus.ACCEPTED;
     }
 
     static InputVerdict storedVerdict(EventRow row, String requestId) {
@@ -242,6 +252,13 @@ public final class InputPipeline {
     private Mono<Candidate> room(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {
         boolean isCreate = isCreate(pdu);
         return database.room(pdu.roomId()).map(existing -> {
+            if (isCreate && existing.isPresent() && input.kind() == InputKind.BACKFILLED) {
+                // The create event of a room joined over federation, held as an outlier, backfilled at last.
+                if (!existing.get().createEventId().equals(pdu.eventId())) {
+                    throw new Rejection(ErrorCode.FORBIDDEN, "room " + pdu.roomId() + " has another create event");
+                }
+                return new Candidate(input, rules, pdu, existing.get(), false);
+            }
             if (isCreate) {
                 if (existing.isPresent()) {
                     throw new Rejection(ErrorCode.ROOM_IN_USE, "room " + pdu.roomId() + " already exists");
@@ -320,7 +337,7 @@ public final class InputPipeline {
             return givenState(candidate.input().stateBefore());
         }
         if (pdu.prevEvents().isEmpty()) {
-            if (!candidate.newRoom()) {
+            if (!isCreate(pdu)) {
                 throw new Rejection(ErrorCode.FORBIDDEN, "only a create event has no prev_events");
             }
             return Mono.just(new StateBefore(Map.of(), null));
@@ -412,7 +429,7 @@ public final class InputPipeline {
 
     /** Step 5b: the auth rules against the state before the event; failing rejects it. */
     private Mono<Void> checkStateBefore(Candidate candidate, StateBefore before) {
-        if (candidate.newRoom()) {
+        if (isCreate(candidate.pdu())) {
             return Mono.empty(); // the create event: its rules were checked in step 4
         }
         return authAgainst(candidate, before.state())
@@ -444,18 +461,19 @@ public final class InputPipeline {
 
     private Mono<InputVerdict> storeRejected(Candidate candidate, Rejection rejection) {
         log.info("rejected {} in {}: {}", candidate.eventId(), candidate.roomId(), rejection.getMessage());
+        InputVerdict verdict = InputVerdict.rejected(
+                candidate.input().requestId(), candidate.pdu().id(), rejection.errorCode(), rejection.getMessage());
         EventRow row = EventRow.rejected(
                 candidate.pdu(),
                 candidate.input().kind(),
                 rejection.errorCode(),
                 rejection.getMessage(),
                 System.currentTimeMillis());
-        return database.store(EventWrite.eventOnly(null, row))
-                .thenReturn(InputVerdict.rejected(
-                        candidate.input().requestId(),
-                        candidate.pdu().id(),
-                        rejection.errorCode(),
-                        rejection.getMessage()));
+        // An outlier that failed as a backfilled event stays the outlier it was.
+        return database.event(candidate.eventId())
+                .flatMap(stored -> stored.isPresent()
+                        ? Mono.just(verdict)
+                        : database.store(EventWrite.eventOnly(null, row)).thenReturn(verdict));
     }
 
     private Mono<InputVerdict> storeOutlier(Candidate candidate) {
@@ -547,7 +565,7 @@ public final class InputPipeline {
      * {@code roomserver.output} must hold those events before the state delta that names them.
      */
     private Mono<List<EventWrite.OutboxRecord>> outlierStateOutputs(Candidate candidate, CurrentStateChange change) {
-        if (candidate.input().stateBefore() == null) {
+        if (candidate.input().stateBefore() == null || candidate.input().kind() != InputKind.NEW) {
             return Mono.just(List.of());
         }
         List<String> ids = change.adds().stream()

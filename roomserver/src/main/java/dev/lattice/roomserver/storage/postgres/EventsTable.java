@@ -23,7 +23,13 @@ public final class EventsTable {
             + "reject_errcode, reject_reason, state_before_nid, state_after_nid, pdu, received_ts) VALUES (:event_id, "
             + ":room_id, :event_type, :state_key, :sender, :depth, :origin_server_ts, :membership, :redacts, "
             + ":prev_event_ids, :auth_event_ids, :kind, :status, :reject_errcode, :reject_reason, :state_before_nid, "
-            + ":state_after_nid, :pdu, :received_ts) RETURNING event_nid";
+            + ":state_after_nid, :pdu, :received_ts)"
+            // An accepted outlier backfilled later gains its kind and state; any other duplicate inserts nothing.
+            + " ON CONFLICT (event_id) DO UPDATE SET kind = EXCLUDED.kind,"
+            + " state_before_nid = EXCLUDED.state_before_nid, state_after_nid = EXCLUDED.state_after_nid"
+            + " WHERE roomserver.events.kind = 'outlier' AND roomserver.events.status = 'accepted'"
+            + " AND EXCLUDED.kind = 'backfilled' AND EXCLUDED.status = 'accepted'"
+            + " RETURNING event_nid";
     private static final String SELECT_BY_IDS =
             "SELECT " + COLUMNS + " FROM roomserver.events " + "WHERE event_id = ANY(:event_ids)";
     private static final String SELECT_AUTH_CHAIN = "WITH RECURSIVE chain(event_id) AS ("
@@ -42,7 +48,10 @@ public final class EventsTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    /** Inserts the event; completes with its numeric ID. Fails on a duplicate event ID. */
+    /**
+     * Inserts the event, or makes an accepted outlier with its ID the accepted backfilled event; completes with its
+     * numeric ID. Fails on any other duplicate event ID.
+     */
     public Mono<Long> insert(EventRow event) {
         var spec = client.sql(INSERT)
                 .bind("event_id", event.eventId())
@@ -64,7 +73,9 @@ public final class EventsTable {
         spec = Sql.bindNullable(spec, "reject_reason", event.rejectReason(), String.class);
         spec = Sql.bindNullable(spec, "state_before_nid", event.stateBeforeNid(), Long.class);
         spec = Sql.bindNullable(spec, "state_after_nid", event.stateAfterNid(), Long.class);
-        return spec.map(row -> Sql.requireLong(row, "event_nid")).one();
+        return spec.map(row -> Sql.requireLong(row, "event_nid"))
+                .one()
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("event " + event.eventId() + " is stored")));
     }
 
     public Mono<Optional<EventRow>> select(String eventId) {

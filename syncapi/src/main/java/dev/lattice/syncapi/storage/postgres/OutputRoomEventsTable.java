@@ -25,20 +25,45 @@ public final class OutputRoomEventsTable {
     private static final String COLUMNS = "position, event_id, room_id, room_version, event_json, history_visibility,"
             + " prev_content, replaces_state, txn_user_id, txn_device_id, txn_id, redacted_because";
 
+    /**
+     * Where historical events sit: below zero and every live event, in {@code [HISTORY_FLOOR, HISTORY_FLOOR + 2^60)},
+     * ordered by depth (the room's history order, as Synapse's topological ordering) and, at one depth, later arrivals
+     * lower. Backfill reaches back batch by batch while each batch is decided oldest first, so the order the records
+     * arrive in cannot be the order of the timeline. Outliers, never in a timeline, sit below the band, so the state
+     * a remote join starts from (whose spans begin at their positions) holds at every historical position.
+     */
+    static final long HISTORY_FLOOR = -(1L << 62);
+    /** Bits of a historical position for the arrival order at one depth. */
+    private static final int ARRIVAL_BITS = 24;
+    /** The greatest depth with a place of its own; deeper events (2^36 is beyond any real room) share it. */
+    static final long MAX_HISTORY_DEPTH = (1L << 36) - 1;
+
+    private static final String HISTORICAL_POSITION = ":history_floor + :depth * " + (1L << ARRIVAL_BITS) + " + "
+            + ((1L << ARRIVAL_BITS) - 1) + " - nextval('syncapi.backfill_position_seq') % " + (1L << ARRIVAL_BITS);
+
     private static final String INSERT = "INSERT INTO syncapi.output_room_events (position, event_id, room_id,"
             + " room_version, type, sender, state_key, event_json, history_visibility, prev_content, replaces_state,"
             + " txn_user_id, txn_device_id, txn_id, historical, outlier)"
-            + " VALUES (CASE WHEN :historical THEN -nextval('syncapi.backfill_position_seq')"
+            + " VALUES (CASE WHEN :outlier THEN :history_floor - nextval('syncapi.backfill_position_seq')"
+            + " WHEN :historical THEN " + HISTORICAL_POSITION
             + " ELSE nextval('syncapi.stream_position_seq') END, :event_id, :room_id, :room_version, :type, :sender,"
             + " :state_key, :event_json, :history_visibility, :prev_content, :replaces_state, :txn_user_id,"
             + " :txn_device_id, :txn_id, :historical, :outlier)"
-            + " ON CONFLICT (event_id) DO NOTHING RETURNING position";
+            + " ON CONFLICT DO NOTHING RETURNING position";
+
+    /** An outlier backfilled later: it takes its place in the history band and in timelines. */
+    private static final String UPDATE_OUTLIER_TO_HISTORICAL = "UPDATE syncapi.output_room_events"
+            + " SET outlier = false, position = " + HISTORICAL_POSITION
+            + " WHERE event_id = :event_id AND outlier RETURNING position";
 
     private static final String SELECT_MAX_POSITION =
             "SELECT COALESCE(MAX(position), 0) AS position FROM syncapi.output_room_events";
 
     private static final String SELECT_BY_IDS =
             "SELECT " + COLUMNS + " FROM syncapi.output_room_events WHERE event_id = ANY(:event_ids)";
+
+    private static final String COUNT_TIMELINE_EVENTS = "SELECT count(*) AS count FROM syncapi.output_room_events"
+            + " WHERE event_id = ANY(:event_ids) AND NOT outlier";
 
     private static final String SELECT_ROOM_RANGE_ASC = "SELECT " + COLUMNS + " FROM syncapi.output_room_events"
             + " WHERE room_id = :room_id AND position > :after AND position <= :to AND NOT outlier"
@@ -92,11 +117,38 @@ public final class OutputRoomEventsTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    /** Inserts the event with a new position; empty if an event with this ID is already stored. */
+    /**
+     * Inserts the event with a new position; empty if an event with this ID is already stored. A historical event
+     * stored before as an outlier moves into the timeline instead, at a new position.
+     */
     public Mono<OptionalLong> insert(NewRow row) {
+        Mono<OptionalLong> insert = insertOnce(row)
+                .flatMap(position -> position.isPresent()
+                        ? Mono.just(position)
+                        : selectByIds(List.of(row.eventId()))
+                                .flatMap(found -> found.isEmpty()
+                                        // Two historical events drew one position (2^24 arrivals apart at one depth).
+                                        ? insertOnce(row)
+                                        : Mono.just(OptionalLong.empty())));
+        if (!row.historical() || row.outlier()) {
+            return insert;
+        }
+        return client.sql(UPDATE_OUTLIER_TO_HISTORICAL)
+                .bind("event_id", row.eventId())
+                .bind("history_floor", HISTORY_FLOOR)
+                .bind("depth", historyDepth(row))
+                .map(r -> r.get("position", Long.class))
+                .one()
+                .map(OptionalLong::of)
+                .switchIfEmpty(insert);
+    }
+
+    private Mono<OptionalLong> insertOnce(NewRow row) {
         GenericExecuteSpec spec = client.sql(INSERT)
                 .bind("historical", row.historical())
                 .bind("outlier", row.outlier())
+                .bind("history_floor", HISTORY_FLOOR)
+                .bind("depth", historyDepth(row))
                 .bind("event_id", row.eventId())
                 .bind("room_id", row.roomId())
                 .bind("room_version", row.roomVersion().toString())
@@ -118,10 +170,26 @@ public final class OutputRoomEventsTable {
                 .defaultIfEmpty(OptionalLong.empty());
     }
 
+    /** The event's depth, clamped to the history band's range. */
+    private static long historyDepth(NewRow row) {
+        return Math.clamp(row.event().getInteger("depth").orElse(0L), 0, MAX_HISTORY_DEPTH);
+    }
+
     /** The newest live position; 0 when no event is stored. */
     public Mono<Long> selectMaxPosition() {
         return client.sql(SELECT_MAX_POSITION)
                 .map(r -> r.get("position", Long.class))
+                .one();
+    }
+
+    /** How many of {@code eventIds} are stored and not outliers. */
+    public Mono<Integer> countTimelineEvents(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Mono.just(0);
+        }
+        return client.sql(COUNT_TIMELINE_EVENTS)
+                .bind("event_ids", eventIds.toArray(String[]::new))
+                .map(r -> r.get("count", Long.class).intValue())
                 .one();
     }
 

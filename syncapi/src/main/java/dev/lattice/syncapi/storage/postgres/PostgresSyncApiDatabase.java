@@ -225,6 +225,11 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
+    public Mono<Integer> countTimelineEvents(Collection<String> eventIds) {
+        return events.countTimelineEvents(eventIds);
+    }
+
+    @Override
     public Mono<List<StoredEvent>> events(Collection<String> eventIds) {
         return events.selectByIds(eventIds);
     }

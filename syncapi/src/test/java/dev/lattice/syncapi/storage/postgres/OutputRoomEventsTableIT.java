@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.version.RoomVersionId;
@@ -72,23 +73,46 @@ class OutputRoomEventsTableIT {
     }
 
     @Test
-    void backfilledEventsSortBeforeEverything() {
+    void backfilledEventsSortBeforeEverythingByDepthWhateverOrderTheyArrivedIn() {
         String room = fresh("!");
-        long live = table.insert(row(room, fresh("$"), false, Optional.empty()))
-                .block()
-                .getAsLong();
-        long old = table.insert(row(room, fresh("$"), true, Optional.empty()))
-                .block()
-                .getAsLong();
-        long older = table.insert(row(room, fresh("$"), true, Optional.empty()))
-                .block()
-                .getAsLong();
-        assertThat(old).isNegative();
-        assertThat(older).isLessThan(old);
+        long live = insert(row(room, fresh("$"), false, Optional.empty()));
+        // Backfill decides each batch oldest first and reaches further back with each batch.
+        long depth7 = insert(withDepth(row(room, fresh("$"), true, Optional.empty()), 7));
+        long depth8 = insert(withDepth(row(room, fresh("$"), true, Optional.empty()), 8));
+        long depth3 = insert(withDepth(row(room, fresh("$"), true, Optional.empty()), 3));
+        long depth5 = insert(withDepth(row(room, fresh("$"), true, Optional.empty()), 5));
+        long depth5Later = insert(withDepth(row(room, fresh("$"), true, Optional.empty()), 5));
+
         assertThat(table.selectRoomRange(room, Long.MIN_VALUE, live, 10, true).block())
                 .extracting(StoredEvent::position)
-                .containsExactly(live, old, older);
+                .containsExactly(live, depth8, depth7, depth5, depth5Later, depth3);
+        assertThat(depth3).isNegative();
         assertThat(table.selectMaxPosition().block()).isGreaterThanOrEqualTo(live);
+    }
+
+    @Test
+    void aBackfilledOutlierTakesItsPlaceInTheTimelineOnce() {
+        String room = fresh("!");
+        String state = fresh("$");
+        long live = insert(row(room, fresh("$"), false, Optional.empty()));
+        long outlier = insert(withOutlier(withDepth(row(room, state, true, Optional.empty()), 4)));
+        long older = insert(withDepth(row(room, fresh("$"), true, Optional.empty()), 3));
+        assertThat(outlier).isLessThan(older);
+
+        long backfilled = insert(withDepth(row(room, state, true, Optional.empty()), 4));
+        assertThat(table.insert(withDepth(row(room, state, true, Optional.empty()), 4))
+                        .block())
+                .as("a replay")
+                .isEmpty();
+
+        assertThat(table.selectRoomRange(room, Long.MIN_VALUE, live, 10, true).block())
+                .extracting(StoredEvent::position)
+                .containsExactly(live, backfilled, older);
+        assertThat(table.countTimelineEvents(List.of(state)).block()).isEqualTo(1);
+    }
+
+    private static long insert(OutputRoomEventsTable.NewRow row) {
+        return table.insert(row).block().getAsLong();
     }
 
     @Test
@@ -114,6 +138,15 @@ class OutputRoomEventsTableIT {
     }
 
     private static OutputRoomEventsTable.NewRow withOutlier(OutputRoomEventsTable.NewRow row) {
+        return copy(row, row.event(), true);
+    }
+
+    private static OutputRoomEventsTable.NewRow withDepth(OutputRoomEventsTable.NewRow row, long depth) {
+        return copy(row, row.event().with("depth", JsonInteger.of(depth)), row.outlier());
+    }
+
+    private static OutputRoomEventsTable.NewRow copy(
+            OutputRoomEventsTable.NewRow row, JsonObject event, boolean outlier) {
         return new OutputRoomEventsTable.NewRow(
                 row.eventId(),
                 row.roomId(),
@@ -121,13 +154,13 @@ class OutputRoomEventsTableIT {
                 row.type(),
                 row.sender(),
                 row.stateKey(),
-                row.event(),
+                event,
                 row.historyVisibility(),
                 row.prevContent(),
                 row.replacesState(),
                 row.transaction(),
                 row.historical(),
-                true);
+                outlier);
     }
 
     @Test

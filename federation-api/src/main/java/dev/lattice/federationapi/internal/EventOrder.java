@@ -10,20 +10,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Function;
 
-/** Orders events so that each comes after those of its auth events that are among them. */
-final class AuthOrder {
+/** Orders events so that each comes after those of the events it refers to that are among them. */
+final class EventOrder {
     private static final Comparator<Pdu> BY_DEPTH =
             Comparator.comparingLong(Pdu::depth).thenComparing(Pdu::eventId);
 
-    private AuthOrder() {}
+    private EventOrder() {}
+
+    /** Each event after its auth events among {@code events}: the order outliers go into the roomserver. */
+    static List<Pdu> byAuthEvents(Collection<Pdu> events) {
+        return sort(events, Pdu::authEvents);
+    }
+
+    /** Each event after its prev events among {@code events}: the order of the room's history. */
+    static List<Pdu> byPrevEvents(Collection<Pdu> events) {
+        return sort(events, Pdu::prevEvents);
+    }
 
     /**
-     * Kahn's topological sort over the auth references within {@code events}, lowest depth first among the ready
-     * ones. Auth events outside the set do not hold an event back (the roomserver judges what is missing); events in
-     * an auth cycle, which no valid room has, come last by depth.
+     * Kahn's topological sort over the references within {@code events}, lowest depth first among the ready ones.
+     * Referenced events outside the set do not hold an event back (the roomserver judges what is missing); events in
+     * a cycle, which no valid room has, come last by depth.
      */
-    static List<Pdu> sort(Collection<Pdu> events) {
+    private static List<Pdu> sort(Collection<Pdu> events, Function<Pdu, List<String>> references) {
         Map<String, Pdu> byId = new HashMap<>();
         events.forEach(pdu -> byId.putIfAbsent(pdu.eventId(), pdu));
         Map<String, Integer> waitingOn = new HashMap<>();
@@ -31,10 +42,12 @@ final class AuthOrder {
         PriorityQueue<Pdu> ready = new PriorityQueue<>(BY_DEPTH);
         for (Pdu pdu : byId.values()) {
             int count = 0;
-            for (String authId : new HashSet<>(pdu.authEvents())) {
-                if (byId.containsKey(authId) && !authId.equals(pdu.eventId())) {
+            for (String referenced : new HashSet<>(references.apply(pdu))) {
+                if (byId.containsKey(referenced) && !referenced.equals(pdu.eventId())) {
                     count++;
-                    dependents.computeIfAbsent(authId, id -> new ArrayList<>()).add(pdu);
+                    dependents
+                            .computeIfAbsent(referenced, id -> new ArrayList<>())
+                            .add(pdu);
                 }
             }
             waitingOn.put(pdu.eventId(), count);
