@@ -229,7 +229,8 @@ export async function startSynapse(dir, tls, pg) {
     registration_shared_secret: sharedSecret,
     enable_registration: false,
     report_stats: false,
-    presence: { enabled: false },
+    // presence crosses servers in the suite (its default, written out)
+    presence: { enabled: true },
     // room directories are browsed across servers in the suite; Synapse shares its own only when told to, and lets
     // only admins publish rooms unless a rule allows everyone
     allow_public_rooms_over_federation: true,

@@ -153,6 +153,13 @@ test("a room's server ACL shuts a server out: its PDUs are refused and its room 
 
   const before = message(roomId, mallory, joinId, auth, 100, "before the ACL");
   assert.deepEqual((await send([before.event])).body.pdus[before.eventId], {});
+  const jump = (dir) => evil.request(
+    lattice, "GET", `/_matrix/federation/v1/timestamp_to_event/${enc(roomId)}?ts=${Date.now() + 60_000}&dir=${dir}`);
+  const latest = await jump("b");
+  assert.equal(latest.status, 200, JSON.stringify(latest.body));
+  assert.equal(latest.body.event_id, before.eventId, "the newest event at or before a minute from now");
+  assert.equal((await jump("f")).body.errcode, "M_NOT_FOUND");
+  assert.equal((await jump("sideways")).body.errcode, "M_INVALID_PARAM");
 
   // Every server here is named by an IP literal: an ACL refusing IP literals shuts the evil server out.
   await ownerClient.sendStateEvent(roomId, "m.room.server_acl", { allow: ["*"], deny: [], allow_ip_literals: false }, "");
@@ -166,6 +173,7 @@ test("a room's server ACL shuts a server out: its PDUs are refused and its room 
     `/_matrix/federation/v1/backfill/${enc(roomId)}?v=${enc(joinId)}&limit=10`,
     `/_matrix/federation/v1/make_join/${enc(roomId)}/${enc(`@other:${evil.serverName}`)}?ver=10`,
     `/_matrix/federation/v1/event/${enc(joinId)}`,
+    `/_matrix/federation/v1/timestamp_to_event/${enc(roomId)}?ts=${Date.now()}&dir=b`,
   ]) {
     const answer = await evil.request(lattice, "GET", path);
     assert.equal(answer.status, 403, `${path}: ${JSON.stringify(answer.body)}`);

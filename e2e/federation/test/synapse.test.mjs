@@ -207,3 +207,25 @@ test("a Lattice user knocks on a Synapse room: the member sees the knock, the kn
   await leonClient.joinRoom(roomId);
   await eventually(() => membership(saraClient, roomId, leon.user_id) === "join", "the knocker joined");
 });
+
+test("presence crosses both ways: a status set on Lattice shows on Synapse, one set on Synapse on Lattice", async () => {
+  const sue = await h.registerOnSynapse(synapse, unique("sue"));
+  const pia = await h.registerOnLattice(lattice, unique("pia"));
+  const sueClient = await clientOf(sue);
+  const piaClient = await clientOf(pia);
+  const { room_id: roomId } = await sueClient.createRoom({ preset: "public_chat", name: "Who is around" });
+  await piaClient.joinRoom(roomId, { viaServers: [synapse.serverName] });
+  await eventually(() => membership(sueClient, roomId, pia.user_id) === "join", "Synapse to see the join");
+
+  await piaClient.setPresence({ presence: "unavailable", status_msg: "out for lunch" });
+  await eventually(
+    () => sueClient.getUser(pia.user_id)?.presenceStatusMsg === "out for lunch",
+    "the Lattice user's status on Synapse",
+  );
+  await sueClient.setPresence({ presence: "online", status_msg: "back at my desk" });
+  await eventually(
+    () => piaClient.getUser(sue.user_id)?.presenceStatusMsg === "back at my desk",
+    "the Synapse user's status on Lattice",
+  );
+  assert.equal(piaClient.getUser(sue.user_id).presence, "online");
+});

@@ -4,7 +4,7 @@
 // and what the other member's client shows (redactions, display names) follows.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { clientFor, register, username, expectMatrixError, rawSync, startAndWaitPrepared, eventually } from "./lib.mjs";
+import { BASE_URL, clientFor, register, sdk, username, expectMatrixError, rawSync, startAndWaitPrepared, eventually } from "./lib.mjs";
 
 const N = 100;
 const FILTER = { room: { timeline: { limit: 1000 } }, presence: { not_types: ["*"] } };
@@ -88,6 +88,34 @@ describe("rooms with matrix-js-sdk", () => {
       assert.equal((after.rooms?.join?.[roomId]?.timeline?.events ?? []).filter(isOurs).length, 0,
         `${who} got messages again`);
     }
+  });
+
+  test("jump to date: timestamp_to_event finds the message at or around a time, both ways; a stranger may not ask", async () => {
+    assert.ok(roomId, "needs the room of the first test");
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+    const before = await a.sendTextMessage(roomId, "before the pause");
+    await pause();
+    const middle = Date.now();
+    await pause();
+    const after = await a.sendTextMessage(roomId, "after the pause");
+
+    const back = await b.timestampToEvent(roomId, middle, sdk.Direction.Backward);
+    assert.equal(back.event_id, before.event_id);
+    assert.ok(back.origin_server_ts <= middle);
+    const forward = await b.timestampToEvent(roomId, middle, sdk.Direction.Forward);
+    assert.equal(forward.event_id, after.event_id);
+    assert.ok(forward.origin_server_ts >= middle);
+    await expectMatrixError(
+      b.timestampToEvent(roomId, Date.now() + 3_600_000, sdk.Direction.Forward), "M_NOT_FOUND", 404);
+
+    const eve = clientFor(await register(username("eve")));
+    await expectMatrixError(eve.timestampToEvent(roomId, middle, sdk.Direction.Forward), "M_FORBIDDEN", 403);
+    const raw = (query) => fetch(
+      `${BASE_URL}/_matrix/client/v1/rooms/${encodeURIComponent(roomId)}/timestamp_to_event?${query}`,
+      { headers: { Authorization: `Bearer ${bob.access_token}` } }).then(async (r) => [r.status, (await r.json()).errcode]);
+    assert.deepEqual(await raw(`ts=${middle}`), [400, "M_MISSING_PARAM"]);
+    assert.deepEqual(await raw(`ts=${middle}&dir=sideways`), [400, "M_INVALID_PARAM"]);
+    assert.deepEqual(await raw("ts=yesterday&dir=f"), [400, "M_INVALID_PARAM"]);
   });
 
   test("leave, then rejoin needs a new invite in an invite-only room", async () => {

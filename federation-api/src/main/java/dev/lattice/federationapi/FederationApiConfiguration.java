@@ -265,7 +265,9 @@ public class FederationApiConfiguration {
         EphemeralConsumer consumer =
                 new EphemeralConsumer(ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue);
         return bus.subscribe(
-                "federationapi", List.of(Topics.EPHEMERAL_TYPING, Topics.EPHEMERAL_RECEIPTS), consumer::handle);
+                "federationapi",
+                List.of(Topics.EPHEMERAL_TYPING, Topics.EPHEMERAL_RECEIPTS, Topics.EPHEMERAL_PRESENCE),
+                consumer::handle);
     }
 
     /** Our users' to-device messages to other servers' users (consumer group {@code federationapi}). */

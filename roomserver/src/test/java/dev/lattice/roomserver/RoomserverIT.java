@@ -92,6 +92,22 @@ class RoomserverIT {
                 .orElseThrow();
         assertThat(join.addsStateEventIds()).containsExactly(join.eventId());
         assertThat(join.historical()).isFalse();
+
+        // Jumping to a date: the closest event by origin_server_ts in either direction, the same time included.
+        Pdu third = messages.get(2);
+        assertThat(eventAt(room, third.originServerTs(), false).originServerTs())
+                .isEqualTo(third.originServerTs());
+        assertThat(eventAt(room, third.originServerTs(), true).originServerTs()).isEqualTo(third.originServerTs());
+        assertThat(eventAt(room, 0, true).type()).isEqualTo("m.room.create");
+        assertThat(eventAt(room, Long.MAX_VALUE, false).eventId())
+                .isEqualTo(messages.getLast().id());
+        assertThat(server.api.queryEventAtTimestamp(room, Long.MAX_VALUE, true).block())
+                .isEmpty();
+        assertThat(server.api.queryEventAtTimestamp(room, 0, false).block()).isEmpty();
+    }
+
+    private static StoredEvent eventAt(RoomId room, long ts, boolean forwards) {
+        return server.api.queryEventAtTimestamp(room, ts, forwards).block().orElseThrow();
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.config.SyncApiProperties;
 import dev.lattice.syncapi.consumers.ClientApiOutputConsumer;
 import dev.lattice.syncapi.consumers.KeyserverOutputConsumer;
+import dev.lattice.syncapi.consumers.PresenceConsumer;
 import dev.lattice.syncapi.consumers.ReceiptsConsumer;
 import dev.lattice.syncapi.consumers.RoomserverOutputConsumer;
 import dev.lattice.syncapi.consumers.ToDeviceConsumer;
@@ -195,8 +196,28 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    Presence presence(SyncApiDatabase database, SyncNotifier notifier, SyncApiProperties properties) {
-        return new Presence(database, notifier, Clock.systemUTC(), properties.presenceEnabled());
+    Presence presence(
+            SyncApiDatabase database,
+            SyncNotifier notifier,
+            SyncApiProperties properties,
+            Bus bus,
+            LatticeProperties lattice) {
+        return new Presence(
+                ServerName.parse(lattice.serverName()),
+                database,
+                notifier,
+                update -> bus.publish(Topics.EPHEMERAL_PRESENCE, update.userId().value(), BusJson.encode(update)),
+                Clock.systemUTC(),
+                properties.presenceEnabled());
+    }
+
+    /**
+     * Every process reads every presence change: other servers' users' are stored (by whichever process is first),
+     * and each process wakes its own long-polls.
+     */
+    @Bean(destroyMethod = "close")
+    BusConsumer syncapiPresence(Bus bus, Presence presence) {
+        return bus.tail(List.of(Topics.EPHEMERAL_PRESENCE), new PresenceConsumer(presence)::handle);
     }
 
     @Bean

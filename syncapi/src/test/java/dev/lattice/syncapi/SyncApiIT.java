@@ -8,6 +8,7 @@ import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.ephemeral.PresenceUpdate;
 import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.api.roomserver.NewRoomEvent;
@@ -1676,6 +1677,50 @@ class SyncApiIT {
         assertThat(sync(bobToken, Map.of("filter", "{\"presence\":{\"not_types\":[\"*\"]}}"))
                         .has("presence"))
                 .isFalse();
+    }
+
+    @Test
+    void anotherServersUsersPresenceFromTheBusWakesRoomMatesAndNoTimerOfOursTouchesIt() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId rita = UserId.parse("@rita" + UUID.randomUUID().toString().substring(0, 8) + ":remote.test");
+        String aliceToken = USERS.login(alice, "ALICE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(rita, rita, "join");
+        publishAll(room.events());
+        String since = sync(aliceToken, Map.of("set_presence", "offline"))
+                .getString("next_batch")
+                .orElseThrow();
+
+        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(
+                request(
+                        aliceToken,
+                        "/_matrix/client/v3/sync",
+                        Map.of("since", since, "timeout", "20000", "set_presence", "offline")),
+                HttpResponse.BodyHandlers.ofString());
+        awaitLongPoll(alice);
+        PresenceUpdate update = PresenceUpdate.of(rita, "unavailable", "on a train", 30_000, false);
+        bus.publish(Topics.EPHEMERAL_PRESENCE, rita.value(), BusJson.encode(update))
+                .block();
+        JsonObject woken = CanonicalJson.parseObject(waiting.get().body());
+        JsonObject content = presenceEvents(woken).stream()
+                .filter(e -> e.getString("sender").orElse("").equals(rita.toString()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no presence of rita in " + woken))
+                .getObject("content")
+                .orElseThrow();
+        assertThat(content.getString("presence")).contains("unavailable");
+        assertThat(content.getString("status_msg")).contains("on a train");
+        assertThat(content.getInteger("last_active_ago"))
+                .hasValueSatisfying(ago -> assertThat(ago).isGreaterThanOrEqualTo(30_000L));
+        JsonObject seen = get(aliceToken, "/_matrix/client/v3/presence/" + rita + "/status", Map.of(), 200);
+        assertThat(seen.getString("presence")).contains("unavailable");
+
+        assertThat(database.expirePresence(Long.MAX_VALUE, Long.MAX_VALUE).block())
+                .as("her server keeps her presence: our idle and offline timers skip her")
+                .extracting(Map.Entry::getKey)
+                .doesNotContain(rita.value());
+        assertThat(database.presence(rita.value()).block().orElseThrow().state())
+                .isEqualTo("unavailable");
     }
 
     private static List<JsonObject> presenceEvents(JsonObject sync) {

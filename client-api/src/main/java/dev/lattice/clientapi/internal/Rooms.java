@@ -7,6 +7,7 @@ import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.protocol.event.ClientEventFormat.Unsigned;
 import dev.lattice.protocol.id.EventId;
@@ -200,6 +201,59 @@ public final class Rooms {
                     .flatMap(forgotten -> forgotten
                             ? Mono.error(notMember)
                             : Mono.just(Optional.of(membership.get().eventId())));
+        });
+    }
+
+    /**
+     * {@code GET /rooms/{roomId}/timestamp_to_event?ts=&dir=}: the room's event closest to {@code ts} in direction
+     * {@code dir} ({@code f}: the first at or after it, {@code b}: the last at or before it), for a member or anyone in a
+     * {@code world_readable} room (403 {@code M_FORBIDDEN} otherwise, as Synapse checks); 404 {@code M_NOT_FOUND}
+     * when there is none. {@code ts} and {@code dir} are required (400 {@code M_MISSING_PARAM}) and must be an integer
+     * and {@code f} or {@code b} (400 {@code M_INVALID_PARAM}). NOTSPEC: only the events held here are searched; Synapse
+     * also asks other servers in the room when the answer is at the edge of what it holds.
+     */
+    public Mono<Map<String, Object>> timestampToEvent(
+            AuthenticatedDevice device, String roomId, Optional<String> ts, Optional<String> dir) {
+        RoomId room = roomId(roomId);
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(
+                    ts.orElseThrow(() -> new MatrixException(ErrorCode.MISSING_PARAM, "ts is required")));
+        } catch (NumberFormatException e) {
+            throw new MatrixException(ErrorCode.INVALID_PARAM, "ts must be an integer");
+        }
+        boolean forwards =
+                switch (dir.orElseThrow(() -> new MatrixException(ErrorCode.MISSING_PARAM, "dir is required"))) {
+                    case "f" -> true;
+                    case "b" -> false;
+                    default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "dir must be f or b");
+                };
+        return requireMemberOrWorldReadable(device.userId(), room)
+                .then(roomserver.get().queryEventAtTimestamp(room, timestamp, forwards))
+                .map(found -> {
+                    StoredEvent event = found.orElseThrow(() -> new MatrixException(
+                            ErrorCode.NOT_FOUND,
+                            "Unable to find an event from " + timestamp + " in direction " + dir.get()));
+                    return Map.<String, Object>of(
+                            "event_id", event.eventId().value(), "origin_server_ts", event.originServerTs());
+                });
+    }
+
+    private Mono<Void> requireMemberOrWorldReadable(UserId user, RoomId room) {
+        return roomserver.get().queryMembership(room, user).flatMap(membership -> {
+            if (membership.filter(m -> m.membership().equals("join")).isPresent()) {
+                return Mono.empty();
+            }
+            return roomserver
+                    .get()
+                    .queryCurrentStateEvent(room, "m.room.history_visibility", "")
+                    .flatMap(visibility -> visibility
+                                    .flatMap(event -> event.content().getString("history_visibility"))
+                                    .filter("world_readable"::equals)
+                                    .isPresent()
+                            ? Mono.<Void>empty()
+                            : Mono.error(
+                                    new MatrixException(ErrorCode.FORBIDDEN, "You are not a member of this room")));
         });
     }
 

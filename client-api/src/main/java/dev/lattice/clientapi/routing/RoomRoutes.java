@@ -32,6 +32,7 @@ import reactor.core.publisher.Mono;
  *   <li>{@code PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3roomsroomidsendeventtypetxnid">spec</a></li>
  *   <li>{@code PUT/GET /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#put_matrixclientv3roomsroomidstateeventtypestatekey">spec</a></li>
  *   <li>{@code GET /_matrix/client/v3/rooms/{roomId}/state} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3roomsroomidstate">spec</a></li>
+ *   <li>{@code GET /_matrix/client/v1/rooms/{roomId}/timestamp_to_event} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv1roomsroomidtimestamp_to_event">spec</a></li>
  *   <li>{@code GET /_matrix/client/v3/joined_rooms} — <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3joined_rooms">spec</a></li>
  *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/join}, {@code POST /_matrix/client/v3/join/{roomIdOrAlias}} — <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3joinroomidoralias">spec</a></li>
  *   <li>{@code POST /_matrix/client/v3/rooms/{roomId}/forget} — <a href="https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3roomsroomidforget">spec</a></li>
@@ -87,6 +88,16 @@ public class RoomRoutes {
                                 .authenticate(request)
                                 .flatMap(device -> rooms.state(device, request.pathVariable("roomId")))
                                 .flatMap(Responses::okRaw))
+                .GET(
+                        "/_matrix/client/v1/rooms/{roomId}/timestamp_to_event",
+                        request -> accessTokens
+                                .authenticate(request)
+                                .flatMap(device -> rooms.timestampToEvent(
+                                        device,
+                                        request.pathVariable("roomId"),
+                                        request.queryParam("ts"),
+                                        request.queryParam("dir")))
+                                .flatMap(Responses::ok))
                 .GET(
                         "/_matrix/client/v3/joined_rooms",
                         request -> accessTokens

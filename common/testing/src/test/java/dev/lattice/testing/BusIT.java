@@ -27,7 +27,7 @@ class BusIT {
     /** A fresh prefix per test, so tests never see each other's records. */
     private static LatticeProperties.Kafka kafka() {
         return new LatticeProperties.Kafka(
-                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32);
+                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32, null);
     }
 
     @Test
@@ -58,7 +58,7 @@ class BusIT {
     @Test
     void aSlowKeyDoesNotHoldUpOtherKeysOfItsPartition() throws Exception {
         LatticeProperties.Kafka onePartition = new LatticeProperties.Kafka(
-                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 1, (short) 1, 32);
+                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 1, (short) 1, 32, null);
         try (Bus bus = new Bus(onePartition, new SimpleMeterRegistry())) {
             bus.createTopics(List.of("events"));
             bus.publish("events", "!slow:example.org", "slow".getBytes(UTF_8)).block();

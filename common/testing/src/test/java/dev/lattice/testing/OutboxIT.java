@@ -52,7 +52,7 @@ class OutboxIT {
         // A fresh topic prefix per test: no test sees another's records.
         bus = new Bus(
                 new LatticeProperties.Kafka(
-                        TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32),
+                        TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32, null),
                 new SimpleMeterRegistry());
         bus.createTopics(List.of(TOPIC));
         bus.subscribe("outbox-it", List.of(TOPIC), record -> {

@@ -62,6 +62,11 @@ final class EmbeddedInfrastructure implements AutoCloseable {
                 }
             });
             addresses.put("lattice.kafka.bootstrap-servers", "127.0.0.1:" + port);
+            // The only process on its broker: static membership lets a restart (even after SIGKILL) resume consuming at
+            // once instead of after the broker's session timeout.
+            if (properties.kafka().groupInstanceId() == null) {
+                addresses.put("lattice.kafka.group-instance-id", "all-in-one");
+            }
         }
         starter.shutdown();
         EmbeddedPostgres postgres = null;

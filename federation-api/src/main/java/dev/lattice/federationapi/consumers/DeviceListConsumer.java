@@ -8,19 +8,13 @@ import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.federationapi.internal.Edus;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.protocol.id.ServerName;
-import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.bus.BusJson;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.dao.DataAccessException;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -68,33 +62,21 @@ public final class DeviceListConsumer {
         if (rooms == null || localKeys == null) {
             return Mono.empty();
         }
-        return serversSharingRooms(rooms, change.userId()).flatMap(servers -> {
-            if (servers.isEmpty()) {
-                return Mono.empty();
-            }
-            Mono<JsonObject> edu = change.deviceId()
-                    .map(device ->
-                            Mono.just(Edus.deviceListUpdate(change.userId(), device, change.deleted(), clock.millis())))
-                    .orElseGet(() -> localKeys
-                            .queryLocalDevices(change.userId())
-                            .map(devices -> Edus.signingKeyUpdate(
-                                    change.userId(), devices.get("master_key"), devices.get("self_signing_key"))));
-            return edu.flatMap(update -> queue.queueDurableEdu(servers, key, update));
-        });
-    }
-
-    /** The other servers with a member joined to a room the user is joined to. */
-    private Mono<List<ServerName>> serversSharingRooms(QueryMembershipApi rooms, UserId user) {
-        return rooms.queryJoinedRooms(user)
-                .flatMapMany(Flux::fromIterable)
-                .concatMap(rooms::queryJoinedMembers)
-                .collect(
-                        LinkedHashSet<ServerName>::new,
-                        (servers, members) -> servers.addAll(RoomserverOutputConsumer.serversOf(members)))
-                .map(servers -> {
-                    Set<ServerName> others = new LinkedHashSet<>(servers);
-                    others.remove(us);
-                    return new ArrayList<>(others);
+        return RoomserverOutputConsumer.serversSharingRooms(rooms, us, change.userId())
+                .flatMap(servers -> {
+                    if (servers.isEmpty()) {
+                        return Mono.empty();
+                    }
+                    Mono<JsonObject> edu = change.deviceId()
+                            .map(device -> Mono.just(
+                                    Edus.deviceListUpdate(change.userId(), device, change.deleted(), clock.millis())))
+                            .orElseGet(() -> localKeys
+                                    .queryLocalDevices(change.userId())
+                                    .map(devices -> Edus.signingKeyUpdate(
+                                            change.userId(),
+                                            devices.get("master_key"),
+                                            devices.get("self_signing_key"))));
+                    return edu.flatMap(update -> queue.queueDurableEdu(servers, key, update));
                 });
     }
 }

@@ -3,6 +3,7 @@ package dev.lattice.federationapi.consumers;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.ephemeral.PresenceUpdate;
 import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.ephemeral.TypingUpdate;
 import dev.lattice.api.roomserver.QueryMembershipApi;
@@ -20,8 +21,9 @@ import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
- * Consumes {@code ephemeral.typing} and {@code ephemeral.receipts} (consumer group {@code federationapi}): our users'
- * typing and receipts go to the other servers with members joined in the room, as EDUs. Updates about other servers'
+ * Consumes {@code ephemeral.typing}, {@code ephemeral.receipts} and {@code ephemeral.presence} (consumer group
+ * {@code federationapi}): our users' typing and receipts go to the other servers with members joined in the room,
+ * their presence to those sharing any room with them, as EDUs (not durable: a lost one is worth little). Updates about other servers'
  * users came from federation and are not sent on.
  */
 public final class EphemeralConsumer {
@@ -47,8 +49,23 @@ public final class EphemeralConsumer {
                 ReceiptUpdate update = BusJson.decode(record.payload(), ReceiptUpdate.class);
                 yield send(update.roomId(), update.userId(), Edus.receipt(update));
             }
+            case Topics.EPHEMERAL_PRESENCE -> {
+                PresenceUpdate update = BusJson.decode(record.payload(), PresenceUpdate.class);
+                yield sendToSharers(update.userId(), Edus.presence(update));
+            }
             default -> Mono.<Void>empty();
         });
+    }
+
+    /** To the servers sharing any room with our user: presence is not about one room. */
+    private Mono<Void> sendToSharers(UserId userId, JsonObject edu) {
+        QueryMembershipApi rooms = roomserver.get();
+        if (!userId.serverName().equals(us) || rooms == null) {
+            return Mono.empty();
+        }
+        return RoomserverOutputConsumer.serversSharingRooms(rooms, us, userId)
+                .doOnNext(servers -> queue.queueEdu(servers, edu))
+                .then();
     }
 
     private Mono<Void> send(RoomId roomId, UserId userId, JsonObject edu) {

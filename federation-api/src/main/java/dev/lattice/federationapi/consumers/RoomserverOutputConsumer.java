@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.dao.DataAccessException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -86,5 +87,17 @@ public final class RoomserverOutputConsumer {
         Set<ServerName> servers = new LinkedHashSet<>();
         users.forEach(user -> servers.add(user.serverName()));
         return servers;
+    }
+
+    /** The other servers with a member joined to a room {@code user} is joined to. */
+    static Mono<List<ServerName>> serversSharingRooms(QueryMembershipApi rooms, ServerName us, UserId user) {
+        return rooms.queryJoinedRooms(user)
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(rooms::queryJoinedMembers)
+                .collect(LinkedHashSet<ServerName>::new, (servers, members) -> servers.addAll(serversOf(members)))
+                .map(servers -> {
+                    servers.remove(us);
+                    return List.copyOf(servers);
+                });
     }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.federationapi.internal;
 
+import dev.lattice.api.ephemeral.PresenceUpdate;
 import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.ephemeral.TypingUpdate;
 import dev.lattice.api.keyserver.DeviceListChange;
@@ -15,6 +16,7 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonBool;
 import dev.lattice.protocol.json.JsonInteger;
+import dev.lattice.protocol.json.JsonNull;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
@@ -25,8 +27,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The EDUs for typing and receipts (<a href="https://spec.matrix.org/v1.19/server-server-api/#typing-notifications">
- * typing</a>, <a href="https://spec.matrix.org/v1.19/server-server-api/#receipts">receipts</a>) to and from the
+ * The EDUs (<a href="https://spec.matrix.org/v1.19/server-server-api/#typing-notifications">typing</a>,
+ * <a href="https://spec.matrix.org/v1.19/server-server-api/#receipts">receipts</a>,
+ * <a href="https://spec.matrix.org/v1.19/server-server-api/#presence">presence</a>) and the others to and from the
  * bus records the syncapi keeps them with. Pure: parsing keeps only what {@code origin} may say, its own users.
  */
 public final class Edus {
@@ -35,10 +38,63 @@ public final class Edus {
     static final String DIRECT_TO_DEVICE = "m.direct_to_device";
     static final String DEVICE_LIST_UPDATE = "m.device_list_update";
     static final String SIGNING_KEY_UPDATE = "m.signing_key_update";
+    static final String PRESENCE = "m.presence";
+    /** The most presence updates taken from one EDU (Synapse sends one per user changed since the last). */
+    static final int MAX_PRESENCE_UPDATES = 100;
     /** Typing from another server lasts this long unless renewed (the spec: 30 s if the sender gives no timeout). */
     static final long REMOTE_TYPING_TIMEOUT_MS = 30_000;
 
     private Edus() {}
+
+    /** Our user's presence as the EDU other servers get. */
+    public static JsonObject presence(PresenceUpdate update) {
+        JsonObjectBuilder push = new JsonObjectBuilder()
+                .put("user_id", update.userId().value())
+                .put("presence", update.presence())
+                .put("last_active_ago", update.lastActiveAgo())
+                .put("currently_active", update.currentlyActive());
+        if (update.statusMsg() != null) {
+            push.put("status_msg", update.statusMsg());
+        }
+        return edu(
+                PRESENCE,
+                new JsonObjectBuilder().put("push", JsonArray.of(push.build())).build());
+    }
+
+    /**
+     * An {@code m.presence} EDU's updates of users of {@code origin}, at most {@link #MAX_PRESENCE_UPDATES}; entries
+     * of other servers' users or with a malformed field are skipped.
+     */
+    static List<PresenceUpdate> parsePresence(JsonObject content, ServerName origin) {
+        List<PresenceUpdate> out = new ArrayList<>();
+        for (CanonicalJsonValue entry :
+                content.getArray("push").map(JsonArray::values).orElse(List.of())) {
+            if (out.size() == MAX_PRESENCE_UPDATES) {
+                break;
+            }
+            if (!(entry instanceof JsonObject push)) {
+                continue;
+            }
+            Optional<UserId> user = push.getString("user_id").flatMap(UserId::tryParse);
+            Optional<String> state = push.getString("presence").filter(PresenceUpdate.STATES::contains);
+            long lastActiveAgo = push.getInteger("last_active_ago").orElse(0L);
+            CanonicalJsonValue statusMsg = push.members().get("status_msg");
+            if (user.isEmpty()
+                    || !user.get().serverName().equals(origin)
+                    || state.isEmpty()
+                    || lastActiveAgo < 0
+                    || (statusMsg != null && !(statusMsg instanceof JsonString) && !(statusMsg instanceof JsonNull))) {
+                continue;
+            }
+            out.add(PresenceUpdate.of(
+                    user.get(),
+                    state.get(),
+                    statusMsg instanceof JsonString message ? message.value() : null,
+                    lastActiveAgo,
+                    push.members().get("currently_active") instanceof JsonBool active && active.value()));
+        }
+        return out;
+    }
 
     /** Our user's typing as the EDU other servers get. */
     public static JsonObject typing(TypingUpdate update) {

@@ -131,6 +131,23 @@ public final class InboundReads {
                 .map(events -> transaction(oldestFirst(events)));
     }
 
+    /**
+     * {@code GET /_matrix/federation/v1/timestamp_to_event/{roomId}?ts=&dir=}: the room's event closest to {@code ts}
+     * that this server holds (404 {@code M_NOT_FOUND} when none).
+     */
+    public Mono<JsonObject> timestampToEvent(ServerName origin, RoomId roomId, long ts, boolean forwards) {
+        return requireInRoom(origin, roomId)
+                .then(query.get().queryEventAtTimestamp(roomId, ts, forwards))
+                .map(found -> {
+                    StoredEvent event = found.orElseThrow(() -> new MatrixException(
+                            ErrorCode.NOT_FOUND, "No event found from " + ts + " in that direction"));
+                    return new JsonObjectBuilder()
+                            .put("event_id", event.eventId().value())
+                            .put("origin_server_ts", event.originServerTs())
+                            .build();
+                });
+    }
+
     /** {@code GET /_matrix/federation/v1/query/profile?user_id=&field=}. */
     public Mono<JsonObject> profile(UserId userId, Optional<String> field) {
         if (!userId.serverName().equals(us)) {

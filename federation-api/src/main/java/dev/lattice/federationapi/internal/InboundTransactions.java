@@ -49,7 +49,7 @@ import reactor.core.publisher.Mono;
  * {@code PUT /_matrix/federation/v1/send/{txnId}}
  * (<a href="https://spec.matrix.org/v1.19/server-server-api/#put_matrixfederationv1sendtxnid">spec</a>): each PDU
  * checked ({@link ReceivedPdus}) and given to the roomserver in order, with its own result; one bad PDU never fails
- * the others. Typing, receipt and to-device EDUs go onto the bus for the syncapi, device-list and signing-key updates
+ * the others. Typing, receipt, presence and to-device EDUs go onto the bus for the syncapi, device-list and signing-key updates
  * onto {@code keyserver.input} for the keyserver. A room's server ACL applies to each PDU (a denied origin's PDU is
  * answered with an error) and to typing and receipts (dropped). The answer is stored per (origin, txnId): a retried transaction gets
  * it again and nothing is processed twice.
@@ -128,8 +128,8 @@ public final class InboundTransactions {
     }
 
     /**
-     * Typing and receipts of {@code origin}'s users in rooms they are joined to, and their to-device messages to our
-     * users, onto the bus the syncapi reads; their device-list and cross-signing changes onto the keyserver's input.
+     * Typing and receipts of {@code origin}'s users in rooms they are joined to, the presence of those joined to a
+     * room held here, and their to-device messages to our users, onto the bus the syncapi reads; their device-list and cross-signing changes onto the keyserver's input.
      * Anything else (other EDU types, other servers' users, rooms they are not in) is dropped, as the spec allows.
      */
     private Mono<Void> receiveEdus(ServerName origin, List<JsonObject> edus) {
@@ -152,6 +152,16 @@ public final class InboundTransactions {
                                     .concatMap(update -> bus.publish(
                                             Topics.EPHEMERAL_RECEIPTS,
                                             update.roomId().value(),
+                                            BusJson.encode(update)))
+                                    .then();
+                        case Edus.PRESENCE ->
+                            Flux.fromIterable(Edus.parsePresence(content, origin))
+                                    .filterWhen(update -> query.get()
+                                            .queryJoinedRooms(update.userId())
+                                            .map(rooms -> !rooms.isEmpty()))
+                                    .concatMap(update -> bus.publish(
+                                            Topics.EPHEMERAL_PRESENCE,
+                                            update.userId().value(),
                                             BusJson.encode(update)))
                                     .then();
                         case Edus.DIRECT_TO_DEVICE ->

@@ -166,6 +166,15 @@ public class TransactionRoutes {
                                         request.queryParams().getOrDefault("v", List.of()),
                                         query(request, "limit", TransactionRoutes::positive))))
                 .GET(
+                        "/_matrix/federation/v1/timestamp_to_event/{roomId}",
+                        roomJson(
+                                acls,
+                                request -> reads.timestampToEvent(
+                                        FederationAuthFilter.origin(request),
+                                        path(request, "roomId", RoomId::parse),
+                                        query(request, "ts", Long::parseLong),
+                                        query(request, "dir", TransactionRoutes::forwards))))
+                .GET(
                         "/_matrix/federation/v1/query/profile",
                         json(request ->
                                 reads.profile(query(request, "user_id", UserId::parse), request.queryParam("field"))))
@@ -245,6 +254,15 @@ public class TransactionRoutes {
         } catch (IllegalArgumentException e) {
             throw new MatrixException(ErrorCode.INVALID_PARAM, "Invalid " + name + ": " + e.getMessage());
         }
+    }
+
+    /** {@code dir}: {@code f} (forwards) or {@code b}. */
+    private static boolean forwards(String value) {
+        return switch (value) {
+            case "f" -> true;
+            case "b" -> false;
+            default -> throw new IllegalArgumentException("must be f or b");
+        };
     }
 
     private static int positive(String value) {

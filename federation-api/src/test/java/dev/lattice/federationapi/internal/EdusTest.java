@@ -2,6 +2,7 @@ package dev.lattice.federationapi.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.api.ephemeral.PresenceUpdate;
 import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.ephemeral.TypingUpdate;
 import dev.lattice.api.keyserver.DeviceListChange;
@@ -37,6 +38,41 @@ class EdusTest {
         assertThat(edu.getString("edu_type")).contains("m.receipt");
         assertThat(Edus.parseReceipts(edu.getObject("content").orElseThrow(), ORIGIN, 99))
                 .containsExactly(update);
+    }
+
+    @Test
+    void presenceGoesOutAndComesBackWithItsStatusMessage() {
+        PresenceUpdate update = PresenceUpdate.of(BOB, "unavailable", "lunch", 120_000, false);
+        var edu = Edus.presence(update);
+        assertThat(edu.getString("edu_type")).contains("m.presence");
+        assertThat(Edus.parsePresence(edu.getObject("content").orElseThrow(), ORIGIN))
+                .containsExactly(update);
+        PresenceUpdate plain = PresenceUpdate.of(BOB, "online", null, 0, true);
+        assertThat(Edus.parsePresence(Edus.presence(plain).getObject("content").orElseThrow(), ORIGIN))
+                .containsExactly(plain);
+    }
+
+    @Test
+    void presenceOfOtherServersUsersOrMalformedIsSkippedAndOneEduCarriesAtMostAHundred() {
+        var content = CanonicalJson.parseObject("""
+                {"push": [
+                  {"user_id": "@eve:elsewhere.test", "presence": "online", "last_active_ago": 1},
+                  {"user_id": "@bob:remote.test", "presence": "away", "last_active_ago": 1},
+                  {"user_id": "@bob:remote.test", "presence": "online", "last_active_ago": -5},
+                  {"user_id": "@bob:remote.test", "presence": "online", "status_msg": 7},
+                  "not an object",
+                  {"user_id": "@carol:remote.test", "presence": "offline", "status_msg": null}]}""");
+        assertThat(Edus.parsePresence(content, ORIGIN))
+                .containsExactly(PresenceUpdate.of(UserId.parse("@carol:remote.test"), "offline", null, 0, false));
+        StringBuilder many = new StringBuilder("{\"push\": [");
+        for (int i = 0; i < 150; i++) {
+            many.append(i == 0 ? "" : ",")
+                    .append("{\"user_id\": \"@u")
+                    .append(i)
+                    .append(":remote.test\", \"presence\": \"online\"}");
+        }
+        assertThat(Edus.parsePresence(CanonicalJson.parseObject(many + "]}"), ORIGIN))
+                .hasSize(Edus.MAX_PRESENCE_UPDATES);
     }
 
     @Test

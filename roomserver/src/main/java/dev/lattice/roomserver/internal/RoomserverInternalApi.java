@@ -118,6 +118,11 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     }
 
     @Override
+    public Mono<Optional<StoredEvent>> queryEventAtTimestamp(RoomId roomId, long ts, boolean forwards) {
+        return queries.queryEventAtTimestamp(roomId, ts, forwards);
+    }
+
+    @Override
     public Mono<Optional<EventId>> querySentTransaction(SendTransaction transaction) {
         return queries.querySentTransaction(transaction);
     }

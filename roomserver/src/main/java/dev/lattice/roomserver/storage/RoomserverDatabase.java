@@ -18,6 +18,12 @@ public interface RoomserverDatabase {
 
     Mono<Optional<EventRow>> event(String eventId);
 
+    /**
+     * The room's accepted event with state (not an outlier) closest to {@code ts} by {@code origin_server_ts}: the
+     * first at or after it when {@code forwards}, else the last at or before it; ties in the order events were stored.
+     */
+    Mono<Optional<EventRow>> eventAtTimestamp(String roomId, long ts, boolean forwards);
+
     /** The stored events among {@code eventIds}, by ID. */
     Mono<Map<String, EventRow>> events(Collection<String> eventIds);
 

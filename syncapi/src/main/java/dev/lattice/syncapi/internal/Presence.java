@@ -3,6 +3,8 @@ package dev.lattice.syncapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.clientapi.AuthenticatedDevice;
+import dev.lattice.api.ephemeral.PresenceUpdate;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonNull;
@@ -22,6 +24,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -35,6 +40,7 @@ import reactor.core.publisher.Mono;
  * {@code offline} and {@code /sync} carries no presence, as Synapse does with {@code use_presence: false}.
  */
 public final class Presence {
+    private static final Logger log = LoggerFactory.getLogger(Presence.class);
     /**
      * Synapse's 30 s after the last sync ended; counted here from when the last sync started, so plus the longest
      * long-poll (30 s): a client long-polling without a break never flaps offline.
@@ -42,19 +48,29 @@ public final class Presence {
     static final long OFFLINE_AFTER_SECONDS = 60;
 
     static final long IDLE_AFTER_MINUTES = 5;
-    public static final Set<String> STATES = Set.of("online", "unavailable", "offline");
     /** A /sync that changes nothing refreshes "last seen" at most this often: not a write per long-poll. */
     private static final Duration SEEN_REFRESH = Duration.ofSeconds(10);
 
+    private final ServerName us;
     private final SyncApiDatabase database;
     private final SyncNotifier notifier;
+    private final Function<PresenceUpdate, Mono<Void>> publish;
     private final Clock clock;
     private final boolean enabled;
     private final Map<String, Long> lastRefresh = new ConcurrentHashMap<>();
 
-    public Presence(SyncApiDatabase database, SyncNotifier notifier, Clock clock, boolean enabled) {
+    /** @param publish puts our user's visible change on {@code ephemeral.presence} */
+    public Presence(
+            ServerName us,
+            SyncApiDatabase database,
+            SyncNotifier notifier,
+            Function<PresenceUpdate, Mono<Void>> publish,
+            Clock clock,
+            boolean enabled) {
+        this.us = requireNonNull(us, "us is null");
         this.database = requireNonNull(database, "database is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
+        this.publish = requireNonNull(publish, "publish is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.enabled = enabled;
     }
@@ -74,7 +90,7 @@ public final class Presence {
         }
         String state = switch (body.get("presence").orElse(null)) {
             case null -> throw new MatrixException(ErrorCode.MISSING_PARAM, "presence is required");
-            case JsonString value when STATES.contains(value.value()) -> value.value();
+            case JsonString value when PresenceUpdate.STATES.contains(value.value()) -> value.value();
             default ->
                 throw new MatrixException(ErrorCode.INVALID_PARAM, "presence must be online, unavailable or offline");
         };
@@ -136,7 +152,45 @@ public final class Presence {
     private Mono<Void> set(String userId, String state, Optional<Optional<String>> statusMsg) {
         lastRefresh.keySet().removeIf(key -> key.startsWith(userId + "|") && !key.endsWith("|" + state));
         return database.setPresence(userId, state, statusMsg, clock.millis())
-                .flatMap(position -> wake(userId, position));
+                .flatMap(position -> changed(userId, position));
+    }
+
+    /** A visible change of our user's presence: their sharers' long-polls woken here, the change on the bus. */
+    private Mono<Void> changed(String userId, OptionalLong position) {
+        if (position.isEmpty()) {
+            return Mono.empty();
+        }
+        return wake(userId, position.getAsLong())
+                .then(database.presence(userId))
+                .flatMap(stored -> stored.map(presence -> publish.apply(update(presence, clock.millis())))
+                        .orElse(Mono.empty()))
+                // Stored, and this process's long-polls woken: with the bus away, only other servers and processes
+                // miss the change.
+                .onErrorResume(e -> {
+                    log.warn("presence of {} not published: {}", userId, e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /**
+     * A change read from {@code ephemeral.presence} (every process reads them all): another server's user's presence
+     * is stored (once, whichever process is first), then this process wakes the long-polls of those sharing a room
+     * with the user, for other servers' users and ours alike (our user's change may come from another process).
+     */
+    public Mono<Void> apply(PresenceUpdate update) {
+        if (!enabled) {
+            return Mono.empty();
+        }
+        String userId = update.userId().value();
+        if (update.userId().serverName().equals(us)) {
+            return database.presence(userId)
+                    .flatMap(stored -> stored.map(presence -> wake(userId, presence.position()))
+                            .orElse(Mono.empty()));
+        }
+        long now = clock.millis();
+        StoredPresence remote = new StoredPresence(
+                userId, update.presence(), Optional.ofNullable(update.statusMsg()), now - update.lastActiveAgo(), 0);
+        return database.setRemotePresence(remote, now).flatMap(position -> wake(userId, position));
     }
 
     /** Runs the timers once. */
@@ -151,23 +205,36 @@ public final class Presence {
                 .flatMapMany(Flux::fromIterable)
                 .concatMap(change -> {
                     lastRefresh.keySet().removeIf(key -> key.startsWith(change.getKey() + "|"));
-                    return wake(change.getKey(), OptionalLong.of(change.getValue()));
+                    return changed(change.getKey(), OptionalLong.of(change.getValue()));
                 })
                 .then();
     }
 
-    private Mono<Void> wake(String userId, OptionalLong position) {
-        if (position.isEmpty()) {
-            return Mono.empty();
-        }
+    private Mono<Void> wake(String userId, long position) {
         return database.currentPosition()
                 .flatMap(events -> database.allUsersSharingRooms(userId, events))
                 .doOnNext(sharing -> {
                     Set<String> told = new HashSet<>(sharing);
                     told.add(userId);
-                    notifier.notify(SyncStream.PRESENCE, told, position.getAsLong());
+                    notifier.notify(SyncStream.PRESENCE, told, position);
                 })
                 .then();
+    }
+
+    /** What other servers and processes learn of a stored presence. */
+    static PresenceUpdate update(StoredPresence presence, long now) {
+        long ago = Math.max(0, now - presence.lastActiveTs());
+        return PresenceUpdate.of(
+                UserId.parse(presence.userId()),
+                presence.state(),
+                presence.statusMsg().orElse(null),
+                ago,
+                currentlyActive(presence.state(), ago));
+    }
+
+    /** Synapse's rule: active in the last minute while online. */
+    private static boolean currentlyActive(String state, long lastActiveAgo) {
+        return state.equals("online") && lastActiveAgo < 60_000;
     }
 
     /** The {@code m.presence} content: state, {@code last_active_ago}, {@code currently_active}, status message. */
@@ -176,8 +243,7 @@ public final class Presence {
         JsonObjectBuilder out = new JsonObjectBuilder()
                 .put("presence", presence.state())
                 .put("last_active_ago", ago)
-                // Synapse: active in the last minute while online.
-                .put("currently_active", presence.state().equals("online") && ago < 60_000);
+                .put("currently_active", currentlyActive(presence.state(), ago));
         presence.statusMsg().ifPresent(message -> out.put("status_msg", message));
         return out.build();
     }

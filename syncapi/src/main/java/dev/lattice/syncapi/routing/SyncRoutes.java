@@ -1,6 +1,7 @@
 package dev.lattice.syncapi.routing;
 
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.ephemeral.PresenceUpdate;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
@@ -130,7 +131,7 @@ public final class SyncRoutes {
                     boolean fullState = bool(request, "full_state");
                     long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
                     String setPresence = request.queryParam("set_presence").orElse("online");
-                    if (!Presence.STATES.contains(setPresence)) {
+                    if (!PresenceUpdate.STATES.contains(setPresence)) {
                         throw new MatrixException(
                                 ErrorCode.INVALID_PARAM, "set_presence must be online, unavailable or offline");
                     }

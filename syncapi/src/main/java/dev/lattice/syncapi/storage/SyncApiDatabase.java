@@ -148,6 +148,14 @@ public interface SyncApiDatabase {
     Mono<List<DirectoryEntry>> searchUserDirectory(String userId, String term, int limit);
 
     /**
+     * Stores another server's user's presence as its server sent it; a change of state or status message takes a new
+     * presence position. Several processes may store the same update: only the first changes anything.
+     *
+     * @return the user's presence position after the write
+     */
+    Mono<Long> setRemotePresence(StoredPresence update, long now);
+
+    /**
      * Sets a user's presence state (and status message, when given; an inner empty clears it); the user counts as
      * seen now, and as active now when {@code online}. Writers are serialised like events.
      *

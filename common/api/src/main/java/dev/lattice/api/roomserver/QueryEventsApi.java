@@ -30,6 +30,13 @@ public interface QueryEventsApi {
     Mono<Optional<VisibleEvent>> queryEventForUser(EventId eventId, UserId viewer);
 
     /**
+     * {@code /timestamp_to_event}: the room's event closest to {@code ts} by {@code origin_server_ts}, the first at or
+     * after it ({@code forwards}) or the last at or before it; only events of the room's timeline (accepted, with
+     * their state: no outliers, no soft-failed or rejected events).
+     */
+    Mono<Optional<StoredEvent>> queryEventAtTimestamp(RoomId roomId, long ts, boolean forwards);
+
+    /**
      * The auth chain of {@code eventIds} in {@code roomId}: their auth events, and theirs, to the create event; the
      * given events themselves are left out unless one is an auth event of another. Unknown IDs are skipped.
      */

@@ -44,6 +44,11 @@ public record StoredEvent(
         return stateKey != null;
     }
 
+    /** The event's {@code origin_server_ts}. */
+    public long originServerTs() {
+        return CanonicalJson.parseObject(pdu).getInteger("origin_server_ts").orElse(0L);
+    }
+
     /** The event's {@code content}. */
     public JsonObject content() {
         return CanonicalJson.parseObject(pdu).getObject("content").orElse(JsonObject.EMPTY);

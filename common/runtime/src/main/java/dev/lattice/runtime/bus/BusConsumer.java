@@ -77,6 +77,12 @@ public final class BusConsumer implements AutoCloseable {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         if (group != null) {
             config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topicPrefix() + group);
+            if (settings.groupInstanceId() != null
+                    && !settings.groupInstanceId().isBlank()) {
+                // one name per consumer of the group in this process: its subscription tells them apart
+                String name = settings.groupInstanceId() + "-" + group + "-" + String.join(".", this.topics);
+                config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, name.replaceAll("[^a-zA-Z0-9._-]", "_"));
+            }
         }
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -105,13 +105,20 @@ public record LatticeProperties(
      * @param partitions partitions for topics Lattice creates; fixes how far the roomserver can scale out
      * @param consumerConcurrency how many keys (rooms, users) each consumer handles at once; records of one key are
      *     always handled one after another, in order
+     * @param groupInstanceId this process's stable name in its consumer groups (Kafka's static membership): a process
+     *     restarted under the same name takes its partitions back at once, where an unnamed one waits for the broker
+     *     to give up on its dead predecessor (the session timeout, 45 s) and nothing it consumes moves meanwhile. Set
+     *     by the all-in-one with its embedded broker (one process per broker); in a split deployment give each replica
+     *     its own lasting name (a StatefulSet pod's name), never two live processes the same one. Empty: dynamic
+     *     membership
      */
     public record Kafka(
             String bootstrapServers,
             @DefaultValue("lattice.") String topicPrefix,
             @DefaultValue("8") int partitions,
             @DefaultValue("1") short replicationFactor,
-            @DefaultValue("32") int consumerConcurrency) {
+            @DefaultValue("32") int consumerConcurrency,
+            String groupInstanceId) {
 
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();

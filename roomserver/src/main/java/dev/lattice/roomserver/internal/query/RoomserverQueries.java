@@ -240,6 +240,14 @@ public final class RoomserverQueries implements RoomserverQueryApi {
     }
 
     @Override
+    public Mono<Optional<StoredEvent>> queryEventAtTimestamp(RoomId roomId, long ts, boolean forwards) {
+        return database.eventAtTimestamp(roomId.value(), ts, forwards)
+                .flatMap(row -> row.isEmpty()
+                        ? Mono.just(Optional.<StoredEvent>empty())
+                        : stored(row.get()).map(Optional::of));
+    }
+
+    @Override
     public Mono<Optional<VisibleEvent>> queryEventForUser(EventId eventId, UserId viewer) {
         return database.event(eventId.value()).flatMap(found -> {
             if (found.isEmpty() || found.get().status() == EventStatus.REJECTED) {

@@ -36,6 +36,12 @@ public final class EventsTable {
             + "SELECT unnest(CAST(:event_ids AS text[])) "
             + "UNION SELECT unnest(e.auth_event_ids) FROM roomserver.events e JOIN chain c ON e.event_id = c.event_id) "
             + "SELECT " + COLUMNS + " FROM roomserver.events WHERE event_id IN (SELECT event_id FROM chain)";
+    private static final String AT_TIMESTAMP = "SELECT " + COLUMNS + " FROM roomserver.events"
+            + " WHERE room_id = :room_id AND status = 'accepted' AND state_before_nid IS NOT NULL AND ";
+    private static final String AT_OR_AFTER =
+            AT_TIMESTAMP + "origin_server_ts >= :ts ORDER BY origin_server_ts, event_nid LIMIT 1";
+    private static final String AT_OR_BEFORE =
+            AT_TIMESTAMP + "origin_server_ts <= :ts ORDER BY origin_server_ts DESC, event_nid DESC LIMIT 1";
     private static final String SET_REDACTED = "UPDATE roomserver.events SET redacted_pdu = :redacted_pdu, "
             + "redacted_by = :redacted_by WHERE event_id = :event_id AND redacted_by IS NULL";
     private static final String JOINED_SINCE = "SELECT EXISTS (SELECT 1 FROM roomserver.events "
@@ -76,6 +82,17 @@ public final class EventsTable {
         return spec.map(row -> Sql.requireLong(row, "event_nid"))
                 .one()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("event " + event.eventId() + " is stored")));
+    }
+
+    /** See {@code RoomserverDatabase.eventAtTimestamp}. */
+    public Mono<Optional<EventRow>> selectAtTimestamp(String roomId, long ts, boolean forwards) {
+        return client.sql(forwards ? AT_OR_AFTER : AT_OR_BEFORE)
+                .bind("room_id", roomId)
+                .bind("ts", ts)
+                .map(EventsTable::read)
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
     }
 
     public Mono<Optional<EventRow>> select(String eventId) {

@@ -81,6 +81,11 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
+    public Mono<Optional<EventRow>> eventAtTimestamp(String roomId, long ts, boolean forwards) {
+        return events.selectAtTimestamp(roomId, ts, forwards);
+    }
+
+    @Override
     public Mono<Map<String, EventRow>> events(Collection<String> eventIds) {
         return events.select(eventIds).map(PostgresRoomserverDatabase::byId);
     }

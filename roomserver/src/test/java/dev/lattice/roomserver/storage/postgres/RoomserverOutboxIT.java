@@ -39,7 +39,7 @@ class RoomserverOutboxIT {
     @Test
     void aCrashBetweenPublishAndDeletePublishesEveryCommittedEventAtLeastOnceAndConsumersDedupe() throws Exception {
         LatticeProperties.Kafka kafka = new LatticeProperties.Kafka(
-                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32);
+                TestInfra.kafkaBootstrap(), "test-" + UUID.randomUUID() + ".", 2, (short) 1, 32, null);
         try (Bus bus = new Bus(kafka, new SimpleMeterRegistry())) {
             bus.createTopics(List.of(Topics.ROOMSERVER_OUTPUT));
             String room = TestingDatabase.roomId();

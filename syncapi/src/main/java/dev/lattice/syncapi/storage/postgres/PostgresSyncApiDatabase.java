@@ -414,8 +414,23 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                     boolean changed = current.isEmpty()
                             || !current.get().state().equals(state)
                             || !current.get().statusMsg().equals(status);
-                    return presence.upsert(new StoredPresence(userId, state, status, lastActive, 0), now, changed)
+                    return presence.upsert(
+                                    new StoredPresence(userId, state, status, lastActive, 0), now, false, changed)
                             .map(position -> changed ? OptionalLong.of(position) : OptionalLong.empty());
+                });
+        return transactions.transactional(work);
+    }
+
+    @Override
+    public Mono<Long> setRemotePresence(StoredPresence update, long now) {
+        Mono<Long> work = client.sql(LOCK_PRESENCE_STREAM)
+                .then()
+                .then(presence.selectForUpdate(update.userId()))
+                .flatMap(current -> {
+                    boolean changed = current.isEmpty()
+                            || !current.get().state().equals(update.state())
+                            || !current.get().statusMsg().equals(update.statusMsg());
+                    return presence.upsert(update, now, true, changed);
                 });
         return transactions.transactional(work);
     }

@@ -20,19 +20,20 @@ public final class PresenceTable {
 
     /** Writes a user's presence, at a new position when {@code :changed}, else keeping the stored one. */
     private static final String UPSERT = "INSERT INTO syncapi.presence"
-            + " (user_id, state, status_msg, last_active_ts, last_seen_ts, position)"
-            + " VALUES (:user_id, :state, :status_msg, :last_active_ts, :last_seen_ts,"
+            + " (user_id, state, status_msg, last_active_ts, last_seen_ts, remote, position)"
+            + " VALUES (:user_id, :state, :status_msg, :last_active_ts, :last_seen_ts, :remote,"
             + " nextval('syncapi.presence_position_seq'))"
             + " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, status_msg = excluded.status_msg,"
             + " last_active_ts = excluded.last_active_ts, last_seen_ts = excluded.last_seen_ts,"
+            + " remote = excluded.remote,"
             + " position = CASE WHEN :changed THEN excluded.position ELSE syncapi.presence.position END"
             + " RETURNING position";
 
     private static final String EXPIRE = "UPDATE syncapi.presence SET"
             + " state = CASE WHEN last_seen_ts < :offline_before THEN 'offline' ELSE 'unavailable' END,"
             + " position = nextval('syncapi.presence_position_seq')"
-            + " WHERE (state <> 'offline' AND last_seen_ts < :offline_before)"
-            + " OR (state = 'online' AND last_active_ts < :idle_before)"
+            + " WHERE NOT remote AND ((state <> 'offline' AND last_seen_ts < :offline_before)"
+            + " OR (state = 'online' AND last_active_ts < :idle_before))"
             + " RETURNING user_id, position";
 
     private static final String SELECT = "SELECT " + COLUMNS + " FROM syncapi.presence WHERE user_id = :user_id";
@@ -57,12 +58,14 @@ public final class PresenceTable {
     }
 
     /**
-     * Writes the user's presence; a new row, or a visible change ({@code changed}), takes a new position.
+     * Writes the user's presence ({@code remote}: another server's user, whom the timers skip); a new row, or a
+     * visible change ({@code changed}), takes a new position.
      *
      * @return the row's position after the write
      */
-    public Mono<Long> upsert(StoredPresence presence, long lastSeenTs, boolean changed) {
+    public Mono<Long> upsert(StoredPresence presence, long lastSeenTs, boolean remote, boolean changed) {
         var spec = client.sql(UPSERT)
+                .bind("remote", remote)
                 .bind("user_id", presence.userId())
                 .bind("state", presence.state())
                 .bind("last_active_ts", presence.lastActiveTs())
