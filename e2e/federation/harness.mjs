@@ -338,7 +338,7 @@ export async function registerOnLattice(lattice, localpart, password = "correct 
   });
   const body = await response.json();
   if (response.status !== 200) throw new Error(`lattice registration failed: ${JSON.stringify(body)}`);
-  return { ...body, password, username: localpart, baseUrl: lattice.clientUrl };
+  return { ...body, password, username: localpart, baseUrl: lattice.clientUrl, lattice: true };
 }
 
 /** A work directory, the test CA, and Synapse (on its PostgreSQL) and Lattice started side by side. */

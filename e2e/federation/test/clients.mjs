@@ -2,6 +2,7 @@
 import * as sdk from "../../js/node_modules/matrix-js-sdk/lib/index.js";
 import { logger } from "../../js/node_modules/matrix-js-sdk/lib/logger.js";
 import { eventually as poll } from "../../js/test/eventually.mjs";
+import { validatingFetch } from "../../js/test/spec.mjs";
 
 logger.setLevel(process.env.LATTICE_E2E_SDK_LOG || "silent");
 
@@ -21,7 +22,8 @@ export function unique(prefix) {
 
 /**
  * A started js-sdk client of the account, synced once; with `{ crypto: true }` it runs the Rust crypto (the Olm
- * machine Element uses) in memory.
+ * machine Element uses) in memory. A Lattice account's client checks every answer against the spec's OpenAPI
+ * (e2e/js/test/spec.mjs); Synapse's answers are taken as they come.
  */
 export async function clientOf(account, { crypto = false } = {}) {
   const c = sdk.createClient({
@@ -29,6 +31,7 @@ export async function clientOf(account, { crypto = false } = {}) {
     accessToken: account.access_token,
     userId: account.user_id,
     deviceId: account.device_id,
+    ...(account.lattice ? { fetchFn: validatingFetch } : {}),
   });
   clients.push(c);
   if (crypto) await c.initRustCrypto({ useIndexedDB: false });

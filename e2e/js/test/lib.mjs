@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import * as sdk from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
+import { validatingFetch } from "./spec.mjs";
 
 logger.setLevel(process.env.LATTICE_E2E_SDK_LOG || "silent");
 
@@ -15,8 +16,9 @@ export function username(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 }
 
+/** A js-sdk client whose every JSON answer is checked against the spec's OpenAPI (spec.mjs). */
 export function client(opts = {}) {
-  return sdk.createClient({ baseUrl: BASE_URL, ...opts });
+  return sdk.createClient({ baseUrl: BASE_URL, fetchFn: validatingFetch, ...opts });
 }
 
 /** Registers through the user-interactive flow: a first request for the session, then m.login.dummy. */
@@ -89,7 +91,7 @@ export async function rawSync(accessToken, since, timeoutMs = 0, filter) {
   if (since) url.searchParams.set("since", since);
   url.searchParams.set("timeout", String(timeoutMs));
   if (filter) url.searchParams.set("filter", typeof filter === "string" ? filter : JSON.stringify(filter));
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${accessToken}` } });
+  const response = await validatingFetch(url.toString(), { headers: { Authorization: `Bearer ${accessToken}` } });
   const body = await response.json();
   if (!response.ok) throw new Error(`/sync answered ${response.status}: ${JSON.stringify(body)}`);
   return body;

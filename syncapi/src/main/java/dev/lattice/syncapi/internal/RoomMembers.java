@@ -6,10 +6,8 @@ import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.protocol.event.HistoryVisibility;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
-import dev.lattice.protocol.json.JsonNull;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
-import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.syncapi.storage.StateSpan;
@@ -142,21 +140,16 @@ public final class RoomMembers {
                 .map(events -> {
                     JsonObjectBuilder joined = new JsonObjectBuilder();
                     for (StoredEvent event : events) {
-                        // Both keys for every member, null without a (string) value, as Synapse's
-                        // get_joined_members answers: clients read them without checking for presence.
+                        // A key only with a (string) value: the spec's RoomMember has strings there, never null
+                        // (Synapse answers null for a missing one; its schema does not allow that).
                         JsonObject content = event.content();
-                        JsonObject member = new JsonObjectBuilder()
-                                .put("display_name", stringOrNull(content, "displayname"))
-                                .put("avatar_url", stringOrNull(content, "avatar_url"))
-                                .build();
-                        joined.put(event.stateKey().orElseThrow(), member);
+                        JsonObjectBuilder member = new JsonObjectBuilder();
+                        content.getString("displayname").ifPresent(name -> member.put("display_name", name));
+                        content.getString("avatar_url").ifPresent(url -> member.put("avatar_url", url));
+                        joined.put(event.stateKey().orElseThrow(), member.build());
                     }
                     return new JsonObjectBuilder().put("joined", joined.build()).build();
                 });
-    }
-
-    private static CanonicalJsonValue stringOrNull(JsonObject content, String key) {
-        return content.getString(key).<CanonicalJsonValue>map(JsonString::of).orElse(JsonNull.INSTANCE);
     }
 
     /** Without {@code at}: now for a joined user (or anyone, world-readable), the leave for a user who left. */
