@@ -23,6 +23,7 @@ import dev.lattice.federationapi.internal.InboundTransactions;
 import dev.lattice.federationapi.internal.IpRange;
 import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
+import dev.lattice.federationapi.internal.OriginLimiter;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.federationapi.internal.ReceivedPdus;
 import dev.lattice.federationapi.internal.RemoteKeys;
@@ -302,8 +303,14 @@ public class FederationApiConfiguration {
 
     /** Every authenticated federation route is built with {@code .filter(federationAuthFilter)}. */
     @Bean
-    FederationAuthFilter federationAuthFilter(RequestAuthenticator authenticator) {
-        return new FederationAuthFilter(authenticator);
+    FederationAuthFilter federationAuthFilter(RequestAuthenticator authenticator, OriginLimiter limiter) {
+        return new FederationAuthFilter(authenticator, limiter);
+    }
+
+    /** Each other server's share of inbound work. */
+    @Bean
+    OriginLimiter originLimiter(FederationApiProperties settings) {
+        return new OriginLimiter(settings.inboundConcurrentPerOrigin(), settings.inboundQueuedPerOrigin());
     }
 
     /** The schema this service owns; migrations under {@code db/federationapi}. */

@@ -1,11 +1,14 @@
 package dev.lattice.federationapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lattice.federationapi.TestFederation.Node;
 import dev.lattice.federationapi.internal.FederationClient;
+import dev.lattice.federationapi.internal.FederationRequestException;
 import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.KeyRingKey;
+import dev.lattice.federationapi.internal.OriginLimiter;
 import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.protocol.crypto.JsonSigning;
 import dev.lattice.protocol.crypto.SignatureCheck;
@@ -21,15 +24,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import reactor.core.publisher.Sinks;
 
 /**
  * Two federation-api processes, A and B, and a stand-in homeserver T, on loopback over real TLS. A trusts only B's
@@ -62,8 +68,11 @@ class FederationIT {
         t = new TestKeyServer(dirT, System.currentTimeMillis() + 30 * DAY);
         a = Node.prepare(dirA);
         b = Node.prepare(dirB);
-        contextB = TestFederation.start(
-                b, TestFederation.trusting(List.of(a.certificate(), t.certificate)), TestRoutes.class);
+        Map<String, Object> propertiesB =
+                new HashMap<>(TestFederation.trusting(List.of(a.certificate(), t.certificate)));
+        propertiesB.put("lattice.federationapi.inbound-concurrent-per-origin", 2);
+        propertiesB.put("lattice.federationapi.inbound-queued-per-origin", 3);
+        contextB = TestFederation.start(b, propertiesB, TestRoutes.class);
         Map<String, Object> propertiesA = new HashMap<>(TestFederation.trusting(List.of(b.certificate())));
         propertiesA.put("lattice.federationapi.notaries[0].server-name", b.serverName());
         contextA = TestFederation.start(a, propertiesA, TestRoutes.class);
@@ -198,6 +207,36 @@ class FederationIT {
         assertThat(echoed.getString("origin")).contains(a.serverName());
         assertThat(CanonicalJson.parseObject(echoed.getString("body").orElseThrow()))
                 .isEqualTo(body);
+    }
+
+    @Test
+    void oneServerHasItsShareOfInboundWorkAndBeyondItsQueueIsToldToWait() {
+        FederationClient client = contextA.getBean(FederationClient.class);
+        ServerName serverB = ServerName.parse(b.serverName());
+        TestRoutes.held.set(Sinks.empty());
+        // B handles two of A's requests at once and lets three wait: the sixth is refused.
+        List<CompletableFuture<JsonObject>> held = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            held.add(client.get(serverB, "/_matrix/federation/v1/test/hold").toFuture());
+        }
+        OriginLimiter limiter = contextB.getBean(OriginLimiter.class);
+        ServerName serverA = ServerName.parse(a.serverName());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (limiter.inFlight(serverA) < 5 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(TestRoutes.holding.get()).as("handled at once").isEqualTo(2);
+        FederationRequestException refused = catchThrowableOfType(
+                FederationRequestException.class,
+                () -> client.get(serverB, "/_matrix/federation/v1/test/whoami").block());
+        assertThat(refused.status()).hasValue(429);
+        assertThat(refused.errcode()).contains("M_LIMIT_EXCEEDED");
+
+        TestRoutes.held.get().tryEmitEmpty();
+        for (CompletableFuture<JsonObject> request : held) {
+            assertThat(request.join().getBool("held")).contains(true);
+        }
+        assertThat(TestRoutes.holding.get()).isEqualTo(5);
     }
 
     @Test

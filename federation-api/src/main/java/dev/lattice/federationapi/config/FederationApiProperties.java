@@ -21,6 +21,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     internal services. Set it empty only for tests or closed networks
  * @param dnsServer the DNS server ({@code host:port}, or a host for port 53) that answers the SRV, AAAA and A
  *     lookups of server discovery; the system's resolvers when empty
+ * @param inboundConcurrentPerOrigin how many requests of one other server are handled at once (Synapse's
+ *     {@code federation_rc_concurrent}); more wait in order
+ * @param inboundQueuedPerOrigin how many more may wait before one is refused with 429 {@code M_LIMIT_EXCEEDED}
+ *     (Synapse's {@code federation_rc_reject_limit})
  */
 @ConfigurationProperties("lattice.federationapi")
 public record FederationApiProperties(
@@ -52,7 +56,9 @@ public record FederationApiProperties(
         })
         List<String> ipRangeBlocklist,
 
-        String dnsServer) {
+        String dnsServer,
+        @DefaultValue("3") int inboundConcurrentPerOrigin,
+        @DefaultValue("50") int inboundQueuedPerOrigin) {
 
     public FederationApiProperties {
         trustedCaCertificates = List.copyOf(trustedCaCertificates);

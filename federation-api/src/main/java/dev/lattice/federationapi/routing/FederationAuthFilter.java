@@ -2,6 +2,7 @@ package dev.lattice.federationapi.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.federationapi.internal.OriginLimiter;
 import dev.lattice.federationapi.internal.RequestAuthenticator;
 import dev.lattice.protocol.federation.XMatrix;
 import dev.lattice.protocol.id.ServerName;
@@ -27,7 +28,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Wraps every authenticated federation route: the handler runs only for a request whose {@code X-Matrix}
- * signature checks out, and finds the origin as the request attribute {@link #ORIGIN}. Applied per route (not as a
+ * signature checks out, within the origin's share of inbound work ({@link OriginLimiter}), and finds the origin as the
+ * request attribute {@link #ORIGIN}. Applied per route (not as a
  * WebFilter) so unknown paths still get the spec's 404 {@code M_UNRECOGNIZED}.
  *
  * <pre>{@code
@@ -42,9 +44,11 @@ public final class FederationAuthFilter implements HandlerFilterFunction<ServerR
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final RequestAuthenticator authenticator;
+    private final OriginLimiter limiter;
 
-    public FederationAuthFilter(RequestAuthenticator authenticator) {
+    public FederationAuthFilter(RequestAuthenticator authenticator, OriginLimiter limiter) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
+        this.limiter = requireNonNull(limiter, "limiter is null");
     }
 
     /** The request attribute holding the parsed JSON body of a PUT or POST, a {@link CanonicalJsonValue}. */
@@ -91,7 +95,7 @@ public final class FederationAuthFilter implements HandlerFilterFunction<ServerR
                 ServerRequest authenticated = rebuilt.build();
                 authenticated.attributes().put(ORIGIN, origin);
                 content.ifPresent(c -> authenticated.attributes().put(CONTENT, c));
-                return next.handle(authenticated);
+                return limiter.limit(origin, () -> next.handle(authenticated));
             });
         });
     }
