@@ -8,13 +8,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code java -jar lattice-load.jar …}: see {@link LoadOptions#USAGE}. Prints progress, a table and, last, the
+ * {@code java -jar lattice-load.jar …}: see {@link LoadOptions#USAGE}; {@code java -jar lattice-load.jar initial-sync …}
+ * runs {@link InitialSyncBench} instead. Prints progress, a table and, last, the
  * JSON line. Exit code 0 for a clean run, 1 when a send failed or a message did not arrive exactly once, 2 for a
  * wrong command line or a failed setup.
  */
 public final class LoadMain {
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("initial-sync")) {
+            InitialSyncBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (java.util.Arrays.asList(args).contains("--help")) {
             System.out.print(LoadOptions.USAGE);
             return;
