@@ -207,7 +207,9 @@ public final class Backfill implements BackfillApi {
                             .map(stored -> stored.stream()
                                     .filter(stateIds::contains)
                                     .map(EventId::parse)
-                                    .toList());
+                                    .toList())
+                            // no state at all would reject the event for good: leave it out instead
+                            .filter(state -> !state.isEmpty());
                 })
                 .onErrorResume(e -> {
                     log.info("state before {} from {} failed: {}", pdu.eventId(), server, e.getMessage());
