@@ -1676,6 +1676,48 @@ class SyncApiIT {
     }
 
     @Test
+    void lazyLoadingMembersGivesOnlyTheTimelinesSendersAndTheUserInState() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId carol = TestRoom.user("carol");
+        UserId dave = TestRoom.user("dave");
+        String aliceToken = USERS.login(alice, "ALICE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.member(carol, carol, "join");
+        room.member(dave, dave, "join");
+        room.message(bob, "the last word");
+        publishAll(room.events());
+
+        String lazy = "{\"room\":{\"rooms\":[\"" + room.id()
+                + "\"],\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true}}}";
+        JsonObject joined = sync(aliceToken, Map.of("filter", lazy))
+                .getObject("rooms")
+                .flatMap(rooms -> rooms.getObject("join"))
+                .flatMap(join -> join.getObject(room.id()))
+                .orElseThrow();
+        assertThat(memberStateKeys(joined)).containsExactlyInAnyOrder(alice.value(), bob.value());
+        assertThat(joined.getObject("summary").flatMap(summary -> summary.getInteger("m.joined_member_count")))
+                .contains(4L);
+        String full = lazy.replace("true", "false");
+        JsonObject everyone = sync(aliceToken, Map.of("filter", full))
+                .getObject("rooms")
+                .flatMap(rooms -> rooms.getObject("join"))
+                .flatMap(join -> join.getObject(room.id()))
+                .orElseThrow();
+        assertThat(memberStateKeys(everyone))
+                .containsExactlyInAnyOrder(alice.value(), bob.value(), carol.value(), dave.value());
+    }
+
+    private static List<String> memberStateKeys(JsonObject joinedRoom) {
+        return joinedRoom.getObject("state").flatMap(state -> state.getArray("events")).orElseThrow().values().stream()
+                .map(JsonObject.class::cast)
+                .filter(event -> event.getString("type").orElse("").equals("m.room.member"))
+                .map(event -> event.getString("state_key").orElseThrow())
+                .toList();
+    }
+
+    @Test
     void anotherServersUsersPresenceFromTheBusWakesRoomMatesAndNoTimerOfOursTouchesIt() throws Exception {
         UserId alice = TestRoom.user("alice");
         UserId rita = UserId.parse("@rita" + UUID.randomUUID().toString().substring(0, 8) + ":remote.test");

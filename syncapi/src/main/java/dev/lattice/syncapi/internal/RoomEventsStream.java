@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -245,8 +246,15 @@ public final class RoomEventsStream implements SyncStreamProvider {
                             .toList();
                     Set<String> timelineIds =
                             timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
+                    // Lazy loading: of the members, only the timeline's senders and the user (as Synapse, so the
+                    // client knows it is in the room); the summary and /members have the rest.
+                    Set<String> lazyMembers = new HashSet<>(Set.of(user));
+                    visible.forEach(event -> lazyMembers.add(event.sender()));
+                    Predicate<StateSpan> wanted = !request.filter().lazyLoadMembers()
+                            ? span -> true
+                            : span -> !span.type().equals("m.room.member") || lazyMembers.contains(span.stateKey());
                     Mono<List<StoredEvent>> state =
-                            stateBetween(plan.roomId(), plan.stateSince(), timelineStart - 1, timelineIds);
+                            stateBetween(plan.roomId(), plan.stateSince(), timelineStart - 1, timelineIds, wanted);
                     Mono<Optional<JsonObject>> summary = plan.summary()
                             ? database.stateAt(plan.roomId(), plan.to())
                                     .map(members -> Optional.of(summary(members, user)))
@@ -277,11 +285,11 @@ public final class RoomEventsStream implements SyncStreamProvider {
     }
 
     /**
-     * The state at {@code position}, less what was already the state at {@code since} (when given) and less the
-     * timeline's own events, oldest first.
+     * The state at {@code position} that is {@code wanted}, less what was already the state at {@code since} (when
+     * given) and less the timeline's own events, oldest first.
      */
     private Mono<List<StoredEvent>> stateBetween(
-            String roomId, Optional<Long> since, long position, Set<String> timelineIds) {
+            String roomId, Optional<Long> since, long position, Set<String> timelineIds, Predicate<StateSpan> wanted) {
         Mono<Set<String>> known = since.isEmpty()
                 ? Mono.just(Set.of())
                 : database.stateAt(roomId, since.get())
@@ -290,7 +298,9 @@ public final class RoomEventsStream implements SyncStreamProvider {
                 .flatMap(parts -> {
                     Set<String> ids = new HashSet<>();
                     for (StateSpan span : parts.getT1()) {
-                        if (!parts.getT2().contains(span.eventId()) && !timelineIds.contains(span.eventId())) {
+                        if (wanted.test(span)
+                                && !parts.getT2().contains(span.eventId())
+                                && !timelineIds.contains(span.eventId())) {
                             ids.add(span.eventId());
                         }
                     }

@@ -27,6 +27,8 @@ import reactor.core.publisher.Mono;
  * @param roomAccountData which per-room account data is shown
  * @param presence which presence events are shown
  * @param unreadThreadNotifications {@code room.timeline.unread_thread_notifications}: counts per thread
+ * @param lazyLoadMembers {@code room.state.lazy_load_members}: a room's {@code state} holds only the member events
+ *     of its timeline's senders and of the user
  */
 public record SyncFilter(
         int timelineLimit,
@@ -37,7 +39,8 @@ public record SyncFilter(
         EventFilter accountData,
         EventFilter roomAccountData,
         EventFilter presence,
-        boolean unreadThreadNotifications) {
+        boolean unreadThreadNotifications,
+        boolean lazyLoadMembers) {
 
     /** The timeline length when the filter does not say (Synapse's default too). */
     public static final int DEFAULT_TIMELINE_LIMIT = 10;
@@ -53,6 +56,7 @@ public record SyncFilter(
             EventFilter.ALL,
             EventFilter.ALL,
             EventFilter.ALL,
+            false,
             false);
 
     public SyncFilter {
@@ -116,7 +120,8 @@ public record SyncFilter(
                 EventFilter.read(object(filter, "account_data")),
                 EventFilter.read(object(room, "account_data")),
                 EventFilter.read(object(filter, "presence")),
-                timelineJson.getBool("unread_thread_notifications").orElse(false));
+                timelineJson.getBool("unread_thread_notifications").orElse(false),
+                EventFilter.read(object(room, "state")).lazyLoadMembers());
     }
 
     /** Whether rooms of this ID are shown at all. */
