@@ -469,11 +469,14 @@ public final class InputPipeline {
                 rejection.errorCode(),
                 rejection.getMessage(),
                 System.currentTimeMillis());
+        Mono<Void> store = Mono.defer(() -> database.store(EventWrite.eventOnly(null, row)))
+                .then();
+        if (candidate.input().kind() != InputKind.BACKFILLED) {
+            return store.thenReturn(verdict);
+        }
         // An outlier that failed as a backfilled event stays the outlier it was.
         return database.event(candidate.eventId())
-                .flatMap(stored -> stored.isPresent()
-                        ? Mono.just(verdict)
-                        : database.store(EventWrite.eventOnly(null, row)).thenReturn(verdict));
+                .flatMap(stored -> stored.isPresent() ? Mono.just(verdict) : store.thenReturn(verdict));
     }
 
     private Mono<InputVerdict> storeOutlier(Candidate candidate) {

@@ -403,36 +403,37 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<OptionalLong> setPresence(String userId, String state, Optional<Optional<String>> statusMsg, long now) {
-        Mono<OptionalLong> work = client.sql(LOCK_PRESENCE_STREAM)
-                .then()
-                .then(presence.selectForUpdate(userId))
-                .flatMap(current -> {
-                    Optional<String> status = statusMsg.orElseGet(() -> current.flatMap(StoredPresence::statusMsg));
-                    long lastActive = state.equals("online")
-                            ? now
-                            : current.map(StoredPresence::lastActiveTs).orElse(now);
-                    boolean changed = current.isEmpty()
-                            || !current.get().state().equals(state)
-                            || !current.get().statusMsg().equals(status);
-                    return presence.upsert(
-                                    new StoredPresence(userId, state, status, lastActive, 0), now, false, changed)
-                            .map(position -> changed ? OptionalLong.of(position) : OptionalLong.empty());
-                });
-        return transactions.transactional(work);
+        return writePresence(userId, current -> {
+            Optional<String> status = statusMsg.orElseGet(() -> current.flatMap(StoredPresence::statusMsg));
+            long lastActive = state.equals("online")
+                    ? now
+                    : current.map(StoredPresence::lastActiveTs).orElse(now);
+            StoredPresence next = new StoredPresence(userId, state, status, lastActive, 0);
+            boolean changed = visiblyChanged(current, next);
+            return presence.upsert(next, now, false, changed)
+                    .map(position -> changed ? OptionalLong.of(position) : OptionalLong.empty());
+        });
     }
 
     @Override
     public Mono<Long> setRemotePresence(StoredPresence update, long now) {
-        Mono<Long> work = client.sql(LOCK_PRESENCE_STREAM)
+        return writePresence(
+                update.userId(), current -> presence.upsert(update, now, true, visiblyChanged(current, update)));
+    }
+
+    /** {@code write} given the user's stored presence, its row locked, in one transaction serialised like events. */
+    private <T> Mono<T> writePresence(String userId, Function<Optional<StoredPresence>, Mono<T>> write) {
+        return transactions.transactional(client.sql(LOCK_PRESENCE_STREAM)
                 .then()
-                .then(presence.selectForUpdate(update.userId()))
-                .flatMap(current -> {
-                    boolean changed = current.isEmpty()
-                            || !current.get().state().equals(update.state())
-                            || !current.get().statusMsg().equals(update.statusMsg());
-                    return presence.upsert(update, now, true, changed);
-                });
-        return transactions.transactional(work);
+                .then(presence.selectForUpdate(userId))
+                .flatMap(write));
+    }
+
+    /** Whether others see a difference: a new row, another state or another status message. */
+    private static boolean visiblyChanged(Optional<StoredPresence> current, StoredPresence next) {
+        return current.isEmpty()
+                || !current.get().state().equals(next.state())
+                || !current.get().statusMsg().equals(next.statusMsg());
     }
 
     @Override
