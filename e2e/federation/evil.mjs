@@ -42,6 +42,8 @@ export class EvilServer {
     this.privateKey = privateKey;
     this.publicKey = unpadded(publicKey.export({ format: "der", type: "spki" }).subarray(12));
     this.keyId = "ed25519:evil";
+    /** Extra answers by path (without the query): (request, response) => void. */
+    this.routes = new Map();
   }
 
   /** Starts the key server; the server name is 127.0.0.1 with its port. */
@@ -51,7 +53,10 @@ export class EvilServer {
     this.https = https.createServer(
       { cert: readFileSync(this.tls.cert), key: readFileSync(this.tls.key) },
       (request, response) => {
-        if (request.url === "/_matrix/key/v2/server") {
+        const route = this.routes.get(request.url.split("?")[0]);
+        if (route) {
+          route(request, response);
+        } else if (request.url === "/_matrix/key/v2/server") {
           const keys = this.signJson({
             server_name: this.serverName,
             valid_until_ts: Date.now() + 3_600_000,

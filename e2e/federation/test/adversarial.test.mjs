@@ -1,6 +1,8 @@
 // Scenario 5 of issue #12: a server that signs with its own key and sends what a real one never would. Each bad
 // request or PDU gets the spec's answer, the room's state is untouched, and the next good PDU is accepted.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import https from "node:https";
 import { after, before, test } from "node:test";
 import { EvilServer } from "../evil.mjs";
 import * as h from "../harness.mjs";
@@ -207,4 +209,89 @@ test("an OpenID token a Lattice user requests is vouched for through /openid/use
   });
   assert.equal(forOther.status, 403);
   assert.equal((await forOther.json()).errcode, "M_FORBIDDEN");
+});
+
+test("media: our federation media endpoints need a signed request; another server's bad media answers are refused and nothing is cached", async () => {
+  const viewer = await h.registerOnLattice(lattice, unique("viewer"));
+  const auth = { headers: { Authorization: `Bearer ${viewer.access_token}` } };
+  const { content_uri: mxc } = await (
+    await fetch(`${viewer.baseUrl}/_matrix/media/v3/upload?filename=a.txt`, {
+      method: "POST",
+      headers: { ...auth.headers, "Content-Type": "text/plain" },
+      body: "hello over federation",
+    })
+  ).json();
+  const mediaId = mxc.split("/").pop();
+
+  // Served to a signed request as the spec's two parts; unsigned is 401; bad input is the spec's 4xx.
+  const served = await evil.request(lattice, "GET", `/_matrix/federation/v1/media/download/${mediaId}`);
+  assert.equal(served.status, 200);
+  assert.match(served.body.raw, /Content-Type: application\/json\r\n\r\n\{\}\r\n/);
+  assert.match(served.body.raw, /Content-Type: text\/plain\r\nContent-Disposition: attachment; filename="a.txt"[^\r]*\r\n\r\nhello over federation\r\n/);
+  const unsigned = await new Promise((resolve, reject) =>
+    https
+      .get(`${lattice.federationUrl}/_matrix/federation/v1/media/download/${mediaId}`, { ca: readFileSync(evil.tls.ca) }, (r) => {
+        r.resume();
+        resolve(r.statusCode);
+      })
+      .on("error", reject),
+  );
+  assert.equal(unsigned, 401, "no X-Matrix, no media");
+  for (const [path, status, errcode] of [
+    [`/_matrix/federation/v1/media/download/${enc("../../etc/passwd")}`, 404, "M_NOT_FOUND"],
+    [`/_matrix/federation/v1/media/thumbnail/${mediaId}?width=0&height=32`, 400, "M_INVALID_PARAM"],
+    [`/_matrix/federation/v1/media/thumbnail/${mediaId}?height=32`, 400, "M_MISSING_PARAM"],
+    [`/_matrix/federation/v1/media/thumbnail/${mediaId}?width=32&height=32`, 400, "M_UNKNOWN"],
+  ]) {
+    const answer = await evil.request(lattice, "GET", path);
+    assert.equal(answer.status, status, `${path}: ${JSON.stringify(answer.body)}`);
+    assert.equal(answer.body.errcode, errcode, path);
+  }
+
+  // The evil server's media: too large, not multipart, one part only; and one only on the pre-v1.11 endpoint.
+  const multipart = (parts) => parts.map((p) => `--b\r\n${p}\r\n`).join("") + "--b--\r\n";
+  evil.routes.set("/_matrix/federation/v1/media/download/huge", (request, response) => {
+    response.writeHead(200, { "Content-Type": "multipart/mixed; boundary=b" });
+    response.write("--b\r\nContent-Type: application/json\r\n\r\n{}\r\n--b\r\nContent-Type: image/png\r\n\r\n");
+    const chunk = Buffer.alloc(1024 * 1024, 7);
+    let sent = 0;
+    const more = () => {
+      while (sent < 60) {
+        sent++;
+        if (!response.write(chunk)) return response.once("drain", more);
+      }
+      response.end("\r\n--b--\r\n");
+    };
+    more();
+    response.on("error", () => {});
+  });
+  evil.routes.set("/_matrix/federation/v1/media/download/flat", (request, response) =>
+    response.writeHead(200, { "Content-Type": "image/png" }).end("not multipart"),
+  );
+  evil.routes.set("/_matrix/federation/v1/media/download/onepart", (request, response) =>
+    response.writeHead(200, { "Content-Type": "multipart/mixed; boundary=b" }).end(multipart(["Content-Type: application/json\r\n\r\n{}"])),
+  );
+  evil.routes.set(`/_matrix/media/v3/download/${evil.serverName}/legacy`, (request, response) =>
+    response.writeHead(200, { "Content-Type": "text/plain", "Content-Disposition": "inline; filename=old.txt" }).end("from an old server"),
+  );
+  const download = (id) => fetch(`${viewer.baseUrl}/_matrix/client/v1/media/download/${evil.serverName}/${id}`, auth);
+  for (const [id, status, errcode] of [
+    ["huge", 502, "M_TOO_LARGE"],
+    ["flat", 502, "M_UNKNOWN"],
+    ["onepart", 502, "M_UNKNOWN"],
+    ["nothing", 404, "M_NOT_FOUND"],
+  ]) {
+    const answer = await download(id);
+    assert.equal(answer.status, status, id);
+    assert.equal((await answer.json()).errcode, errcode, id);
+  }
+  // A server before v1.11 answers the federation endpoint M_UNRECOGNIZED: the deprecated one is asked instead.
+  const legacy = await download("legacy");
+  assert.equal(legacy.status, 200);
+  assert.equal(await legacy.text(), "from an old server");
+  assert.equal(legacy.headers.get("content-type"), "text/plain");
+
+  // Lattice is still healthy and serves its own media.
+  const again = await fetch(`${viewer.baseUrl}/_matrix/client/v1/media/download/${lattice.serverName}/${mediaId}`, auth);
+  assert.equal(await again.text(), "hello over federation");
 });

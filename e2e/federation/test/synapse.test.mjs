@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as h from "../harness.mjs";
 import { bodies, clientOf, eventually, membership, stopClients, unique } from "./clients.mjs";
+import { png, pngSize } from "../../js/test/png.mjs";
 
 let synapse;
 let lattice;
@@ -228,4 +229,70 @@ test("presence crosses both ways: a status set on Lattice shows on Synapse, one 
     "the Synapse user's status on Lattice",
   );
   assert.equal(piaClient.getUser(sue.user_id).presence, "online");
+});
+
+test("pictures cross both ways: each side downloads the other's image and a thumbnail through its own server", async () => {
+  const lara = await h.registerOnLattice(lattice, unique("lara"));
+  const saul = await h.registerOnSynapse(synapse, unique("saul"));
+  const laraClient = await clientOf(lara);
+  const saulClient = await clientOf(saul);
+  const { room_id: roomId } = await laraClient.createRoom({ preset: "private_chat", name: "Pictures" });
+  await laraClient.invite(roomId, saul.user_id);
+  await eventually(() => membership(saulClient, roomId, saul.user_id) === "invite", "the invite on Synapse");
+  await saulClient.joinRoom(roomId);
+  await eventually(() => membership(laraClient, roomId, saul.user_id) === "join", "Synapse's join on Lattice");
+
+  // Each image is uploaded to its own server and sent as m.image, as Element sends pictures.
+  async function sendImage(client, image, name) {
+    const { content_uri: mxc } = await client.uploadContent(image, { name, type: "image/png" });
+    const { width: w, height: hgt } = pngSize(image);
+    const { event_id: eventId } = await client.sendMessage(roomId, {
+      msgtype: "m.image",
+      body: name,
+      url: mxc,
+      info: { mimetype: "image/png", size: image.length, w, h: hgt },
+    });
+    return { mxc, eventId };
+  }
+  async function fetchMedia(client, account, url, ...thumbnail) {
+    const http = thumbnail.length
+      ? client.mxcUrlToHttp(url, ...thumbnail, false, true, true)
+      : client.mxcUrlToHttp(url, undefined, undefined, undefined, false, true, true);
+    const response = await fetch(http, { headers: { Authorization: `Bearer ${account.access_token}` } });
+    return { status: response.status, type: response.headers.get("content-type"), bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  // Synapse's picture, fetched by Lattice over federation (GET /_matrix/federation/v1/media/download) and cached.
+  const fromSynapse = png(400, 300);
+  const sent = await sendImage(saulClient, fromSynapse, "from-synapse.png");
+  const seen = await eventually(() => laraClient.getRoom(roomId)?.findEventById(sent.eventId), "Synapse's m.image on Lattice");
+  assert.equal(seen.getContent().url, sent.mxc);
+  const downloaded = await fetchMedia(laraClient, lara, sent.mxc);
+  assert.equal(downloaded.status, 200);
+  assert.equal(downloaded.type, "image/png");
+  assert.deepEqual(downloaded.bytes, fromSynapse, "Lattice serves Synapse's exact bytes");
+  const thumb = await fetchMedia(laraClient, lara, sent.mxc, 96, 96, "crop");
+  assert.equal(thumb.status, 200);
+  assert.deepEqual(pngSize(thumb.bytes), { width: 96, height: 96 }, "Lattice thumbnails Synapse's picture");
+
+  // Lattice's picture, fetched by Synapse from Lattice's federation media endpoints.
+  const fromLattice = png(320, 160);
+  const ours = await sendImage(laraClient, fromLattice, "from-lattice.png");
+  const arrived = await eventually(() => saulClient.getRoom(roomId)?.findEventById(ours.eventId), "Lattice's m.image on Synapse");
+  assert.equal(arrived.getContent().url, ours.mxc);
+  const onSynapse = await fetchMedia(saulClient, saul, ours.mxc);
+  assert.equal(onSynapse.status, 200);
+  assert.equal(onSynapse.type, "image/png");
+  assert.deepEqual(onSynapse.bytes, fromLattice, "Synapse serves Lattice's exact bytes");
+  const synapseThumb = await fetchMedia(saulClient, saul, ours.mxc, 32, 32, "crop");
+  assert.equal(synapseThumb.status, 200);
+  assert.match(synapseThumb.type, /^image\//);
+  assert.ok(synapseThumb.bytes.length > 0 && synapseThumb.bytes.length < fromLattice.length, "a thumbnail of Lattice's picture on Synapse");
+
+  // Media neither server has: 404 M_NOT_FOUND on each side.
+  for (const [client, account, server] of [[laraClient, lara, synapse.serverName], [saulClient, saul, lattice.serverName]]) {
+    const missing = await fetchMedia(client, account, `mxc://${server}/doesNotExist${Date.now()}`);
+    assert.equal(missing.status, 404, `missing media of ${server}`);
+    assert.equal(JSON.parse(missing.bytes.toString()).errcode, "M_NOT_FOUND");
+  }
 });

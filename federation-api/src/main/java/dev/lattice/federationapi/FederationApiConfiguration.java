@@ -27,6 +27,7 @@ import dev.lattice.federationapi.internal.OriginLimiter;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.federationapi.internal.ReceivedPdus;
 import dev.lattice.federationapi.internal.RemoteKeys;
+import dev.lattice.federationapi.internal.RemoteMedia;
 import dev.lattice.federationapi.internal.RemoteMemberships;
 import dev.lattice.federationapi.internal.RequestAuthenticator;
 import dev.lattice.federationapi.internal.ServerAcls;
@@ -188,6 +189,12 @@ public class FederationApiConfiguration {
                 acls,
                 input::getObject,
                 query::getObject);
+    }
+
+    /** Other servers' media, for the media-api to cache. */
+    @Bean
+    RemoteMedia remoteMedia(FederationClient client, HttpsExchange https) {
+        return new RemoteMedia(client, https);
     }
 
     /** Rooms' server ACLs, read from the roomserver's current state. */

@@ -1,9 +1,13 @@
 package dev.lattice.mediaapi;
 
 import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.api.federationapi.RemoteMediaApi;
+import dev.lattice.api.mediaapi.LocalMediaApi;
 import dev.lattice.mediaapi.config.MediaApiProperties;
 import dev.lattice.mediaapi.internal.Downloads;
-import dev.lattice.mediaapi.internal.LocalMediaLookup;
+import dev.lattice.mediaapi.internal.MediaApiInternalApi;
+import dev.lattice.mediaapi.internal.MediaLookup;
+import dev.lattice.mediaapi.internal.RemoteMediaCache;
 import dev.lattice.mediaapi.internal.Thumbnails;
 import dev.lattice.mediaapi.internal.Uploads;
 import dev.lattice.mediaapi.routing.MediaRoutes;
@@ -17,6 +21,8 @@ import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
 import java.time.Clock;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -28,8 +34,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The media-api service as a configuration: its own application class and {@code deploy/all-in-one} both import it.
- * The content repository: uploads, downloads and thumbnails of local media (see media-api/README.md for what is not
- * built yet).
+ * The content repository: uploads, downloads and thumbnails of our media and of other servers' media fetched
+ * through the federation-api (see media-api/README.md for what is not built yet).
  *
  * <p>Needs a {@link UserApi} bean (client-api's, or its internal-HTTP client in a split deployment) to check access
  * tokens, through the runtime's {@link AccessTokens}.
@@ -58,14 +64,44 @@ public class MediaApiConfiguration {
     }
 
     @Bean
+    RemoteMediaCache remoteMediaCache(
+            MediaApiDatabase database,
+            MediaStore store,
+            LatticeProperties lattice,
+            MediaApiProperties properties,
+            ObjectProvider<RemoteMediaApi> federation) {
+        boolean enabled = lattice.federation().enabled();
+        return new RemoteMediaCache(
+                database,
+                store,
+                () -> enabled ? Optional.ofNullable(federation.getIfAvailable()) : Optional.empty(),
+                properties.maxUploadSize().toBytes(),
+                Clock.systemUTC());
+    }
+
+    @Bean
     RouterFunction<ServerResponse> mediaRoutes(
             MatrixRouter router,
             AccessTokens accessTokens,
             MediaApiDatabase database,
             MediaStore store,
+            RemoteMediaCache remote,
             LatticeProperties lattice,
             MediaApiProperties properties) {
-        return routes(router, accessTokens, database, store, lattice.serverName(), properties, Clock.systemUTC());
+        return routes(
+                router, accessTokens, database, store, remote, lattice.serverName(), properties, Clock.systemUTC());
+    }
+
+    /** Our media for other servers, asked by the federation-api. */
+    @Bean
+    LocalMediaApi localMediaApi(
+            MediaApiDatabase database,
+            MediaStore store,
+            RemoteMediaCache remote,
+            LatticeProperties lattice,
+            MediaApiProperties properties) {
+        Parts parts = new Parts(database, store, remote, lattice.serverName(), properties, Clock.systemUTC());
+        return new MediaApiInternalApi(lattice.serverName(), parts.downloads(), parts.thumbnails());
     }
 
     /** The media routes over the given pieces: the wiring above, and tests that bind the routes without a server. */
@@ -74,10 +110,10 @@ public class MediaApiConfiguration {
             AccessTokens accessTokens,
             MediaApiDatabase database,
             MediaStore store,
+            RemoteMediaCache remote,
             String serverName,
             MediaApiProperties properties,
             Clock clock) {
-        LocalMediaLookup lookup = new LocalMediaLookup(serverName, database);
         Uploads uploads = new Uploads(
                 serverName,
                 database,
@@ -85,7 +121,31 @@ public class MediaApiConfiguration {
                 properties.maxUploadSize().toBytes(),
                 properties.enableAuthenticatedMedia(),
                 clock);
-        Thumbnails thumbnails = new Thumbnails(lookup, database, store, properties.maxImagePixels(), clock);
-        return new MediaRoutes(accessTokens, uploads, new Downloads(lookup, store), thumbnails).routes(router);
+        Parts parts = new Parts(database, store, remote, serverName, properties, clock);
+        return new MediaRoutes(accessTokens, uploads, parts.downloads(), parts.thumbnails()).routes(router);
+    }
+
+    /** The reading side, shared by the client routes and {@link LocalMediaApi}. */
+    private record Parts(Downloads downloads, Thumbnails thumbnails) {
+        Parts(
+                MediaApiDatabase database,
+                MediaStore store,
+                RemoteMediaCache remote,
+                String serverName,
+                MediaApiProperties properties,
+                Clock clock) {
+            this(new MediaLookup(serverName, database, remote), database, store, properties, clock);
+        }
+
+        private Parts(
+                MediaLookup lookup,
+                MediaApiDatabase database,
+                MediaStore store,
+                MediaApiProperties properties,
+                Clock clock) {
+            this(
+                    new Downloads(lookup, store),
+                    new Thumbnails(lookup, database, store, properties.maxImagePixels(), clock));
+        }
     }
 }

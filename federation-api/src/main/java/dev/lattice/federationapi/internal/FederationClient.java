@@ -11,7 +11,10 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonObject;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientResponse;
 
 /**
  * Outbound federation requests: resolves the destination ({@link ServerResolver}), connects over TLS checking the
@@ -59,14 +62,33 @@ public final class FederationClient {
         return send(destination, HttpMethod.POST, pathAndQuery, Optional.of(body), false);
     }
 
+    /**
+     * A GET whose answer {@code handler} reads as it arrives (media), signed with X-Matrix when {@code sign}; the
+     * handler sees every status, not only 200.
+     */
+    public <T> Mono<T> getStreamed(
+            ServerName destination,
+            String pathAndQuery,
+            boolean sign,
+            BiFunction<HttpClientResponse, Flux<byte[]>, Mono<T>> handler) {
+        Optional<String> authorization = sign
+                ? Optional.of(authorization(HttpMethod.GET, pathAndQuery, destination, Optional.empty()))
+                : Optional.empty();
+        return resolver.resolve(destination)
+                .flatMap(target ->
+                        https.stream(target, HttpMethod.GET, pathAndQuery, authorization, Optional.empty(), handler));
+    }
+
+    private String authorization(HttpMethod method, String uri, ServerName destination, Optional<JsonObject> body) {
+        return new FederationRequest(method.name(), uri, origin, destination, body.<CanonicalJsonValue>map(b -> b))
+                .sign(signingKey)
+                .toHeaderValue();
+    }
+
     private Mono<JsonObject> send(
             ServerName destination, HttpMethod method, String uri, Optional<JsonObject> body, boolean sign) {
-        Optional<String> authorization = sign
-                ? Optional.of(new FederationRequest(
-                                method.name(), uri, origin, destination, body.<CanonicalJsonValue>map(b -> b))
-                        .sign(signingKey)
-                        .toHeaderValue())
-                : Optional.empty();
+        Optional<String> authorization =
+                sign ? Optional.of(authorization(method, uri, destination, body)) : Optional.empty();
         return resolver.resolve(destination)
                 .flatMap(target -> https.exchange(target, method, uri, authorization, body))
                 .map(response -> decode(destination, uri, response))

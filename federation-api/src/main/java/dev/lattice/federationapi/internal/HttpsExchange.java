@@ -17,13 +17,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufMono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 
 /**
  * One HTTPS request to a resolved server, the plumbing under {@link FederationClient} and the
@@ -67,6 +70,39 @@ public final class HttpsExchange {
             Optional<String> authorization,
             Optional<JsonObject> body,
             int maxResponseBytes) {
+        return stream(
+                        target,
+                        method,
+                        uri,
+                        authorization,
+                        body,
+                        (response, content) -> content
+                                // Counted while it arrives: a hostile server cannot make us buffer more than this.
+                                .reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
+                                    if (out.size() + chunk.length > maxResponseBytes) {
+                                        throw new FederationRequestException(
+                                                response.status().code(), uri + ": the answer is too large");
+                                    }
+                                    out.writeBytes(chunk);
+                                    return out;
+                                })
+                                .map(out -> new Response(
+                                        response.status().code(), response.responseHeaders(), out.toByteArray())))
+                .timeout(timeout.multipliedBy(2));
+    }
+
+    /**
+     * A request whose answer {@code handler} reads as it arrives (large media): the status and headers, and the
+     * body's chunks, which it must consume within the Mono it returns. No overall time limit beyond the connection's
+     * idle timeout: the caller sets one that suits the size it expects.
+     */
+    public <T> Mono<T> stream(
+            ResolvedServer target,
+            HttpMethod method,
+            String uri,
+            Optional<String> authorization,
+            Optional<JsonObject> body,
+            BiFunction<HttpClientResponse, Flux<byte[]>, Mono<T>> handler) {
         return addresses(target)
                 .flatMap(addresses -> tryInTurn(
                         addresses,
@@ -75,23 +111,8 @@ public final class HttpsExchange {
                                 .request(method)
                                 .uri(uri)
                                 .send(ByteBufMono.fromString(Mono.justOrEmpty(body.map(CanonicalJson::encodeToString))))
-                                .response((response, content) -> content.asByteArray()
-                                        // Counted while it arrives: a hostile server cannot make us buffer more than
-                                        // this.
-                                        .reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
-                                            if (out.size() + chunk.length > maxResponseBytes) {
-                                                throw new FederationRequestException(
-                                                        response.status().code(), uri + ": the answer is too large");
-                                            }
-                                            out.writeBytes(chunk);
-                                            return out;
-                                        })
-                                        .map(out -> new Response(
-                                                response.status().code(),
-                                                response.responseHeaders(),
-                                                out.toByteArray())))
-                                .next()))
-                .timeout(timeout.multipliedBy(2));
+                                .response((response, content) -> handler.apply(response, content.asByteArray()))
+                                .next()));
     }
 
     private HttpClient client(
@@ -118,14 +139,9 @@ public final class HttpsExchange {
                 });
     }
 
-    /**
-     * The address to connect to, carrying the TLS name as its host name: Netty hands that name to the TLS engine
-     * as the peer host, which the JDK checks the certificate against, while the connection goes to the resolved
-     * IP.
-     */
     /** The next address is tried only when connecting to one failed, never after TLS or HTTP went wrong. */
-    private static Mono<Response> tryInTurn(
-            List<InetSocketAddress> addresses, int index, Function<InetSocketAddress, Mono<Response>> attempt) {
+    private static <T> Mono<T> tryInTurn(
+            List<InetSocketAddress> addresses, int index, Function<InetSocketAddress, Mono<T>> attempt) {
         return attempt.apply(addresses.get(index))
                 .onErrorResume(
                         e -> e instanceof ConnectException && index + 1 < addresses.size(),

@@ -265,7 +265,7 @@ public class TransactionRoutes {
         };
     }
 
-    private static int positive(String value) {
+    static int positive(String value) {
         int n = Integer.parseInt(value);
         if (n < 1) {
             throw new IllegalArgumentException("must be at least 1");

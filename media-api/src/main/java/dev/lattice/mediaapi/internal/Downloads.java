@@ -2,7 +2,6 @@ package dev.lattice.mediaapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lattice.mediaapi.storage.LocalMedia;
 import dev.lattice.mediaapi.storage.MediaStore;
 import java.nio.file.NoSuchFileException;
 import java.util.Optional;
@@ -15,10 +14,10 @@ import reactor.core.publisher.Mono;
  * {@link MediaStore}, never holding it whole in memory.
  */
 public final class Downloads {
-    private final LocalMediaLookup lookup;
+    private final MediaLookup lookup;
     private final MediaStore store;
 
-    public Downloads(LocalMediaLookup lookup, MediaStore store) {
+    public Downloads(MediaLookup lookup, MediaStore store) {
         this.lookup = requireNonNull(lookup, "lookup is null");
         this.store = requireNonNull(store, "store is null");
     }
@@ -43,7 +42,7 @@ public final class Downloads {
         return lookup.find(serverName, mediaId, access).map(media -> content(media, fileName));
     }
 
-    private Content content(LocalMedia media, Optional<String> fileName) {
+    private Content content(MediaFile media, Optional<String> fileName) {
         return new Content(
                 media.contentType(),
                 fileName.or(media::uploadName),
@@ -56,6 +55,6 @@ public final class Downloads {
      * error comes before the first chunk, so the response is not committed yet and the error handler renders it.
      */
     static Flux<DataBuffer> readOrNotFound(MediaStore store, String sha256) {
-        return store.read(sha256).onErrorMap(NoSuchFileException.class, e -> LocalMediaLookup.notFound());
+        return store.read(sha256).onErrorMap(NoSuchFileException.class, e -> MediaLookup.notFound());
     }
 }

@@ -3,7 +3,6 @@ package dev.lattice.mediaapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.mediaapi.internal.ThumbnailImages.ThumbnailException;
-import dev.lattice.mediaapi.storage.LocalMedia;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.MediaStore;
 import dev.lattice.mediaapi.storage.StoredThumbnail;
@@ -32,14 +31,14 @@ import reactor.core.scheduler.Schedulers;
 public final class Thumbnails {
     private static final Logger log = LoggerFactory.getLogger(Thumbnails.class);
 
-    private final LocalMediaLookup lookup;
+    private final MediaLookup lookup;
     private final MediaApiDatabase database;
     private final MediaStore store;
     private final long maxImagePixels;
     private final Clock clock;
 
     public Thumbnails(
-            LocalMediaLookup lookup, MediaApiDatabase database, MediaStore store, long maxImagePixels, Clock clock) {
+            MediaLookup lookup, MediaApiDatabase database, MediaStore store, long maxImagePixels, Clock clock) {
         this.lookup = requireNonNull(lookup, "lookup is null");
         this.database = requireNonNull(database, "database is null");
         this.store = requireNonNull(store, "store is null");
@@ -70,7 +69,7 @@ public final class Thumbnails {
             }
             ThumbnailSize size = ThumbnailSize.select(request.width(), request.height(), request.method());
             return database.thumbnail(
-                            media.mediaId(),
+                            media.sha256(),
                             size.width(),
                             size.height(),
                             size.method().value())
@@ -83,12 +82,12 @@ public final class Thumbnails {
         });
     }
 
-    private Mono<StoredThumbnail> generate(LocalMedia media, ThumbnailSize size) {
+    private Mono<StoredThumbnail> generate(MediaFile media, ThumbnailSize size) {
         return Mono.fromCallable(() -> render(media, size))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(encoded -> store.write(encoded.bytes())
                         .map(stored -> new StoredThumbnail(
-                                media.mediaId(),
+                                media.sha256(),
                                 size.width(),
                                 size.height(),
                                 size.method().value(),
@@ -99,17 +98,17 @@ public final class Thumbnails {
                 .flatMap(thumbnail -> database.insertThumbnail(thumbnail).thenReturn(thumbnail));
     }
 
-    private ThumbnailImages.Encoded render(LocalMedia media, ThumbnailSize size) {
+    private ThumbnailImages.Encoded render(MediaFile media, ThumbnailSize size) {
         try (InputStream in = store.open(media.sha256())) {
             return ThumbnailImages.thumbnail(in, size, maxImagePixels);
         } catch (ThumbnailException e) {
-            log.info("no thumbnail for media {}: {}", media.mediaId(), e.getMessage());
+            log.info("no thumbnail for mxc://{}/{}: {}", media.serverName(), media.mediaId(), e.getMessage());
             throw switch (e.reason()) {
                 case UNDECODABLE -> cannotThumbnail();
                 case TOO_LARGE -> new MatrixException(ErrorCode.TOO_LARGE, "Content is too large to thumbnail");
             };
         } catch (NoSuchFileException e) {
-            throw LocalMediaLookup.notFound();
+            throw MediaLookup.notFound();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

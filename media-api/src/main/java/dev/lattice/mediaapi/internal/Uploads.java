@@ -168,7 +168,7 @@ public final class Uploads {
      * that is not a MIME type at all ({@code type/subtype}) is stored as {@code application/octet-stream}, which the
      * spec counts as "reasonably close" for an obviously wrong type, and which clients can parse.
      */
-    private static String contentType(String value) {
+    static String contentType(String value) {
         String trimmed = value.trim();
         if (trimmed.isEmpty()) {
             return "application/octet-stream";
@@ -188,7 +188,7 @@ public final class Uploads {
      * The filename to store: any Unicode except control characters (PostgreSQL text cannot hold NUL, and no real
      * filename has them), at most 255 characters as on common filesystems. // NOTSPEC: the spec sets no limit.
      */
-    private static String fileName(String value) {
+    static String fileName(String value) {
         if (value.length() > 255 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new MatrixException(
                     ErrorCode.INVALID_PARAM, "filename must be at most 255 characters, without control characters");

@@ -3,7 +3,7 @@ package dev.lattice.mediaapi.storage;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
-/** The content repository's metadata: which media IDs exist, and their thumbnails. */
+/** The content repository's metadata: which media IDs exist (ours and cached ones of other servers), and thumbnails. */
 public interface MediaApiDatabase {
 
     /** Records an upload; call it only once the content is durable in the {@link MediaStore}. */
@@ -15,11 +15,17 @@ public interface MediaApiDatabase {
     /** How many media {@code userId} has uploaded. */
     Mono<Long> countLocalMediaOf(String userId);
 
+    /** Records another server's media once its content is durable; a row already there for it is kept. */
+    Mono<Void> insertRemoteMedia(RemoteMedia media);
+
+    /** The cached media {@code mxc://<serverName>/<mediaId>}, if it was fetched. */
+    Mono<Optional<RemoteMedia>> remoteMedia(String serverName, String mediaId);
+
     /** Records a generated thumbnail; a thumbnail already recorded for the same key is kept. */
     Mono<Void> insertThumbnail(StoredThumbnail thumbnail);
 
-    /** The thumbnail of {@code mediaId} made for this standard size and method, if one was generated. */
-    Mono<Optional<StoredThumbnail>> thumbnail(String mediaId, int width, int height, String method);
+    /** The thumbnail of the content with this hash made for this standard size and method, if one was generated. */
+    Mono<Optional<StoredThumbnail>> thumbnail(String sourceSha256, int width, int height, String method);
 
     /** Records a media ID created for a later upload. */
     Mono<Void> insertPendingMedia(String mediaId, String uploader, long now, long expiresTs);

@@ -3,9 +3,9 @@ package dev.lattice.mediaapi.storage;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A row of {@code mediaapi.local_thumbnails}: a generated thumbnail of local media.
+ * A row of {@code mediaapi.thumbnails}: a generated thumbnail.
  *
- * @param mediaId the media it was made from
+ * @param sourceSha256 the SHA-256 of the content it was made from
  * @param width the width of the standard size it was made for
  * @param height the height of the standard size it was made for
  * @param method {@code crop} or {@code scale}
@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * @param createdTs when it was generated, in milliseconds since the epoch
  */
 public record StoredThumbnail(
-        String mediaId,
+        String sourceSha256,
         int width,
         int height,
         String method,
@@ -24,7 +24,7 @@ public record StoredThumbnail(
         String sha256,
         long createdTs) {
     public StoredThumbnail {
-        requireNonNull(mediaId, "mediaId is null");
+        requireNonNull(sourceSha256, "sourceSha256 is null");
         requireNonNull(method, "method is null");
         requireNonNull(contentType, "contentType is null");
         requireNonNull(sha256, "sha256 is null");

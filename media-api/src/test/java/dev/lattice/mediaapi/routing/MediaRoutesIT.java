@@ -3,13 +3,18 @@ package dev.lattice.mediaapi.routing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.api.federationapi.RemoteMediaApi;
 import dev.lattice.mediaapi.MediaApiConfiguration;
 import dev.lattice.mediaapi.TestImages;
 import dev.lattice.mediaapi.config.MediaApiProperties;
+import dev.lattice.mediaapi.internal.RemoteMediaCache;
 import dev.lattice.mediaapi.storage.LocalMediaStore;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.postgres.PostgresMediaApiDatabase;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.protocol.spec.ErrorCode;
+import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.KnownRoutes;
 import dev.lattice.runtime.http.MatrixErrorHandler;
@@ -18,13 +23,20 @@ import dev.lattice.testing.TestInfra;
 import dev.lattice.testing.TestingUserApi;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,6 +51,8 @@ import org.springframework.web.reactive.function.server.HandlerStrategies;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The media endpoints bound without a server ({@link WebTestClient#bindToRouterFunction}), over real PostgreSQL and a
@@ -56,6 +70,10 @@ class MediaRoutesIT {
     private static MediaApiDatabase database;
     private static Path root;
     private static WebTestClient client;
+    /** Other servers' media, as the federation-api would fetch it. */
+    private static final OtherServers REMOTE = new OtherServers();
+    /** The same media, served by a server whose federation is off. */
+    private static WebTestClient federationOff;
     /** The same media, served by a server with {@code enable-authenticated-media: false}. */
     private static WebTestClient unfrozen;
 
@@ -66,15 +84,26 @@ class MediaRoutesIT {
         LocalMediaStore store = new LocalMediaStore(root);
         client = client(store, true);
         unfrozen = client(store, false);
+        federationOff = client(store, true, Optional.empty());
+    }
+
+    private static String sha256(String mediaId) {
+        return database.localMedia(mediaId).block().orElseThrow().sha256();
     }
 
     private static WebTestClient client(LocalMediaStore store, boolean authenticatedMedia) {
+        return client(store, authenticatedMedia, Optional.of(REMOTE));
+    }
+
+    private static WebTestClient client(
+            LocalMediaStore store, boolean authenticatedMedia, Optional<RemoteMediaApi> federation) {
         KnownRoutes known = new KnownRoutes();
         RouterFunction<ServerResponse> routes = MediaApiConfiguration.routes(
                 new MatrixRouter(known),
                 new AccessTokens(() -> USERS, Clock.systemUTC()),
                 database,
                 store,
+                new RemoteMediaCache(database, store, () -> federation, MAX_UPLOAD, Clock.systemUTC()),
                 SERVER,
                 new MediaApiProperties(DataSize.ofBytes(MAX_UPLOAD), 32_000_000, null, authenticatedMedia),
                 Clock.systemUTC());
@@ -298,7 +327,7 @@ class MediaRoutesIT {
         String mediaId = upload(token, randomBytes(10), "text/plain", null);
         String download = "/_matrix/client/v1/media/download/";
         assertError(download(client, token, download + SERVER + "/doesNotExist"), 404, "M_NOT_FOUND");
-        // Media of another server: federation media is not built, so nothing is fetched.
+        // Media another server does not have.
         assertError(download(client, token, download + "other.example/" + mediaId), 404, "M_NOT_FOUND");
         // IDs outside [A-Za-z0-9_-]: traversal attempts never reach storage.
         assertError(download(client, token, download + SERVER + "/..%2F..%2Fetc%2Fpasswd"), 404, "M_NOT_FOUND");
@@ -400,7 +429,7 @@ class MediaRoutesIT {
         assertThat(new int[] {defaulted.getWidth(), defaulted.getHeight()}).containsExactly(640, 320);
 
         // Generated once, then served from the cache.
-        var cached = database.thumbnail(mediaId, 96, 96, "crop").block().orElseThrow();
+        var cached = database.thumbnail(sha256(mediaId), 96, 96, "crop").block().orElseThrow();
         assertThat(cached.contentType()).isEqualTo("image/png");
         assertThat(thumbnail(token, mediaId, "width=96&height=96&method=crop").getResponseBody())
                 .hasSize((int) cached.size());
@@ -453,7 +482,7 @@ class MediaRoutesIT {
         // 400 megapixels: 1.6 GB decoded. Its data is truncated, so decoding would fail with 400, not 413.
         String mediaId = upload(token, TestImages.pngHeaderOnly(20_000, 20_000), "image/png", null);
         assertError(thumbnail(token, mediaId, "width=96&height=96&method=crop"), 413, "M_TOO_LARGE");
-        assertThat(database.thumbnail(mediaId, 96, 96, "crop").block()).isEmpty();
+        assertThat(database.thumbnail(sha256(mediaId), 96, 96, "crop").block()).isEmpty();
     }
 
     @Test
@@ -481,5 +510,144 @@ class MediaRoutesIT {
                         .getStatus()
                         .value())
                 .isEqualTo(200);
+    }
+
+    // ---- other servers' media ----
+
+    @Test
+    void remoteMediaIsFetchedOnceStoredAndServedWithItsTypeAndName() throws Exception {
+        String token = USERS.login(newUser());
+        byte[] bytes = randomBytes(200_000);
+        String mediaId =
+                REMOTE.add("remote.example", bytes, "application/pdf", "remote report.pdf", Duration.ofMillis(300));
+        String path = "/_matrix/client/v1/media/download/remote.example/" + mediaId;
+
+        // Five clients at once while the fetch is slow: one fetch, five identical answers.
+        List<EntityExchangeResult<byte[]>> results = Flux.range(0, 5)
+                .parallel(5)
+                .runOn(Schedulers.boundedElastic())
+                .map(i -> download(client, token, path))
+                .sequential()
+                .collectList()
+                .block();
+        for (EntityExchangeResult<byte[]> result : results) {
+            assertThat(result.getStatus().value()).isEqualTo(200);
+            assertThat(result.getResponseBody()).isEqualTo(bytes);
+            assertThat(result.getResponseHeaders().getFirst("Content-Type")).isEqualTo("application/pdf");
+            assertThat(result.getResponseHeaders().getFirst("Content-Disposition"))
+                    .isEqualTo("attachment; filename*=utf-8''remote%20report.pdf");
+            assertThat(result.getResponseHeaders().getFirst("Content-Security-Policy"))
+                    .isEqualTo(CSP);
+        }
+        assertThat(REMOTE.fetches("remote.example", mediaId)).isEqualTo(1);
+        var cached = database.remoteMedia("remote.example", mediaId).block().orElseThrow();
+        assertThat(cached.size()).isEqualTo(bytes.length);
+        assertThat(Files.readAllBytes(root.resolve("content")
+                        .resolve(cached.sha256().substring(0, 2))
+                        .resolve(cached.sha256().substring(2, 4))
+                        .resolve(cached.sha256())))
+                .isEqualTo(bytes);
+
+        // Later downloads come from the cache, even with the other server gone.
+        REMOTE.remove("remote.example", mediaId);
+        assertThat(download(client, token, path).getResponseBody()).isEqualTo(bytes);
+        assertThat(REMOTE.fetches("remote.example", mediaId)).isEqualTo(1);
+    }
+
+    @Test
+    void remoteImagesAreThumbnailedHere() {
+        String token = USERS.login(newUser());
+        String mediaId =
+                REMOTE.add("remote.example", TestImages.image("png", 800, 400), "image/png", null, Duration.ZERO);
+        BufferedImage thumbnail = TestImages.decode(download(
+                        client,
+                        token,
+                        "/_matrix/client/v1/media/thumbnail/remote.example/" + mediaId + "?width=320&height=240")
+                .getResponseBody());
+        assertThat(new int[] {thumbnail.getWidth(), thumbnail.getHeight()}).containsExactly(320, 160);
+        assertThat(REMOTE.fetches("remote.example", mediaId)).isEqualTo(1);
+    }
+
+    @Test
+    void remoteFailuresAreTheSpecsErrorsAndStoreNothing() {
+        String token = USERS.login(newUser());
+        String download = "/_matrix/client/v1/media/download/";
+        // Larger than our limit: 502 M_TOO_LARGE (the spec's answer for content too large to serve), nothing kept.
+        String large =
+                REMOTE.add("remote.example", randomBytes((int) MAX_UPLOAD + 1), "image/png", null, Duration.ZERO);
+        assertError(download(client, token, download + "remote.example/" + large), 502, "M_TOO_LARGE");
+        assertThat(database.remoteMedia("remote.example", large).block()).isEmpty();
+        // A server that cannot be reached: 502, and the next request tries again.
+        String flaky = REMOTE.add("down.example", randomBytes(10), "text/plain", null, Duration.ZERO);
+        REMOTE.failNext("down.example", flaky);
+        assertError(download(client, token, download + "down.example/" + flaky), 502, "M_UNKNOWN");
+        assertThat(download(client, token, download + "down.example/" + flaky)
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void remoteMediaNeedsFederationAndTheAuthenticatedEndpoints() {
+        String token = USERS.login(newUser());
+        String mediaId = REMOTE.add("remote.example", randomBytes(10), "text/plain", null, Duration.ZERO);
+        assertError(
+                download(federationOff, token, "/_matrix/client/v1/media/download/remote.example/" + mediaId),
+                404,
+                "M_NOT_FOUND");
+        // The deprecated unauthenticated endpoints never fetch (the freeze), even with it off.
+        assertError(
+                download(unfrozen, null, "/_matrix/media/v3/download/remote.example/" + mediaId), 404, "M_NOT_FOUND");
+        assertThat(REMOTE.fetches("remote.example", mediaId)).isZero();
+    }
+
+    /**
+     * Other servers as {@link RemoteMediaApi} shows them to the media-api: media by server and ID, optionally slow
+     * or failing once, counting fetches. The federation side itself is tested against a real Synapse
+     * (e2e/federation).
+     */
+    private static final class OtherServers implements RemoteMediaApi {
+        private record Media(byte[] bytes, String contentType, Optional<String> fileName, Duration delay) {}
+
+        private final Map<String, Media> media = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> fetches = new ConcurrentHashMap<>();
+        private final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+        String add(String server, byte[] bytes, String contentType, String fileName, Duration delay) {
+            String mediaId = UUID.randomUUID().toString().replace("-", "");
+            media.put(server + "/" + mediaId, new Media(bytes, contentType, Optional.ofNullable(fileName), delay));
+            return mediaId;
+        }
+
+        void remove(String server, String mediaId) {
+            media.remove(server + "/" + mediaId);
+        }
+
+        void failNext(String server, String mediaId) {
+            failing.add(server + "/" + mediaId);
+        }
+
+        int fetches(String server, String mediaId) {
+            AtomicInteger count = fetches.get(server + "/" + mediaId);
+            return count == null ? 0 : count.get();
+        }
+
+        @Override
+        public <T> Mono<T> downloadRemoteMedia(ServerName server, String mediaId, long maxBytes, MediaSink<T> sink) {
+            String key = server.value() + "/" + mediaId;
+            fetches.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            if (failing.remove(key)) {
+                return Mono.error(new MatrixException(ErrorCode.UNKNOWN, "unreachable").withHttpStatus(502));
+            }
+            Media found = media.get(key);
+            if (found == null) {
+                return Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "Media not found"));
+            }
+            // In chunks, as it would arrive.
+            Flux<ByteBuffer> content = Flux.range(0, (found.bytes().length + 8191) / 8192)
+                    .map(i ->
+                            ByteBuffer.wrap(found.bytes(), i * 8192, Math.min(8192, found.bytes().length - i * 8192)));
+            return Mono.delay(found.delay()).then(sink.store(found.contentType(), found.fileName(), content));
+        }
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.mediaapi.storage.LocalMedia;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
+import dev.lattice.mediaapi.storage.RemoteMedia;
 import dev.lattice.mediaapi.storage.StoredThumbnail;
 import dev.lattice.runtime.db.Database;
 import java.util.Optional;
@@ -13,19 +14,21 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link MediaApiDatabase} on PostgreSQL, schema {@code mediaapi}: {@link LocalMediaTable} and
- * {@link LocalThumbnailsTable}. Each operation is one statement, so none needs a transaction of its own.
+ * {@link MediaApiDatabase} on PostgreSQL, schema {@code mediaapi}: {@link LocalMediaTable}, {@link RemoteMediaTable},
+ * {@link ThumbnailsTable} and the pending uploads. Each operation but one is one statement.
  */
 public final class PostgresMediaApiDatabase implements MediaApiDatabase {
     private final LocalMediaTable media;
-    private final LocalThumbnailsTable thumbnails;
+    private final RemoteMediaTable remote;
+    private final ThumbnailsTable thumbnails;
     private final DatabaseClient client;
     private final TransactionalOperator transactions;
 
     public PostgresMediaApiDatabase(Database database) {
         this.client = requireNonNull(database, "database is null").client();
         this.media = new LocalMediaTable(client);
-        this.thumbnails = new LocalThumbnailsTable(client);
+        this.remote = new RemoteMediaTable(client);
+        this.thumbnails = new ThumbnailsTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
 
@@ -45,13 +48,23 @@ public final class PostgresMediaApiDatabase implements MediaApiDatabase {
     }
 
     @Override
+    public Mono<Void> insertRemoteMedia(RemoteMedia media) {
+        return remote.insert(media);
+    }
+
+    @Override
+    public Mono<Optional<RemoteMedia>> remoteMedia(String serverName, String mediaId) {
+        return remote.select(serverName, mediaId);
+    }
+
+    @Override
     public Mono<Void> insertThumbnail(StoredThumbnail thumbnail) {
         return thumbnails.insert(thumbnail);
     }
 
     @Override
-    public Mono<Optional<StoredThumbnail>> thumbnail(String mediaId, int width, int height, String method) {
-        return thumbnails.select(mediaId, width, height, method);
+    public Mono<Optional<StoredThumbnail>> thumbnail(String sourceSha256, int width, int height, String method) {
+        return thumbnails.select(sourceSha256, width, height, method);
     }
 
     @Override

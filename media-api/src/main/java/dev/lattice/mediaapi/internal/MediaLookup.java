@@ -13,24 +13,30 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Resolves {@code (serverName, mediaId)} from a download or thumbnail request to local media, or fails with the
+ * Resolves {@code (serverName, mediaId)} from a download or thumbnail request to media, ours or cached, or fails with the
  * spec's errors. The checks come before any storage access: the server name must be valid (400
- * {@code M_INVALID_PARAM}, as Synapse's {@code parse_and_validate_server_name}), the media ID must use only the spec's
- * characters, and remote media is not served yet.
+ * {@code M_INVALID_PARAM}, as Synapse's {@code parse_and_validate_server_name}) and the media ID must use only the
+ * spec's characters. Other servers' media comes from {@link RemoteMediaCache}.
  */
-public final class LocalMediaLookup {
+public final class MediaLookup {
     private final String ourServerName;
     private final MediaApiDatabase database;
+    private final RemoteMediaCache remote;
 
-    public LocalMediaLookup(String ourServerName, MediaApiDatabase database) {
+    public MediaLookup(String ourServerName, MediaApiDatabase database, RemoteMediaCache remote) {
         this.ourServerName = requireNonNull(ourServerName, "ourServerName is null");
         this.database = requireNonNull(database, "database is null");
+        this.remote = requireNonNull(remote, "remote is null");
     }
 
-    /** The local media, or 404 {@code M_NOT_FOUND} (unknown, remote, invalid ID, or frozen for this access). */
-    public Mono<LocalMedia> find(String serverName, String mediaId, Access access) {
+    /**
+     * The media, or 404 {@code M_NOT_FOUND} (unknown here or on its server, invalid ID, or frozen for this access);
+     * other servers' media is fetched on first use, with the errors of {@link RemoteMediaCache#find}.
+     */
+    public Mono<MediaFile> find(String serverName, String mediaId, Access access) {
+        ServerName server;
         try {
-            ServerName.parse(serverName);
+            server = ServerName.parse(serverName);
         } catch (IllegalArgumentException e) {
             return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "Invalid server name: " + serverName));
         }
@@ -39,8 +45,11 @@ public final class LocalMediaLookup {
             return Mono.error(notFound());
         }
         if (!serverName.equals(ourServerName)) {
-            // Remote media over federation is not built yet (media-api/README.md): nothing cached, nothing fetched.
-            return Mono.error(notFound());
+            if (access == Access.UNAUTHENTICATED) {
+                // The deprecated endpoints never fetch: other servers' media only through authenticated ones.
+                return Mono.error(notFound());
+            }
+            return remote.find(server, mediaId).map(MediaFile::remote);
         }
         return database.localMedia(mediaId)
                 .flatMap(found -> found.isPresent() ? Mono.just(found) : awaitPending(mediaId))
@@ -52,7 +61,7 @@ public final class LocalMediaLookup {
                         // The spec's freeze of the deprecated endpoints, as Synapse with enable_authenticated_media.
                         return Mono.error(notFound());
                     }
-                    return Mono.just(found.get());
+                    return Mono.just(MediaFile.local(ourServerName, found.get()));
                 });
     }
 

@@ -7,27 +7,28 @@ import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
-/** {@code mediaapi.local_thumbnails}: thumbnails generated for local media, one per (media, size, method). */
-public final class LocalThumbnailsTable {
+/** {@code mediaapi.thumbnails}: thumbnails generated, one per (content, size, method). */
+public final class ThumbnailsTable {
     /** Two requests may generate the same thumbnail at once; the first row stays (both files are identical). */
-    private static final String INSERT = "INSERT INTO mediaapi.local_thumbnails"
-            + " (media_id, width, height, method, content_type, size_bytes, sha256, created_ts)"
-            + " VALUES (:media_id, :width, :height, :method, :content_type, :size_bytes, :sha256, :created_ts)"
-            + " ON CONFLICT (media_id, width, height, method) DO NOTHING";
+    private static final String INSERT = "INSERT INTO mediaapi.thumbnails"
+            + " (source_sha256, width, height, method, content_type, size_bytes, sha256, created_ts)"
+            + " VALUES (:source_sha256, :width, :height, :method, :content_type, :size_bytes, :sha256, :created_ts)"
+            + " ON CONFLICT (source_sha256, width, height, method) DO NOTHING";
 
-    private static final String SELECT = "SELECT media_id, width, height, method, content_type, size_bytes, sha256,"
-            + " created_ts FROM mediaapi.local_thumbnails"
-            + " WHERE media_id = :media_id AND width = :width AND height = :height AND method = :method";
+    private static final String SELECT =
+            "SELECT source_sha256, width, height, method, content_type, size_bytes, sha256,"
+                    + " created_ts FROM mediaapi.thumbnails"
+                    + " WHERE source_sha256 = :source_sha256 AND width = :width AND height = :height AND method = :method";
 
     private final DatabaseClient client;
 
-    public LocalThumbnailsTable(DatabaseClient client) {
+    public ThumbnailsTable(DatabaseClient client) {
         this.client = requireNonNull(client, "client is null");
     }
 
     public Mono<Void> insert(StoredThumbnail thumbnail) {
         return client.sql(INSERT)
-                .bind("media_id", thumbnail.mediaId())
+                .bind("source_sha256", thumbnail.sourceSha256())
                 .bind("width", thumbnail.width())
                 .bind("height", thumbnail.height())
                 .bind("method", thumbnail.method())
@@ -38,14 +39,14 @@ public final class LocalThumbnailsTable {
                 .then();
     }
 
-    public Mono<Optional<StoredThumbnail>> select(String mediaId, int width, int height, String method) {
+    public Mono<Optional<StoredThumbnail>> select(String sourceSha256, int width, int height, String method) {
         return client.sql(SELECT)
-                .bind("media_id", mediaId)
+                .bind("source_sha256", sourceSha256)
                 .bind("width", width)
                 .bind("height", height)
                 .bind("method", method)
                 .map(row -> new StoredThumbnail(
-                        row.get("media_id", String.class),
+                        row.get("source_sha256", String.class),
                         row.get("width", Integer.class),
                         row.get("height", Integer.class),
                         row.get("method", String.class),
