@@ -49,6 +49,9 @@ trap 'exit 143' TERM
 
 if [ -z "${LATTICE_BASE_URL:-}" ]; then
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/lattice-e2e.XXXXXX")
+  # URL previews may reach the pages media.test.mjs serves on 127.0.0.2, and nothing else on loopback or private
+  # networks: the test checks that 127.0.0.1 and localhost stay refused.
+  export LATTICE_MEDIA_URLPREVIEW_IPRANGEALLOWLIST=127.0.0.2/32
   TEST_SERVER_START_TIMEOUT=${LATTICE_E2E_START_TIMEOUT:-300} test_server_start "$JAR" "$WORK"
   export LATTICE_BASE_URL=$TEST_SERVER_URL
 fi

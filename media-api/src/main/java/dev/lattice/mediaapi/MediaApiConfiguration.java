@@ -7,9 +7,11 @@ import dev.lattice.mediaapi.config.MediaApiProperties;
 import dev.lattice.mediaapi.internal.Downloads;
 import dev.lattice.mediaapi.internal.MediaApiInternalApi;
 import dev.lattice.mediaapi.internal.MediaLookup;
+import dev.lattice.mediaapi.internal.PreviewFetcher;
 import dev.lattice.mediaapi.internal.RemoteMediaCache;
 import dev.lattice.mediaapi.internal.Thumbnails;
 import dev.lattice.mediaapi.internal.Uploads;
+import dev.lattice.mediaapi.internal.UrlPreviews;
 import dev.lattice.mediaapi.routing.MediaRoutes;
 import dev.lattice.mediaapi.storage.LocalMediaStore;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
@@ -20,6 +22,7 @@ import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
+import dev.lattice.runtime.net.IpRange;
 import java.time.Clock;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
@@ -122,7 +125,25 @@ public class MediaApiConfiguration {
                 properties.enableAuthenticatedMedia(),
                 clock);
         Parts parts = new Parts(database, store, remote, serverName, properties, clock);
-        return new MediaRoutes(accessTokens, uploads, parts.downloads(), parts.thumbnails()).routes(router);
+        MediaApiProperties.UrlPreview preview = properties.urlPreview();
+        Optional<UrlPreviews> previews = preview.enabled()
+                ? Optional.of(new UrlPreviews(
+                        database,
+                        new PreviewFetcher(
+                                preview.ipRangeBlocklist().stream()
+                                        .map(IpRange::parse)
+                                        .toList(),
+                                preview.ipRangeAllowlist().stream()
+                                        .map(IpRange::parse)
+                                        .toList(),
+                                preview.maxPageSize().toBytes(),
+                                preview.timeout(),
+                                PreviewFetcher::systemResolver),
+                        uploads,
+                        properties.maxImagePixels(),
+                        clock))
+                : Optional.empty();
+        return new MediaRoutes(accessTokens, uploads, parts.downloads(), parts.thumbnails(), previews).routes(router);
     }
 
     /** The reading side, shared by the client routes and {@link LocalMediaApi}. */

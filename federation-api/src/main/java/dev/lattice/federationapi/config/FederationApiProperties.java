@@ -1,5 +1,6 @@
 package dev.lattice.federationapi.config;
 
+import dev.lattice.runtime.net.IpRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param notaries servers asked for another server's keys when that server does not answer itself
  * @param requestTimeout how long one outbound request (connect, TLS, response) may take
  * @param ipRangeBlocklist address ranges outbound federation never connects to, whatever DNS or a
- *     {@code .well-known} says: by default loopback, private, link-local and other non-public ranges (Synapse's
- *     {@code ip_range_blacklist} defaults), so that the unauthenticated notary endpoints cannot be used to reach
+ *     {@code .well-known} says: by default {@link IpRange#NON_PUBLIC} (loopback, private, link-local and other
+ *     non-public ranges), so that the unauthenticated notary endpoints cannot be used to reach
  *     internal services. Set it empty only for tests or closed networks
  * @param dnsServer the DNS server ({@code host:port}, or a host for port 53) that answers the SRV, AAAA and A
  *     lookups of server discovery; the system's resolvers when empty
@@ -32,28 +33,6 @@ public record FederationApiProperties(
         @DefaultValue List<Notary> notaries,
         @DefaultValue("30s") Duration requestTimeout,
 
-        @DefaultValue({
-            "0.0.0.0/8",
-            "10.0.0.0/8",
-            "100.64.0.0/10",
-            "127.0.0.0/8",
-            "169.254.0.0/16",
-            "172.16.0.0/12",
-            "192.0.0.0/24",
-            "192.0.2.0/24",
-            "192.88.99.0/24",
-            "192.168.0.0/16",
-            "198.18.0.0/15",
-            "198.51.100.0/24",
-            "203.0.113.0/24",
-            "224.0.0.0/4",
-            "::1/128",
-            "fe80::/10",
-            "fc00::/7",
-            "2001:db8::/32",
-            "ff00::/8",
-            "fec0::/10"
-        })
         List<String> ipRangeBlocklist,
 
         String dnsServer,
@@ -62,7 +41,9 @@ public record FederationApiProperties(
 
     public FederationApiProperties {
         trustedCaCertificates = List.copyOf(trustedCaCertificates);
-        ipRangeBlocklist = ipRangeBlocklist.stream().filter(r -> !r.isBlank()).toList();
+        ipRangeBlocklist = ipRangeBlocklist == null
+                ? IpRange.NON_PUBLIC
+                : ipRangeBlocklist.stream().filter(r -> !r.isBlank()).toList();
         notaries = List.copyOf(notaries);
     }
 

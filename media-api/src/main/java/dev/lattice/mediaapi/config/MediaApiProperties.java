@@ -1,6 +1,9 @@
 package dev.lattice.mediaapi.config;
 
+import dev.lattice.runtime.net.IpRange;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -18,13 +21,48 @@ import org.springframework.util.unit.DataSize;
  *     from now on is marked as authenticated and the deprecated unauthenticated endpoints
  *     ({@code /_matrix/media/v3/download}, {@code /thumbnail}) answer 404 {@code M_NOT_FOUND} for it (the spec's
  *     "freeze"); media uploaded while it was false stays reachable there
+ * @param urlPreview URL previews
  */
 @ConfigurationProperties("lattice.media")
 public record MediaApiProperties(
         @DefaultValue("50MB") DataSize maxUploadSize,
         @DefaultValue("32000000") long maxImagePixels,
         Path storePath,
-        @DefaultValue("true") boolean enableAuthenticatedMedia) {
+        @DefaultValue("true") boolean enableAuthenticatedMedia,
+        @DefaultValue UrlPreview urlPreview) {
+
+    /**
+     * URL previews ({@code GET /_matrix/client/v1/media/preview_url}), under {@code lattice.media.url-preview.*}.
+     *
+     * @param enabled whether the endpoint is served (404 {@code M_UNRECOGNIZED} when not); on by default, with every
+     *     address a preview would connect to checked against {@code ipRangeBlocklist}
+     * @param ipRangeBlocklist ranges never connected to, whatever the URL, a redirect or DNS says; by default
+     *     {@link IpRange#NON_PUBLIC}. Checked against every address the host resolves to, and the connection goes to
+     *     the address checked, so DNS rebinding cannot slip past it
+     * @param ipRangeAllowlist ranges allowed even inside the blocklist (an intranet wiki, or a test's page)
+     * @param maxPageSize the largest page or image read for a preview (more: 502)
+     * @param timeout how long fetching one preview may take in all, redirects included
+     */
+    public record UrlPreview(
+            @DefaultValue("true") boolean enabled,
+            List<String> ipRangeBlocklist,
+            @DefaultValue List<String> ipRangeAllowlist,
+            @DefaultValue("10MB") DataSize maxPageSize,
+            @DefaultValue("10s") Duration timeout) {
+        public static final UrlPreview DEFAULT =
+                new UrlPreview(true, null, List.of(), DataSize.ofMegabytes(10), Duration.ofSeconds(10));
+
+        public UrlPreview {
+            ipRangeBlocklist = ipRangeBlocklist == null
+                    ? IpRange.NON_PUBLIC
+                    : ipRangeBlocklist.stream().filter(r -> !r.isBlank()).toList();
+            ipRangeAllowlist =
+                    ipRangeAllowlist.stream().filter(r -> !r.isBlank()).toList();
+            // Parsed now, so a typo stops the start rather than the first preview.
+            ipRangeBlocklist.forEach(IpRange::parse);
+            ipRangeAllowlist.forEach(IpRange::parse);
+        }
+    }
 
     public MediaApiProperties {
         if (maxUploadSize.toBytes() <= 0) {

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -127,6 +128,28 @@ public final class ThumbnailImages {
         } catch (IOException | RuntimeException e) {
             // Decoders signal corrupt data with IOExceptions and assorted runtime exceptions alike.
             throw undecodable(e.getMessage());
+        }
+    }
+
+    /**
+     * The width and height a PNG, JPEG or GIF declares in its header, when it is one and within {@code maxPixels};
+     * no pixel is decoded.
+     */
+    public static Optional<int[]> dimensions(byte[] image, long maxPixels) {
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(image))) {
+            ImageReader reader = reader(input);
+            try {
+                reader.setInput(input, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                return width > 0 && height > 0 && (long) width * height <= maxPixels
+                        ? Optional.of(new int[] {width, height})
+                        : Optional.empty();
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException | ThumbnailException e) {
+            return Optional.empty();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.lattice.mediaapi.internal.Downloads;
 import dev.lattice.mediaapi.internal.ThumbnailSize;
 import dev.lattice.mediaapi.internal.Thumbnails;
 import dev.lattice.mediaapi.internal.Uploads;
+import dev.lattice.mediaapi.internal.UrlPreviews;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
@@ -15,6 +16,7 @@ import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyExtractors;
@@ -38,17 +40,27 @@ public final class MediaRoutes {
     private final Uploads uploads;
     private final Downloads downloads;
     private final Thumbnails thumbnails;
+    private final Optional<UrlPreviews> previews;
 
-    public MediaRoutes(AccessTokens accessTokens, Uploads uploads, Downloads downloads, Thumbnails thumbnails) {
+    /** @param previews URL previews, or empty when they are turned off (the endpoint is then not served) */
+    public MediaRoutes(
+            AccessTokens accessTokens,
+            Uploads uploads,
+            Downloads downloads,
+            Thumbnails thumbnails,
+            Optional<UrlPreviews> previews) {
         this.accessTokens = requireNonNull(accessTokens, "accessTokens is null");
         this.uploads = requireNonNull(uploads, "uploads is null");
         this.downloads = requireNonNull(downloads, "downloads is null");
         this.thumbnails = requireNonNull(thumbnails, "thumbnails is null");
+        this.previews = requireNonNull(previews, "previews is null");
     }
 
     public RouterFunction<ServerResponse> routes(MatrixRouter router) {
-        return router.builder()
-                .POST(MEDIA_V3 + "/upload", this::upload)
+        MatrixRouter.Builder builder = router.builder();
+        previews.ifPresent(urlPreviews -> builder.GET(CLIENT_V1 + "/preview_url", this::previewUrl)
+                .GET(MEDIA_V3 + "/preview_url", this::previewUrl));
+        return builder.POST(MEDIA_V3 + "/upload", this::upload)
                 .POST("/_matrix/media/v1/create", this::create)
                 .PUT(MEDIA_V3 + "/upload/{serverName}/{mediaId}", this::uploadTo)
                 .GET(CLIENT_V1 + "/config", this::config)
@@ -155,6 +167,29 @@ public final class MediaRoutes {
         return downloads
                 .download(request.pathVariable("serverName"), request.pathVariable("mediaId"), fileName, access)
                 .flatMap(MediaRoutes::send);
+    }
+
+    /**
+     * {@code GET /_matrix/client/v1/media/preview_url} (and the deprecated {@code /_matrix/media/v3/preview_url}, also
+     * authenticated): {@code url} required, {@code ts} an optional integer.
+     *
+     * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv1mediapreview_url">spec</a>
+     */
+    private Mono<ServerResponse> previewUrl(ServerRequest request) {
+        return accessTokens.authenticate(request).flatMap(device -> {
+            String url = request.queryParam("url")
+                    .filter(u -> !u.isEmpty())
+                    .orElseThrow(() -> new MatrixException(ErrorCode.MISSING_PARAM, "url is required"));
+            OptionalLong ts;
+            try {
+                ts = request.queryParam("ts")
+                        .map(value -> OptionalLong.of(Long.parseLong(value)))
+                        .orElse(OptionalLong.empty());
+            } catch (NumberFormatException e) {
+                throw new MatrixException(ErrorCode.INVALID_PARAM, "ts must be an integer");
+            }
+            return previews.orElseThrow().preview(device, url, ts).flatMap(MediaRoutes::json);
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lattice.mediaapi.storage;
 
+import dev.lattice.protocol.json.JsonObject;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +27,15 @@ public interface MediaApiDatabase {
 
     /** The thumbnail of the content with this hash made for this standard size and method, if one was generated. */
     Mono<Optional<StoredThumbnail>> thumbnail(String sourceSha256, int width, int height, String method);
+
+    /**
+     * The cached preview of {@code url} that has not expired at {@code now}: the newest made at or before {@code ts},
+     * else the newest.
+     */
+    Mono<Optional<JsonObject>> urlPreview(String url, long ts, long now);
+
+    /** Caches a preview of {@code url} until {@code expiresTs}, dropping the URL's expired ones. */
+    Mono<Void> insertUrlPreview(String url, long fetchedTs, long expiresTs, JsonObject preview);
 
     /** Records a media ID created for a later upload. */
     Mono<Void> insertPendingMedia(String mediaId, String uploader, long now, long expiresTs);

@@ -3,6 +3,8 @@ package dev.lattice.mediaapi.routing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.lattice.api.federationapi.RemoteMediaApi;
 import dev.lattice.mediaapi.MediaApiConfiguration;
 import dev.lattice.mediaapi.TestImages;
@@ -23,6 +25,7 @@ import dev.lattice.testing.TestInfra;
 import dev.lattice.testing.TestingUserApi;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,19 +87,30 @@ class MediaRoutesIT {
         LocalMediaStore store = new LocalMediaStore(root);
         client = client(store, true);
         unfrozen = client(store, false);
-        federationOff = client(store, true, Optional.empty());
+        federationOff = client(store, true, Optional.empty(), PREVIEWS_OFF);
+        startPages();
     }
+
+    /** URL previews allowed to reach the test's pages on 127.0.0.2, and nothing else on loopback. */
+    private static final MediaApiProperties.UrlPreview PREVIEWS = new MediaApiProperties.UrlPreview(
+            true, null, List.of("127.0.0.2/32"), DataSize.ofMegabytes(1), Duration.ofSeconds(5));
+
+    private static final MediaApiProperties.UrlPreview PREVIEWS_OFF =
+            new MediaApiProperties.UrlPreview(false, null, List.of(), DataSize.ofMegabytes(1), Duration.ofSeconds(5));
 
     private static String sha256(String mediaId) {
         return database.localMedia(mediaId).block().orElseThrow().sha256();
     }
 
     private static WebTestClient client(LocalMediaStore store, boolean authenticatedMedia) {
-        return client(store, authenticatedMedia, Optional.of(REMOTE));
+        return client(store, authenticatedMedia, Optional.of(REMOTE), PREVIEWS);
     }
 
     private static WebTestClient client(
-            LocalMediaStore store, boolean authenticatedMedia, Optional<RemoteMediaApi> federation) {
+            LocalMediaStore store,
+            boolean authenticatedMedia,
+            Optional<RemoteMediaApi> federation,
+            MediaApiProperties.UrlPreview previews) {
         KnownRoutes known = new KnownRoutes();
         RouterFunction<ServerResponse> routes = MediaApiConfiguration.routes(
                 new MatrixRouter(known),
@@ -105,7 +119,7 @@ class MediaRoutesIT {
                 store,
                 new RemoteMediaCache(database, store, () -> federation, MAX_UPLOAD, Clock.systemUTC()),
                 SERVER,
-                new MediaApiProperties(DataSize.ofBytes(MAX_UPLOAD), 32_000_000, null, authenticatedMedia),
+                new MediaApiProperties(DataSize.ofBytes(MAX_UPLOAD), 32_000_000, null, authenticatedMedia, previews),
                 Clock.systemUTC());
         return WebTestClient.bindToRouterFunction(routes)
                 .handlerStrategies(HandlerStrategies.builder()
@@ -649,5 +663,102 @@ class MediaRoutesIT {
                             ByteBuffer.wrap(found.bytes(), i * 8192, Math.min(8192, found.bytes().length - i * 8192)));
             return Mono.delay(found.delay()).then(sink.store(found.contentType(), found.fileName(), content));
         }
+    }
+
+    // ---- URL previews ----
+
+    private static HttpServer pages;
+    private static String pagesUrl;
+    private static final AtomicInteger pageHits = new AtomicInteger();
+    private static final byte[] COVER = TestImages.image("png", 120, 60);
+
+    private static void startPages() throws IOException {
+        pages = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        pages.createContext("/post", exchange -> {
+            pageHits.incrementAndGet();
+            serve(
+                    exchange,
+                    "text/html; charset=utf-8",
+                    ("<html><head><title>ignored</title>"
+                                    + "<meta property=\"og:title\" content=\"Lattice ❤ Matrix\">"
+                                    + "<meta property=\"og:description\" content=\"A post\">"
+                                    + "<meta property=\"og:image\" content=\"/cover.png\"></head></html>")
+                            .getBytes(UTF_8));
+        });
+        pages.createContext("/cover.png", exchange -> serve(exchange, "image/png", COVER));
+        pages.createContext(
+                "/leaky",
+                exchange -> serve(
+                        exchange,
+                        "text/html",
+                        "<title>Leaky</title><meta property=\"og:image\" content=\"http://127.0.0.1:1/secret.png\">"
+                                .getBytes(UTF_8)));
+        pages.createContext("/file.zip", exchange -> serve(exchange, "application/zip", new byte[] {1, 2, 3}));
+        pages.start();
+        pagesUrl = "http://127.0.0.2:" + pages.getAddress().getPort();
+    }
+
+    private static void serve(HttpExchange exchange, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    private static EntityExchangeResult<byte[]> preview(WebTestClient client, String token, String query) {
+        return download(client, token, "/_matrix/client/v1/media/preview_url?" + query);
+    }
+
+    @Test
+    void aPreviewHasThePagesOpenGraphAndItsImageStoredHereAndIsCached() throws Exception {
+        String token = USERS.login(newUser());
+        String url = pagesUrl + "/post?id=" + UUID.randomUUID();
+        EntityExchangeResult<byte[]> result = preview(client, token, "url=" + java.net.URLEncoder.encode(url, UTF_8));
+        assertThat(result.getStatus().value())
+                .as(new String(result.getResponseBody(), UTF_8))
+                .isEqualTo(200);
+        var preview = dev.lattice.protocol.json.CanonicalJson.parseObject(result.getResponseBody());
+        assertThat(preview.getString("og:title")).contains("Lattice ❤ Matrix");
+        assertThat(preview.getString("og:description")).contains("A post");
+        assertThat(preview.getString("og:image:type")).contains("image/png");
+        assertThat(preview.getInteger("matrix:image:size")).contains((long) COVER.length);
+        assertThat(preview.getInteger("og:image:width")).contains(120L);
+        assertThat(preview.getInteger("og:image:height")).contains(60L);
+        String mxc = preview.getString("og:image").orElseThrow();
+        assertThat(mxc).startsWith("mxc://" + SERVER + "/");
+        assertThat(download(client, token, "/_matrix/client/v1/media/download/" + mxc.substring("mxc://".length()))
+                        .getResponseBody())
+                .isEqualTo(COVER);
+
+        // Asked again (through the deprecated path too): from the cache, the page is not fetched again.
+        int hits = pageHits.get();
+        EntityExchangeResult<byte[]> again = download(
+                client, token, "/_matrix/media/v3/preview_url?url=" + java.net.URLEncoder.encode(url, UTF_8) + "&ts=1");
+        assertThat(again.getResponseBody()).isEqualTo(result.getResponseBody());
+        assertThat(pageHits.get()).isEqualTo(hits);
+    }
+
+    @Test
+    void previewsRefuseWhatTheyMustAndStayOptional() {
+        String token = USERS.login(newUser());
+        // An image the guard refuses: the page is previewed without it.
+        var leaky = dev.lattice.protocol.json.CanonicalJson.parseObject(
+                preview(client, token, "url=" + pagesUrl + "/leaky").getResponseBody());
+        assertThat(leaky.getString("og:title")).contains("Leaky");
+        assertThat(leaky.getString("og:image")).isEmpty();
+        // Not HTML and not an image: an empty preview.
+        assertThat(new String(
+                        preview(client, token, "url=" + pagesUrl + "/file.zip").getResponseBody(), UTF_8))
+                .isEqualTo("{}");
+        assertError(preview(client, token, "url=http://127.0.0.1:1/"), 403, "M_FORBIDDEN");
+        assertError(preview(client, token, "url=file:///etc/passwd"), 400, "M_INVALID_PARAM");
+        assertError(preview(client, token, ""), 400, "M_MISSING_PARAM");
+        assertError(preview(client, token, "url=" + pagesUrl + "/post&ts=yesterday"), 400, "M_INVALID_PARAM");
+        assertError(preview(client, null, "url=" + pagesUrl + "/post"), 401, "M_MISSING_TOKEN");
+        // Turned off: no route (the server's fallback answers it 404 M_UNRECOGNIZED; bound here without one).
+        assertThat(preview(federationOff, token, "url=" + pagesUrl + "/post")
+                        .getStatus()
+                        .value())
+                .isEqualTo(404);
     }
 }

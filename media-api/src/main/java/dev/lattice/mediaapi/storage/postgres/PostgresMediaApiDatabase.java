@@ -6,6 +6,8 @@ import dev.lattice.mediaapi.storage.LocalMedia;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.RemoteMedia;
 import dev.lattice.mediaapi.storage.StoredThumbnail;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
 import java.util.Optional;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
@@ -65,6 +67,34 @@ public final class PostgresMediaApiDatabase implements MediaApiDatabase {
     @Override
     public Mono<Optional<StoredThumbnail>> thumbnail(String sourceSha256, int width, int height, String method) {
         return thumbnails.select(sourceSha256, width, height, method);
+    }
+
+    @Override
+    public Mono<Optional<JsonObject>> urlPreview(String url, long ts, long now) {
+        return client.sql("SELECT og FROM mediaapi.url_previews WHERE url = :url AND expires_ts > :now"
+                        + " ORDER BY (fetched_ts <= :ts) DESC, fetched_ts DESC LIMIT 1")
+                .bind("url", url)
+                .bind("now", now)
+                .bind("ts", ts)
+                .map(row -> CanonicalJson.parseObject(row.get("og", String.class)))
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public Mono<Void> insertUrlPreview(String url, long fetchedTs, long expiresTs, JsonObject preview) {
+        return client.sql("DELETE FROM mediaapi.url_previews WHERE url = :url AND expires_ts <= :now")
+                .bind("url", url)
+                .bind("now", fetchedTs)
+                .then()
+                .then(client.sql("INSERT INTO mediaapi.url_previews (url, fetched_ts, expires_ts, og)"
+                                + " VALUES (:url, :fetched_ts, :expires_ts, :og) ON CONFLICT DO NOTHING")
+                        .bind("url", url)
+                        .bind("fetched_ts", fetchedTs)
+                        .bind("expires_ts", expiresTs)
+                        .bind("og", CanonicalJson.encodeToString(preview))
+                        .then());
     }
 
     @Override

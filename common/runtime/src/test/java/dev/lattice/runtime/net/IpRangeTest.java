@@ -1,4 +1,4 @@
-package dev.lattice.federationapi.internal;
+package dev.lattice.runtime.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
