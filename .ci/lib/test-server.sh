@@ -3,7 +3,7 @@
 #
 #   test_server_start JAR WORKDIR   starts `java -jar JAR run` in WORKDIR on free loopback ports and waits until
 #                                   GET /_matrix/client/versions answers 200 (TEST_SERVER_START_TIMEOUT s, 300).
-#                                   Sets TEST_SERVER_PID and TEST_SERVER_URL. Settings the caller exports
+#                                   Sets TEST_SERVER_PID, TEST_SERVER_URL and TEST_SERVER_METRICS_URL. Settings the caller exports
 #                                   (LATTICE_*) reach the server. It is a test server: bcrypt cost 4 and client-api's
 #                                   per-IP login and registration limits lifted.
 #   test_server_stop [LOGCOPY]      SIGTERM (the server stops its embedded PostgreSQL), SIGKILL after 30 s, then
@@ -37,6 +37,7 @@ test_server_start() {
   TEST_SERVER_DIR=$dir
   client_port=$(test_server_free_port); federation_port=$(test_server_free_port); metrics_port=$(test_server_free_port)
   TEST_SERVER_URL="http://127.0.0.1:$client_port"
+  TEST_SERVER_METRICS_URL="http://127.0.0.1:$metrics_port/metrics"
   test_server_log "starting lattice in $dir on $TEST_SERVER_URL"
   (
     cd "$dir"

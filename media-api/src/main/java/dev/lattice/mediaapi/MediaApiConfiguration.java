@@ -5,6 +5,7 @@ import dev.lattice.api.federationapi.RemoteMediaApi;
 import dev.lattice.api.mediaapi.LocalMediaApi;
 import dev.lattice.mediaapi.config.MediaApiProperties;
 import dev.lattice.mediaapi.internal.Downloads;
+import dev.lattice.mediaapi.internal.MediaAdmin;
 import dev.lattice.mediaapi.internal.MediaApiInternalApi;
 import dev.lattice.mediaapi.internal.MediaLookup;
 import dev.lattice.mediaapi.internal.PreviewFetcher;
@@ -12,6 +13,7 @@ import dev.lattice.mediaapi.internal.RemoteMediaCache;
 import dev.lattice.mediaapi.internal.Thumbnails;
 import dev.lattice.mediaapi.internal.Uploads;
 import dev.lattice.mediaapi.internal.UrlPreviews;
+import dev.lattice.mediaapi.routing.MediaAdminRoutes;
 import dev.lattice.mediaapi.routing.MediaRoutes;
 import dev.lattice.mediaapi.storage.LocalMediaStore;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
@@ -23,8 +25,10 @@ import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.runtime.net.IpRange;
+import dev.lattice.runtime.ratelimit.TokenBucketLimiter;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -89,10 +93,19 @@ public class MediaApiConfiguration {
             MediaApiDatabase database,
             MediaStore store,
             RemoteMediaCache remote,
+            ObjectProvider<UserApi> users,
             LatticeProperties lattice,
             MediaApiProperties properties) {
         return routes(
-                router, accessTokens, database, store, remote, lattice.serverName(), properties, Clock.systemUTC());
+                router,
+                accessTokens,
+                users::getObject,
+                database,
+                store,
+                remote,
+                lattice.serverName(),
+                properties,
+                Clock.systemUTC());
     }
 
     /** Our media for other servers, asked by the federation-api. */
@@ -111,6 +124,7 @@ public class MediaApiConfiguration {
     public static RouterFunction<ServerResponse> routes(
             MatrixRouter router,
             AccessTokens accessTokens,
+            Supplier<UserApi> users,
             MediaApiDatabase database,
             MediaStore store,
             RemoteMediaCache remote,
@@ -123,6 +137,11 @@ public class MediaApiConfiguration {
                 store,
                 properties.maxUploadSize().toBytes(),
                 properties.enableAuthenticatedMedia(),
+                new TokenBucketLimiter(
+                        properties.uploadRate().perSecond(),
+                        properties.uploadRate().burst(),
+                        System::nanoTime),
+                properties.userQuota().toBytes(),
                 clock);
         Parts parts = new Parts(database, store, remote, serverName, properties, clock);
         MediaApiProperties.UrlPreview preview = properties.urlPreview();
@@ -143,7 +162,10 @@ public class MediaApiConfiguration {
                         properties.maxImagePixels(),
                         clock))
                 : Optional.empty();
-        return new MediaRoutes(accessTokens, uploads, parts.downloads(), parts.thumbnails(), previews).routes(router);
+        MediaAdmin admin = new MediaAdmin(serverName, database, store, clock);
+        return new MediaRoutes(accessTokens, uploads, parts.downloads(), parts.thumbnails(), previews)
+                .routes(router)
+                .and(new MediaAdminRoutes(accessTokens, users, admin).routes(router));
     }
 
     /** The reading side, shared by the client routes and {@link LocalMediaApi}. */

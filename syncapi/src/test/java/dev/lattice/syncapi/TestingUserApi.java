@@ -104,6 +104,12 @@ public final class TestingUserApi implements UserApi {
         return Mono.just(Optional.empty());
     }
 
+    /** Nobody: the syncapi has no admin APIs. */
+    @Override
+    public Mono<Boolean> queryIsAdmin(UserId userId) {
+        return Mono.just(false);
+    }
+
     /** None: dehydrated devices are the client-api's. */
     @Override
     public Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId) {

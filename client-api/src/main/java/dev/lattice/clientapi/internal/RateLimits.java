@@ -2,6 +2,7 @@ package dev.lattice.clientapi.internal;
 
 import dev.lattice.clientapi.config.ClientApiProperties;
 import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.runtime.ratelimit.TokenBucketLimiter;
 import java.util.OptionalLong;
 
 /**

@@ -106,6 +106,16 @@ public final class UserApiFacade implements UserApi {
     }
 
     @Override
+    public Mono<Boolean> queryIsAdmin(UserId userId) {
+        if (!userId.serverName().equals(serverName)) {
+            return Mono.just(false);
+        }
+        return database.account(userId.localpart())
+                .map(account -> account.isAdmin() && !account.deactivated())
+                .defaultIfEmpty(false);
+    }
+
+    @Override
     public Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId) {
         if (!userId.serverName().equals(serverName)) {
             return Mono.just(Optional.empty());

@@ -70,6 +70,18 @@ public final class TestingUserApi implements UserApi {
         return Mono.just(Optional.empty());
     }
 
+    private final java.util.Set<UserId> admins = ConcurrentHashMap.newKeySet();
+
+    /** Makes {@code user} a server administrator. */
+    public void makeAdmin(UserId user) {
+        admins.add(user);
+    }
+
+    @Override
+    public Mono<Boolean> queryIsAdmin(UserId userId) {
+        return Mono.just(admins.contains(userId));
+    }
+
     /** None: dehydrated devices are the client-api's. */
     @Override
     public Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId) {

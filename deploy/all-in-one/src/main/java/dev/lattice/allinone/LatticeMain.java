@@ -18,6 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  *                                                      write a commented config and a fresh signing key
  * lattice register-user --user NAME [--password PW] [--admin] [--url URL] [--config FILE]
  *                                                      create an account on a running server
+ * lattice purge-media-cache --days N --token ADMIN_TOKEN [--url URL] [--config FILE]
+ *                                                      drop other servers' media cached more than N days ago
  * </pre>
  */
 public final class LatticeMain {
@@ -30,6 +32,7 @@ public final class LatticeMain {
                 case "run" -> run(rest);
                 case "generate-config" -> ConfigGenerator.generate(rest);
                 case "register-user" -> RegisterUserCommand.run(rest);
+                case "purge-media-cache" -> PurgeMediaCacheCommand.run(rest);
                 case "help", "--help", "-h" -> usage(0);
                 default -> {
                     System.err.println("lattice: unknown command " + command);
@@ -95,6 +98,7 @@ public final class LatticeMain {
                 usage: lattice run [--config FILE]
                        lattice generate-config --server-name NAME [--config FILE]
                        lattice register-user --user NAME [--password PW] [--admin] [--url URL] [--config FILE]
+                       lattice purge-media-cache --days N --token ADMIN_TOKEN [--url URL] [--config FILE]
                 """);
         System.exit(status);
     }

@@ -45,11 +45,7 @@ final class RegisterUserCommand {
             throw new CommandLineException("no shared secret: set lattice.client-api.registration.shared-secret in "
                     + "lattice.yaml (generate-config writes one) or LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET");
         }
-        String url = LatticeMain.option(args, "--url");
-        if (url == null) {
-            url = "http://localhost:"
-                    + binder.bind("lattice.client.port", Integer.class).orElse(8008);
-        }
+        String url = baseUrl(args, binder);
         String password = LatticeMain.option(args, "--password");
         if (password == null) {
             password = askPassword();
@@ -57,7 +53,16 @@ final class RegisterUserCommand {
         System.out.println("registered " + register(url, secret, user, password, admin));
     }
 
-    private static StandardEnvironment environment(String configOption) {
+    /** {@code --url}, else the client listener of the configuration on localhost. */
+    static String baseUrl(String[] args, Binder binder) {
+        String url = LatticeMain.option(args, "--url");
+        return url != null
+                ? url
+                : "http://localhost:"
+                        + binder.bind("lattice.client.port", Integer.class).orElse(8008);
+    }
+
+    static StandardEnvironment environment(String configOption) {
         StandardEnvironment environment = new StandardEnvironment();
         Path config = Path.of(
                 configOption != null ? configOption : System.getenv().getOrDefault("LATTICE_CONFIG", "lattice.yaml"));
@@ -111,7 +116,7 @@ final class RegisterUserCommand {
                 .orElseThrow(() -> new CommandLineException("unexpected answer: " + created));
     }
 
-    private static JsonObject send(HttpClient http, HttpRequest.Builder request) {
+    static JsonObject send(HttpClient http, HttpRequest.Builder request) {
         try {
             HttpResponse<byte[]> response =
                     http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());

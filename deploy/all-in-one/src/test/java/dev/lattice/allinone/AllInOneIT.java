@@ -283,6 +283,20 @@ class AllInOneIT {
                 url);
         assertThat(wrongSecret.exitCode()).isEqualTo(2);
         assertThat(wrongSecret.output()).contains("lattice: the server refused: 403");
+
+        // The administrator purges the remote media cache from the command line; anyone else is refused.
+        String adminToken = CanonicalJson.parseObject(login.body())
+                .getString("access_token")
+                .orElseThrow();
+        Command purged = command(Map.of(), "purge-media-cache", "--days", "0", "--token", adminToken, "--url", url);
+        assertThat(purged.exitCode()).as(purged.output()).isZero();
+        assertThat(purged.output()).contains("deleted 0 cached media");
+        Command notAdmin = command(Map.of(), "purge-media-cache", "--days", "0", "--token", "nonsense", "--url", url);
+        assertThat(notAdmin.exitCode()).isEqualTo(2);
+        assertThat(notAdmin.output()).contains("lattice: the server refused: 401");
+        assertThat(command(Map.of(), "purge-media-cache", "--days", "soon", "--token", "t")
+                        .output())
+                .contains("--days must be a whole number");
     }
 
     record Command(int exitCode, String output) {}

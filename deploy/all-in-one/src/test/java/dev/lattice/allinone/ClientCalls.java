@@ -55,6 +55,29 @@ final class ClientCalls {
                 token)));
     }
 
+    /** Uploads {@code bytes} as media; the {@code content_uri}. */
+    String upload(String token, String contentType, byte[] bytes) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(lattice.clientUri("/_matrix/media/v3/upload"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType)
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        return json(send(request)).getString("content_uri").orElseThrow();
+    }
+
+    /** The bytes of {@code mxc://server/id} through the authenticated endpoint; throws unless 200. */
+    byte[] download(String token, String mxc) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(
+                        lattice.clientUri("/_matrix/client/v1/media/download/" + mxc.substring("mxc://".length())))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60))
+                .GET());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(response.statusCode() + " " + new String(response.body()));
+        }
+        return response.body();
+    }
+
     private static HttpRequest.Builder authorized(HttpRequest.Builder request, String token) {
         request.header("Content-Type", "application/json").timeout(Duration.ofSeconds(60));
         return token != null ? request.header("Authorization", "Bearer " + token) : request;

@@ -22,6 +22,9 @@ import org.springframework.util.unit.DataSize;
  *     ({@code /_matrix/media/v3/download}, {@code /thumbnail}) answer 404 {@code M_NOT_FOUND} for it (the spec's
  *     "freeze"); media uploaded while it was false stays reachable there
  * @param urlPreview URL previews
+ * @param uploadRate how often one user may upload
+ * @param userQuota the most bytes one user's uploads may hold in all; an upload that would pass it is 403
+ *     {@code M_FORBIDDEN} (the spec's answer for a quota). {@code 0B}, the default, is no quota
  */
 @ConfigurationProperties("lattice.media")
 public record MediaApiProperties(
@@ -29,7 +32,24 @@ public record MediaApiProperties(
         @DefaultValue("32000000") long maxImagePixels,
         Path storePath,
         @DefaultValue("true") boolean enableAuthenticatedMedia,
-        @DefaultValue UrlPreview urlPreview) {
+        @DefaultValue UrlPreview urlPreview,
+        @DefaultValue UploadRate uploadRate,
+        @DefaultValue("0B") DataSize userQuota) {
+
+    /**
+     * How often one user may upload or create media IDs ({@code POST /upload}, {@code /create}, {@code PUT /upload}):
+     * a token bucket per user, 429 {@code M_LIMIT_EXCEEDED} with {@code retry_after_ms} when empty. By default 10 per
+     * second with bursts of 50, Synapse's {@code rc_media_create}.
+     */
+    public record UploadRate(
+            @DefaultValue("10") double perSecond,
+            @DefaultValue("50") int burst) {
+        public UploadRate {
+            if (perSecond <= 0 || burst < 1) {
+                throw new IllegalArgumentException("lattice.media.upload-rate needs per-second > 0 and burst >= 1");
+            }
+        }
+    }
 
     /**
      * URL previews ({@code GET /_matrix/client/v1/media/preview_url}), under {@code lattice.media.url-preview.*}.
@@ -67,6 +87,9 @@ public record MediaApiProperties(
     public MediaApiProperties {
         if (maxUploadSize.toBytes() <= 0) {
             throw new IllegalArgumentException("lattice.media.max-upload-size must be positive");
+        }
+        if (userQuota.toBytes() < 0) {
+            throw new IllegalArgumentException("lattice.media.user-quota must not be negative");
         }
         if (maxImagePixels <= 0) {
             throw new IllegalArgumentException("lattice.media.max-image-pixels must be positive");

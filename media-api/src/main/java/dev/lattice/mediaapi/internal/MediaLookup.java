@@ -57,6 +57,9 @@ public final class MediaLookup {
                     if (found.isEmpty()) {
                         return Mono.error(notFound());
                     }
+                    if (found.get().quarantined()) {
+                        return Mono.error(notFound());
+                    }
                     if (access == Access.UNAUTHENTICATED && found.get().authenticated()) {
                         // The spec's freeze of the deprecated endpoints, as Synapse with enable_authenticated_media.
                         return Mono.error(notFound());

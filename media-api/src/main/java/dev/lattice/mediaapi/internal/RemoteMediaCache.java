@@ -53,10 +53,16 @@ public final class RemoteMediaCache {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** The media, cached or fetched now; fails as {@link RemoteMediaApi#downloadRemoteMedia} does. */
+    /**
+     * The media, cached or fetched now; fails as {@link RemoteMediaApi#downloadRemoteMedia} does, and with 404
+     * {@code M_NOT_FOUND} for media an administrator quarantined (never fetched again).
+     */
     public Mono<RemoteMedia> find(ServerName server, String mediaId) {
         return database.remoteMedia(server.value(), mediaId)
-                .flatMap(found -> found.map(Mono::just).orElseGet(() -> fetchOnce(server, mediaId)));
+                .flatMap(found -> found.map(media -> media.quarantined()
+                                ? Mono.<RemoteMedia>error(MediaLookup.notFound())
+                                : Mono.just(media))
+                        .orElseGet(() -> fetchOnce(server, mediaId)));
     }
 
     private Mono<RemoteMedia> fetchOnce(ServerName server, String mediaId) {

@@ -8,6 +8,7 @@ import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.MediaStore;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.runtime.ratelimit.TokenBucketLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -31,10 +32,14 @@ public final class Uploads {
     private final MediaStore store;
     private final long maxUploadSize;
     private final boolean markAuthenticated;
+    private final TokenBucketLimiter rate;
+    private final long userQuota;
     private final Clock clock;
 
     /**
      * @param markAuthenticated whether new uploads are hidden from the deprecated unauthenticated endpoints
+     * @param rate how often one user may upload or create media IDs (keyed by user ID)
+     * @param userQuota the most bytes one user's uploads may hold in all; 0 for no quota
      */
     public Uploads(
             String serverName,
@@ -42,12 +47,16 @@ public final class Uploads {
             MediaStore store,
             long maxUploadSize,
             boolean markAuthenticated,
+            TokenBucketLimiter rate,
+            long userQuota,
             Clock clock) {
         this.serverName = requireNonNull(serverName, "serverName is null");
         this.database = requireNonNull(database, "database is null");
         this.store = requireNonNull(store, "store is null");
         this.maxUploadSize = maxUploadSize;
         this.markAuthenticated = markAuthenticated;
+        this.rate = requireNonNull(rate, "rate is null");
+        this.userQuota = userQuota;
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -74,7 +83,18 @@ public final class Uploads {
 
     /** Stores the upload; the {@code mxc://} URI of the new media. */
     public Mono<String> upload(AuthenticatedDevice device, Upload upload) {
-        return store(device, MediaIds.generate(), upload, false);
+        return Mono.defer(() -> {
+            checkRate(device);
+            return store(device, MediaIds.generate(), upload, false);
+        });
+    }
+
+    /** 429 {@code M_LIMIT_EXCEEDED} with {@code retry_after_ms} when the user's bucket is empty. */
+    private void checkRate(AuthenticatedDevice device) {
+        OptionalLong retryAfter = rate.tryAcquire(device.userId().toString());
+        if (retryAfter.isPresent()) {
+            throw MatrixException.limitExceeded("Too many uploads", retryAfter.getAsLong());
+        }
     }
 
     /** Streams the content and records it under {@code mediaId}; {@code pending}: completing a created ID. */
@@ -84,8 +104,11 @@ public final class Uploads {
         }
         String contentType = upload.contentType().map(Uploads::contentType).orElse("application/octet-stream");
         Optional<String> fileName = upload.fileName().map(Uploads::fileName);
-        return store.write(upload.body(), maxUploadSize)
-                .onErrorMap(MediaStore.TooLargeException.class, e -> tooLarge())
+        return allowance(device, upload)
+                .flatMap(limit -> store.write(upload.body(), limit)
+                        .onErrorMap(
+                                MediaStore.TooLargeException.class,
+                                e -> limit < maxUploadSize ? overQuota() : tooLarge()))
                 .flatMap(stored -> {
                     LocalMedia media = new LocalMedia(
                             mediaId,
@@ -101,6 +124,31 @@ public final class Uploads {
                 .thenReturn("mxc://" + serverName + "/" + mediaId);
     }
 
+    /**
+     * How many bytes this upload may have: the size limit, or less when the user's quota has less left; an upload
+     * whose declared length already passes the quota is 403 {@code M_FORBIDDEN} before its body is read. Two
+     * uploads at once may together pass the quota by at most one upload: the check is not a lock.
+     */
+    private Mono<Long> allowance(AuthenticatedDevice device, Upload upload) {
+        if (userQuota <= 0) {
+            return Mono.just(maxUploadSize);
+        }
+        return database.bytesOfLocalMediaOf(device.userId().toString()).flatMap(used -> {
+            long left = userQuota - used;
+            if (left <= 0
+                    || upload.contentLength().isPresent()
+                            && upload.contentLength().getAsLong() > left) {
+                return Mono.error(overQuota());
+            }
+            return Mono.just(Math.min(maxUploadSize, left));
+        });
+    }
+
+    private MatrixException overQuota() {
+        return new MatrixException(
+                ErrorCode.FORBIDDEN, "This upload would pass your media quota of " + userQuota + " bytes");
+    }
+
     /** How long a created media ID waits for its content (Synapse's default: a day). */
     static final Duration UNUSED_EXPIRY = Duration.ofDays(1);
     /** How many created media IDs a user may have waiting (Synapse's default). */
@@ -111,6 +159,7 @@ public final class Uploads {
      * {@code unused_expires_at}. More than {@value #MAX_PENDING} waiting IDs: 429 {@code M_LIMIT_EXCEEDED}.
      */
     public Mono<Map<String, Object>> create(AuthenticatedDevice device) {
+        checkRate(device);
         long now = clock.millis();
         String user = device.userId().toString();
         return database.countPendingMediaOf(user, now).flatMap(pending -> {
@@ -132,6 +181,7 @@ public final class Uploads {
      * expired ID 404 {@code M_NOT_FOUND}.
      */
     public Mono<Void> uploadTo(AuthenticatedDevice device, String server, String mediaId, Upload upload) {
+        checkRate(device);
         if (!server.equals(serverName) || !MediaIds.isValid(mediaId)) {
             return Mono.error(new MatrixException(ErrorCode.NOT_FOUND, "Unknown media ID"));
         }

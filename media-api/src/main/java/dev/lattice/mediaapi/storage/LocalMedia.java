@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param sha256 the content's address in the {@link MediaStore}
  * @param createdTs when the upload completed, in milliseconds since the epoch
  * @param authenticated uploaded while authenticated media was enforced: hidden from the deprecated endpoints
+ * @param quarantined an administrator quarantined it: served to nobody
  */
 public record LocalMedia(
         String mediaId,
@@ -24,12 +25,26 @@ public record LocalMedia(
         long size,
         String sha256,
         long createdTs,
-        boolean authenticated) {
+        boolean authenticated,
+        boolean quarantined) {
     public LocalMedia {
         requireNonNull(mediaId, "mediaId is null");
         requireNonNull(uploader, "uploader is null");
         requireNonNull(contentType, "contentType is null");
         requireNonNull(uploadName, "uploadName is null");
         requireNonNull(sha256, "sha256 is null");
+    }
+
+    /** Media as uploaded: not quarantined. */
+    public LocalMedia(
+            String mediaId,
+            String uploader,
+            String contentType,
+            Optional<String> uploadName,
+            long size,
+            String sha256,
+            long createdTs,
+            boolean authenticated) {
+        this(mediaId, uploader, contentType, uploadName, size, sha256, createdTs, authenticated, false);
     }
 }

@@ -89,6 +89,13 @@ public final class LocalMediaStore implements MediaStore {
     }
 
     @Override
+    public Mono<Void> delete(String sha256) {
+        return Mono.fromCallable(() -> Files.deleteIfExists(path(sha256)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .then();
+    }
+
+    @Override
     public InputStream open(String sha256) throws IOException {
         return Files.newInputStream(path(sha256));
     }

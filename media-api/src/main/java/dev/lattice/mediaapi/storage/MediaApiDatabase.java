@@ -1,6 +1,8 @@
 package dev.lattice.mediaapi.storage;
 
 import dev.lattice.protocol.json.JsonObject;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
@@ -15,6 +17,9 @@ public interface MediaApiDatabase {
 
     /** How many media {@code userId} has uploaded. */
     Mono<Long> countLocalMediaOf(String userId);
+
+    /** How many bytes the media {@code userId} uploaded hold in all (for the quota). */
+    Mono<Long> bytesOfLocalMediaOf(String userId);
 
     /** Records another server's media once its content is durable; a row already there for it is kept. */
     Mono<Void> insertRemoteMedia(RemoteMedia media);
@@ -48,4 +53,30 @@ public interface MediaApiDatabase {
 
     /** Stores the uploaded content of a pending media ID and drops the pending row, in one transaction. */
     Mono<Void> completePendingMedia(LocalMedia media);
+
+    // ---- administration ----
+
+    /**
+     * Quarantines ({@code by} an administrator) or releases (empty) {@code mxc://<serverName>/<mediaId>}: ours when
+     * {@code local}, else a cached one of another server. How many rows changed (0 for unknown media).
+     */
+    Mono<Long> setQuarantined(boolean local, String serverName, String mediaId, Optional<String> by);
+
+    /** Quarantines every medium {@code uploader} uploaded here that is not quarantined yet; how many. */
+    Mono<Long> quarantineMediaOf(String uploader, String by);
+
+    /** Deletes the row of our media {@code mediaId}; the SHA-256 of its content, or empty when there was none. */
+    Mono<Optional<String>> deleteLocalMedia(String mediaId);
+
+    /** Deletes the rows of everything {@code uploader} uploaded here; (media ID, SHA-256) of each. */
+    Mono<List<Map.Entry<String, String>>> deleteLocalMediaOf(String uploader);
+
+    /** Deletes the rows of other servers' media fetched before {@code beforeTs}; the SHA-256 of each. */
+    Mono<List<String>> deleteRemoteMediaFetchedBefore(long beforeTs);
+
+    /** Whether any media row (ours, cached, or a thumbnail) still names the content {@code sha256}. */
+    Mono<Boolean> isContentReferenced(String sha256);
+
+    /** Deletes the thumbnails made of {@code sourceSha256}; the SHA-256 of each thumbnail. */
+    Mono<List<String>> deleteThumbnailsOf(String sourceSha256);
 }

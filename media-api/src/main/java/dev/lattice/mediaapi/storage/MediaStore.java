@@ -37,6 +37,9 @@ public interface MediaStore {
      */
     Flux<DataBuffer> read(String sha256);
 
+    /** Removes the content with this hash, if the store has it; call it only once no row names it. */
+    Mono<Void> delete(String sha256);
+
     /** A blocking stream of the content, for decoders; call it off the event loop and close it. */
     InputStream open(String sha256) throws IOException;
 

@@ -106,20 +106,39 @@ class MediaRoutesIT {
         return client(store, authenticatedMedia, Optional.of(REMOTE), PREVIEWS);
     }
 
+    /** Generous enough for every test but the one of the limit itself. */
+    private static final MediaApiProperties.UploadRate UNLIMITED = new MediaApiProperties.UploadRate(1000, 1000);
+
     private static WebTestClient client(
             LocalMediaStore store,
             boolean authenticatedMedia,
             Optional<RemoteMediaApi> federation,
             MediaApiProperties.UrlPreview previews) {
+        return client(
+                store,
+                federation,
+                new MediaApiProperties(
+                        DataSize.ofBytes(MAX_UPLOAD),
+                        32_000_000,
+                        null,
+                        authenticatedMedia,
+                        previews,
+                        UNLIMITED,
+                        DataSize.ofBytes(0)));
+    }
+
+    private static WebTestClient client(
+            LocalMediaStore store, Optional<RemoteMediaApi> federation, MediaApiProperties properties) {
         KnownRoutes known = new KnownRoutes();
         RouterFunction<ServerResponse> routes = MediaApiConfiguration.routes(
                 new MatrixRouter(known),
                 new AccessTokens(() -> USERS, Clock.systemUTC()),
+                () -> USERS,
                 database,
                 store,
                 new RemoteMediaCache(database, store, () -> federation, MAX_UPLOAD, Clock.systemUTC()),
                 SERVER,
-                new MediaApiProperties(DataSize.ofBytes(MAX_UPLOAD), 32_000_000, null, authenticatedMedia, previews),
+                properties,
                 Clock.systemUTC());
         return WebTestClient.bindToRouterFunction(routes)
                 .handlerStrategies(HandlerStrategies.builder()
@@ -760,5 +779,224 @@ class MediaRoutesIT {
                         .getStatus()
                         .value())
                 .isEqualTo(404);
+    }
+
+    // ---- administration (Synapse's media admin API) ----
+
+    private static EntityExchangeResult<byte[]> admin(String token, String method, String path) {
+        WebTestClient.RequestHeadersSpec<?> request =
+                (method.equals("DELETE") ? client.delete() : client.post()).uri(java.net.URI.create(path));
+        return request.header("Authorization", "Bearer " + token)
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
+    }
+
+    private static String adminToken() {
+        UserId admin = newUser();
+        USERS.makeAdmin(admin);
+        return USERS.login(admin);
+    }
+
+    private static Path contentFile(String sha256) {
+        return root.resolve("content")
+                .resolve(sha256.substring(0, 2))
+                .resolve(sha256.substring(2, 4))
+                .resolve(sha256);
+    }
+
+    @Test
+    void onlyAdministratorsMayAdministerMedia() {
+        String token = USERS.login(newUser());
+        String mediaId = upload(token, randomBytes(10), "text/plain", null);
+        assertError(
+                admin(token, "POST", "/_synapse/admin/v1/media/quarantine/" + SERVER + "/" + mediaId),
+                403,
+                "M_FORBIDDEN");
+        assertError(admin(token, "DELETE", "/_synapse/admin/v1/media/" + SERVER + "/" + mediaId), 403, "M_FORBIDDEN");
+        assertError(admin(token, "POST", "/_synapse/admin/v1/purge_media_cache?before_ts=1"), 403, "M_FORBIDDEN");
+        assertThat(download(client, token, "/_matrix/client/v1/media/download/" + SERVER + "/" + mediaId)
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void quarantinedMediaIsServedToNobodyUntilReleased() {
+        String admin = adminToken();
+        UserId uploader = newUser();
+        String token = USERS.login(uploader);
+        String first = upload(token, randomBytes(20), "text/plain", null);
+        String second = upload(token, randomBytes(21), "text/plain", null);
+        String path = "/_matrix/client/v1/media/download/" + SERVER + "/";
+
+        assertThat(admin(admin, "POST", "/_synapse/admin/v1/media/quarantine/" + SERVER + "/" + first)
+                        .getResponseBody())
+                .isEqualTo("{}".getBytes(UTF_8));
+        assertError(download(client, token, path + first), 404, "M_NOT_FOUND");
+        assertError(
+                download(
+                        client,
+                        token,
+                        "/_matrix/client/v1/media/thumbnail/" + SERVER + "/" + first + "?width=32&height=32"),
+                404,
+                "M_NOT_FOUND");
+        admin(admin, "POST", "/_synapse/admin/v1/media/unquarantine/" + SERVER + "/" + first);
+        assertThat(download(client, token, path + first).getStatus().value()).isEqualTo(200);
+
+        assertThat(new String(
+                        admin(admin, "POST", "/_synapse/admin/v1/user/" + uploader + "/media/quarantine")
+                                .getResponseBody(),
+                        UTF_8))
+                .isEqualTo("{\"num_quarantined\":2}");
+        assertError(download(client, token, path + second), 404, "M_NOT_FOUND");
+
+        // Another server's media: quarantined, it is neither served nor fetched again.
+        String remote = REMOTE.add("remote.example", randomBytes(30), "text/plain", null, Duration.ZERO);
+        assertThat(download(client, token, path.replace(SERVER + "/", "") + "remote.example/" + remote)
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
+        admin(admin, "POST", "/_synapse/admin/v1/media/quarantine/remote.example/" + remote);
+        assertError(
+                download(client, token, "/_matrix/client/v1/media/download/remote.example/" + remote),
+                404,
+                "M_NOT_FOUND");
+        assertThat(REMOTE.fetches("remote.example", remote)).isEqualTo(1);
+    }
+
+    @Test
+    void deletingMediaRemovesItsFileOnlyWhenNothingElseNamesIt() {
+        String admin = adminToken();
+        UserId uploader = newUser();
+        String token = USERS.login(uploader);
+        byte[] shared = randomBytes(1234);
+        String one = upload(token, shared, "image/png", null);
+        String two = upload(token, shared, "image/png", null); // the same bytes: one file
+        String sha256 = sha256(one);
+        String path = "/_matrix/client/v1/media/download/" + SERVER + "/";
+
+        assertThat(new String(
+                        admin(admin, "DELETE", "/_synapse/admin/v1/media/" + SERVER + "/" + one)
+                                .getResponseBody(),
+                        UTF_8))
+                .isEqualTo("{\"deleted_media\":[\"" + one + "\"],\"total\":1}");
+        assertError(download(client, token, path + one), 404, "M_NOT_FOUND");
+        assertThat(Files.exists(contentFile(sha256)))
+                .as("still named by the other upload")
+                .isTrue();
+        assertThat(download(client, token, path + two).getResponseBody()).isEqualTo(shared);
+
+        String three = upload(token, randomBytes(99), "text/plain", null);
+        String threeSha = sha256(three);
+        String body = new String(
+                admin(admin, "DELETE", "/_synapse/admin/v1/users/" + uploader + "/media")
+                        .getResponseBody(),
+                UTF_8);
+        assertThat(body).contains("\"total\":2").contains(two).contains(three);
+        assertThat(Files.exists(contentFile(sha256))).isFalse();
+        assertThat(Files.exists(contentFile(threeSha))).isFalse();
+
+        assertError(admin(admin, "DELETE", "/_synapse/admin/v1/media/" + SERVER + "/" + one), 404, "M_NOT_FOUND");
+        assertError(admin(admin, "DELETE", "/_synapse/admin/v1/media/remote.example/abc"), 400, "M_INVALID_PARAM");
+    }
+
+    @Test
+    void purgingTheRemoteCacheDropsOldMediaWhichIsFetchedAgainWhenAsked() {
+        String admin = adminToken();
+        String token = USERS.login(newUser());
+        byte[] bytes = randomBytes(4321);
+        String remote = REMOTE.add("purge.example", bytes, "text/plain", null, Duration.ZERO);
+        String path = "/_matrix/client/v1/media/download/purge.example/" + remote;
+        assertThat(download(client, token, path).getResponseBody()).isEqualTo(bytes);
+        String sha256 = database.remoteMedia("purge.example", remote)
+                .block()
+                .orElseThrow()
+                .sha256();
+
+        assertError(admin(admin, "POST", "/_synapse/admin/v1/purge_media_cache"), 400, "M_MISSING_PARAM");
+        String purged = new String(
+                admin(
+                                admin,
+                                "POST",
+                                "/_synapse/admin/v1/purge_media_cache?before_ts=" + (System.currentTimeMillis() + 1))
+                        .getResponseBody(),
+                UTF_8);
+        assertThat(purged).matches("\\{\"deleted\":[1-9][0-9]*}");
+        assertThat(database.remoteMedia("purge.example", remote).block()).isEmpty();
+        assertThat(Files.exists(contentFile(sha256))).isFalse();
+        assertThat(download(client, token, path).getResponseBody()).isEqualTo(bytes);
+        assertThat(REMOTE.fetches("purge.example", remote)).isEqualTo(2);
+    }
+
+    // ---- limits ----
+
+    /** A server over the same database and files with this upload rate and quota. */
+    private static WebTestClient limited(MediaApiProperties.UploadRate rate, long quota) throws IOException {
+        return client(
+                new LocalMediaStore(root),
+                Optional.of(REMOTE),
+                new MediaApiProperties(
+                        DataSize.ofBytes(MAX_UPLOAD), 32_000_000, null, true, PREVIEWS, rate, DataSize.ofBytes(quota)));
+    }
+
+    @Test
+    void uploadsAreRateLimitedPerUserAndHeldToTheQuota() throws IOException {
+        WebTestClient limited = limited(new MediaApiProperties.UploadRate(0.01, 3), MAX_UPLOAD);
+        String token = USERS.login(newUser());
+        for (int i = 0; i < 3; i++) {
+            upload(limited, token, randomBytes(10 + i), "text/plain", null);
+        }
+        EntityExchangeResult<byte[]> refused = limited.post()
+                .uri("/_matrix/media/v3/upload")
+                .header("Authorization", "Bearer " + token)
+                .bodyValue(randomBytes(5))
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
+        assertError(refused, 429, "M_LIMIT_EXCEEDED");
+        assertThat(new String(refused.getResponseBody(), UTF_8)).contains("retry_after_ms");
+        assertError(
+                limited.post()
+                        .uri("/_matrix/media/v1/create")
+                        .header("Authorization", "Bearer " + token)
+                        .exchange()
+                        .expectBody(byte[].class)
+                        .returnResult(),
+                429,
+                "M_LIMIT_EXCEEDED");
+        // Another user has a bucket of their own.
+        upload(limited, USERS.login(newUser()), randomBytes(10), "text/plain", null);
+
+        // The quota (here the size of one full upload), with a rate that does not get in the way.
+        limited = limited(UNLIMITED, MAX_UPLOAD);
+        String other = USERS.login(newUser());
+        String first = upload(limited, other, randomBytes((int) MAX_UPLOAD - 100), "application/octet-stream", null);
+        // 100 bytes left: 101 are refused by their length, and a chunked body by the time it passes them; nothing is
+        // stored.
+        long before = filesUnder(root);
+        EntityExchangeResult<byte[]> over = limited.post()
+                .uri("/_matrix/media/v3/upload")
+                .header("Authorization", "Bearer " + other)
+                .bodyValue(randomBytes(101))
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
+        assertError(over, 403, "M_FORBIDDEN");
+        DataBuffer chunk = DefaultDataBufferFactory.sharedInstance.wrap(randomBytes(60));
+        DataBuffer chunk2 = DefaultDataBufferFactory.sharedInstance.wrap(randomBytes(60));
+        assertError(
+                limited.post()
+                        .uri("/_matrix/media/v3/upload")
+                        .header("Authorization", "Bearer " + other)
+                        .body(Flux.just(chunk, chunk2), DataBuffer.class)
+                        .exchange()
+                        .expectBody(byte[].class)
+                        .returnResult(),
+                403,
+                "M_FORBIDDEN");
+        assertThat(filesUnder(root)).isEqualTo(before);
+        upload(limited, other, randomBytes(100), "text/plain", null);
+        assertThat(first).isNotBlank();
     }
 }

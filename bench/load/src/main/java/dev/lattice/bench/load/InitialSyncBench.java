@@ -122,7 +122,7 @@ public final class InitialSyncBench {
         }
     }
 
-    private static String option(List<String> args, String name, String fallback) {
+    static String option(List<String> args, String name, String fallback) {
         int at = args.indexOf(name);
         if (at >= 0 && at + 1 < args.size()) {
             return args.get(at + 1);

@@ -16,6 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LoadMain {
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("media")) {
+            MediaBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("initial-sync")) {
             InitialSyncBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;

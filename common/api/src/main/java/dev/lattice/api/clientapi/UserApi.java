@@ -55,6 +55,12 @@ public interface UserApi extends AccessTokenQuery {
     /** The user an unexpired OpenID token was issued to, for federation {@code /openid/userinfo}; empty if none. */
     Mono<Optional<UserId>> queryOpenIdUser(String token);
 
+    /**
+     * Whether the user is a server administrator (shared-secret registration with {@code admin}); false for an
+     * unknown user or another server's. The admin APIs ({@code /_synapse/admin/**}) of every service ask it.
+     */
+    Mono<Boolean> queryIsAdmin(UserId userId);
+
     /** The local user's dehydrated device (MSC3814), whose to-device messages the syncapi serves; empty if none. */
     Mono<Optional<DeviceId>> queryDehydratedDevice(UserId userId);
 

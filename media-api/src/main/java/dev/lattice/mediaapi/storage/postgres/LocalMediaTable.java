@@ -15,7 +15,7 @@ public final class LocalMediaTable {
             + " :authenticated)";
 
     private static final String SELECT = "SELECT media_id, uploader, content_type, upload_name, size_bytes, sha256,"
-            + " created_ts, authenticated FROM mediaapi.local_media WHERE media_id = :media_id";
+            + " created_ts, authenticated, quarantined_by FROM mediaapi.local_media WHERE media_id = :media_id";
 
     private static final String COUNT_BY_UPLOADER =
             "SELECT COUNT(*) AS count FROM mediaapi.local_media WHERE uploader = :uploader";
@@ -52,7 +52,8 @@ public final class LocalMediaTable {
                         row.get("size_bytes", Long.class),
                         row.get("sha256", String.class),
                         row.get("created_ts", Long.class),
-                        row.get("authenticated", Boolean.class)))
+                        row.get("authenticated", Boolean.class),
+                        row.get("quarantined_by", String.class) != null))
                 .one()
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());

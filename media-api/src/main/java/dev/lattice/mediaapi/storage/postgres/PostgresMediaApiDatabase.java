@@ -9,6 +9,8 @@ import dev.lattice.mediaapi.storage.StoredThumbnail;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -47,6 +49,15 @@ public final class PostgresMediaApiDatabase implements MediaApiDatabase {
     @Override
     public Mono<Long> countLocalMediaOf(String userId) {
         return media.countByUploader(userId);
+    }
+
+    @Override
+    public Mono<Long> bytesOfLocalMediaOf(String userId) {
+        return client.sql("SELECT COALESCE(SUM(size_bytes), 0)::BIGINT AS bytes FROM mediaapi.local_media"
+                        + " WHERE uploader = :uploader")
+                .bind("uploader", userId)
+                .map(row -> row.get("bytes", Long.class))
+                .one();
     }
 
     @Override
@@ -136,5 +147,74 @@ public final class PostgresMediaApiDatabase implements MediaApiDatabase {
                 .then(client.sql("DELETE FROM mediaapi.pending_media WHERE media_id = :media_id")
                         .bind("media_id", localMedia.mediaId())
                         .then()));
+    }
+
+    @Override
+    public Mono<Long> setQuarantined(boolean local, String serverName, String mediaId, Optional<String> by) {
+        DatabaseClient.GenericExecuteSpec spec = local
+                ? client.sql("UPDATE mediaapi.local_media SET quarantined_by = :by WHERE media_id = :media_id")
+                : client.sql("UPDATE mediaapi.remote_media SET quarantined_by = :by"
+                                + " WHERE server_name = :server_name AND media_id = :media_id")
+                        .bind("server_name", serverName);
+        spec = spec.bind("media_id", mediaId);
+        spec = by.isPresent() ? spec.bind("by", by.get()) : spec.bindNull("by", String.class);
+        return spec.fetch().rowsUpdated();
+    }
+
+    @Override
+    public Mono<Long> quarantineMediaOf(String uploader, String by) {
+        return client.sql("UPDATE mediaapi.local_media SET quarantined_by = :by"
+                        + " WHERE uploader = :uploader AND quarantined_by IS NULL")
+                .bind("uploader", uploader)
+                .bind("by", by)
+                .fetch()
+                .rowsUpdated();
+    }
+
+    @Override
+    public Mono<Optional<String>> deleteLocalMedia(String mediaId) {
+        return client.sql("DELETE FROM mediaapi.local_media WHERE media_id = :media_id RETURNING sha256")
+                .bind("media_id", mediaId)
+                .map(row -> row.get("sha256", String.class))
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public Mono<List<Map.Entry<String, String>>> deleteLocalMediaOf(String uploader) {
+        return client.sql("DELETE FROM mediaapi.local_media WHERE uploader = :uploader RETURNING media_id, sha256")
+                .bind("uploader", uploader)
+                .map(row -> Map.entry(row.get("media_id", String.class), row.get("sha256", String.class)))
+                .all()
+                .collectList();
+    }
+
+    @Override
+    public Mono<List<String>> deleteRemoteMediaFetchedBefore(long beforeTs) {
+        return client.sql("DELETE FROM mediaapi.remote_media WHERE fetched_ts < :before RETURNING sha256")
+                .bind("before", beforeTs)
+                .map(row -> row.get("sha256", String.class))
+                .all()
+                .collectList();
+    }
+
+    @Override
+    public Mono<Boolean> isContentReferenced(String sha256) {
+        return client.sql("SELECT EXISTS (SELECT 1 FROM mediaapi.local_media WHERE sha256 = :sha256)"
+                        + " OR EXISTS (SELECT 1 FROM mediaapi.remote_media WHERE sha256 = :sha256)"
+                        + " OR EXISTS (SELECT 1 FROM mediaapi.thumbnails WHERE sha256 = :sha256) AS referenced")
+                .bind("sha256", sha256)
+                .map(row -> row.get("referenced", Boolean.class))
+                .one();
+    }
+
+    @Override
+    public Mono<List<String>> deleteThumbnailsOf(String sourceSha256) {
+        return client.sql("DELETE FROM mediaapi.thumbnails WHERE source_sha256 = :source RETURNING sha256")
+                .bind("source", sourceSha256)
+                .map(row -> row.get("sha256", String.class))
+                .all()
+                .collectList();
     }
 }

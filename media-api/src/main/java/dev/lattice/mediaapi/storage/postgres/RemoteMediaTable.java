@@ -16,7 +16,7 @@ public final class RemoteMediaTable {
             + " ON CONFLICT (server_name, media_id) DO NOTHING";
 
     private static final String SELECT = "SELECT server_name, media_id, content_type, upload_name, size_bytes, sha256,"
-            + " fetched_ts FROM mediaapi.remote_media WHERE server_name = :server_name AND media_id = :media_id";
+            + " fetched_ts, quarantined_by FROM mediaapi.remote_media WHERE server_name = :server_name AND media_id = :media_id";
 
     private final DatabaseClient client;
 
@@ -49,7 +49,8 @@ public final class RemoteMediaTable {
                         Optional.ofNullable(row.get("upload_name", String.class)),
                         row.get("size_bytes", Long.class),
                         row.get("sha256", String.class),
-                        row.get("fetched_ts", Long.class)))
+                        row.get("fetched_ts", Long.class),
+                        row.get("quarantined_by", String.class) != null))
                 .one()
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());

@@ -1,4 +1,4 @@
-package dev.lattice.clientapi.internal;
+package dev.lattice.runtime.ratelimit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per key (a client IP): each bucket holds at most {@code burst} tokens and refills at
+ * A token bucket per key (a client IP, a user): each bucket holds at most {@code burst} tokens and refills at
  * {@code perSecond}; a request takes one token or is refused with how long until one is available. The buckets live
  * in this process only: with N replicas a client gets up to N times the rate (see the README).
  */

@@ -1,4 +1,4 @@
-package dev.lattice.clientapi.internal;
+package dev.lattice.runtime.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

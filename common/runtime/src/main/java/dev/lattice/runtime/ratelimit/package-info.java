@@ -1,0 +1,2 @@
+/** Rate limits shared by the services: per-key token buckets in process memory. */
+package dev.lattice.runtime.ratelimit;
