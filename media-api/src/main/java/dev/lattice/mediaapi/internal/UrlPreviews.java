@@ -94,18 +94,14 @@ public final class UrlPreviews {
 
     /** The page's data, with its image stored here; a page whose image cannot be fetched is previewed without it. */
     private Mono<JsonObject> withImage(AuthenticatedDevice device, Map<String, Object> og) {
-        JsonObjectBuilder preview = new JsonObjectBuilder();
-        og.forEach((key, value) -> {
-            if (!key.startsWith("og:image")) {
-                preview.put(key, (String) value);
-            }
-        });
+        JsonObject withoutImage = text(og).build();
         if (!(og.get("og:image") instanceof String imageUrl)) {
-            return Mono.just(preview.build());
+            return Mono.just(withoutImage);
         }
         return fetcher.fetch(imageUrl)
                 .filter(image -> mimeType(image.contentType()).startsWith("image/"))
                 .flatMap(image -> {
+                    JsonObjectBuilder preview = text(og);
                     og.forEach((key, value) -> {
                         if (key.startsWith("og:image:") && !key.equals("og:image:type")) {
                             if (value instanceof Long number) {
@@ -117,12 +113,23 @@ public final class UrlPreviews {
                     });
                     return image(device, image, preview);
                 })
+                .map(JsonObjectBuilder::build)
                 .onErrorResume(e -> {
                     log.info("URL preview: no image from {}: {}", imageUrl, e.getMessage());
-                    return Mono.just(preview);
+                    return Mono.just(withoutImage);
                 })
-                .defaultIfEmpty(preview)
-                .map(JsonObjectBuilder::build);
+                .defaultIfEmpty(withoutImage);
+    }
+
+    /** The page's properties other than its image's. */
+    private static JsonObjectBuilder text(Map<String, Object> og) {
+        JsonObjectBuilder preview = new JsonObjectBuilder();
+        og.forEach((key, value) -> {
+            if (!key.startsWith("og:image")) {
+                preview.put(key, (String) value);
+            }
+        });
+        return preview;
     }
 
     /** Stores the image as our media and describes it in {@code preview}. */
