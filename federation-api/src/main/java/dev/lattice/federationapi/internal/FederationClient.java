@@ -112,7 +112,8 @@ public final class FederationClient {
         }
     }
 
-    private static String errcodeOf(byte[] body) {
+    /** The {@code errcode} of a Matrix error body; null when the body is not one. */
+    static String errcodeOf(byte[] body) {
         try {
             return CanonicalJson.parseObject(body).getString("errcode").orElse(null);
         } catch (CanonicalJsonException e) {

@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.federationapi.RemoteMediaApi;
 import dev.lattice.protocol.id.ServerName;
-import dev.lattice.protocol.json.CanonicalJson;
-import dev.lattice.protocol.json.CanonicalJsonException;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import io.netty.handler.codec.http.HttpMethod;
@@ -147,16 +145,8 @@ public final class RemoteMedia implements RemoteMediaApi {
                     out.write(chunk, 0, Math.max(0, Math.min(chunk.length, MAX_ERROR_BYTES - out.size())));
                     return out;
                 })
-                .map(out -> new ErrorAnswer(status, errcode(out.toByteArray())))
+                .map(out -> new ErrorAnswer(status, Optional.ofNullable(FederationClient.errcodeOf(out.toByteArray()))))
                 .defaultIfEmpty(new ErrorAnswer(status, Optional.empty()));
-    }
-
-    private static Optional<String> errcode(byte[] body) {
-        try {
-            return CanonicalJson.parseObject(body).getString("errcode");
-        } catch (CanonicalJsonException e) {
-            return Optional.empty();
-        }
     }
 
     /** A server from before v1.11 answers the unknown endpoint with 404 (or 400) {@code M_UNRECOGNIZED}. */

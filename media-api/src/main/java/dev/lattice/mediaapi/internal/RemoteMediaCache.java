@@ -12,7 +12,6 @@ import dev.lattice.protocol.spec.MatrixException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
@@ -34,7 +33,7 @@ public final class RemoteMediaCache {
     private final Supplier<Optional<RemoteMediaApi>> federation;
     private final long maxBytes;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Mono<RemoteMedia>> fetching = new ConcurrentHashMap<>();
+    private final InFlight<String, RemoteMedia> fetching = new InFlight<>();
 
     /**
      * @param federation the federation-api, or empty when federation is off (remote media is then 404)
@@ -68,11 +67,7 @@ public final class RemoteMediaCache {
     private Mono<RemoteMedia> fetchOnce(ServerName server, String mediaId) {
         // Media IDs never hold '/' (MediaIds), so the key is unambiguous.
         String key = server.value() + "/" + mediaId;
-        return fetching.computeIfAbsent(
-                key,
-                k -> fetch(server, mediaId)
-                        .doFinally(signal -> fetching.remove(k))
-                        .cache());
+        return fetching.join(key, () -> fetch(server, mediaId));
     }
 
     private Mono<RemoteMedia> fetch(ServerName server, String mediaId) {

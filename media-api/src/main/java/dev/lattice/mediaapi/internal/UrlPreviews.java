@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -45,7 +44,7 @@ public final class UrlPreviews {
     private final Uploads uploads;
     private final long maxImagePixels;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Mono<JsonObject>> fetching = new ConcurrentHashMap<>();
+    private final InFlight<String, JsonObject> fetching = new InFlight<>();
 
     public UrlPreviews(
             MediaApiDatabase database, PreviewFetcher fetcher, Uploads uploads, long maxImagePixels, Clock clock) {
@@ -63,12 +62,8 @@ public final class UrlPreviews {
         PreviewFetcher.parse(url);
         long now = clock.millis();
         return database.urlPreview(url, ts.orElse(now), now)
-                .flatMap(cached -> cached.map(Mono::just)
-                        .orElseGet(() -> fetching.computeIfAbsent(
-                                url,
-                                key -> fetchAndCache(device, url)
-                                        .doFinally(signal -> fetching.remove(key))
-                                        .cache())));
+                .flatMap(cached ->
+                        cached.map(Mono::just).orElseGet(() -> fetching.join(url, () -> fetchAndCache(device, url))));
     }
 
     private Mono<JsonObject> fetchAndCache(AuthenticatedDevice device, String url) {

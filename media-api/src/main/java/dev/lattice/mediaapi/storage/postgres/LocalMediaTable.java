@@ -31,9 +31,7 @@ public final class LocalMediaTable {
                 .bind("media_id", media.mediaId())
                 .bind("uploader", media.uploader())
                 .bind("content_type", media.contentType());
-        spec = media.uploadName().isPresent()
-                ? spec.bind("upload_name", media.uploadName().get())
-                : spec.bindNull("upload_name", String.class);
+        spec = Binds.optional(spec, "upload_name", media.uploadName());
         return spec.bind("size_bytes", media.size())
                 .bind("sha256", media.sha256())
                 .bind("created_ts", media.createdTs())

@@ -157,7 +157,7 @@ public final class PostgresMediaApiDatabase implements MediaApiDatabase {
                                 + " WHERE server_name = :server_name AND media_id = :media_id")
                         .bind("server_name", serverName);
         spec = spec.bind("media_id", mediaId);
-        spec = by.isPresent() ? spec.bind("by", by.get()) : spec.bindNull("by", String.class);
+        spec = Binds.optional(spec, "by", by);
         return spec.fetch().rowsUpdated();
     }
 

@@ -29,9 +29,7 @@ public final class RemoteMediaTable {
                 .bind("server_name", media.serverName())
                 .bind("media_id", media.mediaId())
                 .bind("content_type", media.contentType());
-        spec = media.uploadName().isPresent()
-                ? spec.bind("upload_name", media.uploadName().get())
-                : spec.bindNull("upload_name", String.class);
+        spec = Binds.optional(spec, "upload_name", media.uploadName());
         return spec.bind("size_bytes", media.size())
                 .bind("sha256", media.sha256())
                 .bind("fetched_ts", media.fetchedTs())
