@@ -19,6 +19,8 @@ import dev.lattice.mediaapi.storage.LocalMediaStore;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.MediaStore;
 import dev.lattice.mediaapi.storage.postgres.PostgresMediaApiDatabase;
+import dev.lattice.mediaapi.storage.s3.S3MediaStore;
+import dev.lattice.mediaapi.storage.s3.SigV4;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
@@ -26,7 +28,9 @@ import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.runtime.net.IpRange;
 import dev.lattice.runtime.ratelimit.TokenBucketLimiter;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
@@ -67,7 +71,18 @@ public class MediaApiConfiguration {
 
     @Bean
     MediaStore mediaStore(LatticeProperties lattice, MediaApiProperties properties) {
-        return new LocalMediaStore(properties.storeDirectory(lattice.dataDir()));
+        Path directory = properties.storeDirectory(lattice.dataDir());
+        if (properties.store() == MediaApiProperties.Store.LOCAL) {
+            return new LocalMediaStore(directory);
+        }
+        MediaApiProperties.S3 s3 = properties.s3();
+        S3MediaStore store = new S3MediaStore(
+                new S3MediaStore.S3Location(s3.endpoint(), s3.bucket(), s3.prefix(), s3.pathStyle()),
+                new SigV4(s3.accessKey(), s3.secretKey(), s3.region()),
+                directory.resolve("tmp"),
+                Clock.systemUTC());
+        store.checkBucket().block(Duration.ofSeconds(60)); // a wrong setting stops the start, not the first upload
+        return store;
     }
 
     @Bean

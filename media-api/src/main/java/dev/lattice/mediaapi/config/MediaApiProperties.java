@@ -1,6 +1,7 @@
 package dev.lattice.mediaapi.config;
 
 import dev.lattice.runtime.net.IpRange;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,11 @@ import org.springframework.util.unit.DataSize;
  * @param maxImagePixels the largest image (width × height, read from its header) the server decodes to make a
  *     thumbnail; above it the thumbnail request is 413 {@code M_TOO_LARGE}. 32 megapixels by default, as Synapse's
  *     {@code max_image_pixels}: a decoded image costs 4 bytes per pixel, so this bounds the memory one decode can take
- * @param storePath where the media files live; {@code <lattice.data-dir>/media} when empty
+ * @param store where the bytes live: {@code local} (the default: files under {@code storePath}) or {@code s3} (an
+ *     S3-compatible object store, set under {@code s3}; required for several media-api replicas)
+ * @param storePath where the media files live; {@code <lattice.data-dir>/media} when empty. With the S3 store, only
+ *     its {@code tmp} directory is used, to spool uploads
+ * @param s3 the object store, when {@code store} is {@code s3}
  * @param enableAuthenticatedMedia Synapse's {@code enable_authenticated_media}: when true (the default), media uploaded
  *     from now on is marked as authenticated and the deprecated unauthenticated endpoints
  *     ({@code /_matrix/media/v3/download}, {@code /thumbnail}) answer 404 {@code M_NOT_FOUND} for it (the spec's
@@ -30,11 +35,50 @@ import org.springframework.util.unit.DataSize;
 public record MediaApiProperties(
         @DefaultValue("50MB") DataSize maxUploadSize,
         @DefaultValue("32000000") long maxImagePixels,
+        @DefaultValue("local") Store store,
         Path storePath,
+        @DefaultValue S3 s3,
         @DefaultValue("true") boolean enableAuthenticatedMedia,
         @DefaultValue UrlPreview urlPreview,
         @DefaultValue UploadRate uploadRate,
         @DefaultValue("0B") DataSize userQuota) {
+
+    /** Where the bytes of media live. */
+    public enum Store {
+        LOCAL,
+        S3
+    }
+
+    /**
+     * An S3-compatible object store, under {@code lattice.media.s3.*}: one object per distinct content, named
+     * {@code <prefix><sha256>}.
+     *
+     * @param endpoint the server's URL, e.g. {@code https://s3.eu-west-1.amazonaws.com} or {@code http://minio:9000}
+     * @param bucket the bucket; it must exist (checked at start)
+     * @param region the signing region; {@code us-east-1} by default, what most self-hosted servers expect
+     * @param accessKey the access key ID
+     * @param secretKey the secret access key (better set through {@code LATTICE_MEDIA_S3_SECRETKEY})
+     * @param prefix put before every object name, e.g. {@code media/}; empty by default
+     * @param pathStyle {@code endpoint/bucket/key} (true, the default: MinIO, Garage, SeaweedFS) or AWS's
+     *     virtual-hosted {@code bucket.endpoint/key} (false)
+     */
+    public record S3(
+            URI endpoint,
+            String bucket,
+            @DefaultValue("us-east-1") String region,
+            String accessKey,
+            String secretKey,
+            @DefaultValue("") String prefix,
+            @DefaultValue("true") boolean pathStyle) {
+        /** No object store configured (the local store is used). */
+        public static final S3 NONE = new S3(null, null, "us-east-1", null, null, "", true);
+
+        @Override
+        public String toString() {
+            return "S3[endpoint=" + endpoint + ", bucket=" + bucket + ", region=" + region + ", accessKey=" + accessKey
+                    + ", prefix=" + prefix + ", pathStyle=" + pathStyle + "]";
+        }
+    }
 
     /**
      * How often one user may upload or create media IDs ({@code POST /upload}, {@code /create}, {@code PUT /upload}):
@@ -91,9 +135,21 @@ public record MediaApiProperties(
         if (userQuota.toBytes() < 0) {
             throw new IllegalArgumentException("lattice.media.user-quota must not be negative");
         }
+        if (store == Store.S3
+                && (s3.endpoint() == null
+                        || isBlank(s3.bucket())
+                        || isBlank(s3.accessKey())
+                        || isBlank(s3.secretKey()))) {
+            throw new IllegalArgumentException(
+                    "lattice.media.store: s3 needs lattice.media.s3.endpoint, bucket, access-key and secret-key");
+        }
         if (maxImagePixels <= 0) {
             throw new IllegalArgumentException("lattice.media.max-image-pixels must be positive");
         }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 
     /** The media directory: {@code storePath}, or {@code media} under the data directory. */

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -13,10 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.UUID;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -36,7 +32,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * Each write goes to a fresh file in {@code tmp}, is flushed with {@code fsync}, then renamed atomically into
  * {@code content} (same filesystem, so the rename is atomic) and the directory entry is flushed too: a reader sees
- * either no file or the whole file, and a crash leaves at worst a stray file in {@code tmp}. File I/O blocks, so it
+ * either no file or the whole file, and a crash leaves at worst a stray file in {@code tmp}, removed at the next start. File I/O blocks, so it
  * runs on {@link Schedulers#boundedElastic()}, never on the event loop.
  */
 public final class LocalMediaStore implements MediaStore {
@@ -56,20 +52,16 @@ public final class LocalMediaStore implements MediaStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the media directory " + root, e);
         }
+        SpooledContent.removeStale(tmp, Instant.now());
     }
 
     @Override
     public Mono<StoredContent> write(Flux<DataBuffer> body, long maxBytes) {
-        return Mono.usingWhen(
-                        Mono.fromCallable(() -> new TempFile(tmp, maxBytes)).subscribeOn(Schedulers.boundedElastic()),
-                        temp -> body.concatMap(
-                                        buffer -> Mono.fromRunnable(() -> temp.append(buffer))
-                                                .subscribeOn(Schedulers.boundedElastic()),
-                                        1)
-                                .then(Mono.fromCallable(() -> temp.commit(content))
-                                        .subscribeOn(Schedulers.boundedElastic())),
-                        temp -> Mono.fromRunnable(temp::discard).subscribeOn(Schedulers.boundedElastic()))
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        return SpooledContent.spool(
+                tmp,
+                body,
+                maxBytes,
+                spool -> Mono.fromCallable(() -> commit(spool)).subscribeOn(Schedulers.boundedElastic()));
     }
 
     @Override
@@ -110,78 +102,20 @@ public final class LocalMediaStore implements MediaStore {
                 .resolve(sha256);
     }
 
-    /** One write in progress: the temporary file, its running hash and size. Used by one subscriber at a time. */
-    private final class TempFile {
-        private final Path file;
-        private final FileChannel channel;
-        private final MessageDigest digest;
-        private final long maxBytes;
-        private long size;
-
-        TempFile(Path dir, long maxBytes) throws IOException {
-            this.file = dir.resolve(UUID.randomUUID().toString());
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            this.maxBytes = maxBytes;
+    /** Flushes the spooled file to disk and moves it to its content address (keeping an existing identical file). */
+    private StoredContent commit(SpooledContent spool) throws IOException {
+        StoredContent stored = spool.finish(true);
+        Path target = path(stored.sha256());
+        Files.createDirectories(target.getParent());
+        if (!Files.exists(target)) { // else deduplicated: the same bytes are already stored, the spool is dropped
             try {
-                this.digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JVM has SHA-256", e);
+                Files.move(spool.file(), target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the media directory must be one filesystem: " + content, e);
             }
+            syncDirectory(target.getParent());
         }
-
-        /** Appends one chunk and releases it; refuses it whole if it would cross the limit. */
-        void append(DataBuffer buffer) {
-            try {
-                int length = buffer.readableByteCount();
-                if (size + length > maxBytes) {
-                    throw new TooLargeException(maxBytes);
-                }
-                try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
-                    while (chunks.hasNext()) {
-                        ByteBuffer chunk = chunks.next();
-                        digest.update(chunk.duplicate());
-                        while (chunk.hasRemaining()) {
-                            channel.write(chunk);
-                        }
-                    }
-                }
-                size += length;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                DataBufferUtils.release(buffer);
-            }
-        }
-
-        /** Flushes the file to disk and moves it to its content address (keeping an existing identical file). */
-        StoredContent commit(Path contentRoot) throws IOException {
-            channel.force(true);
-            channel.close();
-            String sha256 = HexFormat.of().formatHex(digest.digest());
-            Path target = path(sha256);
-            Files.createDirectories(target.getParent());
-            if (Files.exists(target)) {
-                Files.delete(file); // deduplicated: the same bytes are already stored
-            } else {
-                try {
-                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("the media directory must be one filesystem: " + contentRoot, e);
-                }
-                syncDirectory(target.getParent());
-            }
-            return new StoredContent(sha256, size);
-        }
-
-        /** Closes and removes the temporary file if it is still there (failure, cancellation, or after commit). */
-        void discard() {
-            try {
-                channel.close();
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                log.warn("cannot remove the temporary media file {}", file, e);
-            }
-        }
+        return stored;
     }
 
     /** Makes a rename durable: flushes the directory entry (POSIX; a no-op where directories cannot be opened). */

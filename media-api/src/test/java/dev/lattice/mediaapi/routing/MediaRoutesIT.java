@@ -12,7 +12,9 @@ import dev.lattice.mediaapi.config.MediaApiProperties;
 import dev.lattice.mediaapi.internal.RemoteMediaCache;
 import dev.lattice.mediaapi.storage.LocalMediaStore;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
+import dev.lattice.mediaapi.storage.MediaStore;
 import dev.lattice.mediaapi.storage.postgres.PostgresMediaApiDatabase;
+import dev.lattice.mediaapi.storage.s3.MotoS3;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.spec.ErrorCode;
@@ -102,7 +104,7 @@ class MediaRoutesIT {
         return database.localMedia(mediaId).block().orElseThrow().sha256();
     }
 
-    private static WebTestClient client(LocalMediaStore store, boolean authenticatedMedia) {
+    private static WebTestClient client(MediaStore store, boolean authenticatedMedia) {
         return client(store, authenticatedMedia, Optional.of(REMOTE), PREVIEWS);
     }
 
@@ -110,7 +112,7 @@ class MediaRoutesIT {
     private static final MediaApiProperties.UploadRate UNLIMITED = new MediaApiProperties.UploadRate(1000, 1000);
 
     private static WebTestClient client(
-            LocalMediaStore store,
+            MediaStore store,
             boolean authenticatedMedia,
             Optional<RemoteMediaApi> federation,
             MediaApiProperties.UrlPreview previews) {
@@ -120,7 +122,9 @@ class MediaRoutesIT {
                 new MediaApiProperties(
                         DataSize.ofBytes(MAX_UPLOAD),
                         32_000_000,
+                        MediaApiProperties.Store.LOCAL,
                         null,
+                        MediaApiProperties.S3.NONE,
                         authenticatedMedia,
                         previews,
                         UNLIMITED,
@@ -128,7 +132,7 @@ class MediaRoutesIT {
     }
 
     private static WebTestClient client(
-            LocalMediaStore store, Optional<RemoteMediaApi> federation, MediaApiProperties properties) {
+            MediaStore store, Optional<RemoteMediaApi> federation, MediaApiProperties properties) {
         KnownRoutes known = new KnownRoutes();
         RouterFunction<ServerResponse> routes = MediaApiConfiguration.routes(
                 new MatrixRouter(known),
@@ -937,7 +941,15 @@ class MediaRoutesIT {
                 new LocalMediaStore(root),
                 Optional.of(REMOTE),
                 new MediaApiProperties(
-                        DataSize.ofBytes(MAX_UPLOAD), 32_000_000, null, true, PREVIEWS, rate, DataSize.ofBytes(quota)));
+                        DataSize.ofBytes(MAX_UPLOAD),
+                        32_000_000,
+                        MediaApiProperties.Store.LOCAL,
+                        null,
+                        MediaApiProperties.S3.NONE,
+                        true,
+                        PREVIEWS,
+                        rate,
+                        DataSize.ofBytes(quota)));
     }
 
     @Test
@@ -998,5 +1010,54 @@ class MediaRoutesIT {
         assertThat(filesUnder(root)).isEqualTo(before);
         upload(limited, other, randomBytes(100), "text/plain", null);
         assertThat(first).isNotBlank();
+    }
+
+    // ---- replicas sharing an S3-compatible store ----
+
+    /**
+     * Two media-api replicas over the same database and the same bucket of a real S3-compatible server (moto, with
+     * signatures checked), each with its own spool directory: what one stores, the other serves, thumbnails included.
+     */
+    @Test
+    void replicasShareMediaThroughAnS3CompatibleStore() throws Exception {
+        try (MotoS3 moto = MotoS3.start()) {
+            moto.createBucket("replicas");
+            WebTestClient first = client(s3Store(moto), true);
+            WebTestClient second = client(s3Store(moto), true);
+            String token = USERS.login(newUser());
+            byte[] file = randomBytes(300_000);
+            byte[] image = TestImages.image("png", 640, 480);
+
+            String fileId = upload(first, token, file, "application/pdf", "report.pdf");
+            String imageId = upload(first, token, image, "image/png", "cat.png");
+
+            EntityExchangeResult<byte[]> downloaded =
+                    download(second, token, "/_matrix/client/v1/media/download/" + SERVER + "/" + fileId);
+            assertThat(downloaded.getStatus().value()).isEqualTo(200);
+            assertThat(downloaded.getResponseBody()).isEqualTo(file);
+            assertThat(downloaded.getResponseHeaders().getFirst("Content-Type")).isEqualTo("application/pdf");
+            EntityExchangeResult<byte[]> thumbnail = download(
+                    second,
+                    token,
+                    "/_matrix/client/v1/media/thumbnail/" + SERVER + "/" + imageId + "?width=32&height=32&method=crop");
+            assertThat(thumbnail.getStatus().value()).isEqualTo(200);
+            BufferedImage small = TestImages.decode(thumbnail.getResponseBody());
+            assertThat(small.getWidth()).isEqualTo(32);
+            assertThat(small.getHeight()).isEqualTo(32);
+            // The thumbnail one replica made is served by the other from the store.
+            EntityExchangeResult<byte[]> again = download(
+                    first,
+                    token,
+                    "/_matrix/client/v1/media/thumbnail/" + SERVER + "/" + imageId + "?width=32&height=32&method=crop");
+            assertThat(again.getResponseBody()).isEqualTo(thumbnail.getResponseBody());
+        }
+    }
+
+    private static MediaStore s3Store(MotoS3 moto) throws IOException {
+        return new dev.lattice.mediaapi.storage.s3.S3MediaStore(
+                new dev.lattice.mediaapi.storage.s3.S3MediaStore.S3Location(moto.endpoint(), "replicas", "", true),
+                moto.signer(),
+                Files.createTempDirectory("media-spool"),
+                Clock.systemUTC());
     }
 }

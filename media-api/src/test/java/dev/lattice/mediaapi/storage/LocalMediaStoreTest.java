@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 
@@ -53,15 +52,7 @@ class LocalMediaStoreTest {
                         .resolve(expected.substring(0, 2))
                         .resolve(expected.substring(2, 4))
                         .resolve(expected));
-        byte[] read = DataBufferUtils.join(store.read(expected))
-                .map(buffer -> {
-                    byte[] out = new byte[buffer.readableByteCount()];
-                    buffer.read(out);
-                    DataBufferUtils.release(buffer);
-                    return out;
-                })
-                .block();
-        assertThat(read).isEqualTo(bytes);
+        assertThat(StoreContents.readAll(store.read(expected))).isEqualTo(bytes);
         try (InputStream in = store.open(expected)) {
             assertThat(in.readAllBytes()).isEqualTo(bytes);
         }
