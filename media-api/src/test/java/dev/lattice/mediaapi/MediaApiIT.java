@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -177,6 +178,23 @@ class MediaApiIT {
         URI target = URI.create(base + "/_matrix/media/v3/upload/media.test/" + mediaId);
         URI download = URI.create(base + "/_matrix/client/v1/media/download/media.test/" + mediaId);
 
+        // Before the content: a download that will not wait is 504 M_NOT_YET_UPLOADED, a thumbnail too, and a
+        // timeout_ms that is not a non-negative integer is 400.
+        URI thumbnail = URI.create(base + "/_matrix/client/v1/media/thumbnail/media.test/" + mediaId);
+        for (URI notYetThere : List.of(
+                URI.create(download + "?timeout_ms=0"),
+                URI.create(download + "?timeout_ms=300"),
+                URI.create(thumbnail + "?width=32&height=32&timeout_ms=0"))) {
+            HttpResponse<String> notYet = get(notYetThere, erin);
+            assertThat(notYet.statusCode()).as(notYetThere.toString()).isEqualTo(504);
+            assertThat(notYet.body()).contains("\"errcode\":\"M_NOT_YET_UPLOADED\"");
+        }
+        for (String bad : List.of("abc", "-1", "1.5")) {
+            HttpResponse<String> refused = get(URI.create(download + "?timeout_ms=" + bad), erin);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.body()).contains("\"errcode\":\"M_INVALID_PARAM\"");
+        }
+
         // A download started before the content arrives waits for it.
         var waiting = HTTP.sendAsync(
                 HttpRequest.newBuilder(download)
@@ -194,6 +212,14 @@ class MediaApiIT {
         HttpResponse<String> unknown = put(URI.create(base + "/_matrix/media/v3/upload/media.test/nope"), dave, "x");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("M_NOT_FOUND");
+    }
+
+    private static HttpResponse<String> get(URI uri, String token) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> put(URI uri, String token, String body) throws Exception {

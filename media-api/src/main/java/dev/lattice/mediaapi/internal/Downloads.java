@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.mediaapi.storage.MediaStore;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
@@ -38,8 +39,10 @@ public final class Downloads {
         }
     }
 
-    public Mono<Content> download(String serverName, String mediaId, Optional<String> fileName, Access access) {
-        return lookup.find(serverName, mediaId, access).map(media -> content(media, fileName));
+    /** The media's content; a created media ID without content yet is waited for up to {@code wait}. */
+    public Mono<Content> download(
+            String serverName, String mediaId, Optional<String> fileName, Access access, Duration wait) {
+        return lookup.find(serverName, mediaId, access, wait).map(media -> content(media, fileName));
     }
 
     private Content content(MediaFile media, Optional<String> fileName) {

@@ -25,7 +25,7 @@ public final class MediaApiInternalApi implements LocalMediaApi {
     @Override
     public Mono<Media> localMedia(String mediaId) {
         return downloads
-                .download(ourServerName, mediaId, Optional.empty(), Access.AUTHENTICATED)
+                .download(ourServerName, mediaId, Optional.empty(), Access.AUTHENTICATED, MediaLookup.DEFAULT_WAIT)
                 .map(MediaApiInternalApi::media);
     }
 
@@ -37,7 +37,9 @@ public final class MediaApiInternalApi implements LocalMediaApi {
             default -> throw new IllegalArgumentException("method must be crop or scale: " + method);
         };
         return thumbnails
-                .thumbnail(new Thumbnails.Request(ourServerName, mediaId, width, height, parsed), Access.AUTHENTICATED)
+                .thumbnail(
+                        new Thumbnails.Request(ourServerName, mediaId, width, height, parsed, MediaLookup.DEFAULT_WAIT),
+                        Access.AUTHENTICATED)
                 .map(MediaApiInternalApi::media);
     }
 

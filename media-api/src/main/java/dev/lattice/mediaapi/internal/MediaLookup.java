@@ -31,9 +31,11 @@ public final class MediaLookup {
 
     /**
      * The media, or 404 {@code M_NOT_FOUND} (unknown here or on its server, invalid ID, or frozen for this access);
-     * other servers' media is fetched on first use, with the errors of {@link RemoteMediaCache#find}.
+     * other servers' media is fetched on first use, with the errors of {@link RemoteMediaCache#find}. Media created
+     * for an asynchronous upload but without content yet is waited for up to {@code wait} (the request's
+     * {@code timeout_ms}), then 504 {@code M_NOT_YET_UPLOADED}.
      */
-    public Mono<MediaFile> find(String serverName, String mediaId, Access access) {
+    public Mono<MediaFile> find(String serverName, String mediaId, Access access, Duration wait) {
         ServerName server;
         try {
             server = ServerName.parse(serverName);
@@ -52,7 +54,7 @@ public final class MediaLookup {
             return remote.find(server, mediaId).map(MediaFile::remote);
         }
         return database.localMedia(mediaId)
-                .flatMap(found -> found.isPresent() ? Mono.just(found) : awaitPending(mediaId))
+                .flatMap(found -> found.isPresent() ? Mono.just(found) : awaitPending(mediaId, wait))
                 .flatMap(found -> {
                     if (found.isEmpty()) {
                         return Mono.error(notFound());
@@ -69,12 +71,11 @@ public final class MediaLookup {
     }
 
     /**
-     * A media ID created for an asynchronous upload whose content has not come yet: waits for it up to
-     * {@link #PENDING_WAIT} (the spec's default {@code timeout_ms}), then 504 {@code M_NOT_YET_UPLOADED}; an ID never
-     * created stays unknown (empty).
+     * A media ID created for an asynchronous upload whose content has not come yet: waits for it up to {@code wait},
+     * then 504 {@code M_NOT_YET_UPLOADED}; an ID never created stays unknown (empty).
      */
-    private Mono<Optional<LocalMedia>> awaitPending(String mediaId) {
-        long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
+    private Mono<Optional<LocalMedia>> awaitPending(String mediaId, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         return database.pendingUploader(mediaId, System.currentTimeMillis()).flatMap(pending -> {
             if (pending.isEmpty()) {
                 return Mono.just(Optional.<LocalMedia>empty());
@@ -91,8 +92,14 @@ public final class MediaLookup {
         });
     }
 
-    /** How long a download waits for a created media ID's content. */
-    static final Duration PENDING_WAIT = Duration.ofSeconds(20);
+    /** How long a download waits for a created media ID's content when it does not say: the spec's default. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(20);
+
+    /**
+     * The longest wait a request may ask for: the spec asks servers to impose a maximum; a minute, as Synapse's
+     * {@code MAXIMUM_ALLOWED_MAX_TIMEOUT_MS}.
+     */
+    public static final Duration MAX_WAIT = Duration.ofMinutes(1);
 
     private static final Duration POLL = Duration.ofMillis(250);
 

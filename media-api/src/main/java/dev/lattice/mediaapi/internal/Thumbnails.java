@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,34 +53,38 @@ public final class Thumbnails {
      * @param width the desired width, positive
      * @param height the desired height, positive
      * @param method the desired method
+     * @param timeout how long to wait for the content of a created media ID that has none yet ({@code timeout_ms})
      */
-    public record Request(String serverName, String mediaId, int width, int height, ThumbnailSize.Method method) {
+    public record Request(
+            String serverName, String mediaId, int width, int height, ThumbnailSize.Method method, Duration timeout) {
         public Request {
             requireNonNull(serverName, "serverName is null");
             requireNonNull(mediaId, "mediaId is null");
             requireNonNull(method, "method is null");
+            requireNonNull(timeout, "timeout is null");
         }
     }
 
     /** The thumbnail to send: its stored row (type, size) and streamed content. */
     public Mono<Downloads.Content> thumbnail(Request request, Access access) {
-        return lookup.find(request.serverName(), request.mediaId(), access).flatMap(media -> {
-            if (!ThumbnailImages.isThumbnailable(media.contentType())) {
-                return Mono.error(cannotThumbnail());
-            }
-            ThumbnailSize size = ThumbnailSize.select(request.width(), request.height(), request.method());
-            return database.thumbnail(
-                            media.sha256(),
-                            size.width(),
-                            size.height(),
-                            size.method().value())
-                    .flatMap(cached -> cached.map(Mono::just).orElseGet(() -> generate(media, size)))
-                    .map(thumbnail -> new Downloads.Content(
-                            thumbnail.contentType(),
-                            Optional.of(fileName(thumbnail.contentType())),
-                            thumbnail.size(),
-                            Downloads.readOrNotFound(store, thumbnail.sha256())));
-        });
+        return lookup.find(request.serverName(), request.mediaId(), access, request.timeout())
+                .flatMap(media -> {
+                    if (!ThumbnailImages.isThumbnailable(media.contentType())) {
+                        return Mono.error(cannotThumbnail());
+                    }
+                    ThumbnailSize size = ThumbnailSize.select(request.width(), request.height(), request.method());
+                    return database.thumbnail(
+                                    media.sha256(),
+                                    size.width(),
+                                    size.height(),
+                                    size.method().value())
+                            .flatMap(cached -> cached.map(Mono::just).orElseGet(() -> generate(media, size)))
+                            .map(thumbnail -> new Downloads.Content(
+                                    thumbnail.contentType(),
+                                    Optional.of(fileName(thumbnail.contentType())),
+                                    thumbnail.size(),
+                                    Downloads.readOrNotFound(store, thumbnail.sha256())));
+                });
     }
 
     private Mono<StoredThumbnail> generate(MediaFile media, ThumbnailSize size) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.mediaapi.internal.Access;
 import dev.lattice.mediaapi.internal.Downloads;
+import dev.lattice.mediaapi.internal.MediaLookup;
 import dev.lattice.mediaapi.internal.ThumbnailSize;
 import dev.lattice.mediaapi.internal.Thumbnails;
 import dev.lattice.mediaapi.internal.Uploads;
@@ -15,6 +16,7 @@ import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.http.AccessTokens;
 import dev.lattice.runtime.http.MatrixRouter;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.springframework.http.HttpHeaders;
@@ -165,7 +167,12 @@ public final class MediaRoutes {
                 ? Optional.of(request.pathVariable("fileName"))
                 : Optional.empty();
         return downloads
-                .download(request.pathVariable("serverName"), request.pathVariable("mediaId"), fileName, access)
+                .download(
+                        request.pathVariable("serverName"),
+                        request.pathVariable("mediaId"),
+                        fileName,
+                        access,
+                        wait(request))
                 .flatMap(MediaRoutes::send);
     }
 
@@ -212,9 +219,8 @@ public final class MediaRoutes {
 
     /**
      * Decodes the query: {@code width} and {@code height} are required positive integers, {@code method} is
-     * {@code crop} or {@code scale} ({@code scale} when absent, as Synapse), {@code animated} a boolean. Animated
-     * thumbnails are not made, which the spec allows ("if possible and supported"); {@code timeout_ms} does not matter
-     * while every media ID has its content at creation.
+     * {@code crop} or {@code scale} ({@code scale} when absent, as Synapse), {@code animated} a boolean, {@code timeout_ms}
+     * as for downloads. Animated thumbnails are not made, which the spec allows ("if possible and supported").
      */
     private Mono<ServerResponse> thumbnail(ServerRequest request, Access access) {
         int width = dimension(request, "width");
@@ -236,9 +242,32 @@ public final class MediaRoutes {
                                 request.pathVariable("mediaId"),
                                 width,
                                 height,
-                                method),
+                                method,
+                                wait(request)),
                         access)
                 .flatMap(MediaRoutes::send);
+    }
+
+    /**
+     * {@code timeout_ms}: how long to wait for the content of a media ID created for an asynchronous upload; the
+     * spec's 20 s when absent, at most {@link MediaLookup#MAX_WAIT} (the spec asks for a maximum). Not a non-negative
+     * integer: 400 {@code M_INVALID_PARAM}.
+     */
+    private static Duration wait(ServerRequest request) {
+        Optional<String> value = request.queryParam("timeout_ms");
+        if (value.isEmpty()) {
+            return MediaLookup.DEFAULT_WAIT;
+        }
+        long millis;
+        try {
+            millis = Long.parseLong(value.get());
+        } catch (NumberFormatException e) {
+            throw new MatrixException(ErrorCode.INVALID_PARAM, "timeout_ms must be an integer");
+        }
+        if (millis < 0) {
+            throw new MatrixException(ErrorCode.INVALID_PARAM, "timeout_ms must not be negative");
+        }
+        return Duration.ofMillis(Math.min(millis, MediaLookup.MAX_WAIT.toMillis()));
     }
 
     private static int dimension(ServerRequest request, String name) {
