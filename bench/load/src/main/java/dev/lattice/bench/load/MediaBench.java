@@ -14,7 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,15 +26,20 @@ import javax.imageio.ImageIO;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The media benchmark of issue #13 against a running server: upload and download throughput of {@code --file-mb}
- * (10) MB files with {@code --clients} (16) at once, thumbnails made per second from {@code --photos} (20)
- * 4000 × 3000 JPEGs (a 320 × 240 thumbnail of each, the first request making it, two at once: the cores), and the
- * server's heap during one {@code --big-mb} (500) MB upload streamed from a generator (the tool holds none of it),
- * sampled from its Prometheus endpoint ({@code --metrics-url}) every 50 ms. Every download is checked for its length.
- * Prints one JSON line.
+ * The media benchmark of issue #13 against a running server (Lattice or Synapse: only client-server endpoints and
+ * the shared-secret registration): upload and download throughput of {@code --file-mb} (10) MB files with
+ * {@code --clients} (16) at once; {@code --photos} (20) 4000 × 3000 JPEGs uploaded two at a time (photo uploads/s:
+ * a server that makes thumbnails at upload time pays for them here), then a 320 × 240 {@code scale} thumbnail of
+ * each asked two at a time (the cores) with none made before, so each request makes one (thumbnails/s; every answer
+ * is decoded and its size reported); last one {@code --big-mb} (500) MB upload streamed from a generator (the tool
+ * holds none of it) while the server's heap is sampled every 50 ms from its Prometheus endpoint
+ * ({@code --metrics-url}, a JVM server only) and the memory of the process trees of {@code --mem-pids SERVER[,DB…]}
+ * every {@code --mem-interval-ms} (200) from {@code /proc} ({@link ProcessMemory}). Every download is checked for
+ * its length. Prints one JSON line, {@code --label} as its {@code server}.
  *
  * <pre>{@code
- * java -jar lattice-load.jar media --base-url URL --shared-secret S --metrics-url http://127.0.0.1:9008/metrics
+ * java -jar lattice-load.jar media --base-url URL --shared-secret S --metrics-url http://127.0.0.1:9008/metrics \
+ *     --mem-pids JVM_PID,POSTMASTER_PID --label lattice
  * }</pre>
  */
 public final class MediaBench {
@@ -47,7 +54,15 @@ public final class MediaBench {
         List<String> list = Arrays.asList(args);
         URI base = URI.create(InitialSyncBench.option(list, "--base-url", null));
         String secret = InitialSyncBench.option(list, "--shared-secret", null);
-        URI metrics = URI.create(InitialSyncBench.option(list, "--metrics-url", null));
+        String label = InitialSyncBench.option(list, "--label", "server");
+        String metricsOption = InitialSyncBench.option(list, "--metrics-url", "");
+        URI metrics = metricsOption.isEmpty() ? null : URI.create(metricsOption);
+        List<Long> memoryPids = Arrays.stream(
+                        InitialSyncBench.option(list, "--mem-pids", "").split(","))
+                .filter(pid -> !pid.isBlank())
+                .map(Long::parseLong)
+                .toList();
+        int memoryIntervalMs = Integer.parseInt(InitialSyncBench.option(list, "--mem-interval-ms", "200"));
         int clients = Integer.parseInt(InitialSyncBench.option(list, "--clients", "16"));
         int files = Integer.parseInt(InitialSyncBench.option(list, "--files", "64"));
         int fileMb = Integer.parseInt(InitialSyncBench.option(list, "--file-mb", "10"));
@@ -77,31 +92,61 @@ public final class MediaBench {
         double downloadSeconds = (System.nanoTime() - start) / 1e9;
         double totalMb = (double) files * fileMb;
         System.err.printf(
-                "media: %d × %d MB up in %.1f s, down in %.1f s%n", files, fileMb, uploadSeconds, downloadSeconds);
+                "media %s: %d × %d MB up in %.1f s, down in %.1f s%n",
+                label, files, fileMb, uploadSeconds, downloadSeconds);
 
-        // Thumbnails of large photos.
-        List<String> photoIds = InitialSyncBench.inParallel(
-                photos, 2, i -> upload(base, token, "image/jpeg", HttpRequest.BodyPublishers.ofByteArray(photo(i))));
+        // Thumbnails of large photos: the JPEGs are made first, so that the upload time is the server's.
+        List<byte[]> jpegs = InitialSyncBench.inParallel(photos, 2, MediaBench::photo);
+        long photoBytes = jpegs.stream().mapToLong(jpeg -> jpeg.length).sum();
         start = System.nanoTime();
-        InitialSyncBench.inParallel(photos, 2, i -> {
-            long length = download(base, token, "/thumbnail/" + photoIds.get(i) + "?width=320&height=240&method=scale");
-            if (length <= 0) {
-                throw new IllegalStateException("empty thumbnail");
+        List<String> photoIds = InitialSyncBench.inParallel(
+                photos,
+                2,
+                i -> upload(base, token, "image/jpeg", HttpRequest.BodyPublishers.ofByteArray(jpegs.get(i))));
+        double photoUploadSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        List<String> thumbnailSizes = InitialSyncBench.inParallel(photos, 2, i -> {
+            byte[] thumbnail =
+                    fetch(base, token, "/thumbnail/" + photoIds.get(i) + "?width=320&height=240&method=scale");
+            BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(thumbnail));
+            if (image == null) {
+                throw new IllegalStateException("thumbnail " + i + ": not an image (" + thumbnail.length + " bytes)");
             }
-            return null;
+            return image.getWidth() + "x" + image.getHeight();
         });
         double thumbnailSeconds = (System.nanoTime() - start) / 1e9;
+        System.err.printf(
+                "media %s: %d photos (%.1f MB each) up in %.1f s, thumbnails %s in %.1f s%n",
+                label,
+                photos,
+                photoBytes / 1048576.0 / photos,
+                photoUploadSeconds,
+                new java.util.TreeSet<>(thumbnailSizes),
+                thumbnailSeconds);
 
-        // The heap during one big upload.
-        long baseline = heap(metrics);
-        AtomicLong peak = new AtomicLong(baseline);
+        // The heap (a JVM server) and the process trees' memory during one big upload.
+        long heapBaseline = metrics == null ? 0 : heap(metrics);
+        AtomicLong heapPeak = new AtomicLong(heapBaseline);
+        ProcessMemory memory = new ProcessMemory(java.nio.file.Path.of("/proc"));
+        MemoryPeaks before = MemoryPeaks.of(memory, memoryPids);
+        MemoryPeaks peaks = MemoryPeaks.of(memory, memoryPids);
         AtomicBoolean uploading = new AtomicBoolean(true);
-        Thread sampler = Thread.ofPlatform().start(() -> {
-            while (uploading.get()) {
+        Thread heapSampler = Thread.ofPlatform().start(() -> {
+            while (metrics != null && uploading.get()) {
                 try {
-                    peak.accumulateAndGet(heap(metrics), Math::max);
+                    heapPeak.accumulateAndGet(heap(metrics), Math::max);
                     Thread.sleep(50);
                 } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        Thread memorySampler = Thread.ofPlatform().start(() -> {
+            while (!memoryPids.isEmpty() && uploading.get()) {
+                peaks.accumulate(MemoryPeaks.of(memory, memoryPids));
+                try {
+                    Thread.sleep(memoryIntervalMs);
+                } catch (InterruptedException e) {
                     return;
                 }
             }
@@ -116,23 +161,77 @@ public final class MediaBench {
                         HttpRequest.BodyPublishers.ofInputStream(() -> new Generated(bigBytes)), bigBytes));
         double bigSeconds = (System.nanoTime() - start) / 1e9;
         uploading.set(false);
-        sampler.join();
+        heapSampler.join();
+        memorySampler.join();
 
-        System.out.printf(
-                "{\"files\":%d,\"file_mb\":%d,\"clients\":%d,\"upload_mb_per_s\":%.1f,\"download_mb_per_s\":%.1f,"
-                        + "\"photos\":%d,\"thumbnails_per_s\":%.2f,\"big_upload_mb\":%d,\"big_upload_s\":%.1f,"
-                        + "\"heap_before_mb\":%.0f,\"heap_peak_during_big_upload_mb\":%.0f}%n",
-                files,
-                fileMb,
-                clients,
-                totalMb / uploadSeconds,
-                totalMb / downloadSeconds,
-                photos,
-                photos / thumbnailSeconds,
-                bigMb,
-                bigSeconds,
-                baseline / 1048576.0,
-                peak.get() / 1048576.0);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("server", label);
+        result.put("files", files);
+        result.put("file_mb", fileMb);
+        result.put("clients", clients);
+        result.put("upload_mb_per_s", round(totalMb / uploadSeconds, 1));
+        result.put("download_mb_per_s", round(totalMb / downloadSeconds, 1));
+        result.put("photos", photos);
+        result.put("photo_mb", round(photoBytes / 1048576.0 / photos, 2));
+        result.put("photo_uploads_per_s", round(photos / photoUploadSeconds, 2));
+        result.put("thumbnails_per_s", round(photos / thumbnailSeconds, 2));
+        result.put("thumbnail_sizes", new java.util.TreeSet<>(thumbnailSizes));
+        result.put("big_upload_mb", bigMb);
+        result.put("big_upload_s", round(bigSeconds, 1));
+        result.put("heap_before_mb", metrics == null ? null : round(heapBaseline / 1048576.0, 0));
+        result.put("heap_peak_during_big_upload_mb", metrics == null ? null : round(heapPeak.get() / 1048576.0, 0));
+        if (!memoryPids.isEmpty()) {
+            result.put("memory_samples", peaks.samples);
+            result.put("server_rss_before_mb", before.serverRssKb / 1024);
+            result.put("server_rss_peak_mb", peaks.serverRssKb / 1024);
+            result.put("server_pss_before_mb", before.serverPssKb / 1024);
+            result.put("server_pss_peak_mb", peaks.serverPssKb / 1024);
+            result.put("db_pss_before_mb", before.databasePssKb / 1024);
+            result.put("db_pss_peak_mb", peaks.databasePssKb / 1024);
+            result.put("total_pss_before_mb", before.totalPssKb / 1024);
+            result.put("total_pss_peak_mb", peaks.totalPssKb / 1024);
+        }
+        System.out.println(JsonMapper.builder().build().writeValueAsString(result));
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    /**
+     * The memory of the server's process tree (the first of {@code --mem-pids}) and of its database (the trees of the
+     * others), and the highest of each seen so far; the total is the highest sum within one sample.
+     */
+    private static final class MemoryPeaks {
+        long serverRssKb;
+        long serverPssKb;
+        long databasePssKb;
+        long totalPssKb;
+        int samples = 1;
+
+        static MemoryPeaks of(ProcessMemory memory, List<Long> pids) {
+            MemoryPeaks sample = new MemoryPeaks();
+            for (int i = 0; i < pids.size(); i++) {
+                ProcessMemory.Sample tree = memory.sample(pids.get(i));
+                if (i == 0) {
+                    sample.serverRssKb = tree.rssKb();
+                    sample.serverPssKb = tree.pssKb();
+                } else {
+                    sample.databasePssKb += tree.pssKb();
+                }
+            }
+            sample.totalPssKb = sample.serverPssKb + sample.databasePssKb;
+            return sample;
+        }
+
+        synchronized void accumulate(MemoryPeaks sample) {
+            serverRssKb = Math.max(serverRssKb, sample.serverRssKb);
+            serverPssKb = Math.max(serverPssKb, sample.serverPssKb);
+            databasePssKb = Math.max(databasePssKb, sample.databasePssKb);
+            totalPssKb = Math.max(totalPssKb, sample.totalPssKb);
+            samples++;
+        }
     }
 
     /** A 4000 × 3000 JPEG with enough detail to be a realistic size (a few MB). */
@@ -183,6 +282,21 @@ public final class MediaBench {
             }
             return length;
         }
+    }
+
+    /** GETs {@code /_matrix/client/v1/media<path>} and returns the body (a thumbnail: small). */
+    private static byte[] fetch(URI base, String token, String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HTTP.send(
+                HttpRequest.newBuilder(base.resolve("/_matrix/client/v1/media" + path))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofMinutes(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "GET " + path + ": " + response.statusCode() + " " + new String(response.body(), UTF_8));
+        }
+        return response.body();
     }
 
     /** The server's heap in use, the sum of its heap pools, from its Prometheus text. */
