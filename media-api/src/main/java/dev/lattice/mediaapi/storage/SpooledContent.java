@@ -29,6 +29,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class SpooledContent {
     private static final Logger log = LoggerFactory.getLogger(SpooledContent.class);
+    /** Buffers read from the body ahead of the disk: at most this many socket reads (each up to 64 KiB) per upload. */
+    static final int READ_AHEAD = 16;
 
     private final Path file;
     private final FileChannel channel;
@@ -58,10 +60,11 @@ public final class SpooledContent {
         return Mono.usingWhen(
                         Mono.fromCallable(() -> new SpooledContent(dir, maxBytes))
                                 .subscribeOn(Schedulers.boundedElastic()),
-                        spool -> body.concatMap(
-                                        buffer -> Mono.fromRunnable(() -> spool.append(buffer))
-                                                .subscribeOn(Schedulers.boundedElastic()),
-                                        1)
+                        // One hop to a worker that drains the buffers as they come (not one hop per buffer), with
+                        // a few buffers read ahead so that the socket is read while the disk is written.
+                        spool -> body.publishOn(Schedulers.boundedElastic(), READ_AHEAD)
+                                // Mapped to lengths: what then() drops must not be the buffers, released already.
+                                .map(spool::append)
                                 .then(Mono.defer(() -> then.apply(spool))),
                         spool -> Mono.fromRunnable(spool::discard).subscribeOn(Schedulers.boundedElastic()))
                 .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
@@ -85,8 +88,8 @@ public final class SpooledContent {
         }
     }
 
-    /** Appends one chunk and releases it; refuses it whole if it would cross the limit. */
-    private void append(DataBuffer buffer) {
+    /** Appends one chunk and releases it; refuses it whole if it would cross the limit. Its length. */
+    private int append(DataBuffer buffer) {
         try {
             int length = buffer.readableByteCount();
             if (size + length > maxBytes) {
@@ -102,6 +105,7 @@ public final class SpooledContent {
                 }
             }
             size += length;
+            return length;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -27,8 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The media benchmark of issue #13 against a running server (Lattice or Synapse: only client-server endpoints and
- * the shared-secret registration): upload and download throughput of {@code --file-mb} (10) MB files with
- * {@code --clients} (16) at once; {@code --photos} (20) 4000 × 3000 JPEGs uploaded two at a time (photo uploads/s:
+ * the shared-secret registration): upload and download throughput of {@code --files} (64) {@code --file-mb} (10) MB
+ * files with {@code --clients} (16) at once, after {@code --warmup-files} (32) uploaded and downloaded untimed; {@code --photos} (20) 4000 × 3000 JPEGs uploaded two at a time (photo uploads/s:
  * a server that makes thumbnails at upload time pays for them here), then a 320 × 240 {@code scale} thumbnail of
  * each asked two at a time (the cores) with none made before, so each request makes one (thumbnails/s; every answer
  * is decoded and its size reported); last one {@code --big-mb} (500) MB upload streamed from a generator (the tool
@@ -49,6 +49,30 @@ public final class MediaBench {
             .build();
     private static final Pattern CONTENT_URI = Pattern.compile("\"content_uri\"\\s*:\\s*\"mxc://([^\"]+)\"");
     private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} (\\S+)");
+
+    /**
+     * Uploads {@code files} files of random bytes ({@code seed} onwards), {@code clients} at once, then downloads each,
+     * checking its length: the seconds each phase took.
+     */
+    private static double[] uploadAndDownload(URI base, String token, int files, int fileBytes, int clients, int seed)
+            throws Exception {
+        long start = System.nanoTime();
+        List<String> uploaded = InitialSyncBench.inParallel(files, clients, i -> {
+            byte[] bytes = new byte[fileBytes];
+            new Random(seed + i).nextBytes(bytes);
+            return upload(base, token, "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(bytes));
+        });
+        double uploadSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        InitialSyncBench.inParallel(files, clients, i -> {
+            long length = download(base, token, "/download/" + uploaded.get(i));
+            if (length != fileBytes) {
+                throw new IllegalStateException("download " + i + ": " + length + " bytes, not " + fileBytes);
+            }
+            return null;
+        });
+        return new double[] {uploadSeconds, (System.nanoTime() - start) / 1e9};
+    }
 
     public static void main(String[] args) throws Exception {
         List<String> list = Arrays.asList(args);
@@ -72,24 +96,14 @@ public final class MediaBench {
                 .register(secret, "media" + Long.toString(System.currentTimeMillis(), 36), "bench-password")
                 .accessToken();
 
-        // Upload and download throughput.
+        // Upload and download throughput, after the same round untimed: steady state, not a cold start, is measured
+        // (a JIT-compiled server would otherwise pay its warm-up inside the first seconds measured).
         int fileBytes = fileMb * 1024 * 1024;
-        long start = System.nanoTime();
-        List<String> uploaded = InitialSyncBench.inParallel(files, clients, i -> {
-            byte[] bytes = new byte[fileBytes];
-            new Random(i).nextBytes(bytes);
-            return upload(base, token, "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(bytes));
-        });
-        double uploadSeconds = (System.nanoTime() - start) / 1e9;
-        start = System.nanoTime();
-        InitialSyncBench.inParallel(files, clients, i -> {
-            long length = download(base, token, "/download/" + uploaded.get(i));
-            if (length != fileBytes) {
-                throw new IllegalStateException("download " + i + ": " + length + " bytes, not " + fileBytes);
-            }
-            return null;
-        });
-        double downloadSeconds = (System.nanoTime() - start) / 1e9;
+        int warmupFiles = Integer.parseInt(InitialSyncBench.option(list, "--warmup-files", "32"));
+        uploadAndDownload(base, token, warmupFiles, fileBytes, clients, 1_000_000);
+        double[] seconds = uploadAndDownload(base, token, files, fileBytes, clients, 0);
+        double uploadSeconds = seconds[0];
+        double downloadSeconds = seconds[1];
         double totalMb = (double) files * fileMb;
         System.err.printf(
                 "media %s: %d × %d MB up in %.1f s, down in %.1f s%n",
@@ -98,7 +112,7 @@ public final class MediaBench {
         // Thumbnails of large photos: the JPEGs are made first, so that the upload time is the server's.
         List<byte[]> jpegs = InitialSyncBench.inParallel(photos, 2, MediaBench::photo);
         long photoBytes = jpegs.stream().mapToLong(jpeg -> jpeg.length).sum();
-        start = System.nanoTime();
+        long start = System.nanoTime();
         List<String> photoIds = InitialSyncBench.inParallel(
                 photos,
                 2,
