@@ -54,6 +54,9 @@ if [ -z "${LATTICE_BASE_URL:-}" ]; then
   export LATTICE_MEDIA_URLPREVIEW_IPRANGEALLOWLIST=127.0.0.2/32
   TEST_SERVER_START_TIMEOUT=${LATTICE_E2E_START_TIMEOUT:-300} test_server_start "$JAR" "$WORK"
   export LATTICE_BASE_URL=$TEST_SERVER_URL
+  # What the hostile-media test checks the server's health with: its process (open files), metrics (heap), data.
+  export LATTICE_E2E_SERVER_PID=$TEST_SERVER_PID LATTICE_E2E_METRICS_URL=$TEST_SERVER_METRICS_URL \
+    LATTICE_E2E_DATA_DIR=$WORK/data
 fi
 
 if [ "$#" -gt 0 ]; then
