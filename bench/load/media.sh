@@ -16,6 +16,9 @@ ARGS=(--files "${LATTICE_MEDIA_FILES:-64}" --photos "${LATTICE_MEDIA_PHOTOS:-20}
 # The large upload must fit the limit; one user uploads everything, so the per-user upload rate is lifted.
 export LATTICE_MEDIA_MAXUPLOADSIZE="$(( BIG_MB + 10 ))MB"
 export LATTICE_MEDIA_UPLOADRATE_PERSECOND=100000 LATTICE_MEDIA_UPLOADRATE_BURST=100000
+# Thumbnails made on request only, as Synapse is configured below: pregeneration at upload would make the photo
+# uploads pay for thumbnails in the background, and the thumbnail requests find them made.
+export LATTICE_MEDIA_THUMBNAILS_PREGENERATE=false
 # Synapse: the same upload limit (its M is MiB, as Lattice's MB); thumbnails made on request in the size asked
 # (dynamic_thumbnails) and none at upload (thumbnail_sizes empty), which is what Lattice does, so both servers make
 # exactly one 320 × 240 scale thumbnail per thumbnail request and none per upload. Synapse's default instead makes

@@ -10,6 +10,7 @@ import dev.lattice.mediaapi.internal.MediaApiInternalApi;
 import dev.lattice.mediaapi.internal.MediaLookup;
 import dev.lattice.mediaapi.internal.PreviewFetcher;
 import dev.lattice.mediaapi.internal.RemoteMediaCache;
+import dev.lattice.mediaapi.internal.ThumbnailSize;
 import dev.lattice.mediaapi.internal.Thumbnails;
 import dev.lattice.mediaapi.internal.Uploads;
 import dev.lattice.mediaapi.internal.UrlPreviews;
@@ -146,6 +147,7 @@ public class MediaApiConfiguration {
             String serverName,
             MediaApiProperties properties,
             Clock clock) {
+        Parts parts = new Parts(database, store, remote, serverName, properties, clock);
         Uploads uploads = new Uploads(
                 serverName,
                 database,
@@ -157,8 +159,8 @@ public class MediaApiConfiguration {
                         properties.uploadRate().burst(),
                         System::nanoTime),
                 properties.userQuota().toBytes(),
+                properties.thumbnails().pregenerate() ? parts.thumbnails()::pregenerate : media -> {},
                 clock);
-        Parts parts = new Parts(database, store, remote, serverName, properties, clock);
         MediaApiProperties.UrlPreview preview = properties.urlPreview();
         Optional<UrlPreviews> previews = preview.enabled()
                 ? Optional.of(new UrlPreviews(
@@ -203,7 +205,13 @@ public class MediaApiConfiguration {
                 Clock clock) {
             this(
                     new Downloads(lookup, store),
-                    new Thumbnails(lookup, database, store, properties.maxImagePixels(), clock));
+                    new Thumbnails(
+                            lookup,
+                            database,
+                            store,
+                            properties.maxImagePixels(),
+                            ThumbnailSize.parseAll(properties.thumbnails().sizes()),
+                            clock));
         }
     }
 }

@@ -28,6 +28,7 @@ import org.springframework.util.unit.DataSize;
  *     "freeze"); media uploaded while it was false stays reachable there
  * @param urlPreview URL previews
  * @param uploadRate how often one user may upload
+ * @param thumbnails which thumbnails are made, and when
  * @param userQuota the most bytes one user's uploads may hold in all; an upload that would pass it is 403
  *     {@code M_FORBIDDEN} (the spec's answer for a quota). {@code 0B}, the default, is no quota
  */
@@ -41,7 +42,29 @@ public record MediaApiProperties(
         @DefaultValue("true") boolean enableAuthenticatedMedia,
         @DefaultValue UrlPreview urlPreview,
         @DefaultValue UploadRate uploadRate,
-        @DefaultValue("0B") DataSize userQuota) {
+        @DefaultValue("0B") DataSize userQuota,
+        @DefaultValue ThumbnailSettings thumbnails) {
+
+    /**
+     * Thumbnails, under {@code lattice.media.thumbnails.*}.
+     *
+     * @param sizes the only sizes made, as {@code WIDTHxHEIGHT-crop|scale}; a request gets the smallest of its method
+     *     at least as large as asked. By default the spec's (and Synapse's) five
+     * @param pregenerate whether every size is made right after an image is uploaded (in the background, one image at
+     *     a time), as Synapse does, so the first view does not wait; else each on its first request
+     */
+    public record ThumbnailSettings(
+            @DefaultValue({"32x32-crop", "96x96-crop", "320x240-scale", "640x480-scale", "800x600-scale"})
+            List<String> sizes,
+
+            @DefaultValue("true") boolean pregenerate) {
+        public static final ThumbnailSettings DEFAULT = new ThumbnailSettings(
+                List.of("32x32-crop", "96x96-crop", "320x240-scale", "640x480-scale", "800x600-scale"), true);
+
+        public ThumbnailSettings {
+            sizes = List.copyOf(sizes);
+        }
+    }
 
     /** Where the bytes of media live. */
     public enum Store {

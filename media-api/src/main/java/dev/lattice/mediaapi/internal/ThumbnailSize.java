@@ -1,6 +1,10 @@
 package dev.lattice.mediaapi.internal;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A standard thumbnail size and method. The server makes thumbnails only in these sizes (Synapse's defaults, the
@@ -44,8 +48,13 @@ public record ThumbnailSize(int width, int height, Method method) {
      * the server decode and store without bound.
      */
     public static ThumbnailSize select(int width, int height, Method method) {
+        return select(STANDARD, width, height, method);
+    }
+
+    /** {@link #select(int, int, Method)} among {@code sizes} (smallest first, as {@link #parseAll}), not the standard. */
+    public static ThumbnailSize select(List<ThumbnailSize> sizes, int width, int height, Method method) {
         ThumbnailSize fallback = null;
-        for (ThumbnailSize size : STANDARD) {
+        for (ThumbnailSize size : sizes) {
             if (size.width >= width && size.height >= height) {
                 if (size.method == method) {
                     return size;
@@ -55,6 +64,48 @@ public record ThumbnailSize(int width, int height, Method method) {
                 }
             }
         }
-        return fallback != null ? fallback : STANDARD.getLast();
+        return fallback != null ? fallback : sizes.getLast(); // larger than every size: the largest
     }
+
+    /**
+     * Parses {@code 320x240-scale} (as in {@code lattice.media.thumbnails.sizes} and {@link #toString()}).
+     *
+     * @throws IllegalArgumentException for anything else, or a dimension outside 1–4096
+     */
+    public static ThumbnailSize parse(String text) {
+        Matcher matcher = FORMAT.matcher(text.strip());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not a thumbnail size like 320x240-scale: " + text);
+        }
+        int width = Integer.parseInt(matcher.group(1));
+        int height = Integer.parseInt(matcher.group(2));
+        if (width < 1 || height < 1 || width > 4096 || height > 4096) {
+            throw new IllegalArgumentException("thumbnail dimensions must be 1 to 4096: " + text);
+        }
+        return new ThumbnailSize(width, height, Method.valueOf(matcher.group(3).toUpperCase(Locale.ROOT)));
+    }
+
+    /**
+     * Sizes as {@link #select} needs them: parsed, without duplicates, smallest (by area) first.
+     *
+     * @throws IllegalArgumentException if one does not parse, or there are none
+     */
+    public static List<ThumbnailSize> parseAll(List<String> texts) {
+        List<ThumbnailSize> sizes = texts.stream()
+                .map(ThumbnailSize::parse)
+                .distinct()
+                .sorted(Comparator.comparingLong(size -> (long) size.width * size.height))
+                .toList();
+        if (sizes.isEmpty()) {
+            throw new IllegalArgumentException("at least one thumbnail size is needed");
+        }
+        return sizes;
+    }
+
+    @Override
+    public String toString() {
+        return width + "x" + height + "-" + method.value();
+    }
+
+    private static final Pattern FORMAT = Pattern.compile("(\\d{1,5})x(\\d{1,5})-(crop|scale)");
 }

@@ -14,14 +14,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * {@code GET …/thumbnail/{serverName}/{mediaId}}: picks the standard size for the request
+ * {@code GET …/thumbnail/{serverName}/{mediaId}}: picks the configured size for the request
  * ({@link ThumbnailSize#select}), serves the cached thumbnail of that size, or makes it on demand (decoding on
  * {@link Schedulers#boundedElastic()}, never on the event loop), stores it and records it.
  *
@@ -36,15 +40,57 @@ public final class Thumbnails {
     private final MediaApiDatabase database;
     private final MediaStore store;
     private final long maxImagePixels;
+    private final List<ThumbnailSize> sizes;
     private final Clock clock;
+    /** Images waiting for their thumbnails to be made ahead of requests, made one image at a time. */
+    private final Sinks.Many<MediaFile> pregeneration =
+            Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(PREGENERATION_QUEUE));
 
+    private static final int PREGENERATION_QUEUE = 1000;
+
+    /** @param sizes the only sizes made, smallest first ({@link ThumbnailSize#parseAll}) */
     public Thumbnails(
-            MediaLookup lookup, MediaApiDatabase database, MediaStore store, long maxImagePixels, Clock clock) {
+            MediaLookup lookup,
+            MediaApiDatabase database,
+            MediaStore store,
+            long maxImagePixels,
+            List<ThumbnailSize> sizes,
+            Clock clock) {
         this.lookup = requireNonNull(lookup, "lookup is null");
         this.database = requireNonNull(database, "database is null");
         this.store = requireNonNull(store, "store is null");
         this.maxImagePixels = maxImagePixels;
+        this.sizes = List.copyOf(sizes);
         this.clock = requireNonNull(clock, "clock is null");
+        pregeneration
+                .asFlux()
+                .concatMap(media -> Flux.fromIterable(this.sizes)
+                        .concatMap(size -> thumbnailOf(media, size))
+                        .onErrorResume(e -> {
+                            log.debug(
+                                    "no thumbnails made ahead for mxc://{}/{}", media.serverName(), media.mediaId(), e);
+                            return Mono.empty();
+                        })
+                        .then())
+                .subscribe();
+    }
+
+    /**
+     * Makes every size of this just-uploaded image in the background, so that its first viewers do not wait (as
+     * Synapse does on upload). One image at a time; when more than a thousand wait, the newest are left to be made on
+     * their first request. Media that is not a thumbnailable image is ignored.
+     */
+    public void pregenerate(MediaFile media) {
+        if (!ThumbnailImages.isThumbnailable(media.contentType())) {
+            return;
+        }
+        Sinks.EmitResult result;
+        synchronized (pregeneration) { // a unicast sink takes one emitter at a time
+            result = pregeneration.tryEmitNext(media);
+        }
+        if (result.isFailure()) {
+            log.info("thumbnails of mxc://{}/{} not made ahead: {}", media.serverName(), media.mediaId(), result);
+        }
     }
 
     /**
@@ -72,19 +118,25 @@ public final class Thumbnails {
                     if (!ThumbnailImages.isThumbnailable(media.contentType())) {
                         return Mono.error(cannotThumbnail());
                     }
-                    ThumbnailSize size = ThumbnailSize.select(request.width(), request.height(), request.method());
-                    return database.thumbnail(
-                                    media.sha256(),
-                                    size.width(),
-                                    size.height(),
-                                    size.method().value())
-                            .flatMap(cached -> cached.map(Mono::just).orElseGet(() -> generate(media, size)))
+                    ThumbnailSize size =
+                            ThumbnailSize.select(sizes, request.width(), request.height(), request.method());
+                    return thumbnailOf(media, size)
                             .map(thumbnail -> new Downloads.Content(
                                     thumbnail.contentType(),
                                     Optional.of(fileName(thumbnail.contentType())),
                                     thumbnail.size(),
                                     Downloads.readOrNotFound(store, thumbnail.sha256())));
                 });
+    }
+
+    /** The stored thumbnail of this size, made now if it was not yet. */
+    private Mono<StoredThumbnail> thumbnailOf(MediaFile media, ThumbnailSize size) {
+        return database.thumbnail(
+                        media.sha256(),
+                        size.width(),
+                        size.height(),
+                        size.method().value())
+                .flatMap(cached -> cached.map(Mono::just).orElseGet(() -> generate(media, size)));
     }
 
     private Mono<StoredThumbnail> generate(MediaFile media, ThumbnailSize size) {

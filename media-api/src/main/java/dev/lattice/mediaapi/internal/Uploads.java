@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeTypeUtils;
@@ -34,12 +35,14 @@ public final class Uploads {
     private final boolean markAuthenticated;
     private final TokenBucketLimiter rate;
     private final long userQuota;
+    private final Consumer<MediaFile> afterUpload;
     private final Clock clock;
 
     /**
      * @param markAuthenticated whether new uploads are hidden from the deprecated unauthenticated endpoints
      * @param rate how often one user may upload or create media IDs (keyed by user ID)
      * @param userQuota the most bytes one user's uploads may hold in all; 0 for no quota
+     * @param afterUpload told of each upload once it is stored and recorded (thumbnails made ahead)
      */
     public Uploads(
             String serverName,
@@ -49,6 +52,7 @@ public final class Uploads {
             boolean markAuthenticated,
             TokenBucketLimiter rate,
             long userQuota,
+            Consumer<MediaFile> afterUpload,
             Clock clock) {
         this.serverName = requireNonNull(serverName, "serverName is null");
         this.database = requireNonNull(database, "database is null");
@@ -57,6 +61,7 @@ public final class Uploads {
         this.markAuthenticated = markAuthenticated;
         this.rate = requireNonNull(rate, "rate is null");
         this.userQuota = userQuota;
+        this.afterUpload = requireNonNull(afterUpload, "afterUpload is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -119,7 +124,8 @@ public final class Uploads {
                             stored.sha256(),
                             clock.millis(),
                             markAuthenticated);
-                    return pending ? database.completePendingMedia(media) : database.insertLocalMedia(media);
+                    return (pending ? database.completePendingMedia(media) : database.insertLocalMedia(media))
+                            .then(Mono.fromRunnable(() -> afterUpload.accept(MediaFile.local(serverName, media))));
                 })
                 .thenReturn("mxc://" + serverName + "/" + mediaId);
     }

@@ -10,6 +10,7 @@ import dev.lattice.mediaapi.MediaApiConfiguration;
 import dev.lattice.mediaapi.TestImages;
 import dev.lattice.mediaapi.config.MediaApiProperties;
 import dev.lattice.mediaapi.internal.RemoteMediaCache;
+import dev.lattice.mediaapi.internal.ThumbnailSize;
 import dev.lattice.mediaapi.storage.LocalMediaStore;
 import dev.lattice.mediaapi.storage.MediaApiDatabase;
 import dev.lattice.mediaapi.storage.MediaStore;
@@ -128,7 +129,23 @@ class MediaRoutesIT {
                         authenticatedMedia,
                         previews,
                         UNLIMITED,
-                        DataSize.ofBytes(0)));
+                        DataSize.ofBytes(0),
+                        MediaApiProperties.ThumbnailSettings.DEFAULT));
+    }
+
+    /** The test server's settings with these thumbnail settings. */
+    private static MediaApiProperties properties(MediaApiProperties.ThumbnailSettings thumbnails) {
+        return new MediaApiProperties(
+                DataSize.ofBytes(MAX_UPLOAD),
+                32_000_000,
+                MediaApiProperties.Store.LOCAL,
+                null,
+                MediaApiProperties.S3.NONE,
+                true,
+                PREVIEWS,
+                UNLIMITED,
+                DataSize.ofBytes(0),
+                thumbnails);
     }
 
     private static WebTestClient client(
@@ -511,6 +528,74 @@ class MediaRoutesIT {
         assertThat(new int[] {crop.getWidth(), crop.getHeight()}).containsExactly(20, 10);
         BufferedImage scale = thumbnailImage(token, mediaId, "width=320&height=240&method=scale", "image/png");
         assertThat(new int[] {scale.getWidth(), scale.getHeight()}).containsExactly(20, 10);
+    }
+
+    @Test
+    void everySizeOfAnUploadedImageIsMadeAheadOfItsFirstRequest() {
+        String token = USERS.login(newUser());
+        String mediaId = upload(token, TestImages.image("jpeg", 1200, 900), "image/jpeg", null);
+        String sha256 = sha256(mediaId);
+
+        for (ThumbnailSize size : ThumbnailSize.STANDARD) {
+            assertThat(eventually(() -> database.thumbnail(
+                                    sha256,
+                                    size.width(),
+                                    size.height(),
+                                    size.method().value())
+                            .block()))
+                    .as(size.toString())
+                    .isPresent();
+        }
+        // Served from what was made: the same bytes as the stored row.
+        EntityExchangeResult<byte[]> served = thumbnail(token, mediaId, "width=320&height=240&method=scale");
+        assertThat((long) served.getResponseBody().length)
+                .isEqualTo(database.thumbnail(sha256, 320, 240, "scale")
+                        .block()
+                        .orElseThrow()
+                        .size());
+    }
+
+    @Test
+    void onlyTheConfiguredSizesAreMadeAndWithoutPregenerationOnlyWhenAsked() throws IOException {
+        WebTestClient configured = client(
+                new LocalMediaStore(root),
+                Optional.of(REMOTE),
+                properties(new MediaApiProperties.ThumbnailSettings(List.of("1024x768-scale", "48x48-crop"), false)));
+        String token = USERS.login(newUser());
+        String mediaId = upload(configured, token, TestImages.image("png", 2000, 1000), "image/png", null);
+        String sha256 = sha256(mediaId);
+
+        EntityExchangeResult<byte[]> small = download(
+                configured,
+                token,
+                "/_matrix/client/v1/media/thumbnail/" + SERVER + "/" + mediaId + "?width=40&height=40&method=crop");
+        BufferedImage crop = TestImages.decode(small.getResponseBody());
+        assertThat(new int[] {crop.getWidth(), crop.getHeight()}).containsExactly(48, 48);
+        EntityExchangeResult<byte[]> large = download(
+                configured,
+                token,
+                "/_matrix/client/v1/media/thumbnail/" + SERVER + "/" + mediaId + "?width=320&height=240");
+        BufferedImage scale = TestImages.decode(large.getResponseBody());
+        assertThat(new int[] {scale.getWidth(), scale.getHeight()}).containsExactly(1024, 512);
+        // Nothing else was made: not ahead (pregenerate off), not in a standard size.
+        assertThat(database.thumbnail(sha256, 32, 32, "crop").block()).isEmpty();
+        assertThat(database.thumbnail(sha256, 320, 240, "scale").block()).isEmpty();
+    }
+
+    /** Waits up to 10 s for {@code probe} to give a present Optional; the last answer. */
+    private static <T> Optional<T> eventually(java.util.function.Supplier<Optional<T>> probe) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Optional<T> answer = probe.get();
+        while (answer.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            answer = probe.get();
+        }
+        return answer;
     }
 
     @Test
@@ -949,7 +1034,8 @@ class MediaRoutesIT {
                         true,
                         PREVIEWS,
                         rate,
-                        DataSize.ofBytes(quota)));
+                        DataSize.ofBytes(quota),
+                        MediaApiProperties.ThumbnailSettings.DEFAULT));
     }
 
     @Test
