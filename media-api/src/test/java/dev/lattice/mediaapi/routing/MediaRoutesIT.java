@@ -120,31 +120,31 @@ class MediaRoutesIT {
         return client(
                 store,
                 federation,
-                new MediaApiProperties(
-                        DataSize.ofBytes(MAX_UPLOAD),
-                        32_000_000,
-                        MediaApiProperties.Store.LOCAL,
-                        null,
-                        MediaApiProperties.S3.NONE,
-                        authenticatedMedia,
-                        previews,
-                        UNLIMITED,
-                        DataSize.ofBytes(0),
-                        MediaApiProperties.ThumbnailSettings.DEFAULT));
+                properties(authenticatedMedia, previews, UNLIMITED, 0, MediaApiProperties.ThumbnailSettings.DEFAULT));
     }
 
     /** The test server's settings with these thumbnail settings. */
     private static MediaApiProperties properties(MediaApiProperties.ThumbnailSettings thumbnails) {
+        return properties(true, PREVIEWS, UNLIMITED, 0, thumbnails);
+    }
+
+    /** The test server's settings: local files, {@code MAX_UPLOAD}, 32 megapixels, and these. */
+    private static MediaApiProperties properties(
+            boolean authenticatedMedia,
+            MediaApiProperties.UrlPreview previews,
+            MediaApiProperties.UploadRate rate,
+            long quota,
+            MediaApiProperties.ThumbnailSettings thumbnails) {
         return new MediaApiProperties(
                 DataSize.ofBytes(MAX_UPLOAD),
                 32_000_000,
                 MediaApiProperties.Store.LOCAL,
                 null,
                 MediaApiProperties.S3.NONE,
-                true,
-                PREVIEWS,
-                UNLIMITED,
-                DataSize.ofBytes(0),
+                authenticatedMedia,
+                previews,
+                rate,
+                DataSize.ofBytes(quota),
                 thumbnails);
     }
 
@@ -1025,17 +1025,7 @@ class MediaRoutesIT {
         return client(
                 new LocalMediaStore(root),
                 Optional.of(REMOTE),
-                new MediaApiProperties(
-                        DataSize.ofBytes(MAX_UPLOAD),
-                        32_000_000,
-                        MediaApiProperties.Store.LOCAL,
-                        null,
-                        MediaApiProperties.S3.NONE,
-                        true,
-                        PREVIEWS,
-                        rate,
-                        DataSize.ofBytes(quota),
-                        MediaApiProperties.ThumbnailSettings.DEFAULT));
+                properties(true, PREVIEWS, rate, quota, MediaApiProperties.ThumbnailSettings.DEFAULT));
     }
 
     @Test
