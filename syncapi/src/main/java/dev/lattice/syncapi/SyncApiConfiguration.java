@@ -33,6 +33,7 @@ import dev.lattice.syncapi.internal.MembershipHistory;
 import dev.lattice.syncapi.internal.Presence;
 import dev.lattice.syncapi.internal.PresenceStream;
 import dev.lattice.syncapi.internal.PushActions;
+import dev.lattice.syncapi.internal.PushDelivery;
 import dev.lattice.syncapi.internal.PushGateway;
 import dev.lattice.syncapi.internal.ReceiptsStream;
 import dev.lattice.syncapi.internal.RemoteHistory;
@@ -109,13 +110,19 @@ public class SyncApiConfiguration {
         return new SyncNotifier();
     }
 
-    @Bean
-    PushActions pushActions(SyncApiDatabase database, ObjectProvider<UserApi> users, LatticeProperties lattice) {
+    @Bean(destroyMethod = "close")
+    PushDelivery pushDelivery(SyncApiDatabase database, ObjectProvider<UserApi> users) {
         PushGateway gateway = new PushGateway(
                 users::getObject,
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
-                Duration.ofSeconds(2));
-        return new PushActions(database, users::getObject, ServerName.parse(lattice.serverName()), gateway);
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        return new PushDelivery(database, gateway, Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC());
+    }
+
+    @Bean
+    PushActions pushActions(
+            SyncApiDatabase database, ObjectProvider<UserApi> users, LatticeProperties lattice, PushDelivery delivery) {
+        return new PushActions(
+                database, users::getObject, ServerName.parse(lattice.serverName()), delivery, Clock.systemUTC());
     }
 
     @Bean

@@ -83,16 +83,17 @@ public final class RoomserverOutputConsumer {
                 return Mono.empty();
             }
             if (position.isEmpty()) {
-                // A replay: the push actions may not have been recorded before a crash; recording is idempotent.
+                // A replay: the push actions (and their pushes) may not have been recorded before a crash; recording
+                // is idempotent.
                 return database.event(eventId)
-                        .flatMap(stored -> stored.map(found ->
-                                        pushActions.record(eventId, roomId, found.position(), found.event(), false))
+                        .flatMap(stored -> stored.map(
+                                        found -> pushActions.record(eventId, roomId, found.position(), found.event()))
                                 .orElse(Mono.empty()));
             }
             long stored = position.getAsLong();
             // Push actions before waking anyone, so a woken /sync counts this event.
             return pushActions
-                    .record(eventId, roomId, stored, pdu.json(), true)
+                    .record(eventId, roomId, stored, pdu.json())
                     .then(database.usersToNotify(roomId, stored))
                     .doOnNext(users -> notifier.notify(SyncStream.EVENTS, users, stored))
                     .then();

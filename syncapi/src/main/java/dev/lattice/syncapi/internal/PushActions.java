@@ -7,6 +7,7 @@ import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.push.DefaultRules;
 import dev.lattice.protocol.push.PushContext;
@@ -16,7 +17,7 @@ import dev.lattice.protocol.push.Ruleset;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
-import dev.lattice.syncapi.storage.postgres.PushActionsTable;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,6 @@ import reactor.core.publisher.Mono;
  * until the client-api announces a change ({@link #forget}).
  */
 public final class PushActions {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PushActions.class);
     private static final String PUSH_RULES = "m.push_rules";
     /** Parsed rulesets kept at most; beyond that the cache starts again (a member's next event re-reads theirs). */
     private static final int MAX_CACHED = 10_000;
@@ -44,13 +44,21 @@ public final class PushActions {
     private final Supplier<UserApi> users;
     private final ServerName serverName;
     private final Map<String, Ruleset> rulesets = new ConcurrentHashMap<>();
-    private final PushGateway gateway;
+    private final PushDelivery delivery;
+    private final Clock clock;
 
-    public PushActions(SyncApiDatabase database, Supplier<UserApi> users, ServerName serverName, PushGateway gateway) {
+    /** @param delivery told when pushes were queued */
+    public PushActions(
+            SyncApiDatabase database,
+            Supplier<UserApi> users,
+            ServerName serverName,
+            PushDelivery delivery,
+            Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.users = requireNonNull(users, "users is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
-        this.gateway = requireNonNull(gateway, "gateway is null");
+        this.delivery = requireNonNull(delivery, "delivery is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** The user's push rules changed: read them again next time. */
@@ -59,13 +67,13 @@ public final class PushActions {
     }
 
     /**
-     * Records the outcome of the event at {@code position} in the room for each local member joined after it.
-     * Idempotent: a replay records nothing twice.
+     * Records the outcome of the event at {@code position} in the room for each local member joined after it, and
+     * queues the pushes to their pushers with it ({@link PushDelivery}). Idempotent: a replay records and pushes
+     * nothing twice.
      *
      * @param event the event as stored (its {@code type}, {@code sender}, {@code content}, {@code state_key})
-     * @param push whether to push the notifications to the members' pushers too (not for a replayed record)
      */
-    public Mono<Void> record(String eventId, String roomId, long position, JsonObject event, boolean push) {
+    public Mono<Void> record(String eventId, String roomId, long position, JsonObject event) {
         String sender = event.getString("sender").orElse("");
         return database.stateAt(roomId, position).flatMap(state -> {
             List<StateSpan> joined = state.stream()
@@ -121,32 +129,21 @@ public final class PushActions {
                                                 .map(outcome -> outcome.getValue()
                                                         .orElseThrow()
                                                         .highlights())
-                                                .toList())
+                                                .toList(),
+                                        notified.stream()
+                                                .map(outcome ->
+                                                        CanonicalJson.encodeToString(new JsonArray(outcome.getValue()
+                                                                .orElseThrow()
+                                                                .actions())))
+                                                .toList(),
+                                        clock.millis())
                                 .doOnSuccess(stored -> {
-                                    if (push) {
-                                        pushAll(eventId, roomId, event, notified);
+                                    if (!notified.isEmpty()) {
+                                        delivery.wake();
                                     }
                                 }));
             });
         });
-    }
-
-    /** Pushes beside the pipeline: the consumer goes on at once; failures are logged by the gateway. */
-    private void pushAll(
-            String eventId, String roomId, JsonObject event, List<Map.Entry<String, Optional<PushRule>>> notified) {
-        Flux.fromIterable(notified)
-                .flatMap(outcome -> database.unreadCounts(outcome.getKey(), List.of(roomId))
-                        .map(counts -> counts.getOrDefault(roomId, PushActionsTable.RoomCounts.NONE)
-                                .total()
-                                .notifications())
-                        .flatMap(unread -> gateway.push(
-                                outcome.getKey(),
-                                eventId,
-                                roomId,
-                                event,
-                                outcome.getValue().orElseThrow(),
-                                unread)))
-                .subscribe(done -> {}, e -> log.warn("pushes failed: {}", e.toString()));
     }
 
     private boolean isLocal(String userId) {

@@ -25,42 +25,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Pushes notifications to the user's http pushers (<a
  * href="https://spec.matrix.org/v1.19/push-gateway-api/#post_matrixpushv1notify">Push Gateway API</a>
  * {@code POST /_matrix/push/v1/notify}): one request per pusher, with the event (only its IDs for
- * {@code format: event_id_only}), the unread count, {@code prio} high for a highlight, and the rule's tweaks. A
- * failed push (a network error or a 5xx) is retried with exponential backoff, {@value #ATTEMPTS} attempts in all;
- * pushes run beside the event pipeline and never hold it up. Not durable: pushes in flight when the process stops are
- * not sent (the notification is still counted in {@code /sync}).
+ * {@code format: event_id_only}), the unread count, {@code prio} high for a highlight, and the rule's tweaks. One
+ * attempt per call: retries, with their backoff, are {@link PushDelivery}'s, from the durable queue.
  */
 public final class PushGateway {
     private static final Logger log = LoggerFactory.getLogger(PushGateway.class);
-    static final int ATTEMPTS = 4;
 
     private final Supplier<UserApi> users;
     private final HttpClient http;
-    private final Duration firstBackoff;
 
-    /** @param firstBackoff the wait before the first retry; each later one doubles it */
-    public PushGateway(Supplier<UserApi> users, HttpClient http, Duration firstBackoff) {
+    public PushGateway(Supplier<UserApi> users, HttpClient http) {
         this.users = requireNonNull(users, "users is null");
         this.http = requireNonNull(http, "http is null");
-        this.firstBackoff = requireNonNull(firstBackoff, "firstBackoff is null");
     }
 
-    /** Pushes the event to each of the user's pushers; completes when every push succeeded or gave up. */
-    public Mono<Void> push(String userId, String eventId, String roomId, JsonObject event, PushRule rule, long unread) {
+    /**
+     * Pushes the event to each of the user's pushers, once: true when every pusher's gateway took it or refused it
+     * for good (a 4xx: retrying would not help), false when one failed for now (a network error, a timeout or a 5xx)
+     * and the push should be tried again later. A retry goes to every pusher again; gateways see at least once.
+     */
+    public Mono<Boolean> pushOnce(
+            String userId, String eventId, String roomId, JsonObject event, PushRule rule, long unread) {
         return users.get()
                 .queryPushers(UserId.parse(userId))
                 .flatMapMany(Flux::fromIterable)
                 .flatMap(pusher -> send(pusher, notification(pusher, eventId, roomId, event, rule, unread)))
-                .then();
+                .all(delivered -> delivered);
     }
 
-    private Mono<Void> send(Pusher pusher, JsonObject notification) {
+    private Mono<Boolean> send(Pusher pusher, JsonObject notification) {
         JsonObject data = CanonicalJson.parseObject(pusher.dataJson());
         URI url = URI.create(data.getString("url").orElseThrow());
         HttpRequest request = HttpRequest.newBuilder(url)
@@ -69,20 +67,23 @@ public final class PushGateway {
                 .POST(HttpRequest.BodyPublishers.ofString(CanonicalJson.encodeToString(notification)))
                 .build();
         return Mono.fromFuture(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
-                .flatMap(response -> response.statusCode() >= 500
-                        ? Mono.error(new IllegalStateException("push gateway answered " + response.statusCode()))
-                        : Mono.just(response))
-                .retryWhen(Retry.backoff(ATTEMPTS - 1, firstBackoff))
-                .doOnNext(response -> {
+                .map(response -> {
+                    if (response.statusCode() >= 500) {
+                        log.info(
+                                "push gateway {} answered {}; trying again later",
+                                url.getHost(),
+                                response.statusCode());
+                        return false;
+                    }
                     if (response.statusCode() != 200) {
                         log.warn("push gateway {} refused a push: {}", url.getHost(), response.statusCode());
                     }
+                    return true;
                 })
                 .onErrorResume(e -> {
-                    log.warn("push to {} failed after {} attempts: {}", url.getHost(), ATTEMPTS, e.toString());
-                    return Mono.empty();
-                })
-                .then();
+                    log.info("push to {} failed: {}; trying again later", url.getHost(), e.toString());
+                    return Mono.just(false);
+                });
     }
 
     /** The {@code notification} body for one pusher. */

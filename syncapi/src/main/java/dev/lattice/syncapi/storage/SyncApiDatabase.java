@@ -180,10 +180,13 @@ public interface SyncApiDatabase {
     Mono<List<StoredPresence>> presenceChanges(Collection<String> users, long afterExclusive, long toInclusive);
 
     /**
-     * Records whom an event notifies: each of {@code users} with whether it also highlights for them. A replay
-     * stores nothing twice.
+     * Records whom an event notifies: each of {@code users} with whether it also highlights for them, and queues
+     * the push to each one's pushers ({@link #claimPendingPushes}), in one statement. A replay stores and queues
+     * nothing twice.
      *
      * @param threadId the thread root of an event in a thread; the empty string for the main timeline
+     * @param actions for each user, the matched rule's actions (a JSON array)
+     * @param now when the pushes are due, ms since the epoch
      */
     Mono<Void> storePushActions(
             String eventId,
@@ -191,7 +194,21 @@ public interface SyncApiDatabase {
             long position,
             String threadId,
             List<String> users,
-            List<Boolean> highlights);
+            List<Boolean> highlights,
+            List<String> actions,
+            long now);
+
+    /**
+     * Up to {@code limit} pushes due at {@code now}, each held for this caller until {@code leaseEnd} (then due again
+     * unless deleted or deferred), its attempt counted.
+     */
+    Mono<List<PendingPush>> claimPendingPushes(long now, long leaseEnd, int limit);
+
+    /** The push was delivered, or given up: forget it. */
+    Mono<Void> deletePendingPush(String eventId, String userId);
+
+    /** The push failed for now: try again at {@code nextAttemptTs}. */
+    Mono<Void> deferPendingPush(String eventId, String userId, long nextAttemptTs);
 
     /** The user's unread counts (after their read receipt) in these rooms; rooms without any are left out. */
     Mono<Map<String, PushActionsTable.RoomCounts>> unreadCounts(String userId, Collection<String> roomIds);

@@ -9,6 +9,7 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.AccountDataChange;
 import dev.lattice.syncapi.storage.DirectoryEntry;
+import dev.lattice.syncapi.storage.PendingPush;
 import dev.lattice.syncapi.storage.Relation;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
@@ -71,6 +72,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final PushActionsTable pushActions;
     private final EventSearchTable search;
     private final TransactionalOperator transactions;
+    private final PendingPushesTable pendingPushes;
 
     public PostgresSyncApiDatabase(Database database) {
         this.client = requireNonNull(database, "database is null").client();
@@ -84,6 +86,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         this.directory = new UserDirectoryQuery(client);
         this.presence = new PresenceTable(client);
         this.pushActions = new PushActionsTable(client);
+        this.pendingPushes = new PendingPushesTable(client);
         this.search = new EventSearchTable(client);
         this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(client.getConnectionFactory()));
     }
@@ -464,8 +467,25 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
             long position,
             String threadId,
             List<String> users,
-            List<Boolean> highlights) {
-        return pushActions.insert(eventId, roomId, position, threadId, users, highlights);
+            List<Boolean> highlights,
+            List<String> actions,
+            long now) {
+        return pushActions.insert(eventId, roomId, position, threadId, users, highlights, actions, now);
+    }
+
+    @Override
+    public Mono<List<PendingPush>> claimPendingPushes(long now, long leaseEnd, int limit) {
+        return pendingPushes.claim(now, leaseEnd, limit);
+    }
+
+    @Override
+    public Mono<Void> deletePendingPush(String eventId, String userId) {
+        return pendingPushes.delete(eventId, userId);
+    }
+
+    @Override
+    public Mono<Void> deferPendingPush(String eventId, String userId, long nextAttemptTs) {
+        return pendingPushes.defer(eventId, userId, nextAttemptTs);
     }
 
     @Override

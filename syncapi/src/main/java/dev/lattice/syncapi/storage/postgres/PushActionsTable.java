@@ -11,11 +11,19 @@ import reactor.core.publisher.Mono;
 
 /** {@code syncapi.event_push_actions}: whom each event notifies, and the unread counts derived from it. */
 public final class PushActionsTable {
-    /** One statement for all of an event's notified members; a replay inserts nothing twice. */
-    private static final String INSERT = "INSERT INTO syncapi.event_push_actions"
+    /**
+     * One statement for all of an event's notified members, which also queues their pushes
+     * ({@code pending_pushes}): only for the rows it inserted, so a replay neither counts nor pushes twice.
+     */
+    private static final String INSERT = "WITH inserted AS (INSERT INTO syncapi.event_push_actions"
             + " (event_id, user_id, room_id, position, thread_id, highlight)"
             + " SELECT :event_id, u.user_id, :room_id, :position, :thread_id, u.highlight"
             + " FROM unnest(CAST(:users AS text[]), CAST(:highlights AS boolean[])) AS u(user_id, highlight)"
+            + " ON CONFLICT (event_id, user_id) DO NOTHING RETURNING user_id)"
+            + " INSERT INTO syncapi.pending_pushes (event_id, user_id, room_id, actions, next_attempt_ts)"
+            + " SELECT :event_id, u.user_id, :room_id, u.actions, :now"
+            + " FROM unnest(CAST(:users AS text[]), CAST(:actions AS text[])) AS u(user_id, actions)"
+            + " JOIN inserted i ON i.user_id = u.user_id"
             + " ON CONFLICT (event_id, user_id) DO NOTHING";
 
     /**
@@ -70,7 +78,9 @@ public final class PushActionsTable {
             long position,
             String threadId,
             List<String> users,
-            List<Boolean> highlights) {
+            List<Boolean> highlights,
+            List<String> actions,
+            long now) {
         if (users.isEmpty()) {
             return Mono.empty();
         }
@@ -81,6 +91,8 @@ public final class PushActionsTable {
                 .bind("thread_id", threadId)
                 .bind("users", users.toArray(String[]::new))
                 .bind("highlights", highlights.toArray(Boolean[]::new))
+                .bind("actions", actions.toArray(String[]::new))
+                .bind("now", now)
                 .then();
     }
 
