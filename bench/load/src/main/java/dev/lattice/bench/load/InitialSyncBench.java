@@ -49,9 +49,11 @@ public final class InitialSyncBench {
         List<String> roomIds = inParallel(rooms, concurrency, r -> client.createRoom(users.get(r % members)));
         System.err.printf("initial-sync: %d rooms created%n", rooms);
         AtomicInteger joins = new AtomicInteger();
+        // Room by room in turn (i % rooms), so the joins in flight go to different rooms: a room's events are decided
+        // one after another, so joins to one room would wait for each other.
         inParallel(rooms * members, concurrency, i -> {
-            int room = i / members;
-            int member = i % members;
+            int room = i % rooms;
+            int member = i / rooms;
             if (member != room % members) {
                 client.join(users.get(member), roomIds.get(room));
                 if (joins.incrementAndGet() % 5000 == 0) {
