@@ -36,6 +36,12 @@ public interface RoomserverDatabase {
     /** The current state of a room. */
     Mono<Map<StateKey, String>> currentState(String roomId);
 
+    /**
+     * The entries of these keys in the current state of a room (the keys it has no entry for are left out): what an
+     * auth check reads, without reading a large room's whole state.
+     */
+    Mono<Map<StateKey, String>> currentState(String roomId, Collection<StateKey> keys);
+
     Mono<List<CurrentStateRow>> currentStateRows(String roomId);
 
     Mono<Optional<CurrentStateRow>> currentStateEntry(String roomId, StateKey key);

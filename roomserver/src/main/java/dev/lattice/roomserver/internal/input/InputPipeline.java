@@ -450,8 +450,18 @@ public final class InputPipeline {
         if (candidate.newRoom() || candidate.input().stateBefore() != null) {
             return Mono.just(Optional.empty());
         }
-        return database.currentState(candidate.roomId())
-                .flatMap(current -> current.equals(before.state())
+        // The auth rules read only the event's auth keys: where the current state agrees with the state before at
+        // those, the answer is the one step 5 gave. Only those entries are read, not a large room's whole state.
+        Set<StateKey> keys = AuthEventsSelection.forEvent(candidate.rules(), candidate.pdu());
+        Map<StateKey, String> beforeAtKeys = new HashMap<>();
+        keys.forEach(key -> {
+            String id = before.state().get(key);
+            if (id != null) {
+                beforeAtKeys.put(key, id);
+            }
+        });
+        return database.currentState(candidate.roomId(), keys)
+                .flatMap(current -> current.equals(beforeAtKeys)
                         ? Mono.just(Optional.<String>empty())
                         : authAgainst(candidate, current)
                                 .map(result -> result.allowed()

@@ -97,7 +97,7 @@ public final class RoomserverQueries implements RoomserverQueryApi {
             if (version.isEmpty()) {
                 return Mono.just(Optional.<LatestEvents>empty());
             }
-            return Mono.zip(database.forwardExtremities(room), database.currentState(room))
+            return Mono.zip(database.forwardExtremities(room), database.currentState(room, authStateKeys))
                     .flatMap(t -> {
                         List<EventRow> newest = t.getT1().stream()
                                 .limit(LatestEvents.MAX_PREV_EVENTS)

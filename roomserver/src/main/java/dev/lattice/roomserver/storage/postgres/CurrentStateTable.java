@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.roomserver.storage.CurrentStateRow;
 import io.r2dbc.spi.Readable;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -22,6 +23,10 @@ public final class CurrentStateTable {
     private static final String SELECT_ROOM =
             "SELECT " + COLUMNS + " FROM roomserver.current_state " + "WHERE room_id = :room_id";
     private static final String SELECT_ONE = SELECT_ROOM + " AND event_type = :event_type AND state_key = :state_key";
+    /** Some entries of a room's state: the keys as two parallel arrays (type, state key). */
+    private static final String SELECT_KEYS = SELECT_ROOM + " AND (event_type, state_key) IN (SELECT * FROM"
+            + " unnest(CAST(:event_types AS text[]), CAST(:state_keys AS text[])))";
+
     private static final String SELECT_USER = "SELECT " + COLUMNS + " FROM roomserver.current_state "
             + "WHERE event_type = 'm.room.member' AND state_key = :user_id AND membership = :membership";
 
@@ -52,6 +57,20 @@ public final class CurrentStateTable {
     public Mono<List<CurrentStateRow>> selectRoom(String roomId) {
         return client.sql(SELECT_ROOM)
                 .bind("room_id", roomId)
+                .map(CurrentStateTable::read)
+                .all()
+                .collectList();
+    }
+
+    /** The entries of these keys that the room's state has. */
+    public Mono<List<CurrentStateRow>> selectKeys(String roomId, Collection<StateKey> keys) {
+        if (keys.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return client.sql(SELECT_KEYS)
+                .bind("room_id", roomId)
+                .bind("event_types", keys.stream().map(StateKey::type).toArray(String[]::new))
+                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new))
                 .map(CurrentStateTable::read)
                 .all()
                 .collectList();

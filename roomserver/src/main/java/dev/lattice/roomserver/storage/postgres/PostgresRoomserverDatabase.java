@@ -146,6 +146,13 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
+    public Mono<Map<StateKey, String>> currentState(String roomId, Collection<StateKey> keys) {
+        return currentState
+                .selectKeys(roomId, keys)
+                .map(rows -> rows.stream().collect(Collectors.toMap(CurrentStateRow::key, CurrentStateRow::eventId)));
+    }
+
+    @Override
     public Mono<List<CurrentStateRow>> currentStateRows(String roomId) {
         return currentState.selectRoom(roomId);
     }

@@ -66,6 +66,12 @@ class PostgresRoomserverDatabaseIT {
         assertThat(stored.stateBeforeNid()).isEqualTo(base.nid()).isEqualTo(stored.stateAfterNid());
 
         assertThat(database.currentState(room).block()).isEqualTo(state);
+        // Some keys only: those the state has, none of those it lacks.
+        StateKey first = StateKey.of("m.room.topic", "k0");
+        StateKey absent = StateKey.of("m.room.topic", "absent");
+        assertThat(database.currentState(room, List.of(first, absent)).block())
+                .isEqualTo(Map.of(first, state.get(first)));
+        assertThat(database.currentState(room, List.of()).block()).isEmpty();
         assertThat(database.forwardExtremities(room).block())
                 .extracting(EventRow::eventId)
                 .containsExactly(message.eventId());
