@@ -29,6 +29,7 @@ import dev.lattice.syncapi.internal.BundledAggregations;
 import dev.lattice.syncapi.internal.DehydratedDeviceEvents;
 import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.DeviceListsStream;
+import dev.lattice.syncapi.internal.LazyLoadedMembers;
 import dev.lattice.syncapi.internal.MembershipHistory;
 import dev.lattice.syncapi.internal.Presence;
 import dev.lattice.syncapi.internal.PresenceStream;
@@ -160,7 +161,7 @@ public class SyncApiConfiguration {
     @Bean
     RoomEventsStream roomEventsStream(
             SyncApiDatabase database, MembershipHistory memberships, BundledAggregations aggregations) {
-        return new RoomEventsStream(database, memberships, aggregations, Clock.systemUTC());
+        return new RoomEventsStream(database, memberships, aggregations, new LazyLoadedMembers(), Clock.systemUTC());
     }
 
     @Bean

@@ -1709,6 +1709,69 @@ class SyncApiIT {
                 .containsExactlyInAnyOrder(alice.value(), bob.value(), carol.value(), dave.value());
     }
 
+    @Test
+    void lazyLoadingLeavesOutMemberEventsTheDeviceWasAlreadySentUnlessIncludeRedundantMembers() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String aliceToken = USERS.login(alice, "ALICE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.message(alice, "welcome");
+        publishAll(room.events());
+        String lazy = "{\"room\":{\"rooms\":[\"" + room.id()
+                + "\"],\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true}}}";
+        String redundant = lazy.replace("true}", "true,\"include_redundant_members\":true}");
+        JsonObject initial = sync(aliceToken, Map.of("filter", lazy));
+        assertThat(memberStateKeys(joinedRoom(initial, room.id()))).containsExactly(alice.value());
+        String since = initial.getString("next_batch").orElseThrow();
+
+        // bob speaks: his member event, unchanged since the last sync but never sent, comes in state...
+        publishAll(List.of(room.message(bob, "one")));
+        JsonObject first = sync(aliceToken, Map.of("filter", lazy, "since", since));
+        assertThat(memberStateKeys(joinedRoom(first, room.id()))).containsExactly(bob.value());
+        since = first.getString("next_batch").orElseThrow();
+        // ... once: this device has it. include_redundant_members sends it again all the same.
+        publishAll(List.of(room.message(bob, "two")));
+        JsonObject again = sync(aliceToken, Map.of("filter", redundant, "since", since));
+        assertThat(memberStateKeys(joinedRoom(again, room.id()))).containsExactly(bob.value());
+        JsonObject second = sync(aliceToken, Map.of("filter", lazy, "since", since));
+        assertThat(events(joinedRoom(second, room.id()), "timeline")).hasSize(1);
+        assertThat(memberStateKeys(joinedRoom(second, room.id()))).isEmpty();
+        since = second.getString("next_batch").orElseThrow();
+
+        // A new display name is a new member event: sent, then not again.
+        NewRoomEvent renamed = room.state(
+                bob,
+                "m.room.member",
+                bob.value(),
+                new JsonObjectBuilder()
+                        .put("membership", "join")
+                        .put("displayname", "Bobby")
+                        .build());
+        publishAll(List.of(renamed, room.message(bob, "three")));
+        JsonObject changed = sync(aliceToken, Map.of("filter", lazy, "since", since));
+        List<JsonObject> changedState = events(joinedRoom(changed, room.id()), "state");
+        assertThat(changedState)
+                .extracting(event -> event.getString("event_id").orElseThrow())
+                .containsExactly(renamed.eventId().value());
+        since = changed.getString("next_batch").orElseThrow();
+        publishAll(List.of(room.message(bob, "four")));
+        JsonObject quiet = sync(aliceToken, Map.of("filter", lazy, "since", since));
+        assertThat(memberStateKeys(joinedRoom(quiet, room.id()))).isEmpty();
+
+        // An initial sync starts afresh: what the device had before counts no more.
+        publishAll(List.of(room.message(alice, "anyone?")));
+        JsonObject restart = sync(aliceToken, Map.of("filter", lazy));
+        assertThat(memberStateKeys(joinedRoom(restart, room.id()))).containsExactly(alice.value());
+        publishAll(List.of(room.message(bob, "five")));
+        JsonObject afterRestart = sync(
+                aliceToken,
+                Map.of("filter", lazy, "since", restart.getString("next_batch").orElseThrow()));
+        assertThat(events(joinedRoom(afterRestart, room.id()), "state"))
+                .extracting(event -> event.getString("event_id").orElseThrow())
+                .containsExactly(renamed.eventId().value());
+    }
+
     private static List<String> memberStateKeys(JsonObject joinedRoom) {
         return joinedRoom.getObject("state").flatMap(state -> state.getArray("events")).orElseThrow().values().stream()
                 .map(JsonObject.class::cast)

@@ -19,13 +19,15 @@ import java.util.Optional;
 /**
  * The part of a <a href="https://spec.matrix.org/v1.19/client-server-api/#filtering">RoomEventFilter</a> this server
  * applies so far: {@code limit}, {@code types}, {@code not_types} (with {@code *} wildcards), {@code senders},
- * {@code not_senders} and {@code lazy_load_members} (in {@code /messages}). Other fields ({@code contains_url},
- * {@code include_redundant_members}, ...) are accepted and ignored.
+ * {@code not_senders}, {@code lazy_load_members} and {@code include_redundant_members} (in {@code /sync}'s
+ * {@code room.state}). Other fields ({@code contains_url}, ...) are accepted and ignored.
  *
  * @param limit the {@code limit} field, if given
  * @param types the allowed types; empty = any
  * @param notTypes the excluded types, which win over {@code types}
  * @param lazyLoadMembers whether the client wants the member events of the senders it is shown
+ * @param includeRedundantMembers with {@code lazyLoadMembers}, whether member events the client was already sent are
+ *     sent again (default {@code false})
  */
 public record EventFilter(
         Optional<Long> limit,
@@ -33,10 +35,11 @@ public record EventFilter(
         List<String> notTypes,
         Optional<List<String>> senders,
         List<String> notSenders,
-        boolean lazyLoadMembers) {
+        boolean lazyLoadMembers,
+        boolean includeRedundantMembers) {
 
     public static final EventFilter ALL =
-            new EventFilter(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(), false);
+            new EventFilter(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(), false, false);
 
     public EventFilter {
         requireNonNull(limit, "limit is null");
@@ -79,7 +82,8 @@ public record EventFilter(
                 strings(filter, "not_types").orElse(List.of()),
                 strings(filter, "senders"),
                 strings(filter, "not_senders").orElse(List.of()),
-                filter.getBool("lazy_load_members").orElse(false));
+                filter.getBool("lazy_load_members").orElse(false),
+                filter.getBool("include_redundant_members").orElse(false));
     }
 
     /** Whether the filter lets {@code event} through. */

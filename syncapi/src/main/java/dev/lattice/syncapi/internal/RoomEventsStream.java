@@ -58,14 +58,23 @@ public final class RoomEventsStream implements SyncStreamProvider {
     private final SyncApiDatabase database;
     private final MembershipHistory memberships;
     private final BundledAggregations aggregations;
+    private final LazyLoadedMembers lazyLoaded;
     private final Clock clock;
 
-    /** @param memberships the user's forgotten rooms, left out of {@code leave} */
+    /**
+     * @param memberships the user's forgotten rooms, left out of {@code leave}
+     * @param lazyLoaded the member events each device was sent, for {@code include_redundant_members: false}
+     */
     public RoomEventsStream(
-            SyncApiDatabase database, MembershipHistory memberships, BundledAggregations aggregations, Clock clock) {
+            SyncApiDatabase database,
+            MembershipHistory memberships,
+            BundledAggregations aggregations,
+            LazyLoadedMembers lazyLoaded,
+            Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
         this.aggregations = requireNonNull(aggregations, "aggregations is null");
+        this.lazyLoaded = requireNonNull(lazyLoaded, "lazyLoaded is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -93,13 +102,17 @@ public final class RoomEventsStream implements SyncStreamProvider {
         Mono<List<StateSpan>> changed =
                 since.isEmpty() ? Mono.just(List.of()) : database.membershipsAddedBetween(user, since.get(), position);
         SyncResponse response = context.response();
+        SyncFilter filter = request.filter();
+        LazyLoadedMembers.SentMembers sent = filter.lazyLoadMembers() && !filter.includeRedundantMembers()
+                ? lazyLoaded.sync(request.device(), since, position)
+                : LazyLoadedMembers.SentMembers.ALL;
         return Mono.zip(context.memberships(), atSince, changed)
                 .flatMap(loaded -> plan(request, position, loaded.getT1(), loaded.getT2(), loaded.getT3()))
                 .flatMap(plans -> withoutForgotten(plans, user))
                 .flatMap(plans -> Mono.when(
                         Flux.fromIterable(plans.join())
                                 .flatMap(
-                                        plan -> roomSection(request, plan)
+                                        plan -> roomSection(request, plan, sent)
                                                 .doOnNext(section ->
                                                         section.members().forEach(response.joined(plan.roomId())::put)),
                                         ROOM_CONCURRENCY),
@@ -115,7 +128,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                                         ROOM_CONCURRENCY),
                         Flux.fromIterable(plans.leave())
                                 .flatMap(
-                                        plan -> roomSection(request, plan)
+                                        plan -> roomSection(request, plan, sent)
                                                 .doOnNext(section -> response.left(plan.roomId(), section)),
                                         ROOM_CONCURRENCY)))
                 .thenReturn(position);
@@ -224,8 +237,12 @@ public final class RoomEventsStream implements SyncStreamProvider {
         return sorted;
     }
 
-    /** A joined or left room: timeline, state, and (joined rooms) the summary. */
-    private Mono<JsonObject> roomSection(SyncRequest request, RoomPlan plan) {
+    /**
+     * A joined or left room: timeline, state, and (joined rooms) the summary.
+     *
+     * @param sent the member events the device already has, left out of a lazy-loading {@code state}
+     */
+    private Mono<JsonObject> roomSection(SyncRequest request, RoomPlan plan, LazyLoadedMembers.SentMembers sent) {
         AuthenticatedDevice device = request.device();
         String user = device.userId().toString();
         int limit = request.filter().timelineLimit();
@@ -246,15 +263,12 @@ public final class RoomEventsStream implements SyncStreamProvider {
                             .toList();
                     Set<String> timelineIds =
                             timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
-                    // Lazy loading: of the members, only the timeline's senders and the user (as Synapse, so the
-                    // client knows it is in the room); the summary and /members have the rest.
-                    Set<String> lazyMembers = new HashSet<>(Set.of(user));
-                    visible.forEach(event -> lazyMembers.add(event.sender()));
-                    Predicate<StateSpan> wanted = !request.filter().lazyLoadMembers()
-                            ? span -> true
-                            : span -> !span.type().equals("m.room.member") || lazyMembers.contains(span.stateKey());
-                    Mono<List<StoredEvent>> state =
-                            stateBetween(plan.roomId(), plan.stateSince(), timelineStart - 1, timelineIds, wanted);
+                    Mono<List<StoredEvent>> state = stateBetween(
+                            plan.roomId(),
+                            plan.stateSince(),
+                            timelineStart - 1,
+                            timelineIds,
+                            stateChoice(request.filter(), user, visible, sent));
                     Mono<Optional<JsonObject>> summary = plan.summary()
                             ? database.stateAt(plan.roomId(), plan.to())
                                     .map(members -> Optional.of(summary(members, user)))
@@ -264,6 +278,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                     Mono<Map<String, JsonObject>> bundled = aggregations.of(
                             visible, device, event -> EventVisibility.canSee(event, user, memberships), now);
                     return Mono.zip(state, summary, bundled).map(parts -> {
+                        noteMembersSent(sent, parts.getT1(), visible);
                         JsonObjectBuilder timelineJson = new JsonObjectBuilder()
                                 .put(
                                         "events",
@@ -285,11 +300,54 @@ public final class RoomEventsStream implements SyncStreamProvider {
     }
 
     /**
-     * The state at {@code position} that is {@code wanted}, less what was already the state at {@code since} (when
-     * given) and less the timeline's own events, oldest first.
+     * Which state events a room's {@code state} holds: every one that changed since {@code since}, or with
+     * {@code lazy_load_members} only those that are not member events, the timeline's senders' member events
+     * (changed or not: the client may not have them, as Synapse) and the user's (as Synapse, so the client knows it
+     * is in the room), less those the device already has ({@code sent}: {@code include_redundant_members: false}).
+     *
+     * @param wanted whether the event may be in {@code state}
+     * @param evenIfUnchanged whether it is sent even if it was already the state at {@code since}
+     */
+    private record StateChoice(Predicate<StateSpan> wanted, Predicate<StateSpan> evenIfUnchanged) {
+        static final StateChoice ALL = new StateChoice(span -> true, span -> false);
+    }
+
+    private static StateChoice stateChoice(
+            SyncFilter filter, String user, List<StoredEvent> visible, LazyLoadedMembers.SentMembers sent) {
+        if (!filter.lazyLoadMembers()) {
+            return StateChoice.ALL;
+        }
+        Set<String> senders = visible.stream().map(StoredEvent::sender).collect(Collectors.toSet());
+        return new StateChoice(
+                span -> !isMember(span)
+                        || ((senders.contains(span.stateKey())
+                                        || span.stateKey().equals(user))
+                                && !sent.alreadySent(span.roomId(), span.stateKey(), span.eventId())),
+                span -> isMember(span) && senders.contains(span.stateKey()));
+    }
+
+    /** Notes the member events a response sends, in {@code state} and then in the timeline (which comes after). */
+    private static void noteMembersSent(
+            LazyLoadedMembers.SentMembers sent, List<StoredEvent> state, List<StoredEvent> timeline) {
+        for (List<StoredEvent> events : List.of(state, timeline)) {
+            for (StoredEvent event : events) {
+                if (event.type().equals("m.room.member")) {
+                    event.stateKey().ifPresent(stateKey -> sent.sent(event.roomId(), stateKey, event.eventId()));
+                }
+            }
+        }
+    }
+
+    private static boolean isMember(StateSpan span) {
+        return span.type().equals("m.room.member");
+    }
+
+    /**
+     * The state at {@code position} that {@code choice} wants, less what was already the state at {@code since}
+     * (when given; unless {@code choice} sends it anyway) and less the timeline's own events, oldest first.
      */
     private Mono<List<StoredEvent>> stateBetween(
-            String roomId, Optional<Long> since, long position, Set<String> timelineIds, Predicate<StateSpan> wanted) {
+            String roomId, Optional<Long> since, long position, Set<String> timelineIds, StateChoice choice) {
         Mono<Set<String>> known = since.isEmpty()
                 ? Mono.just(Set.of())
                 : database.stateAt(roomId, since.get())
@@ -298,8 +356,9 @@ public final class RoomEventsStream implements SyncStreamProvider {
                 .flatMap(parts -> {
                     Set<String> ids = new HashSet<>();
                     for (StateSpan span : parts.getT1()) {
-                        if (wanted.test(span)
-                                && !parts.getT2().contains(span.eventId())
+                        if (choice.wanted().test(span)
+                                && (choice.evenIfUnchanged().test(span)
+                                        || !parts.getT2().contains(span.eventId()))
                                 && !timelineIds.contains(span.eventId())) {
                             ids.add(span.eventId());
                         }

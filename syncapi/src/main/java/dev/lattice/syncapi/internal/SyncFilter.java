@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * tells them apart by a leading {@code {}). Read so far: {@code room.timeline} (an {@link EventFilter}, its
  * {@code limit} the timeline length), {@code room.include_leave}, {@code room.rooms} and {@code room.not_rooms},
  * {@code account_data}, {@code room.account_data} and {@code presence} (their {@code types}, {@code not_types} and
- * {@code limit}).
+ * {@code limit}), {@code room.state}'s {@code lazy_load_members} and {@code include_redundant_members}.
  *
  * @param timelineLimit how many timeline events each room gets at most
  * @param timeline which timeline events are shown
@@ -29,6 +29,8 @@ import reactor.core.publisher.Mono;
  * @param unreadThreadNotifications {@code room.timeline.unread_thread_notifications}: counts per thread
  * @param lazyLoadMembers {@code room.state.lazy_load_members}: a room's {@code state} holds only the member events
  *     of its timeline's senders and of the user
+ * @param includeRedundantMembers {@code room.state.include_redundant_members}: with {@code lazyLoadMembers}, member
+ *     events this device was already sent are sent again (otherwise left out, {@link LazyLoadedMembers})
  */
 public record SyncFilter(
         int timelineLimit,
@@ -40,7 +42,8 @@ public record SyncFilter(
         EventFilter roomAccountData,
         EventFilter presence,
         boolean unreadThreadNotifications,
-        boolean lazyLoadMembers) {
+        boolean lazyLoadMembers,
+        boolean includeRedundantMembers) {
 
     /** The timeline length when the filter does not say (Synapse's default too). */
     public static final int DEFAULT_TIMELINE_LIMIT = 10;
@@ -56,6 +59,7 @@ public record SyncFilter(
             EventFilter.ALL,
             EventFilter.ALL,
             EventFilter.ALL,
+            false,
             false,
             false);
 
@@ -106,6 +110,7 @@ public record SyncFilter(
         EventFilter timeline = EventFilter.read(timelineJson);
         // A huge limit is served as the maximum rather than refused (a negative one was refused above).
         int limit = (int) Math.min(MAX_TIMELINE_LIMIT, timeline.limit().orElse((long) DEFAULT_TIMELINE_LIMIT));
+        EventFilter state = EventFilter.read(object(room, "state"));
         boolean includeLeave = false;
         if (room.has("include_leave")) {
             includeLeave = room.getBool("include_leave")
@@ -121,7 +126,8 @@ public record SyncFilter(
                 EventFilter.read(object(room, "account_data")),
                 EventFilter.read(object(filter, "presence")),
                 timelineJson.getBool("unread_thread_notifications").orElse(false),
-                EventFilter.read(object(room, "state")).lazyLoadMembers());
+                state.lazyLoadMembers(),
+                state.includeRedundantMembers());
     }
 
     /** Whether rooms of this ID are shown at all. */
