@@ -1,11 +1,34 @@
 #!/usr/bin/env bash
 # Initial /sync benchmark of issue #11 (see bench/load/README.md): a fresh all-in-one, one user in
 # LATTICE_IS_ROOMS rooms (300) of LATTICE_IS_MEMBERS members (300), then that user's initial sync with lazy-loaded
-# members and a timeline of one event, LATTICE_IS_RUNS times (5). Prints the tool's JSON line.
+# members and a timeline of one event, LATTICE_IS_RUNS times (5). Then the same against a fresh Synapse
+# (bench/load/synapse.sh, the federation suite's pinned version on its own PostgreSQL), one server at a time.
+# Prints each server's JSON line.
+#   LATTICE_IS_SYNAPSE=0       Lattice alone
 #   LATTICE_LOAD_SKIP_BUILD=1  use the jars already built;  LATTICE_JAVA_OPTS  the server's JVM options
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$HERE/synapse.sh"
+ARGS=(--rooms "${LATTICE_IS_ROOMS:-300}" --members "${LATTICE_IS_MEMBERS:-300}" --runs "${LATTICE_IS_RUNS:-5}"
+  --concurrency "${LATTICE_IS_CONCURRENCY:-32}")
+
+initial_sync_cleanup() {
+  local rc=$?
+  synapse_stop
+  (exit "$rc")
+  bench_cleanup
+}
+
 bench_server initial-sync
+trap initial_sync_cleanup EXIT
+echo "initial-sync: lattice: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
 "$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" initial-sync \
-  --base-url "$TEST_SERVER_URL" --shared-secret "$SECRET" --rooms "${LATTICE_IS_ROOMS:-300}" \
-  --members "${LATTICE_IS_MEMBERS:-300}" --runs "${LATTICE_IS_RUNS:-5}" --concurrency "${LATTICE_IS_CONCURRENCY:-32}"
+  --base-url "$TEST_SERVER_URL" --shared-secret "$SECRET" "${ARGS[@]}" | tail -1 | sed 's/^{/{"server":"lattice",/'
+test_server_stop "$HERE/target/lattice-initial-sync-server.log"
+[ "${LATTICE_IS_SYNAPSE:-1}" != 0 ] || exit 0
+
+synapse_start "$BENCH_WORK/synapse"
+echo "initial-sync: synapse: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
+"$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" initial-sync \
+  --base-url "$SYNAPSE_URL" --shared-secret "$SYNAPSE_SECRET" "${ARGS[@]}" | tail -1 | sed 's/^{/{"server":"synapse",/'
+synapse_stop "$HERE/target/synapse-initial-sync-server.log"

@@ -69,6 +69,16 @@ final class MatrixClient {
                 created.path("user_id").asString(), created.path("access_token").asString());
     }
 
+    /** {@code POST /login} with a password: a new device and its access token. */
+    Session login(String userId, String password) {
+        ObjectNode body =
+                json.createObjectNode().put("type", "m.login.password").put("password", password);
+        body.putObject("identifier").put("type", "m.id.user").put("user", userId);
+        JsonNode session = withRetries(() -> call(post(CLIENT + "/login", body), null));
+        return new Session(
+                session.path("user_id").asString(), session.path("access_token").asString());
+    }
+
     /** {@code POST /createRoom} as a public room, so members join without an invite; returns the room ID. */
     String createRoom(Session session) {
         ObjectNode body = json.createObjectNode().put("preset", "public_chat");
