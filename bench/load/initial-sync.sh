@@ -12,15 +12,7 @@ source "$HERE/synapse.sh"
 ARGS=(--rooms "${LATTICE_IS_ROOMS:-300}" --members "${LATTICE_IS_MEMBERS:-300}" --runs "${LATTICE_IS_RUNS:-5}"
   --concurrency "${LATTICE_IS_CONCURRENCY:-32}")
 
-initial_sync_cleanup() {
-  local rc=$?
-  synapse_stop
-  (exit "$rc")
-  bench_cleanup
-}
-
 bench_server initial-sync
-trap initial_sync_cleanup EXIT
 echo "initial-sync: lattice: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
 "$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" initial-sync \
   --base-url "$TEST_SERVER_URL" --shared-secret "$SECRET" "${ARGS[@]}" | tail -1 | sed 's/^{/{"server":"lattice",/'

@@ -1,5 +1,6 @@
 # What bench/load's one-shot scripts (initial-sync.sh, media.sh) share: the JDK, the build, and a fresh all-in-one
-# in a temp dir that is stopped, and its dir removed, when the script exits.
+# in a temp dir that is stopped (with a Synapse of bench/load/synapse.sh, if one runs), and its dir removed, when the
+# script exits.
 #   source bench/load/lib.sh; bench_server NAME    sets JAVA_HOME, HERE, SECRET (the shared registration secret),
 #                                                 TEST_SERVER_URL and TEST_SERVER_METRICS_URL
 #   LATTICE_LOAD_SKIP_BUILD=1  use the jars already built;  LATTICE_JAVA_OPTS  the server's JVM options
@@ -29,8 +30,10 @@ bench_server() {
   echo "$BENCH_NAME: server up at $TEST_SERVER_URL; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 }
 
+# Stops what the script started: the all-in-one and, when the script sourced synapse.sh, its Synapse.
 bench_cleanup() {
   local rc=$?
+  if declare -F synapse_stop >/dev/null; then synapse_stop; fi
   test_server_stop "$HERE/target/lattice-$BENCH_NAME-server.log"
   if [ -n "$BENCH_WORK" ]; then rm -rf "$BENCH_WORK"; fi
   exit "$rc"

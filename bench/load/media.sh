@@ -25,13 +25,6 @@ export LATTICE_MEDIA_THUMBNAILS_PREGENERATE=false
 # five sizes during every image upload and serves thumbnail requests from those.
 SYNAPSE_MEDIA_CONFIG="{\"max_upload_size\": \"$(( BIG_MB + 10 ))M\", \"dynamic_thumbnails\": true, \"thumbnail_sizes\": []}"
 
-media_cleanup() {
-  local rc=$?
-  synapse_stop
-  (exit "$rc")
-  bench_cleanup
-}
-
 media_tool() { # LABEL, then the tool's options for that server
   local label=$1
   shift
@@ -41,7 +34,6 @@ media_tool() { # LABEL, then the tool's options for that server
 }
 
 bench_server media
-trap media_cleanup EXIT
 # the embedded PostgreSQL is not a child of the JVM (pg_ctl daemonises it): its postmaster is sampled as a root too
 media_tool lattice --base-url "$TEST_SERVER_URL" --shared-secret "$SECRET" --metrics-url "$TEST_SERVER_METRICS_URL" \
   --mem-pids "$TEST_SERVER_PID,$(head -1 "$BENCH_WORK/data/postgres/postmaster.pid")"

@@ -65,11 +65,6 @@ public final class LocalMediaStore implements MediaStore {
     }
 
     @Override
-    public Mono<StoredContent> write(byte[] bytes) {
-        return write(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes)), bytes.length);
-    }
-
-    @Override
     public Flux<DataBuffer> read(String sha256) {
         return Flux.defer(() -> {
             Path file = path(sha256);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.InputStream;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -12,7 +13,7 @@ import reactor.core.publisher.Mono;
  * Where the bytes of media and thumbnails live, addressed by their SHA-256: identical content is stored once. The
  * metadata (who uploaded what, under which media ID) lives in {@link MediaApiDatabase}; a store knows only hashes, so
  * no client input ever becomes part of a path. {@link dev.lattice.mediaapi.storage.LocalMediaStore} keeps them on the
- * local filesystem; an S3-compatible store would implement the same interface.
+ * local filesystem, {@link dev.lattice.mediaapi.storage.s3.S3MediaStore} in an S3-compatible object store.
  *
  * <pre>{@code
  * store.write(request.body(BodyExtractors.toDataBuffers()), maxBytes)   // durable when the Mono completes
@@ -29,7 +30,9 @@ public interface MediaStore {
     Mono<StoredContent> write(Flux<DataBuffer> body, long maxBytes);
 
     /** Stores small content already in memory (a generated thumbnail); durable when the Mono completes. */
-    Mono<StoredContent> write(byte[] content);
+    default Mono<StoredContent> write(byte[] content) {
+        return write(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)), content.length);
+    }
 
     /**
      * The content with this hash, streamed in chunks; fails with {@link java.nio.file.NoSuchFileException} (before the

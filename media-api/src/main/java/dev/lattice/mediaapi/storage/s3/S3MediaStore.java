@@ -138,11 +138,6 @@ public final class S3MediaStore implements MediaStore {
     }
 
     @Override
-    public Mono<StoredContent> write(byte[] content) {
-        return write(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)), content.length);
-    }
-
-    @Override
     public Flux<DataBuffer> read(String sha256) {
         return send(
                         request("GET", key(sha256), SigV4.EMPTY_PAYLOAD, HttpRequest.BodyPublishers.noBody()),
