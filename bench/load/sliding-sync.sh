@@ -11,15 +11,4 @@ source "$(dirname "$0")/lib.sh"
 source "$HERE/synapse.sh"
 ARGS=(--rooms "${LATTICE_SS_ROOMS:-1000}" --runs "${LATTICE_SS_RUNS:-10}" --messages "${LATTICE_SS_MESSAGES:-50}")
 
-bench_server sliding-sync
-echo "sliding-sync: lattice: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
-"$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" sliding-sync \
-  --base-url "$TEST_SERVER_URL" --shared-secret "$SECRET" "${ARGS[@]}" | tail -1 | sed 's/^{/{"server":"lattice",/'
-test_server_stop "$HERE/target/lattice-sliding-sync-server.log"
-[ "${LATTICE_SS_SYNAPSE:-1}" != 0 ] || exit 0
-
-synapse_start "$BENCH_WORK/synapse"
-echo "sliding-sync: synapse: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
-"$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" sliding-sync \
-  --base-url "$SYNAPSE_URL" --shared-secret "$SYNAPSE_SECRET" "${ARGS[@]}" | tail -1 | sed 's/^{/{"server":"synapse",/'
-synapse_stop "$HERE/target/synapse-sliding-sync-server.log"
+bench_lattice_then_synapse sliding-sync "${LATTICE_SS_SYNAPSE:-1}" "${ARGS[@]}"
