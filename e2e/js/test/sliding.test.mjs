@@ -143,6 +143,22 @@ describe("simplified sliding sync", () => {
     assert.deepEqual(seen.filter((id) => sent.includes(id)).sort(), [...sent].sort());
   });
 
+  test("the user's own read receipt sends the room again with its counts cleared", async () => {
+    const request = listRequest();
+    const first = await ok(alice.access_token, request);
+    const { event_id } = await b.sendMessage(rooms[2], { msgtype: "m.text", body: "unread" });
+    let pos = first.pos;
+    await eventually(async () => {
+      const next = await ok(alice.access_token, request, { pos, timeout: 1_000 });
+      pos = next.pos;
+      return next.rooms[rooms[2]]?.notification_count > 0;
+    }, "the message counted as unread");
+    await call(alice.access_token, "POST", `/rooms/${encodeURIComponent(rooms[2])}/receipt/m.read/${encodeURIComponent(event_id)}`, {});
+    const read = await ok(alice.access_token, request, { pos, timeout: 10_000 });
+    assert.equal(read.rooms[rooms[2]]?.notification_count, 0, JSON.stringify(read.rooms));
+    assert.deepEqual(read.rooms[rooms[2]].timeline, [], "no event is new");
+  });
+
   test("a long-poll with nothing new waits and answers the same pos", async () => {
     const request = listRequest();
     const first = await ok(alice.access_token, request);

@@ -15,6 +15,7 @@ import dev.lattice.syncapi.storage.SlidingSyncConnections;
 import dev.lattice.syncapi.storage.SlidingSyncConnections.SentRoom;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.StoredReceipt;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import java.time.Clock;
@@ -397,7 +398,14 @@ public final class SlidingSync {
                 maybeIncremental.add(roomId);
             }
         });
-        return roomsWithNews(start, plan, maybeIncremental)
+        return Mono.zip(
+                        roomsWithNews(start, plan, maybeIncremental),
+                        roomsReadByUser(request, start, plan, maybeIncremental))
+                .map(found -> {
+                    Set<String> out = new HashSet<>(found.getT1());
+                    out.addAll(found.getT2());
+                    return out;
+                })
                 .flatMap(withNews -> {
                     withNews.forEach(roomId -> kinds.put(roomId, Kind.INCREMENTAL));
                     return Flux.fromIterable(kinds.entrySet())
@@ -442,6 +450,29 @@ public final class SlidingSync {
             out.addAll(found.getT2());
             return out;
         });
+    }
+
+    /**
+     * Of rooms the client has, those where the user's own read receipt moved since the previous response: their
+     * unread counts changed, so they are sent again (with no new events, the counts are what is new), as {@code /sync}
+     * lists a room for the user's own receipt.
+     */
+    private Mono<Set<String>> roomsReadByUser(
+            SlidingSyncRequest request, Start start, Plan plan, List<String> roomIds) {
+        if (roomIds.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        long since = start.since().orElseThrow().position(SyncStream.RECEIPTS);
+        long to = plan.positions().position(SyncStream.RECEIPTS);
+        if (since >= to) {
+            return Mono.just(Set.of());
+        }
+        String user = request.device().userId().toString();
+        return database.receipts(roomIds, since, to)
+                .map(receipts -> receipts.stream()
+                        .filter(receipt -> receipt.userId().equals(user))
+                        .map(StoredReceipt::roomId)
+                        .collect(Collectors.toSet()));
     }
 
     /** Where a room's timeline ends for the user: now, or at their leave. */
