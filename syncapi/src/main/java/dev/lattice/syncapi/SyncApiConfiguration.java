@@ -27,6 +27,7 @@ import dev.lattice.syncapi.consumers.TypingConsumer;
 import dev.lattice.syncapi.internal.AccountDataStream;
 import dev.lattice.syncapi.internal.BundledAggregations;
 import dev.lattice.syncapi.internal.DehydratedDeviceEvents;
+import dev.lattice.syncapi.internal.DeviceKeyCounts;
 import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.DeviceListsStream;
 import dev.lattice.syncapi.internal.LazyLoadedMembers;
@@ -43,6 +44,7 @@ import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.RoomRelations;
 import dev.lattice.syncapi.internal.RoomSearch;
+import dev.lattice.syncapi.internal.SlidingSync;
 import dev.lattice.syncapi.internal.SpaceHierarchy;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStreamProvider;
@@ -55,6 +57,7 @@ import dev.lattice.syncapi.internal.TypingStream;
 import dev.lattice.syncapi.internal.UserDirectory;
 import dev.lattice.syncapi.routing.SyncRoutes;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.postgres.PostgresSlidingSyncConnections;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -343,6 +346,7 @@ public class SyncApiConfiguration {
             MatrixRouter router,
             AccessTokens accessTokens,
             SyncApiDatabase database,
+            Database db,
             SyncNotifier notifier,
             SyncApiProperties properties,
             ObjectProvider<UserApi> users,
@@ -366,10 +370,22 @@ public class SyncApiConfiguration {
                 database,
                 notifier,
                 properties.maxSyncTimeout());
+        SlidingSync slidingSync = new SlidingSync(
+                database,
+                new PostgresSlidingSyncConnections(db),
+                streams,
+                memberships,
+                aggregations,
+                users::getObject,
+                new DeviceKeyCounts(() -> Optional.ofNullable(keys.getIfAvailable())),
+                notifier,
+                properties.maxSyncTimeout(),
+                clock);
         return new SyncRoutes(
                         accessTokens,
                         bodies,
                         syncer,
+                        slidingSync,
                         messages,
                         new RoomMembers(database, memberships, clock),
                         toDevice,

@@ -25,6 +25,12 @@ public class DiscoveryRoutes {
             "v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13",
             "v1.14", "v1.15", "v1.16", "v1.17", "v1.18", "v1.19");
 
+    /**
+     * The unstable features served: Simplified Sliding Sync (MSC4186), which the matrix-rust-sdk (Element X) looks
+     * for here before it uses it.
+     */
+    static final Map<String, Boolean> UNSTABLE_FEATURES = Map.of("org.matrix.simplified_msc3575", true);
+
     @Bean
     RouterFunction<ServerResponse> discoveryRouter(MatrixRouter router, LatticeProperties properties) {
         return router.builder()
@@ -40,7 +46,7 @@ public class DiscoveryRoutes {
      * @see <a href="https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientversions">spec</a>
      */
     private static Mono<ServerResponse> versions() {
-        return json(Map.of("versions", SUPPORTED_VERSIONS, "unstable_features", Map.of()));
+        return json(Map.of("versions", SUPPORTED_VERSIONS, "unstable_features", UNSTABLE_FEATURES));
     }
 
     /**

@@ -52,7 +52,6 @@ public final class RoomEventsStream implements SyncStreamProvider {
             "m.room.canonical_alias",
             "m.room.encryption");
 
-    private static final int HEROES = 5;
     private static final int ROOM_CONCURRENCY = 4;
 
     private final SyncApiDatabase database;
@@ -372,34 +371,11 @@ public final class RoomEventsStream implements SyncStreamProvider {
 
     /** {@code m.joined_member_count}, {@code m.invited_member_count} and {@code m.heroes} from the room's state. */
     static JsonObject summary(List<StateSpan> state, String user) {
-        List<StateSpan> members = state.stream()
-                .filter(span -> span.type().equals("m.room.member"))
-                .sorted(Comparator.comparingLong(StateSpan::addedPosition))
-                .toList();
-        long joined = members.stream()
-                .filter(span -> span.membershipOrEmpty().equals("join"))
-                .count();
-        long invited = members.stream()
-                .filter(span -> span.membershipOrEmpty().equals("invite"))
-                .count();
-        List<String> heroes = members.stream()
-                .filter(span -> !span.stateKey().equals(user))
-                .filter(span -> span.membershipOrEmpty().equals("join")
-                        || span.membershipOrEmpty().equals("invite"))
-                .map(StateSpan::stateKey)
-                .limit(HEROES)
-                .toList();
-        if (heroes.isEmpty()) {
-            heroes = members.stream()
-                    .filter(span -> !span.stateKey().equals(user))
-                    .map(StateSpan::stateKey)
-                    .limit(HEROES)
-                    .toList();
-        }
+        RoomSummary summary = RoomSummary.of(state, user);
         return new JsonObjectBuilder()
-                .putStrings("m.heroes", heroes)
-                .put("m.joined_member_count", joined)
-                .put("m.invited_member_count", invited)
+                .putStrings("m.heroes", summary.heroes())
+                .put("m.joined_member_count", summary.joined())
+                .put("m.invited_member_count", summary.invited())
                 .build();
     }
 
@@ -408,6 +384,20 @@ public final class RoomEventsStream implements SyncStreamProvider {
      * ({@code invite_state} or {@code knock_state}).
      */
     private Mono<JsonObject> strippedSection(StateSpan invite, long position, String key) {
+        return strippedState(database, invite, position)
+                .map(stripped -> new JsonObjectBuilder()
+                        .put(
+                                key,
+                                new JsonObjectBuilder().put("events", stripped).build())
+                        .build());
+    }
+
+    /**
+     * The stripped state an invited or knocking user sees of a room ({@link #INVITE_STATE_TYPES} and the user's
+     * member event), at {@code position}: the room's, or for a room this server is not in, what the inviting (or
+     * knocked-on) server sent along.
+     */
+    static Mono<JsonArray> strippedState(SyncApiDatabase database, StateSpan invite, long position) {
         return database.stateAt(invite.roomId(), position)
                 .flatMap(state -> {
                     List<String> ids = new ArrayList<>();
@@ -441,13 +431,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                             .filter(event -> haveRoomState || event.eventId().equals(invite.eventId()))
                             .sorted(Comparator.comparingLong(StoredEvent::position))
                             .forEach(event -> stripped.add(ClientEventFormat.stripped(event.event())));
-                    return new JsonObjectBuilder()
-                            .put(
-                                    key,
-                                    new JsonObjectBuilder()
-                                            .put("events", new JsonArray(stripped))
-                                            .build())
-                            .build();
+                    return new JsonArray(stripped);
                 });
     }
 

@@ -22,9 +22,17 @@ public final class SyncContext {
     private final Mono<Map<String, StateSpan>> memberships;
 
     SyncContext(SyncRequest request, SyncToken positions, SyncApiDatabase database) {
+        this(
+                request,
+                positions,
+                database.membershipsAt(request.device().userId().toString(), positions.events()));
+    }
+
+    /** @param memberships the user's memberships at {@code positions}' room events position, when already read */
+    SyncContext(SyncRequest request, SyncToken positions, Mono<Map<String, StateSpan>> memberships) {
         this.request = requireNonNull(request, "request is null");
         this.positions = requireNonNull(positions, "positions is null");
-        this.memberships = database.membershipsAt(user(), positions.events()).cache();
+        this.memberships = memberships.cache();
     }
 
     public SyncRequest request() {

@@ -63,6 +63,22 @@ public record SyncFilter(
             false,
             false);
 
+    /** The default filter, for these rooms only. */
+    public static SyncFilter onlyRooms(java.util.Collection<String> roomIds) {
+        return new SyncFilter(
+                DEFAULT_TIMELINE_LIMIT,
+                EventFilter.ALL,
+                false,
+                Optional.of(List.copyOf(roomIds)),
+                List.of(),
+                EventFilter.ALL,
+                EventFilter.ALL,
+                EventFilter.ALL,
+                false,
+                false,
+                false);
+    }
+
     public SyncFilter {
         requireNonNull(timeline, "timeline is null");
         requireNonNull(accountData, "accountData is null");

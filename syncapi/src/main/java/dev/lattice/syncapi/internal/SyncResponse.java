@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,16 @@ public final class SyncResponse {
         /** Adds an event to the room's {@code ephemeral.events}. */
         public synchronized void addEphemeral(JsonObject event) {
             ephemeral.add(event);
+        }
+
+        /** A field set by a stream. */
+        synchronized Optional<CanonicalJsonValue> field(String name) {
+            return Optional.ofNullable(fields.get(name));
+        }
+
+        /** The room's ephemeral events so far. */
+        synchronized List<CanonicalJsonValue> ephemeral() {
+            return List.copyOf(ephemeral);
         }
 
         synchronized boolean isEmpty() {
@@ -101,6 +112,11 @@ public final class SyncResponse {
     /** Sets a top-level section ({@code account_data}, {@code to_device}, {@code device_lists}, ...). */
     public void put(String section, CanonicalJsonValue value) {
         sections.put(section, value);
+    }
+
+    /** A top-level section a stream set. */
+    Optional<CanonicalJsonValue> section(String name) {
+        return Optional.ofNullable(sections.get(name));
     }
 
     /** Whether no stream added anything: a long-poll then waits. */

@@ -2,14 +2,10 @@ package dev.lattice.syncapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.protocol.json.CanonicalJsonValue;
-import dev.lattice.protocol.json.JsonArray;
-import dev.lattice.protocol.json.JsonInteger;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
-import dev.lattice.protocol.json.JsonString;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import java.time.Duration;
@@ -35,7 +31,7 @@ import reactor.core.publisher.Mono;
  */
 public final class Syncer {
     private final List<SyncStreamProvider> streams;
-    private final Supplier<Optional<QueryDeviceKeyCountsApi>> keys;
+    private final DeviceKeyCounts keyCounts;
     private final SyncApiDatabase database;
     private final SyncNotifier notifier;
     private final Duration maxTimeout;
@@ -52,7 +48,7 @@ public final class Syncer {
             SyncNotifier notifier,
             Duration maxTimeout) {
         this.streams = List.copyOf(streams);
-        this.keys = requireNonNull(keys, "keys is null");
+        this.keyCounts = new DeviceKeyCounts(keys);
         this.database = requireNonNull(database, "database is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
         this.maxTimeout = requireNonNull(maxTimeout, "maxTimeout is null");
@@ -91,7 +87,8 @@ public final class Syncer {
                             }
                             SyncToken nextBatch = next;
                             return withUnreadCounts(context)
-                                    .then(Mono.defer(() -> withKeyCounts(request, response.toJson(nextBatch))));
+                                    .then(Mono.defer(
+                                            () -> keyCounts.addTo(request.device(), response.toJson(nextBatch))));
                         }
                         return notifier.awaitChange(request.device().userId().toString(), positions)
                                 .timeout(Duration.ofNanos(remaining), Mono.empty())
@@ -137,6 +134,11 @@ public final class Syncer {
 
     /** Every stream's current position. */
     private Mono<SyncToken> positions() {
+        return positions(streams);
+    }
+
+    /** Every stream's current position, from its provider. */
+    static Mono<SyncToken> positions(List<SyncStreamProvider> streams) {
         return Flux.fromIterable(streams)
                 .flatMap(provider -> provider.currentPosition().map(position -> Map.entry(provider.stream(), position)))
                 .collectList()
@@ -146,31 +148,6 @@ public final class Syncer {
                         token = token.with(entry.getKey(), entry.getValue());
                     }
                     return token;
-                });
-    }
-
-    /**
-     * The device's key supply, in every response (Synapse does the same): clients upload one-time keys when the count
-     * runs low. Left out when no keyserver is reachable from this process (a split syncapi today).
-     */
-    private Mono<JsonObject> withKeyCounts(SyncRequest request, JsonObject body) {
-        Optional<QueryDeviceKeyCountsApi> api = keys.get();
-        if (api.isEmpty()) {
-            return Mono.just(body);
-        }
-        AuthenticatedDevice device = request.device();
-        return api.get()
-                .queryDeviceKeyCounts(device.userId(), device.deviceId())
-                .map(counts -> {
-                    Map<String, CanonicalJsonValue> oneTime = new TreeMap<>();
-                    // Always present, 0 included, as in Synapse: clients read a missing count as "unknown".
-                    oneTime.put("signed_curve25519", JsonInteger.of(0));
-                    counts.oneTimeKeyCounts().forEach((algorithm, n) -> oneTime.put(algorithm, JsonInteger.of(n)));
-                    List<CanonicalJsonValue> fallback = counts.unusedFallbackKeyTypes().stream()
-                            .<CanonicalJsonValue>map(JsonString::of)
-                            .toList();
-                    return body.with("device_one_time_keys_count", JsonObject.of(oneTime))
-                            .with("device_unused_fallback_key_types", new JsonArray(fallback));
                 });
     }
 }

@@ -20,6 +20,8 @@ import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.RoomRelations;
 import dev.lattice.syncapi.internal.RoomSearch;
+import dev.lattice.syncapi.internal.SlidingSync;
+import dev.lattice.syncapi.internal.SlidingSyncRequest;
 import dev.lattice.syncapi.internal.SpaceHierarchy;
 import dev.lattice.syncapi.internal.StreamToken;
 import dev.lattice.syncapi.internal.SyncFilter;
@@ -59,6 +61,7 @@ public final class SyncRoutes {
     private final SpaceHierarchy hierarchy;
     private final RoomSearch search;
     private final Syncer syncer;
+    private final SlidingSync slidingSync;
     private final RoomMessages messages;
     private final RoomMembers members;
 
@@ -66,6 +69,7 @@ public final class SyncRoutes {
             AccessTokens accessTokens,
             JsonBodies bodies,
             Syncer syncer,
+            SlidingSync slidingSync,
             RoomMessages messages,
             RoomMembers members,
             ToDeviceSender toDevice,
@@ -89,6 +93,7 @@ public final class SyncRoutes {
         this.hierarchy = hierarchy;
         this.search = search;
         this.syncer = syncer;
+        this.slidingSync = slidingSync;
         this.messages = messages;
         this.members = members;
     }
@@ -96,6 +101,7 @@ public final class SyncRoutes {
     public RouterFunction<ServerResponse> routes(MatrixRouter router) {
         return router.builder()
                 .GET("/_matrix/client/v3/sync", this::sync)
+                .POST("/_matrix/client/unstable/org.matrix.simplified_msc3575/sync", this::slidingSync)
                 .GET("/_matrix/client/v3/rooms/{roomId}/messages", this::messages)
                 .GET("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", this::event)
                 .GET("/_matrix/client/v3/rooms/{roomId}/members", this::members)
@@ -130,11 +136,7 @@ public final class SyncRoutes {
                             .map(s -> SyncToken.parse(s, "since"));
                     boolean fullState = bool(request, "full_state");
                     long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
-                    String setPresence = request.queryParam("set_presence").orElse("online");
-                    if (!PresenceUpdate.STATES.contains(setPresence)) {
-                        throw new MatrixException(
-                                ErrorCode.INVALID_PARAM, "set_presence must be online, unavailable or offline");
-                    }
+                    String setPresence = setPresence(request);
                     return SyncFilter.resolve(
                                     request.queryParam("filter"),
                                     id -> users.get().queryFilter(device.userId(), id))
@@ -143,6 +145,33 @@ public final class SyncRoutes {
                                             device, since, filter, fullState, Duration.ofMillis(timeout)))));
                 })
                 .flatMap(SyncRoutes::json);
+    }
+
+    /**
+     * {@code POST /_matrix/client/unstable/org.matrix.simplified_msc3575/sync}: Simplified Sliding Sync.
+     *
+     * @see <a href="https://github.com/matrix-org/matrix-spec-proposals/pull/4186">MSC4186</a>
+     */
+    private Mono<ServerResponse> slidingSync(ServerRequest request) {
+        return accessTokens
+                .authenticate(request)
+                .flatMap(device -> bodies.readCanonicalObjectOrEmpty(request).flatMap(body -> {
+                    SlidingSyncRequest sliding = SlidingSyncRequest.parse(
+                            device, body, request.queryParam("pos"), request.queryParam("timeout"));
+                    String setPresence = setPresence(request);
+                    return presence.onSync(device.userId().toString(), setPresence)
+                            .then(slidingSync.sync(sliding));
+                }))
+                .flatMap(SyncRoutes::json);
+    }
+
+    /** The {@code set_presence} query parameter of both syncs: {@code online} when absent. */
+    private static String setPresence(ServerRequest request) {
+        String setPresence = request.queryParam("set_presence").orElse("online");
+        if (!PresenceUpdate.STATES.contains(setPresence)) {
+            throw new MatrixException(ErrorCode.INVALID_PARAM, "set_presence must be online, unavailable or offline");
+        }
+        return setPresence;
     }
 
     /**

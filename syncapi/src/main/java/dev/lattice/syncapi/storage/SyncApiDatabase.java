@@ -59,6 +59,15 @@ public interface SyncApiDatabase {
     /** The state of a room at {@code position}. */
     Mono<List<StateSpan>> stateAt(String roomId, long position);
 
+    /** The state event {@code (type, stateKey)} of each of these rooms that has one at {@code position}, by room. */
+    Mono<Map<String, StateSpan>> stateEntryAt(Collection<String> roomIds, String type, String stateKey, long position);
+
+    /**
+     * The position of each room's newest live event of one of {@code types} up to {@code toInclusive} (sliding sync's
+     * {@code bump_stamp}); rooms without one are left out.
+     */
+    Mono<Map<String, Long>> newestOfTypes(Collection<String> roomIds, Collection<String> types, long toInclusive);
+
     /** The room's {@code m.room.history_visibility} at {@code position}; {@code shared} when unset. */
     Mono<String> historyVisibilityAt(String roomId, long position);
 

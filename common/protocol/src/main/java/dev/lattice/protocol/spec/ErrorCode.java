@@ -86,6 +86,11 @@ public final class ErrorCode {
     public static final ErrorCode NOT_YET_UPLOADED = known("M_NOT_YET_UPLOADED", 504);
     public static final ErrorCode CANNOT_OVERWRITE_MEDIA = known("M_CANNOT_OVERWRITE_MEDIA", 409);
     public static final ErrorCode INVALID_SIGNATURE = known("M_INVALID_SIGNATURE", 400);
+    /**
+     * Simplified Sliding Sync (MSC4186): the request's {@code pos} is unknown or expired; the client begins its
+     * connection anew. NOTSPEC: an MSC's code, 400 as Synapse.
+     */
+    public static final ErrorCode UNKNOWN_POS = known("M_UNKNOWN_POS", 400);
 
     private final String code;
     private final int httpStatus;

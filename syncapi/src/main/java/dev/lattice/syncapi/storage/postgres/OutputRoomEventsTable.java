@@ -12,6 +12,7 @@ import dev.lattice.syncapi.storage.StoredEvent;
 import io.r2dbc.spi.Readable;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -75,6 +76,12 @@ public final class OutputRoomEventsTable {
 
     private static final String SELECT_ROOMS_WITH_EVENTS = "SELECT DISTINCT room_id FROM syncapi.output_room_events"
             + " WHERE room_id = ANY(:room_ids) AND position > :after AND position <= :to AND NOT outlier";
+
+    /** Per room, walks its events newest first (the room/position index) to the first of the types. */
+    private static final String SELECT_NEWEST_OF_TYPES = "SELECT r.room_id, (SELECT e.position"
+            + " FROM syncapi.output_room_events e WHERE e.room_id = r.room_id AND e.position > 0"
+            + " AND e.position <= :to AND e.type = ANY(:types) AND NOT e.outlier ORDER BY e.position DESC LIMIT 1)"
+            + " AS position FROM unnest(:room_ids::text[]) AS r(room_id)";
 
     private static final String UPDATE_REDACTED = "UPDATE syncapi.output_room_events"
             + " SET event_json = :event_json, redacted_because = :redacted_because"
@@ -217,6 +224,20 @@ public final class OutputRoomEventsTable {
                 .map(OutputRoomEventsTable::toEvent)
                 .all()
                 .collectList();
+    }
+
+    public Mono<Map<String, Long>> selectNewestOfTypes(Collection<String> roomIds, Collection<String> types, long to) {
+        if (roomIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return client.sql(SELECT_NEWEST_OF_TYPES)
+                .bind("room_ids", roomIds.toArray(String[]::new))
+                .bind("types", types.toArray(String[]::new))
+                .bind("to", to)
+                .map(r -> Map.entry(r.get("room_id", String.class), Optional.ofNullable(r.get("position", Long.class))))
+                .all()
+                .filter(entry -> entry.getValue().isPresent())
+                .collectMap(Map.Entry::getKey, entry -> entry.getValue().get());
     }
 
     public Mono<Set<String>> selectRoomsWithEvents(Collection<String> roomIds, long after, long to) {

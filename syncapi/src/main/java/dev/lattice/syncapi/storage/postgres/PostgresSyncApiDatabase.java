@@ -254,6 +254,18 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
+    public Mono<Map<String, StateSpan>> stateEntryAt(
+            Collection<String> roomIds, String type, String stateKey, long position) {
+        return state.selectEntryAt(roomIds, type, stateKey, position);
+    }
+
+    @Override
+    public Mono<Map<String, Long>> newestOfTypes(
+            Collection<String> roomIds, Collection<String> types, long toInclusive) {
+        return events.selectNewestOfTypes(roomIds, types, toInclusive);
+    }
+
+    @Override
     public Mono<String> historyVisibilityAt(String roomId, long position) {
         return state.selectEntryAt(roomId, "m.room.history_visibility", "", position)
                 .flatMap(this::historyVisibilityOf);

@@ -6,6 +6,7 @@ import dev.lattice.syncapi.storage.StateSpan;
 import io.r2dbc.spi.Readable;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,6 +44,9 @@ public final class RoomStateTable {
 
     private static final String SELECT_ENTRY_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key" + ACTIVE_AT;
+
+    private static final String SELECT_ENTRY_AT_IN_ROOMS = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE room_id = ANY(:room_ids) AND type = :type AND state_key = :state_key" + ACTIVE_AT;
 
     private static final String SELECT_MEMBERSHIPS_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE type = 'm.room.member' AND state_key = :user_id" + ACTIVE_AT;
@@ -143,6 +147,19 @@ public final class RoomStateTable {
                 .bind("type", type)
                 .bind("state_key", stateKey)
                 .bind("position", position));
+    }
+
+    public Mono<Map<String, StateSpan>> selectEntryAt(
+            Collection<String> roomIds, String type, String stateKey, long position) {
+        if (roomIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return all(client.sql(SELECT_ENTRY_AT_IN_ROOMS)
+                        .bind("room_ids", roomIds.toArray(String[]::new))
+                        .bind("type", type)
+                        .bind("state_key", stateKey)
+                        .bind("position", position))
+                .map(spans -> spans.stream().collect(Collectors.toUnmodifiableMap(StateSpan::roomId, span -> span)));
     }
 
     public Mono<List<StateSpan>> selectMembershipsAt(String userId, long position) {
