@@ -8,6 +8,8 @@
 //   {"cmd":"create_room","name":"…"}                       → {room_id}
 //   {"cmd":"invite","room":"!…","user":"@…"}               → {}
 //   {"cmd":"send","room":"!…","text":"…"}                  → {event_id}
+//   {"cmd":"send_many","room":"!…","prefix":"p","count":30} → {event_ids}  ("p 0" … "p 29", one after the other)
+//   {"cmd":"wait_read_up_to","room":"!…","user":"@…","event":"$…"} → {}  once bob's client has the user's receipt there
 //   {"cmd":"typing","room":"!…","typing":true}             → {}
 //   {"cmd":"receipt","room":"!…","event":"$…"}             → {}  (a public m.read receipt)
 //   {"cmd":"wait_message","room":"!…","sender":"@…","text":"…","timeout_ms":15000}
@@ -49,6 +51,16 @@ const commands = {
   async send({ room, text }) {
     const { event_id } = await requireClient().sendTextMessage(room, text);
     return { event_id };
+  },
+  async send_many({ room, prefix, count }) {
+    const ids = [];
+    for (let i = 0; i < count; i++) ids.push((await requireClient().sendTextMessage(room, `${prefix} ${i}`)).event_id);
+    return { event_ids: ids };
+  },
+  async wait_read_up_to({ room, user, event, timeout_ms = 15_000 }) {
+    const c = requireClient();
+    await eventually(() => c.getRoom(room)?.getEventReadUpTo(user) === event, `${user}'s receipt on ${event}`, timeout_ms);
+    return {};
   },
   async typing({ room, typing }) {
     await requireClient().sendTyping(room, Boolean(typing), 30_000);

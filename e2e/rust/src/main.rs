@@ -20,6 +20,7 @@ use matrix_sdk::{
     Client, RoomState,
     ruma::{
         OwnedEventId, OwnedRoomId, OwnedUserId, RoomId,
+        api::client::receipt::create_receipt::v3::ReceiptType,
         api::client::{account::register, uiaa},
         events::room::message::RoomMessageEventContentWithoutRelation,
     },
@@ -53,33 +54,34 @@ async fn main() {
         .init();
 
     let mut tap = Tap {
+        number: 0,
         passed: 0,
+        failed: Vec::new(),
         started: Instant::now(),
     };
     let outcome = run(&mut tap).await;
     let seconds = tap.started.elapsed().as_secs_f64();
-    match outcome {
-        Ok(()) => {
-            println!("# pass {}", tap.passed);
-            println!("# fail 0");
-            println!("# all {} steps passed in {seconds:.1} s", tap.passed);
-            std::process::exit(0);
-        }
-        Err(error) => {
-            println!("not ok - {}", error.step);
-            for line in format!("{:#}", error.cause).lines() {
-                println!("  # {line}");
-            }
-            println!("# pass {}", tap.passed);
-            println!("# fail 1 (stopped at the first failing step, after {seconds:.1} s)");
-            std::process::exit(1);
-        }
+    if let Err(failure) = &outcome {
+        tap.report_failure(failure);
     }
+    println!("# pass {}", tap.passed);
+    println!("# fail {}", tap.failed.len());
+    for name in &tap.failed {
+        println!("#   not ok - {name}");
+    }
+    match outcome {
+        Ok(()) if tap.failed.is_empty() => println!("# all {} steps passed in {seconds:.1} s", tap.passed),
+        Ok(()) => println!("# ran all steps in {seconds:.1} s"),
+        Err(_) => println!("# stopped at that failure (the next steps need it), after {seconds:.1} s"),
+    }
+    std::process::exit(if outcome.is_ok() && tap.failed.is_empty() { 0 } else { 1 });
 }
 
-/// The step counter: one `ok - …` line per passed step.
+/// The steps so far: one `ok N - …` or `not ok N - …` line each, TAP-like.
 struct Tap {
+    number: usize,
     passed: usize,
+    failed: Vec<String>,
     started: Instant,
 }
 
@@ -90,12 +92,13 @@ struct Failure {
 }
 
 impl Tap {
-    /// Runs one step; prints `ok - name` if it succeeds.
+    /// Runs a step that the next ones need: its failure ends the run.
     async fn step<T>(&mut self, name: &str, body: impl Future<Output = Result<T>>) -> Result<T, Failure> {
+        self.number += 1;
         match body.await {
             Ok(value) => {
                 self.passed += 1;
-                println!("ok {} - {name}", self.passed);
+                println!("ok {} - {name}", self.number);
                 Ok(value)
             }
             Err(cause) => Err(Failure {
@@ -103,6 +106,21 @@ impl Tap {
                 cause,
             }),
         }
+    }
+
+    /// Runs a step that no later one needs: its failure is reported, and the run goes on.
+    async fn check(&mut self, name: &str, body: impl Future<Output = Result<()>>) {
+        if let Err(failure) = self.step(name, body).await {
+            self.report_failure(&failure);
+        }
+    }
+
+    fn report_failure(&mut self, failure: &Failure) {
+        println!("not ok {} - {}", self.number, failure.step);
+        for line in format!("{:#}", failure.cause).lines() {
+            println!("  # {line}");
+        }
+        self.failed.push(failure.step.clone());
     }
 }
 
@@ -149,12 +167,6 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
         None => None,
     };
     let alice_url = proxy.as_ref().map_or(base_url.clone(), |p| p.url.clone());
-    // LATTICE_E2E_ASSUME_NATIVE=1 skips the discovery, to see what the SDK sends to a server that does not advertise it.
-    let version = if std::env::var_os("LATTICE_E2E_ASSUME_NATIVE").is_some() {
-        SlidingSyncVersionBuilder::Native
-    } else {
-        SlidingSyncVersionBuilder::DiscoverNative
-    };
 
     let alice = tap
         .step(
@@ -162,7 +174,7 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
             async {
                 let client = Client::builder()
                     .homeserver_url(&alice_url)
-                    .sliding_sync_version_builder(version)
+                    .sliding_sync_version_builder(version_builder())
                     .build()
                     .await
                     .context("building the client with SlidingSyncVersionBuilder::DiscoverNative")?;
@@ -257,30 +269,69 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
     })
     .await?;
 
+    // Rooms were created A, B, C, so a list in creation order reads C, B, A: write in an order that differs.
+    let [a, b, c] = [rooms[0].clone(), rooms[1].clone(), rooms[2].clone()];
     tap.step(
-        "bob wrote in A, B, then C: the room list is ordered C, B, A (recency)",
+        "bob wrote in C, A, then B: the room list is ordered B, A, C (bump_stamp)",
         async {
-            for (room_id, name) in rooms.iter().zip(names) {
-                bob.call(json!({"cmd": "send", "room": room_id, "text": format!("first message in {name}")}))
+            for room_id in [&c, &a, &b] {
+                bob.call(json!({"cmd": "send", "room": room_id, "text": "first message"}))
                     .await?;
             }
-            let expected = [rooms[2].clone(), rooms[1].clone(), rooms[0].clone()];
-            room_list.wait("order C, B, A", |list| order_is(list, &expected)).await
+            room_list
+                .wait("order B, A, C", |list| {
+                    order_is(list, &[b.clone(), a.clone(), c.clone()])
+                })
+                .await
         },
     )
     .await?;
 
-    tap.step("bob wrote in A, the oldest: A moved to the top (A, C, B)", async {
-        bob.call(json!({"cmd": "send", "room": rooms[0], "text": "A is back"}))
+    tap.step("bob wrote in C, the oldest: C moved to the top (C, B, A)", async {
+        bob.call(json!({"cmd": "send", "room": c, "text": "C is back"})).await?;
+        room_list
+            .wait("order C, B, A", |list| {
+                order_is(list, &[c.clone(), b.clone(), a.clone()])
+            })
+            .await
+    })
+    .await?;
+
+    tap.check(
+        "the server's notification counts reach alice's rooms (B: 1, C: 2)",
+        async {
+            let b_room = alice.get_room(&b).context("room B")?;
+            let c_room = alice.get_room(&c).context("room C")?;
+            poll_until("notification counts B: 1, C: 2", || {
+                let counts = (b_room.unread_notification_counts(), c_room.unread_notification_counts());
+                (
+                    counts.0.notification_count == 1 && counts.1.notification_count == 2,
+                    format!("B: {:?}, C: {:?}", counts.0, counts.1),
+                )
+            })
+            .await
+        },
+    )
+    .await;
+
+    // 30 more messages in A than a room subscription's timeline_limit (20) holds: the timeline must fill the gap
+    // with /messages when it paginates.
+    const FILLERS: usize = 30;
+    tap.step("bob wrote 30 more messages in A: A is back on top (A, C, B)", async {
+        bob.call(json!({"cmd": "send_many", "room": a, "prefix": "filler", "count": FILLERS}))
             .await?;
-        let expected = [rooms[0].clone(), rooms[2].clone(), rooms[1].clone()];
-        room_list.wait("order A, C, B", |list| order_is(list, &expected)).await
+        room_list
+            .wait("order A, C, B", |list| {
+                order_is(list, &[a.clone(), c.clone(), b.clone()])
+            })
+            .await
     })
     .await?;
 
     // Opening a room: Element X subscribes to it (a room subscription in the room-list connection) and builds its
     // timeline.
-    let room_a = rooms[0].clone();
+    let room_a = a.clone();
+
     let timeline = tap
         .step("alice opened A's Timeline: bob's messages are in it", async {
             sync_service.room_list_service().subscribe_to_rooms(&[&room_a]).await;
@@ -288,8 +339,8 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
             let timeline = Arc::new(room.timeline().await.context("building the timeline")?);
             let watch = TimelineWatch::start(timeline.clone()).await;
             watch
-                .wait("bob's \"A is back\"", |items| {
-                    find_message(items, &bob_id, "A is back").is_some()
+                .wait("bob's last filler message", |items| {
+                    find_message(items, &bob_id, &format!("filler {}", FILLERS - 1)).is_some()
                 })
                 .await?;
             Ok((timeline, watch))
@@ -346,7 +397,7 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
         )
         .await?;
 
-    tap.step(
+    tap.check(
         "bob's typing notice reaches alice (typing extension), and its end",
         async {
             let room = alice.get_room(&room_a).context("room A")?;
@@ -359,9 +410,9 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
             wait_typing(&mut typing, |users| !users.contains(&bob_id), "bob no longer typing").await
         },
     )
-    .await?;
+    .await;
 
-    tap.step(
+    tap.check(
         "bob's read receipt shows on alice's reply in the timeline (receipts extension)",
         async {
             bob.call(json!({"cmd": "receipt", "room": room_a, "event": reply_id}))
@@ -377,44 +428,168 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
             Ok(())
         },
     )
-    .await?;
+    .await;
 
-    tap.step("paginating A's timeline backwards reaches the room's creation", async {
-        let mut pages = 0;
-        let deadline = Instant::now() + step_timeout() * 3;
-        loop {
-            pages += 1;
-            let at_start = timeout(step_timeout(), timeline.paginate_backwards(10))
-                .await
-                .context("paginate_backwards timed out")?
-                .context("paginate_backwards")?;
-            if at_start {
-                break;
+    tap.check(
+        "paginating A's timeline back to the room's creation: m.room.create first, the 30 fillers once and in order",
+        async {
+            let mut pages = 0;
+            let deadline = Instant::now() + step_timeout() * 3;
+            loop {
+                pages += 1;
+                let at_start = timeout(step_timeout(), timeline.paginate_backwards(10))
+                    .await
+                    .context("paginate_backwards timed out")?
+                    .context("paginate_backwards")?;
+                if at_start {
+                    break;
+                }
+                ensure!(
+                    Instant::now() < deadline && pages < 50,
+                    "start not reached after {pages} pages"
+                );
             }
+            let items = items
+                .wait("m.room.create and the timeline start", |items| {
+                    let create = items
+                        .iter()
+                        .filter_map(|i| i.as_event())
+                        .any(|e| event_type(e).as_deref() == Some("m.room.create"));
+                    let start = items
+                        .iter()
+                        .any(|i| matches!(i.as_virtual(), Some(VirtualTimelineItem::TimelineStart)));
+                    create && start
+                })
+                .await?;
+            let first = items.iter().filter_map(|i| i.as_event()).next().and_then(event_type);
             ensure!(
-                Instant::now() < deadline && pages < 50,
-                "start not reached after {pages} pages"
+                first.as_deref() == Some("m.room.create"),
+                "the first event is {first:?}, not m.room.create"
             );
-        }
-        let items = items
-            .wait("m.room.create and the timeline start", |items| {
-                let create = items
-                    .iter()
-                    .filter_map(|i| i.as_event())
-                    .any(|e| event_type(e).as_deref() == Some("m.room.create"));
-                let start = items
-                    .iter()
-                    .any(|i| matches!(i.as_virtual(), Some(VirtualTimelineItem::TimelineStart)));
-                create && start
+            let bodies: Vec<String> = items
+                .iter()
+                .filter_map(|i| i.as_event())
+                .filter_map(|e| e.content().as_message().map(|m| m.body().to_owned()))
+                .filter(|body| body.starts_with("filler "))
+                .collect();
+            let expected: Vec<String> = (0..FILLERS).map(|i| format!("filler {i}")).collect();
+            ensure!(
+                bodies == expected,
+                "bob's 30 filler messages are not all there once and in order after paginating: {bodies:?}\n{}",
+                describe_timeline(&items)
+            );
+            Ok(())
+        },
+    )
+    .await;
+
+    tap.check(
+        "alice marks A as read (Timeline::mark_as_read): bob sees her receipt, A's notification count drops to 0",
+        async {
+            let room = alice.get_room(&room_a).context("room A")?;
+            // The last event is alice's own reply, which the SDK counts as read: bob writes once more.
+            bob.call(json!({"cmd": "send", "room": room_a, "text": "unread for alice"}))
+                .await?;
+            items
+                .wait("bob's \"unread for alice\"", |items| {
+                    find_message(items, &bob_id, "unread for alice").is_some()
+                })
+                .await?;
+            poll_until("a notification count in A", || {
+                let counts = room.unread_notification_counts();
+                (counts.notification_count > 0, format!("{counts:?}"))
             })
             .await?;
-        let first = items.iter().filter_map(|i| i.as_event()).next().and_then(event_type);
-        ensure!(
-            first.as_deref() == Some("m.room.create"),
-            "the first event is {first:?}, not m.room.create"
-        );
+            ensure!(
+                timeline.mark_as_read(ReceiptType::Read).await.context("mark_as_read")?,
+                "mark_as_read sent nothing"
+            );
+            let latest = timeline
+                .latest_event_id()
+                .await
+                .context("no latest event in A's timeline")?;
+            bob.call(json!({"cmd": "wait_read_up_to", "room": room_a, "user": alice_id, "event": latest}))
+                .await?;
+                    let cleared = poll_until("A's notification count 0", || {
+            let counts = room.unread_notification_counts();
+            (counts.notification_count == 0, format!("{counts:?}"))
+        })
+        .await;
+        if let Err(error) = cleared {
+            // Is the count wrong, or only not sent? One more message makes the server send the room again.
+            bob.call(json!({"cmd": "send", "room": room_a, "text": "after alice's receipt"})).await?;
+            let after = poll_until("A's notification count 1", || {
+                let counts = room.unread_notification_counts();
+                (counts.notification_count == 1, format!("{counts:?}"))
+            })
+            .await;
+            match after {
+                Ok(()) => bail!(
+                    "{error:#}\nwhen bob wrote once more, the count became 1: the server counted from alice's receipt, \
+                     but did not send A when only her receipt changed"
+                ),
+                Err(after) => bail!("{error:#}\nand after bob wrote once more: {after:#}"),
+            }
+        }
         Ok(())
-    })
+        },
+    )
+    .await;
+
+    tap.step(
+        "the SyncService stops and restarts: bob's message in B, sent meanwhile, moves B to the top",
+        async {
+            timeout(step_timeout(), sync_service.stop())
+                .await
+                .context("SyncService::stop timed out")?;
+            bob.call(json!({"cmd": "send", "room": b, "text": "while alice was away"}))
+                .await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            ensure!(
+                order_is(&room_list.snapshot(), &[a.clone(), c.clone(), b.clone()]),
+                "the room list changed while the SyncService was stopped:\n{}",
+                describe(&room_list.snapshot())
+            );
+            sync_service.start().await;
+            room_list
+                .wait("order B, A, C", |list| {
+                    order_is(list, &[b.clone(), a.clone(), c.clone()])
+                })
+                .await
+        },
+    )
+    .await?;
+
+    tap.step(
+        "a second device of alice: its first sliding sync lists the 3 rooms in recency order (B, A, C)",
+        async {
+            let client = Client::builder()
+                .homeserver_url(&alice_url)
+                .sliding_sync_version_builder(version_builder())
+                .build()
+                .await?;
+            client
+                .matrix_auth()
+                .login_username(&alice_name, PASSWORD)
+                .initial_device_display_name("second")
+                .send()
+                .await?;
+            let second = SyncService::builder(client)
+                .build()
+                .await
+                .context("building the second SyncService")?;
+            second.start().await;
+            let list = RoomListWatch::start(&second).await?;
+            list.wait("order B, A, C, all joined", |list| {
+                order_is(list, &[b.clone(), a.clone(), c.clone()]) && list.iter().all(|e| e.state == RoomState::Joined)
+            })
+            .await?;
+            timeout(step_timeout(), second.stop())
+                .await
+                .context("the second SyncService::stop timed out")?;
+            Ok(())
+        },
+    )
     .await?;
 
     tap.step("the SyncService stops cleanly", async {
@@ -426,6 +601,34 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
     })
     .await?;
     Ok(())
+}
+
+/// DiscoverNative, or Native with LATTICE_E2E_ASSUME_NATIVE=1: to see what the SDK sends to a server that does not
+/// advertise MSC4186.
+fn version_builder() -> SlidingSyncVersionBuilder {
+    if std::env::var_os("LATTICE_E2E_ASSUME_NATIVE").is_some() {
+        SlidingSyncVersionBuilder::Native
+    } else {
+        SlidingSyncVersionBuilder::DiscoverNative
+    }
+}
+
+/// Polls `check` (done?, what there is) every 100 ms until it is done or the step's time is up.
+async fn poll_until(what: &str, check: impl Fn() -> (bool, String)) -> Result<()> {
+    let deadline = Instant::now() + step_timeout();
+    loop {
+        let (done, now) = check();
+        if done {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            bail!(
+                "timed out after {:?} waiting for {what}; there is: {now}",
+                step_timeout()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 fn unique() -> String {
