@@ -4,16 +4,19 @@
 // One JSON object per line in: {"cmd": "...", ...arguments}. One JSON object per line out, for each command in turn:
 // {"ok": true, ...result} or {"ok": false, "error": "..."}. Nothing else is written to stdout; diagnostics go to stderr.
 //
-//   {"cmd":"register","prefix":"bob"}                     → {user_id, device_id}  and starts the client (/v3/sync)
-//   {"cmd":"create_room","name":"…"}                       → {room_id}
+//   {"cmd":"register","prefix":"bob"}                     → {user_id, device_id}  and starts the client (/v3/sync,
+//                                                            the Rust crypto in memory)
+//   {"cmd":"create_room","name":"…","encrypted":false}      → {room_id}
 //   {"cmd":"invite","room":"!…","user":"@…"}               → {}
 //   {"cmd":"send","room":"!…","text":"…"}                  → {event_id}
 //   {"cmd":"send_many","room":"!…","prefix":"p","count":30} → {event_ids}  ("p 0" … "p 29", one after the other)
 //   {"cmd":"wait_read_up_to","room":"!…","user":"@…","event":"$…"} → {}  once bob's client has the user's receipt there
+//   {"cmd":"wait_member","room":"!…","user":"@…"}          → {}  once bob's client has the user as joined
 //   {"cmd":"typing","room":"!…","typing":true}             → {}
 //   {"cmd":"receipt","room":"!…","event":"$…"}             → {}  (a public m.read receipt)
 //   {"cmd":"wait_message","room":"!…","sender":"@…","text":"…","timeout_ms":15000}
-//                                                          → {event_id, in_reply_to}  once bob's client has it
+//                                                          → {event_id, body, in_reply_to, encrypted}  once bob's
+//                                                            client has it (decrypted)
 //   {"cmd":"quit"}                                         → {}  then exits
 import { createInterface } from "node:readline";
 
@@ -35,13 +38,17 @@ function requireClient() {
 
 const commands = {
   async register({ prefix = "bob" }) {
-    account = await register(username(prefix));
+        account = await register(username(prefix));
     client = clientFor(account);
+    await client.initRustCrypto({ useIndexedDB: false }); // so that bob can write in encrypted rooms
     await startAndWaitPrepared(client);
     return { user_id: account.user_id, device_id: account.device_id };
   },
-  async create_room({ name }) {
-    const { room_id } = await requireClient().createRoom({ preset: "private_chat", name });
+    async create_room({ name, encrypted = false }) {
+    const initial_state = encrypted
+      ? [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }]
+      : [];
+    const { room_id } = await requireClient().createRoom({ preset: "private_chat", name, initial_state });
     return { room_id };
   },
   async invite({ room, user }) {
@@ -60,6 +67,11 @@ const commands = {
   async wait_read_up_to({ room, user, event, timeout_ms = 15_000 }) {
     const c = requireClient();
     await eventually(() => c.getRoom(room)?.getEventReadUpTo(user) === event, `${user}'s receipt on ${event}`, timeout_ms);
+    return {};
+  },
+  async wait_member({ room, user, timeout_ms = 15_000 }) {
+    const c = requireClient();
+    await eventually(() => c.getRoom(room)?.getMember(user)?.membership === "join", `${user} joined in ${room}`, timeout_ms);
     return {};
   },
   async typing({ room, typing }) {
@@ -88,7 +100,8 @@ const commands = {
     return {
       event_id: found.getId(),
       body: found.getContent().body,
-      in_reply_to: found.getContent()["m.relates_to"]?.["m.in_reply_to"]?.event_id ?? null,
+            in_reply_to: found.getContent()["m.relates_to"]?.["m.in_reply_to"]?.event_id ?? null,
+      encrypted: found.isEncrypted(),
     };
   },
   async quit() {

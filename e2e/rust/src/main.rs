@@ -22,7 +22,7 @@ use matrix_sdk::{
         OwnedEventId, OwnedRoomId, OwnedUserId, RoomId,
         api::client::receipt::create_receipt::v3::ReceiptType,
         api::client::{account::register, uiaa},
-        events::room::message::RoomMessageEventContentWithoutRelation,
+        events::room::message::{RoomMessageEventContent, RoomMessageEventContentWithoutRelation},
     },
     sliding_sync::{Version as SlidingSyncVersion, VersionBuilder as SlidingSyncVersionBuilder},
 };
@@ -591,6 +591,56 @@ async fn run(tap: &mut Tap) -> Result<(), Failure> {
         },
     )
     .await?;
+
+    tap.check(
+        "E2EE: in an encrypted room, bob's message decrypts in alice's timeline and alice's reply in bob's client",
+        async {
+            let created = bob
+                .call(json!({"cmd": "create_room", "name": "sliding-E2EE", "encrypted": true}))
+                .await?;
+            let room_id = parse_room_id(&created["room_id"])?;
+            bob.call(json!({"cmd": "invite", "room": room_id, "user": alice_id}))
+                .await?;
+            room_list
+                .wait("the encrypted room's invite", |list| {
+                    list.iter()
+                        .any(|e| e.room_id == room_id && e.state == RoomState::Invited)
+                })
+                .await?;
+            let room = alice.get_room(&room_id).context("the encrypted room")?;
+            room.join().await.context("joining the encrypted room")?;
+            sync_service.room_list_service().subscribe_to_rooms(&[&room_id]).await;
+            let timeline = Arc::new(
+                room.timeline()
+                    .await
+                    .context("building the encrypted room's timeline")?,
+            );
+            let items = TimelineWatch::start(timeline.clone()).await;
+            // bob's client must see alice's join (and fetch her device keys) before it encrypts for her
+            bob.call(json!({"cmd": "wait_member", "room": room_id, "user": alice_id}))
+                .await?;
+            bob.call(json!({"cmd": "send", "room": room_id, "text": "secret from bob"}))
+                .await?;
+            items
+                .wait("bob's \"secret from bob\", decrypted", |items| {
+                    find_message(items, &bob_id, "secret from bob").is_some()
+                })
+                .await?;
+            timeline
+                .send(RoomMessageEventContent::text_plain("secret from alice").into())
+                .await
+                .context("sending in the encrypted room")?;
+            let seen = bob
+                .call(json!({"cmd": "wait_message", "room": room_id, "sender": alice_id, "text": "secret from alice"}))
+                .await?;
+            ensure!(
+                seen["encrypted"] == true,
+                "alice's message reached bob unencrypted: {seen}"
+            );
+            Ok(())
+        },
+    )
+    .await;
 
     tap.step("the SyncService stops cleanly", async {
         timeout(step_timeout(), sync_service.stop())
