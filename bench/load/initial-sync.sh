@@ -12,15 +12,4 @@ source "$HERE/synapse.sh"
 ARGS=(--rooms "${LATTICE_IS_ROOMS:-300}" --members "${LATTICE_IS_MEMBERS:-300}" --runs "${LATTICE_IS_RUNS:-5}"
   --concurrency "${LATTICE_IS_CONCURRENCY:-32}")
 
-bench_server initial-sync
-echo "initial-sync: lattice: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
-"$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" initial-sync \
-  --base-url "$TEST_SERVER_URL" --shared-secret "$SECRET" "${ARGS[@]}" | tail -1 | sed 's/^{/{"server":"lattice",/'
-test_server_stop "$HERE/target/lattice-initial-sync-server.log"
-[ "${LATTICE_IS_SYNAPSE:-1}" != 0 ] || exit 0
-
-synapse_start "$BENCH_WORK/synapse"
-echo "initial-sync: synapse: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
-"$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" initial-sync \
-  --base-url "$SYNAPSE_URL" --shared-secret "$SYNAPSE_SECRET" "${ARGS[@]}" | tail -1 | sed 's/^{/{"server":"synapse",/'
-synapse_stop "$HERE/target/synapse-initial-sync-server.log"
+bench_lattice_then_synapse initial-sync "${LATTICE_IS_SYNAPSE:-1}" "${ARGS[@]}"

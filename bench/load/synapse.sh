@@ -191,3 +191,23 @@ synapse_stop() {
     mkdir -p "$(dirname "$log_copy")" && cp "$SYNAPSE_DIR/homeserver.log" "$log_copy" 2>/dev/null || true
   fi
 }
+
+# Runs `lattice-load.jar MODE ARGS...` against a fresh all-in-one and then (unless WITH_SYNAPSE is 0) a fresh Synapse,
+# one server at a time, printing each server's JSON line with "server" added. For the benchmarks that compare the two
+# with the same tool (initial-sync.sh, sliding-sync.sh). Source lib.sh first.
+#   bench_lattice_then_synapse MODE WITH_SYNAPSE ARGS...
+bench_lattice_then_synapse() {
+  local mode=$1 with_synapse=$2
+  shift 2
+  bench_server "$mode"
+  echo "$mode: lattice: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
+  "$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" "$mode" \
+    --base-url "$TEST_SERVER_URL" --shared-secret "$SECRET" "$@" | tail -1 | sed 's/^{/{"server":"lattice",/'
+  test_server_stop "$HERE/target/lattice-$mode-server.log"
+  [ "$with_synapse" != 0 ] || return 0
+  synapse_start "$BENCH_WORK/synapse"
+  echo "$mode: synapse: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %T') UTC" >&2
+  "$JAVA_HOME/bin/java" -Xmx1g -jar "$HERE/target/lattice-load.jar" "$mode" \
+    --base-url "$SYNAPSE_URL" --shared-secret "$SYNAPSE_SECRET" "$@" | tail -1 | sed 's/^{/{"server":"synapse",/'
+  synapse_stop "$HERE/target/synapse-$mode-server.log"
+}

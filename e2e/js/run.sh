@@ -62,7 +62,7 @@ fi
 if [ "$#" -gt 0 ]; then
   ARGS=("$@")
 else
-  ARGS=(test/accounts.test.mjs test/rooms.test.mjs test/keys.test.mjs test/verification.test.mjs test/dehydration.test.mjs test/ephemeral.test.mjs test/relations.test.mjs test/pushrules.test.mjs test/media.test.mjs)
+  ARGS=(test/accounts.test.mjs test/rooms.test.mjs test/keys.test.mjs test/verification.test.mjs test/dehydration.test.mjs test/ephemeral.test.mjs test/relations.test.mjs test/pushrules.test.mjs test/media.test.mjs test/sliding.test.mjs)
 fi
 set +e
 "$NODE" --test --test-force-exit --test-concurrency=1 --test-timeout="${LATTICE_E2E_TEST_TIMEOUT:-120000}" "${ARGS[@]}"

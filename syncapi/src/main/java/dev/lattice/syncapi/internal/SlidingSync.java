@@ -85,6 +85,7 @@ public final class SlidingSync {
     private final SyncNotifier notifier;
     private final Duration maxTimeout;
     private final Clock clock;
+    private final BumpStamps bumpStamps;
 
     /**
      * @param streams the {@code /sync} stream providers, for positions and the extensions
@@ -114,6 +115,7 @@ public final class SlidingSync {
         this.notifier = requireNonNull(notifier, "notifier is null");
         this.maxTimeout = requireNonNull(maxTimeout, "maxTimeout is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.bumpStamps = new BumpStamps(database, BUMP_TYPES);
     }
 
     /**
@@ -252,7 +254,7 @@ public final class SlidingSync {
                             .map(StateSpan::roomId)
                             .toList();
                     return Mono.zip(
-                                    database.newestOfTypes(joined, BUMP_TYPES, to),
+                                    bumpStamps.of(joined, to),
                                     encryptedRooms(request, rooms.keySet(), to),
                                     roomTypes(request, rooms.keySet(), to))
                             .map(facts -> {

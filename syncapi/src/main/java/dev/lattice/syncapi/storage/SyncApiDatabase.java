@@ -68,6 +68,12 @@ public interface SyncApiDatabase {
      */
     Mono<Map<String, Long>> newestOfTypes(Collection<String> roomIds, Collection<String> types, long toInclusive);
 
+    /**
+     * The position of the newest live event of one of {@code types} with a position in ({@code afterExclusive},
+     * {@code toInclusive}], per room that has one: what changed in every room's {@link #newestOfTypes} since a point.
+     */
+    Mono<Map<String, Long>> newestOfTypesBetween(Collection<String> types, long afterExclusive, long toInclusive);
+
     /** The room's {@code m.room.history_visibility} at {@code position}; {@code shared} when unset. */
     Mono<String> historyVisibilityAt(String roomId, long position);
 

@@ -24,6 +24,10 @@ public final class LoadMain {
             InitialSyncBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("sliding-sync")) {
+            SlidingSyncBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (java.util.Arrays.asList(args).contains("--help")) {
             System.out.print(LoadOptions.USAGE);
             return;

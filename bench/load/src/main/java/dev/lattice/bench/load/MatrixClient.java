@@ -117,6 +117,17 @@ final class MatrixClient {
         return new Received(body, System.nanoTime());
     }
 
+    /** Simplified Sliding Sync (MSC4186); {@code pos} null to begin a connection. */
+    Received slidingSync(Session session, String pos, Duration timeout, JsonNode body) {
+        StringBuilder path = new StringBuilder("/_matrix/client/unstable/org.matrix.simplified_msc3575/sync?timeout=")
+                .append(timeout.toMillis());
+        if (pos != null) {
+            path.append("&pos=").append(encode(pos));
+        }
+        JsonNode answer = call(post(path.toString(), body).timeout(timeout.plus(REQUEST_TIMEOUT)), session);
+        return new Received(answer, System.nanoTime());
+    }
+
     /** {@code GET /rooms/{roomId}/messages?dir=b&from=…&to=…}: the events a limited timeline left out. */
     Received messagesBackwards(Session session, String roomId, String from, String to, String filter) {
         String path = CLIENT + "/rooms/" + encode(roomId) + "/messages?dir=b&limit=100&from=" + encode(from) + "&to="

@@ -83,6 +83,11 @@ public final class OutputRoomEventsTable {
             + " AND e.position <= :to AND e.type = ANY(:types) AND NOT e.outlier ORDER BY e.position DESC LIMIT 1)"
             + " AS position FROM unnest(:room_ids::text[]) AS r(room_id)";
 
+    /** By the primary key's range: only the events after {@code after} are read. */
+    private static final String SELECT_NEWEST_OF_TYPES_BETWEEN = "SELECT room_id, MAX(position) AS position"
+            + " FROM syncapi.output_room_events WHERE position > :after AND position <= :to AND type = ANY(:types)"
+            + " AND NOT outlier GROUP BY room_id";
+
     private static final String UPDATE_REDACTED = "UPDATE syncapi.output_room_events"
             + " SET event_json = :event_json, redacted_because = :redacted_because"
             + " WHERE event_id = :event_id AND redacted_because IS NULL";
@@ -238,6 +243,16 @@ public final class OutputRoomEventsTable {
                 .all()
                 .filter(entry -> entry.getValue().isPresent())
                 .collectMap(Map.Entry::getKey, entry -> entry.getValue().get());
+    }
+
+    public Mono<Map<String, Long>> selectNewestOfTypesBetween(Collection<String> types, long after, long to) {
+        return client.sql(SELECT_NEWEST_OF_TYPES_BETWEEN)
+                .bind("types", types.toArray(String[]::new))
+                .bind("after", Math.max(0, after))
+                .bind("to", to)
+                .map(r -> Map.entry(r.get("room_id", String.class), r.get("position", Long.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     public Mono<Set<String>> selectRoomsWithEvents(Collection<String> roomIds, long after, long to) {

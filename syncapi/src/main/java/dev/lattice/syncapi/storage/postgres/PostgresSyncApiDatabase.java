@@ -266,6 +266,12 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
+    public Mono<Map<String, Long>> newestOfTypesBetween(
+            Collection<String> types, long afterExclusive, long toInclusive) {
+        return events.selectNewestOfTypesBetween(types, afterExclusive, toInclusive);
+    }
+
+    @Override
     public Mono<String> historyVisibilityAt(String roomId, long position) {
         return state.selectEntryAt(roomId, "m.room.history_visibility", "", position)
                 .flatMap(this::historyVisibilityOf);

@@ -1,0 +1,86 @@
+package dev.lattice.syncapi.storage.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.syncapi.storage.SlidingSyncConnections;
+import dev.lattice.syncapi.storage.SlidingSyncConnections.Position;
+import dev.lattice.syncapi.storage.SlidingSyncConnections.SentRoom;
+import dev.lattice.testing.TestInfra;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sliding sync connection state against a real PostgreSQL: a {@code pos} sent back acknowledges that response, so a
+ * retried {@code pos} starts from what the client had then, however many answers were given (and lost) since, and a
+ * {@code pos} belongs to one device's connection.
+ */
+class PostgresSlidingSyncConnectionsIT {
+    private static SlidingSyncConnections connections;
+
+    @BeforeAll
+    static void migrate() {
+        connections = new PostgresSlidingSyncConnections(TestInfra.migrated("syncapi"));
+    }
+
+    private static String user() {
+        return "@" + UUID.randomUUID().toString().substring(0, 8) + ":example.org";
+    }
+
+    private static SentRoom room(String roomId, long sentThrough) {
+        return new SentRoom(roomId, sentThrough, "join", 1, "[]");
+    }
+
+    private static Position resume(String user, long pos) {
+        return connections.resume(user, "PHONE", "room-list", pos).block().orElseThrow();
+    }
+
+    @Test
+    void aRetriedPosStartsFromWhatTheClientHadThen() {
+        String user = user();
+        long connection = connections.begin(user, "PHONE", "room-list", 1).block();
+        long first = connections
+                .record(connection, "s10_0", "{}", List.of(room("!a:x", 10), room("!b:x", 10)), 2)
+                .block();
+        assertThat(resume(user, first).rooms()).containsOnlyKeys("!a:x", "!b:x");
+
+        // Two answers from `first`: the first is lost (or its request cancelled), the client retries with `first`.
+        long lost = connections
+                .record(connection, "s12_0", "{}", List.of(room("!a:x", 12)), 3)
+                .block();
+        Position retried = resume(user, first);
+        assertThat(retried.syncToken()).isEqualTo("s10_0");
+        assertThat(retried.rooms().get("!a:x").sentThrough()).isEqualTo(10);
+        assertThat(connections.resume(user, "PHONE", "room-list", lost).block()).isEmpty();
+
+        long second = connections
+                .record(connection, "s13_0", "{\"all\":{\"count\":2}}", List.of(room("!a:x", 13)), 4)
+                .block();
+        Position now = resume(user, second);
+        assertThat(now.listCounts()).isEqualTo("{\"all\":{\"count\":2}}");
+        assertThat(now.rooms().get("!a:x").sentThrough()).isEqualTo(13);
+        assertThat(now.rooms().get("!b:x").sentThrough()).isEqualTo(10);
+        // Acknowledging `second` forgets `first`.
+        assertThat(connections.resume(user, "PHONE", "room-list", first).block())
+                .isEmpty();
+    }
+
+    @Test
+    void aPosBelongsToOneDevicesConnectionAndANewConnectionEndsTheOld() {
+        String user = user();
+        long connection = connections.begin(user, "PHONE", "room-list", 1).block();
+        long pos = connections.record(connection, "s1", "{}", List.of(), 2).block();
+        assertThat(connections.resume(user, "LAPTOP", "room-list", pos).block()).isEmpty();
+        assertThat(connections.resume(user, "PHONE", "encryption", pos).block()).isEmpty();
+        assertThat(connections.resume(user(), "PHONE", "room-list", pos).block())
+                .isEmpty();
+        assertThat(connections.resume(user, "PHONE", "room-list", pos).block())
+                .map(Position::pos)
+                .isEqualTo(Optional.of(pos));
+
+        connections.begin(user, "PHONE", "room-list", 3).block();
+        assertThat(connections.resume(user, "PHONE", "room-list", pos).block()).isEmpty();
+    }
+}
