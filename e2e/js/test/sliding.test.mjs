@@ -174,12 +174,17 @@ describe("simplified sliding sync", () => {
     request.lists.all.timeline_limit = 1;
     const first = await ok(alice.access_token, request);
     assert.equal(first.rooms[rooms[1]].timeline.length, 1);
-    const subscribed = { ...request, room_subscriptions: { [rooms[1]]: { timeline_limit: 20, required_state: [] } } };
+    // As Element X opens a room: a longer timeline and more state (here the join rules) in one request.
+    const subscribed = {
+      ...request,
+      room_subscriptions: { [rooms[1]]: { timeline_limit: 20, required_state: [["m.room.join_rules", ""]] } },
+    };
     const next = await ok(alice.access_token, subscribed, { pos: first.pos });
     const room = next.rooms[rooms[1]];
     assert.equal(room.expanded_timeline, true);
     assert.ok(room.timeline.length > 1, `expanded to ${room.timeline.length} events`);
     assert.equal(room.initial, undefined);
+    assert.ok(room.required_state.some((e) => e.type === "m.room.join_rules"), "the newly asked state, unchanged since");
   });
 
   test("extensions: typing, receipts, to-device, account data", async () => {

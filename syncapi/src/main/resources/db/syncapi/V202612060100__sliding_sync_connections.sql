@@ -16,11 +16,13 @@ CREATE INDEX sliding_sync_connections_device_idx ON syncapi.sliding_sync_connect
 CREATE TABLE syncapi.sliding_sync_positions (
     pos           BIGINT PRIMARY KEY,
     connection_id BIGINT NOT NULL REFERENCES syncapi.sliding_sync_connections ON DELETE CASCADE,
+    parent_pos    BIGINT NOT NULL,
     sync_token    TEXT   NOT NULL,
     list_counts   TEXT   NOT NULL,
     created_ts    BIGINT NOT NULL
 );
-COMMENT ON TABLE syncapi.sliding_sync_positions IS 'Each pos a response gave: the stream positions it covered and its lists'' counts. A pos the client sends back acknowledges it: later ones (answers it never got) and earlier ones are deleted';
+COMMENT ON TABLE syncapi.sliding_sync_positions IS 'Each pos a response gave: the stream positions it covered and its lists'' counts. A pos the client sends back acknowledges it: the others (answers it never got, earlier ones) are deleted';
+COMMENT ON COLUMN syncapi.sliding_sync_positions.parent_pos IS 'The pos of the request this response answered (0 for a new connection): room rows after it, other than this pos''s own, are answers to sibling requests the client did not take';
 CREATE INDEX sliding_sync_positions_connection_idx ON syncapi.sliding_sync_positions (connection_id, pos);
 
 CREATE TABLE syncapi.sliding_sync_rooms (

@@ -29,6 +29,8 @@ public final class SlidingRoomLists {
      * @param membership the user's membership ({@code join}, {@code invite}, {@code knock}, {@code leave}, {@code ban})
      * @param bumpStamp where the room sorts: the position of its newest event of a type that bumps it
      * @param roomType the create event's {@code type}; empty for a room without one, or when no filter asked
+     * @param spaces the spaces (of those the lists filter on) that list the room as a child
+     * @param tags the user's tags on the room (when a list filters on tags)
      */
     public record Room(
             String roomId,
@@ -36,11 +38,15 @@ public final class SlidingRoomLists {
             long bumpStamp,
             boolean dm,
             boolean encrypted,
-            Optional<String> roomType) {
+            Optional<String> roomType,
+            Set<String> spaces,
+            Set<String> tags) {
         public Room {
             requireNonNull(roomId, "roomId is null");
             requireNonNull(membership, "membership is null");
             requireNonNull(roomType, "roomType is null");
+            spaces = Set.copyOf(spaces);
+            tags = Set.copyOf(tags);
         }
     }
 
@@ -87,6 +93,15 @@ public final class SlidingRoomLists {
         if (filters.roomTypes().isPresent() && !filters.roomTypes().get().contains(room.roomType())) {
             return false;
         }
-        return !filters.notRoomTypes().contains(room.roomType());
+        if (filters.notRoomTypes().contains(room.roomType())) {
+            return false;
+        }
+        if (filters.spaces().isPresent() && filters.spaces().get().stream().noneMatch(room.spaces()::contains)) {
+            return false;
+        }
+        if (filters.notTags().stream().anyMatch(room.tags()::contains)) {
+            return false; // not_tags wins over tags
+        }
+        return filters.tags().isEmpty() || filters.tags().get().stream().anyMatch(room.tags()::contains);
     }
 }

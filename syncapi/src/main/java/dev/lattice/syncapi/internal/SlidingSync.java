@@ -2,6 +2,7 @@ package dev.lattice.syncapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.AccountDataEntry;
 import dev.lattice.api.clientapi.AuthenticatedDevice;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.id.RoomId;
@@ -208,11 +209,14 @@ public final class SlidingSync {
                                     return connections
                                             .record(
                                                     start.connectionId(),
+                                                    request.pos().orElse(0L),
                                                     plan.positions().toString(),
                                                     plan.listCountsJson(),
                                                     rooms,
                                                     clock.millis())
-                                            .map(pos -> response(request, pos, plan, sent, extensions));
+                                            .map(pos -> response(request, pos, plan, sent, extensions))
+                                            // The device began this connection anew meanwhile: this answer is void.
+                                            .switchIfEmpty(Mono.error(SlidingSyncRequest::unknownPos));
                                 })));
     }
 
@@ -257,7 +261,9 @@ public final class SlidingSync {
                     return Mono.zip(
                                     bumpStamps.of(joined, to),
                                     encryptedRooms(request, rooms.keySet(), to),
-                                    roomTypes(request, rooms.keySet(), to))
+                                    roomTypes(request, rooms.keySet(), to),
+                                    spaceChildren(request, to),
+                                    roomTags(request))
                             .map(facts -> {
                                 Map<String, Long> bumpStamps = new HashMap<>();
                                 List<SlidingRoomLists.Room> listed = new ArrayList<>();
@@ -272,7 +278,9 @@ public final class SlidingSync {
                                             bump,
                                             loaded.getT3().contains(roomId),
                                             facts.getT2().contains(roomId),
-                                            Optional.ofNullable(facts.getT3().get(roomId))));
+                                            Optional.ofNullable(facts.getT3().get(roomId)),
+                                            facts.getT4().getOrDefault(roomId, Set.of()),
+                                            facts.getT5().getOrDefault(roomId, Set.of())));
                                 });
                                 Map<String, SlidingRoomLists.Window> windows =
                                         SlidingRoomLists.windows(request.lists(), listed);
@@ -366,6 +374,61 @@ public final class SlidingSync {
                 });
     }
 
+    /**
+     * For the spaces the lists filter on, the rooms each lists as a child: an {@code m.space.child} state event whose
+     * content has a non-empty {@code via} (an empty content removes a child), as Synapse reads it. By child room.
+     */
+    private Mono<Map<String, Set<String>>> spaceChildren(SlidingSyncRequest request, long to) {
+        Set<String> spaces = new TreeSet<>();
+        request.lists().values().forEach(list -> list.filters().spaces().ifPresent(spaces::addAll));
+        if (spaces.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return Flux.fromIterable(spaces)
+                .flatMap(space -> database.stateAt(space, to), ROOM_CONCURRENCY)
+                .flatMapIterable(state -> state)
+                .filter(span -> span.type().equals("m.space.child"))
+                .collectList()
+                .flatMap(children -> database.events(
+                        children.stream().map(StateSpan::eventId).toList()))
+                .map(events -> {
+                    Map<String, Set<String>> out = new HashMap<>();
+                    for (StoredEvent event : events) {
+                        boolean via = event.content()
+                                .getArray("via")
+                                .map(a -> a.size() > 0)
+                                .orElse(false);
+                        if (via && event.stateKey().isPresent()) {
+                            out.computeIfAbsent(event.stateKey().get(), id -> new HashSet<>())
+                                    .add(event.roomId());
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /** The user's tags on each room ({@code m.tag} room account data), read only when a list filters on tags. */
+    private Mono<Map<String, Set<String>>> roomTags(SlidingSyncRequest request) {
+        boolean needed = request.lists().values().stream()
+                .anyMatch(list -> list.filters().needsTags());
+        if (!needed) {
+            return Mono.just(Map.of());
+        }
+        return users.get().queryAccountData(request.device().userId()).map(entries -> {
+            Map<String, Set<String>> out = new HashMap<>();
+            for (AccountDataEntry entry : entries) {
+                if (entry.roomId().isPresent() && entry.type().equals("m.tag")) {
+                    CanonicalJson.parseObject(entry.contentJson())
+                            .getObject("tags")
+                            .ifPresent(tags -> out.put(
+                                    entry.roomId().get().value(),
+                                    Set.copyOf(tags.members().keySet())));
+                }
+            }
+            return out;
+        });
+    }
+
     // ---- room sections ----
 
     /** How a room is sent this time. */
@@ -418,34 +481,27 @@ public final class SlidingSync {
                 .flatMap(sent -> withUnreadCounts(request, plan, sent));
     }
 
-    /**
-     * Of rooms the client has as joined, those with events it was not sent: one query for those it was sent up to
-     * the previous response (nearly all), one per room for those it has from further back (rooms that were out of
-     * every window for a while).
-     */
+    /** Of rooms the client has as joined, those with events it was not sent (up to where each ends for the user). */
     private Mono<Set<String>> roomsWithNews(Start start, Plan plan, List<String> roomIds) {
-        if (roomIds.isEmpty()) {
-            return Mono.just(Set.of());
-        }
-        long since = start.since().orElseThrow().events();
-        List<String> current = new ArrayList<>();
-        List<String> older = new ArrayList<>();
+        long to = plan.positions().events();
+        Map<String, Long> after = new HashMap<>();
+        List<String> left = new ArrayList<>();
         for (String roomId : roomIds) {
-            (start.sent().get(roomId).sentThrough() >= since ? current : older).add(roomId);
+            if (end(plan, roomId) == to) {
+                after.put(roomId, start.sent().get(roomId).sentThrough());
+            } else {
+                left.add(roomId);
+            }
         }
-        Mono<Set<String>> recent = current.isEmpty()
-                ? Mono.just(Set.of())
-                : database.roomsWithEvents(current, since, plan.positions().events());
-        Mono<List<String>> behind = Flux.fromIterable(older)
+        // Rooms the user left end at the leave: each its own bound (rare: a room is shown until its leave was sent).
+        Mono<List<String>> leftWithNews = Flux.fromIterable(left)
                 .filterWhen(
-                        roomId -> database.roomsWithEvents(
-                                        List.of(roomId),
-                                        start.sent().get(roomId).sentThrough(),
-                                        end(plan, roomId))
+                        roomId -> database.roomsWithEventsAfter(
+                                        Map.of(roomId, start.sent().get(roomId).sentThrough()), end(plan, roomId))
                                 .map(found -> !found.isEmpty()),
                         ROOM_CONCURRENCY)
                 .collectList();
-        return Mono.zip(recent, behind).map(found -> {
+        return Mono.zip(database.roomsWithEventsAfter(after, to), leftWithNews).map(found -> {
             Set<String> out = new HashSet<>(found.getT1());
             out.addAll(found.getT2());
             return out;
@@ -511,8 +567,12 @@ public final class SlidingSync {
                 : had.orElseThrow().sentThrough();
         int limit = config.timelineLimit();
         Mono<List<StoredEvent>> newestFirst = database.roomEvents(roomId, after, end, limit + 1, true);
-        // The wanted state it has: none for a new room or a changed required_state; that at the position it had.
-        Mono<Set<String>> known = kind == Kind.INITIAL || kind == Kind.REQUIRED_STATE_CHANGED
+        // The wanted state it has: none for a new room or a changed required_state (also when the timeline grew in
+        // the same request, as when a room is opened); else that at the position it had.
+        boolean requiredStateChanged = had.map(sentRoom ->
+                        !sentRoom.requiredState().equals(config.requiredState().toJson()))
+                .orElse(true);
+        Mono<Set<String>> known = kind == Kind.INITIAL || requiredStateChanged
                 ? Mono.just(Set.of())
                 : database.stateAt(roomId, had.orElseThrow().sentThrough())
                         .map(spans -> spans.stream().map(StateSpan::eventId).collect(Collectors.toSet()));
@@ -569,7 +629,8 @@ public final class SlidingSync {
                             room.put("initial", true);
                         }
                         if (kind == Kind.EXPANDED) {
-                            room.put("expanded_timeline", true);
+                            // Both names: MSC4186's, and Synapse's, which clients of its implementation read.
+                            room.put("expanded_timeline", true).put("unstable_expanded_timeline", true);
                         }
                         Optional<String> name = Optional.ofNullable(idsByKey.get("m.room.name\0"))
                                 .map(byId::get)

@@ -97,19 +97,38 @@ public record SlidingSyncRequest(
      *
      * @param roomTypes rooms of one of these types ({@code Optional.empty()} for rooms with no type), when given
      * @param notRoomTypes rooms of none of these types
+     * @param spaces rooms that one of these spaces lists as a child ({@code m.space.child} with a {@code via}), when
+     *     given
+     * @param tags rooms the user tagged with one of these ({@code m.tag}), when given
+     * @param notTags rooms the user tagged with none of these
      */
     public record ListFilters(
             Optional<Boolean> isDm,
             Optional<Boolean> isEncrypted,
             Optional<Boolean> isInvite,
             Optional<List<Optional<String>>> roomTypes,
-            List<Optional<String>> notRoomTypes) {
-        public static final ListFilters NONE =
-                new ListFilters(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+            List<Optional<String>> notRoomTypes,
+            Optional<List<String>> spaces,
+            Optional<List<String>> tags,
+            List<String> notTags) {
+        public static final ListFilters NONE = new ListFilters(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
 
         /** Whether the filter needs to know rooms' types (a state lookup the others do not need). */
         public boolean needsRoomTypes() {
             return roomTypes.isPresent() || !notRoomTypes.isEmpty();
+        }
+
+        /** Whether the filter needs the user's room tags. */
+        public boolean needsTags() {
+            return tags.isPresent() || !notTags.isEmpty();
         }
     }
 
@@ -169,6 +188,9 @@ public record SlidingSyncRequest(
         String connId = optionalString(body, "conn_id").orElse("");
         if (connId.length() > MAX_CONN_ID) {
             throw invalid("conn_id is longer than " + MAX_CONN_ID + " characters");
+        }
+        if (connId.chars().anyMatch(Character::isISOControl)) {
+            throw invalid("conn_id must not hold control characters");
         }
         Optional<Long> position = pos.filter(p -> !p.isEmpty()).map(SlidingSyncRequest::position);
         long timeoutMs = timeout.filter(t -> !t.isEmpty())
@@ -290,7 +312,10 @@ public record SlidingSyncRequest(
                 optionalBool(filters, "is_encrypted"),
                 optionalBool(filters, "is_invite"),
                 filters.has("room_types") ? Optional.of(roomTypes(filters, "room_types", where)) : Optional.empty(),
-                filters.has("not_room_types") ? roomTypes(filters, "not_room_types", where) : List.of());
+                filters.has("not_room_types") ? roomTypes(filters, "not_room_types", where) : List.of(),
+                strings(filters, "spaces", where + ".filters"),
+                strings(filters, "tags", where + ".filters"),
+                strings(filters, "not_tags", where + ".filters").orElse(List.of()));
     }
 
     private static List<Optional<String>> roomTypes(JsonObject filters, String key, String where) {
@@ -338,7 +363,7 @@ public record SlidingSyncRequest(
     }
 
     private static Scope scope(JsonObject ext, String name) {
-        return new Scope(strings(ext, "lists", name), strings(ext, "rooms", name));
+        return new Scope(strings(ext, "lists", "extensions." + name), strings(ext, "rooms", "extensions." + name));
     }
 
     private static Optional<List<String>> strings(JsonObject json, String key, String where) {
@@ -348,7 +373,7 @@ public record SlidingSyncRequest(
         List<String> out = new ArrayList<>();
         for (CanonicalJsonValue value : optionalArray(json, key).orElseThrow().values()) {
             if (!(value instanceof JsonString string)) {
-                throw bad("extensions." + where + "." + key + " must be an array of strings");
+                throw bad(where + "." + key + " must be an array of strings");
             }
             out.add(string.value());
         }

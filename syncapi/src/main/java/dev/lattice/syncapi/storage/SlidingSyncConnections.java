@@ -56,6 +56,12 @@ public interface SlidingSyncConnections {
      */
     Mono<Optional<Position>> resume(String userId, String deviceId, String connId, long pos);
 
-    /** Records a response: a new {@code pos} of the connection, the rooms it sent; that {@code pos}. */
-    Mono<Long> record(long connectionId, String syncToken, String listCounts, List<SentRoom> sent, long now);
+    /**
+     * Records a response: a new {@code pos} of the connection, the rooms it sent; that {@code pos}.
+     *
+     * @param parentPos the {@code pos} of the request it answers; 0 for a new connection's first response
+     * @return empty when the connection ended meanwhile (the device began it anew)
+     */
+    Mono<Long> record(
+            long connectionId, long parentPos, String syncToken, String listCounts, List<SentRoom> sent, long now);
 }

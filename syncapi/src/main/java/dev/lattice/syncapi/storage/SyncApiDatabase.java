@@ -53,6 +53,12 @@ public interface SyncApiDatabase {
     Mono<List<StoredEvent>> roomEvents(
             String roomId, long afterExclusive, long toInclusive, int limit, boolean descending);
 
+    /**
+     * Which rooms have events with positions in (their own {@code afterExclusive}, {@code toInclusive}]: one query
+     * however many rooms.
+     */
+    Mono<Set<String>> roomsWithEventsAfter(Map<String, Long> afterExclusiveByRoom, long toInclusive);
+
     /** Which of {@code roomIds} have events with positions in ({@code afterExclusive}, {@code toInclusive}]. */
     Mono<Set<String>> roomsWithEvents(Collection<String> roomIds, long afterExclusive, long toInclusive);
 

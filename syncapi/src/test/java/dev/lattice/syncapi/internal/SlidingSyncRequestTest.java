@@ -84,6 +84,8 @@ class SlidingSyncRequestTest {
         assertRefused("{\"lists\":{\"a\":{\"required_state\":[[\"m.room.name\",1]]}}}", "M_BAD_JSON");
         assertRefused("{\"lists\":{\"a\":{\"filters\":{\"is_dm\":\"yes\"}}}}", "M_BAD_JSON");
         assertRefused("{\"lists\":{\"a\":{\"filters\":{\"room_types\":[1]}}}}", "M_BAD_JSON");
+        assertRefused("{\"lists\":{\"a\":{\"filters\":{\"tags\":\"m.favourite\"}}}}", "M_BAD_JSON");
+        assertRefused("{\"lists\":{\"a\":{\"filters\":{\"spaces\":[null]}}}}", "M_BAD_JSON");
         assertRefused("{\"extensions\":{\"typing\":{\"enabled\":true,\"lists\":[1]}}}", "M_BAD_JSON");
         assertRefused("{\"conn_id\":5}", "M_BAD_JSON");
     }
@@ -96,6 +98,7 @@ class SlidingSyncRequestTest {
         assertRefused("{\"room_subscriptions\":{\"#alias:x\":{}}}", "M_INVALID_PARAM");
         assertRefused("{\"extensions\":{\"to_device\":{\"enabled\":true,\"since\":\"x\"}}}", "M_INVALID_PARAM");
         assertRefused("{\"conn_id\":\"" + "c".repeat(256) + "\"}", "M_INVALID_PARAM");
+        assertRefused("{\"conn_id\":\"a\\u0000b\"}", "M_INVALID_PARAM");
         StringBuilder ranges = new StringBuilder("[0,0]");
         ranges.append(",[0,0]".repeat(SlidingSyncRequest.MAX_RANGES));
         assertRefused("{\"lists\":{\"a\":{\"ranges\":[" + ranges + "]}}}", "M_INVALID_PARAM");

@@ -88,6 +88,12 @@ public final class OutputRoomEventsTable {
             + " FROM syncapi.output_room_events WHERE position > :after AND position <= :to AND type = ANY(:types)"
             + " AND NOT outlier GROUP BY room_id";
 
+    /** One index probe (room, position) per room. */
+    private static final String SELECT_ROOMS_WITH_EVENTS_AFTER = "SELECT r.room_id"
+            + " FROM unnest(:room_ids::text[], :afters::bigint[]) AS r(room_id, after) WHERE EXISTS (SELECT 1"
+            + " FROM syncapi.output_room_events e WHERE e.room_id = r.room_id AND e.position > r.after"
+            + " AND e.position <= :to AND NOT e.outlier)";
+
     private static final String UPDATE_REDACTED = "UPDATE syncapi.output_room_events"
             + " SET event_json = :event_json, redacted_because = :redacted_because"
             + " WHERE event_id = :event_id AND redacted_because IS NULL";
@@ -253,6 +259,20 @@ public final class OutputRoomEventsTable {
                 .map(r -> Map.entry(r.get("room_id", String.class), r.get("position", Long.class)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    public Mono<Set<String>> selectRoomsWithEventsAfter(Map<String, Long> afterByRoom, long to) {
+        if (afterByRoom.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        List<Map.Entry<String, Long>> rooms = List.copyOf(afterByRoom.entrySet());
+        return client.sql(SELECT_ROOMS_WITH_EVENTS_AFTER)
+                .bind("room_ids", rooms.stream().map(Map.Entry::getKey).toArray(String[]::new))
+                .bind("afters", rooms.stream().map(Map.Entry::getValue).toArray(Long[]::new))
+                .bind("to", to)
+                .map(r -> r.get("room_id", String.class))
+                .all()
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     public Mono<Set<String>> selectRoomsWithEvents(Collection<String> roomIds, long after, long to) {

@@ -28,7 +28,7 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
             + " (connection_id, user_id, device_id, conn_id, created_ts)"
             + " VALUES (:connection_id, :user_id, :device_id, :conn_id, :now)";
 
-    private static final String SELECT_POSITION = "SELECT p.connection_id, p.sync_token, p.list_counts"
+    private static final String SELECT_POSITION = "SELECT p.connection_id, p.parent_pos, p.sync_token, p.list_counts"
             + " FROM syncapi.sliding_sync_positions p JOIN syncapi.sliding_sync_connections c USING (connection_id)"
             + " WHERE p.pos = :pos AND c.user_id = :user_id AND c.device_id = :device_id AND c.conn_id = :conn_id";
 
@@ -36,9 +36,14 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
     private static final String DELETE_OTHER_POSITIONS =
             "DELETE FROM syncapi.sliding_sync_positions WHERE connection_id = :connection_id AND pos <> :pos";
 
-    /** Rows of responses the client never received. */
-    private static final String DELETE_LATER_ROOMS =
-            "DELETE FROM syncapi.sliding_sync_rooms WHERE connection_id = :connection_id AND pos > :pos";
+    /**
+     * Rows of responses the client did not take: after the acknowledged pos's parent, all but the acknowledged pos's
+     * own. Rows up to the parent are its ancestors' (acknowledging the parent deleted every other); after it are only
+     * answers to requests made from the parent: this pos and its siblings (concurrent or cancelled requests), and the
+     * answers to requests made from this pos that the client did not take.
+     */
+    private static final String DELETE_UNTAKEN_ROOMS = "DELETE FROM syncapi.sliding_sync_rooms"
+            + " WHERE connection_id = :connection_id AND pos > :parent_pos AND pos <> :pos";
 
     /** Rows a newer row of the same room (up to the acknowledged pos) supersedes. */
     private static final String DELETE_SUPERSEDED_ROOMS = "DELETE FROM syncapi.sliding_sync_rooms old"
@@ -50,9 +55,12 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
             + " timeline_limit, required_state FROM syncapi.sliding_sync_rooms"
             + " WHERE connection_id = :connection_id AND pos <= :pos ORDER BY room_id, pos DESC";
 
+    /** Nothing when the connection ended meanwhile (its device began it anew): then no room rows either. */
     private static final String INSERT_POSITION = "INSERT INTO syncapi.sliding_sync_positions"
-            + " (pos, connection_id, sync_token, list_counts, created_ts)"
-            + " VALUES (:pos, :connection_id, :sync_token, :list_counts, :now)";
+            + " (pos, connection_id, parent_pos, sync_token, list_counts, created_ts)"
+            + " SELECT :pos, :connection_id, :parent_pos, :sync_token, :list_counts, :now"
+            + " WHERE EXISTS (SELECT 1 FROM syncapi.sliding_sync_connections WHERE connection_id = :connection_id"
+            + " FOR KEY SHARE)";
 
     private static final String INSERT_ROOMS = "INSERT INTO syncapi.sliding_sync_rooms"
             + " (connection_id, room_id, pos, sent_through, membership, timeline_limit, required_state)"
@@ -87,6 +95,9 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
         return transactions.transactional(work);
     }
 
+    /** A {@code sliding_sync_positions} row. */
+    private record PositionRow(long connectionId, long parentPos, String syncToken, String listCounts) {}
+
     @Override
     public Mono<Optional<Position>> resume(String userId, String deviceId, String connId, long pos) {
         Mono<Optional<Position>> work = client.sql(SELECT_POSITION)
@@ -94,73 +105,62 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
                 .bind("user_id", userId)
                 .bind("device_id", deviceId)
                 .bind("conn_id", connId)
-                .map(row -> new Object[] {
-                    row.get("connection_id", Long.class),
-                    row.get("sync_token", String.class),
-                    row.get("list_counts", String.class)
-                })
+                .map(row -> new PositionRow(
+                        row.get("connection_id", Long.class),
+                        row.get("parent_pos", Long.class),
+                        row.get("sync_token", String.class),
+                        row.get("list_counts", String.class)))
                 .one()
-                .flatMap(found -> {
-                    long connectionId = (Long) found[0];
-                    return client.sql(DELETE_OTHER_POSITIONS)
-                            .bind("connection_id", connectionId)
-                            .bind("pos", pos)
-                            .then()
-                            .then(forConnection(DELETE_LATER_ROOMS, connectionId, pos)
-                                    .then())
-                            .then(forConnection(DELETE_SUPERSEDED_ROOMS, connectionId, pos)
-                                    .then())
-                            .then(rooms(connectionId, pos))
-                            .map(rooms -> Optional.of(
-                                    new Position(connectionId, pos, (String) found[1], (String) found[2], rooms)));
-                })
+                .flatMap(found -> client.sql(DELETE_OTHER_POSITIONS)
+                        .bind("connection_id", found.connectionId())
+                        .bind("pos", pos)
+                        .then()
+                        .then(forConnection(DELETE_UNTAKEN_ROOMS, found.connectionId(), pos)
+                                .bind("parent_pos", found.parentPos())
+                                .then())
+                        .then(forConnection(DELETE_SUPERSEDED_ROOMS, found.connectionId(), pos)
+                                .then())
+                        .then(rooms(found.connectionId(), pos))
+                        .map(rooms -> Optional.of(
+                                new Position(found.connectionId(), pos, found.syncToken(), found.listCounts(), rooms))))
                 .defaultIfEmpty(Optional.empty());
         return transactions.transactional(work);
     }
 
     @Override
-    public Mono<Long> record(long connectionId, String syncToken, String listCounts, List<SentRoom> sent, long now) {
+    public Mono<Long> record(
+            long connectionId, long parentPos, String syncToken, String listCounts, List<SentRoom> sent, long now) {
         Mono<Long> work = nextId().flatMap(pos -> client.sql(INSERT_POSITION)
                 .bind("pos", pos)
                 .bind("connection_id", connectionId)
+                .bind("parent_pos", parentPos)
                 .bind("sync_token", syncToken)
                 .bind("list_counts", listCounts)
                 .bind("now", now)
-                .then()
-                .then(
-                        sent.isEmpty()
-                                ? Mono.empty()
-                                : client.sql(INSERT_ROOMS)
-                                        .bind("connection_id", connectionId)
-                                        .bind("pos", pos)
-                                        .bind(
-                                                "room_ids",
-                                                sent.stream()
-                                                        .map(SentRoom::roomId)
-                                                        .toArray(String[]::new))
-                                        .bind(
-                                                "sent_through",
-                                                sent.stream()
-                                                        .map(SentRoom::sentThrough)
-                                                        .toArray(Long[]::new))
-                                        .bind(
-                                                "memberships",
-                                                sent.stream()
-                                                        .map(SentRoom::membership)
-                                                        .toArray(String[]::new))
-                                        .bind(
-                                                "timeline_limits",
-                                                sent.stream()
-                                                        .map(SentRoom::timelineLimit)
-                                                        .toArray(Integer[]::new))
-                                        .bind(
-                                                "required_states",
-                                                sent.stream()
-                                                        .map(SentRoom::requiredState)
-                                                        .toArray(String[]::new))
-                                        .then())
-                .thenReturn(pos));
+                .fetch()
+                .rowsUpdated()
+                .filter(inserted -> inserted > 0)
+                .flatMap(inserted -> insertRooms(connectionId, pos, sent).thenReturn(pos)));
         return transactions.transactional(work);
+    }
+
+    private Mono<Void> insertRooms(long connectionId, long pos, List<SentRoom> sent) {
+        if (sent.isEmpty()) {
+            return Mono.empty();
+        }
+        return client.sql(INSERT_ROOMS)
+                .bind("connection_id", connectionId)
+                .bind("pos", pos)
+                .bind("room_ids", sent.stream().map(SentRoom::roomId).toArray(String[]::new))
+                .bind("sent_through", sent.stream().map(SentRoom::sentThrough).toArray(Long[]::new))
+                .bind("memberships", sent.stream().map(SentRoom::membership).toArray(String[]::new))
+                .bind(
+                        "timeline_limits",
+                        sent.stream().map(SentRoom::timelineLimit).toArray(Integer[]::new))
+                .bind(
+                        "required_states",
+                        sent.stream().map(SentRoom::requiredState).toArray(String[]::new))
+                .then();
     }
 
     private Mono<Long> nextId() {

@@ -249,6 +249,11 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
+    public Mono<Set<String>> roomsWithEventsAfter(Map<String, Long> afterExclusiveByRoom, long toInclusive) {
+        return events.selectRoomsWithEventsAfter(afterExclusiveByRoom, toInclusive);
+    }
+
+    @Override
     public Mono<List<StateSpan>> stateAt(String roomId, long position) {
         return state.selectStateAt(roomId, position);
     }

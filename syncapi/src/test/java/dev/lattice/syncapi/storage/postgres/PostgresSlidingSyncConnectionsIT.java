@@ -42,13 +42,13 @@ class PostgresSlidingSyncConnectionsIT {
         String user = user();
         long connection = connections.begin(user, "PHONE", "room-list", 1).block();
         long first = connections
-                .record(connection, "s10_0", "{}", List.of(room("!a:x", 10), room("!b:x", 10)), 2)
+                .record(connection, 0, "s10_0", "{}", List.of(room("!a:x", 10), room("!b:x", 10)), 2)
                 .block();
         assertThat(resume(user, first).rooms()).containsOnlyKeys("!a:x", "!b:x");
 
         // Two answers from `first`: the first is lost (or its request cancelled), the client retries with `first`.
         long lost = connections
-                .record(connection, "s12_0", "{}", List.of(room("!a:x", 12)), 3)
+                .record(connection, first, "s12_0", "{}", List.of(room("!a:x", 12)), 3)
                 .block();
         Position retried = resume(user, first);
         assertThat(retried.syncToken()).isEqualTo("s10_0");
@@ -56,7 +56,7 @@ class PostgresSlidingSyncConnectionsIT {
         assertThat(connections.resume(user, "PHONE", "room-list", lost).block()).isEmpty();
 
         long second = connections
-                .record(connection, "s13_0", "{\"all\":{\"count\":2}}", List.of(room("!a:x", 13)), 4)
+                .record(connection, first, "s13_0", "{\"all\":{\"count\":2}}", List.of(room("!a:x", 13)), 4)
                 .block();
         Position now = resume(user, second);
         assertThat(now.listCounts()).isEqualTo("{\"all\":{\"count\":2}}");
@@ -68,10 +68,42 @@ class PostgresSlidingSyncConnectionsIT {
     }
 
     @Test
+    void rowsOfASiblingAnswerTheClientDidNotTakeAreForgotten() {
+        String user = user();
+        long connection = connections.begin(user, "PHONE", "room-list", 1).block();
+        long first = connections
+                .record(connection, 0, "s10_0", "{}", List.of(room("!a:x", 10)), 2)
+                .block();
+        resume(user, first);
+        // Two requests from `first` at once (a long-poll, and the request that replaced it): the first to answer
+        // sent room X, the client took the other one, which did not.
+        connections
+                .record(connection, first, "s12_0", "{}", List.of(room("!x:x", 12)), 3)
+                .block();
+        long taken = connections
+                .record(connection, first, "s12_0", "{}", List.of(room("!a:x", 12)), 4)
+                .block();
+        Position now = resume(user, taken);
+        assertThat(now.rooms()).containsOnlyKeys("!a:x");
+        assertThat(now.rooms().get("!a:x").sentThrough()).isEqualTo(12);
+    }
+
+    @Test
+    void anAnswerToAConnectionBegunAnewIsNotRecorded() {
+        String user = user();
+        long old = connections.begin(user, "PHONE", "room-list", 1).block();
+        connections.begin(user, "PHONE", "room-list", 2).block();
+        assertThat(connections
+                        .record(old, 0, "s1", "{}", List.of(room("!a:x", 1)), 3)
+                        .blockOptional())
+                .isEmpty();
+    }
+
+    @Test
     void aPosBelongsToOneDevicesConnectionAndANewConnectionEndsTheOld() {
         String user = user();
         long connection = connections.begin(user, "PHONE", "room-list", 1).block();
-        long pos = connections.record(connection, "s1", "{}", List.of(), 2).block();
+        long pos = connections.record(connection, 0, "s1", "{}", List.of(), 2).block();
         assertThat(connections.resume(user, "LAPTOP", "room-list", pos).block()).isEmpty();
         assertThat(connections.resume(user, "PHONE", "encryption", pos).block()).isEmpty();
         assertThat(connections.resume(user(), "PHONE", "room-list", pos).block())
