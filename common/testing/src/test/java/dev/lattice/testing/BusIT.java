@@ -78,10 +78,12 @@ class BusIT {
                                     // Handled one record at a time per partition, this would wait for records queued
                                     // behind it.
                                     slowSawOthersFirst.set(othersHandled.await(20, TimeUnit.SECONDS));
+                                    handled.add(payload);
                                 } else {
+                                    // Recorded before counted: the slow one must find every other one recorded.
+                                    handled.add(payload);
                                     othersHandled.countDown();
                                 }
-                                handled.add(payload);
                                 return payload;
                             })
                             .then());
