@@ -9,6 +9,12 @@
 #   test_server_stop [LOGCOPY]      SIGTERM (the server stops its embedded PostgreSQL), SIGKILL after 30 s, then
 #                                   stops a PostgreSQL that outlived it; copies the server's log to LOGCOPY.
 #
+#   test_server_start_temp JAR NAME LOGCOPY
+#                                   test_server_start in a new temp dir ${TMPDIR:-/tmp}/NAME.XXXXXX, with an EXIT trap
+#                                   (INT and TERM exit through it) that stops the server, copies its log to LOGCOPY
+#                                   and removes the dir, unless LATTICE_E2E_KEEP is set. Sets TEST_SERVER_WORK too; the
+#                                   start timeout is LATTICE_E2E_START_TIMEOUT (300 s). For the end-to-end suites.
+#
 # The server's log is WORKDIR/lattice.log; LATTICE_JAVA_OPTS replaces its JVM options (default -Xmx1g).
 
 TEST_SERVER_PID=""
@@ -91,4 +97,27 @@ test_server_stop() {
   if [ -n "$log_copy" ] && [ -f "$TEST_SERVER_DIR/lattice.log" ]; then
     mkdir -p "$(dirname "$log_copy")" && cp "$TEST_SERVER_DIR/lattice.log" "$log_copy" 2>/dev/null || true
   fi
+}
+
+TEST_SERVER_WORK=""
+TEST_SERVER_LOGCOPY=""
+
+test_server_start_temp() {
+  local jar=$1 name=$2
+  TEST_SERVER_LOGCOPY=$3
+  TEST_SERVER_WORK=$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX")
+  trap test_server_temp_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  TEST_SERVER_START_TIMEOUT=${LATTICE_E2E_START_TIMEOUT:-300} test_server_start "$jar" "$TEST_SERVER_WORK"
+}
+
+test_server_temp_cleanup() {
+  local rc=$?
+  # the log is kept quietly beside the tests (ignored by git): the tests' summary stays the last lines of the output
+  test_server_stop "$TEST_SERVER_LOGCOPY"
+  if [ -n "$TEST_SERVER_WORK" ]; then
+    if [ -n "${LATTICE_E2E_KEEP:-}" ]; then test_server_log "kept $TEST_SERVER_WORK"; else rm -rf "$TEST_SERVER_WORK"; fi
+  fi
+  exit "$rc"
 }

@@ -14,10 +14,7 @@ source .ci/lib/server-jar.sh
 JAVA_HOME=$(find_jdk 21) || { echo "federation: no JDK 21 or newer found" >&2; exit 1; }
 export JAVA_HOME
 JAR="$ROOT/deploy/all-in-one/target/lattice.jar"
-if server_jar_stale "$JAR"; then
-  echo "federation: building $JAR (missing, or older than the sources)…" >&2
-  PATH="$JAVA_HOME/bin:$PATH" ./mvnw -B -q -DskipTests -Dspotless.check.skip=true install >&2
-fi
+server_jar_build_if_stale "$JAR"
 bash "$HERE/install-synapse.sh"
 if [ ! -x "$ROOT/e2e/js/node_modules/.bin/node" ] || [ "$ROOT/e2e/js/package-lock.json" -nt "$ROOT/e2e/js/node_modules/.package-lock.json" ]; then
   (cd "$ROOT/e2e/js" && npm ci --no-audit --no-fund --prefer-offline >&2)

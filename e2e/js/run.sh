@@ -19,10 +19,7 @@ if [ -z "${LATTICE_BASE_URL:-}" ]; then
   JAVA_HOME=$(find_jdk 21) || { log "no JDK 21 or newer found"; exit 1; }
   export JAVA_HOME
   JAR="$ROOT/deploy/all-in-one/target/lattice.jar"
-  if server_jar_stale "$JAR"; then
-    log "building $JAR (missing, or older than the sources)…"
-    PATH="$JAVA_HOME/bin:$PATH" ./mvnw -B -q -DskipTests -Dspotless.check.skip=true install >&2
-  fi
+  server_jar_build_if_stale "$JAR"
 fi
 
 cd "$HERE"
@@ -33,30 +30,15 @@ fi
 NODE="$HERE/node_modules/.bin/node"
 
 source "$ROOT/.ci/lib/test-server.sh"
-WORK=""
-cleanup() {
-  local rc=$?
-  # the log is kept quietly beside the tests (ignored by git): the tests' summary stays the last lines of the output
-  test_server_stop "$HERE/lattice-e2e.log"
-  if [ -n "$WORK" ]; then
-    if [ -n "${LATTICE_E2E_KEEP:-}" ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 if [ -z "${LATTICE_BASE_URL:-}" ]; then
-  WORK=$(mktemp -d "${TMPDIR:-/tmp}/lattice-e2e.XXXXXX")
   # URL previews may reach the pages media.test.mjs serves on 127.0.0.2, and nothing else on loopback or private
   # networks: the test checks that 127.0.0.1 and localhost stay refused.
   export LATTICE_MEDIA_URLPREVIEW_IPRANGEALLOWLIST=127.0.0.2/32
-  TEST_SERVER_START_TIMEOUT=${LATTICE_E2E_START_TIMEOUT:-300} test_server_start "$JAR" "$WORK"
+  test_server_start_temp "$JAR" lattice-e2e "$HERE/lattice-e2e.log"
   export LATTICE_BASE_URL=$TEST_SERVER_URL
   # What the hostile-media test checks the server's health with: its process (open files), metrics (heap), data.
   export LATTICE_E2E_SERVER_PID=$TEST_SERVER_PID LATTICE_E2E_METRICS_URL=$TEST_SERVER_METRICS_URL \
-    LATTICE_E2E_DATA_DIR=$WORK/data
+    LATTICE_E2E_DATA_DIR=$TEST_SERVER_WORK/data
 fi
 
 if [ "$#" -gt 0 ]; then

@@ -27,10 +27,7 @@ if [ -z "${LATTICE_BASE_URL:-}" ]; then
   JAVA_HOME=$(find_jdk 21) || { log "no JDK 21 or newer found"; exit 1; }
   export JAVA_HOME
   JAR="$ROOT/deploy/all-in-one/target/lattice.jar"
-  if server_jar_stale "$JAR"; then
-    log "building $JAR (missing, or older than the sources)…"
-    PATH="$JAVA_HOME/bin:$PATH" ./mvnw -B -q -DskipTests -Dspotless.check.skip=true install >&2
-  fi
+  server_jar_build_if_stale "$JAR"
 fi
 
 # bob is a matrix-js-sdk client: js-peer.mjs runs on e2e/js's Node 22 and SDK.
@@ -49,22 +46,8 @@ log "built in $(( $(date +%s) - started )) s"
 BIN="$CARGO_TARGET_DIR/debug/lattice-e2e-rust"
 
 source "$ROOT/.ci/lib/test-server.sh"
-WORK=""
-cleanup() {
-  local rc=$?
-  test_server_stop "$HERE/lattice-e2e.log"
-  if [ -n "$WORK" ]; then
-    if [ -n "${LATTICE_E2E_KEEP:-}" ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 if [ -z "${LATTICE_BASE_URL:-}" ]; then
-  WORK=$(mktemp -d "${TMPDIR:-/tmp}/lattice-e2e-rust.XXXXXX")
-  TEST_SERVER_START_TIMEOUT=${LATTICE_E2E_START_TIMEOUT:-300} test_server_start "$JAR" "$WORK"
+  test_server_start_temp "$JAR" lattice-e2e-rust "$HERE/lattice-e2e.log"
   export LATTICE_BASE_URL=$TEST_SERVER_URL
 fi
 

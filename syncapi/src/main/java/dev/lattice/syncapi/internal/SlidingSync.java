@@ -146,11 +146,12 @@ public final class SlidingSync {
             Map<String, SlidingSyncRequest.RoomConfig> configs,
             Set<String> subscribed) {
 
-        String listCountsJson() {
+        /** The response's {@code lists}: each list's {@code count}. */
+        JsonObject lists() {
             Map<String, CanonicalJsonValue> counts = new TreeMap<>();
             windows.forEach((name, window) -> counts.put(
                     name, new JsonObjectBuilder().put("count", window.count()).build()));
-            return CanonicalJson.encodeToString(JsonObject.of(counts));
+            return JsonObject.of(counts);
         }
     }
 
@@ -189,9 +190,10 @@ public final class SlidingSync {
                 .flatMap(plan -> roomSections(request, start, plan)
                         .flatMap(sent -> extensions(request, start, plan, sent.keySet())
                                 .flatMap(extensions -> {
+                                    String listCounts = CanonicalJson.encodeToString(plan.lists());
                                     boolean news = !sent.isEmpty()
                                             || extensions.news()
-                                            || !plan.listCountsJson().equals(start.listCounts());
+                                            || !listCounts.equals(start.listCounts());
                                     long remaining = deadline - System.nanoTime();
                                     if (!news && request.pos().isPresent()) {
                                         if (remaining > 0) {
@@ -211,7 +213,7 @@ public final class SlidingSync {
                                                     start.connectionId(),
                                                     request.pos().orElse(0L),
                                                     plan.positions().toString(),
-                                                    plan.listCountsJson(),
+                                                    listCounts,
                                                     rooms,
                                                     clock.millis())
                                             .map(pos -> response(request, pos, plan, sent, extensions))
@@ -222,16 +224,11 @@ public final class SlidingSync {
 
     private static JsonObject response(
             SlidingSyncRequest request, long pos, Plan plan, Map<String, Sent> sent, Extensions extensions) {
-        Map<String, CanonicalJsonValue> lists = new TreeMap<>();
-        plan.windows()
-                .forEach((name, window) -> lists.put(
-                        name,
-                        new JsonObjectBuilder().put("count", window.count()).build()));
         Map<String, CanonicalJsonValue> rooms = new TreeMap<>();
         sent.forEach((roomId, room) -> rooms.put(roomId, room.section()));
         JsonObjectBuilder out = new JsonObjectBuilder()
                 .put("pos", Long.toString(pos))
-                .put("lists", JsonObject.of(lists))
+                .put("lists", plan.lists())
                 .put("rooms", JsonObject.of(rooms))
                 .put("extensions", extensions.json());
         request.txnId().ifPresent(txnId -> out.put("txn_id", txnId));
@@ -801,7 +798,12 @@ public final class SlidingSync {
      */
     private SyncContext context(
             SlidingSyncRequest request, Optional<SyncToken> since, Collection<String> rooms, Plan plan) {
-        SyncRequest sync = new SyncRequest(request.device(), since, SyncFilter.onlyRooms(rooms), false, Duration.ZERO);
+        return context(request, since, SyncFilter.onlyRooms(rooms), plan);
+    }
+
+    private static SyncContext context(
+            SlidingSyncRequest request, Optional<SyncToken> since, SyncFilter filter, Plan plan) {
+        SyncRequest sync = new SyncRequest(request.device(), since, filter, false, Duration.ZERO);
         return new SyncContext(sync, plan.positions(), Mono.just(plan.allMemberships()));
     }
 
@@ -876,8 +878,7 @@ public final class SlidingSync {
      */
     private Mono<JsonObject> toDevice(SlidingSyncRequest request, Plan plan, SlidingSyncRequest.ToDevice ext) {
         Optional<SyncToken> since = ext.since().map(s -> SyncToken.of().with(SyncStream.TO_DEVICE, s));
-        SyncRequest sync = new SyncRequest(request.device(), since, SyncFilter.DEFAULT, false, Duration.ZERO);
-        SyncContext context = new SyncContext(sync, plan.positions(), Mono.just(plan.allMemberships()));
+        SyncContext context = context(request, since, SyncFilter.DEFAULT, plan);
         return providers.get(SyncStream.TO_DEVICE).contribute(context).map(next -> {
             JsonArray events = context.response()
                     .section("to_device")
@@ -892,8 +893,7 @@ public final class SlidingSync {
 
     /** {@code e2ee}: device list changes since the previous response, and the device's key counts. */
     private Mono<JsonObject> e2ee(SlidingSyncRequest request, Start start, Plan plan) {
-        SyncRequest sync = new SyncRequest(request.device(), start.since(), SyncFilter.DEFAULT, false, Duration.ZERO);
-        SyncContext context = new SyncContext(sync, plan.positions(), Mono.just(plan.allMemberships()));
+        SyncContext context = context(request, start.since(), SyncFilter.DEFAULT, plan);
         return providers.get(SyncStream.DEVICE_LISTS).contribute(context).then(Mono.defer(() -> {
             JsonObjectBuilder out = new JsonObjectBuilder();
             context.response().section("device_lists").ifPresent(lists -> out.put("device_lists", lists));

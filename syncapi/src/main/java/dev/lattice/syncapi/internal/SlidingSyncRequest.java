@@ -138,6 +138,8 @@ public record SlidingSyncRequest(
      */
     public record Scope(Optional<List<String>> lists, Optional<List<String>> rooms) {
         public static final Scope ALL = new Scope(Optional.empty(), Optional.empty());
+        /** All lists, or all subscribed rooms. */
+        static final String EVERY = "*";
 
         /**
          * @param windows each list's rooms in its ranges, by list name
@@ -145,14 +147,14 @@ public record SlidingSyncRequest(
          */
         public Set<String> rooms(Map<String, List<String>> windows, Set<String> subscribed) {
             Set<String> out = new TreeSet<>();
-            List<String> wantedLists = lists.orElse(List.of(RequiredState.ANY));
-            if (wantedLists.contains(RequiredState.ANY)) {
+            List<String> wantedLists = lists.orElse(List.of(EVERY));
+            if (wantedLists.contains(EVERY)) {
                 windows.values().forEach(out::addAll);
             } else {
                 wantedLists.forEach(name -> out.addAll(windows.getOrDefault(name, List.of())));
             }
-            List<String> wantedRooms = rooms.orElse(List.of(RequiredState.ANY));
-            if (wantedRooms.contains(RequiredState.ANY)) {
+            List<String> wantedRooms = rooms.orElse(List.of(EVERY));
+            if (wantedRooms.contains(EVERY)) {
                 out.addAll(subscribed);
             } else {
                 wantedRooms.stream().filter(subscribed::contains).forEach(out::add);
