@@ -31,9 +31,10 @@ final class LatticeProcess implements AutoCloseable {
 
     LatticeProcess(Path directory) throws IOException {
         this.directory = directory;
-        this.clientPort = freePort();
-        this.federationPort = freePort();
-        this.metricsPort = freePort();
+        int[] ports = distinctFreePorts(3);
+        this.clientPort = ports[0];
+        this.federationPort = ports[1];
+        this.metricsPort = ports[2];
         this.log = directory.resolve("lattice.log");
     }
 
@@ -122,9 +123,24 @@ final class LatticeProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * Free ports that differ from each other: every socket stays open until all are chosen, because the kernel may
+     * hand a just-closed ephemeral port out again (a CI run once got the same port for client and federation).
+     */
+    private static int[] distinctFreePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 }
