@@ -234,6 +234,69 @@ describe("simplified sliding sync", () => {
     assert.equal(again.extensions.to_device.events.length, 0);
   });
 
+  test("to_device.limit caps each batch; the rest comes in the next", async () => {
+    const request = listRequest({ extensions: { to_device: { enabled: true, limit: 1 } } });
+    const first = await ok(alice.access_token, request);
+    for (const n of [1, 2]) {
+      await call(bob.access_token, "PUT", `/sendToDevice/org.example.batch/b${n}-${Date.now()}`, {
+        messages: { [alice.user_id]: { [alice.device_id]: { n } } },
+      });
+    }
+    let pos = first.pos;
+    let since = first.extensions.to_device.next_batch;
+    const received = [];
+    await eventually(async () => {
+      const body = structuredClone(request);
+      body.extensions.to_device.since = since;
+      const next = await ok(alice.access_token, body, { pos, timeout: 1_000 });
+      assert.ok(next.extensions.to_device.events.length <= 1, JSON.stringify(next.extensions.to_device));
+      pos = next.pos;
+      since = next.extensions.to_device.next_batch;
+      received.push(...next.extensions.to_device.events.filter((e) => e.type === "org.example.batch"));
+      return received.length === 2;
+    }, "both messages, one per batch");
+    assert.deepEqual(received.map((e) => e.content.n), [1, 2]);
+  });
+
+  test("a receipt given while its room was in no window arrives when the room comes back", async () => {
+    const request = listRequest({ extensions: { receipts: { enabled: true } } });
+    request.lists.all.ranges = [[0, 0]];
+    request.lists.all.timeline_limit = 1;
+    const { event_id } = await b.sendMessage(rooms[0], { msgtype: "m.text", body: "on top" });
+    const first = await ok(alice.access_token, request);
+    assert.deepEqual(Object.keys(first.rooms), [rooms[0]]);
+
+    // Another room takes the only window: rooms[0] leaves the receipts extension's scope.
+    await b.sendMessage(rooms[1], { msgtype: "m.text", body: "now this one" });
+    let pos = first.pos;
+    await eventually(async () => {
+      const next = await ok(alice.access_token, request, { pos, timeout: 1_000 });
+      pos = next.pos;
+      return next.rooms[rooms[1]] !== undefined;
+    }, "rooms[1] in the window");
+
+    // The receipt, then news in the window: the client takes a response (a new pos) that leaves the receipt out.
+    await call(bob.access_token, "POST", `/rooms/${encodeURIComponent(rooms[0])}/receipt/m.read/${encodeURIComponent(event_id)}`, {});
+    await b.sendMessage(rooms[1], { msgtype: "m.text", body: "more here" });
+    await eventually(async () => {
+      const next = await ok(alice.access_token, request, { pos, timeout: 1_000 });
+      assert.equal(next.extensions.receipts.rooms[rooms[0]], undefined, "out of scope: not sent");
+      pos = next.pos;
+      return next.rooms[rooms[1]]?.timeline.some((e) => e.content.body === "more here");
+    }, "the news in rooms[1]");
+
+    // rooms[0] comes back to the window: the receipt the client missed comes with it.
+    await b.sendMessage(rooms[0], { msgtype: "m.text", body: "back on top" });
+    let receipt;
+    await eventually(async () => {
+      const next = await ok(alice.access_token, request, { pos, timeout: 1_000 });
+      pos = next.pos;
+      receipt ??= next.extensions.receipts.rooms[rooms[0]];
+      return receipt !== undefined;
+    }, "the missed receipt");
+    assert.ok(receipt.content[event_id]?.["m.read"]?.[bob.user_id]?.ts > 0, JSON.stringify(receipt));
+  });
+
   test("an invite shows its stripped state; a kick shows once, then the room is gone", async () => {
     const carol = await register(username("carol"));
     const { room_id: roomId } = await b.createRoom({ name: "invite-me", invite: [carol.user_id] });

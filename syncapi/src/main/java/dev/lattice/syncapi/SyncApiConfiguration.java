@@ -56,6 +56,7 @@ import dev.lattice.syncapi.internal.TypingRooms;
 import dev.lattice.syncapi.internal.TypingStream;
 import dev.lattice.syncapi.internal.UserDirectory;
 import dev.lattice.syncapi.routing.SyncRoutes;
+import dev.lattice.syncapi.storage.SlidingSyncConnections;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PostgresSlidingSyncConnections;
 import dev.lattice.syncapi.storage.postgres.PostgresSyncApiDatabase;
@@ -141,9 +142,44 @@ public class SyncApiConfiguration {
     }
 
     @Bean
+    SlidingSyncConnections slidingSyncConnections(Database db) {
+        return new PostgresSlidingSyncConnections(db);
+    }
+
+    @Bean
     ClientApiOutputConsumer clientApiOutputConsumer(
-            SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
-        return new ClientApiOutputConsumer(database, notifier, pushActions);
+            SyncApiDatabase database,
+            SlidingSyncConnections slidingSyncConnections,
+            SyncNotifier notifier,
+            PushActions pushActions) {
+        return new ClientApiOutputConsumer(database, slidingSyncConnections, notifier, pushActions);
+    }
+
+    /**
+     * Deletes sliding sync connections unused for {@code lattice.syncapi.sliding-sync-connection-expiry}, hourly (the
+     * first run a minute after start). Idempotent, so every process may run it.
+     */
+    @Bean(destroyMethod = "dispose")
+    Disposable slidingSyncConnectionExpiry(SlidingSyncConnections connections, SyncApiProperties properties) {
+        Clock clock = Clock.systemUTC();
+        return Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
+                .onBackpressureDrop()
+                .concatMap(tick -> connections
+                        .deleteIdle(clock.millis()
+                                - properties.slidingSyncConnectionExpiry().toMillis())
+                        .doOnNext(deleted -> {
+                            if (deleted > 0) {
+                                log.info(
+                                        "deleted {} sliding sync connections unused for {}",
+                                        deleted,
+                                        properties.slidingSyncConnectionExpiry());
+                            }
+                        })
+                        .onErrorResume(e -> {
+                            log.warn("sliding sync connection expiry failed: {}", e.toString());
+                            return Mono.empty();
+                        }))
+                .subscribe();
     }
 
     @Bean(destroyMethod = "close")
@@ -346,7 +382,7 @@ public class SyncApiConfiguration {
             MatrixRouter router,
             AccessTokens accessTokens,
             SyncApiDatabase database,
-            Database db,
+            SlidingSyncConnections slidingSyncConnections,
             SyncNotifier notifier,
             SyncApiProperties properties,
             ObjectProvider<UserApi> users,
@@ -372,7 +408,7 @@ public class SyncApiConfiguration {
                 properties.maxSyncTimeout());
         SlidingSync slidingSync = new SlidingSync(
                 database,
-                new PostgresSlidingSyncConnections(db),
+                slidingSyncConnections,
                 streams,
                 memberships,
                 aggregations,

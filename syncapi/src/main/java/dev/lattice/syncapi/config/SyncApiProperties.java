@@ -11,8 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     30 s by default, what Element asks for, and well inside the 60 s read timeout of common reverse proxies
  * @param presenceEnabled whether presence is tracked and sent (on by default, as in Synapse); off saves a write per
  *     user every few seconds on large servers
+ * @param slidingSyncConnectionExpiry how long a Simplified Sliding Sync connection may go unused before it is deleted
+ *     (its client then gets {@code M_UNKNOWN_POS} and begins anew): 7 days by default, as Synapse
  */
 @ConfigurationProperties("lattice.syncapi")
 public record SyncApiProperties(
         @DefaultValue("30s") Duration maxSyncTimeout,
-        @DefaultValue("true") boolean presenceEnabled) {}
+        @DefaultValue("true") boolean presenceEnabled,
+        @DefaultValue("7d") Duration slidingSyncConnectionExpiry) {}

@@ -15,7 +15,9 @@ import dev.lattice.runtime.bus.RetriableException;
 import dev.lattice.syncapi.internal.PushActions;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStream;
+import dev.lattice.syncapi.storage.SlidingSyncConnections;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -30,7 +32,7 @@ import reactor.core.publisher.Mono;
  *       only after the write committed, so a {@code /sync} woken by the record reads the new content. A record not
  *       newer (by {@code stream_id}) than one already recorded for the same (user, room, type) is a replay (the
  *       outbox delivers at least once): it changes nothing and wakes nobody.
- *   <li>{@link DevicesDeleted}: the devices' to-device inboxes are deleted.
+ *   <li>{@link DevicesDeleted}: the devices' to-device inboxes and sliding sync connections are deleted.
  *   <li>A type this service does not know, or a version newer than it understands, is logged and skipped, as
  *       {@link ClientApiOutput} asks; neither is an error.
  * </ul>
@@ -41,11 +43,17 @@ public final class ClientApiOutputConsumer {
     private static final Logger log = LoggerFactory.getLogger(ClientApiOutputConsumer.class);
 
     private final SyncApiDatabase database;
+    private final SlidingSyncConnections slidingSyncConnections;
     private final SyncNotifier notifier;
     private final PushActions pushActions;
 
-    public ClientApiOutputConsumer(SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
+    public ClientApiOutputConsumer(
+            SyncApiDatabase database,
+            SlidingSyncConnections slidingSyncConnections,
+            SyncNotifier notifier,
+            PushActions pushActions) {
         this.database = requireNonNull(database, "database is null");
+        this.slidingSyncConnections = requireNonNull(slidingSyncConnections, "slidingSyncConnections is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
         this.pushActions = requireNonNull(pushActions, "pushActions is null");
     }
@@ -76,13 +84,16 @@ public final class ClientApiOutputConsumer {
                     }
                     return switch (BusJson.decode(record.payload(), ClientApiOutput.class)) {
                         case AccountDataChanged change -> onAccountDataChanged(change);
-                        // A deleted device's inbox is never read again: drop it (idempotent).
-                        case DevicesDeleted deleted ->
-                            database.deleteToDeviceInboxes(
-                                    deleted.userId().toString(),
-                                    deleted.deviceIds().stream()
-                                            .map(DeviceId::value)
-                                            .toList());
+                        // A deleted device never syncs again: drop its inbox and connections (idempotent).
+                        case DevicesDeleted deleted -> {
+                            String user = deleted.userId().toString();
+                            List<String> devices = deleted.deviceIds().stream()
+                                    .map(DeviceId::value)
+                                    .toList();
+                            yield database.deleteToDeviceInboxes(user, devices)
+                                    .then(slidingSyncConnections.deleteDevices(user, devices))
+                                    .then();
+                        }
                     };
                 })
                 .onErrorMap(

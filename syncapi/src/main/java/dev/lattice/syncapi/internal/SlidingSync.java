@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -80,6 +81,7 @@ public final class SlidingSync {
     private final SlidingSyncConnections connections;
     private final List<SyncStreamProvider> streams;
     private final Map<SyncStream, SyncStreamProvider> providers;
+    private final ToDeviceStream toDeviceInbox;
     private final MembershipHistory memberships;
     private final BundledAggregations aggregations;
     private final Supplier<UserApi> users;
@@ -110,6 +112,12 @@ public final class SlidingSync {
         this.streams = List.copyOf(streams);
         this.providers = this.streams.stream()
                 .collect(Collectors.toUnmodifiableMap(SyncStreamProvider::stream, provider -> provider));
+        // The to-device extension has its own limit, which only this provider takes.
+        this.toDeviceInbox = this.streams.stream()
+                .filter(ToDeviceStream.class::isInstance)
+                .map(ToDeviceStream.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no to-device stream"));
         this.memberships = requireNonNull(memberships, "memberships is null");
         this.aggregations = requireNonNull(aggregations, "aggregations is null");
         this.users = requireNonNull(users, "users is null");
@@ -173,7 +181,8 @@ public final class SlidingSync {
                                 user,
                                 device.deviceId().value(),
                                 request.connId(),
-                                request.pos().get())
+                                request.pos().get(),
+                                clock.millis())
                         .map(found -> found.map(position -> new Start(
                                         position.connectionId(),
                                         Optional.of(SyncToken.parse(position.syncToken(), "pos")),
@@ -205,9 +214,7 @@ public final class SlidingSync {
                                         return Mono.just(
                                                 response(request, request.pos().get(), plan, Map.of(), extensions));
                                     }
-                                    List<SentRoom> rooms = sent.values().stream()
-                                            .map(Sent::room)
-                                            .toList();
+                                    List<SentRoom> rooms = recorded(start, sent, extensions.scopes());
                                     return connections
                                             .record(
                                                     start.connectionId(),
@@ -543,7 +550,8 @@ public final class SlidingSync {
                 to,
                 membership.membershipOrEmpty(),
                 config.timelineLimit(),
-                config.requiredState().toJson());
+                config.requiredState().toJson(),
+                Map.of());
         if (kind == Kind.STRIPPED) {
             return RoomEventsStream.strippedState(database, membership, to)
                     .map(stripped -> new Sent(
@@ -716,30 +724,40 @@ public final class SlidingSync {
 
     // ---- extensions ----
 
-    /** The extensions' part of the response, and whether it holds anything new (rather than only positions). */
-    private record Extensions(JsonObject json, boolean news) {}
+    /**
+     * The extensions' part of the response, whether it holds anything new (rather than only positions), and the rooms
+     * each per-room extension stream covered.
+     */
+    private record Extensions(JsonObject json, boolean news, Map<SyncStream, Set<String>> scopes) {}
+
+    /** The extension streams that are per room and whose rooms the client can fall behind on (see {@link SentRoom}). */
+    private static final List<SyncStream> ROOM_EXTENSION_STREAMS =
+            List.of(SyncStream.ACCOUNT_DATA, SyncStream.RECEIPTS, SyncStream.TYPING);
+
+    /** Of the rooms sent, those the client gets as new (it never had them as joined): their extension data whole. */
+    private static Set<String> fresh(Start start, Set<String> sentRooms) {
+        return sentRooms.stream()
+                .filter(roomId -> Optional.ofNullable(start.sent().get(roomId))
+                        .map(had -> !had.membership().equals("join"))
+                        .orElse(true))
+                .collect(Collectors.toSet());
+    }
 
     private Mono<Extensions> extensions(SlidingSyncRequest request, Start start, Plan plan, Set<String> sentRooms) {
         SlidingSyncRequest.Extensions wanted = request.extensions();
         Map<String, List<String>> windows = new LinkedHashMap<>();
         plan.windows().forEach((name, window) -> windows.put(name, window.roomIds()));
-        // Rooms the client gets as new in this response: their ephemeral events and account data are sent whole.
-        Set<String> fresh = sentRooms.stream()
-                .filter(roomId -> Optional.ofNullable(start.sent().get(roomId))
-                        .map(had -> !had.membership().equals("join"))
-                        .orElse(true))
-                .collect(Collectors.toSet());
-        Mono<Map<String, CanonicalJsonValue>> accountData = wanted.accountData()
-                .map(scope -> accountData(request, start, plan, scope.rooms(windows, plan.subscribed()), fresh))
-                .orElse(Mono.just(Map.of()));
-        Mono<Map<String, CanonicalJsonValue>> receipts = wanted.receipts()
-                .map(scope -> ephemeral(
-                        request, start, plan, scope.rooms(windows, plan.subscribed()), fresh, SyncStream.RECEIPTS))
-                .orElse(Mono.just(Map.of()));
-        Mono<Map<String, CanonicalJsonValue>> typing = wanted.typing()
-                .map(scope -> ephemeral(
-                        request, start, plan, scope.rooms(windows, plan.subscribed()), fresh, SyncStream.TYPING))
-                .orElse(Mono.just(Map.of()));
+        Set<String> fresh = fresh(start, sentRooms);
+        Map<SyncStream, Set<String>> scopes = new EnumMap<>(SyncStream.class);
+        wanted.accountData()
+                .ifPresent(scope -> scopes.put(SyncStream.ACCOUNT_DATA, scope.rooms(windows, plan.subscribed())));
+        wanted.receipts().ifPresent(scope -> scopes.put(SyncStream.RECEIPTS, scope.rooms(windows, plan.subscribed())));
+        wanted.typing().ifPresent(scope -> scopes.put(SyncStream.TYPING, scope.rooms(windows, plan.subscribed())));
+        Mono<Map<String, CanonicalJsonValue>> accountData = accountData(request, start, plan, scopes, fresh);
+        Mono<Map<String, CanonicalJsonValue>> receipts =
+                ephemeral(request, start, plan, scopes, fresh, SyncStream.RECEIPTS);
+        Mono<Map<String, CanonicalJsonValue>> typing =
+                ephemeral(request, start, plan, scopes, fresh, SyncStream.TYPING);
         Mono<Optional<JsonObject>> toDevice = wanted.toDevice()
                 .map(ext -> toDevice(request, plan, ext).map(Optional::of))
                 .orElse(Mono.just(Optional.empty()));
@@ -780,7 +798,7 @@ public final class SlidingSync {
                 out.put("e2ee", parts.getT5().get());
                 news |= parts.getT5().get().has("device_lists");
             }
-            return new Extensions(out.build(), news);
+            return new Extensions(out.build(), news, scopes);
         });
     }
 
@@ -807,21 +825,118 @@ public final class SlidingSync {
         return new SyncContext(sync, plan.positions(), Mono.just(plan.allMemberships()));
     }
 
-    /** {@code account_data}: global changes, and the rooms' ({@code rooms} in scope; those in {@code fresh} whole). */
+    /**
+     * Rooms of an extension's scope that are sent from the same {@code since}: the previous response's, an older one,
+     * or none (everything).
+     */
+    private record Slice(Optional<SyncToken> since, Set<String> rooms) {}
+
+    /**
+     * How an extension stream's scope is sent. First the rooms the client has live: the delta since the previous
+     * response (this slice is always there, for global account data). Then the rooms it fell behind on while they
+     * were out of scope: from the oldest position one of them was left at, since sending a room's receipts, typing or
+     * account data again is harmless. Then the rooms sent as new in this response: whole.
+     */
+    private static List<Slice> slices(Start start, Set<String> scope, Set<String> fresh, SyncStream stream) {
+        Set<String> live = new TreeSet<>();
+        Set<String> behind = new TreeSet<>();
+        long oldest = Long.MAX_VALUE;
+        for (String roomId : difference(scope, fresh)) {
+            Long through = Optional.ofNullable(start.sent().get(roomId))
+                    .map(had -> had.extensionsBehind().get(stream.name()))
+                    .orElse(null);
+            if (through == null) {
+                live.add(roomId);
+            } else {
+                behind.add(roomId);
+                oldest = Math.min(oldest, through);
+            }
+        }
+        List<Slice> out = new ArrayList<>();
+        out.add(new Slice(start.since(), live));
+        if (!behind.isEmpty()) {
+            long from = oldest;
+            out.add(new Slice(start.since().map(since -> since.with(stream, from)), behind));
+        }
+        Set<String> whole = intersection(scope, fresh);
+        if (!whole.isEmpty()) {
+            out.add(new Slice(Optional.empty(), whole));
+        }
+        return out;
+    }
+
+    /**
+     * What each room the client will have as joined after this response is behind on, by extension stream (see
+     * {@link SentRoom#extensionsBehind()}): nothing for a stream whose scope holds the room; for one whose scope does
+     * not, what it was behind on already, or the previous response's position when it was live then, or 0 when the
+     * client never had the room's data of that stream.
+     */
+    private static Map<String, Long> behindAfter(
+            Start start, String roomId, boolean fresh, Map<SyncStream, Set<String>> scopes) {
+        Optional<SentRoom> had =
+                fresh ? Optional.empty() : Optional.ofNullable(start.sent().get(roomId));
+        Map<String, Long> out = new TreeMap<>();
+        for (SyncStream stream : ROOM_EXTENSION_STREAMS) {
+            if (scopes.getOrDefault(stream, Set.of()).contains(roomId)) {
+                continue;
+            }
+            long through = had.map(room -> Optional.ofNullable(
+                                    room.extensionsBehind().get(stream.name()))
+                            .orElseGet(() -> start.since()
+                                    .map(since -> since.position(stream))
+                                    .orElse(0L)))
+                    .orElse(0L);
+            out.put(stream.name(), through);
+        }
+        return out;
+    }
+
+    /**
+     * The rows this response records: every room it sent, and every other room whose extension streams fell behind
+     * (its scope left it) or caught up; each joined room with what it is now behind on.
+     */
+    private static List<SentRoom> recorded(Start start, Map<String, Sent> sent, Map<SyncStream, Set<String>> scopes) {
+        Set<String> fresh = fresh(start, sent.keySet());
+        List<SentRoom> out = new ArrayList<>();
+        sent.forEach((roomId, room) -> out.add(
+                room.room().membership().equals("join")
+                        ? room.room().withExtensionsBehind(behindAfter(start, roomId, fresh.contains(roomId), scopes))
+                        : room.room()));
+        start.sent().forEach((roomId, had) -> {
+            if (!sent.containsKey(roomId) && had.membership().equals("join")) {
+                Map<String, Long> behind = behindAfter(start, roomId, false, scopes);
+                if (!behind.equals(had.extensionsBehind())) {
+                    out.add(had.withExtensionsBehind(behind));
+                }
+            }
+        });
+        return out;
+    }
+
+    /** {@code account_data}: global changes (from the first slice), and the rooms'; nothing when not asked for. */
     private Mono<Map<String, CanonicalJsonValue>> accountData(
-            SlidingSyncRequest request, Start start, Plan plan, Set<String> rooms, Set<String> fresh) {
-        SyncContext delta = context(request, start.since(), difference(rooms, fresh), plan);
-        SyncContext whole = context(request, Optional.empty(), intersection(rooms, fresh), plan);
+            SlidingSyncRequest request,
+            Start start,
+            Plan plan,
+            Map<SyncStream, Set<String>> scopes,
+            Set<String> fresh) {
+        Set<String> scope = scopes.get(SyncStream.ACCOUNT_DATA);
+        if (scope == null) {
+            return Mono.just(Map.of());
+        }
+        List<SyncContext> contexts = slices(start, scope, fresh, SyncStream.ACCOUNT_DATA).stream()
+                .map(slice -> context(request, slice.since(), slice.rooms(), plan))
+                .toList();
         SyncStreamProvider provider = providers.get(SyncStream.ACCOUNT_DATA);
-        Mono<Long> wholeRun = intersection(rooms, fresh).isEmpty() ? Mono.just(0L) : provider.contribute(whole);
-        return Mono.zip(provider.contribute(delta), wholeRun).map(done -> {
+        return Flux.fromIterable(contexts).flatMap(provider::contribute).then(Mono.fromSupplier(() -> {
             Map<String, CanonicalJsonValue> out = new TreeMap<>();
-            delta.response()
+            contexts.getFirst()
+                    .response()
                     .section("account_data")
                     .flatMap(section -> ((JsonObject) section).getArray("events"))
                     .ifPresent(events -> out.put("global", events));
             Map<String, CanonicalJsonValue> byRoom = new TreeMap<>();
-            for (SyncContext context : List.of(delta, whole)) {
+            for (SyncContext context : contexts) {
                 for (String roomId : context.response().joinedRoomIds()) {
                     context.response()
                             .joined(roomId)
@@ -834,28 +949,27 @@ public final class SlidingSync {
                 out.put("rooms", JsonObject.of(byRoom));
             }
             return out;
-        });
+        }));
     }
 
-    /** {@code receipts} or {@code typing}: each room's event of that stream, by room ID. */
+    /** {@code receipts} or {@code typing}: each room's event of that stream, by room ID; nothing when not asked for. */
     private Mono<Map<String, CanonicalJsonValue>> ephemeral(
             SlidingSyncRequest request,
             Start start,
             Plan plan,
-            Set<String> rooms,
+            Map<SyncStream, Set<String>> scopes,
             Set<String> fresh,
             SyncStream stream) {
+        Set<String> scope = scopes.get(stream);
+        if (scope == null) {
+            return Mono.just(Map.of());
+        }
         String type = stream == SyncStream.RECEIPTS ? "m.receipt" : "m.typing";
         SyncStreamProvider provider = providers.get(stream);
-        List<SyncContext> contexts = new ArrayList<>();
-        Set<String> old = difference(rooms, fresh);
-        if (!old.isEmpty()) {
-            contexts.add(context(request, start.since(), old, plan));
-        }
-        Set<String> whole = intersection(rooms, fresh);
-        if (!whole.isEmpty()) {
-            contexts.add(context(request, Optional.empty(), whole, plan));
-        }
+        List<SyncContext> contexts = slices(start, scope, fresh, stream).stream()
+                .filter(slice -> !slice.rooms().isEmpty())
+                .map(slice -> context(request, slice.since(), slice.rooms(), plan))
+                .toList();
         return Flux.fromIterable(contexts).flatMap(provider::contribute).then(Mono.fromSupplier(() -> {
             Map<String, CanonicalJsonValue> out = new TreeMap<>();
             for (SyncContext context : contexts) {
@@ -879,7 +993,7 @@ public final class SlidingSync {
     private Mono<JsonObject> toDevice(SlidingSyncRequest request, Plan plan, SlidingSyncRequest.ToDevice ext) {
         Optional<SyncToken> since = ext.since().map(s -> SyncToken.of().with(SyncStream.TO_DEVICE, s));
         SyncContext context = context(request, since, SyncFilter.DEFAULT, plan);
-        return providers.get(SyncStream.TO_DEVICE).contribute(context).map(next -> {
+        return toDeviceInbox.contribute(context, ext.limit()).map(next -> {
             JsonArray events = context.response()
                     .section("to_device")
                     .flatMap(section -> ((JsonObject) section).getArray("events"))

@@ -39,6 +39,14 @@ public final class ToDeviceStream implements SyncStreamProvider {
 
     @Override
     public Mono<Long> contribute(SyncContext context) {
+        return contribute(context, LIMIT);
+    }
+
+    /**
+     * As {@link #contribute(SyncContext)}, at most {@code limit} messages (sliding sync's {@code to_device.limit});
+     * with 0, none, and the position stays at {@code since}.
+     */
+    public Mono<Long> contribute(SyncContext context, int limit) {
         String user = context.user();
         String device = context.request().device().deviceId().value();
         long since = context.since(SyncStream.TO_DEVICE).orElse(0L);
@@ -47,13 +55,19 @@ public final class ToDeviceStream implements SyncStreamProvider {
                 ? database.acknowledgeToDevice(user, device, since)
                 : Mono.empty();
         return acknowledge
-                .then(database.toDeviceMessages(user, device, since, position, LIMIT))
+                .then(
+                        limit == 0
+                                ? Mono.just(List.<ToDeviceTable.Delivered>of())
+                                : database.toDeviceMessages(user, device, since, position, limit))
                 .map(messages -> {
                     if (!messages.isEmpty()) {
                         context.response().put("to_device", JsonObject.EMPTY.with("events", events(messages)));
                     }
                     // A full batch: the rest comes in the next sync, which starts after the last message sent.
-                    return messages.size() == LIMIT ? messages.getLast().position() : Math.max(since, position);
+                    if (limit == 0) {
+                        return since;
+                    }
+                    return messages.size() == limit ? messages.getLast().position() : Math.max(since, position);
                 });
     }
 

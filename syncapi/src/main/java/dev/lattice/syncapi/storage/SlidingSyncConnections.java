@@ -23,12 +23,27 @@ public interface SlidingSyncConnections {
      * @param membership the user's membership it was sent with ({@code invite} rooms are sent stripped state only)
      * @param timelineLimit the largest timeline it was asked for
      * @param requiredState the {@code required_state} it was sent with, as canonical JSON
+     * @param extensionsBehind for each extension stream (by {@code SyncStream} name) whose scope the room left, the
+     *     stream position up to which the client has the room's data of it; a stream not named is live: the client
+     *     has it up to the {@code pos}'s stream positions
      */
-    record SentRoom(String roomId, long sentThrough, String membership, int timelineLimit, String requiredState) {
+    record SentRoom(
+            String roomId,
+            long sentThrough,
+            String membership,
+            int timelineLimit,
+            String requiredState,
+            Map<String, Long> extensionsBehind) {
         public SentRoom {
             requireNonNull(roomId, "roomId is null");
             requireNonNull(membership, "membership is null");
             requireNonNull(requiredState, "requiredState is null");
+            extensionsBehind = Map.copyOf(extensionsBehind);
+        }
+
+        /** This room with other extension streams behind. */
+        public SentRoom withExtensionsBehind(Map<String, Long> behind) {
+            return new SentRoom(roomId, sentThrough, membership, timelineLimit, requiredState, behind);
         }
     }
 
@@ -52,9 +67,19 @@ public interface SlidingSyncConnections {
 
     /**
      * The connection state at {@code pos}, when {@code pos} belongs to this device's {@code conn_id}; reading it
-     * acknowledges it: the connection's other positions are forgotten. Empty for an unknown or forgotten {@code pos}.
+     * acknowledges it: the connection's other positions are forgotten, and the connection counts as used at
+     * {@code now}. Empty for an unknown or forgotten {@code pos}.
      */
-    Mono<Optional<Position>> resume(String userId, String deviceId, String connId, long pos);
+    Mono<Optional<Position>> resume(String userId, String deviceId, String connId, long pos, long now);
+
+    /** Deletes every connection of these devices (deleted devices never sync again); how many. */
+    Mono<Long> deleteDevices(String userId, List<String> deviceIds);
+
+    /**
+     * Deletes the connections last used before {@code usedBefore} (a client coming back begins anew after
+     * {@code M_UNKNOWN_POS}); how many.
+     */
+    Mono<Long> deleteIdle(long usedBefore);
 
     /**
      * Records a response: a new {@code pos} of the connection, the rooms it sent; that {@code pos}.

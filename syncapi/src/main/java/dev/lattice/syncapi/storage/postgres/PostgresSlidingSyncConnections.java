@@ -2,11 +2,17 @@ package dev.lattice.syncapi.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonInteger;
+import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.SlidingSyncConnections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -25,8 +31,17 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
             + " WHERE user_id = :user_id AND device_id = :device_id AND conn_id = :conn_id";
 
     private static final String INSERT_CONNECTION = "INSERT INTO syncapi.sliding_sync_connections"
-            + " (connection_id, user_id, device_id, conn_id, created_ts)"
-            + " VALUES (:connection_id, :user_id, :device_id, :conn_id, :now)";
+            + " (connection_id, user_id, device_id, conn_id, created_ts, last_used_ts)"
+            + " VALUES (:connection_id, :user_id, :device_id, :conn_id, :now, :now)";
+
+    private static final String TOUCH_CONNECTION = "UPDATE syncapi.sliding_sync_connections SET last_used_ts = :now"
+            + " WHERE connection_id = :connection_id AND last_used_ts < :now";
+
+    private static final String DELETE_DEVICES = "DELETE FROM syncapi.sliding_sync_connections"
+            + " WHERE user_id = :user_id AND device_id = ANY(:device_ids::text[])";
+
+    private static final String DELETE_IDLE =
+            "DELETE FROM syncapi.sliding_sync_connections WHERE last_used_ts < :used_before";
 
     private static final String SELECT_POSITION = "SELECT p.connection_id, p.parent_pos, p.sync_token, p.list_counts"
             + " FROM syncapi.sliding_sync_positions p JOIN syncapi.sliding_sync_connections c USING (connection_id)"
@@ -52,7 +67,7 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
             + " AND newer.pos > old.pos AND newer.pos <= :pos";
 
     private static final String SELECT_ROOMS = "SELECT DISTINCT ON (room_id) room_id, sent_through, membership,"
-            + " timeline_limit, required_state FROM syncapi.sliding_sync_rooms"
+            + " timeline_limit, required_state, extensions_behind FROM syncapi.sliding_sync_rooms"
             + " WHERE connection_id = :connection_id AND pos <= :pos ORDER BY room_id, pos DESC";
 
     /** Nothing when the connection ended meanwhile (its device began it anew): then no room rows either. */
@@ -63,11 +78,12 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
             + " FOR KEY SHARE)";
 
     private static final String INSERT_ROOMS = "INSERT INTO syncapi.sliding_sync_rooms"
-            + " (connection_id, room_id, pos, sent_through, membership, timeline_limit, required_state)"
-            + " SELECT :connection_id, r.room_id, :pos, r.sent_through, r.membership, r.timeline_limit,"
-            + " r.required_state FROM unnest(:room_ids::text[], :sent_through::bigint[], :memberships::text[],"
-            + " :timeline_limits::integer[], :required_states::text[])"
-            + " AS r(room_id, sent_through, membership, timeline_limit, required_state)";
+            + " (connection_id, room_id, pos, sent_through, membership, timeline_limit, required_state,"
+            + " extensions_behind) SELECT :connection_id, r.room_id, :pos, r.sent_through, r.membership,"
+            + " r.timeline_limit, r.required_state, r.extensions_behind FROM unnest(:room_ids::text[],"
+            + " :sent_through::bigint[], :memberships::text[], :timeline_limits::integer[], :required_states::text[],"
+            + " :extensions_behind::text[])"
+            + " AS r(room_id, sent_through, membership, timeline_limit, required_state, extensions_behind)";
 
     private final DatabaseClient client;
     private final TransactionalOperator transactions;
@@ -99,7 +115,7 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
     private record PositionRow(long connectionId, long parentPos, String syncToken, String listCounts) {}
 
     @Override
-    public Mono<Optional<Position>> resume(String userId, String deviceId, String connId, long pos) {
+    public Mono<Optional<Position>> resume(String userId, String deviceId, String connId, long pos, long now) {
         Mono<Optional<Position>> work = client.sql(SELECT_POSITION)
                 .bind("pos", pos)
                 .bind("user_id", userId)
@@ -120,11 +136,32 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
                                 .then())
                         .then(forConnection(DELETE_SUPERSEDED_ROOMS, found.connectionId(), pos)
                                 .then())
+                        .then(client.sql(TOUCH_CONNECTION)
+                                .bind("connection_id", found.connectionId())
+                                .bind("now", now)
+                                .then())
                         .then(rooms(found.connectionId(), pos))
                         .map(rooms -> Optional.of(
                                 new Position(found.connectionId(), pos, found.syncToken(), found.listCounts(), rooms))))
                 .defaultIfEmpty(Optional.empty());
         return transactions.transactional(work);
+    }
+
+    @Override
+    public Mono<Long> deleteDevices(String userId, List<String> deviceIds) {
+        if (deviceIds.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return client.sql(DELETE_DEVICES)
+                .bind("user_id", userId)
+                .bind("device_ids", deviceIds.toArray(String[]::new))
+                .fetch()
+                .rowsUpdated();
+    }
+
+    @Override
+    public Mono<Long> deleteIdle(long usedBefore) {
+        return client.sql(DELETE_IDLE).bind("used_before", usedBefore).fetch().rowsUpdated();
     }
 
     @Override
@@ -160,7 +197,28 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
                 .bind(
                         "required_states",
                         sent.stream().map(SentRoom::requiredState).toArray(String[]::new))
+                .bind(
+                        "extensions_behind",
+                        sent.stream()
+                                .map(room -> encode(room.extensionsBehind()))
+                                .toArray(String[]::new))
                 .then();
+    }
+
+    private static String encode(Map<String, Long> behind) {
+        Map<String, CanonicalJsonValue> members = new TreeMap<>();
+        behind.forEach((stream, position) -> members.put(stream, JsonInteger.of(position)));
+        return CanonicalJson.encodeToString(JsonObject.of(members));
+    }
+
+    private static Map<String, Long> decode(String behind) {
+        Map<String, Long> out = new HashMap<>();
+        CanonicalJson.parseObject(behind).members().forEach((stream, position) -> {
+            if (position instanceof JsonInteger number) {
+                out.put(stream, number.value());
+            }
+        });
+        return out;
     }
 
     private Mono<Long> nextId() {
@@ -178,7 +236,8 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
                         row.get("sent_through", Long.class),
                         row.get("membership", String.class),
                         row.get("timeline_limit", Integer.class),
-                        row.get("required_state", String.class)))
+                        row.get("required_state", String.class),
+                        decode(row.get("extensions_behind", String.class))))
                 .all()
                 .collectMap(SentRoom::roomId, Function.identity())
                 .map(Map::copyOf);

@@ -7,6 +7,7 @@ import dev.lattice.syncapi.storage.SlidingSyncConnections.Position;
 import dev.lattice.syncapi.storage.SlidingSyncConnections.SentRoom;
 import dev.lattice.testing.TestInfra;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,11 +31,11 @@ class PostgresSlidingSyncConnectionsIT {
     }
 
     private static SentRoom room(String roomId, long sentThrough) {
-        return new SentRoom(roomId, sentThrough, "join", 1, "[]");
+        return new SentRoom(roomId, sentThrough, "join", 1, "[]", Map.of());
     }
 
     private static Position resume(String user, long pos) {
-        return connections.resume(user, "PHONE", "room-list", pos).block().orElseThrow();
+        return connections.resume(user, "PHONE", "room-list", pos, 5).block().orElseThrow();
     }
 
     @Test
@@ -53,7 +54,8 @@ class PostgresSlidingSyncConnectionsIT {
         Position retried = resume(user, first);
         assertThat(retried.syncToken()).isEqualTo("s10_0");
         assertThat(retried.rooms().get("!a:x").sentThrough()).isEqualTo(10);
-        assertThat(connections.resume(user, "PHONE", "room-list", lost).block()).isEmpty();
+        assertThat(connections.resume(user, "PHONE", "room-list", lost, 5).block())
+                .isEmpty();
 
         long second = connections
                 .record(connection, first, "s13_0", "{\"all\":{\"count\":2}}", List.of(room("!a:x", 13)), 4)
@@ -63,7 +65,7 @@ class PostgresSlidingSyncConnectionsIT {
         assertThat(now.rooms().get("!a:x").sentThrough()).isEqualTo(13);
         assertThat(now.rooms().get("!b:x").sentThrough()).isEqualTo(10);
         // Acknowledging `second` forgets `first`.
-        assertThat(connections.resume(user, "PHONE", "room-list", first).block())
+        assertThat(connections.resume(user, "PHONE", "room-list", first, 5).block())
                 .isEmpty();
     }
 
@@ -104,15 +106,78 @@ class PostgresSlidingSyncConnectionsIT {
         String user = user();
         long connection = connections.begin(user, "PHONE", "room-list", 1).block();
         long pos = connections.record(connection, 0, "s1", "{}", List.of(), 2).block();
-        assertThat(connections.resume(user, "LAPTOP", "room-list", pos).block()).isEmpty();
-        assertThat(connections.resume(user, "PHONE", "encryption", pos).block()).isEmpty();
-        assertThat(connections.resume(user(), "PHONE", "room-list", pos).block())
+        assertThat(connections.resume(user, "LAPTOP", "room-list", pos, 5).block())
                 .isEmpty();
-        assertThat(connections.resume(user, "PHONE", "room-list", pos).block())
+        assertThat(connections.resume(user, "PHONE", "encryption", pos, 5).block())
+                .isEmpty();
+        assertThat(connections.resume(user(), "PHONE", "room-list", pos, 5).block())
+                .isEmpty();
+        assertThat(connections.resume(user, "PHONE", "room-list", pos, 5).block())
                 .map(Position::pos)
                 .isEqualTo(Optional.of(pos));
 
         connections.begin(user, "PHONE", "room-list", 3).block();
-        assertThat(connections.resume(user, "PHONE", "room-list", pos).block()).isEmpty();
+        assertThat(connections.resume(user, "PHONE", "room-list", pos, 5).block())
+                .isEmpty();
+    }
+
+    @Test
+    void whatARoomsExtensionsAreBehindOnIsKept() {
+        String user = user();
+        long connection = connections.begin(user, "PHONE", "room-list", 1).block();
+        SentRoom behind = room("!a:x", 10).withExtensionsBehind(Map.of("RECEIPTS", 7L, "TYPING", 0L));
+        long pos = connections
+                .record(connection, 0, "s10_0", "{}", List.of(behind, room("!b:x", 10)), 2)
+                .block();
+        Position now = resume(user, pos);
+        assertThat(now.rooms().get("!a:x").extensionsBehind()).isEqualTo(Map.of("RECEIPTS", 7L, "TYPING", 0L));
+        assertThat(now.rooms().get("!b:x").extensionsBehind()).isEmpty();
+    }
+
+    @Test
+    void aDeletedDevicesConnectionsAreDeleted() {
+        String user = user();
+        long phone = connections.begin(user, "PHONE", "room-list", 1).block();
+        long phonePos = connections
+                .record(phone, 0, "s1", "{}", List.of(room("!a:x", 1)), 2)
+                .block();
+        long laptop = connections.begin(user, "LAPTOP", "room-list", 1).block();
+        long laptopPos = connections.record(laptop, 0, "s1", "{}", List.of(), 2).block();
+
+        assertThat(connections.deleteDevices(user, List.of("PHONE", "TABLET")).block())
+                .isEqualTo(1);
+        assertThat(connections.resume(user, "PHONE", "room-list", phonePos, 3).block())
+                .isEmpty();
+        assertThat(connections.resume(user, "LAPTOP", "room-list", laptopPos, 3).block())
+                .isPresent();
+    }
+
+    @Test
+    void connectionsIdleSinceBeforeTheCutOffAreDeletedAndAResumeCountsAsUse() {
+        String idle = user();
+        String active = user();
+        long idleConnection =
+                connections.begin(idle, "PHONE", "room-list", 1_000).block();
+        long idlePos = connections
+                .record(idleConnection, 0, "s1", "{}", List.of(), 1_000)
+                .block();
+        long activeConnection =
+                connections.begin(active, "PHONE", "room-list", 1_000).block();
+        long activePos = connections
+                .record(activeConnection, 0, "s1", "{}", List.of(), 1_000)
+                .block();
+        // A long-poll that found nothing new records no position, but the request still used the connection.
+        connections.resume(active, "PHONE", "room-list", activePos, 5_000).block();
+
+        connections.deleteIdle(3_000).block();
+
+        assertThat(connections
+                        .resume(idle, "PHONE", "room-list", idlePos, 6_000)
+                        .block())
+                .isEmpty();
+        assertThat(connections
+                        .resume(active, "PHONE", "room-list", activePos, 6_000)
+                        .block())
+                .isPresent();
     }
 }
