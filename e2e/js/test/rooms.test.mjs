@@ -299,3 +299,29 @@ describe("room upgrades with matrix-js-sdk", () => {
     }
   });
 });
+
+describe("room names for lazy-loading clients", () => {
+  test("an unnamed room is named after its hero's display name though the hero sent nothing in the timeline", async () => {
+    const alice = await register(username("alice"));
+    const bob = await register(username("bob"));
+    const a = clientFor(alice);
+    const b = clientFor(bob);
+    await b.setDisplayName("Bobby Hero");
+    const { room_id: roomId } = await b.createRoom({ preset: "private_chat", invite: [alice.user_id] });
+    await a.joinRoom(roomId);
+    // Alice's messages fill the short timeline: bob's member event is not among its senders.
+    for (let i = 0; i < 3; i++) await a.sendMessage(roomId, { msgtype: "m.text", body: `alone ${i}` });
+
+    const lazy = clientFor(alice);
+    await startAndWaitPrepared(lazy, 30_000, { initialSyncLimit: 2, lazyLoadMembers: true });
+    try {
+      const room = lazy.getRoom(roomId);
+      assert.ok(room, "the room is in the initial sync");
+      const senders = room.getLiveTimeline().getEvents().map((e) => e.getSender());
+      assert.ok(!senders.includes(bob.user_id), `bob sent nothing in the timeline: ${senders}`);
+      assert.equal(room.name, "Bobby Hero");
+    } finally {
+      lazy.stopClient();
+    }
+  });
+});

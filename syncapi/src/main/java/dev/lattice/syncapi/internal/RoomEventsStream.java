@@ -262,16 +262,19 @@ public final class RoomEventsStream implements SyncStreamProvider {
                             .toList();
                     Set<String> timelineIds =
                             timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
-                    Mono<List<StoredEvent>> state = stateBetween(
+                    Mono<Optional<List<StateSpan>>> stateNow = plan.summary()
+                            ? database.stateAt(plan.roomId(), plan.to())
+                                    .map(Optional::of)
+                                    .cache()
+                            : Mono.just(Optional.empty());
+                    Mono<List<StoredEvent>> state = stateNow.flatMap(now -> stateBetween(
                             plan.roomId(),
                             plan.stateSince(),
                             timelineStart - 1,
                             timelineIds,
-                            stateChoice(request.filter(), user, visible, sent));
-                    Mono<Optional<JsonObject>> summary = plan.summary()
-                            ? database.stateAt(plan.roomId(), plan.to())
-                                    .map(members -> Optional.of(summary(members, user)))
-                            : Mono.just(Optional.empty());
+                            stateChoice(request.filter(), user, visible, sent, namingHeroes(now, user))));
+                    Mono<Optional<JsonObject>> summary =
+                            stateNow.map(now -> now.map(members -> summary(members, user)));
                     long now = clock.millis();
                     List<StateSpan> memberships = loaded.getT2();
                     Mono<Map<String, JsonObject>> bundled = aggregations.of(
@@ -312,17 +315,36 @@ public final class RoomEventsStream implements SyncStreamProvider {
     }
 
     private static StateChoice stateChoice(
-            SyncFilter filter, String user, List<StoredEvent> visible, LazyLoadedMembers.SentMembers sent) {
+            SyncFilter filter,
+            String user,
+            List<StoredEvent> visible,
+            LazyLoadedMembers.SentMembers sent,
+            Set<String> heroes) {
         if (!filter.lazyLoadMembers()) {
             return StateChoice.ALL;
         }
-        Set<String> senders = visible.stream().map(StoredEvent::sender).collect(Collectors.toSet());
+        Set<String> senders = new HashSet<>(heroes);
+        visible.forEach(event -> senders.add(event.sender()));
         return new StateChoice(
                 span -> !isMember(span)
                         || ((senders.contains(span.stateKey())
                                         || span.stateKey().equals(user))
                                 && !sent.alreadySent(span.roomId(), span.stateKey(), span.eventId())),
                 span -> isMember(span) && senders.contains(span.stateKey()));
+    }
+
+    /**
+     * The heroes whose member events a lazy-loading client needs to name the room (their display names), as Synapse
+     * sends them: for a room with neither {@code m.room.name} nor {@code m.room.canonical_alias}; none when the room
+     * has one, or when there is no summary.
+     */
+    private static Set<String> namingHeroes(Optional<List<StateSpan>> state, String user) {
+        return state.filter(spans -> spans.stream()
+                        .noneMatch(span -> span.stateKey().isEmpty()
+                                && (span.type().equals("m.room.name")
+                                        || span.type().equals("m.room.canonical_alias"))))
+                .map(spans -> Set.copyOf(RoomSummary.of(spans, user).heroes()))
+                .orElse(Set.of());
     }
 
     /** Notes the member events a response sends, in {@code state} and then in the timeline (which comes after). */

@@ -20,7 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       times;
  *   <li>the incremental response: a connection long-polls with its {@code pos}, another device of the user sends a
  *       message to one of the rooms in the window, and the time from the send's answer (the event is stored) to the
- *       long-poll's answer that carries it is taken, {@code messages} times.
+ *       long-poll's answer that carries it is taken, {@code messages} times;
+ *   <li>Element X's whole room list: a new connection grows its range by 100 rooms a request until it covers every
+ *       room (each request's time), then the incremental response as above with every room in the window.
  * </ul>
  * Prints one JSON line.
  *
@@ -75,8 +77,72 @@ public final class SlidingSyncBench {
         }
 
         // The incremental response: one connection long-polls, another device sends.
-        MatrixClient.Session listener = client.login(owner.userId(), password);
         MatrixClient.Session sender = client.login(owner.userId(), password);
+        Incremental small = incremental(client, json, owner, password, sender, request, messages, run + "-w");
+
+        // Element X's whole list: the range grows by 100 rooms a request until it covers every room, then the same
+        // incremental measurement with every room in the window.
+        ObjectNode full = (ObjectNode) request.deepCopy();
+        MatrixClient.Session grower = client.login(owner.userId(), password);
+        List<Double> growMillis = new ArrayList<>();
+        String growPos = null;
+        for (int end = 99; ; end += 100) {
+            int last = Math.min(end, rooms - 1);
+            ((ObjectNode) full.path("lists").path("all_rooms")).set("ranges", json.readTree("[[0," + last + "]]"));
+            long start = System.nanoTime();
+            MatrixClient.Received grown = client.slidingSync(grower, growPos, Duration.ZERO, full);
+            growMillis.add((grown.nanos() - start) / 1e6);
+            growPos = grown.body().path("pos").asString();
+            if (last == rooms - 1) {
+                break;
+            }
+        }
+        Incremental all = incremental(client, json, owner, password, sender, full, messages, run + "-a");
+
+        ObjectNode out = json.createObjectNode()
+                .put("rooms", rooms)
+                .put("setup_s", Math.round(setupSeconds))
+                .put("list_count", count)
+                .put("rooms_in_first", roomsInFirst);
+        firstMillis.forEach(out.putArray("first_ms")::add);
+        small.put(out, "");
+        growMillis.forEach(out.putArray("grow_by_100_ms")::add);
+        all.put(out, "all_rooms_");
+        out.put("messages", messages).put("missed", small.missed() + all.missed());
+        System.out.println(json.writeValueAsString(out));
+        System.exit(small.missed() + all.missed() == 0 && roomsInFirst == Math.min(20, rooms) ? 0 : 1);
+    }
+
+    /**
+     * Incremental latency, in microseconds, per message: from the send's answer (the event is stored) and from the
+     * send's start to the answer of the long-poll that carries it; and how many answers did not carry their message.
+     */
+    private record Incremental(long[] afterStored, long[] afterSendStart, int missed) {
+        void put(ObjectNode out, String prefix) {
+            Percentiles stored = Percentiles.of(afterStored);
+            Percentiles whole = Percentiles.of(afterSendStart);
+            out.put(prefix + "incremental_after_send_ms_p50", stored.p50() / 1000.0)
+                    .put(prefix + "incremental_after_send_ms_p99", stored.p99() / 1000.0)
+                    .put(prefix + "send_to_response_ms_p50", whole.p50() / 1000.0)
+                    .put(prefix + "send_to_response_ms_p99", whole.p99() / 1000.0);
+        }
+    }
+
+    /**
+     * A new connection of a new device with {@code request} long-polls; {@code sender} sends {@code messages}
+     * messages, one at a time, to the rooms of its first response in turn.
+     */
+    private static Incremental incremental(
+            MatrixClient client,
+            JsonMapper json,
+            MatrixClient.Session owner,
+            String password,
+            MatrixClient.Session sender,
+            JsonNode request,
+            int messages,
+            String txnPrefix)
+            throws Exception {
+        MatrixClient.Session listener = client.login(owner.userId(), password);
         MatrixClient.Received first = client.slidingSync(listener, null, Duration.ZERO, request);
         String pos = first.body().path("pos").asString();
         List<String> window = new ArrayList<>();
@@ -94,7 +160,7 @@ public final class SlidingSyncBench {
                 ObjectNode content =
                         json.createObjectNode().put("msgtype", "m.text").put("body", "ss " + i);
                 long sendStart = System.nanoTime();
-                String eventId = client.send(sender, roomId, "ss" + run + "-" + i, content);
+                String eventId = client.send(sender, roomId, txnPrefix + "-" + i, content);
                 long stored = System.nanoTime();
                 MatrixClient.Received answer = poll.get();
                 JsonNode timeline = answer.body().path("rooms").path(roomId).path("timeline");
@@ -110,22 +176,7 @@ public final class SlidingSyncBench {
                 pos = answer.body().path("pos").asString();
             }
         }
-        Percentiles stored = Percentiles.of(afterStored);
-        Percentiles whole = Percentiles.of(afterSendStart);
-        ObjectNode out = json.createObjectNode()
-                .put("rooms", rooms)
-                .put("setup_s", Math.round(setupSeconds))
-                .put("list_count", count)
-                .put("rooms_in_first", roomsInFirst);
-        firstMillis.forEach(out.putArray("first_ms")::add);
-        out.put("incremental_after_send_ms_p50", stored.p50() / 1000.0)
-                .put("incremental_after_send_ms_p99", stored.p99() / 1000.0)
-                .put("send_to_response_ms_p50", whole.p50() / 1000.0)
-                .put("send_to_response_ms_p99", whole.p99() / 1000.0)
-                .put("messages", messages)
-                .put("missed", missed);
-        System.out.println(json.writeValueAsString(out));
-        System.exit(missed == 0 && roomsInFirst == Math.min(20, rooms) ? 0 : 1);
+        return new Incremental(afterStored, afterSendStart, missed);
     }
 
     private SlidingSyncBench() {}
