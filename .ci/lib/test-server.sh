@@ -15,7 +15,8 @@
 #                                   and removes the dir, unless LATTICE_E2E_KEEP is set. Sets TEST_SERVER_WORK too; the
 #                                   start timeout is LATTICE_E2E_START_TIMEOUT (300 s). For the end-to-end suites.
 #
-# The server's log is WORKDIR/lattice.log; LATTICE_JAVA_OPTS replaces its JVM options (default -Xmx1g).
+# The server's log is WORKDIR/lattice.log; LATTICE_JAVA_OPTS replaces its JVM options (default lattice_java_opts,
+# .ci/lib/jdk.sh, as ./lattice run).
 
 TEST_SERVER_PID=""
 TEST_SERVER_URL=""
@@ -41,7 +42,10 @@ test_server_answers() { # $1 = client port
 test_server_start() {
   local jar=$1 dir=$2 client_port federation_port metrics_port started
   TEST_SERVER_DIR=$dir
-  client_port=$(test_server_free_port); federation_port=$(test_server_free_port); metrics_port=$(test_server_free_port)
+  client_port=$(test_server_free_port)
+  # Three different ports: two free ones drawn at random may be the same one.
+  until federation_port=$(test_server_free_port); [ "$federation_port" != "$client_port" ]; do :; done
+  until metrics_port=$(test_server_free_port); [ "$metrics_port" != "$client_port" ] && [ "$metrics_port" != "$federation_port" ]; do :; done
   TEST_SERVER_URL="http://127.0.0.1:$client_port"
   TEST_SERVER_METRICS_URL="http://127.0.0.1:$metrics_port/metrics"
   test_server_log "starting lattice in $dir on $TEST_SERVER_URL"
@@ -54,7 +58,8 @@ test_server_start() {
       LATTICE_CLIENTAPI_RATELIMITS_LOGIN_PERSECOND=100000 LATTICE_CLIENTAPI_RATELIMITS_LOGIN_BURST=100000 \
       LATTICE_CLIENTAPI_RATELIMITS_REGISTRATION_PERSECOND=100000 LATTICE_CLIENTAPI_RATELIMITS_REGISTRATION_BURST=100000
     # shellcheck disable=SC2086
-    exec "$JAVA_HOME/bin/java" ${LATTICE_JAVA_OPTS:--Xmx1g} --enable-native-access=ALL-UNNAMED -jar "$jar" run
+    exec "$JAVA_HOME/bin/java" ${LATTICE_JAVA_OPTS:-$(lattice_java_opts "$JAVA_HOME")} --enable-native-access=ALL-UNNAMED \
+      -jar "$jar" run
   ) >"$dir/lattice.log" 2>&1 &
   TEST_SERVER_PID=$!
   started=$(date +%s)

@@ -12,7 +12,7 @@
 #   LATTICE_LOAD_SKIP_BUILD=1      use the jars already built
 #   LATTICE_LOAD_KEEP=1            keep the server's temp dir (log, data); the log is always copied to
 #                                  bench/load/target/lattice-load-server.log
-#   LATTICE_JAVA_OPTS              the server's JVM options (default -Xmx1g, as ./lattice run)
+#   LATTICE_JAVA_OPTS              the server's JVM options (default lattice_java_opts, .ci/lib/jdk.sh, as ./lattice run)
 # The server is started by .ci/lib/test-server.sh: bcrypt cost 4 and no per-IP limits on login and registration (the
 # only rate limits client-api has); users are made through the shared-secret admin registration anyway.
 set -euo pipefail
