@@ -159,6 +159,35 @@ describe("simplified sliding sync", () => {
     assert.deepEqual(read.rooms[rooms[2]].timeline, [], "no event is new");
   });
 
+  test("a room read elsewhere while it was in no window comes back with its counts cleared", async () => {
+    const request = listRequest();
+    request.lists.all.ranges = [[0, 0]];
+    request.lists.all.timeline_limit = 1;
+    const { event_id } = await b.sendMessage(rooms[2], { msgtype: "m.text", body: "unread, on top" });
+    let pos;
+    await eventually(async () => {
+      const first = await ok(alice.access_token, request);
+      pos = first.pos;
+      return first.rooms[rooms[2]]?.notification_count > 0;
+    }, "rooms[2] on top and unread");
+
+    // rooms[1] takes the window; alice reads rooms[2] (on another client); news in rooms[1] gives a new pos.
+    await b.sendMessage(rooms[1], { msgtype: "m.text", body: "now on top" });
+    await call(alice.access_token, "POST", `/rooms/${encodeURIComponent(rooms[2])}/receipt/m.read/${encodeURIComponent(event_id)}`, {});
+    await b.sendMessage(rooms[1], { msgtype: "m.text", body: "still on top" });
+    await eventually(async () => {
+      const next = await ok(alice.access_token, request, { pos, timeout: 1_000 });
+      pos = next.pos;
+      return next.rooms[rooms[1]]?.timeline.some((e) => e.content.body === "still on top");
+    }, "the news in rooms[1]");
+
+    // A wider window brings rooms[2] back, with no new event: its counts are what changed.
+    request.lists.all.ranges = [[0, 1]];
+    const wider = await ok(alice.access_token, request, { pos });
+    assert.equal(wider.rooms[rooms[2]]?.notification_count, 0, JSON.stringify(wider.rooms));
+    assert.deepEqual(wider.rooms[rooms[2]].timeline, [], "no event is new");
+  });
+
   test("a long-poll with nothing new waits and answers the same pos", async () => {
     const request = listRequest();
     const first = await ok(alice.access_token, request);

@@ -19,6 +19,7 @@ import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
+import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.json.JsonString;
@@ -1686,6 +1687,8 @@ class SyncApiIT {
         room.member(bob, bob, "join");
         room.member(carol, carol, "join");
         room.member(dave, dave, "join");
+        // Named: no heroes' member events are needed to name it (an unnamed room's are tested below).
+        room.state(alice, "m.room.name", "", JsonObject.EMPTY.with("name", JsonString.of("named")));
         room.message(bob, "the last word");
         publishAll(room.events());
 
@@ -1710,12 +1713,36 @@ class SyncApiIT {
     }
 
     @Test
+    void lazyLoadingSendsTheHeroesMemberEventsOfAnUnnamedRoom() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        UserId carol = TestRoom.user("carol");
+        String aliceToken = USERS.login(alice, "ALICE");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.member(carol, carol, "join");
+        room.message(alice, "the last word");
+        publishAll(room.events());
+
+        String lazy = "{\"room\":{\"rooms\":[\"" + room.id()
+                + "\"],\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true}}}";
+        JsonObject joined = joinedRoom(sync(aliceToken, Map.of("filter", lazy)), room.id());
+        // Neither bob nor carol sent the timeline's event, but the client names the room after them.
+        assertThat(joined.getObject("summary").flatMap(summary -> summary.getArray("m.heroes")))
+                .map(JsonArray::size)
+                .contains(2);
+        assertThat(memberStateKeys(joined)).containsExactlyInAnyOrder(alice.value(), bob.value(), carol.value());
+    }
+
+    @Test
     void lazyLoadingLeavesOutMemberEventsTheDeviceWasAlreadySentUnlessIncludeRedundantMembers() throws Exception {
         UserId alice = TestRoom.user("alice");
         UserId bob = TestRoom.user("bob");
         String aliceToken = USERS.login(alice, "ALICE");
         TestRoom room = TestRoom.create(alice);
         room.member(bob, bob, "join");
+        // Named: bob is no hero whose member event comes whatever the timeline holds.
+        room.state(alice, "m.room.name", "", JsonObject.EMPTY.with("name", JsonString.of("named")));
         room.message(alice, "welcome");
         publishAll(room.events());
         String lazy = "{\"room\":{\"rooms\":[\"" + room.id()

@@ -513,16 +513,20 @@ public final class SlidingSync {
     }
 
     /**
-     * Of rooms the client has, those where the user's own read receipt moved since the previous response: their
+     * Of rooms the client has, those where the user's own read receipt moved since their counts were last sent: their
      * unread counts changed, so they are sent again (with no new events, the counts are what is new), as {@code /sync}
-     * lists a room for the user's own receipt.
+     * lists a room for the user's own receipt. Each room from its own {@code countsThrough}: a room read on another
+     * device while it was in no window is sent when it comes back.
      */
     private Mono<Set<String>> roomsReadByUser(
             SlidingSyncRequest request, Start start, Plan plan, List<String> roomIds) {
         if (roomIds.isEmpty()) {
             return Mono.just(Set.of());
         }
-        long since = start.since().orElseThrow().position(SyncStream.RECEIPTS);
+        long since = roomIds.stream()
+                .mapToLong(roomId -> start.sent().get(roomId).countsThrough())
+                .min()
+                .orElseThrow();
         long to = plan.positions().position(SyncStream.RECEIPTS);
         if (since >= to) {
             return Mono.just(Set.of());
@@ -530,7 +534,9 @@ public final class SlidingSync {
         String user = request.device().userId().toString();
         return database.receipts(roomIds, since, to)
                 .map(receipts -> receipts.stream()
-                        .filter(receipt -> receipt.userId().equals(user))
+                        .filter(receipt -> receipt.userId().equals(user)
+                                && receipt.position()
+                                        > start.sent().get(receipt.roomId()).countsThrough())
                         .map(StoredReceipt::roomId)
                         .collect(Collectors.toSet()));
     }
@@ -548,6 +554,7 @@ public final class SlidingSync {
         SentRoom record = new SentRoom(
                 roomId,
                 to,
+                plan.positions().position(SyncStream.RECEIPTS),
                 membership.membershipOrEmpty(),
                 config.timelineLimit(),
                 config.requiredState().toJson(),

@@ -20,6 +20,8 @@ public interface SlidingSyncConnections {
      * A room as a connection's client has it.
      *
      * @param sentThrough the room events position up to which its events were sent
+     * @param countsThrough the receipts stream position when its section (with its unread counts) was last sent: a
+     *     read receipt of the user's own after it changed the counts the client has
      * @param membership the user's membership it was sent with ({@code invite} rooms are sent stripped state only)
      * @param timelineLimit the largest timeline it was asked for
      * @param requiredState the {@code required_state} it was sent with, as canonical JSON
@@ -30,6 +32,7 @@ public interface SlidingSyncConnections {
     record SentRoom(
             String roomId,
             long sentThrough,
+            long countsThrough,
             String membership,
             int timelineLimit,
             String requiredState,
@@ -43,7 +46,7 @@ public interface SlidingSyncConnections {
 
         /** This room with other extension streams behind. */
         public SentRoom withExtensionsBehind(Map<String, Long> behind) {
-            return new SentRoom(roomId, sentThrough, membership, timelineLimit, requiredState, behind);
+            return new SentRoom(roomId, sentThrough, countsThrough, membership, timelineLimit, requiredState, behind);
         }
     }
 

@@ -66,7 +66,8 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
             + " AND newer.connection_id = old.connection_id AND newer.room_id = old.room_id"
             + " AND newer.pos > old.pos AND newer.pos <= :pos";
 
-    private static final String SELECT_ROOMS = "SELECT DISTINCT ON (room_id) room_id, sent_through, membership,"
+    private static final String SELECT_ROOMS = "SELECT DISTINCT ON (room_id) room_id, sent_through, counts_through,"
+            + " membership,"
             + " timeline_limit, required_state, extensions_behind FROM syncapi.sliding_sync_rooms"
             + " WHERE connection_id = :connection_id AND pos <= :pos ORDER BY room_id, pos DESC";
 
@@ -78,12 +79,13 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
             + " FOR KEY SHARE)";
 
     private static final String INSERT_ROOMS = "INSERT INTO syncapi.sliding_sync_rooms"
-            + " (connection_id, room_id, pos, sent_through, membership, timeline_limit, required_state,"
-            + " extensions_behind) SELECT :connection_id, r.room_id, :pos, r.sent_through, r.membership,"
-            + " r.timeline_limit, r.required_state, r.extensions_behind FROM unnest(:room_ids::text[],"
-            + " :sent_through::bigint[], :memberships::text[], :timeline_limits::integer[], :required_states::text[],"
-            + " :extensions_behind::text[])"
-            + " AS r(room_id, sent_through, membership, timeline_limit, required_state, extensions_behind)";
+            + " (connection_id, room_id, pos, sent_through, counts_through, membership, timeline_limit,"
+            + " required_state, extensions_behind) SELECT :connection_id, r.room_id, :pos, r.sent_through,"
+            + " r.counts_through, r.membership, r.timeline_limit, r.required_state, r.extensions_behind"
+            + " FROM unnest(:room_ids::text[], :sent_through::bigint[], :counts_through::bigint[], :memberships::text[],"
+            + " :timeline_limits::integer[], :required_states::text[], :extensions_behind::text[])"
+            + " AS r(room_id, sent_through, counts_through, membership, timeline_limit, required_state,"
+            + " extensions_behind)";
 
     private final DatabaseClient client;
     private final TransactionalOperator transactions;
@@ -190,6 +192,9 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
                 .bind("pos", pos)
                 .bind("room_ids", sent.stream().map(SentRoom::roomId).toArray(String[]::new))
                 .bind("sent_through", sent.stream().map(SentRoom::sentThrough).toArray(Long[]::new))
+                .bind(
+                        "counts_through",
+                        sent.stream().map(SentRoom::countsThrough).toArray(Long[]::new))
                 .bind("memberships", sent.stream().map(SentRoom::membership).toArray(String[]::new))
                 .bind(
                         "timeline_limits",
@@ -234,6 +239,7 @@ public final class PostgresSlidingSyncConnections implements SlidingSyncConnecti
                 .map(row -> new SentRoom(
                         row.get("room_id", String.class),
                         row.get("sent_through", Long.class),
+                        row.get("counts_through", Long.class),
                         row.get("membership", String.class),
                         row.get("timeline_limit", Integer.class),
                         row.get("required_state", String.class),

@@ -31,7 +31,7 @@ class PostgresSlidingSyncConnectionsIT {
     }
 
     private static SentRoom room(String roomId, long sentThrough) {
-        return new SentRoom(roomId, sentThrough, "join", 1, "[]", Map.of());
+        return new SentRoom(roomId, sentThrough, sentThrough + 100, "join", 1, "[]", Map.of());
     }
 
     private static Position resume(String user, long pos) {
@@ -132,6 +132,7 @@ class PostgresSlidingSyncConnectionsIT {
         Position now = resume(user, pos);
         assertThat(now.rooms().get("!a:x").extensionsBehind()).isEqualTo(Map.of("RECEIPTS", 7L, "TYPING", 0L));
         assertThat(now.rooms().get("!b:x").extensionsBehind()).isEmpty();
+        assertThat(now.rooms().get("!b:x").countsThrough()).isEqualTo(110);
     }
 
     @Test
