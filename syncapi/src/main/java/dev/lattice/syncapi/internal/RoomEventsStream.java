@@ -267,12 +267,16 @@ public final class RoomEventsStream implements SyncStreamProvider {
                                     .map(Optional::of)
                                     .cache()
                             : Mono.just(Optional.empty());
-                    Mono<List<StoredEvent>> state = stateNow.flatMap(now -> stateBetween(
+                    // Only a lazy-loading state waits for the heroes; otherwise both reads run side by side.
+                    Mono<Set<String>> heroes = request.filter().lazyLoadMembers()
+                            ? stateNow.map(now -> namingHeroes(now, user))
+                            : Mono.just(Set.of());
+                    Mono<List<StoredEvent>> state = heroes.flatMap(named -> stateBetween(
                             plan.roomId(),
                             plan.stateSince(),
                             timelineStart - 1,
                             timelineIds,
-                            stateChoice(request.filter(), user, visible, sent, namingHeroes(now, user))));
+                            stateChoice(request.filter(), user, visible, sent, named)));
                     Mono<Optional<JsonObject>> summary =
                             stateNow.map(now -> now.map(members -> summary(members, user)));
                     long now = clock.millis();

@@ -93,6 +93,7 @@ public final class SlidingSync {
 
     /**
      * @param streams the {@code /sync} stream providers, for positions and the extensions
+     * @param toDeviceInbox the to-device one of them, which also takes the extension's own {@code limit}
      * @param users the client-api, for {@code m.direct}; resolved on first use
      * @param maxTimeout the longest a request waits, whatever {@code timeout} it asks for
      */
@@ -100,6 +101,7 @@ public final class SlidingSync {
             SyncApiDatabase database,
             SlidingSyncConnections connections,
             List<SyncStreamProvider> streams,
+            ToDeviceStream toDeviceInbox,
             MembershipHistory memberships,
             BundledAggregations aggregations,
             Supplier<UserApi> users,
@@ -112,12 +114,7 @@ public final class SlidingSync {
         this.streams = List.copyOf(streams);
         this.providers = this.streams.stream()
                 .collect(Collectors.toUnmodifiableMap(SyncStreamProvider::stream, provider -> provider));
-        // The to-device extension has its own limit, which only this provider takes.
-        this.toDeviceInbox = this.streams.stream()
-                .filter(ToDeviceStream.class::isInstance)
-                .map(ToDeviceStream.class::cast)
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no to-device stream"));
+        this.toDeviceInbox = requireNonNull(toDeviceInbox, "toDeviceInbox is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
         this.aggregations = requireNonNull(aggregations, "aggregations is null");
         this.users = requireNonNull(users, "users is null");
@@ -214,7 +211,7 @@ public final class SlidingSync {
                                         return Mono.just(
                                                 response(request, request.pos().get(), plan, Map.of(), extensions));
                                     }
-                                    List<SentRoom> rooms = recorded(start, sent, extensions.scopes());
+                                    List<SentRoom> rooms = recorded(start, sent, extensions);
                                     return connections
                                             .record(
                                                     start.connectionId(),
@@ -732,10 +729,10 @@ public final class SlidingSync {
     // ---- extensions ----
 
     /**
-     * The extensions' part of the response, whether it holds anything new (rather than only positions), and the rooms
-     * each per-room extension stream covered.
+     * The extensions' part of the response, whether it holds anything new (rather than only positions), the rooms
+     * each per-room extension stream covered, and the rooms sent as new (see {@link #fresh}).
      */
-    private record Extensions(JsonObject json, boolean news, Map<SyncStream, Set<String>> scopes) {}
+    private record Extensions(JsonObject json, boolean news, Map<SyncStream, Set<String>> scopes, Set<String> fresh) {}
 
     /** The extension streams that are per room and whose rooms the client can fall behind on (see {@link SentRoom}). */
     private static final List<SyncStream> ROOM_EXTENSION_STREAMS =
@@ -805,7 +802,7 @@ public final class SlidingSync {
                 out.put("e2ee", parts.getT5().get());
                 news |= parts.getT5().get().has("device_lists");
             }
-            return new Extensions(out.build(), news, scopes);
+            return new Extensions(out.build(), news, scopes, fresh);
         });
     }
 
@@ -880,20 +877,14 @@ public final class SlidingSync {
      */
     private static Map<String, Long> behindAfter(
             Start start, String roomId, boolean fresh, Map<SyncStream, Set<String>> scopes) {
-        Optional<SentRoom> had =
-                fresh ? Optional.empty() : Optional.ofNullable(start.sent().get(roomId));
+        SentRoom had = fresh ? null : start.sent().get(roomId);
         Map<String, Long> out = new TreeMap<>();
         for (SyncStream stream : ROOM_EXTENSION_STREAMS) {
             if (scopes.getOrDefault(stream, Set.of()).contains(roomId)) {
                 continue;
             }
-            long through = had.map(room -> Optional.ofNullable(
-                                    room.extensionsBehind().get(stream.name()))
-                            .orElseGet(() -> start.since()
-                                    .map(since -> since.position(stream))
-                                    .orElse(0L)))
-                    .orElse(0L);
-            out.put(stream.name(), through);
+            long live = start.since().map(since -> since.position(stream)).orElse(0L);
+            out.put(stream.name(), had == null ? 0L : had.extensionsBehind().getOrDefault(stream.name(), live));
         }
         return out;
     }
@@ -902,16 +893,17 @@ public final class SlidingSync {
      * The rows this response records: every room it sent, and every other room whose extension streams fell behind
      * (its scope left it) or caught up; each joined room with what it is now behind on.
      */
-    private static List<SentRoom> recorded(Start start, Map<String, Sent> sent, Map<SyncStream, Set<String>> scopes) {
-        Set<String> fresh = fresh(start, sent.keySet());
+    private static List<SentRoom> recorded(Start start, Map<String, Sent> sent, Extensions extensions) {
         List<SentRoom> out = new ArrayList<>();
         sent.forEach((roomId, room) -> out.add(
                 room.room().membership().equals("join")
-                        ? room.room().withExtensionsBehind(behindAfter(start, roomId, fresh.contains(roomId), scopes))
+                        ? room.room()
+                                .withExtensionsBehind(behindAfter(
+                                        start, roomId, extensions.fresh().contains(roomId), extensions.scopes()))
                         : room.room()));
         start.sent().forEach((roomId, had) -> {
             if (!sent.containsKey(roomId) && had.membership().equals("join")) {
-                Map<String, Long> behind = behindAfter(start, roomId, false, scopes);
+                Map<String, Long> behind = behindAfter(start, roomId, false, extensions.scopes());
                 if (!behind.equals(had.extensionsBehind())) {
                     out.add(had.withExtensionsBehind(behind));
                 }
