@@ -11,14 +11,20 @@ cd "$ROOT"
 source .ci/lib/jdk.sh
 source .ci/lib/test-server.sh
 
-bench_server() {
-  BENCH_NAME=$1
-  JAVA_HOME=$(find_jdk 21) || { echo "$BENCH_NAME: no JDK 21 or newer found" >&2; exit 1; }
+# bench_build NAME: sets and exports JAVA_HOME, and builds the all-in-one and the load tool unless
+# LATTICE_LOAD_SKIP_BUILD is set.
+bench_build() {
+  JAVA_HOME=$(find_jdk 21) || { echo "$1: no JDK 21 or newer found" >&2; exit 1; }
   export JAVA_HOME
   if [ -z "${LATTICE_LOAD_SKIP_BUILD:-}" ]; then
-    echo "$BENCH_NAME: building the server and the load tool…" >&2
+    echo "$1: building the server and the load tool…" >&2
     PATH="$JAVA_HOME/bin:$PATH" ./mvnw -B -q -DskipTests package -pl deploy/all-in-one,bench/load -am >&2
   fi
+}
+
+bench_server() {
+  BENCH_NAME=$1
+  bench_build "$BENCH_NAME"
   BENCH_WORK=""
   trap bench_cleanup EXIT
   trap 'exit 130' INT

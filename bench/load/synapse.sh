@@ -26,6 +26,7 @@ SYNAPSE_FED="$SYNAPSE_ROOT/e2e/federation"
 SYNAPSE_PYTHON="$SYNAPSE_FED/.venv/bin/python"
 SYNAPSE_PID=""
 SYNAPSE_PG_PID=""
+SYNAPSE_PG_PORT=""
 SYNAPSE_DIR=""
 SYNAPSE_URL=""
 SYNAPSE_SECRET=""
@@ -66,6 +67,26 @@ synapse_free_port() {
   done
 }
 
+# A PostgreSQL in DIR/pg (durable defaults, as Lattice's embedded one) on a free loopback port, with an empty
+# database NAME (C collation); sets SYNAPSE_PG_PORT and SYNAPSE_PG_PID (the postmaster). bench/load/dendrite.sh uses
+# it for Dendrite's database too.
+synapse_postgres_start() { # $1 = DIR, $2 = NAME
+  local dir=$1 name=$2 bin
+  bin=$(synapse_pg_binaries)
+  SYNAPSE_PG_PORT=$(synapse_free_port)
+  synapse_as_postgres "$bin/initdb" -D "$dir/pg" -U postgres -A trust -E UTF-8 --locale=C >"$dir/initdb.log" 2>&1 \
+    || { synapse_log "initdb failed:"; tail -n 20 "$dir/initdb.log" >&2; return 1; }
+  synapse_as_postgres "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
+    -o "-p $SYNAPSE_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c log_checkpoints=off" \
+    start >/dev/null || { synapse_log "PostgreSQL did not start:"; tail -n 20 "$dir/pg.log" >&2; return 1; }
+  SYNAPSE_PG_PID=$(head -1 "$dir/pg/postmaster.pid")
+  "$SYNAPSE_PYTHON" -c 'import psycopg2,sys
+c=psycopg2.connect(host="127.0.0.1",port=int(sys.argv[1]),user="postgres",dbname="postgres"); c.autocommit=True
+c.cursor().execute("CREATE DATABASE " + sys.argv[2] + " ENCODING %s LC_COLLATE %s LC_CTYPE %s TEMPLATE template0",
+                   ("UTF8", "C", "C"))' "$SYNAPSE_PG_PORT" "$name"
+}
+
+# Whether GET /_matrix/client/versions on this loopback port answers 200 (Dendrite's too).
 synapse_answers() { # $1 = port
   timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     printf "GET /_matrix/client/versions HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3
@@ -73,22 +94,13 @@ synapse_answers() { # $1 = port
 }
 
 synapse_start() {
-  local dir=$1 extra=${2:-"{}"} bin pg_port client_port started
+  local dir=$1 extra=${2:-"{}"} pg_port client_port started
   SYNAPSE_DIR=$dir
   mkdir -p "$dir"
   synapse_install
-  bin=$(synapse_pg_binaries)
 
-  pg_port=$(synapse_free_port)
-  synapse_as_postgres "$bin/initdb" -D "$dir/pg" -U postgres -A trust -E UTF-8 --locale=C >"$dir/initdb.log" 2>&1 \
-    || { synapse_log "initdb failed:"; tail -n 20 "$dir/initdb.log" >&2; return 1; }
-  synapse_as_postgres "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c log_checkpoints=off" start >/dev/null \
-    || { synapse_log "PostgreSQL did not start:"; tail -n 20 "$dir/pg.log" >&2; return 1; }
-  SYNAPSE_PG_PID=$(head -1 "$dir/pg/postmaster.pid")
-  "$SYNAPSE_PYTHON" -c 'import psycopg2,sys
-c=psycopg2.connect(host="127.0.0.1",port=int(sys.argv[1]),user="postgres",dbname="postgres"); c.autocommit=True
-c.cursor().execute("CREATE DATABASE synapse ENCODING %s LC_COLLATE %s LC_CTYPE %s TEMPLATE template0", ("UTF8", "C", "C"))' "$pg_port"
+  synapse_postgres_start "$dir" synapse || return 1
+  pg_port=$SYNAPSE_PG_PORT
 
   client_port=$(synapse_free_port)
   SYNAPSE_URL="http://127.0.0.1:$client_port"

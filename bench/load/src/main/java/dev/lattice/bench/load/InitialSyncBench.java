@@ -1,6 +1,8 @@
 package dev.lattice.bench.load;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,8 +20,10 @@ import tools.jackson.databind.node.ObjectNode;
  * The initial {@code /sync} benchmark of issue #11: one user in {@code rooms} rooms of {@code members} members each,
  * a message last in every room, then that user's initial sync with lazy-loaded members and a timeline of one event
  * (what Element asks first), timed from request to the whole body, {@code runs} times. Every member is in every room
- * (so rooms × (members − 1) joins build it). Prints one JSON line: the sizes, the set-up time, each sync's time and
- * body size, and the joined rooms the first answer held (it must be all of them).
+ * (so rooms × (members − 1) joins build it). Before timing it waits (up to {@code --quiet-wait-s}) for the one-minute
+ * load average to fall below {@code --quiet-load}. Prints one JSON line: the sizes, the set-up time, the load average
+ * when timing began, each sync's time and body size, and the joined rooms the first answer held (it must be all of
+ * them).
  *
  * <pre>{@code
  * java -jar lattice-load.jar initial-sync --base-url URL --shared-secret S \
@@ -38,6 +42,8 @@ public final class InitialSyncBench {
         int members = Integer.parseInt(option(list, "--members", "300"));
         int runs = Integer.parseInt(option(list, "--runs", "5"));
         int concurrency = Integer.parseInt(option(list, "--concurrency", "32"));
+        double quietLoad = Double.parseDouble(option(list, "--quiet-load", "1.0"));
+        int quietWaitSeconds = Integer.parseInt(option(list, "--quiet-wait-s", "600"));
         String run = Long.toString(System.currentTimeMillis(), 36);
         JsonMapper json = JsonMapper.builder().build();
         MatrixClient client = new MatrixClient(baseUrl, json);
@@ -69,6 +75,7 @@ public final class InitialSyncBench {
         });
         double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
         System.err.printf("initial-sync: set up in %.0f s (%d joins)%n", setupSeconds, joins.get());
+        double loadBefore = awaitQuietMachine(quietLoad, Duration.ofSeconds(quietWaitSeconds));
 
         List<Double> millis = new ArrayList<>();
         List<Integer> bytes = new ArrayList<>();
@@ -91,11 +98,34 @@ public final class InitialSyncBench {
                 .put("members", members)
                 .put("joins", joins.get())
                 .put("setup_s", Math.round(setupSeconds))
-                .put("rooms_in_first_sync", roomsSeen);
+                .put("rooms_in_first_sync", roomsSeen)
+                .put("load_before", loadBefore);
         millis.forEach(out.putArray("sync_ms")::add);
         bytes.forEach(out.putArray("body_bytes")::add);
         System.out.println(json.writeValueAsString(out));
         System.exit(roomsSeen == rooms ? 0 : 1);
+    }
+
+    /**
+     * Waits until the one-minute load average is below {@code load} (or {@code atMost} has passed) and returns it:
+     * the set-up leaves the machine busy for a while (the server's consumers catching up, its collector), and a long
+     * set-up is easily overlapped by other work, so the timed runs start on a machine that has gone quiet. Without
+     * {@code /proc/loadavg} (not Linux) it does not wait and returns -1.
+     */
+    static double awaitQuietMachine(double load, Duration atMost) throws Exception {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (!Files.isReadable(loadavg)) {
+            return -1;
+        }
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (true) {
+            double now = Double.parseDouble(Files.readString(loadavg).split(" ")[0]);
+            if (now < load || System.nanoTime() > deadline) {
+                System.err.printf("initial-sync: load average %.2f, measuring%n", now);
+                return now;
+            }
+            Thread.sleep(5_000);
+        }
     }
 
     interface Task<T> {
