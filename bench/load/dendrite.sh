@@ -60,8 +60,8 @@ home, secret = sys.argv[1], sys.argv[2]
 with open(os.path.join(home, "generated.yaml")) as f:
     config = yaml.safe_load(f)
 database = config["global"]["database"]
-database["max_open_conns"] = 20
-database["max_idle_conns"] = 20
+database["max_open_conns"] = 90  # as generated; PostgreSQL allows 100
+database["max_idle_conns"] = 90
 config["global"]["private_key"] = os.path.join(home, "matrix_key.pem")
 config["global"]["disable_federation"] = True
 config["global"]["server_notices"]["enabled"] = False
