@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue #16's side-by-side comparison: the same load, by the same tool (bench/load's lattice-load.jar), against a
 # fresh Synapse (bench/load/synapse.sh: the federation suite's pinned version from PyPI, its own PostgreSQL, rate
-# limits lifted, registration by shared secret), a fresh Dendrite (bench/load/dendrite.sh, from the Go module proxy;
-# LATTICE_COMPARE_DENDRITE=0 leaves it out) and then a fresh Lattice all-in-one, one server at a time on this
+# limits lifted, registration by shared secret), a fresh Dendrite (bench/load/dendrite.sh, from the Go module proxy)
+# and then a fresh Lattice all-in-one, one server at a time on this
 # machine, and one table with their results and Lattice's ratios. See bench/compare/README.md.
 #
 #   bash bench/compare/run.sh
@@ -16,6 +16,9 @@
 # LATTICE_COMPARE_IS_MEMBERS members (100 × 100; 300 × 300 is the issue's shape, about 90,000 joins per server:
 # well over an hour; 0 skips it).
 #   LATTICE_LOAD_DURATION (60s) LATTICE_LOAD_WARMUP (10s)   each load phase
+#   LATTICE_COMPARE_SERVERS ("synapse dendrite lattice")   which, in this order; the table comes after lattice
+#   LATTICE_COMPARE_OUT, LATTICE_COMPARE_RATE   to measure one server again into an earlier run's directory at that
+#                               run's common rate (its synapse-rate.json's target_rate)
 #   LATTICE_LOAD_SKIP_BUILD=1   use the jars already built;  LATTICE_JAVA_OPTS  the all-in-one's JVM options
 # Results: bench/compare/target/<UTC time>/ (each phase's JSON line, the servers' logs, table.md); the table is
 # printed at the end. Exit 1 if a load phase lost or duplicated a message.
@@ -27,7 +30,7 @@ source "$HERE/dendrite.sh"
 
 bench_build compare
 TOOL="$HERE/target/lattice-load.jar"
-OUT="$COMPARE/target/$(date -u +%Y%m%dT%H%M%SZ)"
+OUT=${LATTICE_COMPARE_OUT:-"$COMPARE/target/$(date -u +%Y%m%dT%H%M%SZ)"}
 mkdir -p "$OUT"
 USERS=${LATTICE_LOAD_USERS:-200}
 ROOMS=${LATTICE_LOAD_ROOMS:-100}
@@ -106,19 +109,24 @@ measure() {
   fi
 }
 
-RATE=""
-synapse_start "$WORK/synapse"
-measure synapse "$SYNAPSE_URL" "$SYNAPSE_SECRET" "$SYNAPSE_PID" "$SYNAPSE_PG_PID"
-synapse_stop "$OUT/synapse.log"
+RATE=${LATTICE_COMPARE_RATE:-}
+SERVERS=${LATTICE_COMPARE_SERVERS:-synapse dendrite lattice}
+if [[ " $SERVERS " == *" synapse "* ]]; then
+  synapse_start "$WORK/synapse"
+  measure synapse "$SYNAPSE_URL" "$SYNAPSE_SECRET" "$SYNAPSE_PID" "$SYNAPSE_PG_PID"
+  synapse_stop "$OUT/synapse.log"
+fi
 
-if [ "${LATTICE_COMPARE_DENDRITE:-1}" != 0 ]; then
+if [[ " $SERVERS " == *" dendrite "* ]]; then
   dendrite_start "$WORK/dendrite"
   measure dendrite "$DENDRITE_URL" "$DENDRITE_SECRET" "$DENDRITE_PID" "$DENDRITE_PG_PID"
   dendrite_stop "$OUT/dendrite.log"
 fi
 
+[[ " $SERVERS " == *" lattice "* ]] || exit 0
 SECRET=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 export LATTICE_CLIENTAPI_REGISTRATION_SHAREDSECRET=$SECRET
+mkdir -p "$WORK/lattice"
 test_server_start "$ROOT/deploy/all-in-one/target/lattice.jar" "$WORK/lattice"
 LATTICE_PG=$(head -1 "$WORK/lattice/data/postgres/postmaster.pid" 2>/dev/null || true)
 measure lattice "$TEST_SERVER_URL" "$SECRET" "$TEST_SERVER_PID" $LATTICE_PG
