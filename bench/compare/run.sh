@@ -59,17 +59,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lattice-compare.XXXXXX")
 
-# PSS in MB of these processes and all their descendants, each counted once.
+# PSS in MB of these processes and all their descendants, each counted once (the tool's ProcessMemory).
 pss_tree() {
-  local pids="$*" all="" pid kb=0
-  while [ -n "$pids" ]; do
-    all="$all $pids"
-    pids=$(for pid in $pids; do pgrep -P "$pid" || true; done)
-  done
-  for pid in $(echo "$all" | tr ' ' '\n' | sort -u); do
-    kb=$(( kb + $(awk '/^Pss:/ {s += $2} END {print s + 0}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0) ))
-  done
-  echo $(( kb / 1024 ))
+  "$JAVA_HOME/bin/java" -jar "$TOOL" memory "$@" | sed -nE 's/.*"pss_mb":([0-9]+).*/\1/p'
 }
 
 # load SERVER PHASE URL SECRET WATCH_PIDS TOOL_OPTIONS...: one run of the rooms tool; its JSON line in

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,6 +27,17 @@ public final class LoadMain {
         }
         if (args.length > 0 && args[0].equals("sliding-sync")) {
             SlidingSyncBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("memory")) {
+            // memory PID...: one JSON line, the PSS and RSS of these processes and their descendants, each once
+            List<Long> roots = java.util.Arrays.stream(args, 1, args.length)
+                    .map(Long::valueOf)
+                    .toList();
+            ProcessMemory.Sample sample = new ProcessMemory(Path.of("/proc")).sample(roots);
+            System.out.printf(
+                    "{\"pss_mb\":%d,\"rss_mb\":%d,\"processes\":%d}%n",
+                    sample.pssKb() / 1024, sample.rssKb() / 1024, sample.processes());
             return;
         }
         if (java.util.Arrays.asList(args).contains("--help")) {

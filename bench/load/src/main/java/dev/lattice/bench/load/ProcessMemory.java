@@ -36,10 +36,18 @@ final class ProcessMemory {
 
     /** The memory of {@code root} and its descendants now. */
     Sample sample(long root) {
+        return sample(List.of(root));
+    }
+
+    /** The memory of these roots and their descendants now, a process under two roots counted once. */
+    Sample sample(List<Long> roots) {
         long rss = 0;
         long pss = 0;
         int processes = 0;
-        for (long pid : tree(parents(), root)) {
+        Map<Long, Long> parents = parents();
+        Set<Long> pids = new LinkedHashSet<>();
+        roots.forEach(root -> pids.addAll(tree(parents, root)));
+        for (long pid : pids) {
             String rollup = read(proc.resolve(Long.toString(pid)).resolve("smaps_rollup"));
             if (rollup != null) {
                 rss += kilobytes(rollup, "Rss:");

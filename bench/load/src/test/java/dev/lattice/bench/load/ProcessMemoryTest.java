@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,16 @@ class ProcessMemoryTest {
         assertThat(new ProcessMemory(proc).sample(99))
                 .as("a vanished process reads 0")
                 .isEqualTo(new ProcessMemory.Sample(0, 0, 0));
+    }
+
+    @Test
+    void aProcessUnderTwoRootsCountsOnce(@TempDir Path proc) throws Exception {
+        process(proc, 10, 1, 1000, 800); // a server
+        process(proc, 11, 10, 100, 50); // its PostgreSQL, started by it
+        process(proc, 20, 1, 10, 5); // another root
+
+        assertThat(new ProcessMemory(proc).sample(List.of(10L, 11L, 20L)))
+                .isEqualTo(new ProcessMemory.Sample(1110, 855, 3));
     }
 
     private static void process(Path proc, long pid, long parent, long rss, long pss) throws Exception {
