@@ -42,7 +42,7 @@ export class EvilServer {
     this.privateKey = privateKey;
     this.publicKey = unpadded(publicKey.export({ format: "der", type: "spki" }).subarray(12));
     this.keyId = "ed25519:evil";
-    /** Extra answers by path (without the query): (request, response) => void. */
+    /** Extra answers by path (decoded, without the query; a key ending in `*` is a prefix): (request, response) => void. */
     this.routes = new Map();
   }
 
@@ -53,7 +53,10 @@ export class EvilServer {
     this.https = https.createServer(
       { cert: readFileSync(this.tls.cert), key: readFileSync(this.tls.key) },
       (request, response) => {
-        const route = this.routes.get(request.url.split("?")[0]);
+        const path = decodeURIComponent(request.url.split("?")[0]);
+        const route =
+          this.routes.get(path) ??
+          [...this.routes].find(([key]) => key.endsWith("*") && path.startsWith(key.slice(0, -1)))?.[1];
         if (route) {
           route(request, response);
         } else if (request.url === "/_matrix/key/v2/server") {

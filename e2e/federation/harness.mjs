@@ -228,6 +228,8 @@ export async function startSynapse(dir, tls, pg) {
     signing_key_path: join(home, "signing.key"),
     registration_shared_secret: sharedSecret,
     enable_registration: false,
+    // accounts are made by the hundred in benchmarks: the cheapest bcrypt cost, as Lattice runs here
+    bcrypt_rounds: 4,
     report_stats: false,
     // presence crosses servers in the suite (its default, written out)
     presence: { enabled: true },

@@ -22,5 +22,5 @@ fi
 NODE="$ROOT/e2e/js/node_modules/.bin/node"
 
 cd "$HERE"
-if [ "$#" -gt 0 ]; then ARGS=("$@"); else ARGS=(test/synapse.test.mjs test/encryption.test.mjs test/lattice.test.mjs test/faults.test.mjs test/adversarial.test.mjs test/backfill.test.mjs); fi
+if [ "$#" -gt 0 ]; then ARGS=("$@"); else ARGS=(test/synapse.test.mjs test/encryption.test.mjs test/lattice.test.mjs test/faults.test.mjs test/adversarial.test.mjs test/backfill.test.mjs test/split.test.mjs); fi
 exec "$NODE" --test --test-force-exit --test-concurrency=1 --test-timeout="${LATTICE_FED_TEST_TIMEOUT:-600000}" "${ARGS[@]}"

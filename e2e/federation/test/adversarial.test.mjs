@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import { after, before, test } from "node:test";
-import { EvilServer } from "../evil.mjs";
+import { canonical, EvilServer } from "../evil.mjs";
 import * as h from "../harness.mjs";
 import { bodies, clientOf, eventually, stopClients, unique } from "./clients.mjs";
 
@@ -35,13 +35,20 @@ async function stateOf(account, roomId) {
   return Object.fromEntries(events.map((e) => [`${e.type}|${e.state_key}`, e.event_id]));
 }
 
-/** Joins `user` (of the evil server) through make_join and send_join; returns the join's event ID. */
-async function join(roomId, user) {
+/** Joins `user` (of the evil server) through make_join and send_join (`query` added); the join's ID and the answer. */
+async function sendJoin(roomId, user, query = "") {
   const made = await evil.request(lattice, "GET", `/_matrix/federation/v1/make_join/${enc(roomId)}/${enc(user)}?ver=10`);
   assert.equal(made.status, 200, JSON.stringify(made.body));
   const { event, eventId } = evil.finishEvent({ ...made.body.event, origin_server_ts: Date.now() });
-  const sent = await evil.request(lattice, "PUT", `/_matrix/federation/v2/send_join/${enc(roomId)}/${enc(eventId)}`, event);
+  const sent = await evil.request(lattice, "PUT", `/_matrix/federation/v2/send_join/${enc(roomId)}/${enc(eventId)}${query}`, event);
   assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  return { eventId, answer: sent.body };
+}
+
+/** Joins `user` (of the evil server) through make_join and send_join; returns the join's event ID. */
+async function join(roomId, user) {
+  const { eventId, answer } = await sendJoin(roomId, user);
+  assert.equal(answer.members_omitted, false);
   return eventId;
 }
 
@@ -141,6 +148,95 @@ test("bad signatures, wrong hashes, auth failures, unknown prev events, forged d
   for (const bad of ["signed", "not a member", "orphan", "intrusion", "x"]) {
     assert.ok(!bodies(ownerClient, roomId).includes(bad), `${bad} is not shown`);
   }
+});
+
+test("a gap wider than get_missing_events reaches is filled with the state at the gap from the origin: what follows it is shown, the state it names is taken", async () => {
+  const owner = await h.registerOnLattice(lattice, unique("own"));
+  const ownerClient = await clientOf(owner);
+  const { room_id: roomId } = await ownerClient.createRoom({ preset: "public_chat", room_version: "10", name: "Gap" });
+  const mallory = `@mallory:${evil.serverName}`;
+  // A partial-state join (omit_members): a named room's state without member events, nor the state's events in the
+  // auth chain, which still holds the members that authorise it (the creator's join).
+  const { eventId: joinId, answer } = await sendJoin(roomId, mallory, "?omit_members=true");
+  assert.equal(answer.members_omitted, true);
+  assert.deepEqual(answer.state.filter((e) => e.type === "m.room.member"), [], "no member events in state");
+  assert.ok(answer.state.some((e) => e.type === "m.room.name"));
+  assert.ok(answer.servers_in_room.includes(lattice.serverName), JSON.stringify(answer.servers_in_room));
+  const inState = new Set(answer.state.map(canonical));
+  assert.ok(!answer.auth_chain.some((e) => inState.has(canonical(e))), "state's events left out of the auth chain");
+  assert.ok(answer.auth_chain.some((e) => e.type === "m.room.member" && e.state_key === owner.user_id));
+  await eventually(() => ownerClient.getRoom(roomId)?.getMember(mallory)?.membership === "join", "mallory's join");
+  const state = await stateOf(owner, roomId);
+  const base = [state["m.room.create|"], state["m.room.power_levels|"]];
+
+  // Fifteen events on mallory's join that Lattice never received: the third renames mallory, the others are messages.
+  const chain = [];
+  let prev = joinId;
+  let member = joinId;
+  for (let i = 0; i < 15; i++) {
+    const built = i === 2
+      ? evil.finishEvent({
+          type: "m.room.member",
+          state_key: mallory,
+          room_id: roomId,
+          sender: mallory,
+          content: { membership: "join", displayname: "Mallory behind the gap" },
+          prev_events: [prev],
+          auth_events: [...base, state["m.room.join_rules|"], member],
+          depth: 100 + i,
+          origin_server_ts: Date.now(),
+        })
+      : message(roomId, mallory, prev, [...base, member], 100 + i, `gap ${i}`);
+    chain.push(built);
+    if (i === 2) member = built.eventId;
+    prev = built.eventId;
+  }
+  // What the origin answers: the ten events before the last (get_missing_events' limit), the state before the oldest
+  // of them (mallory renamed), and the one event of that state Lattice lacks.
+  const asked = { missing: 0, stateAt: [], events: [] };
+  const json = (response, body) => response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+  evil.routes.set(`/_matrix/federation/v1/get_missing_events/${roomId}`, (request, response) => {
+    asked.missing++;
+    json(response, { events: chain.slice(4, 14).map((e) => e.event) });
+  });
+  evil.routes.set(`/_matrix/federation/v1/state_ids/${roomId}`, (request, response) => {
+    asked.stateAt.push(new URL(request.url, "https://x").searchParams.get("event_id"));
+    const before = { ...state, [`m.room.member|${mallory}`]: chain[2].eventId };
+    json(response, { pdu_ids: Object.values(before), auth_chain_ids: [...base, state["m.room.join_rules|"], joinId] });
+  });
+  evil.routes.set(`/_matrix/federation/v1/event/${chain[2].eventId}`, (request, response) => {
+    asked.events.push(chain[2].eventId);
+    json(response, { origin: evil.serverName, origin_server_ts: Date.now(), pdus: [chain[2].event] });
+  });
+
+  const last = chain[14];
+  const sent = await send([last.event]);
+  assert.deepEqual(sent.body.pdus[last.eventId], {}, JSON.stringify(sent.body));
+  assert.equal(asked.missing, 1, "get_missing_events asked once");
+  assert.deepEqual(asked.stateAt, [chain[4].eventId], "the state asked for at the oldest event beyond the gap");
+  assert.deepEqual(asked.events, [chain[2].eventId], "only the state event Lattice lacked fetched");
+  assert.equal((await stateOf(owner, roomId))[`m.room.member|${mallory}`], chain[2].eventId, "the rename is current");
+
+  // What the owner's client shows: every event from the gap on, once and in order; nothing from before it.
+  // (eleven events may reach the client in one sync past its timeline limit of 10: it pages back for the rest)
+  const expected = chain.slice(4).map((_, i) => `gap ${i + 4}`);
+  await eventually(() => bodies(ownerClient, roomId).includes("gap 14"), "the last event on Lattice");
+  await eventually(async () => {
+    if (bodies(ownerClient, roomId).includes("gap 4")) return true;
+    await ownerClient.scrollback(ownerClient.getRoom(roomId), 20);
+    return bodies(ownerClient, roomId).includes("gap 4");
+  }, "the first event after the gap, paging back");
+  const shown = bodies(ownerClient, roomId).filter((b) => b.startsWith("gap "));
+  assert.deepEqual(shown, expected);
+  await eventually(
+    () => ownerClient.getRoom(roomId)?.getMember(mallory)?.rawDisplayName === "Mallory behind the gap",
+    "mallory's new name in the client",
+  );
+
+  // The room goes on from there.
+  const next = message(roomId, mallory, last.eventId, [...base, member], 200, "after the gap");
+  assert.deepEqual((await send([next.event])).body.pdus[next.eventId], {});
+  await eventually(() => bodies(ownerClient, roomId).includes("after the gap"), "the next message on Lattice");
 });
 
 test("a room's server ACL shuts a server out: its PDUs are refused and its room requests answered 403 M_FORBIDDEN", async () => {

@@ -28,6 +28,7 @@ import dev.lattice.federationapi.internal.ReceivedPdus;
 import dev.lattice.federationapi.internal.RemoteKeys;
 import dev.lattice.federationapi.internal.RemoteMedia;
 import dev.lattice.federationapi.internal.RemoteMemberships;
+import dev.lattice.federationapi.internal.RemoteState;
 import dev.lattice.federationapi.internal.RequestAuthenticator;
 import dev.lattice.federationapi.internal.ServerAcls;
 import dev.lattice.federationapi.internal.ServerKeys;
@@ -132,6 +133,16 @@ public class FederationApiConfiguration {
         return new ReceivedPdus(keyRing);
     }
 
+    /** Events other servers have and this one lacks, above all the state before an event beyond a gap. */
+    @Bean
+    RemoteState remoteState(
+            FederationClient client,
+            ReceivedPdus receivedPdus,
+            ObjectProvider<RoomserverInputApi> input,
+            ObjectProvider<RoomserverQueryApi> query) {
+        return new RemoteState(client, receivedPdus, input::getObject, query::getObject);
+    }
+
     /** Joins to other servers' rooms; the roomserver is reached through its interface (in process: its bean). */
     @Bean
     RemoteMemberships remoteMemberships(
@@ -157,6 +168,7 @@ public class FederationApiConfiguration {
             ServerAcls acls,
             FederationApiDatabase database,
             ReceivedPdus receivedPdus,
+            RemoteState remoteState,
             FederationClient client,
             ObjectProvider<RoomserverInputApi> input,
             ObjectProvider<RoomserverQueryApi> query,
@@ -166,6 +178,7 @@ public class FederationApiConfiguration {
                 acls,
                 database,
                 receivedPdus,
+                remoteState,
                 client,
                 input::getObject,
                 query::getObject,
@@ -178,14 +191,14 @@ public class FederationApiConfiguration {
     Backfill backfill(
             LatticeProperties properties,
             FederationClient client,
-            ReceivedPdus receivedPdus,
+            RemoteState remoteState,
             ServerAcls acls,
             ObjectProvider<RoomserverInputApi> input,
             ObjectProvider<RoomserverQueryApi> query) {
         return new Backfill(
                 ServerName.parse(properties.serverName()),
                 client,
-                receivedPdus,
+                remoteState,
                 acls,
                 input::getObject,
                 query::getObject);

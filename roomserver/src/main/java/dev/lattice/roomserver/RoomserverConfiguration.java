@@ -80,8 +80,8 @@ public class RoomserverConfiguration {
     @Bean(destroyMethod = "close")
     InputRoomEventConsumer roomserverInputConsumer(
             RoomserverDatabase database, RoomEvents events, Bus bus, LatticeProperties lattice) {
-        InputPipeline pipeline = new InputPipeline(
-                database, events, PduVerifier.checkedBeforeInput(ServerName.parse(lattice.serverName())));
+        ServerName us = ServerName.parse(lattice.serverName());
+        InputPipeline pipeline = new InputPipeline(database, events, PduVerifier.checkedBeforeInput(us), us);
         return new InputRoomEventConsumer(pipeline, new VerdictProducer(bus)).start(bus);
     }
 

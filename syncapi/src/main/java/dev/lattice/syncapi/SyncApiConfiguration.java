@@ -132,8 +132,8 @@ public class SyncApiConfiguration {
 
     @Bean
     RoomserverOutputConsumer roomserverOutputConsumer(
-            SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
-        return new RoomserverOutputConsumer(database, notifier, pushActions);
+            LatticeProperties lattice, SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
+        return new RoomserverOutputConsumer(database, notifier, pushActions, ServerName.parse(lattice.serverName()));
     }
 
     @Bean(destroyMethod = "close")

@@ -229,6 +229,67 @@ class SyncApiIT {
     }
 
     @Test
+    void useStateAfterGivesTheStateUpToTheTimelinesEndWithChangesNoTimelineEventShows() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        String token = USERS.login(alice, "PHONE");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
+
+        // State taken at a federation gap: the roomserver publishes its event as history, and the change of the
+        // current state with the next event, which is not that state event.
+        NewRoomEvent topic = room.state(
+                alice,
+                "m.room.topic",
+                "",
+                new JsonObjectBuilder().put("topic", "taken at a gap").build());
+        NewRoomEvent message = room.message(alice, "after the gap");
+        publishAll(List.of(
+                new NewRoomEvent(
+                        topic.roomId(),
+                        topic.roomVersion(),
+                        topic.eventId(),
+                        topic.pdu(),
+                        List.of(),
+                        List.of(),
+                        null,
+                        true,
+                        true),
+                new NewRoomEvent(
+                        message.roomId(),
+                        message.roomVersion(),
+                        message.eventId(),
+                        message.pdu(),
+                        List.of(topic.eventId()),
+                        List.of(),
+                        null,
+                        false)));
+        publishAll(List.of(room.state(
+                alice,
+                "m.room.name",
+                "",
+                new JsonObjectBuilder().put("name", "named").build())));
+
+        for (String[] names : List.of(
+                new String[] {"use_state_after", "state_after"},
+                new String[] {"org.matrix.msc4222.use_state_after", "org.matrix.msc4222.state_after"})) {
+            JsonObject joined = joinedRoom(sync(token, Map.of("since", since, names[0], "true")), room.id());
+            assertThat(joined.has("state")).as("state is left out").isFalse();
+            assertThat(events(joined, names[1]))
+                    .extracting(e -> e.getString("type").orElseThrow())
+                    .containsExactlyInAnyOrder("m.room.topic", "m.room.name");
+            assertThat(events(joined, "timeline")).extracting(SyncApiIT::body).contains("after the gap");
+        }
+        JsonObject initial = joinedRoom(sync(token, Map.of("use_state_after", "true")), room.id());
+        assertThat(events(initial, "state_after"))
+                .extracting(e -> e.getString("type").orElseThrow())
+                .contains("m.room.create", "m.room.member", "m.room.topic", "m.room.name");
+        assertThat(get(token, "/_matrix/client/v3/sync", Map.of("use_state_after", "yes"), 400)
+                        .getString("errcode"))
+                .contains("M_INVALID_PARAM");
+    }
+
+    @Test
     void longPollIsWokenByANewEventAndOtherwiseTimesOut() throws Exception {
         UserId alice = TestRoom.user("alice");
         String token = USERS.login(alice, "PHONE");

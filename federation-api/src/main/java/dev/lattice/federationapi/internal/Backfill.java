@@ -13,17 +13,13 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
-import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.RoomVersions;
-import java.net.URLEncoder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +35,7 @@ import reactor.core.publisher.Mono;
  * History from before the oldest event held here, for a client paging back ({@link BackfillApi}): {@code GET /backfill}
  * from a server in the room, every event checked as any received one ({@link ReceivedPdus}), then into the roomserver
  * oldest first. An event whose prev events are not in the answer gets the state before it from the same server
- * ({@code GET /state?event_id=}), and an event whose auth events are unknown here gets its auth chain
+ * ({@link RemoteState#stateBefore}), and an event whose auth events are unknown here gets its auth chain
  * ({@code GET /event_auth}); both go in as outliers first, as for a join. An event that could not be prepared so is not
  * given to the roomserver at all, nor are those after it, so a failed fetch never stores a rejection.
  */
@@ -50,14 +46,12 @@ public final class Backfill implements BackfillApi {
     static final int MAX_LIMIT = 100;
     /** The most servers asked, one after the other, until one has history. */
     private static final int MAX_SERVERS = 3;
-    /** How long one server may take for each request. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** The most {@code /state} and {@code /event_auth} requests one backfill makes. */
     private static final int MAX_GAP_REQUESTS = 5;
 
     private final ServerName us;
     private final FederationClient client;
-    private final ReceivedPdus received;
+    private final RemoteState remoteState;
     private final ServerAcls acls;
     private final Supplier<RoomserverInputApi> input;
     private final Supplier<RoomserverQueryApi> query;
@@ -65,13 +59,13 @@ public final class Backfill implements BackfillApi {
     public Backfill(
             ServerName us,
             FederationClient client,
-            ReceivedPdus received,
+            RemoteState remoteState,
             ServerAcls acls,
             Supplier<RoomserverInputApi> input,
             Supplier<RoomserverQueryApi> query) {
         this.us = requireNonNull(us, "us is null");
         this.client = requireNonNull(client, "client is null");
-        this.received = requireNonNull(received, "received is null");
+        this.remoteState = requireNonNull(remoteState, "remoteState is null");
         this.acls = requireNonNull(acls, "acls is null");
         this.input = requireNonNull(input, "input is null");
         this.query = requireNonNull(query, "query is null");
@@ -128,8 +122,8 @@ public final class Backfill implements BackfillApi {
                 .append(limit);
         from.forEach(id -> path.append("&v=").append(encode(id.value())));
         return client.get(server, path.toString())
-                .timeout(REQUEST_TIMEOUT)
-                .flatMap(answer -> checked(server, rules, roomId, FederationJson.objects(answer, "pdus")))
+                .timeout(RemoteState.REQUEST_TIMEOUT)
+                .flatMap(answer -> remoteState.checked(server, rules, roomId, FederationJson.objects(answer, "pdus")))
                 // The answer may hold more than asked for: the newest are the ones wanted.
                 .map(events -> events.stream()
                         .sorted(Comparator.comparingLong(Pdu::depth).reversed())
@@ -138,25 +132,6 @@ public final class Backfill implements BackfillApi {
                 .onErrorResume(e -> {
                     log.info("backfill of {} from {} failed: {}", roomId, server, e.getMessage());
                     return Mono.just(List.of());
-                });
-    }
-
-    /** The events of {@code roomId} among {@code events} that pass the checks on receipt, each once. */
-    private Mono<List<Pdu>> checked(ServerName server, RoomVersionRules rules, RoomId roomId, List<JsonObject> events) {
-        return Flux.fromIterable(events)
-                .flatMapSequential(
-                        event -> received.check(rules, event).onErrorResume(ReceivedPdus.RejectedPdu.class, e -> {
-                            log.info("backfill of {} from {}: dropped an event: {}", roomId, server, e.getMessage());
-                            return Mono.empty();
-                        }),
-                        8)
-                // (a room version 12 create event has no room_id field: its room is its own ID)
-                .filter(pdu -> pdu.roomId().equals(roomId.value()))
-                .collectList()
-                .map(pdus -> {
-                    Map<String, Pdu> byId = new LinkedHashMap<>();
-                    pdus.forEach(pdu -> byId.putIfAbsent(pdu.eventId(), pdu));
-                    return List.copyOf(byId.values());
                 });
     }
 
@@ -180,41 +155,11 @@ public final class Backfill implements BackfillApi {
         Map<String, List<EventId>> statesBefore = new HashMap<>();
         return Flux.fromIterable(needState)
                 .take(MAX_GAP_REQUESTS)
-                .concatMap(pdu -> stateBefore(answer.server(), rules, roomId, pdu)
+                .concatMap(pdu -> remoteState
+                        .stateBefore(answer.server(), rules, roomId, pdu.eventId())
                         .doOnNext(state -> statesBefore.put(pdu.eventId(), state)))
                 .then(missingAuthEvents(answer.server(), rules, roomId, history, ids))
                 .then(Mono.defer(() -> submit(answer.server(), rules, roomId, history, needState, statesBefore)));
-    }
-
-    /**
-     * {@code GET /state?event_id=}: the state before {@code pdu}, its events (with their auth chain) given to the
-     * roomserver as outliers; empty when the server could not answer.
-     */
-    private Mono<List<EventId>> stateBefore(ServerName server, RoomVersionRules rules, RoomId roomId, Pdu pdu) {
-        String path = "/_matrix/federation/v1/state/" + encode(roomId.value()) + "?event_id=" + encode(pdu.eventId());
-        return client.get(server, path)
-                .timeout(REQUEST_TIMEOUT)
-                .flatMap(answer -> {
-                    List<JsonObject> all = new ArrayList<>(FederationJson.objects(answer, "auth_chain"));
-                    all.addAll(FederationJson.objects(answer, "pdus"));
-                    Set<String> stateIds = FederationJson.objects(answer, "pdus").stream()
-                            .map(event -> Pdu.of(rules, event))
-                            .filter(event -> event.stateKey().isPresent())
-                            .map(Pdu::eventId)
-                            .collect(Collectors.toSet());
-                    return checked(server, rules, roomId, all)
-                            .flatMap(events -> outliers(server, rules, roomId, events))
-                            .map(stored -> stored.stream()
-                                    .filter(stateIds::contains)
-                                    .map(EventId::parse)
-                                    .toList())
-                            // no state at all would reject the event for good: leave it out instead
-                            .filter(state -> !state.isEmpty());
-                })
-                .onErrorResume(e -> {
-                    log.info("state before {} from {} failed: {}", pdu.eventId(), server, e.getMessage());
-                    return Mono.empty();
-                });
     }
 
     /** The auth chains of the events whose auth events are neither among them nor held here, as outliers. */
@@ -231,10 +176,10 @@ public final class Backfill implements BackfillApi {
                                         server,
                                         "/_matrix/federation/v1/event_auth/" + encode(roomId.value()) + "/"
                                                 + encode(pdu.eventId()))
-                                .timeout(REQUEST_TIMEOUT)
-                                .flatMap(answer ->
-                                        checked(server, rules, roomId, FederationJson.objects(answer, "auth_chain")))
-                                .flatMap(events -> outliers(server, rules, roomId, events))
+                                .timeout(RemoteState.REQUEST_TIMEOUT)
+                                .flatMap(answer -> remoteState.checked(
+                                        server, rules, roomId, FederationJson.objects(answer, "auth_chain")))
+                                .flatMap(events -> remoteState.outliers(server, rules, roomId, events))
                                 .onErrorResume(e -> {
                                     log.info(
                                             "auth chain of {} from {} failed: {}",
@@ -244,17 +189,6 @@ public final class Backfill implements BackfillApi {
                                     return Mono.empty();
                                 }))
                         .then());
-    }
-
-    /** Gives {@code events} to the roomserver as outliers, each after its auth events; the IDs it accepted. */
-    private Mono<Set<String>> outliers(ServerName server, RoomVersionRules rules, RoomId roomId, List<Pdu> events) {
-        return Flux.fromIterable(EventOrder.byAuthEvents(events))
-                .concatMap(pdu -> input.get()
-                        .inputRoomEvent(
-                                InputRoomEvent.outlier(roomId, rules.id(), new String(pdu.bytes(), UTF_8), server)))
-                .filter(verdict -> verdict.outcome() == InputVerdict.Outcome.ACCEPTED)
-                .map(verdict -> verdict.eventIdOrThrow().value())
-                .collect(HashSet::new, Set::add);
     }
 
     /**
@@ -305,6 +239,6 @@ public final class Backfill implements BackfillApi {
     }
 
     private static String encode(String value) {
-        return URLEncoder.encode(value, UTF_8);
+        return RemoteState.encode(value);
     }
 }

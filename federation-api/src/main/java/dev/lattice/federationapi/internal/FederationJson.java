@@ -5,8 +5,11 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The JSON shapes the federation endpoints share: arrays of PDUs, in and out. */
 final class FederationJson {
@@ -25,6 +28,17 @@ final class FederationJson {
         body.getArray(key).map(JsonArray::values).orElse(List.of()).forEach(value -> {
             if (value instanceof JsonObject object) {
                 out.add(object);
+            }
+        });
+        return out;
+    }
+
+    /** The strings of the array {@code body[key]}, each once, in order; anything else in it is skipped. */
+    static Set<String> strings(JsonObject body, String key) {
+        Set<String> out = new LinkedHashSet<>();
+        body.getArray(key).map(JsonArray::values).orElse(List.of()).forEach(value -> {
+            if (value instanceof JsonString s) {
+                out.add(s.value());
             }
         });
         return out;

@@ -1,24 +1,36 @@
 package dev.lattice.federationapi.internal;
 
 import dev.lattice.api.roomserver.QueryEventsApi;
+import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.protocol.id.EventId;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** What the roomserver holds of events another server named. */
 final class HeldEvents {
+    /** Lookups at once: a room's state may name thousands of events. */
+    private static final int CONCURRENCY = 16;
+
     private HeldEvents() {}
 
-    /** The IDs among {@code eventIds} that the roomserver does not hold. */
+    /** The IDs among {@code eventIds} that the roomserver does not hold (or holds as rejected). */
     static Mono<Set<String>> unknown(QueryEventsApi query, Collection<String> eventIds) {
-        return Flux.fromIterable(eventIds)
-                .concatMap(id -> query.queryEvent(EventId.parse(id))
-                        .filter(Optional::isEmpty)
-                        .map(absent -> id))
-                .collect(HashSet::new, Set::add);
+        return held(query, eventIds).map(held -> {
+            Set<String> unknown = new HashSet<>(eventIds);
+            unknown.removeAll(held.keySet());
+            return unknown;
+        });
+    }
+
+    /** The events among {@code eventIds} that the roomserver holds, accepted or soft-failed, by ID. */
+    static Mono<Map<String, StoredEvent>> held(QueryEventsApi query, Collection<String> eventIds) {
+        return Flux.fromIterable(Set.copyOf(eventIds))
+                .flatMap(id -> query.queryEvent(EventId.parse(id)).flatMap(Mono::justOrEmpty), CONCURRENCY)
+                .collectMap(event -> event.eventId().value(), event -> event, HashMap::new);
     }
 }

@@ -130,10 +130,14 @@ public final class InboundJoins {
 
     /**
      * {@code PUT /_matrix/federation/v2/send_join/{roomId}/{eventId}}: the join must be {@code eventId}, a join of a
-     * user of {@code origin} to this room, and accepted by the roomserver; the answer has the state before it.
+     * user of {@code origin} to this room, and accepted by the roomserver; the answer has the state before it, with
+     * {@code omitMembers} ({@code omit_members=true}, a partial-state join) without its member events but the heroes'.
      */
-    public Mono<JsonObject> sendJoin(ServerName origin, RoomId roomId, EventId eventId, JsonObject event) {
-        return submit(origin, roomId, eventId, event, "join").then(Mono.defer(() -> answer(roomId, eventId)));
+    public Mono<JsonObject> sendJoin(
+            ServerName origin, RoomId roomId, EventId eventId, JsonObject event, boolean omitMembers) {
+        return submit(origin, roomId, eventId, event, "join")
+                .then(Mono.defer(() -> answer(
+                        roomId, eventId, UserId.parse(event.getString("sender").orElseThrow()), omitMembers)));
     }
 
     /** {@code PUT /_matrix/federation/v2/send_leave/{roomId}/{eventId}}: as a join; the answer is empty. */
@@ -191,12 +195,14 @@ public final class InboundJoins {
         }
     }
 
-    private Mono<JsonObject> answer(RoomId roomId, EventId joinId) {
+    private Mono<JsonObject> answer(RoomId roomId, EventId joinId, UserId joiner, boolean omitMembers) {
         return query.get().queryStateBeforeEvent(joinId).flatMap(found -> {
             List<StoredEvent> state =
                     found.orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, "The join has no state here"));
-            List<EventId> chainOf =
-                    new ArrayList<>(state.stream().map(StoredEvent::eventId).toList());
+            List<StoredEvent> sent = omitMembers ? PartialState.withoutMembers(state, joiner) : state;
+            Set<EventId> sentIds =
+                    new LinkedHashSet<>(sent.stream().map(StoredEvent::eventId).toList());
+            List<EventId> chainOf = new ArrayList<>(sentIds);
             chainOf.add(joinId);
             Set<String> servers = new LinkedHashSet<>();
             servers.add(us.value());
@@ -211,11 +217,17 @@ public final class InboundJoins {
             }
             return query.get()
                     .queryAuthChain(roomId, chainOf)
+                    // with omit_members, what state holds is left out of the auth chain, as the spec allows
+                    .map(chain -> omitMembers
+                            ? chain.stream()
+                                    .filter(event -> !sentIds.contains(event.eventId()))
+                                    .toList()
+                            : chain)
                     .map(chain -> new JsonObjectBuilder()
                             .put("origin", us.value())
-                            .put("state", FederationJson.pdus(state))
+                            .put("state", FederationJson.pdus(sent))
                             .put("auth_chain", FederationJson.pdus(chain))
-                            .put("members_omitted", false)
+                            .put("members_omitted", omitMembers)
                             .putStrings("servers_in_room", servers)
                             .build());
         });

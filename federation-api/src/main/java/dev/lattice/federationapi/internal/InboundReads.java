@@ -12,10 +12,8 @@ import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
-import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
-import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.protocol.version.RoomVersionRules;
@@ -24,7 +22,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -103,8 +100,8 @@ public final class InboundReads {
      * first.
      */
     public Mono<JsonObject> missingEvents(ServerName origin, RoomId roomId, JsonObject body) {
-        Set<String> earliest = strings(body, "earliest_events");
-        List<String> latest = new ArrayList<>(strings(body, "latest_events"));
+        Set<String> earliest = FederationJson.strings(body, "earliest_events");
+        List<String> latest = new ArrayList<>(FederationJson.strings(body, "latest_events"));
         long limit = Math.min(body.getInteger("limit").orElse(10L), MAX_EVENTS);
         long minDepth = body.getInteger("min_depth").orElse(0L);
         return requireInRoom(origin, roomId)
@@ -263,16 +260,6 @@ public final class InboundReads {
                             () -> new IllegalStateException("stored in unsupported version " + stored.roomVersion()));
             return new Walked(stored, Pdu.parseBackfilled(rules, stored.pdu().getBytes(UTF_8)));
         }
-    }
-
-    private static Set<String> strings(JsonObject body, String key) {
-        Set<String> out = new LinkedHashSet<>();
-        body.getArray(key).map(JsonArray::values).orElse(List.of()).forEach(value -> {
-            if (value instanceof JsonString s) {
-                out.add(s.value());
-            }
-        });
-        return out;
     }
 
     private static List<String> ids(List<StoredEvent> events) {

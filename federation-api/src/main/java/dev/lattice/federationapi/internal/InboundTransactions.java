@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +56,8 @@ import reactor.core.publisher.Mono;
  * it again and nothing is processed twice.
  *
  * <p>A PDU whose {@code prev_events} are unknown here gets them through {@code get_missing_events} from the origin
- * (up to {@value #MISSING_EVENTS_LIMIT}, oldest first); if the gap is wider, the PDU is answered with an error and
- * not stored, so it can still come in later. NOTSPEC for now: the spec's fallback for a wide gap (the state at the
- * gap through {@code /state_ids}) is not built yet.
+ * (up to {@value #MISSING_EVENTS_LIMIT}, oldest first); where the gap is wider, the state at the gap from the origin
+ * ({@code /state_ids}, then the events not held here). See {@link #receiveChecked}.
  */
 public final class InboundTransactions {
     private static final Logger log = LoggerFactory.getLogger(InboundTransactions.class);
@@ -66,9 +66,11 @@ public final class InboundTransactions {
     static final int MAX_PDUS = 50;
     static final int MAX_EDUS = 100;
     static final int MISSING_EVENTS_LIMIT = 10;
+    static final int MAX_STATE_FETCHES = 3;
 
     private final FederationApiDatabase database;
     private final ReceivedPdus received;
+    private final RemoteState remoteState;
     private final FederationClient client;
     private final Supplier<RoomserverInputApi> input;
     private final Supplier<RoomserverQueryApi> query;
@@ -80,6 +82,7 @@ public final class InboundTransactions {
             ServerAcls acls,
             FederationApiDatabase database,
             ReceivedPdus received,
+            RemoteState remoteState,
             FederationClient client,
             Supplier<RoomserverInputApi> input,
             Supplier<RoomserverQueryApi> query,
@@ -90,6 +93,7 @@ public final class InboundTransactions {
         this.bus = requireNonNull(bus, "bus is null");
         this.database = requireNonNull(database, "database is null");
         this.received = requireNonNull(received, "received is null");
+        this.remoteState = requireNonNull(remoteState, "remoteState is null");
         this.client = requireNonNull(client, "client is null");
         this.input = requireNonNull(input, "input is null");
         this.query = requireNonNull(query, "query is null");
@@ -226,76 +230,87 @@ public final class InboundTransactions {
             }
             return acls.check(roomId, origin)
                     .then(received.check(rules.get(), raw))
-                    .flatMap(pdu -> withPrevEvents(origin, rules.get(), pdu)
-                            .flatMap(complete -> complete
-                                    ? submit(origin, rules.get(), pdu)
-                                    : Mono.just(Result.error(eventId, "prev_events unknown and not fetched"))))
+                    .flatMap(pdu -> receiveChecked(origin, rules.get(), pdu))
                     .onErrorResume(
                             ReceivedPdus.RejectedPdu.class, e -> Mono.just(Result.error(eventId, e.getMessage())))
                     .onErrorResume(MatrixException.class, e -> Mono.just(Result.error(eventId, e.getMessage())));
         });
     }
 
-    private Mono<Result> submit(ServerName origin, RoomVersionRules rules, Pdu pdu) {
+    /**
+     * {@code pdu} into the roomserver after its prev events. Those not held here come from {@code origin}: the
+     * events between our forward extremities and {@code pdu} through {@code get_missing_events} (up to
+     * {@value #MISSING_EVENTS_LIMIT}), each submitted oldest first. Where that leaves a gap (an event whose prev
+     * events are neither held nor fetched), the event goes in with the state before it as {@code origin} has it
+     * ({@link RemoteState#stateBefore}), the spec's fallback; at most {@value #MAX_STATE_FETCHES} such fetches per
+     * PDU. An event that cannot be prepared is not submitted, nor anything after it, so no rejection is stored for
+     * want of a fetch and the PDU can come in later; nor is anything after an event the roomserver rejected.
+     */
+    private Mono<Result> receiveChecked(ServerName origin, RoomVersionRules rules, Pdu pdu) {
+        return unknown(pdu.prevEvents()).flatMap(missing -> {
+            if (missing.isEmpty()) {
+                return submit(origin, rules, pdu, null);
+            }
+            return fetchMissing(origin, rules, pdu)
+                    .onErrorResume(e -> {
+                        log.info("get_missing_events from {} for {} failed: {}", origin, pdu.eventId(), e.getMessage());
+                        return Mono.just(List.of());
+                    })
+                    .flatMap(fetched -> {
+                        List<Pdu> chain = new ArrayList<>(fetched);
+                        chain.removeIf(event -> event.eventId().equals(pdu.eventId()));
+                        chain.add(pdu);
+                        return submitChain(origin, rules, chain);
+                    });
+        });
+    }
+
+    /** The events in order, each after its prev events (see {@link #receiveChecked}); the last one's result. */
+    private Mono<Result> submitChain(ServerName origin, RoomVersionRules rules, List<Pdu> chain) {
+        Pdu last = chain.getLast();
+        Set<String> submitted = new HashSet<>();
+        AtomicInteger stateFetches = new AtomicInteger();
+        return Flux.fromIterable(chain)
+                .concatMap(event -> unknown(event.prevEvents()).flatMap(missing -> {
+                    missing.removeAll(submitted);
+                    if (missing.isEmpty()) {
+                        return submit(origin, rules, event, null);
+                    }
+                    Result unprepared = Result.error(event.eventId(), "prev_events unknown and not fetched");
+                    if (stateFetches.incrementAndGet() > MAX_STATE_FETCHES) {
+                        return Mono.just(unprepared);
+                    }
+                    log.info(
+                            "{} in {}: {} prev events not held, taking the state before it from {}",
+                            event.eventId(),
+                            event.roomId(),
+                            missing.size(),
+                            origin);
+                    return remoteState
+                            .stateBefore(origin, rules, RoomId.parse(event.roomId()), event.eventId())
+                            .flatMap(state -> submit(origin, rules, event, state))
+                            .defaultIfEmpty(unprepared);
+                }))
+                // an event before the last that failed ends the walk: what follows it would lack its prev events
+                .takeWhile(result -> result.result().getString("error").isEmpty()
+                        || result.eventId().equals(last.eventId()))
+                .doOnNext(result -> submitted.add(result.eventId()))
+                .filter(result -> result.eventId().equals(last.eventId()))
+                .next()
+                .defaultIfEmpty(Result.error(last.eventId(), "prev_events unknown and not fetched"));
+    }
+
+    private Mono<Result> submit(ServerName origin, RoomVersionRules rules, Pdu pdu, List<EventId> stateBefore) {
+        String json = new String(pdu.bytes(), UTF_8);
+        RoomId roomId = RoomId.parse(pdu.roomId());
         return input.get()
-                .inputRoomEvent(InputRoomEvent.received(
-                        RoomId.parse(pdu.roomId()), rules.id(), new String(pdu.bytes(), UTF_8), origin))
+                .inputRoomEvent(
+                        stateBefore == null
+                                ? InputRoomEvent.received(roomId, rules.id(), json, origin)
+                                : InputRoomEvent.receivedAfterGap(roomId, rules.id(), json, origin, stateBefore))
                 .map(verdict -> verdict.outcome() == InputVerdict.Outcome.REJECTED
                         ? Result.error(pdu.eventId(), verdict.reason())
                         : Result.ok(pdu.eventId()));
-    }
-
-    /**
-     * Whether every prev event of {@code pdu} is held here, after fetching the missing ones from {@code origin}
-     * and submitting them, oldest first, when the gap is small enough.
-     */
-    private Mono<Boolean> withPrevEvents(ServerName origin, RoomVersionRules rules, Pdu pdu) {
-        return unknown(pdu.prevEvents())
-                .flatMap(missing -> missing.isEmpty()
-                        ? Mono.just(true)
-                        : fetchMissing(origin, rules, pdu)
-                                .flatMap(this::connected)
-                                .flatMap(connected -> fillGap(origin, rules, pdu, missing, connected))
-                                .onErrorResume(e -> {
-                                    log.info(
-                                            "get_missing_events from {} for {} failed: {}",
-                                            origin,
-                                            pdu.eventId(),
-                                            e.getMessage());
-                                    return Mono.just(false);
-                                }));
-    }
-
-    /** The fetched events (oldest first) whose prev events are held here or are fetched events before them. */
-    private Mono<List<Pdu>> connected(List<Pdu> fetched) {
-        Set<String> available = new HashSet<>();
-        List<Pdu> connected = new ArrayList<>();
-        return Flux.fromIterable(fetched)
-                .concatMap(event -> unknown(event.prevEvents()).doOnNext(unknownPrevs -> {
-                    unknownPrevs.removeAll(available);
-                    if (unknownPrevs.isEmpty()) {
-                        available.add(event.eventId());
-                        connected.add(event);
-                    }
-                }))
-                .then(Mono.fromSupplier(() -> connected));
-    }
-
-    /** Submits the connected events, each waited for, when they hold every missing prev event of {@code pdu}. */
-    private Mono<Boolean> fillGap(
-            ServerName origin, RoomVersionRules rules, Pdu pdu, Set<String> missing, List<Pdu> connected) {
-        Set<String> filled = new HashSet<>(connected.stream().map(Pdu::eventId).toList());
-        if (!filled.containsAll(missing)) {
-            log.info(
-                    "{} in {}: {} prev events still missing after get_missing_events",
-                    pdu.eventId(),
-                    pdu.roomId(),
-                    missing.size());
-            return Mono.just(false);
-        }
-        return Flux.fromIterable(connected)
-                .concatMap(event -> submit(origin, rules, event))
-                .then(Mono.just(true));
     }
 
     /** The IDs among {@code eventIds} that the roomserver does not hold. */

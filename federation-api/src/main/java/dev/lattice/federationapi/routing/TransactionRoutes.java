@@ -75,7 +75,10 @@ public class TransactionRoutes {
                                         FederationAuthFilter.origin(request),
                                         path(request, "roomId", RoomId::parse),
                                         path(request, "eventId", EventId::parse),
-                                        FederationAuthFilter.content(request))))
+                                        FederationAuthFilter.content(request),
+                                        request.queryParam("omit_members")
+                                                .filter("true"::equals)
+                                                .isPresent())))
                 .GET(
                         "/_matrix/federation/v1/make_leave/{roomId}/{userId}",
                         roomJson(

@@ -7,6 +7,8 @@ import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.event.Redaction;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
 import dev.lattice.protocol.version.RoomVersionId;
@@ -49,8 +51,11 @@ public final class RoomserverOutputConsumer {
     private final SyncApiDatabase database;
     private final SyncNotifier notifier;
     private final PushActions pushActions;
+    private final ServerName us;
 
-    public RoomserverOutputConsumer(SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions) {
+    public RoomserverOutputConsumer(
+            SyncApiDatabase database, SyncNotifier notifier, PushActions pushActions, ServerName us) {
+        this.us = requireNonNull(us, "us is null");
         this.database = requireNonNull(database, "database is null");
         this.notifier = requireNonNull(notifier, "notifier is null");
         this.pushActions = requireNonNull(pushActions, "pushActions is null");
@@ -78,7 +83,7 @@ public final class RoomserverOutputConsumer {
         }
         String eventId = event.eventId().value();
         String roomId = event.roomId().value();
-        return database.storeEvent(event, pdu).flatMap(position -> {
+        return database.storeEvent(event, pdu, isLocalJoin(pdu)).flatMap(position -> {
             if (event.historical()) {
                 return Mono.empty();
             }
@@ -98,6 +103,14 @@ public final class RoomserverOutputConsumer {
                     .doOnNext(users -> notifier.notify(SyncStream.EVENTS, users, stored))
                     .then();
         });
+    }
+
+    /** A join of one of our users (to another server's room, the state given, when its delta adds outliers). */
+    private boolean isLocalJoin(Pdu pdu) {
+        return pdu.type().equals("m.room.member")
+                && pdu.stateKey().filter(pdu.sender()::equals).isPresent()
+                && pdu.content().getString("membership").filter("join"::equals).isPresent()
+                && UserId.parse(pdu.sender()).serverName().equals(us);
     }
 
     private Mono<Void> onRedactedEvent(RedactedEvent redaction) {

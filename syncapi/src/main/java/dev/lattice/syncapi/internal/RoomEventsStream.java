@@ -34,7 +34,9 @@ import reactor.core.publisher.Mono;
  *       or a room joined since {@code since} (including a rejoin): the whole state at the start of the timeline.
  *       Otherwise only rooms with events since {@code since}, and the state that changed between {@code since} and
  *       the timeline's start. The timeline is the last {@code limit} events after {@code since} (up to {@code T}),
- *       {@code limited} when more exist, with {@code prev_batch} to paginate back with {@code /messages}.
+ *       {@code limited} when more exist, with {@code prev_batch} to paginate back with {@code /messages}. With
+ *       {@code use_state_after}, {@code state_after} replaces {@code state}: the same up to the timeline's end,
+ *       so a change no timeline event shows (state taken at a gap in federation, a resolution) reaches the client.
  *   <li>invite: rooms whose invite arrived since {@code since} (all, in an initial sync), with stripped state.
  *   <li>knock: the same for rooms the user knocked on, with {@code knock_state}.
  *   <li>leave: rooms left or banned from since {@code since}, with the timeline up to the leave; in an initial sync
@@ -271,11 +273,13 @@ public final class RoomEventsStream implements SyncStreamProvider {
                     Mono<Set<String>> heroes = request.filter().lazyLoadMembers()
                             ? stateNow.map(now -> namingHeroes(now, user))
                             : Mono.just(Set.of());
+                    // use_state_after: the state up to the timeline's end, its own state events included
+                    boolean stateAfter = request.stateAfterKey().isPresent();
                     Mono<List<StoredEvent>> state = heroes.flatMap(named -> stateBetween(
                             plan.roomId(),
                             plan.stateSince(),
-                            timelineStart - 1,
-                            timelineIds,
+                            stateAfter ? plan.to() : timelineStart - 1,
+                            stateAfter ? Set.of() : timelineIds,
                             stateChoice(request.filter(), user, visible, sent, named)));
                     Mono<Optional<JsonObject>> summary =
                             stateNow.map(now -> now.map(members -> summary(members, user)));
@@ -295,7 +299,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                         JsonObjectBuilder room = new JsonObjectBuilder()
                                 .put("timeline", timelineJson.build())
                                 .put(
-                                        "state",
+                                        request.stateAfterKey().orElse("state"),
                                         new JsonObjectBuilder()
                                                 .put("events", clientEvents(parts.getT1(), device, now))
                                                 .build());

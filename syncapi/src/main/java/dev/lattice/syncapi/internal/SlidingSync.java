@@ -825,7 +825,7 @@ public final class SlidingSync {
 
     private static SyncContext context(
             SlidingSyncRequest request, Optional<SyncToken> since, SyncFilter filter, Plan plan) {
-        SyncRequest sync = new SyncRequest(request.device(), since, filter, false, Duration.ZERO);
+        SyncRequest sync = new SyncRequest(request.device(), since, filter, false, Duration.ZERO, Optional.empty());
         return new SyncContext(sync, plan.positions(), Mono.just(plan.allMemberships()));
     }
 

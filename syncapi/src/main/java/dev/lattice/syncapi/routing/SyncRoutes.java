@@ -135,6 +135,12 @@ public final class SyncRoutes {
                             .filter(s -> !s.isEmpty())
                             .map(s -> SyncToken.parse(s, "since"));
                     boolean fullState = bool(request, "full_state");
+                    // MSC4222's unstable name first: a client asking by it reads the answer by it
+                    Optional<String> stateAfterKey = bool(request, "org.matrix.msc4222.use_state_after")
+                            ? Optional.of(SyncRequest.UNSTABLE_STATE_AFTER)
+                            : bool(request, "use_state_after")
+                                    ? Optional.of(SyncRequest.STATE_AFTER)
+                                    : Optional.empty();
                     long timeout = Math.max(0, integer(request, "timeout").orElse(0L));
                     String setPresence = setPresence(request);
                     return SyncFilter.resolve(
@@ -142,7 +148,12 @@ public final class SyncRoutes {
                                     id -> users.get().queryFilter(device.userId(), id))
                             .flatMap(filter -> presence.onSync(device.userId().toString(), setPresence)
                                     .then(syncer.sync(new SyncRequest(
-                                            device, since, filter, fullState, Duration.ofMillis(timeout)))));
+                                            device,
+                                            since,
+                                            filter,
+                                            fullState,
+                                            Duration.ofMillis(timeout),
+                                            stateAfterKey))));
                 })
                 .flatMap(SyncRoutes::json);
     }

@@ -26,9 +26,13 @@ public interface SyncApiDatabase {
      * Stores an event from the roomserver with a new stream position and applies its state delta, in one
      * transaction. Live events are serialised across all writers, so positions become visible in order.
      *
+     * @param joinFromGivenState whether the event is a local user's join to another server's room, whose state the
+     *     delta adds as outliers: those count as held since their own (history) positions, where a timeline starting
+     *     at the join looks for the state before it; otherwise every added event holds from this event on, so an
+     *     incremental sync shows the change (state taken at a gap in federation, a state resolution)
      * @return the new position, or empty if the event was already stored (a replay, which changes nothing)
      */
-    Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu);
+    Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState);
 
     /**
      * Replaces a stored event with its redacted form, once.

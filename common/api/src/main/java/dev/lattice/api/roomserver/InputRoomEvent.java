@@ -29,7 +29,8 @@ import java.util.List;
  *     null when nobody waits
  * @param requestId the caller's ID for this request, echoed in the verdict; null when nobody waits
  * @param stateBefore for an event whose prev events this server does not hold: a {@link InputKind#NEW} one (this
- *     server's own join to a room on another server: the state the resident server answered {@code send_join}) or a
+ *     server's own join to a room on another server: the state the resident server answered {@code send_join}; or
+ *     an event received beyond a gap: the state {@code /state_ids} answered) or a
  *     {@link InputKind#BACKFILLED} one (the oldest of a {@code /backfill} answer: the state {@code /state} answered);
  *     the events of the state before it, all given as outliers first; null to compute the state from the prev events
  *     as usual
@@ -78,6 +79,16 @@ public record InputRoomEvent(
         return new InputRoomEvent(VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, null, null, null, null);
     }
 
+    /**
+     * A new event received from {@code origin} over federation beyond a gap: its prev events are not held here and
+     * could not be fetched, so it comes with the state before it as {@code origin} gave it (whose events were given
+     * as outliers first). Unlike {@link #joinWithState}, it is still checked against the current state.
+     */
+    public static InputRoomEvent receivedAfterGap(
+            RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
+        return newWithState(roomId, roomVersion, pdu, origin, stateBefore);
+    }
+
     /** An event known only by itself: an auth or state event fetched from another server. */
     public static InputRoomEvent outlier(RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin) {
         return new InputRoomEvent(VERSION, InputKind.OUTLIER, roomId, roomVersion, pdu, origin, null, null, null, null);
@@ -95,6 +106,11 @@ public record InputRoomEvent(
      * resident server's {@code send_join} answer (whose events were given as outliers first).
      */
     public static InputRoomEvent joinWithState(
+            RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
+        return newWithState(roomId, roomVersion, pdu, origin, stateBefore);
+    }
+
+    private static InputRoomEvent newWithState(
             RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
         return new InputRoomEvent(
                 VERSION,

@@ -23,6 +23,7 @@ import dev.lattice.protocol.event.PduException;
 import dev.lattice.protocol.event.RoomEvent;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.stateres.EventLookup;
 import dev.lattice.protocol.stateres.StateResolution;
@@ -80,11 +81,13 @@ public final class InputPipeline {
     private final RoomserverDatabase database;
     private final RoomEvents events;
     private final PduVerifier verifier;
+    private final ServerName us;
 
-    public InputPipeline(RoomserverDatabase database, RoomEvents events, PduVerifier verifier) {
+    public InputPipeline(RoomserverDatabase database, RoomEvents events, PduVerifier verifier, ServerName us) {
         this.database = requireNonNull(database, "database is null");
         this.events = requireNonNull(events, "events is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
+        this.us = requireNonNull(us, "us is null");
     }
 
     /** An input being decided: the parsed event and its room. */
@@ -444,10 +447,17 @@ public final class InputPipeline {
                 .map(lookup -> AuthCheck.check(rules.authorization(), candidate.pdu(), lookup, VERIFIERS));
     }
 
+    private boolean isOwnJoinWithState(InputRoomEvent input) {
+        return input.stateBefore() != null
+                && input.kind() == InputKind.NEW
+                && input.origin().equals(us);
+    }
+
     /** Step 6: the auth rules against the current state; failing soft-fails the event (the reason). */
     private Mono<Optional<String>> checkCurrentState(Candidate candidate, StateBefore before) {
-        // A join with the state given has no current state to be checked against: it is what starts it here.
-        if (candidate.newRoom() || candidate.input().stateBefore() != null) {
+        // Our own join with the state given has no current state to be checked against: it is what starts it here.
+        // (An event received beyond a gap also comes with its state, and is checked as any other.)
+        if (candidate.newRoom() || isOwnJoinWithState(candidate.input())) {
             return Mono.just(Optional.empty());
         }
         // The auth rules read only the event's auth keys: where the current state agrees with the state before at

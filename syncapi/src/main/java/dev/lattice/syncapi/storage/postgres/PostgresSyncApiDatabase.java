@@ -92,7 +92,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu) {
+    public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
         String roomId = record.roomId().value();
         Mono<OptionalLong> work = client.sql(LOCK_STREAM)
                 .then()
@@ -119,7 +119,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                         // A replay changes nothing; a backfilled event is not part of the current state.
                         return Mono.just(position);
                     }
-                    return applyStateDelta(record, position.getAsLong()).thenReturn(position);
+                    return applyStateDelta(record, position.getAsLong(), joinFromGivenState)
+                            .thenReturn(position);
                 })
                 .flatMap(position -> position.isEmpty() || record.outlier()
                         // nothing to relate to or find in a timeline that never shows it
@@ -160,7 +161,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
      * Applies the roomserver's delta at {@code position}: removed events leave the state; each added event replaces
      * whatever held its (type, state key). Added events this service never received cannot be shown and are skipped.
      */
-    private Mono<Void> applyStateDelta(NewRoomEvent record, long position) {
+    private Mono<Void> applyStateDelta(NewRoomEvent record, long position, boolean joinFromGivenState) {
         String roomId = record.roomId().value();
         List<String> adds =
                 record.addsStateEventIds().stream().map(EventId::value).toList();
@@ -192,7 +193,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                 // The state a join to another server's room starts from (outliers, at backfill
                                 // positions) held since then: it is the state before the join, where a timeline
                                 // starting at the join looks for it.
-                                Math.min(position, added.position()))))
+                                joinFromGivenState ? Math.min(position, added.position()) : position)))
                 .then();
     }
 
