@@ -3,15 +3,19 @@
 // For each size, the room is filled with N - 1 local members first (not timed), then one user of the other server
 // joins by room ID through the room's server, and the clock notes:
 //   joined_s   POST /join answered
-//   usable_s   then a message sent (PUT .../send answered) and the timeline read (/messages answered)
+//   sent_s     then a message sent (PUT .../send answered)
+//   usable_s   and the timeline read (/messages answered 200; Synapse holds it back until a partial-state join has
+//              the whole state)
 //   full_s     the joining server's /joined_members lists all N + 1 members (Synapse joins with partial state when
 //              the resident server serves omit_members, and fills the member list in the background)
 // Prints one JSON line per size and direction.
 //   node bench/federation/join-bench.mjs      (after e2e/federation/install-synapse.sh and a built jar)
-//   MEMBERS=1000,5000 CONCURRENCY=8 node ...
+//   MEMBERS=1000,5000 CONCURRENCY=8 DIRECTIONS=into-synapse,into-lattice node ...
 import * as h from "../../e2e/federation/harness.mjs";
 
 const SIZES = (process.env.MEMBERS ?? "1000,5000").split(",").map(Number);
+// "into-synapse", "into-lattice" or both (the default)
+const DIRECTIONS = (process.env.DIRECTIONS ?? "into-synapse,into-lattice").split(",");
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 
 async function call(account, method, path, body) {
@@ -66,7 +70,13 @@ async function timeJoin(direction, joiner, roomId, via, members, setupS) {
     msgtype: "m.text",
     body: "hello, big room",
   });
-  await call(joiner, "GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=20`);
+  const sent = performance.now();
+  // (Lattice answers /messages 403 until its read model has the join, a moment after /join answered: polled)
+  const messages = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=20`;
+  while (!(await call(joiner, "GET", messages).then(() => true, () => false))) {
+    if (performance.now() - started > 300_000) throw new Error(`${direction}: no timeline after 5 min`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const usable = performance.now();
   while ((await joinedCount(joiner, roomId)) < members + 1) {
     if (performance.now() - started > 900_000) throw new Error(`${direction}: member list incomplete after 15 min`);
@@ -77,6 +87,7 @@ async function timeJoin(direction, joiner, roomId, via, members, setupS) {
     members,
     setup_s: setupS,
     joined_s: seconds(joined),
+    sent_s: seconds(sent),
     usable_s: seconds(usable),
     full_s: seconds(performance.now()),
   };
@@ -91,13 +102,16 @@ try {
   const [synapse, lattice] = await Promise.all([h.startSynapse(dir, tls, pg), h.startLattice(dir, tls)]);
   for (const members of SIZES) {
     const tag = `n${members}${Date.now().toString(36)}`;
-    const onSynapse = await bigRoom((name) => h.registerOnSynapse(synapse, name), members, `s${tag}`);
-    const latticeUser = await h.registerOnLattice(lattice, `lj${tag}`);
-    await timeJoin("Lattice user into a Synapse room", latticeUser, onSynapse.roomId, synapse.serverName, members, onSynapse.setupS);
-
-    const onLattice = await bigRoom((name) => h.registerOnLattice(lattice, name), members, `l${tag}`);
-    const synapseUser = await h.registerOnSynapse(synapse, `sj${tag}`);
-    await timeJoin("Synapse user into a Lattice room", synapseUser, onLattice.roomId, lattice.serverName, members, onLattice.setupS);
+    if (DIRECTIONS.includes("into-synapse")) {
+      const onSynapse = await bigRoom((name) => h.registerOnSynapse(synapse, name), members, `s${tag}`);
+      const latticeUser = await h.registerOnLattice(lattice, `lj${tag}`);
+      await timeJoin("Lattice user into a Synapse room", latticeUser, onSynapse.roomId, synapse.serverName, members, onSynapse.setupS);
+    }
+    if (DIRECTIONS.includes("into-lattice")) {
+      const onLattice = await bigRoom((name) => h.registerOnLattice(lattice, name), members, `l${tag}`);
+      const synapseUser = await h.registerOnSynapse(synapse, `sj${tag}`);
+      await timeJoin("Synapse user into a Lattice room", synapseUser, onLattice.roomId, lattice.serverName, members, onLattice.setupS);
+    }
   }
 } finally {
   await h.stopAll();

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
@@ -29,6 +30,12 @@ public interface RoomserverDatabase {
 
     /** The stored events among {@code eventIds} and their auth chains, by ID. */
     Mono<Map<String, EventRow>> eventsWithAuthChains(Collection<String> eventIds);
+
+    /**
+     * The IDs reachable from {@code eventIds} over {@code auth_events}, the given IDs included: the auth chain
+     * without loading its events.
+     */
+    Mono<Set<String>> authChainIds(Collection<String> eventIds);
 
     /** A stored state snapshot, its delta chain applied; cached, since snapshots never change. */
     Mono<StateSnapshot> snapshot(long snapshotNid);

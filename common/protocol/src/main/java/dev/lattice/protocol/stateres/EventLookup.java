@@ -1,6 +1,7 @@
 package dev.lattice.protocol.stateres;
 
 import dev.lattice.protocol.event.RoomEvent;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,15 @@ public interface EventLookup {
      */
     default boolean isRejected(String eventId) {
         return false;
+    }
+
+    /**
+     * The IDs reachable from {@code roots} over {@code auth_events}, the roots included, if this lookup can tell them
+     * without handing over every event (a store with an index of auth events); empty to have the resolution walk the
+     * events itself. A big room's unconflicted state is thousands of member events, of which only the IDs are needed.
+     */
+    default Optional<Set<String>> authChainIds(Collection<String> roots) {
+        return Optional.empty();
     }
 
     /** A lookup over a map of accepted events. */

@@ -162,7 +162,8 @@ final class StateResolutionV2 extends ResolutionContext {
         if (difference.isEmpty()) {
             return difference;
         }
-        Set<String> shared = authChainWithRoots(unconflicted.values(), Set.of());
+        Set<String> shared = lookup.authChainIds(unconflicted.values())
+                .orElseGet(() -> authChainWithRoots(unconflicted.values(), Set.of()));
         difference.removeAll(shared);
         return difference;
     }

@@ -39,7 +39,9 @@ import dev.lattice.roomserver.storage.RoomRow;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.StateSnapshot;
 import dev.lattice.runtime.bus.BusJson;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -401,8 +403,10 @@ public final class InputPipeline {
         if (distinct.size() == 1) {
             return Mono.just(distinct.getFirst());
         }
-        Set<String> ids = new HashSet<>();
-        distinct.forEach(set -> ids.addAll(set.values()));
+        // Only the entries the sets disagree on, with their auth chains, are loaded up front: resolution reads other
+        // events (the unconflicted ones its auth checks meet, the power levels' mainline) one by one, loaded when
+        // asked for. Loading every state event would make each fork of a big room cost its whole member list.
+        Set<String> ids = conflictedIds(distinct);
         if (unstored != null) {
             ids.remove(unstored.eventId());
             ids.addAll(unstored.authEvents());
@@ -410,24 +414,80 @@ public final class InputPipeline {
         return database.eventsWithAuthChains(ids)
                 .publishOn(Schedulers.boundedElastic())
                 .map(rows -> {
-                    Map<String, Pdu> parsed = new HashMap<>();
+                    LoadingLookup lookup = new LoadingLookup(rules);
                     if (unstored != null) {
-                        parsed.put(unstored.eventId(), unstored);
+                        lookup.parsed.put(unstored.eventId(), unstored);
                     }
-                    Set<String> rejected = new HashSet<>();
-                    rows.forEach((id, row) -> {
-                        parsed.put(id, events.parse(rules, row));
-                        if (row.status() == EventStatus.REJECTED) {
-                            rejected.add(id);
-                        }
-                    });
+                    lookup.add(rows);
                     return StateResolution.resolve(
-                            rules.stateRes(),
-                            rules.authorization(),
-                            distinct,
-                            EventLookup.of(parsed, rejected),
-                            VERIFIERS);
+                            rules.stateRes(), rules.authorization(), distinct, lookup, VERIFIERS);
                 });
+    }
+
+    /** The event IDs of the state entries the sets do not all agree on. */
+    static Set<String> conflictedIds(List<Map<StateKey, String>> sets) {
+        Set<StateKey> keys = new HashSet<>();
+        sets.forEach(set -> keys.addAll(set.keySet()));
+        Set<String> ids = new HashSet<>();
+        for (StateKey key : keys) {
+            String first = sets.getFirst().get(key);
+            if (first == null || sets.stream().anyMatch(set -> !first.equals(set.get(key)))) {
+                sets.forEach(set -> {
+                    String id = set.get(key);
+                    if (id != null) {
+                        ids.add(id);
+                    }
+                });
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The events of one resolution: those loaded up front, and any other it asks for, loaded then with its auth chain
+     * (blocking: resolution is synchronous and runs on a thread that may wait).
+     */
+    private final class LoadingLookup implements EventLookup {
+        private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
+        private final RoomVersionRules rules;
+        final Map<String, Pdu> parsed = new HashMap<>();
+        private final Set<String> rejected = new HashSet<>();
+        private final Set<String> absent = new HashSet<>();
+
+        LoadingLookup(RoomVersionRules rules) {
+            this.rules = rules;
+        }
+
+        void add(Map<String, EventRow> rows) {
+            rows.forEach((id, row) -> {
+                parsed.computeIfAbsent(id, unused -> events.parse(rules, row));
+                if (row.status() == EventStatus.REJECTED) {
+                    rejected.add(id);
+                }
+            });
+        }
+
+        @Override
+        public Optional<RoomEvent> event(String eventId) {
+            if (!parsed.containsKey(eventId) && !absent.contains(eventId)) {
+                add(database.eventsWithAuthChains(List.of(eventId)).block(LOAD_TIMEOUT));
+                if (!parsed.containsKey(eventId)) {
+                    absent.add(eventId);
+                }
+            }
+            return Optional.ofNullable(parsed.get(eventId));
+        }
+
+        @Override
+        public boolean isRejected(String eventId) {
+            event(eventId);
+            return rejected.contains(eventId);
+        }
+
+        @Override
+        public Optional<Set<String>> authChainIds(Collection<String> roots) {
+            return Optional.of(database.authChainIds(roots).block(LOAD_TIMEOUT));
+        }
     }
 
     /** Step 5b: the auth rules against the state before the event; failing rejects it. */

@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -36,6 +38,10 @@ public final class EventsTable {
             + "SELECT unnest(CAST(:event_ids AS text[])) "
             + "UNION SELECT unnest(e.auth_event_ids) FROM roomserver.events e JOIN chain c ON e.event_id = c.event_id) "
             + "SELECT " + COLUMNS + " FROM roomserver.events WHERE event_id IN (SELECT event_id FROM chain)";
+    private static final String SELECT_AUTH_CHAIN_IDS = "WITH RECURSIVE chain(event_id) AS ("
+            + "SELECT unnest(CAST(:event_ids AS text[])) "
+            + "UNION SELECT unnest(e.auth_event_ids) FROM roomserver.events e JOIN chain c ON e.event_id = c.event_id) "
+            + "SELECT event_id FROM chain";
     private static final String AT_TIMESTAMP = "SELECT " + COLUMNS + " FROM roomserver.events"
             + " WHERE room_id = :room_id AND status = 'accepted' AND state_before_nid IS NOT NULL AND ";
     private static final String AT_OR_AFTER =
@@ -121,6 +127,18 @@ public final class EventsTable {
                 .map(EventsTable::read)
                 .all()
                 .collectList();
+    }
+
+    /** The IDs reachable from {@code eventIds} over {@code auth_events}, the given IDs included. */
+    public Mono<Set<String>> selectAuthChainIds(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        return client.sql(SELECT_AUTH_CHAIN_IDS)
+                .bind("event_ids", eventIds.toArray(String[]::new))
+                .map(row -> row.get("event_id", String.class))
+                .all()
+                .collect(Collectors.toSet());
     }
 
     /** Stores the redacted form of {@code eventId}; a second redaction changes nothing. */

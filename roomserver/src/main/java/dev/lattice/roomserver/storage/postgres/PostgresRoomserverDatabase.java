@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -93,6 +94,11 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     @Override
     public Mono<Map<String, EventRow>> eventsWithAuthChains(Collection<String> eventIds) {
         return events.selectAuthChain(eventIds).map(PostgresRoomserverDatabase::byId);
+    }
+
+    @Override
+    public Mono<Set<String>> authChainIds(Collection<String> eventIds) {
+        return events.selectAuthChainIds(eventIds);
     }
 
     private static Map<String, EventRow> byId(List<EventRow> rows) {

@@ -66,6 +66,9 @@ class EventsTableIT {
         assertThat(table.selectAuthChain(List.of(message.eventId())).block())
                 .extracting(EventRow::eventId)
                 .containsExactlyInAnyOrder(create.eventId(), join.eventId(), message.eventId());
+        // The same chain as IDs only; a root not stored is still named, as resolution's own walk names it.
+        assertThat(table.selectAuthChainIds(List.of(join.eventId(), "$unknown")).block())
+                .containsExactlyInAnyOrder(create.eventId(), join.eventId(), "$unknown");
 
         assertThat(table.setRedacted(message.eventId(), new byte[] {1}, "$redaction")
                         .block())

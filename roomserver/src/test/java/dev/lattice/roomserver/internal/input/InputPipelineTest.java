@@ -1,0 +1,27 @@
+package dev.lattice.roomserver.internal.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.protocol.auth.StateKey;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InputPipelineTest {
+    private static final StateKey CREATE = StateKey.of("m.room.create", "");
+    private static final StateKey NAME = StateKey.of("m.room.name", "");
+    private static final StateKey ALICE = StateKey.of("m.room.member", "@alice:a.test");
+    private static final StateKey BOB = StateKey.of("m.room.member", "@bob:b.test");
+
+    @Test
+    void onlyTheEntriesTheSetsDisagreeOnAreConflictedAndAnEntryOneSetLacksIsOne() {
+        Map<StateKey, String> one = Map.of(CREATE, "$create", ALICE, "$alice", NAME, "$name1");
+        Map<StateKey, String> two = Map.of(CREATE, "$create", ALICE, "$alice", NAME, "$name2", BOB, "$bob");
+
+        assertThat(InputPipeline.conflictedIds(List.of(one, two)))
+                .containsExactlyInAnyOrder("$name1", "$name2", "$bob");
+        assertThat(InputPipeline.conflictedIds(List.of(two, one)))
+                .containsExactlyInAnyOrder("$name1", "$name2", "$bob");
+        assertThat(InputPipeline.conflictedIds(List.of(one, one))).isEmpty();
+    }
+}
