@@ -9,21 +9,11 @@
 //   SERVERS=20 ROUNDS=5 node ...
 import { EvilServer } from "../../e2e/federation/evil.mjs";
 import * as h from "../../e2e/federation/harness.mjs";
+import { call } from "./client.mjs";
 
 const SERVERS = Number(process.env.SERVERS ?? 20);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const enc = encodeURIComponent;
-
-async function call(account, method, path, body) {
-  const response = await fetch(`${account.baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${account.access_token}`, "Content-Type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** A receiver joined to the room: `arrivals` maps a message body to when its /send came in. */
 async function receiver(tls, lattice, roomId) {

@@ -5,20 +5,10 @@
 //   node bench/federation/federation-bench.mjs      (after e2e/federation/install-synapse.sh and a built jar)
 //   MESSAGES=500 CONCURRENCY=8 node ...
 import * as h from "../../e2e/federation/harness.mjs";
+import { call } from "./client.mjs";
 
 const MESSAGES = Number(process.env.MESSAGES ?? 500);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
-
-function headers(account) {
-  return { Authorization: `Bearer ${account.access_token}`, "Content-Type": "application/json" };
-}
-
-async function call(account, method, path, body) {
-  const response = await fetch(`${account.baseUrl}${path}`, { method, headers: headers(account), body: body && JSON.stringify(body) });
-  const json = await response.json();
-  if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** How many messages with the run's prefix the account's server has in the room. */
 async function received(account, roomId, prefix) {

@@ -12,22 +12,12 @@
 //   node bench/federation/join-bench.mjs      (after e2e/federation/install-synapse.sh and a built jar)
 //   MEMBERS=1000,5000 CONCURRENCY=8 DIRECTIONS=into-synapse,into-lattice node ...
 import * as h from "../../e2e/federation/harness.mjs";
+import { call } from "./client.mjs";
 
 const SIZES = (process.env.MEMBERS ?? "1000,5000").split(",").map(Number);
 // "into-synapse", "into-lattice" or both (the default)
 const DIRECTIONS = (process.env.DIRECTIONS ?? "into-synapse,into-lattice").split(",");
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
-
-async function call(account, method, path, body) {
-  const response = await fetch(`${account.baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${account.access_token}`, "Content-Type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** Runs `task(i)` for i in [0, n) with CONCURRENCY at once. */
 async function pool(n, task) {

@@ -338,10 +338,7 @@ public final class InboundTransactions {
                             "/_matrix/federation/v1/get_missing_events/" + URLEncoder.encode(roomId.value(), UTF_8),
                             request);
                 })
-                .flatMapMany(answer -> Flux.fromIterable(FederationJson.objects(answer, "events")))
-                .concatMap(event ->
-                        received.check(rules, event).onErrorResume(ReceivedPdus.RejectedPdu.class, e -> Mono.empty()))
-                .collectList()
+                .flatMap(answer -> remoteState.checked(origin, rules, roomId, FederationJson.objects(answer, "events")))
                 .map(events -> events.stream()
                         .sorted(Comparator.comparingLong(Pdu::depth))
                         .toList());
