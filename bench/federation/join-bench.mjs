@@ -61,7 +61,8 @@ async function timeJoin(direction, joiner, roomId, via, members, setupS) {
     body: "hello, big room",
   });
   const sent = performance.now();
-  // (Lattice answers /messages 403 until its read model has the join, a moment after /join answered: polled)
+  // (polled: Lattice answered /messages 403 until its read model had the join before it waited for its read model on
+  // a refusal, ReadYourWrites in the syncapi; Synapse holds it back during a partial-state join)
   const messages = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=20`;
   while (!(await call(joiner, "GET", messages).then(() => true, () => false))) {
     if (performance.now() - started > 300_000) throw new Error(`${direction}: no timeline after 5 min`);

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.api.roomserver.InputKind;
+import dev.lattice.api.roomserver.InputOutliers;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
@@ -68,5 +70,32 @@ class ContractsJsonTest {
         assertThat(BusJson.decode(BusJson.encode(event), OutputRoomEvent.class)).isEqualTo(event);
         assertThat(BusJson.decode(BusJson.encode(redaction), OutputRoomEvent.class))
                 .isEqualTo(redaction);
+        OutputRoomEvent outliers = new StateOutliers(
+                room,
+                List.of(new NewRoomEvent(room, RoomVersionId.V12, e, "{}", List.of(), List.of(), null, true, true)));
+        assertThat(BusJson.decode(BusJson.encode(outliers), OutputRoomEvent.class))
+                .isEqualTo(outliers);
+        assertThatThrownBy(() -> new StateOutliers(room, List.of((NewRoomEvent) event)))
+                .as("only outliers")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void outlierBatchesAndTheirVerdictsRoundTripAndAreToldApartFromSingleInputs() {
+        InputOutliers batch = InputOutliers.of(
+                        RoomId.parse("!r:test.lattice"),
+                        RoomVersionId.V12,
+                        List.of("{}", "{\"a\":1}"),
+                        ServerName.parse("remote.test"))
+                .withReply("instance", "request");
+        assertThat(BusJson.decode(BusJson.encode(batch), InputOutliers.class)).isEqualTo(batch);
+        assertThat(BusJson.tree(BusJson.encode(batch)).has(InputOutliers.DISCRIMINATOR))
+                .isTrue();
+        InputRoomEvent single = InputRoomEvent.outlier(
+                RoomId.parse("!r:test.lattice"), RoomVersionId.V12, "{}", ServerName.parse("remote.test"));
+        assertThat(BusJson.tree(BusJson.encode(single)).has(InputOutliers.DISCRIMINATOR))
+                .isFalse();
+        InputVerdict held = InputVerdict.outliersHeld("request", List.of(EventId.parse("$a"), EventId.parse("$b")));
+        assertThat(BusJson.decode(BusJson.encode(held), InputVerdict.class)).isEqualTo(held);
     }
 }

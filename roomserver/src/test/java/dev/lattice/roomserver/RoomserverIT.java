@@ -10,7 +10,9 @@ import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.InputVerdict.Outcome;
 import dev.lattice.api.roomserver.NewRoomEvent;
+import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.crypto.SigningKey;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -345,12 +348,30 @@ class RoomserverIT {
                 4,
                 remote,
                 remoteKey);
-        for (Pdu outlier : List.of(create, bobJoin, powerLevels, joinRules)) {
-            server.api
-                    .inputRoomEventAsync(
-                            InputRoomEvent.outlier(room, rules.id(), new String(outlier.bytes(), UTF_8), remote))
-                    .block();
-        }
+        Pdu unauthorised = remoteEvent(
+                rules,
+                room,
+                bob,
+                "m.room.topic",
+                "",
+                "{\"topic\":\"no power levels among its auth events\"}",
+                List.of(joinRules.id()),
+                List.of(bobJoin.id(), EventId.parse("$unknown")),
+                5,
+                remote,
+                remoteKey);
+        List<String> outliers = Stream.of(create, bobJoin, powerLevels, joinRules, unauthorised)
+                .map(pdu -> new String(pdu.bytes(), UTF_8))
+                .toList();
+        assertThat(server.api.inputOutliers(room, rules.id(), outliers, remote).block())
+                .as("one batch, each event checked against the batch's events before it")
+                .containsExactly(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id());
+        assertThat(server.api.queryEvent(unauthorised.id()).block())
+                .as("the rejected one is not held")
+                .isEmpty();
+        assertThat(server.api.inputOutliers(room, rules.id(), outliers, remote).block())
+                .as("a replay stores nothing twice")
+                .containsExactly(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id());
         assertThat(server.api.queryCurrentState(room).block())
                 .as("outliers change no state")
                 .isEmpty();
@@ -383,16 +404,23 @@ class RoomserverIT {
                 .extracting(StoredEvent::eventId)
                 .containsExactlyInAnyOrderElementsOf(stateBefore);
         waitFor(() -> server.newEvents(room.value()).contains(aliceJoin.eventId()));
-        List<NewRoomEvent> published = server.outputs.stream()
-                .filter(o -> o instanceof NewRoomEvent n && n.roomId().equals(room))
-                .map(NewRoomEvent.class::cast)
-                .toList();
-        assertThat(published).extracting(n -> n.eventId().value()).last().isEqualTo(aliceJoin.eventId());
-        assertThat(published.subList(0, published.size() - 1))
-                .allSatisfy(n -> assertThat(n.historical() && n.outlier()).isTrue())
-                .extracting(NewRoomEvent::eventId)
-                .containsExactlyInAnyOrderElementsOf(stateBefore);
-        assertThat(published.getLast().addsStateEventIds())
+        List<OutputRoomEvent> published =
+                server.outputs.stream().filter(o -> o.roomId().equals(room)).toList();
+        assertThat(published)
+                .as("the state the join starts from in one record, then the join")
+                .hasSize(2);
+        assertThat(published.getFirst())
+                .isInstanceOfSatisfying(
+                        StateOutliers.class,
+                        record -> assertThat(record.events())
+                                .allSatisfy(n -> assertThat(n.historical() && n.outlier())
+                                        .isTrue())
+                                .extracting(NewRoomEvent::eventId)
+                                .containsExactlyInAnyOrderElementsOf(stateBefore));
+        assertThat(published.getLast())
+                .isInstanceOfSatisfying(
+                        NewRoomEvent.class, join -> assertThat(join.eventId()).isEqualTo(aliceJoin.id()));
+        assertThat(((NewRoomEvent) published.getLast()).addsStateEventIds())
                 .containsExactlyInAnyOrder(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id(), aliceJoin.id());
 
         Pdu reply = remoteEvent(

@@ -37,6 +37,7 @@ import dev.lattice.syncapi.internal.PresenceStream;
 import dev.lattice.syncapi.internal.PushActions;
 import dev.lattice.syncapi.internal.PushDelivery;
 import dev.lattice.syncapi.internal.PushGateway;
+import dev.lattice.syncapi.internal.ReadYourWrites;
 import dev.lattice.syncapi.internal.ReceiptsStream;
 import dev.lattice.syncapi.internal.RemoteHistory;
 import dev.lattice.syncapi.internal.RoomEventsStream;
@@ -98,6 +99,11 @@ public class SyncApiConfiguration {
 
     /** The consumer group of every syncapi process. */
     public static final String CONSUMER_GROUP = "syncapi";
+    /**
+     * How long a refused read waits for the read model to catch up with the roomserver (see {@link ReadYourWrites}):
+     * long enough for the state of a join into a room of thousands.
+     */
+    static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(10);
 
     /** The schema this service owns; migrations under {@code db/syncapi}. */
     @Bean
@@ -396,7 +402,8 @@ public class SyncApiConfiguration {
             Presence presence,
             JsonBodies bodies,
             ToDeviceSender toDevice,
-            ObjectProvider<BackfillApi> backfill) {
+            ObjectProvider<BackfillApi> backfill,
+            Bus bus) {
         Clock clock = Clock.systemUTC();
         RemoteHistory history =
                 new RemoteHistory(database, () -> Optional.ofNullable(backfill.getIfAvailable()), clock);
@@ -434,7 +441,9 @@ public class SyncApiConfiguration {
                         presence,
                         users::getObject,
                         new SpaceHierarchy(database),
-                        new RoomSearch(database, memberships, aggregations, clock))
+                        new RoomSearch(database, memberships, aggregations, clock),
+                        new ReadYourWrites(() ->
+                                bus.awaitConsumed(CONSUMER_GROUP, Topics.ROOMSERVER_OUTPUT, READ_YOUR_WRITES_WAIT)))
                 .routes(router);
     }
 }

@@ -13,6 +13,7 @@ import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
@@ -57,6 +58,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
@@ -236,7 +238,8 @@ class SyncApiIT {
         publishAll(room.events());
         String since = sync(token, Map.of()).getString("next_batch").orElseThrow();
 
-        // State taken at a federation gap: the roomserver publishes its event as history, and the change of the
+        // State taken at a federation gap: the roomserver publishes its event as history (in a StateOutliers record),
+        // and the change of the
         // current state with the next event, which is not that state event.
         NewRoomEvent topic = room.state(
                 alice,
@@ -245,16 +248,18 @@ class SyncApiIT {
                 new JsonObjectBuilder().put("topic", "taken at a gap").build());
         NewRoomEvent message = room.message(alice, "after the gap");
         publishAll(List.of(
-                new NewRoomEvent(
+                new StateOutliers(
                         topic.roomId(),
-                        topic.roomVersion(),
-                        topic.eventId(),
-                        topic.pdu(),
-                        List.of(),
-                        List.of(),
-                        null,
-                        true,
-                        true),
+                        List.of(new NewRoomEvent(
+                                topic.roomId(),
+                                topic.roomVersion(),
+                                topic.eventId(),
+                                topic.pdu(),
+                                List.of(),
+                                List.of(),
+                                null,
+                                true,
+                                true))),
                 new NewRoomEvent(
                         message.roomId(),
                         message.roomVersion(),
@@ -672,6 +677,41 @@ class SyncApiIT {
         JsonObject forbidden =
                 get(stranger, "/_matrix/client/v3/rooms/" + closed.id() + "/messages", Map.of("dir", "b"), 403);
         assertThat(forbidden.getString("errcode")).contains("M_FORBIDDEN");
+    }
+
+    /**
+     * A read right after a join, before the read model stored it (the roomserver answers {@code /join} once it
+     * committed the join, not once the read model has it), waits for the read model instead of refusing: a bot that
+     * joins and reads at once is not told 403.
+     */
+    @Test
+    void aReadRightAfterAJoinWaitsForTheReadModel() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String bobToken = USERS.login(bob, "BOBREADS");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        List<NewRoomEvent> backlog = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            backlog.add(room.message(alice, "before bob " + i));
+        }
+        NewRoomEvent join = room.member(bob, bob, "join");
+        backlog.add(join);
+        // All on the bus at once, in order: the consumer is still storing them when bob reads.
+        Flux.fromIterable(backlog)
+                .flatMapSequential(
+                        record -> bus.publish(
+                                Topics.ROOMSERVER_OUTPUT, record.roomId().value(), BusJson.encode(record)),
+                        backlog.size())
+                .blockLast();
+
+        JsonObject page = get(
+                bobToken, "/_matrix/client/v3/rooms/" + room.id() + "/messages", Map.of("dir", "b", "limit", "1"), 200);
+        assertThat(chunk(page))
+                .extracting(e -> e.getString("event_id").orElseThrow())
+                .containsExactly(join.eventId().value());
+        JsonObject members = get(bobToken, "/_matrix/client/v3/rooms/" + room.id() + "/joined_members", Map.of(), 200);
+        assertThat(members.getObject("joined").orElseThrow().members()).containsKeys(alice.value(), bob.value());
     }
 
     @Test

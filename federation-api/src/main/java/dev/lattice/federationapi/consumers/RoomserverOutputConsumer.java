@@ -7,6 +7,7 @@ import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.api.roomserver.RedactedEvent;
+import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.ServerName;
@@ -46,6 +47,7 @@ public final class RoomserverOutputConsumer {
         return Mono.defer(() -> switch (BusJson.decode(record.payload(), OutputRoomEvent.class)) {
                     case NewRoomEvent event -> onNewRoomEvent(event);
                     case RedactedEvent ignored -> Mono.<Void>empty();
+                    case StateOutliers ignored -> Mono.<Void>empty(); // another server's events, never sent on
                 })
                 .onErrorMap(
                         e -> e instanceof DataAccessException,

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.federationapi.config.FederationApiProperties.Notary;
 import dev.lattice.federationapi.storage.FederationApiDatabase;
 import dev.lattice.federationapi.storage.StoredKeyResponse;
+import dev.lattice.federationapi.storage.StoredVerifyKey;
 import dev.lattice.protocol.crypto.JsonSigning;
 import dev.lattice.protocol.crypto.VerifyKey;
 import dev.lattice.protocol.federation.InvalidKeyResponseException;
@@ -43,6 +44,10 @@ public final class KeyRing {
     static final Duration FETCH_BACKOFF = Duration.ofMinutes(1);
     /** The longest wait between fetch attempts. */
     static final Duration MAX_FETCH_BACKOFF = Duration.ofHours(1);
+    /** How long a key read from the table answers without reading it again. */
+    static final Duration READ_KEYS_TTL = Duration.ofMinutes(5);
+    /** The most keys held as read; past it the whole map is dropped (a server meets a few thousand keys at most). */
+    static final int MAX_READ_KEYS = 10_000;
 
     private final ServerKeys ours;
     private final FederationApiDatabase database;
@@ -51,6 +56,11 @@ public final class KeyRing {
     private final Clock clock;
     private final Map<ServerName, Mono<ServerKeyResponse>> inFlight = new ConcurrentHashMap<>();
     private final Map<ServerName, FetchFailure> failures = new ConcurrentHashMap<>();
+    /**
+     * Stored keys as last read, by server and key ID. Another instance may store a newer validity meanwhile; this
+     * one then fetches once more than it needed to, and reads the table again after at most the TTL.
+     */
+    private final Map<ReadKeyId, ReadKey> readKeys = new ConcurrentHashMap<>();
 
     public KeyRing(
             ServerKeys ours,
@@ -77,13 +87,13 @@ public final class KeyRing {
             VerifyKey own = ours.verifyKey(clock.millis());
             return Mono.just(own.keyId().equals(keyId) ? Optional.of(new KeyRingKey(own, false)) : Optional.empty());
         }
-        return database.selectVerifyKey(server, keyId).flatMap(stored -> {
+        return storedKey(server, keyId, false).flatMap(stored -> {
             if (stored.isPresent()
                     && (stored.get().expired() || stored.get().key().validUntilTs() >= minimumValidUntilTs)) {
                 return Mono.just(stored.map(s -> new KeyRingKey(s.key(), s.expired())));
             }
             return fetch(server)
-                    .then(database.selectVerifyKey(server, keyId))
+                    .then(storedKey(server, keyId, true))
                     .map(fresh -> fresh.map(s -> new KeyRingKey(s.key(), s.expired())))
                     .onErrorResume(e -> {
                         log.info("cannot fetch the keys of {}: {}", server, e.getMessage());
@@ -91,6 +101,30 @@ public final class KeyRing {
                     });
         });
     }
+
+    /**
+     * The stored key, from {@link #readKeys} when read there less than {@link #READ_KEYS_TTL} ago and {@code reread}
+     * is false: the PDUs of one join or transaction name the same few keys, and a join's thousand events must not
+     * each read the table.
+     */
+    private Mono<Optional<StoredVerifyKey>> storedKey(ServerName server, KeyId keyId, boolean reread) {
+        ReadKeyId id = new ReadKeyId(server, keyId);
+        ReadKey read = readKeys.get(id);
+        if (!reread && read != null && clock.millis() - read.readAtMs() < READ_KEYS_TTL.toMillis()) {
+            return Mono.just(Optional.of(read.key()));
+        }
+        return database.selectVerifyKey(server, keyId)
+                .doOnNext(found -> found.ifPresent(key -> {
+                    if (readKeys.size() >= MAX_READ_KEYS) {
+                        readKeys.clear();
+                    }
+                    readKeys.put(id, new ReadKey(key, clock.millis()));
+                }));
+    }
+
+    private record ReadKeyId(ServerName server, KeyId keyId) {}
+
+    private record ReadKey(StoredVerifyKey key, long readAtMs) {}
 
     /**
      * {@code server}'s key response as a notary relays it: our own document for our own name; otherwise the stored

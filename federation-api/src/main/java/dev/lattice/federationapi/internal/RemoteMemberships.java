@@ -243,8 +243,13 @@ public final class RemoteMemberships implements RemoteRoomsApi {
             Pdu join = signedJoin(rules, checkedTemplate(template, roomId, userId), content);
             String sendJoin =
                     "/_matrix/federation/v2/send_join/" + encode(roomId.value()) + "/" + encode(join.eventId());
+            JoinTimes times = new JoinTimes();
             return client.put(server, sendJoin, join.json())
-                    .flatMap(state -> ingest(server, rules, roomId, join, state));
+                    .flatMap(state -> {
+                        times.lap("send_join");
+                        return ingest(server, rules, roomId, join, state, times);
+                    })
+                    .doOnNext(joined -> log.info("joined {} through {}: {}", roomId, server, times.lap("join")));
         });
     }
 
@@ -404,7 +409,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
      * (each after its auth events), then the join (the resident's copy when it co-signed it) with the state before it.
      */
     private Mono<EventId> ingest(
-            ServerName server, RoomVersionRules rules, RoomId roomId, Pdu join, JsonObject answer) {
+            ServerName server, RoomVersionRules rules, RoomId roomId, Pdu join, JsonObject answer, JoinTimes times) {
         List<JsonObject> state = FederationJson.objects(answer, "state");
         List<JsonObject> authChain = FederationJson.objects(answer, "auth_chain");
         Optional<JsonObject> coSigned = answer.getObject("event");
@@ -422,6 +427,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                 .flatMapIterable(checked -> checked.stream().toList())
                 .collectList()
                 .flatMap(checked -> {
+                    times.lap(checked.size() + " events checked");
                     Map<String, Pdu> byId = new LinkedHashMap<>();
                     checked.forEach(pdu -> byId.putIfAbsent(pdu.eventId(), pdu));
                     Set<String> stateIds = new LinkedHashSet<>();
@@ -436,11 +442,8 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                                     .filter(event -> event.eventId().equals(join.eventId()))
                                     .defaultIfEmpty(join)
                             : Mono.just(join);
-                    return Flux.fromIterable(EventOrder.byAuthEvents(byId.values()))
-                            .concatMap(pdu -> roomserver
-                                    .get()
-                                    .inputRoomEventAsync(InputRoomEvent.outlier(
-                                            roomId, rules.id(), new String(pdu.bytes(), UTF_8), server)))
+                    return RemoteState.outliers(roomserver.get(), server, rules, roomId, byId.values())
+                            .doOnNext(held -> times.lap(held.size() + " outliers held"))
                             .then(joinEvent)
                             .flatMap(event -> roomserver
                                     .get()
@@ -454,6 +457,24 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                                                     .toList())))
                             .map(verdict -> verdict.eventIdOrThrow());
                 });
+    }
+
+    /** Where a join's time went, for the log line that tells operators why a join into a big room was slow. */
+    private static final class JoinTimes {
+        private final StringBuilder laps = new StringBuilder();
+        private long last = System.nanoTime();
+
+        /** Notes the time since the previous lap under {@code what}; the laps so far. */
+        synchronized String lap(String what) {
+            long now = System.nanoTime();
+            laps.append(laps.isEmpty() ? "" : ", ")
+                    .append(what)
+                    .append(' ')
+                    .append((now - last) / 1_000_000)
+                    .append(" ms");
+            last = now;
+            return laps.toString();
+        }
     }
 
     private static MatrixException asMatrixException(Throwable e) {

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.InputRoomEvent;
-import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.protocol.event.Pdu;
@@ -16,13 +15,14 @@ import dev.lattice.protocol.version.RoomVersionRules;
 import java.net.URLEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -146,15 +146,23 @@ public final class RemoteState {
                 });
     }
 
-    /** Gives {@code events} to the roomserver as outliers, each after its auth events; the IDs it accepted. */
+    /** Gives {@code events} to the roomserver as outliers, each after its auth events; the IDs it holds accepted. */
     Mono<Set<String>> outliers(ServerName server, RoomVersionRules rules, RoomId roomId, List<Pdu> events) {
-        return Flux.fromIterable(EventOrder.byAuthEvents(events))
-                .concatMap(pdu -> input.get()
-                        .inputRoomEvent(
-                                InputRoomEvent.outlier(roomId, rules.id(), new String(pdu.bytes(), UTF_8), server)))
-                .filter(verdict -> verdict.outcome() == InputVerdict.Outcome.ACCEPTED)
-                .map(verdict -> verdict.eventIdOrThrow().value())
-                .collect(HashSet::new, Set::add);
+        return outliers(input.get(), server, rules, roomId, events);
+    }
+
+    /** As {@link #outliers(ServerName, RoomVersionRules, RoomId, List)}, through {@code input}. */
+    static Mono<Set<String>> outliers(
+            RoomserverInputApi input,
+            ServerName server,
+            RoomVersionRules rules,
+            RoomId roomId,
+            Collection<Pdu> events) {
+        List<String> pdus = EventOrder.byAuthEvents(events).stream()
+                .map(pdu -> new String(pdu.bytes(), UTF_8))
+                .toList();
+        return input.inputOutliers(roomId, rules.id(), pdus, server)
+                .map(held -> held.stream().map(EventId::value).collect(Collectors.toSet()));
     }
 
     static String encode(String value) {

@@ -3,6 +3,7 @@ package dev.lattice.roomserver.consumers;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.roomserver.InputOutliers;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.protocol.spec.ErrorCode;
@@ -21,6 +22,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The consumer of {@code roomserver.input} (consumer group {@code roomserver}): records are keyed by room ID and the
@@ -51,29 +53,43 @@ public final class InputRoomEventConsumer implements AutoCloseable {
     }
 
     Mono<Void> handle(BusRecord record) {
-        InputRoomEvent input = BusJson.decode(record.payload(), InputRoomEvent.class);
-        if (input.version() != InputRoomEvent.VERSION) {
-            throw new IllegalArgumentException("unknown InputRoomEvent version " + input.version());
+        JsonNode tree = BusJson.tree(record.payload());
+        if (tree.has(InputOutliers.DISCRIMINATOR)) {
+            InputOutliers batch = BusJson.decode(tree, InputOutliers.class);
+            requireVersion(batch.version());
+            return decided(record, batch.replyTo(), batch.requestId(), pipeline.processOutliers(batch));
         }
-        return pipeline.process(input)
-                .flatMap(verdict -> reply(input, verdict))
+        InputRoomEvent input = BusJson.decode(tree, InputRoomEvent.class);
+        requireVersion(input.version());
+        return decided(record, input.replyTo(), input.requestId(), pipeline.process(input));
+    }
+
+    private static void requireVersion(int version) {
+        if (version != InputRoomEvent.VERSION) {
+            throw new IllegalArgumentException("unknown roomserver input version " + version);
+        }
+    }
+
+    /** The verdict to whoever waits for it ({@code replyTo}), with the acks of the class comment. */
+    private Mono<Void> decided(BusRecord record, String replyTo, String requestId, Mono<InputVerdict> decision) {
+        return decision.flatMap(verdict -> reply(replyTo, verdict))
                 .onErrorMap(
                         InputRoomEventConsumer::isTransient,
                         e -> new RetriableException("roomserver input " + record.offset() + " failed", e))
                 .onErrorResume(
                         e -> !(e instanceof RetriableException),
                         e -> reply(
-                                        input,
+                                        replyTo,
                                         InputVerdict.rejected(
-                                                input.requestId(),
+                                                requestId,
                                                 null,
                                                 ErrorCode.UNKNOWN,
                                                 "the roomserver failed on this event"))
                                 .then(Mono.error(e)));
     }
 
-    private Mono<Void> reply(InputRoomEvent input, InputVerdict verdict) {
-        return input.replyTo() == null ? Mono.empty() : verdicts.publish(input.replyTo(), verdict);
+    private Mono<Void> reply(String replyTo, InputVerdict verdict) {
+        return replyTo == null ? Mono.empty() : verdicts.publish(replyTo, verdict);
     }
 
     /** Failures that may pass on a retry: the database or the broker away, or a concurrent writer of the room. */

@@ -15,6 +15,7 @@ import dev.lattice.api.roomserver.VisibleEvent;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.version.RoomVersionId;
 import java.util.Collection;
@@ -45,6 +46,12 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     @Override
     public Mono<Void> inputRoomEventAsync(InputRoomEvent event) {
         return input.inputRoomEventAsync(event);
+    }
+
+    @Override
+    public Mono<Set<EventId>> inputOutliers(
+            RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin) {
+        return input.inputOutliers(roomId, roomVersion, pdus, origin);
     }
 
     @Override

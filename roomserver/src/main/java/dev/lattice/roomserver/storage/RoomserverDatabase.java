@@ -76,6 +76,13 @@ public interface RoomserverDatabase {
      */
     Mono<EventRow> store(EventWrite write);
 
+    /**
+     * Stores events that change nothing but themselves (outliers, rejections: {@link EventWrite#eventOnly}) in one
+     * transaction, in order, creating {@code newRoom} first when not null. Fails on a duplicate event ID, leaving
+     * nothing changed.
+     */
+    Mono<Void> storeEventsOnly(RoomRow newRoom, List<EventRow> events);
+
     /** Our user's latest membership in a room not held here; empty if none. */
     Mono<Optional<OutsideMembership>> outsideMembership(String roomId, String userId);
 

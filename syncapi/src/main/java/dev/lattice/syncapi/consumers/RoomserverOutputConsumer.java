@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.RedactedEvent;
+import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.event.Redaction;
 import dev.lattice.protocol.id.ServerName;
@@ -25,6 +26,7 @@ import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,13 +68,18 @@ public final class RoomserverOutputConsumer {
         return Mono.defer(() -> switch (BusJson.decode(record.payload(), OutputRoomEvent.class)) {
                     case NewRoomEvent event -> onNewRoomEvent(event);
                     case RedactedEvent redaction -> onRedactedEvent(redaction);
+                    case StateOutliers outliers ->
+                        database.storeHistoricalEvents(outliers.events().stream()
+                                .map(event -> Map.entry(event, parse(event)))
+                                .toList());
                 })
                 .onErrorMap(
                         RoomserverOutputConsumer::isTransient,
                         e -> new RetriableException("syncapi database: " + e.getMessage(), e));
     }
 
-    private Mono<Void> onNewRoomEvent(NewRoomEvent event) {
+    /** The record's PDU, which must be the event and room the record names. */
+    private static Pdu parse(NewRoomEvent event) {
         RoomVersionRules rules =
                 rules(event.roomVersion().toString(), event.roomId().value());
         Pdu pdu = Pdu.parseBackfilled(rules, event.pdu().getBytes(StandardCharsets.UTF_8));
@@ -81,6 +88,11 @@ public final class RoomserverOutputConsumer {
             throw new IllegalArgumentException("record for " + event.eventId() + " in " + event.roomId() + " carries "
                     + pdu.eventId() + " in " + pdu.roomId());
         }
+        return pdu;
+    }
+
+    private Mono<Void> onNewRoomEvent(NewRoomEvent event) {
+        Pdu pdu = parse(event);
         String eventId = event.eventId().value();
         String roomId = event.roomId().value();
         return database.storeEvent(event, pdu, isLocalJoin(pdu)).flatMap(position -> {

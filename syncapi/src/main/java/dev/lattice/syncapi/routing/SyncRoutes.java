@@ -16,6 +16,7 @@ import dev.lattice.runtime.http.MatrixRouter;
 import dev.lattice.syncapi.internal.DeviceLists;
 import dev.lattice.syncapi.internal.EventFilter;
 import dev.lattice.syncapi.internal.Presence;
+import dev.lattice.syncapi.internal.ReadYourWrites;
 import dev.lattice.syncapi.internal.RoomMembers;
 import dev.lattice.syncapi.internal.RoomMessages;
 import dev.lattice.syncapi.internal.RoomRelations;
@@ -64,6 +65,7 @@ public final class SyncRoutes {
     private final SlidingSync slidingSync;
     private final RoomMessages messages;
     private final RoomMembers members;
+    private final ReadYourWrites readYourWrites;
 
     public SyncRoutes(
             AccessTokens accessTokens,
@@ -80,7 +82,8 @@ public final class SyncRoutes {
             Presence presence,
             Supplier<UserApi> users,
             SpaceHierarchy hierarchy,
-            RoomSearch search) {
+            RoomSearch search,
+            ReadYourWrites readYourWrites) {
         this.accessTokens = accessTokens;
         this.bodies = bodies;
         this.toDevice = toDevice;
@@ -92,6 +95,7 @@ public final class SyncRoutes {
         this.users = users;
         this.hierarchy = hierarchy;
         this.search = search;
+        this.readYourWrites = readYourWrites;
         this.syncer = syncer;
         this.slidingSync = slidingSync;
         this.messages = messages;
@@ -214,14 +218,9 @@ public final class SyncRoutes {
                             .filter(s -> !s.isEmpty())
                             .map(EventFilter::parse)
                             .orElse(EventFilter.ALL);
-                    return messages.messages(new RoomMessages.Request(
-                            device,
-                            roomId,
-                            from,
-                            to,
-                            direction,
-                            (int) Math.min(limit, RoomMessages.MAX_LIMIT),
-                            filter));
+                    RoomMessages.Request read = new RoomMessages.Request(
+                            device, roomId, from, to, direction, (int) Math.min(limit, RoomMessages.MAX_LIMIT), filter);
+                    return readYourWrites.read(() -> messages.messages(read));
                 })
                 .flatMap(SyncRoutes::json);
     }
@@ -247,8 +246,9 @@ public final class SyncRoutes {
                     Optional<String> notMembership = request.queryParam("not_membership")
                             .filter(s -> !s.isEmpty())
                             .map(s -> RoomMembers.membershipParameter(s, "not_membership"));
-                    return members.members(
-                            new RoomMembers.MembersRequest(device, roomId, at, membership, notMembership));
+                    RoomMembers.MembersRequest read =
+                            new RoomMembers.MembersRequest(device, roomId, at, membership, notMembership);
+                    return readYourWrites.read(() -> members.members(read));
                 })
                 .flatMap(SyncRoutes::json);
     }
@@ -261,7 +261,10 @@ public final class SyncRoutes {
     private Mono<ServerResponse> joinedMembers(ServerRequest request) {
         return accessTokens
                 .authenticate(request)
-                .flatMap(device -> members.joinedMembers(device, roomId(request.pathVariable("roomId"))))
+                .flatMap(device -> {
+                    String roomId = roomId(request.pathVariable("roomId"));
+                    return readYourWrites.read(() -> members.joinedMembers(device, roomId));
+                })
                 .flatMap(SyncRoutes::json);
     }
 
@@ -314,7 +317,7 @@ public final class SyncRoutes {
                             .filter(s -> !s.isEmpty())
                             .map(EventFilter::parse)
                             .orElse(EventFilter.ALL);
-                    return messages.context(device, roomId, eventId, limit, filter);
+                    return readYourWrites.read(() -> messages.context(device, roomId, eventId, limit, filter));
                 })
                 .flatMap(SyncRoutes::json);
     }
@@ -334,7 +337,7 @@ public final class SyncRoutes {
                         case "f" -> false;
                         default -> throw new MatrixException(ErrorCode.INVALID_PARAM, "dir must be b or f");
                     };
-                    return relations.relations(new RoomRelations.RelationsRequest(
+                    RoomRelations.RelationsRequest read = new RoomRelations.RelationsRequest(
                             device,
                             roomId(path.get("roomId")),
                             eventId(path.get("eventId")),
@@ -344,7 +347,8 @@ public final class SyncRoutes {
                             token(request, "to"),
                             backwards,
                             limit(request, RoomRelations.DEFAULT_LIMIT, RoomRelations.MAX_LIMIT),
-                            bool(request, "recurse")));
+                            bool(request, "recurse"));
+                    return readYourWrites.read(() -> relations.relations(read));
                 })
                 .flatMap(SyncRoutes::json);
     }
@@ -364,12 +368,10 @@ public final class SyncRoutes {
                         default ->
                             throw new MatrixException(ErrorCode.INVALID_PARAM, "include must be all or participated");
                     };
-                    return relations.threads(
-                            device,
-                            roomId(request.pathVariable("roomId")),
-                            participated,
-                            token(request, "from"),
-                            limit(request, RoomRelations.DEFAULT_LIMIT, RoomRelations.MAX_LIMIT));
+                    String roomId = roomId(request.pathVariable("roomId"));
+                    Optional<StreamToken> from = token(request, "from");
+                    int limit = limit(request, RoomRelations.DEFAULT_LIMIT, RoomRelations.MAX_LIMIT);
+                    return readYourWrites.read(() -> relations.threads(device, roomId, participated, from, limit));
                 })
                 .flatMap(SyncRoutes::json);
     }
@@ -526,8 +528,11 @@ public final class SyncRoutes {
     private Mono<ServerResponse> event(ServerRequest request) {
         return accessTokens
                 .authenticate(request)
-                .flatMap(device -> messages.event(
-                        device, roomId(request.pathVariable("roomId")), eventId(request.pathVariable("eventId"))))
+                .flatMap(device -> {
+                    String roomId = roomId(request.pathVariable("roomId"));
+                    String eventId = eventId(request.pathVariable("eventId"));
+                    return readYourWrites.read(() -> messages.event(device, roomId, eventId));
+                })
                 .flatMap(SyncRoutes::json);
     }
 

@@ -35,6 +35,15 @@ public interface SyncApiDatabase {
     Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState);
 
     /**
+     * Stores historical events (outliers of the state a join starts from: {@link
+     * dev.lattice.api.roomserver.StateOutliers}) as {@link #storeEvent} stores each, all in one transaction. Events
+     * already stored are left as they are.
+     *
+     * @param events the records, each with its parsed PDU, in order
+     */
+    Mono<Void> storeHistoricalEvents(List<Map.Entry<NewRoomEvent, Pdu>> events);
+
+    /**
      * Replaces a stored event with its redacted form, once.
      *
      * @return whether it changed anything (false when already redacted or unknown)

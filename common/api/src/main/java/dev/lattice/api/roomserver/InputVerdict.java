@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import java.util.List;
 
 /**
  * What the roomserver decided about one {@link InputRoomEvent}, published on {@code roomserver.verdicts} keyed by the
@@ -22,9 +23,17 @@ import dev.lattice.protocol.spec.MatrixException;
  *     auth failure, {@code M_BAD_JSON} for a malformed event, ...); null otherwise
  * @param reason for {@link Outcome#REJECTED} and {@link Outcome#SOFT_FAILED}: why, for the client and the logs; empty
  *     otherwise
+ * @param held for the verdict on an {@link InputOutliers} batch (whose {@code eventId} is null): the batch's events
+ *     held here accepted after it, stored now or before; empty otherwise
  */
 public record InputVerdict(
-        String requestId, EventId eventId, Outcome outcome, EventId existingEventId, String errcode, String reason) {
+        String requestId,
+        EventId eventId,
+        Outcome outcome,
+        EventId existingEventId,
+        String errcode,
+        String reason,
+        List<EventId> held) {
 
     /** The roomserver's decisions. */
     public enum Outcome {
@@ -47,6 +56,7 @@ public record InputVerdict(
     public InputVerdict {
         requireNonNull(outcome, "outcome is null");
         reason = reason == null ? "" : reason;
+        held = held == null ? List.of() : List.copyOf(held);
         if (outcome == Outcome.DUPLICATE_TRANSACTION) {
             requireNonNull(existingEventId, "existingEventId is null for a duplicate transaction");
         }
@@ -56,24 +66,29 @@ public record InputVerdict(
     }
 
     public static InputVerdict accepted(String requestId, EventId eventId) {
-        return new InputVerdict(requestId, eventId, Outcome.ACCEPTED, null, null, "");
+        return new InputVerdict(requestId, eventId, Outcome.ACCEPTED, null, null, "", null);
     }
 
     public static InputVerdict duplicateTransaction(String requestId, EventId eventId, EventId existingEventId) {
-        return new InputVerdict(requestId, eventId, Outcome.DUPLICATE_TRANSACTION, existingEventId, null, "");
+        return new InputVerdict(requestId, eventId, Outcome.DUPLICATE_TRANSACTION, existingEventId, null, "", null);
     }
 
     public static InputVerdict rejected(String requestId, EventId eventId, ErrorCode errcode, String reason) {
-        return new InputVerdict(requestId, eventId, Outcome.REJECTED, null, errcode.code(), reason);
+        return new InputVerdict(requestId, eventId, Outcome.REJECTED, null, errcode.code(), reason, null);
     }
 
     public static InputVerdict softFailed(String requestId, EventId eventId, String reason) {
-        return new InputVerdict(requestId, eventId, Outcome.SOFT_FAILED, null, null, reason);
+        return new InputVerdict(requestId, eventId, Outcome.SOFT_FAILED, null, null, reason, null);
+    }
+
+    /** The verdict on an {@link InputOutliers} batch: which of its events are held here accepted. */
+    public static InputVerdict outliersHeld(String requestId, List<EventId> held) {
+        return new InputVerdict(requestId, null, Outcome.ACCEPTED, null, null, "", held);
     }
 
     /** This verdict answering another request (a replayed input gets the verdict of the first delivery). */
     public InputVerdict forRequest(String otherRequestId) {
-        return new InputVerdict(otherRequestId, eventId, outcome, existingEventId, errcode, reason);
+        return new InputVerdict(otherRequestId, eventId, outcome, existingEventId, errcode, reason, held);
     }
 
     /**

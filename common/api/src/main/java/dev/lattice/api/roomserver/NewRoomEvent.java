@@ -21,8 +21,9 @@ import java.util.List;
  * @param transaction the client transaction it was sent in, when a local client sent it; otherwise null
  * @param historical true for backfilled events, which belong before the timeline's start, not at its end
  * @param outlier true (with {@code historical}) for an event of the room's state that has no place in the timeline
- *     here: the state a join to another server's room starts from, published just before the join names it in
- *     {@code addsStateEventIds}. Readers keep it for state lookups and never show it in a timeline.
+ *     here: the state a join to another server's room starts from, published (within {@link StateOutliers}) just
+ *     before the join names it in {@code addsStateEventIds}. Readers keep it for state lookups and never show it in
+ *     a timeline.
  */
 public record NewRoomEvent(
         RoomId roomId,

@@ -14,9 +14,10 @@ import dev.lattice.protocol.id.RoomId;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = NewRoomEvent.class, name = "new_room_event"),
-    @JsonSubTypes.Type(value = RedactedEvent.class, name = "redacted_event")
+    @JsonSubTypes.Type(value = RedactedEvent.class, name = "redacted_event"),
+    @JsonSubTypes.Type(value = StateOutliers.class, name = "state_outliers")
 })
-public sealed interface OutputRoomEvent permits NewRoomEvent, RedactedEvent {
+public sealed interface OutputRoomEvent permits NewRoomEvent, RedactedEvent, StateOutliers {
 
     /** The room the record is about; also the record's key. */
     RoomId roomId();

@@ -1,5 +1,11 @@
 package dev.lattice.api.roomserver;
 
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.version.RoomVersionId;
+import java.util.List;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,4 +41,15 @@ public interface RoomserverInputApi {
      * verdict is only stored and logged.
      */
     Mono<Void> inputRoomEventAsync(InputRoomEvent input);
+
+    /**
+     * Submits events known only by themselves as {@link InputOutliers} (the state and auth chain of a join, the state
+     * at a gap), in as few bus records as their size allows (one transaction each, in order), and waits until all
+     * are decided. Each must come after its auth events among them. Replaces one {@link InputKind#OUTLIER} input
+     * per event, which cost a bus round trip and a commit each.
+     *
+     * @return the IDs among them held here accepted, stored now or before; a rejected one is stored as such and
+     *     missing; fails as {@link #inputRoomEvent} does when a batch is not answered in time
+     */
+    Mono<Set<EventId>> inputOutliers(RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin);
 }

@@ -18,13 +18,17 @@ import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The Kafka bus: creates the topics, publishes durably, and starts consumers. Topic names given to and returned
@@ -34,6 +38,9 @@ import reactor.core.publisher.Mono;
  * {@link #publish} is durable and a retried send is not duplicated by the broker.
  */
 public final class Bus implements AutoCloseable {
+    /** How often {@link #awaitConsumed} asks for a group's offsets. */
+    private static final Duration CONSUMED_POLL = Duration.ofMillis(20);
+
     private final LatticeProperties.Kafka settings;
     private final MeterRegistry meters;
     private final KafkaProducer<String, byte[]> producer;
@@ -119,6 +126,50 @@ public final class Bus implements AutoCloseable {
                         sink.success();
                     }
                 }));
+    }
+
+    /**
+     * Waits until consumer group {@code group} has handled (committed) every record on {@code topic} at the time of
+     * the call: read-your-writes for a reader that keeps a model of the topic, asked about something another service
+     * wrote and published a moment ago. Polls the group's committed offsets against the end offsets the call saw.
+     *
+     * @return true once caught up; false when {@code timeout} passed first
+     */
+    public Mono<Boolean> awaitConsumed(String group, String topic, Duration timeout) {
+        return Mono.fromCallable(() -> {
+                    String name = brokerTopic(topic);
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    admin.describeTopics(List.of(name))
+                            .allTopicNames()
+                            .get()
+                            .get(name)
+                            .partitions()
+                            .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
+                    Map<TopicPartition, Long> ends = new HashMap<>();
+                    admin.listOffsets(latest).all().get().forEach((partition, end) -> {
+                        if (end.offset() > 0) {
+                            ends.put(partition, end.offset());
+                        }
+                    });
+                    long deadline = System.nanoTime() + timeout.toNanos();
+                    while (true) {
+                        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                                        settings.topicPrefix() + group)
+                                .partitionsToOffsetAndMetadata()
+                                .get();
+                        if (ends.entrySet().stream().allMatch(end -> {
+                            OffsetAndMetadata at = committed.get(end.getKey());
+                            return at != null && at.offset() >= end.getValue();
+                        })) {
+                            return true;
+                        }
+                        if (System.nanoTime() > deadline) {
+                            return false;
+                        }
+                        Thread.sleep(CONSUMED_POLL.toMillis());
+                    }
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,6 +28,21 @@ public final class BusJson {
      */
     public static <T> T decode(byte[] payload, Class<T> type) {
         return MAPPER.readValue(payload, type);
+    }
+
+    /**
+     * The payload as a tree, for a consumer that tells payload types apart by their fields before decoding with
+     * {@link #decode(JsonNode, Class)}.
+     *
+     * @throws tools.jackson.core.JacksonException when the bytes are not JSON: a poison record
+     */
+    public static JsonNode tree(byte[] payload) {
+        return MAPPER.readTree(payload);
+    }
+
+    /** As {@link #decode(byte[], Class)}, from a {@link #tree}. */
+    public static <T> T decode(JsonNode tree, Class<T> type) {
+        return MAPPER.treeToValue(tree, type);
     }
 
     /**

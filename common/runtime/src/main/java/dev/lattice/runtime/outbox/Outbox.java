@@ -22,8 +22,10 @@ import reactor.core.publisher.Mono;
  * publishes those rows ({@code acks=all} through the bus) and deletes them. A rolled-back transaction leaves no rows,
  * so nothing is published that did not commit; a record is never published before its write is visible.
  *
- * <p>Order: the rows of one key are published in {@code seq} order, each after the broker acknowledged the previous
- * one, by whoever holds the key's lock (an advisory lock for the publishing transaction). A publisher always starts at
+ * <p>Order: the rows of one key are published in {@code seq} order by whoever holds the key's lock (an advisory lock
+ * for the publishing transaction). They are handed to the publisher in that order without waiting for each
+ * acknowledgement: the bus's idempotent producer keeps one key's records in order and lets none follow a record that
+ * failed, so a join's thousands of state records take one round trip's wait, not one each. A publisher always starts at
  * the key's oldest remaining row, so rows an earlier transaction left go out before the new ones. The rows are deleted
  * in the transaction that published them.
  *
@@ -48,11 +50,18 @@ import reactor.core.publisher.Mono;
 public final class Outbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
-    /** Publishes one record, completing once the broker has it durably ({@code Bus::publish}). */
+    /**
+     * Publishes one record, completing once the broker has it durably ({@code Bus::publish}). Records published one
+     * after another (each subscribed before the previous completed) must reach the broker in that order, with none
+     * stored after one that failed.
+     */
     @FunctionalInterface
     public interface Publisher {
         Mono<Void> publish(String topic, String key, byte[] payload);
     }
+
+    /** The most records handed to the publisher before the first of them is acknowledged. */
+    private static final int IN_FLIGHT = 256;
 
     private final String schema;
     private final OutboxTable table;
@@ -135,7 +144,9 @@ public final class Outbox implements AutoCloseable {
                 ? Mono.just(0)
                 : table.selectKey(key, upTo, batchSize)
                         .flatMap(rows -> Flux.fromIterable(rows)
-                                .concatMap(row -> publisher.publish(row.topic(), row.key(), row.payload()))
+                                // Sent in order, each without waiting for the previous acknowledgement.
+                                .flatMapSequential(
+                                        row -> publisher.publish(row.topic(), row.key(), row.payload()), IN_FLIGHT)
                                 .then(table.delete(
                                         rows.stream().map(OutboxRow::seq).toList()))
                                 .thenReturn(rows.size()))));

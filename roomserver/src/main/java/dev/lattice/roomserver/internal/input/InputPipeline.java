@@ -4,11 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.InputKind;
+import dev.lattice.api.roomserver.InputOutliers;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.RedactedEvent;
+import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.auth.AuthCheck;
 import dev.lattice.protocol.auth.AuthEventTypes;
 import dev.lattice.protocol.auth.AuthEventsCheck;
@@ -45,6 +47,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -131,17 +134,119 @@ public final class InputPipeline {
 
     /** Step 1: the event format of the room version, and the room the input names. */
     private static Pdu parse(InputRoomEvent input, RoomVersionRules rules) {
-        byte[] bytes = input.pdu().getBytes(UTF_8);
+        return parse(input.pdu(), input.kind(), input.roomId(), rules);
+    }
+
+    private static Pdu parse(String text, InputKind kind, RoomId roomId, RoomVersionRules rules) {
+        byte[] bytes = text.getBytes(UTF_8);
         Pdu pdu;
         try {
-            pdu = input.kind() == InputKind.BACKFILLED ? Pdu.parseBackfilled(rules, bytes) : Pdu.parse(rules, bytes);
+            pdu = kind == InputKind.BACKFILLED ? Pdu.parseBackfilled(rules, bytes) : Pdu.parse(rules, bytes);
         } catch (PduException e) {
             throw new Rejection(ErrorCode.BAD_JSON, "malformed event: " + e.getMessage());
         }
-        if (!pdu.roomId().equals(input.roomId().value())) {
-            throw new Rejection(ErrorCode.BAD_JSON, "event is for " + pdu.roomId() + ", input for " + input.roomId());
+        if (!pdu.roomId().equals(roomId.value())) {
+            throw new Rejection(ErrorCode.BAD_JSON, "event is for " + pdu.roomId() + ", input for " + roomId);
         }
         return pdu;
+    }
+
+    /**
+     * Decides a batch of outliers and stores them in one transaction. Each event gets the checks of an
+     * {@link InputKind#OUTLIER} input: its format and room, its signatures, and its auth events, among the stored ones
+     * and those of the batch before it. Accepted and rejected events are stored as {@link #process} stores them; an
+     * event stored before is left as it is, an event with no room to store it in (the room unknown, its version
+     * another) is only logged.
+     *
+     * @return the verdict whose {@code held} lists the batch's events held here accepted
+     */
+    public Mono<InputVerdict> processOutliers(InputOutliers batch) {
+        Optional<RoomVersionRules> known = RoomVersions.rules(batch.roomVersion());
+        if (known.isEmpty()) {
+            return Mono.just(InputVerdict.rejected(
+                    batch.requestId(),
+                    null,
+                    ErrorCode.UNSUPPORTED_ROOM_VERSION,
+                    "room version " + batch.roomVersion() + " is not supported"));
+        }
+        RoomVersionRules rules = known.get();
+        Map<String, Pdu> pdus = new LinkedHashMap<>();
+        for (String text : batch.pdus()) {
+            try {
+                Pdu pdu = parse(text, InputKind.OUTLIER, batch.roomId(), rules);
+                pdus.putIfAbsent(pdu.eventId(), pdu);
+            } catch (Rejection r) {
+                log.info("rejected an unparseable outlier for {}: {}", batch.roomId(), r.getMessage());
+            }
+        }
+        Set<String> authIds = new HashSet<>();
+        pdus.values().forEach(pdu -> authIds.addAll(pdu.authEvents()));
+        authIds.removeAll(pdus.keySet());
+        return database.room(batch.roomId().value()).flatMap(room -> {
+            room.ifPresent(r -> authIds.add(r.createEventId()));
+            return Mono.zip(database.events(pdus.keySet()), events.load(rules, authIds))
+                    .flatMap(t -> new OutlierBatch(batch, rules, room.orElse(null), t.getT2())
+                            .decide(pdus.values(), t.getT1()));
+        });
+    }
+
+    /** The decisions on one {@link InputOutliers} batch, in order, each seeing the accepted ones before it. */
+    private final class OutlierBatch {
+        private final InputOutliers batch;
+        private final RoomVersionRules rules;
+        private final Map<String, Pdu> usable;
+        private final List<EventRow> rows = new ArrayList<>();
+        private final List<EventId> held = new ArrayList<>();
+        private RoomRow room;
+        private RoomRow newRoom;
+
+        /** @param usable the accepted stored events the batch's auth events may name, by ID */
+        OutlierBatch(InputOutliers batch, RoomVersionRules rules, RoomRow room, Map<String, Pdu> usable) {
+            this.batch = batch;
+            this.rules = rules;
+            this.room = room;
+            this.usable = new HashMap<>(usable);
+        }
+
+        Mono<InputVerdict> decide(Collection<Pdu> pdus, Map<String, EventRow> stored) {
+            long now = System.currentTimeMillis();
+            for (Pdu pdu : pdus) {
+                EventRow before = stored.get(pdu.eventId());
+                if (before != null) {
+                    if (before.status() == EventStatus.ACCEPTED) {
+                        held.add(pdu.id());
+                    }
+                    continue;
+                }
+                decide(pdu, now);
+            }
+            return database.storeEventsOnly(newRoom, rows)
+                    .thenReturn(InputVerdict.outliersHeld(batch.requestId(), held));
+        }
+
+        private void decide(Pdu pdu, long now) {
+            boolean isCreate = isCreate(pdu);
+            // As process(): no room to store it in, so answered (here: logged) and not stored.
+            if (isCreate ? room != null : room == null || !room.roomVersion().equals(rules.id())) {
+                log.info("outlier {} has no room to be stored in: {}", pdu.eventId(), room);
+                return;
+            }
+            try {
+                verify(pdu, batch.origin());
+                checkAuthEvents(rules, pdu, isCreate ? null : room.createEventId(), usable);
+            } catch (Rejection r) {
+                // A rejected create event creates no room, as in process().
+                log.info("rejected outlier {} in {}: {}", pdu.eventId(), pdu.roomId(), r.getMessage());
+                rows.add(EventRow.rejected(pdu, InputKind.OUTLIER, r.errorCode(), r.getMessage(), now));
+                return;
+            }
+            if (isCreate) {
+                room = newRoom = new RoomRow(pdu.roomId(), rules.id(), pdu.eventId(), now);
+            }
+            rows.add(EventRow.accepted(pdu, InputKind.OUTLIER, now));
+            usable.put(pdu.eventId(), pdu);
+            held.add(pdu.id());
+        }
     }
 
     /**
@@ -186,7 +291,7 @@ public final class InputPipeline {
         }
         return room(input, rules, pdu)
                 .flatMap(candidate -> {
-                    verify(candidate);
+                    verify(candidate.pdu(), candidate.input().origin());
                     return checkAuthEvents(candidate)
                             .then(
                                     input.kind() == InputKind.OUTLIER
@@ -287,8 +392,8 @@ public final class InputPipeline {
     }
 
     /** Steps 2–3 of the spec: signatures and hashes, through the verifier seam. */
-    private void verify(Candidate candidate) {
-        verifier.verify(candidate.pdu(), candidate.input().origin()).ifPresent(failure -> {
+    private void verify(Pdu pdu, ServerName origin) {
+        verifier.verify(pdu, origin).ifPresent(failure -> {
             throw new Rejection(ErrorCode.FORBIDDEN, failure);
         });
     }
@@ -296,37 +401,42 @@ public final class InputPipeline {
     /** Step 4: the listed auth events (all known and accepted), and the auth rules against them. */
     private Mono<Void> checkAuthEvents(Candidate candidate) {
         Pdu pdu = candidate.pdu();
-        RoomVersionRules rules = candidate.rules();
+        String roomCreateId = candidate.newRoom() ? null : candidate.room().createEventId();
         Set<String> ids = new LinkedHashSet<>(pdu.authEvents());
-        boolean createFromRoomId = rules.authorization().roomCreateEventIdAsRoomId() && !candidate.newRoom();
-        if (createFromRoomId) {
-            ids.add(candidate.room().createEventId());
+        if (roomCreateId != null) {
+            ids.add(roomCreateId);
         }
-        return events.load(rules, ids)
-                .map(loaded -> {
-                    List<Pdu> authEvents = new ArrayList<>();
-                    for (String id : pdu.authEvents()) {
-                        Pdu authEvent = loaded.get(id);
-                        if (authEvent == null) {
-                            // NOTSPEC: federation will fetch missing auth events; a local event never lacks them.
-                            throw new Rejection(
-                                    ErrorCode.FORBIDDEN, "auth event " + id + " is unknown or was rejected");
-                        }
-                        authEvents.add(authEvent);
-                    }
-                    require(AuthEventsCheck.check(rules, pdu, authEvents));
-                    StateLookup lookup = StateLookup.ofEvents(authEvents);
-                    if (createFromRoomId) {
-                        Pdu create = loaded.get(candidate.room().createEventId());
-                        if (create == null) {
-                            throw new Rejection(ErrorCode.FORBIDDEN, "the room's create event is unknown");
-                        }
-                        lookup = lookup.withCreate(create);
-                    }
-                    require(AuthCheck.check(rules.authorization(), pdu, lookup, VERIFIERS));
-                    return loaded;
-                })
+        return events.load(candidate.rules(), ids)
+                .doOnNext(loaded -> checkAuthEvents(candidate.rules(), pdu, roomCreateId, loaded))
                 .then();
+    }
+
+    /**
+     * Step 4 against {@code usable}, the accepted events at hand by ID.
+     *
+     * @param roomCreateId the room's create event, which room versions deriving the room ID from it do not list among
+     *     the auth events; null for the create event itself
+     */
+    private static void checkAuthEvents(RoomVersionRules rules, Pdu pdu, String roomCreateId, Map<String, Pdu> usable) {
+        List<Pdu> authEvents = new ArrayList<>();
+        for (String id : pdu.authEvents()) {
+            Pdu authEvent = usable.get(id);
+            if (authEvent == null) {
+                // NOTSPEC: federation fetches missing auth events first; a local event never lacks them.
+                throw new Rejection(ErrorCode.FORBIDDEN, "auth event " + id + " is unknown or was rejected");
+            }
+            authEvents.add(authEvent);
+        }
+        require(AuthEventsCheck.check(rules, pdu, authEvents));
+        StateLookup lookup = StateLookup.ofEvents(authEvents);
+        if (rules.authorization().roomCreateEventIdAsRoomId() && roomCreateId != null) {
+            Pdu create = usable.get(roomCreateId);
+            if (create == null) {
+                throw new Rejection(ErrorCode.FORBIDDEN, "the room's create event is unknown");
+            }
+            lookup = lookup.withCreate(create);
+        }
+        require(AuthCheck.check(rules.authorization(), pdu, lookup, VERIFIERS));
     }
 
     private static void require(AuthResult result) {
@@ -643,9 +753,9 @@ public final class InputPipeline {
     }
 
     /**
-     * The outliers the current state gains, each published as a historical {@link NewRoomEvent} ahead of the event:
-     * the state a join to another server's room starts from was never published, and readers of
-     * {@code roomserver.output} must hold those events before the state delta that names them.
+     * The outliers the current state gains, published ahead of the event as historical {@link NewRoomEvent}s in
+     * {@link StateOutliers} records: the state a join to another server's room starts from was never published, and
+     * readers of {@code roomserver.output} must hold those events before the state delta that names them.
      */
     private Mono<List<EventWrite.OutboxRecord>> outlierStateOutputs(Candidate candidate, CurrentStateChange change) {
         if (candidate.input().stateBefore() == null || candidate.input().kind() != InputKind.NEW) {
@@ -656,28 +766,29 @@ public final class InputPipeline {
                 .filter(id -> !id.equals(candidate.eventId()))
                 .toList();
         RoomVersionRules rules = candidate.rules();
-        return database.events(ids)
-                .map(rows -> ids.stream()
-                        .map(rows::get)
-                        .filter(row -> row != null && row.kind() == InputKind.OUTLIER)
-                        // oldest first, as the room's history had them
-                        .sorted(Comparator.comparingLong(EventRow::depth).thenComparing(EventRow::eventId))
-                        .map(row -> {
-                            Pdu state = events.parse(rules, row);
-                            return output(
-                                    state,
-                                    new NewRoomEvent(
-                                            RoomId.parse(state.roomId()),
-                                            rules.id(),
-                                            state.id(),
-                                            new String(state.bytes(), UTF_8),
-                                            List.of(),
-                                            List.of(),
-                                            null,
-                                            true,
-                                            true));
-                        })
-                        .toList());
+        RoomId roomId = RoomId.parse(candidate.roomId());
+        return database.events(ids).map(rows -> {
+            List<NewRoomEvent> outliers = ids.stream()
+                    .map(rows::get)
+                    .filter(row -> row != null && row.kind() == InputKind.OUTLIER)
+                    // oldest first, as the room's history had them
+                    .sorted(Comparator.comparingLong(EventRow::depth).thenComparing(EventRow::eventId))
+                    .map(row -> new NewRoomEvent(
+                            roomId,
+                            rules.id(),
+                            EventId.parse(row.eventId()),
+                            new String(row.pdu(), UTF_8),
+                            List.of(),
+                            List.of(),
+                            null,
+                            true,
+                            true))
+                    .toList();
+            return SizedBatches.of(outliers, outlier -> outlier.pdu().length(), SizedBatches.MAX_CHARS).stream()
+                    .map(batch -> new EventWrite.OutboxRecord(
+                            batch.getFirst().eventId().value(), BusJson.encode(new StateOutliers(roomId, batch))))
+                    .toList();
+        });
     }
 
     private static EventWrite.OutboxRecord output(Pdu pdu, OutputRoomEvent record) {

@@ -3,17 +3,27 @@ package dev.lattice.roomserver.internal.input;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.roomserver.InputOutliers;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.RoomserverInputApi;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
+import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusJson;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,10 +51,39 @@ public final class InputSender implements RoomserverInputApi {
 
     @Override
     public Mono<InputVerdict> inputRoomEvent(InputRoomEvent input) {
+        return awaitVerdict(
+                (replyTo, requestId) -> publish(input.roomId(), BusJson.encode(input.withReply(replyTo, requestId))));
+    }
+
+    @Override
+    public Mono<Void> inputRoomEventAsync(InputRoomEvent input) {
+        return publish(input.roomId(), BusJson.encode(input.withoutReply()));
+    }
+
+    @Override
+    public Mono<Set<EventId>> inputOutliers(
+            RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin) {
+        return Flux.fromIterable(SizedBatches.of(pdus, String::length, SizedBatches.MAX_CHARS))
+                .concatMap(batch -> awaitVerdict((replyTo, requestId) -> publish(
+                        roomId,
+                        BusJson.encode(InputOutliers.of(roomId, roomVersion, batch, origin)
+                                .withReply(replyTo, requestId)))))
+                .flatMapIterable(verdict -> {
+                    if (verdict.outcome() == InputVerdict.Outcome.REJECTED) {
+                        throw new MatrixException(ErrorCode.of(verdict.errcode()), verdict.reason());
+                    }
+                    return verdict.held();
+                })
+                .collect(LinkedHashSet::new, Set::add);
+    }
+
+    /** Publishes with a fresh reply address ({@code replyTo}, {@code requestId}) and waits for its verdict. */
+    private Mono<InputVerdict> awaitVerdict(BiFunction<String, String, Mono<Void>> publishWithReply) {
         return Mono.defer(() -> {
             String requestId = UUID.randomUUID().toString();
             Mono<InputVerdict> verdict = pending.register(requestId);
-            return publish(input.withReply(pending.instanceId(), requestId))
+            return publishWithReply
+                    .apply(pending.instanceId(), requestId)
                     .then(verdict.timeout(timeout))
                     .onErrorMap(
                             TimeoutException.class,
@@ -58,12 +97,7 @@ public final class InputSender implements RoomserverInputApi {
         });
     }
 
-    @Override
-    public Mono<Void> inputRoomEventAsync(InputRoomEvent input) {
-        return publish(input.withoutReply());
-    }
-
-    private Mono<Void> publish(InputRoomEvent input) {
-        return bus.publish(Topics.ROOMSERVER_INPUT, input.roomId().value(), BusJson.encode(input));
+    private Mono<Void> publish(RoomId roomId, byte[] payload) {
+        return bus.publish(Topics.ROOMSERVER_INPUT, roomId.value(), payload);
     }
 }

@@ -213,6 +213,22 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         return outbox.inTransaction(writer -> write(write, writer));
     }
 
+    @Override
+    public Mono<Void> storeEventsOnly(RoomRow newRoom, List<EventRow> rows) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
+        }
+        String roomId = rows.getFirst().roomId();
+        Mono<Void> room = newRoom != null
+                ? rooms.insert(newRoom).then()
+                : rooms.lock(roomId).then();
+        return outbox.inTransaction(writer -> room.then(Flux.fromIterable(rows)
+                                .concatMap(events::insert)
+                                .then())
+                        .thenReturn(true))
+                .then();
+    }
+
     private Mono<EventRow> write(EventWrite write, OutboxWriter writer) {
         EventRow event = write.event();
         String roomId = event.roomId();

@@ -94,26 +94,54 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
         String roomId = record.roomId().value();
-        Mono<OptionalLong> work = client.sql(LOCK_STREAM)
+        return transactions.transactional(client.sql(LOCK_STREAM)
                 .then()
-                .then(Mono.zip(currentHistoryVisibility(roomId), replacedState(roomId, pdu)))
-                .flatMap(before -> {
-                    Optional<StoredEvent> replaced = before.getT2();
-                    return events.insert(new OutputRoomEventsTable.NewRow(
-                            record.eventId().value(),
-                            roomId,
-                            record.roomVersion(),
-                            pdu.type(),
-                            pdu.sender(),
-                            pdu.stateKey(),
-                            pdu.json(),
-                            before.getT1(),
-                            replaced.map(StoredEvent::content),
-                            replaced.map(StoredEvent::eventId),
-                            Optional.ofNullable(record.transaction()),
-                            record.historical(),
-                            record.outlier()));
-                })
+                .then(currentHistoryVisibility(roomId))
+                .flatMap(visibility -> store(record, pdu, joinFromGivenState, visibility)));
+    }
+
+    @Override
+    public Mono<Void> storeHistoricalEvents(List<Map.Entry<NewRoomEvent, Pdu>> events) {
+        if (events.isEmpty()) {
+            return Mono.empty();
+        }
+        String roomId = events.getFirst().getKey().roomId().value();
+        for (Map.Entry<NewRoomEvent, Pdu> event : events) {
+            if (!event.getKey().historical() || !event.getKey().roomId().value().equals(roomId)) {
+                throw new IllegalArgumentException(event.getKey().eventId() + " is not historical in " + roomId);
+            }
+        }
+        // One lock and one look at the history visibility for all: historical events change no current state.
+        return transactions.transactional(client.sql(LOCK_STREAM)
+                .then()
+                .then(currentHistoryVisibility(roomId))
+                .flatMap(visibility -> Flux.fromIterable(events)
+                        .concatMap(event -> store(event.getKey(), event.getValue(), false, visibility))
+                        .then()));
+    }
+
+    /**
+     * The work of {@link #storeEvent} once the stream is locked, in the caller's transaction.
+     *
+     * @param visibility the room's current history visibility
+     */
+    private Mono<OptionalLong> store(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState, String visibility) {
+        String roomId = record.roomId().value();
+        return replacedState(roomId, pdu)
+                .flatMap(replaced -> events.insert(new OutputRoomEventsTable.NewRow(
+                        record.eventId().value(),
+                        roomId,
+                        record.roomVersion(),
+                        pdu.type(),
+                        pdu.sender(),
+                        pdu.stateKey(),
+                        pdu.json(),
+                        visibility,
+                        replaced.map(StoredEvent::content),
+                        replaced.map(StoredEvent::eventId),
+                        Optional.ofNullable(record.transaction()),
+                        record.historical(),
+                        record.outlier())))
                 .flatMap(position -> {
                     if (position.isEmpty() || record.historical()) {
                         // A replay changes nothing; a backfilled event is not part of the current state.
@@ -131,7 +159,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                 .then(search.insert(
                                         pdu.eventId(), roomId, position.getAsLong(), pdu.type(), searchableText(pdu)))
                                 .thenReturn(position));
-        return transactions.transactional(work);
     }
 
     private Mono<String> currentHistoryVisibility(String roomId) {
