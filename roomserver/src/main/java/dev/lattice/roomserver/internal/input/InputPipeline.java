@@ -53,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -87,6 +88,7 @@ public final class InputPipeline {
     private final RoomEvents events;
     private final PduVerifier verifier;
     private final ServerName us;
+    private final CurrentStates currentStates = new CurrentStates();
 
     public InputPipeline(RoomserverDatabase database, RoomEvents events, PduVerifier verifier, ServerName us) {
         this.database = requireNonNull(database, "database is null");
@@ -747,7 +749,11 @@ public final class InputPipeline {
                                     candidate.input().transaction(),
                                     redaction.orElse(null),
                                     outbox);
-                            return database.store(write);
+                            return database.store(write).doOnNext(stored -> {
+                                if (c.next() != null) {
+                                    currentStates.put(candidate.roomId(), c.extremitiesAfter(), c.next());
+                                }
+                            });
                         }))
                 .thenReturn(InputVerdict.accepted(candidate.input().requestId(), pdu.id()));
     }
@@ -795,33 +801,48 @@ public final class InputPipeline {
         return new EventWrite.OutboxRecord(pdu.eventId(), BusJson.encode(record));
     }
 
-    /** How the current state changes: entries set (with memberships) and removed, and the event IDs that left. */
+    /**
+     * How the current state changes: entries set (with memberships) and removed, and the event IDs that left; and,
+     * for {@link #currentStates}, the whole next state with the forward extremities it goes with (null for none).
+     */
     private record CurrentStateChange(
-            List<CurrentStateRow> adds, List<StateKey> removes, List<String> removedEventIds) {
-        static final CurrentStateChange NONE = new CurrentStateChange(List.of(), List.of(), List.of());
+            List<CurrentStateRow> adds,
+            List<StateKey> removes,
+            List<String> removedEventIds,
+            Map<StateKey, String> next,
+            Set<String> extremitiesAfter) {
+        static final CurrentStateChange NONE = new CurrentStateChange(List.of(), List.of(), List.of(), null, null);
     }
 
     /**
      * The new current state: the state after the event when it follows every forward extremity (the usual case for a
-     * local event), else the resolution of the state after it with the current state (a fork).
+     * local event), else the resolution of the state after it with the current state (a fork). The current state is
+     * read from {@link #currentStates} when held for the stored extremities, else from the database.
      */
     private Mono<CurrentStateChange> currentStateChange(Candidate candidate, Map<StateKey, String> after) {
         String roomId = candidate.roomId();
-        return Mono.zip(database.currentState(roomId), database.forwardExtremities(roomId))
-                .flatMap(t -> {
-                    Map<StateKey, String> current = t.getT1();
-                    Set<String> remaining = new HashSet<>(
-                            t.getT2().stream().map(EventRow::eventId).toList());
-                    candidate.pdu().prevEvents().forEach(remaining::remove);
-                    Mono<Map<StateKey, String>> resolved = remaining.isEmpty()
-                            ? Mono.just(after)
-                            : resolve(candidate.rules(), List.of(current, after), candidate.pdu());
-                    return resolved.flatMap(next -> diff(candidate, current, next));
-                });
+        return database.forwardExtremities(roomId).flatMap(rows -> {
+            Set<String> extremities = rows.stream().map(EventRow::eventId).collect(Collectors.toSet());
+            Set<String> remaining = new HashSet<>(extremities);
+            candidate.pdu().prevEvents().forEach(remaining::remove);
+            Set<String> extremitiesAfter = new HashSet<>(remaining);
+            extremitiesAfter.add(candidate.eventId());
+            return currentStates
+                    .get(roomId, extremities)
+                    .map(Mono::just)
+                    .orElseGet(() -> database.currentState(roomId))
+                    .flatMap(current -> (remaining.isEmpty()
+                                    ? Mono.just(after)
+                                    : resolve(candidate.rules(), List.of(current, after), candidate.pdu()))
+                            .flatMap(next -> diff(candidate, current, next, extremitiesAfter)));
+        });
     }
 
     private Mono<CurrentStateChange> diff(
-            Candidate candidate, Map<StateKey, String> current, Map<StateKey, String> next) {
+            Candidate candidate,
+            Map<StateKey, String> current,
+            Map<StateKey, String> next,
+            Set<String> extremitiesAfter) {
         Map<StateKey, String> added = new HashMap<>();
         next.forEach((key, id) -> {
             if (!id.equals(current.get(key))) {
@@ -855,7 +876,7 @@ public final class InputPipeline {
                 }
                 adds.add(new CurrentStateRow(candidate.roomId(), key, id, membership));
             });
-            return new CurrentStateChange(adds, removes, removedIds);
+            return new CurrentStateChange(adds, removes, removedIds, next, extremitiesAfter);
         });
     }
 
