@@ -44,11 +44,6 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     }
 
     @Override
-    public Mono<Void> inputRoomEventAsync(InputRoomEvent event) {
-        return input.inputRoomEventAsync(event);
-    }
-
-    @Override
     public Mono<Set<EventId>> inputOutliers(
             RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin) {
         return input.inputOutliers(roomId, roomVersion, pdus, origin);

@@ -149,10 +149,4 @@ public record InputRoomEvent(
                 requireNonNull(requestId, "requestId is null"),
                 stateBefore);
     }
-
-    /** This input with no reply address: nobody waits for its verdict. */
-    public InputRoomEvent withoutReply() {
-        return new InputRoomEvent(
-                version, kind, roomId, roomVersion, pdu, origin, transaction, null, null, stateBefore);
-    }
 }

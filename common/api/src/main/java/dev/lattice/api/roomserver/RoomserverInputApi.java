@@ -37,12 +37,6 @@ public interface RoomserverInputApi {
     Mono<InputVerdict> inputRoomEvent(InputRoomEvent input);
 
     /**
-     * Submits an event nobody waits for (federation, backfill). Completes once the input is durably on the bus; the
-     * verdict is only stored and logged.
-     */
-    Mono<Void> inputRoomEventAsync(InputRoomEvent input);
-
-    /**
      * Submits events known only by themselves as {@link InputOutliers} (the state and auth chain of a join, the state
      * at a gap), in as few bus records as their size allows (one transaction each, in order), and waits until all
      * are decided. Each must come after its auth events among them. Replaces one {@link InputKind#OUTLIER} input

@@ -56,11 +56,6 @@ public final class InputSender implements RoomserverInputApi {
     }
 
     @Override
-    public Mono<Void> inputRoomEventAsync(InputRoomEvent input) {
-        return publish(input.roomId(), BusJson.encode(input.withoutReply()));
-    }
-
-    @Override
     public Mono<Set<EventId>> inputOutliers(
             RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin) {
         return Flux.fromIterable(SizedBatches.of(pdus, String::length, SizedBatches.MAX_CHARS))
