@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,13 +90,18 @@ class OutboxIT {
     void committedRecordsArePublishedOnceAfterTheCommit() throws Exception {
         String key = key();
         List<String> visibleWhenPublished = new CopyOnWriteArrayList<>();
-        Outbox.Publisher checking = (topic, k, payload) -> noteExistsAsync(new String(payload, UTF_8) + "-" + key)
-                .doOnNext(visible -> {
-                    if (visible) {
-                        visibleWhenPublished.add(new String(payload, UTF_8));
-                    }
-                })
-                .then(bus.publish(topic, k, payload));
+        // The outbox hands a key's records over without waiting for each to complete, so a publisher that does work
+        // of its own before sending (here a query) must keep their order itself: each waits for the one before.
+        AtomicReference<Mono<Void>> previous = new AtomicReference<>(Mono.empty());
+        Outbox.Publisher checking = (topic, k, payload) ->
+                previous.updateAndGet(before -> before.then(noteExistsAsync(new String(payload, UTF_8) + "-" + key)
+                                .doOnNext(visible -> {
+                                    if (visible) {
+                                        visibleWhenPublished.add(new String(payload, UTF_8));
+                                    }
+                                })
+                                .then(bus.publish(topic, k, payload)))
+                        .cache());
         try (Outbox outbox = outbox(checking)) {
             String result = outbox.inTransaction(writer -> writeNote(writer, key, "a")
                             .then(writeNote(writer, key, "b"))
