@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,29 +41,9 @@ final class StateResolutionV2 extends ResolutionContext {
 
     Map<StateKey, String> resolve(List<Map<StateKey, String>> stateSets) {
         // Unconflicted state map and conflicted state set.
-        Map<StateKey, String> unconflicted = new HashMap<>();
-        Set<String> conflicted = new LinkedHashSet<>();
-        Set<StateKey> keys = new HashSet<>();
-        for (Map<StateKey, String> set : stateSets) {
-            keys.addAll(set.keySet());
-        }
-        for (StateKey key : keys) {
-            String first = stateSets.getFirst().get(key);
-            boolean same = first != null;
-            for (int i = 1; same && i < stateSets.size(); i++) {
-                same = first.equals(stateSets.get(i).get(key));
-            }
-            if (same) {
-                unconflicted.put(key, first);
-            } else {
-                for (Map<StateKey, String> set : stateSets) {
-                    String id = set.get(key);
-                    if (id != null) {
-                        conflicted.add(id);
-                    }
-                }
-            }
-        }
+        StatePartition partition = StatePartition.of(stateSets);
+        Map<StateKey, String> unconflicted = partition.unconflicted();
+        Set<String> conflicted = partition.conflicted();
         if (conflicted.isEmpty()) {
             return unconflicted;
         }

@@ -28,6 +28,7 @@ import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.stateres.EventLookup;
+import dev.lattice.protocol.stateres.StatePartition;
 import dev.lattice.protocol.stateres.StateResolution;
 import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.protocol.version.RoomVersions;
@@ -518,7 +519,7 @@ public final class InputPipeline {
         // Only the entries the sets disagree on, with their auth chains, are loaded up front: resolution reads other
         // events (the unconflicted ones its auth checks meet, the power levels' mainline) one by one, loaded when
         // asked for. Loading every state event would make each fork of a big room cost its whole member list.
-        Set<String> ids = conflictedIds(distinct);
+        Set<String> ids = new HashSet<>(StatePartition.of(distinct).conflicted());
         if (unstored != null) {
             ids.remove(unstored.eventId());
             ids.addAll(unstored.authEvents());
@@ -534,25 +535,6 @@ public final class InputPipeline {
                     return StateResolution.resolve(
                             rules.stateRes(), rules.authorization(), distinct, lookup, VERIFIERS);
                 });
-    }
-
-    /** The event IDs of the state entries the sets do not all agree on. */
-    static Set<String> conflictedIds(List<Map<StateKey, String>> sets) {
-        Set<StateKey> keys = new HashSet<>();
-        sets.forEach(set -> keys.addAll(set.keySet()));
-        Set<String> ids = new HashSet<>();
-        for (StateKey key : keys) {
-            String first = sets.getFirst().get(key);
-            if (first == null || sets.stream().anyMatch(set -> !first.equals(set.get(key)))) {
-                sets.forEach(set -> {
-                    String id = set.get(key);
-                    if (id != null) {
-                        ids.add(id);
-                    }
-                });
-            }
-        }
-        return ids;
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.lattice.roomserver.internal.input;
+package dev.lattice.protocol.stateres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class InputPipelineTest {
+class StatePartitionTest {
     private static final StateKey CREATE = StateKey.of("m.room.create", "");
     private static final StateKey NAME = StateKey.of("m.room.name", "");
     private static final StateKey ALICE = StateKey.of("m.room.member", "@alice:a.test");
@@ -18,10 +18,12 @@ class InputPipelineTest {
         Map<StateKey, String> one = Map.of(CREATE, "$create", ALICE, "$alice", NAME, "$name1");
         Map<StateKey, String> two = Map.of(CREATE, "$create", ALICE, "$alice", NAME, "$name2", BOB, "$bob");
 
-        assertThat(InputPipeline.conflictedIds(List.of(one, two)))
+        assertThat(StatePartition.of(List.of(one, two)).conflicted())
                 .containsExactlyInAnyOrder("$name1", "$name2", "$bob");
-        assertThat(InputPipeline.conflictedIds(List.of(two, one)))
+        assertThat(StatePartition.of(List.of(two, one)).conflicted())
                 .containsExactlyInAnyOrder("$name1", "$name2", "$bob");
-        assertThat(InputPipeline.conflictedIds(List.of(one, one))).isEmpty();
+        assertThat(StatePartition.of(List.of(one, two)).unconflicted())
+                .isEqualTo(Map.of(CREATE, "$create", ALICE, "$alice"));
+        assertThat(StatePartition.of(List.of(one, one)).conflicted()).isEmpty();
     }
 }
