@@ -81,12 +81,21 @@ public final class Backfill implements BackfillApi {
             if (rules.isEmpty()) {
                 return Mono.just(List.<EventId>of());
             }
+            StepTimes times = new StepTimes();
             return servers(roomId)
                     .concatMap(server -> fetch(server, rules.get(), roomId, from, Math.min(limit, MAX_LIMIT))
                             .map(events -> new Answer(server, events)))
                     .filter(answer -> !answer.events().isEmpty())
                     .next()
-                    .flatMap(answer -> ingest(answer, rules.get(), roomId))
+                    .flatMap(answer -> {
+                        times.lap(answer.events().size() + " events fetched");
+                        return ingest(answer, rules.get(), roomId, times)
+                                .doOnNext(accepted -> log.info(
+                                        "backfilled {} from {}: {}",
+                                        roomId,
+                                        answer.server(),
+                                        times.lap(accepted.size() + " accepted")));
+                    })
                     .defaultIfEmpty(List.of());
         });
     }
@@ -139,7 +148,7 @@ public final class Backfill implements BackfillApi {
      * The events into the roomserver, oldest first, each after what it needs: the state before it when its prev
      * events are not among the events before it, and its auth events when they are unknown here.
      */
-    private Mono<List<EventId>> ingest(Answer answer, RoomVersionRules rules, RoomId roomId) {
+    private Mono<List<EventId>> ingest(Answer answer, RoomVersionRules rules, RoomId roomId, StepTimes times) {
         List<Pdu> history = EventOrder.byPrevEvents(answer.events());
         Set<String> ids = history.stream().map(Pdu::eventId).collect(Collectors.toSet());
         Map<String, Integer> position = new HashMap<>();
@@ -158,8 +167,12 @@ public final class Backfill implements BackfillApi {
                 .concatMap(pdu -> remoteState
                         .stateBefore(answer.server(), rules, roomId, pdu.eventId())
                         .doOnNext(state -> statesBefore.put(pdu.eventId(), state)))
+                .then(Mono.fromRunnable(() -> times.lap(statesBefore.size() + " states before")))
                 .then(missingAuthEvents(answer.server(), rules, roomId, history, ids))
-                .then(Mono.defer(() -> submit(answer.server(), rules, roomId, history, needState, statesBefore)));
+                .then(Mono.defer(() -> {
+                    times.lap("auth events");
+                    return submit(answer.server(), rules, roomId, history, needState, statesBefore);
+                }));
     }
 
     /** The auth chains of the events whose auth events are neither among them nor held here, as outliers. */
@@ -192,7 +205,7 @@ public final class Backfill implements BackfillApi {
     }
 
     /**
-     * The history into the roomserver, oldest first and each waited for; an event that needed the state before it
+     * The history into the roomserver, oldest first; an event that needed the state before it
      * and did not get it, or follows one left out, is left out. The IDs the roomserver accepted, oldest first.
      */
     private Mono<List<EventId>> submit(
@@ -220,8 +233,10 @@ public final class Backfill implements BackfillApi {
                     server,
                     leftOut.size());
         }
+        // All sent at once: the roomserver decides a room's inputs one at a time in the order they were sent, so each
+        // event still finds the ones before it stored; only the waits for the verdicts overlap.
         return Flux.fromIterable(ready)
-                .concatMap(pdu -> input.get()
+                .flatMapSequential(pdu -> input.get()
                         .inputRoomEvent(InputRoomEvent.backfilled(
                                 roomId,
                                 rules.id(),

@@ -8,14 +8,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import reactor.core.publisher.Flux;
+import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
 
 /** What the roomserver holds of events another server named. */
 final class HeldEvents {
-    /** Lookups at once: a room's state may name thousands of events. */
-    private static final int CONCURRENCY = 16;
-
     private HeldEvents() {}
 
     /** The IDs among {@code eventIds} that the roomserver does not hold (or holds as rejected). */
@@ -29,8 +26,11 @@ final class HeldEvents {
 
     /** The events among {@code eventIds} that the roomserver holds, accepted or soft-failed, by ID. */
     static Mono<Map<String, StoredEvent>> held(QueryEventsApi query, Collection<String> eventIds) {
-        return Flux.fromIterable(Set.copyOf(eventIds))
-                .flatMap(id -> query.queryEvent(EventId.parse(id)).flatMap(Mono::justOrEmpty), CONCURRENCY)
-                .collectMap(event -> event.eventId().value(), event -> event, HashMap::new);
+        return query.queryEvents(eventIds.stream().map(EventId::parse).collect(Collectors.toSet()))
+                .map(found -> {
+                    Map<String, StoredEvent> byId = new HashMap<>();
+                    found.forEach((id, event) -> byId.put(id.value(), event));
+                    return byId;
+                });
     }
 }

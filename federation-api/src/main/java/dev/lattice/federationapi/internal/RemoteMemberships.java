@@ -243,7 +243,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
             Pdu join = signedJoin(rules, checkedTemplate(template, roomId, userId), content);
             String sendJoin =
                     "/_matrix/federation/v2/send_join/" + encode(roomId.value()) + "/" + encode(join.eventId());
-            JoinTimes times = new JoinTimes();
+            StepTimes times = new StepTimes();
             return client.put(server, sendJoin, join.json())
                     .flatMap(state -> {
                         times.lap("send_join");
@@ -409,7 +409,7 @@ public final class RemoteMemberships implements RemoteRoomsApi {
      * (each after its auth events), then the join (the resident's copy when it co-signed it) with the state before it.
      */
     private Mono<EventId> ingest(
-            ServerName server, RoomVersionRules rules, RoomId roomId, Pdu join, JsonObject answer, JoinTimes times) {
+            ServerName server, RoomVersionRules rules, RoomId roomId, Pdu join, JsonObject answer, StepTimes times) {
         List<JsonObject> state = FederationJson.objects(answer, "state");
         List<JsonObject> authChain = FederationJson.objects(answer, "auth_chain");
         Optional<JsonObject> coSigned = answer.getObject("event");
@@ -457,24 +457,6 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                                                     .toList())))
                             .map(verdict -> verdict.eventIdOrThrow());
                 });
-    }
-
-    /** Where a join's time went, for the log line that tells operators why a join into a big room was slow. */
-    private static final class JoinTimes {
-        private final StringBuilder laps = new StringBuilder();
-        private long last = System.nanoTime();
-
-        /** Notes the time since the previous lap under {@code what}; the laps so far. */
-        synchronized String lap(String what) {
-            long now = System.nanoTime();
-            laps.append(laps.isEmpty() ? "" : ", ")
-                    .append(what)
-                    .append(' ')
-                    .append((now - last) / 1_000_000)
-                    .append(" ms");
-            last = now;
-            return laps.toString();
-        }
     }
 
     private static MatrixException asMatrixException(Throwable e) {

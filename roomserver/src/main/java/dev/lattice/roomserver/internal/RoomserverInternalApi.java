@@ -20,6 +20,7 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.version.RoomVersionId;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Mono;
@@ -112,6 +113,11 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     @Override
     public Mono<Optional<StoredEvent>> queryEvent(EventId eventId) {
         return queries.queryEvent(eventId);
+    }
+
+    @Override
+    public Mono<Map<EventId, StoredEvent>> queryEvents(Collection<EventId> eventIds) {
+        return queries.queryEvents(eventIds);
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class RoomserverOutputConsumer {
                     case NewRoomEvent event -> onNewRoomEvent(event);
                     case RedactedEvent redaction -> onRedactedEvent(redaction);
                     case StateOutliers outliers ->
-                        database.storeHistoricalEvents(outliers.events().stream()
+                        database.storeOutliers(outliers.events().stream()
                                 .map(event -> Map.entry(event, parse(event)))
                                 .toList());
                 })

@@ -35,13 +35,13 @@ public interface SyncApiDatabase {
     Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState);
 
     /**
-     * Stores historical events (outliers of the state a join starts from: {@link
-     * dev.lattice.api.roomserver.StateOutliers}) as {@link #storeEvent} stores each, all in one transaction. Events
-     * already stored are left as they are.
+     * Stores outliers of one room (the state a join starts from: {@link dev.lattice.api.roomserver.StateOutliers}) as
+     * {@link #storeEvent} stores each, all in one transaction and one insert. Events already stored are left as they
+     * are.
      *
      * @param events the records, each with its parsed PDU, in order
      */
-    Mono<Void> storeHistoricalEvents(List<Map.Entry<NewRoomEvent, Pdu>> events);
+    Mono<Void> storeOutliers(List<Map.Entry<NewRoomEvent, Pdu>> events);
 
     /**
      * Replaces a stored event with its redacted form, once.

@@ -5,6 +5,7 @@ import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
@@ -16,6 +17,12 @@ public interface QueryEventsApi {
      * took effect on it.
      */
     Mono<Optional<StoredEvent>> queryEvent(EventId eventId);
+
+    /**
+     * The events among {@code eventIds} as {@link #queryEvent} answers each, in one lookup: a state or an auth chain
+     * names thousands. Unknown and rejected events are left out.
+     */
+    Mono<Map<EventId, StoredEvent>> queryEvents(Collection<EventId> eventIds);
 
     /**
      * The event {@code eventId} with whether {@code viewer} may see it under the room's

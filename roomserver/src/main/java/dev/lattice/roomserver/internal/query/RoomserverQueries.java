@@ -34,6 +34,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The roomserver's reads. */
@@ -237,6 +239,19 @@ public final class RoomserverQueries implements RoomserverQueryApi {
                 .flatMap(row -> row.isEmpty() || row.get().status() == EventStatus.REJECTED
                         ? Mono.just(Optional.<StoredEvent>empty())
                         : stored(row.get()).map(Optional::of));
+    }
+
+    @Override
+    public Mono<Map<EventId, StoredEvent>> queryEvents(Collection<EventId> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return database.events(eventIds.stream().map(EventId::value).collect(Collectors.toSet()))
+                .flatMapMany(rows -> Flux.fromIterable(rows.values()))
+                .filter(row -> row.status() != EventStatus.REJECTED)
+                // the room's version is cached after its first event, so this reads each room once
+                .concatMap(this::stored)
+                .collectMap(StoredEvent::eventId, event -> event);
     }
 
     @Override

@@ -6,19 +6,25 @@ import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.roomserver.storage.CurrentStateRow;
 import io.r2dbc.spi.Readable;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
 /** {@code roomserver.current_state}: each room's current state, with memberships indexed by user. */
 public final class CurrentStateTable {
+    /** Many entries in one statement: the rows as parallel arrays, each key at most once. */
     private static final String UPSERT = "INSERT INTO roomserver.current_state (room_id, event_type, state_key, "
-            + "event_id, membership) VALUES (:room_id, :event_type, :state_key, :event_id, :membership) "
+            + "event_id, membership) SELECT :room_id, t, k, e, m FROM unnest(CAST(:event_types AS text[]), "
+            + "CAST(:state_keys AS text[]), CAST(:event_ids AS text[]), CAST(:memberships AS text[])) AS x(t, k, e, m) "
             + "ON CONFLICT (room_id, event_type, state_key) DO UPDATE SET event_id = excluded.event_id, "
             + "membership = excluded.membership";
+
     private static final String DELETE = "DELETE FROM roomserver.current_state WHERE room_id = :room_id "
-            + "AND event_type = :event_type AND state_key = :state_key";
+            + "AND (event_type, state_key) IN (SELECT * FROM unnest(CAST(:event_types AS text[]), "
+            + "CAST(:state_keys AS text[])))";
     private static final String COLUMNS = "room_id, event_type, state_key, event_id, membership";
     private static final String SELECT_ROOM =
             "SELECT " + COLUMNS + " FROM roomserver.current_state " + "WHERE room_id = :room_id";
@@ -36,21 +42,39 @@ public final class CurrentStateTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    public Mono<Void> upsert(CurrentStateRow row) {
-        var spec = client.sql(UPSERT)
-                .bind("room_id", row.roomId())
-                .bind("event_type", row.key().type())
-                .bind("state_key", row.key().stateKey())
-                .bind("event_id", row.eventId());
-        return Sql.bindNullable(spec, "membership", row.membership(), String.class)
+    /** Sets the rows' entries of {@code roomId}, all in one statement; a key listed twice keeps its last row. */
+    public Mono<Void> upsert(String roomId, List<CurrentStateRow> rows) {
+        Map<StateKey, CurrentStateRow> byKey = new LinkedHashMap<>();
+        for (CurrentStateRow row : rows) {
+            if (!row.roomId().equals(roomId)) {
+                throw new IllegalArgumentException(row.key() + " is in " + row.roomId() + ", not " + roomId);
+            }
+            byKey.put(row.key(), row);
+        }
+        if (byKey.isEmpty()) {
+            return Mono.empty();
+        }
+        List<CurrentStateRow> unique = List.copyOf(byKey.values());
+        return client.sql(UPSERT)
+                .bind("room_id", roomId)
+                .bind("event_types", unique.stream().map(r -> r.key().type()).toArray(String[]::new))
+                .bind("state_keys", unique.stream().map(r -> r.key().stateKey()).toArray(String[]::new))
+                .bind("event_ids", unique.stream().map(CurrentStateRow::eventId).toArray(String[]::new))
+                .bind(
+                        "memberships",
+                        unique.stream().map(CurrentStateRow::membership).toArray(String[]::new))
                 .then();
     }
 
-    public Mono<Void> delete(String roomId, StateKey key) {
+    /** Removes these entries of {@code roomId} in one statement. */
+    public Mono<Void> delete(String roomId, Collection<StateKey> keys) {
+        if (keys.isEmpty()) {
+            return Mono.empty();
+        }
         return client.sql(DELETE)
                 .bind("room_id", roomId)
-                .bind("event_type", key.type())
-                .bind("state_key", key.stateKey())
+                .bind("event_types", keys.stream().map(StateKey::type).toArray(String[]::new))
+                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new))
                 .then();
     }
 

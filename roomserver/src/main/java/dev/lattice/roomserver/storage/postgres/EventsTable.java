@@ -6,11 +6,14 @@ import dev.lattice.api.roomserver.InputKind;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import io.r2dbc.spi.Readable;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
@@ -20,18 +23,39 @@ public final class EventsTable {
     private static final String COLUMNS = "event_nid, event_id, room_id, event_type, state_key, sender, depth, "
             + "origin_server_ts, membership, redacts, prev_event_ids, auth_event_ids, kind, status, reject_errcode, "
             + "reject_reason, state_before_nid, state_after_nid, pdu, redacted_pdu, redacted_by, received_ts";
-    private static final String INSERT = "INSERT INTO roomserver.events (event_id, room_id, event_type, state_key, "
-            + "sender, depth, origin_server_ts, membership, redacts, prev_event_ids, auth_event_ids, kind, status, "
-            + "reject_errcode, reject_reason, state_before_nid, state_after_nid, pdu, received_ts) VALUES (:event_id, "
-            + ":room_id, :event_type, :state_key, :sender, :depth, :origin_server_ts, :membership, :redacts, "
-            + ":prev_event_ids, :auth_event_ids, :kind, :status, :reject_errcode, :reject_reason, :state_before_nid, "
-            + ":state_after_nid, :pdu, :received_ts)"
-            // An accepted outlier backfilled later gains its kind and state; any other duplicate inserts nothing.
-            + " ON CONFLICT (event_id) DO UPDATE SET kind = EXCLUDED.kind,"
+    private static final String INSERT_COLUMNS = "INSERT INTO roomserver.events (event_id, room_id, event_type,"
+            + " state_key, sender, depth, origin_server_ts, membership, redacts, prev_event_ids, auth_event_ids, kind,"
+            + " status, reject_errcode, reject_reason, state_before_nid, state_after_nid, pdu, received_ts)";
+    /** An accepted outlier backfilled later gains its kind and state; any other duplicate inserts nothing. */
+    private static final String ON_CONFLICT = " ON CONFLICT (event_id) DO UPDATE SET kind = EXCLUDED.kind,"
             + " state_before_nid = EXCLUDED.state_before_nid, state_after_nid = EXCLUDED.state_after_nid"
             + " WHERE roomserver.events.kind = 'outlier' AND roomserver.events.status = 'accepted'"
-            + " AND EXCLUDED.kind = 'backfilled' AND EXCLUDED.status = 'accepted'"
-            + " RETURNING event_nid";
+            + " AND EXCLUDED.kind = 'backfilled' AND EXCLUDED.status = 'accepted'";
+
+    private static final String INSERT = INSERT_COLUMNS + " VALUES (:event_id, :room_id, :event_type, :state_key,"
+            + " :sender, :depth, :origin_server_ts, :membership, :redacts, :prev_event_ids, :auth_event_ids, :kind,"
+            + " :status, :reject_errcode, :reject_reason, :state_before_nid, :state_after_nid, :pdu, :received_ts)"
+            + ON_CONFLICT + " RETURNING event_nid";
+    /**
+     * Many events without state in one statement: one array per column. The events' prev and auth event IDs are
+     * each one array of all of them, with each event's offset into it and count (a ragged array in two flat ones);
+     * the PDUs travel as base64 text.
+     */
+    private static final String INSERT_STATELESS = INSERT_COLUMNS + " SELECT x.event_id, :room_id, x.event_type,"
+            + " x.state_key, x.sender, x.depth, x.origin_server_ts, x.membership, x.redacts,"
+            + " (CAST(:prev_ids AS text[]))[x.prev_from + 1 : x.prev_from + x.prev_count],"
+            + " (CAST(:auth_ids AS text[]))[x.auth_from + 1 : x.auth_from + x.auth_count], x.kind, x.status,"
+            + " x.reject_errcode, x.reject_reason, NULL, NULL, decode(x.pdu, 'base64'), x.received_ts"
+            + " FROM unnest(CAST(:event_ids AS text[]), CAST(:event_types AS text[]), CAST(:state_keys AS text[]),"
+            + " CAST(:senders AS text[]), CAST(:depths AS bigint[]), CAST(:origin_server_tss AS bigint[]),"
+            + " CAST(:memberships AS text[]), CAST(:redacts AS text[]), CAST(:prev_froms AS integer[]),"
+            + " CAST(:prev_counts AS integer[]), CAST(:auth_froms AS integer[]), CAST(:auth_counts AS integer[]),"
+            + " CAST(:kinds AS text[]), CAST(:statuses AS text[]), CAST(:reject_errcodes AS text[]),"
+            + " CAST(:reject_reasons AS text[]), CAST(:pdus AS text[]), CAST(:received_tss AS bigint[]))"
+            + " WITH ORDINALITY AS x(event_id, event_type, state_key, sender, depth, origin_server_ts, membership,"
+            + " redacts, prev_from, prev_count, auth_from, auth_count, kind, status, reject_errcode, reject_reason,"
+            + " pdu, received_ts, n) ORDER BY x.n" + ON_CONFLICT + " RETURNING event_nid";
+
     private static final String SELECT_BY_IDS =
             "SELECT " + COLUMNS + " FROM roomserver.events " + "WHERE event_id = ANY(:event_ids)";
     private static final String SELECT_AUTH_CHAIN = "WITH RECURSIVE chain(event_id) AS ("
@@ -88,6 +112,71 @@ public final class EventsTable {
         return spec.map(row -> Sql.requireLong(row, "event_nid"))
                 .one()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("event " + event.eventId() + " is stored")));
+    }
+
+    /**
+     * Inserts events of one room that have no state (outliers, rejected events) in one statement, in list order, as
+     * {@link #insert} inserts each. Fails, as {@link #insert} does, if one of them is stored already.
+     */
+    public Mono<Void> insertStateless(String roomId, List<EventRow> rows) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
+        }
+        int n = rows.size();
+        List<String> prevIds = new ArrayList<>();
+        List<String> authIds = new ArrayList<>();
+        Integer[] prevFroms = new Integer[n];
+        Integer[] prevCounts = new Integer[n];
+        Integer[] authFroms = new Integer[n];
+        Integer[] authCounts = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            EventRow row = rows.get(i);
+            if (!row.roomId().equals(roomId) || row.stateBeforeNid() != null || row.stateAfterNid() != null) {
+                throw new IllegalArgumentException(row.eventId() + " is not a stateless event of " + roomId);
+            }
+            prevFroms[i] = prevIds.size();
+            prevCounts[i] = row.prevEventIds().size();
+            prevIds.addAll(row.prevEventIds());
+            authFroms[i] = authIds.size();
+            authCounts[i] = row.authEventIds().size();
+            authIds.addAll(row.authEventIds());
+        }
+        Base64.Encoder base64 = Base64.getEncoder();
+        return client.sql(INSERT_STATELESS)
+                .bind("room_id", roomId)
+                .bind("event_ids", column(rows, EventRow::eventId))
+                .bind("event_types", column(rows, EventRow::type))
+                .bind("state_keys", column(rows, EventRow::stateKey))
+                .bind("senders", column(rows, EventRow::sender))
+                .bind("depths", rows.stream().map(EventRow::depth).toArray(Long[]::new))
+                .bind(
+                        "origin_server_tss",
+                        rows.stream().map(EventRow::originServerTs).toArray(Long[]::new))
+                .bind("memberships", column(rows, EventRow::membership))
+                .bind("redacts", column(rows, EventRow::redacts))
+                .bind("prev_ids", prevIds.toArray(String[]::new))
+                .bind("prev_froms", prevFroms)
+                .bind("prev_counts", prevCounts)
+                .bind("auth_ids", authIds.toArray(String[]::new))
+                .bind("auth_froms", authFroms)
+                .bind("auth_counts", authCounts)
+                .bind("kinds", column(rows, row -> row.kind().name().toLowerCase(Locale.ROOT)))
+                .bind("statuses", column(rows, row -> row.status().dbValue()))
+                .bind("reject_errcodes", column(rows, EventRow::rejectErrcode))
+                .bind("reject_reasons", column(rows, EventRow::rejectReason))
+                .bind("pdus", column(rows, row -> base64.encodeToString(row.pdu())))
+                .bind("received_tss", rows.stream().map(EventRow::receivedTs).toArray(Long[]::new))
+                .map(row -> Sql.requireLong(row, "event_nid"))
+                .all()
+                .count()
+                .flatMap(inserted -> inserted == n
+                        ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException(
+                                (n - inserted) + " of " + n + " events of " + roomId + " are stored")));
+    }
+
+    private static String[] column(List<EventRow> rows, Function<EventRow, String> value) {
+        return rows.stream().map(value).toArray(String[]::new);
     }
 
     /** See {@code RoomserverDatabase.eventAtTimestamp}. */

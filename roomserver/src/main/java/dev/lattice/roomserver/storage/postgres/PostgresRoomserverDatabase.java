@@ -222,10 +222,8 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         Mono<Void> room = newRoom != null
                 ? rooms.insert(newRoom).then()
                 : rooms.lock(roomId).then();
-        return outbox.inTransaction(writer -> room.then(Flux.fromIterable(rows)
-                                .concatMap(events::insert)
-                                .then())
-                        .thenReturn(true))
+        return outbox.inTransaction(writer ->
+                        room.then(events.insertStateless(roomId, rows)).thenReturn(true))
                 .then();
     }
 
@@ -242,12 +240,8 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                 .flatMap(row -> extremities
                         .delete(roomId, write.removesExtremities())
                         .then(write.addsExtremity() ? extremities.insert(roomId, event.eventId()) : Mono.empty())
-                        .then(Flux.fromIterable(write.currentStateRemoves())
-                                .concatMap(key -> currentState.delete(roomId, key))
-                                .then())
-                        .then(Flux.fromIterable(write.currentStateAdds())
-                                .concatMap(currentState::upsert)
-                                .then())
+                        .then(currentState.delete(roomId, write.currentStateRemoves()))
+                        .then(currentState.upsert(roomId, write.currentStateAdds()))
                         .then(
                                 write.transaction() != null
                                         ? sendTransactions

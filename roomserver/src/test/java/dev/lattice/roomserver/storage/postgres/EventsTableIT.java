@@ -9,6 +9,8 @@ import dev.lattice.roomserver.storage.EventStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 class EventsTableIT {
     private final EventsTable table = new EventsTable(TestingDatabase.CLIENT);
@@ -47,6 +49,74 @@ class EventsTableIT {
         assertThat(read.pdu()).isEqualTo(pdu);
         assertThat(read).usingRecursiveComparison().ignoringFields("nid").isEqualTo(row);
         assertThatThrownBy(() -> table.insert(row).block()).isNotNull(); // the event ID is unique
+    }
+
+    @Test
+    void storesStatelessEventsInOneStatementAsEachAlone() {
+        String room = TestingDatabase.roomId();
+        byte[] pdu = "{\"b\":1,  \"a\":\"\\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+        EventRow rejected = new EventRow(
+                0,
+                TestingDatabase.eventId(),
+                room,
+                "m.room.member",
+                "@bob:test.lattice",
+                "@bob:test.lattice",
+                7,
+                123,
+                "join",
+                null,
+                List.of("$p1", "$p2"),
+                List.of("$a1"),
+                InputKind.OUTLIER,
+                EventStatus.REJECTED,
+                "M_FORBIDDEN",
+                "why",
+                null,
+                null,
+                pdu,
+                null,
+                null,
+                456);
+        EventRow noPrevs = new EventRow(
+                0,
+                TestingDatabase.eventId(),
+                room,
+                "m.room.message",
+                null,
+                "@carol:test.lattice",
+                8,
+                124,
+                null,
+                null,
+                List.of(),
+                List.of("$a1", "$a2", "$a3"),
+                InputKind.OUTLIER,
+                EventStatus.ACCEPTED,
+                null,
+                null,
+                null,
+                null,
+                new byte[] {'{', '}'},
+                null,
+                null,
+                457);
+        table.insertStateless(room, List.of(rejected, noPrevs)).block();
+
+        EventRow first = table.select(rejected.eventId()).block().orElseThrow();
+        EventRow second = table.select(noPrevs.eventId()).block().orElseThrow();
+        assertThat(first).usingRecursiveComparison().ignoringFields("nid").isEqualTo(rejected);
+        assertThat(second).usingRecursiveComparison().ignoringFields("nid").isEqualTo(noPrevs);
+        assertThat(second.nid()).isGreaterThan(first.nid()); // in list order
+        // A batch naming a stored event stores none of its events.
+        EventRow fresh = TestingDatabase.event(room, "m.room.topic", "", null, EventStatus.ACCEPTED);
+        assertThatThrownBy(
+                        () -> table.insertStateless(room, List.of(fresh, noPrevs))
+                                .as(TransactionalOperator.create(
+                                        new R2dbcTransactionManager(TestingDatabase.CONNECTIONS))::transactional)
+                                .block())
+                .isNotNull();
+        assertThat(table.select(fresh.eventId()).block()).isEmpty();
     }
 
     @Test

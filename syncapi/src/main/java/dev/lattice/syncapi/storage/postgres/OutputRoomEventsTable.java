@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
@@ -51,6 +52,18 @@ public final class OutputRoomEventsTable {
             + " :state_key, :event_json, :history_visibility, :prev_content, :replaces_state, :txn_user_id,"
             + " :txn_device_id, :txn_id, :historical, :outlier)"
             + " ON CONFLICT DO NOTHING RETURNING position";
+
+    /** Outliers of one room, one array per column, each below the history band; those stored already are skipped. */
+    private static final String INSERT_OUTLIERS = "INSERT INTO syncapi.output_room_events (position, event_id,"
+            + " room_id, room_version, type, sender, state_key, event_json, history_visibility, prev_content,"
+            + " replaces_state, historical, outlier)"
+            + " SELECT :history_floor - nextval('syncapi.backfill_position_seq'), x.event_id, :room_id, :room_version,"
+            + " x.type, x.sender, x.state_key, x.event_json, :history_visibility, x.prev_content, x.replaces_state,"
+            + " true, true FROM unnest(CAST(:event_ids AS text[]), CAST(:types AS text[]), CAST(:senders AS text[]),"
+            + " CAST(:state_keys AS text[]), CAST(:event_jsons AS text[]), CAST(:prev_contents AS text[]),"
+            + " CAST(:replaces_states AS text[]))"
+            + " AS x(event_id, type, sender, state_key, event_json, prev_content, replaces_state)"
+            + " ON CONFLICT DO NOTHING";
 
     /** An outlier backfilled later: it takes its place in the history band and in timelines. */
     private static final String UPDATE_OUTLIER_TO_HISTORICAL = "UPDATE syncapi.output_room_events"
@@ -159,6 +172,50 @@ public final class OutputRoomEventsTable {
                 .one()
                 .map(OptionalLong::of)
                 .switchIfEmpty(insert);
+    }
+
+    /**
+     * Inserts outliers of one room, with one room version and history visibility, in one statement; an event stored
+     * already is left as it is, as {@link #insert} leaves it.
+     */
+    public Mono<Void> insertOutliers(List<NewRow> rows) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
+        }
+        NewRow first = rows.getFirst();
+        for (NewRow row : rows) {
+            if (!row.outlier()
+                    || !row.historical()
+                    || row.transaction().isPresent()
+                    || !row.roomId().equals(first.roomId())
+                    || !row.roomVersion().equals(first.roomVersion())
+                    || !row.historyVisibility().equals(first.historyVisibility())) {
+                throw new IllegalArgumentException(row.eventId() + " is not an outlier like " + first.eventId());
+            }
+        }
+        return client.sql(INSERT_OUTLIERS)
+                .bind("history_floor", HISTORY_FLOOR)
+                .bind("room_id", first.roomId())
+                .bind("room_version", first.roomVersion().toString())
+                .bind("history_visibility", first.historyVisibility())
+                .bind("event_ids", column(rows, NewRow::eventId))
+                .bind("types", column(rows, NewRow::type))
+                .bind("senders", column(rows, NewRow::sender))
+                .bind("state_keys", column(rows, row -> row.stateKey().orElse(null)))
+                .bind("event_jsons", column(rows, row -> CanonicalJson.encodeToString(row.event())))
+                .bind(
+                        "prev_contents",
+                        column(
+                                rows,
+                                row -> row.prevContent()
+                                        .map(CanonicalJson::encodeToString)
+                                        .orElse(null)))
+                .bind("replaces_states", column(rows, row -> row.replacesState().orElse(null)))
+                .then();
+    }
+
+    private static String[] column(List<NewRow> rows, Function<NewRow, String> value) {
+        return rows.stream().map(value).toArray(String[]::new);
     }
 
     private Mono<OptionalLong> insertOnce(NewRow row) {

@@ -3,6 +3,7 @@ package dev.lattice.syncapi.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.NewRoomEvent;
+import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.json.JsonObject;
@@ -19,6 +20,7 @@ import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.ThreadSummary;
 import dev.lattice.syncapi.storage.ToDeviceMessage;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -101,23 +102,67 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<Void> storeHistoricalEvents(List<Map.Entry<NewRoomEvent, Pdu>> events) {
+    public Mono<Void> storeOutliers(List<Map.Entry<NewRoomEvent, Pdu>> events) {
         if (events.isEmpty()) {
             return Mono.empty();
         }
         String roomId = events.getFirst().getKey().roomId().value();
         for (Map.Entry<NewRoomEvent, Pdu> event : events) {
-            if (!event.getKey().historical() || !event.getKey().roomId().value().equals(roomId)) {
-                throw new IllegalArgumentException(event.getKey().eventId() + " is not historical in " + roomId);
+            if (!event.getKey().outlier() || !event.getKey().roomId().value().equals(roomId)) {
+                throw new IllegalArgumentException(event.getKey().eventId() + " is no outlier of " + roomId);
             }
         }
-        // One lock and one look at the history visibility for all: historical events change no current state.
+        Set<StateKey> keys = events.stream()
+                .map(Map.Entry::getValue)
+                .filter(pdu -> pdu.stateKey().isPresent())
+                .map(pdu -> StateKey.of(pdu.type(), pdu.stateKey().get()))
+                .collect(Collectors.toSet());
+        // One lock, one look at the history visibility and at the state they would replace, and one insert for all:
+        // outliers change no current state.
         return transactions.transactional(client.sql(LOCK_STREAM)
                 .then()
-                .then(currentHistoryVisibility(roomId))
-                .flatMap(visibility -> Flux.fromIterable(events)
-                        .concatMap(event -> store(event.getKey(), event.getValue(), false, visibility))
-                        .then()));
+                .then(Mono.zip(currentHistoryVisibility(roomId), currentStateEvents(roomId, keys)))
+                .flatMap(t -> this.events.insertOutliers(events.stream()
+                        .map(event -> outlierRow(event.getKey(), event.getValue(), t.getT1(), t.getT2()))
+                        .toList())));
+    }
+
+    /** The current state events of these keys, where there are any. */
+    private Mono<Map<StateKey, StoredEvent>> currentStateEvents(String roomId, Set<StateKey> keys) {
+        return state.selectCurrent(roomId, keys)
+                .flatMap(spans -> events.selectByIds(
+                        spans.stream().map(StateSpan::eventId).toList()))
+                .map(found -> found.stream()
+                        .filter(event -> event.stateKey().isPresent())
+                        .collect(Collectors.toMap(
+                                event -> StateKey.of(
+                                        event.type(), event.stateKey().get()),
+                                event -> event,
+                                (a, b) -> a)));
+    }
+
+    private static OutputRoomEventsTable.NewRow outlierRow(
+            NewRoomEvent record, Pdu pdu, String visibility, Map<StateKey, StoredEvent> current) {
+        return newRow(record, pdu, visibility, pdu.stateKey().map(key -> current.get(StateKey.of(pdu.type(), key))));
+    }
+
+    /** The row of {@code record}, with the state event it replaces, if any. */
+    private static OutputRoomEventsTable.NewRow newRow(
+            NewRoomEvent record, Pdu pdu, String visibility, Optional<StoredEvent> replaced) {
+        return new OutputRoomEventsTable.NewRow(
+                record.eventId().value(),
+                record.roomId().value(),
+                record.roomVersion(),
+                pdu.type(),
+                pdu.sender(),
+                pdu.stateKey(),
+                pdu.json(),
+                visibility,
+                replaced.map(StoredEvent::content),
+                replaced.map(StoredEvent::eventId),
+                Optional.ofNullable(record.transaction()),
+                record.historical(),
+                record.outlier());
     }
 
     /**
@@ -128,20 +173,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private Mono<OptionalLong> store(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState, String visibility) {
         String roomId = record.roomId().value();
         return replacedState(roomId, pdu)
-                .flatMap(replaced -> events.insert(new OutputRoomEventsTable.NewRow(
-                        record.eventId().value(),
-                        roomId,
-                        record.roomVersion(),
-                        pdu.type(),
-                        pdu.sender(),
-                        pdu.stateKey(),
-                        pdu.json(),
-                        visibility,
-                        replaced.map(StoredEvent::content),
-                        replaced.map(StoredEvent::eventId),
-                        Optional.ofNullable(record.transaction()),
-                        record.historical(),
-                        record.outlier())))
+                .flatMap(replaced -> events.insert(newRow(record, pdu, visibility, replaced)))
                 .flatMap(position -> {
                     if (position.isEmpty() || record.historical()) {
                         // A replay changes nothing; a backfilled event is not part of the current state.
@@ -196,7 +228,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 record.removesStateEventIds().stream().map(EventId::value).toList();
         return state.closeEvents(roomId, removes, position)
                 .then(events.selectByIds(adds))
-                .flatMapMany(added -> {
+                .flatMap(added -> {
                     if (added.size() < record.addsStateEventIds().size()) {
                         log.warn(
                                 "{}: {} of the state events added by {} are unknown here and not shown",
@@ -204,24 +236,27 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                 record.addsStateEventIds().size() - added.size(),
                                 record.eventId());
                     }
-                    return Flux.fromIterable(added);
-                })
-                .filter(added -> added.stateKey().isPresent())
-                .concatMap(added -> state.closeCurrent(
-                                roomId, added.type(), added.stateKey().get(), position)
-                        .then(state.insert(
-                                roomId,
-                                added.type(),
-                                added.stateKey().get(),
-                                added.eventId(),
-                                added.type().equals("m.room.member")
-                                        ? added.content().getString("membership")
-                                        : Optional.empty(),
-                                // The state a join to another server's room starts from (outliers, at backfill
-                                // positions) held since then: it is the state before the join, where a timeline
-                                // starting at the join looks for it.
-                                joinFromGivenState ? Math.min(position, added.position()) : position)))
-                .then();
+                    // One entry per key: the roomserver's delta names each key once.
+                    Map<StateKey, RoomStateTable.NewEntry> entries = new LinkedHashMap<>();
+                    for (StoredEvent event : added) {
+                        event.stateKey()
+                                .ifPresent(key -> entries.put(
+                                        StateKey.of(event.type(), key),
+                                        new RoomStateTable.NewEntry(
+                                                event.type(),
+                                                key,
+                                                event.eventId(),
+                                                event.type().equals("m.room.member")
+                                                        ? event.content().getString("membership")
+                                                        : Optional.empty(),
+                                                // The state a join to another server's room starts from (outliers,
+                                                // at backfill positions) held since then: it is the state before
+                                                // the join, where a timeline starting at the join looks for it.
+                                                joinFromGivenState ? Math.min(position, event.position()) : position)));
+                    }
+                    return state.closeCurrent(roomId, entries.keySet(), position)
+                            .then(state.insert(roomId, List.copyOf(entries.values())));
+                });
     }
 
     @Override

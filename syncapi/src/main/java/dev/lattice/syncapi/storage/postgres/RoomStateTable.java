@@ -2,6 +2,7 @@ package dev.lattice.syncapi.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.syncapi.storage.StateSpan;
 import io.r2dbc.spi.Readable;
 import java.util.Collection;
@@ -26,18 +27,27 @@ public final class RoomStateTable {
     private static final String COLUMNS =
             "room_id, type, state_key, event_id, membership, added_position, removed_position";
 
+    /** The entries as parallel arrays. */
     private static final String INSERT = "INSERT INTO syncapi.room_state"
             + " (room_id, type, state_key, event_id, membership, added_position)"
-            + " VALUES (:room_id, :type, :state_key, :event_id, :membership, :position)";
+            + " SELECT :room_id, t, k, e, m, p FROM unnest(CAST(:types AS text[]), CAST(:state_keys AS text[]),"
+            + " CAST(:event_ids AS text[]), CAST(:memberships AS text[]), CAST(:positions AS bigint[]))"
+            + " AS x(t, k, e, m, p)";
 
+    /** The keys as parallel arrays (type, state key). */
     private static final String CLOSE_CURRENT = "UPDATE syncapi.room_state SET removed_position = :position"
-            + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key AND removed_position IS NULL";
+            + " WHERE room_id = :room_id AND removed_position IS NULL AND (type, state_key) IN"
+            + " (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:state_keys AS text[])))";
 
     private static final String CLOSE_EVENTS = "UPDATE syncapi.room_state SET removed_position = :position"
             + " WHERE room_id = :room_id AND event_id = ANY(:event_ids) AND removed_position IS NULL";
 
     private static final String SELECT_CURRENT_ENTRY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key AND removed_position IS NULL";
+
+    private static final String SELECT_CURRENT_ENTRIES = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE room_id = :room_id AND removed_position IS NULL AND (type, state_key) IN"
+            + " (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:state_keys AS text[])))";
 
     private static final String SELECT_STATE_AT =
             "SELECT " + COLUMNS + " FROM syncapi.room_state" + " WHERE room_id = :room_id" + ACTIVE_AT;
@@ -93,27 +103,42 @@ public final class RoomStateTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    /** Makes {@code eventId} part of the state from {@code position} on. */
-    public Mono<Void> insert(
-            String roomId, String type, String stateKey, String eventId, Optional<String> membership, long position) {
-        return OutputRoomEventsTable.bindNullable(
-                        client.sql(INSERT)
-                                .bind("room_id", roomId)
-                                .bind("type", type)
-                                .bind("state_key", stateKey)
-                                .bind("event_id", eventId)
-                                .bind("position", position),
-                        "membership",
-                        membership)
+    /** A state event that becomes part of a room's state from {@code position} on. */
+    public record NewEntry(String type, String stateKey, String eventId, Optional<String> membership, long position) {
+        public NewEntry {
+            requireNonNull(type, "type is null");
+            requireNonNull(stateKey, "stateKey is null");
+            requireNonNull(eventId, "eventId is null");
+            requireNonNull(membership, "membership is null");
+        }
+    }
+
+    /** Makes each entry's event part of the state from its position on, all in one statement. */
+    public Mono<Void> insert(String roomId, List<NewEntry> entries) {
+        if (entries.isEmpty()) {
+            return Mono.empty();
+        }
+        return client.sql(INSERT)
+                .bind("room_id", roomId)
+                .bind("types", entries.stream().map(NewEntry::type).toArray(String[]::new))
+                .bind("state_keys", entries.stream().map(NewEntry::stateKey).toArray(String[]::new))
+                .bind("event_ids", entries.stream().map(NewEntry::eventId).toArray(String[]::new))
+                .bind(
+                        "memberships",
+                        entries.stream().map(e -> e.membership().orElse(null)).toArray(String[]::new))
+                .bind("positions", entries.stream().map(NewEntry::position).toArray(Long[]::new))
                 .then();
     }
 
-    /** Ends the current entry for (type, state key), if any, at {@code position}. */
-    public Mono<Void> closeCurrent(String roomId, String type, String stateKey, long position) {
+    /** Ends the current entries of these (type, state key) pairs, where there are any, at {@code position}. */
+    public Mono<Void> closeCurrent(String roomId, Collection<StateKey> keys, long position) {
+        if (keys.isEmpty()) {
+            return Mono.empty();
+        }
         return client.sql(CLOSE_CURRENT)
                 .bind("room_id", roomId)
-                .bind("type", type)
-                .bind("state_key", stateKey)
+                .bind("types", keys.stream().map(StateKey::type).toArray(String[]::new))
+                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new))
                 .bind("position", position)
                 .then();
     }
@@ -135,6 +160,17 @@ public final class RoomStateTable {
                 .bind("room_id", roomId)
                 .bind("type", type)
                 .bind("state_key", stateKey));
+    }
+
+    /** The current entries of these keys, where there are any. */
+    public Mono<List<StateSpan>> selectCurrent(String roomId, Collection<StateKey> keys) {
+        if (keys.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return all(client.sql(SELECT_CURRENT_ENTRIES)
+                .bind("room_id", roomId)
+                .bind("types", keys.stream().map(StateKey::type).toArray(String[]::new))
+                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new)));
     }
 
     public Mono<List<StateSpan>> selectStateAt(String roomId, long position) {

@@ -137,6 +137,62 @@ class OutputRoomEventsTableIT {
                 .isEmpty();
     }
 
+    @Test
+    void manyOutliersGoInInOneStatementAsEachAlone() {
+        String room = fresh("!");
+        String storedBefore = fresh("$");
+        long before = table.insert(withOutlier(row(room, storedBefore, true, Optional.empty())))
+                .block()
+                .getAsLong();
+        OutputRoomEventsTable.NewRow member = new OutputRoomEventsTable.NewRow(
+                fresh("$"),
+                room,
+                RoomVersionId.V10,
+                "m.room.member",
+                "@b:example.org",
+                Optional.of("@b:example.org"),
+                new JsonObjectBuilder()
+                        .put("type", "m.room.member")
+                        .put("state_key", "@b:example.org")
+                        .put("sender", "@b:example.org")
+                        .put("room_id", room)
+                        .put(
+                                "content",
+                                new JsonObjectBuilder()
+                                        .put("membership", "join")
+                                        .build())
+                        .build(),
+                "shared",
+                Optional.of(new JsonObjectBuilder().put("membership", "invite").build()),
+                Optional.of("$invite"),
+                Optional.empty(),
+                true,
+                true);
+        OutputRoomEventsTable.NewRow plain = withOutlier(row(room, fresh("$"), true, Optional.empty()));
+        table.insertOutliers(List.of(member, withOutlier(row(room, storedBefore, true, Optional.empty())), plain))
+                .block();
+
+        List<StoredEvent> stored = table.selectByIds(List.of(member.eventId(), plain.eventId(), storedBefore))
+                .block();
+        assertThat(stored)
+                .hasSize(3)
+                .allSatisfy(event -> assertThat(event.position()).isLessThan(OutputRoomEventsTable.HISTORY_FLOOR));
+        StoredEvent storedMember = stored.stream()
+                .filter(e -> e.eventId().equals(member.eventId()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(storedMember.stateKey()).contains("@b:example.org");
+        assertThat(storedMember.prevContent()).isEqualTo(member.prevContent());
+        assertThat(storedMember.replacesState()).contains("$invite");
+        // The one stored before kept its place.
+        assertThat(stored.stream().filter(e -> e.eventId().equals(storedBefore)))
+                .extracting(StoredEvent::position)
+                .containsExactly(before);
+        assertThat(table.selectRoomRange(room, Long.MIN_VALUE, Long.MAX_VALUE, 10, false)
+                        .block())
+                .isEmpty();
+    }
+
     private static OutputRoomEventsTable.NewRow withOutlier(OutputRoomEventsTable.NewRow row) {
         return copy(row, row.event(), true);
     }

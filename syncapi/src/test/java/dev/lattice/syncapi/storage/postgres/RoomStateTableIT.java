@@ -3,6 +3,7 @@ package dev.lattice.syncapi.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.testing.TestInfra;
 import java.util.List;
@@ -25,8 +26,11 @@ class RoomStateTableIT {
 
     /** Ends (type, key)'s current entry at {@code position} and makes {@code eventId} current from there. */
     private static void set(String room, String type, String key, String eventId, String membership, long position) {
-        table.closeCurrent(room, type, key, position)
-                .then(table.insert(room, type, key, eventId, Optional.ofNullable(membership), position))
+        table.closeCurrent(room, List.of(StateKey.of(type, key)), position)
+                .then(table.insert(
+                        room,
+                        List.of(new RoomStateTable.NewEntry(
+                                type, key, eventId, Optional.ofNullable(membership), position))))
                 .block();
     }
 
@@ -63,8 +67,11 @@ class RoomStateTableIT {
     @Test
     void onlyOneCurrentEntryPerStateKey() {
         String room = fresh("!");
-        table.insert(room, "m.room.name", "", "$a", Optional.empty(), 1).block();
-        assertThatThrownBy(() -> table.insert(room, "m.room.name", "", "$b", Optional.empty(), 2)
+        table.insert(room, List.of(new RoomStateTable.NewEntry("m.room.name", "", "$a", Optional.empty(), 1)))
+                .block();
+        assertThatThrownBy(() -> table.insert(
+                                room,
+                                List.of(new RoomStateTable.NewEntry("m.room.name", "", "$b", Optional.empty(), 2)))
                         .block())
                 .isInstanceOf(RuntimeException.class);
     }
@@ -103,5 +110,37 @@ class RoomStateTableIT {
         // Bob left room B at 130: he is told about that position, but not about later ones.
         assertThat(table.selectUsersToNotify(roomB, 130).block()).containsExactly(user);
         assertThat(table.selectUsersToNotify(roomB, 131).block()).isEmpty();
+    }
+
+    @Test
+    void replacesManyEntriesInTwoStatements() {
+        String room = fresh("!");
+        List<RoomStateTable.NewEntry> joins = new java.util.ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            joins.add(new RoomStateTable.NewEntry("m.room.member", "@u" + i + ":t", "$j" + i, Optional.of("join"), 5));
+        }
+        table.insert(room, joins).block();
+        List<RoomStateTable.NewEntry> leaves = joins.subList(0, 1000).stream()
+                .map(j -> new RoomStateTable.NewEntry(
+                        j.type(), j.stateKey(), "$l" + j.stateKey(), Optional.of("leave"), 9))
+                .toList();
+        table.closeCurrent(
+                        room,
+                        leaves.stream()
+                                .map(l -> StateKey.of(l.type(), l.stateKey()))
+                                .toList(),
+                        9)
+                .then(table.insert(room, leaves))
+                .block();
+
+        assertThat(table.selectStateAt(room, 8).block())
+                .extracting(StateSpan::membershipOrEmpty)
+                .containsOnly("join")
+                .hasSize(3000);
+        assertThat(table.selectStateAt(room, 9).block())
+                .extracting(StateSpan::membershipOrEmpty)
+                .filteredOn("leave"::equals)
+                .hasSize(1000);
+        assertThat(table.selectStateAt(room, 9).block()).hasSize(3000);
     }
 }
