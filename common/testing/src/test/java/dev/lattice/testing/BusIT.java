@@ -7,6 +7,7 @@ import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
 import dev.lattice.runtime.config.LatticeProperties;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -123,7 +124,8 @@ class BusIT {
 
     @Test
     void transientFailureIsRetriedUntilItPasses() throws Exception {
-        try (Bus bus = new Bus(kafka(), new SimpleMeterRegistry())) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (Bus bus = new Bus(kafka(), meters)) {
             bus.createTopics(List.of("events"));
             bus.publish("events", "!room:example.org", "flaky".getBytes(UTF_8)).block();
             AtomicInteger attempts = new AtomicInteger();
@@ -135,9 +137,19 @@ class BusIT {
                 handled.add(new String(record.payload(), UTF_8));
                 return Mono.empty();
             });
-            waitFor(() -> handled.size() == 1);
+            Timer handling = meters.get("lattice_bus_record_handling")
+                    .tag("group", "retry")
+                    .timer();
+            waitFor(() -> handling.count() == 1);
             assertThat(attempts.get()).isEqualTo(3);
             assertThat(handled).containsExactly("flaky");
+            // The handling time holds the retries' backoff (100 ms, then 200 ms).
+            assertThat(handling.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(300);
+            assertThat(meters.get("lattice_bus_record_waiting")
+                            .tag("group", "retry")
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
         }
     }
 

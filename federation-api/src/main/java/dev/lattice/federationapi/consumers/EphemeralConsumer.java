@@ -73,9 +73,9 @@ public final class EphemeralConsumer {
         if (!userId.serverName().equals(us) || rooms == null) {
             return Mono.empty();
         }
-        return rooms.queryJoinedMembers(roomId)
+        return rooms.queryJoinedServers(roomId)
                 .doOnNext(joined -> {
-                    List<ServerName> to = new ArrayList<>(RoomserverOutputConsumer.serversOf(joined));
+                    List<ServerName> to = new ArrayList<>(joined);
                     to.remove(us);
                     queue.queueEdu(to, edu);
                 })

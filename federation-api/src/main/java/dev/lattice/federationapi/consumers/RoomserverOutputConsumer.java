@@ -68,15 +68,15 @@ public final class RoomserverOutputConsumer {
         if (rooms == null) {
             return Mono.empty();
         }
-        return rooms.queryJoinedMembers(event.roomId()).flatMap(joined -> {
+        return rooms.queryJoinedServers(event.roomId()).flatMap(joined -> {
             List<ServerName> destinations = destinations(pdu, joined);
             return destinations.isEmpty() ? Mono.empty() : queue.queue(destinations, pdu.eventId(), event.pdu());
         });
     }
 
     /** The servers with a joined member, and the server of a member whose membership the event sets; never us. */
-    List<ServerName> destinations(Pdu pdu, List<UserId> joined) {
-        Set<ServerName> servers = new LinkedHashSet<>(serversOf(joined));
+    List<ServerName> destinations(Pdu pdu, Set<ServerName> joined) {
+        Set<ServerName> servers = new LinkedHashSet<>(joined);
         if (pdu.type().equals("m.room.member")) {
             pdu.stateKey().ifPresent(member -> servers.add(UserId.parse(member).serverName()));
         }
@@ -84,19 +84,12 @@ public final class RoomserverOutputConsumer {
         return List.copyOf(servers);
     }
 
-    /** The servers of {@code users}, in order, once each. */
-    static Set<ServerName> serversOf(List<UserId> users) {
-        Set<ServerName> servers = new LinkedHashSet<>();
-        users.forEach(user -> servers.add(user.serverName()));
-        return servers;
-    }
-
     /** The other servers with a member joined to a room {@code user} is joined to. */
     static Mono<List<ServerName>> serversSharingRooms(QueryMembershipApi rooms, ServerName us, UserId user) {
         return rooms.queryJoinedRooms(user)
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(rooms::queryJoinedMembers)
-                .collect(LinkedHashSet<ServerName>::new, (servers, members) -> servers.addAll(serversOf(members)))
+                .concatMap(rooms::queryJoinedServers)
+                .collect(LinkedHashSet<ServerName>::new, Set::addAll)
                 .map(servers -> {
                     servers.remove(us);
                     return List.copyOf(servers);

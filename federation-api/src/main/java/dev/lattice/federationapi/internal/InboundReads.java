@@ -229,12 +229,11 @@ public final class InboundReads {
 
     private Mono<Void> requireInRoom(ServerName origin, RoomId roomId) {
         return query.get()
-                .queryJoinedMembers(roomId)
-                .flatMap(joined ->
-                        joined.stream().anyMatch(member -> member.serverName().equals(origin))
-                                ? Mono.empty()
-                                : Mono.error(new MatrixException(
-                                        ErrorCode.FORBIDDEN, "Your server has no member in this room")));
+                .queryJoinedServers(roomId)
+                .flatMap(joined -> joined.contains(origin)
+                        ? Mono.empty()
+                        : Mono.error(
+                                new MatrixException(ErrorCode.FORBIDDEN, "Your server has no member in this room")));
     }
 
     private JsonObject transaction(List<StoredEvent> events) {

@@ -106,6 +106,11 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     }
 
     @Override
+    public Mono<Set<ServerName>> queryJoinedServers(RoomId roomId) {
+        return queries.queryJoinedServers(roomId);
+    }
+
+    @Override
     public Mono<Optional<StoredEvent>> queryOutsideMembership(RoomId roomId, UserId userId) {
         return queries.queryOutsideMembership(roomId, userId);
     }

@@ -51,6 +51,9 @@ public interface RoomserverDatabase {
 
     Mono<List<CurrentStateRow>> currentStateRows(String roomId);
 
+    /** The server names of the members joined to a room in its current state, each once. */
+    Mono<Set<String>> joinedServers(String roomId);
+
     Mono<Optional<CurrentStateRow>> currentStateEntry(String roomId, StateKey key);
 
     /** The member events of {@code userId} with {@code membership}, in every room. */

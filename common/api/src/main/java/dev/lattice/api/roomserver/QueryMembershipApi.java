@@ -1,9 +1,12 @@
 package dev.lattice.api.roomserver;
 
 import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /** Memberships in the rooms' current state. */
@@ -27,4 +30,16 @@ public interface QueryMembershipApi {
 
     /** The users joined to {@code roomId} in its current state (from the membership index, no events loaded). */
     Mono<List<UserId>> queryJoinedMembers(RoomId roomId);
+
+    /**
+     * The servers with at least one member joined to {@code roomId}, each once: where its events go. A server asks this
+     * for every event it sends, so an implementation should not read the whole member list to answer.
+     */
+    default Mono<Set<ServerName>> queryJoinedServers(RoomId roomId) {
+        return queryJoinedMembers(roomId).map(members -> {
+            Set<ServerName> servers = new LinkedHashSet<>();
+            members.forEach(member -> servers.add(member.serverName()));
+            return servers;
+        });
+    }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.runtime.config.LatticeProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,6 +58,8 @@ public final class BusConsumer implements AutoCloseable {
     private final Map<String, String> unprefixed = new HashMap<>();
     private final Counter handled;
     private final Counter parked;
+    private final Timer handling;
+    private final Timer waiting;
     private final Thread thread;
     private final Semaphore lanes;
     private final ExecutorService laneThreads;
@@ -100,6 +104,14 @@ public final class BusConsumer implements AutoCloseable {
         this.parked = Counter.builder("lattice_bus_records_parked")
                 .tag("group", name)
                 .description("Poison records a consumer group parked and skipped")
+                .register(meters);
+        this.handling = Timer.builder("lattice_bus_record_handling")
+                .tag("group", name)
+                .description("How long the handler took on a record, retries included")
+                .register(meters);
+        this.waiting = Timer.builder("lattice_bus_record_waiting")
+                .tag("group", name)
+                .description("From a record's publication (its broker timestamp) until its handler started")
                 .register(meters);
         this.thread = Thread.ofPlatform().name("bus-" + name).daemon(true).unstarted(this::run);
         if (settings.consumerConcurrency() < 1) {
@@ -234,9 +246,13 @@ public final class BusConsumer implements AutoCloseable {
                 record.key(),
                 record.value() != null ? record.value() : new byte[0]);
         Duration backoff = Duration.ofMillis(100);
+        long started = System.currentTimeMillis();
+        waiting.record(Math.max(0, started - record.timestamp()), TimeUnit.MILLISECONDS);
+        Timer.Sample sample = Timer.start();
         while (running) {
             try {
                 handler.apply(busRecord).block();
+                sample.stop(handling);
                 handled.increment();
                 return;
             } catch (RetriableException transientFailure) {

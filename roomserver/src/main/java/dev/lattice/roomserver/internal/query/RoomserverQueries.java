@@ -15,7 +15,9 @@ import dev.lattice.protocol.auth.StateLookup;
 import dev.lattice.protocol.event.HistoryVisibility;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.InvalidIdException;
 import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.protocol.version.RoomVersionRules;
@@ -203,6 +205,21 @@ public final class RoomserverQueries implements RoomserverQueryApi {
                                 && AuthEventTypes.JOIN.equals(row.membership()))
                         .map(row -> UserId.parse(row.key().stateKey()))
                         .toList());
+    }
+
+    @Override
+    public Mono<Set<ServerName>> queryJoinedServers(RoomId roomId) {
+        return database.joinedServers(roomId.value()).map(names -> {
+            Set<ServerName> servers = new LinkedHashSet<>();
+            for (String name : names) {
+                try {
+                    servers.add(ServerName.parse(name));
+                } catch (InvalidIdException e) {
+                    // a member of a room version that did not check its user ID; there is nowhere to send to
+                }
+            }
+            return servers;
+        });
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -32,6 +34,12 @@ public final class CurrentStateTable {
     /** Some entries of a room's state: the keys as two parallel arrays (type, state key). */
     private static final String SELECT_KEYS = SELECT_ROOM + " AND (event_type, state_key) IN (SELECT * FROM"
             + " unnest(CAST(:event_types AS text[]), CAST(:state_keys AS text[])))";
+
+    /** A user ID's server name is all after its first colon (it may have a port). */
+    private static final String SELECT_JOINED_SERVERS =
+            "SELECT DISTINCT substr(state_key, strpos(state_key, ':') + 1) AS server_name"
+                    + " FROM roomserver.current_state WHERE room_id = :room_id AND event_type = 'm.room.member'"
+                    + " AND membership = 'join'";
 
     private static final String SELECT_USER = "SELECT " + COLUMNS + " FROM roomserver.current_state "
             + "WHERE event_type = 'm.room.member' AND state_key = :user_id AND membership = :membership";
@@ -109,6 +117,15 @@ public final class CurrentStateTable {
                 .one()
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    /** The server names of the room's joined members, each once. */
+    public Mono<Set<String>> selectJoinedServers(String roomId) {
+        return client.sql(SELECT_JOINED_SERVERS)
+                .bind("room_id", roomId)
+                .map(row -> row.get("server_name", String.class))
+                .all()
+                .collect(Collectors.toSet());
     }
 
     /** The member events of {@code userId} with {@code membership}, in every room. */

@@ -164,6 +164,11 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
+    public Mono<Set<String>> joinedServers(String roomId) {
+        return currentState.selectJoinedServers(roomId);
+    }
+
+    @Override
     public Mono<Optional<CurrentStateRow>> currentStateEntry(String roomId, StateKey key) {
         return currentState.select(roomId, key);
     }

@@ -62,4 +62,21 @@ class CurrentStateTableIT {
                 .block();
         assertThat(table.selectRoom(room).block()).hasSize(1001);
     }
+
+    @Test
+    void joinedServersAreTheServerNamesOfJoinedMembersOnce() {
+        String room = TestingDatabase.roomId();
+        table.upsert(
+                        room,
+                        List.of(
+                                new CurrentStateRow(room, StateKey.of("m.room.member", "@a:one.test"), "$a", "join"),
+                                new CurrentStateRow(room, StateKey.of("m.room.member", "@b:one.test"), "$b", "join"),
+                                new CurrentStateRow(
+                                        room, StateKey.of("m.room.member", "@c:two.test:8448"), "$c", "join"),
+                                new CurrentStateRow(room, StateKey.of("m.room.member", "@d:three.test"), "$d", "leave"),
+                                new CurrentStateRow(room, StateKey.of("m.room.name", ""), "$n", null)))
+                .block();
+
+        assertThat(table.selectJoinedServers(room).block()).containsExactlyInAnyOrder("one.test", "two.test:8448");
+    }
 }
