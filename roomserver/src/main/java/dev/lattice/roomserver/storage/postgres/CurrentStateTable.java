@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Mono;
 
 /** {@code roomserver.current_state}: each room's current state, with memberships indexed by user. */
@@ -24,16 +25,16 @@ public final class CurrentStateTable {
             + "ON CONFLICT (room_id, event_type, state_key) DO UPDATE SET event_id = excluded.event_id, "
             + "membership = excluded.membership";
 
-    private static final String DELETE = "DELETE FROM roomserver.current_state WHERE room_id = :room_id "
-            + "AND (event_type, state_key) IN (SELECT * FROM unnest(CAST(:event_types AS text[]), "
-            + "CAST(:state_keys AS text[])))";
+    /** The entries of the keys {@link #bindKeys} binds: two parallel arrays (type, state key). */
+    private static final String AT_KEYS = " AND (event_type, state_key) IN (SELECT * FROM"
+            + " unnest(CAST(:event_types AS text[]), CAST(:state_keys AS text[])))";
+
+    private static final String DELETE = "DELETE FROM roomserver.current_state WHERE room_id = :room_id" + AT_KEYS;
     private static final String COLUMNS = "room_id, event_type, state_key, event_id, membership";
     private static final String SELECT_ROOM =
             "SELECT " + COLUMNS + " FROM roomserver.current_state " + "WHERE room_id = :room_id";
     private static final String SELECT_ONE = SELECT_ROOM + " AND event_type = :event_type AND state_key = :state_key";
-    /** Some entries of a room's state: the keys as two parallel arrays (type, state key). */
-    private static final String SELECT_KEYS = SELECT_ROOM + " AND (event_type, state_key) IN (SELECT * FROM"
-            + " unnest(CAST(:event_types AS text[]), CAST(:state_keys AS text[])))";
+    private static final String SELECT_KEYS = SELECT_ROOM + AT_KEYS;
 
     /** A user ID's server name is all after its first colon (it may have a port). */
     private static final String SELECT_JOINED_SERVERS =
@@ -79,11 +80,7 @@ public final class CurrentStateTable {
         if (keys.isEmpty()) {
             return Mono.empty();
         }
-        return client.sql(DELETE)
-                .bind("room_id", roomId)
-                .bind("event_types", keys.stream().map(StateKey::type).toArray(String[]::new))
-                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new))
-                .then();
+        return bindKeys(client.sql(DELETE).bind("room_id", roomId), keys).then();
     }
 
     public Mono<List<CurrentStateRow>> selectRoom(String roomId) {
@@ -99,10 +96,7 @@ public final class CurrentStateTable {
         if (keys.isEmpty()) {
             return Mono.just(List.of());
         }
-        return client.sql(SELECT_KEYS)
-                .bind("room_id", roomId)
-                .bind("event_types", keys.stream().map(StateKey::type).toArray(String[]::new))
-                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new))
+        return bindKeys(client.sql(SELECT_KEYS).bind("room_id", roomId), keys)
                 .map(CurrentStateTable::read)
                 .all()
                 .collectList();
@@ -136,6 +130,12 @@ public final class CurrentStateTable {
                 .map(CurrentStateTable::read)
                 .all()
                 .collectList();
+    }
+
+    /** Binds {@code keys} for {@link #AT_KEYS}. */
+    private static GenericExecuteSpec bindKeys(GenericExecuteSpec spec, Collection<StateKey> keys) {
+        return spec.bind("event_types", keys.stream().map(StateKey::type).toArray(String[]::new))
+                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new));
     }
 
     private static CurrentStateRow read(Readable row) {

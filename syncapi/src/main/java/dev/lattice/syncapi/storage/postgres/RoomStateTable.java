@@ -34,10 +34,12 @@ public final class RoomStateTable {
             + " CAST(:event_ids AS text[]), CAST(:memberships AS text[]), CAST(:positions AS bigint[]))"
             + " AS x(t, k, e, m, p)";
 
-    /** The keys as parallel arrays (type, state key). */
-    private static final String CLOSE_CURRENT = "UPDATE syncapi.room_state SET removed_position = :position"
-            + " WHERE room_id = :room_id AND removed_position IS NULL AND (type, state_key) IN"
-            + " (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:state_keys AS text[])))";
+    /** The current entries of the keys {@link #bindKeys} binds: two parallel arrays (type, state key). */
+    private static final String CURRENT_AT_KEYS = " WHERE room_id = :room_id AND removed_position IS NULL"
+            + " AND (type, state_key) IN (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:state_keys AS text[])))";
+
+    private static final String CLOSE_CURRENT =
+            "UPDATE syncapi.room_state SET removed_position = :position" + CURRENT_AT_KEYS;
 
     private static final String CLOSE_EVENTS = "UPDATE syncapi.room_state SET removed_position = :position"
             + " WHERE room_id = :room_id AND event_id = ANY(:event_ids) AND removed_position IS NULL";
@@ -45,9 +47,8 @@ public final class RoomStateTable {
     private static final String SELECT_CURRENT_ENTRY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key AND removed_position IS NULL";
 
-    private static final String SELECT_CURRENT_ENTRIES = "SELECT " + COLUMNS + " FROM syncapi.room_state"
-            + " WHERE room_id = :room_id AND removed_position IS NULL AND (type, state_key) IN"
-            + " (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:state_keys AS text[])))";
+    private static final String SELECT_CURRENT_ENTRIES =
+            "SELECT " + COLUMNS + " FROM syncapi.room_state" + CURRENT_AT_KEYS;
 
     private static final String SELECT_STATE_AT =
             "SELECT " + COLUMNS + " FROM syncapi.room_state" + " WHERE room_id = :room_id" + ACTIVE_AT;
@@ -135,10 +136,7 @@ public final class RoomStateTable {
         if (keys.isEmpty()) {
             return Mono.empty();
         }
-        return client.sql(CLOSE_CURRENT)
-                .bind("room_id", roomId)
-                .bind("types", keys.stream().map(StateKey::type).toArray(String[]::new))
-                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new))
+        return bindKeys(client.sql(CLOSE_CURRENT).bind("room_id", roomId), keys)
                 .bind("position", position)
                 .then();
     }
@@ -167,10 +165,7 @@ public final class RoomStateTable {
         if (keys.isEmpty()) {
             return Mono.just(List.of());
         }
-        return all(client.sql(SELECT_CURRENT_ENTRIES)
-                .bind("room_id", roomId)
-                .bind("types", keys.stream().map(StateKey::type).toArray(String[]::new))
-                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new)));
+        return all(bindKeys(client.sql(SELECT_CURRENT_ENTRIES).bind("room_id", roomId), keys));
     }
 
     public Mono<List<StateSpan>> selectStateAt(String roomId, long position) {
@@ -220,6 +215,12 @@ public final class RoomStateTable {
                 .map(r -> r.get("state_key", String.class))
                 .all()
                 .collectList();
+    }
+
+    /** Binds {@code keys} for {@link #CURRENT_AT_KEYS}. */
+    private static GenericExecuteSpec bindKeys(GenericExecuteSpec spec, Collection<StateKey> keys) {
+        return spec.bind("types", keys.stream().map(StateKey::type).toArray(String[]::new))
+                .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new));
     }
 
     private static Mono<Optional<StateSpan>> one(GenericExecuteSpec query) {
