@@ -17,8 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,6 +162,46 @@ class OutboxIT {
             assertThat(outbox.unpublished().block()).isZero();
             waitFor(() -> seen(key).size() == 3);
             assertThat(seen(key)).containsExactly("old1", "old2", "new");
+        }
+    }
+
+    @Test
+    void aSecondPublisherOfAKeyWaitsAndPublishesNothingTwice() throws Exception {
+        String key = key();
+        try (Outbox crashing = outbox((topic, k, payload) -> Mono.error(new IllegalStateException("broker away")))) {
+            crashing.inTransaction(writer -> writeNote(writer, key, "old")).block();
+        }
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        CountDownLatch publishing = new CountDownLatch(1);
+        // The committing path's publisher stops at its first record until released, holding the key's rows; it
+        // keeps its records' order itself, as a publisher that waits before sending must (see above).
+        AtomicReference<Mono<Void>> previous = new AtomicReference<>(Mono.empty());
+        Outbox.Publisher held = (topic, k, payload) ->
+                previous.updateAndGet(before -> before.then(Mono.fromRunnable(publishing::countDown))
+                        .then(Mono.fromFuture(release))
+                        .then(bus.publish(topic, k, payload))
+                        .cache());
+        try (Outbox committing = outbox(held);
+                Outbox sweeping = outbox(bus::publish)) {
+            CompletableFuture<Void> written = committing
+                    .inTransaction(writer -> writeNote(writer, key, "new"))
+                    .then()
+                    .toFuture();
+            assertThat(publishing.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> swept = sweeping.sweep().toFuture();
+            Thread.sleep(300);
+            assertThat(swept)
+                    .as("the sweeper waits for the rows the publisher holds")
+                    .isNotDone();
+            release.complete(null);
+            written.get(10, TimeUnit.SECONDS);
+            assertThat(swept.get(10, TimeUnit.SECONDS)).isZero();
+            committing
+                    .inTransaction(writer -> writeNote(writer, key, "barrier"))
+                    .block();
+            waitFor(() -> seen(key).contains("barrier"));
+            assertThat(seen(key)).containsExactly("old", "new", "barrier");
+            assertThat(committing.unpublished().block()).isZero();
         }
     }
 

@@ -22,12 +22,13 @@ import reactor.core.publisher.Mono;
  * publishes those rows ({@code acks=all} through the bus) and deletes them. A rolled-back transaction leaves no rows,
  * so nothing is published that did not commit; a record is never published before its write is visible.
  *
- * <p>Order: the rows of one key are published in {@code seq} order by whoever holds the key's lock (an advisory lock
- * for the publishing transaction). They are handed to the publisher in that order without waiting for each
- * acknowledgement: the bus's idempotent producer keeps one key's records in order and lets none follow a record that
- * failed, so a join's thousands of state records take one round trip's wait, not one each. A publisher always starts at
- * the key's oldest remaining row, so rows an earlier transaction left go out before the new ones. The rows are deleted
- * in the transaction that published them.
+ * <p>Order: the rows of one key are published in {@code seq} order by the transaction that claimed them: it deletes
+ * the key's oldest rows, locking them oldest first ({@code FOR UPDATE}), publishes them and commits. A second claimant
+ * of the key waits at the first row the first one holds, and goes on with what is left once that one ends (all of it
+ * if it rolled back). The rows are handed to the publisher in order without waiting for each acknowledgement: the
+ * bus's idempotent producer keeps one key's records in order and lets none follow a record that failed, so a join's
+ * thousands of state records take one round trip's wait, not one each. A claim always starts at the key's oldest
+ * remaining row, so rows an earlier transaction left go out before the new ones.
  *
  * <p>Crashes: a crash (or a broker failure) between the commit and the delete leaves rows; {@link #start} runs a
  * sweeper that publishes them at once and then every {@code sweepInterval}, in the same per-key order. A crash after
@@ -104,9 +105,11 @@ public final class Outbox implements AutoCloseable {
     public <T> Mono<T> inTransaction(Function<OutboxWriter, Mono<T>> work) {
         return Mono.defer(() -> {
             OutboxWriter writer = new OutboxWriter(table);
+            // The records are written after the work, in one statement, still inside its transaction.
             return transactions
-                    .transactional(Mono.defer(() -> work.apply(writer)))
-                    .singleOptional()
+                    .transactional(Mono.defer(() -> work.apply(writer))
+                            .singleOptional()
+                            .flatMap(result -> writer.flush().thenReturn(result)))
                     .flatMap(result -> publishCommitted(writer).thenReturn(result))
                     .flatMap(Mono::justOrEmpty);
         });
@@ -115,7 +118,7 @@ public final class Outbox implements AutoCloseable {
     private Mono<Void> publishCommitted(OutboxWriter writer) {
         Map<String, Long> written = writer.written();
         return Flux.fromIterable(written.entrySet())
-                .concatMap(key -> publishKey(key.getKey(), key.getValue(), true))
+                .concatMap(key -> publishKey(key.getKey(), key.getValue()))
                 .then()
                 .onErrorResume(e -> {
                     log.warn(
@@ -129,32 +132,26 @@ public final class Outbox implements AutoCloseable {
 
     /**
      * Publishes the rows of {@code key} up to {@code upTo}, oldest first, batch by batch, each batch in a transaction
-     * holding the key's lock. Emits how many rows were published; 0 when {@code wait} is false and another publisher
-     * holds the lock (it publishes them).
+     * that claims its rows. Emits how many rows were published (none when another claimant published them).
      */
-    private Mono<Integer> publishKey(String key, long upTo, boolean wait) {
-        return publishBatch(key, upTo, wait)
-                .expand(n -> n == batchSize ? publishBatch(key, upTo, wait) : Mono.empty())
+    private Mono<Integer> publishKey(String key, long upTo) {
+        return publishBatch(key, upTo)
+                .expand(n -> n == batchSize ? publishBatch(key, upTo) : Mono.empty())
                 .reduce(0, Integer::sum);
     }
 
-    private Mono<Integer> publishBatch(String key, long upTo, boolean wait) {
-        Mono<Boolean> locked = wait ? table.lockKey(key).thenReturn(true) : table.tryLockKey(key);
-        return transactions.transactional(locked.flatMap(held -> !held
-                ? Mono.just(0)
-                : table.selectKey(key, upTo, batchSize)
-                        .flatMap(rows -> Flux.fromIterable(rows)
-                                // Sent in order, each without waiting for the previous acknowledgement.
-                                .flatMapSequential(
-                                        row -> publisher.publish(row.topic(), row.key(), row.payload()), IN_FLIGHT)
-                                .then(table.delete(
-                                        rows.stream().map(OutboxRow::seq).toList()))
-                                .thenReturn(rows.size()))));
+    private Mono<Integer> publishBatch(String key, long upTo) {
+        return transactions.transactional(table.claimKey(key, upTo, batchSize)
+                .flatMap(rows -> Flux.fromIterable(rows)
+                        // Sent in order, each without waiting for the previous acknowledgement.
+                        .flatMapSequential(row -> publisher.publish(row.topic(), row.key(), row.payload()), IN_FLIGHT)
+                        .then(Mono.just(rows.size()))));
     }
 
     /**
-     * Publishes every row left unpublished (by a crash, or a broker failure after the commit), oldest key first.
-     * Keys another publisher holds are skipped: that one publishes them. Emits how many rows this call published.
+     * Publishes every row left unpublished (by a crash, or a broker failure after the commit), oldest key first. A key
+     * another publisher is publishing is waited for; what that one published is not published again. Emits how many
+     * rows this call published.
      */
     public Mono<Integer> sweep() {
         return sweepBatch()
@@ -170,7 +167,7 @@ public final class Outbox implements AutoCloseable {
             Map<String, Long> keys = new LinkedHashMap<>();
             rows.forEach(row -> keys.merge(row.key(), row.seq(), Math::max));
             return Flux.fromIterable(keys.entrySet())
-                    .concatMap(key -> publishKey(key.getKey(), key.getValue(), false))
+                    .concatMap(key -> publishKey(key.getKey(), key.getValue()))
                     .reduce(0, Integer::sum)
                     .map(published -> new Swept(rows.size() == batchSize, published));
         });

@@ -3,8 +3,11 @@ package dev.lattice.runtime.outbox;
 import static java.util.Objects.requireNonNull;
 
 import io.r2dbc.spi.Readable;
-import java.util.Collection;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -13,50 +16,64 @@ import reactor.core.publisher.Mono;
  * created by the owning service's own Flyway migration (see {@link Outbox} for its columns).
  */
 final class OutboxTable {
-    private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(:lock, 0))";
-    private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended(:lock, 0)) AS locked";
-
     private final DatabaseClient client;
-    private final String schema;
     // The statements name the owning service's schema, so they are built once per instance.
     private final String insert;
-    private final String selectKey;
+    private final String claimKey;
     private final String selectOldest;
-    private final String delete;
     private final String count;
 
     OutboxTable(DatabaseClient client, String schema) {
         this.client = requireNonNull(client, "client is null");
-        this.schema = requireNonNull(schema, "schema is null");
-        String table = schema + ".outbox";
+        String table = requireNonNull(schema, "schema is null") + ".outbox";
+        // The payloads travel as base64 text: one array parameter of text binds where one of bytea does not.
         this.insert = "INSERT INTO " + table + " (topic, record_key, payload, created_ts) "
-                + "VALUES (:topic, :record_key, :payload, :created_ts) RETURNING seq";
-        this.selectKey = "SELECT seq, topic, record_key, payload FROM " + table
-                + " WHERE record_key = :record_key AND seq <= :up_to ORDER BY seq LIMIT :limit";
+                + "SELECT x.topic, x.record_key, decode(x.payload, 'base64'), :created_ts"
+                + " FROM unnest(CAST(:topics AS text[]), CAST(:keys AS text[]), CAST(:payloads AS text[]))"
+                + " WITH ORDINALITY AS x(topic, record_key, payload, n) ORDER BY x.n"
+                + " RETURNING seq, record_key";
+        // FOR UPDATE locks the key's rows oldest first, so a second claimant of the key waits at the first row the
+        // first one holds and, once that one committed, goes on with what it left.
+        this.claimKey = "DELETE FROM " + table + " WHERE seq IN (SELECT seq FROM " + table
+                + " WHERE record_key = :record_key AND seq <= :up_to ORDER BY seq LIMIT :limit FOR UPDATE)"
+                + " RETURNING seq, topic, record_key, payload";
         this.selectOldest = "SELECT seq, topic, record_key, payload FROM " + table + " ORDER BY seq LIMIT :limit";
-        this.delete = "DELETE FROM " + table + " WHERE seq = ANY(:seqs)";
         this.count = "SELECT count(*) AS n FROM " + table;
     }
 
-    /** Inserts a row in the surrounding transaction; emits its {@code seq}. */
-    Mono<Long> insert(String topic, String key, byte[] payload, long createdTs) {
+    /**
+     * Inserts {@code records} in the surrounding transaction, in one statement, their {@code seq}s in list order;
+     * emits each key with its highest {@code seq}.
+     */
+    Mono<Map<String, Long>> insert(List<OutboxRecord> records, long createdTs) {
+        Base64.Encoder base64 = Base64.getEncoder();
         return client.sql(insert)
-                .bind("topic", topic)
-                .bind("record_key", key)
-                .bind("payload", payload)
+                .bind("topics", records.stream().map(OutboxRecord::topic).toArray(String[]::new))
+                .bind("keys", records.stream().map(OutboxRecord::key).toArray(String[]::new))
+                .bind(
+                        "payloads",
+                        records.stream()
+                                .map(r -> base64.encodeToString(r.payload()))
+                                .toArray(String[]::new))
                 .bind("created_ts", createdTs)
-                .map(row -> requireLong(row, "seq"))
-                .one();
+                .map(row -> Map.entry(requireNonNull(row.get("record_key", String.class)), requireLong(row, "seq")))
+                .all()
+                .collect(HashMap::new, (written, e) -> written.merge(e.getKey(), e.getValue(), Math::max));
     }
 
-    /** The oldest rows of {@code key} up to {@code upTo}, in {@code seq} order. */
-    Mono<List<OutboxRow>> selectKey(String key, long upTo, int limit) {
-        return client.sql(selectKey)
+    /**
+     * Deletes the oldest rows of {@code key} up to {@code upTo} in the surrounding transaction, holding them until it
+     * ends (a rollback puts them back), and emits them in {@code seq} order. Waits while another transaction holds
+     * the key's oldest rows: only one claimant publishes a row, and a key's rows are claimed in order.
+     */
+    Mono<List<OutboxRow>> claimKey(String key, long upTo, int limit) {
+        return client.sql(claimKey)
                 .bind("record_key", key)
                 .bind("up_to", upTo)
                 .bind("limit", limit)
                 .map(OutboxTable::row)
                 .all()
+                .sort(Comparator.comparingLong(OutboxRow::seq))
                 .collectList();
     }
 
@@ -69,36 +86,8 @@ final class OutboxTable {
                 .collectList();
     }
 
-    Mono<Void> delete(Collection<Long> seqs) {
-        if (seqs.isEmpty()) {
-            return Mono.empty();
-        }
-        return client.sql(delete).bind("seqs", seqs.toArray(Long[]::new)).then();
-    }
-
     Mono<Long> count() {
         return client.sql(count).map(row -> requireLong(row, "n")).one();
-    }
-
-    /**
-     * Takes the lock of {@code key} for the surrounding transaction, waiting for it. Only its holder publishes the
-     * key's rows, so two publishers never interleave (or repeat) a key's records. The lock is an advisory lock on a
-     * hash of schema and key: two keys that collide merely wait for each other.
-     */
-    Mono<Void> lockKey(String key) {
-        return client.sql(LOCK).bind("lock", lockName(key)).then();
-    }
-
-    /** As {@link #lockKey}, without waiting: false when another transaction holds it. */
-    Mono<Boolean> tryLockKey(String key) {
-        return client.sql(TRY_LOCK)
-                .bind("lock", lockName(key))
-                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
-                .one();
-    }
-
-    private String lockName(String key) {
-        return schema + ".outbox/" + key;
     }
 
     private static OutboxRow row(Readable row) {

@@ -2,7 +2,9 @@ package dev.lattice.runtime.outbox;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 
@@ -12,7 +14,9 @@ import reactor.core.publisher.Mono;
  */
 public final class OutboxWriter {
     private final OutboxTable table;
-    /** Each key enqueued, in first-enqueued order, with its highest {@code seq} in this transaction. */
+    /** The records enqueued and not yet written, in enqueued order. */
+    private final List<OutboxRecord> enqueued = new ArrayList<>();
+    /** Each key written, in first-enqueued order, with its highest {@code seq} in this transaction. */
     private final Map<String, Long> written = new LinkedHashMap<>();
 
     OutboxWriter(OutboxTable table) {
@@ -20,31 +24,47 @@ public final class OutboxWriter {
     }
 
     /**
-     * Writes a record to the outbox in the surrounding transaction. Records of one key are published in the order
-     * they were enqueued (and after the key's records of earlier transactions); for that order to follow the order
-     * of the writes themselves, writers of one key must be serialised by the data they write (a row lock), as they
-     * are in every service using this.
+     * Writes a record to the outbox in the surrounding transaction (when the transaction's work is done, with the
+     * other records it enqueued, in one statement). Records of one key are published in the order they were enqueued
+     * (and after the key's records of earlier transactions); for that order to follow the order of the writes
+     * themselves, writers of one key must be serialised by the data they write (a row lock), as they are in every
+     * service using this.
      *
      * @param topic the unprefixed bus topic, e.g. {@code roomserver.output}
      * @param key the record key (room ID, user ID)
      */
     public Mono<Void> enqueue(String topic, String key, byte[] payload) {
-        requireNonNull(topic, "topic is null");
-        requireNonNull(key, "key is null");
-        requireNonNull(payload, "payload is null");
-        return table.insert(topic, key, payload, System.currentTimeMillis())
-                .doOnNext(seq -> {
-                    synchronized (written) {
-                        written.merge(key, seq, Math::max);
-                    }
-                })
-                .then();
+        OutboxRecord record = new OutboxRecord(topic, key, payload);
+        return Mono.fromRunnable(() -> {
+            synchronized (this) {
+                enqueued.add(record);
+            }
+        });
+    }
+
+    /** Writes what was enqueued since the last call, in the surrounding transaction. */
+    Mono<Void> flush() {
+        return Mono.defer(() -> {
+            List<OutboxRecord> records;
+            synchronized (this) {
+                records = List.copyOf(enqueued);
+                enqueued.clear();
+            }
+            if (records.isEmpty()) {
+                return Mono.empty();
+            }
+            return table.insert(records, System.currentTimeMillis())
+                    .doOnNext(seqs -> {
+                        synchronized (this) {
+                            records.forEach(r -> written.merge(r.key(), seqs.get(r.key()), Math::max));
+                        }
+                    })
+                    .then();
+        });
     }
 
     /** The keys written, each with its highest {@code seq}, in first-enqueued order. */
-    Map<String, Long> written() {
-        synchronized (written) {
-            return new LinkedHashMap<>(written);
-        }
+    synchronized Map<String, Long> written() {
+        return new LinkedHashMap<>(written);
     }
 }

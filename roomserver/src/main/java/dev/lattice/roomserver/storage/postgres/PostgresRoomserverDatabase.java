@@ -17,7 +17,6 @@ import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,8 @@ import reactor.core.publisher.Mono;
 
 /** {@link RoomserverDatabase} over PostgreSQL, one table class per table. */
 public final class PostgresRoomserverDatabase implements RoomserverDatabase {
-    private static final int SNAPSHOT_CACHE_SIZE = 2_000;
+    /** State entries held in loaded snapshots: at about 150 bytes each, some 40 MB at most. */
+    private static final long SNAPSHOT_CACHE_ENTRIES = 250_000;
 
     private final Outbox outbox;
     private final int maxSnapshotChain;
@@ -42,12 +42,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     private final ForwardExtremitiesTable extremities;
     private final SendTransactionsTable sendTransactions;
     private final OutsideMembershipsTable outsideMemberships;
-    private final Map<Long, StateSnapshot> snapshotCache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, StateSnapshot> eldest) {
-            return size() > SNAPSHOT_CACHE_SIZE;
-        }
-    };
+    private final SnapshotCache snapshotCache = new SnapshotCache(SNAPSHOT_CACHE_ENTRIES);
 
     /**
      * @param maxSnapshotChain the most deltas between a snapshot and its full ancestor: every this many state
@@ -107,10 +102,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<StateSnapshot> snapshot(long snapshotNid) {
-        StateSnapshot cached;
-        synchronized (snapshotCache) {
-            cached = snapshotCache.get(snapshotNid);
-        }
+        StateSnapshot cached = snapshotCache.get(snapshotNid);
         if (cached != null) {
             return Mono.just(cached);
         }
@@ -136,9 +128,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                 }
                 StateSnapshot loaded =
                         new StateSnapshot(snapshotNid, chain.getLast().chainLength(), state);
-                synchronized (snapshotCache) {
-                    snapshotCache.put(snapshotNid, loaded);
-                }
+                snapshotCache.put(loaded);
                 return loaded;
             });
         });
@@ -294,8 +284,13 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         Map<StateKey, String> entries = full ? state : delta(parent.state(), state);
         return snapshots
                 .insert(roomId, full ? null : parent.nid(), chainLength)
-                .flatMap(nid ->
-                        snapshotEntries.insert(nid, entries).thenReturn(new StateSnapshot(nid, chainLength, state)));
+                .flatMap(nid -> snapshotEntries.insert(nid, entries).then(Mono.fromCallable(() -> {
+                    // Cached as written: the next event of the room most likely starts from it. Should the
+                    // transaction roll back, no event names the entry's ID, which is never given out again.
+                    StateSnapshot created = new StateSnapshot(nid, chainLength, state);
+                    snapshotCache.put(created);
+                    return created;
+                })));
     }
 
     /** The changes from {@code from} to {@code to}; a null value removes the key. */
