@@ -134,7 +134,7 @@ public final class Presence {
 
     /**
      * {@code /sync}'s {@code set_presence} (default {@code online}): sets the state when it differs, else keeps the
-     * user seen (at most one write per {@link #SEEN_REFRESH}).
+     * user seen (at most one write per {@link #SEEN_REFRESH}, one statement: most syncs change nothing others see).
      */
     public Mono<Void> onSync(String userId, String state) {
         if (!enabled) {
@@ -146,7 +146,8 @@ public final class Presence {
             return Mono.empty();
         }
         lastRefresh.put(userId + "|" + state, now);
-        return set(userId, state, Optional.empty());
+        return database.touchPresence(userId, state, now)
+                .flatMap(touched -> touched ? Mono.<Void>empty() : set(userId, state, Optional.empty()));
     }
 
     private Mono<Void> set(String userId, String state, Optional<Optional<String>> statusMsg) {

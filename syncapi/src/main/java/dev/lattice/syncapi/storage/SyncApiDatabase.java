@@ -198,6 +198,14 @@ public interface SyncApiDatabase {
     Mono<OptionalLong> setPresence(String userId, String state, Optional<Optional<String>> statusMsg, long now);
 
     /**
+     * Keeps our user seen now (and active now when {@code online}) if their stored state is {@code state}: what
+     * {@link #setPresence} does when nothing others see changes, in one statement.
+     *
+     * @return false when the user has no presence yet or another state; nothing was written then
+     */
+    Mono<Boolean> touchPresence(String userId, String state, long now);
+
+    /**
      * The presence timers: users not seen since {@code offlineBefore} go offline, online users not active since
      * {@code idleBefore} become unavailable; each at a new position.
      *

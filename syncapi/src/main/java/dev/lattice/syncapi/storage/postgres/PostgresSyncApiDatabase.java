@@ -505,6 +505,11 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
+    public Mono<Boolean> touchPresence(String userId, String state, long now) {
+        return presence.touch(userId, state, now);
+    }
+
+    @Override
     public Mono<Long> setRemotePresence(StoredPresence update, long now) {
         return writePresence(
                 update.userId(), current -> presence.upsert(update, now, true, visiblyChanged(current, update)));

@@ -29,6 +29,14 @@ public final class PresenceTable {
             + " position = CASE WHEN :changed THEN excluded.position ELSE syncapi.presence.position END"
             + " RETURNING position";
 
+    /**
+     * Keeps a local user present in the state they are in: seen now, and active now when online. No position is
+     * drawn (nothing others see changes), so it needs neither the stream lock nor a transaction of its own.
+     */
+    private static final String TOUCH = "UPDATE syncapi.presence SET last_seen_ts = :now,"
+            + " last_active_ts = CASE WHEN state = 'online' THEN :now ELSE last_active_ts END"
+            + " WHERE user_id = :user_id AND state = :state AND NOT remote";
+
     private static final String EXPIRE = "UPDATE syncapi.presence SET"
             + " state = CASE WHEN last_seen_ts < :offline_before THEN 'offline' ELSE 'unavailable' END,"
             + " position = nextval('syncapi.presence_position_seq')"
@@ -75,6 +83,17 @@ public final class PresenceTable {
                 ? spec.bind("status_msg", presence.statusMsg().get())
                 : spec.bindNull("status_msg", String.class);
         return spec.map(row -> row.get("position", Long.class)).one();
+    }
+
+    /** Whether the user's row was in {@code state} and is now touched (see {@link #TOUCH}). */
+    public Mono<Boolean> touch(String userId, String state, long now) {
+        return client.sql(TOUCH)
+                .bind("user_id", userId)
+                .bind("state", state)
+                .bind("now", now)
+                .fetch()
+                .rowsUpdated()
+                .map(updated -> updated == 1);
     }
 
     /** Users not seen since {@code offlineBefore} go offline, online users idle since {@code idleBefore} unavailable. */
