@@ -49,8 +49,6 @@ import reactor.core.publisher.Mono;
 public final class BusConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusConsumer.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    /** How long the broker holds a fetch that finds nothing new (see the consumer's configuration). */
-    private static final int FETCH_MAX_WAIT_MS = 2_000;
 
     private final Bus bus;
     private final String group;
@@ -94,10 +92,6 @@ public final class BusConsumer implements AutoCloseable {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
-        // The broker answers a fetch as soon as a record arrives, so this only sets how often an idle consumer asks
-        // again: Kafka's 500 ms made the all-in-one's 15 idle consumers and its broker a third of its CPU at rest.
-        // The cost: partitions assigned while a fetch waits are read once it returns, at most this much later.
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         for (String topic : this.topics) {
             unprefixed.put(bus.brokerTopic(topic), topic);
