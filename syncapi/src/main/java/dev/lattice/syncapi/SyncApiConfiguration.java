@@ -225,8 +225,8 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    DeviceListsStream deviceListsStream(SyncApiDatabase database, DeviceLists deviceLists) {
-        return new DeviceListsStream(database, deviceLists);
+    DeviceListsStream deviceListsStream(DeviceLists deviceLists) {
+        return new DeviceListsStream(deviceLists);
     }
 
     @Bean(destroyMethod = "close")

@@ -1298,6 +1298,15 @@ class SyncApiIT {
         String next = first.getString("next_batch").orElseThrow();
         assertThat(toDevice(sync(phone, Map.of("since", next)))).isEmpty();
         assertThat(toDevice(sync(phone, Map.of("since", since)))).isEmpty();
+        // A message after that comes from the already acknowledged since too, and goes once acknowledged in turn.
+        put(aliceToken, path + "t6", "{\"messages\": {\"" + bob + "\": {\"PHONE\": {\"n\": 3}}}}", 200);
+        assertThat(toDevice(sync(phone, Map.of("since", next)))).hasSize(1);
+        JsonObject third = sync(phone, Map.of("since", next));
+        assertThat(toDevice(third)).hasSize(1);
+        assertThat(toDevice(sync(
+                        phone, Map.of("since", third.getString("next_batch").orElseThrow()))))
+                .isEmpty();
+        assertThat(toDevice(sync(phone, Map.of("since", next)))).isEmpty();
         // "*" reached every device of bob; the laptop has not acknowledged, so every initial sync repeats it.
         assertThat(toDevice(sync(laptop, Map.of()))).hasSize(1);
         assertThat(toDevice(sync(laptop, Map.of()))).hasSize(1);

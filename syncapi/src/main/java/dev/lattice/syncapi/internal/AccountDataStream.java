@@ -9,6 +9,7 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import java.util.List;
 import java.util.function.Supplier;
@@ -40,13 +41,16 @@ public final class AccountDataStream implements SyncStreamProvider {
     }
 
     @Override
-    public Mono<Long> currentPosition() {
-        return database.currentAccountDataPosition();
+    public long currentPosition(StoredPositions stored) {
+        return stored.accountData();
     }
 
     @Override
     public Mono<Long> contribute(SyncContext context) {
         long position = context.position(SyncStream.ACCOUNT_DATA);
+        if (!context.snapshot() && context.since(SyncStream.ACCOUNT_DATA).orElseThrow() >= position) {
+            return Mono.just(position); // nothing changed since: no query
+        }
         SyncFilter filter = context.request().filter();
         return Mono.zip(entries(context, position), context.joinedRooms())
                 .doOnNext(loaded -> {

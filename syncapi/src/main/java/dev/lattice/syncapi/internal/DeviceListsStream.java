@@ -3,7 +3,7 @@ package dev.lattice.syncapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.protocol.json.JsonObjectBuilder;
-import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.StoredPositions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,11 +12,9 @@ import reactor.core.publisher.Mono;
  * same).
  */
 public final class DeviceListsStream implements SyncStreamProvider {
-    private final SyncApiDatabase database;
     private final DeviceLists deviceLists;
 
-    public DeviceListsStream(SyncApiDatabase database, DeviceLists deviceLists) {
-        this.database = requireNonNull(database, "database is null");
+    public DeviceListsStream(DeviceLists deviceLists) {
         this.deviceLists = requireNonNull(deviceLists, "deviceLists is null");
     }
 
@@ -26,8 +24,8 @@ public final class DeviceListsStream implements SyncStreamProvider {
     }
 
     @Override
-    public Mono<Long> currentPosition() {
-        return database.currentDeviceListPosition();
+    public long currentPosition(StoredPositions stored) {
+        return stored.deviceLists();
     }
 
     @Override

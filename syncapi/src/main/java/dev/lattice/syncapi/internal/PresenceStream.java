@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import java.time.Clock;
 import java.util.HashSet;
@@ -34,8 +35,8 @@ public final class PresenceStream implements SyncStreamProvider {
     }
 
     @Override
-    public Mono<Long> currentPosition() {
-        return database.currentPresencePosition();
+    public long currentPosition(StoredPositions stored) {
+        return stored.presence();
     }
 
     @Override

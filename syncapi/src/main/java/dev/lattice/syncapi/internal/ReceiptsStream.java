@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.StoredReceipt;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import java.util.List;
@@ -33,14 +34,17 @@ public final class ReceiptsStream implements SyncStreamProvider {
     }
 
     @Override
-    public Mono<Long> currentPosition() {
-        return database.currentReceiptPosition();
+    public long currentPosition(StoredPositions stored) {
+        return stored.receipts();
     }
 
     @Override
     public Mono<Long> contribute(SyncContext context) {
         long position = context.position(SyncStream.RECEIPTS);
         long since = context.snapshot() ? 0 : context.since(SyncStream.RECEIPTS).orElse(0L);
+        if (!context.snapshot() && since >= position) {
+            return Mono.just(position); // no receipt since: no query
+        }
         String user = context.user();
         return context.joinedRooms()
                 .flatMap(rooms -> database.receipts(rooms, since, position))

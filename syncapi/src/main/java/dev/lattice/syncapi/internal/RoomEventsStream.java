@@ -11,6 +11,7 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -88,8 +89,8 @@ public final class RoomEventsStream implements SyncStreamProvider {
     }
 
     @Override
-    public Mono<Long> currentPosition() {
-        return database.currentPosition();
+    public long currentPosition(StoredPositions stored) {
+        return stored.events();
     }
 
     @Override
@@ -107,6 +108,9 @@ public final class RoomEventsStream implements SyncStreamProvider {
         LazyLoadedMembers.SentMembers sent = filter.lazyLoadMembers() && !filter.includeRedundantMembers()
                 ? lazyLoaded.sync(request.device(), since, position)
                 : LazyLoadedMembers.SentMembers.ALL;
+        if (since.isPresent() && !request.fullState() && since.get() >= position) {
+            return Mono.just(position); // no event since, so no membership, timeline or state change: no query
+        }
         return Mono.zip(context.memberships(), atSince, changed)
                 .flatMap(loaded -> plan(request, position, loaded.getT1(), loaded.getT2(), loaded.getT3()))
                 .flatMap(plans -> withoutForgotten(plans, user))

@@ -191,7 +191,7 @@ public final class SlidingSync {
 
     private Mono<JsonObject> attempt(SlidingSyncRequest request, Start start, long deadline) {
         String user = request.device().userId().toString();
-        return Syncer.positions(streams)
+        return Syncer.positions(streams, database)
                 .flatMap(positions -> plan(request, start, positions))
                 .flatMap(plan -> roomSections(request, start, plan)
                         .flatMap(sent -> extensions(request, start, plan, sent.keySet())

@@ -1,5 +1,6 @@
 package dev.lattice.syncapi.internal;
 
+import dev.lattice.syncapi.storage.StoredPositions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,8 +13,13 @@ public interface SyncStreamProvider {
     /** The stream this provider serves. */
     SyncStream stream();
 
-    /** The stream's newest position, read when an attempt starts; the response covers the stream up to it. */
-    Mono<Long> currentPosition();
+    /**
+     * The stream's newest position when an attempt starts: the response covers the stream up to it.
+     *
+     * @param stored every stored stream's newest position, read once for the attempt; a stream held in memory
+     *     answers from there instead
+     */
+    long currentPosition(StoredPositions stored);
 
     /**
      * Adds this stream's part to {@code context.response()}: what changed after {@code context.since(stream())} (all

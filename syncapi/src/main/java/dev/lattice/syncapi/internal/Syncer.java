@@ -23,11 +23,12 @@ import reactor.core.publisher.Mono;
  * {@code GET /_matrix/client/v3/sync}: every {@link SyncStream}'s part, as an initial snapshot or as the delta since a
  * {@link SyncToken}, waiting (long-polling) for something to arrive when there is nothing yet.
  *
- * <p>An attempt reads every stream's position first ({@link SyncStreamProvider#currentPosition}); each provider then
- * adds what its stream holds up to there, concurrently, into one {@link SyncResponse}; {@code next_batch} holds the
- * positions the providers answer, so the next sync starts exactly where this one ended. When nothing was added and
- * the request may wait, the attempt waits for the {@link SyncNotifier} to signal something after those positions and
- * tries again. The device's key counts are added to every response, empty or not.
+ * <p>An attempt reads every stream's position first ({@link SyncStreamProvider#currentPosition}, the stored ones in
+ * one statement); each provider then adds what its stream holds up to there, concurrently, into one
+ * {@link SyncResponse}, reading nothing when its stream did not move since the request's token; {@code next_batch}
+ * holds the positions the providers answer, so the next sync starts exactly where this one ended. When nothing was
+ * added and the request may wait, the attempt waits for the {@link SyncNotifier} to signal something after those
+ * positions and tries again. The device's key counts are added to every response, empty or not.
  */
 public final class Syncer {
     private final List<SyncStreamProvider> streams;
@@ -134,20 +135,17 @@ public final class Syncer {
 
     /** Every stream's current position. */
     private Mono<SyncToken> positions() {
-        return positions(streams);
+        return positions(streams, database);
     }
 
-    /** Every stream's current position, from its provider. */
-    static Mono<SyncToken> positions(List<SyncStreamProvider> streams) {
-        return Flux.fromIterable(streams)
-                .flatMap(provider -> provider.currentPosition().map(position -> Map.entry(provider.stream(), position)))
-                .collectList()
-                .map(entries -> {
-                    SyncToken token = SyncToken.of();
-                    for (Map.Entry<SyncStream, Long> entry : entries) {
-                        token = token.with(entry.getKey(), entry.getValue());
-                    }
-                    return token;
-                });
+    /** Every stream's current position, from its provider, with the stored ones read in one statement. */
+    static Mono<SyncToken> positions(List<SyncStreamProvider> streams, SyncApiDatabase database) {
+        return database.storedPositions().map(stored -> {
+            SyncToken token = SyncToken.of();
+            for (SyncStreamProvider provider : streams) {
+                token = token.with(provider.stream(), provider.currentPosition(stored));
+            }
+            return token;
+        });
     }
 }

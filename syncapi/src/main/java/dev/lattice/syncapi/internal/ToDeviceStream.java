@@ -7,6 +7,7 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonString;
+import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.ToDeviceTable;
 import java.util.List;
@@ -20,8 +21,11 @@ import reactor.core.publisher.Mono;
  */
 public final class ToDeviceStream implements SyncStreamProvider {
     private static final int LIMIT = 100;
+    /** Devices whose acknowledged messages are remembered as deleted: beyond it, one more delete each. */
+    private static final int REMEMBERED_DEVICES = 20_000;
 
     private final SyncApiDatabase database;
+    private final ToDeviceAcknowledgements acknowledgements = new ToDeviceAcknowledgements(REMEMBERED_DEVICES);
 
     public ToDeviceStream(SyncApiDatabase database) {
         this.database = requireNonNull(database, "database is null");
@@ -33,8 +37,8 @@ public final class ToDeviceStream implements SyncStreamProvider {
     }
 
     @Override
-    public Mono<Long> currentPosition() {
-        return database.currentToDevicePosition();
+    public long currentPosition(StoredPositions stored) {
+        return stored.toDevice();
     }
 
     @Override
@@ -51,24 +55,25 @@ public final class ToDeviceStream implements SyncStreamProvider {
         String device = context.request().device().deviceId().value();
         long since = context.since(SyncStream.TO_DEVICE).orElse(0L);
         long position = context.position(SyncStream.TO_DEVICE);
-        Mono<Void> acknowledge = context.since(SyncStream.TO_DEVICE).isPresent()
-                ? database.acknowledgeToDevice(user, device, since)
-                : Mono.empty();
-        return acknowledge
-                .then(
-                        limit == 0
-                                ? Mono.just(List.<ToDeviceTable.Delivered>of())
-                                : database.toDeviceMessages(user, device, since, position, limit))
-                .map(messages -> {
-                    if (!messages.isEmpty()) {
-                        context.response().put("to_device", JsonObject.EMPTY.with("events", events(messages)));
-                    }
-                    // A full batch: the rest comes in the next sync, which starts after the last message sent.
-                    if (limit == 0) {
-                        return since;
-                    }
-                    return messages.size() == limit ? messages.getLast().position() : Math.max(since, position);
-                });
+        Mono<Void> acknowledge =
+                context.since(SyncStream.TO_DEVICE).isPresent() && !acknowledgements.deleted(user, device, since)
+                        ? database.acknowledgeToDevice(user, device, since)
+                                .then(Mono.fromRunnable(() -> acknowledgements.noteDeleted(user, device, since)))
+                        : Mono.empty();
+        // Nothing after since when the stream did not move: no query.
+        Mono<List<ToDeviceTable.Delivered>> read = limit == 0 || since >= position
+                ? Mono.just(List.of())
+                : database.toDeviceMessages(user, device, since, position, limit);
+        return acknowledge.then(read).map(messages -> {
+            if (!messages.isEmpty()) {
+                context.response().put("to_device", JsonObject.EMPTY.with("events", events(messages)));
+            }
+            // A full batch: the rest comes in the next sync, which starts after the last message sent.
+            if (limit == 0) {
+                return since;
+            }
+            return messages.size() == limit ? messages.getLast().position() : Math.max(since, position);
+        });
     }
 
     /** The messages as the to-device events clients get. */

@@ -3,6 +3,8 @@ package dev.lattice.syncapi.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.syncapi.storage.StoredPositions;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,13 +25,16 @@ public final class TypingStream implements SyncStreamProvider {
     }
 
     @Override
-    public Mono<Long> currentPosition() {
-        return Mono.fromSupplier(typing::position);
+    public long currentPosition(StoredPositions stored) {
+        return typing.position();
     }
 
     @Override
     public Mono<Long> contribute(SyncContext context) {
         long position = context.position(SyncStream.TYPING);
+        if (context.since(SyncStream.TYPING).equals(Optional.of(position))) {
+            return Mono.just(position); // no change since (a since above it is another process's: answered in full)
+        }
         return context.joinedRooms()
                 .doOnNext(rooms -> typing.changedAfter(rooms, context.since(SyncStream.TYPING), position)
                         .forEach((roomId, users) -> context.response()

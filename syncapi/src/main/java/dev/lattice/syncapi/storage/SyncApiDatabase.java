@@ -53,6 +53,9 @@ public interface SyncApiDatabase {
     /** The position of the newest live event; 0 when there is none. */
     Mono<Long> currentPosition();
 
+    /** Every stored stream's newest position, in one statement: each as its stream's own read gives it. */
+    Mono<StoredPositions> storedPositions();
+
     /** How many of {@code eventIds} are in their room's timeline (outliers are not). */
     Mono<Integer> countTimelineEvents(Collection<String> eventIds);
 
@@ -121,9 +124,6 @@ public interface SyncApiDatabase {
      * @return the new account data stream position, or empty when nothing changed
      */
     Mono<OptionalLong> storeAccountDataChange(String userId, Optional<String> roomId, String type, long clientStreamId);
-
-    /** The newest account data stream position; 0 when nothing changed yet. */
-    Mono<Long> currentAccountDataPosition();
 
     /**
      * The (room, type)s of the user's account data whose latest change has an account data stream position in
@@ -215,9 +215,6 @@ public interface SyncApiDatabase {
 
     Mono<Optional<StoredPresence>> presence(String userId);
 
-    /** The presence stream's newest position; 0 before the first change. */
-    Mono<Long> currentPresencePosition();
-
     /** The presence of these users that changed at positions in ({@code afterExclusive}, {@code toInclusive}]. */
     Mono<List<StoredPresence>> presenceChanges(Collection<String> users, long afterExclusive, long toInclusive);
 
@@ -271,9 +268,6 @@ public interface SyncApiDatabase {
     /** Deletes the to-device inboxes of deleted devices. */
     Mono<Void> deleteToDeviceInboxes(String userId, List<String> deviceIds);
 
-    /** The device lists stream's newest position; 0 before the first change. */
-    Mono<Long> currentDeviceListPosition();
-
     /** The users whose device lists changed at positions in ({@code afterExclusive}, {@code toInclusive}]. */
     Mono<List<String>> deviceListChanges(long afterExclusive, long toInclusive);
 
@@ -294,9 +288,6 @@ public interface SyncApiDatabase {
      */
     Mono<OptionalLong> storeReceipt(
             String roomId, String userId, String receiptType, Optional<String> threadId, String eventId, long ts);
-
-    /** The receipts stream's newest position; 0 before the first receipt. */
-    Mono<Long> currentReceiptPosition();
 
     /** The receipts in these rooms with positions in ({@code afterExclusive}, {@code toInclusive}], oldest first. */
     Mono<List<StoredReceipt>> receipts(Collection<String> roomIds, long afterExclusive, long toInclusive);

@@ -70,9 +70,6 @@ public final class OutputRoomEventsTable {
             + " SET outlier = false, position = " + HISTORICAL_POSITION
             + " WHERE event_id = :event_id AND outlier RETURNING position";
 
-    private static final String SELECT_MAX_POSITION =
-            "SELECT COALESCE(MAX(position), 0) AS position FROM syncapi.output_room_events";
-
     private static final String SELECT_BY_IDS =
             "SELECT " + COLUMNS + " FROM syncapi.output_room_events WHERE event_id = ANY(:event_ids)";
 
@@ -252,9 +249,7 @@ public final class OutputRoomEventsTable {
 
     /** The newest live position; 0 when no event is stored. */
     public Mono<Long> selectMaxPosition() {
-        return client.sql(SELECT_MAX_POSITION)
-                .map(r -> r.get("position", Long.class))
-                .one();
+        return StreamPositions.newest(client, "syncapi.output_room_events");
     }
 
     /** How many of {@code eventIds} are stored and not outliers. */

@@ -14,6 +14,7 @@ import dev.lattice.syncapi.storage.PendingPush;
 import dev.lattice.syncapi.storage.Relation;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.StoredPresence;
 import dev.lattice.syncapi.storage.StoredReceipt;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
@@ -41,6 +42,14 @@ import reactor.core.publisher.Mono;
  */
 public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private static final Logger log = LoggerFactory.getLogger(PostgresSyncApiDatabase.class);
+    /** Each stream's own position read, as a column. */
+    private static final String SELECT_STORED_POSITIONS = "SELECT"
+            + " (" + StreamPositions.newestQuery("syncapi.output_room_events") + ") AS events,"
+            + " (" + StreamPositions.newestQuery("syncapi.account_data_changes") + ") AS account_data,"
+            + " (" + ToDeviceTable.CURRENT + ") AS to_device,"
+            + " (" + StreamPositions.newestQuery("syncapi.receipts") + ") AS receipts,"
+            + " (" + StreamPositions.newestQuery("syncapi.device_list_changes") + ") AS device_lists,"
+            + " (" + StreamPositions.newestQuery("syncapi.presence") + ") AS presence";
 
     /** The default when a room has no {@code m.room.history_visibility} (or an unknown value). */
     public static final String DEFAULT_HISTORY_VISIBILITY = "shared";
@@ -291,6 +300,19 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
+    public Mono<StoredPositions> storedPositions() {
+        return client.sql(SELECT_STORED_POSITIONS)
+                .map(row -> new StoredPositions(
+                        row.get("events", Long.class),
+                        row.get("account_data", Long.class),
+                        row.get("to_device", Long.class),
+                        row.get("receipts", Long.class),
+                        row.get("device_lists", Long.class),
+                        row.get("presence", Long.class)))
+                .one();
+    }
+
+    @Override
     public Mono<Integer> countTimelineEvents(Collection<String> eventIds) {
         return events.countTimelineEvents(eventIds);
     }
@@ -376,11 +398,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<Long> currentAccountDataPosition() {
-        return accountDataChanges.selectMaxPosition();
-    }
-
-    @Override
     public Mono<List<AccountDataChange>> accountDataChanges(String userId, long afterExclusive, long toInclusive) {
         return accountDataChanges.selectChanges(userId, afterExclusive, toInclusive);
     }
@@ -417,11 +434,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<Long> currentReceiptPosition() {
-        return receipts.selectMaxPosition();
-    }
-
-    @Override
     public Mono<List<StoredReceipt>> receipts(Collection<String> roomIds, long afterExclusive, long toInclusive) {
         return receipts.selectInRooms(roomIds, afterExclusive, toInclusive);
     }
@@ -430,11 +442,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     public Mono<Long> storeDeviceListChange(String userId) {
         return transactions.transactional(
                 client.sql(LOCK_DEVICE_LIST_STREAM).then().then(deviceListChanges.upsert(userId)));
-    }
-
-    @Override
-    public Mono<Long> currentDeviceListPosition() {
-        return deviceListChanges.selectMaxPosition();
     }
 
     @Override
@@ -539,11 +546,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<Optional<StoredPresence>> presence(String userId) {
         return presence.select(userId);
-    }
-
-    @Override
-    public Mono<Long> currentPresencePosition() {
-        return presence.selectMaxPosition();
     }
 
     @Override

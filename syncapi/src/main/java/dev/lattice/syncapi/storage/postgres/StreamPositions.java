@@ -17,9 +17,14 @@ final class StreamPositions {
                 .defaultIfEmpty(OptionalLong.empty());
     }
 
+    /** The query of {@link #newest}, its one column named {@code position}. */
+    static String newestQuery(String table) {
+        return "SELECT COALESCE(MAX(position), 0) AS position FROM " + table;
+    }
+
     /** The table's newest position; 0 when it is empty. The table's {@code position} column is unique (indexed). */
     static Mono<Long> newest(DatabaseClient client, String table) {
-        return client.sql("SELECT COALESCE(MAX(position), 0) AS position FROM " + table)
+        return client.sql(newestQuery(table))
                 .map(row -> row.get("position", Long.class))
                 .one();
     }

@@ -18,7 +18,7 @@ public final class ToDeviceTable {
     private static final String LOCK_STREAM = "SELECT position FROM syncapi.to_device_stream WHERE id = 1 FOR UPDATE";
 
     private static final String SET_STREAM = "UPDATE syncapi.to_device_stream SET position = :position WHERE id = 1";
-    private static final String CURRENT = "SELECT position FROM syncapi.to_device_stream WHERE id = 1";
+    static final String CURRENT = "SELECT position FROM syncapi.to_device_stream WHERE id = 1";
     private static final String INSERT_TRANSACTION = "INSERT INTO syncapi.to_device_transactions"
             + " (sender, sender_device, txn_id, created_ts) VALUES (:sender, :senderDevice, :txnId, :now)"
             + " ON CONFLICT DO NOTHING";

@@ -28,7 +28,7 @@ class AccountDataChangesTableIT {
     @Test
     void eachNewerChangeMovesItsKeyToANewPositionAndReplaysChangeNothing() {
         String user = newUser();
-        long start = database.currentAccountDataPosition().block();
+        long start = database.storedPositions().block().accountData();
         long direct = database.storeAccountDataChange(user, Optional.empty(), "m.direct", 10)
                 .block()
                 .orElseThrow();
@@ -37,7 +37,7 @@ class AccountDataChangesTableIT {
                 .orElseThrow();
         assertThat(direct).isGreaterThan(start);
         assertThat(tag).isGreaterThan(direct);
-        assertThat(database.currentAccountDataPosition().block()).isGreaterThanOrEqualTo(tag);
+        assertThat(database.storedPositions().block().accountData()).isGreaterThanOrEqualTo(tag);
 
         // A replay (same stream_id) or an older record: nothing.
         assertThat(database.storeAccountDataChange(user, Optional.empty(), "m.direct", 10)
@@ -67,7 +67,7 @@ class AccountDataChangesTableIT {
     @Test
     void globalAndPerRoomDataOfOneTypeAreDistinct() {
         String user = newUser();
-        long start = database.currentAccountDataPosition().block();
+        long start = database.storedPositions().block().accountData();
         assertThat(database.storeAccountDataChange(user, Optional.empty(), "m.tag", 1)
                         .block())
                 .isPresent();
