@@ -10,9 +10,11 @@ import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,15 +23,20 @@ import reactor.core.publisher.Mono;
 
 /**
  * Stored events as parsed {@link Pdu}s, for the auth checks, state resolution and history visibility. Parsed events
- * are cached by ID: an event's original bytes never change (redaction stores a separate copy).
+ * are cached by ID: an event's original bytes never change (redaction stores a separate copy), and neither does
+ * whether it was rejected (a stored event's status is decided once), so an event once read as not rejected is served
+ * from the cache without reading its row again.
  */
 public final class RoomEvents {
     private static final int CACHE_SIZE = 20_000;
 
+    /** A parsed stored event and whether it was rejected when stored (which never changes). */
+    private record Parsed(Pdu pdu, boolean rejected) {}
+
     private final RoomserverDatabase database;
-    private final Map<String, Pdu> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<String, Parsed> cache = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Pdu> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Parsed> eldest) {
             return size() > CACHE_SIZE;
         }
     };
@@ -40,27 +47,48 @@ public final class RoomEvents {
 
     /** Parses a stored event (its original bytes); the count limits of new events do not apply to stored ones. */
     public Pdu parse(RoomVersionRules rules, EventRow row) {
-        Pdu cached;
+        Parsed cached;
         synchronized (cache) {
             cached = cache.get(row.eventId());
         }
-        if (cached != null && cached.rules().equals(rules)) {
-            return cached;
+        if (cached != null && cached.pdu().rules().equals(rules)) {
+            return cached.pdu();
         }
         Pdu pdu = Pdu.parseBackfilled(rules, row.pdu());
         synchronized (cache) {
-            cache.put(row.eventId(), pdu);
+            cache.put(row.eventId(), new Parsed(pdu, row.status() == EventStatus.REJECTED));
         }
         return pdu;
     }
 
-    /** The events among {@code eventIds} that were not rejected, parsed, by ID. */
+    /**
+     * The events among {@code eventIds} that were not rejected, parsed, by ID: from the cache where it holds them, the
+     * rest read in one query (none when the cache holds them all).
+     */
     public Mono<Map<String, Pdu>> load(RoomVersionRules rules, Collection<String> eventIds) {
-        return database.events(eventIds).map(rows -> parseUsable(rules, rows));
+        Map<String, Pdu> found = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        synchronized (cache) {
+            for (String id : eventIds) {
+                Parsed cached = cache.get(id);
+                if (cached != null && !cached.rejected() && cached.pdu().rules().equals(rules)) {
+                    found.put(id, cached.pdu());
+                } else {
+                    missing.add(id);
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return Mono.just(found);
+        }
+        return database.events(missing).map(rows -> {
+            found.putAll(parseUsable(rules, rows));
+            return found;
+        });
     }
 
     /** Parses the rows that were not rejected. */
-    public Map<String, Pdu> parseUsable(RoomVersionRules rules, Map<String, EventRow> rows) {
+    private Map<String, Pdu> parseUsable(RoomVersionRules rules, Map<String, EventRow> rows) {
         Map<String, Pdu> parsed = new HashMap<>();
         rows.forEach((id, row) -> {
             if (row.status() != EventStatus.REJECTED) {

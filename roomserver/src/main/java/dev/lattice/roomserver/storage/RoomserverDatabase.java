@@ -28,6 +28,12 @@ public interface RoomserverDatabase {
     /** The stored events among {@code eventIds}, by ID. */
     Mono<Map<String, EventRow>> events(Collection<String> eventIds);
 
+    /**
+     * The state snapshot after each of {@code eventIds} that is stored with state (not an outlier, not rejected), by
+     * event ID; the others are left out. An event's state, once stored, never changes, so this is cached.
+     */
+    Mono<Map<String, Long>> statesAfter(Collection<String> eventIds);
+
     /** The stored events among {@code eventIds} and their auth chains, by ID. */
     Mono<Map<String, EventRow>> eventsWithAuthChains(Collection<String> eventIds);
 

@@ -299,15 +299,7 @@ public final class InputPipeline {
                             .then(
                                     input.kind() == InputKind.OUTLIER
                                             ? storeOutlier(candidate)
-                                            : Mono.defer(() -> stateBefore(candidate))
-                                                    .flatMap(before -> checkStateBefore(candidate, before)
-                                                            .then(
-                                                                    input.kind() == InputKind.NEW
-                                                                            ? checkCurrentState(candidate, before)
-                                                                            : Mono.just(Optional.<String>empty()))
-                                                            .flatMap(softFail -> softFail.isPresent()
-                                                                    ? storeSoftFailed(candidate, before, softFail.get())
-                                                                    : accept(candidate, before))))
+                                            : Mono.defer(() -> decideWithState(candidate)))
                             .onErrorResume(Rejection.class, r -> storeRejected(candidate, r));
                 })
                 .onErrorResume(Rejection.class, r -> {
@@ -315,6 +307,23 @@ public final class InputPipeline {
                     log.info("rejected {}: {}", pdu.eventId(), r.getMessage());
                     return Mono.just(InputVerdict.rejected(input.requestId(), pdu.id(), r.errorCode(), r.getMessage()));
                 });
+    }
+
+    /**
+     * Steps 5–7 for an event with state: the state before it (failing rejects), then for a new event the current
+     * state (failing soft-fails), then storing it.
+     */
+    private Mono<InputVerdict> decideWithState(Candidate candidate) {
+        return stateBefore(candidate)
+                .flatMap(before -> checkStateBefore(candidate, before)
+                        .then(
+                                candidate.input().kind() == InputKind.NEW
+                                        ? current(candidate)
+                                        : Mono.just(Current.UNREAD))
+                        .flatMap(current -> checkCurrentState(candidate, before, current)
+                                .flatMap(softFail -> softFail.isPresent()
+                                        ? storeSoftFailed(candidate, before, softFail.get())
+                                        : accept(candidate, before, current))));
     }
 
     /**
@@ -448,6 +457,24 @@ public final class InputPipeline {
         }
     }
 
+    /**
+     * The room's forward extremities before a new event, and its current state when {@link #currentStates} holds it
+     * for them (else null: read when needed).
+     */
+    private record Current(Set<String> extremities, Map<StateKey, String> held) {
+        /** Not read: for inputs that do not change the current state. */
+        static final Current UNREAD = new Current(Set.of(), null);
+    }
+
+    private Mono<Current> current(Candidate candidate) {
+        String roomId = candidate.roomId();
+        return database.forwardExtremities(roomId).map(rows -> {
+            Set<String> extremities = rows.stream().map(EventRow::eventId).collect(Collectors.toSet());
+            return new Current(
+                    extremities, currentStates.get(roomId, extremities).orElse(null));
+        });
+    }
+
     /** Step 5a: the state before the event, from the states after its prev events, resolved when they differ. */
     private Mono<StateBefore> stateBefore(Candidate candidate) {
         Pdu pdu = candidate.pdu();
@@ -460,16 +487,16 @@ public final class InputPipeline {
             }
             return Mono.just(new StateBefore(Map.of(), null));
         }
-        return database.events(pdu.prevEvents()).flatMap(rows -> {
+        return database.statesAfter(pdu.prevEvents()).flatMap(statesAfter -> {
             List<Long> snapshotNids = new ArrayList<>();
             for (String id : pdu.prevEvents()) {
-                EventRow row = rows.get(id);
-                if (row == null || row.stateAfterNid() == null) {
+                Long stateAfter = statesAfter.get(id);
+                if (stateAfter == null) {
                     // NOTSPEC: federation will fetch missing prev events; a local event never lacks them.
                     throw new Rejection(ErrorCode.FORBIDDEN, "prev event " + id + " is unknown or has no state");
                 }
-                if (!snapshotNids.contains(row.stateAfterNid())) {
-                    snapshotNids.add(row.stateAfterNid());
+                if (!snapshotNids.contains(stateAfter)) {
+                    snapshotNids.add(stateAfter);
                 }
             }
             return Flux.fromIterable(snapshotNids)
@@ -608,29 +635,37 @@ public final class InputPipeline {
     }
 
     /** Step 6: the auth rules against the current state; failing soft-fails the event (the reason). */
-    private Mono<Optional<String>> checkCurrentState(Candidate candidate, StateBefore before) {
+    private Mono<Optional<String>> checkCurrentState(Candidate candidate, StateBefore before, Current current) {
         // Our own join with the state given has no current state to be checked against: it is what starts it here.
         // (An event received beyond a gap also comes with its state, and is checked as any other.)
-        if (candidate.newRoom() || isOwnJoinWithState(candidate.input())) {
+        if (candidate.input().kind() != InputKind.NEW || candidate.newRoom() || isOwnJoinWithState(candidate.input())) {
             return Mono.just(Optional.empty());
         }
         // The auth rules read only the event's auth keys: where the current state agrees with the state before at
         // those, the answer is the one step 5 gave. Only those entries are read, not a large room's whole state.
         Set<StateKey> keys = AuthEventsSelection.forEvent(candidate.rules(), candidate.pdu());
-        Map<StateKey, String> beforeAtKeys = new HashMap<>();
+        Map<StateKey, String> beforeAtKeys = atKeys(before.state(), keys);
+        Mono<Map<StateKey, String>> currentAtKeys = current.held() != null
+                ? Mono.just(atKeys(current.held(), keys))
+                : database.currentState(candidate.roomId(), keys);
+        return currentAtKeys.flatMap(currentState -> currentState.equals(beforeAtKeys)
+                ? Mono.just(Optional.<String>empty())
+                : authAgainst(candidate, currentState)
+                        .map(result -> result.allowed()
+                                ? Optional.<String>empty()
+                                : Optional.of("not allowed by the current state: " + result)));
+    }
+
+    /** The entries of {@code state} at {@code keys} (those it has). */
+    private static Map<StateKey, String> atKeys(Map<StateKey, String> state, Set<StateKey> keys) {
+        Map<StateKey, String> entries = new HashMap<>();
         keys.forEach(key -> {
-            String id = before.state().get(key);
+            String id = state.get(key);
             if (id != null) {
-                beforeAtKeys.put(key, id);
+                entries.put(key, id);
             }
         });
-        return database.currentState(candidate.roomId(), keys)
-                .flatMap(current -> current.equals(beforeAtKeys)
-                        ? Mono.just(Optional.<String>empty())
-                        : authAgainst(candidate, current)
-                                .map(result -> result.allowed()
-                                        ? Optional.<String>empty()
-                                        : Optional.of("not allowed by the current state: " + result)));
+        return entries;
     }
 
     private Mono<InputVerdict> storeRejected(Candidate candidate, Rejection rejection) {
@@ -683,13 +718,13 @@ public final class InputPipeline {
     }
 
     /** Step 7: the event is part of the room; store it with every change it makes, and its output. */
-    private Mono<InputVerdict> accept(Candidate candidate, StateBefore before) {
+    private Mono<InputVerdict> accept(Candidate candidate, StateBefore before, Current current) {
         Pdu pdu = candidate.pdu();
         boolean isNew = candidate.input().kind() == InputKind.NEW;
         Map<StateKey, String> after = new HashMap<>(before.state());
         pdu.stateKey().ifPresent(key -> after.put(StateKey.of(pdu.type(), key), pdu.eventId()));
         Mono<CurrentStateChange> change =
-                isNew ? currentStateChange(candidate, after) : Mono.just(CurrentStateChange.NONE);
+                isNew ? currentStateChange(candidate, after, current) : Mono.just(CurrentStateChange.NONE);
         return change.flatMap(c -> Mono.zip(
                                 redaction(candidate, before).map(Optional::of).defaultIfEmpty(Optional.empty()),
                                 outlierStateOutputs(candidate, c))
@@ -799,25 +834,20 @@ public final class InputPipeline {
     /**
      * The new current state: the state after the event when it follows every forward extremity (the usual case for a
      * local event), else the resolution of the state after it with the current state (a fork). The current state is
-     * read from {@link #currentStates} when held for the stored extremities, else from the database.
+     * the one {@link #currentStates} held for the stored extremities, else read from the database.
      */
-    private Mono<CurrentStateChange> currentStateChange(Candidate candidate, Map<StateKey, String> after) {
+    private Mono<CurrentStateChange> currentStateChange(
+            Candidate candidate, Map<StateKey, String> after, Current current) {
         String roomId = candidate.roomId();
-        return database.forwardExtremities(roomId).flatMap(rows -> {
-            Set<String> extremities = rows.stream().map(EventRow::eventId).collect(Collectors.toSet());
-            Set<String> remaining = new HashSet<>(extremities);
-            candidate.pdu().prevEvents().forEach(remaining::remove);
-            Set<String> extremitiesAfter = new HashSet<>(remaining);
-            extremitiesAfter.add(candidate.eventId());
-            return currentStates
-                    .get(roomId, extremities)
-                    .map(Mono::just)
-                    .orElseGet(() -> database.currentState(roomId))
-                    .flatMap(current -> (remaining.isEmpty()
-                                    ? Mono.just(after)
-                                    : resolve(candidate.rules(), List.of(current, after), candidate.pdu()))
-                            .flatMap(next -> diff(candidate, current, next, extremitiesAfter)));
-        });
+        Set<String> remaining = new HashSet<>(current.extremities());
+        candidate.pdu().prevEvents().forEach(remaining::remove);
+        Set<String> extremitiesAfter = new HashSet<>(remaining);
+        extremitiesAfter.add(candidate.eventId());
+        return (current.held() != null ? Mono.just(current.held()) : database.currentState(roomId))
+                .flatMap(currentState -> (remaining.isEmpty()
+                                ? Mono.just(after)
+                                : resolve(candidate.rules(), List.of(currentState, after), candidate.pdu()))
+                        .flatMap(next -> diff(candidate, currentState, next, extremitiesAfter)));
     }
 
     private Mono<CurrentStateChange> diff(

@@ -58,6 +58,8 @@ public final class EventsTable {
 
     private static final String SELECT_BY_IDS =
             "SELECT " + COLUMNS + " FROM roomserver.events " + "WHERE event_id = ANY(:event_ids)";
+    private static final String SELECT_FORWARD_EXTREMITIES = "SELECT " + COLUMNS + " FROM roomserver.events"
+            + " WHERE event_id IN (SELECT event_id FROM roomserver.forward_extremities WHERE room_id = :room_id)";
     private static final String SELECT_AUTH_CHAIN = "WITH RECURSIVE chain(event_id) AS ("
             + "SELECT unnest(CAST(:event_ids AS text[])) "
             + "UNION SELECT unnest(e.auth_event_ids) FROM roomserver.events e JOIN chain c ON e.event_id = c.event_id) "
@@ -195,6 +197,15 @@ public final class EventsTable {
     }
 
     /** The stored events among {@code eventIds}, in no particular order. */
+    /** The events that are the room's forward extremities ({@code roomserver.forward_extremities}), unordered. */
+    public Mono<List<EventRow>> selectForwardExtremities(String roomId) {
+        return client.sql(SELECT_FORWARD_EXTREMITIES)
+                .bind("room_id", roomId)
+                .map(EventsTable::read)
+                .all()
+                .collectList();
+    }
+
     public Mono<List<EventRow>> select(Collection<String> eventIds) {
         if (eventIds.isEmpty()) {
             return Mono.just(List.of());

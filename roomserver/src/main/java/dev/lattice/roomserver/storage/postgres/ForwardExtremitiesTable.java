@@ -3,18 +3,18 @@ package dev.lattice.roomserver.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Collection;
-import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
-/** {@code roomserver.forward_extremities}: the accepted events of each room nothing follows yet. */
+/**
+ * {@code roomserver.forward_extremities}: the accepted events of each room nothing follows yet (read with their events:
+ * {@link EventsTable#selectForwardExtremities}).
+ */
 public final class ForwardExtremitiesTable {
     private static final String INSERT = "INSERT INTO roomserver.forward_extremities (room_id, event_id) "
             + "VALUES (:room_id, :event_id) ON CONFLICT DO NOTHING";
     private static final String DELETE =
             "DELETE FROM roomserver.forward_extremities WHERE room_id = :room_id " + "AND event_id = ANY(:event_ids)";
-    private static final String SELECT =
-            "SELECT event_id FROM roomserver.forward_extremities " + "WHERE room_id = :room_id ORDER BY event_id";
 
     private final DatabaseClient client;
 
@@ -38,13 +38,5 @@ public final class ForwardExtremitiesTable {
                 .bind("room_id", roomId)
                 .bind("event_ids", eventIds.toArray(String[]::new))
                 .then();
-    }
-
-    public Mono<List<String>> select(String roomId) {
-        return client.sql(SELECT)
-                .bind("room_id", roomId)
-                .map(row -> row.get("event_id", String.class))
-                .all()
-                .collectList();
     }
 }

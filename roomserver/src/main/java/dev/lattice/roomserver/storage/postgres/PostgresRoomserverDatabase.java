@@ -14,9 +14,11 @@ import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.StateSnapshot;
 import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,10 @@ import reactor.core.publisher.Mono;
 public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     /** State entries held in loaded snapshots: at about 150 bytes each, some 40 MB at most. */
     private static final long SNAPSHOT_CACHE_ENTRIES = 250_000;
+    /** Rooms whose rows are cached, at about 300 bytes each. */
+    private static final int ROOM_CACHE_SIZE = 10_000;
+    /** Events whose state snapshot is cached, at about 150 bytes each. */
+    private static final int STATE_AFTER_CACHE_SIZE = 50_000;
 
     private final Outbox outbox;
     private final int maxSnapshotChain;
@@ -43,12 +49,33 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     private final SendTransactionsTable sendTransactions;
     private final OutsideMembershipsTable outsideMemberships;
     private final SnapshotCache snapshotCache = new SnapshotCache(SNAPSHOT_CACHE_ENTRIES);
+    /**
+     * Rooms read before: a room's row never changes once committed (its ID, version and create event), so a room
+     * found once is not read again. Only committed rows are cached (read, not written here: a write may roll back).
+     */
+    private final Map<String, RoomRow> roomCache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RoomRow> eldest) {
+            return size() > ROOM_CACHE_SIZE;
+        }
+    };
 
     /**
      * @param maxSnapshotChain the most deltas between a snapshot and its full ancestor: every this many state
      *     changes a full snapshot is written, which bounds what loading a state reads
      * @param outbox the roomserver schema's outbox, on the connection factory {@code client} uses
      */
+    /**
+     * The state snapshot after events stored with state: set when the event is stored and never changed (only an
+     * outlier, which has none, gains state later), so the snapshot a new event's prev events name is not read again.
+     */
+    private final Map<String, Long> stateAfterCache = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > STATE_AFTER_CACHE_SIZE;
+        }
+    };
+
     public PostgresRoomserverDatabase(DatabaseClient client, Outbox outbox, int maxSnapshotChain) {
         requireNonNull(client, "client is null");
         this.outbox = requireNonNull(outbox, "outbox is null");
@@ -68,7 +95,19 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<Optional<RoomRow>> room(String roomId) {
-        return rooms.select(roomId);
+        RoomRow cached;
+        synchronized (roomCache) {
+            cached = roomCache.get(roomId);
+        }
+        if (cached != null) {
+            return Mono.just(Optional.of(cached));
+        }
+        return rooms.select(roomId)
+                .doOnNext(found -> found.ifPresent(row -> {
+                    synchronized (roomCache) {
+                        roomCache.put(roomId, row);
+                    }
+                }));
     }
 
     @Override
@@ -84,6 +123,43 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     @Override
     public Mono<Map<String, EventRow>> events(Collection<String> eventIds) {
         return events.select(eventIds).map(PostgresRoomserverDatabase::byId);
+    }
+
+    @Override
+    public Mono<Map<String, Long>> statesAfter(Collection<String> eventIds) {
+        Map<String, Long> found = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        synchronized (stateAfterCache) {
+            for (String id : eventIds) {
+                Long cached = stateAfterCache.get(id);
+                if (cached != null) {
+                    found.put(id, cached);
+                } else {
+                    missing.add(id);
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return Mono.just(found);
+        }
+        return events.select(missing).map(rows -> {
+            rows.forEach(row -> {
+                if (row.stateAfterNid() != null) {
+                    found.put(row.eventId(), row.stateAfterNid());
+                    noteStateAfter(row);
+                }
+            });
+            return found;
+        });
+    }
+
+    /** Caches the state after a committed event with state. */
+    private void noteStateAfter(EventRow row) {
+        if (row.stateAfterNid() != null) {
+            synchronized (stateAfterCache) {
+                stateAfterCache.put(row.eventId(), row.stateAfterNid());
+            }
+        }
     }
 
     @Override
@@ -170,9 +246,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<List<EventRow>> forwardExtremities(String roomId) {
-        return extremities
-                .select(roomId)
-                .flatMap(events::select)
+        return events.selectForwardExtremities(roomId)
                 .map(rows -> rows.stream()
                         .sorted(Comparator.comparingLong(EventRow::depth)
                                 .reversed()
@@ -205,7 +279,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<EventRow> store(EventWrite write) {
-        return outbox.inTransaction(writer -> write(write, writer));
+        return outbox.inTransaction(writer -> write(write, writer)).doOnNext(this::noteStateAfter);
     }
 
     @Override

@@ -2,21 +2,67 @@ package dev.lattice.roomserver.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.api.roomserver.InputKind;
+import dev.lattice.roomserver.storage.EventRow;
+import dev.lattice.roomserver.storage.EventStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ForwardExtremitiesTableIT {
     private final ForwardExtremitiesTable table = new ForwardExtremitiesTable(TestingDatabase.CLIENT);
+    private final EventsTable events = new EventsTable(TestingDatabase.CLIENT);
 
     @Test
-    void replacesPrevEventsWithTheNewExtremity() {
+    void replacesPrevEventsWithTheNewExtremityAndIsReadWithItsEvents() {
         String room = TestingDatabase.roomId();
-        table.insert(room, "$a").block();
-        table.insert(room, "$b").block();
-        table.insert(room, "$b").block(); // idempotent
-        assertThat(table.select(room).block()).containsExactly("$a", "$b");
-        table.delete(room, List.of("$a", "$b", "$unknown")).block();
-        table.insert(room, "$c").block();
-        assertThat(table.select(room).block()).containsExactly("$c");
+        String a = stored(room);
+        String b = stored(room);
+        String c = stored(room);
+        stored(room); // an event of the room that is no extremity
+        table.insert(room, a).block();
+        table.insert(room, b).block();
+        table.insert(room, b).block(); // idempotent
+        assertThat(extremities(room)).containsExactlyInAnyOrder(a, b);
+        table.delete(room, List.of(a, b, "$unknown")).block();
+        table.insert(room, c).block();
+        assertThat(extremities(room)).containsExactly(c);
+        assertThat(extremities(TestingDatabase.roomId())).isEmpty();
+    }
+
+    private List<String> extremities(String room) {
+        return events.selectForwardExtremities(room).block().stream()
+                .map(EventRow::eventId)
+                .toList();
+    }
+
+    /** Stores a message of the room; its ID. */
+    private String stored(String room) {
+        String id = TestingDatabase.eventId();
+        events.insert(new EventRow(
+                        0,
+                        id,
+                        room,
+                        "m.room.message",
+                        null,
+                        "@bob:test.lattice",
+                        3,
+                        123,
+                        null,
+                        null,
+                        List.of(),
+                        List.of(),
+                        InputKind.NEW,
+                        EventStatus.ACCEPTED,
+                        null,
+                        null,
+                        null,
+                        null,
+                        "{}".getBytes(StandardCharsets.UTF_8),
+                        null,
+                        null,
+                        456))
+                .block();
+        return id;
     }
 }

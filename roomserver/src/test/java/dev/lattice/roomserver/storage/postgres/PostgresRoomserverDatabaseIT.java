@@ -75,6 +75,14 @@ class PostgresRoomserverDatabaseIT {
         assertThat(database.forwardExtremities(room).block())
                 .extracting(EventRow::eventId)
                 .containsExactly(message.eventId());
+
+        // The state after each stored event: cached by the instance that stored it, read by another.
+        List<String> ids = List.of(previous.eventId(), message.eventId(), "$unknown");
+        Map<String, Long> statesAfter =
+                Map.of(previous.eventId(), previous.stateAfterNid(), message.eventId(), stored.stateAfterNid());
+        assertThat(database.statesAfter(ids).block()).isEqualTo(statesAfter);
+        assertThat(TestingDatabase.roomserverDatabase(3).statesAfter(ids).block())
+                .isEqualTo(statesAfter);
     }
 
     @Test
@@ -104,5 +112,7 @@ class PostgresRoomserverDatabaseIT {
         }
         assertThat(database.currentState(room).block()).isEmpty();
         assertThat(database.forwardExtremities(room).block()).isEmpty();
+        // An event stored without state has no state after it.
+        assertThat(database.statesAfter(List.of(event.eventId())).block()).isEmpty();
     }
 }
