@@ -318,7 +318,7 @@ public final class InputPipeline {
                 .flatMap(before -> checkStateBefore(candidate, before)
                         .then(
                                 candidate.input().kind() == InputKind.NEW
-                                        ? current(candidate)
+                                        ? current(candidate, before)
                                         : Mono.just(Current.UNREAD))
                         .flatMap(current -> checkCurrentState(candidate, before, current)
                                 .flatMap(softFail -> softFail.isPresent()
@@ -458,20 +458,34 @@ public final class InputPipeline {
     }
 
     /**
-     * The room's forward extremities before a new event, and its current state when {@link #currentStates} holds it
-     * for them (else null: read when needed).
+     * The room's forward extremities before a new event, and its current state when known without reading it (else
+     * null: read when needed).
      */
     private record Current(Set<String> extremities, Map<StateKey, String> held) {
         /** Not read: for inputs that do not change the current state. */
         static final Current UNREAD = new Current(Set.of(), null);
     }
 
-    private Mono<Current> current(Candidate candidate) {
+    /**
+     * The forward extremities, and the current state when known: an event whose one prev event is the room's one
+     * forward extremity (the usual local event) has the current state as its state before, since a room with one
+     * extremity has the state after it as its current state (it became the only one by following every other, which
+     * made the state after it the current one). Else {@link #currentStates} may hold it for these extremities.
+     */
+    private Mono<Current> current(Candidate candidate, StateBefore before) {
         String roomId = candidate.roomId();
+        List<String> prevEvents = candidate.pdu().prevEvents();
         return database.forwardExtremities(roomId).map(rows -> {
             Set<String> extremities = rows.stream().map(EventRow::eventId).collect(Collectors.toSet());
+            boolean followsTheOnlyExtremity = candidate.input().stateBefore() == null
+                    && extremities.size() == 1
+                    && prevEvents.size() == 1
+                    && extremities.contains(prevEvents.getFirst());
             return new Current(
-                    extremities, currentStates.get(roomId, extremities).orElse(null));
+                    extremities,
+                    followsTheOnlyExtremity
+                            ? before.state()
+                            : currentStates.get(roomId, extremities).orElse(null));
         });
     }
 
@@ -834,7 +848,7 @@ public final class InputPipeline {
     /**
      * The new current state: the state after the event when it follows every forward extremity (the usual case for a
      * local event), else the resolution of the state after it with the current state (a fork). The current state is
-     * the one {@link #currentStates} held for the stored extremities, else read from the database.
+     * the one {@link #current} knew, else read from the database.
      */
     private Mono<CurrentStateChange> currentStateChange(
             Candidate candidate, Map<StateKey, String> after, Current current) {
