@@ -46,9 +46,30 @@ public final class DeviceLists {
      * @param devicesTo the device lists position the answer goes up to
      */
     public Mono<Delta> between(String user, long eventsFrom, long eventsTo, long devicesFrom, long devicesTo) {
-        Mono<Set<String>> joinedBefore =
-                database.membershipsAt(user, eventsFrom).map(DeviceLists::joined);
-        Mono<Set<String>> joinedAfter = database.membershipsAt(user, eventsTo).map(DeviceLists::joined);
+        return between(
+                user,
+                database.membershipsAt(user, eventsFrom),
+                database.membershipsAt(user, eventsTo),
+                eventsFrom,
+                eventsTo,
+                devicesFrom,
+                devicesTo);
+    }
+
+    /**
+     * As {@link #between(String, long, long, long, long)}, with the user's memberships at both room events positions
+     * already at hand (a {@code /sync} attempt reads them for its room events too).
+     */
+    public Mono<Delta> between(
+            String user,
+            Mono<Map<String, StateSpan>> atEventsFrom,
+            Mono<Map<String, StateSpan>> atEventsTo,
+            long eventsFrom,
+            long eventsTo,
+            long devicesFrom,
+            long devicesTo) {
+        Mono<Set<String>> joinedBefore = atEventsFrom.map(DeviceLists::joined);
+        Mono<Set<String>> joinedAfter = atEventsTo.map(DeviceLists::joined);
         Mono<List<String>> deviceChanges =
                 devicesTo > devicesFrom ? database.deviceListChanges(devicesFrom, devicesTo) : Mono.just(List.of());
         return Mono.zip(joinedBefore, joinedAfter, deviceChanges).flatMap(loaded -> {

@@ -42,6 +42,8 @@ public final class DeviceListsStream implements SyncStreamProvider {
         return deviceLists
                 .between(
                         context.user(),
+                        context.membershipsAtSince(),
+                        context.memberships(),
                         context.since(SyncStream.EVENTS).orElseThrow(),
                         context.position(SyncStream.EVENTS),
                         context.since(SyncStream.DEVICE_LISTS).orElseThrow(),

@@ -99,8 +99,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
         long position = context.position(SyncStream.EVENTS);
         String user = context.user();
         Optional<Long> since = context.since(SyncStream.EVENTS);
-        Mono<Map<String, StateSpan>> atSince =
-                since.isEmpty() ? Mono.just(Map.of()) : database.membershipsAt(user, since.get());
+        Mono<Map<String, StateSpan>> atSince = context.membershipsAtSince();
         Mono<List<StateSpan>> changed =
                 since.isEmpty() ? Mono.just(List.of()) : database.membershipsAddedBetween(user, since.get(), position);
         SyncResponse response = context.response();

@@ -823,10 +823,9 @@ public final class SlidingSync {
         return context(request, since, SyncFilter.onlyRooms(rooms), plan);
     }
 
-    private static SyncContext context(
-            SlidingSyncRequest request, Optional<SyncToken> since, SyncFilter filter, Plan plan) {
+    private SyncContext context(SlidingSyncRequest request, Optional<SyncToken> since, SyncFilter filter, Plan plan) {
         SyncRequest sync = new SyncRequest(request.device(), since, filter, false, Duration.ZERO, Optional.empty());
-        return new SyncContext(sync, plan.positions(), Mono.just(plan.allMemberships()));
+        return new SyncContext(sync, plan.positions(), Mono.just(plan.allMemberships()), database);
     }
 
     /**

@@ -20,19 +20,31 @@ public final class SyncContext {
     private final SyncToken positions;
     private final SyncResponse response = new SyncResponse();
     private final Mono<Map<String, StateSpan>> memberships;
+    private final Mono<Map<String, StateSpan>> membershipsAtSince;
 
     SyncContext(SyncRequest request, SyncToken positions, SyncApiDatabase database) {
         this(
                 request,
                 positions,
-                database.membershipsAt(request.device().userId().toString(), positions.events()));
+                database.membershipsAt(request.device().userId().toString(), positions.events()),
+                database);
     }
 
-    /** @param memberships the user's memberships at {@code positions}' room events position, when already read */
-    SyncContext(SyncRequest request, SyncToken positions, Mono<Map<String, StateSpan>> memberships) {
+    /**
+     * @param memberships the user's memberships at {@code positions}' room events position, when already read
+     * @param database where the memberships at the request's {@code since} are read, if a stream needs them
+     */
+    SyncContext(
+            SyncRequest request,
+            SyncToken positions,
+            Mono<Map<String, StateSpan>> memberships,
+            SyncApiDatabase database) {
         this.request = requireNonNull(request, "request is null");
         this.positions = requireNonNull(positions, "positions is null");
         this.memberships = memberships.cache();
+        this.membershipsAtSince = request.since()
+                .map(since -> database.membershipsAt(user(), since.events()).cache())
+                .orElse(Mono.just(Map.of()));
     }
 
     public SyncRequest request() {
@@ -69,6 +81,14 @@ public final class SyncContext {
     /** The user's membership event per room at the response's room events position (read once per attempt). */
     public Mono<Map<String, StateSpan>> memberships() {
         return memberships;
+    }
+
+    /**
+     * The user's membership event per room at the request's {@code since} room events position (read once per
+     * attempt); empty in an initial sync.
+     */
+    public Mono<Map<String, StateSpan>> membershipsAtSince() {
+        return membershipsAtSince;
     }
 
     /** The rooms the user is joined to at the response's room events position, as far as the filter includes them. */
