@@ -319,10 +319,11 @@ public final class RoomEventsStream implements SyncStreamProvider {
      * is in the room), less those the device already has ({@code sent}: {@code include_redundant_members: false}).
      *
      * @param wanted whether the event may be in {@code state}
-     * @param evenIfUnchanged whether it is sent even if it was already the state at {@code since}
+     * @param membersEvenIfUnchanged the users whose member events are sent even if they were already the state at
+     *     {@code since}
      */
-    private record StateChoice(Predicate<StateSpan> wanted, Predicate<StateSpan> evenIfUnchanged) {
-        static final StateChoice ALL = new StateChoice(span -> true, span -> false);
+    private record StateChoice(Predicate<StateSpan> wanted, Set<String> membersEvenIfUnchanged) {
+        static final StateChoice ALL = new StateChoice(span -> true, Set.of());
     }
 
     private static StateChoice stateChoice(
@@ -341,7 +342,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                         || ((senders.contains(span.stateKey())
                                         || span.stateKey().equals(user))
                                 && !sent.alreadySent(span.roomId(), span.stateKey(), span.eventId())),
-                span -> isMember(span) && senders.contains(span.stateKey()));
+                senders);
     }
 
     /**
@@ -376,22 +377,27 @@ public final class RoomEventsStream implements SyncStreamProvider {
 
     /**
      * The state at {@code position} that {@code choice} wants, less what was already the state at {@code since}
-     * (when given; unless {@code choice} sends it anyway) and less the timeline's own events, oldest first.
+     * (when given; unless {@code choice} sends it anyway) and less the timeline's own events, oldest first. With
+     * {@code since}, only what changed in between and the members {@code choice} sends anyway are read, never the
+     * whole state.
      */
     private Mono<List<StoredEvent>> stateBetween(
             String roomId, Optional<Long> since, long position, Set<String> timelineIds, StateChoice choice) {
-        Mono<Set<String>> known = since.isEmpty()
-                ? Mono.just(Set.of())
-                : database.stateAt(roomId, since.get())
-                        .map(spans -> spans.stream().map(StateSpan::eventId).collect(Collectors.toSet()));
-        return Mono.zip(database.stateAt(roomId, position), known)
-                .flatMap(parts -> {
+        Mono<List<StateSpan>> candidates = since.isEmpty()
+                ? database.stateAt(roomId, position)
+                : Mono.zip(
+                                database.stateAddedBetween(roomId, since.get(), position),
+                                database.membersAt(roomId, choice.membersEvenIfUnchanged(), position))
+                        .map(parts -> {
+                            List<StateSpan> spans = new ArrayList<>(parts.getT1());
+                            spans.addAll(parts.getT2());
+                            return spans;
+                        });
+        return candidates
+                .flatMap(spans -> {
                     Set<String> ids = new HashSet<>();
-                    for (StateSpan span : parts.getT1()) {
-                        if (choice.wanted().test(span)
-                                && (choice.evenIfUnchanged().test(span)
-                                        || !parts.getT2().contains(span.eventId()))
-                                && !timelineIds.contains(span.eventId())) {
+                    for (StateSpan span : spans) {
+                        if (choice.wanted().test(span) && !timelineIds.contains(span.eventId())) {
                             ids.add(span.eventId());
                         }
                     }

@@ -81,6 +81,16 @@ public interface SyncApiDatabase {
     /** The state of a room at {@code position}. */
     Mono<List<StateSpan>> stateAt(String roomId, long position);
 
+    /**
+     * The entries of a room's state at {@code position} whose events were not part of its state at {@code since}
+     * (at or before {@code position}): what changed in between, as a client holding the state at {@code since} sees
+     * it, without reading the whole state.
+     */
+    Mono<List<StateSpan>> stateAddedBetween(String roomId, long since, long position);
+
+    /** The member events of these users in a room's state at {@code position} (those it has). */
+    Mono<List<StateSpan>> membersAt(String roomId, Collection<String> userIds, long position);
+
     /** The state event {@code (type, stateKey)} of each of these rooms that has one at {@code position}, by room. */
     Mono<Map<String, StateSpan>> stateEntryAt(Collection<String> roomIds, String type, String stateKey, long position);
 

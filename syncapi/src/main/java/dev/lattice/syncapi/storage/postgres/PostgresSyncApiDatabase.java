@@ -344,6 +344,16 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
+    public Mono<List<StateSpan>> stateAddedBetween(String roomId, long since, long position) {
+        return state.selectStateAddedBetween(roomId, since, position);
+    }
+
+    @Override
+    public Mono<List<StateSpan>> membersAt(String roomId, Collection<String> userIds, long position) {
+        return state.selectMembersAt(roomId, userIds, position);
+    }
+
+    @Override
     public Mono<Map<String, StateSpan>> stateEntryAt(
             Collection<String> roomIds, String type, String stateKey, long position) {
         return state.selectEntryAt(roomIds, type, stateKey, position);

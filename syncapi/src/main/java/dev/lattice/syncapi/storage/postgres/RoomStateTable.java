@@ -53,6 +53,15 @@ public final class RoomStateTable {
     private static final String SELECT_STATE_AT =
             "SELECT " + COLUMNS + " FROM syncapi.room_state" + " WHERE room_id = :room_id" + ACTIVE_AT;
 
+    /** The spans of the state at :position that were not part of it at :since (by event ID, as a client holds it). */
+    private static final String SELECT_STATE_ADDED_BETWEEN = "SELECT " + COLUMNS + " FROM syncapi.room_state s"
+            + " WHERE room_id = :room_id AND added_position > :since" + ACTIVE_AT
+            + " AND NOT EXISTS (SELECT 1 FROM syncapi.room_state o WHERE o.event_id = s.event_id"
+            + " AND o.added_position <= :since AND (o.removed_position IS NULL OR o.removed_position > :since))";
+
+    private static final String SELECT_MEMBERS_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE room_id = :room_id AND type = 'm.room.member' AND state_key = ANY(:users)" + ACTIVE_AT;
+
     private static final String SELECT_ENTRY_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE room_id = :room_id AND type = :type AND state_key = :state_key" + ACTIVE_AT;
 
@@ -170,6 +179,23 @@ public final class RoomStateTable {
 
     public Mono<List<StateSpan>> selectStateAt(String roomId, long position) {
         return all(client.sql(SELECT_STATE_AT).bind("room_id", roomId).bind("position", position));
+    }
+
+    public Mono<List<StateSpan>> selectStateAddedBetween(String roomId, long since, long position) {
+        return all(client.sql(SELECT_STATE_ADDED_BETWEEN)
+                .bind("room_id", roomId)
+                .bind("since", since)
+                .bind("position", position));
+    }
+
+    public Mono<List<StateSpan>> selectMembersAt(String roomId, Collection<String> users, long position) {
+        if (users.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return all(client.sql(SELECT_MEMBERS_AT)
+                .bind("room_id", roomId)
+                .bind("users", users.toArray(String[]::new))
+                .bind("position", position));
     }
 
     public Mono<Optional<StateSpan>> selectEntryAt(String roomId, String type, String stateKey, long position) {

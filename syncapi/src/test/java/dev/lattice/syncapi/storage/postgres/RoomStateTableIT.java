@@ -65,6 +65,45 @@ class RoomStateTableIT {
     }
 
     @Test
+    void theStateAddedBetweenTwoPositionsIsWhatAClientAtTheFirstLacks() {
+        String room = fresh("!");
+        String alice = fresh("@");
+        String bob = fresh("@");
+        String n1 = fresh("$"),
+                n2 = fresh("$"),
+                a1 = fresh("$"),
+                b1 = fresh("$"),
+                b2 = fresh("$"),
+                t1 = fresh("$"),
+                t2 = fresh("$");
+        set(room, "m.room.name", "", n1, null, 10);
+        set(room, "m.room.member", alice, a1, "join", 11);
+        set(room, "m.room.member", bob, b1, "join", 12);
+        set(room, "m.room.name", "", n2, null, 20);
+        set(room, "m.room.topic", "", t1, null, 21);
+        set(room, "m.room.topic", "", t2, null, 22); // replaced before the second position: not in its state
+        set(room, "m.room.member", bob, b2, "leave", 23);
+        // A state resolution taking the name back to $n1, which a client at 15 already holds.
+        set(room, "m.room.name", "", n1, null, 24);
+        assertThat(table.selectStateAddedBetween(room, 15, 25).block())
+                .extracting(StateSpan::eventId)
+                .containsExactlyInAnyOrder(t2, b2);
+        assertThat(table.selectStateAddedBetween(room, 20, 21).block())
+                .extracting(StateSpan::eventId)
+                .containsExactly(t1);
+        assertThat(table.selectStateAddedBetween(room, 25, 25).block()).isEmpty();
+        // Member events at a position, of some users only.
+        assertThat(table.selectMembersAt(room, List.of(alice, bob, fresh("@")), 15)
+                        .block())
+                .extracting(StateSpan::eventId)
+                .containsExactlyInAnyOrder(a1, b1);
+        assertThat(table.selectMembersAt(room, List.of(bob), 25).block())
+                .extracting(StateSpan::eventId)
+                .containsExactly(b2);
+        assertThat(table.selectMembersAt(room, List.of(), 25).block()).isEmpty();
+    }
+
+    @Test
     void onlyOneCurrentEntryPerStateKey() {
         String room = fresh("!");
         table.insert(room, List.of(new RoomStateTable.NewEntry("m.room.name", "", "$a", Optional.empty(), 1)))
