@@ -64,7 +64,6 @@ public final class KeyserverInternalApi
 
     @Override
     public Mono<DeviceKeyCounts> queryDeviceKeyCounts(UserId user, DeviceId device) {
-        return Mono.zip(database.oneTimeKeyCounts(user, device), database.unusedFallbackKeyAlgorithms(user, device))
-                .map(counts -> new DeviceKeyCounts(counts.getT1(), counts.getT2()));
+        return database.deviceKeyCounts(user, device);
     }
 }

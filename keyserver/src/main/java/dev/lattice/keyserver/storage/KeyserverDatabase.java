@@ -1,5 +1,6 @@
 package dev.lattice.keyserver.storage;
 
+import dev.lattice.api.keyserver.DeviceKeyCounts;
 import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.keyserver.internal.KeyUpload;
 import dev.lattice.protocol.id.DeviceId;
@@ -26,6 +27,11 @@ public interface KeyserverDatabase {
 
     /** The algorithms of the device's fallback keys that no claim has handed out yet. */
     Mono<List<String>> unusedFallbackKeyAlgorithms(UserId user, DeviceId device);
+
+    /**
+     * Both of the above in one statement: what every {@code /sync} response reports, so read once per response.
+     */
+    Mono<DeviceKeyCounts> deviceKeyCounts(UserId user, DeviceId device);
 
     /** The device keys of the given users' devices, all of a user's devices when the set for them is empty. */
     Mono<List<StoredDeviceKeys>> deviceKeys(Map<UserId, ? extends Collection<DeviceId>> devices);

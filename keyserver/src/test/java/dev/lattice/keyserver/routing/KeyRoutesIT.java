@@ -3,6 +3,7 @@ package dev.lattice.keyserver.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.keyserver.DeviceKeyCounts;
 import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.keyserver.TestingDevice;
 import dev.lattice.keyserver.TestingStorage;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -279,6 +281,9 @@ class KeyRoutesIT {
         assertThat(database.unusedFallbackKeyAlgorithms(phone.user, phone.device)
                         .block())
                 .containsExactly("signed_curve25519");
+        // What /sync reports, in one read.
+        assertThat(database.deviceKeyCounts(phone.user, phone.device).block())
+                .isEqualTo(new DeviceKeyCounts(Map.of("signed_curve25519", 1L), List.of("signed_curve25519")));
         TestingDevice bob = newDevice();
         String bobs = USERS.login(bob.user, bob.device);
 
@@ -289,6 +294,8 @@ class KeyRoutesIT {
         assertThat(database.unusedFallbackKeyAlgorithms(phone.user, phone.device)
                         .block())
                 .isEmpty();
+        assertThat(database.deviceKeyCounts(phone.user, phone.device).block())
+                .isEqualTo(new DeviceKeyCounts(Map.of(), List.of()));
         // The fallback key stays for later claims.
         assertThat(claimed(post("claim", bobs, claimBody(phone), 200), phone)).isEqualTo(second);
         // A device with no keys at all is left out of the answer.

@@ -2,6 +2,7 @@ package dev.lattice.keyserver.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.keyserver.DeviceKeyCounts;
 import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.keyserver.internal.KeyUpload;
 import dev.lattice.keyserver.producers.KeyserverOutputProducer;
@@ -16,16 +17,25 @@ import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** {@link KeyserverDatabase} on the {@code keyserver} schema. */
 public final class PostgresKeyserverDatabase implements KeyserverDatabase {
+    /** A device's one-time key counts per algorithm and its unused fallback keys' algorithms, as rows of one query. */
+    private static final String DEVICE_KEY_COUNTS = "SELECT false AS fallback, algorithm, count(*) AS n"
+            + " FROM keyserver.one_time_keys WHERE user_id = :userId AND device_id = :deviceId GROUP BY algorithm"
+            + " UNION ALL SELECT true, algorithm, 0 FROM keyserver.fallback_keys"
+            + " WHERE user_id = :userId AND device_id = :deviceId AND NOT used";
+
     private final DeviceKeysTable deviceKeys;
     private final OneTimeKeysTable oneTimeKeys;
     private final FallbackKeysTable fallbackKeys;
@@ -93,6 +103,34 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
     public Mono<List<String>> unusedFallbackKeyAlgorithms(UserId user, DeviceId device) {
         return fallbackKeys.unusedAlgorithms(user, device);
     }
+
+    @Override
+    public Mono<DeviceKeyCounts> deviceKeyCounts(UserId user, DeviceId device) {
+        return client.sql(DEVICE_KEY_COUNTS)
+                .bind("userId", user.value())
+                .bind("deviceId", device.value())
+                .map(row -> new AlgorithmCount(
+                        row.get("fallback", Boolean.class),
+                        row.get("algorithm", String.class),
+                        row.get("n", Long.class)))
+                .all()
+                .collectList()
+                .map(rows -> {
+                    Map<String, Long> oneTimeKeys = new TreeMap<>();
+                    List<String> unusedFallbacks = new ArrayList<>();
+                    for (AlgorithmCount row : rows) {
+                        if (row.fallback()) {
+                            unusedFallbacks.add(row.algorithm());
+                        } else {
+                            oneTimeKeys.put(row.algorithm(), row.n());
+                        }
+                    }
+                    Collections.sort(unusedFallbacks);
+                    return new DeviceKeyCounts(oneTimeKeys, unusedFallbacks);
+                });
+    }
+
+    private record AlgorithmCount(boolean fallback, String algorithm, long n) {}
 
     @Override
     public Mono<List<StoredDeviceKeys>> deviceKeys(Map<UserId, ? extends Collection<DeviceId>> devices) {
