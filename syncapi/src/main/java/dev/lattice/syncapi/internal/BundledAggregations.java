@@ -38,6 +38,7 @@ import reactor.core.publisher.Mono;
  */
 public final class BundledAggregations {
     private static final List<String> LISTED = List.of("m.replace", "m.reference");
+    private static final String THREAD = "m.thread";
 
     private final SyncApiDatabase database;
 
@@ -61,7 +62,11 @@ public final class BundledAggregations {
         if (parents.isEmpty()) {
             return Mono.just(Map.of());
         }
-        return Mono.zip(database.relations(parents.keySet(), LISTED), database.threads(parents.keySet()))
+        // Most events have no related event: one read finds which have, and of what types, before reading those.
+        return database.relationTypes(parents.keySet())
+                .flatMap(related -> Mono.zip(
+                        database.relations(withAny(related, LISTED), LISTED),
+                        database.threads(withAny(related, List.of(THREAD)))))
                 .flatMap(found -> {
                     List<Relation> listed = found.getT1();
                     List<ThreadSummary> threads = found.getT2();
@@ -75,6 +80,17 @@ public final class BundledAggregations {
                         return aggregate(parents, listed, threads, byId, viewer, now);
                     });
                 });
+    }
+
+    /** The parents with a related event of any of {@code relTypes}. */
+    private static Set<String> withAny(Map<String, Set<String>> related, List<String> relTypes) {
+        Set<String> parents = new HashSet<>();
+        related.forEach((parent, types) -> {
+            if (relTypes.stream().anyMatch(types::contains)) {
+                parents.add(parent);
+            }
+        });
+        return parents;
     }
 
     private static Map<String, JsonObject> aggregate(

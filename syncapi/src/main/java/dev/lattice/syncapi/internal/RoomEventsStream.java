@@ -100,8 +100,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
         String user = context.user();
         Optional<Long> since = context.since(SyncStream.EVENTS);
         Mono<Map<String, StateSpan>> atSince = context.membershipsAtSince();
-        Mono<List<StateSpan>> changed =
-                since.isEmpty() ? Mono.just(List.of()) : database.membershipsAddedBetween(user, since.get(), position);
+        Mono<List<StateSpan>> changed = context.membershipChanges();
         SyncResponse response = context.response();
         SyncFilter filter = request.filter();
         LazyLoadedMembers.SentMembers sent = filter.lazyLoadMembers() && !filter.includeRedundantMembers()
@@ -168,7 +167,9 @@ public final class RoomEventsStream implements SyncStreamProvider {
         SyncFilter filter = request.filter();
         Optional<Long> since = request.since().map(SyncToken::events);
         long after = since.orElse(Long.MIN_VALUE);
+        // A membership other than join that began in between: a join now is a rejoin.
         Set<String> rejoined = changedSince.stream()
+                .filter(span -> span.addedPosition() > after)
                 .filter(span -> !span.membershipOrEmpty().equals("join"))
                 .map(StateSpan::roomId)
                 .collect(Collectors.toSet());

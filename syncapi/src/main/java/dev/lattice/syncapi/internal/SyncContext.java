@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,7 @@ public final class SyncContext {
     private final SyncToken positions;
     private final SyncResponse response = new SyncResponse();
     private final Mono<Map<String, StateSpan>> memberships;
+    private final Mono<List<StateSpan>> membershipChanges;
     private final Mono<Map<String, StateSpan>> membershipsAtSince;
 
     SyncContext(SyncRequest request, SyncToken positions, SyncApiDatabase database) {
@@ -42,8 +44,14 @@ public final class SyncContext {
         this.request = requireNonNull(request, "request is null");
         this.positions = requireNonNull(positions, "positions is null");
         this.memberships = memberships.cache();
-        this.membershipsAtSince = request.since()
-                .map(since -> database.membershipsAt(user(), since.events()).cache())
+        Optional<Long> since = request.since().map(SyncToken::events);
+        this.membershipChanges = since.map(from -> database.membershipsChangedBetween(user(), from, positions.events())
+                        .cache())
+                .orElse(Mono.just(List.of()));
+        // Unless a membership changed in between, the memberships at since are those now: no second read.
+        this.membershipsAtSince = since.map(from -> membershipChanges
+                        .flatMap(changes -> changes.isEmpty() ? this.memberships : database.membershipsAt(user(), from))
+                        .cache())
                 .orElse(Mono.just(Map.of()));
     }
 
@@ -89,6 +97,14 @@ public final class SyncContext {
      */
     public Mono<Map<String, StateSpan>> membershipsAtSince() {
         return membershipsAtSince;
+    }
+
+    /**
+     * The user's membership spans that began or ended after the request's {@code since} room events position, up to
+     * the response's (read once per attempt); empty in an initial sync.
+     */
+    public Mono<List<StateSpan>> membershipChanges() {
+        return membershipChanges;
     }
 
     /** The rooms the user is joined to at the response's room events position, as far as the filter includes them. */

@@ -112,8 +112,11 @@ public interface SyncApiDatabase {
     /** The user's membership in each room where they have one at {@code position}, by room ID. */
     Mono<Map<String, StateSpan>> membershipsAt(String userId, long position);
 
-    /** The user's membership spans, in any room, that began in ({@code afterExclusive}, {@code toInclusive}]. */
-    Mono<List<StateSpan>> membershipsAddedBetween(String userId, long afterExclusive, long toInclusive);
+    /**
+     * The user's membership spans, in any room, that began or ended in ({@code afterExclusive}, {@code toInclusive}],
+     * oldest first: none when the user's memberships at both positions are the same.
+     */
+    Mono<List<StateSpan>> membershipsChangedBetween(String userId, long afterExclusive, long toInclusive);
 
     /** Every membership span the user ever had in the room, oldest first. */
     Mono<List<StateSpan>> membershipHistory(String roomId, String userId);
@@ -158,6 +161,9 @@ public interface SyncApiDatabase {
 
     /** Deletes the device's to-device messages up to {@code upTo}, which its {@code since} acknowledged. */
     Mono<Void> acknowledgeToDevice(String userId, String deviceId, long upTo);
+
+    /** Of these parents, those with related events, each with the relation types ({@code rel_type}) they have. */
+    Mono<Map<String, Set<String>>> relationTypes(Collection<String> parents);
 
     /** The relations of these types to these parents (e.g. edits and references for aggregations), oldest first. */
     Mono<List<Relation>> relations(Collection<String> parents, Collection<String> relTypes);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +27,9 @@ public final class EventRelationsTable {
 
     private static final String SELECT_OF_TYPES = "SELECT " + COLUMNS + " FROM syncapi.event_relations"
             + " WHERE relates_to = ANY(:parents) AND rel_type = ANY(:rel_types) ORDER BY position";
+
+    private static final String SELECT_REL_TYPES =
+            "SELECT DISTINCT relates_to, rel_type FROM syncapi.event_relations" + " WHERE relates_to = ANY(:parents)";
 
     private static final String SELECT_THREADS = "SELECT relates_to, count(*) AS n,"
             + " (array_agg(event_id ORDER BY position DESC))[1] AS latest, array_agg(DISTINCT sender) AS senders"
@@ -71,6 +75,19 @@ public final class EventRelationsTable {
     /** Forgets the relation of a redacted event (redaction strips {@code m.relates_to}). */
     public Mono<Void> delete(String eventId) {
         return client.sql(DELETE).bind("event_id", eventId).then();
+    }
+
+    /** Of these parents, those with children, each with its children's relation types. */
+    public Mono<Map<String, Set<String>>> selectRelTypes(Collection<String> parents) {
+        if (parents.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return client.sql(SELECT_REL_TYPES)
+                .bind("parents", parents.toArray(String[]::new))
+                .map(row -> Map.entry(row.get("relates_to", String.class), row.get("rel_type", String.class)))
+                .all()
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toSet())));
     }
 
     /** The relations of these types to these parents, in stream order. */

@@ -385,8 +385,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<List<StateSpan>> membershipsAddedBetween(String userId, long afterExclusive, long toInclusive) {
-        return state.selectMembershipsAddedBetween(userId, afterExclusive, toInclusive);
+    public Mono<List<StateSpan>> membershipsChangedBetween(String userId, long afterExclusive, long toInclusive) {
+        return state.selectMembershipsChangedBetween(userId, afterExclusive, toInclusive);
     }
 
     @Override
@@ -472,6 +472,11 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<StateSpan>> memberChanges(Collection<String> roomIds, long afterExclusive, long toInclusive) {
         return state.selectMemberChanges(roomIds, afterExclusive, toInclusive);
+    }
+
+    @Override
+    public Mono<Map<String, Set<String>>> relationTypes(Collection<String> parents) {
+        return relations.selectRelTypes(parents);
     }
 
     @Override

@@ -71,9 +71,10 @@ public final class RoomStateTable {
     private static final String SELECT_MEMBERSHIPS_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE type = 'm.room.member' AND state_key = :user_id" + ACTIVE_AT;
 
-    private static final String SELECT_MEMBERSHIPS_ADDED_BETWEEN = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+    private static final String SELECT_MEMBERSHIPS_CHANGED_BETWEEN = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE type = 'm.room.member' AND state_key = :user_id"
-            + " AND added_position > :after AND added_position <= :to ORDER BY added_position";
+            + " AND ((added_position > :after AND added_position <= :to)"
+            + " OR (removed_position > :after AND removed_position <= :to)) ORDER BY added_position";
 
     private static final String SELECT_MEMBERSHIP_HISTORY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE type = 'm.room.member' AND state_key = :user_id AND room_id = :room_id ORDER BY added_position";
@@ -223,8 +224,8 @@ public final class RoomStateTable {
         return all(client.sql(SELECT_MEMBERSHIPS_AT).bind("user_id", userId).bind("position", position));
     }
 
-    public Mono<List<StateSpan>> selectMembershipsAddedBetween(String userId, long after, long to) {
-        return all(client.sql(SELECT_MEMBERSHIPS_ADDED_BETWEEN)
+    public Mono<List<StateSpan>> selectMembershipsChangedBetween(String userId, long after, long to) {
+        return all(client.sql(SELECT_MEMBERSHIPS_CHANGED_BETWEEN)
                 .bind("user_id", userId)
                 .bind("after", after)
                 .bind("to", to));

@@ -136,9 +136,15 @@ class RoomStateTableIT {
         assertThat(table.selectMembershipsAt(user, 130).block())
                 .extracting(StateSpan::membershipOrEmpty)
                 .containsExactlyInAnyOrder("join", "leave");
-        assertThat(table.selectMembershipsAddedBetween(user, 110, 130).block())
+        assertThat(table.selectMembershipsChangedBetween(user, 110, 130).block())
                 .extracting(StateSpan::eventId)
                 .containsExactly("$b-join", "$b-leave");
+        // A span that ended in between counts too: the invite the join replaced.
+        assertThat(table.selectMembershipsChangedBetween(user, 100, 110).block())
+                .extracting(StateSpan::eventId)
+                .containsExactly("$a-invite", "$a-join");
+        assertThat(table.selectMembershipsChangedBetween(user, 130, 200).block())
+                .isEmpty();
         assertThat(table.selectMembershipHistory(roomA, user).block())
                 .extracting(StateSpan::eventId)
                 .containsExactly("$a-invite", "$a-join");
