@@ -35,12 +35,12 @@ wait "$tool" || { cat "$BENCH_WORK/tool.log" >&2; exit 1; }
 sleep 2 # the last statements of the drain
 sent=$(sed -nE 's/.*"sent":([0-9]+).*/\1/p' "$BENCH_WORK/rate.json")
 echo "statements: $sent messages sent at ${LATTICE_STATEMENTS_RATE:-15} msg/s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-sql "SELECT calls, total_exec_time, regexp_replace(left(query, 110), '\\s+', ' ', 'g')
+sql "SELECT calls, regexp_replace(left(query, 110), '\\s+', ' ', 'g')
      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'lattice')
      ORDER BY calls DESC" \
   | awk -F'|' -v n="$sent" -v top="${LATTICE_STATEMENTS_TOP:-40}" '
-      { calls += $1; ms += $2; line[NR] = sprintf("%7.2f  %s", $1 / n, $3) }
+      { calls += $1; line[NR] = sprintf("%7.2f  %s", $1 / n, $2) }
       END {
-        printf "per message: %.1f statements, %.2f ms of PostgreSQL execution\n", calls / n, ms / n
+        printf "per message: %.1f statements\n", calls / n
         for (i = 1; i <= NR && i <= top; i++) print line[i]
       }'
