@@ -20,16 +20,29 @@ function log(message) {
   process.stderr.write(`federation: ${message}\n`);
 }
 
-/** A TCP port nothing listens on right now. */
+/** Every port freePort gave out in this process. */
+const givenPorts = new Set();
+
+/**
+ * A TCP port nothing listens on right now, and never given out before by this process: the kernel may hand the same
+ * ephemeral port to two binds in a row once the first is closed, and two servers told the same port collide (seen:
+ * a Lattice whose federation and client ports were the same).
+ */
 export async function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
+  for (;;) {
+    const port = await new Promise((resolvePort, reject) => {
+      const server = net.createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address();
+        server.close(() => resolvePort(port));
+      });
     });
-  });
+    if (!givenPorts.has(port)) {
+      givenPorts.add(port);
+      return port;
+    }
+  }
 }
 
 /** A fresh directory for one run; removed by stopAll unless LATTICE_FED_KEEP is set. */
