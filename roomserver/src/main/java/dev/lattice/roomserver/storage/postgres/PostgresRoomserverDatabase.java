@@ -61,11 +61,6 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     };
 
     /**
-     * @param maxSnapshotChain the most deltas between a snapshot and its full ancestor: every this many state
-     *     changes a full snapshot is written, which bounds what loading a state reads
-     * @param outbox the roomserver schema's outbox, on the connection factory {@code client} uses
-     */
-    /**
      * The state snapshot after events stored with state: set when the event is stored and never changed (only an
      * outlier, which has none, gains state later), so the snapshot a new event's prev events name is not read again.
      */
@@ -76,6 +71,11 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         }
     };
 
+    /**
+     * @param maxSnapshotChain the most deltas between a snapshot and its full ancestor: every this many state
+     *     changes a full snapshot is written, which bounds what loading a state reads
+     * @param outbox the roomserver schema's outbox, on the connection factory {@code client} uses
+     */
     public PostgresRoomserverDatabase(DatabaseClient client, Outbox outbox, int maxSnapshotChain) {
         requireNonNull(client, "client is null");
         this.outbox = requireNonNull(outbox, "outbox is null");
