@@ -22,14 +22,9 @@ public interface KeyserverDatabase {
      */
     Mono<Map<String, Long>> store(UserId user, DeviceId device, KeyUpload upload, long now);
 
-    /** How many one-time keys of each algorithm the device has left. */
-    Mono<Map<String, Long>> oneTimeKeyCounts(UserId user, DeviceId device);
-
-    /** The algorithms of the device's fallback keys that no claim has handed out yet. */
-    Mono<List<String>> unusedFallbackKeyAlgorithms(UserId user, DeviceId device);
-
     /**
-     * Both of the above in one statement: what every {@code /sync} response reports, so read once per response.
+     * How many one-time keys of each algorithm the device has left, and the algorithms of its fallback keys that no
+     * claim has handed out yet: what every {@code /sync} response reports, in one statement.
      */
     Mono<DeviceKeyCounts> deviceKeyCounts(UserId user, DeviceId device);
 

@@ -210,7 +210,8 @@ class KeyRoutesIT {
         assertThat(post("upload", token, JsonObject.EMPTY.with("one_time_keys", conflicting), 400)
                         .getString("errcode"))
                 .contains("M_INVALID_PARAM");
-        assertThat(database.oneTimeKeyCounts(phone.user, phone.device).block()).containsEntry("signed_curve25519", 2L);
+        assertThat(database.deviceKeyCounts(phone.user, phone.device).block().oneTimeKeyCounts())
+                .containsEntry("signed_curve25519", 2L);
     }
 
     @Test
@@ -251,7 +252,8 @@ class KeyRoutesIT {
                                 400)
                         .getString("errcode"))
                 .contains("M_INVALID_PARAM");
-        assertThat(database.oneTimeKeyCounts(phone.user, phone.device).block()).isEmpty();
+        assertThat(database.deviceKeyCounts(phone.user, phone.device).block().oneTimeKeyCounts())
+                .isEmpty();
         assertThat(post("upload", "no-such-token", "{}", 401).getString("errcode"))
                 .contains("M_UNKNOWN_TOKEN");
         TestingDevice bob = newDevice();
@@ -278,10 +280,7 @@ class KeyRoutesIT {
                         .with("one_time_keys", oneTimeKeys(phone, 0, 1))
                         .with("fallback_keys", JsonObject.EMPTY.with("signed_curve25519:FB", fallback)),
                 200);
-        assertThat(database.unusedFallbackKeyAlgorithms(phone.user, phone.device)
-                        .block())
-                .containsExactly("signed_curve25519");
-        // What /sync reports, in one read.
+        // What /sync reports: one-time key counts and unused fallback keys.
         assertThat(database.deviceKeyCounts(phone.user, phone.device).block())
                 .isEqualTo(new DeviceKeyCounts(Map.of("signed_curve25519", 1L), List.of("signed_curve25519")));
         TestingDevice bob = newDevice();
@@ -291,9 +290,6 @@ class KeyRoutesIT {
         assertThat(first.members()).containsOnlyKeys("signed_curve25519:K0");
         JsonObject second = claimed(post("claim", bobs, claimBody(phone), 200), phone);
         assertThat(second).isEqualTo(JsonObject.EMPTY.with("signed_curve25519:FB", fallback));
-        assertThat(database.unusedFallbackKeyAlgorithms(phone.user, phone.device)
-                        .block())
-                .isEmpty();
         assertThat(database.deviceKeyCounts(phone.user, phone.device).block())
                 .isEqualTo(new DeviceKeyCounts(Map.of(), List.of()));
         // The fallback key stays for later claims.
@@ -335,7 +331,8 @@ class KeyRoutesIT {
         oneTime.remove("signed_curve25519:FB");
         assertThat(oneTime).hasSize(10);
         assertThat(keyIds.stream().filter("signed_curve25519:FB"::equals)).hasSize(10);
-        assertThat(database.oneTimeKeyCounts(phone.user, phone.device).block()).isEmpty();
+        assertThat(database.deviceKeyCounts(phone.user, phone.device).block().oneTimeKeyCounts())
+                .isEmpty();
     }
 
     @Test
@@ -372,7 +369,10 @@ class KeyRoutesIT {
             }
         }
         assertThat(new HashSet<>(claimedIds)).hasSameSizeAs(claimedIds);
-        long left = database.oneTimeKeyCounts(phone.user, phone.device).block().getOrDefault("signed_curve25519", 0L);
+        long left = database.deviceKeyCounts(phone.user, phone.device)
+                .block()
+                .oneTimeKeyCounts()
+                .getOrDefault("signed_curve25519", 0L);
         assertThat(claimedIds.size() + left).isEqualTo(100);
     }
 

@@ -48,7 +48,7 @@ public final class AccountDataStream implements SyncStreamProvider {
     @Override
     public Mono<Long> contribute(SyncContext context) {
         long position = context.position(SyncStream.ACCOUNT_DATA);
-        if (!context.snapshot() && context.since(SyncStream.ACCOUNT_DATA).orElseThrow() >= position) {
+        if (context.unchanged(SyncStream.ACCOUNT_DATA)) {
             return Mono.just(position); // nothing changed since: no query
         }
         SyncFilter filter = context.request().filter();

@@ -42,7 +42,7 @@ public final class ReceiptsStream implements SyncStreamProvider {
     public Mono<Long> contribute(SyncContext context) {
         long position = context.position(SyncStream.RECEIPTS);
         long since = context.snapshot() ? 0 : context.since(SyncStream.RECEIPTS).orElse(0L);
-        if (!context.snapshot() && since >= position) {
+        if (context.unchanged(SyncStream.RECEIPTS)) {
             return Mono.just(position); // no receipt since: no query
         }
         String user = context.user();

@@ -106,7 +106,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
         LazyLoadedMembers.SentMembers sent = filter.lazyLoadMembers() && !filter.includeRedundantMembers()
                 ? lazyLoaded.sync(request.device(), since, position)
                 : LazyLoadedMembers.SentMembers.ALL;
-        if (since.isPresent() && !request.fullState() && since.get() >= position) {
+        if (context.unchanged(SyncStream.EVENTS)) {
             return Mono.just(position); // no event since, so no membership, timeline or state change: no query
         }
         return Mono.zip(context.memberships(), atSince, changed)

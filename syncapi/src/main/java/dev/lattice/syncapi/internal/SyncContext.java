@@ -86,6 +86,14 @@ public final class SyncContext {
         return request.since().isEmpty() || request.fullState();
     }
 
+    /**
+     * Whether {@code stream} holds nothing for this response: it gives changes (not a {@link #snapshot}) and the
+     * stream is still where the request's {@code since} left it, so its provider need read nothing.
+     */
+    public boolean unchanged(SyncStream stream) {
+        return !snapshot() && since(stream).orElseThrow() >= position(stream);
+    }
+
     /** The user's membership event per room at the response's room events position (read once per attempt). */
     public Mono<Map<String, StateSpan>> memberships() {
         return memberships;

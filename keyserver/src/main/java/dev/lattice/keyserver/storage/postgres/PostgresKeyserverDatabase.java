@@ -95,16 +95,6 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
     }
 
     @Override
-    public Mono<Map<String, Long>> oneTimeKeyCounts(UserId user, DeviceId device) {
-        return oneTimeKeys.counts(user, device);
-    }
-
-    @Override
-    public Mono<List<String>> unusedFallbackKeyAlgorithms(UserId user, DeviceId device) {
-        return fallbackKeys.unusedAlgorithms(user, device);
-    }
-
-    @Override
     public Mono<DeviceKeyCounts> deviceKeyCounts(UserId user, DeviceId device) {
         return client.sql(DEVICE_KEY_COUNTS)
                 .bind("userId", user.value())

@@ -196,7 +196,6 @@ public final class EventsTable {
         return select(List.of(eventId)).map(rows -> rows.stream().findFirst());
     }
 
-    /** The stored events among {@code eventIds}, in no particular order. */
     /** The events that are the room's forward extremities ({@code roomserver.forward_extremities}), unordered. */
     public Mono<List<EventRow>> selectForwardExtremities(String roomId) {
         return client.sql(SELECT_FORWARD_EXTREMITIES)
@@ -206,6 +205,7 @@ public final class EventsTable {
                 .collectList();
     }
 
+    /** The stored events among {@code eventIds}, in no particular order. */
     public Mono<List<EventRow>> select(Collection<String> eventIds) {
         if (eventIds.isEmpty()) {
             return Mono.just(List.of());
