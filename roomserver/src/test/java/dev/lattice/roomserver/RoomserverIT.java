@@ -11,6 +11,8 @@ import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.InputVerdict.Outcome;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.api.roomserver.PartialStateCompleted;
+import dev.lattice.api.roomserver.PartialStateCompletion;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.api.roomserver.StoredEvent;
@@ -303,51 +305,12 @@ class RoomserverIT {
         UserId bob = UserId.of("bob", remote);
         UserId alice = user("alice");
         long ts = System.currentTimeMillis();
-        Pdu create = EventBuilder.forVersion(rules)
-                .type("m.room.create")
-                .stateKey("")
-                .sender(bob)
-                .content(TestingRoomClient.json("{\"room_version\":\"12\"}"))
-                .depth(1)
-                .originServerTs(ts)
-                .sign(remote, remoteKey);
-        RoomId room = RoomId.parse(create.roomId());
-        Pdu bobJoin = remoteEvent(
-                rules,
-                room,
-                bob,
-                "m.room.member",
-                bob.value(),
-                "{\"membership\":\"join\"}",
-                List.of(create.id()),
-                List.of(),
-                2,
-                remote,
-                remoteKey);
-        Pdu powerLevels = remoteEvent(
-                rules,
-                room,
-                bob,
-                "m.room.power_levels",
-                "",
-                "{\"users\":{}}",
-                List.of(bobJoin.id()),
-                List.of(bobJoin.id()),
-                3,
-                remote,
-                remoteKey);
-        Pdu joinRules = remoteEvent(
-                rules,
-                room,
-                bob,
-                "m.room.join_rules",
-                "",
-                "{\"join_rule\":\"public\"}",
-                List.of(powerLevels.id()),
-                List.of(bobJoin.id(), powerLevels.id()),
-                4,
-                remote,
-                remoteKey);
+        RemoteRoom started = RemoteRoom.start(bob, remoteKey);
+        Pdu create = started.create();
+        RoomId room = started.id();
+        Pdu bobJoin = started.creatorJoin();
+        Pdu powerLevels = started.powerLevels();
+        Pdu joinRules = started.joinRules();
         Pdu unauthorised = remoteEvent(
                 rules,
                 room,
@@ -476,6 +439,144 @@ class RoomserverIT {
         assertThat(backfilled).allSatisfy(n -> assertThat(n.addsStateEventIds()).isEmpty());
     }
 
+    @Test
+    void aPartialStateJoinJudgesMembersByTheirOwnAuthEventsUntilTheStateIsComplete() {
+        ServerName remote = ServerName.parse("resident.test");
+        ServerName listed = ServerName.parse("listed.test");
+        SigningKey remoteKey = SigningKey.generate("r1");
+        RoomVersionRules rules = RoomVersionRules.V12;
+        UserId bob = UserId.of("bob", remote);
+        UserId carol = UserId.of("carol", remote);
+        UserId alice = user("alice");
+        RemoteRoom started = RemoteRoom.start(bob, remoteKey);
+        Pdu create = started.create();
+        RoomId room = started.id();
+        Pdu bobJoin = started.creatorJoin();
+        Pdu powerLevels = started.powerLevels();
+        Pdu joinRules = started.joinRules();
+        Pdu carolJoin = remoteEvent(
+                rules,
+                room,
+                carol,
+                "m.room.member",
+                carol.value(),
+                "{\"membership\":\"join\"}",
+                List.of(joinRules.id()),
+                List.of(powerLevels.id(), joinRules.id()),
+                5,
+                remote,
+                remoteKey);
+        // The send_join answer with the members omitted: the state without them, and its auth chain.
+        List<EventId> partialState = List.of(create.id(), powerLevels.id(), joinRules.id());
+        assertThat(server.api
+                        .inputOutliers(room, rules.id(), texts(create, bobJoin, powerLevels, joinRules), remote)
+                        .block())
+                .hasSize(4);
+        Pdu aliceJoin = EventBuilder.forVersion(rules)
+                .type("m.room.member")
+                .stateKey(alice.value())
+                .sender(alice)
+                .roomId(room)
+                .content(TestingRoomClient.json("{\"membership\":\"join\"}"))
+                .prevEvents(List.of(carolJoin.id()))
+                .authEvents(List.of(powerLevels.id(), joinRules.id()))
+                .depth(6)
+                .originServerTs(System.currentTimeMillis())
+                .sign(TestingRoomClient.SERVER, TestingRoomClient.KEY);
+        assertThat(server.api
+                        .inputRoomEvent(InputRoomEvent.joinWithPartialState(
+                                room,
+                                rules.id(),
+                                new String(aliceJoin.bytes(), UTF_8),
+                                TestingRoomClient.SERVER,
+                                partialState,
+                                List.of(remote, listed)))
+                        .block()
+                        .outcome())
+                .isEqualTo(Outcome.ACCEPTED);
+        assertThat(server.api.queryJoinedMembers(room).block()).containsExactly(alice);
+        assertThat(server.api.queryJoinedServers(room).block())
+                .as("the servers send_join listed are in the room while its member list is unknown")
+                .contains(remote, listed);
+
+        // Carol's message: her join is not in the partial state, only among the message's auth events (fetched as
+        // an outlier, as the federation-api fetches missing auth events). The state before it alone would reject it.
+        assertThat(server.api
+                        .inputOutliers(room, rules.id(), texts(carolJoin), remote)
+                        .block())
+                .hasSize(1);
+        Pdu message = remoteMessage(carol, "hello", aliceJoin, List.of(powerLevels.id(), carolJoin.id()), 7, remoteKey);
+        assertThat(received(message, remote)).isEqualTo(Outcome.ACCEPTED);
+        assertThat(server.api.queryStateBeforeEvent(message.id()).block().orElseThrow())
+                .extracting(StoredEvent::eventId)
+                .as("partial until complete")
+                .doesNotContain(carolJoin.id(), bobJoin.id());
+
+        // The whole state before the join, fetched in the background.
+        List<EventId> fullState = List.of(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id(), carolJoin.id());
+        PartialStateCompletion completion = PartialStateCompletion.of(room, rules.id(), aliceJoin.id(), fullState);
+        assertThat(server.api.completePartialState(completion).block().outcome())
+                .isEqualTo(Outcome.ACCEPTED);
+
+        assertThat(server.api.queryJoinedMembers(room).block()).containsExactlyInAnyOrder(alice, bob, carol);
+        assertThat(server.api.queryJoinedServers(room).block())
+                .as("the listed servers no longer count once the members are known")
+                .doesNotContain(listed);
+        assertThat(server.api.queryStateBeforeEvent(message.id()).block().orElseThrow())
+                .extracting(StoredEvent::eventId)
+                .containsExactlyInAnyOrder(
+                        create.id(), bobJoin.id(), powerLevels.id(), joinRules.id(), carolJoin.id(), aliceJoin.id());
+        assertThat(server.api.queryStateBeforeEvent(aliceJoin.id()).block().orElseThrow())
+                .extracting(StoredEvent::eventId)
+                .containsExactlyInAnyOrderElementsOf(fullState);
+        waitFor(() -> server.outputs.stream().anyMatch(o -> o instanceof PartialStateCompleted));
+        List<OutputRoomEvent> published =
+                server.outputs.stream().filter(o -> o.roomId().equals(room)).toList();
+        assertThat(published.get(published.size() - 2))
+                .as("the members that were only outliers, published ahead of the change that names them")
+                .isInstanceOfSatisfying(
+                        StateOutliers.class,
+                        record -> assertThat(record.events())
+                                .extracting(NewRoomEvent::eventId)
+                                .containsExactlyInAnyOrder(bobJoin.id(), carolJoin.id()));
+        assertThat(published.getLast())
+                .isInstanceOfSatisfying(
+                        PartialStateCompleted.class,
+                        completed -> assertThat(completed.addsStateEventIds())
+                                .containsExactlyInAnyOrder(bobJoin.id(), carolJoin.id()));
+
+        // Complete now: a replay changes and publishes nothing; a member the state does not have is judged by it.
+        assertThat(server.api.completePartialState(completion).block().outcome())
+                .isEqualTo(Outcome.ACCEPTED);
+        UserId dave = UserId.of("dave", remote);
+        Pdu daveJoin = remoteEvent(
+                rules,
+                room,
+                dave,
+                "m.room.member",
+                dave.value(),
+                "{\"membership\":\"join\"}",
+                List.of(joinRules.id()),
+                List.of(powerLevels.id(), joinRules.id()),
+                5,
+                remote,
+                remoteKey);
+        assertThat(server.api
+                        .inputOutliers(room, rules.id(), texts(daveJoin), remote)
+                        .block())
+                .hasSize(1);
+        Pdu daveSays = remoteMessage(dave, "me too", message, List.of(powerLevels.id(), daveJoin.id()), 8, remoteKey);
+        assertThat(received(daveSays, remote))
+                .as("a join on a branch this server never saw merge does not let its sender speak")
+                .isEqualTo(Outcome.REJECTED);
+        assertThat(server.outputs.stream().filter(o -> o.roomId().equals(room)).count())
+                .isEqualTo(published.size());
+    }
+
+    private static List<String> texts(Pdu... pdus) {
+        return Stream.of(pdus).map(pdu -> new String(pdu.bytes(), UTF_8)).toList();
+    }
+
     private static Outcome backfill(
             RoomId room, RoomVersionRules rules, Pdu event, List<EventId> stateBefore, ServerName origin) {
         return server.api
@@ -576,6 +677,86 @@ class RoomserverIT {
                 .block();
         assertThat(verdict.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(server.api.queryMembership(room, alice).block()).isEmpty();
+    }
+
+    /** The start of a room created on another server: its create event, creator's join, power levels, join rules. */
+    private record RemoteRoom(RoomId id, Pdu create, Pdu creatorJoin, Pdu powerLevels, Pdu joinRules) {
+        static RemoteRoom start(UserId creator, SigningKey key) {
+            RoomVersionRules rules = RoomVersionRules.V12;
+            ServerName server = creator.serverName();
+            Pdu create = EventBuilder.forVersion(rules)
+                    .type("m.room.create")
+                    .stateKey("")
+                    .sender(creator)
+                    .content(TestingRoomClient.json("{\"room_version\":\"12\"}"))
+                    .depth(1)
+                    .originServerTs(System.currentTimeMillis())
+                    .sign(server, key);
+            RoomId room = RoomId.parse(create.roomId());
+            Pdu join = remoteEvent(
+                    rules,
+                    room,
+                    creator,
+                    "m.room.member",
+                    creator.value(),
+                    "{\"membership\":\"join\"}",
+                    List.of(create.id()),
+                    List.of(),
+                    2,
+                    server,
+                    key);
+            Pdu powerLevels = remoteEvent(
+                    rules,
+                    room,
+                    creator,
+                    "m.room.power_levels",
+                    "",
+                    "{\"users\":{}}",
+                    List.of(join.id()),
+                    List.of(join.id()),
+                    3,
+                    server,
+                    key);
+            Pdu joinRules = remoteEvent(
+                    rules,
+                    room,
+                    creator,
+                    "m.room.join_rules",
+                    "",
+                    "{\"join_rule\":\"public\"}",
+                    List.of(powerLevels.id()),
+                    List.of(join.id(), powerLevels.id()),
+                    4,
+                    server,
+                    key);
+            return new RemoteRoom(room, create, join, powerLevels, joinRules);
+        }
+    }
+
+    /** A text message of {@code sender}, a user of another server, signed with its key. */
+    private static Pdu remoteMessage(
+            UserId sender, String body, Pdu prev, List<EventId> auth, long depth, SigningKey key) {
+        return remoteEvent(
+                RoomVersionRules.V12,
+                RoomId.parse(prev.roomId()),
+                sender,
+                "m.room.message",
+                null,
+                "{\"msgtype\":\"m.text\",\"body\":\"" + body + "\"}",
+                List.of(prev.id()),
+                auth,
+                depth,
+                sender.serverName(),
+                key);
+    }
+
+    /** The verdict on {@code pdu}, received from {@code origin} over federation. */
+    private static Outcome received(Pdu pdu, ServerName origin) {
+        return server.api
+                .inputRoomEvent(InputRoomEvent.received(
+                        RoomId.parse(pdu.roomId()), RoomVersionRules.V12.id(), new String(pdu.bytes(), UTF_8), origin))
+                .block()
+                .outcome();
     }
 
     private static Pdu remoteEvent(

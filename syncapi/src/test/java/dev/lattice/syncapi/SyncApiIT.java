@@ -13,6 +13,7 @@ import dev.lattice.api.ephemeral.ReceiptUpdate;
 import dev.lattice.api.keyserver.DeviceListChange;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.api.roomserver.PartialStateCompleted;
 import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.EventId;
@@ -937,6 +938,53 @@ class SyncApiIT {
                 .contains("M_NOT_FOUND");
         assertThat(get(aliceToken, members, Map.of("at", "garbage"), 400).getString("errcode"))
                 .contains("M_INVALID_PARAM");
+    }
+
+    @Test
+    void aCompletedPartialStateAddsTheMembersItLackedToTheCurrentStateAndItsPast() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String aliceToken = USERS.login(alice, "PARTIAL");
+        TestRoom room = TestRoom.create(alice);
+        publishAll(room.events());
+        // Bob joined before this server did; the partial state did not hold his join.
+        NewRoomEvent bobJoin = room.member(bob, bob, "join");
+        NewRoomEvent message = room.message(alice, "before the state is complete");
+        publishAll(List.of(message));
+        String before = sync(aliceToken, Map.of()).getString("next_batch").orElseThrow();
+        String members = "/_matrix/client/v3/rooms/" + room.id() + "/members";
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of(), 200))).keySet())
+                .containsExactly(alice.toString());
+
+        PartialStateCompleted completed = new PartialStateCompleted(bobJoin.roomId(), List.of(bobJoin.eventId()));
+        publish(new StateOutliers(
+                bobJoin.roomId(),
+                List.of(new NewRoomEvent(
+                        bobJoin.roomId(),
+                        bobJoin.roomVersion(),
+                        bobJoin.eventId(),
+                        bobJoin.pdu(),
+                        List.of(),
+                        List.of(),
+                        null,
+                        true,
+                        true))));
+        publish(completed);
+        publish(completed); // a replay changes nothing, and is no poison that stops the room
+        publishAll(List.of(room.message(alice, "after")));
+
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of(), 200))))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(alice.toString(), "join", bob.toString(), "join"));
+        assertThat(get(aliceToken, "/_matrix/client/v3/rooms/" + room.id() + "/joined_members", Map.of(), 200)
+                        .getObject("joined")
+                        .orElseThrow()
+                        .members()
+                        .keySet())
+                .containsExactlyInAnyOrder(alice.toString(), bob.toString());
+        assertThat(memberships(chunk(get(aliceToken, members, Map.of("at", before), 200)))
+                        .keySet())
+                .as("he was there all along: the state before the completion holds him too")
+                .containsExactlyInAnyOrder(alice.toString(), bob.toString());
     }
 
     // ---- account data ----

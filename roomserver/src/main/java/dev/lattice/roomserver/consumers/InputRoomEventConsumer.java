@@ -6,6 +6,7 @@ import dev.lattice.api.Topics;
 import dev.lattice.api.roomserver.InputOutliers;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
+import dev.lattice.api.roomserver.PartialStateCompletion;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.roomserver.internal.input.InputPipeline;
 import dev.lattice.roomserver.producers.VerdictProducer;
@@ -58,6 +59,12 @@ public final class InputRoomEventConsumer implements AutoCloseable {
             InputOutliers batch = BusJson.decode(tree, InputOutliers.class);
             requireVersion(batch.version());
             return decided(record, batch.replyTo(), batch.requestId(), pipeline.processOutliers(batch));
+        }
+        if (tree.has(PartialStateCompletion.DISCRIMINATOR)) {
+            PartialStateCompletion completion = BusJson.decode(tree, PartialStateCompletion.class);
+            requireVersion(completion.version());
+            return decided(
+                    record, completion.replyTo(), completion.requestId(), pipeline.completePartialState(completion));
         }
         InputRoomEvent input = BusJson.decode(tree, InputRoomEvent.class);
         requireVersion(input.version());

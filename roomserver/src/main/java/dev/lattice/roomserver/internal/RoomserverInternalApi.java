@@ -6,6 +6,7 @@ import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.LatestEvents;
+import dev.lattice.api.roomserver.PartialStateCompletion;
 import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
@@ -48,6 +49,11 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     public Mono<Set<EventId>> inputOutliers(
             RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin) {
         return input.inputOutliers(roomId, roomVersion, pdus, origin);
+    }
+
+    @Override
+    public Mono<InputVerdict> completePartialState(PartialStateCompletion completion) {
+        return input.completePartialState(completion);
     }
 
     @Override

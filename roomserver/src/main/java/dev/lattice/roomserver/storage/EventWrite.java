@@ -23,6 +23,10 @@ import java.util.Map;
  * @param transaction the client transaction to record; null for none
  * @param redaction a redaction that takes effect with this event; null for none
  * @param outbox the {@code roomserver.output} records to publish, in order
+ * @param partialState whether the event's state was computed from a partial state (its room is partial), so its
+ *     snapshots are replaced when the room's state is complete
+ * @param startsPartialState for this server's own join with a partial state: the servers in the room, which mark the
+ *     room partial; null otherwise
  */
 public record EventWrite(
         RoomRow newRoom,
@@ -36,7 +40,9 @@ public record EventWrite(
         List<StateKey> currentStateRemoves,
         SendTransaction transaction,
         AppliedRedaction redaction,
-        List<OutboxRecord> outbox) {
+        List<OutboxRecord> outbox,
+        boolean partialState,
+        List<String> startsPartialState) {
 
     /** A redaction taking effect: the target's redacted bytes, and who redacted it. */
     public record AppliedRedaction(String targetEventId, byte[] redactedPdu, String redactionEventId) {
@@ -62,11 +68,13 @@ public record EventWrite(
         currentStateAdds = List.copyOf(currentStateAdds);
         currentStateRemoves = List.copyOf(currentStateRemoves);
         outbox = List.copyOf(outbox);
+        startsPartialState = startsPartialState == null ? null : List.copyOf(startsPartialState);
     }
 
     /** A write that only records the event (a rejected one, or an outlier): no state, no extremity, no output. */
     public static EventWrite eventOnly(RoomRow newRoom, EventRow event) {
         return new EventWrite(
-                newRoom, event, null, null, false, List.of(), false, List.of(), List.of(), null, null, List.of());
+                newRoom, event, null, null, false, List.of(), false, List.of(), List.of(), null, null, List.of(), false,
+                null);
     }
 }

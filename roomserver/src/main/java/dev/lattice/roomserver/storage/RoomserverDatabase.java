@@ -15,7 +15,11 @@ import reactor.core.publisher.Mono;
  */
 public interface RoomserverDatabase {
 
+    /** The room's row; cached unless its state is partial (a partial room's row changes once, when completed). */
     Mono<Optional<RoomRow>> room(String roomId);
+
+    /** The rooms whose state is partial (this server joined them with the members omitted, not fetched yet). */
+    Mono<List<String>> partialStateRooms();
 
     Mono<Optional<EventRow>> event(String eventId);
 
@@ -30,9 +34,11 @@ public interface RoomserverDatabase {
 
     /**
      * The state snapshot after each of {@code eventIds} that is stored with state (not an outlier, not rejected), by
-     * event ID; the others are left out. An event's state, once stored, never changes, so this is cached.
+     * event ID; the others are left out. An event's state, once stored, never changes, so this is cached; except in a
+     * room whose state is partial, where it is replaced once the state is complete: {@code partialRoom} reads past
+     * the cache and caches nothing.
      */
-    Mono<Map<String, Long>> statesAfter(Collection<String> eventIds);
+    Mono<Map<String, Long>> statesAfter(Collection<String> eventIds, boolean partialRoom);
 
     /** The stored events among {@code eventIds} and their auth chains, by ID. */
     Mono<Map<String, EventRow>> eventsWithAuthChains(Collection<String> eventIds);
@@ -100,4 +106,18 @@ public interface RoomserverDatabase {
      * transaction (the record published after the commit, as for {@link #store}).
      */
     Mono<Void> storeOutsideMembership(OutsideMembership membership, byte[] output);
+
+    /**
+     * Completes the state of a partial room, in one transaction: each state snapshot of its partial-state events
+     * ({@link EventWrite#partialState}) is replaced by one that also holds every entry of {@code fill} whose key it
+     * lacks; the current state gains {@code currentStateAdds}; the room and its events are no longer partial; and
+     * {@code outbox} is published as for {@link #store}.
+     *
+     * @param fill the whole state before the partial-state join
+     */
+    Mono<Void> completePartialState(
+            String roomId,
+            Map<StateKey, String> fill,
+            List<CurrentStateRow> currentStateAdds,
+            List<EventWrite.OutboxRecord> outbox);
 }

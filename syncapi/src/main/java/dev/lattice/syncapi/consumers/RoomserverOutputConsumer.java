@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.api.roomserver.PartialStateCompleted;
 import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.event.Redaction;
+import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonObject;
@@ -72,6 +74,12 @@ public final class RoomserverOutputConsumer {
                         database.storeOutliers(outliers.events().stream()
                                 .map(event -> Map.entry(event, parse(event)))
                                 .toList());
+                    case PartialStateCompleted completed ->
+                        database.completeState(
+                                completed.roomId().value(),
+                                completed.addsStateEventIds().stream()
+                                        .map(EventId::value)
+                                        .toList());
                 })
                 .onErrorMap(
                         RoomserverOutputConsumer::isTransient,

@@ -44,6 +44,16 @@ public interface SyncApiDatabase {
     Mono<Void> storeOutliers(List<Map.Entry<NewRoomEvent, Pdu>> events);
 
     /**
+     * Adds to a room's current state what its partial state lacked ({@link
+     * dev.lattice.api.roomserver.PartialStateCompleted}): each of {@code eventIds} (stored, mostly as outliers) whose key
+     * has no current entry becomes current from the event's own position on. Those events were the state before this
+     * server's join and did not change since, so the state at every earlier position holds them too; the stream
+     * does not move and nobody is woken (an incremental {@code /sync} does not list them, as lazy-loading clients
+     * need not; {@code /members} and the member lists read the current state). A replay changes nothing.
+     */
+    Mono<Void> completeState(String roomId, List<String> eventIds);
+
+    /**
      * Replaces a stored event with its redacted form, once.
      *
      * @return whether it changed anything (false when already redacted or unknown)

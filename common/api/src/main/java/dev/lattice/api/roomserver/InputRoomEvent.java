@@ -34,6 +34,9 @@ import java.util.List;
  *     {@link InputKind#BACKFILLED} one (the oldest of a {@code /backfill} answer: the state {@code /state} answered);
  *     the events of the state before it, all given as outliers first; null to compute the state from the prev events
  *     as usual
+ * @param partialStateServers for this server's own join whose {@code stateBefore} is partial (the resident server
+ *     omitted the members, {@link #joinWithPartialState}): the servers in the room as it listed them, which the
+ *     room's events go to until its state is complete ({@link PartialStateCompletion}); null otherwise
  */
 public record InputRoomEvent(
         int version,
@@ -45,7 +48,8 @@ public record InputRoomEvent(
         SendTransaction transaction,
         String replyTo,
         String requestId,
-        List<EventId> stateBefore) {
+        List<EventId> stateBefore,
+        List<ServerName> partialStateServers) {
 
     /** The payload version this code writes and reads. */
     public static final int VERSION = 1;
@@ -65,18 +69,25 @@ public record InputRoomEvent(
             }
             stateBefore = List.copyOf(stateBefore);
         }
+        if (partialStateServers != null) {
+            if (stateBefore == null || kind != InputKind.NEW) {
+                throw new IllegalArgumentException("only a join with the state before it starts a partial state");
+            }
+            partialStateServers = List.copyOf(partialStateServers);
+        }
     }
 
     /** A new event nobody waits for yet; {@link RoomserverInputApi#inputRoomEvent} adds the reply address. */
     public static InputRoomEvent newEvent(
             RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, SendTransaction transaction) {
         return new InputRoomEvent(
-                VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, transaction, null, null, null);
+                VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, transaction, null, null, null, null);
     }
 
     /** A new event received from {@code origin} over federation; its state is computed from its prev events. */
     public static InputRoomEvent received(RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin) {
-        return new InputRoomEvent(VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, null, null, null, null);
+        return new InputRoomEvent(
+                VERSION, InputKind.NEW, roomId, roomVersion, pdu, origin, null, null, null, null, null);
     }
 
     /**
@@ -86,19 +97,20 @@ public record InputRoomEvent(
      */
     public static InputRoomEvent receivedAfterGap(
             RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
-        return newWithState(roomId, roomVersion, pdu, origin, stateBefore);
+        return newWithState(roomId, roomVersion, pdu, origin, stateBefore, null);
     }
 
     /** An event known only by itself: an auth or state event fetched from another server. */
     public static InputRoomEvent outlier(RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin) {
-        return new InputRoomEvent(VERSION, InputKind.OUTLIER, roomId, roomVersion, pdu, origin, null, null, null, null);
+        return new InputRoomEvent(
+                VERSION, InputKind.OUTLIER, roomId, roomVersion, pdu, origin, null, null, null, null, null);
     }
 
     /** A membership of one of this server's users in a room this server does not hold (see {@link InputKind}). */
     public static InputRoomEvent outsideMembership(
             RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin) {
         return new InputRoomEvent(
-                VERSION, InputKind.OUTSIDE_MEMBERSHIP, roomId, roomVersion, pdu, origin, null, null, null, null);
+                VERSION, InputKind.OUTSIDE_MEMBERSHIP, roomId, roomVersion, pdu, origin, null, null, null, null, null);
     }
 
     /**
@@ -107,11 +119,33 @@ public record InputRoomEvent(
      */
     public static InputRoomEvent joinWithState(
             RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
-        return newWithState(roomId, roomVersion, pdu, origin, stateBefore);
+        return newWithState(roomId, roomVersion, pdu, origin, stateBefore, null);
+    }
+
+    /**
+     * This server's own join to a room it does not hold yet, from a {@code send_join} answer with the members omitted:
+     * {@code stateBefore} is partial (every state event but the members, bar a few), and {@code serversInRoom} are the
+     * servers in the room as the resident server listed them. Events received meanwhile are checked against the
+     * partial state and their own auth events, and none is soft-failed, until a {@link PartialStateCompletion}.
+     */
+    public static InputRoomEvent joinWithPartialState(
+            RoomId roomId,
+            RoomVersionId roomVersion,
+            String pdu,
+            ServerName origin,
+            List<EventId> stateBefore,
+            List<ServerName> serversInRoom) {
+        return newWithState(
+                roomId, roomVersion, pdu, origin, stateBefore, requireNonNull(serversInRoom, "serversInRoom is null"));
     }
 
     private static InputRoomEvent newWithState(
-            RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
+            RoomId roomId,
+            RoomVersionId roomVersion,
+            String pdu,
+            ServerName origin,
+            List<EventId> stateBefore,
+            List<ServerName> partialStateServers) {
         return new InputRoomEvent(
                 VERSION,
                 InputKind.NEW,
@@ -122,7 +156,8 @@ public record InputRoomEvent(
                 null,
                 null,
                 null,
-                requireNonNull(stateBefore, "stateBefore is null"));
+                requireNonNull(stateBefore, "stateBefore is null"),
+                partialStateServers);
     }
 
     /**
@@ -132,7 +167,7 @@ public record InputRoomEvent(
     public static InputRoomEvent backfilled(
             RoomId roomId, RoomVersionId roomVersion, String pdu, ServerName origin, List<EventId> stateBefore) {
         return new InputRoomEvent(
-                VERSION, InputKind.BACKFILLED, roomId, roomVersion, pdu, origin, null, null, null, stateBefore);
+                VERSION, InputKind.BACKFILLED, roomId, roomVersion, pdu, origin, null, null, null, stateBefore, null);
     }
 
     /** This input with the address its verdict goes to. */
@@ -147,6 +182,7 @@ public record InputRoomEvent(
                 transaction,
                 requireNonNull(replyTo, "replyTo is null"),
                 requireNonNull(requestId, "requestId is null"),
-                stateBefore);
+                stateBefore,
+                partialStateServers);
     }
 }

@@ -46,4 +46,14 @@ public interface RoomserverInputApi {
      *     missing; fails as {@link #inputRoomEvent} does when a batch is not answered in time
      */
     Mono<Set<EventId>> inputOutliers(RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin);
+
+    /**
+     * Submits the whole state before this server's partial-state join to a room ({@link PartialStateCompletion}) and
+     * waits for the roomserver to complete the room's state with it.
+     *
+     * @return the verdict: accepted once the room's state is complete (at once for a room whose state already is);
+     *     rejected when a named event is not held, was rejected, or is no state event; fails as
+     *     {@link #inputRoomEvent} does when not answered in time
+     */
+    Mono<InputVerdict> completePartialState(PartialStateCompletion completion);
 }

@@ -9,6 +9,8 @@ import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
+import dev.lattice.api.roomserver.PartialStateCompleted;
+import dev.lattice.api.roomserver.PartialStateCompletion;
 import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.auth.AuthCheck;
@@ -100,6 +102,14 @@ public final class InputPipeline {
 
     /** An input being decided: the parsed event and its room. */
     private record Candidate(InputRoomEvent input, RoomVersionRules rules, Pdu pdu, RoomRow room, boolean newRoom) {
+        /**
+         * Whether the event is decided against a partial state: its room's (this server joined it with the members
+         * omitted and has not fetched them yet), or its own (that join).
+         */
+        boolean partialState() {
+            return room.partialState() || input.partialStateServers() != null;
+        }
+
         String eventId() {
             return pdu.eventId();
         }
@@ -501,28 +511,32 @@ public final class InputPipeline {
             }
             return Mono.just(new StateBefore(Map.of(), null));
         }
-        return database.statesAfter(pdu.prevEvents()).flatMap(statesAfter -> {
-            List<Long> snapshotNids = new ArrayList<>();
-            for (String id : pdu.prevEvents()) {
-                Long stateAfter = statesAfter.get(id);
-                if (stateAfter == null) {
-                    // NOTSPEC: federation will fetch missing prev events; a local event never lacks them.
-                    throw new Rejection(ErrorCode.FORBIDDEN, "prev event " + id + " is unknown or has no state");
-                }
-                if (!snapshotNids.contains(stateAfter)) {
-                    snapshotNids.add(stateAfter);
-                }
-            }
-            return Flux.fromIterable(snapshotNids)
-                    .concatMap(database::snapshot)
-                    .collectList()
-                    .flatMap(snapshots -> {
-                        StateSnapshot base = snapshots.getFirst();
-                        List<Map<StateKey, String>> sets =
-                                snapshots.stream().map(StateSnapshot::state).toList();
-                        return resolve(candidate.rules(), sets, null).map(state -> new StateBefore(state, base));
-                    });
-        });
+        return database.statesAfter(pdu.prevEvents(), candidate.room().partialState())
+                .flatMap(statesAfter -> {
+                    List<Long> snapshotNids = new ArrayList<>();
+                    for (String id : pdu.prevEvents()) {
+                        Long stateAfter = statesAfter.get(id);
+                        if (stateAfter == null) {
+                            // NOTSPEC: federation will fetch missing prev events; a local event never lacks them.
+                            throw new Rejection(
+                                    ErrorCode.FORBIDDEN, "prev event " + id + " is unknown or has no state");
+                        }
+                        if (!snapshotNids.contains(stateAfter)) {
+                            snapshotNids.add(stateAfter);
+                        }
+                    }
+                    return Flux.fromIterable(snapshotNids)
+                            .concatMap(database::snapshot)
+                            .collectList()
+                            .flatMap(snapshots -> {
+                                StateSnapshot base = snapshots.getFirst();
+                                List<Map<StateKey, String>> sets = snapshots.stream()
+                                        .map(StateSnapshot::state)
+                                        .toList();
+                                return resolve(candidate.rules(), sets, null)
+                                        .map(state -> new StateBefore(state, base));
+                            });
+                });
     }
 
     /**
@@ -530,19 +544,28 @@ public final class InputPipeline {
      * (as outliers) and accepted, each a state event, one per (type, state key).
      */
     private Mono<StateBefore> givenState(List<EventId> ids) {
+        return heldState(ids).map(rows -> {
+            Map<StateKey, String> state = new HashMap<>();
+            rows.forEach((key, row) -> state.put(key, row.eventId()));
+            return new StateBefore(state, null);
+        });
+    }
+
+    /** The rows of a state another server gave: each held here, accepted, a state event, one per key. */
+    private Mono<Map<StateKey, EventRow>> heldState(List<EventId> ids) {
         List<String> eventIds = ids.stream().map(EventId::value).toList();
         return database.events(eventIds).map(rows -> {
-            Map<StateKey, String> state = new HashMap<>();
+            Map<StateKey, EventRow> state = new HashMap<>();
             for (String id : eventIds) {
                 EventRow row = rows.get(id);
                 if (row == null || row.status() != EventStatus.ACCEPTED || row.stateKey() == null) {
                     throw new Rejection(ErrorCode.FORBIDDEN, "state event " + id + " is unknown, rejected or no state");
                 }
-                if (state.put(StateKey.of(row.type(), row.stateKey()), id) != null) {
+                if (state.put(StateKey.of(row.type(), row.stateKey()), row) != null) {
                     throw new Rejection(ErrorCode.FORBIDDEN, "the given state has two events for " + row.type());
                 }
             }
-            return new StateBefore(state, null);
+            return state;
         });
     }
 
@@ -630,9 +653,31 @@ public final class InputPipeline {
         if (isCreate(candidate.pdu())) {
             return Mono.empty(); // the create event: its rules were checked in step 4
         }
-        return authAgainst(candidate, before.state())
+        Mono<Map<StateKey, String>> state =
+                candidate.partialState() ? withOwnAuthEvents(candidate, before.state()) : Mono.just(before.state());
+        return state.flatMap(s -> authAgainst(candidate, s))
                 .doOnNext(InputPipeline::require)
                 .then();
+    }
+
+    /**
+     * The partial state before an event with the event's own auth events where it has no entry (Synapse's rule for
+     * partial-state rooms, docs/development/synapse_architecture/faster_joins.md): the partial state lacks the
+     * members, so a member's event is judged by the membership it cites, until the state is complete.
+     */
+    private Mono<Map<StateKey, String>> withOwnAuthEvents(Candidate candidate, Map<StateKey, String> partial) {
+        return events.load(
+                        candidate.rules(), new LinkedHashSet<>(candidate.pdu().authEvents()))
+                .map(authEvents -> {
+                    Map<StateKey, String> state = new HashMap<>(partial);
+                    authEvents
+                            .values()
+                            .forEach(authEvent -> authEvent
+                                    .stateKey()
+                                    .ifPresent(key -> state.putIfAbsent(
+                                            StateKey.of(authEvent.type(), key), authEvent.eventId())));
+                    return state;
+                });
     }
 
     private Mono<AuthResult> authAgainst(Candidate candidate, Map<StateKey, String> state) {
@@ -652,7 +697,12 @@ public final class InputPipeline {
     private Mono<Optional<String>> checkCurrentState(Candidate candidate, StateBefore before, Current current) {
         // Our own join with the state given has no current state to be checked against: it is what starts it here.
         // (An event received beyond a gap also comes with its state, and is checked as any other.)
-        if (candidate.input().kind() != InputKind.NEW || candidate.newRoom() || isOwnJoinWithState(candidate.input())) {
+        // Nor is any event while the state is partial: the current state lacks the members, which would soft-fail
+        // the events of every member whose membership this server has not seen yet.
+        if (candidate.input().kind() != InputKind.NEW
+                || candidate.newRoom()
+                || isOwnJoinWithState(candidate.input())
+                || candidate.partialState()) {
             return Mono.just(Optional.empty());
         }
         // The auth rules read only the event's auth keys: where the current state agrees with the state before at
@@ -725,7 +775,9 @@ public final class InputPipeline {
                 List.of(),
                 candidate.input().transaction(),
                 null,
-                List.of());
+                List.of(),
+                candidate.partialState(),
+                null);
         return database.store(write)
                 .thenReturn(InputVerdict.softFailed(
                         candidate.input().requestId(), candidate.pdu().id(), reason));
@@ -779,9 +831,12 @@ public final class InputPipeline {
                                     c.removes(),
                                     candidate.input().transaction(),
                                     redaction.orElse(null),
-                                    outbox);
+                                    outbox,
+                                    candidate.partialState(),
+                                    partialStateServers(candidate.input()));
                             return database.store(write).doOnNext(stored -> {
-                                if (c.next() != null) {
+                                // A partial state is replaced when complete, so never kept as the current one.
+                                if (c.next() != null && !candidate.partialState()) {
                                     currentStates.put(candidate.roomId(), c.extremitiesAfter(), c.next());
                                 }
                             });
@@ -802,30 +857,94 @@ public final class InputPipeline {
                 .map(CurrentStateRow::eventId)
                 .filter(id -> !id.equals(candidate.eventId()))
                 .toList();
-        RoomVersionRules rules = candidate.rules();
-        RoomId roomId = RoomId.parse(candidate.roomId());
-        return database.events(ids).map(rows -> {
-            List<NewRoomEvent> outliers = ids.stream()
-                    .map(rows::get)
-                    .filter(row -> row != null && row.kind() == InputKind.OUTLIER)
-                    // oldest first, as the room's history had them
-                    .sorted(Comparator.comparingLong(EventRow::depth).thenComparing(EventRow::eventId))
-                    .map(row -> new NewRoomEvent(
-                            roomId,
-                            rules.id(),
-                            EventId.parse(row.eventId()),
-                            new String(row.pdu(), UTF_8),
-                            List.of(),
-                            List.of(),
-                            null,
-                            true,
-                            true))
-                    .toList();
-            return SizedBatches.of(outliers, outlier -> outlier.pdu().length(), SizedBatches.MAX_CHARS).stream()
-                    .map(batch -> new EventWrite.OutboxRecord(
-                            batch.getFirst().eventId().value(), BusJson.encode(new StateOutliers(roomId, batch))))
-                    .toList();
+        return database.events(ids).map(rows -> stateOutliers(candidate.rules(), candidate.roomId(), rows.values()));
+    }
+
+    /** {@link StateOutliers} records of the outliers among {@code rows}, oldest first, a few hundred per record. */
+    private static List<EventWrite.OutboxRecord> stateOutliers(
+            RoomVersionRules rules, String room, Collection<EventRow> rows) {
+        RoomId roomId = RoomId.parse(room);
+        List<NewRoomEvent> outliers = rows.stream()
+                .filter(row -> row.kind() == InputKind.OUTLIER)
+                // oldest first, as the room's history had them
+                .sorted(Comparator.comparingLong(EventRow::depth).thenComparing(EventRow::eventId))
+                .map(row -> new NewRoomEvent(
+                        roomId,
+                        rules.id(),
+                        EventId.parse(row.eventId()),
+                        new String(row.pdu(), UTF_8),
+                        List.of(),
+                        List.of(),
+                        null,
+                        true,
+                        true))
+                .toList();
+        return SizedBatches.of(outliers, outlier -> outlier.pdu().length(), SizedBatches.MAX_CHARS).stream()
+                .map(batch -> new EventWrite.OutboxRecord(
+                        batch.getFirst().eventId().value(), BusJson.encode(new StateOutliers(roomId, batch))))
+                .toList();
+    }
+
+    /**
+     * Completes a partial room's state with the whole state before this server's join ({@link PartialStateCompletion}):
+     * what the partial state lacked (the keys it has no entry for) is added to every state computed since the join
+     * and to the current state. Those entries did not change since the join, or the events that changed them would
+     * have put them in the partial states (as they did for the members who joined, left or were kicked meanwhile).
+     * The events decided meanwhile keep their verdicts, as in Synapse. The added events that were only outliers are
+     * published first ({@link StateOutliers}), then the change ({@link PartialStateCompleted}). A room whose state is
+     * complete is left as it is (a replayed input).
+     */
+    public Mono<InputVerdict> completePartialState(PartialStateCompletion input) {
+        String requestId = input.requestId();
+        String roomId = input.roomId().value();
+        return database.room(roomId).flatMap(found -> {
+            if (found.isEmpty() || !found.get().partialState()) {
+                log.info("partial state of {} completed already (or the room is unknown)", roomId);
+                return Mono.just(InputVerdict.accepted(requestId, input.joinEventId()));
+            }
+            RoomVersionRules rules =
+                    RoomVersions.rules(found.get().roomVersion()).orElseThrow();
+            return heldState(input.fullStateBeforeJoin())
+                    .zipWith(database.currentState(roomId))
+                    .flatMap(t -> {
+                        Map<StateKey, String> current = t.getT2();
+                        Map<StateKey, String> fill = new HashMap<>();
+                        List<CurrentStateRow> adds = new ArrayList<>();
+                        List<EventRow> added = new ArrayList<>();
+                        t.getT1().forEach((key, row) -> {
+                            fill.put(key, row.eventId());
+                            if (!current.containsKey(key)) {
+                                adds.add(new CurrentStateRow(roomId, key, row.eventId(), row.membership()));
+                                added.add(row);
+                            }
+                        });
+                        List<EventWrite.OutboxRecord> outbox = new ArrayList<>(stateOutliers(rules, roomId, added));
+                        outbox.add(new EventWrite.OutboxRecord(
+                                input.joinEventId().value(),
+                                BusJson.encode(new PartialStateCompleted(
+                                        input.roomId(),
+                                        added.stream()
+                                                .map(row -> EventId.parse(row.eventId()))
+                                                .toList()))));
+                        return database.completePartialState(roomId, fill, adds, outbox)
+                                .doOnSuccess(done -> log.info(
+                                        "completed the partial state of {}: {} entries added to the current state",
+                                        roomId,
+                                        adds.size()))
+                                .thenReturn(InputVerdict.accepted(requestId, input.joinEventId()));
+                    })
+                    .onErrorResume(Rejection.class, r -> {
+                        log.info("partial state of {} not completed: {}", roomId, r.getMessage());
+                        return Mono.just(
+                                InputVerdict.rejected(requestId, input.joinEventId(), r.errorCode(), r.getMessage()));
+                    });
         });
+    }
+
+    private static List<String> partialStateServers(InputRoomEvent input) {
+        return input.partialStateServers() == null
+                ? null
+                : input.partialStateServers().stream().map(ServerName::toString).toList();
     }
 
     private static EventWrite.OutboxRecord output(Pdu pdu, OutputRoomEvent record) {

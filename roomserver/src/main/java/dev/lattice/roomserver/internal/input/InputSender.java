@@ -6,6 +6,7 @@ import dev.lattice.api.Topics;
 import dev.lattice.api.roomserver.InputOutliers;
 import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
+import dev.lattice.api.roomserver.PartialStateCompletion;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
@@ -70,6 +71,12 @@ public final class InputSender implements RoomserverInputApi {
                     return verdict.held();
                 })
                 .collect(LinkedHashSet::new, Set::add);
+    }
+
+    @Override
+    public Mono<InputVerdict> completePartialState(PartialStateCompletion completion) {
+        return awaitVerdict((replyTo, requestId) ->
+                publish(completion.roomId(), BusJson.encode(completion.withReply(replyTo, requestId))));
     }
 
     /** Publishes with a fresh reply address ({@code replyTo}, {@code requestId}) and waits for its verdict. */

@@ -28,6 +28,7 @@ import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import dev.lattice.roomserver.storage.RoomRow;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -209,7 +210,13 @@ public final class RoomserverQueries implements RoomserverQueryApi {
 
     @Override
     public Mono<Set<ServerName>> queryJoinedServers(RoomId roomId) {
-        return database.joinedServers(roomId.value()).map(names -> {
+        // While the room's state is partial its member list is not known here: the servers the resident server
+        // listed in its send_join answer are in the room too.
+        Mono<List<String>> partialStateServers = database.room(roomId.value())
+                .map(room -> room.map(RoomRow::partialStateServers).orElse(List.of()));
+        return Mono.zip(database.joinedServers(roomId.value()), partialStateServers, (joined, listed) -> {
+            List<String> names = new ArrayList<>(joined);
+            names.addAll(listed);
             Set<ServerName> servers = new LinkedHashSet<>();
             for (String name : names) {
                 try {

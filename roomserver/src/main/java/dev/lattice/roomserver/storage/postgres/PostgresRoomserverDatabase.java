@@ -48,6 +48,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     private final ForwardExtremitiesTable extremities;
     private final SendTransactionsTable sendTransactions;
     private final OutsideMembershipsTable outsideMemberships;
+    private final PartialStateEventsTable partialStateEvents;
     private final SnapshotCache snapshotCache = new SnapshotCache(SNAPSHOT_CACHE_ENTRIES);
     /**
      * Rooms read before: a room's row never changes once committed (its ID, version and create event), so a room
@@ -91,6 +92,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         this.extremities = new ForwardExtremitiesTable(client);
         this.outsideMemberships = new OutsideMembershipsTable(client);
         this.sendTransactions = new SendTransactionsTable(client);
+        this.partialStateEvents = new PartialStateEventsTable(client);
     }
 
     @Override
@@ -103,11 +105,16 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
             return Mono.just(Optional.of(cached));
         }
         return rooms.select(roomId)
-                .doOnNext(found -> found.ifPresent(row -> {
+                .doOnNext(found -> found.filter(row -> !row.partialState()).ifPresent(row -> {
                     synchronized (roomCache) {
                         roomCache.put(roomId, row);
                     }
                 }));
+    }
+
+    @Override
+    public Mono<List<String>> partialStateRooms() {
+        return rooms.selectPartial();
     }
 
     @Override
@@ -126,19 +133,22 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
-    public Mono<Map<String, Long>> statesAfter(Collection<String> eventIds) {
+    public Mono<Map<String, Long>> statesAfter(Collection<String> eventIds, boolean partialRoom) {
         Map<String, Long> found = new HashMap<>();
         List<String> missing = new ArrayList<>();
-        synchronized (stateAfterCache) {
-            for (String id : eventIds) {
-                Long cached = stateAfterCache.get(id);
-                if (cached != null) {
-                    found.put(id, cached);
-                } else {
-                    missing.add(id);
+        if (partialRoom) {
+            missing.addAll(eventIds);
+        } else
+            synchronized (stateAfterCache) {
+                for (String id : eventIds) {
+                    Long cached = stateAfterCache.get(id);
+                    if (cached != null) {
+                        found.put(id, cached);
+                    } else {
+                        missing.add(id);
+                    }
                 }
             }
-        }
         if (missing.isEmpty()) {
             return Mono.just(found);
         }
@@ -146,7 +156,9 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
             rows.forEach(row -> {
                 if (row.stateAfterNid() != null) {
                     found.put(row.eventId(), row.stateAfterNid());
-                    noteStateAfter(row);
+                    if (!partialRoom) {
+                        noteStateAfter(row);
+                    }
                 }
             });
             return found;
@@ -279,7 +291,20 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<EventRow> store(EventWrite write) {
-        return outbox.inTransaction(writer -> write(write, writer)).doOnNext(this::noteStateAfter);
+        return outbox.inTransaction(writer -> write(write, writer)).doOnNext(row -> {
+            if (write.startsPartialState() != null) {
+                forgetRoom(row.roomId()); // cached before the join made it partial
+            }
+            if (!write.partialState()) {
+                noteStateAfter(row);
+            }
+        });
+    }
+
+    private void forgetRoom(String roomId) {
+        synchronized (roomCache) {
+            roomCache.remove(roomId);
+        }
     }
 
     @Override
@@ -306,6 +331,14 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                 : rooms.lock(roomId).then();
         return room.then(writeState(write))
                 .flatMap(row -> events.insert(row).map(nid -> row))
+                .flatMap(row -> (write.partialState()
+                                ? partialStateEvents.insert(roomId, event.eventId())
+                                : Mono.<Void>empty())
+                        .then(
+                                write.startsPartialState() != null
+                                        ? rooms.setPartialState(roomId, write.startsPartialState())
+                                        : Mono.empty())
+                        .thenReturn(row))
                 .flatMap(row -> extremities
                         .delete(roomId, write.removesExtremities())
                         .then(write.addsExtremity() ? extremities.insert(roomId, event.eventId()) : Mono.empty())
@@ -329,6 +362,61 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                                 .concatMap(r -> writer.enqueue(Topics.ROOMSERVER_OUTPUT, roomId, r.payload()))
                                 .then())
                         .thenReturn(row));
+    }
+
+    @Override
+    public Mono<Void> completePartialState(
+            String roomId,
+            Map<StateKey, String> fill,
+            List<CurrentStateRow> currentStateAdds,
+            List<EventWrite.OutboxRecord> outbox) {
+        return this.outbox
+                .inTransaction(writer -> rooms.lock(roomId)
+                        .then(partialStateEvents.selectStates(roomId))
+                        .flatMap(states -> completeSnapshots(roomId, states, fill))
+                        .flatMap(partialStateEvents::updateStates)
+                        .then(currentState.upsert(roomId, currentStateAdds))
+                        .then(rooms.clearPartialState(roomId))
+                        .then(partialStateEvents.deleteRoom(roomId))
+                        .then(Flux.fromIterable(outbox)
+                                .concatMap(r -> writer.enqueue(Topics.ROOMSERVER_OUTPUT, roomId, r.payload()))
+                                .then())
+                        .thenReturn(true))
+                .doOnSuccess(done -> forgetRoom(roomId))
+                .then();
+    }
+
+    /**
+     * The new snapshots of partial-state events: each old snapshot (events share them) becomes one new snapshot with
+     * the entries of {@code fill} it lacks, a delta against the one made just before it (the events come in the order
+     * they were decided, so that is mostly its parent), which keeps each delta small.
+     */
+    private Mono<List<PartialStateEventsTable.States>> completeSnapshots(
+            String roomId, List<PartialStateEventsTable.States> states, Map<StateKey, String> fill) {
+        Map<Long, StateSnapshot> completed = new HashMap<>();
+        StateSnapshot[] last = {null};
+        Function<Long, Mono<StateSnapshot>> complete = nid -> {
+            StateSnapshot done = completed.get(nid);
+            if (done != null) {
+                return Mono.just(done);
+            }
+            return snapshot(nid)
+                    .flatMap(old -> {
+                        Map<StateKey, String> state = new HashMap<>(fill);
+                        state.putAll(old.state());
+                        return createSnapshot(roomId, last[0], state);
+                    })
+                    .doOnNext(created -> {
+                        completed.put(nid, created);
+                        last[0] = created;
+                    });
+        };
+        return Flux.fromIterable(states)
+                .concatMap(s -> complete.apply(s.beforeNid())
+                        .flatMap(before -> complete.apply(s.afterNid())
+                                .map(after ->
+                                        new PartialStateEventsTable.States(s.eventId(), before.nid(), after.nid()))))
+                .collectList();
     }
 
     /** Writes the snapshots before and after the event where they are new; the event row with their IDs. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.roomserver.storage.RoomRow;
 import io.r2dbc.spi.Readable;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
@@ -13,8 +14,14 @@ import reactor.core.publisher.Mono;
 public final class RoomsTable {
     private static final String INSERT = "INSERT INTO roomserver.rooms (room_id, room_version, create_event_id, "
             + "created_ts) VALUES (:room_id, :room_version, :create_event_id, :created_ts) ON CONFLICT DO NOTHING";
-    private static final String SELECT = "SELECT room_id, room_version, create_event_id, created_ts "
-            + "FROM roomserver.rooms WHERE room_id = :room_id";
+    private static final String SELECT = "SELECT room_id, room_version, create_event_id, created_ts, "
+            + "partial_state_servers FROM roomserver.rooms WHERE room_id = :room_id";
+    private static final String SET_PARTIAL_STATE =
+            "UPDATE roomserver.rooms SET partial_state_servers = :servers WHERE room_id = :room_id";
+    private static final String CLEAR_PARTIAL_STATE =
+            "UPDATE roomserver.rooms SET partial_state_servers = NULL WHERE room_id = :room_id";
+    private static final String SELECT_PARTIAL =
+            "SELECT room_id FROM roomserver.rooms WHERE partial_state_servers IS NOT NULL ORDER BY room_id";
     private static final String LOCK = SELECT + " FOR UPDATE";
 
     private final DatabaseClient client;
@@ -54,11 +61,34 @@ public final class RoomsTable {
                 .defaultIfEmpty(Optional.empty());
     }
 
+    /** Marks the room partial: this server's join starts from a partial state, with these servers in the room. */
+    public Mono<Void> setPartialState(String roomId, List<String> servers) {
+        return client.sql(SET_PARTIAL_STATE)
+                .bind("room_id", roomId)
+                .bind("servers", servers.toArray(String[]::new))
+                .then();
+    }
+
+    /** The room's state is complete. */
+    public Mono<Void> clearPartialState(String roomId) {
+        return client.sql(CLEAR_PARTIAL_STATE).bind("room_id", roomId).then();
+    }
+
+    /** The rooms whose state is partial. */
+    public Mono<List<String>> selectPartial() {
+        return client.sql(SELECT_PARTIAL)
+                .map(row -> row.get("room_id", String.class))
+                .all()
+                .collectList();
+    }
+
     private static RoomRow read(Readable row) {
+        String[] servers = row.get("partial_state_servers", String[].class);
         return new RoomRow(
                 row.get("room_id", String.class),
                 RoomVersionId.of(row.get("room_version", String.class)),
                 row.get("create_event_id", String.class),
-                Sql.requireLong(row, "created_ts"));
+                Sql.requireLong(row, "created_ts"),
+                servers == null ? null : List.of(servers));
     }
 }

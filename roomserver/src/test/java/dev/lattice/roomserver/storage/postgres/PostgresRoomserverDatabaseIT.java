@@ -40,7 +40,9 @@ class PostgresRoomserverDatabaseIT {
                             List.of(),
                             null,
                             null,
-                            List.of()))
+                            List.of(),
+                            false,
+                            null))
                     .block();
             state.put(StateKey.of("m.room.topic", "k" + i), event.eventId());
             base = database.snapshot(stored.stateAfterNid()).block();
@@ -61,7 +63,9 @@ class PostgresRoomserverDatabaseIT {
                         List.of(),
                         null,
                         null,
-                        List.of()))
+                        List.of(),
+                        false,
+                        null))
                 .block();
         assertThat(stored.stateBeforeNid()).isEqualTo(base.nid()).isEqualTo(stored.stateAfterNid());
 
@@ -80,8 +84,8 @@ class PostgresRoomserverDatabaseIT {
         List<String> ids = List.of(previous.eventId(), message.eventId(), "$unknown");
         Map<String, Long> statesAfter =
                 Map.of(previous.eventId(), previous.stateAfterNid(), message.eventId(), stored.stateAfterNid());
-        assertThat(database.statesAfter(ids).block()).isEqualTo(statesAfter);
-        assertThat(TestingDatabase.roomserverDatabase(3).statesAfter(ids).block())
+        assertThat(database.statesAfter(ids, false).block()).isEqualTo(statesAfter);
+        assertThat(TestingDatabase.roomserverDatabase(3).statesAfter(ids, false).block())
                 .isEqualTo(statesAfter);
     }
 
@@ -105,7 +109,9 @@ class PostgresRoomserverDatabaseIT {
                             List.of(),
                             null,
                             null,
-                            List.of()))
+                            List.of(),
+                            false,
+                            null))
                     .block();
         } catch (RuntimeException expected) {
             // a duplicate key
@@ -113,6 +119,7 @@ class PostgresRoomserverDatabaseIT {
         assertThat(database.currentState(room).block()).isEmpty();
         assertThat(database.forwardExtremities(room).block()).isEmpty();
         // An event stored without state has no state after it.
-        assertThat(database.statesAfter(List.of(event.eventId())).block()).isEmpty();
+        assertThat(database.statesAfter(List.of(event.eventId()), false).block())
+                .isEmpty();
     }
 }

@@ -110,7 +110,9 @@ class RoomserverOutboxIT {
                         List.of(),
                         null,
                         null,
-                        List.of(new EventWrite.OutboxRecord(event.eventId(), payload))))
+                        List.of(new EventWrite.OutboxRecord(event.eventId(), payload)),
+                        false,
+                        null))
                 .block();
     }
 

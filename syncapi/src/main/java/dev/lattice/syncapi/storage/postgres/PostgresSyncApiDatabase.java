@@ -136,6 +136,29 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                         .toList())));
     }
 
+    @Override
+    public Mono<Void> completeState(String roomId, List<String> eventIds) {
+        return transactions.transactional(events.selectByIds(eventIds).flatMap(added -> {
+            Map<StateKey, StoredEvent> byKey = new LinkedHashMap<>();
+            added.forEach(event -> event.stateKey().ifPresent(key -> byKey.put(StateKey.of(event.type(), key), event)));
+            return state.selectCurrent(roomId, byKey.keySet()).flatMap(current -> {
+                current.forEach(span -> byKey.remove(StateKey.of(span.type(), span.stateKey())));
+                return state.insert(
+                        roomId,
+                        byKey.entrySet().stream()
+                                .map(entry -> new RoomStateTable.NewEntry(
+                                        entry.getKey().type(),
+                                        entry.getKey().stateKey(),
+                                        entry.getValue().eventId(),
+                                        entry.getKey().type().equals("m.room.member")
+                                                ? entry.getValue().content().getString("membership")
+                                                : Optional.empty(),
+                                        entry.getValue().position()))
+                                .toList());
+            });
+        }));
+    }
+
     /** The current state events of these keys, where there are any. */
     private Mono<Map<StateKey, StoredEvent>> currentStateEvents(String roomId, Set<StateKey> keys) {
         return state.selectCurrent(roomId, keys)
