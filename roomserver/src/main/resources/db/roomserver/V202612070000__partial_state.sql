@@ -3,7 +3,9 @@
 -- roomserver/README.md, "Partial state", describes what changes while a room is partial.
 
 ALTER TABLE roomserver.rooms ADD COLUMN partial_state_servers text[];
+ALTER TABLE roomserver.rooms ADD COLUMN partial_state_join_event_id text;
 COMMENT ON COLUMN roomserver.rooms.partial_state_servers IS 'While this server''s join started from a partial state (send_join answered with the members omitted): the servers in the room as the resident server listed them. Null once the state is complete, and for every other room.';
+COMMENT ON COLUMN roomserver.rooms.partial_state_join_event_id IS 'While partial: this server''s join the partial state is before (the whole state before it completes the room); null otherwise.';
 
 CREATE TABLE roomserver.partial_state_events (
     event_id text PRIMARY KEY,

@@ -24,6 +24,7 @@ import dev.lattice.federationapi.internal.KeyRing;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
 import dev.lattice.federationapi.internal.OriginLimiter;
 import dev.lattice.federationapi.internal.OutboundQueue;
+import dev.lattice.federationapi.internal.PartialStateResync;
 import dev.lattice.federationapi.internal.ReceivedPdus;
 import dev.lattice.federationapi.internal.RemoteKeys;
 import dev.lattice.federationapi.internal.RemoteMedia;
@@ -51,11 +52,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.context.event.EventListener;
 
 /**
  * The federation-api service as a configuration: its own application class and {@code deploy/all-in-one} both import it.
@@ -143,13 +146,37 @@ public class FederationApiConfiguration {
         return new RemoteState(client, receivedPdus, input::getObject, query::getObject);
     }
 
+    /**
+     * The whole state of rooms joined with partial state, fetched in the background; rooms still partial from before
+     * a restart are resumed once the application is ready (the roomserver answers then).
+     */
+    @Bean(destroyMethod = "close")
+    PartialStateResync partialStateResync(
+            LatticeProperties properties,
+            RemoteState remoteState,
+            ObjectProvider<RoomserverInputApi> input,
+            ObjectProvider<RoomserverQueryApi> query) {
+        return new PartialStateResync(
+                ServerName.parse(properties.serverName()), remoteState, input::getObject, query::getObject);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void resumePartialStateResyncs(ApplicationReadyEvent ready) {
+        ready.getApplicationContext()
+                .getBean(PartialStateResync.class)
+                .resume()
+                .subscribe(null, e -> log.warn("cannot resume the partial-state resyncs: {}", e.getMessage()));
+    }
+
     /** Joins to other servers' rooms; the roomserver is reached through its interface (in process: its bean). */
     @Bean
     RemoteMemberships remoteMemberships(
             LatticeProperties properties,
+            FederationApiProperties settings,
             SigningKey serverSigningKey,
             FederationClient client,
             ReceivedPdus receivedPdus,
+            PartialStateResync resync,
             ObjectProvider<RoomserverInputApi> roomserver,
             ObjectProvider<RoomserverQueryApi> query) {
         return new RemoteMemberships(
@@ -159,7 +186,8 @@ public class FederationApiConfiguration {
                 receivedPdus,
                 roomserver::getObject,
                 query::getObject,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                settings.partialStateJoins() ? resync : null);
     }
 
     @Bean

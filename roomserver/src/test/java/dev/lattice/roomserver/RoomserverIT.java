@@ -13,6 +13,8 @@ import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.PartialStateCompleted;
 import dev.lattice.api.roomserver.PartialStateCompletion;
+import dev.lattice.api.roomserver.PartialStateRoom;
+import dev.lattice.api.roomserver.PartialStateStarted;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.api.roomserver.StoredEvent;
@@ -498,6 +500,8 @@ class RoomserverIT {
         assertThat(server.api.queryJoinedServers(room).block())
                 .as("the servers send_join listed are in the room while its member list is unknown")
                 .contains(remote, listed);
+        assertThat(server.api.queryPartialStateRooms().block())
+                .contains(new PartialStateRoom(room, rules.id(), aliceJoin.id(), List.of(remote, listed)));
 
         // Carol's message: her join is not in the partial state, only among the message's auth events (fetched as
         // an outlier, as the federation-api fetches missing auth events). The state before it alone would reject it.
@@ -522,6 +526,9 @@ class RoomserverIT {
         assertThat(server.api.queryJoinedServers(room).block())
                 .as("the listed servers no longer count once the members are known")
                 .doesNotContain(listed);
+        assertThat(server.api.queryPartialStateRooms().block())
+                .extracting(PartialStateRoom::roomId)
+                .doesNotContain(room);
         assertThat(server.api.queryStateBeforeEvent(message.id()).block().orElseThrow())
                 .extracting(StoredEvent::eventId)
                 .containsExactlyInAnyOrder(
@@ -539,6 +546,13 @@ class RoomserverIT {
                         record -> assertThat(record.events())
                                 .extracting(NewRoomEvent::eventId)
                                 .containsExactlyInAnyOrder(bobJoin.id(), carolJoin.id()));
+        int join = published.indexOf(published.stream()
+                .filter(o -> o instanceof NewRoomEvent n && n.eventId().equals(aliceJoin.id()))
+                .findFirst()
+                .orElseThrow());
+        assertThat(published.get(join - 1))
+                .as("readers learn that the room is partial before they get the join")
+                .isEqualTo(new PartialStateStarted(room));
         assertThat(published.getLast())
                 .isInstanceOfSatisfying(
                         PartialStateCompleted.class,
@@ -562,9 +576,10 @@ class RoomserverIT {
                 remote,
                 remoteKey);
         assertThat(server.api
-                        .inputOutliers(room, rules.id(), texts(daveJoin), remote)
+                        .inputOutliers(room, rules.id(), texts(powerLevels, joinRules, daveJoin), remote)
                         .block())
-                .hasSize(1);
+                .as("a batch that repeats stored events: the events after them may name them")
+                .hasSize(3);
         Pdu daveSays = remoteMessage(dave, "me too", message, List.of(powerLevels.id(), daveJoin.id()), 8, remoteKey);
         assertThat(received(daveSays, remote))
                 .as("a join on a branch this server never saw merge does not let its sender speak")

@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code federation_rc_concurrent}); more wait in order
  * @param inboundQueuedPerOrigin how many more may wait before one is refused with 429 {@code M_LIMIT_EXCEEDED}
  *     (Synapse's {@code federation_rc_reject_limit})
+ * @param partialStateJoins whether joins to other servers' rooms ask for the state without the members
+ *     ({@code omit_members}, "faster joins"): usable at once, the members fetched in the background (on by default, as
+ *     in Synapse)
  */
 @ConfigurationProperties("lattice.federationapi")
 public record FederationApiProperties(
@@ -37,7 +40,8 @@ public record FederationApiProperties(
 
         String dnsServer,
         @DefaultValue("3") int inboundConcurrentPerOrigin,
-        @DefaultValue("50") int inboundQueuedPerOrigin) {
+        @DefaultValue("50") int inboundQueuedPerOrigin,
+        @DefaultValue("true") boolean partialStateJoins) {
 
     public FederationApiProperties {
         trustedCaCertificates = List.copyOf(trustedCaCertificates);

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.PartialStateCompleted;
+import dev.lattice.api.roomserver.PartialStateStarted;
 import dev.lattice.api.roomserver.QueryMembershipApi;
 import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.api.roomserver.StateOutliers;
@@ -49,7 +50,8 @@ public final class RoomserverOutputConsumer {
                     case NewRoomEvent event -> onNewRoomEvent(event);
                     case RedactedEvent ignored -> Mono.<Void>empty();
                     case StateOutliers ignored -> Mono.<Void>empty(); // another server's events, never sent on
-                    case PartialStateCompleted ignored -> Mono.<Void>empty(); // no event of its own to send
+                    case PartialStateStarted ignored -> Mono.<Void>empty(); // no event of its own to send
+                    case PartialStateCompleted ignored -> Mono.<Void>empty();
                 })
                 .onErrorMap(
                         e -> e instanceof DataAccessException,

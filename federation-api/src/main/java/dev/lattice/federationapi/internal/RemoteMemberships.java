@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.roomserver.InputRoomEvent;
+import dev.lattice.api.roomserver.PartialStateRoom;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.protocol.crypto.JsonSigning;
@@ -53,6 +54,11 @@ import reactor.core.publisher.Mono;
  * room's state and auth chain. Every returned event passes {@link ReceivedPdus}; the auth chain and state go to the
  * roomserver as outliers in an order where each follows its auth events, then the join with that state.
  *
+ * <p>With partial-state joins on ({@code lattice.federationapi.partial-state-joins}), {@code send_join} asks for the
+ * state without the members ({@code omit_members=true}): a resident server that answers {@code members_omitted} gives
+ * a few dozen events instead of thousands, the join is usable at once, and {@link PartialStateResync} fetches the
+ * rest in the background (roomserver README, "Partial state").
+ *
  * <p>Safety (lessons from real advisories): the template must be exactly the join we asked for (type, room, sender,
  * state key, membership), or nothing is signed.
  */
@@ -71,6 +77,8 @@ public final class RemoteMemberships implements RemoteRoomsApi {
     private final Supplier<RoomserverInputApi> roomserver;
     private final Supplier<RoomserverQueryApi> query;
     private final Clock clock;
+    /** Where joins with partial state get their whole state; null when joins ask for the whole state at once. */
+    private final PartialStateResync resync;
 
     public RemoteMemberships(
             ServerName us,
@@ -79,7 +87,9 @@ public final class RemoteMemberships implements RemoteRoomsApi {
             ReceivedPdus received,
             Supplier<RoomserverInputApi> roomserver,
             Supplier<RoomserverQueryApi> query,
-            Clock clock) {
+            Clock clock,
+            PartialStateResync resync) {
+        this.resync = resync;
         this.query = requireNonNull(query, "query is null");
         this.us = requireNonNull(us, "us is null");
         this.signingKey = requireNonNull(signingKey, "signingKey is null");
@@ -241,8 +251,8 @@ public final class RemoteMemberships implements RemoteRoomsApi {
             JsonObject template = answer.getObject("event")
                     .orElseThrow(() -> new MatrixException(ErrorCode.NOT_FOUND, server + " sent no join template"));
             Pdu join = signedJoin(rules, checkedTemplate(template, roomId, userId), content);
-            String sendJoin =
-                    "/_matrix/federation/v2/send_join/" + encode(roomId.value()) + "/" + encode(join.eventId());
+            String sendJoin = "/_matrix/federation/v2/send_join/" + encode(roomId.value()) + "/"
+                    + encode(join.eventId()) + (resync != null ? "?omit_members=true" : "");
             StepTimes times = new StepTimes();
             return client.put(server, sendJoin, join.json())
                     .flatMap(state -> {
@@ -413,6 +423,11 @@ public final class RemoteMemberships implements RemoteRoomsApi {
         List<JsonObject> state = FederationJson.objects(answer, "state");
         List<JsonObject> authChain = FederationJson.objects(answer, "auth_chain");
         Optional<JsonObject> coSigned = answer.getObject("event");
+        // A server that does not know omit_members answers the whole state, without members_omitted.
+        List<ServerName> partialStateServers =
+                resync != null && answer.getBool("members_omitted").orElse(false)
+                        ? serversInRoom(answer, server)
+                        : null;
         List<JsonObject> all = new ArrayList<>(authChain);
         all.addAll(state);
         return Flux.fromIterable(all)
@@ -445,18 +460,52 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                     return RemoteState.outliers(roomserver.get(), server, rules, roomId, byId.values())
                             .doOnNext(held -> times.lap(held.size() + " outliers held"))
                             .then(joinEvent)
-                            .flatMap(event -> roomserver
-                                    .get()
-                                    .inputRoomEvent(InputRoomEvent.joinWithState(
-                                            roomId,
-                                            rules.id(),
-                                            new String(event.bytes(), UTF_8),
-                                            us,
-                                            stateIds.stream()
-                                                    .map(EventId::parse)
-                                                    .toList())))
-                            .map(verdict -> verdict.eventIdOrThrow());
+                            .flatMap(event -> {
+                                String pdu = new String(event.bytes(), UTF_8);
+                                List<EventId> stateBefore =
+                                        stateIds.stream().map(EventId::parse).toList();
+                                return roomserver
+                                        .get()
+                                        .inputRoomEvent(
+                                                partialStateServers == null
+                                                        ? InputRoomEvent.joinWithState(
+                                                                roomId, rules.id(), pdu, us, stateBefore)
+                                                        : InputRoomEvent.joinWithPartialState(
+                                                                roomId,
+                                                                rules.id(),
+                                                                pdu,
+                                                                us,
+                                                                stateBefore,
+                                                                partialStateServers));
+                            })
+                            .map(verdict -> {
+                                EventId joined = verdict.eventIdOrThrow();
+                                if (partialStateServers != null) {
+                                    times.lap("joined with partial state (" + stateIds.size() + " state events)");
+                                    resync.start(
+                                            new PartialStateRoom(roomId, rules.id(), joined, partialStateServers),
+                                            server);
+                                }
+                                return joined;
+                            });
                 });
+    }
+
+    /** The {@code servers_in_room} of a partial-state answer (names that do not parse left out), with {@code via}. */
+    private List<ServerName> serversInRoom(JsonObject answer, ServerName via) {
+        List<ServerName> servers = new ArrayList<>();
+        servers.add(via);
+        for (String name : FederationJson.strings(answer, "servers_in_room")) {
+            try {
+                ServerName server = ServerName.parse(name);
+                if (!server.equals(us) && !servers.contains(server)) {
+                    servers.add(server);
+                }
+            } catch (InvalidIdException e) {
+                // nowhere to send to
+            }
+        }
+        return servers;
     }
 
     private static MatrixException asMatrixException(Throwable e) {

@@ -72,15 +72,21 @@ public final class RemoteState {
      * it out instead.
      */
     Mono<List<EventId>> stateBefore(ServerName server, RoomVersionRules rules, RoomId roomId, String eventId) {
+        return stateBefore(server, rules, roomId, eventId, REQUEST_TIMEOUT);
+    }
+
+    /** As above, each request allowed {@code timeout} (a big room's whole state takes longer than a gap's). */
+    Mono<List<EventId>> stateBefore(
+            ServerName server, RoomVersionRules rules, RoomId roomId, String eventId, Duration timeout) {
         String path = "/_matrix/federation/v1/state_ids/" + encode(roomId.value()) + "?event_id=" + encode(eventId);
         return client.get(server, path)
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(timeout)
                 .flatMap(answer -> {
                     List<String> stateIds = List.copyOf(FederationJson.strings(answer, "pdu_ids"));
                     Set<String> all = new LinkedHashSet<>(stateIds);
                     all.addAll(FederationJson.strings(answer, "auth_chain_ids"));
                     return HeldEvents.unknown(query.get(), all)
-                            .flatMap(missing -> fetchAsOutliers(server, rules, roomId, eventId, missing))
+                            .flatMap(missing -> fetchAsOutliers(server, rules, roomId, eventId, missing, timeout))
                             .then(HeldEvents.held(query.get(), stateIds))
                             .map(held -> stateIds.stream()
                                     .filter(id ->
@@ -97,14 +103,19 @@ public final class RemoteState {
 
     /** The {@code missing} events of the state before {@code eventId}: one by one when few, else the whole state. */
     private Mono<Set<String>> fetchAsOutliers(
-            ServerName server, RoomVersionRules rules, RoomId roomId, String eventId, Set<String> missing) {
+            ServerName server,
+            RoomVersionRules rules,
+            RoomId roomId,
+            String eventId,
+            Set<String> missing,
+            Duration timeout) {
         if (missing.isEmpty()) {
             return Mono.just(Set.of());
         }
         if (missing.size() > MAX_SINGLE_FETCHES) {
             String path = "/_matrix/federation/v1/state/" + encode(roomId.value()) + "?event_id=" + encode(eventId);
             return client.get(server, path)
-                    .timeout(REQUEST_TIMEOUT)
+                    .timeout(timeout)
                     .flatMap(answer -> {
                         List<JsonObject> events = new ArrayList<>(FederationJson.objects(answer, "auth_chain"));
                         events.addAll(FederationJson.objects(answer, "pdus"));

@@ -7,6 +7,7 @@ import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.LatestEvents;
 import dev.lattice.api.roomserver.PartialStateCompletion;
+import dev.lattice.api.roomserver.PartialStateRoom;
 import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
@@ -59,6 +60,11 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     @Override
     public Mono<Optional<RoomVersionId>> queryRoomVersion(RoomId roomId) {
         return queries.queryRoomVersion(roomId);
+    }
+
+    @Override
+    public Mono<List<PartialStateRoom>> queryPartialStateRooms() {
+        return queries.queryPartialStateRooms();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lattice.roomserver.storage;
 
+import dev.lattice.api.roomserver.PartialStateRoom;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.protocol.auth.StateKey;
 import java.util.Collection;
@@ -19,7 +20,7 @@ public interface RoomserverDatabase {
     Mono<Optional<RoomRow>> room(String roomId);
 
     /** The rooms whose state is partial (this server joined them with the members omitted, not fetched yet). */
-    Mono<List<String>> partialStateRooms();
+    Mono<List<PartialStateRoom>> partialStateRooms();
 
     Mono<Optional<EventRow>> event(String eventId);
 

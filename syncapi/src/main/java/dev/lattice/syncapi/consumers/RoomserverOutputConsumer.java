@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.PartialStateCompleted;
+import dev.lattice.api.roomserver.PartialStateStarted;
 import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.event.Pdu;
@@ -74,6 +75,8 @@ public final class RoomserverOutputConsumer {
                         database.storeOutliers(outliers.events().stream()
                                 .map(event -> Map.entry(event, parse(event)))
                                 .toList());
+                    case PartialStateStarted started ->
+                        database.startPartialState(started.roomId().value());
                     case PartialStateCompleted completed ->
                         database.completeState(
                                 completed.roomId().value(),

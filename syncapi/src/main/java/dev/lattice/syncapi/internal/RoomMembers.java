@@ -14,6 +14,7 @@ import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,6 +37,8 @@ import reactor.core.publisher.Mono;
  *   <li>{@code /joined_members}: only for a user joined now, or anyone when the room is {@code world_readable} now;
  *       else {@code 403 M_FORBIDDEN}. Display names and avatars come from the member events' content.
  * </ul>
+ * In a room this server joined with partial state, both wait until the member list is complete (at most
+ * {@link #FULL_STATE_WAIT}), as Synapse's do: clients take {@code /members} for whom to encrypt to.
  */
 public final class RoomMembers {
     private static final Set<String> MEMBERSHIPS = Set.of("join", "invite", "knock", "leave", "ban");
@@ -63,6 +66,11 @@ public final class RoomMembers {
         }
     }
 
+    /** The longest a member list waits for a partial state to complete; then it answers what is held. */
+    static final Duration FULL_STATE_WAIT = Duration.ofSeconds(60);
+
+    private static final Duration FULL_STATE_POLL = Duration.ofMillis(250);
+
     private final SyncApiDatabase database;
     private final MembershipHistory memberships;
     private final Clock clock;
@@ -87,6 +95,19 @@ public final class RoomMembers {
 
     /** The {@code /members} response body. */
     public Mono<JsonObject> members(MembersRequest request) {
+        return fullState(request.roomId()).then(Mono.defer(() -> readMembers(request)));
+    }
+
+    /** Completes once the room's state is not partial, or after {@link #FULL_STATE_WAIT}. */
+    private Mono<Void> fullState(String roomId) {
+        return database.isPartialState(roomId)
+                .filter(partial -> !partial)
+                .repeatWhenEmpty(attempts -> attempts.delayElements(FULL_STATE_POLL))
+                .timeout(FULL_STATE_WAIT, Mono.just(true))
+                .then();
+    }
+
+    private Mono<JsonObject> readMembers(MembersRequest request) {
         String user = request.device().userId().toString();
         Mono<Long> position = request.at().isPresent()
                 ? positionAt(request.roomId(), user, request.at().get().events())
@@ -120,7 +141,8 @@ public final class RoomMembers {
     /** The {@code /joined_members} response body. */
     public Mono<JsonObject> joinedMembers(AuthenticatedDevice device, String roomId) {
         String user = device.userId().toString();
-        return Mono.zip(database.currentPosition(), memberships.of(roomId, user))
+        return fullState(roomId)
+                .then(Mono.defer(() -> Mono.zip(database.currentPosition(), memberships.of(roomId, user))))
                 .flatMap(loaded -> {
                     long position = loaded.getT1();
                     Mono<Void> allowed = currentMembership(loaded.getT2()).equals("join")

@@ -49,9 +49,16 @@ public interface SyncApiDatabase {
      * has no current entry becomes current from the event's own position on. Those events were the state before this
      * server's join and did not change since, so the state at every earlier position holds them too; the stream
      * does not move and nobody is woken (an incremental {@code /sync} does not list them, as lazy-loading clients
-     * need not; {@code /members} and the member lists read the current state). A replay changes nothing.
+     * need not; {@code /members} and the member lists read the current state). The room is no longer partial
+     * ({@link #startPartialState}). A replay changes nothing.
      */
     Mono<Void> completeState(String roomId, List<String> eventIds);
+
+    /** Notes that the room's member list is incomplete here until {@link #completeState}; again, nothing changes. */
+    Mono<Void> startPartialState(String roomId);
+
+    /** Whether the room's member list is incomplete here (this server joined it with partial state). */
+    Mono<Boolean> isPartialState(String roomId);
 
     /**
      * Replaces a stored event with its redacted form, once.

@@ -16,9 +16,11 @@ import dev.lattice.protocol.id.RoomId;
     @JsonSubTypes.Type(value = NewRoomEvent.class, name = "new_room_event"),
     @JsonSubTypes.Type(value = RedactedEvent.class, name = "redacted_event"),
     @JsonSubTypes.Type(value = StateOutliers.class, name = "state_outliers"),
+    @JsonSubTypes.Type(value = PartialStateStarted.class, name = "partial_state_started"),
     @JsonSubTypes.Type(value = PartialStateCompleted.class, name = "partial_state_completed")
 })
-public sealed interface OutputRoomEvent permits NewRoomEvent, RedactedEvent, StateOutliers, PartialStateCompleted {
+public sealed interface OutputRoomEvent
+        permits NewRoomEvent, RedactedEvent, StateOutliers, PartialStateStarted, PartialStateCompleted {
 
     /** The room the record is about; also the record's key. */
     RoomId roomId();

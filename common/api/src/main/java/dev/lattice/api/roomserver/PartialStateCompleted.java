@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The current state of a room this server joined with partial state gained what the partial state lacked (the
  * members the resident server omitted), with no event of its own: the roomserver received the whole state before the
- * join ({@link PartialStateCompletion}). Published after the {@link StateOutliers} that carry the events it names.
+ * join ({@link PartialStateCompletion}). Published after the {@link StateOutliers} that carry the events it names;
+ * {@link PartialStateStarted} came before the join.
  * Consumers apply it as a state delta; a replay must change nothing (each named event is already current).
  *
  * @param roomId the room

@@ -3,6 +3,7 @@ package dev.lattice.api.roomserver;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.version.RoomVersionId;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Mono;
@@ -12,6 +13,9 @@ public interface QueryRoomApi {
 
     /** The version of {@code roomId}; empty when this server does not know the room. */
     Mono<Optional<RoomVersionId>> queryRoomVersion(RoomId roomId);
+
+    /** The rooms this server joined with partial state that are not complete yet (none for most servers). */
+    Mono<List<PartialStateRoom>> queryPartialStateRooms();
 
     /**
      * The forward extremities, depth and auth state to build the next event of {@code roomId} with.

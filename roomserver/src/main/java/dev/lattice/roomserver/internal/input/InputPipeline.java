@@ -11,6 +11,7 @@ import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.api.roomserver.OutputRoomEvent;
 import dev.lattice.api.roomserver.PartialStateCompleted;
 import dev.lattice.api.roomserver.PartialStateCompletion;
+import dev.lattice.api.roomserver.PartialStateStarted;
 import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.protocol.auth.AuthCheck;
@@ -228,6 +229,9 @@ public final class InputPipeline {
                 if (before != null) {
                     if (before.status() == EventStatus.ACCEPTED) {
                         held.add(pdu.id());
+                        // The events after it in the batch may name it: a batch fetched again (the whole state
+                        // of a room whose partial state is held here) repeats what is stored.
+                        usable.putIfAbsent(pdu.eventId(), pdu);
                     }
                     continue;
                 }
@@ -797,6 +801,9 @@ public final class InputPipeline {
                         .flatMap(t -> {
                             Optional<EventWrite.AppliedRedaction> redaction = t.getT1();
                             List<EventWrite.OutboxRecord> outbox = new ArrayList<>(t.getT2());
+                            if (candidate.input().partialStateServers() != null) {
+                                outbox.add(output(pdu, new PartialStateStarted(RoomId.parse(pdu.roomId()))));
+                            }
                             outbox.add(output(
                                     pdu,
                                     new NewRoomEvent(

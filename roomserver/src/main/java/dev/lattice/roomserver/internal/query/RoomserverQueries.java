@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.LatestEvents;
+import dev.lattice.api.roomserver.PartialStateRoom;
 import dev.lattice.api.roomserver.RoomMembership;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
 import dev.lattice.api.roomserver.SendTransaction;
@@ -206,6 +207,11 @@ public final class RoomserverQueries implements RoomserverQueryApi {
                                 && AuthEventTypes.JOIN.equals(row.membership()))
                         .map(row -> UserId.parse(row.key().stateKey()))
                         .toList());
+    }
+
+    @Override
+    public Mono<List<PartialStateRoom>> queryPartialStateRooms() {
+        return database.partialStateRooms();
     }
 
     @Override

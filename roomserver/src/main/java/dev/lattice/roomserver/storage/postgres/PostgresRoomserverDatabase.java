@@ -3,6 +3,7 @@ package dev.lattice.roomserver.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.roomserver.PartialStateRoom;
 import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.roomserver.storage.CurrentStateRow;
@@ -113,7 +114,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
-    public Mono<List<String>> partialStateRooms() {
+    public Mono<List<PartialStateRoom>> partialStateRooms() {
         return rooms.selectPartial();
     }
 
@@ -336,7 +337,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                                 : Mono.<Void>empty())
                         .then(
                                 write.startsPartialState() != null
-                                        ? rooms.setPartialState(roomId, write.startsPartialState())
+                                        ? rooms.setPartialState(roomId, event.eventId(), write.startsPartialState())
                                         : Mono.empty())
                         .thenReturn(row))
                 .flatMap(row -> extremities

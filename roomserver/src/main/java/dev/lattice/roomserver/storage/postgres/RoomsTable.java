@@ -2,11 +2,16 @@ package dev.lattice.roomserver.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.roomserver.PartialStateRoom;
+import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.roomserver.storage.RoomRow;
 import io.r2dbc.spi.Readable;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -16,12 +21,12 @@ public final class RoomsTable {
             + "created_ts) VALUES (:room_id, :room_version, :create_event_id, :created_ts) ON CONFLICT DO NOTHING";
     private static final String SELECT = "SELECT room_id, room_version, create_event_id, created_ts, "
             + "partial_state_servers FROM roomserver.rooms WHERE room_id = :room_id";
-    private static final String SET_PARTIAL_STATE =
-            "UPDATE roomserver.rooms SET partial_state_servers = :servers WHERE room_id = :room_id";
-    private static final String CLEAR_PARTIAL_STATE =
-            "UPDATE roomserver.rooms SET partial_state_servers = NULL WHERE room_id = :room_id";
-    private static final String SELECT_PARTIAL =
-            "SELECT room_id FROM roomserver.rooms WHERE partial_state_servers IS NOT NULL ORDER BY room_id";
+    private static final String SET_PARTIAL_STATE = "UPDATE roomserver.rooms SET partial_state_servers = :servers,"
+            + " partial_state_join_event_id = :join_event_id WHERE room_id = :room_id";
+    private static final String CLEAR_PARTIAL_STATE = "UPDATE roomserver.rooms SET partial_state_servers = NULL,"
+            + " partial_state_join_event_id = NULL WHERE room_id = :room_id";
+    private static final String SELECT_PARTIAL = "SELECT room_id, room_version, partial_state_join_event_id,"
+            + " partial_state_servers FROM roomserver.rooms WHERE partial_state_servers IS NOT NULL ORDER BY room_id";
     private static final String LOCK = SELECT + " FOR UPDATE";
 
     private final DatabaseClient client;
@@ -62,9 +67,10 @@ public final class RoomsTable {
     }
 
     /** Marks the room partial: this server's join starts from a partial state, with these servers in the room. */
-    public Mono<Void> setPartialState(String roomId, List<String> servers) {
+    public Mono<Void> setPartialState(String roomId, String joinEventId, List<String> servers) {
         return client.sql(SET_PARTIAL_STATE)
                 .bind("room_id", roomId)
+                .bind("join_event_id", joinEventId)
                 .bind("servers", servers.toArray(String[]::new))
                 .then();
     }
@@ -75,9 +81,15 @@ public final class RoomsTable {
     }
 
     /** The rooms whose state is partial. */
-    public Mono<List<String>> selectPartial() {
+    public Mono<List<PartialStateRoom>> selectPartial() {
         return client.sql(SELECT_PARTIAL)
-                .map(row -> row.get("room_id", String.class))
+                .map(row -> new PartialStateRoom(
+                        RoomId.parse(row.get("room_id", String.class)),
+                        RoomVersionId.of(row.get("room_version", String.class)),
+                        EventId.parse(row.get("partial_state_join_event_id", String.class)),
+                        Stream.of(row.get("partial_state_servers", String[].class))
+                                .map(ServerName::parse)
+                                .toList()))
                 .all()
                 .collectList();
     }

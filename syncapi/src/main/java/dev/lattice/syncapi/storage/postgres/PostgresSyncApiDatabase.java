@@ -60,6 +60,13 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
      * below it, which makes "everything after since" exact.
      */
     private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
+
+    private static final String INSERT_PARTIAL_STATE_ROOM =
+            "INSERT INTO syncapi.partial_state_rooms (room_id) VALUES (:room_id) ON CONFLICT DO NOTHING";
+    private static final String DELETE_PARTIAL_STATE_ROOM =
+            "DELETE FROM syncapi.partial_state_rooms WHERE room_id = :room_id";
+    private static final String SELECT_PARTIAL_STATE_ROOM =
+            "SELECT EXISTS (SELECT 1 FROM syncapi.partial_state_rooms WHERE room_id = :room_id) AS partial";
     /** The same for the account data stream: its own lock, so it never waits for event writers. */
     private static final String LOCK_ACCOUNT_DATA_STREAM = "SELECT pg_advisory_xact_lock(7309150265419662)";
     /** The same for the device lists stream. */
@@ -138,25 +145,44 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<Void> completeState(String roomId, List<String> eventIds) {
-        return transactions.transactional(events.selectByIds(eventIds).flatMap(added -> {
-            Map<StateKey, StoredEvent> byKey = new LinkedHashMap<>();
-            added.forEach(event -> event.stateKey().ifPresent(key -> byKey.put(StateKey.of(event.type(), key), event)));
-            return state.selectCurrent(roomId, byKey.keySet()).flatMap(current -> {
-                current.forEach(span -> byKey.remove(StateKey.of(span.type(), span.stateKey())));
-                return state.insert(
-                        roomId,
-                        byKey.entrySet().stream()
-                                .map(entry -> new RoomStateTable.NewEntry(
-                                        entry.getKey().type(),
-                                        entry.getKey().stateKey(),
-                                        entry.getValue().eventId(),
-                                        entry.getKey().type().equals("m.room.member")
-                                                ? entry.getValue().content().getString("membership")
-                                                : Optional.empty(),
-                                        entry.getValue().position()))
-                                .toList());
-            });
-        }));
+        Mono<Void> complete =
+                client.sql(DELETE_PARTIAL_STATE_ROOM).bind("room_id", roomId).then();
+        return transactions.transactional(complete.then(events.selectByIds(eventIds))
+                .flatMap(added -> {
+                    Map<StateKey, StoredEvent> byKey = new LinkedHashMap<>();
+                    added.forEach(event ->
+                            event.stateKey().ifPresent(key -> byKey.put(StateKey.of(event.type(), key), event)));
+                    return state.selectCurrent(roomId, byKey.keySet()).flatMap(current -> {
+                        current.forEach(span -> byKey.remove(StateKey.of(span.type(), span.stateKey())));
+                        return state.insert(
+                                roomId,
+                                byKey.entrySet().stream()
+                                        .map(entry -> new RoomStateTable.NewEntry(
+                                                entry.getKey().type(),
+                                                entry.getKey().stateKey(),
+                                                entry.getValue().eventId(),
+                                                entry.getKey().type().equals("m.room.member")
+                                                        ? entry.getValue()
+                                                                .content()
+                                                                .getString("membership")
+                                                        : Optional.empty(),
+                                                entry.getValue().position()))
+                                        .toList());
+                    });
+                }));
+    }
+
+    @Override
+    public Mono<Void> startPartialState(String roomId) {
+        return client.sql(INSERT_PARTIAL_STATE_ROOM).bind("room_id", roomId).then();
+    }
+
+    @Override
+    public Mono<Boolean> isPartialState(String roomId) {
+        return client.sql(SELECT_PARTIAL_STATE_ROOM)
+                .bind("room_id", roomId)
+                .map(row -> Boolean.TRUE.equals(row.get("partial", Boolean.class)))
+                .one();
     }
 
     /** The current state events of these keys, where there are any. */
