@@ -552,7 +552,7 @@ class RoomserverIT {
                 .orElseThrow());
         assertThat(published.get(join - 1))
                 .as("readers learn that the room is partial before they get the join")
-                .isEqualTo(new PartialStateStarted(room));
+                .isEqualTo(new PartialStateStarted(room, aliceJoin.id()));
         assertThat(published.getLast())
                 .isInstanceOfSatisfying(
                         PartialStateCompleted.class,

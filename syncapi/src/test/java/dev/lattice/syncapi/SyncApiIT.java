@@ -952,7 +952,7 @@ class SyncApiIT {
         // Bob joined before this server did; the partial state did not hold his join.
         NewRoomEvent bobJoin = room.member(bob, bob, "join");
         NewRoomEvent message = room.message(alice, "before the state is complete");
-        publish(new PartialStateStarted(message.roomId()));
+        publish(new PartialStateStarted(message.roomId(), message.eventId()));
         publishAll(List.of(message));
         String before = sync(aliceToken, Map.of()).getString("next_batch").orElseThrow();
         String members = "/_matrix/client/v3/rooms/" + room.id() + "/members";
@@ -963,6 +963,11 @@ class SyncApiIT {
         assertThat(waiting)
                 .as("/members answered while the member list was incomplete")
                 .isNotDone();
+        String messages = "/_matrix/client/v3/rooms/" + room.id() + "/messages";
+        assertThat(get(aliceToken, messages, Map.of("dir", "b", "limit", "100"), 200)
+                        .getString("end"))
+                .as("a page of a partial room is answered at once, with an end token: its history is fetched meanwhile")
+                .isPresent();
 
         PartialStateCompleted completed = new PartialStateCompleted(bobJoin.roomId(), List.of(bobJoin.eventId()));
         publish(new StateOutliers(
@@ -995,8 +1000,16 @@ class SyncApiIT {
                 .containsExactlyInAnyOrder(alice.toString(), bob.toString());
         assertThat(memberships(chunk(get(aliceToken, members, Map.of("at", before), 200)))
                         .keySet())
-                .as("he was there all along: the state before the completion holds him too")
-                .containsExactlyInAnyOrder(alice.toString(), bob.toString());
+                .as("after the join and before the completion, the partial state stays what clients were shown")
+                .containsExactly(alice.toString());
+        assertThat(events(joinedRoom(sync(aliceToken, Map.of("since", before)), room.id()), "state"))
+                .as("an incremental sync lists the members the partial state lacked")
+                .extracting(e -> e.getString("state_key").orElseThrow())
+                .contains(bob.toString());
+        assertThat(get(aliceToken, messages, Map.of("dir", "b", "limit", "100"), 200)
+                        .getString("end"))
+                .as("complete again: a page that reached the start of what is held has no end")
+                .isEmpty();
     }
 
     // ---- account data ----

@@ -76,7 +76,8 @@ public final class RoomserverOutputConsumer {
                                 .map(event -> Map.entry(event, parse(event)))
                                 .toList());
                     case PartialStateStarted started ->
-                        database.startPartialState(started.roomId().value());
+                        database.startPartialState(
+                                started.roomId().value(), started.joinEventId().value());
                     case PartialStateCompleted completed ->
                         database.completeState(
                                 completed.roomId().value(),

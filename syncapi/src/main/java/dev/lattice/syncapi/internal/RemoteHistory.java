@@ -44,6 +44,8 @@ public final class RemoteHistory {
     private final Clock clock;
     /** (room, oldest event) whose backfill brought nothing, with when that was. */
     private final Map<String, Long> exhausted = new ConcurrentHashMap<>();
+    /** The fetch under way for each room. */
+    private final Map<String, Mono<Boolean>> inFlight = new ConcurrentHashMap<>();
 
     public RemoteHistory(SyncApiDatabase database, Supplier<Optional<BackfillApi>> backfill, Clock clock) {
         this.database = requireNonNull(database, "database is null");
@@ -60,9 +62,19 @@ public final class RemoteHistory {
         if (api.isEmpty()) {
             return Mono.just(false);
         }
+        // One fetch per room at a time: pages that ask meanwhile wait for it (a page of a partial-state room
+        // starts one in the background, and the client's next page comes soon after).
+        return inFlight.computeIfAbsent(
+                roomId,
+                room -> fetch(api.get(), room, limit)
+                        .doFinally(signal -> inFlight.remove(room))
+                        .cache());
+    }
+
+    private Mono<Boolean> fetch(BackfillApi api, String roomId, int limit) {
         return database.roomEvents(roomId, Long.MIN_VALUE, Long.MAX_VALUE, 1, false)
                 .flatMap(oldest ->
-                        oldest.isEmpty() ? Mono.just(false) : fetchBefore(api.get(), roomId, oldest.getFirst(), limit))
+                        oldest.isEmpty() ? Mono.just(false) : fetchBefore(api, roomId, oldest.getFirst(), limit))
                 .timeout(TIMEOUT)
                 .onErrorResume(e -> {
                     log.info("backfill of {} failed: {}", roomId, e.toString());

@@ -266,41 +266,64 @@ public final class RoomMessages {
                         request.to().map(StreamToken::events).orElse(position),
                         request.limit(),
                         false);
-        // Paging back past the oldest event held here: other servers may hold what came before.
-        Mono<List<StoredEvent>> withHistory = !backwards || request.to().isPresent()
-                ? read
+        // Paging back past the oldest event held here: other servers may hold what came before. In a room joined
+        // with partial state, a page that has events is answered at once (with an end token) while the history is
+        // fetched for the next page: the state before it is the room's whole state, which takes seconds in a big room.
+        Mono<Read> withHistory = !backwards || request.to().isPresent()
+                ? read.map(Read::complete)
                 : read.flatMap(events -> events.size() == request.limit()
-                        ? Mono.just(events)
-                        : history.fetchBefore(request.roomId(), request.limit())
-                                .flatMap(fetched -> fetched ? read : Mono.just(events)));
+                        ? Mono.just(Read.complete(events))
+                        : (events.isEmpty() ? Mono.just(false) : database.isPartialState(request.roomId()))
+                                .flatMap(partial -> {
+                                    if (partial) {
+                                        history.fetchBefore(request.roomId(), request.limit())
+                                                .subscribe();
+                                        return Mono.just(new Read(events, true));
+                                    }
+                                    return history.fetchBefore(request.roomId(), request.limit())
+                                            .flatMap(fetched -> fetched ? read : Mono.just(events))
+                                            .map(Read::complete);
+                                }));
         String user = request.device().userId().toString();
         long now = clock.millis();
-        return withHistory.flatMap(events -> {
+        return withHistory.flatMap(page -> {
+            List<StoredEvent> events = page.events();
             List<StoredEvent> shown = events.stream()
                     .filter(event -> EventVisibility.canSee(event, user, memberships)
                             && request.filter().matches(event))
                     .toList();
             return aggregations
                     .of(shown, request.device(), event -> EventVisibility.canSee(event, user, memberships), now)
-                    .flatMap(found -> page(request, events, shown, found, start, now));
+                    .flatMap(found -> page(request, page, shown, found, start, now));
         });
     }
 
-    /** One page: {@code events} as read, {@code shown} of them, with their aggregations. */
+    /**
+     * The events a page read, and whether history before them is still being fetched (then the page has an end
+     * token, however few events it has, so the client asks again).
+     */
+    private record Read(List<StoredEvent> events, boolean historyPending) {
+        static Read complete(List<StoredEvent> events) {
+            return new Read(events, false);
+        }
+    }
+
+    /** One page: the events as read, {@code shown} of them, with their aggregations. */
     private Mono<JsonObject> page(
             Request request,
-            List<StoredEvent> events,
+            Read read,
             List<StoredEvent> shown,
             Map<String, JsonObject> aggregations,
             long start,
             long now) {
+        List<StoredEvent> events = read.events();
         boolean backwards = request.direction() == Direction.BACKWARDS;
         List<CanonicalJsonValue> chunk =
                 BundledAggregations.clientEvents(shown, aggregations, request.device(), now, true);
         JsonObjectBuilder out = new JsonObjectBuilder()
                 .put("start", new StreamToken(start).toString())
                 .put("chunk", new JsonArray(chunk));
-        if (!events.isEmpty() && events.size() == request.limit()) {
+        if (!events.isEmpty() && (events.size() == request.limit() || read.historyPending())) {
             long last = events.getLast().position();
             out.put("end", new StreamToken(backwards ? last - 1 : last).toString());
         }

@@ -46,16 +46,19 @@ public interface SyncApiDatabase {
     /**
      * Adds to a room's current state what its partial state lacked ({@link
      * dev.lattice.api.roomserver.PartialStateCompleted}): each of {@code eventIds} (stored, mostly as outliers) whose key
-     * has no current entry becomes current from the event's own position on. Those events were the state before this
-     * server's join and did not change since, so the state at every earlier position holds them too; the stream
-     * does not move and nobody is woken (an incremental {@code /sync} does not list them, as lazy-loading clients
-     * need not; {@code /members} and the member lists read the current state). The room is no longer partial
-     * ({@link #startPartialState}). A replay changes nothing.
+     * has no current entry. Those events were the state before this server's join, so the state at positions before
+     * the join holds them (from the event's own position); from the join to now clients were shown the partial
+     * state, which stays as it was; and they are current from a new stream position on, so an incremental
+     * {@code /sync} after it lists them in {@code state} (clients that do not load members lazily learn the members
+     * there). The room is no longer partial ({@link #startPartialState}). A replay changes nothing.
      */
     Mono<Void> completeState(String roomId, List<String> eventIds);
 
-    /** Notes that the room's member list is incomplete here until {@link #completeState}; again, nothing changes. */
-    Mono<Void> startPartialState(String roomId);
+    /**
+     * Notes that the room's member list is incomplete here until {@link #completeState}, from this server's join on;
+     * again, nothing changes.
+     */
+    Mono<Void> startPartialState(String roomId, String joinEventId);
 
     /** Whether the room's member list is incomplete here (this server joined it with partial state). */
     Mono<Boolean> isPartialState(String roomId);

@@ -2,6 +2,7 @@ package dev.lattice.api.roomserver;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 
 /**
@@ -11,9 +12,11 @@ import dev.lattice.protocol.id.RoomId;
  * wait for it meanwhile. A replay changes nothing.
  *
  * @param roomId the room
+ * @param joinEventId the join, whose state before it is partial
  */
-public record PartialStateStarted(RoomId roomId) implements OutputRoomEvent {
+public record PartialStateStarted(RoomId roomId, EventId joinEventId) implements OutputRoomEvent {
     public PartialStateStarted {
         requireNonNull(roomId, "roomId is null");
+        requireNonNull(joinEventId, "joinEventId is null");
     }
 }

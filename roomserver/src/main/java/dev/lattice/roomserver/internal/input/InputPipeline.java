@@ -802,7 +802,7 @@ public final class InputPipeline {
                             Optional<EventWrite.AppliedRedaction> redaction = t.getT1();
                             List<EventWrite.OutboxRecord> outbox = new ArrayList<>(t.getT2());
                             if (candidate.input().partialStateServers() != null) {
-                                outbox.add(output(pdu, new PartialStateStarted(RoomId.parse(pdu.roomId()))));
+                                outbox.add(output(pdu, new PartialStateStarted(RoomId.parse(pdu.roomId()), pdu.id())));
                             }
                             outbox.add(output(
                                     pdu,

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,10 +62,12 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
      */
     private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
 
+    private static final String NEXT_STREAM_POSITION = "SELECT nextval('syncapi.stream_position_seq') AS position";
     private static final String INSERT_PARTIAL_STATE_ROOM =
-            "INSERT INTO syncapi.partial_state_rooms (room_id) VALUES (:room_id) ON CONFLICT DO NOTHING";
+            "INSERT INTO syncapi.partial_state_rooms (room_id, join_event_id) VALUES (:room_id, :join_event_id)"
+                    + " ON CONFLICT DO NOTHING";
     private static final String DELETE_PARTIAL_STATE_ROOM =
-            "DELETE FROM syncapi.partial_state_rooms WHERE room_id = :room_id";
+            "DELETE FROM syncapi.partial_state_rooms WHERE room_id = :room_id RETURNING join_event_id";
     private static final String SELECT_PARTIAL_STATE_ROOM =
             "SELECT EXISTS (SELECT 1 FROM syncapi.partial_state_rooms WHERE room_id = :room_id) AS partial";
     /** The same for the account data stream: its own lock, so it never waits for event writers. */
@@ -145,36 +148,64 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<Void> completeState(String roomId, List<String> eventIds) {
-        Mono<Void> complete =
-                client.sql(DELETE_PARTIAL_STATE_ROOM).bind("room_id", roomId).then();
-        return transactions.transactional(complete.then(events.selectByIds(eventIds))
-                .flatMap(added -> {
+        // Where the partial state began: this server's join (none for a replay, or a join from before this code).
+        Mono<Optional<Long>> joinPosition = client.sql(DELETE_PARTIAL_STATE_ROOM)
+                .bind("room_id", roomId)
+                .map(row -> row.get("join_event_id", String.class))
+                .one()
+                .flatMap(this::event)
+                .map(join -> join.map(StoredEvent::position))
+                .defaultIfEmpty(Optional.empty());
+        return transactions.transactional(client.sql(LOCK_STREAM)
+                .then()
+                .then(Mono.zip(joinPosition, events.selectByIds(eventIds)))
+                .flatMap(t -> {
                     Map<StateKey, StoredEvent> byKey = new LinkedHashMap<>();
-                    added.forEach(event ->
-                            event.stateKey().ifPresent(key -> byKey.put(StateKey.of(event.type(), key), event)));
+                    t.getT2()
+                            .forEach(event -> event.stateKey()
+                                    .ifPresent(key -> byKey.put(StateKey.of(event.type(), key), event)));
                     return state.selectCurrent(roomId, byKey.keySet()).flatMap(current -> {
                         current.forEach(span -> byKey.remove(StateKey.of(span.type(), span.stateKey())));
-                        return state.insert(
-                                roomId,
-                                byKey.entrySet().stream()
-                                        .map(entry -> new RoomStateTable.NewEntry(
-                                                entry.getKey().type(),
-                                                entry.getKey().stateKey(),
-                                                entry.getValue().eventId(),
-                                                entry.getKey().type().equals("m.room.member")
-                                                        ? entry.getValue()
-                                                                .content()
-                                                                .getString("membership")
-                                                        : Optional.empty(),
-                                                entry.getValue().position()))
-                                        .toList());
+                        if (byKey.isEmpty()) {
+                            return Mono.<Void>empty(); // a replay
+                        }
+                        // In the state before the join (the history a client pages back through), not from the
+                        // join until now (clients were shown the partial state then), and current from a new
+                        // position on, so that an incremental sync lists them (clients that do not load members
+                        // lazily learn the members there).
+                        return state.insert(roomId, entries(byKey, StoredEvent::position))
+                                .then(client.sql(NEXT_STREAM_POSITION)
+                                        .map(row -> row.get("position", Long.class))
+                                        .one())
+                                .flatMap(position -> state.closeCurrent(
+                                                roomId,
+                                                byKey.keySet(),
+                                                t.getT1().orElse(position))
+                                        .then(state.insert(roomId, entries(byKey, event -> position))));
                     });
                 }));
     }
 
+    private static List<RoomStateTable.NewEntry> entries(
+            Map<StateKey, StoredEvent> events, ToLongFunction<StoredEvent> position) {
+        return events.entrySet().stream()
+                .map(entry -> new RoomStateTable.NewEntry(
+                        entry.getKey().type(),
+                        entry.getKey().stateKey(),
+                        entry.getValue().eventId(),
+                        entry.getKey().type().equals("m.room.member")
+                                ? entry.getValue().content().getString("membership")
+                                : Optional.empty(),
+                        position.applyAsLong(entry.getValue())))
+                .toList();
+    }
+
     @Override
-    public Mono<Void> startPartialState(String roomId) {
-        return client.sql(INSERT_PARTIAL_STATE_ROOM).bind("room_id", roomId).then();
+    public Mono<Void> startPartialState(String roomId, String joinEventId) {
+        return client.sql(INSERT_PARTIAL_STATE_ROOM)
+                .bind("room_id", roomId)
+                .bind("join_event_id", joinEventId)
+                .then();
     }
 
     @Override
