@@ -65,6 +65,8 @@ import reactor.core.publisher.Mono;
 public final class RemoteMemberships implements RemoteRoomsApi {
     private static final Logger log = LoggerFactory.getLogger(RemoteMemberships.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The most servers a partial-state join takes from {@code servers_in_room} (Matrix HQ spans a few thousand). */
+    static final int MAX_SERVERS_IN_ROOM = 10_000;
     /** The {@code ver} parameters of {@code make_join}: every room version this server can join. */
     private static final String SUPPORTED_VERSIONS = RoomVersions.ALL.stream()
             .map(rules -> "ver=" + encode(rules.id().toString()))
@@ -491,11 +493,18 @@ public final class RemoteMemberships implements RemoteRoomsApi {
                 });
     }
 
-    /** The {@code servers_in_room} of a partial-state answer (names that do not parse left out), with {@code via}. */
+    /**
+     * The {@code servers_in_room} of a partial-state answer (names that do not parse left out), with {@code via}; at
+     * most {@link #MAX_SERVERS_IN_ROOM}, so that a resident server cannot make our events go to any number of hosts.
+     */
     private List<ServerName> serversInRoom(JsonObject answer, ServerName via) {
         List<ServerName> servers = new ArrayList<>();
         servers.add(via);
         for (String name : FederationJson.strings(answer, "servers_in_room")) {
+            if (servers.size() == MAX_SERVERS_IN_ROOM) {
+                log.info("{} listed more than {} servers in the room; the rest are left out", via, MAX_SERVERS_IN_ROOM);
+                break;
+            }
             try {
                 ServerName server = ServerName.parse(name);
                 if (!server.equals(us) && !servers.contains(server)) {

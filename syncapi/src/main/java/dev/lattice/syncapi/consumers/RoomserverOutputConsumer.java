@@ -78,12 +78,7 @@ public final class RoomserverOutputConsumer {
                     case PartialStateStarted started ->
                         database.startPartialState(
                                 started.roomId().value(), started.joinEventId().value());
-                    case PartialStateCompleted completed ->
-                        database.completeState(
-                                completed.roomId().value(),
-                                completed.addsStateEventIds().stream()
-                                        .map(EventId::value)
-                                        .toList());
+                    case PartialStateCompleted completed -> onPartialStateCompleted(completed);
                 })
                 .onErrorMap(
                         RoomserverOutputConsumer::isTransient,
@@ -127,6 +122,21 @@ public final class RoomserverOutputConsumer {
                     .doOnNext(users -> notifier.notify(SyncStream.EVENTS, users, stored))
                     .then();
         });
+    }
+
+    /** The members a partial state lacked, current from a new position: the room's users are woken at it. */
+    private Mono<Void> onPartialStateCompleted(PartialStateCompleted completed) {
+        String roomId = completed.roomId().value();
+        return database.completeState(
+                        roomId,
+                        completed.addsStateEventIds().stream()
+                                .map(EventId::value)
+                                .toList())
+                .flatMap(position -> position.isEmpty()
+                        ? Mono.<Void>empty()
+                        : database.usersToNotify(roomId, position.getAsLong())
+                                .doOnNext(users -> notifier.notify(SyncStream.EVENTS, users, position.getAsLong()))
+                                .then());
     }
 
     /** A join of one of our users (to another server's room, the state given, when its delta adds outliers). */

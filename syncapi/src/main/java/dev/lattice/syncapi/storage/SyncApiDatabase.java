@@ -51,8 +51,10 @@ public interface SyncApiDatabase {
      * state, which stays as it was; and they are current from a new stream position on, so an incremental
      * {@code /sync} after it lists them in {@code state} (clients that do not load members lazily learn the members
      * there). The room is no longer partial ({@link #startPartialState}). A replay changes nothing.
+     *
+     * @return that new position (no event has it; the events stream's newest position counts it); empty for a replay
      */
-    Mono<Void> completeState(String roomId, List<String> eventIds);
+    Mono<OptionalLong> completeState(String roomId, List<String> eventIds);
 
     /**
      * Notes that the room's member list is incomplete here until {@link #completeState}, from this server's join on;

@@ -54,6 +54,8 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     /**
      * Rooms read before: a room's row never changes once committed (its ID, version and create event), so a room
      * found once is not read again. Only committed rows are cached (read, not written here: a write may roll back).
+     * Except a partial room's row, which changes once (when the state is complete) and is never cached; a row cached
+     * before this server's join made it partial is forgotten when that join is stored.
      */
     private final Map<String, RoomRow> roomCache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -138,8 +140,8 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         Map<String, Long> found = new HashMap<>();
         List<String> missing = new ArrayList<>();
         if (partialRoom) {
-            missing.addAll(eventIds);
-        } else
+            missing.addAll(eventIds); // replaced when the state is complete: never cached
+        } else {
             synchronized (stateAfterCache) {
                 for (String id : eventIds) {
                     Long cached = stateAfterCache.get(id);
@@ -150,6 +152,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                     }
                 }
             }
+        }
         if (missing.isEmpty()) {
             return Mono.just(found);
         }

@@ -96,11 +96,15 @@ public final class OutputRoomEventsTable {
             + " FROM syncapi.output_room_events WHERE position > :after AND position <= :to AND type = ANY(:types)"
             + " AND NOT outlier GROUP BY room_id";
 
-    /** One index probe (room, position) per room. */
+    /**
+     * One index probe (room, position) per room; a room whose partial state was completed in the range counts too
+     * (its members became current then, with no event: {@code partial_state_completions}, a handful of rows).
+     */
     private static final String SELECT_ROOMS_WITH_EVENTS_AFTER = "SELECT r.room_id"
             + " FROM unnest(:room_ids::text[], :afters::bigint[]) AS r(room_id, after) WHERE EXISTS (SELECT 1"
             + " FROM syncapi.output_room_events e WHERE e.room_id = r.room_id AND e.position > r.after"
-            + " AND e.position <= :to AND NOT e.outlier)";
+            + " AND e.position <= :to AND NOT e.outlier) OR EXISTS (SELECT 1 FROM syncapi.partial_state_completions c"
+            + " WHERE c.room_id = r.room_id AND c.position > r.after AND c.position <= :to)";
 
     private static final String UPDATE_REDACTED = "UPDATE syncapi.output_room_events"
             + " SET event_json = :event_json, redacted_because = :redacted_because"
@@ -247,8 +251,18 @@ public final class OutputRoomEventsTable {
 
     /** The newest live position; 0 when no event is stored. */
     public Mono<Long> selectMaxPosition() {
-        return StreamPositions.newest(client, "syncapi.output_room_events");
+        return client.sql(NEWEST_POSITION)
+                .map(row -> row.get("position", Long.class))
+                .one();
     }
+
+    /**
+     * The events stream's newest position: its newest event's, or a later position drawn for a partial room's
+     * completed state (which has no event: {@code partial_state_completions}).
+     */
+    static final String NEWEST_POSITION = "SELECT GREATEST(("
+            + StreamPositions.newestQuery("syncapi.output_room_events") + "), ("
+            + StreamPositions.newestQuery("syncapi.partial_state_completions") + ")) AS position";
 
     /** How many of {@code eventIds} are stored and not outliers. */
     public Mono<Integer> countTimelineEvents(Collection<String> eventIds) {

@@ -45,7 +45,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private static final Logger log = LoggerFactory.getLogger(PostgresSyncApiDatabase.class);
     /** Each stream's own position read, as a column. */
     private static final String SELECT_STORED_POSITIONS = "SELECT"
-            + " (" + StreamPositions.newestQuery("syncapi.output_room_events") + ") AS events,"
+            + " (" + OutputRoomEventsTable.NEWEST_POSITION + ") AS events,"
             + " (" + StreamPositions.newestQuery("syncapi.account_data_changes") + ") AS account_data,"
             + " (" + ToDeviceTable.CURRENT + ") AS to_device,"
             + " (" + StreamPositions.newestQuery("syncapi.receipts") + ") AS receipts,"
@@ -62,7 +62,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
      */
     private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
 
-    private static final String NEXT_STREAM_POSITION = "SELECT nextval('syncapi.stream_position_seq') AS position";
+    private static final String INSERT_COMPLETION = "INSERT INTO syncapi.partial_state_completions (position, room_id)"
+            + " VALUES (nextval('syncapi.stream_position_seq'), :room_id) RETURNING position";
     private static final String INSERT_PARTIAL_STATE_ROOM =
             "INSERT INTO syncapi.partial_state_rooms (room_id, join_event_id) VALUES (:room_id, :join_event_id)"
                     + " ON CONFLICT DO NOTHING";
@@ -147,7 +148,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<Void> completeState(String roomId, List<String> eventIds) {
+    public Mono<OptionalLong> completeState(String roomId, List<String> eventIds) {
         // Where the partial state began: this server's join (none for a replay, or a join from before this code).
         Mono<Optional<Long>> joinPosition = client.sql(DELETE_PARTIAL_STATE_ROOM)
                 .bind("room_id", roomId)
@@ -167,21 +168,23 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                     return state.selectCurrent(roomId, byKey.keySet()).flatMap(current -> {
                         current.forEach(span -> byKey.remove(StateKey.of(span.type(), span.stateKey())));
                         if (byKey.isEmpty()) {
-                            return Mono.<Void>empty(); // a replay
+                            return Mono.just(OptionalLong.empty()); // a replay
                         }
                         // In the state before the join (the history a client pages back through), not from the
                         // join until now (clients were shown the partial state then), and current from a new
                         // position on, so that an incremental sync lists them (clients that do not load members
                         // lazily learn the members there).
                         return state.insert(roomId, entries(byKey, StoredEvent::position))
-                                .then(client.sql(NEXT_STREAM_POSITION)
+                                .then(client.sql(INSERT_COMPLETION)
+                                        .bind("room_id", roomId)
                                         .map(row -> row.get("position", Long.class))
                                         .one())
                                 .flatMap(position -> state.closeCurrent(
                                                 roomId,
                                                 byKey.keySet(),
                                                 t.getT1().orElse(position))
-                                        .then(state.insert(roomId, entries(byKey, event -> position))));
+                                        .then(state.insert(roomId, entries(byKey, event -> position)))
+                                        .thenReturn(OptionalLong.of(position)));
                     });
                 }));
     }
