@@ -157,7 +157,7 @@ public class FederationApiConfiguration {
             ObjectProvider<RoomserverInputApi> input,
             ObjectProvider<RoomserverQueryApi> query) {
         return new PartialStateResync(
-                ServerName.parse(properties.serverName()), remoteState, input::getObject, query::getObject);
+                ServerName.parse(properties.serverName()), remoteState, input::getObject, query::getIfAvailable);
     }
 
     @EventListener(ApplicationReadyEvent.class)

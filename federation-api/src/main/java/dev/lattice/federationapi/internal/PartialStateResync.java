@@ -86,11 +86,17 @@ public final class PartialStateResync implements AutoCloseable {
         tasks.add(task);
     }
 
-    /** Starts a resync of every room whose state is still partial (after a restart). */
+    /**
+     * Starts a resync of every room whose state is still partial (after a restart); nothing when no roomserver is
+     * reachable from this process.
+     */
     public Mono<Void> resume() {
-        return query.get()
-                .queryPartialStateRooms()
-                .doOnNext(rooms -> rooms.forEach(room -> {
+        RoomserverQueryApi rooms = query.get();
+        if (rooms == null) {
+            return Mono.empty();
+        }
+        return rooms.queryPartialStateRooms()
+                .doOnNext(partial -> partial.forEach(room -> {
                     log.info("resuming the resync of {}", room.roomId());
                     start(room, room.servers().getFirst());
                 }))
