@@ -14,7 +14,7 @@ import dev.lattice.protocol.version.RoomVersions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,8 +45,8 @@ public final class PartialStateResync implements AutoCloseable {
     private final RemoteState remoteState;
     private final Supplier<RoomserverInputApi> input;
     private final Supplier<RoomserverQueryApi> query;
-    private final Set<RoomId> running = ConcurrentHashMap.newKeySet();
-    private final Disposable.Composite tasks = Disposables.composite();
+    /** The resync under way for each room (its entry goes when it ends). */
+    private final Map<RoomId, Disposable> running = new ConcurrentHashMap<>();
 
     public PartialStateResync(
             ServerName us,
@@ -61,7 +61,8 @@ public final class PartialStateResync implements AutoCloseable {
 
     /** Starts completing {@code room}'s state, asking {@code first} before the servers the room lists. */
     public void start(PartialStateRoom room, ServerName first) {
-        if (!running.add(room.roomId())) {
+        Disposable.Swap task = Disposables.swap();
+        if (running.putIfAbsent(room.roomId(), task) != null) {
             return;
         }
         List<ServerName> servers = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class PartialStateResync implements AutoCloseable {
         room.servers().stream()
                 .filter(server -> !server.equals(us) && !servers.contains(server))
                 .forEach(servers::add);
-        Disposable task = Flux.fromIterable(servers)
+        task.update(Flux.fromIterable(servers)
                 .concatMap(server -> completeFrom(room, server))
                 .filter(done -> done)
                 .next()
@@ -81,9 +82,8 @@ public final class PartialStateResync implements AutoCloseable {
                                 "resync of {}: attempt {} failed, trying again later",
                                 room.roomId(),
                                 signal.totalRetries() + 1)))
-                .doFinally(signal -> running.remove(room.roomId()))
-                .subscribe(done -> {}, e -> log.warn("resync of {} stopped: {}", room.roomId(), e.toString()));
-        tasks.add(task);
+                .doFinally(signal -> running.remove(room.roomId(), task))
+                .subscribe(done -> {}, e -> log.warn("resync of {} stopped: {}", room.roomId(), e.toString())));
     }
 
     /**
@@ -135,6 +135,6 @@ public final class PartialStateResync implements AutoCloseable {
 
     @Override
     public void close() {
-        tasks.dispose();
+        running.values().forEach(Disposable::dispose);
     }
 }

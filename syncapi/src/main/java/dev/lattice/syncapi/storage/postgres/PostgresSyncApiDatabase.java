@@ -161,10 +161,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 .then()
                 .then(Mono.zip(joinPosition, events.selectByIds(eventIds)))
                 .flatMap(t -> {
-                    Map<StateKey, StoredEvent> byKey = new LinkedHashMap<>();
-                    t.getT2()
-                            .forEach(event -> event.stateKey()
-                                    .ifPresent(key -> byKey.put(StateKey.of(event.type(), key), event)));
+                    Map<StateKey, StoredEvent> byKey = byStateKey(t.getT2());
                     return state.selectCurrent(roomId, byKey.keySet()).flatMap(current -> {
                         current.forEach(span -> byKey.remove(StateKey.of(span.type(), span.stateKey())));
                         if (byKey.isEmpty()) {
@@ -189,6 +186,14 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 }));
     }
 
+    /** The state events among {@code events} by (type, state key), in their order. */
+    private static Map<StateKey, StoredEvent> byStateKey(List<StoredEvent> events) {
+        Map<StateKey, StoredEvent> byKey = new LinkedHashMap<>();
+        events.forEach(event -> event.stateKey().ifPresent(key -> byKey.put(StateKey.of(event.type(), key), event)));
+        return byKey;
+    }
+
+    /** The new {@code room_state} entries of {@code events}, each from {@code position} of it. */
     private static List<RoomStateTable.NewEntry> entries(
             Map<StateKey, StoredEvent> events, ToLongFunction<StoredEvent> position) {
         return events.entrySet().stream()
@@ -329,25 +334,18 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                 record.eventId());
                     }
                     // One entry per key: the roomserver's delta names each key once.
-                    Map<StateKey, RoomStateTable.NewEntry> entries = new LinkedHashMap<>();
-                    for (StoredEvent event : added) {
-                        event.stateKey()
-                                .ifPresent(key -> entries.put(
-                                        StateKey.of(event.type(), key),
-                                        new RoomStateTable.NewEntry(
-                                                event.type(),
-                                                key,
-                                                event.eventId(),
-                                                event.type().equals("m.room.member")
-                                                        ? event.content().getString("membership")
-                                                        : Optional.empty(),
-                                                // The state a join to another server's room starts from (outliers,
-                                                // at backfill positions) held since then: it is the state before
-                                                // the join, where a timeline starting at the join looks for it.
-                                                joinFromGivenState ? Math.min(position, event.position()) : position)));
-                    }
-                    return state.closeCurrent(roomId, entries.keySet(), position)
-                            .then(state.insert(roomId, List.copyOf(entries.values())));
+                    Map<StateKey, StoredEvent> byKey = byStateKey(added);
+                    return state.closeCurrent(roomId, byKey.keySet(), position)
+                            .then(state.insert(
+                                    roomId,
+                                    // The state a join to another server's room starts from (outliers, at backfill
+                                    // positions) held since then: it is the state before the join, where a
+                                    // timeline starting at the join looks for it.
+                                    entries(
+                                            byKey,
+                                            event -> joinFromGivenState
+                                                    ? Math.min(position, event.position())
+                                                    : position)));
                 });
     }
 
