@@ -1,11 +1,13 @@
 package dev.lattice.clientapi;
 
+import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.api.federationapi.RemoteRoomsApi;
 import dev.lattice.api.keyserver.CrossSigningKeysApi;
 import dev.lattice.api.keyserver.DeviceKeysUploadApi;
 import dev.lattice.api.roomserver.ClientRoomserverApi;
 import dev.lattice.clientapi.config.ClientApiProperties;
+import dev.lattice.clientapi.consumers.RevokedTokensConsumer;
 import dev.lattice.clientapi.internal.AccountData;
 import dev.lattice.clientapi.internal.AccountManagement;
 import dev.lattice.clientapi.internal.Capabilities;
@@ -36,6 +38,7 @@ import dev.lattice.clientapi.storage.ClientApiDatabase;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusConsumer;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
@@ -43,6 +46,7 @@ import dev.lattice.runtime.outbox.Outbox;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
@@ -99,6 +103,15 @@ public class ClientApiConfiguration {
                 TransactionalOperator.create(new R2dbcTransactionManager(connections)),
                 outbox,
                 ServerName.parse(lattice.serverName()));
+    }
+
+    /**
+     * Every client-api instance reads every token revocation, so a token revoked through another instance is not
+     * still honoured from this one's cache of lookups.
+     */
+    @Bean(destroyMethod = "close")
+    BusConsumer clientApiRevokedTokens(Bus bus, ClientApiDatabase database) {
+        return bus.tail(List.of(Topics.CLIENTAPI_OUTPUT), new RevokedTokensConsumer(database)::handle);
     }
 
     @Bean

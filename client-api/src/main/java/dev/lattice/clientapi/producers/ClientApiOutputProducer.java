@@ -1,6 +1,7 @@
 package dev.lattice.clientapi.producers;
 
 import dev.lattice.api.Topics;
+import dev.lattice.api.clientapi.AccessTokensRevoked;
 import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
 import dev.lattice.api.clientapi.DevicesDeleted;
@@ -23,6 +24,7 @@ public final class ClientApiOutputProducer {
         String key = switch (record) {
             case AccountDataChanged change -> change.userId().toString();
             case DevicesDeleted deleted -> deleted.userId().toString();
+            case AccessTokensRevoked revoked -> revoked.userId().toString();
         };
         return Mono.fromCallable(() -> encode(record))
                 .flatMap(bytes -> writer.enqueue(Topics.CLIENTAPI_OUTPUT, key, bytes));

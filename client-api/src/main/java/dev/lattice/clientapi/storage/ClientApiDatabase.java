@@ -2,6 +2,7 @@ package dev.lattice.clientapi.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.AccessTokensRevoked;
 import dev.lattice.api.clientapi.DevicesDeleted;
 import dev.lattice.api.clientapi.Pusher;
 import dev.lattice.clientapi.producers.ClientApiOutputProducer;
@@ -24,7 +25,9 @@ import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -56,6 +59,7 @@ public final class ClientApiDatabase {
     private final AdminNoncesTable adminNonces;
     private final DehydratedDevicesTable dehydratedDevices;
     private final OpenIdTokensTable openIdTokens;
+    private final AccessTokenCache tokenCache = new AccessTokenCache();
 
     /**
      * @param client must use the connection factory {@code transactions} manages, so statements join its transactions
@@ -110,21 +114,21 @@ public final class ClientApiDatabase {
      */
     public Mono<Boolean> changePassword(
             String localpart, String passwordHash, boolean logoutDevices, String keepDeviceId) {
-        return outbox.inTransaction(writer -> accounts.updatePassword(localpart, passwordHash)
+        return revokingTokens((writer, revoked) -> accounts.updatePassword(localpart, passwordHash)
                 .flatMap(updated -> !updated || !logoutDevices
                         ? Mono.just(updated)
                         : devices.deleteAllBut(localpart, keepDeviceId)
-                                .flatMap(deleted -> announceDeleted(writer, localpart, deleted))
+                                .flatMap(deleted -> announceDeleted(writer, revoked, localpart, deleted))
                                 .thenReturn(true)));
     }
 
     /** Deactivates an account: no password, no devices or tokens, an empty profile; the localpart stays taken. */
     public Mono<Boolean> deactivate(String localpart, long now) {
-        return outbox.inTransaction(writer -> accounts.deactivate(localpart, now)
+        return revokingTokens((writer, revoked) -> accounts.deactivate(localpart, now)
                 .flatMap(done -> !done
                         ? Mono.just(false)
                         : devices.deleteAll(localpart)
-                                .flatMap(deleted -> announceDeleted(writer, localpart, deleted))
+                                .flatMap(deleted -> announceDeleted(writer, revoked, localpart, deleted))
                                 .then(profiles.updateDisplayname(localpart, null))
                                 .then(profiles.updateAvatarUrl(localpart, null))
                                 .thenReturn(true)));
@@ -152,19 +156,29 @@ public final class ClientApiDatabase {
     }
 
     /**
-     * The owner of an access token. Its first use also revokes the refresh token its own refresh token replaced
-     * (the spec's rotation rule), which is a write only on that first use.
+     * The owner of an access token, from the cache of lookups when it holds it. Its first use also revokes the refresh
+     * token its own refresh token replaced (the spec's rotation rule), which is a write only on that first use, and
+     * announced ({@link AccessTokensRevoked}) so other instances drop the tokens that went with it.
      */
     public Mono<StoredAccessToken> accessToken(byte[] accessHash) {
-        return accessTokens
-                .select(accessHash)
-                .flatMap(token -> token.previousRefreshHash() == null
-                        ? Mono.just(token)
-                        : transactions
-                                .transactional(refreshTokens
-                                        .clearPrevious(token.refreshHash())
-                                        .then(refreshTokens.delete(token.previousRefreshHash())))
-                                .thenReturn(token));
+        return Mono.defer(() -> {
+            Optional<StoredAccessToken> cached = tokenCache.get(accessHash);
+            if (cached.isPresent()) {
+                return Mono.just(cached.get());
+            }
+            long generation = tokenCache.generation();
+            return accessTokens.select(accessHash).flatMap(token -> {
+                if (token.previousRefreshHash() == null) {
+                    tokenCache.put(accessHash, token, generation);
+                    return Mono.just(token);
+                }
+                return revokingTokens((writer, revoked) -> refreshTokens
+                                .clearPrevious(token.refreshHash())
+                                .then(refreshTokens.delete(token.previousRefreshHash()))
+                                .then(announceRevoked(writer, revoked, token.localpart(), token.deviceId())))
+                        .thenReturn(token);
+            });
+        });
     }
 
     /**
@@ -173,16 +187,56 @@ public final class ClientApiDatabase {
      * owner, or nothing when the refresh token is unknown or revoked.
      */
     public Mono<StoredRefreshToken> refresh(byte[] refreshHash, NewTokens tokens, long now) {
-        return transactions.transactional(refreshTokens
+        return revokingTokens((writer, revoked) -> refreshTokens
                 .selectForUpdate(refreshHash)
                 .flatMap(owner -> {
                     Mono<Long> older =
                             owner.previousHash() == null ? Mono.just(0L) : refreshTokens.delete(owner.previousHash());
                     return older.then(refreshTokens.deleteSuccessors(refreshHash))
                             .then(accessTokens.deleteByRefreshToken(refreshHash))
+                            .then(announceRevoked(writer, revoked, owner.localpart(), owner.deviceId()))
                             .then(insertTokens(owner.localpart(), owner.deviceId(), tokens, refreshHash, now))
                             .thenReturn(owner);
                 }));
+    }
+
+    /** Drops every cached token of these devices: another instance revoked them (its announcement arrived). */
+    public void forgetAccessTokens(String localpart, List<String> deviceIds) {
+        tokenCache.forget(localpart, deviceIds);
+    }
+
+    /**
+     * Runs work that revokes access tokens in one outbox transaction. The devices it notes in {@link RevokedDevices}
+     * lose their cached tokens when it ends, before its caller hears of it: a client told "logged out" finds its
+     * token refused at once by this instance. On failure too, since the commit may have happened; dropping is safe.
+     */
+    private <T> Mono<T> revokingTokens(BiFunction<OutboxWriter, RevokedDevices, Mono<T>> work) {
+        return Mono.defer(() -> {
+            RevokedDevices revoked = new RevokedDevices();
+            return outbox.inTransaction(writer -> work.apply(writer, revoked))
+                    .doOnTerminate(() -> revoked.forgetIn(tokenCache))
+                    .doOnCancel(() -> revoked.forgetIn(tokenCache));
+        });
+    }
+
+    /** The devices whose tokens a transaction revoked. */
+    private static final class RevokedDevices {
+        private final List<Map.Entry<String, List<String>>> devices = new ArrayList<>();
+
+        synchronized void add(String localpart, List<String> deviceIds) {
+            devices.add(Map.entry(localpart, List.copyOf(deviceIds)));
+        }
+
+        synchronized void forgetIn(AccessTokenCache cache) {
+            devices.forEach(device -> cache.forget(device.getKey(), device.getValue()));
+        }
+    }
+
+    /** Enqueues {@link AccessTokensRevoked} for a device that keeps existing, and notes its tokens as revoked. */
+    private Mono<Void> announceRevoked(OutboxWriter writer, RevokedDevices revoked, String localpart, String deviceId) {
+        revoked.add(localpart, List.of(deviceId));
+        return ClientApiOutputProducer.enqueue(
+                writer, AccessTokensRevoked.of(UserId.of(localpart, serverName), DeviceId.parse(deviceId)));
     }
 
     public Flux<StoredDevice> devices(String localpart) {
@@ -197,20 +251,21 @@ public final class ClientApiDatabase {
         return devices.updateDisplayName(localpart, deviceId, displayName);
     }
 
-    /** Deletes devices and, by cascade, their tokens; unknown device IDs are ignored. */
     /**
      * Deletes the listed devices (unknown ones are ignored) with their tokens, announcing {@link DevicesDeleted} in
      * the same transaction; returns how many were deleted.
      */
     public Mono<Long> deleteDevices(String localpart, String... deviceIds) {
-        return outbox.inTransaction(writer -> devices.delete(localpart, deviceIds)
-                .flatMap(deleted -> announceDeleted(writer, localpart, deleted).thenReturn((long) deleted.size())));
+        return revokingTokens((writer, revoked) -> devices.delete(localpart, deviceIds)
+                .flatMap(deleted ->
+                        announceDeleted(writer, revoked, localpart, deleted).thenReturn((long) deleted.size())));
     }
 
     /** Deletes every device of the user, announcing {@link DevicesDeleted}; returns how many were deleted. */
     public Mono<Long> deleteAllDevices(String localpart) {
-        return outbox.inTransaction(writer -> devices.deleteAll(localpart)
-                .flatMap(deleted -> announceDeleted(writer, localpart, deleted).thenReturn((long) deleted.size())));
+        return revokingTokens((writer, revoked) -> devices.deleteAll(localpart)
+                .flatMap(deleted ->
+                        announceDeleted(writer, revoked, localpart, deleted).thenReturn((long) deleted.size())));
     }
 
     // OpenID tokens
@@ -232,11 +287,11 @@ public final class ClientApiDatabase {
      */
     public Mono<Void> replaceDehydratedDevice(
             String localpart, String deviceId, String displayName, String deviceDataJson, long now) {
-        return outbox.inTransaction(writer -> dehydratedDevices
+        return revokingTokens((writer, revoked) -> dehydratedDevices
                 .selectForUpdate(localpart)
                 .filter(old -> !old.deviceId().equals(deviceId))
                 .flatMap(old -> devices.delete(localpart, new String[] {old.deviceId()})
-                        .flatMap(deleted -> announceDeleted(writer, localpart, deleted)))
+                        .flatMap(deleted -> announceDeleted(writer, revoked, localpart, deleted)))
                 .then(devices.upsert(localpart, deviceId, displayName, null, now))
                 .then(dehydratedDevices.upsert(localpart, deviceId, deviceDataJson, now)));
     }
@@ -248,18 +303,20 @@ public final class ClientApiDatabase {
 
     /** Deletes the user's dehydrated device (announced as {@link DevicesDeleted}); its ID, empty if there was none. */
     public Mono<String> deleteDehydratedDevice(String localpart) {
-        return outbox.inTransaction(writer -> dehydratedDevices
+        return revokingTokens((writer, revoked) -> dehydratedDevices
                 .selectForUpdate(localpart)
                 .flatMap(old -> devices.delete(localpart, new String[] {old.deviceId()})
-                        .flatMap(deleted -> announceDeleted(writer, localpart, deleted))
+                        .flatMap(deleted -> announceDeleted(writer, revoked, localpart, deleted))
                         .thenReturn(old.deviceId())));
     }
 
-    /** Enqueues {@link DevicesDeleted} for the devices deleted, if any. */
-    private Mono<Void> announceDeleted(OutboxWriter writer, String localpart, List<String> deleted) {
+    /** Enqueues {@link DevicesDeleted} for the devices deleted, if any, and notes their tokens as revoked. */
+    private Mono<Void> announceDeleted(
+            OutboxWriter writer, RevokedDevices revoked, String localpart, List<String> deleted) {
         if (deleted.isEmpty()) {
             return Mono.empty();
         }
+        revoked.add(localpart, deleted);
         return ClientApiOutputProducer.enqueue(
                 writer,
                 DevicesDeleted.of(

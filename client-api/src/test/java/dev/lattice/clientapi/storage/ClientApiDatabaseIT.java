@@ -3,7 +3,12 @@ package dev.lattice.clientapi.storage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.api.clientapi.AccessTokensRevoked;
+import dev.lattice.api.clientapi.DevicesDeleted;
+import dev.lattice.clientapi.consumers.RevokedTokensConsumer;
 import dev.lattice.protocol.id.ServerName;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
@@ -12,6 +17,7 @@ import dev.lattice.testing.TestInfra;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
@@ -22,6 +28,8 @@ import reactor.core.publisher.Mono;
 /** Each table of the client-api, through {@link ClientApiDatabase}, against a real PostgreSQL. */
 class ClientApiDatabaseIT {
     private static ClientApiDatabase database;
+    private static Database migrated;
+    private static TransactionalOperator transactions;
     private static final String RUN = "db" + UUID.randomUUID().toString().substring(0, 8);
     private static int counter;
 
@@ -29,9 +37,8 @@ class ClientApiDatabaseIT {
     static void migrate() {
         LatticeProperties.Database settings = TestInfra.postgres();
         var connections = TestInfra.connectionFactory();
-        Database migrated =
-                new Database(settings, List.of(new ServiceSchema("clientapi")), DatabaseClient.create(connections));
-        TransactionalOperator transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
+        migrated = new Database(settings, List.of(new ServiceSchema("clientapi")), DatabaseClient.create(connections));
+        transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
         // An outbox that publishes nowhere: these tests look at the tables; UserApiAccountDataIT at the bus.
         Outbox outbox = new Outbox(
                 migrated.client(),
@@ -128,6 +135,57 @@ class ClientApiDatabaseIT {
         assertThat(database.refresh(refresh1, new NewTokens(hash("a3"), hash("r3"), 300L), 3)
                         .blockOptional())
                 .isEmpty();
+    }
+
+    /**
+     * Two client-api instances on one database, each with its cache of token lookups: a revocation through one is
+     * honoured by the other once the record it published reaches it, and (the reason the record exists) not before.
+     */
+    @Test
+    void anotherInstanceDropsRevokedTokensFromItsCacheWhenTheRevocationIsAnnounced() {
+        List<BusRecord> published = new CopyOnWriteArrayList<>();
+        Outbox capturing = new Outbox(
+                migrated.client(),
+                transactions,
+                "clientapi",
+                (topic, key, payload) ->
+                        Mono.fromRunnable(() -> published.add(new BusRecord(topic, 0, published.size(), key, payload))),
+                Duration.ofSeconds(1),
+                100);
+        ServerName server = ServerName.parse("test.lattice");
+        ClientApiDatabase first = new ClientApiDatabase(migrated.client(), transactions, capturing, server);
+        ClientApiDatabase second = new ClientApiDatabase(migrated.client(), transactions, capturing, server);
+        RevokedTokensConsumer secondTail = new RevokedTokensConsumer(second);
+
+        String frank = newLocalpart();
+        byte[] phone = hash("phone");
+        byte[] laptop1 = hash("laptop1");
+        byte[] laptopRefresh = hash("laptop-refresh");
+        first.createAccount(frank, "h", false, frank, session("PHONE", new NewTokens(phone, null, null)), 1)
+                .block();
+        first.startSession(frank, session("LAPTOP", new NewTokens(laptop1, laptopRefresh, 1_000L)), 2)
+                .block();
+        assertThat(second.accessToken(phone).block().deviceId()).isEqualTo("PHONE");
+        assertThat(second.accessToken(laptop1).block().deviceId()).isEqualTo("LAPTOP");
+
+        // Logout through the first: it refuses the token at once; the second still holds it until told.
+        first.deleteDevices(frank, "PHONE").block();
+        assertThat(first.accessToken(phone).blockOptional()).isEmpty();
+        assertThat(second.accessToken(phone).blockOptional()).isPresent();
+        // A refresh through the first revokes the laptop's old access token; the device stays.
+        first.refresh(laptopRefresh, new NewTokens(hash("laptop2"), hash("laptop-refresh2"), 2_000L), 3)
+                .block();
+        assertThat(first.accessToken(laptop1).blockOptional()).isEmpty();
+        assertThat(second.accessToken(laptop1).blockOptional()).isPresent();
+
+        assertThat(published)
+                .extracting(record -> CanonicalJson.parseObject(record.payload())
+                        .getString("type")
+                        .orElseThrow())
+                .containsExactly(DevicesDeleted.TYPE, AccessTokensRevoked.TYPE);
+        published.forEach(record -> secondTail.handle(record).block());
+        assertThat(second.accessToken(phone).blockOptional()).isEmpty();
+        assertThat(second.accessToken(laptop1).blockOptional()).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lattice.syncapi.consumers;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.api.clientapi.AccessTokensRevoked;
 import dev.lattice.api.clientapi.AccountDataChanged;
 import dev.lattice.api.clientapi.ClientApiOutput;
 import dev.lattice.api.clientapi.DevicesDeleted;
@@ -33,6 +34,7 @@ import reactor.core.publisher.Mono;
  *       newer (by {@code stream_id}) than one already recorded for the same (user, room, type) is a replay (the
  *       outbox delivers at least once): it changes nothing and wakes nobody.
  *   <li>{@link DevicesDeleted}: the devices' to-device inboxes and sliding sync connections are deleted.
+ *   <li>{@link AccessTokensRevoked}: nothing (it is for the client-api's token caches).
  *   <li>A type this service does not know, or a version newer than it understands, is logged and skipped, as
  *       {@link ClientApiOutput} asks; neither is an error.
  * </ul>
@@ -68,6 +70,7 @@ public final class ClientApiOutputConsumer {
                     int understood = switch (type) {
                         case AccountDataChanged.TYPE -> AccountDataChanged.VERSION;
                         case DevicesDeleted.TYPE -> DevicesDeleted.VERSION;
+                        case AccessTokensRevoked.TYPE -> AccessTokensRevoked.VERSION;
                         default -> 0;
                     };
                     if (understood == 0) {
@@ -85,6 +88,8 @@ public final class ClientApiOutputConsumer {
                     return switch (BusJson.decode(record.payload(), ClientApiOutput.class)) {
                         case AccountDataChanged change -> onAccountDataChanged(change);
                         // A deleted device never syncs again: drop its inbox and connections (idempotent).
+                        // For the client-api's token caches; a device that refreshed keeps its inbox.
+                        case AccessTokensRevoked revoked -> Mono.empty();
                         case DevicesDeleted deleted -> {
                             String user = deleted.userId().toString();
                             List<String> devices = deleted.deviceIds().stream()

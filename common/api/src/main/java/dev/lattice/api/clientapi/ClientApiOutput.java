@@ -12,9 +12,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = AccountDataChanged.class, name = AccountDataChanged.TYPE),
-    @JsonSubTypes.Type(value = DevicesDeleted.class, name = DevicesDeleted.TYPE)
+    @JsonSubTypes.Type(value = DevicesDeleted.class, name = DevicesDeleted.TYPE),
+    @JsonSubTypes.Type(value = AccessTokensRevoked.class, name = AccessTokensRevoked.TYPE)
 })
-public sealed interface ClientApiOutput permits AccountDataChanged, DevicesDeleted {
+public sealed interface ClientApiOutput permits AccountDataChanged, DevicesDeleted, AccessTokensRevoked {
 
     /** The payload version; bumped when a field changes meaning or a required one is added. */
     int version();
