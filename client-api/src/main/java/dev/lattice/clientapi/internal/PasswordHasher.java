@@ -19,12 +19,17 @@ public final class PasswordHasher {
 
     private final int cost;
     private final SecureRandom random = new SecureRandom();
-    /** Checked against when the account does not exist, so a login takes as long whether or not it does. */
+    /**
+     * Checked against when the account does not exist, so a login takes as long whether or not it does. Checking
+     * costs what the hash's cost says, whatever its salt and digest, so a fixed one of the configured cost serves:
+     * hashing one at start-up took 0.7 s of the start's critical path (bench/RESULTS.md). No password is accepted
+     * against it ({@link #matches}).
+     */
     private final String dummyHash;
 
     public PasswordHasher(int cost) {
         this.cost = cost;
-        this.dummyHash = hashNow("not a password " + System.nanoTime());
+        this.dummyHash = String.format("$2b$%02d$LatticeDummySaltForNoANoPasswordMatchesThisHashAtAll.", cost);
     }
 
     public Mono<String> hash(String password) {

@@ -31,6 +31,9 @@ public final class LatticeApplication {
         defaults.put("management.endpoints.web.path-mapping.prometheus", "metrics");
         defaults.put("management.metrics.tags.application", "${spring.application.name:lattice}");
         defaults.put("spring.main.banner-mode", "off");
+        // Reactor Netty's shared event loops wait 2 s for late tasks when they stop, after the listeners have
+        // stopped taking requests: two of the few seconds a stop took (bench/RESULTS.md).
+        defaults.put("spring.reactor.netty.shutdown-quiet-period", "0s");
         defaults.put("logging.level.org.apache.kafka", "WARN");
         defaults.put("logging.level.kafka", "WARN");
         defaults.put("logging.level.state.change.logger", "WARN");

@@ -4,6 +4,7 @@ import dev.lattice.api.Topics;
 import dev.lattice.api.clientapi.UserApi;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusShutdown;
 import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.config.SigningKeyFile;
 import dev.lattice.runtime.db.Database;
@@ -166,6 +167,11 @@ public class LatticeRuntimeConfiguration {
         Bus bus = new Bus(properties.kafka(), meters);
         bus.createTopics(Topics.ALL);
         return bus;
+    }
+
+    @Bean
+    BusShutdown busShutdown(Bus bus) {
+        return new BusShutdown(bus);
     }
 
     @Bean

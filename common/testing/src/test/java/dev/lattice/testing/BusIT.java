@@ -4,12 +4,14 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.runtime.bus.Bus;
+import dev.lattice.runtime.bus.BusConsumer;
 import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
 import dev.lattice.runtime.config.LatticeProperties;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -186,6 +188,41 @@ class BusIT {
             assertThat(secondRun)
                     .extracting(r -> new String(r.payload(), UTF_8))
                     .containsExactly("m10", "m11", "m12", "last");
+        }
+    }
+
+    @Test
+    void closingTheConsumersTogetherStopsEachAndARestartResumesWhereEachStopped() throws Exception {
+        LatticeProperties.Kafka settings = kafka();
+        List<String> groups = List.of("first", "second", "third");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Bus bus = new Bus(settings, new SimpleMeterRegistry())) {
+            bus.createTopics(List.of("events"));
+            List<BusConsumer> consumers = new ArrayList<>();
+            for (String group : groups) {
+                consumers.add(bus.subscribe(group, List.of("events"), record -> {
+                    seen.add(group + ":" + new String(record.payload(), UTF_8));
+                    return Mono.empty();
+                }));
+            }
+            bus.publish("events", "!room:example.org", "one".getBytes(UTF_8)).block();
+            waitFor(() -> seen.size() == 3);
+
+            bus.closeConsumers();
+            consumers.forEach(BusConsumer::close); // what Spring does next: a no-op now, not an error
+            bus.publish("events", "!room:example.org", "two".getBytes(UTF_8)).block();
+
+            List<String> restarted = new CopyOnWriteArrayList<>();
+            for (String group : groups) {
+                bus.subscribe(group, List.of("events"), record -> {
+                    restarted.add(group + ":" + new String(record.payload(), UTF_8));
+                    return Mono.empty();
+                });
+            }
+            waitFor(() -> restarted.size() == 3);
+            // Each group committed "one" as it closed, and the closed consumers took nothing after.
+            assertThat(restarted).containsExactlyInAnyOrder("first:two", "second:two", "third:two");
+            assertThat(seen).containsExactlyInAnyOrder("first:one", "second:one", "third:one");
         }
     }
 

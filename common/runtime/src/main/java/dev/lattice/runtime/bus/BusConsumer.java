@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,6 +66,7 @@ public final class BusConsumer implements AutoCloseable {
     private final ExecutorService laneThreads;
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private volatile boolean running = true;
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     BusConsumer(
             Bus bus,
@@ -285,10 +287,22 @@ public final class BusConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the poll loop to end: a poll in progress returns at once, and the loop closes the Kafka consumer on its own
+     * thread, which waits for the fetch in flight (up to {@code fetch.max.wait.ms}). {@link Bus#closeConsumers} asks
+     * every consumer first and then waits for each, so those waits overlap.
+     */
+    void stopPolling() {
+        if (stopping.compareAndSet(false, true)) {
+            running = false;
+            consumer.wakeup();
+        }
+    }
+
+    /** Stops the poll loop and waits (up to 10 s) for it to end. Closing again does nothing. */
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
+        stopPolling();
         try {
             thread.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
