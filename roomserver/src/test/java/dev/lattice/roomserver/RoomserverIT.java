@@ -518,6 +518,14 @@ class RoomserverIT {
 
         // The whole state before the join, fetched in the background.
         List<EventId> fullState = List.of(create.id(), bobJoin.id(), powerLevels.id(), joinRules.id(), carolJoin.id());
+        PartialStateCompletion beforeAnotherJoin =
+                PartialStateCompletion.of(room, rules.id(), carolJoin.id(), fullState);
+        assertThat(server.api.completePartialState(beforeAnotherJoin).block().outcome())
+                .as("the state before another event than the room's partial join completes nothing")
+                .isEqualTo(Outcome.REJECTED);
+        assertThat(server.api.queryPartialStateRooms().block())
+                .extracting(PartialStateRoom::roomId)
+                .contains(room);
         PartialStateCompletion completion = PartialStateCompletion.of(room, rules.id(), aliceJoin.id(), fullState);
         assertThat(server.api.completePartialState(completion).block().outcome())
                 .isEqualTo(Outcome.ACCEPTED);

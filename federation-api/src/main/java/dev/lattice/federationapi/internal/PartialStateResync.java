@@ -7,6 +7,7 @@ import dev.lattice.api.roomserver.PartialStateCompletion;
 import dev.lattice.api.roomserver.PartialStateRoom;
 import dev.lattice.api.roomserver.RoomserverInputApi;
 import dev.lattice.api.roomserver.RoomserverQueryApi;
+import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.version.RoomVersionRules;
@@ -31,7 +32,9 @@ import reactor.util.retry.Retry;
  * in the room ({@code /state_ids} at the join, then the events not held here, stored as outliers: {@link RemoteState}),
  * given to the roomserver as a {@link PartialStateCompletion}. The server joined through is asked first, then each
  * server {@code send_join} listed; when none could answer, all again after a back-off (5 s doubling to 10 min). Rooms
- * still partial when this process starts are resumed ({@link #resume}). One resync per room at a time.
+ * still partial when this process starts are resumed ({@link #resume}). One resync per room at a time: a resync for
+ * a newer join of the room (this server left and joined again before the first one ended) replaces the older one,
+ * whose state the roomserver would refuse (it completes a room only with the state before the room's own join).
  */
 public final class PartialStateResync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PartialStateResync.class);
@@ -45,8 +48,10 @@ public final class PartialStateResync implements AutoCloseable {
     private final RemoteState remoteState;
     private final Supplier<RoomserverInputApi> input;
     private final Supplier<RoomserverQueryApi> query;
-    /** The resync under way for each room (its entry goes when it ends). */
-    private final Map<RoomId, Disposable> running = new ConcurrentHashMap<>();
+    /** The resync under way for each room, with the join it completes (its entry goes when it ends). */
+    private final Map<RoomId, Running> running = new ConcurrentHashMap<>();
+
+    private record Running(EventId join, Disposable.Swap task) {}
 
     public PartialStateResync(
             ServerName us,
@@ -61,10 +66,24 @@ public final class PartialStateResync implements AutoCloseable {
 
     /** Starts completing {@code room}'s state, asking {@code first} before the servers the room lists. */
     public void start(PartialStateRoom room, ServerName first) {
-        Disposable.Swap task = Disposables.swap();
-        if (running.putIfAbsent(room.roomId(), task) != null) {
+        Running started = new Running(room.joinEventId(), Disposables.swap());
+        Running[] replaced = new Running[1];
+        Running current = running.compute(room.roomId(), (id, previous) -> {
+            if (previous != null && previous.join().equals(room.joinEventId())) {
+                return previous;
+            }
+            replaced[0] = previous;
+            return started;
+        });
+        if (current != started) {
             return;
         }
+        if (replaced[0] != null) {
+            // Outside compute: the old task's end removes its own entry from the map.
+            log.info("resync of {}: the join {} replaces {}", room.roomId(), room.joinEventId(), replaced[0].join());
+            replaced[0].task().dispose();
+        }
+        Disposable.Swap task = started.task();
         List<ServerName> servers = new ArrayList<>();
         servers.add(first);
         room.servers().stream()
@@ -82,7 +101,7 @@ public final class PartialStateResync implements AutoCloseable {
                                 "resync of {}: attempt {} failed, trying again later",
                                 room.roomId(),
                                 signal.totalRetries() + 1)))
-                .doFinally(signal -> running.remove(room.roomId(), task))
+                .doFinally(signal -> running.remove(room.roomId(), started))
                 .subscribe(done -> {}, e -> log.warn("resync of {} stopped: {}", room.roomId(), e.toString())));
     }
 
@@ -135,6 +154,6 @@ public final class PartialStateResync implements AutoCloseable {
 
     @Override
     public void close() {
-        running.values().forEach(Disposable::dispose);
+        running.values().forEach(resync -> resync.task().dispose());
     }
 }

@@ -909,6 +909,20 @@ public final class InputPipeline {
                 log.info("partial state of {} completed already (or the room is unknown)", roomId);
                 return Mono.just(InputVerdict.accepted(requestId, input.joinEventId()));
             }
+            if (!input.joinEventId().value().equals(found.get().partialStateJoinEventId())) {
+                // The state before another join (one this server left since, say): it may lack members who came
+                // between the two, so the room waits for the state before its own partial join.
+                log.info(
+                        "partial state of {} not completed: the state given is before {}, the room's join is {}",
+                        roomId,
+                        input.joinEventId(),
+                        found.get().partialStateJoinEventId());
+                return Mono.just(InputVerdict.rejected(
+                        requestId,
+                        input.joinEventId(),
+                        ErrorCode.INVALID_PARAM,
+                        "not the room's partial-state join: " + found.get().partialStateJoinEventId()));
+            }
             RoomVersionRules rules =
                     RoomVersions.rules(found.get().roomVersion()).orElseThrow();
             return heldState(input.fullStateBeforeJoin())

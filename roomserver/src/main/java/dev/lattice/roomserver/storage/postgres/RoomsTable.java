@@ -20,7 +20,7 @@ public final class RoomsTable {
     private static final String INSERT = "INSERT INTO roomserver.rooms (room_id, room_version, create_event_id, "
             + "created_ts) VALUES (:room_id, :room_version, :create_event_id, :created_ts) ON CONFLICT DO NOTHING";
     private static final String SELECT = "SELECT room_id, room_version, create_event_id, created_ts, "
-            + "partial_state_servers FROM roomserver.rooms WHERE room_id = :room_id";
+            + "partial_state_servers, partial_state_join_event_id FROM roomserver.rooms WHERE room_id = :room_id";
     private static final String SET_PARTIAL_STATE = "UPDATE roomserver.rooms SET partial_state_servers = :servers,"
             + " partial_state_join_event_id = :join_event_id WHERE room_id = :room_id";
     private static final String CLEAR_PARTIAL_STATE = "UPDATE roomserver.rooms SET partial_state_servers = NULL,"
@@ -101,6 +101,7 @@ public final class RoomsTable {
                 RoomVersionId.of(row.get("room_version", String.class)),
                 row.get("create_event_id", String.class),
                 Sql.requireLong(row, "created_ts"),
-                servers == null ? null : List.of(servers));
+                servers == null ? null : List.of(servers),
+                row.get("partial_state_join_event_id", String.class));
     }
 }
