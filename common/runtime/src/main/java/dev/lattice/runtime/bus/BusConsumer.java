@@ -94,6 +94,9 @@ public final class BusConsumer implements AutoCloseable {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        // The broker answers a fetch as soon as a record arrives, so how long it may hold an empty one costs nothing
+        // under load; at rest it is how often each consumer asks (Kafka's 500 ms: 2 requests a second each).
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 2_000);
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         for (String topic : this.topics) {
             unprefixed.put(bus.brokerTopic(topic), topic);

@@ -8,7 +8,8 @@ import org.springframework.context.SmartLifecycle;
  * Stops the process's bus consumers side by side at shutdown ({@link Bus#closeConsumers}), once the HTTP listeners
  * have stopped (a lower phase stops later): a request still being answered during the graceful shutdown may wait for
  * a verdict a tail delivers. Without this, Spring closes each consumer's bean on its own, one after another, and each
- * waits for its fetch in flight: about half a second each, eight seconds for the all-in-one's seventeen.
+ * waits for its fetch in flight (up to {@code fetch.max.wait.ms}, 2 s): eight seconds for the all-in-one's sixteen
+ * with Kafka's default of 500 ms (bench/RESULTS.md), one such wait now.
  */
 public final class BusShutdown implements SmartLifecycle {
     private final Bus bus;
