@@ -87,9 +87,9 @@ public final class ClientApiOutputConsumer {
                     }
                     return switch (BusJson.decode(record.payload(), ClientApiOutput.class)) {
                         case AccountDataChanged change -> onAccountDataChanged(change);
-                        // A deleted device never syncs again: drop its inbox and connections (idempotent).
                         // For the client-api's token caches; a device that refreshed keeps its inbox.
                         case AccessTokensRevoked revoked -> Mono.empty();
+                        // A deleted device never syncs again: drop its inbox and connections (idempotent).
                         case DevicesDeleted deleted -> {
                             String user = deleted.userId().toString();
                             List<String> devices = deleted.deviceIds().stream()
