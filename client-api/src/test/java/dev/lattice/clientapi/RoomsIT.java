@@ -13,14 +13,23 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -326,6 +335,50 @@ class RoomsIT {
         assertThat(post(client, room(roomId) + "/unban", alice.token(), Map.of("user_id", bob.id()), 403))
                 .containsEntry("errcode", "M_FORBIDDEN");
         post(client, room(roomId) + "/join", bob.token(), null, 200);
+    }
+
+    /**
+     * Sends into one room at the same moment take turns (RoomTurns): each is built on the one before, so the room's
+     * history stays a line instead of forking into branches the roomserver must resolve.
+     */
+    @Test
+    void concurrentSendsIntoOneRoomKeepItsHistoryALine() throws Exception {
+        User alice = newUser();
+        String roomId = createRoom(alice, Map.of());
+        int sends = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> sent = new ArrayList<>();
+        try (ExecutorService senders = Executors.newFixedThreadPool(sends)) {
+            for (int i = 0; i < sends; i++) {
+                String body = "at once " + i;
+                sent.add(senders.submit(() -> {
+                    go.await();
+                    return send(alice, roomId, body);
+                }));
+            }
+            go.countDown();
+        }
+        Set<String> parents = new HashSet<>();
+        Set<String> eventIds = new HashSet<>();
+        for (Future<String> future : sent) {
+            String eventId = future.get();
+            eventIds.add(eventId);
+            JsonArray prevEvents = CanonicalJson.parseObject(stored(eventId).pdu())
+                    .getArray("prev_events")
+                    .orElseThrow();
+            assertThat(prevEvents.size()).as("prev events of %s", eventId).isEqualTo(1);
+            assertThat(parents.add(((JsonString) prevEvents.get(0)).value()))
+                    .as("two sends built on the same event: the history forked")
+                    .isTrue();
+        }
+        List<EventId> extremities = server.context
+                .getBean(ClientRoomserverApi.class)
+                .queryLatestEvents(RoomId.parse(roomId), Set.of())
+                .block()
+                .orElseThrow()
+                .prevEvents();
+        assertThat(extremities).hasSize(1);
+        assertThat(eventIds).contains(extremities.getFirst().value());
     }
 
     @Test

@@ -2141,6 +2141,28 @@ class SyncApiIT {
     // ---- unread counts ----
 
     @Test
+    void aMessageNamingAMembersDisplayNameHighlightsItForThem() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.state(
+                bob,
+                "m.room.member",
+                bob.value(),
+                new JsonObjectBuilder()
+                        .put("membership", "join")
+                        .put("displayname", "Robert")
+                        .build());
+        room.message(alice, "over to you, Robert");
+        publishAll(room.events());
+
+        JsonObject counts = unread(sync(bobToken, Map.of()), room.id());
+        assertThat(counts.getInteger("notification_count")).contains(1L);
+        assertThat(counts.getInteger("highlight_count")).contains(1L);
+    }
+
+    @Test
     void unreadCountsFollowThePushRulesAndTheReadReceipt() throws Exception {
         UserId alice = TestRoom.user("alice");
         UserId bob = TestRoom.user("bob");

@@ -47,6 +47,7 @@ public final class RoomEvents {
     private final ServerName serverName;
     private final SigningKey signingKey;
     private final Clock clock;
+    private final RoomTurns turns = new RoomTurns();
 
     /**
      * @param remoteRooms the federation-api's, answering null where this process has none (then users of other
@@ -187,7 +188,8 @@ public final class RoomEvents {
 
     /**
      * Builds an event on the room's forward extremities, signs and submits it; a state event that would repeat the
-     * current one answers that one's ID instead ({@link #isSameEvent}).
+     * current one answers that one's ID instead ({@link #isSameEvent}). Sends into one room take turns
+     * ({@link RoomTurns}): each is built after the previous one's verdict, on the event it added.
      *
      * @param stateKey {@code null} for a message event
      * @param redacts the redacted event for {@code m.room.redaction}, else {@code null}
@@ -229,13 +231,16 @@ public final class RoomEvents {
                             .flatMap(pdu -> submit(pdu, roomId, rules, transaction));
                 }));
         if (stateKey == null) {
-            return build;
+            return turns.inTurn(roomId.value(), build);
         }
-        return roomserver()
+        Mono<EventId> send = Mono.defer(() -> roomserver()
                 .queryCurrentStateEvent(roomId, type, stateKey)
                 .flatMap(current -> current.filter(event -> isSameEvent(event, sender, content))
                         .map(event -> Mono.just(event.eventId()))
-                        .orElse(build));
+                        .orElse(build)));
+        // An invite of another server's user waits for that server's countersignature, which may take as long as
+        // its timeout: the room's other sends do not wait for it (at worst the two fork the history).
+        return isRemoteInvite(type, stateKey, content) ? send : turns.inTurn(roomId.value(), send);
     }
 
     /**
@@ -258,16 +263,7 @@ public final class RoomEvents {
      * submitted as built.
      */
     private Mono<Pdu> countersigned(Pdu pdu, RoomId roomId, RoomVersionRules rules) {
-        boolean remoteInvite = pdu.type().equals("m.room.member")
-                && pdu.content()
-                        .getString("membership")
-                        .filter("invite"::equals)
-                        .isPresent()
-                && pdu.stateKey()
-                        .map(UserId::parse)
-                        .filter(invitee -> !invitee.serverName().equals(serverName))
-                        .isPresent();
-        if (!remoteInvite) {
+        if (!isRemoteInvite(pdu.type(), pdu.stateKey().orElse(null), pdu.content())) {
             return Mono.just(pdu);
         }
         RemoteRoomsApi remote = remoteRooms.get();
@@ -277,6 +273,21 @@ public final class RoomEvents {
         }
         return remote.inviteRemoteUser(roomId, rules.id(), new String(pdu.bytes(), StandardCharsets.UTF_8))
                 .map(signed -> Pdu.parse(rules, signed.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Whether the event invites a user of another server ({@code stateKey} null for a message event). A state key
+     * that is no user ID is no remote invite: the auth rules refuse that event.
+     */
+    private boolean isRemoteInvite(String type, String stateKey, JsonObject content) {
+        if (!type.equals("m.room.member")
+                || stateKey == null
+                || content.getString("membership").filter("invite"::equals).isEmpty()) {
+            return false;
+        }
+        return UserId.tryParse(stateKey)
+                .filter(invitee -> !invitee.serverName().equals(serverName))
+                .isPresent();
     }
 
     private Mono<EventId> submit(Pdu pdu, RoomId roomId, RoomVersionRules rules, SendTransaction transaction) {
