@@ -60,14 +60,24 @@ final class RestrictedJoins {
         if (!auth.restrictedJoinRule()) {
             return Mono.just(content);
         }
+        // The join rule alone first: the whole state (every member of a big room) is read only for a restricted room.
+        return roomserver
+                .get()
+                .queryCurrentStateEvent(room, AuthEventTypes.JOIN_RULES, "")
+                .flatMap(joinRules -> {
+                    String joinRule = joinRules
+                            .flatMap(event -> event.content().getString("join_rule"))
+                            .orElse("");
+                    boolean restricted = joinRule.equals(AuthEventTypes.RESTRICTED)
+                            || (auth.knockRestrictedJoinRule() && joinRule.equals(AuthEventTypes.KNOCK_RESTRICTED));
+                    return restricted ? authoriseRestricted(room, rules, user, content) : Mono.just(content);
+                });
+    }
+
+    private Mono<JsonObject> authoriseRestricted(RoomId room, RoomVersionRules rules, UserId user, JsonObject content) {
         return roomserver.get().queryCurrentState(room).flatMap(state -> {
-            String joinRule = find(state, AuthEventTypes.JOIN_RULES, "")
-                    .flatMap(event -> event.content().getString("join_rule"))
-                    .orElse("");
-            boolean restricted = joinRule.equals(AuthEventTypes.RESTRICTED)
-                    || (auth.knockRestrictedJoinRule() && joinRule.equals(AuthEventTypes.KNOCK_RESTRICTED));
             String current = membership(state, user.value());
-            if (!restricted || current.equals(AuthEventTypes.JOIN) || current.equals(AuthEventTypes.INVITE)) {
+            if (current.equals(AuthEventTypes.JOIN) || current.equals(AuthEventTypes.INVITE)) {
                 return Mono.just(content);
             }
             return Flux.fromIterable(allowedRooms(find(state, AuthEventTypes.JOIN_RULES, "")))
