@@ -47,6 +47,14 @@ function cpuSeconds(pids) {
   return ticks / 100;
 }
 
+/** Every PDU built, by event ID: what get_missing_events answers from. */
+const built = new Map();
+/** Each joined room's state event IDs (none changes after the join: only messages are sent): /state_ids's answer. */
+const stateIds = new Map();
+
+/** The request path's last segment, decoded: the event or room ID of the routes below. */
+const lastSegment = (request) => decodeURIComponent(request.url.split("?")[0].split("/").pop());
+
 const postmaster = (dataDir) => Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 
 /** Joins `user` of the sending server to the room; the room's create and power levels events, the join and its depth. */
@@ -61,11 +69,6 @@ async function joinRoom(sender, target, owner, roomId, user) {
   stateIds.set(roomId, state.map((e) => e.event_id));
   return { roomId, auth: [id("m.room.create"), id("m.room.power_levels"), eventId], prev: eventId, depth: event.depth };
 }
-
-/** Every PDU built, by event ID: what get_missing_events answers from. */
-const built = new Map();
-/** Each joined room's state event IDs (none changes after the join: only messages are sent): /state_ids's answer. */
-const stateIds = new Map();
 
 /**
  * Answers get_missing_events as a real server does: the events before `latest_events`, back to `earliest_events`, at
@@ -93,7 +96,7 @@ function serveMissingEvents(sender) {
   });
   // ... and the gap's events one by one
   sender.routes.set("/_matrix/federation/v1/event/*", (request, response) => {
-    const event = built.get(decodeURIComponent(request.url.split("?")[0].split("/").pop()));
+    const event = built.get(lastSegment(request));
     response
       .writeHead(event ? 200 : 404, { "Content-Type": "application/json" })
       .end(JSON.stringify({ origin: sender.serverName, origin_server_ts: Date.now(), pdus: event ? [event] : [] }));
@@ -101,15 +104,17 @@ function serveMissingEvents(sender) {
   // When get_missing_events does not reach what it holds, Synapse asks for the state at the gap. Every state event's
   // auth events are state events of these small rooms, so the state is its own auth chain.
   sender.routes.set("/_matrix/federation/v1/state_ids/*", (request, response) => {
-    const roomId = decodeURIComponent(request.url.split("?")[0].split("/").pop());
-    const ids = stateIds.get(roomId) ?? [];
+    const ids = stateIds.get(lastSegment(request)) ?? [];
     response
       .writeHead(ids.length ? 200 : 404, { "Content-Type": "application/json" })
       .end(JSON.stringify({ pdu_ids: ids, auth_chain_ids: ids }));
   });
 }
 
-/** PDUS messages over the rooms in turn, each room's a chain on its last event; the transactions and each room's last. */
+/**
+ * PDUS messages over the rooms in turn, each room's a chain on its last event (`room.prev` left at the last); the
+ * transactions of PER_TRANSACTION.
+ */
 function buildTransactions(sender, rooms, user, tag) {
   const pdus = [];
   for (let i = 0; i < PDUS; i++) {

@@ -70,17 +70,20 @@ final class RestrictedJoins {
                             .orElse("");
                     boolean restricted = joinRule.equals(AuthEventTypes.RESTRICTED)
                             || (auth.knockRestrictedJoinRule() && joinRule.equals(AuthEventTypes.KNOCK_RESTRICTED));
-                    return restricted ? authoriseRestricted(room, rules, user, content) : Mono.just(content);
+                    return restricted
+                            ? authoriseRestricted(room, rules, user, content, allowedRooms(joinRules))
+                            : Mono.just(content);
                 });
     }
 
-    private Mono<JsonObject> authoriseRestricted(RoomId room, RoomVersionRules rules, UserId user, JsonObject content) {
+    private Mono<JsonObject> authoriseRestricted(
+            RoomId room, RoomVersionRules rules, UserId user, JsonObject content, List<RoomId> allowedRooms) {
         return roomserver.get().queryCurrentState(room).flatMap(state -> {
             String current = membership(state, user.value());
             if (current.equals(AuthEventTypes.JOIN) || current.equals(AuthEventTypes.INVITE)) {
                 return Mono.just(content);
             }
-            return Flux.fromIterable(allowedRooms(find(state, AuthEventTypes.JOIN_RULES, "")))
+            return Flux.fromIterable(allowedRooms)
                     .concatMap(allowed -> roomserver.get().queryMembership(allowed, user))
                     .any(membership -> membership
                             .map(RoomMembership::membership)
