@@ -6,7 +6,7 @@ import https from "node:https";
 import { after, before, test } from "node:test";
 import { canonical, EvilServer } from "../evil.mjs";
 import * as h from "../harness.mjs";
-import { bodies, clientOf, eventually, stopClients, unique } from "./clients.mjs";
+import { bodies, clientOf, eventually, scrollToStart, stopClients, unique } from "./clients.mjs";
 
 let lattice;
 let evil;
@@ -148,6 +148,42 @@ test("bad signatures, wrong hashes, auth failures, unknown prev events, forged d
   for (const bad of ["signed", "not a member", "orphan", "intrusion", "x"]) {
     assert.ok(!bodies(ownerClient, roomId).includes(bad), `${bad} is not shown`);
   }
+});
+
+test("a transaction's PDUs are taken in order without waiting for each: a chain of 40 is shown once and in order, a forged PDU among them is refused and so is the one naming it", async () => {
+  const owner = await h.registerOnLattice(lattice, unique("own"));
+  const ownerClient = await clientOf(owner);
+  const { room_id: roomId } = await ownerClient.createRoom({ preset: "public_chat", room_version: "10" });
+  const mallory = `@mallory:${evil.serverName}`;
+  const joinId = await join(roomId, mallory);
+  await eventually(() => ownerClient.getRoom(roomId)?.getMember(mallory)?.membership === "join", "mallory's join");
+  const state = await stateOf(owner, roomId);
+  const auth = [state["m.room.create|"], state["m.room.power_levels|"], joinId];
+
+  // Each names the one before it, all in one transaction: the roomserver must decide them in this order.
+  const chain = [];
+  let prev = joinId;
+  for (let i = 0; i < 40; i++) {
+    const next = message(roomId, mallory, prev, auth, 100 + i, `chain ${i}`);
+    chain.push(next);
+    prev = next.eventId;
+  }
+  const forged = message(roomId, mallory, prev, auth, 140, "forged", { wrongKey: true });
+  // Its prev event is the forged one, which is not held, and the origin cannot fill the gap (404).
+  const afterForged = message(roomId, mallory, forged.eventId, auth, 141, "after the forged one");
+  const afterChain = message(roomId, mallory, prev, auth, 141, "after the chain");
+  const answer = await send([...chain.map((m) => m.event), forged.event, afterForged.event, afterChain.event]);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  for (const accepted of [...chain, afterChain]) {
+    assert.deepEqual(answer.body.pdus[accepted.eventId], {}, JSON.stringify(answer.body.pdus[accepted.eventId]));
+  }
+  assert.match(answer.body.pdus[forged.eventId]?.error ?? "", /signature/, JSON.stringify(answer.body));
+  assert.match(answer.body.pdus[afterForged.eventId]?.error ?? "", /prev_events/, JSON.stringify(answer.body));
+
+  await eventually(() => bodies(ownerClient, roomId).includes("after the chain"), "the last PDU on Lattice");
+  // More arrived at once than a sync's timeline holds: the client pages back over the gap.
+  await scrollToStart(ownerClient, roomId);
+  assert.deepEqual(bodies(ownerClient, roomId), [...chain.map((_, i) => `chain ${i}`), "after the chain"]);
 });
 
 test("a gap wider than get_missing_events reaches is filled with the state at the gap from the origin: what follows it is shown, the state it names is taken", async () => {

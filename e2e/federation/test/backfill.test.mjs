@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as h from "../harness.mjs";
-import { bodies, clientOf, eventually, stopClients, unique } from "./clients.mjs";
+import { bodies, clientOf, eventually, scrollToStart, stopClients, unique } from "./clients.mjs";
 
 let synapse;
 let lattice;
@@ -16,17 +16,6 @@ after(async () => {
   stopClients();
   await h.stopAll();
 });
-
-/** Scrolls the client's live timeline of the room back until the server has nothing older. */
-async function scrollToStart(client, roomId) {
-  const room = client.getRoom(roomId);
-  for (let pages = 0; pages < 50; pages++) {
-    const timeline = room.getLiveTimeline();
-    if (!timeline.getPaginationToken("b")) return;
-    await client.scrollback(room, 20);
-  }
-  throw new Error("still paginating after 50 pages");
-}
 
 function types(client, roomId) {
   return client.getRoom(roomId).getLiveTimeline().getEvents().map((e) => e.getType());

@@ -56,6 +56,17 @@ export function bodies(client, roomId) {
     .map((e) => e.getContent().body);
 }
 
+/** Scrolls the client's live timeline of the room back until the server has nothing older. */
+export async function scrollToStart(client, roomId) {
+  const room = client.getRoom(roomId);
+  for (let pages = 0; pages < 50; pages++) {
+    const timeline = room.getLiveTimeline();
+    if (!timeline.getPaginationToken("b")) return;
+    await client.scrollback(room, 20);
+  }
+  throw new Error("still paginating after 50 pages");
+}
+
 export function membership(client, roomId, userId) {
   return client.getRoom(roomId)?.getMember(userId)?.membership;
 }

@@ -410,6 +410,44 @@ class RoomserverIT {
                 .extracting(StoredEvent::eventId)
                 .containsExactly(bobJoin.id(), powerLevels.id());
 
+        // An event given before its prev event is refused and not stored: given again after it, it is accepted.
+        Pdu middle = remoteEvent(
+                rules,
+                room,
+                bob,
+                "m.room.message",
+                null,
+                "{\"msgtype\":\"m.text\",\"body\":\"middle\"}",
+                List.of(reply.id()),
+                List.of(bobJoin.id(), powerLevels.id()),
+                7,
+                remote,
+                remoteKey);
+        Pdu last = remoteEvent(
+                rules,
+                room,
+                bob,
+                "m.room.message",
+                null,
+                "{\"msgtype\":\"m.text\",\"body\":\"last\"}",
+                List.of(middle.id()),
+                List.of(bobJoin.id(), powerLevels.id()),
+                8,
+                remote,
+                remoteKey);
+        InputRoomEvent lastInput = InputRoomEvent.received(room, rules.id(), new String(last.bytes(), UTF_8), remote);
+        assertThat(server.api.inputRoomEvent(lastInput).block().outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(server.api.queryEvent(last.id()).block())
+                .as("refused for a prev event not held here, not stored as rejected")
+                .isEmpty();
+        assertThat(server.api
+                        .inputRoomEvent(
+                                InputRoomEvent.received(room, rules.id(), new String(middle.bytes(), UTF_8), remote))
+                        .block()
+                        .outcome())
+                .isEqualTo(Outcome.ACCEPTED);
+        assertThat(server.api.inputRoomEvent(lastInput).block().outcome()).isEqualTo(Outcome.ACCEPTED);
+
         // Later a client pages back: the history before the join comes backfilled, oldest first. The create event
         // needs no state; the join rules, whose prev event is held only as an outlier, come with the state before it.
         var latestBefore = server.api.queryLatestEvents(room, Set.of()).block();

@@ -58,6 +58,11 @@ import reactor.core.publisher.Mono;
  * <p>A PDU whose {@code prev_events} are unknown here gets them through {@code get_missing_events} from the origin
  * (up to {@value #MISSING_EVENTS_LIMIT}, oldest first); where the gap is wider, the state at the gap from the origin
  * ({@code /state_ids}, then the events not held here). See {@link #receiveChecked}.
+ *
+ * <p>The PDUs are checked in order and each is given to the roomserver without waiting for the verdicts of those
+ * before it ({@link InFlight}): the roomserver decides a room's inputs in the order they were submitted, one after
+ * another with no round trip between them, and rooms side by side. Only a PDU whose prev events are missing waits
+ * for the earlier ones to be decided, so that the gap it fetches starts where the room is.
  */
 public final class InboundTransactions {
     private static final Logger log = LoggerFactory.getLogger(InboundTransactions.class);
@@ -113,9 +118,11 @@ public final class InboundTransactions {
             if (stored.isPresent()) {
                 return Mono.just(CanonicalJson.parseObject(stored.get()));
             }
+            InFlight inFlight = new InFlight();
             return Flux.fromIterable(pdus)
-                    .concatMap(pdu -> receivePdu(origin, pdu))
+                    .concatMap(pdu -> receivePdu(origin, pdu, inFlight))
                     .collectList()
+                    .flatMap(pending -> Flux.concat(pending).collectList())
                     .flatMap(results -> receiveEdus(origin, FederationJson.objects(body, "edus"))
                             .thenReturn(results))
                     .flatMap(results -> {
@@ -206,8 +213,35 @@ public final class InboundTransactions {
         }
     }
 
-    /** One PDU; PDUs of rooms unknown here, or too malformed to have an event ID, are left out of the answer. */
-    private Mono<Result> receivePdu(ServerName origin, JsonObject raw) {
+    /**
+     * The PDUs of one transaction given to the roomserver, their verdicts still to come: a later PDU may name them
+     * as prev events, since the roomserver decides them first.
+     */
+    private static final class InFlight {
+        private final Set<String> eventIds = new HashSet<>();
+        private final List<Mono<Result>> results = new ArrayList<>();
+
+        /** {@code result}, kept for the answer; no verdict in time is this PDU's error, as for one waited for. */
+        Mono<Result> add(String eventId, Mono<Result> result) {
+            Mono<Result> cached = result.onErrorResume(
+                            MatrixException.class, e -> Mono.just(Result.error(eventId, e.getMessage())))
+                    .cache();
+            eventIds.add(eventId);
+            results.add(cached);
+            return cached;
+        }
+
+        /** Completes when every PDU submitted so far is decided (whatever its verdict). */
+        Mono<Void> decided() {
+            return Flux.concat(results).then();
+        }
+    }
+
+    /**
+     * One PDU, checked and submitted; completes with its result still to come. PDUs of rooms unknown here, or too
+     * malformed to have an event ID, are left out of the answer.
+     */
+    private Mono<Mono<Result>> receivePdu(ServerName origin, JsonObject raw, InFlight inFlight) {
         RoomId roomId;
         try {
             roomId = RoomId.parse(raw.getString("room_id").orElse(""));
@@ -230,23 +264,40 @@ public final class InboundTransactions {
             }
             return acls.check(roomId, origin)
                     .then(received.check(rules.get(), raw))
-                    .flatMap(pdu -> receiveChecked(origin, rules.get(), pdu))
+                    .flatMap(pdu -> receiveChecked(origin, rules.get(), pdu, inFlight))
                     .onErrorResume(
-                            ReceivedPdus.RejectedPdu.class, e -> Mono.just(Result.error(eventId, e.getMessage())))
-                    .onErrorResume(MatrixException.class, e -> Mono.just(Result.error(eventId, e.getMessage())));
+                            ReceivedPdus.RejectedPdu.class,
+                            e -> Mono.just(Mono.just(Result.error(eventId, e.getMessage()))))
+                    .onErrorResume(
+                            MatrixException.class, e -> Mono.just(Mono.just(Result.error(eventId, e.getMessage()))));
         });
     }
 
     /**
-     * {@code pdu} into the roomserver after its prev events. Those not held here come from {@code origin}: the
-     * events between our forward extremities and {@code pdu} through {@code get_missing_events} (up to
-     * {@value #MISSING_EVENTS_LIMIT}), each submitted oldest first. Where that leaves a gap (an event whose prev
+     * {@code pdu} into the roomserver after its prev events. Where each is held here or in flight, it is submitted
+     * at once and its result comes later. Otherwise, once the PDUs in flight are decided, the missing ones come from
+     * {@code origin}: the events between our forward extremities and {@code pdu} through {@code get_missing_events}
+     * (up to {@value #MISSING_EVENTS_LIMIT}), each submitted oldest first. Where that leaves a gap (an event whose prev
      * events are neither held nor fetched), the event goes in with the state before it as {@code origin} has it
      * ({@link RemoteState#stateBefore}), the spec's fallback; at most {@value #MAX_STATE_FETCHES} such fetches per
      * PDU. An event that cannot be prepared is not submitted, nor anything after it, so no rejection is stored for
      * want of a fetch and the PDU can come in later; nor is anything after an event the roomserver rejected.
      */
-    private Mono<Result> receiveChecked(ServerName origin, RoomVersionRules rules, Pdu pdu) {
+    private Mono<Mono<Result>> receiveChecked(ServerName origin, RoomVersionRules rules, Pdu pdu, InFlight inFlight) {
+        return unknown(pdu.prevEvents()).flatMap(missing -> {
+            missing.removeAll(inFlight.eventIds);
+            if (missing.isEmpty()) {
+                return input.get()
+                        .submitRoomEvent(InputRoomEvent.received(
+                                RoomId.parse(pdu.roomId()), rules.id(), new String(pdu.bytes(), UTF_8), origin))
+                        .map(verdict -> inFlight.add(pdu.eventId(), verdict.map(v -> result(pdu, v))));
+            }
+            return inFlight.decided().then(fillGap(origin, rules, pdu)).map(Mono::just);
+        });
+    }
+
+    /** {@code pdu} after the events missing before it, fetched from {@code origin} (see {@link #receiveChecked}). */
+    private Mono<Result> fillGap(ServerName origin, RoomVersionRules rules, Pdu pdu) {
         return unknown(pdu.prevEvents()).flatMap(missing -> {
             if (missing.isEmpty()) {
                 return submit(origin, rules, pdu, null);
@@ -308,9 +359,13 @@ public final class InboundTransactions {
                         stateBefore == null
                                 ? InputRoomEvent.received(roomId, rules.id(), json, origin)
                                 : InputRoomEvent.receivedAfterGap(roomId, rules.id(), json, origin, stateBefore))
-                .map(verdict -> verdict.outcome() == InputVerdict.Outcome.REJECTED
-                        ? Result.error(pdu.eventId(), verdict.reason())
-                        : Result.ok(pdu.eventId()));
+                .map(verdict -> result(pdu, verdict));
+    }
+
+    private static Result result(Pdu pdu, InputVerdict verdict) {
+        return verdict.outcome() == InputVerdict.Outcome.REJECTED
+                ? Result.error(pdu.eventId(), verdict.reason())
+                : Result.ok(pdu.eventId());
     }
 
     /** The IDs among {@code eventIds} that the roomserver does not hold. */

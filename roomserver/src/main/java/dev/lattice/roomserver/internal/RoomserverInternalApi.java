@@ -47,6 +47,11 @@ public final class RoomserverInternalApi implements ClientRoomserverApi {
     }
 
     @Override
+    public Mono<Mono<InputVerdict>> submitRoomEvent(InputRoomEvent event) {
+        return input.submitRoomEvent(event);
+    }
+
+    @Override
     public Mono<Set<EventId>> inputOutliers(
             RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin) {
         return input.inputOutliers(roomId, roomVersion, pdus, origin);

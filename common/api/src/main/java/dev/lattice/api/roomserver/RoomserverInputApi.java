@@ -37,6 +37,17 @@ public interface RoomserverInputApi {
     Mono<InputVerdict> inputRoomEvent(InputRoomEvent input);
 
     /**
+     * Submits an event without waiting for its verdict: completes once the input is on the bus, with the verdict
+     * still to come (as {@link #inputRoomEvent}'s, its timeout counted from when it is subscribed). Inputs of one
+     * room submitted one after another are decided in that order and back to back, with no round trip between them,
+     * so a caller holding several events of a room (a federation transaction) submits each before waiting for any.
+     * An event must still be submitted after the events it names as {@code prev_events}.
+     *
+     * <p>A verdict nobody subscribes to is dropped when it arrives.
+     */
+    Mono<Mono<InputVerdict>> submitRoomEvent(InputRoomEvent input);
+
+    /**
      * Submits events known only by themselves as {@link InputOutliers} (the state and auth chain of a join, the state
      * at a gap), in as few bus records as their size allows (one transaction each, in order), and waits until all
      * are decided. Each must come after its auth events among them. Replaces one {@link InputKind#OUTLIER} input

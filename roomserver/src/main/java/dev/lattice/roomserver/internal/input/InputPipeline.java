@@ -521,8 +521,9 @@ public final class InputPipeline {
                     for (String id : pdu.prevEvents()) {
                         Long stateAfter = statesAfter.get(id);
                         if (stateAfter == null) {
-                            // NOTSPEC: federation will fetch missing prev events; a local event never lacks them.
-                            throw new Rejection(
+                            // NOTSPEC: federation fetches missing prev events first; a local event never lacks
+                            // them. Not stored: with the prev event (or the state before) it may be decided later.
+                            throw Rejection.undecided(
                                     ErrorCode.FORBIDDEN, "prev event " + id + " is unknown or has no state");
                         }
                         if (!snapshotNids.contains(stateAfter)) {
@@ -740,6 +741,9 @@ public final class InputPipeline {
         log.info("rejected {} in {}: {}", candidate.eventId(), candidate.roomId(), rejection.getMessage());
         InputVerdict verdict = InputVerdict.rejected(
                 candidate.input().requestId(), candidate.pdu().id(), rejection.errorCode(), rejection.getMessage());
+        if (!rejection.stored()) {
+            return Mono.just(verdict);
+        }
         EventRow row = EventRow.rejected(
                 candidate.pdu(),
                 candidate.input().kind(),

@@ -57,6 +57,12 @@ public final class InputSender implements RoomserverInputApi {
     }
 
     @Override
+    public Mono<Mono<InputVerdict>> submitRoomEvent(InputRoomEvent input) {
+        return submit(
+                (replyTo, requestId) -> publish(input.roomId(), BusJson.encode(input.withReply(replyTo, requestId))));
+    }
+
+    @Override
     public Mono<Set<EventId>> inputOutliers(
             RoomId roomId, RoomVersionId roomVersion, List<String> pdus, ServerName origin) {
         return Flux.fromIterable(SizedBatches.of(pdus, String::length, SizedBatches.MAX_CHARS))
@@ -81,21 +87,31 @@ public final class InputSender implements RoomserverInputApi {
 
     /** Publishes with a fresh reply address ({@code replyTo}, {@code requestId}) and waits for its verdict. */
     private Mono<InputVerdict> awaitVerdict(BiFunction<String, String, Mono<Void>> publishWithReply) {
+        return submit(publishWithReply).flatMap(verdict -> verdict);
+    }
+
+    /**
+     * Publishes with a fresh reply address and completes, once published, with the wait for its verdict. The
+     * registration is dropped when the wait ends, or when the verdict arrives if nobody ever waits.
+     */
+    private Mono<Mono<InputVerdict>> submit(BiFunction<String, String, Mono<Void>> publishWithReply) {
         return Mono.defer(() -> {
             String requestId = UUID.randomUUID().toString();
             Mono<InputVerdict> verdict = pending.register(requestId);
             return publishWithReply
                     .apply(pending.instanceId(), requestId)
-                    .then(verdict.timeout(timeout))
-                    .onErrorMap(
-                            TimeoutException.class,
-                            e -> new MatrixException(
-                                    ErrorCode.UNKNOWN,
-                                    "roomserver did not answer in time",
-                                    TIMEOUT_STATUS,
-                                    JsonObject.EMPTY,
-                                    e))
-                    .doFinally(signal -> pending.forget(requestId));
+                    .doOnError(e -> pending.forget(requestId))
+                    .doOnCancel(() -> pending.forget(requestId))
+                    .thenReturn(verdict.timeout(timeout)
+                            .onErrorMap(
+                                    TimeoutException.class,
+                                    e -> new MatrixException(
+                                            ErrorCode.UNKNOWN,
+                                            "roomserver did not answer in time",
+                                            TIMEOUT_STATUS,
+                                            JsonObject.EMPTY,
+                                            e))
+                            .doFinally(signal -> pending.forget(requestId)));
         });
     }
 
