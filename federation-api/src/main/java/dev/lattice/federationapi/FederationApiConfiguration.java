@@ -77,6 +77,7 @@ public class FederationApiConfiguration {
         return new ServerKeys(
                 properties.serverName(),
                 serverSigningKey,
+                ServerKeys.oldKeys(properties.federation().oldVerifyKeys()),
                 properties.federation().keyValidity(),
                 Clock.systemUTC());
     }

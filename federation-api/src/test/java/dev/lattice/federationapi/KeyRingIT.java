@@ -7,10 +7,13 @@ import dev.lattice.federationapi.internal.FederationClient;
 import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
 import dev.lattice.federationapi.internal.KeyRing;
+import dev.lattice.federationapi.internal.KeyRingKey;
 import dev.lattice.federationapi.internal.ServerDiscovery;
 import dev.lattice.federationapi.internal.ServerKeys;
 import dev.lattice.federationapi.storage.TestingFederationApiDatabase;
 import dev.lattice.protocol.crypto.SigningKey;
+import dev.lattice.protocol.crypto.VerifyKey;
+import dev.lattice.protocol.id.KeyId;
 import dev.lattice.protocol.id.ServerName;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +42,8 @@ class KeyRingIT {
     private final AtomicInteger lookups = new AtomicInteger();
     private TestClock clock;
     private KeyRing keyRing;
+    private final SigningKey retired = SigningKey.generate("retired");
+    private final long retiredAt = START.minus(Duration.ofDays(30)).toEpochMilli();
 
     @BeforeAll
     static void startServer() {
@@ -70,11 +75,31 @@ class KeyRingIT {
                 },
                 https);
         keyRing = new KeyRing(
-                new ServerKeys("us.example", ours, Duration.ofDays(1), clock),
+                new ServerKeys(
+                        "us.example",
+                        ours,
+                        List.of(new VerifyKey(
+                                retired.keyId(), retired.verifyKey().publicKey(), retiredAt)),
+                        Duration.ofDays(1),
+                        clock),
                 new TestingFederationApiDatabase(),
                 client,
                 List.of(),
                 clock);
+    }
+
+    @Test
+    void ourOwnOldKeyIsAnsweredRetiredWithoutAFetch() {
+        KeyRingKey old = keyRing.verifyKey(ServerName.parse("us.example"), retired.keyId(), 0)
+                .block()
+                .orElseThrow();
+        assertThat(old.retired()).isTrue();
+        assertThat(old.key().validUntilTs()).isEqualTo(retiredAt);
+        assertThat(old.key().publicKeyBase64()).isEqualTo(retired.verifyKey().publicKeyBase64());
+        assertThat(keyRing.verifyKey(ServerName.parse("us.example"), KeyId.ed25519("never"), 0)
+                        .block())
+                .isEmpty();
+        assertThat(lookups.get()).isZero();
     }
 
     @Test

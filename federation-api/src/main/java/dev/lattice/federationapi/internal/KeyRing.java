@@ -85,7 +85,10 @@ public final class KeyRing {
     public Mono<Optional<KeyRingKey>> verifyKey(ServerName server, KeyId keyId, long minimumValidUntilTs) {
         if (server.equals(ours.serverName())) {
             VerifyKey own = ours.verifyKey(clock.millis());
-            return Mono.just(own.keyId().equals(keyId) ? Optional.of(new KeyRingKey(own, false)) : Optional.empty());
+            return Mono.just(
+                    own.keyId().equals(keyId)
+                            ? Optional.of(new KeyRingKey(own, false))
+                            : ours.oldKey(keyId).map(old -> new KeyRingKey(old, true)));
         }
         return storedKey(server, keyId, false).flatMap(stored -> {
             if (stored.isPresent()

@@ -2,6 +2,7 @@ package dev.lattice.federationapi.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.runtime.config.LatticeProperties;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -22,5 +23,21 @@ class FederationApiPropertiesTest {
         assertThat(bind(Map.of("lattice.federationapi.notaries[0].server-name", "matrix.org"))
                         .notaries())
                 .containsExactly(new FederationApiProperties.Notary("matrix.org", Map.of()));
+    }
+
+    @Test
+    void oldVerifyKeysBindAsAListAndDefaultToNone() {
+        Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(
+                "lattice.federation.old-verify-keys[0].key-id", "ed25519:a_old",
+                "lattice.federation.old-verify-keys[0].public-key", "Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw",
+                "lattice.federation.old-verify-keys[0].expired-ts", "1752000000000")));
+        assertThat(binder.bindOrCreate("lattice.federation", LatticeProperties.Federation.class)
+                        .oldVerifyKeys())
+                .containsExactly(new LatticeProperties.OldVerifyKey(
+                        "ed25519:a_old", "Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw", 1752000000000L));
+        assertThat(new Binder(new MapConfigurationPropertySource(Map.of()))
+                        .bindOrCreate("lattice.federation", LatticeProperties.Federation.class)
+                        .oldVerifyKeys())
+                .isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.StartupException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -71,6 +72,8 @@ public record LatticeProperties(
      * @param tlsPrivateKey the PEM private key for {@code tlsCertificate}
      * @param delegatedServer what {@code /.well-known/matrix/server} announces; {@code serverName:port} if empty
      * @param keyValidity how long the published signing key is valid for (capped at 7 days by the spec)
+     * @param oldVerifyKeys the server's earlier signing keys, published under {@code old_verify_keys} so that other
+     *     servers can still check the events they signed (key rotation: the signing key file holds the new key)
      */
     public record Federation(
             @DefaultValue("true") boolean enabled,
@@ -79,7 +82,22 @@ public record LatticeProperties(
             Path tlsCertificate,
             Path tlsPrivateKey,
             String delegatedServer,
-            @DefaultValue("1d") Duration keyValidity) {}
+            @DefaultValue("1d") Duration keyValidity,
+            List<OldVerifyKey> oldVerifyKeys) {
+
+        public Federation {
+            oldVerifyKeys = oldVerifyKeys == null ? List.of() : List.copyOf(oldVerifyKeys);
+        }
+    }
+
+    /**
+     * A signing key this server used before (Synapse's {@code old_signing_keys}).
+     *
+     * @param keyId its key ID, such as {@code ed25519:a_Xk3q}
+     * @param publicKey its public key, unpadded base64 (what {@code /_matrix/key/v2/server} showed for it)
+     * @param expiredTs when it stopped signing, in milliseconds since the epoch: events signed later are not valid
+     */
+    public record OldVerifyKey(String keyId, String publicKey, long expiredTs) {}
 
     /** PostgreSQL connection; an empty host means the embedded server. */
     public record Database(
