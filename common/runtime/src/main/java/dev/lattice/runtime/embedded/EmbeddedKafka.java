@@ -135,9 +135,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         // The log cleaner (compacting __consumer_offsets) keeps a dedupe map on the heap, 128 MB by default: most of
-        // the idle process's live heap. 8 MB holds about 350,000 keys per cleaning pass, far more than the
-        // consumer groups of one server ever write (bench/RESULTS.md, memory at rest).
-        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+        // the idle process's live heap. 2 MB holds about 80,000 keys per cleaning pass (24 bytes each, 90 % full); a
+        // server's consumer groups commit a few thousand (group, topic, partition) keys (bench/RESULTS.md, memory at
+        // rest).
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
         // Thread pools sized for one server on a few cores rather than a broker of a cluster (defaults: 8 request
         // handlers per plane, 3 network threads per listener, 10 background threads, 4 group coordinator threads):
         // 25 fewer threads, their stacks and buffers (bench/RESULTS.md, memory at rest).
