@@ -10,6 +10,7 @@ import dev.lattice.federationapi.internal.FederationTls;
 import dev.lattice.federationapi.internal.HttpsExchange;
 import dev.lattice.federationapi.internal.MatrixServerResolver;
 import dev.lattice.federationapi.internal.ResolvedServer;
+import dev.lattice.federationapi.internal.ServerDiscovery.SrvTarget;
 import dev.lattice.protocol.crypto.SigningKey;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.runtime.net.IpRange;
@@ -34,9 +35,13 @@ class MatrixServerResolverIT {
     @TempDir
     static Path keysDir;
 
+    @TempDir
+    static Path multiDir;
+
     private static TestDnsServer dns;
     private static TestKeyServer wellKnownServer;
     private static TestKeyServer keyServer;
+    private static TestKeyServer multiServer;
     private static final TestClock clock = new TestClock(Instant.parse("2026-12-04T12:00:00Z"));
     private static DnsLookups lookups;
     private static HttpsExchange https;
@@ -47,6 +52,7 @@ class MatrixServerResolverIT {
         long validUntil = System.currentTimeMillis() + Duration.ofDays(1).toMillis();
         wellKnownServer = new TestKeyServer(wellKnownDir, validUntil, "wk.test", "wk.test");
         keyServer = new TestKeyServer(keysDir, validUntil, "srv.test", "srv.test");
+        multiServer = new TestKeyServer(multiDir, validUntil, "multi.test", "multi.test");
         int keys = keyServer.port();
         dns = new TestDnsServer()
                 .a("wk.test", "127.0.0.1")
@@ -57,11 +63,18 @@ class MatrixServerResolverIT {
                 .srv("_matrix-fed._tcp.srv.test", 10, 0, keys, "target.test")
                 .srv("_matrix._tcp.srv.test", 10, 0, 1, "never.test")
                 .srv("_matrix._tcp.legacy.test", 10, 0, keys, "target.test")
-                .srv("_matrix-fed._tcp.wrong.test", 10, 0, keys, "target.test");
+                .srv("_matrix-fed._tcp.wrong.test", 10, 0, keys, "target.test")
+                // multi.test's first target refuses connections (127.0.0.2), its second has no address, its third
+                // serves.
+                .a("down.test", "127.0.0.2")
+                .srv("_matrix-fed._tcp.multi.test", 10, 0, multiServer.port(), "down.test")
+                .srv("_matrix-fed._tcp.multi.test", 20, 0, multiServer.port(), "nowhere.test")
+                .srv("_matrix-fed._tcp.multi.test", 30, 0, multiServer.port(), "plain.test");
         lookups = DnsLookups.server(dns.address());
         https = new HttpsExchange(
                 lookups,
-                FederationTls.clientContext(List.of(wellKnownServer.certificate, keyServer.certificate)),
+                FederationTls.clientContext(
+                        List.of(wellKnownServer.certificate, keyServer.certificate, multiServer.certificate)),
                 Duration.ofSeconds(10),
                 List.of());
         resolver = new MatrixServerResolver(lookups, https, wellKnownServer.port(), clock);
@@ -77,6 +90,9 @@ class MatrixServerResolverIT {
         }
         if (keyServer != null) {
             keyServer.close();
+        }
+        if (multiServer != null) {
+            multiServer.close();
         }
     }
 
@@ -146,6 +162,25 @@ class MatrixServerResolverIT {
         assertThatThrownBy(() -> client.getUnsigned(ServerName.parse("wrong.test"), "/_matrix/key/v2/server")
                         .block())
                 .isInstanceOf(FederationRequestException.class);
+    }
+
+    @Test
+    void whenASrvTargetRefusesOrDoesNotResolveTheNextOneIsTried() {
+        assertThat(resolve("multi.test"))
+                .isEqualTo(new ResolvedServer(
+                        "down.test",
+                        multiServer.port(),
+                        "multi.test",
+                        "multi.test",
+                        List.of(
+                                new SrvTarget("nowhere.test", multiServer.port()),
+                                new SrvTarget("plain.test", multiServer.port()))));
+        FederationClient client =
+                new FederationClient(ServerName.parse("origin.test"), SigningKey.generate("o"), resolver, https);
+        assertThat(client.getUnsigned(ServerName.parse("multi.test"), "/_matrix/key/v2/server")
+                        .block()
+                        .getString("server_name"))
+                .contains("multi.test");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lattice.federationapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.federationapi.internal.ServerDiscovery.SrvTarget;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.net.IpRange;
@@ -104,16 +105,15 @@ public final class HttpsExchange {
             Optional<String> authorization,
             Optional<JsonObject> body,
             BiFunction<HttpClientResponse, Flux<byte[]>, Mono<T>> handler) {
-        return addresses(target)
-                .flatMap(addresses -> tryInTurn(
-                        addresses,
-                        0,
-                        address -> client(target, address, authorization, body.isPresent())
-                                .request(method)
-                                .uri(uri)
-                                .send(ByteBufMono.fromString(Mono.justOrEmpty(body.map(CanonicalJson::encodeToString))))
-                                .response((response, content) -> handler.apply(response, content.asByteArray()))
-                                .next()));
+        return connectInTurn(
+                target,
+                0,
+                address -> client(target, address, authorization, body.isPresent())
+                        .request(method)
+                        .uri(uri)
+                        .send(ByteBufMono.fromString(Mono.justOrEmpty(body.map(CanonicalJson::encodeToString))))
+                        .response((response, content) -> handler.apply(response, content.asByteArray()))
+                        .next());
     }
 
     private HttpClient client(
@@ -140,7 +140,10 @@ public final class HttpsExchange {
                 });
     }
 
-    /** The next address is tried only when connecting to one failed, never after TLS or HTTP went wrong. */
+    /**
+     * The next address (of the target, then of the next target) is tried only when connecting to one failed, never
+     * after TLS or HTTP went wrong.
+     */
     private static <T> Mono<T> tryInTurn(
             List<InetSocketAddress> addresses, int index, Function<InetSocketAddress, Mono<T>> attempt) {
         return attempt.apply(addresses.get(index))
@@ -150,21 +153,34 @@ public final class HttpsExchange {
     }
 
     /**
-     * The addresses to connect to, each carrying the TLS name as its host name: Netty hands that name to the TLS
+     * Connects to {@code server}'s targets in turn ({@link ResolvedServer#connectTargets}): the addresses of one, then
+     * the next target's when none of them accepted the connection or its name did not resolve.
+     */
+    private <T> Mono<T> connectInTurn(ResolvedServer server, int index, Function<InetSocketAddress, Mono<T>> attempt) {
+        List<SrvTarget> targets = server.connectTargets();
+        return addresses(server, targets.get(index))
+                .flatMap(addresses -> tryInTurn(addresses, 0, attempt))
+                .onErrorResume(
+                        e -> index + 1 < targets.size()
+                                && (e instanceof ConnectException || e instanceof UnknownHostException),
+                        e -> connectInTurn(server, index + 1, attempt));
+    }
+
+    /**
+     * The addresses of {@code target}, each carrying the TLS name as its host name: Netty hands that name to the TLS
      * engine as the peer host, which the JDK checks the certificate against, while the connection goes to the
      * resolved IP. A blocked address fails the whole request: a name that resolves into internal ranges is suspect.
      */
-    private Mono<List<InetSocketAddress>> addresses(ResolvedServer target) {
-        return dns.addresses(target.connectHost()).map(resolved -> {
+    private Mono<List<InetSocketAddress>> addresses(ResolvedServer server, SrvTarget target) {
+        return dns.addresses(target.host()).map(resolved -> {
             List<InetSocketAddress> out = new ArrayList<>();
             for (InetAddress address : resolved) {
                 if (blocked.stream().anyMatch(range -> range.contains(address))) {
                     throw new FederationRequestException(
-                            target.connectHost() + " resolves to " + address.getHostAddress() + ", a blocked address",
-                            null);
+                            target.host() + " resolves to " + address.getHostAddress() + ", a blocked address", null);
                 }
                 try {
-                    String peerHost = ServerDiscovery.isIpLiteral(target.tlsName()) ? null : target.tlsName();
+                    String peerHost = ServerDiscovery.isIpLiteral(server.tlsName()) ? null : server.tlsName();
                     out.add(new InetSocketAddress(
                             InetAddress.getByAddress(peerHost, address.getAddress()), target.port()));
                 } catch (UnknownHostException e) {

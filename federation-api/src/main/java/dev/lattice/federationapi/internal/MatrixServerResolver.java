@@ -2,7 +2,6 @@ package dev.lattice.federationapi.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.lattice.federationapi.internal.ServerDiscovery.SrvTarget;
 import dev.lattice.protocol.id.ServerName;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -23,8 +22,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@link ServerResolver} by the spec's algorithm ({@link ServerDiscovery} holds the decisions): {@code .well-known}
- * over HTTPS (cached per its headers, failures backed off), SRV {@code _matrix-fed._tcp} then {@code _matrix._tcp},
- * then port 8448.
+ * over HTTPS (cached per its headers, failures backed off), SRV {@code _matrix-fed._tcp} then {@code _matrix._tcp}
+ * (every target, in RFC 2782's order: the later ones are where to connect when the first refuses), then port 8448.
  */
 public final class MatrixServerResolver implements ServerResolver {
     private static final Logger log = LoggerFactory.getLogger(MatrixServerResolver.class);
@@ -67,11 +66,10 @@ public final class MatrixServerResolver implements ServerResolver {
         List<String> names = ServerDiscovery.srvNames(hostname);
         return dns.srv(names.get(0))
                 .flatMap(records -> records.isEmpty() ? dns.srv(names.get(1)) : Mono.just(records))
-                .map(records -> {
-                    Optional<SrvTarget> target = ServerDiscovery.pickSrv(
-                            records, bound -> ThreadLocalRandom.current().nextInt(bound));
-                    return ServerDiscovery.afterSrv(hostname, target);
-                });
+                .map(records -> ServerDiscovery.afterSrv(
+                        hostname,
+                        ServerDiscovery.orderSrv(
+                                records, bound -> ThreadLocalRandom.current().nextInt(bound))));
     }
 
     /** The delegation {@code hostname}'s {@code .well-known} announces, from the cache while it holds. */

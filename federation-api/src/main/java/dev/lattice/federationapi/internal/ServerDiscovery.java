@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -69,13 +70,16 @@ public final class ServerDiscovery {
     }
 
     /**
-     * Steps 3.3/3.4 (and 4/5): with an SRV target, connect there; without, to {@code hostname} on 8448. Either way the
-     * {@code Host} header and the certificate are {@code hostname}'s, never the SRV target's: DNS is not trusted to
-     * delegate, TLS is.
+     * Steps 3.3/3.4 (and 4/5): with SRV targets ({@link #orderSrv}), connect to the first, and to the others in turn
+     * when it refuses; without, to {@code hostname} on 8448. Either way the {@code Host} header and the certificate
+     * are {@code hostname}'s, never the SRV target's: DNS is not trusted to delegate, TLS is.
      */
-    public static ResolvedServer afterSrv(String hostname, Optional<SrvTarget> srv) {
-        return srv.map(target -> new ResolvedServer(target.host(), target.port(), hostname, hostname))
-                .orElseGet(() -> new ResolvedServer(hostname, DEFAULT_PORT, hostname, hostname));
+    public static ResolvedServer afterSrv(String hostname, List<SrvTarget> srv) {
+        if (srv.isEmpty()) {
+            return new ResolvedServer(hostname, DEFAULT_PORT, hostname, hostname);
+        }
+        SrvTarget first = srv.getFirst();
+        return new ResolvedServer(first.host(), first.port(), hostname, hostname, srv.subList(1, srv.size()));
     }
 
     /**
@@ -140,28 +144,49 @@ public final class ServerDiscovery {
     }
 
     /**
-     * The SRV record to use (RFC 2782): the lowest priority, and among those a weighted random pick. A single record
-     * with target {@code .} means the service is decidedly not available: empty.
+     * The SRV targets in the order to try them (RFC 2782): lowest priority first, and within a priority a weighted
+     * random order (each pick weighted among the records not yet picked). A single record with target {@code .}
+     * means the service is decidedly not available: empty.
      *
      * @param random given a bound n, a number in [0, n)
      */
-    public static Optional<SrvTarget> pickSrv(List<SrvRecord> records, IntUnaryOperator random) {
-        if (records.isEmpty()
-                || records.size() == 1 && records.getFirst().host().equals(".")) {
-            return Optional.empty();
+    public static List<SrvTarget> orderSrv(List<SrvRecord> records, IntUnaryOperator random) {
+        if (notAvailable(records)) {
+            return List.of();
         }
-        int priority = records.stream().mapToInt(SrvRecord::priority).min().orElseThrow();
-        List<SrvRecord> candidates = records.stream()
-                .filter(r -> r.priority() == priority)
+        List<SrvTarget> ordered = new ArrayList<>();
+        records.stream().map(SrvRecord::priority).distinct().sorted().forEach(priority -> {
+            List<SrvRecord> candidates = new ArrayList<>(atPriority(records, priority));
+            while (!candidates.isEmpty()) {
+                SrvRecord picked = weightedPick(candidates, random);
+                candidates.remove(picked);
+                ordered.add(new SrvTarget(picked.host(), picked.port()));
+            }
+        });
+        return ordered;
+    }
+
+    private static boolean notAvailable(List<SrvRecord> records) {
+        return records.isEmpty()
+                || records.size() == 1 && records.getFirst().host().equals(".");
+    }
+
+    /** The usable records of one priority, lightest first (the order the weighted pick counts its slots in). */
+    private static List<SrvRecord> atPriority(List<SrvRecord> records, int priority) {
+        return records.stream()
+                .filter(r -> r.priority() == priority && !r.host().equals("."))
                 .sorted(Comparator.comparingInt(SrvRecord::weight))
                 .toList();
+    }
+
+    private static SrvRecord weightedPick(List<SrvRecord> candidates, IntUnaryOperator random) {
         // Each weight counts one more, so that weight-0 records keep the small chance RFC 2782 gives them.
         int total = candidates.stream().mapToInt(r -> r.weight() + 1).sum();
         int pick = random.applyAsInt(total);
         for (SrvRecord candidate : candidates) {
             pick -= candidate.weight() + 1;
             if (pick < 0) {
-                return Optional.of(new SrvTarget(candidate.host(), candidate.port()));
+                return candidate;
             }
         }
         throw new IllegalStateException("random gave a number outside [0, " + total + ")");

@@ -39,9 +39,9 @@ class ServerDiscoveryTest {
 
     @Test
     void anSrvTargetIsConnectedToButTheNameKeepsHostAndCertificate() {
-        assertThat(ServerDiscovery.afterSrv("example.org", Optional.of(new SrvTarget("matrix.example.net", 443))))
+        assertThat(ServerDiscovery.afterSrv("example.org", List.of(new SrvTarget("matrix.example.net", 443))))
                 .isEqualTo(new ResolvedServer("matrix.example.net", 443, "example.org", "example.org"));
-        assertThat(ServerDiscovery.afterSrv("example.org", Optional.empty()))
+        assertThat(ServerDiscovery.afterSrv("example.org", List.of()))
                 .isEqualTo(new ResolvedServer("example.org", 8448, "example.org", "example.org"));
     }
 
@@ -103,12 +103,44 @@ class ServerDiscoveryTest {
                 new SrvRecord(10, 0, 2, "light.example"),
                 new SrvRecord(10, 9, 3, "heavy.example"));
         // Candidates at priority 10 sorted by weight: light (1 slot), heavy (10 slots).
-        assertThat(ServerDiscovery.pickSrv(records, bound -> 0)).contains(new SrvTarget("light.example", 2));
-        assertThat(ServerDiscovery.pickSrv(records, bound -> 1)).contains(new SrvTarget("heavy.example", 3));
-        assertThat(ServerDiscovery.pickSrv(records, bound -> bound - 1)).contains(new SrvTarget("heavy.example", 3));
-        assertThat(ServerDiscovery.pickSrv(List.of(), bound -> 0)).isEmpty();
-        assertThat(ServerDiscovery.pickSrv(List.of(new SrvRecord(0, 0, 0, ".")), bound -> 0))
+        assertThat(ServerDiscovery.orderSrv(records, bound -> 0)).first().isEqualTo(new SrvTarget("light.example", 2));
+        assertThat(ServerDiscovery.orderSrv(records, bound -> Math.min(1, bound - 1)))
+                .first()
+                .isEqualTo(new SrvTarget("heavy.example", 3));
+        assertThat(ServerDiscovery.orderSrv(records, bound -> bound - 1))
+                .first()
+                .isEqualTo(new SrvTarget("heavy.example", 3));
+        assertThat(ServerDiscovery.orderSrv(List.of(), bound -> 0)).isEmpty();
+        assertThat(ServerDiscovery.orderSrv(List.of(new SrvRecord(0, 0, 0, ".")), bound -> 0))
                 .isEmpty();
+    }
+
+    @Test
+    void ordersEveryTargetByPriorityThenByWeightedPicks() {
+        List<SrvRecord> records = List.of(
+                new SrvRecord(20, 100, 1, "backup.example"),
+                new SrvRecord(10, 0, 2, "light.example"),
+                new SrvRecord(10, 9, 3, "heavy.example"),
+                new SrvRecord(30, 0, 4, "."));
+        // Always the first slot: light (the lighter record comes first in the slots), then heavy, then the backup.
+        assertThat(ServerDiscovery.orderSrv(records, bound -> 0))
+                .containsExactly(
+                        new SrvTarget("light.example", 2),
+                        new SrvTarget("heavy.example", 3),
+                        new SrvTarget("backup.example", 1));
+        // Always the last slot: heavy first; light is what is left at that priority.
+        assertThat(ServerDiscovery.orderSrv(records, bound -> bound - 1))
+                .containsExactly(
+                        new SrvTarget("heavy.example", 3),
+                        new SrvTarget("light.example", 2),
+                        new SrvTarget("backup.example", 1));
+        assertThat(ServerDiscovery.afterSrv("example.org", ServerDiscovery.orderSrv(records, bound -> 0)))
+                .isEqualTo(new ResolvedServer(
+                        "light.example",
+                        2,
+                        "example.org",
+                        "example.org",
+                        List.of(new SrvTarget("heavy.example", 3), new SrvTarget("backup.example", 1))));
     }
 
     private static byte[] bytes(String s) {
