@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,16 +153,9 @@ class MatrixServerResolverIT {
     @Test
     void theCertificateMustBeValidForTheServerNameNotTheSrvTarget() {
         // srv.test's SRV target has two addresses, the first refusing connections.
-        FederationClient client =
-                new FederationClient(ServerName.parse("origin.test"), SigningKey.generate("o"), resolver, https);
-        assertThat(client.getUnsigned(ServerName.parse("srv.test"), "/_matrix/key/v2/server")
-                        .block()
-                        .getString("server_name"))
-                .contains("srv.test");
+        assertThat(keyDocumentServerName("srv.test")).contains("srv.test");
         // Same address and port, but the name the certificate must match is wrong.test.
-        assertThatThrownBy(() -> client.getUnsigned(ServerName.parse("wrong.test"), "/_matrix/key/v2/server")
-                        .block())
-                .isInstanceOf(FederationRequestException.class);
+        assertThatThrownBy(() -> keyDocumentServerName("wrong.test")).isInstanceOf(FederationRequestException.class);
     }
 
     @Test
@@ -175,12 +169,16 @@ class MatrixServerResolverIT {
                         List.of(
                                 new SrvTarget("nowhere.test", multiServer.port()),
                                 new SrvTarget("plain.test", multiServer.port()))));
+        assertThat(keyDocumentServerName("multi.test")).contains("multi.test");
+    }
+
+    /** The {@code server_name} of the key document fetched from {@code name} as discovery finds it. */
+    private static Optional<String> keyDocumentServerName(String name) {
         FederationClient client =
                 new FederationClient(ServerName.parse("origin.test"), SigningKey.generate("o"), resolver, https);
-        assertThat(client.getUnsigned(ServerName.parse("multi.test"), "/_matrix/key/v2/server")
-                        .block()
-                        .getString("server_name"))
-                .contains("multi.test");
+        return client.getUnsigned(ServerName.parse(name), "/_matrix/key/v2/server")
+                .block()
+                .getString("server_name");
     }
 
     @Test
