@@ -15,7 +15,10 @@
 // Prints one JSON line per server and room count.
 //   node bench/federation/inbound-bench.mjs      (after e2e/federation/install-synapse.sh and a built jar)
 //   ROOMS=1,100 PDUS=2000 SERVERS=lattice,synapse node ...
-import { readdirSync, readFileSync } from "node:fs";
+//   STATEMENTS=1 SERVERS=lattice node ...   also Lattice's PostgreSQL statements per PDU (its embedded PostgreSQL
+//                                           restarted with pg_stat_statements; needs psql), the 30 most called
+import { execFileSync } from "node:child_process";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EvilServer } from "../../e2e/federation/evil.mjs";
 import * as h from "../../e2e/federation/harness.mjs";
@@ -25,6 +28,7 @@ const ROOM_COUNTS = (process.env.ROOMS ?? "1,100").split(",").map(Number);
 const PDUS = Number(process.env.PDUS ?? 2000);
 const SERVERS = (process.env.SERVERS ?? "lattice,synapse").split(",");
 const PER_TRANSACTION = 50;
+const STATEMENTS = process.env.STATEMENTS === "1";
 const enc = encodeURIComponent;
 
 /** User + system CPU seconds of these processes and of their direct children (USER_HZ 100). */
@@ -139,6 +143,47 @@ function buildTransactions(sender, rooms, user, tag) {
   return transactions;
 }
 
+/** SQL through psql against the Lattice server's embedded PostgreSQL, as its superuser; the rows as text. */
+function latticeSql(lattice, query) {
+  const data = join(lattice.home, "data", "postgres");
+  const port = readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[3].trim();
+  const password = readFileSync(join(data, "lattice-superuser.secret"), "utf8").trim();
+  return execFileSync("psql", ["-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", "lattice", "-At", "-F", "|", "-c", query], {
+    env: { ...process.env, PGPASSWORD: password },
+    encoding: "utf8",
+  });
+}
+
+/** Restarts Lattice with pg_stat_statements loaded (it can only be loaded at start). */
+async function withStatements(lattice) {
+  await lattice.stop();
+  appendFileSync(
+    join(lattice.home, "data", "postgres", "postgresql.conf"),
+    "\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n",
+  );
+  await lattice.start();
+  latticeSql(lattice, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+}
+
+/** The statements counted since the reset, per PDU: the total and the most called. */
+function statementsPerPdu(lattice) {
+  const rows = latticeSql(
+    lattice,
+    "SELECT calls, regexp_replace(left(query, 120), '\\s+', ' ', 'g') FROM pg_stat_statements " +
+      "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'lattice') ORDER BY calls DESC",
+  )
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const [calls, ...query] = line.split("|");
+      return { per_pdu: +(Number(calls) / PDUS).toFixed(2), query: query.join("|") };
+    });
+  return {
+    statements_per_pdu: +rows.reduce((sum, row) => sum + row.per_pdu, 0).toFixed(1),
+    top: rows.slice(0, 30),
+  };
+}
+
 async function measure(name, target, pids, sender, roomCount) {
   const tag = `in${Date.now().toString(36)}`;
   const owner = await (target.kind === "lattice" ? h.registerOnLattice : h.registerOnSynapse)(target, `${tag}owner`);
@@ -153,6 +198,7 @@ async function measure(name, target, pids, sender, roomCount) {
   }
   const transactions = buildTransactions(sender, rooms, user, tag);
 
+  if (STATEMENTS && name === "lattice") latticeSql(target, "SELECT pg_stat_statements_reset()");
   const cpuBefore = cpuSeconds(pids());
   const started = performance.now();
   let refused = 0;
@@ -179,6 +225,10 @@ async function measure(name, target, pids, sender, roomCount) {
   }
   const visibleS = (performance.now() - started) / 1000;
   const cpuS = cpuSeconds(pids()) - cpuBefore;
+  if (STATEMENTS && name === "lattice") {
+    await new Promise((r) => setTimeout(r, 2000)); // the consumers' last statements
+    console.log(JSON.stringify({ server: name, rooms: roomCount, ...statementsPerPdu(target) }, null, 1));
+  }
   return {
     server: name,
     rooms: roomCount,
@@ -211,6 +261,7 @@ try {
   }
   if (SERVERS.includes("lattice")) {
     const lattice = await h.startLattice(dir, tls);
+    if (STATEMENTS) await withStatements(lattice);
     targets.lattice = {
       server: lattice,
       pids: () => [lattice.child().pid, postmaster(join(lattice.home, "data", "postgres"))],

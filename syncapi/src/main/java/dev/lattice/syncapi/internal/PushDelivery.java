@@ -85,23 +85,27 @@ public final class PushDelivery implements AutoCloseable {
     private Mono<Void> deliver(PendingPush push) {
         List<CanonicalJsonValue> actions = ((JsonArray) CanonicalJson.parse(push.actions())).values();
         PushRule rule = new PushRule("queued", true, List.of(), actions);
-        return database.event(push.eventId())
-                .flatMap(stored -> {
-                    if (stored.isEmpty()) {
-                        return Mono.just(true); // not in the read model (cannot happen: written with it): drop
-                    }
-                    return database.unreadCounts(push.userId(), List.of(push.roomId()))
-                            .map(counts -> counts.getOrDefault(push.roomId(), PushActionsTable.RoomCounts.NONE)
-                                    .total()
-                                    .notifications())
-                            .flatMap(unread -> gateway.pushOnce(
-                                    push.userId(),
-                                    push.eventId(),
-                                    push.roomId(),
-                                    stored.get().event(),
-                                    rule,
-                                    unread));
-                })
+        // The pushers first: a user with none (most, on a server without mobile clients) needs neither the event nor
+        // the unread count read for a push that goes nowhere.
+        return gateway.pushers(push.userId())
+                .flatMap(pushers -> pushers.isEmpty()
+                        ? Mono.just(true)
+                        : database.event(push.eventId()).flatMap(stored -> {
+                            if (stored.isEmpty()) {
+                                return Mono.just(true); // not in the read model (cannot happen: written with it)
+                            }
+                            return database.unreadCounts(push.userId(), List.of(push.roomId()))
+                                    .map(counts -> counts.getOrDefault(push.roomId(), PushActionsTable.RoomCounts.NONE)
+                                            .total()
+                                            .notifications())
+                                    .flatMap(unread -> gateway.pushOnce(
+                                            pushers,
+                                            push.eventId(),
+                                            push.roomId(),
+                                            stored.get().event(),
+                                            rule,
+                                            unread));
+                        }))
                 .flatMap(done -> {
                     if (done) {
                         return database.deletePendingPush(push.eventId(), push.userId());

@@ -44,16 +44,20 @@ public final class PushGateway {
         this.http = requireNonNull(http, "http is null");
     }
 
+    /** The user's pushers (none for another server's user). */
+    public Mono<List<Pusher>> pushers(String userId) {
+        return users.get().queryPushers(UserId.parse(userId));
+    }
+
     /**
-     * Pushes the event to each of the user's pushers, once: true when every pusher's gateway took it or refused it
-     * for good (a 4xx: retrying would not help), false when one failed for now (a network error, a timeout or a 5xx)
-     * and the push should be tried again later. A retry goes to every pusher again; gateways see at least once.
+     * Pushes the event to each of {@code pushers} (the user's, {@link #pushers}), once: true when every pusher's
+     * gateway took it or refused it for good (a 4xx: retrying would not help), false when one failed for now (a
+     * network error, a timeout or a 5xx) and the push should be tried again later. A retry goes to every pusher
+     * again; gateways see at least once.
      */
     public Mono<Boolean> pushOnce(
-            String userId, String eventId, String roomId, JsonObject event, PushRule rule, long unread) {
-        return users.get()
-                .queryPushers(UserId.parse(userId))
-                .flatMapMany(Flux::fromIterable)
+            List<Pusher> pushers, String eventId, String roomId, JsonObject event, PushRule rule, long unread) {
+        return Flux.fromIterable(pushers)
                 .flatMap(pusher -> send(pusher, notification(pusher, eventId, roomId, event, rule, unread)))
                 .all(delivered -> delivered);
     }
