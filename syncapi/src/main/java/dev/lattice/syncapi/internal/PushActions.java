@@ -124,31 +124,47 @@ public final class PushActions {
                         .filter(outcome ->
                                 outcome.getValue().map(PushRule::notifies).orElse(false))
                         .collectList()
-                        .flatMap(notified -> database.storePushActions(
-                                        eventId,
-                                        roomId,
-                                        position,
-                                        threadOf(event),
-                                        notified.stream().map(Map.Entry::getKey).toList(),
-                                        notified.stream()
-                                                .map(outcome -> outcome.getValue()
-                                                        .orElseThrow()
-                                                        .highlights())
-                                                .toList(),
-                                        notified.stream()
-                                                .map(outcome ->
-                                                        CanonicalJson.encodeToString(new JsonArray(outcome.getValue()
+                        .flatMap(notified -> queued(notified)
+                                .flatMap(queued -> database.storePushActions(
+                                                eventId,
+                                                roomId,
+                                                position,
+                                                threadOf(event),
+                                                notified.stream()
+                                                        .map(Map.Entry::getKey)
+                                                        .toList(),
+                                                notified.stream()
+                                                        .map(outcome -> outcome.getValue()
                                                                 .orElseThrow()
-                                                                .actions())))
-                                                .toList(),
-                                        clock.millis())
-                                .doOnSuccess(stored -> {
-                                    if (!notified.isEmpty()) {
-                                        delivery.wake();
-                                    }
-                                }));
+                                                                .highlights())
+                                                        .toList(),
+                                                notified.stream()
+                                                        .map(outcome -> CanonicalJson.encodeToString(
+                                                                new JsonArray(outcome.getValue()
+                                                                        .orElseThrow()
+                                                                        .actions())))
+                                                        .toList(),
+                                                queued,
+                                                clock.millis())
+                                        .doOnSuccess(stored -> {
+                                            if (queued.contains(true)) {
+                                                delivery.wake();
+                                            }
+                                        })));
             });
         });
+    }
+
+    /**
+     * For each notified member, whether a push is queued: only for a member with a pusher. Most members of most
+     * servers have none, and a push queued for them was claimed, looked up and deleted for nothing. A pusher set
+     * after the event gets the events after it.
+     */
+    private Mono<List<Boolean>> queued(List<Map.Entry<String, Optional<PushRule>>> notified) {
+        return Flux.fromIterable(notified)
+                .concatMap(outcome ->
+                        users.get().queryPushers(UserId.parse(outcome.getKey())).map(pushers -> !pushers.isEmpty()))
+                .collectList();
     }
 
     private static boolean hasBody(JsonObject event) {

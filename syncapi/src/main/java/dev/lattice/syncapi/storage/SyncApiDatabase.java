@@ -258,11 +258,12 @@ public interface SyncApiDatabase {
 
     /**
      * Records whom an event notifies: each of {@code users} with whether it also highlights for them, and queues
-     * the push to each one's pushers ({@link #claimPendingPushes}), in one statement. A replay stores and queues
-     * nothing twice.
+     * the push to the pushers of those {@code queued} ({@link #claimPendingPushes}), in one statement. A replay
+     * stores and queues nothing twice.
      *
      * @param threadId the thread root of an event in a thread; the empty string for the main timeline
      * @param actions for each user, the matched rule's actions (a JSON array)
+     * @param queued for each user, whether to queue a push (the user has a pusher)
      * @param now when the pushes are due, ms since the epoch
      */
     Mono<Void> storePushActions(
@@ -273,6 +274,7 @@ public interface SyncApiDatabase {
             List<String> users,
             List<Boolean> highlights,
             List<String> actions,
+            List<Boolean> queued,
             long now);
 
     /**

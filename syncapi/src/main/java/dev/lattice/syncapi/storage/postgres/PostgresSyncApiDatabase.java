@@ -658,8 +658,9 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
             List<String> users,
             List<Boolean> highlights,
             List<String> actions,
+            List<Boolean> queued,
             long now) {
-        return pushActions.insert(eventId, roomId, position, threadId, users, highlights, actions, now);
+        return pushActions.insert(eventId, roomId, position, threadId, users, highlights, actions, queued, now);
     }
 
     @Override

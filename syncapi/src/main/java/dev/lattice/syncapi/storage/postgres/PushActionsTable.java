@@ -22,8 +22,9 @@ public final class PushActionsTable {
             + " ON CONFLICT (event_id, user_id) DO NOTHING RETURNING user_id)"
             + " INSERT INTO syncapi.pending_pushes (event_id, user_id, room_id, actions, next_attempt_ts)"
             + " SELECT :event_id, u.user_id, :room_id, u.actions, :now"
-            + " FROM unnest(CAST(:users AS text[]), CAST(:actions AS text[])) AS u(user_id, actions)"
-            + " JOIN inserted i ON i.user_id = u.user_id"
+            + " FROM unnest(CAST(:users AS text[]), CAST(:actions AS text[]), CAST(:queued AS boolean[]))"
+            + " AS u(user_id, actions, queued)"
+            + " JOIN inserted i ON i.user_id = u.user_id WHERE u.queued"
             + " ON CONFLICT (event_id, user_id) DO NOTHING";
 
     /**
@@ -80,6 +81,7 @@ public final class PushActionsTable {
             List<String> users,
             List<Boolean> highlights,
             List<String> actions,
+            List<Boolean> queued,
             long now) {
         if (users.isEmpty()) {
             return Mono.empty();
@@ -92,6 +94,7 @@ public final class PushActionsTable {
                 .bind("users", users.toArray(String[]::new))
                 .bind("highlights", highlights.toArray(Boolean[]::new))
                 .bind("actions", actions.toArray(String[]::new))
+                .bind("queued", queued.toArray(Boolean[]::new))
                 .bind("now", now)
                 .then();
     }

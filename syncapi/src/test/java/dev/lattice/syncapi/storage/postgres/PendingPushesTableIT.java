@@ -36,8 +36,34 @@ class PendingPushesTableIT {
     }
 
     private static void store(String eventId, String roomId, List<String> users, long now) {
-        database.storePushActions(eventId, roomId, 1, "", users, List.of(false, true), List.of(NOTIFY, HIGHLIGHT), now)
+        store(eventId, roomId, users, List.of(NOTIFY, HIGHLIGHT), List.of(true, true), now);
+    }
+
+    private static void store(
+            String eventId, String roomId, List<String> users, List<String> actions, List<Boolean> queued, long now) {
+        database.storePushActions(eventId, roomId, 1, "", users, List.of(false, true), actions, queued, now)
                 .block();
+    }
+
+    @Test
+    void aPushIsQueuedOnlyForAMemberWithAPusherWhileBothAreCounted() {
+        String event = newId("$");
+        String room = newId("!");
+        String withPusher = newId("@");
+        String without = newId("@");
+
+        store(event, room, List.of(withPusher, without), List.of(NOTIFY, NOTIFY), List.of(true, false), 1000);
+
+        assertThat(claim(event, 1000, 61_000)).containsExactly(new PendingPush(event, withPusher, room, NOTIFY, 1));
+        for (String user : List.of(withPusher, without)) {
+            assertThat(database.unreadCounts(user, List.of(room))
+                            .block()
+                            .get(room)
+                            .total()
+                            .notifications())
+                    .as("%s's unread notifications", user)
+                    .isEqualTo(1L);
+        }
     }
 
     @Test
