@@ -6,6 +6,8 @@ import static dev.lattice.clientapi.Accounts.newUsername;
 import static dev.lattice.clientapi.Accounts.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.api.clientapi.UserApi;
+import dev.lattice.protocol.id.UserId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,6 +256,14 @@ class PushRulesIT {
         assertThat(listed)
                 .singleElement()
                 .satisfies(p -> assertThat(p).containsEntry("pushkey", "key-1").containsEntry("kind", "http"));
+        // What the syncapi asks before it queues pushes: who among these has a pusher.
+        UserApi users = server.context.getBean(UserApi.class);
+        UserId me = UserId.parse((String) session.get("user_id"));
+        UserId withNone = UserId.parse(
+                (String) register(server.client, newUsername(), "correct horse").get("user_id"));
+        UserId remote = UserId.parse("@" + me.localpart() + ":elsewhere.example");
+        assertThat(users.queryUsersWithPushers(List.of(me, withNone, remote)).block())
+                .containsExactly(me);
 
         Map<String, Object> badUrl = new HashMap<>(pusher);
         badUrl.put("data", Map.of("url", "https://push.example.org/somewhere"));
@@ -276,5 +286,6 @@ class PushRulesIT {
         assertThat((List<?>) get(server.client, "/_matrix/client/v3/pushers", token, 200)
                         .get("pushers"))
                 .isEmpty();
+        assertThat(users.queryUsersWithPushers(List.of(me)).block()).isEmpty();
     }
 }

@@ -15,6 +15,7 @@ import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -177,6 +178,18 @@ public final class UserApiFacade implements UserApi {
             return Mono.just(List.of());
         }
         return database.pushers(userId.localpart());
+    }
+
+    @Override
+    public Mono<Set<UserId>> queryUsersWithPushers(Collection<UserId> userIds) {
+        List<String> local = userIds.stream()
+                .filter(user -> user.serverName().equals(serverName))
+                .map(UserId::localpart)
+                .toList();
+        return database.localpartsWithPushers(local)
+                .map(found -> userIds.stream()
+                        .filter(user -> user.serverName().equals(serverName) && found.contains(user.localpart()))
+                        .collect(Collectors.toSet()));
     }
 
     @Override

@@ -26,11 +26,14 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -569,6 +572,18 @@ public final class ClientApiDatabase {
                 .bind("app_id", appId)
                 .bind("pushkey", pushkey)
                 .then();
+    }
+
+    /** Those of {@code localparts} with at least one pusher. */
+    public Mono<Set<String>> localpartsWithPushers(Collection<String> localparts) {
+        if (localparts.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        return client.sql("SELECT DISTINCT localpart FROM clientapi.pushers WHERE localpart = ANY(:localparts)")
+                .bind("localparts", localparts.toArray(String[]::new))
+                .map(row -> row.get("localpart", String.class))
+                .all()
+                .collect(Collectors.toSet());
     }
 
     /** The user's pushers, oldest first. */

@@ -9,12 +9,14 @@ import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
 
 /** client-api's {@link UserApi} for services that only authenticate requests: access tokens of devices, nothing else. */
@@ -118,6 +120,13 @@ public final class TestingUserApi implements UserApi {
     @Override
     public Mono<List<Pusher>> queryPushers(UserId userId) {
         return Mono.just(pushers.getOrDefault(userId, List.of()));
+    }
+
+    @Override
+    public Mono<Set<UserId>> queryUsersWithPushers(Collection<UserId> userIds) {
+        return Mono.just(userIds.stream()
+                .filter(user -> !pushers.getOrDefault(user, List.of()).isEmpty())
+                .collect(Collectors.toSet()));
     }
 
     // Profiles and aliases are client-api's; the services tested with this fake do not ask for them.

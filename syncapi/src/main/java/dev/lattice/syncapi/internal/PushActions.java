@@ -156,15 +156,19 @@ public final class PushActions {
     }
 
     /**
-     * For each notified member, whether a push is queued: only for a member with a pusher. Most members of most
-     * servers have none, and a push queued for them was claimed, looked up and deleted for nothing. A pusher set
-     * after the event gets the events after it.
+     * For each notified member, whether a push is queued: only for a member with a pusher (one query for all of
+     * them). Most members of most servers have none, and a push queued for them was claimed, looked up and deleted
+     * for nothing. A pusher set after the event gets the events after it.
      */
     private Mono<List<Boolean>> queued(List<Map.Entry<String, Optional<PushRule>>> notified) {
-        return Flux.fromIterable(notified)
-                .concatMap(outcome ->
-                        users.get().queryPushers(UserId.parse(outcome.getKey())).map(pushers -> !pushers.isEmpty()))
-                .collectList();
+        if (notified.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        List<UserId> members =
+                notified.stream().map(outcome -> UserId.parse(outcome.getKey())).toList();
+        return users.get()
+                .queryUsersWithPushers(members)
+                .map(withPushers -> members.stream().map(withPushers::contains).toList());
     }
 
     private static boolean hasBody(JsonObject event) {

@@ -4,6 +4,7 @@ import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.RoomAliasId;
 import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.UserId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +73,12 @@ public interface UserApi extends AccessTokenQuery {
 
     /** The pushers a local user set; empty for a user of another server. The syncapi pushes notifications to them. */
     Mono<List<Pusher>> queryPushers(UserId userId);
+
+    /**
+     * Which of these users have at least one pusher, in one query: the syncapi queues pushes only for them. Users of
+     * other servers have none.
+     */
+    Mono<Set<UserId>> queryUsersWithPushers(Collection<UserId> userIds);
 
     /** The profile of a local user; empty when there is no such user (or it is not local). */
     Mono<Optional<UserProfile>> queryProfile(UserId userId);
