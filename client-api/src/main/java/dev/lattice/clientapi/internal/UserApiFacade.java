@@ -182,13 +182,13 @@ public final class UserApiFacade implements UserApi {
 
     @Override
     public Mono<Set<UserId>> queryUsersWithPushers(Collection<UserId> userIds) {
-        List<String> local = userIds.stream()
+        List<UserId> local = userIds.stream()
                 .filter(user -> user.serverName().equals(serverName))
-                .map(UserId::localpart)
                 .toList();
-        return database.localpartsWithPushers(local)
-                .map(found -> userIds.stream()
-                        .filter(user -> user.serverName().equals(serverName) && found.contains(user.localpart()))
+        return database.localpartsWithPushers(
+                        local.stream().map(UserId::localpart).toList())
+                .map(found -> local.stream()
+                        .filter(user -> found.contains(user.localpart()))
                         .collect(Collectors.toSet()));
     }
 

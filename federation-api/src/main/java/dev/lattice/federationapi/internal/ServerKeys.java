@@ -16,7 +16,6 @@ import dev.lattice.runtime.config.LatticeProperties.OldVerifyKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +47,7 @@ public final class ServerKeys {
             String serverName, SigningKey signingKey, List<VerifyKey> oldKeys, Duration validity, Clock clock) {
         this.serverName = requireNonNull(serverName, "serverName is null");
         this.signingKey = requireNonNull(signingKey, "signingKey is null");
-        Map<KeyId, VerifyKey> old = new LinkedHashMap<>();
+        Map<KeyId, VerifyKey> old = new HashMap<>();
         for (VerifyKey key : oldKeys) {
             if (key.keyId().equals(signingKey.keyId())) {
                 throw new IllegalArgumentException(key.keyId() + " is the current signing key, not an old one");

@@ -124,51 +124,55 @@ public final class PushActions {
                         .filter(outcome ->
                                 outcome.getValue().map(PushRule::notifies).orElse(false))
                         .collectList()
-                        .flatMap(notified -> queued(notified)
-                                .flatMap(queued -> database.storePushActions(
-                                                eventId,
-                                                roomId,
-                                                position,
-                                                threadOf(event),
-                                                notified.stream()
-                                                        .map(Map.Entry::getKey)
-                                                        .toList(),
-                                                notified.stream()
-                                                        .map(outcome -> outcome.getValue()
-                                                                .orElseThrow()
-                                                                .highlights())
-                                                        .toList(),
-                                                notified.stream()
-                                                        .map(outcome -> CanonicalJson.encodeToString(
-                                                                new JsonArray(outcome.getValue()
-                                                                        .orElseThrow()
-                                                                        .actions())))
-                                                        .toList(),
-                                                queued,
-                                                clock.millis())
-                                        .doOnSuccess(stored -> {
-                                            if (queued.contains(true)) {
-                                                delivery.wake();
-                                            }
-                                        })));
+                        .flatMap(notified -> store(eventId, roomId, position, threadOf(event), notified));
             });
         });
     }
 
+    /** Stores whom the event notifies, with a push queued for those of them with a pusher ({@link #queued}). */
+    private Mono<Void> store(
+            String eventId,
+            String roomId,
+            long position,
+            String threadId,
+            List<Map.Entry<String, Optional<PushRule>>> notified) {
+        List<String> members = notified.stream().map(Map.Entry::getKey).toList();
+        List<PushRule> rules = notified.stream()
+                .map(outcome -> outcome.getValue().orElseThrow())
+                .toList();
+        return queued(members)
+                .flatMap(queued -> database.storePushActions(
+                                eventId,
+                                roomId,
+                                position,
+                                threadId,
+                                members,
+                                rules.stream().map(PushRule::highlights).toList(),
+                                rules.stream()
+                                        .map(rule -> CanonicalJson.encodeToString(new JsonArray(rule.actions())))
+                                        .toList(),
+                                queued,
+                                clock.millis())
+                        .doOnSuccess(stored -> {
+                            if (queued.contains(true)) {
+                                delivery.wake();
+                            }
+                        }));
+    }
+
     /**
-     * For each notified member, whether a push is queued: only for a member with a pusher (one query for all of
-     * them). Most members of most servers have none, and a push queued for them was claimed, looked up and deleted
-     * for nothing. A pusher set after the event gets the events after it.
+     * For each of these notified members, whether a push is queued: only for a member with a pusher (one query for
+     * all of them). Most members of most servers have none, and a push queued for them was claimed, looked up and
+     * deleted for nothing. A pusher set after the event gets the events after it.
      */
-    private Mono<List<Boolean>> queued(List<Map.Entry<String, Optional<PushRule>>> notified) {
-        if (notified.isEmpty()) {
+    private Mono<List<Boolean>> queued(List<String> members) {
+        if (members.isEmpty()) {
             return Mono.just(List.of());
         }
-        List<UserId> members =
-                notified.stream().map(outcome -> UserId.parse(outcome.getKey())).toList();
+        List<UserId> ids = members.stream().map(UserId::parse).toList();
         return users.get()
-                .queryUsersWithPushers(members)
-                .map(withPushers -> members.stream().map(withPushers::contains).toList());
+                .queryUsersWithPushers(ids)
+                .map(withPushers -> ids.stream().map(withPushers::contains).toList());
     }
 
     private static boolean hasBody(JsonObject event) {
