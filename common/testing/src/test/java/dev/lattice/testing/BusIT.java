@@ -226,6 +226,61 @@ class BusIT {
         }
     }
 
+    @Test
+    void aGroupsSubscriptionsShareOneConsumerEachTopicWithItsOwnHandler() throws Exception {
+        try (Bus bus = new Bus(kafka(), new SimpleMeterRegistry())) {
+            bus.createTopics(List.of("alpha", "beta"));
+            bus.publish("alpha", "!room:example.org", "a1".getBytes(UTF_8)).block();
+            bus.publish("beta", "!room:example.org", "b1".getBytes(UTF_8)).block();
+            List<String> alpha = new CopyOnWriteArrayList<>();
+            List<String> beta = new CopyOnWriteArrayList<>();
+            BusConsumer first = bus.subscribe("shared", List.of("alpha"), record -> {
+                alpha.add(record.topic() + ":" + new String(record.payload(), UTF_8));
+                return Mono.empty();
+            });
+            BusConsumer second = bus.subscribe("shared", List.of("beta"), record -> {
+                beta.add(record.topic() + ":" + new String(record.payload(), UTF_8));
+                return Mono.empty();
+            });
+            // A topic the group reads here already stands for a second instance: a consumer of its own.
+            BusConsumer again = bus.subscribe("shared", List.of("alpha"), record -> Mono.empty());
+            assertThat(second).isSameAs(first);
+            assertThat(again).isNotSameAs(first);
+
+            bus.publish("beta", "!room:example.org", "b2".getBytes(UTF_8)).block();
+            waitFor(() -> beta.size() == 2 && !alpha.isEmpty());
+            assertThat(beta).containsExactly("beta:b1", "beta:b2");
+            assertThat(alpha).allMatch(seen -> seen.equals("alpha:a1"));
+        }
+    }
+
+    @Test
+    void tailsShareOneConsumerAndEachSeesWhatFollowsItsOwnStart() throws Exception {
+        try (Bus bus = new Bus(kafka(), new SimpleMeterRegistry())) {
+            bus.createTopics(List.of("first", "second"));
+            bus.publish("first", "k", "before".getBytes(UTF_8)).block();
+            List<String> first = new CopyOnWriteArrayList<>();
+            BusConsumer firstTail = bus.tail(List.of("first"), record -> {
+                first.add(new String(record.payload(), UTF_8));
+                return Mono.empty();
+            });
+            bus.publish("second", "k", "before".getBytes(UTF_8)).block();
+            bus.publish("first", "k", "after".getBytes(UTF_8)).block();
+            List<String> second = new CopyOnWriteArrayList<>();
+            BusConsumer secondTail = bus.tail(List.of("second"), record -> {
+                second.add(new String(record.payload(), UTF_8));
+                return Mono.empty();
+            });
+            bus.publish("second", "k", "after".getBytes(UTF_8)).block();
+            bus.publish("first", "k", "last".getBytes(UTF_8)).block();
+
+            waitFor(() -> first.size() == 2 && second.size() == 1);
+            assertThat(secondTail).isSameAs(firstTail);
+            assertThat(first).containsExactly("after", "last");
+            assertThat(second).containsExactly("after");
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -173,31 +174,60 @@ public final class Bus implements AutoCloseable {
     }
 
     /**
-     * Starts a consumer of {@code topics} in consumer group {@code group} on its own thread. Records of one key are
-     * handled one at a time and in order, records of different keys concurrently (see {@link BusConsumer}); an
-     * offset is committed only after its record was handled or parked, so delivery is at least once and handlers
+     * Consumes {@code topics} in consumer group {@code group}, each record handed to {@code handler}. Records of one
+     * key are handled one at a time and in order, records of different keys concurrently (see {@link BusConsumer});
+     * an offset is committed only after its record was handled or parked, so delivery is at least once and handlers
      * must be idempotent (and must not assume an order between keys).
+     *
+     * <p>A group's subscriptions in one process share one consumer, one poll thread and one place in the group (the
+     * syncapi reads five topics): each Kafka consumer costs a poll thread, a heartbeat thread, its buffers and
+     * metrics, and a fetch every {@code fetch.max.wait.ms} at rest. The shared consumer polls the topics together
+     * and commits after each batch, so a slow record of one topic delays the next poll of the others. A topic the
+     * group's consumer here reads already (a test standing for a second instance) gets a consumer of its own. The
+     * consumer returned may be shared: closing it ends every subscription it serves.
      */
     public synchronized BusConsumer subscribe(
             String group, List<String> topics, Function<BusRecord, Mono<Void>> handler) {
-        BusConsumer consumer = new BusConsumer(this, settings, meters, group, topics, handler);
+        requireNonNull(group, "group is null");
+        consumers.removeIf(consumer -> !consumer.isRunning());
+        for (BusConsumer shared : consumers) {
+            if (group.equals(shared.group()) && topics.stream().noneMatch(shared.topics()::contains)) {
+                shared.addTopics(topics, handler); // subscribed to by the poll loop before its next poll
+                return shared;
+            }
+        }
+        boolean first = consumers.stream().noneMatch(c -> group.equals(c.group()));
+        // The name in the group (static membership) of this process's consumer; a second one adds its topics.
+        String instanceName = first ? group : group + "-" + String.join(".", topics);
+        BusConsumer consumer = new BusConsumer(this, settings, meters, group, instanceName, topics, handler);
         consumers.add(consumer);
         consumer.start();
         return consumer;
     }
 
     /**
-     * Starts a consumer of every partition of {@code topics} from their current end, with no consumer group and no
-     * committed offsets: each process that calls it sees every record published after the call returns (replies
-     * addressed to instances, where each instance keeps its own). Handling and parking are as in
-     * {@link #subscribe}.
+     * Consumes every partition of {@code topics} from their current end, with no consumer group and no committed
+     * offsets: each process that calls it sees every record published after the call returns (replies addressed to
+     * instances, where each instance keeps its own). Handling and parking are as in {@link #subscribe}. The tails of
+     * one process share one consumer, as a group's subscriptions do; a topic tailed here already gets another.
      */
     public synchronized BusConsumer tail(List<String> topics, Function<BusRecord, Mono<Void>> handler) {
-        BusConsumer consumer = new BusConsumer(this, settings, meters, null, topics, handler);
-        consumers.add(consumer);
-        consumer.start();
+        consumers.removeIf(consumer -> !consumer.isRunning());
+        BusConsumer consumer = consumers.stream()
+                .filter(shared -> shared.group() == null && topics.stream().noneMatch(shared.topics()::contains))
+                .findFirst()
+                .orElse(null);
+        CompletableFuture<Void> positioned;
+        if (consumer != null) {
+            positioned = consumer.addTopics(topics, handler);
+        } else {
+            consumer = new BusConsumer(this, settings, meters, null, "tail", topics, handler);
+            consumers.add(consumer);
+            consumer.start();
+            positioned = consumer.positioned();
+        }
         try {
-            consumer.positioned().get(30, TimeUnit.SECONDS);
+            positioned.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while positioning a tail of " + topics, e);

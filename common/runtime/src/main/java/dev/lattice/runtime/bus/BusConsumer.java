@@ -12,7 +12,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -36,7 +41,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * A poll loop on a dedicated thread, in a consumer group ({@link Bus#subscribe}) or, with no group, reading every
- * partition from its end ({@link Bus#tail}). Each record goes to the handler; when it fails with a
+ * partition from its end ({@link Bus#tail}). Each record goes to its topic's handler (a group's consumer in a process
+ * reads all the topics the group subscribed to there, see {@link Bus#subscribe}); when it fails with a
  * {@link RetriableException} the same record is retried with backoff and nothing is committed; any other failure
  * makes it poison: it is logged, counted, copied to the topic's {@code .parked} companion and skipped, so one bad
  * record never blocks its partition.
@@ -53,10 +59,14 @@ public final class BusConsumer implements AutoCloseable {
 
     private final Bus bus;
     private final String group;
-    private final List<String> topics;
-    private final Function<BusRecord, Mono<Void>> handler;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Map<String, String> unprefixed = new HashMap<>();
+    /** Each subscribed topic's handler, by the topic's name on the broker (topics are only ever added). */
+    private final Map<String, Function<BusRecord, Mono<Void>>> handlers = new ConcurrentHashMap<>();
+
+    private final Map<String, String> unprefixed = new ConcurrentHashMap<>();
+    /** Topics added and not yet subscribed to (a group) or assigned (a tail) by the poll loop. */
+    private final Queue<Added> added = new ConcurrentLinkedQueue<>();
+
     private final Counter handled;
     private final Counter parked;
     private final Timer handling;
@@ -64,7 +74,7 @@ public final class BusConsumer implements AutoCloseable {
     private final Thread thread;
     private final Semaphore lanes;
     private final ExecutorService laneThreads;
-    private final CompletableFuture<Void> positioned = new CompletableFuture<>();
+    private final CompletableFuture<Void> positioned;
     private volatile boolean running = true;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -73,20 +83,18 @@ public final class BusConsumer implements AutoCloseable {
             LatticeProperties.Kafka settings,
             MeterRegistry meters,
             String group,
+            String instanceName,
             List<String> topics,
             Function<BusRecord, Mono<Void>> handler) {
         this.bus = requireNonNull(bus, "bus is null");
         this.group = group; // null: tail every partition, no group, no commits
-        this.topics = List.copyOf(topics);
-        this.handler = requireNonNull(handler, "handler is null");
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         if (group != null) {
             config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topicPrefix() + group);
             if (settings.groupInstanceId() != null
                     && !settings.groupInstanceId().isBlank()) {
-                // one name per consumer of the group in this process: its subscription tells them apart
-                String name = settings.groupInstanceId() + "-" + group + "-" + String.join(".", this.topics);
+                String name = settings.groupInstanceId() + "-" + instanceName;
                 config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, name.replaceAll("[^a-zA-Z0-9._-]", "_"));
             }
         }
@@ -98,9 +106,7 @@ public final class BusConsumer implements AutoCloseable {
         // under load; at rest it is how often each consumer asks (Kafka's 500 ms: 2 requests a second each).
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 2_000);
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        for (String topic : this.topics) {
-            unprefixed.put(bus.brokerTopic(topic), topic);
-        }
+        this.positioned = addTopics(topics, handler);
         String name = group != null ? group : "tail";
         this.handled = Counter.builder("lattice_bus_records_handled")
                 .tag("group", name)
@@ -131,6 +137,44 @@ public final class BusConsumer implements AutoCloseable {
         thread.start();
     }
 
+    /** The consumer group, or null for a tail. */
+    String group() {
+        return group;
+    }
+
+    /** Whether the poll loop runs: started, and neither closed nor stopped by a failure. */
+    boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    /** The topics (unprefixed) this consumer reads. */
+    Set<String> topics() {
+        return Set.copyOf(unprefixed.values());
+    }
+
+    /** Topics given to {@link #addTopics}, with the future the poll loop completes once it reads them. */
+    private record Added(List<String> topics, CompletableFuture<Void> positioned) {}
+
+    /**
+     * Adds topics with their handler: the poll loop, woken, subscribes to them (a group, which rebalances it) or
+     * assigns their partitions from their current end (a tail) before it polls again, and then completes the future
+     * returned. Records of the new topics are handled as the others are, each topic by its own handler.
+     */
+    CompletableFuture<Void> addTopics(List<String> topics, Function<BusRecord, Mono<Void>> handler) {
+        requireNonNull(handler, "handler is null");
+        for (String topic : topics) {
+            String onBroker = bus.brokerTopic(topic);
+            if (handlers.putIfAbsent(onBroker, handler) != null) {
+                throw new IllegalArgumentException(topic + " is read by this consumer already");
+            }
+            unprefixed.put(onBroker, topic);
+        }
+        Added adding = new Added(List.copyOf(topics), new CompletableFuture<>());
+        added.add(adding);
+        consumer.wakeup();
+        return adding.positioned();
+    }
+
     /** Completes once the consumer is positioned: at once for a group, after seeking to the end for a tail. */
     CompletableFuture<Void> positioned() {
         return positioned;
@@ -138,42 +182,87 @@ public final class BusConsumer implements AutoCloseable {
 
     private void run() {
         try {
-            if (group != null) {
-                consumer.subscribe(List.copyOf(unprefixed.keySet()));
-            } else {
-                assignFromEnd();
-            }
-            positioned.complete(null);
             while (running) {
-                ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                readAddedTopics();
+                ConsumerRecords<String, byte[]> batch;
+                try {
+                    batch = consumer.poll(Duration.ofMillis(500));
+                } catch (WakeupException woken) {
+                    continue; // topics added, or closing: the loop's condition tells
+                }
                 if (batch.isEmpty()) {
                     continue;
                 }
                 handleInLanes(batch);
                 if (group != null) {
-                    consumer.commitSync(nextOffsets(batch));
+                    Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(batch);
+                    awake(() -> consumer.commitSync(offsets));
                 }
             }
         } catch (WakeupException closing) {
-            // close() woke the poll: fall through to close the consumer.
+            // close() woke a call of the consumer: fall through to close it.
         } catch (RuntimeException e) {
             log.error("consumer group {} stopped", group, e);
-            positioned.completeExceptionally(e);
+            Added waiting;
+            while ((waiting = added.poll()) != null) {
+                waiting.positioned().completeExceptionally(e);
+            }
         } finally {
             laneThreads.shutdownNow();
             consumer.close(Duration.ofSeconds(5));
         }
     }
 
-    /** Assigns every partition and resolves its end offset now, so no record published afterwards is missed. */
-    private void assignFromEnd() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : unprefixed.keySet()) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    /**
+     * Subscribes to the topics added since the last look (a group) or assigns their partitions, resolving their end
+     * offsets now so that no record published afterwards is missed (a tail), and completes their futures.
+     */
+    private void readAddedTopics() {
+        List<Added> adding = new ArrayList<>();
+        Added next;
+        while ((next = added.poll()) != null) {
+            adding.add(next);
         }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // seekToEnd is lazy; position() evaluates it
+        if (adding.isEmpty()) {
+            return;
+        }
+        if (group != null) {
+            consumer.subscribe(List.copyOf(unprefixed.keySet()));
+        } else {
+            List<TopicPartition> fresh = new ArrayList<>();
+            for (Added topics : adding) {
+                for (String topic : topics.topics()) {
+                    awake(() -> consumer.partitionsFor(bus.brokerTopic(topic)))
+                            .forEach(p -> fresh.add(new TopicPartition(p.topic(), p.partition())));
+                }
+            }
+            List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+            all.addAll(fresh);
+            consumer.assign(all); // the partitions assigned before keep their positions
+            consumer.seekToEnd(fresh);
+            fresh.forEach(partition -> awake(() -> consumer.position(partition))); // seekToEnd is lazy
+        }
+        adding.forEach(topics -> topics.positioned().complete(null));
+    }
+
+    /** A blocking call of the consumer, made again when {@link #addTopics} woke it rather than closing. */
+    private <T> T awake(Supplier<T> call) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (WakeupException woken) {
+                if (!running) {
+                    throw woken;
+                }
+            }
+        }
+    }
+
+    private void awake(Runnable call) {
+        awake(() -> {
+            call.run();
+            return null;
+        });
     }
 
     /** Handles a batch, one lane per (topic, key), and returns once every record is handled or parked. */
@@ -254,6 +343,7 @@ public final class BusConsumer implements AutoCloseable {
         long started = System.currentTimeMillis();
         waiting.record(Math.max(0, started - record.timestamp()), TimeUnit.MILLISECONDS);
         Timer.Sample sample = Timer.start();
+        Function<BusRecord, Mono<Void>> handler = handlers.get(record.topic());
         while (running) {
             try {
                 handler.apply(busRecord).block();
