@@ -81,6 +81,15 @@ public interface RoomserverDatabase {
      */
     Mono<Optional<String>> transactionEvent(SendTransaction transaction, String roomId);
 
+    /** The stored event with an ID, and the event a client transaction sent (if any), read together. */
+    record EventAndTransaction(Optional<EventRow> event, Optional<String> transactionEventId) {}
+
+    /**
+     * {@link #event} and {@link #transactionEvent} in one statement: what an input sent with a client transaction is
+     * checked against before it is decided.
+     */
+    Mono<EventAndTransaction> eventAndTransactionEvent(String eventId, SendTransaction transaction, String roomId);
+
     /** Whether {@code userId} has an accepted join in the room stored at or after the event {@code eventNid}. */
     Mono<Boolean> joinedSince(String roomId, String userId, long eventNid);
 

@@ -141,9 +141,7 @@ public final class InputPipeline {
             log.info("rejected an unparseable input for {}: {}", input.roomId(), r.getMessage());
             return Mono.just(InputVerdict.rejected(requestId, null, r.errorCode(), r.getMessage()));
         }
-        return replayedVerdict(input, pdu, requestId)
-                .switchIfEmpty(Mono.defer(() -> duplicateTransaction(input, pdu, requestId)))
-                .switchIfEmpty(Mono.defer(() -> decide(input, rules, pdu)));
+        return priorVerdict(input, pdu, requestId).switchIfEmpty(Mono.defer(() -> decide(input, rules, pdu)));
     }
 
     /** Step 1: the event format of the room version, and the room the input names. */
@@ -267,13 +265,27 @@ public final class InputPipeline {
     }
 
     /**
+     * Steps 2 and 3, with the event and the client transaction read in one statement when the input has one: the
+     * verdict an earlier input already gave, if any.
+     */
+    private Mono<InputVerdict> priorVerdict(InputRoomEvent input, Pdu pdu, String requestId) {
+        if (input.transaction() == null) {
+            return database.event(pdu.eventId())
+                    .flatMap(stored -> Mono.justOrEmpty(replayedVerdict(input, stored, requestId)));
+        }
+        return database.eventAndTransactionEvent(
+                        pdu.eventId(), input.transaction(), input.roomId().value())
+                .flatMap(found -> Mono.justOrEmpty(replayedVerdict(input, found.event(), requestId)
+                        .or(() -> duplicateTransaction(pdu, found.transactionEventId(), requestId))));
+    }
+
+    /**
      * Step 2: an event already decided (a re-delivered input) gets its stored verdict; nothing is stored again. An
      * accepted outlier that comes backfilled is decided again: it gains its state and its place in the timeline.
      */
-    private Mono<InputVerdict> replayedVerdict(InputRoomEvent input, Pdu pdu, String requestId) {
-        return database.event(pdu.eventId())
-                .flatMap(row -> Mono.justOrEmpty(
-                        row.filter(r -> !becomesBackfilled(input, r)).map(r -> storedVerdict(r, requestId))));
+    private static Optional<InputVerdict> replayedVerdict(
+            InputRoomEvent input, Optional<EventRow> stored, String requestId) {
+        return stored.filter(row -> !becomesBackfilled(input, row)).map(row -> storedVerdict(row, requestId));
     }
 
     private static boolean becomesBackfilled(InputRoomEvent input, EventRow stored) {
@@ -292,14 +304,10 @@ public final class InputPipeline {
         };
     }
 
-    /** Step 3: the txnId idempotency of docs/architecture.md §7. */
-    private Mono<InputVerdict> duplicateTransaction(InputRoomEvent input, Pdu pdu, String requestId) {
-        if (input.transaction() == null) {
-            return Mono.empty();
-        }
-        return database.transactionEvent(input.transaction(), input.roomId().value())
-                .flatMap(sent -> Mono.justOrEmpty(sent.filter(id -> !id.equals(pdu.eventId()))
-                        .map(id -> InputVerdict.duplicateTransaction(requestId, pdu.id(), new EventId(id)))));
+    /** Step 3: the txnId idempotency of docs/architecture.md §7, against the event the transaction sent. */
+    private static Optional<InputVerdict> duplicateTransaction(Pdu pdu, Optional<String> sent, String requestId) {
+        return sent.filter(id -> !id.equals(pdu.eventId()))
+                .map(id -> InputVerdict.duplicateTransaction(requestId, pdu.id(), new EventId(id)));
     }
 
     private Mono<InputVerdict> decide(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {

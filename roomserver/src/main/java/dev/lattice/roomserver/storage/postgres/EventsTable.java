@@ -3,10 +3,13 @@ package dev.lattice.roomserver.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.InputKind;
+import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
+import dev.lattice.roomserver.storage.RoomserverDatabase;
 import io.r2dbc.spi.Readable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -58,6 +61,14 @@ public final class EventsTable {
 
     private static final String SELECT_BY_IDS =
             "SELECT " + COLUMNS + " FROM roomserver.events " + "WHERE event_id = ANY(:event_ids)";
+    /** The event with an ID, if stored, and the event a client transaction sent, if any: both in one statement. */
+    private static final String SELECT_WITH_TRANSACTION = "SELECT "
+            + Arrays.stream(COLUMNS.split(",")).map(c -> "e." + c.strip()).collect(Collectors.joining(", "))
+            + ", t.event_id AS transaction_event_id FROM (SELECT 1) AS one"
+            + " LEFT JOIN roomserver.events e ON e.event_id = :event_id"
+            + " LEFT JOIN roomserver.send_transactions t ON "
+            + SendTransactionsTable.scope("t.");
+
     private static final String SELECT_FORWARD_EXTREMITIES = "SELECT " + COLUMNS + " FROM roomserver.events"
             + " WHERE event_id IN (SELECT event_id FROM roomserver.forward_extremities WHERE room_id = :room_id)";
     private static final String SELECT_AUTH_CHAIN = "WITH RECURSIVE chain(event_id) AS ("
@@ -194,6 +205,17 @@ public final class EventsTable {
 
     public Mono<Optional<EventRow>> select(String eventId) {
         return select(List.of(eventId)).map(rows -> rows.stream().findFirst());
+    }
+
+    /** {@link #SELECT_WITH_TRANSACTION}: the event, and the event ID the transaction sent in {@code roomId}. */
+    public Mono<RoomserverDatabase.EventAndTransaction> selectWithTransactionEvent(
+            String eventId, SendTransaction transaction, String roomId) {
+        return SendTransactionsTable.bindScope(
+                        client.sql(SELECT_WITH_TRANSACTION).bind("event_id", eventId), transaction, roomId)
+                .map(row -> new RoomserverDatabase.EventAndTransaction(
+                        row.get("event_nid", Long.class) == null ? Optional.empty() : Optional.of(read(row)),
+                        Optional.ofNullable(row.get("transaction_event_id", String.class))))
+                .one();
     }
 
     /** The events that are the room's forward extremities ({@code roomserver.forward_extremities}), unordered. */

@@ -276,6 +276,12 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
+    public Mono<EventAndTransaction> eventAndTransactionEvent(
+            String eventId, SendTransaction transaction, String roomId) {
+        return events.selectWithTransactionEvent(eventId, transaction, roomId);
+    }
+
+    @Override
     public Mono<Boolean> joinedSince(String roomId, String userId, long eventNid) {
         return events.joinedSince(roomId, userId, eventNid);
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.api.roomserver.SendTransaction;
 import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,9 +18,7 @@ public final class SendTransactionsTable {
     private static final String INSERT = "INSERT INTO roomserver.send_transactions (user_id, device_id, "
             + "transaction_id, room_id, endpoint, event_id) VALUES (:user_id, :device_id, :transaction_id, :room_id, "
             + ":endpoint, :event_id) ON CONFLICT DO NOTHING";
-    private static final String SELECT = "SELECT event_id FROM roomserver.send_transactions WHERE user_id = :user_id "
-            + "AND device_id = :device_id AND room_id = :room_id AND endpoint = :endpoint "
-            + "AND transaction_id = :transaction_id";
+    private static final String SELECT = "SELECT event_id FROM roomserver.send_transactions WHERE " + scope("");
 
     private final DatabaseClient client;
 
@@ -46,18 +45,32 @@ public final class SendTransactionsTable {
      * room of the event that carries it.
      */
     public Mono<Optional<String>> select(SendTransaction transaction, String roomId) {
-        return client.sql(SELECT)
-                .bind("user_id", transaction.userId().value())
+        return bindScope(client.sql(SELECT), transaction, roomId)
+                .map(row -> row.get("event_id", String.class))
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    /** The condition on a transaction's row, its columns prefixed by {@code alias}, bound by {@link #bindScope}. */
+    static String scope(String alias) {
+        return alias + "user_id = :user_id AND " + alias + "device_id = :device_id AND " + alias
+                + "room_id = :room_id AND " + alias + "endpoint = :endpoint AND " + alias
+                + "transaction_id = :transaction_id";
+    }
+
+    /**
+     * Binds {@link #scope} to the transaction sent in {@code roomId}: the transaction's own room when it has a scope,
+     * else the room of the event that carries it.
+     */
+    static GenericExecuteSpec bindScope(GenericExecuteSpec spec, SendTransaction transaction, String roomId) {
+        return spec.bind("user_id", transaction.userId().value())
                 .bind("device_id", transaction.deviceId().value())
                 .bind(
                         "room_id",
                         transaction.roomId() != null ? transaction.roomId().value() : roomId)
                 .bind("endpoint", endpoint(transaction))
-                .bind("transaction_id", transaction.transactionId())
-                .map(row -> row.get("event_id", String.class))
-                .one()
-                .map(Optional::of)
-                .defaultIfEmpty(Optional.empty());
+                .bind("transaction_id", transaction.transactionId());
     }
 
     private static String endpoint(SendTransaction transaction) {
