@@ -115,12 +115,14 @@ public final class RoomserverOutputConsumer {
                                 .orElse(Mono.empty()));
             }
             long stored = position.getAsLong();
-            // Push actions before waking anyone, so a woken /sync counts this event.
+            // The state at the event, read once: the push actions, recorded before waking anyone (so a woken /sync
+            // counts this event), and whom to wake.
             return pushActions
-                    .record(eventId, roomId, stored, pdu.json())
-                    .then(database.usersToNotify(roomId, stored))
-                    .doOnNext(users -> notifier.notify(SyncStream.EVENTS, users, stored))
-                    .then();
+                    .stateAtEvent(roomId, stored, pdu.json())
+                    .flatMap(state -> pushActions
+                            .record(eventId, roomId, pdu.json(), state)
+                            .then(Mono.fromRunnable(
+                                    () -> notifier.notify(SyncStream.EVENTS, state.usersToNotify(), stored))));
         });
     }
 

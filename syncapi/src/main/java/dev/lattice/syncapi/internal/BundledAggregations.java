@@ -55,14 +55,15 @@ public final class BundledAggregations {
             List<StoredEvent> events, AuthenticatedDevice viewer, Predicate<StoredEvent> visible, long now) {
         Map<String, StoredEvent> parents = new HashMap<>();
         for (StoredEvent event : events) {
-            if (event.stateKey().isEmpty() && event.redactedBecause().isEmpty()) {
+            if (event.stateKey().isEmpty() && event.redactedBecause().isEmpty() && event.mayHaveRelations()) {
                 parents.put(event.eventId(), event);
             }
         }
         if (parents.isEmpty()) {
             return Mono.just(Map.of());
         }
-        // Most events have no related event: one read finds which have, and of what types, before reading those.
+        // Most events have no related event: a timeline's read says which have none (StoredEvent.mayHaveRelations),
+        // and one read finds which of the others have, and of what types, before reading those.
         return database.relationTypes(parents.keySet())
                 .flatMap(related -> Mono.zip(
                         database.relations(withAny(related, LISTED), LISTED),

@@ -14,18 +14,15 @@ import dev.lattice.protocol.push.PushContext;
 import dev.lattice.protocol.push.PushRule;
 import dev.lattice.protocol.push.PushRuleEvaluator;
 import dev.lattice.protocol.push.Ruleset;
+import dev.lattice.syncapi.storage.EventState;
 import dev.lattice.syncapi.storage.StateSpan;
-import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -74,59 +71,54 @@ public final class PushActions {
      * @param event the event as stored (its {@code type}, {@code sender}, {@code content}, {@code state_key})
      */
     public Mono<Void> record(String eventId, String roomId, long position, JsonObject event) {
+        return stateAtEvent(roomId, position, event).flatMap(state -> record(eventId, roomId, event, state));
+    }
+
+    /**
+     * What {@link #record} reads of the room, which its caller may read first to use it too: the state at the event,
+     * with the display names of the local members (for {@code contains_display_name}, which reads only a string
+     * {@code content.body}: an event without one, an encrypted message, a join, a state change, needs none of them,
+     * which in a room of thousands is thousands of rows less per event) and the power levels.
+     */
+    public Mono<EventState> stateAtEvent(String roomId, long position, JsonObject event) {
+        return database.stateAtEvent(roomId, position, hasBody(event) ? Optional.of(serverName) : Optional.empty());
+    }
+
+    /** {@link #record} with the state {@link #stateAtEvent} read. */
+    public Mono<Void> record(String eventId, String roomId, JsonObject event, EventState stateAtEvent) {
         String sender = event.getString("sender").orElse("");
-        return database.stateAt(roomId, position).flatMap(state -> {
-            List<StateSpan> joined = state.stream()
-                    .filter(span -> span.type().equals("m.room.member")
-                            && span.membershipOrEmpty().equals("join"))
-                    .toList();
-            List<StateSpan> local = joined.stream()
-                    .filter(span -> !span.stateKey().equals(sender) && isLocal(span.stateKey()))
-                    .toList();
-            if (local.isEmpty()) {
-                return Mono.<Void>empty();
-            }
-            // The members' events are read for their display names, which only contains_display_name reads, and
-            // only in a string content.body: an event without one (an encrypted message, a join, a state change)
-            // needs none of them, which in a room of thousands is thousands of rows less per event.
-            List<String> ids = new ArrayList<>();
-            if (hasBody(event)) {
-                local.forEach(span -> ids.add(span.eventId()));
-            }
-            state.stream()
-                    .filter(span -> span.type().equals("m.room.power_levels")
-                            && span.stateKey().isEmpty())
-                    .findFirst()
-                    .ifPresent(span -> ids.add(span.eventId()));
-            return database.events(ids).flatMap(events -> {
-                Map<String, StoredEvent> byId =
-                        events.stream().collect(Collectors.toMap(StoredEvent::eventId, Function.identity()));
-                JsonObject powerLevels = state.stream()
-                        .filter(span -> span.type().equals("m.room.power_levels")
-                                && span.stateKey().isEmpty())
-                        .findFirst()
-                        .map(span -> byId.get(span.eventId()))
-                        .map(StoredEvent::content)
-                        .orElse(JsonObject.EMPTY);
-                long senderPower = powerLevels
-                        .getObject("users")
-                        .flatMap(levels -> levels.getInteger(sender))
-                        .orElse(powerLevels.getInteger("users_default").orElse(0L));
-                return Flux.fromIterable(local)
-                        .concatMap(member -> ruleset(member.stateKey()).map(rules -> {
-                            Optional<String> displayName = Optional.ofNullable(byId.get(member.eventId()))
-                                    .flatMap(
-                                            memberEvent -> memberEvent.content().getString("displayname"));
-                            PushContext context =
-                                    new PushContext(event, joined.size(), displayName, senderPower, powerLevels);
-                            return Map.entry(member.stateKey(), PushRuleEvaluator.firstMatch(rules, context));
-                        }))
-                        .filter(outcome ->
-                                outcome.getValue().map(PushRule::notifies).orElse(false))
-                        .collectList()
-                        .flatMap(notified -> store(eventId, roomId, position, threadOf(event), notified));
-            });
-        });
+        List<StateSpan> state = stateAtEvent.state();
+        List<StateSpan> joined = state.stream()
+                .filter(span -> span.type().equals("m.room.member")
+                        && span.membershipOrEmpty().equals("join"))
+                .toList();
+        List<StateSpan> local = joined.stream()
+                .filter(span -> !span.stateKey().equals(sender) && isLocal(span.stateKey()))
+                .toList();
+        if (local.isEmpty()) {
+            return Mono.empty();
+        }
+        Map<String, JsonObject> contents = stateAtEvent.contents();
+        JsonObject powerLevels = state.stream()
+                .filter(span -> span.type().equals("m.room.power_levels")
+                        && span.stateKey().isEmpty())
+                .findFirst()
+                .map(span -> contents.get(span.eventId()))
+                .orElse(JsonObject.EMPTY);
+        long senderPower = powerLevels
+                .getObject("users")
+                .flatMap(levels -> levels.getInteger(sender))
+                .orElse(powerLevels.getInteger("users_default").orElse(0L));
+        return Flux.fromIterable(local)
+                .concatMap(member -> ruleset(member.stateKey()).map(rules -> {
+                    Optional<String> displayName = Optional.ofNullable(contents.get(member.eventId()))
+                            .flatMap(content -> content.getString("displayname"));
+                    PushContext context = new PushContext(event, joined.size(), displayName, senderPower, powerLevels);
+                    return Map.entry(member.stateKey(), PushRuleEvaluator.firstMatch(rules, context));
+                }))
+                .filter(outcome -> outcome.getValue().map(PushRule::notifies).orElse(false))
+                .collectList()
+                .flatMap(notified -> store(eventId, roomId, stateAtEvent.position(), threadOf(event), notified));
     }
 
     /** Stores whom the event notifies, with a push queued for those of them with a pusher ({@link #queued}). */

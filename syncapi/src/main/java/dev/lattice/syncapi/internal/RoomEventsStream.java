@@ -268,21 +268,31 @@ public final class RoomEventsStream implements SyncStreamProvider {
                             .toList();
                     Set<String> timelineIds =
                             timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
+                    // use_state_after: the state up to the timeline's end, its own state events included
+                    boolean stateAfter = request.stateAfterKey().isPresent();
+                    long stateTo = stateAfter ? plan.to() : timelineStart - 1;
+                    // With a since, what changed in the state up to stateTo: read once, for the state section and
+                    // to tell whether the members changed.
+                    Mono<List<StateSpan>> changed = plan.stateSince()
+                            .map(since -> database.stateAddedBetween(plan.roomId(), since, stateTo)
+                                    .cache())
+                            .orElse(Mono.just(List.of()));
                     Mono<Optional<List<StateSpan>>> stateNow = plan.summary()
-                            ? database.stateAt(plan.roomId(), plan.to())
-                                    .map(Optional::of)
+                            ? membersChanged(plan, timeline, changed)
+                                    .flatMap(membersChanged -> membersChanged
+                                            ? database.stateAt(plan.roomId(), plan.to())
+                                                    .map(Optional::of)
+                                            : Mono.just(Optional.<List<StateSpan>>empty()))
                                     .cache()
                             : Mono.just(Optional.empty());
                     // Only a lazy-loading state waits for the heroes; otherwise both reads run side by side.
                     Mono<Set<String>> heroes = request.filter().lazyLoadMembers()
                             ? stateNow.map(now -> namingHeroes(now, user))
                             : Mono.just(Set.of());
-                    // use_state_after: the state up to the timeline's end, its own state events included
-                    boolean stateAfter = request.stateAfterKey().isPresent();
                     Mono<List<StoredEvent>> state = heroes.flatMap(named -> stateBetween(
                             plan.roomId(),
-                            plan.stateSince(),
-                            stateAfter ? plan.to() : timelineStart - 1,
+                            plan.stateSince().isPresent() ? Optional.of(changed) : Optional.empty(),
+                            stateTo,
                             stateAfter ? Set.of() : timelineIds,
                             stateChoice(request.filter(), user, visible, sent, named)));
                     Mono<Optional<JsonObject>> summary =
@@ -377,18 +387,36 @@ public final class RoomEventsStream implements SyncStreamProvider {
     }
 
     /**
-     * The state at {@code position} that {@code choice} wants, less what was already the state at {@code since}
-     * (when given; unless {@code choice} sends it anyway) and less the timeline's own events, oldest first. With
-     * {@code since}, only what changed in between and the members {@code choice} sends anyway are read, never the
-     * whole state.
+     * Whether a joined room's members may have changed since the client's last sync, so that its summary is sent:
+     * always for a room without {@code since} (initial, newly joined); else when a member event is in the timeline or
+     * among the state that changed before it. An incremental sync leaves the summary out otherwise, as the spec
+     * allows ("if this field has not changed since the last sync, it may be omitted") and as Synapse does: the summary
+     * is the room's whole membership, read for every room of every woken sync.
+     */
+    private static Mono<Boolean> membersChanged(
+            RoomPlan plan, List<StoredEvent> timeline, Mono<List<StateSpan>> changedBeforeTimeline) {
+        if (plan.stateSince().isEmpty()
+                || timeline.stream().anyMatch(event -> event.type().equals("m.room.member"))) {
+            return Mono.just(true);
+        }
+        return changedBeforeTimeline.map(spans -> spans.stream().anyMatch(RoomEventsStream::isMember));
+    }
+
+    /**
+     * The state at {@code position} that {@code choice} wants, less what was already the state at the client's
+     * since (when given; unless {@code choice} sends it anyway) and less the timeline's own events, oldest first.
+     * With a since, only what changed in between ({@code changed}, the state added since then) and the members
+     * {@code choice} sends anyway are read, never the whole state.
      */
     private Mono<List<StoredEvent>> stateBetween(
-            String roomId, Optional<Long> since, long position, Set<String> timelineIds, StateChoice choice) {
-        Mono<List<StateSpan>> candidates = since.isEmpty()
+            String roomId,
+            Optional<Mono<List<StateSpan>>> changed,
+            long position,
+            Set<String> timelineIds,
+            StateChoice choice) {
+        Mono<List<StateSpan>> candidates = changed.isEmpty()
                 ? database.stateAt(roomId, position)
-                : Mono.zip(
-                                database.stateAddedBetween(roomId, since.get(), position),
-                                database.membersAt(roomId, choice.membersEvenIfUnchanged(), position))
+                : Mono.zip(changed.get(), database.membersAt(roomId, choice.membersEvenIfUnchanged(), position))
                         .map(parts -> {
                             List<StateSpan> spans = new ArrayList<>(parts.getT1());
                             spans.addAll(parts.getT2());

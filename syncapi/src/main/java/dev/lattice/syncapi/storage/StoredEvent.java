@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param replacesState for a state event, the ID of the state event it replaced
  * @param transaction the client transaction it was sent in, if a local client sent it
  * @param redactedBecause the redaction event in client format, once redacted
+ * @param mayHaveRelations false when the read found no event relating to this one (then its bundled aggregations
+ *     need no read); true when one did, or when the read did not look
  */
 public record StoredEvent(
         long position,
@@ -33,7 +35,34 @@ public record StoredEvent(
         Optional<JsonObject> prevContent,
         Optional<String> replacesState,
         Optional<SendTransaction> transaction,
-        Optional<JsonObject> redactedBecause) {
+        Optional<JsonObject> redactedBecause,
+        boolean mayHaveRelations) {
+
+    /** An event read without looking for relations to it. */
+    public StoredEvent(
+            long position,
+            String eventId,
+            String roomId,
+            RoomVersionId roomVersion,
+            JsonObject event,
+            String historyVisibility,
+            Optional<JsonObject> prevContent,
+            Optional<String> replacesState,
+            Optional<SendTransaction> transaction,
+            Optional<JsonObject> redactedBecause) {
+        this(
+                position,
+                eventId,
+                roomId,
+                roomVersion,
+                event,
+                historyVisibility,
+                prevContent,
+                replacesState,
+                transaction,
+                redactedBecause,
+                true);
+    }
 
     public StoredEvent {
         requireNonNull(eventId, "eventId is null");

@@ -2,6 +2,7 @@ package dev.lattice.syncapi.storage;
 
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.syncapi.storage.postgres.EventSearchTable;
 import dev.lattice.syncapi.storage.postgres.PushActionsTable;
@@ -102,6 +103,13 @@ public interface SyncApiDatabase {
 
     /** The state of a room at {@code position}. */
     Mono<List<StateSpan>> stateAt(String roomId, long position);
+
+    /**
+     * The state of a room at the event at {@code position} (with the spans that ended there), with the contents of
+     * its power levels event and, unless {@code membersOf} is empty, of its joined members' events whose user IDs are
+     * on that server: what the push rules read and whom the event wakes, in one statement.
+     */
+    Mono<EventState> stateAtEvent(String roomId, long position, Optional<ServerName> membersOf);
 
     /**
      * The entries of a room's state at {@code position} whose events were not part of its state at {@code since}

@@ -6,10 +6,12 @@ import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.EventId;
+import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.AccountDataChange;
 import dev.lattice.syncapi.storage.DirectoryEntry;
+import dev.lattice.syncapi.storage.EventState;
 import dev.lattice.syncapi.storage.PendingPush;
 import dev.lattice.syncapi.storage.Relation;
 import dev.lattice.syncapi.storage.StateSpan;
@@ -21,6 +23,7 @@ import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.ThreadSummary;
 import dev.lattice.syncapi.storage.ToDeviceMessage;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +58,14 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     /** The default when a room has no {@code m.room.history_visibility} (or an unknown value). */
     public static final String DEFAULT_HISTORY_VISIBILITY = "shared";
 
+    private static final StateKey HISTORY_VISIBILITY = StateKey.of("m.room.history_visibility", "");
+
     /**
      * Held for the rest of each writing transaction, so writers (one per partition, possibly several processes)
      * commit stream positions in the order they drew them: a reader that sees position p has seen every position
      * below it, which makes "everything after since" exact.
      */
-    private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
+    static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(7309150265419661)";
 
     private static final String INSERT_COMPLETION = "INSERT INTO syncapi.partial_state_completions (position, room_id)"
             + " VALUES (nextval('syncapi.stream_position_seq'), :room_id) RETURNING position";
@@ -115,10 +120,13 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
         String roomId = record.roomId().value();
-        return transactions.transactional(client.sql(LOCK_STREAM)
-                .then()
-                .then(currentHistoryVisibility(roomId))
-                .flatMap(visibility -> store(record, pdu, joinFromGivenState, visibility)));
+        // The state event this one replaces, if it is one, and the history visibility, read at once.
+        Optional<StateKey> replaces = pdu.stateKey().map(key -> StateKey.of(pdu.type(), key));
+        // The stream lock is taken by the insert (OutputRoomEventsTable), before it draws the position.
+        return transactions.transactional(currentStateEvents(
+                        roomId, withHistoryVisibility(replaces.map(Set::of).orElse(Set.of())))
+                .flatMap(current -> store(
+                        record, pdu, joinFromGivenState, historyVisibility(current), replaces.map(current::get))));
     }
 
     @Override
@@ -141,9 +149,9 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         // outliers change no current state.
         return transactions.transactional(client.sql(LOCK_STREAM)
                 .then()
-                .then(Mono.zip(currentHistoryVisibility(roomId), currentStateEvents(roomId, keys)))
-                .flatMap(t -> this.events.insertOutliers(events.stream()
-                        .map(event -> outlierRow(event.getKey(), event.getValue(), t.getT1(), t.getT2()))
+                .then(currentStateEvents(roomId, withHistoryVisibility(keys)))
+                .flatMap(current -> this.events.insertOutliers(events.stream()
+                        .map(event -> outlierRow(event.getKey(), event.getValue(), historyVisibility(current), current))
                         .toList())));
     }
 
@@ -224,11 +232,9 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 .one();
     }
 
-    /** The current state events of these keys, where there are any. */
+    /** The current state events of these keys, where there are any, in one statement. */
     private Mono<Map<StateKey, StoredEvent>> currentStateEvents(String roomId, Set<StateKey> keys) {
-        return state.selectCurrent(roomId, keys)
-                .flatMap(spans -> events.selectByIds(
-                        spans.stream().map(StateSpan::eventId).toList()))
+        return events.selectCurrentState(roomId, keys)
                 .map(found -> found.stream()
                         .filter(event -> event.stateKey().isPresent())
                         .collect(Collectors.toMap(
@@ -263,14 +269,19 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     /**
-     * The work of {@link #storeEvent} once the stream is locked, in the caller's transaction.
+     * The work of {@link #storeEvent} in its transaction (the insert takes the stream lock).
      *
      * @param visibility the room's current history visibility
+     * @param replaced the current state event the event replaces, if it is a state event and one does
      */
-    private Mono<OptionalLong> store(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState, String visibility) {
+    private Mono<OptionalLong> store(
+            NewRoomEvent record,
+            Pdu pdu,
+            boolean joinFromGivenState,
+            String visibility,
+            Optional<StoredEvent> replaced) {
         String roomId = record.roomId().value();
-        return replacedState(roomId, pdu)
-                .flatMap(replaced -> events.insert(newRow(record, pdu, visibility, replaced)))
+        return events.insert(newRow(record, pdu, visibility, replaced))
                 .flatMap(position -> {
                     if (position.isEmpty() || record.historical()) {
                         // A replay changes nothing; a backfilled event is not part of the current state.
@@ -290,8 +301,17 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                 .thenReturn(position));
     }
 
-    private Mono<String> currentHistoryVisibility(String roomId) {
-        return state.selectCurrent(roomId, "m.room.history_visibility", "").flatMap(this::historyVisibilityOf);
+    private static Set<StateKey> withHistoryVisibility(Set<StateKey> keys) {
+        Set<StateKey> with = new HashSet<>(keys);
+        with.add(HISTORY_VISIBILITY);
+        return with;
+    }
+
+    /** The history visibility among current state events read with {@link #withHistoryVisibility}. */
+    private static String historyVisibility(Map<StateKey, StoredEvent> current) {
+        return Optional.ofNullable(current.get(HISTORY_VISIBILITY))
+                .flatMap(event -> event.content().getString("history_visibility"))
+                .orElse(DEFAULT_HISTORY_VISIBILITY);
     }
 
     private Mono<String> historyVisibilityOf(Optional<StateSpan> span) {
@@ -301,16 +321,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         return event(span.get().eventId())
                 .map(found -> found.flatMap(e -> e.content().getString("history_visibility"))
                         .orElse(DEFAULT_HISTORY_VISIBILITY));
-    }
-
-    private Mono<Optional<StoredEvent>> replacedState(String roomId, Pdu pdu) {
-        if (pdu.stateKey().isEmpty()) {
-            return Mono.just(Optional.empty());
-        }
-        return state.selectCurrent(roomId, pdu.type(), pdu.stateKey().get())
-                .flatMap(span -> span.isEmpty()
-                        ? Mono.just(Optional.<StoredEvent>empty())
-                        : event(span.get().eventId()));
     }
 
     /**
@@ -422,6 +432,12 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<StateSpan>> stateAt(String roomId, long position) {
         return state.selectStateAt(roomId, position);
+    }
+
+    @Override
+    public Mono<EventState> stateAtEvent(String roomId, long position, Optional<ServerName> membersOf) {
+        return state.selectStateAtEvent(
+                roomId, position, membersOf.map(server -> ":" + server).orElse(""));
     }
 
     @Override

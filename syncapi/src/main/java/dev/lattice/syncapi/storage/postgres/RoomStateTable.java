@@ -3,9 +3,15 @@ package dev.lattice.syncapi.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.protocol.auth.StateKey;
+import dev.lattice.protocol.json.CanonicalJson;
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.syncapi.storage.EventState;
 import dev.lattice.syncapi.storage.StateSpan;
 import io.r2dbc.spi.Readable;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +58,20 @@ public final class RoomStateTable {
 
     private static final String SELECT_STATE_AT =
             "SELECT " + COLUMNS + " FROM syncapi.room_state" + " WHERE room_id = :room_id" + ACTIVE_AT;
+
+    /**
+     * The state at :position and the spans that ended there, with the event JSON of its power levels event and of its
+     * joined members whose user IDs end with :member_suffix (no member's when it is empty): what the push rules read
+     * and whom an event wakes, in one statement.
+     */
+    private static final String SELECT_STATE_AT_EVENT = "SELECT "
+            + Arrays.stream(COLUMNS.split(",")).map(c -> "s." + c.strip()).collect(Collectors.joining(", "))
+            + ", e.event_json FROM syncapi.room_state s LEFT JOIN syncapi.output_room_events e"
+            + " ON e.event_id = s.event_id AND ((s.type = 'm.room.power_levels' AND s.state_key = '')"
+            + " OR (s.type = 'm.room.member' AND s.membership = 'join' AND :member_suffix <> ''"
+            + " AND right(s.state_key, length(:member_suffix)) = :member_suffix))"
+            + " WHERE s.room_id = :room_id AND s.added_position <= :position"
+            + " AND (s.removed_position IS NULL OR s.removed_position >= :position)";
 
     /** The spans of the state at :position that were not part of it at :since (by event ID, as a client holds it). */
     private static final String SELECT_STATE_ADDED_BETWEEN = "SELECT " + COLUMNS + " FROM syncapi.room_state s"
@@ -182,6 +202,31 @@ public final class RoomStateTable {
         return all(client.sql(SELECT_STATE_AT).bind("room_id", roomId).bind("position", position));
     }
 
+    /** {@link #SELECT_STATE_AT_EVENT}, the contents parsed, by event ID. */
+    public Mono<EventState> selectStateAtEvent(String roomId, long position, String memberSuffix) {
+        return client.sql(SELECT_STATE_AT_EVENT)
+                .bind("room_id", roomId)
+                .bind("position", position)
+                .bind("member_suffix", memberSuffix)
+                .map(row -> Map.entry(toSpan(row), Optional.ofNullable(row.get("event_json", String.class))))
+                .all()
+                .collectList()
+                .map(rows -> {
+                    List<StateSpan> spans = new ArrayList<>(rows.size());
+                    Map<String, JsonObject> contents = new HashMap<>();
+                    rows.forEach(row -> {
+                        spans.add(row.getKey());
+                        row.getValue()
+                                .ifPresent(json -> contents.put(
+                                        row.getKey().eventId(),
+                                        CanonicalJson.parseObject(json)
+                                                .getObject("content")
+                                                .orElse(JsonObject.EMPTY)));
+                    });
+                    return new EventState(position, spans, contents);
+                });
+    }
+
     public Mono<List<StateSpan>> selectStateAddedBetween(String roomId, long since, long position) {
         return all(client.sql(SELECT_STATE_ADDED_BETWEEN)
                 .bind("room_id", roomId)
@@ -244,8 +289,8 @@ public final class RoomStateTable {
                 .collectList();
     }
 
-    /** Binds {@code keys} for {@link #CURRENT_AT_KEYS}. */
-    private static GenericExecuteSpec bindKeys(GenericExecuteSpec spec, Collection<StateKey> keys) {
+    /** Binds {@code keys} for {@link #CURRENT_AT_KEYS}: two parallel arrays, {@code :types} and {@code :state_keys}. */
+    static GenericExecuteSpec bindKeys(GenericExecuteSpec spec, Collection<StateKey> keys) {
         return spec.bind("types", keys.stream().map(StateKey::type).toArray(String[]::new))
                 .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new));
     }
