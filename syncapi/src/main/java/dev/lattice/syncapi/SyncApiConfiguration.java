@@ -414,6 +414,10 @@ public class SyncApiConfiguration {
                 database,
                 notifier,
                 properties.maxSyncTimeout());
+        if (properties.onlyProcess()) {
+            syncer.notifierHearsAllFromNow()
+                    .subscribe(null, e -> log.warn("long-polls read the database first: {}", e.toString()));
+        }
         SlidingSync slidingSync = new SlidingSync(
                 database,
                 slidingSyncConnections,

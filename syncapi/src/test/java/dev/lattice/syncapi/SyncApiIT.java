@@ -106,6 +106,8 @@ class SyncApiIT {
                 "lattice.data-dir", Files.createTempDirectory("syncapi-it").toString());
         properties.put("lattice.kafka.topic-prefix", "syncapi-it-" + UUID.randomUUID() + ".");
         properties.put("lattice.kafka.partitions", 2);
+        // The only syncapi process, as in the all-in-one: long-polls with nothing signalled wait without reading.
+        properties.put("lattice.syncapi.only-process", true);
         SpringApplication application = new SpringApplication(SyncApiTestApplication.class);
         application.setDefaultProperties(properties);
         context = application.run();

@@ -67,6 +67,8 @@ final class EmbeddedInfrastructure implements AutoCloseable {
             if (properties.kafka().groupInstanceId() == null) {
                 addresses.put("lattice.kafka.group-instance-id", "all-in-one");
             }
+            // And so the only syncapi: it stores every change and signals it here (SyncNotifier.hearsAllFrom).
+            addresses.put("lattice.syncapi.only-process", "true");
         }
         starter.shutdown();
         EmbeddedPostgres postgres = null;

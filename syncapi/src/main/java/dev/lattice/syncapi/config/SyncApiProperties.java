@@ -13,9 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     user every few seconds on large servers
  * @param slidingSyncConnectionExpiry how long a Simplified Sliding Sync connection may go unused before it is deleted
  *     (its client then gets {@code M_UNKNOWN_POS} and begins anew): 7 days by default, as Synapse
+ * @param onlyProcess whether this is the only process serving the syncapi, so the one that stores every change and
+ *     wakes the long-polls it concerns (the all-in-one with its embedded broker sets it): a long-poll for which
+ *     nothing was signalled since its token then waits without reading the database first
  */
 @ConfigurationProperties("lattice.syncapi")
 public record SyncApiProperties(
         @DefaultValue("30s") Duration maxSyncTimeout,
         @DefaultValue("true") boolean presenceEnabled,
-        @DefaultValue("7d") Duration slidingSyncConnectionExpiry) {}
+        @DefaultValue("7d") Duration slidingSyncConnectionExpiry,
+        @DefaultValue("false") boolean onlyProcess) {}

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import reactor.core.publisher.Mono;
 
 /**
@@ -32,9 +33,52 @@ public final class SyncNotifier {
     }
 
     private final ConcurrentHashMap<String, UserSignal> users = new ConcurrentHashMap<>();
+    /** The newest position signalled in each stream, for anyone (or for no one: a change that concerned nobody). */
+    private final AtomicLongArray newest = new AtomicLongArray(SyncStream.values().length);
+    /** Null, or the positions from which this notifier is told of every change (see {@link #hearsAllFrom}). */
+    private volatile SyncToken hearsAllFrom;
+
+    /**
+     * Declares that from these positions on, every change to the streams is signalled here: this process is the only
+     * one storing them (the all-in-one). {@link #nothingSince} answers only after this.
+     */
+    public void hearsAllFrom(SyncToken positions) {
+        hearsAllFrom = positions;
+    }
+
+    /**
+     * Whether nothing after {@code since} can concern the user, known without reading the database: this notifier is
+     * told of every change ({@link #hearsAllFrom}) since before {@code since}, has been told of changes up to
+     * {@code since} in every stream (a position it never heard of may be stored and not yet signalled), and signalled
+     * nothing after it for the user. A change committed and not yet signalled is signalled moments later, which wakes
+     * the request waiting on {@link #awaitChange}.
+     */
+    public boolean nothingSince(String userId, SyncToken since) {
+        SyncToken from = hearsAllFrom;
+        if (from == null) {
+            return false;
+        }
+        UserSignal signal = users.get(userId);
+        for (SyncStream stream : SyncStream.values()) {
+            long position = since.position(stream);
+            long heardFrom = from.position(stream);
+            if (position < heardFrom || position > Math.max(heardFrom, newest.get(stream.ordinal()))) {
+                return false;
+            }
+            if (signal != null) {
+                synchronized (signal) {
+                    if (signal.newest[stream.ordinal()] > position) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
 
     /** Signals that something in {@code stream} at {@code position} concerns these users. Call after the commit. */
     public void notify(SyncStream stream, Collection<String> userIds, long position) {
+        newest.accumulateAndGet(stream.ordinal(), position, Math::max);
         for (String userId : userIds) {
             notify(stream, userId, position);
         }
@@ -42,6 +86,7 @@ public final class SyncNotifier {
 
     /** Signals that something in {@code stream} at {@code position} concerns the user. Call after the commit. */
     public void notify(SyncStream stream, String userId, long position) {
+        newest.accumulateAndGet(stream.ordinal(), position, Math::max);
         UserSignal signal = users.computeIfAbsent(userId, id -> new UserSignal());
         CompletableFuture<Void> waiting;
         synchronized (signal) {

@@ -68,7 +68,20 @@ public final class Syncer {
     public Mono<JsonObject> sync(SyncRequest request) {
         Duration timeout = request.timeout().compareTo(maxTimeout) > 0 ? maxTimeout : request.timeout();
         long deadline = System.nanoTime() + timeout.toNanos();
+        String user = request.device().userId().toString();
+        // A long-poll the notifier knows has nothing yet waits at once: the first attempt would read the positions
+        // (and, when other users' changes moved them, the user's rooms) only to find nothing.
+        if (mayWait(request, deadline)
+                && notifier.nothingSince(user, request.since().get())) {
+            return notifier.awaitChange(user, request.since().get())
+                    .timeout(timeout, Mono.empty())
+                    .then(Mono.defer(() -> attempt(request, deadline)));
+        }
         return attempt(request, deadline);
+    }
+
+    private static boolean mayWait(SyncRequest request, long deadline) {
+        return request.since().isPresent() && !request.fullState() && deadline - System.nanoTime() > 0;
     }
 
     private Mono<JsonObject> attempt(SyncRequest request, long deadline) {
@@ -80,8 +93,7 @@ public final class Syncer {
                     .flatMap(nexts -> {
                         SyncResponse response = context.response();
                         long remaining = deadline - System.nanoTime();
-                        boolean mayWait = request.since().isPresent() && !request.fullState() && remaining > 0;
-                        if (!response.isEmpty() || !mayWait) {
+                        if (!response.isEmpty() || !mayWait(request, deadline)) {
                             SyncToken next = positions;
                             for (Map.Entry<SyncStream, Long> entry : nexts) {
                                 next = next.with(entry.getKey(), entry.getValue());
@@ -131,6 +143,15 @@ public final class Syncer {
                 .put("notification_count", counts.notifications())
                 .put("highlight_count", counts.highlights())
                 .build();
+    }
+
+    /**
+     * For the only process serving the syncapi ({@code lattice.syncapi.only-process}): its notifier is told of every
+     * change from the current positions on ({@link SyncNotifier#hearsAllFrom}). Changes stored before were made by
+     * an earlier process and are at or below those positions.
+     */
+    public Mono<Void> notifierHearsAllFromNow() {
+        return positions().doOnNext(notifier::hearsAllFrom).then();
     }
 
     /** Every stream's current position. */
