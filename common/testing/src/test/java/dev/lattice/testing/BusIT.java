@@ -242,15 +242,16 @@ class BusIT {
                 beta.add(record.topic() + ":" + new String(record.payload(), UTF_8));
                 return Mono.empty();
             });
-            // A topic the group reads here already stands for a second instance: a consumer of its own.
-            BusConsumer again = bus.subscribe("shared", List.of("alpha"), record -> Mono.empty());
             assertThat(second).isSameAs(first);
-            assertThat(again).isNotSameAs(first);
 
             bus.publish("beta", "!room:example.org", "b2".getBytes(UTF_8)).block();
             waitFor(() -> beta.size() == 2 && !alpha.isEmpty());
             assertThat(beta).containsExactly("beta:b1", "beta:b2");
             assertThat(alpha).allMatch(seen -> seen.equals("alpha:a1"));
+
+            // A topic the group reads here already stands for a second instance: a consumer of its own.
+            BusConsumer again = bus.subscribe("shared", List.of("alpha"), record -> Mono.empty());
+            assertThat(again).isNotSameAs(first);
         }
     }
 
