@@ -271,11 +271,15 @@ public final class RoomEventsStream implements SyncStreamProvider {
                     // use_state_after: the state up to the timeline's end, its own state events included
                     boolean stateAfter = request.stateAfterKey().isPresent();
                     long stateTo = stateAfter ? plan.to() : timelineStart - 1;
-                    // With a since, what changed in the state up to stateTo: read once, for the state section and
-                    // to tell whether the members changed.
-                    Mono<List<StateSpan>> changed = plan.stateSince()
-                            .map(since -> database.stateAddedBetween(plan.roomId(), since, stateTo)
-                                    .cache())
+                    // With a since, what changed in the state up to stateTo, with the member events of the
+                    // timeline's senders that a lazy-loading state sends even if unchanged: read once, for the state
+                    // section and to tell whether the members changed.
+                    Set<String> senders = request.filter().lazyLoadMembers() ? senders(visible) : Set.of();
+                    Optional<Mono<SyncApiDatabase.StateSince>> sinceRead = plan.stateSince()
+                            .map(since -> database.stateSince(plan.roomId(), since, stateTo, senders)
+                                    .cache());
+                    Mono<List<StateSpan>> changed = sinceRead
+                            .map(read -> read.map(SyncApiDatabase.StateSince::changed))
                             .orElse(Mono.just(List.of()));
                     Mono<Optional<List<StateSpan>>> stateNow = plan.summary()
                             ? membersChanged(plan, timeline, changed)
@@ -291,7 +295,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                             : Mono.just(Set.of());
                     Mono<List<StoredEvent>> state = heroes.flatMap(named -> stateBetween(
                             plan.roomId(),
-                            plan.stateSince().isPresent() ? Optional.of(changed) : Optional.empty(),
+                            sinceRead,
                             stateTo,
                             stateAfter ? Set.of() : timelineIds,
                             stateChoice(request.filter(), user, visible, sent, named)));
@@ -347,13 +351,18 @@ public final class RoomEventsStream implements SyncStreamProvider {
             return StateChoice.ALL;
         }
         Set<String> senders = new HashSet<>(heroes);
-        visible.forEach(event -> senders.add(event.sender()));
+        senders.addAll(senders(visible));
         return new StateChoice(
                 span -> !isMember(span)
                         || ((senders.contains(span.stateKey())
                                         || span.stateKey().equals(user))
                                 && !sent.alreadySent(span.roomId(), span.stateKey(), span.eventId())),
                 senders);
+    }
+
+    /** The senders of these events. */
+    private static Set<String> senders(List<StoredEvent> events) {
+        return events.stream().map(StoredEvent::sender).collect(Collectors.toSet());
     }
 
     /**
@@ -405,23 +414,29 @@ public final class RoomEventsStream implements SyncStreamProvider {
     /**
      * The state at {@code position} that {@code choice} wants, less what was already the state at the client's
      * since (when given; unless {@code choice} sends it anyway) and less the timeline's own events, oldest first.
-     * With a since, only what changed in between ({@code changed}, the state added since then) and the members
-     * {@code choice} sends anyway are read, never the whole state.
+     * With a since, only what changed in between and the members {@code choice} sends anyway are read ({@code
+     * sinceRead}, and the members it did not read: the heroes), never the whole state.
      */
     private Mono<List<StoredEvent>> stateBetween(
             String roomId,
-            Optional<Mono<List<StateSpan>>> changed,
+            Optional<Mono<SyncApiDatabase.StateSince>> sinceRead,
             long position,
             Set<String> timelineIds,
             StateChoice choice) {
-        Mono<List<StateSpan>> candidates = changed.isEmpty()
-                ? database.stateAt(roomId, position)
-                : Mono.zip(changed.get(), database.membersAt(roomId, choice.membersEvenIfUnchanged(), position))
-                        .map(parts -> {
-                            List<StateSpan> spans = new ArrayList<>(parts.getT1());
-                            spans.addAll(parts.getT2());
-                            return spans;
-                        });
+        Mono<List<StateSpan>> candidates = sinceRead
+                .map(read -> read.flatMap(since -> {
+                    List<StateSpan> spans = new ArrayList<>(since.changed());
+                    spans.addAll(since.members());
+                    Set<String> unread = new HashSet<>(choice.membersEvenIfUnchanged());
+                    unread.removeAll(since.membersOf());
+                    return unread.isEmpty()
+                            ? Mono.just(spans)
+                            : database.membersAt(roomId, unread, position).map(heroes -> {
+                                spans.addAll(heroes);
+                                return spans;
+                            });
+                }))
+                .orElseGet(() -> database.stateAt(roomId, position));
         return candidates
                 .flatMap(spans -> {
                     Set<String> ids = new HashSet<>();

@@ -112,11 +112,20 @@ public interface SyncApiDatabase {
     Mono<EventState> stateAtEvent(String roomId, long position, Optional<ServerName> membersOf);
 
     /**
+     * What {@link #stateSince} read: the entries that changed, and the member events of some users.
+     *
+     * @param changed the entries of the state at the position whose events were not part of the state at the since
+     * @param members the member events of {@code membersOf} in the state at the position (changed or not)
+     */
+    record StateSince(List<StateSpan> changed, List<StateSpan> members, Set<String> membersOf) {}
+
+    /**
      * The entries of a room's state at {@code position} whose events were not part of its state at {@code since}
      * (at or before {@code position}): what changed in between, as a client holding the state at {@code since} sees
-     * it, without reading the whole state.
+     * it, without reading the whole state; and, in the same statement, the member events of {@code membersOf} in the
+     * state at {@code position} ({@link #membersAt}), changed or not.
      */
-    Mono<List<StateSpan>> stateAddedBetween(String roomId, long since, long position);
+    Mono<StateSince> stateSince(String roomId, long since, long position, Set<String> membersOf);
 
     /** The member events of these users in a room's state at {@code position} (those it has). */
     Mono<List<StateSpan>> membersAt(String roomId, Collection<String> userIds, long position);

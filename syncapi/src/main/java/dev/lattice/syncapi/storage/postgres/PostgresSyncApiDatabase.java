@@ -441,8 +441,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<List<StateSpan>> stateAddedBetween(String roomId, long since, long position) {
-        return state.selectStateAddedBetween(roomId, since, position);
+    public Mono<StateSince> stateSince(String roomId, long since, long position, Set<String> membersOf) {
+        return state.selectStateSince(roomId, since, position, membersOf);
     }
 
     @Override

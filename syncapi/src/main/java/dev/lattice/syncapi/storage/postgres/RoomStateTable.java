@@ -7,6 +7,7 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.syncapi.storage.EventState;
 import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.Readable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,10 +75,14 @@ public final class RoomStateTable {
             + " AND (s.removed_position IS NULL OR s.removed_position >= :position)";
 
     /** The spans of the state at :position that were not part of it at :since (by event ID, as a client holds it). */
-    private static final String SELECT_STATE_ADDED_BETWEEN = "SELECT " + COLUMNS + " FROM syncapi.room_state s"
-            + " WHERE room_id = :room_id AND added_position > :since" + ACTIVE_AT
+    private static final String ADDED_SINCE = "(added_position > :since"
             + " AND NOT EXISTS (SELECT 1 FROM syncapi.room_state o WHERE o.event_id = s.event_id"
-            + " AND o.added_position <= :since AND (o.removed_position IS NULL OR o.removed_position > :since))";
+            + " AND o.added_position <= :since AND (o.removed_position IS NULL OR o.removed_position > :since)))";
+
+    /** Those spans, each flagged, and the member spans of :users at :position, in one statement. */
+    private static final String SELECT_STATE_SINCE = "SELECT " + COLUMNS + ", " + ADDED_SINCE + " AS changed"
+            + " FROM syncapi.room_state s WHERE room_id = :room_id" + ACTIVE_AT + " AND (" + ADDED_SINCE
+            + " OR (type = 'm.room.member' AND state_key = ANY(:users)))";
 
     private static final String SELECT_MEMBERS_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE room_id = :room_id AND type = 'm.room.member' AND state_key = ANY(:users)" + ACTIVE_AT;
@@ -227,11 +232,30 @@ public final class RoomStateTable {
                 });
     }
 
-    public Mono<List<StateSpan>> selectStateAddedBetween(String roomId, long since, long position) {
-        return all(client.sql(SELECT_STATE_ADDED_BETWEEN)
+    public Mono<SyncApiDatabase.StateSince> selectStateSince(
+            String roomId, long since, long position, Set<String> membersOf) {
+        return client.sql(SELECT_STATE_SINCE)
                 .bind("room_id", roomId)
                 .bind("since", since)
-                .bind("position", position));
+                .bind("position", position)
+                .bind("users", membersOf.toArray(String[]::new))
+                .map(row -> Map.entry(toSpan(row), Boolean.TRUE.equals(row.get("changed", Boolean.class))))
+                .all()
+                .collectList()
+                .map(rows -> {
+                    List<StateSpan> changed = new ArrayList<>();
+                    List<StateSpan> members = new ArrayList<>();
+                    rows.forEach(row -> {
+                        StateSpan span = row.getKey();
+                        if (row.getValue()) {
+                            changed.add(span);
+                        }
+                        if (span.type().equals("m.room.member") && membersOf.contains(span.stateKey())) {
+                            members.add(span);
+                        }
+                    });
+                    return new SyncApiDatabase.StateSince(changed, members, membersOf);
+                });
     }
 
     public Mono<List<StateSpan>> selectMembersAt(String roomId, Collection<String> users, long position) {

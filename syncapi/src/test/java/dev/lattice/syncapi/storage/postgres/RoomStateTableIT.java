@@ -8,6 +8,7 @@ import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.testing.TestInfra;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,13 +86,21 @@ class RoomStateTableIT {
         set(room, "m.room.member", bob, b2, "leave", 23);
         // A state resolution taking the name back to $n1, which a client at 15 already holds.
         set(room, "m.room.name", "", n1, null, 24);
-        assertThat(table.selectStateAddedBetween(room, 15, 25).block())
+        assertThat(table.selectStateSince(room, 15, 25, Set.of()).block().changed())
                 .extracting(StateSpan::eventId)
                 .containsExactlyInAnyOrder(t2, b2);
-        assertThat(table.selectStateAddedBetween(room, 20, 21).block())
+        assertThat(table.selectStateSince(room, 20, 21, Set.of()).block().changed())
                 .extracting(StateSpan::eventId)
                 .containsExactly(t1);
-        assertThat(table.selectStateAddedBetween(room, 25, 25).block()).isEmpty();
+        assertThat(table.selectStateSince(room, 25, 25, Set.of()).block().changed())
+                .isEmpty();
+        // With the member events of some users, changed or not, in the same read.
+        var since = table.selectStateSince(room, 15, 25, Set.of(alice, bob)).block();
+        assertThat(since.changed()).extracting(StateSpan::eventId).containsExactlyInAnyOrder(t2, b2);
+        assertThat(since.members()).extracting(StateSpan::eventId).containsExactlyInAnyOrder(a1, b2);
+        assertThat(table.selectStateSince(room, 25, 25, Set.of(alice)).block().members())
+                .extracting(StateSpan::eventId)
+                .containsExactly(a1);
         // Member events at a position, of some users only.
         assertThat(table.selectMembersAt(room, List.of(alice, bob, fresh("@")), 15)
                         .block())
