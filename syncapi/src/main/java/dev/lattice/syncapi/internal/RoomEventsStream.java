@@ -80,8 +80,13 @@ public final class RoomEventsStream implements SyncStreamProvider {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** What one room section is computed from. */
-    private record RoomPlan(String roomId, long after, long to, Optional<Long> stateSince, boolean summary) {}
+    /**
+     * What one room section is computed from.
+     *
+     * @param join the user's membership at {@code to} when it is a join (for a joined room)
+     */
+    private record RoomPlan(
+            String roomId, long after, long to, Optional<Long> stateSince, boolean summary, Optional<StateSpan> join) {}
 
     @Override
     public SyncStream stream() {
@@ -190,7 +195,8 @@ public final class RoomEventsStream implements SyncStreamProvider {
                 case "join" -> {
                     boolean newlyJoined = !joinedAtSince || rejoined.contains(roomId);
                     if (since.isEmpty() || request.fullState() || newlyJoined) {
-                        fullJoins.add(new RoomPlan(roomId, after, position, Optional.empty(), true));
+                        fullJoins.add(
+                                new RoomPlan(roomId, after, position, Optional.empty(), true, Optional.of(membership)));
                     } else {
                         deltaJoins.add(roomId);
                     }
@@ -214,7 +220,8 @@ public final class RoomEventsStream implements SyncStreamProvider {
                                 after,
                                 membership.addedPosition(),
                                 joinedAtSince ? since : Optional.empty(),
-                                false));
+                                false,
+                                Optional.empty()));
                     }
                 }
                 default -> {
@@ -229,7 +236,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
             List<RoomPlan> joins = new ArrayList<>(fullJoins);
             for (String roomId : deltaJoins) {
                 if (active.contains(roomId)) {
-                    joins.add(new RoomPlan(roomId, after, position, since, true));
+                    joins.add(new RoomPlan(roomId, after, position, since, true, Optional.of(now.get(roomId))));
                 }
             }
             return new Plans(joins, invites, knocks, leaves);
@@ -248,83 +255,86 @@ public final class RoomEventsStream implements SyncStreamProvider {
      * @param sent the member events the device already has, left out of a lazy-loading {@code state}
      */
     private Mono<JsonObject> roomSection(SyncRequest request, RoomPlan plan, LazyLoadedMembers.SentMembers sent) {
-        AuthenticatedDevice device = request.device();
-        String user = device.userId().toString();
+        String user = request.device().userId().toString();
         int limit = request.filter().timelineLimit();
-        Mono<List<StoredEvent>> newestFirst =
-                database.roomEvents(plan.roomId(), plan.after(), plan.to(), limit + 1, true);
-        return Mono.zip(newestFirst, database.membershipHistory(plan.roomId(), user))
-                .flatMap(loaded -> {
-                    List<StoredEvent> events = loaded.getT1();
+        return database.roomEvents(plan.roomId(), plan.after(), plan.to(), limit + 1, true)
+                .flatMap(events -> {
                     boolean limited = events.size() > limit;
                     List<StoredEvent> timeline = new ArrayList<>(events.subList(0, Math.min(limit, events.size())));
                     Collections.reverse(timeline);
-                    long timelineStart = timeline.isEmpty()
-                            ? plan.to() + 1
-                            : timeline.getFirst().position();
-                    List<StoredEvent> visible = timeline.stream()
-                            .filter(event -> EventVisibility.canSee(event, user, loaded.getT2()))
-                            .filter(request.filter().timeline()::matches)
-                            .toList();
-                    Set<String> timelineIds =
-                            timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
-                    // use_state_after: the state up to the timeline's end, its own state events included
-                    boolean stateAfter = request.stateAfterKey().isPresent();
-                    long stateTo = stateAfter ? plan.to() : timelineStart - 1;
-                    // With a since, what changed in the state up to stateTo, with the member events of the
-                    // timeline's senders that a lazy-loading state sends even if unchanged: read once, for the state
-                    // section and to tell whether the members changed.
-                    Set<String> senders = request.filter().lazyLoadMembers() ? senders(visible) : Set.of();
-                    Optional<Mono<SyncApiDatabase.StateSince>> sinceRead = plan.stateSince()
-                            .map(since -> database.stateSince(plan.roomId(), since, stateTo, senders)
-                                    .cache());
-                    Mono<List<StateSpan>> changed = sinceRead
-                            .map(read -> read.map(SyncApiDatabase.StateSince::changed))
-                            .orElse(Mono.just(List.of()));
-                    Mono<Optional<List<StateSpan>>> stateNow = plan.summary()
-                            ? membersChanged(plan, timeline, changed)
-                                    .flatMap(membersChanged -> membersChanged
-                                            ? database.stateAt(plan.roomId(), plan.to())
-                                                    .map(Optional::of)
-                                            : Mono.just(Optional.<List<StateSpan>>empty()))
-                                    .cache()
-                            : Mono.just(Optional.empty());
-                    // Only a lazy-loading state waits for the heroes; otherwise both reads run side by side.
-                    Mono<Set<String>> heroes = request.filter().lazyLoadMembers()
-                            ? stateNow.map(now -> namingHeroes(now, user))
-                            : Mono.just(Set.of());
-                    Mono<List<StoredEvent>> state = heroes.flatMap(named -> stateBetween(
-                            plan.roomId(),
-                            sinceRead,
-                            stateTo,
-                            stateAfter ? Set.of() : timelineIds,
-                            stateChoice(request.filter(), user, visible, sent, named)));
-                    Mono<Optional<JsonObject>> summary =
-                            stateNow.map(now -> now.map(members -> summary(members, user)));
-                    long now = clock.millis();
-                    List<StateSpan> memberships = loaded.getT2();
-                    Mono<Map<String, JsonObject>> bundled = aggregations.of(
-                            visible, device, event -> EventVisibility.canSee(event, user, memberships), now);
-                    return Mono.zip(state, summary, bundled).map(parts -> {
-                        noteMembersSent(sent, parts.getT1(), visible);
-                        JsonObjectBuilder timelineJson = new JsonObjectBuilder()
-                                .put(
-                                        "events",
-                                        new JsonArray(BundledAggregations.clientEvents(
-                                                visible, parts.getT3(), device, now, false)))
-                                .put("limited", limited)
-                                .put("prev_batch", new StreamToken(timelineStart - 1).toString());
-                        JsonObjectBuilder room = new JsonObjectBuilder()
-                                .put("timeline", timelineJson.build())
-                                .put(
-                                        request.stateAfterKey().orElse("state"),
-                                        new JsonObjectBuilder()
-                                                .put("events", clientEvents(parts.getT1(), device, now))
-                                                .build());
-                        parts.getT2().ifPresent(s -> room.put("summary", s));
-                        return room.build();
-                    });
+                    return membershipHistory(plan, user, timeline)
+                            .flatMap(memberships -> section(request, plan, sent, timeline, limited, memberships));
                 });
+    }
+
+    /** {@link #roomSection} once its timeline and the user's memberships in the room are read. */
+    private Mono<JsonObject> section(
+            SyncRequest request,
+            RoomPlan plan,
+            LazyLoadedMembers.SentMembers sent,
+            List<StoredEvent> timeline,
+            boolean limited,
+            List<StateSpan> memberships) {
+        AuthenticatedDevice device = request.device();
+        String user = device.userId().toString();
+        long timelineStart =
+                timeline.isEmpty() ? plan.to() + 1 : timeline.getFirst().position();
+        List<StoredEvent> visible = timeline.stream()
+                .filter(event -> EventVisibility.canSee(event, user, memberships))
+                .filter(request.filter().timeline()::matches)
+                .toList();
+        Set<String> timelineIds = timeline.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
+        // use_state_after: the state up to the timeline's end, its own state events included
+        boolean stateAfter = request.stateAfterKey().isPresent();
+        long stateTo = stateAfter ? plan.to() : timelineStart - 1;
+        // With a since, what changed in the state up to stateTo, with the member events of the
+        // timeline's senders that a lazy-loading state sends even if unchanged: read once, for the state
+        // section and to tell whether the members changed.
+        Set<String> senders = request.filter().lazyLoadMembers() ? senders(visible) : Set.of();
+        Optional<Mono<SyncApiDatabase.StateSince>> sinceRead = plan.stateSince()
+                .map(since -> database.stateSince(plan.roomId(), since, stateTo, senders)
+                        .cache());
+        Mono<List<StateSpan>> changed = sinceRead
+                .map(read -> read.map(SyncApiDatabase.StateSince::changed))
+                .orElse(Mono.just(List.of()));
+        Mono<Optional<List<StateSpan>>> stateNow = plan.summary()
+                ? membersChanged(plan, timeline, changed)
+                        .flatMap(membersChanged -> membersChanged
+                                ? database.stateAt(plan.roomId(), plan.to()).map(Optional::of)
+                                : Mono.just(Optional.<List<StateSpan>>empty()))
+                        .cache()
+                : Mono.just(Optional.empty());
+        // Only a lazy-loading state waits for the heroes; otherwise both reads run side by side.
+        Mono<Set<String>> heroes =
+                request.filter().lazyLoadMembers() ? stateNow.map(now -> namingHeroes(now, user)) : Mono.just(Set.of());
+        Mono<List<StoredEvent>> state = heroes.flatMap(named -> stateBetween(
+                plan.roomId(),
+                sinceRead,
+                stateTo,
+                stateAfter ? Set.of() : timelineIds,
+                stateChoice(request.filter(), user, visible, sent, named)));
+        Mono<Optional<JsonObject>> summary = stateNow.map(now -> now.map(members -> summary(members, user)));
+        long now = clock.millis();
+        Mono<Map<String, JsonObject>> bundled =
+                aggregations.of(visible, device, event -> EventVisibility.canSee(event, user, memberships), now);
+        return Mono.zip(state, summary, bundled).map(parts -> {
+            noteMembersSent(sent, parts.getT1(), visible);
+            JsonObjectBuilder timelineJson = new JsonObjectBuilder()
+                    .put(
+                            "events",
+                            new JsonArray(BundledAggregations.clientEvents(visible, parts.getT3(), device, now, false)))
+                    .put("limited", limited)
+                    .put("prev_batch", new StreamToken(timelineStart - 1).toString());
+            JsonObjectBuilder room = new JsonObjectBuilder()
+                    .put("timeline", timelineJson.build())
+                    .put(
+                            request.stateAfterKey().orElse("state"),
+                            new JsonObjectBuilder()
+                                    .put("events", clientEvents(parts.getT1(), device, now))
+                                    .build());
+            parts.getT2().ifPresent(s -> room.put("summary", s));
+            return room.build();
+        });
     }
 
     /**
@@ -393,6 +403,20 @@ public final class RoomEventsStream implements SyncStreamProvider {
 
     private static boolean isMember(StateSpan span) {
         return span.type().equals("m.room.member");
+    }
+
+    /**
+     * The user's memberships in the room, for what of the timeline they may see: when they were joined throughout
+     * it (their join began before its first event), that join alone tells, and nothing is read, unless an event of it
+     * may have related events, whose visibility (they may come from before the join) needs the whole history.
+     */
+    private Mono<List<StateSpan>> membershipHistory(RoomPlan plan, String user, List<StoredEvent> timeline) {
+        Optional<StateSpan> joinedThroughout = plan.join()
+                .filter(join -> timeline.stream().allMatch(event -> event.position() > join.addedPosition()));
+        if (joinedThroughout.isPresent() && timeline.stream().noneMatch(StoredEvent::mayHaveRelations)) {
+            return Mono.just(List.of(joinedThroughout.get()));
+        }
+        return database.membershipHistory(plan.roomId(), user);
     }
 
     /**
