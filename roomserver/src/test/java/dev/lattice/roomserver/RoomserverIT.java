@@ -83,7 +83,12 @@ class RoomserverIT {
                 .orElseThrow();
         assertThat(latest.prevEvents()).containsExactly(messages.getLast().id());
         assertThat(latest.depth()).isEqualTo(messages.getLast().depth() + 1);
-        assertThat(latest.authState()).extracting(StoredEvent::type).containsExactly("m.room.power_levels");
+        assertThat(latest.authEvents())
+                .containsExactly(state.stream()
+                        .filter(event -> event.type().equals("m.room.power_levels"))
+                        .findFirst()
+                        .orElseThrow()
+                        .eventId());
         assertThat(server.api.queryJoinedRooms(alice).block()).containsExactly(room);
         assertThat(server.api.queryMembership(room, alice).block().orElseThrow().membership())
                 .isEqualTo("join");

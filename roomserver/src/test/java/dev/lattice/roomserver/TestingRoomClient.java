@@ -7,7 +7,6 @@ import dev.lattice.api.roomserver.InputRoomEvent;
 import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.LatestEvents;
 import dev.lattice.api.roomserver.SendTransaction;
-import dev.lattice.api.roomserver.StoredEvent;
 import dev.lattice.protocol.auth.AuthEventsSelection;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.crypto.SigningKey;
@@ -104,8 +103,7 @@ public final class TestingRoomClient {
                 .roomId(room)
                 .content(body)
                 .prevEvents(latest.prevEvents())
-                .authEvents(
-                        latest.authState().stream().map(StoredEvent::eventId).toList())
+                .authEvents(latest.authEvents())
                 .depth(latest.depth())
                 .originServerTs(clock++);
         if (stateKey != null) {
@@ -126,8 +124,7 @@ public final class TestingRoomClient {
                 .content(json("{\"reason\":\"spam\"}"))
                 .redacts(target)
                 .prevEvents(latest.prevEvents())
-                .authEvents(
-                        latest.authState().stream().map(StoredEvent::eventId).toList())
+                .authEvents(latest.authEvents())
                 .depth(latest.depth())
                 .originServerTs(clock++)
                 .sign(SERVER, KEY);

@@ -216,9 +216,7 @@ public final class RoomEvents {
                             .roomId(roomId)
                             .content(content)
                             .prevEvents(latest.prevEvents())
-                            .authEvents(latest.authState().stream()
-                                    .map(StoredEvent::eventId)
-                                    .toList())
+                            .authEvents(latest.authEvents())
                             .depth(latest.depth())
                             .originServerTs(clock.millis());
                     if (stateKey != null) {

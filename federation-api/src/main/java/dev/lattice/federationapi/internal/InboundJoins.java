@@ -112,8 +112,7 @@ public final class InboundJoins {
                         .roomId(roomId)
                         .content(content)
                         .prevEvents(l.prevEvents())
-                        .authEvents(
-                                l.authState().stream().map(StoredEvent::eventId).toList())
+                        .authEvents(l.authEvents())
                         .depth(l.depth())
                         .originServerTs(clock.millis())
                         .build(us)

@@ -13,17 +13,16 @@ import java.util.List;
  * @param roomVersion the room's version
  * @param prevEvents the room's forward extremities, newest (greatest depth) first, at most 20
  * @param depth the depth for the new event: one more than the greatest depth among {@code prevEvents}
- * @param authState the current state events for the (type, state key) pairs asked for; pairs the room has no state for
- *     are left out
+ * @param authEvents the current state events for the (type, state key) pairs asked for, by ID (no more is needed to
+ *     build an event, so none is read); pairs the room has no state for are left out
  */
-public record LatestEvents(
-        RoomVersionId roomVersion, List<EventId> prevEvents, long depth, List<StoredEvent> authState) {
+public record LatestEvents(RoomVersionId roomVersion, List<EventId> prevEvents, long depth, List<EventId> authEvents) {
     /** The most {@code prev_events} an event may have. */
     public static final int MAX_PREV_EVENTS = 20;
 
     public LatestEvents {
         requireNonNull(roomVersion, "roomVersion is null");
         prevEvents = List.copyOf(prevEvents);
-        authState = List.copyOf(authState);
+        authEvents = List.copyOf(authEvents);
     }
 }

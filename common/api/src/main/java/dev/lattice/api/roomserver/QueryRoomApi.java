@@ -24,7 +24,7 @@ public interface QueryRoomApi {
      * Set<StateKey> keys = AuthEventsSelection.forEvent(rules.authorization(), type, stateKey, sender, content);
      * LatestEvents latest = roomserver.queryLatestEvents(roomId, keys).block().orElseThrow();
      * builder.prevEvents(latest.prevEvents()).depth(latest.depth())
-     *        .authEvents(latest.authState().stream().map(StoredEvent::eventId).toList());
+     *        .authEvents(latest.authEvents());
      * }</pre>
      *
      * @param authStateKeys the (type, state key) pairs of the current state to return, usually the auth events

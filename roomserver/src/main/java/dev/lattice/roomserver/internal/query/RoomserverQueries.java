@@ -111,18 +111,18 @@ public final class RoomserverQueries implements RoomserverQueryApi {
                         long depth = Math.min(
                                 MAX_DEPTH,
                                 newest.stream().mapToLong(EventRow::depth).max().orElse(0) + 1);
-                        List<String> authIds = authStateKeys.stream()
+                        List<EventId> authEvents = authStateKeys.stream()
                                 .map(t.getT2()::get)
                                 .filter(java.util.Objects::nonNull)
+                                .map(EventId::new)
                                 .toList();
-                        return storedEvents(room, authIds)
-                                .map(auth -> Optional.of(new LatestEvents(
-                                        version.get(),
-                                        newest.stream()
-                                                .map(row -> new EventId(row.eventId()))
-                                                .toList(),
-                                        depth,
-                                        auth)));
+                        return Mono.just(Optional.of(new LatestEvents(
+                                version.get(),
+                                newest.stream()
+                                        .map(row -> new EventId(row.eventId()))
+                                        .toList(),
+                                depth,
+                                authEvents)));
                     });
         });
     }
