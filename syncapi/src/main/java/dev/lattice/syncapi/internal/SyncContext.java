@@ -25,11 +25,23 @@ public final class SyncContext {
     private final Mono<Map<String, StateSpan>> membershipsAtSince;
 
     SyncContext(SyncRequest request, SyncToken positions, SyncApiDatabase database) {
-        this(
-                request,
-                positions,
-                database.membershipsAt(request.device().userId().toString(), positions.events()),
-                database);
+        this.request = requireNonNull(request, "request is null");
+        this.positions = requireNonNull(positions, "positions is null");
+        Optional<Long> since = request.since().map(SyncToken::events);
+        if (since.isEmpty()) {
+            this.memberships =
+                    database.membershipsAt(user(), positions.events()).cache();
+            this.membershipChanges = Mono.just(List.of());
+            this.membershipsAtSince = Mono.just(Map.of());
+            return;
+        }
+        // The memberships now and their changes since, in one read.
+        Mono<SyncApiDatabase.Memberships> read = database.membershipsAtAndChangedSince(
+                        user(), since.get(), positions.events())
+                .cache();
+        this.memberships = read.map(SyncApiDatabase.Memberships::at);
+        this.membershipChanges = read.map(SyncApiDatabase.Memberships::changedSince);
+        this.membershipsAtSince = atSince(since.get(), database);
     }
 
     /**
@@ -48,11 +60,14 @@ public final class SyncContext {
         this.membershipChanges = since.map(from -> database.membershipsChangedBetween(user(), from, positions.events())
                         .cache())
                 .orElse(Mono.just(List.of()));
-        // Unless a membership changed in between, the memberships at since are those now: no second read.
-        this.membershipsAtSince = since.map(from -> membershipChanges
-                        .flatMap(changes -> changes.isEmpty() ? this.memberships : database.membershipsAt(user(), from))
-                        .cache())
-                .orElse(Mono.just(Map.of()));
+        this.membershipsAtSince = since.map(from -> atSince(from, database)).orElse(Mono.just(Map.of()));
+    }
+
+    /** Unless a membership changed in between, the memberships at since are those now: no second read. */
+    private Mono<Map<String, StateSpan>> atSince(long since, SyncApiDatabase database) {
+        return membershipChanges
+                .flatMap(changes -> changes.isEmpty() ? memberships : database.membershipsAt(user(), since))
+                .cache();
     }
 
     public SyncRequest request() {

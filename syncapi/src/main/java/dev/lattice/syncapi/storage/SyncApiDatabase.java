@@ -157,6 +157,15 @@ public interface SyncApiDatabase {
      */
     Mono<List<StateSpan>> membershipsChangedBetween(String userId, long afterExclusive, long toInclusive);
 
+    /** The user's memberships at a position, and their changes since an earlier one. */
+    record Memberships(Map<String, StateSpan> at, List<StateSpan> changedSince) {}
+
+    /**
+     * {@link #membershipsAt} at {@code position} and {@link #membershipsChangedBetween} ({@code afterExclusive},
+     * {@code position}] in one statement: what an incremental {@code /sync} reads of the user's memberships.
+     */
+    Mono<Memberships> membershipsAtAndChangedSince(String userId, long afterExclusive, long position);
+
     /** Every membership span the user ever had in the room, oldest first. */
     Mono<List<StateSpan>> membershipHistory(String roomId, String userId);
 

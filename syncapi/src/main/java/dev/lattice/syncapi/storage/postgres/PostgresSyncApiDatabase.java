@@ -487,6 +487,11 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
+    public Mono<Memberships> membershipsAtAndChangedSince(String userId, long afterExclusive, long position) {
+        return state.selectMembershipsAtAndChanged(userId, afterExclusive, position);
+    }
+
+    @Override
     public Mono<List<StateSpan>> membershipHistory(String roomId, String userId) {
         return state.selectMembershipHistory(roomId, userId);
     }

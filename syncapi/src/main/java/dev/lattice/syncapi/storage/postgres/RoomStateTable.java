@@ -101,6 +101,13 @@ public final class RoomStateTable {
             + " AND ((added_position > :after AND added_position <= :to)"
             + " OR (removed_position > :after AND removed_position <= :to)) ORDER BY added_position";
 
+    /** The spans of both: active at :position, or begun or ended in (:after, :position]. */
+    private static final String SELECT_MEMBERSHIPS_AT_AND_CHANGED = "SELECT " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE type = 'm.room.member' AND state_key = :user_id AND ((added_position <= :position"
+            + " AND (removed_position IS NULL OR removed_position > :position))"
+            + " OR (added_position > :after AND added_position <= :position)"
+            + " OR (removed_position > :after AND removed_position <= :position)) ORDER BY added_position";
+
     private static final String SELECT_MEMBERSHIP_HISTORY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE type = 'm.room.member' AND state_key = :user_id AND room_id = :room_id ORDER BY added_position";
 
@@ -298,6 +305,31 @@ public final class RoomStateTable {
                 .bind("user_id", userId)
                 .bind("after", after)
                 .bind("to", to));
+    }
+
+    /** {@link #SELECT_MEMBERSHIPS_AT_AND_CHANGED}, told apart. */
+    public Mono<SyncApiDatabase.Memberships> selectMembershipsAtAndChanged(String userId, long after, long position) {
+        return all(client.sql(SELECT_MEMBERSHIPS_AT_AND_CHANGED)
+                        .bind("user_id", userId)
+                        .bind("after", after)
+                        .bind("position", position))
+                .map(spans -> {
+                    Map<String, StateSpan> at = new HashMap<>();
+                    List<StateSpan> changed = new ArrayList<>();
+                    for (StateSpan span : spans) {
+                        if (span.activeAt(position)) {
+                            at.put(span.roomId(), span);
+                        }
+                        boolean began = span.addedPosition() > after && span.addedPosition() <= position;
+                        boolean ended = span.removedPosition()
+                                .map(removed -> removed > after && removed <= position)
+                                .orElse(false);
+                        if (began || ended) {
+                            changed.add(span);
+                        }
+                    }
+                    return new SyncApiDatabase.Memberships(Map.copyOf(at), changed);
+                });
     }
 
     public Mono<List<StateSpan>> selectMembershipHistory(String roomId, String userId) {

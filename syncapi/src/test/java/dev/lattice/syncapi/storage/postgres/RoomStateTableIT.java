@@ -154,6 +154,17 @@ class RoomStateTableIT {
                 .containsExactly("$a-invite", "$a-join");
         assertThat(table.selectMembershipsChangedBetween(user, 130, 200).block())
                 .isEmpty();
+        // Both in one read, as an incremental /sync makes it: the same answers.
+        for (long[] between : new long[][] {{110, 130}, {100, 110}, {130, 200}, {100, 125}}) {
+            var both = table.selectMembershipsAtAndChanged(user, between[0], between[1])
+                    .block();
+            assertThat(both.at().values())
+                    .containsExactlyInAnyOrderElementsOf(
+                            table.selectMembershipsAt(user, between[1]).block());
+            assertThat(both.changedSince())
+                    .containsExactlyElementsOf(table.selectMembershipsChangedBetween(user, between[0], between[1])
+                            .block());
+        }
         assertThat(table.selectMembershipHistory(roomA, user).block())
                 .extracting(StateSpan::eventId)
                 .containsExactly("$a-invite", "$a-join");
