@@ -138,20 +138,8 @@ public final class Bus implements AutoCloseable {
      */
     public Mono<Boolean> awaitConsumed(String group, String topic, Duration timeout) {
         return Mono.fromCallable(() -> {
-                    String name = brokerTopic(topic);
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    admin.describeTopics(List.of(name))
-                            .allTopicNames()
-                            .get()
-                            .get(name)
-                            .partitions()
-                            .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
-                    Map<TopicPartition, Long> ends = new HashMap<>();
-                    admin.listOffsets(latest).all().get().forEach((partition, end) -> {
-                        if (end.offset() > 0) {
-                            ends.put(partition, end.offset());
-                        }
-                    });
+                    Map<TopicPartition, Long> ends = new HashMap<>(endOffsets(List.of(topic)));
+                    ends.values().removeIf(end -> end == 0);
                     long deadline = System.nanoTime() + timeout.toNanos();
                     while (true) {
                         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
@@ -173,6 +161,21 @@ public final class Bus implements AutoCloseable {
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** The end offset of every partition of {@code topics}, asked of the broker now (its admin client). */
+    private Map<TopicPartition, Long> endOffsets(List<String> topics) throws ExecutionException, InterruptedException {
+        List<String> names = topics.stream().map(this::brokerTopic).toList();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(names)
+                .allTopicNames()
+                .get()
+                .forEach((name, description) -> description
+                        .partitions()
+                        .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((partition, end) -> ends.put(partition, end.offset()));
+        return ends;
+    }
+
     /**
      * Consumes {@code topics} in consumer group {@code group}, each record handed to {@code handler}. Records of one
      * key are handled one at a time and in order, records of different keys concurrently (see {@link BusConsumer});
@@ -192,14 +195,15 @@ public final class Bus implements AutoCloseable {
         consumers.removeIf(consumer -> !consumer.isRunning());
         for (BusConsumer shared : consumers) {
             if (group.equals(shared.group()) && topics.stream().noneMatch(shared.topics()::contains)) {
-                shared.addTopics(topics, handler); // subscribed to by the poll loop before its next poll
+                shared.addTopics(topics, handler, Map.of()); // subscribed to by the poll loop before its next poll
                 return shared;
             }
         }
         boolean first = consumers.stream().noneMatch(c -> group.equals(c.group()));
         // The name in the group (static membership) of this process's consumer; a second one adds its topics.
         String instanceName = first ? group : group + "-" + String.join(".", topics);
-        BusConsumer consumer = new BusConsumer(this, settings, meters, group, instanceName, topics, handler);
+        BusConsumer consumer = new BusConsumer(this, settings, meters, group, instanceName);
+        consumer.addTopics(topics, handler, Map.of());
         consumers.add(consumer);
         consumer.start();
         return consumer;
@@ -217,16 +221,19 @@ public final class Bus implements AutoCloseable {
                 .filter(shared -> shared.group() == null && topics.stream().noneMatch(shared.topics()::contains))
                 .findFirst()
                 .orElse(null);
-        CompletableFuture<Void> positioned;
-        if (consumer != null) {
-            positioned = consumer.addTopics(topics, handler);
-        } else {
-            consumer = new BusConsumer(this, settings, meters, null, "tail", topics, handler);
-            consumers.add(consumer);
-            consumer.start();
-            positioned = consumer.positioned();
-        }
         try {
+            // The ends are asked of the admin client: the consumer's own requests would wait behind its fetch in
+            // flight, which the broker holds up to fetch.max.wait.ms.
+            Map<TopicPartition, Long> ends = endOffsets(topics);
+            CompletableFuture<Void> positioned;
+            if (consumer != null) {
+                positioned = consumer.addTopics(topics, handler, ends);
+            } else {
+                consumer = new BusConsumer(this, settings, meters, null, "tail");
+                positioned = consumer.addTopics(topics, handler, ends);
+                consumers.add(consumer);
+                consumer.start();
+            }
             positioned.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -25,7 +25,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -74,18 +73,10 @@ public final class BusConsumer implements AutoCloseable {
     private final Thread thread;
     private final Semaphore lanes;
     private final ExecutorService laneThreads;
-    private final CompletableFuture<Void> positioned;
     private volatile boolean running = true;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    BusConsumer(
-            Bus bus,
-            LatticeProperties.Kafka settings,
-            MeterRegistry meters,
-            String group,
-            String instanceName,
-            List<String> topics,
-            Function<BusRecord, Mono<Void>> handler) {
+    BusConsumer(Bus bus, LatticeProperties.Kafka settings, MeterRegistry meters, String group, String instanceName) {
         this.bus = requireNonNull(bus, "bus is null");
         this.group = group; // null: tail every partition, no group, no commits
         Map<String, Object> config = new HashMap<>();
@@ -106,7 +97,6 @@ public final class BusConsumer implements AutoCloseable {
         // under load; at rest it is how often each consumer asks (Kafka's 500 ms: 2 requests a second each).
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 2_000);
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        this.positioned = addTopics(topics, handler);
         String name = group != null ? group : "tail";
         this.handled = Counter.builder("lattice_bus_records_handled")
                 .tag("group", name)
@@ -152,15 +142,20 @@ public final class BusConsumer implements AutoCloseable {
         return Set.copyOf(unprefixed.values());
     }
 
-    /** Topics given to {@link #addTopics}, with the future the poll loop completes once it reads them. */
-    private record Added(List<String> topics, CompletableFuture<Void> positioned) {}
+    /**
+     * Topics given to {@link #addTopics}, with where a tail starts reading them and the future the poll loop
+     * completes once it reads them.
+     */
+    private record Added(List<String> topics, Map<TopicPartition, Long> tailFrom, CompletableFuture<Void> positioned) {}
 
     /**
      * Adds topics with their handler: the poll loop, woken, subscribes to them (a group, which rebalances it) or
-     * assigns their partitions from their current end (a tail) before it polls again, and then completes the future
-     * returned. Records of the new topics are handled as the others are, each topic by its own handler.
+     * assigns their partitions from {@code tailFrom} (a tail: every partition's offset, their ends when the caller
+     * asked) before it polls again, and then completes the future returned. Records of the new topics are handled as
+     * the others are, each topic by its own handler.
      */
-    CompletableFuture<Void> addTopics(List<String> topics, Function<BusRecord, Mono<Void>> handler) {
+    CompletableFuture<Void> addTopics(
+            List<String> topics, Function<BusRecord, Mono<Void>> handler, Map<TopicPartition, Long> tailFrom) {
         requireNonNull(handler, "handler is null");
         for (String topic : topics) {
             String onBroker = bus.brokerTopic(topic);
@@ -169,15 +164,10 @@ public final class BusConsumer implements AutoCloseable {
             }
             unprefixed.put(onBroker, topic);
         }
-        Added adding = new Added(List.copyOf(topics), new CompletableFuture<>());
+        Added adding = new Added(List.copyOf(topics), Map.copyOf(tailFrom), new CompletableFuture<>());
         added.add(adding);
         consumer.wakeup();
         return adding.positioned();
-    }
-
-    /** Completes once the consumer is positioned: at once for a group, after seeking to the end for a tail. */
-    CompletableFuture<Void> positioned() {
-        return positioned;
     }
 
     private void run() {
@@ -214,8 +204,8 @@ public final class BusConsumer implements AutoCloseable {
     }
 
     /**
-     * Subscribes to the topics added since the last look (a group) or assigns their partitions, resolving their end
-     * offsets now so that no record published afterwards is missed (a tail), and completes their futures.
+     * Subscribes to the topics added since the last look (a group) or assigns their partitions from the offsets given
+     * (a tail: their ends when added, so that no record published afterwards is missed), and completes their futures.
      */
     private void readAddedTopics() {
         List<Added> adding = new ArrayList<>();
@@ -229,40 +219,28 @@ public final class BusConsumer implements AutoCloseable {
         if (group != null) {
             consumer.subscribe(List.copyOf(unprefixed.keySet()));
         } else {
-            List<TopicPartition> fresh = new ArrayList<>();
-            for (Added topics : adding) {
-                for (String topic : topics.topics()) {
-                    awake(() -> consumer.partitionsFor(bus.brokerTopic(topic)))
-                            .forEach(p -> fresh.add(new TopicPartition(p.topic(), p.partition())));
-                }
-            }
+            Map<TopicPartition, Long> fresh = new HashMap<>();
+            adding.forEach(topics -> fresh.putAll(topics.tailFrom()));
             List<TopicPartition> all = new ArrayList<>(consumer.assignment());
-            all.addAll(fresh);
+            all.addAll(fresh.keySet());
             consumer.assign(all); // the partitions assigned before keep their positions
-            consumer.seekToEnd(fresh);
-            fresh.forEach(partition -> awake(() -> consumer.position(partition))); // seekToEnd is lazy
+            fresh.forEach(consumer::seek);
         }
         adding.forEach(topics -> topics.positioned().complete(null));
     }
 
     /** A blocking call of the consumer, made again when {@link #addTopics} woke it rather than closing. */
-    private <T> T awake(Supplier<T> call) {
+    private void awake(Runnable call) {
         while (true) {
             try {
-                return call.get();
+                call.run();
+                return;
             } catch (WakeupException woken) {
                 if (!running) {
                     throw woken;
                 }
             }
         }
-    }
-
-    private void awake(Runnable call) {
-        awake(() -> {
-            call.run();
-            return null;
-        });
     }
 
     /** Handles a batch, one lane per (topic, key), and returns once every record is handled or parked. */
