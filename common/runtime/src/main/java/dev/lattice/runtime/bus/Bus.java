@@ -199,9 +199,9 @@ public final class Bus implements AutoCloseable {
                 return shared;
             }
         }
-        boolean first = consumers.stream().noneMatch(c -> group.equals(c.group()));
-        // The name in the group (static membership) of this process's consumer; a second one adds its topics.
-        String instanceName = first ? group : group + "-" + String.join(".", topics);
+        // Its name in the group (static membership) is that of its first subscription, as when each subscription had
+        // a consumer of its own: after an upgrade, the first topic's partitions are taken back at once.
+        String instanceName = group + "-" + String.join(".", topics);
         BusConsumer consumer = new BusConsumer(this, settings, meters, group, instanceName);
         consumer.addTopics(topics, handler, Map.of());
         consumers.add(consumer);
