@@ -59,9 +59,9 @@ public final class BusConsumer implements AutoCloseable {
     private final Bus bus;
     private final String group;
     private final KafkaConsumer<String, byte[]> consumer;
-    /** Each subscribed topic's handler, by the topic's name on the broker (topics are only ever added). */
+    /** Each topic's handler, by the topic's name on the broker; topics are only ever added ({@link #addTopics}). */
     private final Map<String, Function<BusRecord, Mono<Void>>> handlers = new ConcurrentHashMap<>();
-
+    /** Each topic's name without the deployment prefix, by its name on the broker. */
     private final Map<String, String> unprefixed = new ConcurrentHashMap<>();
     /** Topics added and not yet subscribed to (a group) or assigned (a tail) by the poll loop. */
     private final Queue<Added> added = new ConcurrentLinkedQueue<>();

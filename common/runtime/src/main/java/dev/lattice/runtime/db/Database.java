@@ -6,7 +6,9 @@ import dev.lattice.runtime.config.LatticeProperties;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.ConnectionFactory;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,16 @@ public final class Database {
                 schema.name(),
                 result.targetSchemaVersion != null ? result.targetSchemaVersion : "empty",
                 result.migrationsExecuted);
+    }
+
+    /**
+     * A table's comma-separated {@code columns}, each prefixed with {@code alias}: the select list of a statement that
+     * joins tables sharing column names ({@code event_id}, {@code room_id}).
+     */
+    public static String qualified(String alias, String columns) {
+        return Arrays.stream(columns.split(","))
+                .map(c -> alias + "." + c.strip())
+                .collect(Collectors.joining(", "));
     }
 
     /**

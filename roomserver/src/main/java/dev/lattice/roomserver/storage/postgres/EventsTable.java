@@ -7,9 +7,9 @@ import dev.lattice.api.roomserver.SendTransaction;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
+import dev.lattice.runtime.db.Database;
 import io.r2dbc.spi.Readable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class EventsTable {
             "SELECT " + COLUMNS + " FROM roomserver.events " + "WHERE event_id = ANY(:event_ids)";
     /** The event with an ID, if stored, and the event a client transaction sent, if any: both in one statement. */
     private static final String SELECT_WITH_TRANSACTION = "SELECT "
-            + Arrays.stream(COLUMNS.split(",")).map(c -> "e." + c.strip()).collect(Collectors.joining(", "))
+            + Database.qualified("e", COLUMNS)
             + ", t.event_id AS transaction_event_id FROM (SELECT 1) AS one"
             + " LEFT JOIN roomserver.events e ON e.event_id = :event_id"
             + " LEFT JOIN roomserver.send_transactions t ON "

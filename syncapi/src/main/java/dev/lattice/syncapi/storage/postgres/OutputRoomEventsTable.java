@@ -9,9 +9,9 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.version.RoomVersionId;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.StoredEvent;
 import io.r2dbc.spi.Readable;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -84,7 +84,7 @@ public final class OutputRoomEventsTable {
      * entries and their events in one statement, not one for each.
      */
     private static final String SELECT_CURRENT_STATE = "SELECT "
-            + Arrays.stream(COLUMNS.split(",")).map(c -> "e." + c.strip()).collect(Collectors.joining(", "))
+            + Database.qualified("e", COLUMNS)
             + " FROM syncapi.room_state s JOIN syncapi.output_room_events e ON e.event_id = s.event_id"
             + " WHERE s.room_id = :room_id AND s.removed_position IS NULL"
             + " AND (s.type, s.state_key) IN (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:state_keys AS text[])))";

@@ -5,12 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.EventState;
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.Readable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -66,7 +66,7 @@ public final class RoomStateTable {
      * and whom an event wakes, in one statement.
      */
     private static final String SELECT_STATE_AT_EVENT = "SELECT "
-            + Arrays.stream(COLUMNS.split(",")).map(c -> "s." + c.strip()).collect(Collectors.joining(", "))
+            + Database.qualified("s", COLUMNS)
             + ", e.event_json FROM syncapi.room_state s LEFT JOIN syncapi.output_room_events e"
             + " ON e.event_id = s.event_id AND ((s.type = 'm.room.power_levels' AND s.state_key = '')"
             + " OR (s.type = 'm.room.member' AND s.membership = 'join' AND :member_suffix <> ''"
@@ -74,7 +74,10 @@ public final class RoomStateTable {
             + " WHERE s.room_id = :room_id AND s.added_position <= :position"
             + " AND (s.removed_position IS NULL OR s.removed_position >= :position)";
 
-    /** The spans of the state at :position that were not part of it at :since (by event ID, as a client holds it). */
+    /**
+     * Whether a span of the state at :position was not part of the state at :since (by event ID, as a client holds
+     * it): what changed in between.
+     */
     private static final String ADDED_SINCE = "(added_position > :since"
             + " AND NOT EXISTS (SELECT 1 FROM syncapi.room_state o WHERE o.event_id = s.event_id"
             + " AND o.added_position <= :since AND (o.removed_position IS NULL OR o.removed_position > :since)))";
