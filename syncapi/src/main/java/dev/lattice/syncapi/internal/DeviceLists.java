@@ -46,10 +46,15 @@ public final class DeviceLists {
      * @param devicesTo the device lists position the answer goes up to
      */
     public Mono<Delta> between(String user, long eventsFrom, long eventsTo, long devicesFrom, long devicesTo) {
+        Mono<Map<String, StateSpan>> atEventsFrom =
+                database.membershipsAt(user, eventsFrom).cache();
+        Mono<Map<String, StateSpan>> atEventsTo =
+                database.membershipsAt(user, eventsTo).cache();
         return between(
                 user,
-                database.membershipsAt(user, eventsFrom),
-                database.membershipsAt(user, eventsTo),
+                atEventsFrom,
+                atEventsTo,
+                memberChanges(database, atEventsFrom, atEventsTo, eventsFrom, eventsTo),
                 eventsFrom,
                 eventsTo,
                 devicesFrom,
@@ -57,13 +62,35 @@ public final class DeviceLists {
     }
 
     /**
-     * As {@link #between(String, long, long, long, long)}, with the user's memberships at both room events positions
-     * already at hand (a {@code /sync} attempt reads them for its room events too).
+     * The member spans that began in ({@code eventsFrom}, {@code eventsTo}] in every room the user was joined to at
+     * either position, given the user's memberships at both.
+     */
+    static Mono<List<StateSpan>> memberChanges(
+            SyncApiDatabase database,
+            Mono<Map<String, StateSpan>> atEventsFrom,
+            Mono<Map<String, StateSpan>> atEventsTo,
+            long eventsFrom,
+            long eventsTo) {
+        if (eventsTo <= eventsFrom) {
+            return Mono.just(List.of());
+        }
+        return Mono.zip(atEventsFrom, atEventsTo).flatMap(both -> {
+            Set<String> rooms = joined(both.getT1());
+            rooms.addAll(joined(both.getT2()));
+            return database.memberChanges(rooms, eventsFrom, eventsTo);
+        });
+    }
+
+    /**
+     * As {@link #between(String, long, long, long, long)}, with what a {@code /sync} attempt has read of the user's
+     * rooms for its room events too: the user's memberships at both room events positions, and the member changes in
+     * between in the rooms joined at either ({@link #memberChanges}).
      */
     public Mono<Delta> between(
             String user,
             Mono<Map<String, StateSpan>> atEventsFrom,
             Mono<Map<String, StateSpan>> atEventsTo,
+            Mono<List<StateSpan>> memberChanges,
             long eventsFrom,
             long eventsTo,
             long devicesFrom,
@@ -72,16 +99,9 @@ public final class DeviceLists {
         Mono<Set<String>> joinedAfter = atEventsTo.map(DeviceLists::joined);
         Mono<List<String>> deviceChanges =
                 devicesTo > devicesFrom ? database.deviceListChanges(devicesFrom, devicesTo) : Mono.just(List.of());
-        return Mono.zip(joinedBefore, joinedAfter, deviceChanges).flatMap(loaded -> {
-            Set<String> before = loaded.getT1();
-            Set<String> after = loaded.getT2();
-            Set<String> rooms = new HashSet<>(before);
-            rooms.addAll(after);
-            Mono<List<StateSpan>> memberChanges =
-                    eventsTo > eventsFrom ? database.memberChanges(rooms, eventsFrom, eventsTo) : Mono.just(List.of());
-            return memberChanges.flatMap(
-                    changes -> delta(user, before, after, loaded.getT3(), changes, eventsFrom, eventsTo));
-        });
+        return Mono.zip(joinedBefore, joinedAfter, deviceChanges, memberChanges)
+                .flatMap(loaded -> delta(
+                        user, loaded.getT1(), loaded.getT2(), loaded.getT3(), loaded.getT4(), eventsFrom, eventsTo));
     }
 
     private Mono<Delta> delta(
@@ -152,10 +172,11 @@ public final class DeviceLists {
                 .collect(Collectors.toSet());
     }
 
-    private static Set<String> joined(Map<String, StateSpan> memberships) {
+    /** The rooms of these memberships that are joins (a set that may be changed). */
+    static Set<String> joined(Map<String, StateSpan> memberships) {
         return memberships.values().stream()
                 .filter(span -> span.membershipOrEmpty().equals("join"))
                 .map(StateSpan::roomId)
-                .collect(Collectors.toSet());
+                .collect(Collectors.toCollection(HashSet::new));
     }
 }

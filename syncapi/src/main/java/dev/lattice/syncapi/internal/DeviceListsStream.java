@@ -44,6 +44,7 @@ public final class DeviceListsStream implements SyncStreamProvider {
                         context.user(),
                         context.membershipsAtSince(),
                         context.memberships(),
+                        context.memberChanges(),
                         context.since(SyncStream.EVENTS).orElseThrow(),
                         context.position(SyncStream.EVENTS),
                         context.since(SyncStream.DEVICE_LISTS).orElseThrow(),

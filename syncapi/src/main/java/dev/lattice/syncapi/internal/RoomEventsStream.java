@@ -115,7 +115,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
             return Mono.just(position); // no event since, so no membership, timeline or state change: no query
         }
         return Mono.zip(context.memberships(), atSince, changed)
-                .flatMap(loaded -> plan(request, position, loaded.getT1(), loaded.getT2(), loaded.getT3()))
+                .flatMap(loaded -> plan(context, loaded.getT1(), loaded.getT2(), loaded.getT3()))
                 .flatMap(plans -> withoutForgotten(plans, user))
                 .flatMap(plans -> Mono.when(
                         Flux.fromIterable(plans.join())
@@ -164,11 +164,12 @@ public final class RoomEventsStream implements SyncStreamProvider {
     }
 
     private Mono<Plans> plan(
-            SyncRequest request,
-            long position,
+            SyncContext context,
             Map<String, StateSpan> now,
             Map<String, StateSpan> atSince,
             List<StateSpan> changedSince) {
+        SyncRequest request = context.request();
+        long position = context.position(SyncStream.EVENTS);
         SyncFilter filter = request.filter();
         Optional<Long> since = request.since().map(SyncToken::events);
         long after = since.orElse(Long.MIN_VALUE);
@@ -232,7 +233,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
         if (deltaJoins.isEmpty()) {
             return Mono.just(new Plans(fullJoins, invites, knocks, leaves));
         }
-        return database.roomsWithEvents(deltaJoins, after, position).map(active -> {
+        return context.roomsWithEvents(deltaJoins).map(active -> {
             List<RoomPlan> joins = new ArrayList<>(fullJoins);
             for (String roomId : deltaJoins) {
                 if (active.contains(roomId)) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,25 +24,35 @@ public final class SyncContext {
     private final Mono<Map<String, StateSpan>> memberships;
     private final Mono<List<StateSpan>> membershipChanges;
     private final Mono<Map<String, StateSpan>> membershipsAtSince;
+    /** Given the user's rooms joined at since or now: the member changes in between in them. */
+    private final Mono<List<StateSpan>> memberChanges;
+    /** Of the user's rooms joined at since or now, whether each has events in between; empty when unknown. */
+    private final Mono<Map<String, Boolean>> hasEvents;
+
+    private final SyncApiDatabase database;
 
     SyncContext(SyncRequest request, SyncToken positions, SyncApiDatabase database) {
         this.request = requireNonNull(request, "request is null");
         this.positions = requireNonNull(positions, "positions is null");
+        this.database = requireNonNull(database, "database is null");
         Optional<Long> since = request.since().map(SyncToken::events);
         if (since.isEmpty()) {
             this.memberships =
                     database.membershipsAt(user(), positions.events()).cache();
             this.membershipChanges = Mono.just(List.of());
             this.membershipsAtSince = Mono.just(Map.of());
+            this.memberChanges = Mono.just(List.of());
+            this.hasEvents = Mono.just(Map.of());
             return;
         }
-        // The memberships now and their changes since, in one read.
-        Mono<SyncApiDatabase.Memberships> read = database.membershipsAtAndChangedSince(
-                        user(), since.get(), positions.events())
-                .cache();
-        this.memberships = read.map(SyncApiDatabase.Memberships::at);
-        this.membershipChanges = read.map(SyncApiDatabase.Memberships::changedSince);
+        // What the streams need of the user's rooms, in one read.
+        Mono<SyncApiDatabase.UserRooms> read =
+                database.userRoomsSince(user(), since.get(), positions.events()).cache();
+        this.memberships = read.map(SyncApiDatabase.UserRooms::at);
+        this.membershipChanges = read.map(SyncApiDatabase.UserRooms::changedSince);
         this.membershipsAtSince = atSince(since.get(), database);
+        this.memberChanges = read.map(SyncApiDatabase.UserRooms::memberChanges);
+        this.hasEvents = read.map(SyncApiDatabase.UserRooms::hasEvents);
     }
 
     /**
@@ -55,12 +66,18 @@ public final class SyncContext {
             SyncApiDatabase database) {
         this.request = requireNonNull(request, "request is null");
         this.positions = requireNonNull(positions, "positions is null");
+        this.database = requireNonNull(database, "database is null");
         this.memberships = memberships.cache();
         Optional<Long> since = request.since().map(SyncToken::events);
         this.membershipChanges = since.map(from -> database.membershipsChangedBetween(user(), from, positions.events())
                         .cache())
                 .orElse(Mono.just(List.of()));
         this.membershipsAtSince = since.map(from -> atSince(from, database)).orElse(Mono.just(Map.of()));
+        this.memberChanges = since.map(from -> DeviceLists.memberChanges(
+                                database, membershipsAtSince, this.memberships, from, positions.events())
+                        .cache())
+                .orElse(Mono.just(List.of()));
+        this.hasEvents = Mono.just(Map.of());
     }
 
     /** Unless a membership changed in between, the memberships at since are those now: no second read. */
@@ -128,6 +145,26 @@ public final class SyncContext {
      */
     public Mono<List<StateSpan>> membershipChanges() {
         return membershipChanges;
+    }
+
+    /**
+     * The member spans that began after the request's {@code since} room events position, up to the response's, in
+     * every room the user was joined to at either (read once per attempt); empty in an initial sync.
+     */
+    public Mono<List<StateSpan>> memberChanges() {
+        return memberChanges;
+    }
+
+    /**
+     * Which of these rooms have events after the request's {@code since} room events position, up to the response's:
+     * known from the attempt's read of the user's rooms when it covers them all (rooms joined at either position),
+     * else read.
+     */
+    public Mono<Set<String>> roomsWithEvents(Collection<String> roomIds) {
+        long since = request.since().orElseThrow().events();
+        return hasEvents.flatMap(known -> known.keySet().containsAll(roomIds)
+                ? Mono.just(roomIds.stream().filter(known::get).collect(Collectors.toUnmodifiableSet()))
+                : database.roomsWithEvents(roomIds, since, positions.events()));
     }
 
     /** The rooms the user is joined to at the response's room events position, as far as the filter includes them. */

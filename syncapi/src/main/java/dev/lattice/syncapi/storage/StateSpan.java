@@ -34,6 +34,14 @@ public record StateSpan(
                 && removedPosition.map(removed -> removed > position).orElse(true);
     }
 
+    /** Whether the span began or ended in ({@code afterExclusive}, {@code toInclusive}]. */
+    public boolean changedBetween(long afterExclusive, long toInclusive) {
+        return (addedPosition > afterExclusive && addedPosition <= toInclusive)
+                || removedPosition
+                        .map(removed -> removed > afterExclusive && removed <= toInclusive)
+                        .orElse(false);
+    }
+
     /** The membership, or the empty string for non-member state. */
     public String membershipOrEmpty() {
         return membership.orElse("");

@@ -157,14 +157,24 @@ public interface SyncApiDatabase {
      */
     Mono<List<StateSpan>> membershipsChangedBetween(String userId, long afterExclusive, long toInclusive);
 
-    /** The user's memberships at a position, and their changes since an earlier one. */
-    record Memberships(Map<String, StateSpan> at, List<StateSpan> changedSince) {}
-
     /**
-     * {@link #membershipsAt} at {@code position} and {@link #membershipsChangedBetween} ({@code afterExclusive},
-     * {@code position}] in one statement: what an incremental {@code /sync} reads of the user's memberships.
+     * What an incremental {@code /sync} reads of the user's rooms between two room events positions, in one statement.
+     *
+     * @param at {@link #membershipsAt} the later position
+     * @param changedSince {@link #membershipsChangedBetween} the two
+     * @param memberChanges {@link #memberChanges} between the two in each room the user was joined to at either (what
+     *     {@code device_lists} is computed from)
+     * @param hasEvents of each of those rooms, whether it has events between the two ({@link #roomsWithEvents});
+     *     empty when the positions are the same
      */
-    Mono<Memberships> membershipsAtAndChangedSince(String userId, long afterExclusive, long position);
+    record UserRooms(
+            Map<String, StateSpan> at,
+            List<StateSpan> changedSince,
+            List<StateSpan> memberChanges,
+            Map<String, Boolean> hasEvents) {}
+
+    /** {@link UserRooms} between ({@code afterExclusive}, {@code position}]. */
+    Mono<UserRooms> userRoomsSince(String userId, long afterExclusive, long position);
 
     /** Every membership span the user ever had in the room, oldest first. */
     Mono<List<StateSpan>> membershipHistory(String roomId, String userId);

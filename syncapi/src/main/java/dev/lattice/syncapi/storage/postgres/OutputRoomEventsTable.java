@@ -117,15 +117,23 @@ public final class OutputRoomEventsTable {
             + " FROM syncapi.output_room_events WHERE position > :after AND position <= :to AND type = ANY(:types)"
             + " AND NOT outlier GROUP BY room_id";
 
-    /**
-     * One index probe (room, position) per room; a room whose partial state was completed in the range counts too
-     * (its members became current then, with no event: {@code partial_state_completions}, a handful of rows).
-     */
+    /** Each room's {@link #hasEvents} after its own position. */
     private static final String SELECT_ROOMS_WITH_EVENTS_AFTER = "SELECT r.room_id"
-            + " FROM unnest(:room_ids::text[], :afters::bigint[]) AS r(room_id, after) WHERE EXISTS (SELECT 1"
-            + " FROM syncapi.output_room_events e WHERE e.room_id = r.room_id AND e.position > r.after"
-            + " AND e.position <= :to AND NOT e.outlier) OR EXISTS (SELECT 1 FROM syncapi.partial_state_completions c"
-            + " WHERE c.room_id = r.room_id AND c.position > r.after AND c.position <= :to)";
+            + " FROM unnest(:room_ids::text[], :afters::bigint[]) AS r(room_id, after) WHERE "
+            + hasEvents("r.room_id", "r.after", ":to");
+
+    /**
+     * The condition that the room {@code room} has events with positions in ({@code after}, {@code to}] (each an SQL
+     * expression): one index probe (room, position) that stops at the first event. A room whose partial state was
+     * completed in the range counts too (its members became current then, with no event:
+     * {@code partial_state_completions}, a handful of rows).
+     */
+    static String hasEvents(String room, String after, String to) {
+        return "(EXISTS (SELECT 1 FROM syncapi.output_room_events e WHERE e.room_id = " + room + " AND e.position > "
+                + after + " AND e.position <= " + to + " AND NOT e.outlier) OR EXISTS (SELECT 1"
+                + " FROM syncapi.partial_state_completions c WHERE c.room_id = " + room + " AND c.position > " + after
+                + " AND c.position <= " + to + "))";
+    }
 
     private static final String UPDATE_REDACTED = "UPDATE syncapi.output_room_events"
             + " SET event_json = :event_json, redacted_because = :redacted_because"

@@ -487,8 +487,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<Memberships> membershipsAtAndChangedSince(String userId, long afterExclusive, long position) {
-        return state.selectMembershipsAtAndChanged(userId, afterExclusive, position);
+    public Mono<UserRooms> userRoomsSince(String userId, long afterExclusive, long position) {
+        return state.selectUserRoomsSince(userId, afterExclusive, position);
     }
 
     @Override

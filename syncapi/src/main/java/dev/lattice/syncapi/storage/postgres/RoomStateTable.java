@@ -12,6 +12,7 @@ import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.Readable;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,12 +105,33 @@ public final class RoomStateTable {
             + " AND ((added_position > :after AND added_position <= :to)"
             + " OR (removed_position > :after AND removed_position <= :to)) ORDER BY added_position";
 
-    /** The spans of both: active at :position, or begun or ended in (:after, :position]. */
-    private static final String SELECT_MEMBERSHIPS_AT_AND_CHANGED = "SELECT " + COLUMNS + " FROM syncapi.room_state"
-            + " WHERE type = 'm.room.member' AND state_key = :user_id AND ((added_position <= :position"
-            + " AND (removed_position IS NULL OR removed_position > :position))"
+    /**
+     * What an incremental {@code /sync} reads of the user's rooms, in one statement (see
+     * {@link SyncApiDatabase.UserRooms}), its rows told apart by {@code part}:
+     * <ul>
+     *   <li>{@code membership}: the user's spans active at :position, or begun or ended in (:after, :position]. Those
+     *       include every span active at :after (it is still active, or ended in between).
+     *   <li>{@code member_change}: the member spans begun in (:after, :position] in each room the user was joined to
+     *       at :after or at :position.
+     *   <li>{@code active} or {@code quiet}: each of those rooms, by whether it has events in that range (none when
+     *       the range is empty).
+     * </ul>
+     */
+    private static final String SELECT_USER_ROOMS_SINCE = "WITH mine AS MATERIALIZED (SELECT " + COLUMNS
+            + " FROM syncapi.room_state WHERE type = 'm.room.member' AND state_key = :user_id"
+            + " AND ((added_position <= :position AND (removed_position IS NULL OR removed_position > :position))"
             + " OR (added_position > :after AND added_position <= :position)"
-            + " OR (removed_position > :after AND removed_position <= :position)) ORDER BY added_position";
+            + " OR (removed_position > :after AND removed_position <= :position))),"
+            + " joined AS (SELECT DISTINCT room_id FROM mine WHERE membership = 'join'"
+            + " AND ((added_position <= :after AND (removed_position IS NULL OR removed_position > :after))"
+            + " OR (added_position <= :position AND (removed_position IS NULL OR removed_position > :position))))"
+            + " SELECT 'membership' AS part, " + COLUMNS + " FROM mine"
+            + " UNION ALL SELECT 'member_change', " + COLUMNS + " FROM syncapi.room_state"
+            + " WHERE room_id IN (SELECT room_id FROM joined) AND type = 'm.room.member'"
+            + " AND added_position > :after AND added_position <= :position"
+            + " UNION ALL SELECT CASE WHEN " + OutputRoomEventsTable.hasEvents("j.room_id", ":after", ":position")
+            + " THEN 'active' ELSE 'quiet' END, j.room_id, NULL, NULL, NULL, NULL, NULL, NULL FROM joined j"
+            + " WHERE :after < :position";
 
     private static final String SELECT_MEMBERSHIP_HISTORY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE type = 'm.room.member' AND state_key = :user_id AND room_id = :room_id ORDER BY added_position";
@@ -310,28 +332,48 @@ public final class RoomStateTable {
                 .bind("to", to));
     }
 
-    /** {@link #SELECT_MEMBERSHIPS_AT_AND_CHANGED}, told apart. */
-    public Mono<SyncApiDatabase.Memberships> selectMembershipsAtAndChanged(String userId, long after, long position) {
-        return all(client.sql(SELECT_MEMBERSHIPS_AT_AND_CHANGED)
-                        .bind("user_id", userId)
-                        .bind("after", after)
-                        .bind("position", position))
-                .map(spans -> {
+    /** A row of {@link #SELECT_USER_ROOMS_SINCE}: its part, and its span (none for a room's activity). */
+    private record UserRoomsRow(String part, String roomId, Optional<StateSpan> span) {}
+
+    /** {@link #SELECT_USER_ROOMS_SINCE}, told apart. */
+    public Mono<SyncApiDatabase.UserRooms> selectUserRoomsSince(String userId, long after, long position) {
+        return client.sql(SELECT_USER_ROOMS_SINCE)
+                .bind("user_id", userId)
+                .bind("after", after)
+                .bind("position", position)
+                .map(row -> {
+                    String part = row.get("part", String.class);
+                    boolean activity = part.equals("active") || part.equals("quiet");
+                    return new UserRoomsRow(
+                            part,
+                            row.get("room_id", String.class),
+                            activity ? Optional.empty() : Optional.of(toSpan(row)));
+                })
+                .all()
+                .collectList()
+                .map(rows -> {
                     Map<String, StateSpan> at = new HashMap<>();
                     List<StateSpan> changed = new ArrayList<>();
-                    for (StateSpan span : spans) {
-                        if (span.activeAt(position)) {
-                            at.put(span.roomId(), span);
-                        }
-                        boolean began = span.addedPosition() > after && span.addedPosition() <= position;
-                        boolean ended = span.removedPosition()
-                                .map(removed -> removed > after && removed <= position)
-                                .orElse(false);
-                        if (began || ended) {
-                            changed.add(span);
+                    List<StateSpan> memberChanges = new ArrayList<>();
+                    Map<String, Boolean> hasEvents = new HashMap<>();
+                    for (UserRoomsRow row : rows) {
+                        switch (row.part()) {
+                            case "membership" -> {
+                                StateSpan span = row.span().orElseThrow();
+                                if (span.activeAt(position)) {
+                                    at.put(span.roomId(), span);
+                                }
+                                if (span.changedBetween(after, position)) {
+                                    changed.add(span);
+                                }
+                            }
+                            case "member_change" -> memberChanges.add(row.span().orElseThrow());
+                            default -> hasEvents.put(row.roomId(), row.part().equals("active"));
                         }
                     }
-                    return new SyncApiDatabase.Memberships(Map.copyOf(at), changed);
+                    changed.sort(Comparator.comparingLong(StateSpan::addedPosition));
+                    return new SyncApiDatabase.UserRooms(
+                            Map.copyOf(at), List.copyOf(changed), List.copyOf(memberChanges), Map.copyOf(hasEvents));
                 });
     }
 

@@ -26,7 +26,8 @@ class OutputRoomEventsTableIT {
         table = new OutputRoomEventsTable(TestInfra.migrated("syncapi").client());
     }
 
-    private static OutputRoomEventsTable.NewRow row(
+    /** A message from {@code @a:example.org}, neither an outlier nor with relations. */
+    static OutputRoomEventsTable.NewRow row(
             String roomId, String eventId, boolean historical, Optional<SendTransaction> transaction) {
         JsonObject event = new JsonObjectBuilder()
                 .put("type", "m.room.message")

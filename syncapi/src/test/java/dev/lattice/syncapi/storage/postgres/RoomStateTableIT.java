@@ -15,10 +15,13 @@ import org.junit.jupiter.api.Test;
 
 class RoomStateTableIT {
     private static RoomStateTable table;
+    private static OutputRoomEventsTable events;
 
     @BeforeAll
     static void migrate() {
-        table = new RoomStateTable(TestInfra.migrated("syncapi").client());
+        var client = TestInfra.migrated("syncapi").client();
+        table = new RoomStateTable(client);
+        events = new OutputRoomEventsTable(client);
     }
 
     private static String fresh(String sigil) {
@@ -156,8 +159,7 @@ class RoomStateTableIT {
                 .isEmpty();
         // Both in one read, as an incremental /sync makes it: the same answers.
         for (long[] between : new long[][] {{110, 130}, {100, 110}, {130, 200}, {100, 125}}) {
-            var both = table.selectMembershipsAtAndChanged(user, between[0], between[1])
-                    .block();
+            var both = table.selectUserRoomsSince(user, between[0], between[1]).block();
             assertThat(both.at().values())
                     .containsExactlyInAnyOrderElementsOf(
                             table.selectMembershipsAt(user, between[1]).block());
@@ -175,6 +177,61 @@ class RoomStateTableIT {
         // Bob left room B at 130: he is told about that position, but not about later ones.
         assertThat(table.selectUsersToNotify(roomB, 130).block()).containsExactly(user);
         assertThat(table.selectUsersToNotify(roomB, 131).block()).isEmpty();
+    }
+
+    /** A message in the room, stored for its position: the positions below are the stream's, in order. */
+    private static long message(String room) {
+        return events.insert(OutputRoomEventsTableIT.row(room, fresh("$"), false, Optional.empty()))
+                .block()
+                .getAsLong();
+    }
+
+    @Test
+    void theUserRoomsReadIsTheSeparateReadsInOne() {
+        String user = fresh("@");
+        String other = fresh("@");
+        String quiet = fresh("!"), busy = fresh("!"), left = fresh("!"), entered = fresh("!");
+        set(quiet, "m.room.member", user, "$q-join", "join", message(quiet));
+        set(busy, "m.room.member", user, "$b-join", "join", message(busy));
+        set(left, "m.room.member", user, "$l-join", "join", message(left));
+        set(busy, "m.room.member", other, "$b-other", "join", message(busy));
+        long since = message(fresh("!"));
+        message(busy);
+        set(entered, "m.room.member", other, "$e-other", "join", message(entered));
+        set(left, "m.room.member", user, "$l-leave", "leave", message(left));
+        set(entered, "m.room.member", user, "$e-join", "join", message(entered));
+        long position = message(fresh("!"));
+
+        var rooms = table.selectUserRoomsSince(user, since, position).block();
+        assertThat(rooms.at().values())
+                .extracting(StateSpan::eventId)
+                .containsExactlyInAnyOrder("$q-join", "$b-join", "$l-leave", "$e-join");
+        assertThat(rooms.changedSince())
+                .containsExactlyElementsOf(table.selectMembershipsChangedBetween(user, since, position)
+                        .block());
+        assertThat(rooms.changedSince())
+                .extracting(StateSpan::eventId)
+                .containsExactly("$l-join", "$l-leave", "$e-join");
+        // In the rooms joined at either position: not the member event before since.
+        assertThat(rooms.memberChanges())
+                .containsExactlyInAnyOrderElementsOf(
+                        table.selectMemberChanges(List.of(quiet, busy, left, entered), since, position)
+                                .block());
+        assertThat(rooms.memberChanges())
+                .extracting(StateSpan::eventId)
+                .containsExactlyInAnyOrder("$e-other", "$l-leave", "$e-join");
+        assertThat(rooms.hasEvents())
+                .containsExactlyInAnyOrderEntriesOf(
+                        java.util.Map.of(quiet, false, busy, true, left, true, entered, true));
+        assertThat(events.selectRoomsWithEvents(List.of(quiet, busy, left, entered), since, position)
+                        .block())
+                .containsExactlyInAnyOrder(busy, left, entered);
+        // Nothing in between: the memberships only.
+        var same = table.selectUserRoomsSince(user, position, position).block();
+        assertThat(same.at()).isEqualTo(rooms.at());
+        assertThat(same.changedSince()).isEmpty();
+        assertThat(same.memberChanges()).isEmpty();
+        assertThat(same.hasEvents()).isEmpty();
     }
 
     @Test
