@@ -39,6 +39,10 @@ public final class EventsTable {
             + " :sender, :depth, :origin_server_ts, :membership, :redacts, :prev_event_ids, :auth_event_ids, :kind,"
             + " :status, :reject_errcode, :reject_reason, :state_before_nid, :state_after_nid, :pdu, :received_ts)"
             + ON_CONFLICT + " RETURNING event_nid";
+    /** {@link #INSERT} with the send transaction that carried the event, in one statement. */
+    private static final String INSERT_WITH_TRANSACTION = "WITH inserted AS (" + INSERT + "), send_transaction AS ("
+            + SendTransactionsTable.INSERT + ") SELECT event_nid FROM inserted";
+
     /**
      * Many events without state in one statement: one array per column. The events' prev and auth event IDs are
      * each one array of all of them, with each event's offset into it and count (a ragged array in two flat ones);
@@ -98,11 +102,12 @@ public final class EventsTable {
     }
 
     /**
-     * Inserts the event, or makes an accepted outlier with its ID the accepted backfilled event; completes with its
-     * numeric ID. Fails on any other duplicate event ID.
+     * Inserts the event, or makes an accepted outlier with its ID the accepted backfilled event, and records the send
+     * transaction that carried it, if any ({@code roomserver.send_transactions}, where the first event of a
+     * transaction wins); completes with its numeric ID. Fails on any other duplicate event ID.
      */
-    public Mono<Long> insert(EventRow event) {
-        var spec = client.sql(INSERT)
+    public Mono<Long> insert(EventRow event, Optional<SendTransaction> transaction) {
+        var spec = client.sql(transaction.isPresent() ? INSERT_WITH_TRANSACTION : INSERT)
                 .bind("event_id", event.eventId())
                 .bind("room_id", event.roomId())
                 .bind("event_type", event.type())
@@ -122,6 +127,9 @@ public final class EventsTable {
         spec = Sql.bindNullable(spec, "reject_reason", event.rejectReason(), String.class);
         spec = Sql.bindNullable(spec, "state_before_nid", event.stateBeforeNid(), Long.class);
         spec = Sql.bindNullable(spec, "state_after_nid", event.stateAfterNid(), Long.class);
+        if (transaction.isPresent()) {
+            spec = SendTransactionsTable.bindTransaction(spec, transaction.get());
+        }
         return spec.map(row -> Sql.requireLong(row, "event_nid"))
                 .one()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("event " + event.eventId() + " is stored")));

@@ -3,7 +3,9 @@ package dev.lattice.roomserver.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Collection;
+import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,7 +16,9 @@ public final class ForwardExtremitiesTable {
     private static final String INSERT = "INSERT INTO roomserver.forward_extremities (room_id, event_id) "
             + "VALUES (:room_id, :event_id) ON CONFLICT DO NOTHING";
     private static final String DELETE =
-            "DELETE FROM roomserver.forward_extremities WHERE room_id = :room_id " + "AND event_id = ANY(:event_ids)";
+            "DELETE FROM roomserver.forward_extremities WHERE room_id = :room_id AND event_id = ANY(:event_ids)";
+    /** Both, in one statement: the new extremity is never among those it removes (its own prev events). */
+    private static final String REPLACE = "WITH removed AS (" + DELETE + ") " + INSERT;
 
     private final DatabaseClient client;
 
@@ -22,21 +26,22 @@ public final class ForwardExtremitiesTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    public Mono<Void> insert(String roomId, String eventId) {
-        return client.sql(INSERT)
-                .bind("room_id", roomId)
-                .bind("event_id", eventId)
-                .then();
-    }
-
-    /** Removes the extremities among {@code eventIds} (the prev_events of a new extremity). */
-    public Mono<Void> delete(String roomId, Collection<String> eventIds) {
-        if (eventIds.isEmpty()) {
+    /**
+     * Removes the extremities among {@code removes} (the prev events of a new event) and adds {@code adds} (the new
+     * event, when it becomes one), in one statement.
+     */
+    public Mono<Void> replace(String roomId, Collection<String> removes, Optional<String> adds) {
+        if (removes.isEmpty() && adds.isEmpty()) {
             return Mono.empty();
         }
-        return client.sql(DELETE)
-                .bind("room_id", roomId)
-                .bind("event_ids", eventIds.toArray(String[]::new))
-                .then();
+        String sql = removes.isEmpty() ? INSERT : adds.isEmpty() ? DELETE : REPLACE;
+        GenericExecuteSpec spec = client.sql(sql).bind("room_id", roomId);
+        if (!removes.isEmpty()) {
+            spec = spec.bind("event_ids", removes.toArray(String[]::new));
+        }
+        if (adds.isPresent()) {
+            spec = spec.bind("event_id", adds.get());
+        }
+        return spec.then();
     }
 }

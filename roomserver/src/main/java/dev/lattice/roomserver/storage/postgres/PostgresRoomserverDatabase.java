@@ -340,7 +340,8 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                 ? rooms.insert(write.newRoom()).then()
                 : rooms.lock(roomId).then();
         return room.then(writeState(write))
-                .flatMap(row -> events.insert(row).map(nid -> row))
+                .flatMap(row -> events.insert(row, Optional.ofNullable(write.transaction()))
+                        .map(nid -> row))
                 .flatMap(row -> (write.partialState()
                                 ? partialStateEvents.insert(roomId, event.eventId())
                                 : Mono.<Void>empty())
@@ -350,16 +351,12 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                                         : Mono.empty())
                         .thenReturn(row))
                 .flatMap(row -> extremities
-                        .delete(roomId, write.removesExtremities())
-                        .then(write.addsExtremity() ? extremities.insert(roomId, event.eventId()) : Mono.empty())
+                        .replace(
+                                roomId,
+                                write.removesExtremities(),
+                                write.addsExtremity() ? Optional.of(event.eventId()) : Optional.empty())
                         .then(currentState.delete(roomId, write.currentStateRemoves()))
                         .then(currentState.upsert(roomId, write.currentStateAdds()))
-                        .then(
-                                write.transaction() != null
-                                        ? sendTransactions
-                                                .insert(write.transaction(), roomId, event.eventId())
-                                                .then()
-                                        : Mono.empty())
                         .then(
                                 write.redaction() != null
                                         ? events.setRedacted(

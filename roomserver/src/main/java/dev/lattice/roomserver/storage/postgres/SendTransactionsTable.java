@@ -15,9 +15,14 @@ import reactor.core.publisher.Mono;
  * empty endpoint, like the rows from before the scope existed.
  */
 public final class SendTransactionsTable {
-    private static final String INSERT = "INSERT INTO roomserver.send_transactions (user_id, device_id, "
+    /**
+     * Binds {@code :room_id} and {@code :event_id} as the event's insert does ({@link EventsTable#insert}, which runs
+     * it in the same statement), and the transaction by {@link #bindTransaction}.
+     */
+    static final String INSERT = "INSERT INTO roomserver.send_transactions (user_id, device_id, "
             + "transaction_id, room_id, endpoint, event_id) VALUES (:user_id, :device_id, :transaction_id, :room_id, "
             + ":endpoint, :event_id) ON CONFLICT DO NOTHING";
+
     private static final String SELECT = "SELECT event_id FROM roomserver.send_transactions WHERE " + scope("");
 
     private final DatabaseClient client;
@@ -26,18 +31,12 @@ public final class SendTransactionsTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    /** Records the transaction; completes with whether it was new (the first event wins). */
-    public Mono<Boolean> insert(SendTransaction transaction, String roomId, String eventId) {
-        return client.sql(INSERT)
-                .bind("user_id", transaction.userId().value())
+    /** Binds the transaction's own columns of {@link #INSERT} (the first event of a transaction wins). */
+    static GenericExecuteSpec bindTransaction(GenericExecuteSpec spec, SendTransaction transaction) {
+        return spec.bind("user_id", transaction.userId().value())
                 .bind("device_id", transaction.deviceId().value())
                 .bind("transaction_id", transaction.transactionId())
-                .bind("room_id", roomId)
-                .bind("endpoint", endpoint(transaction))
-                .bind("event_id", eventId)
-                .fetch()
-                .rowsUpdated()
-                .map(n -> n > 0);
+                .bind("endpoint", endpoint(transaction));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -49,12 +50,12 @@ class EventsTableIT {
         String room = TestingDatabase.roomId();
         EventRow row = bobsJoin(room, InputKind.BACKFILLED, EventStatus.SOFT_FAILED, null);
         byte[] pdu = row.pdu();
-        long nid = table.insert(row).block();
+        long nid = table.insert(row, Optional.empty()).block();
         EventRow read = table.select(row.eventId()).block().orElseThrow();
         assertThat(read.nid()).isEqualTo(nid);
         assertThat(read.pdu()).isEqualTo(pdu);
         assertThat(read).usingRecursiveComparison().ignoringFields("nid").isEqualTo(row);
-        assertThatThrownBy(() -> table.insert(row).block()).isNotNull(); // the event ID is unique
+        assertThatThrownBy(() -> table.insert(row, Optional.empty()).block()).isNotNull(); // the event ID is unique
     }
 
     @Test
@@ -114,7 +115,7 @@ class EventsTableIT {
                 TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED),
                 List.of(create.eventId(), join.eventId()));
         for (EventRow row : List.of(create, join, message)) {
-            table.insert(row).block();
+            table.insert(row, Optional.empty()).block();
         }
         assertThat(table.selectAuthChain(List.of(message.eventId())).block())
                 .extracting(EventRow::eventId)
@@ -138,9 +139,9 @@ class EventsTableIT {
     void findsJoinsAtOrAfterAnEvent() {
         String room = TestingDatabase.roomId();
         EventRow before = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
-        long beforeNid = table.insert(before).block();
+        long beforeNid = table.insert(before, Optional.empty()).block();
         EventRow join = TestingDatabase.event(room, "m.room.member", "@bob:t", "join", EventStatus.ACCEPTED);
-        long joinNid = table.insert(join).block();
+        long joinNid = table.insert(join, Optional.empty()).block();
         assertThat(table.joinedSince(room, "@bob:t", beforeNid).block()).isTrue();
         assertThat(table.joinedSince(room, "@bob:t", joinNid + 1).block()).isFalse();
         assertThat(table.joinedSince(room, "@carol:t", beforeNid).block()).isFalse();

@@ -7,6 +7,7 @@ import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ForwardExtremitiesTableIT {
@@ -20,13 +21,14 @@ class ForwardExtremitiesTableIT {
         String b = stored(room);
         String c = stored(room);
         stored(room); // an event of the room that is no extremity
-        table.insert(room, a).block();
-        table.insert(room, b).block();
-        table.insert(room, b).block(); // idempotent
+        table.replace(room, List.of(), Optional.of(a)).block();
+        table.replace(room, List.of(), Optional.of(b)).block();
+        table.replace(room, List.of(), Optional.of(b)).block(); // idempotent
         assertThat(extremities(room)).containsExactlyInAnyOrder(a, b);
-        table.delete(room, List.of(a, b, "$unknown")).block();
-        table.insert(room, c).block();
+        table.replace(room, List.of(a, b, "$unknown"), Optional.of(c)).block();
         assertThat(extremities(room)).containsExactly(c);
+        table.replace(room, List.of(c), Optional.empty()).block();
+        assertThat(extremities(room)).isEmpty();
         assertThat(extremities(TestingDatabase.roomId())).isEmpty();
     }
 
@@ -39,29 +41,31 @@ class ForwardExtremitiesTableIT {
     /** Stores a message of the room; its ID. */
     private String stored(String room) {
         String id = TestingDatabase.eventId();
-        events.insert(new EventRow(
-                        0,
-                        id,
-                        room,
-                        "m.room.message",
-                        null,
-                        "@bob:test.lattice",
-                        3,
-                        123,
-                        null,
-                        null,
-                        List.of(),
-                        List.of(),
-                        InputKind.NEW,
-                        EventStatus.ACCEPTED,
-                        null,
-                        null,
-                        null,
-                        null,
-                        "{}".getBytes(StandardCharsets.UTF_8),
-                        null,
-                        null,
-                        456))
+        events.insert(
+                        new EventRow(
+                                0,
+                                id,
+                                room,
+                                "m.room.message",
+                                null,
+                                "@bob:test.lattice",
+                                3,
+                                123,
+                                null,
+                                null,
+                                List.of(),
+                                List.of(),
+                                InputKind.NEW,
+                                EventStatus.ACCEPTED,
+                                null,
+                                null,
+                                null,
+                                null,
+                                "{}".getBytes(StandardCharsets.UTF_8),
+                                null,
+                                null,
+                                456),
+                        Optional.empty())
                 .block();
         return id;
     }

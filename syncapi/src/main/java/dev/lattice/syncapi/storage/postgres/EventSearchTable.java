@@ -19,6 +19,16 @@ public final class EventSearchTable {
             + " VALUES (:event_id, :room_id, :position, :key, to_tsvector('simple', :text))"
             + " ON CONFLICT (event_id) DO NOTHING";
 
+    /**
+     * The search entry of the event a data-modifying {@code WITH} named {@code inserted} just stored (it returns the
+     * event's {@code position}), for the same statement: the event ID and room are bound as {@code :event_id} and
+     * {@code :room_id}, as the event's insert binds them, and the entry as {@code :search_key} and
+     * {@code :search_text}.
+     */
+    static final String INSERT_FOR_INSERTED = "INSERT INTO syncapi.event_search (event_id, room_id, position, key,"
+            + " vector) SELECT :event_id, :room_id, position, :search_key, to_tsvector('simple', :search_text)"
+            + " FROM inserted ON CONFLICT (event_id) DO NOTHING";
+
     private static final String DELETE = "DELETE FROM syncapi.event_search WHERE event_id = :event_id";
 
     private static final String MATCHES = " FROM syncapi.event_search"
@@ -30,6 +40,19 @@ public final class EventSearchTable {
 
     private static final String COUNT = "SELECT count(*) AS n" + MATCHES;
 
+    /** What an event is found by: its text, under its type's search key ({@link #SEARCHABLE}). */
+    public record Entry(String key, String text) {
+        public Entry {
+            requireNonNull(key, "key is null");
+            requireNonNull(text, "text is null");
+        }
+
+        /** The entry of an event of this type with this searchable text; none when the type is not searchable. */
+        public static Optional<Entry> of(String type, Optional<String> text) {
+            return Optional.ofNullable(SEARCHABLE.get(type)).flatMap(key -> text.map(t -> new Entry(key, t)));
+        }
+    }
+
     /** One match: the event and its rank (higher is better). */
     public record Match(String eventId, double rank) {}
 
@@ -39,18 +62,14 @@ public final class EventSearchTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    /** Indexes an event's searchable text, if its type has one. */
-    public Mono<Void> insert(String eventId, String roomId, long position, String type, Optional<String> text) {
-        String key = SEARCHABLE.get(type);
-        if (key == null || text.isEmpty()) {
-            return Mono.empty();
-        }
+    /** Indexes an event by its search entry. */
+    public Mono<Void> insert(String eventId, String roomId, long position, Entry entry) {
         return client.sql(INSERT)
                 .bind("event_id", eventId)
                 .bind("room_id", roomId)
                 .bind("position", position)
-                .bind("key", key)
-                .bind("text", text.get())
+                .bind("key", entry.key())
+                .bind("text", entry.text())
                 .then();
     }
 

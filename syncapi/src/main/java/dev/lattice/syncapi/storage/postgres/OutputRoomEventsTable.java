@@ -59,6 +59,10 @@ public final class OutputRoomEventsTable {
             + " FROM (" + PostgresSyncApiDatabase.LOCK_STREAM + ") AS stream_lock"
             + " ON CONFLICT DO NOTHING RETURNING position";
 
+    /** {@link #INSERT} with the event's search entry, in one statement. */
+    private static final String INSERT_WITH_SEARCH_ENTRY = "WITH inserted AS (" + INSERT + "), search_entry AS ("
+            + EventSearchTable.INSERT_FOR_INSERTED + ")" + " SELECT position FROM inserted";
+
     /** Outliers of one room, one array per column, each below the history band; those stored already are skipped. */
     private static final String INSERT_OUTLIERS = "INSERT INTO syncapi.output_room_events (position, event_id,"
             + " room_id, room_version, type, sender, state_key, event_json, history_visibility, prev_content,"
@@ -246,8 +250,23 @@ public final class OutputRoomEventsTable {
         return rows.stream().map(value).toArray(String[]::new);
     }
 
+    /**
+     * Inserts a live event (neither historical nor an outlier) with its search entry ({@link EventSearchTable}) in one
+     * statement; as {@link #insert} otherwise.
+     */
+    public Mono<OptionalLong> insertLive(NewRow row, EventSearchTable.Entry search) {
+        if (row.historical() || row.outlier()) {
+            throw new IllegalArgumentException(row.eventId() + " is not a live event");
+        }
+        return insertOnce(row, Optional.of(search));
+    }
+
     private Mono<OptionalLong> insertOnce(NewRow row) {
-        GenericExecuteSpec spec = client.sql(INSERT)
+        return insertOnce(row, Optional.empty());
+    }
+
+    private Mono<OptionalLong> insertOnce(NewRow row, Optional<EventSearchTable.Entry> search) {
+        GenericExecuteSpec spec = client.sql(search.isPresent() ? INSERT_WITH_SEARCH_ENTRY : INSERT)
                 .bind("historical", row.historical())
                 .bind("outlier", row.outlier())
                 .bind("history_floor", HISTORY_FLOOR)
@@ -267,6 +286,10 @@ public final class OutputRoomEventsTable {
         spec = bindNullable(
                 spec, "txn_device_id", row.transaction().map(t -> t.deviceId().toString()));
         spec = bindNullable(spec, "txn_id", row.transaction().map(SendTransaction::transactionId));
+        if (search.isPresent()) {
+            spec = spec.bind("search_key", search.get().key())
+                    .bind("search_text", search.get().text());
+        }
         return spec.map(r -> r.get("position", Long.class))
                 .one()
                 .map(OptionalLong::of)

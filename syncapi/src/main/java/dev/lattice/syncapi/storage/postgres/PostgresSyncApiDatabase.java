@@ -281,8 +281,14 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
             String visibility,
             Optional<StoredEvent> replaced) {
         String roomId = record.roomId().value();
-        return events.insert(newRow(record, pdu, visibility, replaced))
-                .flatMap(position -> {
+        Optional<EventSearchTable.Entry> searchEntry =
+                record.outlier() ? Optional.empty() : EventSearchTable.Entry.of(pdu.type(), searchableText(pdu));
+        // A live event's search entry is stored by its insert, in the same statement.
+        boolean live = !record.historical() && !record.outlier();
+        OutputRoomEventsTable.NewRow row = newRow(record, pdu, visibility, replaced);
+        Mono<OptionalLong> inserted =
+                live && searchEntry.isPresent() ? events.insertLive(row, searchEntry.get()) : events.insert(row);
+        return inserted.flatMap(position -> {
                     if (position.isEmpty() || record.historical()) {
                         // A replay changes nothing; a backfilled event is not part of the current state.
                         return Mono.just(position);
@@ -296,8 +302,12 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                         : relationOf(pdu, position.getAsLong())
                                 .map(relation -> relations.insert(roomId, relation))
                                 .orElse(Mono.empty())
-                                .then(search.insert(
-                                        pdu.eventId(), roomId, position.getAsLong(), pdu.type(), searchableText(pdu)))
+                                .then(
+                                        live
+                                                ? Mono.<Void>empty()
+                                                : Mono.justOrEmpty(searchEntry)
+                                                        .flatMap(entry -> search.insert(
+                                                                pdu.eventId(), roomId, position.getAsLong(), entry)))
                                 .thenReturn(position));
     }
 
