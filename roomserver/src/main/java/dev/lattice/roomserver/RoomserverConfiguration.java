@@ -56,14 +56,14 @@ public class RoomserverConfiguration {
             Database database, ConnectionFactory connections, Bus bus, RoomserverProperties properties) {
         // Not a ReactiveTransactionManager bean: other services in the same process may want their own.
         TransactionalOperator transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
-        return new Outbox(
-                        database.client(),
-                        transactions,
-                        "roomserver",
-                        bus::publish,
-                        properties.relayInterval(),
-                        properties.relayBatch())
-                .start();
+        Outbox outbox = new Outbox(
+                database.client(),
+                transactions,
+                "roomserver",
+                bus::publish,
+                properties.relayInterval(),
+                properties.relayBatch());
+        return (properties.onlyProcess() ? outbox.soleRelay() : outbox).start();
     }
 
     @Bean

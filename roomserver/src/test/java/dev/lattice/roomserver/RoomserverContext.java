@@ -41,6 +41,8 @@ final class RoomserverContext implements AutoCloseable {
         properties.put("lattice.federation.enabled", false);
         properties.put("lattice.kafka.topic-prefix", "test-" + UUID.randomUUID() + ".");
         properties.put("lattice.kafka.partitions", 2);
+        // As in the all-in-one: the outbox publishes each commit from memory (Outbox#soleRelay).
+        properties.put("lattice.roomserver.only-process", true);
         properties.remove("spring.config.import");
         try {
             properties.put(

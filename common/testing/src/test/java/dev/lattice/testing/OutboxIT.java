@@ -209,24 +209,78 @@ class OutboxIT {
     void concurrentWritersKeepEachKeysOrder() throws Exception {
         List<String> keys = List.of(key(), key(), key(), key());
         try (Outbox outbox = outbox(bus::publish).start()) {
-            // Keys side by side, each key's writes one after another (as a row lock orders them in the services).
-            Flux.fromIterable(keys)
-                    .flatMap(key -> Flux.range(0, 20)
-                            .concatMap(i -> outbox.inTransaction(writer -> writeNote(writer, key, "m" + i))))
-                    .then()
+            writeSideBySide(outbox, keys);
+            assertEachKeySeenInOrder(keys);
+        }
+    }
+
+    /** Keys side by side, each key's 20 writes one after another (as a row lock orders them in the services). */
+    private void writeSideBySide(Outbox outbox, List<String> keys) {
+        Flux.fromIterable(keys)
+                .flatMap(key -> Flux.range(0, 20)
+                        .concatMap(i -> outbox.inTransaction(writer -> writeNote(writer, key, "m" + i))))
+                .then()
+                .block();
+    }
+
+    /** Each key's 20 records of {@link #writeSideBySide}, seen in the order they were written. */
+    private void assertEachKeySeenInOrder(List<String> keys) throws InterruptedException {
+        waitFor(() -> keys.stream().allMatch(key -> seen(key).size() >= 20));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add("m" + i);
+        }
+        for (String key : keys) {
+            assertThat(seen(key)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void theSoleRelayPublishesCommitsFromMemoryInOrderAndDeletesTheRowsLater() throws Exception {
+        List<String> keys = List.of(key(), key(), key(), key());
+        // A sweeper that runs once, at start: the rows published stay until close() deletes them.
+        try (Outbox outbox = soleRelay(bus::publish, Duration.ofHours(1))) {
+            waitFor(outbox::relaysFromMemory);
+            writeSideBySide(outbox, keys);
+            // Published without claiming: every row is still there, for the sweeper's next turn to delete.
+            assertThat(outbox.unpublished().block()).isEqualTo(80);
+            assertEachKeySeenInOrder(keys);
+        }
+        assertThat(outbox(bus::publish).unpublished().block()).isZero();
+    }
+
+    @Test
+    void theSoleRelayPublishesLeftoversFirstAndClaimsAKeyWhosePublicationFailed() throws Exception {
+        String key = key();
+        try (Outbox crashing = outbox((topic, k, payload) -> Mono.error(new IllegalStateException("broker away")))) {
+            crashing.inTransaction(writer -> writeNote(writer, key, "old1").then(writeNote(writer, key, "old2")))
                     .block();
-            waitFor(() -> keys.stream().allMatch(key -> seen(key).size() >= 20));
-            List<String> expected = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                expected.add("m" + i);
-            }
-            for (String key : keys) {
-                assertThat(seen(key)).containsExactlyElementsOf(expected);
-            }
+        }
+        java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        Outbox.Publisher failingOnce = (topic, k, payload) ->
+                new String(payload, UTF_8).equals("lost") && failedOnce.compareAndSet(false, true)
+                        ? Mono.error(new IllegalStateException("broker away"))
+                        : bus.publish(topic, k, payload);
+        try (Outbox outbox = soleRelay(failingOnce, Duration.ofHours(1))) {
+            waitFor(outbox::relaysFromMemory); // the leftovers were swept
+            waitFor(() -> seen(key).size() == 2);
+            outbox.inTransaction(writer -> writeNote(writer, key, "lost")).block();
+            assertThat(failedOnce).isTrue();
+            // The key is claimed from now on: the row the failure left goes first.
+            outbox.inTransaction(writer -> writeNote(writer, key, "next")).block();
+            waitFor(() -> seen(key).size() == 4);
+            assertThat(seen(key)).containsExactly("old1", "old2", "lost", "next");
         }
     }
 
     // ---- helpers ----
+
+    /** A started sole relay whose sweeper runs every {@code sweepInterval}. */
+    private Outbox soleRelay(Outbox.Publisher publisher, Duration sweepInterval) {
+        return new Outbox(client, transactions, SCHEMA, publisher, sweepInterval, 3)
+                .soleRelay()
+                .start();
+    }
 
     private Outbox outbox(Outbox.Publisher publisher) {
         return new Outbox(client, transactions, SCHEMA, publisher, Duration.ofMillis(200), 3);

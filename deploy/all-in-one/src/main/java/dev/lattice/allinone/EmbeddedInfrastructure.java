@@ -69,6 +69,8 @@ final class EmbeddedInfrastructure implements AutoCloseable {
             }
             // And so the only syncapi: it stores every change and signals it here (SyncNotifier.hearsAllFrom).
             addresses.put("lattice.syncapi.only-process", "true");
+            // And the only roomserver: its outbox publishes each commit's records without claiming them.
+            addresses.put("lattice.roomserver.only-process", "true");
         }
         starter.shutdown();
         EmbeddedPostgres postgres = null;

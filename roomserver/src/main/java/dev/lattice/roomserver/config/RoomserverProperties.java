@@ -13,10 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param relayInterval how often the outbox's sweeper looks for rows left unpublished (after a crash or a broker
  *     failure); each commit publishes its own rows at once
  * @param relayBatch how many outbox rows one publishing transaction publishes
+ * @param onlyProcess whether this is the only process serving the roomserver (the all-in-one): its outbox is then
+ *     the sole relay of its rows, publishing each commit's records from memory with no claiming transaction
+ *     ({@code Outbox#soleRelay})
  */
 @ConfigurationProperties("lattice.roomserver")
 public record RoomserverProperties(
         @DefaultValue("30s") Duration inputTimeout,
         @DefaultValue("100") int maxSnapshotChain,
         @DefaultValue("1s") Duration relayInterval,
-        @DefaultValue("100") int relayBatch) {}
+        @DefaultValue("100") int relayBatch,
+        @DefaultValue("false") boolean onlyProcess) {}

@@ -31,12 +31,37 @@ public final class SyncContext {
 
     private final SyncApiDatabase database;
 
+    /** An initial sync's: the user's memberships are read when a stream needs them. */
     SyncContext(SyncRequest request, SyncToken positions, SyncApiDatabase database) {
+        this(request, positions, Optional.empty(), database);
+        if (request.since().isPresent()) {
+            throw new IllegalArgumentException("an incremental sync's context needs the user's rooms");
+        }
+    }
+
+    /**
+     * An incremental sync's.
+     *
+     * @param rooms the user's rooms between the request's {@code since} and {@code positions}, read with them
+     *     ({@link SyncApiDatabase#storedPositionsAndUserRoomsSince})
+     */
+    SyncContext(SyncRequest request, SyncToken positions, SyncApiDatabase.UserRooms rooms, SyncApiDatabase database) {
+        this(request, positions, Optional.of(rooms), database);
+        if (request.since().isEmpty()) {
+            throw new IllegalArgumentException("an initial sync has no rooms since");
+        }
+    }
+
+    private SyncContext(
+            SyncRequest request,
+            SyncToken positions,
+            Optional<SyncApiDatabase.UserRooms> rooms,
+            SyncApiDatabase database) {
         this.request = requireNonNull(request, "request is null");
         this.positions = requireNonNull(positions, "positions is null");
         this.database = requireNonNull(database, "database is null");
         Optional<Long> since = request.since().map(SyncToken::events);
-        if (since.isEmpty()) {
+        if (rooms.isEmpty()) {
             this.memberships =
                     database.membershipsAt(user(), positions.events()).cache();
             this.membershipChanges = Mono.just(List.of());
@@ -45,14 +70,12 @@ public final class SyncContext {
             this.hasEvents = Mono.just(Map.of());
             return;
         }
-        // What the streams need of the user's rooms, in one read.
-        Mono<SyncApiDatabase.UserRooms> read =
-                database.userRoomsSince(user(), since.get(), positions.events()).cache();
-        this.memberships = read.map(SyncApiDatabase.UserRooms::at);
-        this.membershipChanges = read.map(SyncApiDatabase.UserRooms::changedSince);
-        this.membershipsAtSince = atSince(since.get(), database);
-        this.memberChanges = read.map(SyncApiDatabase.UserRooms::memberChanges);
-        this.hasEvents = read.map(SyncApiDatabase.UserRooms::hasEvents);
+        SyncApiDatabase.UserRooms read = rooms.get();
+        this.memberships = Mono.just(read.at());
+        this.membershipChanges = Mono.just(read.changedSince());
+        this.membershipsAtSince = atSince(since.orElseThrow(), database);
+        this.memberChanges = Mono.just(read.memberChanges());
+        this.hasEvents = Mono.just(read.hasEvents());
     }
 
     /**
@@ -85,6 +108,11 @@ public final class SyncContext {
         return membershipChanges
                 .flatMap(changes -> changes.isEmpty() ? memberships : database.membershipsAt(user(), since))
                 .cache();
+    }
+
+    /** Where every stream is now: the response covers each up to here. */
+    SyncToken positions() {
+        return positions;
     }
 
     public SyncRequest request() {

@@ -6,6 +6,7 @@ import dev.lattice.api.keyserver.QueryDeviceKeyCountsApi;
 import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import java.time.Duration;
@@ -85,8 +86,8 @@ public final class Syncer {
     }
 
     private Mono<JsonObject> attempt(SyncRequest request, long deadline) {
-        return positions().flatMap(positions -> {
-            SyncContext context = new SyncContext(request, positions, database);
+        return context(request).flatMap(context -> {
+            SyncToken positions = context.positions();
             return Flux.fromIterable(streams)
                     .flatMap(provider -> provider.contribute(context).map(next -> Map.entry(provider.stream(), next)))
                     .collectList()
@@ -108,6 +109,20 @@ public final class Syncer {
                                 .then(Mono.defer(() -> attempt(request, deadline)));
                     });
         });
+    }
+
+    /**
+     * An attempt's context: every stream's position and, for an incremental sync, the user's rooms since the request's
+     * {@code since} up to them, read in one statement.
+     */
+    private Mono<SyncContext> context(SyncRequest request) {
+        if (request.since().isEmpty()) {
+            return positions().map(positions -> new SyncContext(request, positions, database));
+        }
+        return database.storedPositionsAndUserRoomsSince(
+                        request.device().userId().toString(),
+                        request.since().get().events())
+                .map(read -> new SyncContext(request, token(streams, read.positions()), read.rooms(), database));
     }
 
     /**
@@ -161,12 +176,15 @@ public final class Syncer {
 
     /** Every stream's current position, from its provider, with the stored ones read in one statement. */
     static Mono<SyncToken> positions(List<SyncStreamProvider> streams, SyncApiDatabase database) {
-        return database.storedPositions().map(stored -> {
-            SyncToken token = SyncToken.of();
-            for (SyncStreamProvider provider : streams) {
-                token = token.with(provider.stream(), provider.currentPosition(stored));
-            }
-            return token;
-        });
+        return database.storedPositions().map(stored -> token(streams, stored));
+    }
+
+    /** Every stream's position, from its provider, given the stored ones. */
+    private static SyncToken token(List<SyncStreamProvider> streams, StoredPositions stored) {
+        SyncToken token = SyncToken.of();
+        for (SyncStreamProvider provider : streams) {
+            token = token.with(provider.stream(), provider.currentPosition(stored));
+        }
+        return token;
     }
 }

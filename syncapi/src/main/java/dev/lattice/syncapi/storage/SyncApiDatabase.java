@@ -173,8 +173,14 @@ public interface SyncApiDatabase {
             List<StateSpan> memberChanges,
             Map<String, Boolean> hasEvents) {}
 
-    /** {@link UserRooms} between ({@code afterExclusive}, {@code position}]. */
-    Mono<UserRooms> userRoomsSince(String userId, long afterExclusive, long position);
+    /** {@link #storedPositions} and the {@link UserRooms} up to their room events position, read at once. */
+    record PositionsAndUserRooms(StoredPositions positions, UserRooms rooms) {}
+
+    /**
+     * {@link #storedPositions}, and the {@link UserRooms} ({@code afterExclusive}, their room events position], in
+     * one statement: what an incremental {@code /sync} attempt reads first.
+     */
+    Mono<PositionsAndUserRooms> storedPositionsAndUserRoomsSince(String userId, long afterExclusive);
 
     /** Every membership span the user ever had in the room, oldest first. */
     Mono<List<StateSpan>> membershipHistory(String roomId, String userId);

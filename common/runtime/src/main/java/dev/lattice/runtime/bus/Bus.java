@@ -117,7 +117,11 @@ public final class Bus implements AutoCloseable {
         return topic + ".parked";
     }
 
-    /** Publishes one record; completes once the broker has it durably. */
+    /**
+     * Publishes one record; completes once the broker has it durably, on the producer's I/O thread. A caller that
+     * goes on to publish again must leave that thread first: a send that waits for a topic's metadata (its first
+     * record there) waits for that very thread, up to the producer's {@code max.block.ms}.
+     */
     public Mono<Void> publish(String topic, String key, byte[] payload) {
         return Mono.create(sink ->
                 producer.send(new ProducerRecord<>(brokerTopic(topic), key, payload), (metadata, error) -> {

@@ -3,8 +3,14 @@ package dev.lattice.runtime.outbox;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +19,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A service's transactional outbox, the one way a service publishes what it just wrote.
@@ -34,6 +41,17 @@ import reactor.core.publisher.Mono;
  * sweeper that publishes them at once and then every {@code sweepInterval}, in the same per-key order. A crash after
  * publishing but before the delete committed publishes those rows again: delivery is at least once, and every record
  * published through an outbox must carry an ID or position that lets its consumers recognise a replay.
+ *
+ * <p>The sole relay ({@link #soleRelay}, for a service with one process: the all-in-one): no other process writes or
+ * publishes the outbox's rows, so what a commit wrote is published from memory, with no claiming transaction, and
+ * deleted afterwards with other published rows, every {@code sweepInterval}: a commit costs no statement after it.
+ * The order a claim takes from row locks comes from the process itself: each key's commits are published one after
+ * another in the order their rows were written (under the writers' row lock, so in {@code seq} order), each only
+ * once the one before it is published. Rows the process did not write (left by an earlier one) are swept before the
+ * first such publication; a key whose publication failed, or whose transaction's outcome is unknown (it failed after
+ * writing its rows), is published by claims from then on, as without the sole relay, so its leftovers go first. The
+ * sweeper takes only rows older than {@link #SOLE_RELAY_GRACE}: those the process did not get published. A crash
+ * before the delete publishes the last second's records again, as a crash before a claim's commit does.
  *
  * <p>The table, created by each owning service's Flyway migration (each service owns its schema and history):
  *
@@ -73,6 +91,22 @@ public final class Outbox implements AutoCloseable {
     private Disposable sweeper;
 
     /**
+     * With the sole relay, how old a row must be before the sweeper takes it: published rows are deleted within a
+     * {@code sweepInterval}, and a commit publishes its own within moments.
+     */
+    static final Duration SOLE_RELAY_GRACE = Duration.ofSeconds(10);
+
+    private volatile boolean soleRelay;
+    /** With the sole relay: whether the rows an earlier process left were swept (before that, commits claim). */
+    private volatile boolean leftoversSwept;
+    /** With the sole relay: each key's last commit in line to be published; a key's commits publish in turn. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> lines = new ConcurrentHashMap<>();
+    /** With the sole relay: keys published by claims, because a publication failed or a commit's outcome is unknown. */
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    /** With the sole relay: rows published and not yet deleted. */
+    private final ConcurrentLinkedQueue<Long> published = new ConcurrentLinkedQueue<>();
+
+    /**
      * @param client must use the connection factory {@code transactions} manages, so statements join its transactions
      * @param schema the service schema holding the {@code outbox} table
      * @param sweepInterval how often the sweeper looks for rows left unpublished
@@ -105,6 +139,9 @@ public final class Outbox implements AutoCloseable {
     public <T> Mono<T> inTransaction(Function<OutboxWriter, Mono<T>> work) {
         return Mono.defer(() -> {
             OutboxWriter writer = new OutboxWriter(table);
+            if (soleRelay) {
+                return inTransactionSoleRelay(writer, work);
+            }
             // The records are written after the work, in one statement, still inside its transaction.
             return transactions
                     .transactional(Mono.defer(() -> work.apply(writer))
@@ -115,10 +152,113 @@ public final class Outbox implements AutoCloseable {
         });
     }
 
+    /**
+     * {@link #inTransaction} with the sole relay: once its rows are written, still in the transaction (so under the
+     * writers' row lock), each key's records get in line behind the key's earlier commits; they are published when
+     * those are and this transaction committed.
+     */
+    private <T> Mono<T> inTransactionSoleRelay(OutboxWriter writer, Function<OutboxWriter, Mono<T>> work) {
+        CompletableFuture<Boolean> committed = new CompletableFuture<>();
+        List<CompletableFuture<Void>> inLine = new ArrayList<>();
+        return transactions
+                .transactional(Mono.defer(() -> work.apply(writer))
+                        .singleOptional()
+                        .flatMap(result -> writer.flush()
+                                .then(Mono.fromRunnable(() -> inLine.addAll(getInLine(writer, committed))))
+                                .thenReturn(result)))
+                .flatMap(result -> {
+                    committed.complete(true);
+                    // The last publication completes on the bus producer's own thread, where the caller must not
+                    // go on: a send from there that waits for the topic's metadata waits for that very thread.
+                    return Mono.fromFuture(CompletableFuture.allOf(inLine.toArray(CompletableFuture[]::new)))
+                            .publishOn(Schedulers.boundedElastic())
+                            .thenReturn(result);
+                })
+                // Failed or cancelled: the rows may or may not have been committed.
+                .doFinally(signal -> committed.complete(false))
+                .flatMap(Mono::justOrEmpty);
+    }
+
+    /** Puts each key's records in line behind the key's earlier commits; the futures complete once published. */
+    private List<CompletableFuture<Void>> getInLine(OutboxWriter writer, CompletableFuture<Boolean> committed) {
+        List<CompletableFuture<Void>> inLine = new ArrayList<>();
+        writer.written().forEach((key, written) -> {
+            CompletableFuture<Void> turn = lines.compute(
+                    key,
+                    (k, last) -> (last == null ? DONE : last)
+                            .thenCompose(previous -> committed)
+                            .thenCompose(outcome -> relay(key, written, outcome).toFuture())
+                            // A turn never fails (relay does not), so that a key's line never stops.
+                            .exceptionally(e -> null));
+            turn.whenComplete((done, failure) -> lines.remove(key, turn));
+            inLine.add(turn);
+        });
+        return inLine;
+    }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /**
+     * Publishes a key's records of one transaction, whose turn it is, if it committed; never fails (what is not
+     * published stays for the sweeper, and the key is claimed from then on).
+     */
+    private Mono<Void> relay(String key, OutboxWriter.Written written, boolean committed) {
+        if (!committed) {
+            claimed.add(key);
+            return Mono.empty();
+        }
+        Mono<Void> publishing = Mono.defer(() -> !leftoversSwept || claimed.contains(key)
+                ? publishKey(key, written.highestSeq()).then()
+                : Flux.fromIterable(written.records())
+                        .flatMapSequential(r -> publisher.publish(r.topic(), r.key(), r.payload()), IN_FLIGHT)
+                        .then(Mono.fromRunnable(() -> published.addAll(written.seqs()))));
+        return publishing.onErrorResume(e -> {
+            claimed.add(key);
+            log.warn(
+                    "publishing {} outbox key {} after commit failed; the sweeper will retry: {}",
+                    schema,
+                    key,
+                    e.toString());
+            return Mono.empty();
+        });
+    }
+
+    /**
+     * Makes this the sole relay of its outbox: no other process writes or publishes its rows (see the class
+     * comment). Call before {@link #start}, which sweeps what an earlier process left; until that sweep is done,
+     * commits are published by claims.
+     */
+    public synchronized Outbox soleRelay() {
+        if (sweeper != null) {
+            throw new IllegalStateException("soleRelay() must be called before start()");
+        }
+        soleRelay = true;
+        return this;
+    }
+
+    /** Whether commits are published from memory now: the sole relay, once it swept what an earlier process left. */
+    public boolean relaysFromMemory() {
+        return soleRelay && leftoversSwept;
+    }
+
+    /** Deletes the rows published by the sole relay so far; those it cannot delete are put back for the next time. */
+    private Mono<Void> deletePublished() {
+        return Mono.defer(() -> {
+            List<Long> seqs = new ArrayList<>();
+            for (Long seq = published.poll(); seq != null; seq = published.poll()) {
+                seqs.add(seq);
+            }
+            if (seqs.isEmpty()) {
+                return Mono.empty();
+            }
+            return table.delete(seqs).doOnError(e -> published.addAll(seqs));
+        });
+    }
+
     private Mono<Void> publishCommitted(OutboxWriter writer) {
-        Map<String, Long> written = writer.written();
+        Map<String, OutboxWriter.Written> written = writer.written();
         return Flux.fromIterable(written.entrySet())
-                .concatMap(key -> publishKey(key.getKey(), key.getValue()))
+                .concatMap(key -> publishKey(key.getKey(), key.getValue().highestSeq()))
                 .then()
                 .onErrorResume(e -> {
                     log.warn(
@@ -154,16 +294,37 @@ public final class Outbox implements AutoCloseable {
      * rows this call published.
      */
     public Mono<Integer> sweep() {
-        return sweepBatch()
-                .expand(swept -> swept.full() && swept.published() > 0 ? sweepBatch() : Mono.empty())
+        return sweep(Long.MAX_VALUE);
+    }
+
+    /** {@link #sweep} of the rows written before {@code createdBefore} (ms since the epoch). */
+    private Mono<Integer> sweep(long createdBefore) {
+        return sweepBatch(createdBefore)
+                .expand(swept -> swept.full() && swept.published() > 0 ? sweepBatch(createdBefore) : Mono.empty())
                 .map(Swept::published)
                 .reduce(0, Integer::sum);
     }
 
+    /**
+     * What the sweeper does each time: a {@link #sweep}; with the sole relay, the published rows deleted first, then
+     * the first time every row (what an earlier process left), after that only rows older than
+     * {@link #SOLE_RELAY_GRACE}.
+     */
+    private Mono<Integer> sweepOnce() {
+        if (!soleRelay) {
+            return sweep();
+        }
+        if (!leftoversSwept) {
+            return sweep().doOnSuccess(n -> leftoversSwept = true);
+        }
+        return deletePublished()
+                .then(Mono.defer(() -> sweep(System.currentTimeMillis() - SOLE_RELAY_GRACE.toMillis())));
+    }
+
     private record Swept(boolean full, int published) {}
 
-    private Mono<Swept> sweepBatch() {
-        return table.selectOldest(batchSize).flatMap(rows -> {
+    private Mono<Swept> sweepBatch(long createdBefore) {
+        return table.selectOldest(batchSize, createdBefore).flatMap(rows -> {
             Map<String, Long> keys = new LinkedHashMap<>();
             rows.forEach(row -> keys.merge(row.key(), row.seq(), Math::max));
             return Flux.fromIterable(keys.entrySet())
@@ -184,7 +345,7 @@ public final class Outbox implements AutoCloseable {
             sweeper = Flux.interval(Duration.ZERO, sweepInterval)
                     .onBackpressureDrop()
                     .concatMap(
-                            tick -> sweep().onErrorResume(e -> {
+                            tick -> sweepOnce().onErrorResume(e -> {
                                 log.warn("{} outbox sweep failed, retrying: {}", schema, e.toString());
                                 return Mono.just(0);
                             }),
@@ -199,6 +360,14 @@ public final class Outbox implements AutoCloseable {
         if (sweeper != null) {
             sweeper.dispose();
             sweeper = null;
+        }
+        if (soleRelay) {
+            // What stays is published again by the next process: a duplicate, not a loss.
+            try {
+                deletePublished().block(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.warn("{} outbox: published rows not deleted at close: {}", schema, e.toString());
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.lattice.runtime.outbox;
 import static java.util.Objects.requireNonNull;
 
 import io.r2dbc.spi.Readable;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ final class OutboxTable {
     private final String insert;
     private final String claimKey;
     private final String selectOldest;
+    private final String deleteSeqs;
     private final String count;
 
     OutboxTable(DatabaseClient client, String schema) {
@@ -37,15 +39,17 @@ final class OutboxTable {
         this.claimKey = "DELETE FROM " + table + " WHERE seq IN (SELECT seq FROM " + table
                 + " WHERE record_key = :record_key AND seq <= :up_to ORDER BY seq LIMIT :limit FOR UPDATE)"
                 + " RETURNING seq, topic, record_key, payload";
-        this.selectOldest = "SELECT seq, topic, record_key, payload FROM " + table + " ORDER BY seq LIMIT :limit";
+        this.selectOldest = "SELECT seq, topic, record_key, payload FROM " + table
+                + " WHERE created_ts < :created_before ORDER BY seq LIMIT :limit";
+        this.deleteSeqs = "DELETE FROM " + table + " WHERE seq = ANY(:seqs)";
         this.count = "SELECT count(*) AS n FROM " + table;
     }
 
     /**
      * Inserts {@code records} in the surrounding transaction, in one statement, their {@code seq}s in list order;
-     * emits each key with its highest {@code seq}.
+     * emits each key with its rows' {@code seq}s.
      */
-    Mono<Map<String, Long>> insert(List<OutboxRecord> records, long createdTs) {
+    Mono<Map<String, List<Long>>> insert(List<OutboxRecord> records, long createdTs) {
         Base64.Encoder base64 = Base64.getEncoder();
         return client.sql(insert)
                 .bind("topics", records.stream().map(OutboxRecord::topic).toArray(String[]::new))
@@ -58,7 +62,10 @@ final class OutboxTable {
                 .bind("created_ts", createdTs)
                 .map(row -> Map.entry(requireNonNull(row.get("record_key", String.class)), requireLong(row, "seq")))
                 .all()
-                .collect(HashMap::new, (written, e) -> written.merge(e.getKey(), e.getValue(), Math::max));
+                .collect(
+                        HashMap::new,
+                        (written, e) -> written.computeIfAbsent(e.getKey(), key -> new ArrayList<>())
+                                .add(e.getValue()));
     }
 
     /**
@@ -77,13 +84,19 @@ final class OutboxTable {
                 .collectList();
     }
 
-    /** The oldest rows of every key, in {@code seq} order. */
-    Mono<List<OutboxRow>> selectOldest(int limit) {
+    /** The oldest rows of every key written before {@code createdBefore} (ms since the epoch), in {@code seq} order. */
+    Mono<List<OutboxRow>> selectOldest(int limit, long createdBefore) {
         return client.sql(selectOldest)
+                .bind("created_before", createdBefore)
                 .bind("limit", limit)
                 .map(OutboxTable::row)
                 .all()
                 .collectList();
+    }
+
+    /** Deletes rows published already, by their {@code seq}s, by themselves (no transaction needed). */
+    Mono<Void> delete(List<Long> seqs) {
+        return client.sql(deleteSeqs).bind("seqs", seqs.toArray(Long[]::new)).then();
     }
 
     Mono<Long> count() {

@@ -16,8 +16,15 @@ public final class OutboxWriter {
     private final OutboxTable table;
     /** The records enqueued and not yet written, in enqueued order. */
     private final List<OutboxRecord> enqueued = new ArrayList<>();
-    /** Each key written, in first-enqueued order, with its highest {@code seq} in this transaction. */
-    private final Map<String, Long> written = new LinkedHashMap<>();
+    /** Each key written, in first-enqueued order, with its records in order and their {@code seq}s. */
+    private final Map<String, Written> written = new LinkedHashMap<>();
+
+    /** A key's records written in this transaction, in order, and their rows' {@code seq}s. */
+    record Written(List<OutboxRecord> records, List<Long> seqs) {
+        long highestSeq() {
+            return seqs.stream().mapToLong(Long::longValue).max().orElseThrow();
+        }
+    }
 
     OutboxWriter(OutboxTable table) {
         this.table = requireNonNull(table, "table is null");
@@ -56,15 +63,22 @@ public final class OutboxWriter {
             return table.insert(records, System.currentTimeMillis())
                     .doOnNext(seqs -> {
                         synchronized (this) {
-                            records.forEach(r -> written.merge(r.key(), seqs.get(r.key()), Math::max));
+                            for (OutboxRecord record : records) {
+                                written.computeIfAbsent(
+                                                record.key(), key -> new Written(new ArrayList<>(), new ArrayList<>()))
+                                        .records()
+                                        .add(record);
+                            }
+                            seqs.forEach(
+                                    (key, keySeqs) -> written.get(key).seqs().addAll(keySeqs));
                         }
                     })
                     .then();
         });
     }
 
-    /** The keys written, each with its highest {@code seq}, in first-enqueued order. */
-    synchronized Map<String, Long> written() {
+    /** The keys written, in first-enqueued order, each with its records and their {@code seq}s. */
+    synchronized Map<String, Written> written() {
         return new LinkedHashMap<>(written);
     }
 }

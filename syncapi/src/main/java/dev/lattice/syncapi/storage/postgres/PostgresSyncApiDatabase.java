@@ -22,6 +22,7 @@ import dev.lattice.syncapi.storage.StoredReceipt;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.syncapi.storage.ThreadSummary;
 import dev.lattice.syncapi.storage.ToDeviceMessage;
+import io.r2dbc.spi.Readable;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -403,14 +404,24 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<StoredPositions> storedPositions() {
         return client.sql(SELECT_STORED_POSITIONS)
-                .map(row -> new StoredPositions(
-                        row.get("events", Long.class),
-                        row.get("account_data", Long.class),
-                        row.get("to_device", Long.class),
-                        row.get("receipts", Long.class),
-                        row.get("device_lists", Long.class),
-                        row.get("presence", Long.class)))
+                .map(PostgresSyncApiDatabase::storedPositions)
                 .one();
+    }
+
+    @Override
+    public Mono<PositionsAndUserRooms> storedPositionsAndUserRoomsSince(String userId, long afterExclusive) {
+        return state.selectPositionsAndUserRoomsSince(
+                SELECT_STORED_POSITIONS, PostgresSyncApiDatabase::storedPositions, userId, afterExclusive);
+    }
+
+    private static StoredPositions storedPositions(Readable row) {
+        return new StoredPositions(
+                row.get("events", Long.class),
+                row.get("account_data", Long.class),
+                row.get("to_device", Long.class),
+                row.get("receipts", Long.class),
+                row.get("device_lists", Long.class),
+                row.get("presence", Long.class));
     }
 
     @Override
@@ -494,11 +505,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<List<StateSpan>> membershipsChangedBetween(String userId, long afterExclusive, long toInclusive) {
         return state.selectMembershipsChangedBetween(userId, afterExclusive, toInclusive);
-    }
-
-    @Override
-    public Mono<UserRooms> userRoomsSince(String userId, long afterExclusive, long position) {
-        return state.selectUserRoomsSince(userId, afterExclusive, position);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.EventState;
 import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.Readable;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
@@ -107,31 +109,41 @@ public final class RoomStateTable {
 
     /**
      * What an incremental {@code /sync} reads of the user's rooms, in one statement (see
-     * {@link SyncApiDatabase.UserRooms}), its rows told apart by {@code part}:
+     * {@link SyncApiDatabase.UserRooms}) with its first read ({@link #selectPositionsAndUserRoomsSince}), its rows
+     * told apart by {@code part}:
      * <ul>
-     *   <li>{@code membership}: the user's spans active at :position, or begun or ended in (:after, :position]. Those
-     *       include every span active at :after (it is still active, or ended in between).
-     *   <li>{@code member_change}: the member spans begun in (:after, :position] in each room the user was joined to
-     *       at :after or at :position.
+     *   <li>{@code membership}: the user's spans active at {@code position}, or begun or ended in (:after,
+     *       {@code position}]. Those include every span active at :after (it is still active, or ended in between).
+     *   <li>{@code member_change}: the member spans begun in that range in each room the user was joined to at :after
+     *       or at {@code position}.
      *   <li>{@code active} or {@code quiet}: each of those rooms, by whether it has events in that range (none when
      *       the range is empty).
      * </ul>
+     * These are its common table expressions, {@code mine} and {@code joined}, with {@code position} an SQL
+     * expression; {@link #userRoomsParts} are its parts.
      */
-    private static final String SELECT_USER_ROOMS_SINCE = "WITH mine AS MATERIALIZED (SELECT " + COLUMNS
-            + " FROM syncapi.room_state WHERE type = 'm.room.member' AND state_key = :user_id"
-            + " AND ((added_position <= :position AND (removed_position IS NULL OR removed_position > :position))"
-            + " OR (added_position > :after AND added_position <= :position)"
-            + " OR (removed_position > :after AND removed_position <= :position))),"
-            + " joined AS (SELECT DISTINCT room_id FROM mine WHERE membership = 'join'"
-            + " AND ((added_position <= :after AND (removed_position IS NULL OR removed_position > :after))"
-            + " OR (added_position <= :position AND (removed_position IS NULL OR removed_position > :position))))"
-            + " SELECT 'membership' AS part, " + COLUMNS + " FROM mine"
-            + " UNION ALL SELECT 'member_change', " + COLUMNS + " FROM syncapi.room_state"
-            + " WHERE room_id IN (SELECT room_id FROM joined) AND type = 'm.room.member'"
-            + " AND added_position > :after AND added_position <= :position"
-            + " UNION ALL SELECT CASE WHEN " + OutputRoomEventsTable.hasEvents("j.room_id", ":after", ":position")
-            + " THEN 'active' ELSE 'quiet' END, j.room_id, NULL, NULL, NULL, NULL, NULL, NULL FROM joined j"
-            + " WHERE :after < :position";
+    private static String userRoomsTables(String position) {
+        return "mine AS MATERIALIZED (SELECT " + COLUMNS
+                + " FROM syncapi.room_state WHERE type = 'm.room.member' AND state_key = :user_id"
+                + " AND ((added_position <= " + position + " AND (removed_position IS NULL OR removed_position > "
+                + position + ")) OR (added_position > :after AND added_position <= " + position + ")"
+                + " OR (removed_position > :after AND removed_position <= " + position + "))),"
+                + " joined AS (SELECT DISTINCT room_id FROM mine WHERE membership = 'join'"
+                + " AND ((added_position <= :after AND (removed_position IS NULL OR removed_position > :after))"
+                + " OR (added_position <= " + position + " AND (removed_position IS NULL OR removed_position > "
+                + position + "))))";
+    }
+
+    /** The parts of the user's rooms read, from its {@link #userRoomsTables}. */
+    private static String userRoomsParts(String position) {
+        return "SELECT 'membership' AS part, " + COLUMNS + " FROM mine"
+                + " UNION ALL SELECT 'member_change', " + COLUMNS + " FROM syncapi.room_state"
+                + " WHERE room_id IN (SELECT room_id FROM joined) AND type = 'm.room.member'"
+                + " AND added_position > :after AND added_position <= " + position
+                + " UNION ALL SELECT CASE WHEN " + OutputRoomEventsTable.hasEvents("j.room_id", ":after", position)
+                + " THEN 'active' ELSE 'quiet' END, j.room_id, NULL, NULL, NULL, NULL, NULL, NULL FROM joined j"
+                + " WHERE :after < " + position;
+    }
 
     private static final String SELECT_MEMBERSHIP_HISTORY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE type = 'm.room.member' AND state_key = :user_id AND room_id = :room_id ORDER BY added_position";
@@ -332,49 +344,71 @@ public final class RoomStateTable {
                 .bind("to", to));
     }
 
-    /** A row of {@link #SELECT_USER_ROOMS_SINCE}: its part, and its span (none for a room's activity). */
+    /** A row of the user's rooms read: its part, and its span (none for a room's activity). */
     private record UserRoomsRow(String part, String roomId, Optional<StateSpan> span) {}
 
-    /** {@link #SELECT_USER_ROOMS_SINCE}, told apart. */
-    public Mono<SyncApiDatabase.UserRooms> selectUserRoomsSince(String userId, long after, long position) {
-        return client.sql(SELECT_USER_ROOMS_SINCE)
+    /**
+     * The user's rooms ({@link #userRoomsTables}) up to the room events position that {@code positions} reads, in the same
+     * statement, so in one snapshot: what a {@code /sync} attempt reads first.
+     *
+     * @param positions a statement answering one row: the streams' positions, the room events one as {@code events}
+     * @param readPositions reads that row's columns
+     */
+    public Mono<SyncApiDatabase.PositionsAndUserRooms> selectPositionsAndUserRoomsSince(
+            String positions, Function<Readable, StoredPositions> readPositions, String userId, long after) {
+        String position = "(SELECT events FROM stored)";
+        // Every row carries the positions; with no room part at all, one row still does (the LEFT JOIN).
+        String sql = "WITH stored AS MATERIALIZED (" + positions + "), " + userRoomsTables(position)
+                + " SELECT u.*, stored.* FROM stored LEFT JOIN (" + userRoomsParts(position) + ") AS u ON true";
+        return client.sql(sql)
                 .bind("user_id", userId)
                 .bind("after", after)
-                .bind("position", position)
-                .map(row -> {
-                    String part = row.get("part", String.class);
-                    boolean activity = part.equals("active") || part.equals("quiet");
-                    return new UserRoomsRow(
-                            part,
-                            row.get("room_id", String.class),
-                            activity ? Optional.empty() : Optional.of(toSpan(row)));
-                })
+                .map(row -> Map.entry(readPositions.apply(row), userRoomsRow(row)))
                 .all()
                 .collectList()
                 .map(rows -> {
-                    Map<String, StateSpan> at = new HashMap<>();
-                    List<StateSpan> changed = new ArrayList<>();
-                    List<StateSpan> memberChanges = new ArrayList<>();
-                    Map<String, Boolean> hasEvents = new HashMap<>();
-                    for (UserRoomsRow row : rows) {
-                        switch (row.part()) {
-                            case "membership" -> {
-                                StateSpan span = row.span().orElseThrow();
-                                if (span.activeAt(position)) {
-                                    at.put(span.roomId(), span);
-                                }
-                                if (span.changedBetween(after, position)) {
-                                    changed.add(span);
-                                }
-                            }
-                            case "member_change" -> memberChanges.add(row.span().orElseThrow());
-                            default -> hasEvents.put(row.roomId(), row.part().equals("active"));
-                        }
-                    }
-                    changed.sort(Comparator.comparingLong(StateSpan::addedPosition));
-                    return new SyncApiDatabase.UserRooms(
-                            Map.copyOf(at), List.copyOf(changed), List.copyOf(memberChanges), Map.copyOf(hasEvents));
+                    StoredPositions read = rows.getFirst().getKey();
+                    List<UserRoomsRow> parts = rows.stream()
+                            .flatMap(row -> row.getValue().stream())
+                            .toList();
+                    return new SyncApiDatabase.PositionsAndUserRooms(read, userRooms(parts, after, read.events()));
                 });
+    }
+
+    /** A row of the user rooms' parts; none for the row of a read without any. */
+    private static Optional<UserRoomsRow> userRoomsRow(Readable row) {
+        String part = row.get("part", String.class);
+        if (part == null) {
+            return Optional.empty();
+        }
+        boolean activity = part.equals("active") || part.equals("quiet");
+        return Optional.of(new UserRoomsRow(
+                part, row.get("room_id", String.class), activity ? Optional.empty() : Optional.of(toSpan(row))));
+    }
+
+    private static SyncApiDatabase.UserRooms userRooms(List<UserRoomsRow> rows, long after, long position) {
+        Map<String, StateSpan> at = new HashMap<>();
+        List<StateSpan> changed = new ArrayList<>();
+        List<StateSpan> memberChanges = new ArrayList<>();
+        Map<String, Boolean> hasEvents = new HashMap<>();
+        for (UserRoomsRow row : rows) {
+            switch (row.part()) {
+                case "membership" -> {
+                    StateSpan span = row.span().orElseThrow();
+                    if (span.activeAt(position)) {
+                        at.put(span.roomId(), span);
+                    }
+                    if (span.changedBetween(after, position)) {
+                        changed.add(span);
+                    }
+                }
+                case "member_change" -> memberChanges.add(row.span().orElseThrow());
+                default -> hasEvents.put(row.roomId(), row.part().equals("active"));
+            }
+        }
+        changed.sort(Comparator.comparingLong(StateSpan::addedPosition));
+        return new SyncApiDatabase.UserRooms(
+                Map.copyOf(at), List.copyOf(changed), List.copyOf(memberChanges), Map.copyOf(hasEvents));
     }
 
     public Mono<List<StateSpan>> selectMembershipHistory(String roomId, String userId) {

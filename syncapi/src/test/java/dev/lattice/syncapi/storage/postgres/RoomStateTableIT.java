@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.StoredPositions;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.testing.TestInfra;
 import java.util.List;
 import java.util.Optional;
@@ -159,7 +161,7 @@ class RoomStateTableIT {
                 .isEmpty();
         // Both in one read, as an incremental /sync makes it: the same answers.
         for (long[] between : new long[][] {{110, 130}, {100, 110}, {130, 200}, {100, 125}}) {
-            var both = table.selectUserRoomsSince(user, between[0], between[1]).block();
+            var both = userRooms(user, between[0], between[1]);
             assertThat(both.at().values())
                     .containsExactlyInAnyOrderElementsOf(
                             table.selectMembershipsAt(user, between[1]).block());
@@ -177,6 +179,20 @@ class RoomStateTableIT {
         // Bob left room B at 130: he is told about that position, but not about later ones.
         assertThat(table.selectUsersToNotify(roomB, 130).block()).containsExactly(user);
         assertThat(table.selectUsersToNotify(roomB, 131).block()).isEmpty();
+    }
+
+    /**
+     * The user's rooms in (after, position], as {@code /sync} reads them with the streams' positions: here the room
+     * events position is given.
+     */
+    private static SyncApiDatabase.UserRooms userRooms(String user, long after, long position) {
+        return table.selectPositionsAndUserRoomsSince(
+                        "SELECT CAST(" + position + " AS bigint) AS events",
+                        row -> new StoredPositions(row.get("events", Long.class), 0, 0, 0, 0, 0),
+                        user,
+                        after)
+                .block()
+                .rooms();
     }
 
     /** A message in the room, stored for its position: the positions below are the stream's, in order. */
@@ -202,7 +218,7 @@ class RoomStateTableIT {
         set(entered, "m.room.member", user, "$e-join", "join", message(entered));
         long position = message(fresh("!"));
 
-        var rooms = table.selectUserRoomsSince(user, since, position).block();
+        var rooms = userRooms(user, since, position);
         assertThat(rooms.at().values())
                 .extracting(StateSpan::eventId)
                 .containsExactlyInAnyOrder("$q-join", "$b-join", "$l-leave", "$e-join");
@@ -227,11 +243,21 @@ class RoomStateTableIT {
                         .block())
                 .containsExactlyInAnyOrder(busy, left, entered);
         // Nothing in between: the memberships only.
-        var same = table.selectUserRoomsSince(user, position, position).block();
+        var same = userRooms(user, position, position);
         assertThat(same.at()).isEqualTo(rooms.at());
         assertThat(same.changedSince()).isEmpty();
         assertThat(same.memberChanges()).isEmpty();
         assertThat(same.hasEvents()).isEmpty();
+        // A user in no room: the positions are read all the same.
+        var nowhere = table.selectPositionsAndUserRoomsSince(
+                        "SELECT CAST(" + position + " AS bigint) AS events",
+                        row -> new StoredPositions(row.get("events", Long.class), 0, 0, 0, 0, 0),
+                        fresh("@"),
+                        since)
+                .block();
+        assertThat(nowhere.positions().events()).isEqualTo(position);
+        assertThat(nowhere.rooms().at()).isEmpty();
+        assertThat(nowhere.rooms().hasEvents()).isEmpty();
     }
 
     @Test
