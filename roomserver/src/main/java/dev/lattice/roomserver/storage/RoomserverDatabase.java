@@ -62,6 +62,20 @@ public interface RoomserverDatabase {
      */
     Mono<Map<StateKey, String>> currentState(String roomId, Collection<StateKey> keys);
 
+    /** A forward extremity: its event ID and depth. */
+    record Extremity(String eventId, long depth) {}
+
+    /**
+     * What a new event of the room is built from, read in one statement.
+     *
+     * @param extremities the room's forward extremities, as {@link #forwardExtremities} orders them
+     * @param state the entries of the asked keys in its current state, as {@link #currentState(String, Collection)}
+     */
+    record Latest(List<Extremity> extremities, Map<StateKey, String> state) {}
+
+    /** {@link Latest}: the forward extremities, and the current state's entries at {@code keys}. */
+    Mono<Latest> latest(String roomId, Collection<StateKey> keys);
+
     Mono<List<CurrentStateRow>> currentStateRows(String roomId);
 
     /** The server names of the members joined to a room in its current state, each once. */
@@ -81,14 +95,18 @@ public interface RoomserverDatabase {
      */
     Mono<Optional<String>> transactionEvent(SendTransaction transaction, String roomId);
 
-    /** The stored event with an ID, and the event a client transaction sent (if any), read together. */
-    record EventAndTransaction(Optional<EventRow> event, Optional<String> transactionEventId) {}
-
     /**
-     * {@link #event} and {@link #transactionEvent} in one statement: what an input sent with a client transaction is
-     * checked against before it is decided.
+     * What an input is checked against before it is decided, read in one statement.
+     *
+     * @param event the event, if stored already
+     * @param transactionEventId the event the input's client transaction sent, if it has one and one was sent
+     * @param extremities the room's forward extremities, most recent first, when asked for: what a new event is
+     *     decided against (the room's one writer, deciding this input, changes them only by storing it)
      */
-    Mono<EventAndTransaction> eventAndTransactionEvent(String eventId, SendTransaction transaction, String roomId);
+    record Prior(Optional<EventRow> event, Optional<String> transactionEventId, Optional<List<EventRow>> extremities) {}
+
+    /** {@link Prior}: the event, its client transaction's event, and with {@code withExtremities} the extremities. */
+    Mono<Prior> prior(String eventId, Optional<SendTransaction> transaction, String roomId, boolean withExtremities);
 
     /** Whether {@code userId} has an accepted join in the room stored at or after the event {@code eventNid}. */
     Mono<Boolean> joinedSince(String roomId, String userId, long eventNid);

@@ -101,8 +101,18 @@ public final class InputPipeline {
         this.us = requireNonNull(us, "us is null");
     }
 
-    /** An input being decided: the parsed event and its room. */
-    private record Candidate(InputRoomEvent input, RoomVersionRules rules, Pdu pdu, RoomRow room, boolean newRoom) {
+    /**
+     * An input being decided: the parsed event and its room.
+     *
+     * @param extremities the room's forward extremities as read before deciding, if they were
+     */
+    private record Candidate(
+            InputRoomEvent input,
+            RoomVersionRules rules,
+            Pdu pdu,
+            RoomRow room,
+            boolean newRoom,
+            Optional<List<EventRow>> extremities) {
         /**
          * Whether the event is decided against a partial state: its room's (this server joined it with the members
          * omitted and has not fetched them yet), or its own (that join).
@@ -141,7 +151,15 @@ public final class InputPipeline {
             log.info("rejected an unparseable input for {}: {}", input.roomId(), r.getMessage());
             return Mono.just(InputVerdict.rejected(requestId, null, r.errorCode(), r.getMessage()));
         }
-        return priorVerdict(input, pdu, requestId).switchIfEmpty(Mono.defer(() -> decide(input, rules, pdu)));
+        // A new event is decided against the room's forward extremities: read with what it is checked against first.
+        return database.prior(
+                        pdu.eventId(),
+                        Optional.ofNullable(input.transaction()),
+                        input.roomId().value(),
+                        input.kind() == InputKind.NEW)
+                .flatMap(prior -> priorVerdict(input, pdu, requestId, prior)
+                        .map(Mono::just)
+                        .orElseGet(() -> decide(input, rules, pdu, prior.extremities())));
     }
 
     /** Step 1: the event format of the room version, and the room the input names. */
@@ -264,19 +282,13 @@ public final class InputPipeline {
         }
     }
 
-    /**
-     * Steps 2 and 3, with the event and the client transaction read in one statement when the input has one: the
-     * verdict an earlier input already gave, if any.
-     */
-    private Mono<InputVerdict> priorVerdict(InputRoomEvent input, Pdu pdu, String requestId) {
-        if (input.transaction() == null) {
-            return database.event(pdu.eventId())
-                    .flatMap(stored -> Mono.justOrEmpty(replayedVerdict(input, stored, requestId)));
-        }
-        return database.eventAndTransactionEvent(
-                        pdu.eventId(), input.transaction(), input.roomId().value())
-                .flatMap(found -> Mono.justOrEmpty(replayedVerdict(input, found.event(), requestId)
-                        .or(() -> duplicateTransaction(pdu, found.transactionEventId(), requestId))));
+    /** Steps 2 and 3: the verdict an earlier input already gave, if any. */
+    private static Optional<InputVerdict> priorVerdict(
+            InputRoomEvent input, Pdu pdu, String requestId, RoomserverDatabase.Prior prior) {
+        return replayedVerdict(input, prior.event(), requestId)
+                .or(() -> input.transaction() == null
+                        ? Optional.empty()
+                        : duplicateTransaction(pdu, prior.transactionEventId(), requestId));
     }
 
     /**
@@ -310,11 +322,13 @@ public final class InputPipeline {
                 .map(id -> InputVerdict.duplicateTransaction(requestId, pdu.id(), new EventId(id)));
     }
 
-    private Mono<InputVerdict> decide(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {
+    /** @param extremities the room's forward extremities, when read before (for a new event) */
+    private Mono<InputVerdict> decide(
+            InputRoomEvent input, RoomVersionRules rules, Pdu pdu, Optional<List<EventRow>> extremities) {
         if (input.kind() == InputKind.OUTSIDE_MEMBERSHIP) {
             return outsideMembership(input, rules, pdu);
         }
-        return room(input, rules, pdu)
+        return room(input, rules, pdu, extremities)
                 .flatMap(candidate -> {
                     verify(candidate.pdu(), candidate.input().origin());
                     return checkAuthEvents(candidate)
@@ -393,7 +407,8 @@ public final class InputPipeline {
     }
 
     /** The room: a new one for a create event, else the stored one, whose version must be the input's. */
-    private Mono<Candidate> room(InputRoomEvent input, RoomVersionRules rules, Pdu pdu) {
+    private Mono<Candidate> room(
+            InputRoomEvent input, RoomVersionRules rules, Pdu pdu, Optional<List<EventRow>> extremities) {
         boolean isCreate = isCreate(pdu);
         return database.room(pdu.roomId()).map(existing -> {
             if (isCreate && existing.isPresent() && input.kind() == InputKind.BACKFILLED) {
@@ -401,7 +416,7 @@ public final class InputPipeline {
                 if (!existing.get().createEventId().equals(pdu.eventId())) {
                     throw new Rejection(ErrorCode.FORBIDDEN, "room " + pdu.roomId() + " has another create event");
                 }
-                return new Candidate(input, rules, pdu, existing.get(), false);
+                return new Candidate(input, rules, pdu, existing.get(), false, extremities);
             }
             if (isCreate) {
                 if (existing.isPresent()) {
@@ -412,7 +427,8 @@ public final class InputPipeline {
                         rules,
                         pdu,
                         new RoomRow(pdu.roomId(), rules.id(), pdu.eventId(), System.currentTimeMillis()),
-                        true);
+                        true,
+                        extremities);
             }
             RoomRow room =
                     existing.orElseThrow(() -> new Rejection(ErrorCode.NOT_FOUND, "unknown room " + pdu.roomId()));
@@ -421,7 +437,7 @@ public final class InputPipeline {
                         ErrorCode.BAD_JSON,
                         "room " + pdu.roomId() + " is version " + room.roomVersion() + ", not " + rules.id());
             }
-            return new Candidate(input, rules, pdu, room, false);
+            return new Candidate(input, rules, pdu, room, false, extremities);
         });
     }
 
@@ -497,7 +513,9 @@ public final class InputPipeline {
     private Mono<Current> current(Candidate candidate, StateBefore before) {
         String roomId = candidate.roomId();
         List<String> prevEvents = candidate.pdu().prevEvents();
-        return database.forwardExtremities(roomId).map(rows -> {
+        Mono<List<EventRow>> read =
+                candidate.extremities().map(Mono::just).orElseGet(() -> database.forwardExtremities(roomId));
+        return read.map(rows -> {
             Set<String> extremities = rows.stream().map(EventRow::eventId).collect(Collectors.toSet());
             boolean followsTheOnlyExtremity = candidate.input().stateBefore() == null
                     && extremities.size() == 1

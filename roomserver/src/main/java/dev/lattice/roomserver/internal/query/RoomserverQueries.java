@@ -103,27 +103,28 @@ public final class RoomserverQueries implements RoomserverQueryApi {
             if (version.isEmpty()) {
                 return Mono.just(Optional.<LatestEvents>empty());
             }
-            return Mono.zip(database.forwardExtremities(room), database.currentState(room, authStateKeys))
-                    .flatMap(t -> {
-                        List<EventRow> newest = t.getT1().stream()
-                                .limit(LatestEvents.MAX_PREV_EVENTS)
-                                .toList();
-                        long depth = Math.min(
-                                MAX_DEPTH,
-                                newest.stream().mapToLong(EventRow::depth).max().orElse(0) + 1);
-                        List<EventId> authEvents = authStateKeys.stream()
-                                .map(t.getT2()::get)
-                                .filter(java.util.Objects::nonNull)
-                                .map(EventId::new)
-                                .toList();
-                        return Mono.just(Optional.of(new LatestEvents(
-                                version.get(),
-                                newest.stream()
-                                        .map(row -> new EventId(row.eventId()))
-                                        .toList(),
-                                depth,
-                                authEvents)));
-                    });
+            return database.latest(room, authStateKeys).map(latest -> {
+                List<RoomserverDatabase.Extremity> newest = latest.extremities().stream()
+                        .limit(LatestEvents.MAX_PREV_EVENTS)
+                        .toList();
+                long depth = Math.min(
+                        MAX_DEPTH,
+                        newest.stream()
+                                        .mapToLong(RoomserverDatabase.Extremity::depth)
+                                        .max()
+                                        .orElse(0)
+                                + 1);
+                List<EventId> authEvents = authStateKeys.stream()
+                        .map(latest.state()::get)
+                        .filter(java.util.Objects::nonNull)
+                        .map(EventId::new)
+                        .toList();
+                return Optional.of(new LatestEvents(
+                        version.get(),
+                        newest.stream().map(row -> new EventId(row.eventId())).toList(),
+                        depth,
+                        authEvents));
+            });
         });
     }
 

@@ -4,8 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.roomserver.storage.CurrentStateRow;
+import dev.lattice.roomserver.storage.RoomserverDatabase;
 import io.r2dbc.spi.Readable;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,16 @@ public final class CurrentStateTable {
             "SELECT " + COLUMNS + " FROM roomserver.current_state " + "WHERE room_id = :room_id";
     private static final String SELECT_ONE = SELECT_ROOM + " AND event_type = :event_type AND state_key = :state_key";
     private static final String SELECT_KEYS = SELECT_ROOM + AT_KEYS;
+
+    /**
+     * The room's forward extremities (rows {@code extremity}: ID and depth) and its current state's entries at the keys
+     * {@link #bindKeys} binds (rows {@code state}), in one statement.
+     */
+    private static final String SELECT_LATEST = "SELECT 'extremity' AS part, e.event_id, e.depth,"
+            + " NULL AS event_type, NULL AS state_key FROM roomserver.forward_extremities f"
+            + " JOIN roomserver.events e ON e.event_id = f.event_id WHERE f.room_id = :room_id"
+            + " UNION ALL SELECT 'state', event_id, NULL, event_type, state_key FROM roomserver.current_state"
+            + " WHERE room_id = :room_id" + AT_KEYS;
 
     /** A user ID's server name is all after its first colon (it may have a port). */
     private static final String SELECT_JOINED_SERVERS =
@@ -89,6 +103,40 @@ public final class CurrentStateTable {
                 .map(CurrentStateTable::read)
                 .all()
                 .collectList();
+    }
+
+    /** A row of {@link #SELECT_LATEST}: an extremity (with its depth) or a state entry (with its key). */
+    private record LatestRow(String eventId, Optional<Long> depth, Optional<StateKey> key) {}
+
+    /** {@link #SELECT_LATEST}: the extremities, deepest first (then by event ID), and the entries of the keys. */
+    public Mono<RoomserverDatabase.Latest> selectLatest(String roomId, Collection<StateKey> keys) {
+        return bindKeys(client.sql(SELECT_LATEST).bind("room_id", roomId), keys)
+                .map(row -> "extremity".equals(row.get("part", String.class))
+                        ? new LatestRow(
+                                row.get("event_id", String.class),
+                                Optional.of(row.get("depth", Long.class)),
+                                Optional.empty())
+                        : new LatestRow(
+                                row.get("event_id", String.class),
+                                Optional.empty(),
+                                Optional.of(StateKey.of(
+                                        row.get("event_type", String.class), row.get("state_key", String.class)))))
+                .all()
+                .collectList()
+                .map(rows -> {
+                    List<RoomserverDatabase.Extremity> extremities = new ArrayList<>();
+                    Map<StateKey, String> state = new HashMap<>();
+                    for (LatestRow row : rows) {
+                        row.depth()
+                                .ifPresent(depth ->
+                                        extremities.add(new RoomserverDatabase.Extremity(row.eventId(), depth)));
+                        row.key().ifPresent(key -> state.put(key, row.eventId()));
+                    }
+                    extremities.sort(Comparator.comparingLong(RoomserverDatabase.Extremity::depth)
+                            .reversed()
+                            .thenComparing(RoomserverDatabase.Extremity::eventId));
+                    return new RoomserverDatabase.Latest(List.copyOf(extremities), Map.copyOf(state));
+                });
     }
 
     /** The entries of these keys that the room's state has. */

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -65,13 +66,33 @@ public final class EventsTable {
 
     private static final String SELECT_BY_IDS =
             "SELECT " + COLUMNS + " FROM roomserver.events " + "WHERE event_id = ANY(:event_ids)";
-    /** The event with an ID, if stored, and the event a client transaction sent, if any: both in one statement. */
-    private static final String SELECT_WITH_TRANSACTION = "SELECT "
-            + Database.qualified("e", COLUMNS)
-            + ", t.event_id AS transaction_event_id FROM (SELECT 1) AS one"
-            + " LEFT JOIN roomserver.events e ON e.event_id = :event_id"
-            + " LEFT JOIN roomserver.send_transactions t ON "
-            + SendTransactionsTable.scope("t.");
+    /** {@link #selectPrior}'s statements, by whether they read a client transaction's event and the extremities. */
+    private static final Map<List<Boolean>, String> SELECT_PRIOR = Map.of(
+            List.of(false, false), selectPrior(false, false),
+            List.of(false, true), selectPrior(false, true),
+            List.of(true, false), selectPrior(true, false),
+            List.of(true, true), selectPrior(true, true));
+
+    /**
+     * The event with an ID, if stored ({@code part} {@code prior}, whose event columns are null when it is not), and
+     * the event a client transaction sent, if any ({@link SendTransactionsTable#bindScope}); the room's forward
+     * extremities ({@code part} {@code extremity}): one statement.
+     */
+    private static String selectPrior(boolean transaction, boolean extremities) {
+        String prior = "SELECT 'prior' AS part, "
+                + Database.qualified("e", COLUMNS)
+                + ", " + (transaction ? "t.event_id" : "CAST(NULL AS text)") + " AS transaction_event_id"
+                + " FROM (SELECT 1) AS one LEFT JOIN roomserver.events e ON e.event_id = :event_id"
+                + (transaction
+                        ? " LEFT JOIN roomserver.send_transactions t ON " + SendTransactionsTable.scope("t.")
+                        : "");
+        if (!extremities) {
+            return prior;
+        }
+        return prior + " UNION ALL SELECT 'extremity', " + COLUMNS + ", NULL FROM roomserver.events"
+                + " WHERE event_id IN (SELECT event_id FROM roomserver.forward_extremities"
+                + " WHERE room_id = :extremities_room_id)";
+    }
 
     private static final String SELECT_FORWARD_EXTREMITIES = "SELECT " + COLUMNS + " FROM roomserver.events"
             + " WHERE event_id IN (SELECT event_id FROM roomserver.forward_extremities WHERE room_id = :room_id)";
@@ -216,14 +237,40 @@ public final class EventsTable {
     }
 
     /** {@link #SELECT_WITH_TRANSACTION}: the event, and the event ID the transaction sent in {@code roomId}. */
-    public Mono<RoomserverDatabase.EventAndTransaction> selectWithTransactionEvent(
-            String eventId, SendTransaction transaction, String roomId) {
-        return SendTransactionsTable.bindScope(
-                        client.sql(SELECT_WITH_TRANSACTION).bind("event_id", eventId), transaction, roomId)
-                .map(row -> new RoomserverDatabase.EventAndTransaction(
-                        row.get("event_nid", Long.class) == null ? Optional.empty() : Optional.of(read(row)),
-                        Optional.ofNullable(row.get("transaction_event_id", String.class))))
-                .one();
+    /** {@link RoomserverDatabase#prior}, the extremities unordered. */
+    public Mono<RoomserverDatabase.Prior> selectPrior(
+            String eventId, Optional<SendTransaction> transaction, String roomId, boolean withExtremities) {
+        var spec = client.sql(SELECT_PRIOR.get(List.of(transaction.isPresent(), withExtremities)))
+                .bind("event_id", eventId);
+        if (transaction.isPresent()) {
+            spec = SendTransactionsTable.bindScope(spec, transaction.get(), roomId);
+        }
+        if (withExtremities) {
+            spec = spec.bind("extremities_room_id", roomId);
+        }
+        return spec.map(row -> Map.entry(
+                        row.get("part", String.class),
+                        new RoomserverDatabase.Prior(
+                                row.get("event_nid", Long.class) == null ? Optional.empty() : Optional.of(read(row)),
+                                Optional.ofNullable(row.get("transaction_event_id", String.class)),
+                                Optional.empty())))
+                .all()
+                .collectList()
+                .map(rows -> {
+                    RoomserverDatabase.Prior prior = rows.stream()
+                            .filter(row -> row.getKey().equals("prior"))
+                            .findFirst()
+                            .orElseThrow()
+                            .getValue();
+                    List<EventRow> extremities = rows.stream()
+                            .filter(row -> row.getKey().equals("extremity"))
+                            .map(row -> row.getValue().event().orElseThrow())
+                            .toList();
+                    return new RoomserverDatabase.Prior(
+                            prior.event(),
+                            prior.transactionEventId(),
+                            withExtremities ? Optional.of(extremities) : Optional.empty());
+                });
     }
 
     /** The events that are the room's forward extremities ({@code roomserver.forward_extremities}), unordered. */

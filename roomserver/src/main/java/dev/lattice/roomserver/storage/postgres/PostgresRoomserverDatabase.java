@@ -241,6 +241,11 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
+    public Mono<Latest> latest(String roomId, Collection<StateKey> keys) {
+        return currentState.selectLatest(roomId, keys);
+    }
+
+    @Override
     public Mono<List<CurrentStateRow>> currentStateRows(String roomId) {
         return currentState.selectRoom(roomId);
     }
@@ -262,12 +267,14 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<List<EventRow>> forwardExtremities(String roomId) {
-        return events.selectForwardExtremities(roomId)
-                .map(rows -> rows.stream()
-                        .sorted(Comparator.comparingLong(EventRow::depth)
-                                .reversed()
-                                .thenComparing(EventRow::eventId))
-                        .toList());
+        return events.selectForwardExtremities(roomId).map(PostgresRoomserverDatabase::mostRecentFirst);
+    }
+
+    /** Extremities ordered as {@link #forwardExtremities} answers them: the deepest first, then by event ID. */
+    private static List<EventRow> mostRecentFirst(List<EventRow> extremities) {
+        return extremities.stream()
+                .sorted(Comparator.comparingLong(EventRow::depth).reversed().thenComparing(EventRow::eventId))
+                .toList();
     }
 
     @Override
@@ -276,9 +283,13 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
-    public Mono<EventAndTransaction> eventAndTransactionEvent(
-            String eventId, SendTransaction transaction, String roomId) {
-        return events.selectWithTransactionEvent(eventId, transaction, roomId);
+    public Mono<Prior> prior(
+            String eventId, Optional<SendTransaction> transaction, String roomId, boolean withExtremities) {
+        return events.selectPrior(eventId, transaction, roomId, withExtremities)
+                .map(prior -> new Prior(
+                        prior.event(),
+                        prior.transactionEventId(),
+                        prior.extremities().map(PostgresRoomserverDatabase::mostRecentFirst)));
     }
 
     @Override
