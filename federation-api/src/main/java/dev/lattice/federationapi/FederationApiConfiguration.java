@@ -302,9 +302,13 @@ public class FederationApiConfiguration {
      */
     @Bean(destroyMethod = "close")
     BusConsumer federationapiRoomserverOutput(
-            Bus bus, LatticeProperties properties, ObjectProvider<QueryMembershipApi> roomserver, OutboundQueue queue) {
+            Bus bus,
+            LatticeProperties properties,
+            FederationApiProperties federation,
+            ObjectProvider<QueryMembershipApi> roomserver,
+            OutboundQueue queue) {
         RoomserverOutputConsumer consumer = new RoomserverOutputConsumer(
-                ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue);
+                ServerName.parse(properties.serverName()), roomserver::getIfAvailable, queue, federation.onlyProcess());
         return bus.subscribe("federationapi", List.of(Topics.ROOMSERVER_OUTPUT), consumer::handle);
     }
 

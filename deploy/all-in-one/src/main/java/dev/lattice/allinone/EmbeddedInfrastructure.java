@@ -71,6 +71,8 @@ final class EmbeddedInfrastructure implements AutoCloseable {
             addresses.put("lattice.syncapi.only-process", "true");
             // And the only roomserver: its outbox publishes each commit's records without claiming them.
             addresses.put("lattice.roomserver.only-process", "true");
+            // And the only federation-api: its consumer sees every room's events, so it remembers their servers.
+            addresses.put("lattice.federationapi.only-process", "true");
         }
         starter.shutdown();
         EmbeddedPostgres postgres = null;

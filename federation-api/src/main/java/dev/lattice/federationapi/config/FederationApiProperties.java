@@ -29,6 +29,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partialStateJoins whether joins to other servers' rooms ask for the state without the members
  *     ({@code omit_members}, "faster joins"): usable at once, the members fetched in the background (on by default, as
  *     in Synapse)
+ * @param onlyProcess whether this is the only process serving the federation-api (the all-in-one), so the one that
+ *     consumes every room's {@code roomserver.output} records: the rooms' joined servers are then remembered between
+ *     their state changes instead of read for every event sent
  */
 @ConfigurationProperties("lattice.federationapi")
 public record FederationApiProperties(
@@ -41,7 +44,8 @@ public record FederationApiProperties(
         String dnsServer,
         @DefaultValue("3") int inboundConcurrentPerOrigin,
         @DefaultValue("50") int inboundQueuedPerOrigin,
-        @DefaultValue("true") boolean partialStateJoins) {
+        @DefaultValue("true") boolean partialStateJoins,
+        @DefaultValue("false") boolean onlyProcess) {
 
     public FederationApiProperties {
         trustedCaCertificates = List.copyOf(trustedCaCertificates);

@@ -12,6 +12,7 @@ import dev.lattice.api.roomserver.RedactedEvent;
 import dev.lattice.api.roomserver.StateOutliers;
 import dev.lattice.federationapi.internal.OutboundQueue;
 import dev.lattice.protocol.event.Pdu;
+import dev.lattice.protocol.id.RoomId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.version.RoomVersionRules;
@@ -21,7 +22,9 @@ import dev.lattice.runtime.bus.BusRecord;
 import dev.lattice.runtime.bus.RetriableException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.springframework.dao.DataAccessException;
 import reactor.core.publisher.Flux;
@@ -34,24 +37,45 @@ import reactor.core.publisher.Mono;
  * sent on: their origin sends them. A replayed record queues nothing twice.
  */
 public final class RoomserverOutputConsumer {
+    /** The most rooms whose joined servers are remembered; beyond, all are forgotten. */
+    private static final int MAX_REMEMBERED_ROOMS = 10_000;
+
     private final ServerName us;
     private final Supplier<QueryMembershipApi> roomserver;
     private final OutboundQueue queue;
+    /**
+     * With {@code onlyProcess}: each room's joined servers as last asked of the roomserver, until a record of the room
+     * that may change them (any but an event that changes no state). This consumer sees each room's records in order,
+     * and in the only process no other consumer of the group sees any: so none that changed them passes unnoticed.
+     */
+    private final Map<RoomId, Set<ServerName>> joinedServers;
 
-    public RoomserverOutputConsumer(ServerName us, Supplier<QueryMembershipApi> roomserver, OutboundQueue queue) {
+    /**
+     * @param onlyProcess whether this is the only federation-api process (the all-in-one), whose consumer sees every
+     *     record of every room: the rooms' joined servers are then remembered between their state changes
+     */
+    public RoomserverOutputConsumer(
+            ServerName us, Supplier<QueryMembershipApi> roomserver, OutboundQueue queue, boolean onlyProcess) {
         this.us = requireNonNull(us, "us is null");
         this.roomserver = requireNonNull(roomserver, "roomserver is null");
         this.queue = requireNonNull(queue, "queue is null");
+        this.joinedServers = onlyProcess ? new ConcurrentHashMap<>() : null;
     }
 
     /** The bus handler. */
     public Mono<Void> handle(BusRecord record) {
-        return Mono.defer(() -> switch (BusJson.decode(record.payload(), OutputRoomEvent.class)) {
-                    case NewRoomEvent event -> onNewRoomEvent(event);
-                    case RedactedEvent ignored -> Mono.<Void>empty();
-                    case StateOutliers ignored -> Mono.<Void>empty(); // another server's events, never sent on
-                    case PartialStateStarted ignored -> Mono.<Void>empty(); // no event of its own to send
-                    case PartialStateCompleted ignored -> Mono.<Void>empty();
+        return Mono.defer(() -> {
+                    OutputRoomEvent output = BusJson.decode(record.payload(), OutputRoomEvent.class);
+                    if (joinedServers != null && !(output instanceof NewRoomEvent event && changesNoState(event))) {
+                        joinedServers.remove(output.roomId());
+                    }
+                    return switch (output) {
+                        case NewRoomEvent event -> onNewRoomEvent(event);
+                        case RedactedEvent ignored -> Mono.<Void>empty();
+                        case StateOutliers ignored -> Mono.<Void>empty(); // another server's events, never sent on
+                        case PartialStateStarted ignored -> Mono.<Void>empty(); // no event of its own to send
+                        case PartialStateCompleted ignored -> Mono.<Void>empty();
+                    };
                 })
                 .onErrorMap(
                         e -> e instanceof DataAccessException,
@@ -72,9 +96,31 @@ public final class RoomserverOutputConsumer {
         if (rooms == null) {
             return Mono.empty();
         }
-        return rooms.queryJoinedServers(event.roomId()).flatMap(joined -> {
+        return joinedServers(rooms, event.roomId()).flatMap(joined -> {
             List<ServerName> destinations = destinations(pdu, joined);
             return destinations.isEmpty() ? Mono.empty() : queue.queue(destinations, pdu.eventId(), event.pdu());
+        });
+    }
+
+    private static boolean changesNoState(NewRoomEvent event) {
+        return event.addsStateEventIds().isEmpty()
+                && event.removesStateEventIds().isEmpty();
+    }
+
+    /** The room's joined servers: remembered (with {@code onlyProcess}), or asked of the roomserver. */
+    private Mono<Set<ServerName>> joinedServers(QueryMembershipApi rooms, RoomId roomId) {
+        if (joinedServers == null) {
+            return rooms.queryJoinedServers(roomId);
+        }
+        Set<ServerName> remembered = joinedServers.get(roomId);
+        if (remembered != null) {
+            return Mono.just(remembered);
+        }
+        return rooms.queryJoinedServers(roomId).doOnNext(joined -> {
+            if (joinedServers.size() >= MAX_REMEMBERED_ROOMS) {
+                joinedServers.clear();
+            }
+            joinedServers.put(roomId, Set.copyOf(joined));
         });
     }
 
