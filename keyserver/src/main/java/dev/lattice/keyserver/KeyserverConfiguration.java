@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -71,9 +72,17 @@ public class KeyserverConfiguration {
                 .start();
     }
 
+    /**
+     * The keyserver's storage. In the only process serving the keyserver ({@code lattice.keyserver.only-process}, set
+     * by the all-in-one), the only writer of its keys, the devices' key counts every {@code /sync} response carries are
+     * remembered between writes.
+     */
     @Bean
-    KeyserverDatabase keyserverDatabase(Database database, @Qualifier("keyserverOutbox") Outbox outbox) {
-        return new PostgresKeyserverDatabase(database, outbox);
+    KeyserverDatabase keyserverDatabase(
+            Database database,
+            @Qualifier("keyserverOutbox") Outbox outbox,
+            @Value("${lattice.keyserver.only-process:false}") boolean onlyProcess) {
+        return new PostgresKeyserverDatabase(database, outbox, onlyProcess);
     }
 
     /** Deleted devices lose their keys (consumer group {@code keyserver}). */

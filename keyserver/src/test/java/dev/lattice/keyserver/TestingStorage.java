@@ -27,7 +27,8 @@ public record TestingStorage(PostgresKeyserverDatabase database, CrossSigning cr
                 publisher,
                 Duration.ofSeconds(1),
                 100);
-        PostgresKeyserverDatabase database = new PostgresKeyserverDatabase(migrated, outbox);
+        // As in the all-in-one: the only keyserver process, which remembers the devices' key counts between writes.
+        PostgresKeyserverDatabase database = new PostgresKeyserverDatabase(migrated, outbox, true);
         return new TestingStorage(
                 database,
                 new CrossSigning(new PostgresCrossSigningDatabase(migrated, outbox), database, Clock.systemUTC()));

@@ -73,6 +73,8 @@ final class EmbeddedInfrastructure implements AutoCloseable {
             addresses.put("lattice.roomserver.only-process", "true");
             // And the only federation-api: its consumer sees every room's events, so it remembers their servers.
             addresses.put("lattice.federationapi.only-process", "true");
+            // And the only keyserver, the only writer of its keys: it remembers the devices' key counts between writes.
+            addresses.put("lattice.keyserver.only-process", "true");
         }
         starter.shutdown();
         EmbeddedPostgres postgres = null;

@@ -294,6 +294,12 @@ class KeyRoutesIT {
                 .isEqualTo(new DeviceKeyCounts(Map.of(), List.of()));
         // The fallback key stays for later claims.
         assertThat(claimed(post("claim", bobs, claimBody(phone), 200), phone)).isEqualTo(second);
+        // Counts read before an upload (remembered in the only process) do not outlive it.
+        assertThat(database.deviceKeyCounts(phone.user, phone.device).block().oneTimeKeyCounts())
+                .isEmpty();
+        post("upload", token, JsonObject.EMPTY.with("one_time_keys", oneTimeKeys(phone, 5, 2)), 200);
+        assertThat(database.deviceKeyCounts(phone.user, phone.device).block())
+                .isEqualTo(new DeviceKeyCounts(Map.of("signed_curve25519", 2L), List.of()));
         // A device with no keys at all is left out of the answer.
         TestingDevice empty = newDevice();
         assertThat(post("claim", bobs, claimBody(empty), 200).getObject("one_time_keys"))

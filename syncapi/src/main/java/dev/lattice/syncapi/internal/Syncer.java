@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
  * {@link SyncToken}, waiting (long-polling) for something to arrive when there is nothing yet.
  *
  * <p>An attempt reads every stream's position first ({@link SyncStreamProvider#currentPosition}, the stored ones in
- * one statement); each provider then adds what its stream holds up to there, concurrently, into one
+ * one statement, which for an incremental sync also reads what the streams need of the user's rooms since the token:
+ * {@link SyncApiDatabase#storedPositionsAndUserRoomsSince}); each provider then adds what its stream holds up to there, concurrently, into one
  * {@link SyncResponse}, reading nothing when its stream did not move since the request's token; {@code next_batch}
  * holds the positions the providers answer, so the next sync starts exactly where this one ended. When nothing was
  * added and the request may wait, the attempt waits for the {@link SyncNotifier} to signal something after those

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -43,19 +45,55 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
     private final Outbox outbox;
     private final DatabaseClient client;
 
+    /**
+     * With {@code onlyProcess}: each device's key counts as last read, with the {@link #writes} count they were read
+     * at. They stand while no write of keys began or ended since: every write of one-time or fallback keys goes
+     * through this class ({@link #store}, {@link #claim}, {@link #deleteDevices}), and in the only process there is no
+     * other. Writes are rare next to {@code /sync}s, which read the counts for every response.
+     */
+    private final Map<List<String>, CountsRead> counts;
+    /** Writes of keys begun and ended: a count read stands only if this did not move while it was read and since. */
+    private final AtomicLong writes = new AtomicLong();
+
+    private record CountsRead(long writes, DeviceKeyCounts counts) {}
+
+    /** The most devices whose key counts are remembered; beyond, all are forgotten. */
+    private static final int MAX_REMEMBERED_DEVICES = 100_000;
+
     /** @param outbox the keyserver schema's outbox, on the same connection factory */
     public PostgresKeyserverDatabase(Database database, Outbox outbox) {
+        this(database, outbox, false);
+    }
+
+    /**
+     * @param outbox the keyserver schema's outbox, on the same connection factory
+     * @param onlyProcess whether this is the only process serving the keyserver (the all-in-one), so the only writer of
+     *     its keys: the devices' key counts are then remembered between writes
+     */
+    public PostgresKeyserverDatabase(Database database, Outbox outbox, boolean onlyProcess) {
         this.client = requireNonNull(database, "database is null").client();
         this.deviceKeys = new DeviceKeysTable(client);
         this.oneTimeKeys = new OneTimeKeysTable(client);
         this.fallbackKeys = new FallbackKeysTable(client);
         this.remoteUserKeys = new RemoteUserKeysTable(client);
         this.outbox = requireNonNull(outbox, "outbox is null");
+        this.counts = onlyProcess ? new ConcurrentHashMap<>() : null;
+    }
+
+    /** A write of keys: {@link #writes} moves when it begins and again when it ends, however it ends. */
+    private <T> Mono<T> writingKeys(Mono<T> write) {
+        if (counts == null) {
+            return write;
+        }
+        return Mono.defer(() -> {
+            writes.incrementAndGet();
+            return write.doOnTerminate(writes::incrementAndGet).doOnCancel(writes::incrementAndGet);
+        });
     }
 
     @Override
     public Mono<Map<String, Long>> store(UserId user, DeviceId device, KeyUpload upload, long now) {
-        return outbox.inTransaction(writer -> storeAndAnnounce(writer, user, device, upload, now))
+        return writingKeys(outbox.inTransaction(writer -> storeAndAnnounce(writer, user, device, upload, now)))
                 .then(oneTimeKeys.counts(user, device));
     }
 
@@ -96,6 +134,29 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
 
     @Override
     public Mono<DeviceKeyCounts> deviceKeyCounts(UserId user, DeviceId device) {
+        if (counts == null) {
+            return readDeviceKeyCounts(user, device);
+        }
+        List<String> key = List.of(user.value(), device.value());
+        return Mono.defer(() -> {
+            long before = writes.get();
+            CountsRead remembered = counts.get(key);
+            if (remembered != null && remembered.writes() == before) {
+                return Mono.just(remembered.counts());
+            }
+            return readDeviceKeyCounts(user, device).doOnNext(read -> {
+                // A write that began or ended meanwhile may or may not be in what was read: not remembered.
+                if (writes.get() == before) {
+                    if (counts.size() >= MAX_REMEMBERED_DEVICES) {
+                        counts.clear();
+                    }
+                    counts.put(key, new CountsRead(before, read));
+                }
+            });
+        });
+    }
+
+    private Mono<DeviceKeyCounts> readDeviceKeyCounts(UserId user, DeviceId device) {
         return client.sql(DEVICE_KEY_COUNTS)
                 .bind("userId", user.value())
                 .bind("deviceId", device.value())
@@ -134,10 +195,10 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
 
     @Override
     public Mono<Optional<ClaimedKey>> claim(UserId user, DeviceId device, String algorithm) {
-        return oneTimeKeys
+        return writingKeys(oneTimeKeys
                 .claim(user, device, algorithm)
                 .flatMap(claimed ->
-                        claimed.isPresent() ? Mono.just(claimed) : fallbackKeys.claim(user, device, algorithm));
+                        claimed.isPresent() ? Mono.just(claimed) : fallbackKeys.claim(user, device, algorithm)));
     }
 
     private static final List<String> DELETE_DEVICE_ROWS = List.of(
@@ -153,7 +214,7 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
             return Mono.empty();
         }
         String[] ids = devices.stream().map(DeviceId::value).toArray(String[]::new);
-        return outbox.inTransaction(writer -> Flux.fromIterable(DELETE_DEVICE_ROWS)
+        return writingKeys(outbox.inTransaction(writer -> Flux.fromIterable(DELETE_DEVICE_ROWS)
                 .concatMap(sql -> client.sql(sql)
                         .bind("user_id", user.value())
                         .bind("devices", ids)
@@ -161,7 +222,7 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
                 .thenMany(Flux.fromIterable(devices)
                         .concatMap(device -> KeyserverOutputProducer.enqueue(
                                 writer, DeviceListChange.of(user, Optional.of(device), true))))
-                .then());
+                .then()));
     }
 
     @Override
