@@ -236,7 +236,6 @@ public final class EventsTable {
         return select(List.of(eventId)).map(rows -> rows.stream().findFirst());
     }
 
-    /** {@link #SELECT_WITH_TRANSACTION}: the event, and the event ID the transaction sent in {@code roomId}. */
     /** {@link RoomserverDatabase#prior}, the extremities unordered. */
     public Mono<RoomserverDatabase.Prior> selectPrior(
             String eventId, Optional<SendTransaction> transaction, String roomId, boolean withExtremities) {
