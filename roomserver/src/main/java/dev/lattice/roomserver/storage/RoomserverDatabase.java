@@ -68,7 +68,7 @@ public interface RoomserverDatabase {
     /**
      * What a new event of the room is built from, read in one statement.
      *
-     * @param extremities the room's forward extremities, as {@link #forwardExtremities} orders them
+     * @param extremities the room's forward extremities, deepest first (ties by event ID, so the order is stable)
      * @param state the entries of the asked keys in its current state, as {@link #currentState(String, Collection)}
      */
     record Latest(List<Extremity> extremities, Map<StateKey, String> state) {}
@@ -86,9 +86,6 @@ public interface RoomserverDatabase {
     /** The member events of {@code userId} with {@code membership}, in every room. */
     Mono<List<CurrentStateRow>> memberships(String userId, String membership);
 
-    /** The forward extremities of a room, deepest first (ties by event ID, so the order is stable). */
-    Mono<List<EventRow>> forwardExtremities(String roomId);
-
     /**
      * The event a client transaction sent, if any: in its own room when it has a scope ({@link
      * SendTransaction#roomId()}), else in {@code roomId}.
@@ -100,7 +97,7 @@ public interface RoomserverDatabase {
      *
      * @param event the event, if stored already
      * @param transactionEventId the event the input's client transaction sent, if it has one and one was sent
-     * @param extremities the room's forward extremities, most recent first, when asked for: what a new event is
+     * @param extremities the room's forward extremities (unordered), when asked for: what a new event is
      *     decided against (the room's one writer, deciding this input, changes them only by storing it)
      */
     record Prior(Optional<EventRow> event, Optional<String> transactionEventId, Optional<List<EventRow>> extremities) {}

@@ -513,10 +513,14 @@ public final class InputPipeline {
     private Mono<Current> current(Candidate candidate, StateBefore before) {
         String roomId = candidate.roomId();
         List<String> prevEvents = candidate.pdu().prevEvents();
-        Mono<List<EventRow>> read =
-                candidate.extremities().map(Mono::just).orElseGet(() -> database.forwardExtremities(roomId));
-        return read.map(rows -> {
-            Set<String> extremities = rows.stream().map(EventRow::eventId).collect(Collectors.toSet());
+        return Mono.fromCallable(() -> {
+            // Read with the input's prior verdict, as for every new event (the only kind checked against them).
+            Set<String> extremities = candidate
+                    .extremities()
+                    .orElseThrow(() -> new IllegalStateException("a new event's extremities are read before it"))
+                    .stream()
+                    .map(EventRow::eventId)
+                    .collect(Collectors.toSet());
             boolean followsTheOnlyExtremity = candidate.input().stateBefore() == null
                     && extremities.size() == 1
                     && prevEvents.size() == 1

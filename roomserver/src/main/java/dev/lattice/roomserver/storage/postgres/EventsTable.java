@@ -94,8 +94,6 @@ public final class EventsTable {
                 + " WHERE room_id = :extremities_room_id)";
     }
 
-    private static final String SELECT_FORWARD_EXTREMITIES = "SELECT " + COLUMNS + " FROM roomserver.events"
-            + " WHERE event_id IN (SELECT event_id FROM roomserver.forward_extremities WHERE room_id = :room_id)";
     private static final String SELECT_AUTH_CHAIN = "WITH RECURSIVE chain(event_id) AS ("
             + "SELECT unnest(CAST(:event_ids AS text[])) "
             + "UNION SELECT unnest(e.auth_event_ids) FROM roomserver.events e JOIN chain c ON e.event_id = c.event_id) "
@@ -236,7 +234,7 @@ public final class EventsTable {
         return select(List.of(eventId)).map(rows -> rows.stream().findFirst());
     }
 
-    /** {@link RoomserverDatabase#prior}, the extremities unordered. */
+    /** {@link RoomserverDatabase#prior}. */
     public Mono<RoomserverDatabase.Prior> selectPrior(
             String eventId, Optional<SendTransaction> transaction, String roomId, boolean withExtremities) {
         var spec = client.sql(SELECT_PRIOR.get(List.of(transaction.isPresent(), withExtremities)))
@@ -270,15 +268,6 @@ public final class EventsTable {
                             prior.transactionEventId(),
                             withExtremities ? Optional.of(extremities) : Optional.empty());
                 });
-    }
-
-    /** The events that are the room's forward extremities ({@code roomserver.forward_extremities}), unordered. */
-    public Mono<List<EventRow>> selectForwardExtremities(String roomId) {
-        return client.sql(SELECT_FORWARD_EXTREMITIES)
-                .bind("room_id", roomId)
-                .map(EventsTable::read)
-                .all()
-                .collectList();
     }
 
     /** The stored events among {@code eventIds}, in no particular order. */

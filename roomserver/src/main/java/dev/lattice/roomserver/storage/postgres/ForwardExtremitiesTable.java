@@ -9,8 +9,8 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code roomserver.forward_extremities}: the accepted events of each room nothing follows yet (read with their events:
- * {@link EventsTable#selectForwardExtremities}).
+ * {@code roomserver.forward_extremities}: the accepted events of each room nothing follows yet (read with their events
+ * by {@link EventsTable#selectPrior}, with their depths by {@link CurrentStateTable#selectLatest}).
  */
 public final class ForwardExtremitiesTable {
     private static final String INSERT = "INSERT INTO roomserver.forward_extremities (room_id, event_id) "

@@ -17,7 +17,6 @@ import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,18 +265,6 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     @Override
-    public Mono<List<EventRow>> forwardExtremities(String roomId) {
-        return events.selectForwardExtremities(roomId).map(PostgresRoomserverDatabase::mostRecentFirst);
-    }
-
-    /** Extremities ordered as {@link #forwardExtremities} answers them: the deepest first, then by event ID. */
-    private static List<EventRow> mostRecentFirst(List<EventRow> extremities) {
-        return extremities.stream()
-                .sorted(Comparator.comparingLong(EventRow::depth).reversed().thenComparing(EventRow::eventId))
-                .toList();
-    }
-
-    @Override
     public Mono<Optional<String>> transactionEvent(SendTransaction transaction, String roomId) {
         return sendTransactions.select(transaction, roomId);
     }
@@ -285,11 +272,7 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     @Override
     public Mono<Prior> prior(
             String eventId, Optional<SendTransaction> transaction, String roomId, boolean withExtremities) {
-        return events.selectPrior(eventId, transaction, roomId, withExtremities)
-                .map(prior -> new Prior(
-                        prior.event(),
-                        prior.transactionEventId(),
-                        prior.extremities().map(PostgresRoomserverDatabase::mostRecentFirst)));
+        return events.selectPrior(eventId, transaction, roomId, withExtremities);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.api.roomserver.InputKind;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
+import dev.lattice.roomserver.storage.RoomserverDatabase;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class ForwardExtremitiesTableIT {
     private final ForwardExtremitiesTable table = new ForwardExtremitiesTable(TestingDatabase.CLIENT);
     private final EventsTable events = new EventsTable(TestingDatabase.CLIENT);
+    private final CurrentStateTable currentState = new CurrentStateTable(TestingDatabase.CLIENT);
 
     @Test
     void replacesPrevEventsWithTheNewExtremityAndIsReadWithItsEvents() {
@@ -33,8 +35,8 @@ class ForwardExtremitiesTableIT {
     }
 
     private List<String> extremities(String room) {
-        return events.selectForwardExtremities(room).block().stream()
-                .map(EventRow::eventId)
+        return currentState.selectLatest(room, List.of()).block().extremities().stream()
+                .map(RoomserverDatabase.Extremity::eventId)
                 .toList();
     }
 

@@ -9,6 +9,7 @@ import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import dev.lattice.roomserver.storage.EventWrite;
 import dev.lattice.roomserver.storage.RoomRow;
+import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.StateSnapshot;
 import java.util.HashMap;
 import java.util.List;
@@ -76,8 +77,8 @@ class PostgresRoomserverDatabaseIT {
         assertThat(database.currentState(room, List.of(first, absent)).block())
                 .isEqualTo(Map.of(first, state.get(first)));
         assertThat(database.currentState(room, List.of()).block()).isEmpty();
-        assertThat(database.forwardExtremities(room).block())
-                .extracting(EventRow::eventId)
+        assertThat(database.latest(room, List.of()).block().extremities())
+                .extracting(RoomserverDatabase.Extremity::eventId)
                 .containsExactly(message.eventId());
 
         // The state after each stored event: cached by the instance that stored it, read by another.
@@ -117,7 +118,7 @@ class PostgresRoomserverDatabaseIT {
             // a duplicate key
         }
         assertThat(database.currentState(room).block()).isEmpty();
-        assertThat(database.forwardExtremities(room).block()).isEmpty();
+        assertThat(database.latest(room, List.of()).block().extremities()).isEmpty();
         // An event stored without state has no state after it.
         assertThat(database.statesAfter(List.of(event.eventId()), false).block())
                 .isEmpty();

@@ -186,13 +186,17 @@ class RoomStateTableIT {
      * events position is given.
      */
     private static SyncApiDatabase.UserRooms userRooms(String user, long after, long position) {
+        return positionsAndUserRooms(user, after, position).rooms();
+    }
+
+    /** {@link #userRooms} with the positions read with them: the room events one given, the others 0. */
+    private static SyncApiDatabase.PositionsAndUserRooms positionsAndUserRooms(String user, long after, long position) {
         return table.selectPositionsAndUserRoomsSince(
                         "SELECT CAST(" + position + " AS bigint) AS events",
                         row -> new StoredPositions(row.get("events", Long.class), 0, 0, 0, 0, 0),
                         user,
                         after)
-                .block()
-                .rooms();
+                .block();
     }
 
     /** A message in the room, stored for its position: the positions below are the stream's, in order. */
@@ -249,12 +253,7 @@ class RoomStateTableIT {
         assertThat(same.memberChanges()).isEmpty();
         assertThat(same.hasEvents()).isEmpty();
         // A user in no room: the positions are read all the same.
-        var nowhere = table.selectPositionsAndUserRoomsSince(
-                        "SELECT CAST(" + position + " AS bigint) AS events",
-                        row -> new StoredPositions(row.get("events", Long.class), 0, 0, 0, 0, 0),
-                        fresh("@"),
-                        since)
-                .block();
+        var nowhere = positionsAndUserRooms(fresh("@"), since, position);
         assertThat(nowhere.positions().events()).isEqualTo(position);
         assertThat(nowhere.rooms().at()).isEmpty();
         assertThat(nowhere.rooms().hasEvents()).isEmpty();
