@@ -256,16 +256,40 @@ public final class RoomEventsStream implements SyncStreamProvider {
      * @param sent the member events the device already has, left out of a lazy-loading {@code state}
      */
     private Mono<JsonObject> roomSection(SyncRequest request, RoomPlan plan, LazyLoadedMembers.SentMembers sent) {
-        String user = request.device().userId().toString();
         int limit = request.filter().timelineLimit();
-        return database.roomEvents(plan.roomId(), plan.after(), plan.to(), limit + 1, true)
-                .flatMap(events -> {
-                    boolean limited = events.size() > limit;
-                    List<StoredEvent> timeline = new ArrayList<>(events.subList(0, Math.min(limit, events.size())));
-                    Collections.reverse(timeline);
-                    return membershipHistory(plan, user, timeline)
-                            .flatMap(memberships -> section(request, plan, sent, timeline, limited, memberships));
-                });
+        // One more event than the timeline shows tells whether it is limited. With a since, what changed in the state
+        // (with the member events of the timeline's senders that a lazy-loading state sends even if unchanged) comes
+        // in the same statement, read once for the state section and to tell whether the members changed.
+        return plan.stateSince()
+                .map(since -> database.roomEventsWithStateSince(
+                                plan.roomId(),
+                                plan.after(),
+                                plan.to(),
+                                limit + 1,
+                                limit,
+                                since,
+                                request.stateAfterKey().isPresent(),
+                                request.filter().lazyLoadMembers())
+                        .flatMap(read -> roomSection(
+                                request, plan, sent, limit, read.newestFirst(), Optional.of(read.stateSince()))))
+                .orElseGet(() -> database.roomEvents(plan.roomId(), plan.after(), plan.to(), limit + 1, true)
+                        .flatMap(events -> roomSection(request, plan, sent, limit, events, Optional.empty())));
+    }
+
+    /** {@link #roomSection} once its newest events, and with a since what changed in its state, are read. */
+    private Mono<JsonObject> roomSection(
+            SyncRequest request,
+            RoomPlan plan,
+            LazyLoadedMembers.SentMembers sent,
+            int limit,
+            List<StoredEvent> newestFirst,
+            Optional<SyncApiDatabase.StateSince> stateSince) {
+        String user = request.device().userId().toString();
+        boolean limited = newestFirst.size() > limit;
+        List<StoredEvent> timeline = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+        Collections.reverse(timeline);
+        return membershipHistory(plan, user, timeline)
+                .flatMap(memberships -> section(request, plan, sent, timeline, limited, stateSince, memberships));
     }
 
     /** {@link #roomSection} once its timeline and the user's memberships in the room are read. */
@@ -275,6 +299,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
             LazyLoadedMembers.SentMembers sent,
             List<StoredEvent> timeline,
             boolean limited,
+            Optional<SyncApiDatabase.StateSince> stateSince,
             List<StateSpan> memberships) {
         AuthenticatedDevice device = request.device();
         String user = device.userId().toString();
@@ -288,29 +313,17 @@ public final class RoomEventsStream implements SyncStreamProvider {
         // use_state_after: the state up to the timeline's end, its own state events included
         boolean stateAfter = request.stateAfterKey().isPresent();
         long stateTo = stateAfter ? plan.to() : timelineStart - 1;
-        // With a since, what changed in the state up to stateTo, with the member events of the
-        // timeline's senders that a lazy-loading state sends even if unchanged: read once, for the state
-        // section and to tell whether the members changed.
-        Set<String> senders = request.filter().lazyLoadMembers() ? senders(visible) : Set.of();
-        Optional<Mono<SyncApiDatabase.StateSince>> sinceRead = plan.stateSince()
-                .map(since -> database.stateSince(plan.roomId(), since, stateTo, senders)
-                        .cache());
-        Mono<List<StateSpan>> changed = sinceRead
-                .map(read -> read.map(SyncApiDatabase.StateSince::changed))
-                .orElse(Mono.just(List.of()));
-        Mono<Optional<List<StateSpan>>> stateNow = plan.summary()
-                ? membersChanged(plan, timeline, changed)
-                        .flatMap(membersChanged -> membersChanged
-                                ? database.stateAt(plan.roomId(), plan.to()).map(Optional::of)
-                                : Mono.just(Optional.<List<StateSpan>>empty()))
-                        .cache()
+        List<StateSpan> changed =
+                stateSince.map(SyncApiDatabase.StateSince::changed).orElse(List.of());
+        Mono<Optional<List<StateSpan>>> stateNow = plan.summary() && membersChanged(plan, timeline, changed)
+                ? database.stateAt(plan.roomId(), plan.to()).map(Optional::of).cache()
                 : Mono.just(Optional.empty());
         // Only a lazy-loading state waits for the heroes; otherwise both reads run side by side.
         Mono<Set<String>> heroes =
                 request.filter().lazyLoadMembers() ? stateNow.map(now -> namingHeroes(now, user)) : Mono.just(Set.of());
         Mono<List<StoredEvent>> state = heroes.flatMap(named -> stateBetween(
                 plan.roomId(),
-                sinceRead,
+                stateSince,
                 stateTo,
                 stateAfter ? Set.of() : timelineIds,
                 stateChoice(request.filter(), user, visible, sent, named)));
@@ -427,29 +440,27 @@ public final class RoomEventsStream implements SyncStreamProvider {
      * allows ("if this field has not changed since the last sync, it may be omitted") and as Synapse does: the summary
      * is the room's whole membership, read for every room of every woken sync.
      */
-    private static Mono<Boolean> membersChanged(
-            RoomPlan plan, List<StoredEvent> timeline, Mono<List<StateSpan>> changedBeforeTimeline) {
-        if (plan.stateSince().isEmpty()
-                || timeline.stream().anyMatch(event -> event.type().equals("m.room.member"))) {
-            return Mono.just(true);
-        }
-        return changedBeforeTimeline.map(spans -> spans.stream().anyMatch(RoomEventsStream::isMember));
+    private static boolean membersChanged(
+            RoomPlan plan, List<StoredEvent> timeline, List<StateSpan> changedBeforeTimeline) {
+        return plan.stateSince().isEmpty()
+                || timeline.stream().anyMatch(event -> event.type().equals("m.room.member"))
+                || changedBeforeTimeline.stream().anyMatch(RoomEventsStream::isMember);
     }
 
     /**
      * The state at {@code position} that {@code choice} wants, less what was already the state at the client's
      * since (when given; unless {@code choice} sends it anyway) and less the timeline's own events, oldest first.
      * With a since, only what changed in between and the members {@code choice} sends anyway are read ({@code
-     * sinceRead}, and the members it did not read: the heroes), never the whole state.
+     * stateSince}, read with the timeline, and the members it did not read: the heroes), never the whole state.
      */
     private Mono<List<StoredEvent>> stateBetween(
             String roomId,
-            Optional<Mono<SyncApiDatabase.StateSince>> sinceRead,
+            Optional<SyncApiDatabase.StateSince> stateSince,
             long position,
             Set<String> timelineIds,
             StateChoice choice) {
-        Mono<List<StateSpan>> candidates = sinceRead
-                .map(read -> read.flatMap(since -> {
+        Mono<List<StateSpan>> candidates = stateSince
+                .map(since -> {
                     List<StateSpan> spans = new ArrayList<>(since.changed());
                     spans.addAll(since.members());
                     Set<String> unread = new HashSet<>(choice.membersEvenIfUnchanged());
@@ -460,7 +471,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                                 spans.addAll(heroes);
                                 return spans;
                             });
-                }))
+                })
                 .orElseGet(() -> database.stateAt(roomId, position));
         return candidates
                 .flatMap(spans -> {

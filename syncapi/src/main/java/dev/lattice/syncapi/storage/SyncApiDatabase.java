@@ -112,7 +112,8 @@ public interface SyncApiDatabase {
     Mono<EventState> stateAtEvent(String roomId, long position, Optional<ServerName> membersOf);
 
     /**
-     * What {@link #stateSince} read: the entries that changed, and the member events of some users.
+     * What the state section of a room since a client's last sync is read from: the entries that changed, and the
+     * member events of some users.
      *
      * @param changed the entries of the state at the position whose events were not part of the state at the since
      * @param members the member events of {@code membersOf} in the state at the position (changed or not)
@@ -120,12 +121,29 @@ public interface SyncApiDatabase {
     record StateSince(List<StateSpan> changed, List<StateSpan> members, Set<String> membersOf) {}
 
     /**
-     * The entries of a room's state at {@code position} whose events were not part of its state at {@code since}
-     * (at or before {@code position}): what changed in between, as a client holding the state at {@code since} sees
-     * it, without reading the whole state; and, in the same statement, the member events of {@code membersOf} in the
-     * state at {@code position} ({@link #membersAt}), changed or not.
+     * A room's timeline since a client's last sync and what changed in its state.
+     *
+     * @param newestFirst the events, newest first
      */
-    Mono<StateSince> stateSince(String roomId, long since, long position, Set<String> membersOf);
+    record TimelineAndStateSince(List<StoredEvent> newestFirst, StateSince stateSince) {}
+
+    /**
+     * A room's events with positions in ({@code afterExclusive}, {@code toInclusive}], the newest {@code limit}, and in
+     * the same statement the entries of its state whose events were not part of its state at {@code since}: what
+     * changed in between, as a client holding the state at {@code since} sees it, without reading the whole state.
+     * That state is the one at the start of the newest {@code shown} of those events (before the timeline a
+     * response shows), or with {@code stateAfter} at {@code toInclusive}. With {@code lazyMembers}, also the member
+     * events of the shown events' senders in that state ({@link #membersAt}), changed or not.
+     */
+    Mono<TimelineAndStateSince> roomEventsWithStateSince(
+            String roomId,
+            long afterExclusive,
+            long toInclusive,
+            int limit,
+            int shown,
+            long since,
+            boolean stateAfter,
+            boolean lazyMembers);
 
     /** The member events of these users in a room's state at {@code position} (those it has). */
     Mono<List<StateSpan>> membersAt(String roomId, Collection<String> userIds, long position);

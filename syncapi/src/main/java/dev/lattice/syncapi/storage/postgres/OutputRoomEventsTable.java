@@ -11,8 +11,12 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.Readable;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +113,36 @@ public final class OutputRoomEventsTable {
             + " FROM syncapi.output_room_events"
             + " WHERE room_id = :room_id AND position > :after AND position <= :to AND NOT outlier"
             + " ORDER BY position DESC LIMIT :limit";
+
+    /**
+     * {@link #SELECT_ROOM_RANGE_DESC} with, in the same statement, what the room's state section is read from: the
+     * state at the start of the first :shown of those events (or with :state_after at :to) that changed since :since,
+     * and with :lazy the member events of their senders ({@link RoomStateTable#selectStateSince}). The rows are told
+     * apart by {@code part}; each part's columns are null in the other's rows.
+     */
+    private static final String SELECT_ROOM_RANGE_WITH_STATE_SINCE = "WITH timeline AS MATERIALIZED (SELECT "
+            + COLUMNS + ", sender" + HAS_RELATIONS + " FROM syncapi.output_room_events"
+            + " WHERE room_id = :room_id AND position > :after AND position <= :to AND NOT outlier"
+            + " ORDER BY position DESC LIMIT :limit),"
+            + " shown AS (SELECT position, sender FROM timeline ORDER BY position DESC LIMIT :shown),"
+            + " state_position AS (SELECT CASE WHEN :state_after THEN :to"
+            + " ELSE COALESCE((SELECT min(position) FROM shown), :to + 1) - 1 END AS position)"
+            + " SELECT 'event' AS part, " + COLUMNS + ", has_relations, NULL AS type, NULL AS state_key,"
+            + " NULL AS membership, NULL::bigint AS added_position, NULL::bigint AS removed_position,"
+            + " NULL::boolean AS changed FROM timeline"
+            + " UNION ALL SELECT 'state', " + stateRowEventColumns("st") + ", NULL, st.type, st.state_key,"
+            + " st.membership, st.added_position, st.removed_position, st.changed FROM ("
+            + RoomStateTable.selectStateSince(
+                    "(SELECT position FROM state_position)", "SELECT sender FROM shown WHERE :lazy")
+            + ") AS st";
+
+    /** {@link #COLUMNS} in a state row of a union with events: only its event and room IDs, from {@code alias}. */
+    private static String stateRowEventColumns(String alias) {
+        return Arrays.stream(COLUMNS.split(","))
+                .map(String::strip)
+                .map(column -> column.equals("event_id") || column.equals("room_id") ? alias + "." + column : "NULL")
+                .collect(Collectors.joining(", "));
+    }
 
     /** Per room, walks its events newest first (the room/position index) to the first of the types. */
     private static final String SELECT_NEWEST_OF_TYPES = "SELECT r.room_id, (SELECT e.position"
@@ -362,6 +396,63 @@ public final class OutputRoomEventsTable {
                 .map(row -> withRelationsHint(row, !Boolean.FALSE.equals(row.get("has_relations", Boolean.class))))
                 .all()
                 .collectList();
+    }
+
+    /** A row of {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}: an event or a state span. */
+    private record RangeRow(Optional<StoredEvent> event, Optional<RoomStateTable.FlaggedSpan> span) {}
+
+    /**
+     * The room's events in (after, to], the newest {@code limit} newest first, with what changed in its state since
+     * {@code since} (see {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}), in one statement.
+     *
+     * @param shown how many of the newest events the timeline shows: the state is read at the start of those
+     * @param stateAfter the state up to {@code to} instead ({@code use_state_after})
+     * @param lazyMembers whether to read the member events of the shown events' senders, changed or not
+     */
+    public Mono<SyncApiDatabase.TimelineAndStateSince> selectRoomRangeWithStateSince(
+            String roomId,
+            long after,
+            long to,
+            int limit,
+            int shown,
+            long since,
+            boolean stateAfter,
+            boolean lazyMembers) {
+        return client.sql(SELECT_ROOM_RANGE_WITH_STATE_SINCE)
+                .bind("room_id", roomId)
+                .bind("after", after)
+                .bind("to", to)
+                .bind("limit", limit)
+                .bind("shown", shown)
+                .bind("since", since)
+                .bind("state_after", stateAfter)
+                .bind("lazy", lazyMembers)
+                .map(row -> "event".equals(row.get("part", String.class))
+                        ? new RangeRow(
+                                Optional.of(withRelationsHint(
+                                        row, !Boolean.FALSE.equals(row.get("has_relations", Boolean.class)))),
+                                Optional.empty())
+                        : new RangeRow(Optional.empty(), Optional.of(RoomStateTable.FlaggedSpan.of(row))))
+                .all()
+                .collectList()
+                .map(rows -> {
+                    List<StoredEvent> newestFirst = new ArrayList<>();
+                    List<RoomStateTable.FlaggedSpan> state = new ArrayList<>();
+                    for (RangeRow row : rows) {
+                        row.event().ifPresent(newestFirst::add);
+                        row.span().ifPresent(state::add);
+                    }
+                    newestFirst.sort(
+                            Comparator.comparingLong(StoredEvent::position).reversed());
+                    Set<String> senders = lazyMembers
+                            ? newestFirst.stream()
+                                    .limit(shown)
+                                    .map(StoredEvent::sender)
+                                    .collect(Collectors.toSet())
+                            : Set.of();
+                    return new SyncApiDatabase.TimelineAndStateSince(
+                            newestFirst, RoomStateTable.stateSince(state, senders));
+                });
     }
 
     public Mono<Map<String, Long>> selectNewestOfTypes(Collection<String> roomIds, Collection<String> types, long to) {

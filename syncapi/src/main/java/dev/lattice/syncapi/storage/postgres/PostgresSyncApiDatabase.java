@@ -462,8 +462,17 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<StateSince> stateSince(String roomId, long since, long position, Set<String> membersOf) {
-        return state.selectStateSince(roomId, since, position, membersOf);
+    public Mono<TimelineAndStateSince> roomEventsWithStateSince(
+            String roomId,
+            long afterExclusive,
+            long toInclusive,
+            int limit,
+            int shown,
+            long since,
+            boolean stateAfter,
+            boolean lazyMembers) {
+        return events.selectRoomRangeWithStateSince(
+                roomId, afterExclusive, toInclusive, limit, shown, since, stateAfter, lazyMembers);
     }
 
     @Override

@@ -31,8 +31,13 @@ import reactor.core.publisher.Mono;
  */
 public final class RoomStateTable {
     /** The rows that are part of the state at {@code :position}. */
-    private static final String ACTIVE_AT =
-            " AND added_position <= :position AND (removed_position IS NULL OR removed_position > :position)";
+    private static final String ACTIVE_AT = activeAt(":position");
+
+    /** The rows that are part of the state at {@code position}, an SQL expression. */
+    private static String activeAt(String position) {
+        return " AND added_position <= " + position + " AND (removed_position IS NULL OR removed_position > " + position
+                + ")";
+    }
 
     private static final String COLUMNS =
             "room_id, type, state_key, event_id, membership, added_position, removed_position";
@@ -85,10 +90,40 @@ public final class RoomStateTable {
             + " AND NOT EXISTS (SELECT 1 FROM syncapi.room_state o WHERE o.event_id = s.event_id"
             + " AND o.added_position <= :since AND (o.removed_position IS NULL OR o.removed_position > :since)))";
 
-    /** Those spans, each flagged, and the member spans of :users at :position, in one statement. */
-    private static final String SELECT_STATE_SINCE = "SELECT " + COLUMNS + ", " + ADDED_SINCE + " AS changed"
-            + " FROM syncapi.room_state s WHERE room_id = :room_id" + ACTIVE_AT + " AND (" + ADDED_SINCE
-            + " OR (type = 'm.room.member' AND state_key = ANY(:users)))";
+    /**
+     * Of a room's state at {@code position} (an SQL expression), the spans whose events were not part of the state at
+     * :since, flagged {@code changed}, and the member spans of {@code users} (an SQL expression, a set of user IDs),
+     * changed or not: what {@link SyncApiDatabase.StateSince} holds, as {@link #stateSince} reads it back. Its columns
+     * are {@link #COLUMNS} and {@code changed}.
+     */
+    static String selectStateSince(String position, String users) {
+        return "SELECT " + COLUMNS + ", " + ADDED_SINCE + " AS changed FROM syncapi.room_state s"
+                + " WHERE room_id = :room_id" + activeAt(position) + " AND (" + ADDED_SINCE
+                + " OR (type = 'm.room.member' AND state_key IN (" + users + ")))";
+    }
+
+    /** A row of {@link #selectStateSince}: a span of the state, and whether it changed since :since. */
+    record FlaggedSpan(StateSpan span, boolean changed) {
+        static FlaggedSpan of(Readable row) {
+            return new FlaggedSpan(toSpan(row), Boolean.TRUE.equals(row.get("changed", Boolean.class)));
+        }
+    }
+
+    /** What the rows of {@link #selectStateSince} tell, whose member spans are those of {@code membersOf}. */
+    static SyncApiDatabase.StateSince stateSince(List<FlaggedSpan> rows, Set<String> membersOf) {
+        List<StateSpan> changed = new ArrayList<>();
+        List<StateSpan> members = new ArrayList<>();
+        for (FlaggedSpan row : rows) {
+            StateSpan span = row.span();
+            if (row.changed()) {
+                changed.add(span);
+            }
+            if (span.type().equals("m.room.member") && membersOf.contains(span.stateKey())) {
+                members.add(span);
+            }
+        }
+        return new SyncApiDatabase.StateSince(changed, members, membersOf);
+    }
 
     private static final String SELECT_MEMBERS_AT = "SELECT " + COLUMNS + " FROM syncapi.room_state"
             + " WHERE room_id = :room_id AND type = 'm.room.member' AND state_key = ANY(:users)" + ACTIVE_AT;
@@ -276,32 +311,6 @@ public final class RoomStateTable {
                 });
     }
 
-    public Mono<SyncApiDatabase.StateSince> selectStateSince(
-            String roomId, long since, long position, Set<String> membersOf) {
-        return client.sql(SELECT_STATE_SINCE)
-                .bind("room_id", roomId)
-                .bind("since", since)
-                .bind("position", position)
-                .bind("users", membersOf.toArray(String[]::new))
-                .map(row -> Map.entry(toSpan(row), Boolean.TRUE.equals(row.get("changed", Boolean.class))))
-                .all()
-                .collectList()
-                .map(rows -> {
-                    List<StateSpan> changed = new ArrayList<>();
-                    List<StateSpan> members = new ArrayList<>();
-                    rows.forEach(row -> {
-                        StateSpan span = row.getKey();
-                        if (row.getValue()) {
-                            changed.add(span);
-                        }
-                        if (span.type().equals("m.room.member") && membersOf.contains(span.stateKey())) {
-                            members.add(span);
-                        }
-                    });
-                    return new SyncApiDatabase.StateSince(changed, members, membersOf);
-                });
-    }
-
     public Mono<List<StateSpan>> selectMembersAt(String roomId, Collection<String> users, long position) {
         if (users.isEmpty()) {
             return Mono.just(List.of());
@@ -438,7 +447,7 @@ public final class RoomStateTable {
         return query.map(RoomStateTable::toSpan).all().collectList();
     }
 
-    private static StateSpan toSpan(Readable row) {
+    static StateSpan toSpan(Readable row) {
         return new StateSpan(
                 row.get("room_id", String.class),
                 row.get("type", String.class),

@@ -29,9 +29,14 @@ class OutputRoomEventsTableIT {
     /** A message from {@code @a:example.org}, neither an outlier nor with relations. */
     static OutputRoomEventsTable.NewRow row(
             String roomId, String eventId, boolean historical, Optional<SendTransaction> transaction) {
+        return row(roomId, eventId, "@a:example.org", historical, transaction);
+    }
+
+    static OutputRoomEventsTable.NewRow row(
+            String roomId, String eventId, String sender, boolean historical, Optional<SendTransaction> transaction) {
         JsonObject event = new JsonObjectBuilder()
                 .put("type", "m.room.message")
-                .put("sender", "@a:example.org")
+                .put("sender", sender)
                 .put("room_id", roomId)
                 .put("origin_server_ts", 5L)
                 .put("content", new JsonObjectBuilder().put("body", eventId).build())
@@ -41,7 +46,7 @@ class OutputRoomEventsTableIT {
                 roomId,
                 RoomVersionId.V10,
                 "m.room.message",
-                "@a:example.org",
+                sender,
                 Optional.empty(),
                 event,
                 "shared",

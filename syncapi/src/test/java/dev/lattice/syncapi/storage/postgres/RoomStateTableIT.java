@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.syncapi.storage.StateSpan;
+import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.testing.TestInfra;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,21 +91,13 @@ class RoomStateTableIT {
         set(room, "m.room.member", bob, b2, "leave", 23);
         // A state resolution taking the name back to $n1, which a client at 15 already holds.
         set(room, "m.room.name", "", n1, null, 24);
-        assertThat(table.selectStateSince(room, 15, 25, Set.of()).block().changed())
+        assertThat(stateSince(room, 15, 25).changed())
                 .extracting(StateSpan::eventId)
                 .containsExactlyInAnyOrder(t2, b2);
-        assertThat(table.selectStateSince(room, 20, 21, Set.of()).block().changed())
+        assertThat(stateSince(room, 20, 21).changed())
                 .extracting(StateSpan::eventId)
                 .containsExactly(t1);
-        assertThat(table.selectStateSince(room, 25, 25, Set.of()).block().changed())
-                .isEmpty();
-        // With the member events of some users, changed or not, in the same read.
-        var since = table.selectStateSince(room, 15, 25, Set.of(alice, bob)).block();
-        assertThat(since.changed()).extracting(StateSpan::eventId).containsExactlyInAnyOrder(t2, b2);
-        assertThat(since.members()).extracting(StateSpan::eventId).containsExactlyInAnyOrder(a1, b2);
-        assertThat(table.selectStateSince(room, 25, 25, Set.of(alice)).block().members())
-                .extracting(StateSpan::eventId)
-                .containsExactly(a1);
+        assertThat(stateSince(room, 25, 25).changed()).isEmpty();
         // Member events at a position, of some users only.
         assertThat(table.selectMembersAt(room, List.of(alice, bob, fresh("@")), 15)
                         .block())
@@ -201,9 +193,73 @@ class RoomStateTableIT {
 
     /** A message in the room, stored for its position: the positions below are the stream's, in order. */
     private static long message(String room) {
-        return events.insert(OutputRoomEventsTableIT.row(room, fresh("$"), false, Optional.empty()))
+        return message(room, "@a:example.org");
+    }
+
+    private static long message(String room, String sender) {
+        return events.insert(OutputRoomEventsTableIT.row(room, fresh("$"), sender, false, Optional.empty()))
                 .block()
                 .getAsLong();
+    }
+
+    /** The state at {@code position} that changed since {@code since}, read with an empty timeline ending there. */
+    private static SyncApiDatabase.StateSince stateSince(String room, long since, long position) {
+        return events.selectRoomRangeWithStateSince(room, position, position, 1, 0, since, false, false)
+                .block()
+                .stateSince();
+    }
+
+    @Test
+    void aTimelineIsReadWithTheStateThatChangedBeforeItsStart() {
+        String room = fresh("!");
+        String alice = fresh("@");
+        String bob = fresh("@");
+        long p1 = message(room, alice);
+        set(room, "m.room.member", alice, "$a1", "join", p1);
+        long p2 = message(room, bob);
+        set(room, "m.room.member", bob, "$b1", "join", p2);
+        long since = p2;
+        long p3 = message(room, alice);
+        set(room, "m.room.name", "", "$n1", null, p3);
+        long p4 = message(room, bob);
+        long p5 = message(room, alice);
+        set(room, "m.room.topic", "", "$t1", null, p5);
+
+        // Three events read, two shown: the state at the second's start, p4 - 1, is the name's change.
+        var read = events.selectRoomRangeWithStateSince(room, since, p5, 3, 2, since, false, true)
+                .block();
+        assertThat(read.newestFirst()).extracting(StoredEvent::position).containsExactly(p5, p4, p3);
+        assertThat(read.stateSince().changed()).extracting(StateSpan::eventId).containsExactly("$n1");
+        // Lazy members: the shown events' senders' member events, unchanged since though they are.
+        assertThat(read.stateSince().membersOf()).containsExactlyInAnyOrder(alice, bob);
+        assertThat(read.stateSince().members()).extracting(StateSpan::eventId).containsExactlyInAnyOrder("$a1", "$b1");
+
+        // All three shown: the state at p3 - 1 is as at the since. Without lazy members, none are read.
+        var all = events.selectRoomRangeWithStateSince(room, since, p5, 4, 3, since, false, false)
+                .block();
+        assertThat(all.newestFirst()).extracting(StoredEvent::position).containsExactly(p5, p4, p3);
+        assertThat(all.stateSince().changed()).isEmpty();
+        assertThat(all.stateSince().membersOf()).isEmpty();
+        assertThat(all.stateSince().members()).isEmpty();
+
+        // use_state_after: the state at the range's end, with the topic set by its last event.
+        var after = events.selectRoomRangeWithStateSince(room, since, p5, 3, 2, since, true, false)
+                .block();
+        assertThat(after.stateSince().changed()).extracting(StateSpan::eventId).containsExactlyInAnyOrder("$n1", "$t1");
+
+        // Only the sender of the one event shown.
+        var one = events.selectRoomRangeWithStateSince(room, since, p5, 2, 1, since, false, true)
+                .block();
+        assertThat(one.newestFirst()).extracting(StoredEvent::position).containsExactly(p5, p4);
+        assertThat(one.stateSince().members()).extracting(StateSpan::eventId).containsExactly("$a1");
+        assertThat(one.stateSince().changed()).extracting(StateSpan::eventId).containsExactly("$n1");
+
+        // No event in the range: the state at its end.
+        var none = events.selectRoomRangeWithStateSince(room, p5, p5, 3, 2, since, false, true)
+                .block();
+        assertThat(none.newestFirst()).isEmpty();
+        assertThat(none.stateSince().changed()).extracting(StateSpan::eventId).containsExactlyInAnyOrder("$n1", "$t1");
+        assertThat(none.stateSince().members()).isEmpty();
     }
 
     @Test
