@@ -2209,6 +2209,50 @@ class SyncApiIT {
         assertThat(unread(read, room.id()).getInteger("highlight_count")).contains(0L);
     }
 
+    @Test
+    void anIncrementalSyncCountsTheNewMessagesWithTheirTimelineAndARoomListedForAReceiptAlone() throws Exception {
+        UserId alice = TestRoom.user("alice");
+        UserId bob = TestRoom.user("bob");
+        String bobToken = USERS.login(bob, "BOB");
+        TestRoom room = TestRoom.create(alice);
+        room.member(bob, bob, "join");
+        room.message(alice, "before");
+        publishAll(room.events());
+        JsonObject first = sync(bobToken, Map.of());
+        assertThat(unread(first, room.id()).getInteger("notification_count")).contains(1L);
+
+        // New messages: the room's section, read with its counts, carries them.
+        room.message(alice, "hello");
+        NewRoomEvent mention = room.message(alice, "hey " + bob.localpart() + ", look");
+        publishAll(List.of(room.events().get(room.events().size() - 2), mention));
+        String since = first.getString("next_batch").orElseThrow();
+        JsonObject next = syncUntil(
+                bobToken,
+                since,
+                sync -> sync.getObject("rooms")
+                        .flatMap(r -> r.getObject("join"))
+                        .flatMap(j -> j.getObject(room.id()))
+                        .map(joined -> events(joined, "timeline").size() == 2)
+                        .orElse(false));
+        assertThat(unread(next, room.id()).getInteger("notification_count")).contains(3L);
+        assertThat(unread(next, room.id()).getInteger("highlight_count")).contains(1L);
+
+        // Bob's receipt, and no new event: the room is listed for the receipt, and its counts are read apart.
+        publishReceipt(
+                ReceiptUpdate.of(RoomId.parse(room.id()), bob, "m.read", mention.eventId(), Optional.empty(), 5_000));
+        JsonObject read = syncUntil(
+                bobToken,
+                next.getString("next_batch").orElseThrow(),
+                sync -> sync.getObject("rooms")
+                        .flatMap(r -> r.getObject("join"))
+                        .flatMap(j -> j.getObject(room.id()))
+                        .flatMap(r -> r.getObject("unread_notifications"))
+                        .isPresent());
+        assertThat(events(joinedRoom(read, room.id()), "timeline")).isEmpty();
+        assertThat(unread(read, room.id()).getInteger("notification_count")).contains(0L);
+        assertThat(unread(read, room.id()).getInteger("highlight_count")).contains(0L);
+    }
+
     private static JsonObject unread(JsonObject sync, String roomId) {
         return joinedRoom(sync, roomId).getObject("unread_notifications").orElseThrow();
     }

@@ -13,6 +13,7 @@ import dev.lattice.syncapi.storage.StateSpan;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.StoredPositions;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
+import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -120,9 +121,11 @@ public final class RoomEventsStream implements SyncStreamProvider {
                 .flatMap(plans -> Mono.when(
                         Flux.fromIterable(plans.join())
                                 .flatMap(
-                                        plan -> roomSection(request, plan, sent)
-                                                .doOnNext(section ->
-                                                        section.members().forEach(response.joined(plan.roomId())::put)),
+                                        plan -> roomSection(request, plan, sent).doOnNext(section -> {
+                                            SyncResponse.JoinedRoom joined = response.joined(plan.roomId());
+                                            section.json().members().forEach(joined::put);
+                                            section.unreadCounts().ifPresent(joined::unreadCounts);
+                                        }),
                                         ROOM_CONCURRENCY),
                         Flux.fromIterable(plans.invite())
                                 .flatMap(
@@ -137,7 +140,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                         Flux.fromIterable(plans.leave())
                                 .flatMap(
                                         plan -> roomSection(request, plan, sent)
-                                                .doOnNext(section -> response.left(plan.roomId(), section)),
+                                                .doOnNext(section -> response.left(plan.roomId(), section.json())),
                                         ROOM_CONCURRENCY)))
                 .thenReturn(position);
     }
@@ -255,11 +258,17 @@ public final class RoomEventsStream implements SyncStreamProvider {
      *
      * @param sent the member events the device already has, left out of a lazy-loading {@code state}
      */
-    private Mono<JsonObject> roomSection(SyncRequest request, RoomPlan plan, LazyLoadedMembers.SentMembers sent) {
+    /**
+     * A room's section, and for a joined room the user's unread counts in it when they were read with its timeline.
+     */
+    private record RoomSection(JsonObject json, Optional<PushActionsTable.RoomCounts> unreadCounts) {}
+
+    private Mono<RoomSection> roomSection(SyncRequest request, RoomPlan plan, LazyLoadedMembers.SentMembers sent) {
         int limit = request.filter().timelineLimit();
         // One more event than the timeline shows tells whether it is limited. With a since, what changed in the state
         // (with the member events of the timeline's senders that a lazy-loading state sends even if unchanged) comes
-        // in the same statement, read once for the state section and to tell whether the members changed.
+        // in the same statement, read once for the state section and to tell whether the members changed, and so do
+        // a joined room's unread counts.
         return plan.stateSince()
                 .map(since -> database.roomEventsWithStateSince(
                                 plan.roomId(),
@@ -269,11 +278,15 @@ public final class RoomEventsStream implements SyncStreamProvider {
                                 limit,
                                 since,
                                 request.stateAfterKey().isPresent(),
-                                request.filter().lazyLoadMembers())
+                                request.filter().lazyLoadMembers(),
+                                plan.join()
+                                        .map(join -> request.device().userId().toString()))
                         .flatMap(read -> roomSection(
-                                request, plan, sent, limit, read.newestFirst(), Optional.of(read.stateSince()))))
+                                        request, plan, sent, limit, read.newestFirst(), Optional.of(read.stateSince()))
+                                .map(json -> new RoomSection(json, read.unreadCounts()))))
                 .orElseGet(() -> database.roomEvents(plan.roomId(), plan.after(), plan.to(), limit + 1, true)
-                        .flatMap(events -> roomSection(request, plan, sent, limit, events, Optional.empty())));
+                        .flatMap(events -> roomSection(request, plan, sent, limit, events, Optional.empty()))
+                        .map(json -> new RoomSection(json, Optional.empty())));
     }
 
     /** {@link #roomSection} once its newest events, and with a since what changed in its state, are read. */

@@ -4,6 +4,7 @@ import dev.lattice.protocol.json.CanonicalJsonValue;
 import dev.lattice.protocol.json.JsonArray;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
+import dev.lattice.syncapi.storage.postgres.PushActionsTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class SyncResponse {
     public static final class JoinedRoom {
         private final Map<String, CanonicalJsonValue> fields = new LinkedHashMap<>();
         private final List<CanonicalJsonValue> ephemeral = new ArrayList<>();
+        private Optional<PushActionsTable.RoomCounts> unreadCounts = Optional.empty();
 
         /** Sets one field of the room ({@code timeline}, {@code state}, {@code account_data}, ...). */
         public synchronized void put(String field, CanonicalJsonValue value) {
@@ -39,6 +41,16 @@ public final class SyncResponse {
         /** Adds an event to the room's {@code ephemeral.events}. */
         public synchronized void addEphemeral(JsonObject event) {
             ephemeral.add(event);
+        }
+
+        /** The user's unread counts in the room, read with its timeline: they need not be read again. */
+        public synchronized void unreadCounts(PushActionsTable.RoomCounts counts) {
+            unreadCounts = Optional.of(counts);
+        }
+
+        /** The unread counts read with the room's timeline, if they were. */
+        synchronized Optional<PushActionsTable.RoomCounts> unreadCounts() {
+            return unreadCounts;
         }
 
         /** A field set by a stream. */

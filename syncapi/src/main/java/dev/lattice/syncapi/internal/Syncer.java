@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -139,10 +140,16 @@ public final class Syncer {
             return Mono.empty();
         }
         boolean perThread = context.request().filter().unreadThreadNotifications();
-        return database.unreadCounts(context.user(), rooms)
-                .doOnNext(counts -> rooms.forEach(roomId -> {
-                    PushActionsTable.RoomCounts room = counts.getOrDefault(roomId, PushActionsTable.RoomCounts.NONE);
+        // Rooms whose timelines were read with their counts (RoomEventsStream) are not read again.
+        Set<String> unread = rooms.stream()
+                .filter(roomId -> response.joined(roomId).unreadCounts().isEmpty())
+                .collect(Collectors.toSet());
+        Mono<Map<String, PushActionsTable.RoomCounts>> read =
+                unread.isEmpty() ? Mono.just(Map.of()) : database.unreadCounts(context.user(), unread);
+        return read.doOnNext(counts -> rooms.forEach(roomId -> {
                     SyncResponse.JoinedRoom section = response.joined(roomId);
+                    PushActionsTable.RoomCounts room = section.unreadCounts()
+                            .orElseGet(() -> counts.getOrDefault(roomId, PushActionsTable.RoomCounts.NONE));
                     // With unread_thread_notifications the room's counts are the main timeline's, each thread apart.
                     section.put("unread_notifications", countsJson(perThread ? room.main() : room.total()));
                     if (perThread && !room.threads().isEmpty()) {

@@ -121,11 +121,13 @@ public interface SyncApiDatabase {
     record StateSince(List<StateSpan> changed, List<StateSpan> members, Set<String> membersOf) {}
 
     /**
-     * A room's timeline since a client's last sync and what changed in its state.
+     * A room's timeline since a client's last sync, what changed in its state, and the user's unread counts in it.
      *
      * @param newestFirst the events, newest first
+     * @param unreadCounts the counts, when asked for
      */
-    record TimelineAndStateSince(List<StoredEvent> newestFirst, StateSince stateSince) {}
+    record TimelineAndStateSince(
+            List<StoredEvent> newestFirst, StateSince stateSince, Optional<PushActionsTable.RoomCounts> unreadCounts) {}
 
     /**
      * A room's events with positions in ({@code afterExclusive}, {@code toInclusive}], the newest {@code limit}, and in
@@ -133,7 +135,8 @@ public interface SyncApiDatabase {
      * changed in between, as a client holding the state at {@code since} sees it, without reading the whole state.
      * That state is the one at the start of the newest {@code shown} of those events (before the timeline a
      * response shows), or with {@code stateAfter} at {@code toInclusive}. With {@code lazyMembers}, also the member
-     * events of the shown events' senders in that state ({@link #membersAt}), changed or not.
+     * events of the shown events' senders in that state ({@link #membersAt}), changed or not. With
+     * {@code unreadCountsOf}, that user's {@link #unreadCounts} in the room.
      */
     Mono<TimelineAndStateSince> roomEventsWithStateSince(
             String roomId,
@@ -143,7 +146,8 @@ public interface SyncApiDatabase {
             int shown,
             long since,
             boolean stateAfter,
-            boolean lazyMembers);
+            boolean lazyMembers,
+            Optional<String> unreadCountsOf);
 
     /** The member events of these users in a room's state at {@code position} (those it has). */
     Mono<List<StateSpan>> membersAt(String roomId, Collection<String> userIds, long position);

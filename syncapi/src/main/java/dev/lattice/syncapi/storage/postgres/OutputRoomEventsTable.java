@@ -115,10 +115,16 @@ public final class OutputRoomEventsTable {
             + " ORDER BY position DESC LIMIT :limit";
 
     /**
-     * {@link #SELECT_ROOM_RANGE_DESC} with, in the same statement, what the room's state section is read from: the
-     * state at the start of the first :shown of those events (or with :state_after at :to) that changed since :since,
-     * and with :lazy the member events of their senders ({@link RoomStateTable#selectStateSince}). The rows are told
-     * apart by {@code part}; each part's columns are null in the other's rows.
+     * {@link #SELECT_ROOM_RANGE_DESC} with, in the same statement, what a room's section in an incremental
+     * {@code /sync} is read from:
+     * <ul>
+     *   <li>{@code state}: the spans of the state at the start of the first :shown of those events (or with
+     *       :state_after at :to) that changed since :since, and with :lazy the member spans of their senders
+     *       ({@link RoomStateTable#selectStateSince});
+     *   <li>{@code counts}: with :with_counts, the unread counts of :user_id in the room ({@link PushActionsTable#COUNTS},
+     *       :room_ids the room alone).
+     * </ul>
+     * The rows are told apart by {@code part}; each part's columns are null in the others' rows.
      */
     private static final String SELECT_ROOM_RANGE_WITH_STATE_SINCE = "WITH timeline AS MATERIALIZED (SELECT "
             + COLUMNS + ", sender" + HAS_RELATIONS + " FROM syncapi.output_room_events"
@@ -129,18 +135,24 @@ public final class OutputRoomEventsTable {
             + " ELSE COALESCE((SELECT min(position) FROM shown), :to + 1) - 1 END AS position)"
             + " SELECT 'event' AS part, " + COLUMNS + ", has_relations, NULL AS type, NULL AS state_key,"
             + " NULL AS membership, NULL::bigint AS added_position, NULL::bigint AS removed_position,"
-            + " NULL::boolean AS changed FROM timeline"
-            + " UNION ALL SELECT 'state', " + stateRowEventColumns("st") + ", NULL, st.type, st.state_key,"
-            + " st.membership, st.added_position, st.removed_position, st.changed FROM ("
+            + " NULL::boolean AS changed, NULL AS thread_id, NULL::bigint AS notifications,"
+            + " NULL::bigint AS highlights FROM timeline"
+            + " UNION ALL SELECT 'state', " + otherPartColumns("st", "event_id", "room_id") + ", NULL, st.type,"
+            + " st.state_key, st.membership, st.added_position, st.removed_position, st.changed, NULL, NULL, NULL"
+            + " FROM ("
             + RoomStateTable.selectStateSince(
                     "(SELECT position FROM state_position)", "SELECT sender FROM shown WHERE :lazy")
-            + ") AS st";
+            + ") AS st"
+            + " UNION ALL SELECT 'counts', " + otherPartColumns("c", "room_id")
+            + ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.thread_id, c.notifications, c.highlights"
+            + " FROM (" + PushActionsTable.COUNTS + ") AS c WHERE :with_counts";
 
-    /** {@link #COLUMNS} in a state row of a union with events: only its event and room IDs, from {@code alias}. */
-    private static String stateRowEventColumns(String alias) {
+    /** {@link #COLUMNS} in another part's row of a union with events: only {@code kept}, from {@code alias}. */
+    private static String otherPartColumns(String alias, String... kept) {
+        Set<String> keep = Set.of(kept);
         return Arrays.stream(COLUMNS.split(","))
                 .map(String::strip)
-                .map(column -> column.equals("event_id") || column.equals("room_id") ? alias + "." + column : "NULL")
+                .map(column -> keep.contains(column) ? alias + "." + column : "NULL")
                 .collect(Collectors.joining(", "));
     }
 
@@ -398,12 +410,31 @@ public final class OutputRoomEventsTable {
                 .collectList();
     }
 
-    /** A row of {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}: an event or a state span. */
-    private record RangeRow(Optional<StoredEvent> event, Optional<RoomStateTable.FlaggedSpan> span) {}
+    /** A row of {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}: an event, a state span or unread counts. */
+    private record RangeRow(
+            Optional<StoredEvent> event,
+            Optional<RoomStateTable.FlaggedSpan> span,
+            Optional<PushActionsTable.CountsRow> counts) {
+        static RangeRow of(Readable row) {
+            return switch (row.get("part", String.class)) {
+                case "event" ->
+                    new RangeRow(
+                            Optional.of(withRelationsHint(
+                                    row, !Boolean.FALSE.equals(row.get("has_relations", Boolean.class)))),
+                            Optional.empty(),
+                            Optional.empty());
+                case "state" ->
+                    new RangeRow(Optional.empty(), Optional.of(RoomStateTable.FlaggedSpan.of(row)), Optional.empty());
+                default ->
+                    new RangeRow(Optional.empty(), Optional.empty(), Optional.of(PushActionsTable.CountsRow.of(row)));
+            };
+        }
+    }
 
     /**
      * The room's events in (after, to], the newest {@code limit} newest first, with what changed in its state since
-     * {@code since} (see {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}), in one statement.
+     * {@code since} and the unread counts of {@code unreadCountsOf} (see {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}),
+     * in one statement.
      *
      * @param shown how many of the newest events the timeline shows: the state is read at the start of those
      * @param stateAfter the state up to {@code to} instead ({@code use_state_after})
@@ -417,7 +448,8 @@ public final class OutputRoomEventsTable {
             int shown,
             long since,
             boolean stateAfter,
-            boolean lazyMembers) {
+            boolean lazyMembers,
+            Optional<String> unreadCountsOf) {
         return client.sql(SELECT_ROOM_RANGE_WITH_STATE_SINCE)
                 .bind("room_id", roomId)
                 .bind("after", after)
@@ -427,20 +459,20 @@ public final class OutputRoomEventsTable {
                 .bind("since", since)
                 .bind("state_after", stateAfter)
                 .bind("lazy", lazyMembers)
-                .map(row -> "event".equals(row.get("part", String.class))
-                        ? new RangeRow(
-                                Optional.of(withRelationsHint(
-                                        row, !Boolean.FALSE.equals(row.get("has_relations", Boolean.class)))),
-                                Optional.empty())
-                        : new RangeRow(Optional.empty(), Optional.of(RoomStateTable.FlaggedSpan.of(row))))
+                .bind("with_counts", unreadCountsOf.isPresent())
+                .bind("user_id", unreadCountsOf.orElse(""))
+                .bind("room_ids", new String[] {roomId})
+                .map(RangeRow::of)
                 .all()
                 .collectList()
                 .map(rows -> {
                     List<StoredEvent> newestFirst = new ArrayList<>();
                     List<RoomStateTable.FlaggedSpan> state = new ArrayList<>();
+                    List<PushActionsTable.CountsRow> counts = new ArrayList<>();
                     for (RangeRow row : rows) {
                         row.event().ifPresent(newestFirst::add);
                         row.span().ifPresent(state::add);
+                        row.counts().ifPresent(counts::add);
                     }
                     newestFirst.sort(
                             Comparator.comparingLong(StoredEvent::position).reversed());
@@ -451,7 +483,10 @@ public final class OutputRoomEventsTable {
                                     .collect(Collectors.toSet())
                             : Set.of();
                     return new SyncApiDatabase.TimelineAndStateSince(
-                            newestFirst, RoomStateTable.stateSince(state, senders));
+                            newestFirst,
+                            RoomStateTable.stateSince(state, senders),
+                            unreadCountsOf.map(user -> PushActionsTable.byRoom(counts)
+                                    .getOrDefault(roomId, PushActionsTable.RoomCounts.NONE)));
                 });
     }
 

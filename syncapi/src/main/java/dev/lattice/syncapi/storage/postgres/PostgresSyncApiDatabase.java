@@ -470,9 +470,10 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
             int shown,
             long since,
             boolean stateAfter,
-            boolean lazyMembers) {
+            boolean lazyMembers,
+            Optional<String> unreadCountsOf) {
         return events.selectRoomRangeWithStateSince(
-                roomId, afterExclusive, toInclusive, limit, shown, since, stateAfter, lazyMembers);
+                roomId, afterExclusive, toInclusive, limit, shown, since, stateAfter, lazyMembers, unreadCountsOf);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lattice.syncapi.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import io.r2dbc.spi.Readable;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -30,9 +31,10 @@ public final class PushActionsTable {
     /**
      * Per room and thread ({@code ''} for the main timeline): the notifications after the user's read receipts, public
      * or private: an unthreaded receipt covers every thread, a {@code main} receipt the main timeline, a threaded one
-     * its thread. All of them when the user has none.
+     * its thread. All of them when the user has none. Of :user_id in the rooms :room_ids; read back with
+     * {@link CountsRow#of} and {@link #byRoom}.
      */
-    private static final String COUNTS = "WITH read AS ("
+    static final String COUNTS = "WITH read AS ("
             + " SELECT r.room_id, r.thread_id, max(e.position) AS position FROM syncapi.receipts r"
             + " JOIN syncapi.output_room_events e ON e.event_id = r.event_id"
             + " WHERE r.user_id = :user_id AND r.room_id = ANY(:room_ids)"
@@ -107,29 +109,36 @@ public final class PushActionsTable {
         return client.sql(COUNTS)
                 .bind("user_id", userId)
                 .bind("room_ids", roomIds.toArray(String[]::new))
-                .map(row -> List.of(
-                        row.get("room_id", String.class),
-                        row.get("thread_id", String.class),
-                        new Counts(row.get("notifications", Long.class), row.get("highlights", Long.class))))
+                .map(CountsRow::of)
                 .all()
                 .collectList()
-                .map(rows -> {
-                    Map<String, RoomCounts> out = new HashMap<>();
-                    for (List<Object> row : rows) {
-                        String room = (String) row.get(0);
-                        String thread = (String) row.get(1);
-                        Counts counts = (Counts) row.get(2);
-                        RoomCounts current = out.getOrDefault(room, RoomCounts.NONE);
-                        Map<String, Counts> threads = new HashMap<>(current.threads());
-                        Counts main = current.main();
-                        if (thread.isEmpty()) {
-                            main = main.plus(counts);
-                        } else {
-                            threads.put(thread, counts);
-                        }
-                        out.put(room, new RoomCounts(current.total().plus(counts), main, Map.copyOf(threads)));
-                    }
-                    return out;
-                });
+                .map(PushActionsTable::byRoom);
+    }
+
+    /** A row of {@link #COUNTS}: a room's or one of its threads' ({@code ''}: the main timeline) counts. */
+    record CountsRow(String roomId, String threadId, Counts counts) {
+        static CountsRow of(Readable row) {
+            return new CountsRow(
+                    row.get("room_id", String.class),
+                    row.get("thread_id", String.class),
+                    new Counts(row.get("notifications", Long.class), row.get("highlights", Long.class)));
+        }
+    }
+
+    /** The counts of {@link #COUNTS}'s rows by room; rooms without any are left out. */
+    static Map<String, RoomCounts> byRoom(List<CountsRow> rows) {
+        Map<String, RoomCounts> out = new HashMap<>();
+        for (CountsRow row : rows) {
+            RoomCounts current = out.getOrDefault(row.roomId(), RoomCounts.NONE);
+            Map<String, Counts> threads = new HashMap<>(current.threads());
+            Counts main = current.main();
+            if (row.threadId().isEmpty()) {
+                main = main.plus(row.counts());
+            } else {
+                threads.put(row.threadId(), row.counts());
+            }
+            out.put(row.roomId(), new RoomCounts(current.total().plus(row.counts()), main, Map.copyOf(threads)));
+        }
+        return out;
     }
 }
