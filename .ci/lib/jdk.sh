@@ -25,12 +25,12 @@ find_jdk() {
 # lattice_java_opts JAVA_HOME — the all-in-one server's default JVM options for that JDK (LATTICE_JAVA_OPTS replaces
 # them). A 1 GB heap at most, given back to the system when idle: G1 keeps the heap 10–30 % above what is live after
 # a collection, and a periodic collection after 15 s of quiet makes that happen at rest; native memory freed by malloc
-# is trimmed every 30 s. On JDK 25, compact object headers (8 bytes an object less). Together about 150 MB less at
+# is trimmed every 5 s (every 30 s left 20-40 MB more resident between trims at rest: bench/RESULTS.md). On JDK 25, compact object headers (8 bytes an object less). Together about 150 MB less at
 # rest than -Xmx1g alone, at the same throughput (bench/RESULTS.md, memory at rest); a tighter 5–20 % cost a fifth of
 # the throughput (more collections under load).
 lattice_java_opts() {
   local opts="-Xmx1g -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:G1PeriodicGCInterval=15000"
-  opts="$opts -XX:TrimNativeHeapInterval=30000"
+  opts="$opts -XX:TrimNativeHeapInterval=5000"
   [ "$(jdk_version "$1/bin/java")" -ge 25 ] && opts="$opts -XX:+UseCompactObjectHeaders"
   echo "$opts"
 }

@@ -49,6 +49,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -91,18 +92,24 @@ public class ClientApiConfiguration {
                 .start();
     }
 
+    /**
+     * The client-api's storage. In the only process serving the client-api ({@code lattice.clientapi.only-process}, set
+     * by the all-in-one) whether each user has a pusher is remembered between writes of pushers.
+     */
     @Bean
     ClientApiDatabase clientApiDatabase(
             Database database,
             ConnectionFactory connections,
             @Qualifier("clientApiOutbox") Outbox outbox,
-            LatticeProperties lattice) {
+            LatticeProperties lattice,
+            @Value("${lattice.clientapi.only-process:false}") boolean onlyProcess) {
         // Database.client() is built on the same connection factory, so its statements join these transactions.
         return new ClientApiDatabase(
                 database.client(),
                 TransactionalOperator.create(new R2dbcTransactionManager(connections)),
                 outbox,
-                ServerName.parse(lattice.serverName()));
+                ServerName.parse(lattice.serverName()),
+                onlyProcess);
     }
 
     /**

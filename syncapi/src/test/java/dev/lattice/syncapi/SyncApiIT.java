@@ -1307,6 +1307,13 @@ class SyncApiIT {
         return URI.create(uri.toString());
     }
 
+    /** The joined room's section, if the response lists it. */
+    private static Optional<JsonObject> listedJoinedRoom(JsonObject sync, String roomId) {
+        return sync.getObject("rooms")
+                .flatMap(rooms -> rooms.getObject("join"))
+                .flatMap(join -> join.getObject(roomId));
+    }
+
     private static JsonObject joinedRoom(JsonObject sync, String roomId) {
         return sync.getObject("rooms")
                 .orElseThrow(() -> new AssertionError("no rooms in " + sync))
@@ -2199,9 +2206,7 @@ class SyncApiIT {
         JsonObject read = syncUntil(
                 bobToken,
                 "s0",
-                sync -> sync.getObject("rooms")
-                                .flatMap(r -> r.getObject("join"))
-                                .flatMap(j -> j.getObject(room.id()))
+                sync -> listedJoinedRoom(sync, room.id())
                                 .flatMap(r -> r.getObject("unread_notifications"))
                                 .flatMap(u -> u.getInteger("notification_count"))
                                 .orElse(-1L)
@@ -2229,9 +2234,7 @@ class SyncApiIT {
         JsonObject next = syncUntil(
                 bobToken,
                 since,
-                sync -> sync.getObject("rooms")
-                        .flatMap(r -> r.getObject("join"))
-                        .flatMap(j -> j.getObject(room.id()))
+                sync -> listedJoinedRoom(sync, room.id())
                         .map(joined -> events(joined, "timeline").size() == 2)
                         .orElse(false));
         assertThat(unread(next, room.id()).getInteger("notification_count")).contains(3L);
@@ -2243,9 +2246,7 @@ class SyncApiIT {
         JsonObject read = syncUntil(
                 bobToken,
                 next.getString("next_batch").orElseThrow(),
-                sync -> sync.getObject("rooms")
-                        .flatMap(r -> r.getObject("join"))
-                        .flatMap(j -> j.getObject(room.id()))
+                sync -> listedJoinedRoom(sync, room.id())
                         .flatMap(r -> r.getObject("unread_notifications"))
                         .isPresent());
         assertThat(events(joinedRoom(read, room.id()), "timeline")).isEmpty();

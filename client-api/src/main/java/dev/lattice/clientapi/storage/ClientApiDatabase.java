@@ -23,6 +23,7 @@ import dev.lattice.clientapi.storage.postgres.UiaSessionsTable;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.id.UserId;
+import dev.lattice.runtime.db.RememberedBetweenWrites;
 import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.ArrayList;
@@ -63,6 +64,15 @@ public final class ClientApiDatabase {
     private final DehydratedDevicesTable dehydratedDevices;
     private final OpenIdTokensTable openIdTokens;
     private final AccessTokenCache tokenCache = new AccessTokenCache();
+    /**
+     * With {@code onlyProcess}: whether each user has a pusher, as last read, standing while no write of pushers
+     * began or ended since ({@link #setPusher}, {@link #deletePusher}: the only writes of {@code clientapi.pushers}).
+     * The syncapi asks this of a room's members for every event that notifies them.
+     */
+    private final RememberedBetweenWrites<String, Boolean> hasPusher;
+
+    /** The most users whether they have a pusher is remembered of; beyond, all are forgotten. */
+    private static final int MAX_REMEMBERED_PUSHER_USERS = 100_000;
 
     /**
      * @param client must use the connection factory {@code transactions} manages, so statements join its transactions
@@ -71,6 +81,23 @@ public final class ClientApiDatabase {
      */
     public ClientApiDatabase(
             DatabaseClient client, TransactionalOperator transactions, Outbox outbox, ServerName serverName) {
+        this(client, transactions, outbox, serverName, false);
+    }
+
+    /**
+     * @param client must use the connection factory {@code transactions} manages, so statements join its transactions
+     * @param outbox the clientapi schema's outbox, on the same connection factory
+     * @param serverName this server's name, for the user IDs of the records it announces
+     * @param onlyProcess whether this is the only process serving the client-api (the all-in-one), so the only writer
+     *     of its pushers: whether each user has one is then remembered between writes of pushers
+     */
+    public ClientApiDatabase(
+            DatabaseClient client,
+            TransactionalOperator transactions,
+            Outbox outbox,
+            ServerName serverName,
+            boolean onlyProcess) {
+        this.hasPusher = RememberedBetweenWrites.of(onlyProcess, MAX_REMEMBERED_PUSHER_USERS);
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.outbox = requireNonNull(outbox, "outbox is null");
         this.serverName = requireNonNull(serverName, "serverName is null");
@@ -561,17 +588,18 @@ public final class ClientApiDatabase {
         upsert = pusher.profileTag().isPresent()
                 ? upsert.bind("profile_tag", pusher.profileTag().get())
                 : upsert.bindNull("profile_tag", String.class);
-        return transactions.transactional(others.then(upsert.then()));
+        return hasPusher.writing(transactions.transactional(others.then(upsert.then())));
     }
 
     /** Deletes the user's pusher of (app ID, pushkey); nothing when there is none. */
     public Mono<Void> deletePusher(String localpart, String appId, String pushkey) {
-        return client.sql("DELETE FROM clientapi.pushers WHERE localpart = :localpart AND app_id = :app_id"
-                        + " AND pushkey = :pushkey")
-                .bind("localpart", localpart)
-                .bind("app_id", appId)
-                .bind("pushkey", pushkey)
-                .then();
+        return hasPusher.writing(
+                client.sql("DELETE FROM clientapi.pushers WHERE localpart = :localpart AND app_id = :app_id"
+                                + " AND pushkey = :pushkey")
+                        .bind("localpart", localpart)
+                        .bind("app_id", appId)
+                        .bind("pushkey", pushkey)
+                        .then());
     }
 
     /** Those of {@code localparts} with at least one pusher. */
@@ -579,11 +607,22 @@ public final class ClientApiDatabase {
         if (localparts.isEmpty()) {
             return Mono.just(Set.of());
         }
+        return hasPusher
+                .getAll(localparts, this::readWhetherPushers)
+                .map(known -> known.entrySet().stream()
+                        .filter(Map.Entry::getValue)
+                        .map(Map.Entry::getKey)
+                        .collect(Collectors.toSet()));
+    }
+
+    /** Whether each of {@code localparts} has a pusher, in one statement. */
+    private Mono<Map<String, Boolean>> readWhetherPushers(Set<String> localparts) {
         return client.sql("SELECT DISTINCT localpart FROM clientapi.pushers WHERE localpart = ANY(:localparts)")
                 .bind("localparts", localparts.toArray(String[]::new))
                 .map(row -> row.get("localpart", String.class))
                 .all()
-                .collect(Collectors.toSet());
+                .collect(Collectors.toSet())
+                .map(with -> localparts.stream().collect(Collectors.toMap(localpart -> localpart, with::contains)));
     }
 
     /** The user's pushers, oldest first. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.api.clientapi.AccessTokensRevoked;
 import dev.lattice.api.clientapi.DevicesDeleted;
+import dev.lattice.api.clientapi.Pusher;
 import dev.lattice.clientapi.consumers.RevokedTokensConsumer;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.CanonicalJson;
@@ -16,6 +17,7 @@ import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.testing.TestInfra;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,14 +42,55 @@ class ClientApiDatabaseIT {
         migrated = new Database(settings, List.of(new ServiceSchema("clientapi")), DatabaseClient.create(connections));
         transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
         // An outbox that publishes nowhere: these tests look at the tables; UserApiAccountDataIT at the bus.
-        Outbox outbox = new Outbox(
+        database = new ClientApiDatabase(
+                migrated.client(), transactions, outboxNowhere(), ServerName.parse("test.lattice"));
+    }
+
+    private static Pusher pusher(String pushkey) {
+        return new Pusher(
+                "org.example.app",
+                pushkey,
+                "http",
+                "App",
+                "Phone",
+                Optional.empty(),
+                "en",
+                "{\"url\":\"https://push.example.org/_matrix/push/v1/notify\"}");
+    }
+
+    @Test
+    void whoHasAPusherIsRememberedInTheOnlyProcessOnlyUntilTheNextWriteOfPushers() {
+        ClientApiDatabase only = new ClientApiDatabase(
+                migrated.client(), transactions, outboxNowhere(), ServerName.parse("test.lattice"), true);
+        String alice = newLocalpart();
+        String bob = newLocalpart();
+        String pushkey = "key-" + UUID.randomUUID();
+        assertThat(only.localpartsWithPushers(List.of(alice, bob)).block()).isEmpty();
+
+        only.setPusher(alice, pusher(pushkey), false, 1).block();
+        assertThat(only.localpartsWithPushers(List.of(alice, bob)).block()).containsExactly(alice);
+        // Remembered: asked again, the same answer; and for one of them alone.
+        assertThat(only.localpartsWithPushers(List.of(alice, bob)).block()).containsExactly(alice);
+        assertThat(only.localpartsWithPushers(List.of(bob)).block()).isEmpty();
+
+        // The same pushkey set for bob without append takes it from alice: both answers change.
+        only.setPusher(bob, pusher(pushkey), false, 2).block();
+        assertThat(only.localpartsWithPushers(List.of(alice, bob)).block()).containsExactly(bob);
+
+        only.deletePusher(bob, "org.example.app", pushkey).block();
+        assertThat(only.localpartsWithPushers(List.of(alice, bob)).block()).isEmpty();
+        // As the database itself answers.
+        assertThat(database.localpartsWithPushers(List.of(alice, bob)).block()).isEmpty();
+    }
+
+    private static Outbox outboxNowhere() {
+        return new Outbox(
                 migrated.client(),
                 transactions,
                 "clientapi",
                 (topic, key, payload) -> Mono.empty(),
                 Duration.ofSeconds(1),
                 100);
-        database = new ClientApiDatabase(migrated.client(), transactions, outbox, ServerName.parse("test.lattice"));
     }
 
     private static synchronized String newLocalpart() {

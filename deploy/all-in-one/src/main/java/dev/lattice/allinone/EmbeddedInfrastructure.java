@@ -75,6 +75,8 @@ final class EmbeddedInfrastructure implements AutoCloseable {
             addresses.put("lattice.federationapi.only-process", "true");
             // And the only keyserver, the only writer of its keys: it remembers the devices' key counts between writes.
             addresses.put("lattice.keyserver.only-process", "true");
+            // And the only client-api, the only writer of pushers: it remembers who has one between writes of pushers.
+            addresses.put("lattice.clientapi.only-process", "true");
         }
         starter.shutdown();
         EmbeddedPostgres postgres = null;

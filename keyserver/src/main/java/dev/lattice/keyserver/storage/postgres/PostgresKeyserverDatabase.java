@@ -15,6 +15,7 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.protocol.spec.MatrixException;
 import dev.lattice.runtime.db.Database;
+import dev.lattice.runtime.db.RememberedBetweenWrites;
 import dev.lattice.runtime.outbox.Outbox;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.ArrayList;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -46,16 +45,12 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
     private final DatabaseClient client;
 
     /**
-     * With {@code onlyProcess}: each device's key counts as last read, with the {@link #writes} count they were read
-     * at. They stand while no write of keys began or ended since: every write of one-time or fallback keys goes
-     * through this class ({@link #store}, {@link #claim}, {@link #deleteDevices}), and in the only process there is no
-     * other. Writes are rare next to {@code /sync}s, which read the counts for every response.
+     * With {@code onlyProcess}: each device's key counts as last read, standing while no write of keys began or ended
+     * since: every write of one-time or fallback keys goes through this class ({@link #store}, {@link #claim},
+     * {@link #deleteDevices}), and in the only process there is no other. Writes are rare next to {@code /sync}s,
+     * which read the counts for every response.
      */
-    private final Map<List<String>, CountsRead> counts;
-    /** Writes of keys begun and ended: a count read stands only if this did not move while it was read and since. */
-    private final AtomicLong writes = new AtomicLong();
-
-    private record CountsRead(long writes, DeviceKeyCounts counts) {}
+    private final RememberedBetweenWrites<List<String>, DeviceKeyCounts> counts;
 
     /** The most devices whose key counts are remembered; beyond, all are forgotten. */
     private static final int MAX_REMEMBERED_DEVICES = 100_000;
@@ -77,23 +72,12 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
         this.fallbackKeys = new FallbackKeysTable(client);
         this.remoteUserKeys = new RemoteUserKeysTable(client);
         this.outbox = requireNonNull(outbox, "outbox is null");
-        this.counts = onlyProcess ? new ConcurrentHashMap<>() : null;
-    }
-
-    /** A write of keys: {@link #writes} moves when it begins and again when it ends, however it ends. */
-    private <T> Mono<T> writingKeys(Mono<T> write) {
-        if (counts == null) {
-            return write;
-        }
-        return Mono.defer(() -> {
-            writes.incrementAndGet();
-            return write.doOnTerminate(writes::incrementAndGet).doOnCancel(writes::incrementAndGet);
-        });
+        this.counts = RememberedBetweenWrites.of(onlyProcess, MAX_REMEMBERED_DEVICES);
     }
 
     @Override
     public Mono<Map<String, Long>> store(UserId user, DeviceId device, KeyUpload upload, long now) {
-        return writingKeys(outbox.inTransaction(writer -> storeAndAnnounce(writer, user, device, upload, now)))
+        return counts.writing(outbox.inTransaction(writer -> storeAndAnnounce(writer, user, device, upload, now)))
                 .then(oneTimeKeys.counts(user, device));
     }
 
@@ -134,26 +118,7 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
 
     @Override
     public Mono<DeviceKeyCounts> deviceKeyCounts(UserId user, DeviceId device) {
-        if (counts == null) {
-            return readDeviceKeyCounts(user, device);
-        }
-        List<String> key = List.of(user.value(), device.value());
-        return Mono.defer(() -> {
-            long before = writes.get();
-            CountsRead remembered = counts.get(key);
-            if (remembered != null && remembered.writes() == before) {
-                return Mono.just(remembered.counts());
-            }
-            return readDeviceKeyCounts(user, device).doOnNext(read -> {
-                // A write that began or ended meanwhile may or may not be in what was read: not remembered.
-                if (writes.get() == before) {
-                    if (counts.size() >= MAX_REMEMBERED_DEVICES) {
-                        counts.clear();
-                    }
-                    counts.put(key, new CountsRead(before, read));
-                }
-            });
-        });
+        return counts.get(List.of(user.value(), device.value()), () -> readDeviceKeyCounts(user, device));
     }
 
     private Mono<DeviceKeyCounts> readDeviceKeyCounts(UserId user, DeviceId device) {
@@ -195,7 +160,7 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
 
     @Override
     public Mono<Optional<ClaimedKey>> claim(UserId user, DeviceId device, String algorithm) {
-        return writingKeys(oneTimeKeys
+        return counts.writing(oneTimeKeys
                 .claim(user, device, algorithm)
                 .flatMap(claimed ->
                         claimed.isPresent() ? Mono.just(claimed) : fallbackKeys.claim(user, device, algorithm)));
@@ -214,7 +179,7 @@ public final class PostgresKeyserverDatabase implements KeyserverDatabase {
             return Mono.empty();
         }
         String[] ids = devices.stream().map(DeviceId::value).toArray(String[]::new);
-        return writingKeys(outbox.inTransaction(writer -> Flux.fromIterable(DELETE_DEVICE_ROWS)
+        return counts.writing(outbox.inTransaction(writer -> Flux.fromIterable(DELETE_DEVICE_ROWS)
                 .concatMap(sql -> client.sql(sql)
                         .bind("user_id", user.value())
                         .bind("devices", ids)
