@@ -36,13 +36,25 @@ public final class EventsTable {
             + " WHERE roomserver.events.kind = 'outlier' AND roomserver.events.status = 'accepted'"
             + " AND EXCLUDED.kind = 'backfilled' AND EXCLUDED.status = 'accepted'";
 
-    private static final String INSERT = INSERT_COLUMNS + " VALUES (:event_id, :room_id, :event_type, :state_key,"
-            + " :sender, :depth, :origin_server_ts, :membership, :redacts, :prev_event_ids, :auth_event_ids, :kind,"
-            + " :status, :reject_errcode, :reject_reason, :state_before_nid, :state_after_nid, :pdu, :received_ts)"
-            + ON_CONFLICT + " RETURNING event_nid";
-    /** {@link #INSERT} with the send transaction that carried the event, in one statement. */
-    private static final String INSERT_WITH_TRANSACTION = "WITH inserted AS (" + INSERT + "), send_transaction AS ("
-            + SendTransactionsTable.INSERT + ") SELECT event_nid FROM inserted";
+    private static final String INSERT_VALUES = ":event_id, :room_id, :event_type, :state_key, :sender, :depth,"
+            + " :origin_server_ts, :membership, :redacts, :prev_event_ids, :auth_event_ids, :kind, :status,"
+            + " :reject_errcode, :reject_reason, :state_before_nid, :state_after_nid, :pdu, :received_ts";
+
+    private static final String INSERT =
+            INSERT_COLUMNS + " VALUES (" + INSERT_VALUES + ")" + ON_CONFLICT + " RETURNING event_nid";
+
+    /**
+     * {@link #INSERT}, the room's row locked first ({@link RoomsTable#LOCK_COUNT}): the inserted row is made from the
+     * lock's one row of count, so the lock is taken before it.
+     */
+    private static final String INSERT_LOCKING_ROOM = INSERT_COLUMNS + " SELECT " + INSERT_VALUES + " FROM ("
+            + RoomsTable.LOCK_COUNT + ") AS room_lock" + ON_CONFLICT + " RETURNING event_nid";
+
+    /** An insert with the send transaction that carried the event, in one statement. */
+    private static String withTransaction(String insert) {
+        return "WITH inserted AS (" + insert + "), send_transaction AS (" + SendTransactionsTable.INSERT
+                + ") SELECT event_nid FROM inserted";
+    }
 
     /**
      * Many events without state in one statement: one array per column. The events' prev and auth event IDs are
@@ -124,9 +136,13 @@ public final class EventsTable {
      * Inserts the event, or makes an accepted outlier with its ID the accepted backfilled event, and records the send
      * transaction that carried it, if any ({@code roomserver.send_transactions}, where the first event of a
      * transaction wins); completes with its numeric ID. Fails on any other duplicate event ID.
+     *
+     * @param lockRoom whether the statement first locks the room's row ({@link RoomsTable#lock}), for a transaction
+     *     that does nothing before it
      */
-    public Mono<Long> insert(EventRow event, Optional<SendTransaction> transaction) {
-        var spec = client.sql(transaction.isPresent() ? INSERT_WITH_TRANSACTION : INSERT)
+    public Mono<Long> insert(EventRow event, Optional<SendTransaction> transaction, boolean lockRoom) {
+        String insert = lockRoom ? INSERT_LOCKING_ROOM : INSERT;
+        var spec = client.sql(transaction.isPresent() ? withTransaction(insert) : insert)
                 .bind("event_id", event.eventId())
                 .bind("room_id", event.roomId())
                 .bind("event_type", event.type())

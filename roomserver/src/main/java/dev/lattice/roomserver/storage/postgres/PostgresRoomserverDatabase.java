@@ -329,12 +329,16 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         EventRow event = write.event();
         String roomId = event.roomId();
         // One writer per room, even while partitions move between instances: this lock also orders the room's outbox
-        // rows as its events were decided.
+        // rows as its events were decided. When no snapshot is written first (a message), the event's insert takes it.
+        boolean baseIsStateBefore =
+                write.stateBase() != null && write.stateBase().state().equals(write.stateBefore());
+        boolean writesSnapshots = write.stateBefore() != null && (!baseIsStateBefore || write.entersState());
+        boolean insertLocksRoom = write.newRoom() == null && !writesSnapshots;
         Mono<Void> room = write.newRoom() != null
                 ? rooms.insert(write.newRoom()).then()
-                : rooms.lock(roomId).then();
-        return room.then(writeState(write))
-                .flatMap(row -> events.insert(row, Optional.ofNullable(write.transaction()))
+                : insertLocksRoom ? Mono.empty() : rooms.lock(roomId).then();
+        return room.then(writeState(write, baseIsStateBefore))
+                .flatMap(row -> events.insert(row, Optional.ofNullable(write.transaction()), insertLocksRoom)
                         .map(nid -> row))
                 .flatMap(row -> (write.partialState()
                                 ? partialStateEvents.insert(roomId, event.eventId())
@@ -421,15 +425,15 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     }
 
     /** Writes the snapshots before and after the event where they are new; the event row with their IDs. */
-    private Mono<EventRow> writeState(EventWrite write) {
+    /** @param baseIsStateBefore whether the write's state base is the state before the event, so no new snapshot */
+    private Mono<EventRow> writeState(EventWrite write, boolean baseIsStateBefore) {
         EventRow event = write.event();
         if (write.stateBefore() == null) {
             return Mono.just(event.withState(null, null));
         }
         StateSnapshot base = write.stateBase();
-        Mono<StateSnapshot> before = base != null && base.state().equals(write.stateBefore())
-                ? Mono.just(base)
-                : createSnapshot(event.roomId(), base, write.stateBefore());
+        Mono<StateSnapshot> before =
+                baseIsStateBefore ? Mono.just(base) : createSnapshot(event.roomId(), base, write.stateBefore());
         return before.flatMap(b -> {
             if (!write.entersState()) {
                 return Mono.just(event.withState(b.nid(), b.nid()));

@@ -28,6 +28,9 @@ public final class RoomsTable {
     private static final String SELECT_PARTIAL = "SELECT room_id, room_version, partial_state_join_event_id,"
             + " partial_state_servers FROM roomserver.rooms WHERE partial_state_servers IS NOT NULL ORDER BY room_id";
     private static final String LOCK = SELECT + " FOR UPDATE";
+    /** {@link #lock} within another statement: one row, the count of rooms locked (0 for a room not stored). */
+    static final String LOCK_COUNT =
+            "SELECT count(*) FROM (SELECT 1 FROM roomserver.rooms WHERE room_id = :room_id FOR UPDATE) AS room";
 
     private final DatabaseClient client;
 

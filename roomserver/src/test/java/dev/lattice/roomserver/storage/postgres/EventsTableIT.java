@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.api.roomserver.InputKind;
+import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
+import dev.lattice.roomserver.storage.RoomRow;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
 
 class EventsTableIT {
     private final EventsTable table = new EventsTable(TestingDatabase.CLIENT);
@@ -50,12 +55,13 @@ class EventsTableIT {
         String room = TestingDatabase.roomId();
         EventRow row = bobsJoin(room, InputKind.BACKFILLED, EventStatus.SOFT_FAILED, null);
         byte[] pdu = row.pdu();
-        long nid = table.insert(row, Optional.empty()).block();
+        long nid = table.insert(row, Optional.empty(), false).block();
         EventRow read = table.select(row.eventId()).block().orElseThrow();
         assertThat(read.nid()).isEqualTo(nid);
         assertThat(read.pdu()).isEqualTo(pdu);
         assertThat(read).usingRecursiveComparison().ignoringFields("nid").isEqualTo(row);
-        assertThatThrownBy(() -> table.insert(row, Optional.empty()).block()).isNotNull(); // the event ID is unique
+        assertThatThrownBy(() -> table.insert(row, Optional.empty(), false).block())
+                .isNotNull(); // the event ID is unique
     }
 
     @Test
@@ -104,6 +110,36 @@ class EventsTableIT {
     }
 
     @Test
+    void anInsertLockingTheRoomHoldsItsRowUntilTheTransactionEnds() {
+        String room = TestingDatabase.roomId();
+        new RoomsTable(TestingDatabase.CLIENT)
+                .insert(new RoomRow(room, RoomVersionId.V12, "$create", 1))
+                .block();
+        EventRow row = bobsJoin(room, InputKind.NEW, EventStatus.ACCEPTED, null);
+        // After the insert, inside its transaction: another connection cannot lock the room's row.
+        String otherLock = table.insert(row, Optional.empty(), true)
+                .then(Mono.usingWhen(
+                        TestingDatabase.CONNECTIONS.create(),
+                        other -> Mono.from(other.createStatement(
+                                                "SELECT 1 FROM roomserver.rooms WHERE room_id = $1 FOR UPDATE NOWAIT")
+                                        .bind("$1", room)
+                                        .execute())
+                                .flatMap(result -> Mono.from(result.map((r, meta) -> "locked too")))
+                                .onErrorResume(R2dbcException.class, e -> Mono.just(e.getSqlState())),
+                        Connection::close))
+                .as(
+                        TransactionalOperator.create(new R2dbcTransactionManager(TestingDatabase.CONNECTIONS))
+                                ::transactional)
+                .block();
+        assertThat(otherLock).isEqualTo("55P03"); // lock_not_available
+        assertThat(table.select(row.eventId()).block()).isPresent();
+        // A room not stored locks nothing, and the event is stored all the same, as after a separate lock.
+        EventRow elsewhere = bobsJoin(TestingDatabase.roomId(), InputKind.NEW, EventStatus.ACCEPTED, null);
+        table.insert(elsewhere, Optional.empty(), true).block();
+        assertThat(table.select(elsewhere.eventId()).block()).isPresent();
+    }
+
+    @Test
     void walksAuthChainsAndStoresRedactions() {
         String room = TestingDatabase.roomId();
         EventRow create =
@@ -115,7 +151,7 @@ class EventsTableIT {
                 TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED),
                 List.of(create.eventId(), join.eventId()));
         for (EventRow row : List.of(create, join, message)) {
-            table.insert(row, Optional.empty()).block();
+            table.insert(row, Optional.empty(), false).block();
         }
         assertThat(table.selectAuthChain(List.of(message.eventId())).block())
                 .extracting(EventRow::eventId)
@@ -139,9 +175,9 @@ class EventsTableIT {
     void findsJoinsAtOrAfterAnEvent() {
         String room = TestingDatabase.roomId();
         EventRow before = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
-        long beforeNid = table.insert(before, Optional.empty()).block();
+        long beforeNid = table.insert(before, Optional.empty(), false).block();
         EventRow join = TestingDatabase.event(room, "m.room.member", "@bob:t", "join", EventStatus.ACCEPTED);
-        long joinNid = table.insert(join, Optional.empty()).block();
+        long joinNid = table.insert(join, Optional.empty(), false).block();
         assertThat(table.joinedSince(room, "@bob:t", beforeNid).block()).isTrue();
         assertThat(table.joinedSince(room, "@bob:t", joinNid + 1).block()).isFalse();
         assertThat(table.joinedSince(room, "@carol:t", beforeNid).block()).isFalse();

@@ -67,7 +67,8 @@ class ForwardExtremitiesTableIT {
                                 null,
                                 null,
                                 456),
-                        Optional.empty())
+                        Optional.empty(),
+                        false)
                 .block();
         return id;
     }

@@ -22,7 +22,7 @@ class SendTransactionsTableIT {
     /** Stores a message of the room sent by this transaction (recorded with the event's insert); its ID. */
     private String sent(SendTransaction transaction, String room) {
         EventRow event = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
-        events.insert(event, Optional.of(transaction)).block();
+        events.insert(event, Optional.of(transaction), false).block();
         return event.eventId();
     }
 
