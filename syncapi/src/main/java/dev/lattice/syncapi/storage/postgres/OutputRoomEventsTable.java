@@ -50,33 +50,66 @@ public final class OutputRoomEventsTable {
     private static final String HISTORICAL_POSITION = ":history_floor + :depth * " + (1L << ARRIVAL_BITS) + " + "
             + ((1L << ARRIVAL_BITS) - 1) + " - nextval('syncapi.backfill_position_seq') % " + (1L << ARRIVAL_BITS);
 
+    /**
+     * The room's current {@code m.room.history_visibility} ({@code shared} when it has none, or none that is a
+     * string): what is in effect just before an event stored now.
+     */
+    private static final String CURRENT_HISTORY_VISIBILITY = "COALESCE((SELECT h.event_json::json -> 'content'"
+            + " ->> 'history_visibility' FROM syncapi.room_state s JOIN syncapi.output_room_events h"
+            + " ON h.event_id = s.event_id WHERE s.room_id = :room_id AND s.type = 'm.room.history_visibility'"
+            + " AND s.state_key = '' AND s.removed_position IS NULL"
+            + " AND json_typeof(h.event_json::json -> 'content' -> 'history_visibility') = 'string'), '"
+            + PostgresSyncApiDatabase.DEFAULT_HISTORY_VISIBILITY + "')";
+
+    /**
+     * The state event a state event of type {@code type} and key {@code stateKey} (SQL expressions) replaces, as
+     * {@code replaced}: its event ID ({@code replaces_state}) and content ({@code prev_content}, {@code {}} when it
+     * has none); no row for a key with no current event stored here, or for a null key.
+     */
+    private static String replacedState(String type, String stateKey) {
+        return "LEFT JOIN LATERAL (SELECT r.event_id AS replaces_state, CASE WHEN json_typeof(r.event_json::json"
+                + " -> 'content') = 'object' THEN (r.event_json::json -> 'content')::text ELSE '{}' END AS prev_content"
+                + " FROM syncapi.room_state s JOIN syncapi.output_room_events r ON r.event_id = s.event_id"
+                + " WHERE s.room_id = :room_id AND s.type = " + type + " AND s.state_key = " + stateKey
+                + " AND s.removed_position IS NULL) AS replaced ON true";
+    }
+
+    /**
+     * One event, with the room's history visibility in effect before it and the state event it replaces, which the
+     * statement reads from the room's current state ({@link #CURRENT_HISTORY_VISIBILITY}, {@link #replacedState}).
+     */
     private static final String INSERT = "INSERT INTO syncapi.output_room_events (position, event_id, room_id,"
             + " room_version, type, sender, state_key, event_json, history_visibility, prev_content, replaces_state,"
             + " txn_user_id, txn_device_id, txn_id, historical, outlier)"
             + " SELECT CASE WHEN :outlier THEN :history_floor - nextval('syncapi.backfill_position_seq')"
             + " WHEN :historical THEN " + HISTORICAL_POSITION
             + " ELSE nextval('syncapi.stream_position_seq') END, :event_id, :room_id, :room_version, :type, :sender,"
-            + " :state_key, :event_json, :history_visibility, :prev_content, :replaces_state, :txn_user_id,"
-            + " :txn_device_id, :txn_id, :historical, :outlier"
+            + " :state_key, :event_json, " + CURRENT_HISTORY_VISIBILITY + ", replaced.prev_content,"
+            + " replaced.replaces_state, :txn_user_id, :txn_device_id, :txn_id, :historical, :outlier"
             // The stream lock (PostgresSyncApiDatabase.LOCK_STREAM) is taken in the FROM, so before the position is
             // drawn, and held until the commit: one statement less per event than taking it by itself.
-            + " FROM (" + PostgresSyncApiDatabase.LOCK_STREAM + ") AS stream_lock"
+            + " FROM (" + PostgresSyncApiDatabase.LOCK_STREAM + ") AS stream_lock "
+            + replacedState(":type", ":state_key")
             + " ON CONFLICT DO NOTHING RETURNING position";
 
     /** {@link #INSERT} with the event's search entry, in one statement. */
     private static final String INSERT_WITH_SEARCH_ENTRY = "WITH inserted AS (" + INSERT + "), search_entry AS ("
             + EventSearchTable.INSERT_FOR_INSERTED + ")" + " SELECT position FROM inserted";
 
-    /** Outliers of one room, one array per column, each below the history band; those stored already are skipped. */
+    /**
+     * Outliers of one room, one array per column, each below the history band, with the history visibility and the
+     * state events they replace read as {@link #INSERT} reads them; those stored already are skipped.
+     */
     private static final String INSERT_OUTLIERS = "INSERT INTO syncapi.output_room_events (position, event_id,"
             + " room_id, room_version, type, sender, state_key, event_json, history_visibility, prev_content,"
             + " replaces_state, historical, outlier)"
             + " SELECT :history_floor - nextval('syncapi.backfill_position_seq'), x.event_id, :room_id, :room_version,"
-            + " x.type, x.sender, x.state_key, x.event_json, :history_visibility, x.prev_content, x.replaces_state,"
-            + " true, true FROM unnest(CAST(:event_ids AS text[]), CAST(:types AS text[]), CAST(:senders AS text[]),"
-            + " CAST(:state_keys AS text[]), CAST(:event_jsons AS text[]), CAST(:prev_contents AS text[]),"
-            + " CAST(:replaces_states AS text[]))"
-            + " AS x(event_id, type, sender, state_key, event_json, prev_content, replaces_state)"
+            + " x.type, x.sender, x.state_key, x.event_json, " + CURRENT_HISTORY_VISIBILITY + ","
+            + " replaced.prev_content, replaced.replaces_state, true, true"
+            + " FROM unnest(CAST(:event_ids AS text[]), CAST(:types AS text[]), CAST(:senders AS text[]),"
+            + " CAST(:state_keys AS text[]), CAST(:event_jsons AS text[]))"
+            + " AS x(event_id, type, sender, state_key, event_json) "
+            + replacedState("x.type", "x.state_key")
             + " ON CONFLICT DO NOTHING";
 
     /** An outlier backfilled later: it takes its place in the history band and in timelines. */
@@ -189,7 +222,10 @@ public final class OutputRoomEventsTable {
             + " SET event_json = :event_json, redacted_because = :redacted_because"
             + " WHERE event_id = :event_id AND redacted_because IS NULL";
 
-    /** What {@link #insert} stores; the position is assigned by the database. */
+    /**
+     * What {@link #insert} stores; the position is assigned by the database, and the history visibility and the state
+     * event it replaces are read from the room's current state by the insert.
+     */
     public record NewRow(
             String eventId,
             String roomId,
@@ -198,9 +234,6 @@ public final class OutputRoomEventsTable {
             String sender,
             Optional<String> stateKey,
             JsonObject event,
-            String historyVisibility,
-            Optional<JsonObject> prevContent,
-            Optional<String> replacesState,
             Optional<SendTransaction> transaction,
             boolean historical,
             boolean outlier) {
@@ -213,9 +246,6 @@ public final class OutputRoomEventsTable {
             requireNonNull(sender, "sender is null");
             requireNonNull(stateKey, "stateKey is null");
             requireNonNull(event, "event is null");
-            requireNonNull(historyVisibility, "historyVisibility is null");
-            requireNonNull(prevContent, "prevContent is null");
-            requireNonNull(replacesState, "replacesState is null");
             requireNonNull(transaction, "transaction is null");
         }
     }
@@ -266,8 +296,7 @@ public final class OutputRoomEventsTable {
                     || !row.historical()
                     || row.transaction().isPresent()
                     || !row.roomId().equals(first.roomId())
-                    || !row.roomVersion().equals(first.roomVersion())
-                    || !row.historyVisibility().equals(first.historyVisibility())) {
+                    || !row.roomVersion().equals(first.roomVersion())) {
                 throw new IllegalArgumentException(row.eventId() + " is not an outlier like " + first.eventId());
             }
         }
@@ -275,20 +304,11 @@ public final class OutputRoomEventsTable {
                 .bind("history_floor", HISTORY_FLOOR)
                 .bind("room_id", first.roomId())
                 .bind("room_version", first.roomVersion().toString())
-                .bind("history_visibility", first.historyVisibility())
                 .bind("event_ids", column(rows, NewRow::eventId))
                 .bind("types", column(rows, NewRow::type))
                 .bind("senders", column(rows, NewRow::sender))
                 .bind("state_keys", column(rows, row -> row.stateKey().orElse(null)))
                 .bind("event_jsons", column(rows, row -> CanonicalJson.encodeToString(row.event())))
-                .bind(
-                        "prev_contents",
-                        column(
-                                rows,
-                                row -> row.prevContent()
-                                        .map(CanonicalJson::encodeToString)
-                                        .orElse(null)))
-                .bind("replaces_states", column(rows, row -> row.replacesState().orElse(null)))
                 .then();
     }
 
@@ -322,11 +342,8 @@ public final class OutputRoomEventsTable {
                 .bind("room_version", row.roomVersion().toString())
                 .bind("type", row.type())
                 .bind("sender", row.sender())
-                .bind("event_json", CanonicalJson.encodeToString(row.event()))
-                .bind("history_visibility", row.historyVisibility());
+                .bind("event_json", CanonicalJson.encodeToString(row.event()));
         spec = bindNullable(spec, "state_key", row.stateKey());
-        spec = bindNullable(spec, "prev_content", row.prevContent().map(CanonicalJson::encodeToString));
-        spec = bindNullable(spec, "replaces_state", row.replacesState());
         spec = bindNullable(
                 spec, "txn_user_id", row.transaction().map(t -> t.userId().toString()));
         spec = bindNullable(

@@ -24,7 +24,6 @@ import dev.lattice.syncapi.storage.ThreadSummary;
 import dev.lattice.syncapi.storage.ToDeviceMessage;
 import io.r2dbc.spi.Readable;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +57,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     /** The default when a room has no {@code m.room.history_visibility} (or an unknown value). */
     public static final String DEFAULT_HISTORY_VISIBILITY = "shared";
-
-    private static final StateKey HISTORY_VISIBILITY = StateKey.of("m.room.history_visibility", "");
 
     /**
      * Held for the rest of each writing transaction, so writers (one per partition, possibly several processes)
@@ -120,14 +117,9 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
-        String roomId = record.roomId().value();
-        // The state event this one replaces, if it is one, and the history visibility, read at once.
-        Optional<StateKey> replaces = pdu.stateKey().map(key -> StateKey.of(pdu.type(), key));
-        // The stream lock is taken by the insert (OutputRoomEventsTable), before it draws the position.
-        return transactions.transactional(currentStateEvents(
-                        roomId, withHistoryVisibility(replaces.map(Set::of).orElse(Set.of())))
-                .flatMap(current -> store(
-                        record, pdu, joinFromGivenState, historyVisibility(current), replaces.map(current::get))));
+        // The stream lock is taken by the insert (OutputRoomEventsTable), before it draws the position; the insert also
+        // reads the history visibility and the state event this one replaces.
+        return transactions.transactional(store(record, pdu, joinFromGivenState));
     }
 
     @Override
@@ -141,18 +133,12 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 throw new IllegalArgumentException(event.getKey().eventId() + " is no outlier of " + roomId);
             }
         }
-        Set<StateKey> keys = events.stream()
-                .map(Map.Entry::getValue)
-                .filter(pdu -> pdu.stateKey().isPresent())
-                .map(pdu -> StateKey.of(pdu.type(), pdu.stateKey().get()))
-                .collect(Collectors.toSet());
-        // One lock, one look at the history visibility and at the state they would replace, and one insert for all:
+        // One lock and one insert for all, which reads the history visibility and the state they would replace:
         // outliers change no current state.
         return transactions.transactional(client.sql(LOCK_STREAM)
                 .then()
-                .then(currentStateEvents(roomId, withHistoryVisibility(keys)))
-                .flatMap(current -> this.events.insertOutliers(events.stream()
-                        .map(event -> outlierRow(event.getKey(), event.getValue(), historyVisibility(current), current))
+                .then(this.events.insertOutliers(events.stream()
+                        .map(event -> newRow(event.getKey(), event.getValue()))
                         .toList())));
     }
 
@@ -233,26 +219,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 .one();
     }
 
-    /** The current state events of these keys, where there are any, in one statement. */
-    private Mono<Map<StateKey, StoredEvent>> currentStateEvents(String roomId, Set<StateKey> keys) {
-        return events.selectCurrentState(roomId, keys)
-                .map(found -> found.stream()
-                        .filter(event -> event.stateKey().isPresent())
-                        .collect(Collectors.toMap(
-                                event -> StateKey.of(
-                                        event.type(), event.stateKey().get()),
-                                event -> event,
-                                (a, b) -> a)));
-    }
-
-    private static OutputRoomEventsTable.NewRow outlierRow(
-            NewRoomEvent record, Pdu pdu, String visibility, Map<StateKey, StoredEvent> current) {
-        return newRow(record, pdu, visibility, pdu.stateKey().map(key -> current.get(StateKey.of(pdu.type(), key))));
-    }
-
-    /** The row of {@code record}, with the state event it replaces, if any. */
-    private static OutputRoomEventsTable.NewRow newRow(
-            NewRoomEvent record, Pdu pdu, String visibility, Optional<StoredEvent> replaced) {
+    /** The row of {@code record}. */
+    private static OutputRoomEventsTable.NewRow newRow(NewRoomEvent record, Pdu pdu) {
         return new OutputRoomEventsTable.NewRow(
                 record.eventId().value(),
                 record.roomId().value(),
@@ -261,32 +229,19 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 pdu.sender(),
                 pdu.stateKey(),
                 pdu.json(),
-                visibility,
-                replaced.map(StoredEvent::content),
-                replaced.map(StoredEvent::eventId),
                 Optional.ofNullable(record.transaction()),
                 record.historical(),
                 record.outlier());
     }
 
-    /**
-     * The work of {@link #storeEvent} in its transaction (the insert takes the stream lock).
-     *
-     * @param visibility the room's current history visibility
-     * @param replaced the current state event the event replaces, if it is a state event and one does
-     */
-    private Mono<OptionalLong> store(
-            NewRoomEvent record,
-            Pdu pdu,
-            boolean joinFromGivenState,
-            String visibility,
-            Optional<StoredEvent> replaced) {
+    /** The work of {@link #storeEvent} in its transaction (the insert takes the stream lock). */
+    private Mono<OptionalLong> store(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
         String roomId = record.roomId().value();
         Optional<EventSearchTable.Entry> searchEntry =
                 record.outlier() ? Optional.empty() : EventSearchTable.Entry.of(pdu.type(), searchableText(pdu));
         // A live event's search entry is stored by its insert, in the same statement.
         boolean live = !record.historical() && !record.outlier();
-        OutputRoomEventsTable.NewRow row = newRow(record, pdu, visibility, replaced);
+        OutputRoomEventsTable.NewRow row = newRow(record, pdu);
         Mono<OptionalLong> inserted =
                 live && searchEntry.isPresent() ? events.insertLive(row, searchEntry.get()) : events.insert(row);
         return inserted.flatMap(position -> {
@@ -310,19 +265,6 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                                         .flatMap(entry -> search.insert(
                                                                 pdu.eventId(), roomId, position.getAsLong(), entry)))
                                 .thenReturn(position));
-    }
-
-    private static Set<StateKey> withHistoryVisibility(Set<StateKey> keys) {
-        Set<StateKey> with = new HashSet<>(keys);
-        with.add(HISTORY_VISIBILITY);
-        return with;
-    }
-
-    /** The history visibility among current state events read with {@link #withHistoryVisibility}. */
-    private static String historyVisibility(Map<StateKey, StoredEvent> current) {
-        return Optional.ofNullable(current.get(HISTORY_VISIBILITY))
-                .flatMap(event -> event.content().getString("history_visibility"))
-                .orElse(DEFAULT_HISTORY_VISIBILITY);
     }
 
     private Mono<String> historyVisibilityOf(Optional<StateSpan> span) {

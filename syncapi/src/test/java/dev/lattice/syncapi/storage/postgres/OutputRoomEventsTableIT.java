@@ -3,6 +3,7 @@ package dev.lattice.syncapi.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.JsonInteger;
@@ -20,10 +21,13 @@ import org.junit.jupiter.api.Test;
 
 class OutputRoomEventsTableIT {
     private static OutputRoomEventsTable table;
+    private static RoomStateTable state;
 
     @BeforeAll
     static void migrate() {
-        table = new OutputRoomEventsTable(TestInfra.migrated("syncapi").client());
+        var client = TestInfra.migrated("syncapi").client();
+        table = new OutputRoomEventsTable(client);
+        state = new RoomStateTable(client);
     }
 
     /** A message from {@code @a:example.org}, neither an outlier nor with relations. */
@@ -49,12 +53,95 @@ class OutputRoomEventsTableIT {
                 sender,
                 Optional.empty(),
                 event,
-                "shared",
-                Optional.empty(),
-                Optional.empty(),
                 transaction,
                 historical,
                 false);
+    }
+
+    /** A live state event of {@code @a:example.org}. */
+    private static OutputRoomEventsTable.NewRow stateRow(
+            String roomId, String eventId, String type, String stateKey, JsonObject content) {
+        JsonObject event = new JsonObjectBuilder()
+                .put("type", type)
+                .put("state_key", stateKey)
+                .put("sender", "@a:example.org")
+                .put("room_id", roomId)
+                .put("origin_server_ts", 5L)
+                .put("content", content)
+                .build();
+        return new OutputRoomEventsTable.NewRow(
+                eventId,
+                roomId,
+                RoomVersionId.V10,
+                type,
+                "@a:example.org",
+                Optional.of(stateKey),
+                event,
+                Optional.empty(),
+                false,
+                false);
+    }
+
+    /** Stores {@code row} live and makes it the room's current state at its key. */
+    private static long current(OutputRoomEventsTable.NewRow row) {
+        long position = table.insert(row).block().getAsLong();
+        state.closeCurrent(
+                        row.roomId(),
+                        List.of(StateKey.of(row.type(), row.stateKey().orElseThrow())),
+                        position)
+                .then(state.insert(
+                        row.roomId(),
+                        List.of(new RoomStateTable.NewEntry(
+                                row.type(), row.stateKey().orElseThrow(), row.eventId(), Optional.empty(), position))))
+                .block();
+        return position;
+    }
+
+    private static StoredEvent stored(String eventId) {
+        return table.selectByIds(List.of(eventId)).block().getFirst();
+    }
+
+    @Test
+    void theInsertReadsTheHistoryVisibilityBeforeTheEventAndTheStateEventItReplaces() {
+        String room = fresh("!");
+        String message = fresh("$");
+        table.insert(row(room, message, false, Optional.empty())).block();
+        assertThat(stored(message).historyVisibility()).isEqualTo("shared"); // none set
+        JsonObject joined =
+                new JsonObjectBuilder().put("history_visibility", "joined").build();
+        String visibility = fresh("$");
+        current(stateRow(room, visibility, "m.room.history_visibility", "", joined));
+        assertThat(stored(visibility).historyVisibility()).isEqualTo("shared"); // in effect before it
+        assertThat(stored(visibility).replacesState()).isEmpty();
+
+        JsonObject firstName = new JsonObjectBuilder().put("name", "first").build();
+        String name = fresh("$");
+        current(stateRow(room, name, "m.room.name", "", firstName));
+        String rename = fresh("$");
+        current(stateRow(
+                room,
+                rename,
+                "m.room.name",
+                "",
+                new JsonObjectBuilder().put("name", "second").build()));
+        assertThat(stored(rename).historyVisibility()).isEqualTo("joined");
+        assertThat(stored(rename).replacesState()).contains(name);
+        assertThat(stored(rename).prevContent()).contains(firstName);
+        String later = fresh("$");
+        table.insert(row(room, later, false, Optional.empty())).block();
+        assertThat(stored(later).historyVisibility()).isEqualTo("joined");
+        assertThat(stored(later).prevContent()).isEmpty();
+
+        // A visibility that is no string counts as none.
+        current(stateRow(
+                room,
+                fresh("$"),
+                "m.room.history_visibility",
+                "",
+                new JsonObjectBuilder().put("history_visibility", 5L).build()));
+        String afterBad = fresh("$");
+        table.insert(row(room, afterBad, false, Optional.empty())).block();
+        assertThat(stored(afterBad).historyVisibility()).isEqualTo("shared");
     }
 
     private static String fresh(String sigil) {
@@ -150,27 +237,23 @@ class OutputRoomEventsTableIT {
         long before = table.insert(withOutlier(row(room, storedBefore, true, Optional.empty())))
                 .block()
                 .getAsLong();
-        OutputRoomEventsTable.NewRow member = new OutputRoomEventsTable.NewRow(
-                fresh("$"),
+        JsonObject invited = new JsonObjectBuilder().put("membership", "invite").build();
+        String invite = fresh("$");
+        current(stateRow(room, invite, "m.room.member", "@b:example.org", invited));
+        OutputRoomEventsTable.NewRow join = stateRow(
                 room,
-                RoomVersionId.V10,
+                fresh("$"),
                 "m.room.member",
                 "@b:example.org",
-                Optional.of("@b:example.org"),
-                new JsonObjectBuilder()
-                        .put("type", "m.room.member")
-                        .put("state_key", "@b:example.org")
-                        .put("sender", "@b:example.org")
-                        .put("room_id", room)
-                        .put(
-                                "content",
-                                new JsonObjectBuilder()
-                                        .put("membership", "join")
-                                        .build())
-                        .build(),
-                "shared",
-                Optional.of(new JsonObjectBuilder().put("membership", "invite").build()),
-                Optional.of("$invite"),
+                new JsonObjectBuilder().put("membership", "join").build());
+        OutputRoomEventsTable.NewRow member = new OutputRoomEventsTable.NewRow(
+                join.eventId(),
+                room,
+                join.roomVersion(),
+                join.type(),
+                join.sender(),
+                join.stateKey(),
+                join.event(),
                 Optional.empty(),
                 true,
                 true);
@@ -188,15 +271,18 @@ class OutputRoomEventsTableIT {
                 .findFirst()
                 .orElseThrow();
         assertThat(storedMember.stateKey()).contains("@b:example.org");
-        assertThat(storedMember.prevContent()).isEqualTo(member.prevContent());
-        assertThat(storedMember.replacesState()).contains("$invite");
+        // What it would replace, read by the insert as for one event.
+        assertThat(storedMember.prevContent()).contains(invited);
+        assertThat(storedMember.replacesState()).contains(invite);
         // The one stored before kept its place.
         assertThat(stored.stream().filter(e -> e.eventId().equals(storedBefore)))
                 .extracting(StoredEvent::position)
                 .containsExactly(before);
+        // No outlier in the timeline: only the live invite.
         assertThat(table.selectRoomRange(room, Long.MIN_VALUE, Long.MAX_VALUE, 10, false)
                         .block())
-                .isEmpty();
+                .extracting(StoredEvent::eventId)
+                .containsExactly(invite);
     }
 
     private static OutputRoomEventsTable.NewRow withOutlier(OutputRoomEventsTable.NewRow row) {
@@ -217,9 +303,6 @@ class OutputRoomEventsTableIT {
                 row.sender(),
                 row.stateKey(),
                 event,
-                row.historyVisibility(),
-                row.prevContent(),
-                row.replacesState(),
                 row.transaction(),
                 row.historical(),
                 outlier);
