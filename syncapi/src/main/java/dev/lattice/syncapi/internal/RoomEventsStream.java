@@ -254,15 +254,15 @@ public final class RoomEventsStream implements SyncStreamProvider {
     }
 
     /**
-     * A joined or left room: timeline, state, and (joined rooms) the summary.
-     *
-     * @param sent the member events the device already has, left out of a lazy-loading {@code state}
-     */
-    /**
      * A room's section, and for a joined room the user's unread counts in it when they were read with its timeline.
      */
     private record RoomSection(JsonObject json, Optional<PushActionsTable.RoomCounts> unreadCounts) {}
 
+    /**
+     * A joined or left room: timeline, state, and (joined rooms) the summary.
+     *
+     * @param sent the member events the device already has, left out of a lazy-loading {@code state}
+     */
     private Mono<RoomSection> roomSection(SyncRequest request, RoomPlan plan, LazyLoadedMembers.SentMembers sent) {
         int limit = request.filter().timelineLimit();
         // One more event than the timeline shows tells whether it is limited. With a since, what changed in the state

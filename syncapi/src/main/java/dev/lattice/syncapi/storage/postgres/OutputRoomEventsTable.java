@@ -3,13 +3,11 @@ package dev.lattice.syncapi.storage.postgres;
 import static java.util.Objects.requireNonNull;
 
 import dev.lattice.api.roomserver.SendTransaction;
-import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.id.DeviceId;
 import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.version.RoomVersionId;
-import dev.lattice.runtime.db.Database;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.Readable;
@@ -119,16 +117,6 @@ public final class OutputRoomEventsTable {
 
     private static final String SELECT_BY_IDS =
             "SELECT " + COLUMNS + " FROM syncapi.output_room_events WHERE event_id = ANY(:event_ids)";
-
-    /**
-     * The events that are the room's current state at the keys {@link RoomStateTable#bindKeys} binds: the state
-     * entries and their events in one statement, not one for each.
-     */
-    private static final String SELECT_CURRENT_STATE = "SELECT "
-            + Database.qualified("e", COLUMNS)
-            + " FROM syncapi.room_state s JOIN syncapi.output_room_events e ON e.event_id = s.event_id"
-            + " WHERE s.room_id = :room_id AND s.removed_position IS NULL"
-            + " AND (s.type, s.state_key) IN (SELECT * FROM unnest(CAST(:types AS text[]), CAST(:state_keys AS text[])))";
 
     private static final String COUNT_TIMELINE_EVENTS = "SELECT count(*) AS count FROM syncapi.output_room_events"
             + " WHERE event_id = ANY(:event_ids) AND NOT outlier";
@@ -396,17 +384,6 @@ public final class OutputRoomEventsTable {
         }
         return client.sql(SELECT_BY_IDS)
                 .bind("event_ids", eventIds.toArray(String[]::new))
-                .map(OutputRoomEventsTable::toEvent)
-                .all()
-                .collectList();
-    }
-
-    /** The room's current state events at these keys, where it has any (events never received here are absent). */
-    public Mono<List<StoredEvent>> selectCurrentState(String roomId, Collection<StateKey> keys) {
-        if (keys.isEmpty()) {
-            return Mono.just(List.of());
-        }
-        return RoomStateTable.bindKeys(client.sql(SELECT_CURRENT_STATE).bind("room_id", roomId), keys)
                 .map(OutputRoomEventsTable::toEvent)
                 .all()
                 .collectList();

@@ -434,7 +434,7 @@ public final class RoomStateTable {
     }
 
     /** Binds {@code keys} for {@link #CURRENT_AT_KEYS}: two parallel arrays, {@code :types} and {@code :state_keys}. */
-    static GenericExecuteSpec bindKeys(GenericExecuteSpec spec, Collection<StateKey> keys) {
+    private static GenericExecuteSpec bindKeys(GenericExecuteSpec spec, Collection<StateKey> keys) {
         return spec.bind("types", keys.stream().map(StateKey::type).toArray(String[]::new))
                 .bind("state_keys", keys.stream().map(StateKey::stateKey).toArray(String[]::new));
     }
