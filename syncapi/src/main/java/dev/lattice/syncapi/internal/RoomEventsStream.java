@@ -270,17 +270,16 @@ public final class RoomEventsStream implements SyncStreamProvider {
         // in the same statement, read once for the state section and to tell whether the members changed, and so do
         // a joined room's unread counts.
         return plan.stateSince()
-                .map(since -> database.roomEventsWithStateSince(
+                .map(since -> database.roomEventsWithStateSince(new SyncApiDatabase.SectionQuery(
                                 plan.roomId(),
                                 plan.after(),
                                 plan.to(),
-                                limit + 1,
                                 limit,
                                 since,
                                 request.stateAfterKey().isPresent(),
                                 request.filter().lazyLoadMembers(),
                                 plan.join()
-                                        .map(join -> request.device().userId().toString()))
+                                        .map(join -> request.device().userId().toString())))
                         .flatMap(read -> roomSection(
                                         request, plan, sent, limit, read.newestFirst(), Optional.of(read.stateSince()))
                                 .map(json -> new RoomSection(json, read.unreadCounts()))))

@@ -1,5 +1,7 @@
 package dev.lattice.syncapi.storage;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.lattice.api.roomserver.NewRoomEvent;
 import dev.lattice.protocol.event.Pdu;
 import dev.lattice.protocol.id.ServerName;
@@ -130,24 +132,39 @@ public interface SyncApiDatabase {
             List<StoredEvent> newestFirst, StateSince stateSince, Optional<PushActionsTable.RoomCounts> unreadCounts) {}
 
     /**
-     * A room's events with positions in ({@code afterExclusive}, {@code toInclusive}], the newest {@code limit}, and in
-     * the same statement the entries of its state whose events were not part of its state at {@code since}: what
-     * changed in between, as a client holding the state at {@code since} sees it, without reading the whole state.
-     * That state is the one at the start of the newest {@code shown} of those events (before the timeline a
-     * response shows), or with {@code stateAfter} at {@code toInclusive}. With {@code lazyMembers}, also the member
-     * events of the shown events' senders in that state ({@link #membersAt}), changed or not. With
-     * {@code unreadCountsOf}, that user's {@link #unreadCounts} in the room.
+     * What {@link #roomEventsWithStateSince} reads of a room.
+     *
+     * @param shown how many of the newest events in ({@code afterExclusive}, {@code toInclusive}] the timeline shows;
+     *     one more is read, which tells whether it is limited
+     * @param since the client's since, against which the state changed
+     * @param stateAfter the state at {@code toInclusive} ({@code use_state_after}) instead of before the shown events
+     * @param lazyMembers whether to read the member events of the shown events' senders, changed or not
+     * @param unreadCountsOf the user whose unread counts in the room are read, if any
      */
-    Mono<TimelineAndStateSince> roomEventsWithStateSince(
+    record SectionQuery(
             String roomId,
             long afterExclusive,
             long toInclusive,
-            int limit,
             int shown,
             long since,
             boolean stateAfter,
             boolean lazyMembers,
-            Optional<String> unreadCountsOf);
+            Optional<String> unreadCountsOf) {
+        public SectionQuery {
+            requireNonNull(roomId, "roomId is null");
+            requireNonNull(unreadCountsOf, "unreadCountsOf is null");
+        }
+    }
+
+    /**
+     * A room's newest events as {@code query} asks, and in the same statement the entries of its state whose events
+     * were not part of its state at the since: what changed in between, as a client holding the state at the since
+     * sees it, without reading the whole state. That state is the one at the start of the shown events (before the
+     * timeline a response shows), or with {@code stateAfter} at {@code toInclusive}. With {@code lazyMembers}, also
+     * the member events of the shown events' senders in that state ({@link #membersAt}), changed or not. With
+     * {@code unreadCountsOf}, that user's {@link #unreadCounts} in the room.
+     */
+    Mono<TimelineAndStateSince> roomEventsWithStateSince(SectionQuery query);
 
     /** The member events of these users in a room's state at {@code position} (those it has). */
     Mono<List<StateSpan>> membersAt(String roomId, Collection<String> userIds, long position);

@@ -50,6 +50,11 @@ public final class EventsTable {
     private static final String INSERT_LOCKING_ROOM = INSERT_COLUMNS + " SELECT " + INSERT_VALUES + " FROM ("
             + RoomsTable.LOCK_COUNT + ") AS room_lock" + ON_CONFLICT + " RETURNING event_nid";
 
+    /** {@link #INSERT} with the send transaction that carried the event, in one statement. */
+    private static final String INSERT_WITH_TRANSACTION = withTransaction(INSERT);
+
+    private static final String INSERT_LOCKING_ROOM_WITH_TRANSACTION = withTransaction(INSERT_LOCKING_ROOM);
+
     /** An insert with the send transaction that carried the event, in one statement. */
     private static String withTransaction(String insert) {
         return "WITH inserted AS (" + insert + "), send_transaction AS (" + SendTransactionsTable.INSERT
@@ -141,8 +146,10 @@ public final class EventsTable {
      *     that does nothing before it
      */
     public Mono<Long> insert(EventRow event, Optional<SendTransaction> transaction, boolean lockRoom) {
-        String insert = lockRoom ? INSERT_LOCKING_ROOM : INSERT;
-        var spec = client.sql(transaction.isPresent() ? withTransaction(insert) : insert)
+        String sql = transaction.isPresent()
+                ? (lockRoom ? INSERT_LOCKING_ROOM_WITH_TRANSACTION : INSERT_WITH_TRANSACTION)
+                : (lockRoom ? INSERT_LOCKING_ROOM : INSERT);
+        var spec = client.sql(sql)
                 .bind("event_id", event.eventId())
                 .bind("room_id", event.roomId())
                 .bind("event_type", event.type())

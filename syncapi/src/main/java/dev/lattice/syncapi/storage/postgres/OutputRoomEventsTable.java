@@ -139,8 +139,9 @@ public final class OutputRoomEventsTable {
      * {@link #SELECT_ROOM_RANGE_DESC} with, in the same statement, what a room's section in an incremental
      * {@code /sync} is read from:
      * <ul>
-     *   <li>{@code state}: the spans of the state at the start of the first :shown of those events (or with
-     *       :state_after at :to) that changed since :since, and with :lazy the member spans of their senders
+     *   <li>{@code event}: the newest :shown events and one more, which tells whether the timeline is limited;
+     *   <li>{@code state}: the spans of the state at the start of the :shown events (or with :state_after at :to)
+     *       that changed since :since, and with :lazy the member spans of their senders
      *       ({@link RoomStateTable#selectStateSince});
      *   <li>{@code counts}: with :with_counts, the unread counts of :user_id in the room ({@link PushActionsTable#COUNTS},
      *       :room_ids the room alone).
@@ -150,7 +151,7 @@ public final class OutputRoomEventsTable {
     private static final String SELECT_ROOM_RANGE_WITH_STATE_SINCE = "WITH timeline AS MATERIALIZED (SELECT "
             + COLUMNS + ", sender" + HAS_RELATIONS + " FROM syncapi.output_room_events"
             + " WHERE room_id = :room_id AND position > :after AND position <= :to AND NOT outlier"
-            + " ORDER BY position DESC LIMIT :limit),"
+            + " ORDER BY position DESC LIMIT :shown + 1),"
             + " shown AS (SELECT position, sender FROM timeline ORDER BY position DESC LIMIT :shown),"
             + " state_position AS (SELECT CASE WHEN :state_after THEN :to"
             + " ELSE COALESCE((SELECT min(position) FROM shown), :to + 1) - 1 END AS position)"
@@ -426,32 +427,22 @@ public final class OutputRoomEventsTable {
     }
 
     /**
-     * The room's events in (after, to], the newest {@code limit} newest first, with what changed in its state since
-     * {@code since} and the unread counts of {@code unreadCountsOf} (see {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}),
-     * in one statement.
-     *
-     * @param shown how many of the newest events the timeline shows: the state is read at the start of those
-     * @param stateAfter the state up to {@code to} instead ({@code use_state_after})
-     * @param lazyMembers whether to read the member events of the shown events' senders, changed or not
+     * The room's newest events as {@code query} asks, newest first, with what changed in its state since the since and
+     * the unread counts it asks for (see {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}), in one statement.
      */
     public Mono<SyncApiDatabase.TimelineAndStateSince> selectRoomRangeWithStateSince(
-            String roomId,
-            long after,
-            long to,
-            int limit,
-            int shown,
-            long since,
-            boolean stateAfter,
-            boolean lazyMembers,
-            Optional<String> unreadCountsOf) {
+            SyncApiDatabase.SectionQuery query) {
+        String roomId = query.roomId();
+        int shown = query.shown();
+        boolean lazyMembers = query.lazyMembers();
+        Optional<String> unreadCountsOf = query.unreadCountsOf();
         return client.sql(SELECT_ROOM_RANGE_WITH_STATE_SINCE)
                 .bind("room_id", roomId)
-                .bind("after", after)
-                .bind("to", to)
-                .bind("limit", limit)
+                .bind("after", query.afterExclusive())
+                .bind("to", query.toInclusive())
                 .bind("shown", shown)
-                .bind("since", since)
-                .bind("state_after", stateAfter)
+                .bind("since", query.since())
+                .bind("state_after", query.stateAfter())
                 .bind("lazy", lazyMembers)
                 .bind("with_counts", unreadCountsOf.isPresent())
                 .bind("user_id", unreadCountsOf.orElse(""))

@@ -404,18 +404,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<TimelineAndStateSince> roomEventsWithStateSince(
-            String roomId,
-            long afterExclusive,
-            long toInclusive,
-            int limit,
-            int shown,
-            long since,
-            boolean stateAfter,
-            boolean lazyMembers,
-            Optional<String> unreadCountsOf) {
-        return events.selectRoomRangeWithStateSince(
-                roomId, afterExclusive, toInclusive, limit, shown, since, stateAfter, lazyMembers, unreadCountsOf);
+    public Mono<TimelineAndStateSince> roomEventsWithStateSince(SectionQuery query) {
+        return events.selectRoomRangeWithStateSince(query);
     }
 
     @Override

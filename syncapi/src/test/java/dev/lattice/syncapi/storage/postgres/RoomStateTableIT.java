@@ -206,8 +206,8 @@ class RoomStateTableIT {
 
     /** The state at {@code position} that changed since {@code since}, read with an empty timeline ending there. */
     private static SyncApiDatabase.StateSince stateSince(String room, long since, long position) {
-        return events.selectRoomRangeWithStateSince(
-                        room, position, position, 1, 0, since, false, false, Optional.empty())
+        return events.selectRoomRangeWithStateSince(new SyncApiDatabase.SectionQuery(
+                        room, position, position, 0, since, false, false, Optional.empty()))
                 .block()
                 .stateSince();
     }
@@ -229,7 +229,8 @@ class RoomStateTableIT {
         set(room, "m.room.topic", "", "$t1", null, p5);
 
         // Three events read, two shown: the state at the second's start, p4 - 1, is the name's change.
-        var read = events.selectRoomRangeWithStateSince(room, since, p5, 3, 2, since, false, true, Optional.empty())
+        var read = events.selectRoomRangeWithStateSince(
+                        new SyncApiDatabase.SectionQuery(room, since, p5, 2, since, false, true, Optional.empty()))
                 .block();
         assertThat(read.newestFirst()).extracting(StoredEvent::position).containsExactly(p5, p4, p3);
         assertThat(read.stateSince().changed()).extracting(StateSpan::eventId).containsExactly("$n1");
@@ -238,7 +239,8 @@ class RoomStateTableIT {
         assertThat(read.stateSince().members()).extracting(StateSpan::eventId).containsExactlyInAnyOrder("$a1", "$b1");
 
         // All three shown: the state at p3 - 1 is as at the since. Without lazy members, none are read.
-        var all = events.selectRoomRangeWithStateSince(room, since, p5, 4, 3, since, false, false, Optional.empty())
+        var all = events.selectRoomRangeWithStateSince(
+                        new SyncApiDatabase.SectionQuery(room, since, p5, 3, since, false, false, Optional.empty()))
                 .block();
         assertThat(all.newestFirst()).extracting(StoredEvent::position).containsExactly(p5, p4, p3);
         assertThat(all.stateSince().changed()).isEmpty();
@@ -246,12 +248,14 @@ class RoomStateTableIT {
         assertThat(all.stateSince().members()).isEmpty();
 
         // use_state_after: the state at the range's end, with the topic set by its last event.
-        var after = events.selectRoomRangeWithStateSince(room, since, p5, 3, 2, since, true, false, Optional.empty())
+        var after = events.selectRoomRangeWithStateSince(
+                        new SyncApiDatabase.SectionQuery(room, since, p5, 2, since, true, false, Optional.empty()))
                 .block();
         assertThat(after.stateSince().changed()).extracting(StateSpan::eventId).containsExactlyInAnyOrder("$n1", "$t1");
 
         // Only the sender of the one event shown.
-        var one = events.selectRoomRangeWithStateSince(room, since, p5, 2, 1, since, false, true, Optional.empty())
+        var one = events.selectRoomRangeWithStateSince(
+                        new SyncApiDatabase.SectionQuery(room, since, p5, 1, since, false, true, Optional.empty()))
                 .block();
         assertThat(one.newestFirst()).extracting(StoredEvent::position).containsExactly(p5, p4);
         assertThat(one.stateSince().members()).extracting(StateSpan::eventId).containsExactly("$a1");
@@ -263,7 +267,7 @@ class RoomStateTableIT {
                 .insert("$e" + p5, room, p5, "", List.of(carol), List.of(true), List.of("[]"), List.of(false), 1)
                 .block();
         var counted = events.selectRoomRangeWithStateSince(
-                        room, since, p5, 3, 2, since, false, false, Optional.of(carol))
+                        new SyncApiDatabase.SectionQuery(room, since, p5, 2, since, false, false, Optional.of(carol)))
                 .block();
         assertThat(counted.unreadCounts())
                 .contains(new PushActionsTable(client)
@@ -275,14 +279,16 @@ class RoomStateTableIT {
         assertThat(counted.stateSince().changed())
                 .extracting(StateSpan::eventId)
                 .containsExactly("$n1");
-        assertThat(events.selectRoomRangeWithStateSince(room, since, p5, 3, 2, since, false, false, Optional.of(alice))
+        assertThat(events.selectRoomRangeWithStateSince(new SyncApiDatabase.SectionQuery(
+                                room, since, p5, 2, since, false, false, Optional.of(alice)))
                         .block()
                         .unreadCounts())
                 .contains(PushActionsTable.RoomCounts.NONE);
         assertThat(read.unreadCounts()).isEmpty();
 
         // No event in the range: the state at its end.
-        var none = events.selectRoomRangeWithStateSince(room, p5, p5, 3, 2, since, false, true, Optional.empty())
+        var none = events.selectRoomRangeWithStateSince(
+                        new SyncApiDatabase.SectionQuery(room, p5, p5, 2, since, false, true, Optional.empty()))
                 .block();
         assertThat(none.newestFirst()).isEmpty();
         assertThat(none.stateSince().changed()).extracting(StateSpan::eventId).containsExactlyInAnyOrder("$n1", "$t1");
