@@ -9,6 +9,8 @@ import dev.lattice.runtime.config.LatticeProperties;
 import dev.lattice.runtime.db.Database;
 import dev.lattice.runtime.db.ServiceSchema;
 import dev.lattice.runtime.outbox.Outbox;
+import dev.lattice.runtime.outbox.OutboxRecord;
+import dev.lattice.runtime.outbox.OutboxStatement;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
@@ -23,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,18 +97,7 @@ class OutboxIT {
     void committedRecordsArePublishedOnceAfterTheCommit() throws Exception {
         String key = key();
         List<String> visibleWhenPublished = new CopyOnWriteArrayList<>();
-        // The outbox hands a key's records over without waiting for each to complete, so a publisher that does work
-        // of its own before sending (here a query) must keep their order itself: each waits for the one before.
-        AtomicReference<Mono<Void>> previous = new AtomicReference<>(Mono.empty());
-        Outbox.Publisher checking = (topic, k, payload) ->
-                previous.updateAndGet(before -> before.then(noteExistsAsync(new String(payload, UTF_8) + "-" + key)
-                                .doOnNext(visible -> {
-                                    if (visible) {
-                                        visibleWhenPublished.add(new String(payload, UTF_8));
-                                    }
-                                })
-                                .then(bus.publish(topic, k, payload)))
-                        .cache());
+        Outbox.Publisher checking = notingVisibility(payload -> payload + "-" + key, visibleWhenPublished);
         try (Outbox outbox = outbox(checking)) {
             String result = outbox.inTransaction(writer -> writeNote(writer, key, "a")
                             .then(writeNote(writer, key, "b"))
@@ -273,6 +266,59 @@ class OutboxIT {
         }
     }
 
+    @Test
+    void aStatementWritingItsOwnRowsPublishesThemOnceItCompleted() throws Exception {
+        String key = key();
+        List<String> visibleWhenPublished = new CopyOnWriteArrayList<>();
+        Outbox.Publisher checking = notingVisibility(payload -> "a-" + key, visibleWhenPublished);
+        try (Outbox outbox = outbox(checking)) {
+            assertThat(writeNoteAlone(outbox, key, "a", "a", "a2").block()).isTrue();
+            assertThat(visibleWhenPublished).containsExactly("a", "a2");
+            assertThat(outbox.unpublished().block()).isZero();
+
+            // The note exists already: the statement's gate has no row, so it writes and publishes nothing.
+            assertThat(writeNoteAlone(outbox, key, "a", "again").block()).isFalse();
+            assertThat(outbox.unpublished().block()).isZero();
+            outbox.inTransaction(writer -> writeNote(writer, key, "barrier")).block();
+            waitFor(() -> seen(key).contains("barrier"));
+            assertThat(seen(key)).containsExactly("a", "a2", "barrier");
+        }
+    }
+
+    @Test
+    void theSoleRelayPublishesStatementsFromMemoryInOrder() throws Exception {
+        List<String> keys = List.of(key(), key(), key(), key());
+        try (Outbox outbox = soleRelay(bus::publish, Duration.ofHours(1))) {
+            waitFor(outbox::relaysFromMemory);
+            Flux.fromIterable(keys)
+                    .flatMap(key -> Flux.range(0, 20).concatMap(i -> writeNoteAlone(outbox, key, "m" + i, "m" + i)))
+                    .then()
+                    .block();
+            assertThat(outbox.unpublished().block()).isEqualTo(80);
+            assertEachKeySeenInOrder(keys);
+        }
+    }
+
+    @Test
+    void theSoleRelayClaimsTheKeysOfAStatementWhoseOutcomeIsUnknown() throws Exception {
+        String key = key();
+        try (Outbox outbox = soleRelay(bus::publish, Duration.ofHours(1))) {
+            waitFor(outbox::relaysFromMemory);
+            // The statement commits, but its caller sees a failure (a connection lost before the answer).
+            assertThatThrownBy(() -> outbox.inStatement(
+                                    records(key, "lost"),
+                                    statement -> noteStatement(statement, "lost-" + key)
+                                            .then(Mono.error(new IllegalStateException("connection lost"))))
+                            .block())
+                    .hasMessageContaining("connection lost");
+            assertThat(noteExists("lost-" + key)).isTrue();
+            // The next write of the key claims, so the row left goes first (the sweeper would take it only later).
+            writeNoteAlone(outbox, key, "next", "next").block();
+            waitFor(() -> seen(key).size() == 2);
+            assertThat(seen(key)).containsExactly("lost", "next");
+        }
+    }
+
     // ---- helpers ----
 
     /** A started sole relay whose sweeper runs every {@code sweepInterval}. */
@@ -286,12 +332,60 @@ class OutboxIT {
         return new Outbox(client, transactions, SCHEMA, publisher, Duration.ofMillis(200), 3);
     }
 
+    /** {@link Outbox#statementPart} of this schema's outbox, gated on the statement's part {@code note}. */
+    private static final String OUTBOX_PART = Outbox.statementPart(SCHEMA, "note");
+
+    /**
+     * A publisher noting each payload whose note ({@code noteOf} the payload) another connection sees when it is
+     * published. The outbox hands a key's records over without waiting for each to complete, so a publisher that does
+     * work of its own before sending (here a query) must keep their order itself: each waits for the one before.
+     */
+    private Outbox.Publisher notingVisibility(Function<String, String> noteOf, List<String> visibleWhenPublished) {
+        AtomicReference<Mono<Void>> previous = new AtomicReference<>(Mono.empty());
+        return (topic, k, payload) ->
+                previous.updateAndGet(before -> before.then(noteExistsAsync(noteOf.apply(new String(payload, UTF_8)))
+                                .doOnNext(visible -> {
+                                    if (visible) {
+                                        visibleWhenPublished.add(new String(payload, UTF_8));
+                                    }
+                                })
+                                .then(bus.publish(topic, k, payload)))
+                        .cache());
+    }
+
     /** Stores note {@code name-key} and enqueues its record, keyed {@code key}, whose payload is {@code name}. */
     private Mono<Void> writeNote(OutboxWriter writer, String key, String name) {
         return client.sql("INSERT INTO outboxprobe.notes (name) VALUES (:name)")
                 .bind("name", name + "-" + key)
                 .then()
                 .then(writer.enqueue(TOPIC, key, name.getBytes(UTF_8)));
+    }
+
+    /**
+     * Stores note {@code name-key} and its records, keyed {@code key}, with {@code payloads}, in one statement of
+     * {@link Outbox#inStatement}; emits whether the note was new (only then are the records written).
+     */
+    private Mono<Boolean> writeNoteAlone(Outbox outbox, String key, String name, String... payloads) {
+        return outbox.inStatement(records(key, payloads), statement -> noteStatement(statement, name + "-" + key));
+    }
+
+    private Mono<Boolean> noteStatement(OutboxStatement statement, String note) {
+        String sql = "WITH note AS (INSERT INTO outboxprobe.notes (name) VALUES (:name) ON CONFLICT DO NOTHING"
+                + " RETURNING name), outbox_rows AS (" + OUTBOX_PART + ") SELECT EXISTS (SELECT 1 FROM note) AS new,"
+                + " ARRAY(SELECT outbox_seq FROM outbox_rows ORDER BY outbox_seq) AS outbox_seqs";
+        return statement
+                .bind(client.sql(sql).bind("name", note))
+                .map(row -> {
+                    statement.written(List.of(row.get("outbox_seqs", Long[].class)));
+                    return row.get("new", Boolean.class);
+                })
+                .one();
+    }
+
+    private static List<OutboxRecord> records(String key, String... payloads) {
+        return Stream.of(payloads)
+                .map(payload -> new OutboxRecord(TOPIC, key, payload.getBytes(UTF_8)))
+                .toList();
     }
 
     private Mono<Boolean> noteExistsAsync(String name) {

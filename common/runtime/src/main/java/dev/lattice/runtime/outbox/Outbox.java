@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,10 @@ import reactor.core.scheduler.Schedulers;
  * writing its rows), is published by claims from then on, as without the sole relay, so its leftovers go first. The
  * sweeper takes only rows older than {@link #SOLE_RELAY_GRACE}: those the process did not get published. A crash
  * before the delete publishes the last second's records again, as a crash before a claim's commit does.
+ *
+ * <p>One statement ({@link #inStatement}): a caller whose write is one statement puts the outbox rows in it ({@link
+ * #statementPart}) and needs no transaction; the records are published once the statement completed, as after a
+ * commit.
  *
  * <p>The table, created by each owning service's Flyway migration (each service owns its schema and history):
  *
@@ -168,15 +174,67 @@ public final class Outbox implements AutoCloseable {
                                 .thenReturn(result)))
                 .flatMap(result -> {
                     committed.complete(true);
-                    // The last publication completes on the bus producer's own thread, where the caller must not
-                    // go on: a send from there that waits for the topic's metadata waits for that very thread.
-                    return Mono.fromFuture(CompletableFuture.allOf(inLine.toArray(CompletableFuture[]::new)))
-                            .publishOn(Schedulers.boundedElastic())
-                            .thenReturn(result);
+                    return awaitPublished(inLine).thenReturn(result);
                 })
                 // Failed or cancelled: the rows may or may not have been committed.
                 .doFinally(signal -> committed.complete(false))
                 .flatMap(Mono::justOrEmpty);
+    }
+
+    /**
+     * The part of a caller's statement that writes {@link #inStatement}'s records to {@code schema}'s outbox: an
+     * insert to put among its {@code WITH} parts ({@code WITH outbox_rows AS (…)}), writing the rows only when {@code
+     * gate} (a name the statement can read from, such as an earlier part) has a row, and returning each row's {@code
+     * seq} as {@code outbox_seq}; the seqs ascend in the records' order. Its parameters start with {@code outbox_}.
+     */
+    public static String statementPart(String schema, String gate) {
+        return OutboxTable.insertPart(schema, gate);
+    }
+
+    /**
+     * Runs {@code statement}, one statement of the caller's that writes {@code records} to the outbox itself (with
+     * {@link #statementPart}) and needs no transaction around it, being atomic by itself; once it completed,
+     * publishes the records, as {@link #inTransaction} does after its commit. Completes with the statement's result
+     * after publishing; fails, publishing nothing, if the statement fails.
+     *
+     * <p>Two such statements writing one key must not run at once: with the sole relay, a statement's records get in
+     * line after it completed, not under the lock that ordered the writes, so their caller must run them one after
+     * another per key (as the roomserver's input does per room). Writes of a key that may run side by side use
+     * {@link #inTransaction}.
+     */
+    public <T> Mono<T> inStatement(List<OutboxRecord> records, Function<OutboxStatement, Mono<T>> statement) {
+        return Mono.defer(() -> {
+            OutboxWriter writer = new OutboxWriter(table);
+            Mono<Optional<T>> run = Mono.defer(() -> statement.apply(new OutboxStatement(records, writer)))
+                    .singleOptional();
+            if (!soleRelay) {
+                return run.flatMap(result -> publishCommitted(writer).thenReturn(result))
+                        .flatMap(Mono::justOrEmpty);
+            }
+            AtomicBoolean completed = new AtomicBoolean();
+            return run.flatMap(result -> {
+                        completed.set(true);
+                        return awaitPublished(getInLine(writer, COMMITTED)).thenReturn(result);
+                    })
+                    .doFinally(signal -> {
+                        if (!completed.get()) {
+                            // Failed or cancelled: the rows may or may not have been written, and if they were,
+                            // the sweeper publishes them, so what the process writes of those keys later waits.
+                            records.forEach(record -> claimed.add(record.key()));
+                        }
+                    })
+                    .flatMap(Mono::justOrEmpty);
+        });
+    }
+
+    private static final CompletableFuture<Boolean> COMMITTED = CompletableFuture.completedFuture(true);
+
+    /** Completes once every commit in {@code inLine} is published, on a thread the caller may go on from. */
+    private static Mono<Void> awaitPublished(List<CompletableFuture<Void>> inLine) {
+        // The last publication completes on the bus producer's own thread, where the caller must not go on: a send
+        // from there that waits for the topic's metadata waits for that very thread.
+        return Mono.fromFuture(CompletableFuture.allOf(inLine.toArray(CompletableFuture[]::new)))
+                .publishOn(Schedulers.boundedElastic());
     }
 
     /** Puts each key's records in line behind the key's earlier commits; the futures complete once published. */

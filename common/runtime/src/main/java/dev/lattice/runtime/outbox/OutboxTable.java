@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,12 +29,7 @@ final class OutboxTable {
     OutboxTable(DatabaseClient client, String schema) {
         this.client = requireNonNull(client, "client is null");
         String table = requireNonNull(schema, "schema is null") + ".outbox";
-        // The payloads travel as base64 text: one array parameter of text binds where one of bytea does not.
-        this.insert = "INSERT INTO " + table + " (topic, record_key, payload, created_ts) "
-                + "SELECT x.topic, x.record_key, decode(x.payload, 'base64'), :created_ts"
-                + " FROM unnest(CAST(:topics AS text[]), CAST(:keys AS text[]), CAST(:payloads AS text[]))"
-                + " WITH ORDINALITY AS x(topic, record_key, payload, n) ORDER BY x.n"
-                + " RETURNING seq, record_key";
+        this.insert = insert(table, "", null) + " RETURNING seq, record_key";
         // FOR UPDATE locks the key's rows oldest first, so a second claimant of the key waits at the first row the
         // first one holds and, once that one committed, goes on with what it left.
         this.claimKey = "DELETE FROM " + table + " WHERE seq IN (SELECT seq FROM " + table
@@ -46,20 +42,60 @@ final class OutboxTable {
     }
 
     /**
+     * The insert of records bound by {@link #bindRecords} with parameter names starting with {@code prefix}, their
+     * {@code seq}s in list order; with a {@code gate} (a name the statement's {@code FROM} can read), only when it has
+     * a row.
+     */
+    private static String insert(String table, String prefix, String gate) {
+        // The payloads travel as base64 text: one array parameter of text binds where one of bytea does not.
+        return "INSERT INTO " + table + " (topic, record_key, payload, created_ts) "
+                + "SELECT x.topic, x.record_key, decode(x.payload, 'base64'), :" + prefix + "created_ts"
+                + " FROM unnest(CAST(:" + prefix + "topics AS text[]), CAST(:" + prefix + "keys AS text[]),"
+                + " CAST(:" + prefix + "payloads AS text[])) WITH ORDINALITY AS x(topic, record_key, payload, n)"
+                + (gate == null ? "" : " WHERE EXISTS (SELECT 1 FROM " + gate + ")")
+                + " ORDER BY x.n";
+    }
+
+    /**
+     * An insert of records into {@code schema}'s outbox as a data-modifying part ({@code WITH name AS (…)}) of another
+     * statement, written only when
+     * {@code gate} has a row; it returns each row's {@code seq} as {@code outbox_seq}, in the records' order. Its
+     * parameters are bound by {@link #bindPart}.
+     */
+    static String insertPart(String schema, String gate) {
+        return insert(schema + ".outbox", PART_PREFIX, requireNonNull(gate, "gate is null"))
+                + " RETURNING seq AS outbox_seq";
+    }
+
+    /** Binds {@code records} to {@link #insertPart}'s parameters. */
+    static GenericExecuteSpec bindPart(GenericExecuteSpec spec, List<OutboxRecord> records, long createdTs) {
+        return bindRecords(spec, PART_PREFIX, records, createdTs);
+    }
+
+    /** {@link #insertPart}'s parameters start with this, apart from those of the statement around it. */
+    private static final String PART_PREFIX = "outbox_";
+
+    private static GenericExecuteSpec bindRecords(
+            GenericExecuteSpec spec, String prefix, List<OutboxRecord> records, long createdTs) {
+        Base64.Encoder base64 = Base64.getEncoder();
+        return spec.bind(
+                        prefix + "topics",
+                        records.stream().map(OutboxRecord::topic).toArray(String[]::new))
+                .bind(prefix + "keys", records.stream().map(OutboxRecord::key).toArray(String[]::new))
+                .bind(
+                        prefix + "payloads",
+                        records.stream()
+                                .map(r -> base64.encodeToString(r.payload()))
+                                .toArray(String[]::new))
+                .bind(prefix + "created_ts", createdTs);
+    }
+
+    /**
      * Inserts {@code records} in the surrounding transaction, in one statement, their {@code seq}s in list order;
      * emits each key with its rows' {@code seq}s.
      */
     Mono<Map<String, List<Long>>> insert(List<OutboxRecord> records, long createdTs) {
-        Base64.Encoder base64 = Base64.getEncoder();
-        return client.sql(insert)
-                .bind("topics", records.stream().map(OutboxRecord::topic).toArray(String[]::new))
-                .bind("keys", records.stream().map(OutboxRecord::key).toArray(String[]::new))
-                .bind(
-                        "payloads",
-                        records.stream()
-                                .map(r -> base64.encodeToString(r.payload()))
-                                .toArray(String[]::new))
-                .bind("created_ts", createdTs)
+        return bindRecords(client.sql(insert), "", records, createdTs)
                 .map(row -> Map.entry(requireNonNull(row.get("record_key", String.class)), requireLong(row, "seq")))
                 .all()
                 .collect(

@@ -61,20 +61,19 @@ public final class OutboxWriter {
                 return Mono.empty();
             }
             return table.insert(records, System.currentTimeMillis())
-                    .doOnNext(seqs -> {
-                        synchronized (this) {
-                            for (OutboxRecord record : records) {
-                                written.computeIfAbsent(
-                                                record.key(), key -> new Written(new ArrayList<>(), new ArrayList<>()))
-                                        .records()
-                                        .add(record);
-                            }
-                            seqs.forEach(
-                                    (key, keySeqs) -> written.get(key).seqs().addAll(keySeqs));
-                        }
-                    })
+                    .doOnNext(seqs -> noteWritten(records, seqs))
                     .then();
         });
+    }
+
+    /** Notes {@code records} as written, with each key's rows' {@code seq}s in the records' order. */
+    synchronized void noteWritten(List<OutboxRecord> records, Map<String, List<Long>> seqs) {
+        for (OutboxRecord record : records) {
+            written.computeIfAbsent(record.key(), key -> new Written(new ArrayList<>(), new ArrayList<>()))
+                    .records()
+                    .add(record);
+        }
+        seqs.forEach((key, keySeqs) -> written.get(key).seqs().addAll(keySeqs));
     }
 
     /** The keys written, in first-enqueued order, each with its records and their {@code seq}s. */

@@ -8,8 +8,11 @@ import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.runtime.db.Database;
+import dev.lattice.runtime.outbox.Outbox;
+import dev.lattice.runtime.outbox.OutboxStatement;
 import io.r2dbc.spi.Readable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Mono;
 
 /** {@code roomserver.events}: every decided event with its original bytes, its verdict and its state snapshots. */
@@ -57,8 +61,25 @@ public final class EventsTable {
 
     /** An insert with the send transaction that carried the event, in one statement. */
     private static String withTransaction(String insert) {
-        return "WITH inserted AS (" + insert + "), send_transaction AS (" + SendTransactionsTable.INSERT
+        return "WITH inserted AS (" + insert + "), send_transaction AS (" + SendTransactionsTable.INSERT_FOR_INSERTED
                 + ") SELECT event_nid FROM inserted";
+    }
+
+    private static final String INSERT_ALONE = insertAlone(false);
+    private static final String INSERT_ALONE_WITH_TRANSACTION = insertAlone(true);
+
+    /**
+     * {@link #insertAlone}'s statement: the event's insert locking the room, the send transaction when {@code
+     * transaction}, the forward extremities' change and the outbox rows, each part written only when the event was.
+     */
+    private static String insertAlone(boolean transaction) {
+        return "WITH inserted AS (" + INSERT_LOCKING_ROOM + ")"
+                + (transaction ? ", send_transaction AS (" + SendTransactionsTable.INSERT_FOR_INSERTED + ")" : "")
+                + ", extremities_removed AS (" + ForwardExtremitiesTable.REMOVE_FOR_INSERTED + ")"
+                + ", extremity_added AS (" + ForwardExtremitiesTable.ADD_INSERTED + ")"
+                + ", outbox_rows AS (" + Outbox.statementPart("roomserver", "inserted") + ")"
+                + " SELECT event_nid, ARRAY(SELECT outbox_seq FROM outbox_rows ORDER BY outbox_seq) AS outbox_seqs"
+                + " FROM inserted";
     }
 
     /**
@@ -149,8 +170,42 @@ public final class EventsTable {
         String sql = transaction.isPresent()
                 ? (lockRoom ? INSERT_LOCKING_ROOM_WITH_TRANSACTION : INSERT_WITH_TRANSACTION)
                 : (lockRoom ? INSERT_LOCKING_ROOM : INSERT);
-        var spec = client.sql(sql)
-                .bind("event_id", event.eventId())
+        return bindInsert(client.sql(sql), event, transaction)
+                .map(row -> Sql.requireLong(row, "event_nid"))
+                .one()
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("event " + event.eventId() + " is stored")));
+    }
+
+    /**
+     * Stores an event whose transaction writes nothing else, in one statement that needs no transaction around it:
+     * the insert locking the room ({@link #insert} with {@code lockRoom}) with the send transaction, the forward
+     * extremities' change ({@link ForwardExtremitiesTable#replace}) and the outbox rows of {@code outbox} (the
+     * records' {@code seq}s reported to it). Completes with the event's numeric ID; fails, writing nothing, on a
+     * duplicate event ID as {@link #insert} does.
+     */
+    public Mono<Long> insertAlone(
+            EventRow event,
+            Optional<SendTransaction> transaction,
+            Collection<String> removesExtremities,
+            boolean addsExtremity,
+            OutboxStatement outbox) {
+        var spec = client.sql(transaction.isPresent() ? INSERT_ALONE_WITH_TRANSACTION : INSERT_ALONE)
+                .bind("removed_extremities", removesExtremities.toArray(String[]::new))
+                .bind("adds_extremity", addsExtremity);
+        return bindInsert(outbox.bind(spec), event, transaction)
+                .map(row -> {
+                    Long[] seqs = row.get("outbox_seqs", Long[].class);
+                    outbox.written(seqs == null ? List.of() : Arrays.asList(seqs));
+                    return Sql.requireLong(row, "event_nid");
+                })
+                .one()
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("event " + event.eventId() + " is stored")));
+    }
+
+    /** Binds the event's columns, and the send transaction's, to an insert's parameters. */
+    private static GenericExecuteSpec bindInsert(
+            GenericExecuteSpec spec, EventRow event, Optional<SendTransaction> transaction) {
+        spec = spec.bind("event_id", event.eventId())
                 .bind("room_id", event.roomId())
                 .bind("event_type", event.type())
                 .bind("sender", event.sender())
@@ -169,12 +224,7 @@ public final class EventsTable {
         spec = Sql.bindNullable(spec, "reject_reason", event.rejectReason(), String.class);
         spec = Sql.bindNullable(spec, "state_before_nid", event.stateBeforeNid(), Long.class);
         spec = Sql.bindNullable(spec, "state_after_nid", event.stateAfterNid(), Long.class);
-        if (transaction.isPresent()) {
-            spec = SendTransactionsTable.bindTransaction(spec, transaction.get());
-        }
-        return spec.map(row -> Sql.requireLong(row, "event_nid"))
-                .one()
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("event " + event.eventId() + " is stored")));
+        return transaction.isPresent() ? SendTransactionsTable.bindTransaction(spec, transaction.get()) : spec;
     }
 
     /**

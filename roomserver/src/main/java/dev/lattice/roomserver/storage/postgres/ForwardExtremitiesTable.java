@@ -20,6 +20,17 @@ public final class ForwardExtremitiesTable {
     /** Both, in one statement: the new extremity is never among those it removes (its own prev events). */
     private static final String REPLACE = "WITH removed AS (" + DELETE + ") " + INSERT;
 
+    /**
+     * {@link #replace} as parts of the event's insert ({@link EventsTable#insertAlone}), each done only when the part
+     * {@code inserted} inserted the event; they bind {@code :room_id}, {@code :event_id}, {@code :removed_extremities}
+     * and {@code :adds_extremity}.
+     */
+    static final String REMOVE_FOR_INSERTED = "DELETE FROM roomserver.forward_extremities WHERE room_id = :room_id"
+            + " AND event_id = ANY(CAST(:removed_extremities AS text[])) AND EXISTS (SELECT 1 FROM inserted)";
+
+    static final String ADD_INSERTED = "INSERT INTO roomserver.forward_extremities (room_id, event_id)"
+            + " SELECT :room_id, :event_id FROM inserted WHERE :adds_extremity ON CONFLICT DO NOTHING";
+
     private final DatabaseClient client;
 
     public ForwardExtremitiesTable(DatabaseClient client) {

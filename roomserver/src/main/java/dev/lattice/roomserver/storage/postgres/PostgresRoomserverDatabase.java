@@ -14,6 +14,7 @@ import dev.lattice.roomserver.storage.RoomRow;
 import dev.lattice.roomserver.storage.RoomserverDatabase;
 import dev.lattice.roomserver.storage.StateSnapshot;
 import dev.lattice.runtime.outbox.Outbox;
+import dev.lattice.runtime.outbox.OutboxRecord;
 import dev.lattice.runtime.outbox.OutboxWriter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -295,7 +296,13 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<EventRow> store(EventWrite write) {
-        return outbox.inTransaction(writer -> write(write, writer)).doOnNext(row -> {
+        // Compared once: the states are whole rooms' states.
+        boolean baseIsStateBefore =
+                write.stateBase() != null && write.stateBase().state().equals(write.stateBefore());
+        Mono<EventRow> stored = writesEventAlone(write, baseIsStateBefore)
+                ? storeAlone(write, baseIsStateBefore)
+                : outbox.inTransaction(writer -> write(write, baseIsStateBefore, writer));
+        return stored.doOnNext(row -> {
             if (write.startsPartialState() != null) {
                 forgetRoom(row.roomId()); // cached before the join made it partial
             }
@@ -325,15 +332,57 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                 .then();
     }
 
-    private Mono<EventRow> write(EventWrite write, OutboxWriter writer) {
+    /**
+     * Whether the write needs a new state snapshot (before or after its event).
+     *
+     * @param baseIsStateBefore whether the write's state base is the state before its event (which then needs none)
+     */
+    private static boolean writesSnapshots(EventWrite write, boolean baseIsStateBefore) {
+        return write.stateBefore() != null && (!baseIsStateBefore || write.entersState());
+    }
+
+    /**
+     * Whether the write changes nothing but the event's row, its send transaction, the forward extremities and the
+     * outbox (a message, a rejected event), so {@link EventsTable#insertAlone} stores it in one statement.
+     */
+    private static boolean writesEventAlone(EventWrite write, boolean baseIsStateBefore) {
+        return write.newRoom() == null
+                && !writesSnapshots(write, baseIsStateBefore)
+                && !write.partialState()
+                && write.startsPartialState() == null
+                && write.currentStateAdds().isEmpty()
+                && write.currentStateRemoves().isEmpty()
+                && write.redaction() == null;
+    }
+
+    /**
+     * Stores a write of {@link #writesEventAlone} in one statement, with no transaction around it. Its outbox rows are
+     * published once it completed, which keeps their order because the roomserver's input stores one event of a room
+     * at a time ({@link Outbox#inStatement}).
+     */
+    private Mono<EventRow> storeAlone(EventWrite write, boolean baseIsStateBefore) {
+        String roomId = write.event().roomId();
+        List<OutboxRecord> records = write.outbox().stream()
+                .map(r -> new OutboxRecord(Topics.ROOMSERVER_OUTPUT, roomId, r.payload()))
+                .toList();
+        return writeState(write, baseIsStateBefore)
+                .flatMap(row -> outbox.inStatement(
+                                records,
+                                statement -> events.insertAlone(
+                                        row,
+                                        Optional.ofNullable(write.transaction()),
+                                        write.removesExtremities(),
+                                        write.addsExtremity(),
+                                        statement))
+                        .thenReturn(row));
+    }
+
+    private Mono<EventRow> write(EventWrite write, boolean baseIsStateBefore, OutboxWriter writer) {
         EventRow event = write.event();
         String roomId = event.roomId();
         // One writer per room, even while partitions move between instances: this lock also orders the room's outbox
         // rows as its events were decided. When no snapshot is written first (a message), the event's insert takes it.
-        boolean baseIsStateBefore =
-                write.stateBase() != null && write.stateBase().state().equals(write.stateBefore());
-        boolean writesSnapshots = write.stateBefore() != null && (!baseIsStateBefore || write.entersState());
-        boolean insertLocksRoom = write.newRoom() == null && !writesSnapshots;
+        boolean insertLocksRoom = write.newRoom() == null && !writesSnapshots(write, baseIsStateBefore);
         Mono<Void> room = write.newRoom() != null
                 ? rooms.insert(write.newRoom()).then()
                 : insertLocksRoom ? Mono.empty() : rooms.lock(roomId).then();
@@ -424,8 +473,11 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
                 .collectList();
     }
 
-    /** Writes the snapshots before and after the event where they are new; the event row with their IDs. */
-    /** @param baseIsStateBefore whether the write's state base is the state before the event, so no new snapshot */
+    /**
+     * Writes the snapshots before and after the event where they are new; the event row with their IDs.
+     *
+     * @param baseIsStateBefore whether the write's state base is the state before the event, so no new snapshot
+     */
     private Mono<EventRow> writeState(EventWrite write, boolean baseIsStateBefore) {
         EventRow event = write.event();
         if (write.stateBefore() == null) {

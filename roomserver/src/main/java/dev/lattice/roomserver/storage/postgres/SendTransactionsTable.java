@@ -16,12 +16,13 @@ import reactor.core.publisher.Mono;
  */
 public final class SendTransactionsTable {
     /**
-     * Binds {@code :room_id} and {@code :event_id} as the event's insert does ({@link EventsTable#insert}, which runs
-     * it in the same statement), and the transaction by {@link #bindTransaction}.
+     * A part of the event's insert ({@link EventsTable#insert}): written only when the part {@code inserted} inserted
+     * the event; binds {@code :room_id} and {@code :event_id} as the insert does, and the transaction by {@link
+     * #bindTransaction}.
      */
-    static final String INSERT = "INSERT INTO roomserver.send_transactions (user_id, device_id, "
-            + "transaction_id, room_id, endpoint, event_id) VALUES (:user_id, :device_id, :transaction_id, :room_id, "
-            + ":endpoint, :event_id) ON CONFLICT DO NOTHING";
+    static final String INSERT_FOR_INSERTED = "INSERT INTO roomserver.send_transactions (user_id, device_id, "
+            + "transaction_id, room_id, endpoint, event_id) SELECT :user_id, :device_id, :transaction_id, :room_id, "
+            + ":endpoint, :event_id FROM inserted ON CONFLICT DO NOTHING";
 
     private static final String SELECT = "SELECT event_id FROM roomserver.send_transactions WHERE " + scope("");
 
@@ -31,7 +32,7 @@ public final class SendTransactionsTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    /** Binds the transaction's own columns of {@link #INSERT} (the first event of a transaction wins). */
+    /** Binds the transaction's own columns of {@link #INSERT_FOR_INSERTED} (the first event of a transaction wins). */
     static GenericExecuteSpec bindTransaction(GenericExecuteSpec spec, SendTransaction transaction) {
         return spec.bind("user_id", transaction.userId().value())
                 .bind("device_id", transaction.deviceId().value())

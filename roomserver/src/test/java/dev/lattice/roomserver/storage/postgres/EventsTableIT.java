@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.api.roomserver.InputKind;
+import dev.lattice.api.roomserver.SendTransaction;
+import dev.lattice.protocol.id.DeviceId;
+import dev.lattice.protocol.id.RoomId;
+import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.roomserver.storage.EventRow;
 import dev.lattice.roomserver.storage.EventStatus;
 import dev.lattice.roomserver.storage.RoomRow;
+import dev.lattice.roomserver.storage.RoomserverDatabase;
+import dev.lattice.runtime.outbox.Outbox;
+import dev.lattice.runtime.outbox.OutboxRecord;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -20,6 +28,8 @@ import reactor.core.publisher.Mono;
 
 class EventsTableIT {
     private final EventsTable table = new EventsTable(TestingDatabase.CLIENT);
+    private final ForwardExtremitiesTable extremities = new ForwardExtremitiesTable(TestingDatabase.CLIENT);
+    private final SendTransactionsTable transactions = new SendTransactionsTable(TestingDatabase.CLIENT);
 
     /** A row with every column set that can be: Bob's join, its PDU bytes not canonical on purpose. */
     private static EventRow bobsJoin(String room, InputKind kind, EventStatus status, String rejectErrcode) {
@@ -137,6 +147,56 @@ class EventsTableIT {
         EventRow elsewhere = bobsJoin(TestingDatabase.roomId(), InputKind.NEW, EventStatus.ACCEPTED, null);
         table.insert(elsewhere, Optional.empty(), true).block();
         assertThat(table.select(elsewhere.eventId()).block()).isPresent();
+    }
+
+    @Test
+    void anEventStoredAloneWritesItsTransactionExtremityAndOutboxRowsOrNothing() {
+        String room = TestingDatabase.roomId();
+        new RoomsTable(TestingDatabase.CLIENT)
+                .insert(new RoomRow(room, RoomVersionId.V12, "$create", 1))
+                .block();
+        EventRow before = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
+        table.insert(before, Optional.empty(), true).block();
+        extremities.replace(room, List.of(), Optional.of(before.eventId())).block();
+        List<String> published = new CopyOnWriteArrayList<>();
+        Outbox outbox = TestingDatabase.outbox((topic, key, payload) ->
+                Mono.fromRunnable(() -> published.add(key + " " + new String(payload, StandardCharsets.UTF_8))));
+        UserId alice = UserId.parse("@alice:test.lattice");
+        SendTransaction first = SendTransaction.send(alice, DeviceId.parse("PHONE"), "t1", RoomId.parse(room), "m");
+
+        EventRow message = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
+        long nid = storeAlone(outbox, message, first, List.of(before.eventId())).block();
+        assertThat(table.select(message.eventId()).block())
+                .get()
+                .extracting(EventRow::nid)
+                .isEqualTo(nid);
+        assertThat(transactions.select(first, room).block()).contains(message.eventId());
+        assertThat(extremities(room)).containsExactly(message.eventId());
+        assertThat(published).containsExactly(room + " output of " + message.eventId());
+
+        // The same event again: the insert fails, and no other part is written.
+        SendTransaction second = SendTransaction.send(alice, DeviceId.parse("PHONE"), "t2", RoomId.parse(room), "m");
+        assertThatThrownBy(() -> storeAlone(outbox, message, second, List.of(message.eventId()))
+                        .block())
+                .hasMessageContaining("is stored");
+        assertThat(transactions.select(second, room).block()).isEmpty();
+        assertThat(extremities(room)).containsExactly(message.eventId());
+        assertThat(published).hasSize(1);
+    }
+
+    /** {@link EventsTable#insertAlone} of a message becoming the room's extremity, with one outbox record. */
+    private Mono<Long> storeAlone(Outbox outbox, EventRow event, SendTransaction transaction, List<String> removes) {
+        byte[] record = ("output of " + event.eventId()).getBytes(StandardCharsets.UTF_8);
+        return outbox.inStatement(
+                List.of(new OutboxRecord("roomserver.output", event.roomId(), record)),
+                statement -> table.insertAlone(event, Optional.of(transaction), removes, true, statement));
+    }
+
+    private List<String> extremities(String room) {
+        return new CurrentStateTable(TestingDatabase.CLIENT)
+                .selectLatest(room, List.of()).block().extremities().stream()
+                        .map(RoomserverDatabase.Extremity::eventId)
+                        .toList();
     }
 
     @Test

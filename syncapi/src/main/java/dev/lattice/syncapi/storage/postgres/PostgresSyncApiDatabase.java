@@ -119,7 +119,21 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
         // The stream lock is taken by the insert (OutputRoomEventsTable), before it draws the position; the insert also
         // reads the history visibility and the state event this one replaces.
-        return transactions.transactional(store(record, pdu, joinFromGivenState));
+        Mono<OptionalLong> store = store(record, pdu, joinFromGivenState);
+        return storedByItsInsert(record, pdu, joinFromGivenState) ? store : transactions.transactional(store);
+    }
+
+    /**
+     * Whether {@link #store} writes nothing but the event's insert (with its search entry): a live event that changes
+     * no state and relates to no other event, such as a message. That one statement needs no transaction around it.
+     */
+    private static boolean storedByItsInsert(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
+        return !record.historical()
+                && !record.outlier()
+                && !joinFromGivenState
+                && record.addsStateEventIds().isEmpty()
+                && record.removesStateEventIds().isEmpty()
+                && relationOf(pdu, 0).isEmpty();
     }
 
     @Override
