@@ -399,6 +399,16 @@ class RoomsIT {
                         Map.of("body", "x".repeat(70_000)),
                         413))
                 .containsEntry("errcode", "M_TOO_LARGE");
+        // A retry the sender could no longer send (she left) still gets the first event's ID; a new one is refused.
+        post(client, room(roomId) + "/leave", alice.token(), null, 200);
+        assertThat(put(path, alice.token(), Map.of("msgtype", "m.text", "body", "once"), 200))
+                .containsEntry("event_id", first);
+        assertThat(put(
+                        room(roomId) + "/send/m.room.message/txn-" + UUID.randomUUID(),
+                        alice.token(),
+                        Map.of("msgtype", "m.text", "body", "after"),
+                        403))
+                .containsEntry("errcode", "M_FORBIDDEN");
     }
 
     @Test

@@ -101,17 +101,21 @@ public final class Rooms {
 
     /**
      * Sends at most once per transaction (user, device, txnId, and the request: room and endpoint, see
-     * {@link SendTransaction}): an earlier event's ID if the roomserver has one, else {@code send} with the
-     * transaction, which the roomserver dedupes again under a race.
+     * {@link SendTransaction}). {@code send} goes first, with the transaction: the roomserver answers a retry of one
+     * it stored with the earlier event's ID ({@code DUPLICATE_TRANSACTION}). Only when sending fails is the
+     * transaction looked up, for a retry that can no longer be sent (the sender left the room since, say), which is
+     * still answered with the earlier event's ID. So a first send costs no lookup.
      */
     private Mono<Map<String, String>> once(SendTransaction transaction, Function<SendTransaction, Mono<EventId>> send) {
         if (!OPAQUE_ID.matcher(transaction.transactionId()).matches()) {
             return Mono.error(new MatrixException(ErrorCode.INVALID_PARAM, "Invalid transaction ID"));
         }
-        return roomserver
-                .get()
-                .querySentTransaction(transaction)
-                .flatMap(existing -> existing.map(Mono::just).orElseGet(() -> send.apply(transaction)))
+        return Mono.defer(() -> send.apply(transaction))
+                .onErrorResume(failure -> roomserver
+                        .get()
+                        .querySentTransaction(transaction)
+                        .onErrorMap(lookupFailure -> failure)
+                        .flatMap(existing -> existing.map(Mono::just).orElseGet(() -> Mono.error(failure))))
                 .map(Rooms::eventIdAnswer);
     }
 
