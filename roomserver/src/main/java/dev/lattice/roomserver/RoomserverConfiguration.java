@@ -69,7 +69,8 @@ public class RoomserverConfiguration {
     @Bean
     RoomserverDatabase roomserverDatabase(
             Database database, @Qualifier("roomserverOutbox") Outbox outbox, RoomserverProperties properties) {
-        return new PostgresRoomserverDatabase(database.client(), outbox, properties.maxSnapshotChain());
+        return new PostgresRoomserverDatabase(
+                database.client(), outbox, properties.maxSnapshotChain(), properties.onlyProcess());
     }
 
     @Bean

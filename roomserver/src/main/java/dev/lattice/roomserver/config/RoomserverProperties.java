@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param relayBatch how many outbox rows one publishing transaction publishes
  * @param onlyProcess whether this is the only process serving the roomserver (the all-in-one): its outbox is then
  *     the sole relay of its rows, publishing each commit's records from memory with no claiming transaction
- *     ({@code Outbox#soleRelay})
+ *     ({@code Outbox#soleRelay}), and what a new event of a room is built from (its forward extremities, its auth
+ *     state) is remembered and kept up to date by the process's own writes ({@code RememberedLatest})
  */
 @ConfigurationProperties("lattice.roomserver")
 public record RoomserverProperties(

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -51,6 +53,8 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
     private final OutsideMembershipsTable outsideMemberships;
     private final PartialStateEventsTable partialStateEvents;
     private final SnapshotCache snapshotCache = new SnapshotCache(SNAPSHOT_CACHE_ENTRIES);
+    /** Each room's latest, when this process is the only writer; null otherwise. */
+    private final RememberedLatest remembered;
     /**
      * Rooms read before: a room's row never changes once committed (its ID, version and create event), so a room
      * found once is not read again. Only committed rows are cached (read, not written here: a write may roll back).
@@ -81,7 +85,16 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
      * @param outbox the roomserver schema's outbox, on the connection factory {@code client} uses
      */
     public PostgresRoomserverDatabase(DatabaseClient client, Outbox outbox, int maxSnapshotChain) {
+        this(client, outbox, maxSnapshotChain, false);
+    }
+
+    /**
+     * @param onlyWriter whether this process is the only writer of the roomserver schema (the all-in-one), so that
+     *     what a new event is built from ({@link #latest}) is remembered and kept up to date by its own writes
+     */
+    public PostgresRoomserverDatabase(DatabaseClient client, Outbox outbox, int maxSnapshotChain, boolean onlyWriter) {
         requireNonNull(client, "client is null");
+        this.remembered = onlyWriter ? new RememberedLatest(ROOM_CACHE_SIZE) : null;
         this.outbox = requireNonNull(outbox, "outbox is null");
         if (maxSnapshotChain < 1) {
             throw new IllegalArgumentException("maxSnapshotChain must be positive");
@@ -242,7 +255,40 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
 
     @Override
     public Mono<Latest> latest(String roomId, Collection<StateKey> keys) {
-        return currentState.selectLatest(roomId, keys);
+        if (remembered == null) {
+            return currentState.selectLatest(roomId, keys);
+        }
+        return Mono.defer(() -> {
+            Optional<Latest> known = remembered.get(roomId, keys);
+            if (known.isPresent()) {
+                return Mono.just(known.get());
+            }
+            long start = remembered.readStarts();
+            return currentState.selectLatest(roomId, keys).doOnNext(read -> remembered.read(roomId, start, keys, read));
+        });
+    }
+
+    /**
+     * {@code write} of the room, told to {@link #remembered} (when there is one): when it starts, and when it ends,
+     * with what it changed ({@code changes}, called with its result), or as unknown if it did not succeed.
+     */
+    private <T> Mono<T> remembering(String roomId, Mono<T> write, BiConsumer<RememberedLatest, T> changes) {
+        if (remembered == null) {
+            return write;
+        }
+        return Mono.defer(() -> {
+            remembered.writeStarts(roomId);
+            AtomicBoolean told = new AtomicBoolean();
+            return write.doOnNext(result -> {
+                        told.set(true);
+                        changes.accept(remembered, result);
+                    })
+                    .doFinally(signal -> {
+                        if (!told.get()) {
+                            remembered.writtenUnknown(roomId);
+                        }
+                    });
+        });
     }
 
     @Override
@@ -302,14 +348,28 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         Mono<EventRow> stored = writesEventAlone(write, baseIsStateBefore)
                 ? storeAlone(write, baseIsStateBefore)
                 : outbox.inTransaction(writer -> write(write, baseIsStateBefore, writer));
-        return stored.doOnNext(row -> {
-            if (write.startsPartialState() != null) {
-                forgetRoom(row.roomId()); // cached before the join made it partial
-            }
-            if (!write.partialState()) {
-                noteStateAfter(row);
-            }
-        });
+        EventRow event = write.event();
+        return remembering(
+                        event.roomId(),
+                        stored,
+                        (latest, row) -> latest.written(
+                                event.roomId(),
+                                write.removesExtremities(),
+                                write.addsExtremity()
+                                        ? Optional.of(new Extremity(event.eventId(), event.depth()))
+                                        : Optional.empty(),
+                                write.currentStateAdds().stream()
+                                        .collect(Collectors.toMap(
+                                                CurrentStateRow::key, CurrentStateRow::eventId, (a, b) -> b)),
+                                write.currentStateRemoves()))
+                .doOnNext(row -> {
+                    if (write.startsPartialState() != null) {
+                        forgetRoom(row.roomId()); // cached before the join made it partial
+                    }
+                    if (!write.partialState()) {
+                        noteStateAfter(row);
+                    }
+                });
     }
 
     private void forgetRoom(String roomId) {
@@ -424,18 +484,19 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
             Map<StateKey, String> fill,
             List<CurrentStateRow> currentStateAdds,
             List<EventWrite.OutboxRecord> outbox) {
-        return this.outbox
-                .inTransaction(writer -> rooms.lock(roomId)
-                        .then(partialStateEvents.selectStates(roomId))
-                        .flatMap(states -> completeSnapshots(roomId, states, fill))
-                        .flatMap(partialStateEvents::updateStates)
-                        .then(currentState.upsert(roomId, currentStateAdds))
-                        .then(rooms.clearPartialState(roomId))
-                        .then(partialStateEvents.deleteRoom(roomId))
-                        .then(Flux.fromIterable(outbox)
-                                .concatMap(r -> writer.enqueue(Topics.ROOMSERVER_OUTPUT, roomId, r.payload()))
-                                .then())
-                        .thenReturn(true))
+        // The current state gains what the partial state lacked: a room's remembered latest is read again.
+        Mono<Boolean> completing = this.outbox.inTransaction(writer -> rooms.lock(roomId)
+                .then(partialStateEvents.selectStates(roomId))
+                .flatMap(states -> completeSnapshots(roomId, states, fill))
+                .flatMap(partialStateEvents::updateStates)
+                .then(currentState.upsert(roomId, currentStateAdds))
+                .then(rooms.clearPartialState(roomId))
+                .then(partialStateEvents.deleteRoom(roomId))
+                .then(Flux.fromIterable(outbox)
+                        .concatMap(r -> writer.enqueue(Topics.ROOMSERVER_OUTPUT, roomId, r.payload()))
+                        .then())
+                .thenReturn(true));
+        return remembering(roomId, completing, (latest, done) -> latest.writtenUnknown(roomId))
                 .doOnSuccess(done -> forgetRoom(roomId))
                 .then();
     }

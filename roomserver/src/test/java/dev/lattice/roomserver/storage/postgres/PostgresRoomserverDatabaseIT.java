@@ -1,6 +1,7 @@
 package dev.lattice.roomserver.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.protocol.auth.StateKey;
 import dev.lattice.protocol.version.RoomVersionId;
@@ -14,7 +15,9 @@ import dev.lattice.roomserver.storage.StateSnapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /** The multi-table logic: state snapshots as bounded delta chains, and one transaction per stored event. */
 class PostgresRoomserverDatabaseIT {
@@ -88,6 +91,67 @@ class PostgresRoomserverDatabaseIT {
         assertThat(database.statesAfter(ids, false).block()).isEqualTo(statesAfter);
         assertThat(TestingDatabase.roomserverDatabase(3).statesAfter(ids, false).block())
                 .isEqualTo(statesAfter);
+    }
+
+    @Test
+    void theOnlyWriterKeepsWhatANewEventIsBuiltFromUpToDateWithItsOwnWrites() {
+        PostgresRoomserverDatabase only = new PostgresRoomserverDatabase(
+                TestingDatabase.CLIENT, TestingDatabase.outbox((topic, key, payload) -> Mono.empty()), 3, true);
+        String room = TestingDatabase.roomId();
+        StateKey topic = StateKey.of("m.room.topic", "");
+        List<StateKey> keys = List.of(topic);
+        only.store(EventWrite.eventOnly(
+                        new RoomRow(room, RoomVersionId.V12, "$c", 1),
+                        TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED)))
+                .block();
+        assertThat(only.latest(room, keys).block())
+                .isEqualTo(database.latest(room, keys).block());
+
+        // A state event (stored in a transaction), then a message (in one statement): each changes what is remembered.
+        EventRow topicEvent = TestingDatabase.event(room, "m.room.topic", "", null, EventStatus.ACCEPTED);
+        only.store(writeOf(
+                        topicEvent, List.of(), List.of(new CurrentStateRow(room, topic, topicEvent.eventId(), null))))
+                .block();
+        EventRow message = TestingDatabase.event(room, "m.room.message", null, null, EventStatus.ACCEPTED);
+        only.store(writeOf(message, List.of(topicEvent.eventId()), List.of())).block();
+        RoomserverDatabase.Latest read = database.latest(room, keys).block();
+        assertThat(read.extremities())
+                .extracting(RoomserverDatabase.Extremity::eventId)
+                .containsExactly(message.eventId());
+        assertThat(read.state()).isEqualTo(Map.of(topic, topicEvent.eventId()));
+        assertThat(only.latest(room, keys).block()).isEqualTo(read);
+
+        // A failed store (the same event again) changes nothing, and the room is read again.
+        assertThatThrownBy(() -> only.store(writeOf(message, List.of(message.eventId()), List.of()))
+                        .block())
+                .hasMessageContaining("is stored");
+        assertThat(only.latest(room, keys).block()).isEqualTo(read);
+
+        // Remembered, not read again: a change behind the only writer's back is not seen, hence "only".
+        new ForwardExtremitiesTable(TestingDatabase.CLIENT)
+                .replace(room, List.of(message.eventId()), Optional.empty())
+                .block();
+        assertThat(database.latest(room, keys).block().extremities()).isEmpty();
+        assertThat(only.latest(room, keys).block()).isEqualTo(read);
+    }
+
+    /** A write of an event without state that becomes the only extremity, replacing {@code prevs}. */
+    private static EventWrite writeOf(EventRow event, List<String> prevs, List<CurrentStateRow> currentStateAdds) {
+        return new EventWrite(
+                null,
+                event,
+                null,
+                null,
+                false,
+                prevs,
+                true,
+                currentStateAdds,
+                List.of(),
+                null,
+                null,
+                List.of(),
+                false,
+                null);
     }
 
     @Test
