@@ -112,8 +112,8 @@ public class SyncApiConfiguration {
     }
 
     @Bean
-    SyncApiDatabase syncApiDatabase(Database database) {
-        return new PostgresSyncApiDatabase(database);
+    SyncApiDatabase syncApiDatabase(Database database, SyncApiProperties properties) {
+        return new PostgresSyncApiDatabase(database, properties.onlyProcess());
     }
 
     @Bean

@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (its client then gets {@code M_UNKNOWN_POS} and begins anew): 7 days by default, as Synapse
  * @param onlyProcess whether this is the only process serving the syncapi, so the one that stores every change and
  *     wakes the long-polls it concerns (the all-in-one with its embedded broker sets it): a long-poll for which
- *     nothing was signalled since its token then waits without reading the database first
+ *     nothing was signalled since its token then waits without reading the database first, and the state at each
+ *     room's newest event (what its push actions are computed from) is remembered between writes of the state
  */
 @ConfigurationProperties("lattice.syncapi")
 public record SyncApiProperties(

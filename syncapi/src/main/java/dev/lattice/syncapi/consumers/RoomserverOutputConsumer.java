@@ -118,7 +118,7 @@ public final class RoomserverOutputConsumer {
             // The state at the event, read once: the push actions, recorded before waking anyone (so a woken /sync
             // counts this event), and whom to wake.
             return pushActions
-                    .stateAtEvent(roomId, stored, pdu.json())
+                    .stateAtNewestEvent(roomId, stored, pdu.json())
                     .flatMap(state -> pushActions
                             .record(eventId, roomId, pdu.json(), state)
                             .then(Mono.fromRunnable(

@@ -81,7 +81,17 @@ public final class PushActions {
      * which in a room of thousands is thousands of rows less per event) and the power levels.
      */
     public Mono<EventState> stateAtEvent(String roomId, long position, JsonObject event) {
-        return database.stateAtEvent(roomId, position, hasBody(event) ? Optional.of(serverName) : Optional.empty());
+        return database.stateAtEvent(roomId, position, membersOf(event));
+    }
+
+    /** {@link #stateAtEvent} of the room's newest event, just stored ({@link SyncApiDatabase#stateAtNewestEvent}). */
+    public Mono<EventState> stateAtNewestEvent(String roomId, long position, JsonObject event) {
+        return database.stateAtNewestEvent(roomId, position, membersOf(event));
+    }
+
+    /** Whose member events' contents the push rules read for the event: none without a body. */
+    private Optional<ServerName> membersOf(JsonObject event) {
+        return hasBody(event) ? Optional.of(serverName) : Optional.empty();
     }
 
     /** {@link #record} with the state {@link #stateAtEvent} read. */

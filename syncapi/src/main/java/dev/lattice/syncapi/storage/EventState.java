@@ -23,6 +23,20 @@ public record EventState(long position, List<StateSpan> spans, Map<String, JsonO
         contents = Map.copyOf(requireNonNull(contents, "contents is null"));
     }
 
+    /**
+     * The state at a later event, at {@code later}, when nothing changed the state in between (this event's spans
+     * that are current: those that did not end at it).
+     */
+    public EventState currentAt(long later) {
+        if (later <= position) {
+            throw new IllegalArgumentException(later + " is not after " + position);
+        }
+        return new EventState(
+                later,
+                spans.stream().filter(span -> span.removedPosition().isEmpty()).toList(),
+                contents);
+    }
+
     /** The state at the event. */
     public List<StateSpan> state() {
         return spans.stream().filter(span -> span.activeAt(position)).toList();

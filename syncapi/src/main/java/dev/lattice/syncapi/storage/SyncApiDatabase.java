@@ -114,6 +114,13 @@ public interface SyncApiDatabase {
     Mono<EventState> stateAtEvent(String roomId, long position, Optional<ServerName> membersOf);
 
     /**
+     * {@link #stateAtEvent} of the room's newest event, a live one its consumer just stored (so every event stored
+     * before it in the room is older): the only process remembers it between writes of the state, and answers a later
+     * event that changed no state from it, reading nothing.
+     */
+    Mono<EventState> stateAtNewestEvent(String roomId, long position, Optional<ServerName> membersOf);
+
+    /**
      * What the state section of a room since a client's last sync is read from: the entries that changed, and the
      * member events of some users.
      *

@@ -1,7 +1,10 @@
 package dev.lattice.syncapi.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lattice.protocol.json.JsonObject;
+import dev.lattice.protocol.json.JsonString;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,5 +54,23 @@ class EventStateTest {
                         "@invited:example.org",
                         "@banned-now:example.org",
                         "@removed-by-resolution:example.org");
+    }
+
+    @Test
+    void atALaterEventWithNoStateChangeBetweenTheStateIsWhatWasCurrentAfterThisOne() {
+        StateSpan ended = member("@bob:example.org", "join", 2, 10L);
+        StateSpan replacing = member("@bob:example.org", "ban", 10, null);
+        StateSpan joined = member("@carol:example.org", "join", 4, null);
+        Map<String, JsonObject> contents =
+                Map.of(joined.eventId(), JsonObject.EMPTY.with("displayname", JsonString.of("C")));
+        EventState later = new EventState(10, List.of(ended, replacing, joined), contents).currentAt(12);
+
+        assertThat(later.position()).isEqualTo(12);
+        assertThat(later.spans()).containsExactly(replacing, joined);
+        assertThat(later.state()).containsExactly(replacing, joined);
+        assertThat(later.contents()).isEqualTo(contents);
+        // Bob's ban was this event's change, not the later one's: he is not woken by it.
+        assertThat(later.usersToNotify()).containsExactly("@carol:example.org");
+        assertThatThrownBy(() -> later.currentAt(12)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -9,6 +9,7 @@ import dev.lattice.protocol.id.EventId;
 import dev.lattice.protocol.id.ServerName;
 import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.runtime.db.Database;
+import dev.lattice.runtime.db.RememberedBetweenWrites;
 import dev.lattice.syncapi.storage.AccountDataChange;
 import dev.lattice.syncapi.storage.DirectoryEntry;
 import dev.lattice.syncapi.storage.EventState;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -84,6 +86,19 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private static final String LOCK_RECEIPTS_STREAM = "SELECT pg_advisory_xact_lock(7309150265419663)";
 
     private final DatabaseClient client;
+    /**
+     * The state at each room's newest event ({@link #stateAtNewestEvent}), by room and member suffix, for the only
+     * process: forgotten by every write of the state, or of the contents read with it; empty for a state too large to
+     * remember.
+     */
+    private final RememberedBetweenWrites<String, Optional<EventState>> statesAtNewest;
+
+    /** The most rooms whose state at the newest event is remembered. */
+    private static final int STATES_AT_NEWEST = 256;
+
+    /** A larger state (a room of hundreds of members) is read for each event: remembered, it would hold much memory. */
+    private static final int STATE_AT_NEWEST_SPANS = 500;
+
     private final OutputRoomEventsTable events;
     private final RoomStateTable state;
     private final AccountDataChangesTable accountDataChanges;
@@ -99,7 +114,16 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     private final PendingPushesTable pendingPushes;
 
     public PostgresSyncApiDatabase(Database database) {
+        this(database, false);
+    }
+
+    /**
+     * @param onlyProcess whether this is the only process writing the syncapi schema (the all-in-one), so that the
+     *     state at each room's newest event is remembered between writes of the state ({@link #stateAtNewestEvent})
+     */
+    public PostgresSyncApiDatabase(Database database, boolean onlyProcess) {
         this.client = requireNonNull(database, "database is null").client();
+        this.statesAtNewest = RememberedBetweenWrites.of(onlyProcess, STATES_AT_NEWEST);
         this.events = new OutputRoomEventsTable(client);
         this.state = new RoomStateTable(client);
         this.accountDataChanges = new AccountDataChangesTable(client);
@@ -120,7 +144,9 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         // The stream lock is taken by the insert (OutputRoomEventsTable), before it draws the position; the insert also
         // reads the history visibility and the state event this one replaces.
         Mono<OptionalLong> store = store(record, pdu, joinFromGivenState);
-        return storedByItsInsert(record, pdu, joinFromGivenState) ? store : transactions.transactional(store);
+        return storedByItsInsert(record, pdu, joinFromGivenState)
+                ? store
+                : statesAtNewest.writing(transactions.transactional(store));
     }
 
     /**
@@ -149,11 +175,11 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
         }
         // One lock and one insert for all, which reads the history visibility and the state they would replace:
         // outliers change no current state.
-        return transactions.transactional(client.sql(LOCK_STREAM)
+        return statesAtNewest.writing(transactions.transactional(client.sql(LOCK_STREAM)
                 .then()
                 .then(this.events.insertOutliers(events.stream()
                         .map(event -> newRow(event.getKey(), event.getValue()))
-                        .toList())));
+                        .toList()))));
     }
 
     @Override
@@ -166,7 +192,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                 .flatMap(this::event)
                 .map(join -> join.map(StoredEvent::position))
                 .defaultIfEmpty(Optional.empty());
-        return transactions.transactional(client.sql(LOCK_STREAM)
+        return statesAtNewest.writing(transactions.transactional(client.sql(LOCK_STREAM)
                 .then()
                 .then(Mono.zip(joinPosition, events.selectByIds(eventIds)))
                 .flatMap(t -> {
@@ -192,7 +218,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                         .then(state.insert(roomId, entries(byKey, event -> position)))
                                         .thenReturn(OptionalLong.of(position)));
                     });
-                }));
+                })));
     }
 
     /** The state events among {@code events} by (type, state key), in their order. */
@@ -328,10 +354,11 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<Boolean> storeRedaction(String eventId, JsonObject redactedEvent, JsonObject redactedBecause) {
-        return transactions.transactional(relations
+        // A redacted power levels or member event changes the contents read with the state.
+        return statesAtNewest.writing(transactions.transactional(relations
                 .delete(eventId)
                 .then(search.delete(eventId))
-                .then(events.updateRedacted(eventId, redactedEvent, redactedBecause)));
+                .then(events.updateRedacted(eventId, redactedEvent, redactedBecause))));
     }
 
     /** The text {@code POST /search} finds an event by: the field {@link EventSearchTable#SEARCHABLE} names. */
@@ -413,8 +440,36 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
 
     @Override
     public Mono<EventState> stateAtEvent(String roomId, long position, Optional<ServerName> membersOf) {
-        return state.selectStateAtEvent(
-                roomId, position, membersOf.map(server -> ":" + server).orElse(""));
+        return state.selectStateAtEvent(roomId, position, memberSuffix(membersOf));
+    }
+
+    @Override
+    public Mono<EventState> stateAtNewestEvent(String roomId, long position, Optional<ServerName> membersOf) {
+        String suffix = memberSuffix(membersOf);
+        Mono<EventState> read = state.selectStateAtEvent(roomId, position, suffix);
+        return Mono.defer(() -> {
+            AtomicReference<EventState> justRead = new AtomicReference<>();
+            return statesAtNewest
+                    .get(
+                            roomId + " " + suffix,
+                            () -> read.doOnNext(justRead::set)
+                                    .map(found -> Optional.of(found)
+                                            .filter(f -> f.spans().size() <= STATE_AT_NEWEST_SPANS)))
+                    .flatMap(known -> {
+                        if (justRead.get() != null) {
+                            return Mono.just(justRead.get());
+                        }
+                        // Remembered at an older event of the room: nothing changed the state since (or it would have
+                        // been forgotten), so the state at this one is its current part.
+                        return known.filter(older -> older.position() < position)
+                                .map(older -> Mono.just(older.currentAt(position)))
+                                .orElse(read);
+                    });
+        });
+    }
+
+    private static String memberSuffix(Optional<ServerName> membersOf) {
+        return membersOf.map(server -> ":" + server).orElse("");
     }
 
     @Override
