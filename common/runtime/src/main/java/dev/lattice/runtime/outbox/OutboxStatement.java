@@ -48,8 +48,4 @@ public final class OutboxStatement {
         }
         writer.noteWritten(records, byKey);
     }
-
-    List<OutboxRecord> records() {
-        return records;
-    }
 }

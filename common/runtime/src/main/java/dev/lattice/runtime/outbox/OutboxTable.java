@@ -58,9 +58,8 @@ final class OutboxTable {
 
     /**
      * An insert of records into {@code schema}'s outbox as a data-modifying part ({@code WITH name AS (…)}) of another
-     * statement, written only when
-     * {@code gate} has a row; it returns each row's {@code seq} as {@code outbox_seq}, in the records' order. Its
-     * parameters are bound by {@link #bindPart}.
+     * statement, written only when {@code gate} has a row; it returns each row's {@code seq} as {@code outbox_seq}, in
+     * the records' order. Its parameters are bound by {@link #bindPart}.
      */
     static String insertPart(String schema, String gate) {
         return insert(schema + ".outbox", PART_PREFIX, requireNonNull(gate, "gate is null"))
