@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything that storing one decided event changes, written by {@link RoomserverDatabase#store} in one transaction.
+ * Everything that storing one decided event changes, written atomically by {@link RoomserverDatabase#store}.
  *
  * @param newRoom the room to create, for a create event; null otherwise
  * @param event the event; its snapshot IDs are filled in by the database

@@ -109,8 +109,9 @@ public interface RoomserverDatabase {
     Mono<Boolean> joinedSince(String roomId, String userId, long eventNid);
 
     /**
-     * Stores a decided event and everything it changes, with its {@code roomserver.output} records in the outbox, in
-     * one transaction; then publishes those records, and completes with the stored row (its snapshot IDs filled in).
+     * Stores a decided event and everything it changes, with its {@code roomserver.output} records in the outbox,
+     * atomically (one transaction, or one statement when only the event, its extremities and its records are
+     * written); then publishes those records, and completes with the stored row (its snapshot IDs filled in).
      * A failure to publish after the commit is logged and left to the outbox's sweeper. Fails on a duplicate event ID,
      * leaving nothing changed and publishing nothing.
      */

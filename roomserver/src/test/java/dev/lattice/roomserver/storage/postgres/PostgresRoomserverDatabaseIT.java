@@ -19,7 +19,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-/** The multi-table logic: state snapshots as bounded delta chains, and one transaction per stored event. */
+/**
+ * The multi-table logic: state snapshots as bounded delta chains, each stored event atomic (one transaction, or one
+ * statement), and what the only writer remembers.
+ */
 class PostgresRoomserverDatabaseIT {
     private final PostgresRoomserverDatabase database = TestingDatabase.roomserverDatabase(3);
 
