@@ -85,10 +85,7 @@ class OutboxIT {
                     .hasMessageContaining("abort");
             assertThat(noteExists("rolled-back-" + key)).isFalse();
 
-            // A later record of the same key is the barrier: once it arrived, anything before it would have too.
-            outbox.inTransaction(writer -> writeNote(writer, key, "barrier")).block();
-            waitFor(() -> seen(key).contains("barrier"));
-            assertThat(seen(key)).containsExactly("barrier");
+            assertThat(seenUpToABarrier(outbox, key)).containsExactly("barrier");
             assertThat(outbox.unpublished().block()).isZero();
         }
     }
@@ -112,9 +109,7 @@ class OutboxIT {
             assertThat(visibleWhenPublished).containsExactly("a", "b");
             assertThat(outbox.unpublished().block()).isZero();
 
-            outbox.inTransaction(writer -> writeNote(writer, key, "barrier")).block();
-            waitFor(() -> seen(key).contains("barrier"));
-            assertThat(seen(key)).containsExactly("a", "b", "barrier");
+            assertThat(seenUpToABarrier(outbox, key)).containsExactly("a", "b", "barrier");
         }
     }
 
@@ -189,11 +184,7 @@ class OutboxIT {
             release.complete(null);
             written.get(10, TimeUnit.SECONDS);
             assertThat(swept.get(10, TimeUnit.SECONDS)).isZero();
-            committing
-                    .inTransaction(writer -> writeNote(writer, key, "barrier"))
-                    .block();
-            waitFor(() -> seen(key).contains("barrier"));
-            assertThat(seen(key)).containsExactly("old", "new", "barrier");
+            assertThat(seenUpToABarrier(committing, key)).containsExactly("old", "new", "barrier");
             assertThat(committing.unpublished().block()).isZero();
         }
     }
@@ -279,9 +270,7 @@ class OutboxIT {
             // The note exists already: the statement's gate has no row, so it writes and publishes nothing.
             assertThat(writeNoteAlone(outbox, key, "a", "again").block()).isFalse();
             assertThat(outbox.unpublished().block()).isZero();
-            outbox.inTransaction(writer -> writeNote(writer, key, "barrier")).block();
-            waitFor(() -> seen(key).contains("barrier"));
-            assertThat(seen(key)).containsExactly("a", "a2", "barrier");
+            assertThat(seenUpToABarrier(outbox, key)).containsExactly("a", "a2", "barrier");
         }
     }
 
@@ -397,6 +386,16 @@ class OutboxIT {
 
     private boolean noteExists(String name) {
         return noteExistsAsync(name).block();
+    }
+
+    /**
+     * What was seen of {@code key} once a later record of it (the barrier) arrived: anything published before it would
+     * have arrived too.
+     */
+    private List<String> seenUpToABarrier(Outbox outbox, String key) throws InterruptedException {
+        outbox.inTransaction(writer -> writeNote(writer, key, "barrier")).block();
+        waitFor(() -> seen(key).contains("barrier"));
+        return seen(key);
     }
 
     private List<String> seen(String key) {
