@@ -121,11 +121,12 @@ public final class RoomEventsStream implements SyncStreamProvider {
                 .flatMap(plans -> Mono.when(
                         Flux.fromIterable(plans.join())
                                 .flatMap(
-                                        plan -> roomSection(request, plan, sent).doOnNext(section -> {
-                                            SyncResponse.JoinedRoom joined = response.joined(plan.roomId());
-                                            section.json().members().forEach(joined::put);
-                                            section.unreadCounts().ifPresent(joined::unreadCounts);
-                                        }),
+                                        plan -> roomSection(request, plan, sent, context.sectionRead(plan.roomId()))
+                                                .doOnNext(section -> {
+                                                    SyncResponse.JoinedRoom joined = response.joined(plan.roomId());
+                                                    section.json().members().forEach(joined::put);
+                                                    section.unreadCounts().ifPresent(joined::unreadCounts);
+                                                }),
                                         ROOM_CONCURRENCY),
                         Flux.fromIterable(plans.invite())
                                 .flatMap(
@@ -139,7 +140,7 @@ public final class RoomEventsStream implements SyncStreamProvider {
                                         ROOM_CONCURRENCY),
                         Flux.fromIterable(plans.leave())
                                 .flatMap(
-                                        plan -> roomSection(request, plan, sent)
+                                        plan -> roomSection(request, plan, sent, Optional.empty())
                                                 .doOnNext(section -> response.left(plan.roomId(), section.json())),
                                         ROOM_CONCURRENCY)))
                 .thenReturn(position);
@@ -262,9 +263,21 @@ public final class RoomEventsStream implements SyncStreamProvider {
      * A joined or left room: timeline, state, and (joined rooms) the summary.
      *
      * @param sent the member events the device already has, left out of a lazy-loading {@code state}
+     * @param sectionRead a joined room's section, when read with the user's rooms ({@link SyncContext#sectionRead})
      */
-    private Mono<RoomSection> roomSection(SyncRequest request, RoomPlan plan, LazyLoadedMembers.SentMembers sent) {
+    private Mono<RoomSection> roomSection(
+            SyncRequest request,
+            RoomPlan plan,
+            LazyLoadedMembers.SentMembers sent,
+            Optional<SyncApiDatabase.TimelineAndStateSince> sectionRead) {
         int limit = request.filter().timelineLimit();
+        // A room the user stayed joined to since the since (a section from there up to the response's position): read
+        // with the user's rooms, as below, when the attempt's first statement had it.
+        if (plan.join().isPresent() && plan.stateSince().isPresent() && sectionRead.isPresent()) {
+            SyncApiDatabase.TimelineAndStateSince read = sectionRead.get();
+            return roomSection(request, plan, sent, limit, read.newestFirst(), Optional.of(read.stateSince()))
+                    .map(json -> new RoomSection(json, read.unreadCounts()));
+        }
         // One more event than the timeline shows tells whether it is limited. With a since, what changed in the state
         // (with the member events of the timeline's senders that a lazy-loading state sends even if unchanged) comes
         // in the same statement, read once for the state section and to tell whether the members changed, and so do

@@ -28,6 +28,8 @@ public final class SyncContext {
     private final Mono<List<StateSpan>> memberChanges;
     /** Of the user's rooms joined at since or now, whether each has events in between; empty when unknown. */
     private final Mono<Map<String, Boolean>> hasEvents;
+    /** The sections of the rooms the user stayed joined to that have events in between, read with the rooms. */
+    private final Map<String, SyncApiDatabase.TimelineAndStateSince> sections;
 
     private final SyncApiDatabase database;
 
@@ -68,6 +70,7 @@ public final class SyncContext {
             this.membershipsAtSince = Mono.just(Map.of());
             this.memberChanges = Mono.just(List.of());
             this.hasEvents = Mono.just(Map.of());
+            this.sections = Map.of();
             return;
         }
         SyncApiDatabase.UserRooms read = rooms.get();
@@ -76,6 +79,7 @@ public final class SyncContext {
         this.membershipsAtSince = atSince(since.orElseThrow(), database);
         this.memberChanges = Mono.just(read.memberChanges());
         this.hasEvents = Mono.just(read.hasEvents());
+        this.sections = read.sections();
     }
 
     /**
@@ -101,6 +105,7 @@ public final class SyncContext {
                         .cache())
                 .orElse(Mono.just(List.of()));
         this.hasEvents = Mono.just(Map.of());
+        this.sections = Map.of();
     }
 
     /** Unless a membership changed in between, the memberships at since are those now: no second read. */
@@ -193,6 +198,15 @@ public final class SyncContext {
         return hasEvents.flatMap(known -> known.keySet().containsAll(roomIds)
                 ? Mono.just(roomIds.stream().filter(known::get).collect(Collectors.toUnmodifiableSet()))
                 : database.roomsWithEvents(roomIds, since, positions.events()));
+    }
+
+    /**
+     * The room's section, when it was read with the user's rooms: its timeline after the request's {@code since} room
+     * events position up to the response's, the state changed since, and the user's unread counts
+     * ({@link SyncApiDatabase.UserRooms#sections}).
+     */
+    public Optional<SyncApiDatabase.TimelineAndStateSince> sectionRead(String roomId) {
+        return Optional.ofNullable(sections.get(roomId));
     }
 
     /** The rooms the user is joined to at the response's room events position, as far as the filter includes them. */

@@ -146,6 +146,11 @@ public record SyncFilter(
                 state.includeRedundantMembers());
     }
 
+    /** Whether the filter leaves some rooms out ({@code rooms} or {@code not_rooms}). */
+    public boolean restrictsRooms() {
+        return rooms.isPresent() || !notRooms.isEmpty();
+    }
+
     /** Whether rooms of this ID are shown at all. */
     public boolean includesRoom(String roomId) {
         return !notRooms.contains(roomId)

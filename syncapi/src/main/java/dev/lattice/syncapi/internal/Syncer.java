@@ -26,8 +26,9 @@ import reactor.core.publisher.Mono;
  * {@link SyncToken}, waiting (long-polling) for something to arrive when there is nothing yet.
  *
  * <p>An attempt reads every stream's position first ({@link SyncStreamProvider#currentPosition}, the stored ones in
- * one statement, which for an incremental sync also reads what the streams need of the user's rooms since the token:
- * {@link SyncApiDatabase#storedPositionsAndUserRoomsSince}); each provider then adds what its stream holds up to there, concurrently, into one
+ * one statement, which for an incremental sync also reads what the streams need of the user's rooms since the token
+ * and the sections of the rooms with new events: {@link SyncApiDatabase#storedPositionsAndUserRoomsSince}); each
+ * provider then adds what its stream holds up to there, concurrently, into one
  * {@link SyncResponse}, reading nothing when its stream did not move since the request's token; {@code next_batch}
  * holds the positions the providers answer, so the next sync starts exactly where this one ended. When nothing was
  * added and the request may wait, the attempt waits for the {@link SyncNotifier} to signal something after those
@@ -123,8 +124,23 @@ public final class Syncer {
         }
         return database.storedPositionsAndUserRoomsSince(
                         request.device().userId().toString(),
-                        request.since().get().events())
+                        request.since().get().events(),
+                        sectionShape(request))
                 .map(read -> new SyncContext(request, token(streams, read.positions()), read.rooms(), database));
+    }
+
+    /**
+     * How the sections of the rooms the user stayed joined to are read with the user's rooms (so a woken sync reads
+     * what woke it in its first statement), as {@link RoomEventsStream} reads them; none for {@code full_state}
+     * (every joined room's whole state) or a filter that leaves rooms out (their sections would be read for nothing).
+     */
+    private static Optional<SyncApiDatabase.SectionShape> sectionShape(SyncRequest request) {
+        SyncFilter filter = request.filter();
+        if (request.fullState() || filter.restrictsRooms()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SyncApiDatabase.SectionShape(
+                filter.timelineLimit(), request.stateAfterKey().isPresent(), filter.lazyLoadMembers()));
     }
 
     /**

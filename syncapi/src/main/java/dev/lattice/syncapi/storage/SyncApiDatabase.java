@@ -212,21 +212,32 @@ public interface SyncApiDatabase {
      *     {@code device_lists} is computed from)
      * @param hasEvents of each of those rooms, whether it has events between the two ({@link #roomsWithEvents});
      *     empty when the positions are the same
+     * @param sections when read with a {@link SectionShape}: the section of each room the user was joined to at both
+     *     positions, with no other membership in between, that has events between them, by room ID: what
+     *     {@link #roomEventsWithStateSince} reads of it after the earlier position up to the later, the state since
+     *     the earlier, with the user's unread counts; else empty
      */
     record UserRooms(
             Map<String, StateSpan> at,
             List<StateSpan> changedSince,
             List<StateSpan> memberChanges,
-            Map<String, Boolean> hasEvents) {}
+            Map<String, Boolean> hasEvents,
+            Map<String, TimelineAndStateSince> sections) {}
 
     /** {@link #storedPositions} and the {@link UserRooms} up to their room events position, read at once. */
     record PositionsAndUserRooms(StoredPositions positions, UserRooms rooms) {}
 
+    /** What every room's {@link SectionQuery} of a {@code /sync} request has in common, besides its positions. */
+    record SectionShape(int shown, boolean stateAfter, boolean lazyMembers) {}
+
     /**
      * {@link #storedPositions}, and the {@link UserRooms} ({@code afterExclusive}, their room events position], in
-     * one statement: what an incremental {@code /sync} attempt reads first.
+     * one statement: what an incremental {@code /sync} attempt reads first. With {@code sections}, that statement also
+     * reads the sections of the rooms the user stayed joined to that have new events (where a woken {@code /sync}
+     * finds what woke it), shaped so.
      */
-    Mono<PositionsAndUserRooms> storedPositionsAndUserRoomsSince(String userId, long afterExclusive);
+    Mono<PositionsAndUserRooms> storedPositionsAndUserRoomsSince(
+            String userId, long afterExclusive, Optional<SectionShape> sections);
 
     /** Every membership span the user ever had in the room, oldest first. */
     Mono<List<StateSpan>> membershipHistory(String roomId, String userId);

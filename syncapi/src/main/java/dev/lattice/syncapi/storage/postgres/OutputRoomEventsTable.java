@@ -137,37 +137,73 @@ public final class OutputRoomEventsTable {
 
     /**
      * {@link #SELECT_ROOM_RANGE_DESC} with, in the same statement, what a room's section in an incremental
-     * {@code /sync} is read from:
+     * {@code /sync} is read from, for the room {@code room} up to {@code to} (each an SQL expression):
      * <ul>
      *   <li>{@code event}: the newest :shown events and one more, which tells whether the timeline is limited;
-     *   <li>{@code state}: the spans of the state at the start of the :shown events (or with :state_after at :to)
-     *       that changed since :since, and with :lazy the member spans of their senders
+     *   <li>{@code state}: the spans of the state at the start of the :shown events (or with :state_after at
+     *       {@code to}) that changed since :since, and with :lazy the member spans of their senders
      *       ({@link RoomStateTable#selectStateSince});
-     *   <li>{@code counts}: with :with_counts, the unread counts of :user_id in the room ({@link PushActionsTable#COUNTS},
-     *       :room_ids the room alone).
+     *   <li>{@code counts}: with :with_counts, the unread counts of :user_id in the room
+     *       ({@link PushActionsTable#countsQuery}).
      * </ul>
-     * The rows are told apart by {@code part}; each part's columns are null in the others' rows.
+     * The rows are told apart by {@code part}; each part's columns are null in the others' rows. Its columns are
+     * {@link #SECTION_COLUMNS}, and every row has the room's {@code room_id}.
      */
-    private static final String SELECT_ROOM_RANGE_WITH_STATE_SINCE = "WITH timeline AS MATERIALIZED (SELECT "
-            + COLUMNS + ", sender" + HAS_RELATIONS + " FROM syncapi.output_room_events"
-            + " WHERE room_id = :room_id AND position > :after AND position <= :to AND NOT outlier"
-            + " ORDER BY position DESC LIMIT :shown + 1),"
-            + " shown AS (SELECT position, sender FROM timeline ORDER BY position DESC LIMIT :shown),"
-            + " state_position AS (SELECT CASE WHEN :state_after THEN :to"
-            + " ELSE COALESCE((SELECT min(position) FROM shown), :to + 1) - 1 END AS position)"
-            + " SELECT 'event' AS part, " + COLUMNS + ", has_relations, NULL AS type, NULL AS state_key,"
-            + " NULL AS membership, NULL::bigint AS added_position, NULL::bigint AS removed_position,"
-            + " NULL::boolean AS changed, NULL AS thread_id, NULL::bigint AS notifications,"
-            + " NULL::bigint AS highlights FROM timeline"
-            + " UNION ALL SELECT 'state', " + otherPartColumns("st", "event_id", "room_id") + ", NULL, st.type,"
-            + " st.state_key, st.membership, st.added_position, st.removed_position, st.changed, NULL, NULL, NULL"
-            + " FROM ("
-            + RoomStateTable.selectStateSince(
-                    "(SELECT position FROM state_position)", "SELECT sender FROM shown WHERE :lazy")
-            + ") AS st"
-            + " UNION ALL SELECT 'counts', " + otherPartColumns("c", "room_id")
-            + ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.thread_id, c.notifications, c.highlights"
-            + " FROM (" + PushActionsTable.COUNTS + ") AS c WHERE :with_counts";
+    static String sectionQuery(String room, String to) {
+        return "WITH timeline AS MATERIALIZED (SELECT " + COLUMNS + ", sender" + HAS_RELATIONS
+                + " FROM syncapi.output_room_events"
+                + " WHERE room_id = " + room + " AND position > :after AND position <= " + to + " AND NOT outlier"
+                + " ORDER BY position DESC LIMIT :shown + 1),"
+                + " shown AS (SELECT position, sender FROM timeline ORDER BY position DESC LIMIT :shown),"
+                + " state_position AS (SELECT CASE WHEN :state_after THEN " + to
+                + " ELSE COALESCE((SELECT min(position) FROM shown), " + to + " + 1) - 1 END AS position)"
+                + " SELECT 'event' AS part, " + COLUMNS + ", has_relations, NULL AS type, NULL AS state_key,"
+                + " NULL AS membership, NULL::bigint AS added_position, NULL::bigint AS removed_position,"
+                + " NULL::boolean AS changed, NULL AS thread_id, NULL::bigint AS notifications,"
+                + " NULL::bigint AS highlights FROM timeline"
+                + " UNION ALL SELECT 'state', " + otherPartColumns("st", "event_id", "room_id") + ", NULL, st.type,"
+                + " st.state_key, st.membership, st.added_position, st.removed_position, st.changed, NULL, NULL, NULL"
+                + " FROM ("
+                + RoomStateTable.selectStateSince(
+                        room, "(SELECT position FROM state_position)", "SELECT sender FROM shown WHERE :lazy")
+                + ") AS st"
+                + " UNION ALL SELECT 'counts', " + otherPartColumns("c", "room_id")
+                + ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.thread_id, c.notifications, c.highlights"
+                + " FROM (" + PushActionsTable.countsQuery("ARRAY[" + room + "]") + ") AS c WHERE :with_counts";
+    }
+
+    /** The columns of {@link #sectionQuery}'s rows, in order, after {@code part}. */
+    private static final String SECTION_COLUMNS = COLUMNS
+            + ", has_relations, type, state_key, membership, added_position, removed_position, changed, thread_id,"
+            + " notifications, highlights";
+
+    /** The types of the {@link #SECTION_COLUMNS} that are not text. */
+    private static final Map<String, String> SECTION_COLUMN_TYPES = Map.of(
+            "position", "bigint",
+            "has_relations", "boolean",
+            "added_position", "bigint",
+            "removed_position", "bigint",
+            "changed", "boolean",
+            "notifications", "bigint",
+            "highlights", "bigint");
+
+    /**
+     * A select list with {@link #sectionQuery}'s columns (its {@code part} and {@link #SECTION_COLUMNS}), for another
+     * part of a union with its rows: {@code alias.part}, and of the others {@code kept} from {@code alias}, nulls
+     * else.
+     */
+    static String asSectionColumns(String alias, Set<String> kept) {
+        return alias + ".part, "
+                + Arrays.stream(SECTION_COLUMNS.split(","))
+                        .map(String::strip)
+                        .map(column -> kept.contains(column)
+                                ? alias + "." + column
+                                : "NULL::" + SECTION_COLUMN_TYPES.getOrDefault(column, "text") + " AS " + column)
+                        .collect(Collectors.joining(", "));
+    }
+
+    /** {@link #sectionQuery} of :room_id up to :to. */
+    private static final String SELECT_ROOM_RANGE_WITH_STATE_SINCE = sectionQuery(":room_id", ":to");
 
     /** {@link #COLUMNS} in another part's row of a union with events: only {@code kept}, from {@code alias}. */
     private static String otherPartColumns(String alias, String... kept) {
@@ -405,74 +441,82 @@ public final class OutputRoomEventsTable {
                 .collectList();
     }
 
-    /** A row of {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}: an event, a state span or unread counts. */
-    private record RangeRow(
+    /** A row of {@link #sectionQuery}: an event, a state span or unread counts. */
+    record SectionRow(
             Optional<StoredEvent> event,
             Optional<RoomStateTable.FlaggedSpan> span,
             Optional<PushActionsTable.CountsRow> counts) {
-        static RangeRow of(Readable row) {
+        /** Whether {@code part} is that of one of {@link #sectionQuery}'s rows. */
+        static boolean isSectionPart(String part) {
+            return part.equals("event") || part.equals("state") || part.equals("counts");
+        }
+
+        static SectionRow of(Readable row) {
             return switch (row.get("part", String.class)) {
                 case "event" ->
-                    new RangeRow(
+                    new SectionRow(
                             Optional.of(withRelationsHint(
                                     row, !Boolean.FALSE.equals(row.get("has_relations", Boolean.class)))),
                             Optional.empty(),
                             Optional.empty());
                 case "state" ->
-                    new RangeRow(Optional.empty(), Optional.of(RoomStateTable.FlaggedSpan.of(row)), Optional.empty());
+                    new SectionRow(Optional.empty(), Optional.of(RoomStateTable.FlaggedSpan.of(row)), Optional.empty());
                 default ->
-                    new RangeRow(Optional.empty(), Optional.empty(), Optional.of(PushActionsTable.CountsRow.of(row)));
+                    new SectionRow(Optional.empty(), Optional.empty(), Optional.of(PushActionsTable.CountsRow.of(row)));
             };
         }
     }
 
     /**
      * The room's newest events as {@code query} asks, newest first, with what changed in its state since the since and
-     * the unread counts it asks for (see {@link #SELECT_ROOM_RANGE_WITH_STATE_SINCE}), in one statement.
+     * the unread counts it asks for (see {@link #sectionQuery}), in one statement.
      */
     public Mono<SyncApiDatabase.TimelineAndStateSince> selectRoomRangeWithStateSince(
             SyncApiDatabase.SectionQuery query) {
         String roomId = query.roomId();
-        int shown = query.shown();
-        boolean lazyMembers = query.lazyMembers();
         Optional<String> unreadCountsOf = query.unreadCountsOf();
         return client.sql(SELECT_ROOM_RANGE_WITH_STATE_SINCE)
                 .bind("room_id", roomId)
                 .bind("after", query.afterExclusive())
                 .bind("to", query.toInclusive())
-                .bind("shown", shown)
+                .bind("shown", query.shown())
                 .bind("since", query.since())
                 .bind("state_after", query.stateAfter())
-                .bind("lazy", lazyMembers)
+                .bind("lazy", query.lazyMembers())
                 .bind("with_counts", unreadCountsOf.isPresent())
                 .bind("user_id", unreadCountsOf.orElse(""))
-                .bind("room_ids", new String[] {roomId})
-                .map(RangeRow::of)
+                .map(SectionRow::of)
                 .all()
                 .collectList()
-                .map(rows -> {
-                    List<StoredEvent> newestFirst = new ArrayList<>();
-                    List<RoomStateTable.FlaggedSpan> state = new ArrayList<>();
-                    List<PushActionsTable.CountsRow> counts = new ArrayList<>();
-                    for (RangeRow row : rows) {
-                        row.event().ifPresent(newestFirst::add);
-                        row.span().ifPresent(state::add);
-                        row.counts().ifPresent(counts::add);
-                    }
-                    newestFirst.sort(
-                            Comparator.comparingLong(StoredEvent::position).reversed());
-                    Set<String> senders = lazyMembers
-                            ? newestFirst.stream()
-                                    .limit(shown)
-                                    .map(StoredEvent::sender)
-                                    .collect(Collectors.toSet())
-                            : Set.of();
-                    return new SyncApiDatabase.TimelineAndStateSince(
-                            newestFirst,
-                            RoomStateTable.stateSince(state, senders),
-                            unreadCountsOf.map(user -> PushActionsTable.byRoom(counts)
-                                    .getOrDefault(roomId, PushActionsTable.RoomCounts.NONE)));
-                });
+                .map(rows -> section(roomId, rows, query.shown(), query.lazyMembers(), unreadCountsOf.isPresent()));
+    }
+
+    /**
+     * A room's section from its {@link #sectionQuery} rows.
+     *
+     * @param withCounts whether the rows were read with :with_counts
+     */
+    static SyncApiDatabase.TimelineAndStateSince section(
+            String roomId, List<SectionRow> rows, int shown, boolean lazyMembers, boolean withCounts) {
+        List<StoredEvent> newestFirst = new ArrayList<>();
+        List<RoomStateTable.FlaggedSpan> state = new ArrayList<>();
+        List<PushActionsTable.CountsRow> counts = new ArrayList<>();
+        for (SectionRow row : rows) {
+            row.event().ifPresent(newestFirst::add);
+            row.span().ifPresent(state::add);
+            row.counts().ifPresent(counts::add);
+        }
+        newestFirst.sort(Comparator.comparingLong(StoredEvent::position).reversed());
+        Set<String> senders = lazyMembers
+                ? newestFirst.stream().limit(shown).map(StoredEvent::sender).collect(Collectors.toSet())
+                : Set.of();
+        return new SyncApiDatabase.TimelineAndStateSince(
+                newestFirst,
+                RoomStateTable.stateSince(state, senders),
+                withCounts
+                        ? Optional.of(
+                                PushActionsTable.byRoom(counts).getOrDefault(roomId, PushActionsTable.RoomCounts.NONE))
+                        : Optional.empty());
     }
 
     public Mono<Map<String, Long>> selectNewestOfTypes(Collection<String> roomIds, Collection<String> types, long to) {

@@ -392,9 +392,10 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<PositionsAndUserRooms> storedPositionsAndUserRoomsSince(String userId, long afterExclusive) {
+    public Mono<PositionsAndUserRooms> storedPositionsAndUserRoomsSince(
+            String userId, long afterExclusive, Optional<SectionShape> sections) {
         return state.selectPositionsAndUserRoomsSince(
-                SELECT_STORED_POSITIONS, PostgresSyncApiDatabase::storedPositions, userId, afterExclusive);
+                SELECT_STORED_POSITIONS, PostgresSyncApiDatabase::storedPositions, userId, afterExclusive, sections);
     }
 
     private static StoredPositions storedPositions(Readable row) {

@@ -31,25 +31,30 @@ public final class PushActionsTable {
     /**
      * Per room and thread ({@code ''} for the main timeline): the notifications after the user's read receipts, public
      * or private: an unthreaded receipt covers every thread, a {@code main} receipt the main timeline, a threaded one
-     * its thread. All of them when the user has none. Of :user_id in the rooms :room_ids; read back with
-     * {@link CountsRow#of} and {@link #byRoom}.
+     * its thread. All of them when the user has none. Of :user_id in the rooms {@code rooms} (an SQL expression, an
+     * array of room IDs); read back with {@link CountsRow#of} and {@link #byRoom}.
      */
-    static final String COUNTS = "WITH read AS ("
-            + " SELECT r.room_id, r.thread_id, max(e.position) AS position FROM syncapi.receipts r"
-            + " JOIN syncapi.output_room_events e ON e.event_id = r.event_id"
-            + " WHERE r.user_id = :user_id AND r.room_id = ANY(:room_ids)"
-            + " AND r.receipt_type IN ('m.read', 'm.read.private')"
-            + " GROUP BY r.room_id, r.thread_id)"
-            + " SELECT a.room_id, a.thread_id, count(*) AS notifications,"
-            + " count(*) FILTER (WHERE a.highlight) AS highlights"
-            + " FROM syncapi.event_push_actions a"
-            + " LEFT JOIN read everything ON everything.room_id = a.room_id AND everything.thread_id = ''"
-            + " LEFT JOIN read own ON own.room_id = a.room_id"
-            + " AND own.thread_id = CASE WHEN a.thread_id = '' THEN 'main' ELSE a.thread_id END"
-            + " WHERE a.user_id = :user_id AND a.room_id = ANY(:room_ids)"
-            + " AND a.position > COALESCE(everything.position, -9223372036854775808)"
-            + " AND a.position > COALESCE(own.position, -9223372036854775808)"
-            + " GROUP BY a.room_id, a.thread_id";
+    static String countsQuery(String rooms) {
+        return "WITH read AS ("
+                + " SELECT r.room_id, r.thread_id, max(e.position) AS position FROM syncapi.receipts r"
+                + " JOIN syncapi.output_room_events e ON e.event_id = r.event_id"
+                + " WHERE r.user_id = :user_id AND r.room_id = ANY(" + rooms + ")"
+                + " AND r.receipt_type IN ('m.read', 'm.read.private')"
+                + " GROUP BY r.room_id, r.thread_id)"
+                + " SELECT a.room_id, a.thread_id, count(*) AS notifications,"
+                + " count(*) FILTER (WHERE a.highlight) AS highlights"
+                + " FROM syncapi.event_push_actions a"
+                + " LEFT JOIN read everything ON everything.room_id = a.room_id AND everything.thread_id = ''"
+                + " LEFT JOIN read own ON own.room_id = a.room_id"
+                + " AND own.thread_id = CASE WHEN a.thread_id = '' THEN 'main' ELSE a.thread_id END"
+                + " WHERE a.user_id = :user_id AND a.room_id = ANY(" + rooms + ")"
+                + " AND a.position > COALESCE(everything.position, -9223372036854775808)"
+                + " AND a.position > COALESCE(own.position, -9223372036854775808)"
+                + " GROUP BY a.room_id, a.thread_id";
+    }
+
+    /** {@link #countsQuery} in the rooms :room_ids. */
+    private static final String COUNTS = countsQuery(":room_ids");
 
     /** Unread counts for one user. */
     public record Counts(long notifications, long highlights) {
@@ -115,7 +120,7 @@ public final class PushActionsTable {
                 .map(PushActionsTable::byRoom);
     }
 
-    /** A row of {@link #COUNTS}: a room's or one of its threads' ({@code ''}: the main timeline) counts. */
+    /** A row of {@link #countsQuery}: a room's or one of its threads' ({@code ''}: the main timeline) counts. */
     record CountsRow(String roomId, String threadId, Counts counts) {
         static CountsRow of(Readable row) {
             return new CountsRow(
@@ -125,7 +130,7 @@ public final class PushActionsTable {
         }
     }
 
-    /** The counts of {@link #COUNTS}'s rows by room; rooms without any are left out. */
+    /** The counts of {@link #countsQuery}'s rows by room; rooms without any are left out. */
     static Map<String, RoomCounts> byRoom(List<CountsRow> rows) {
         Map<String, RoomCounts> out = new HashMap<>();
         for (CountsRow row : rows) {

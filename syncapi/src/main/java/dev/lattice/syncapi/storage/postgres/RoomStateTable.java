@@ -91,14 +91,14 @@ public final class RoomStateTable {
             + " AND o.added_position <= :since AND (o.removed_position IS NULL OR o.removed_position > :since)))";
 
     /**
-     * Of a room's state at {@code position} (an SQL expression), the spans whose events were not part of the state at
-     * :since, flagged {@code changed}, and the member spans of {@code users} (an SQL expression, a set of user IDs),
-     * changed or not: what {@link SyncApiDatabase.StateSince} holds, as {@link #stateSince} reads it back. Its columns
-     * are {@link #COLUMNS} and {@code changed}.
+     * Of the state of the room {@code room} at {@code position} (each an SQL expression), the spans whose events were
+     * not part of the state at :since, flagged {@code changed}, and the member spans of {@code users} (an SQL
+     * expression, a set of user IDs), changed or not: what {@link SyncApiDatabase.StateSince} holds, as
+     * {@link #stateSince} reads it back. Its columns are {@link #COLUMNS} and {@code changed}.
      */
-    static String selectStateSince(String position, String users) {
+    static String selectStateSince(String room, String position, String users) {
         return "SELECT " + COLUMNS + ", " + ADDED_SINCE + " AS changed FROM syncapi.room_state s"
-                + " WHERE room_id = :room_id" + activeAt(position) + " AND (" + ADDED_SINCE
+                + " WHERE room_id = " + room + activeAt(position) + " AND (" + ADDED_SINCE
                 + " OR (type = 'm.room.member' AND state_key IN (" + users + ")))";
     }
 
@@ -153,9 +153,12 @@ public final class RoomStateTable {
      *       or at {@code position}.
      *   <li>{@code active} or {@code quiet}: each of those rooms, by whether it has events in that range (none when
      *       the range is empty).
+     *   <li>with :sections, {@code section} for each room the user stayed joined to (joined at both positions, no
+     *       other membership in between) that is active, and that room's {@link OutputRoomEventsTable#sectionQuery}
+     *       rows, after :after up to {@code position}, the state since :since (:after).
      * </ul>
-     * These are its common table expressions, {@code mine} and {@code joined}, with {@code position} an SQL
-     * expression; {@link #userRoomsParts} are its parts.
+     * These are its common table expressions, {@code mine}, {@code joined}, {@code activity} and {@code stayed},
+     * with {@code position} an SQL expression; {@link #userRoomsParts} are its parts.
      */
     private static String userRoomsTables(String position) {
         return "mine AS MATERIALIZED (SELECT " + COLUMNS
@@ -164,20 +167,39 @@ public final class RoomStateTable {
                 + position + ")) OR (added_position > :after AND added_position <= " + position + ")"
                 + " OR (removed_position > :after AND removed_position <= " + position + "))),"
                 + " joined AS (SELECT DISTINCT room_id FROM mine WHERE membership = 'join'"
-                + " AND ((added_position <= :after AND (removed_position IS NULL OR removed_position > :after))"
-                + " OR (added_position <= " + position + " AND (removed_position IS NULL OR removed_position > "
-                + position + "))))";
+                + " AND (" + spanActiveAt(":after") + " OR " + spanActiveAt(position) + ")),"
+                + " activity AS MATERIALIZED (SELECT j.room_id, "
+                + OutputRoomEventsTable.hasEvents("j.room_id", ":after", position)
+                + " AS active FROM joined j WHERE :after < " + position + "),"
+                // As RoomEventsStream plans a joined room's section from a since: joined then and now, not rejoined.
+                + " stayed AS (SELECT a.room_id FROM activity a WHERE :sections AND a.active"
+                + " AND EXISTS (SELECT 1 FROM mine WHERE room_id = a.room_id AND membership = 'join' AND "
+                + spanActiveAt(":after") + ")"
+                + " AND EXISTS (SELECT 1 FROM mine WHERE room_id = a.room_id AND membership = 'join' AND "
+                + spanActiveAt(position) + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM mine WHERE room_id = a.room_id AND added_position > :after"
+                + " AND membership IS DISTINCT FROM 'join'))";
+    }
+
+    /** Whether a span of {@code mine} is active at {@code position}, an SQL expression. */
+    private static String spanActiveAt(String position) {
+        return "(added_position <= " + position + " AND (removed_position IS NULL OR removed_position > " + position
+                + "))";
     }
 
     /** The parts of the user's rooms read, from its {@link #userRoomsTables}. */
     private static String userRoomsParts(String position) {
-        return "SELECT 'membership' AS part, " + COLUMNS + " FROM mine"
+        Set<String> spanColumns = Set.of(COLUMNS.split(", "));
+        return "SELECT s.* FROM stayed d CROSS JOIN LATERAL ("
+                + OutputRoomEventsTable.sectionQuery("d.room_id", position) + ") AS s"
+                + " UNION ALL SELECT " + OutputRoomEventsTable.asSectionColumns("u", spanColumns) + " FROM ("
+                + "SELECT 'membership' AS part, " + COLUMNS + " FROM mine"
                 + " UNION ALL SELECT 'member_change', " + COLUMNS + " FROM syncapi.room_state"
                 + " WHERE room_id IN (SELECT room_id FROM joined) AND type = 'm.room.member'"
                 + " AND added_position > :after AND added_position <= " + position
-                + " UNION ALL SELECT CASE WHEN " + OutputRoomEventsTable.hasEvents("j.room_id", ":after", position)
-                + " THEN 'active' ELSE 'quiet' END, j.room_id, NULL, NULL, NULL, NULL, NULL, NULL FROM joined j"
-                + " WHERE :after < " + position;
+                + " UNION ALL SELECT CASE WHEN a.active THEN 'active' ELSE 'quiet' END, a.room_id, NULL, NULL, NULL,"
+                + " NULL, NULL::bigint, NULL::bigint FROM activity a"
+                + " UNION ALL SELECT 'section', d.room_id, NULL, NULL, NULL, NULL, NULL, NULL FROM stayed d) AS u";
     }
 
     private static final String SELECT_MEMBERSHIP_HISTORY = "SELECT " + COLUMNS + " FROM syncapi.room_state"
@@ -353,25 +375,44 @@ public final class RoomStateTable {
                 .bind("to", to));
     }
 
-    /** A row of the user's rooms read: its part, and its span (none for a room's activity). */
-    private record UserRoomsRow(String part, String roomId, Optional<StateSpan> span) {}
+    /**
+     * A row of the user's rooms read: its part, and its span (for a membership or member change) or its row of a room's
+     * section.
+     */
+    private record UserRoomsRow(
+            String part,
+            String roomId,
+            Optional<StateSpan> span,
+            Optional<OutputRoomEventsTable.SectionRow> sectionRow) {}
 
     /**
-     * The user's rooms ({@link #userRoomsTables}) up to the room events position that {@code positions} reads, in the same
-     * statement, so in one snapshot: what a {@code /sync} attempt reads first.
+     * The user's rooms ({@link #userRoomsTables}) up to the room events position that {@code positions} reads, in the
+     * same statement, so in one snapshot: what a {@code /sync} attempt reads first; with {@code sections}, the
+     * sections of the rooms the user stayed joined to that have events too.
      *
      * @param positions a statement answering one row: the streams' positions, the room events one as {@code events}
      * @param readPositions reads that row's columns
      */
     public Mono<SyncApiDatabase.PositionsAndUserRooms> selectPositionsAndUserRoomsSince(
-            String positions, Function<Readable, StoredPositions> readPositions, String userId, long after) {
+            String positions,
+            Function<Readable, StoredPositions> readPositions,
+            String userId,
+            long after,
+            Optional<SyncApiDatabase.SectionShape> sections) {
         String position = "(SELECT events FROM stored)";
         // Every row carries the positions; with no room part at all, one row still does (the LEFT JOIN).
         String sql = "WITH stored AS MATERIALIZED (" + positions + "), " + userRoomsTables(position)
                 + " SELECT u.*, stored.* FROM stored LEFT JOIN (" + userRoomsParts(position) + ") AS u ON true";
+        SyncApiDatabase.SectionShape shape = sections.orElse(new SyncApiDatabase.SectionShape(0, false, false));
         return client.sql(sql)
                 .bind("user_id", userId)
                 .bind("after", after)
+                .bind("since", after)
+                .bind("sections", sections.isPresent())
+                .bind("shown", shape.shown())
+                .bind("state_after", shape.stateAfter())
+                .bind("lazy", shape.lazyMembers())
+                .bind("with_counts", true)
                 .map(row -> Map.entry(readPositions.apply(row), userRoomsRow(row)))
                 .all()
                 .collectList()
@@ -380,7 +421,8 @@ public final class RoomStateTable {
                     List<UserRoomsRow> parts = rows.stream()
                             .flatMap(row -> row.getValue().stream())
                             .toList();
-                    return new SyncApiDatabase.PositionsAndUserRooms(read, userRooms(parts, after, read.events()));
+                    return new SyncApiDatabase.PositionsAndUserRooms(
+                            read, userRooms(parts, after, read.events(), shape));
                 });
     }
 
@@ -390,16 +432,23 @@ public final class RoomStateTable {
         if (part == null) {
             return Optional.empty();
         }
-        boolean activity = part.equals("active") || part.equals("quiet");
-        return Optional.of(new UserRoomsRow(
-                part, row.get("room_id", String.class), activity ? Optional.empty() : Optional.of(toSpan(row))));
+        String roomId = row.get("room_id", String.class);
+        if (OutputRoomEventsTable.SectionRow.isSectionPart(part)) {
+            return Optional.of(new UserRoomsRow(
+                    part, roomId, Optional.empty(), Optional.of(OutputRoomEventsTable.SectionRow.of(row))));
+        }
+        boolean span = part.equals("membership") || part.equals("member_change");
+        return Optional.of(
+                new UserRoomsRow(part, roomId, span ? Optional.of(toSpan(row)) : Optional.empty(), Optional.empty()));
     }
 
-    private static SyncApiDatabase.UserRooms userRooms(List<UserRoomsRow> rows, long after, long position) {
+    private static SyncApiDatabase.UserRooms userRooms(
+            List<UserRoomsRow> rows, long after, long position, SyncApiDatabase.SectionShape shape) {
         Map<String, StateSpan> at = new HashMap<>();
         List<StateSpan> changed = new ArrayList<>();
         List<StateSpan> memberChanges = new ArrayList<>();
         Map<String, Boolean> hasEvents = new HashMap<>();
+        Map<String, List<OutputRoomEventsTable.SectionRow>> sectionRows = new HashMap<>();
         for (UserRoomsRow row : rows) {
             switch (row.part()) {
                 case "membership" -> {
@@ -412,12 +461,25 @@ public final class RoomStateTable {
                     }
                 }
                 case "member_change" -> memberChanges.add(row.span().orElseThrow());
-                default -> hasEvents.put(row.roomId(), row.part().equals("active"));
+                case "active", "quiet" -> hasEvents.put(row.roomId(), row.part().equals("active"));
+                // A room whose section was read, even if none of its rows came (a partial state completed, no event).
+                case "section" -> sectionRows.computeIfAbsent(row.roomId(), room -> new ArrayList<>());
+                default ->
+                    sectionRows
+                            .computeIfAbsent(row.roomId(), room -> new ArrayList<>())
+                            .add(row.sectionRow().orElseThrow());
             }
         }
         changed.sort(Comparator.comparingLong(StateSpan::addedPosition));
+        Map<String, SyncApiDatabase.TimelineAndStateSince> sections = new HashMap<>();
+        sectionRows.forEach((roomId, read) -> sections.put(
+                roomId, OutputRoomEventsTable.section(roomId, read, shape.shown(), shape.lazyMembers(), true)));
         return new SyncApiDatabase.UserRooms(
-                Map.copyOf(at), List.copyOf(changed), List.copyOf(memberChanges), Map.copyOf(hasEvents));
+                Map.copyOf(at),
+                List.copyOf(changed),
+                List.copyOf(memberChanges),
+                Map.copyOf(hasEvents),
+                Map.copyOf(sections));
     }
 
     public Mono<List<StateSpan>> selectMembershipHistory(String roomId, String userId) {

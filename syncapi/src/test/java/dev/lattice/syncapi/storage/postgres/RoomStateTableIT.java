@@ -180,17 +180,85 @@ class RoomStateTableIT {
      * events position is given.
      */
     private static SyncApiDatabase.UserRooms userRooms(String user, long after, long position) {
-        return positionsAndUserRooms(user, after, position).rooms();
+        return positionsAndUserRooms(user, after, position, Optional.empty()).rooms();
     }
 
-    /** {@link #userRooms} with the positions read with them: the room events one given, the others 0. */
-    private static SyncApiDatabase.PositionsAndUserRooms positionsAndUserRooms(String user, long after, long position) {
+    /**
+     * {@link #userRooms} with the positions read with them (the room events one given, the others 0), and with a
+     * shape the sections of the rooms the user stayed joined to.
+     */
+    private static SyncApiDatabase.PositionsAndUserRooms positionsAndUserRooms(
+            String user, long after, long position, Optional<SyncApiDatabase.SectionShape> sections) {
         return table.selectPositionsAndUserRoomsSince(
                         "SELECT CAST(" + position + " AS bigint) AS events",
                         row -> new StoredPositions(row.get("events", Long.class), 0, 0, 0, 0, 0),
                         user,
-                        after)
+                        after,
+                        sections)
                 .block();
+    }
+
+    @Test
+    void theSectionsReadWithTheUserRoomsAreThoseOfTheRoomsTheUserStayedJoinedToAsEachReadsAlone() {
+        String user = fresh("@");
+        String stayed = fresh("!");
+        String renamed = fresh("!");
+        String rejoined = fresh("!");
+        String quiet = fresh("!");
+        for (String room : List.of(stayed, renamed, rejoined, quiet)) {
+            set(room, "m.room.member", user, fresh("$"), "join", message(room, user));
+        }
+        long since = message(stayed);
+        long named = message(stayed);
+        set(stayed, "m.room.name", "", fresh("$"), null, named);
+        message(stayed);
+        // A new display name: joined throughout. A leave and a join: rejoined, so its section is read whole.
+        set(renamed, "m.room.member", user, fresh("$"), "join", message(renamed, user));
+        set(rejoined, "m.room.member", user, fresh("$"), "leave", message(rejoined, user));
+        set(rejoined, "m.room.member", user, fresh("$"), "join", message(rejoined, user));
+        long position = message(stayed);
+        new PushActionsTable(client)
+                .insert(
+                        fresh("$"),
+                        stayed,
+                        position,
+                        "",
+                        List.of(user),
+                        List.of(true),
+                        List.of("[]"),
+                        List.of(false),
+                        1)
+                .block();
+
+        var shape = new SyncApiDatabase.SectionShape(2, false, true);
+        var rooms =
+                positionsAndUserRooms(user, since, position, Optional.of(shape)).rooms();
+        assertThat(rooms.sections()).containsOnlyKeys(stayed, renamed);
+        for (String room : List.of(stayed, renamed)) {
+            var alone = events.selectRoomRangeWithStateSince(new SyncApiDatabase.SectionQuery(
+                            room, since, position, 2, since, false, true, Optional.of(user)))
+                    .block();
+            var read = rooms.sections().get(room);
+            assertThat(read.newestFirst())
+                    .extracting(StoredEvent::eventId)
+                    .containsExactlyElementsOf(alone.newestFirst().stream()
+                            .map(StoredEvent::eventId)
+                            .toList());
+            assertThat(read.stateSince()).isEqualTo(alone.stateSince());
+            assertThat(read.unreadCounts()).isEqualTo(alone.unreadCounts());
+        }
+        var section = rooms.sections().get(stayed);
+        // Two shown and one more; the name changed before the shown ones; the notification after the since.
+        assertThat(section.newestFirst()).hasSize(3);
+        assertThat(section.stateSince().changed()).extracting(StateSpan::type).containsExactly("m.room.name");
+        assertThat(section.unreadCounts().orElseThrow().total()).isEqualTo(new PushActionsTable.Counts(1, 1));
+        // The rest of the read is as without sections.
+        var without = userRooms(user, since, position);
+        assertThat(without.sections()).isEmpty();
+        assertThat(rooms.at()).isEqualTo(without.at());
+        assertThat(rooms.changedSince()).isEqualTo(without.changedSince());
+        assertThat(rooms.memberChanges()).containsExactlyInAnyOrderElementsOf(without.memberChanges());
+        assertThat(rooms.hasEvents()).isEqualTo(without.hasEvents());
     }
 
     /** A message in the room, stored for its position: the positions below are the stream's, in order. */
@@ -342,7 +410,7 @@ class RoomStateTableIT {
         assertThat(same.memberChanges()).isEmpty();
         assertThat(same.hasEvents()).isEmpty();
         // A user in no room: the positions are read all the same.
-        var nowhere = positionsAndUserRooms(fresh("@"), since, position);
+        var nowhere = positionsAndUserRooms(fresh("@"), since, position, Optional.empty());
         assertThat(nowhere.positions().events()).isEqualTo(position);
         assertThat(nowhere.rooms().at()).isEmpty();
         assertThat(nowhere.rooms().hasEvents()).isEmpty();
