@@ -24,6 +24,7 @@ import dev.lattice.runtime.bus.RetriableException;
 import dev.lattice.syncapi.internal.PushActions;
 import dev.lattice.syncapi.internal.SyncNotifier;
 import dev.lattice.syncapi.internal.SyncStream;
+import dev.lattice.syncapi.storage.EventState;
 import dev.lattice.syncapi.storage.StoredEvent;
 import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -42,8 +43,10 @@ import reactor.core.publisher.Mono;
  * {@code /sync} requests of the users concerned.
  *
  * <ul>
- *   <li>{@link NewRoomEvent}: stored with a new stream position and its state delta applied, in one transaction.
- *       A replay (the event ID is already stored) changes nothing and wakes nobody.
+ *   <li>{@link NewRoomEvent}: stored with a new stream position and its state delta applied, at once (one statement
+ *       or one transaction), and whom it notifies recorded before the users it concerns are woken: with the event
+ *       itself when the state before it is remembered, else once it is stored. A replay (the event ID is already
+ *       stored) changes nothing and wakes nobody.
  *   <li>{@link RedactedEvent}: the stored event is replaced by its redaction under the room version's rules, with
  *       {@code unsigned.redacted_because}; a second time, or for an event never received, it does nothing.
  * </ul>
@@ -100,19 +103,43 @@ public final class RoomserverOutputConsumer {
 
     private Mono<Void> onNewRoomEvent(NewRoomEvent event) {
         Pdu pdu = parse(event);
+        boolean localJoin = isLocalJoin(pdu);
+        // An event that changes no state, after one whose state is remembered: whom it notifies is known before it is
+        // stored, and stored by its insert. The room's events come one at a time, so nothing changes its state between.
+        boolean changesNoState = !event.historical()
+                && !event.outlier()
+                && !localJoin
+                && event.addsStateEventIds().isEmpty()
+                && event.removesStateEventIds().isEmpty();
+        Optional<EventState> before = changesNoState
+                ? pushActions.rememberedStateAtNewestEvent(event.roomId().value(), pdu.json())
+                : Optional.empty();
+        if (before.isPresent()) {
+            EventState older = before.get();
+            return pushActions
+                    .rows(pdu.json(), older.stateAfter(), older.contents())
+                    .flatMap(rows -> database.storeEvent(event, pdu, false, Optional.of(rows))
+                            .flatMap(position -> {
+                                if (position.isEmpty()) {
+                                    return replayed(event);
+                                }
+                                pushActions.stored(rows);
+                                long stored = position.getAsLong();
+                                notifier.notify(
+                                        SyncStream.EVENTS,
+                                        older.currentAt(stored).usersToNotify(),
+                                        stored);
+                                return Mono.empty();
+                            }));
+        }
         String eventId = event.eventId().value();
         String roomId = event.roomId().value();
-        return database.storeEvent(event, pdu, isLocalJoin(pdu)).flatMap(position -> {
+        return database.storeEvent(event, pdu, localJoin, Optional.empty()).flatMap(position -> {
             if (event.historical()) {
                 return Mono.empty();
             }
             if (position.isEmpty()) {
-                // A replay: the push actions (and their pushes) may not have been recorded before a crash; recording
-                // is idempotent.
-                return database.event(eventId)
-                        .flatMap(stored -> stored.map(
-                                        found -> pushActions.record(eventId, roomId, found.position(), found.event()))
-                                .orElse(Mono.empty()));
+                return replayed(event);
             }
             long stored = position.getAsLong();
             // The state at the event, read once: the push actions, recorded before waking anyone (so a woken /sync
@@ -124,6 +151,18 @@ public final class RoomserverOutputConsumer {
                             .then(Mono.fromRunnable(
                                     () -> notifier.notify(SyncStream.EVENTS, state.usersToNotify(), stored))));
         });
+    }
+
+    /**
+     * A replay: the push actions (and their pushes) may not have been recorded before a crash, when they were stored
+     * apart from the event; recording is idempotent.
+     */
+    private Mono<Void> replayed(NewRoomEvent event) {
+        String eventId = event.eventId().value();
+        return database.event(eventId)
+                .flatMap(stored -> stored.map(found ->
+                                pushActions.record(eventId, event.roomId().value(), found.position(), found.event()))
+                        .orElse(Mono.empty()));
     }
 
     /** The members a partial state lacked, current from a new position: the room's users are woken at it. */

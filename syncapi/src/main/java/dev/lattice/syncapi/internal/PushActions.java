@@ -89,6 +89,14 @@ public final class PushActions {
         return database.stateAtNewestEvent(roomId, position, membersOf(event));
     }
 
+    /**
+     * {@link #stateAtNewestEvent} of the room's newest event stored so far, when remembered
+     * ({@link SyncApiDatabase#rememberedStateAtNewestEvent}), for a next event that changes no state.
+     */
+    public Optional<EventState> rememberedStateAtNewestEvent(String roomId, JsonObject event) {
+        return database.rememberedStateAtNewestEvent(roomId, membersOf(event));
+    }
+
     /** Whose member events' contents the push rules read for the event: none without a body. */
     private Optional<ServerName> membersOf(JsonObject event) {
         return hasBody(event) ? Optional.of(serverName) : Optional.empty();
@@ -96,8 +104,23 @@ public final class PushActions {
 
     /** {@link #record} with the state {@link #stateAtEvent} read. */
     public Mono<Void> record(String eventId, String roomId, JsonObject event, EventState stateAtEvent) {
+        return rows(event, stateAtEvent.state(), stateAtEvent.contents())
+                .flatMap(rows -> rows.users().isEmpty()
+                        ? Mono.<Void>empty()
+                        : database.storePushActions(eventId, roomId, stateAtEvent.position(), rows)
+                                .doOnSuccess(stored -> stored(rows)));
+    }
+
+    /**
+     * Whom the event notifies, for {@link SyncApiDatabase#storePushActions} or to store with the event: each local
+     * member joined at it (the sender excepted) whose push rules say so, with a push queued for those with a pusher.
+     *
+     * @param state the state at the event
+     * @param contents the contents of some of its events, as {@link #stateAtEvent} reads them
+     */
+    public Mono<SyncApiDatabase.PushActionRows> rows(
+            JsonObject event, List<StateSpan> state, Map<String, JsonObject> contents) {
         String sender = event.getString("sender").orElse("");
-        List<StateSpan> state = stateAtEvent.state();
         List<StateSpan> joined = state.stream()
                 .filter(span -> span.type().equals("m.room.member")
                         && span.membershipOrEmpty().equals("join"))
@@ -105,10 +128,11 @@ public final class PushActions {
         List<StateSpan> local = joined.stream()
                 .filter(span -> !span.stateKey().equals(sender) && isLocal(span.stateKey()))
                 .toList();
+        String threadId = threadOf(event);
         if (local.isEmpty()) {
-            return Mono.empty();
+            return Mono.just(
+                    new SyncApiDatabase.PushActionRows(threadId, List.of(), List.of(), List.of(), List.of(), 0));
         }
-        Map<String, JsonObject> contents = stateAtEvent.contents();
         JsonObject powerLevels = state.stream()
                 .filter(span -> span.type().equals("m.room.power_levels")
                         && span.stateKey().isEmpty())
@@ -128,38 +152,33 @@ public final class PushActions {
                 }))
                 .filter(outcome -> outcome.getValue().map(PushRule::notifies).orElse(false))
                 .collectList()
-                .flatMap(notified -> store(eventId, roomId, stateAtEvent.position(), threadOf(event), notified));
+                .flatMap(notified -> rows(threadId, notified));
     }
 
-    /** Stores whom the event notifies, with a push queued for those of them with a pusher ({@link #queued}). */
-    private Mono<Void> store(
-            String eventId,
-            String roomId,
-            long position,
-            String threadId,
-            List<Map.Entry<String, Optional<PushRule>>> notified) {
+    /** Whom the event notifies, with a push queued for those of them with a pusher ({@link #queued}). */
+    private Mono<SyncApiDatabase.PushActionRows> rows(
+            String threadId, List<Map.Entry<String, Optional<PushRule>>> notified) {
         List<String> members = notified.stream().map(Map.Entry::getKey).toList();
         List<PushRule> rules = notified.stream()
                 .map(outcome -> outcome.getValue().orElseThrow())
                 .toList();
         return queued(members)
-                .flatMap(queued -> database.storePushActions(
-                                eventId,
-                                roomId,
-                                position,
-                                threadId,
-                                members,
-                                rules.stream().map(PushRule::highlights).toList(),
-                                rules.stream()
-                                        .map(rule -> CanonicalJson.encodeToString(new JsonArray(rule.actions())))
-                                        .toList(),
-                                queued,
-                                clock.millis())
-                        .doOnSuccess(stored -> {
-                            if (queued.contains(true)) {
-                                delivery.wake();
-                            }
-                        }));
+                .map(queued -> new SyncApiDatabase.PushActionRows(
+                        threadId,
+                        members,
+                        rules.stream().map(PushRule::highlights).toList(),
+                        rules.stream()
+                                .map(rule -> CanonicalJson.encodeToString(new JsonArray(rule.actions())))
+                                .toList(),
+                        queued,
+                        clock.millis()));
+    }
+
+    /** The rows were stored: the pushes they queued are delivered. */
+    public void stored(SyncApiDatabase.PushActionRows rows) {
+        if (rows.queuesAny()) {
+            delivery.wake();
+        }
     }
 
     /**

@@ -31,10 +31,15 @@ public record EventState(long position, List<StateSpan> spans, Map<String, JsonO
         if (later <= position) {
             throw new IllegalArgumentException(later + " is not after " + position);
         }
-        return new EventState(
-                later,
-                spans.stream().filter(span -> span.removedPosition().isEmpty()).toList(),
-                contents);
+        return new EventState(later, stateAfter(), contents);
+    }
+
+    /**
+     * The state after the event: its spans that did not end at it, which are the state at every later event while
+     * nothing changes the state.
+     */
+    public List<StateSpan> stateAfter() {
+        return spans.stream().filter(span -> span.removedPosition().isEmpty()).toList();
     }
 
     /** The state at the event. */

@@ -33,9 +33,13 @@ public interface SyncApiDatabase {
      *     delta adds as outliers: those count as held since their own (history) positions, where a timeline starting
      *     at the join looks for the state before it; otherwise every added event holds from this event on, so an
      *     incremental sync shows the change (state taken at a gap in federation, a state resolution)
+     * @param pushActions whom a live event that changes no state notifies, known before it is stored: stored by the
+     *     event's own insert, so with it or (a replay) not at all; empty to store them apart ({@link #storePushActions})
      * @return the new position, or empty if the event was already stored (a replay, which changes nothing)
+     * @throws IllegalArgumentException for push actions of an event that is historical, an outlier or changes state
      */
-    Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState);
+    Mono<OptionalLong> storeEvent(
+            NewRoomEvent record, Pdu pdu, boolean joinFromGivenState, Optional<PushActionRows> pushActions);
 
     /**
      * Stores outliers of one room (the state a join starts from: {@link dev.lattice.api.roomserver.StateOutliers}) as
@@ -119,6 +123,13 @@ public interface SyncApiDatabase {
      * event that changed no state from it, reading nothing.
      */
     Mono<EventState> stateAtNewestEvent(String roomId, long position, Optional<ServerName> membersOf);
+
+    /**
+     * {@link #stateAtNewestEvent} of the room's newest event stored so far, when the only process remembers it and
+     * nothing changed the state since, without reading anything: its {@link EventState#stateAfter} is then the state
+     * at a next event that changes no state. Empty otherwise.
+     */
+    Optional<EventState> rememberedStateAtNewestEvent(String roomId, Optional<ServerName> membersOf);
 
     /**
      * What the state section of a room since a client's last sync is read from: the entries that changed, and the
@@ -356,25 +367,43 @@ public interface SyncApiDatabase {
     Mono<List<StoredPresence>> presenceChanges(Collection<String> users, long afterExclusive, long toInclusive);
 
     /**
-     * Records whom an event notifies: each of {@code users} with whether it also highlights for them, and queues
-     * the push to the pushers of those {@code queued} ({@link #claimPendingPushes}), in one statement. A replay
-     * stores and queues nothing twice.
+     * Whom an event notifies: each of {@code users} with whether it also highlights for them, and the pushes to queue
+     * to the pushers of those {@code queued} ({@link #claimPendingPushes}).
      *
      * @param threadId the thread root of an event in a thread; the empty string for the main timeline
      * @param actions for each user, the matched rule's actions (a JSON array)
      * @param queued for each user, whether to queue a push (the user has a pusher)
      * @param now when the pushes are due, ms since the epoch
      */
-    Mono<Void> storePushActions(
-            String eventId,
-            String roomId,
-            long position,
+    record PushActionRows(
             String threadId,
             List<String> users,
             List<Boolean> highlights,
             List<String> actions,
             List<Boolean> queued,
-            long now);
+            long now) {
+        public PushActionRows {
+            requireNonNull(threadId, "threadId is null");
+            users = List.copyOf(users);
+            highlights = List.copyOf(highlights);
+            actions = List.copyOf(actions);
+            queued = List.copyOf(queued);
+            if (highlights.size() != users.size() || actions.size() != users.size() || queued.size() != users.size()) {
+                throw new IllegalArgumentException("one highlight, actions and queued flag per user");
+            }
+        }
+
+        /** Whether a push is queued for anyone. */
+        public boolean queuesAny() {
+            return queued.contains(true);
+        }
+    }
+
+    /**
+     * Records whom the event at {@code position} notifies, and queues their pushes, in one statement. A replay stores
+     * and queues nothing twice.
+     */
+    Mono<Void> storePushActions(String eventId, String roomId, long position, PushActionRows rows);
 
     /**
      * Up to {@code limit} pushes due at {@code now}, each held for this caller until {@code leaseEnd} (then due again

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +78,18 @@ public final class RememberedBetweenWrites<K, V> {
             }
             return read.get().doOnNext(value -> remember(key, value, before));
         });
+    }
+
+    /**
+     * The value of {@code key} if it is remembered and stands now (no write began or ended since it was read), without
+     * reading it; empty otherwise, and always in a process that remembers nothing.
+     */
+    public Optional<V> known(K key) {
+        if (remembered == null) {
+            return Optional.empty();
+        }
+        Read<V> known = remembered.get(key);
+        return known != null && known.writes() == writes.get() ? Optional.of(known.value()) : Optional.empty();
     }
 
     /**

@@ -46,6 +46,25 @@ class RememberedBetweenWritesTest {
     }
 
     @Test
+    void aKnownValueIsTheOneRememberedWhileNoWriteBeganAndNoneIsReadForIt() {
+        RememberedBetweenWrites<String, String> remembered = RememberedBetweenWrites.of(true, 10);
+        assertThat(remembered.known("k")).isEmpty();
+        remembered.get("k", this::read).block();
+        assertThat(remembered.known("k")).contains("v1");
+        assertThat(remembered.known("other")).isEmpty();
+        Sinks.Empty<Void> commit = Sinks.empty();
+        remembered.writing(commit.asMono().then(write("v2"))).subscribe();
+        assertThat(remembered.known("k")).isEmpty(); // a write under way
+        commit.tryEmitEmpty();
+        assertThat(remembered.known("k")).isEmpty();
+        assertThat(reads).hasValue(1);
+        // Nothing is known where nothing is remembered.
+        RememberedBetweenWrites<String, String> forgetful = RememberedBetweenWrites.of(false, 10);
+        forgetful.get("k", this::read).block();
+        assertThat(forgetful.known("k")).isEmpty();
+    }
+
+    @Test
     void aReadDuringAWriteIsNotTrustedOnceTheWriteEnds() {
         RememberedBetweenWrites<String, String> remembered = RememberedBetweenWrites.of(true, 10);
         Sinks.Empty<Void> commit = Sinks.empty();

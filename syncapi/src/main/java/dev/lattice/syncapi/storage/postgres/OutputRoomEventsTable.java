@@ -90,9 +90,22 @@ public final class OutputRoomEventsTable {
             + replacedState(":type", ":state_key")
             + " ON CONFLICT DO NOTHING RETURNING position";
 
-    /** {@link #INSERT} with the event's search entry, in one statement. */
-    private static final String INSERT_WITH_SEARCH_ENTRY = "WITH inserted AS (" + INSERT + "), search_entry AS ("
-            + EventSearchTable.INSERT_FOR_INSERTED + ")" + " SELECT position FROM inserted";
+    /**
+     * {@link #INSERT} with, in the same statement, the event's search entry and whom it notifies
+     * ({@link PushActionsTable#insertParts}), by whether the statement writes each.
+     */
+    private static final Map<List<Boolean>, String> INSERTS = Map.of(
+            List.of(false, false), INSERT,
+            List.of(true, false), insertWith(true, false),
+            List.of(false, true), insertWith(false, true),
+            List.of(true, true), insertWith(true, true));
+
+    private static String insertWith(boolean searchEntry, boolean pushActions) {
+        return "WITH inserted AS (" + INSERT + ")"
+                + (searchEntry ? ", search_entry AS (" + EventSearchTable.INSERT_FOR_INSERTED + ")" : "")
+                + (pushActions ? ", " + PushActionsTable.insertParts("inserted.position", "inserted,") : "")
+                + " SELECT position FROM inserted";
+    }
 
     /**
      * Outliers of one room, one array per column, each below the history band, with the history visibility and the
@@ -342,22 +355,24 @@ public final class OutputRoomEventsTable {
     }
 
     /**
-     * Inserts a live event (neither historical nor an outlier) with its search entry ({@link EventSearchTable}) in one
-     * statement; as {@link #insert} otherwise.
+     * Inserts a live event (neither historical nor an outlier) with its search entry ({@link EventSearchTable}) and
+     * whom it notifies ({@link PushActionsTable}), those given, in one statement; as {@link #insert} otherwise.
      */
-    public Mono<OptionalLong> insertLive(NewRow row, EventSearchTable.Entry search) {
+    public Mono<OptionalLong> insertLive(
+            NewRow row, Optional<EventSearchTable.Entry> search, Optional<SyncApiDatabase.PushActionRows> pushActions) {
         if (row.historical() || row.outlier()) {
             throw new IllegalArgumentException(row.eventId() + " is not a live event");
         }
-        return insertOnce(row, Optional.of(search));
+        return insertOnce(row, search, pushActions.filter(rows -> !rows.users().isEmpty()));
     }
 
     private Mono<OptionalLong> insertOnce(NewRow row) {
-        return insertOnce(row, Optional.empty());
+        return insertOnce(row, Optional.empty(), Optional.empty());
     }
 
-    private Mono<OptionalLong> insertOnce(NewRow row, Optional<EventSearchTable.Entry> search) {
-        GenericExecuteSpec spec = client.sql(search.isPresent() ? INSERT_WITH_SEARCH_ENTRY : INSERT)
+    private Mono<OptionalLong> insertOnce(
+            NewRow row, Optional<EventSearchTable.Entry> search, Optional<SyncApiDatabase.PushActionRows> pushActions) {
+        GenericExecuteSpec spec = client.sql(INSERTS.get(List.of(search.isPresent(), pushActions.isPresent())))
                 .bind("historical", row.historical())
                 .bind("outlier", row.outlier())
                 .bind("history_floor", HISTORY_FLOOR)
@@ -377,6 +392,9 @@ public final class OutputRoomEventsTable {
         if (search.isPresent()) {
             spec = spec.bind("search_key", search.get().key())
                     .bind("search_text", search.get().text());
+        }
+        if (pushActions.isPresent()) {
+            spec = PushActionsTable.bindRows(spec, pushActions.get());
         }
         return spec.map(r -> r.get("position", Long.class))
                 .one()

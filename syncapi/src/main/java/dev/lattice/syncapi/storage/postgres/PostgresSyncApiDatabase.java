@@ -140,10 +140,20 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<OptionalLong> storeEvent(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
+    public Mono<OptionalLong> storeEvent(
+            NewRoomEvent record, Pdu pdu, boolean joinFromGivenState, Optional<PushActionRows> pushActions) {
+        if (pushActions.isPresent()
+                && (record.historical()
+                        || record.outlier()
+                        || joinFromGivenState
+                        || !record.addsStateEventIds().isEmpty()
+                        || !record.removesStateEventIds().isEmpty())) {
+            throw new IllegalArgumentException("push actions known before " + record.eventId()
+                    + ", which is historical, an outlier or changes state");
+        }
         // The stream lock is taken by the insert (OutputRoomEventsTable), before it draws the position; the insert also
         // reads the history visibility and the state event this one replaces.
-        Mono<OptionalLong> store = store(record, pdu, joinFromGivenState);
+        Mono<OptionalLong> store = store(record, pdu, joinFromGivenState, pushActions);
         return storedByItsInsert(record, pdu, joinFromGivenState)
                 ? store
                 : statesAtNewest.writing(transactions.transactional(store));
@@ -275,15 +285,15 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     /** The work of {@link #storeEvent} in its transaction (the insert takes the stream lock). */
-    private Mono<OptionalLong> store(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
+    private Mono<OptionalLong> store(
+            NewRoomEvent record, Pdu pdu, boolean joinFromGivenState, Optional<PushActionRows> pushActions) {
         String roomId = record.roomId().value();
         Optional<EventSearchTable.Entry> searchEntry =
                 record.outlier() ? Optional.empty() : EventSearchTable.Entry.of(pdu.type(), searchableText(pdu));
-        // A live event's search entry is stored by its insert, in the same statement.
+        // A live event's search entry and push actions are stored by its insert, in the same statement.
         boolean live = !record.historical() && !record.outlier();
         OutputRoomEventsTable.NewRow row = newRow(record, pdu);
-        Mono<OptionalLong> inserted =
-                live && searchEntry.isPresent() ? events.insertLive(row, searchEntry.get()) : events.insert(row);
+        Mono<OptionalLong> inserted = live ? events.insertLive(row, searchEntry, pushActions) : events.insert(row);
         return inserted.flatMap(position -> {
                     if (position.isEmpty() || record.historical()) {
                         // A replay changes nothing; a backfilled event is not part of the current state.
@@ -467,6 +477,11 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
                                 .orElse(read);
                     });
         });
+    }
+
+    @Override
+    public Optional<EventState> rememberedStateAtNewestEvent(String roomId, Optional<ServerName> membersOf) {
+        return statesAtNewest.known(roomId + " " + memberSuffix(membersOf)).flatMap(Function.identity());
     }
 
     private static String memberSuffix(Optional<ServerName> membersOf) {
@@ -699,17 +714,8 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     }
 
     @Override
-    public Mono<Void> storePushActions(
-            String eventId,
-            String roomId,
-            long position,
-            String threadId,
-            List<String> users,
-            List<Boolean> highlights,
-            List<String> actions,
-            List<Boolean> queued,
-            long now) {
-        return pushActions.insert(eventId, roomId, position, threadId, users, highlights, actions, queued, now);
+    public Mono<Void> storePushActions(String eventId, String roomId, long position, PushActionRows rows) {
+        return pushActions.insert(eventId, roomId, position, rows);
     }
 
     @Override

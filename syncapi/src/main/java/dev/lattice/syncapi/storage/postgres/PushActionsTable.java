@@ -2,31 +2,50 @@ package dev.lattice.syncapi.storage.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lattice.syncapi.storage.SyncApiDatabase;
 import io.r2dbc.spi.Readable;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Mono;
 
 /** {@code syncapi.event_push_actions}: whom each event notifies, and the unread counts derived from it. */
 public final class PushActionsTable {
     /**
-     * One statement for all of an event's notified members, which also queues their pushes
-     * ({@code pending_pushes}): only for the rows it inserted, so a replay neither counts nor pushes twice.
+     * All of an event's notified members at {@code position} (an SQL expression; with {@code from}, the start of a
+     * {@code FROM} list it may read), as parts of a {@code WITH}: {@code push_actions} inserts them, and
+     * {@code pushes} queues their pushes ({@code pending_pushes}) only for the rows it inserted, so a replay neither
+     * counts nor pushes twice. Bound by {@link #bindRows}, with :event_id and :room_id.
      */
-    private static final String INSERT = "WITH inserted AS (INSERT INTO syncapi.event_push_actions"
-            + " (event_id, user_id, room_id, position, thread_id, highlight)"
-            + " SELECT :event_id, u.user_id, :room_id, :position, :thread_id, u.highlight"
-            + " FROM unnest(CAST(:users AS text[]), CAST(:highlights AS boolean[])) AS u(user_id, highlight)"
-            + " ON CONFLICT (event_id, user_id) DO NOTHING RETURNING user_id)"
-            + " INSERT INTO syncapi.pending_pushes (event_id, user_id, room_id, actions, next_attempt_ts)"
-            + " SELECT :event_id, u.user_id, :room_id, u.actions, :now"
-            + " FROM unnest(CAST(:users AS text[]), CAST(:actions AS text[]), CAST(:queued AS boolean[]))"
-            + " AS u(user_id, actions, queued)"
-            + " JOIN inserted i ON i.user_id = u.user_id WHERE u.queued"
-            + " ON CONFLICT (event_id, user_id) DO NOTHING";
+    static String insertParts(String position, String from) {
+        return "push_actions AS (INSERT INTO syncapi.event_push_actions"
+                + " (event_id, user_id, room_id, position, thread_id, highlight)"
+                + " SELECT :event_id, u.user_id, :room_id, " + position + ", :thread_id, u.highlight FROM " + from
+                + " unnest(CAST(:users AS text[]), CAST(:highlights AS boolean[])) AS u(user_id, highlight)"
+                + " ON CONFLICT (event_id, user_id) DO NOTHING RETURNING user_id),"
+                + " pushes AS (INSERT INTO syncapi.pending_pushes (event_id, user_id, room_id, actions, next_attempt_ts)"
+                + " SELECT :event_id, u.user_id, :room_id, u.actions, :now"
+                + " FROM unnest(CAST(:users AS text[]), CAST(:actions AS text[]), CAST(:queued AS boolean[]))"
+                + " AS u(user_id, actions, queued)"
+                + " JOIN push_actions i ON i.user_id = u.user_id WHERE u.queued"
+                + " ON CONFLICT (event_id, user_id) DO NOTHING)";
+    }
+
+    /** {@link #insertParts} at :position, alone. */
+    private static final String INSERT = "WITH " + insertParts(":position", "") + " SELECT 1";
+
+    /** Binds the rows of {@link #insertParts}. */
+    static GenericExecuteSpec bindRows(GenericExecuteSpec spec, SyncApiDatabase.PushActionRows rows) {
+        return spec.bind("thread_id", rows.threadId())
+                .bind("users", rows.users().toArray(String[]::new))
+                .bind("highlights", rows.highlights().toArray(Boolean[]::new))
+                .bind("actions", rows.actions().toArray(String[]::new))
+                .bind("queued", rows.queued().toArray(Boolean[]::new))
+                .bind("now", rows.now());
+    }
 
     /**
      * Per room and thread ({@code ''} for the main timeline): the notifications after the user's read receipts, public
@@ -80,29 +99,16 @@ public final class PushActionsTable {
         this.client = requireNonNull(client, "client is null");
     }
 
-    public Mono<Void> insert(
-            String eventId,
-            String roomId,
-            long position,
-            String threadId,
-            List<String> users,
-            List<Boolean> highlights,
-            List<String> actions,
-            List<Boolean> queued,
-            long now) {
-        if (users.isEmpty()) {
+    public Mono<Void> insert(String eventId, String roomId, long position, SyncApiDatabase.PushActionRows rows) {
+        if (rows.users().isEmpty()) {
             return Mono.empty();
         }
-        return client.sql(INSERT)
-                .bind("event_id", eventId)
-                .bind("room_id", roomId)
-                .bind("position", position)
-                .bind("thread_id", threadId)
-                .bind("users", users.toArray(String[]::new))
-                .bind("highlights", highlights.toArray(Boolean[]::new))
-                .bind("actions", actions.toArray(String[]::new))
-                .bind("queued", queued.toArray(Boolean[]::new))
-                .bind("now", now)
+        return bindRows(
+                        client.sql(INSERT)
+                                .bind("event_id", eventId)
+                                .bind("room_id", roomId)
+                                .bind("position", position),
+                        rows)
                 .then();
     }
 

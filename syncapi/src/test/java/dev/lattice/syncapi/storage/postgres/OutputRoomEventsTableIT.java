@@ -11,6 +11,7 @@ import dev.lattice.protocol.json.JsonObject;
 import dev.lattice.protocol.json.JsonObjectBuilder;
 import dev.lattice.protocol.version.RoomVersionId;
 import dev.lattice.syncapi.storage.StoredEvent;
+import dev.lattice.syncapi.storage.SyncApiDatabase;
 import dev.lattice.testing.TestInfra;
 import java.util.List;
 import java.util.Optional;
@@ -18,14 +19,16 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.core.DatabaseClient;
 
 class OutputRoomEventsTableIT {
+    private static DatabaseClient client;
     private static OutputRoomEventsTable table;
     private static RoomStateTable state;
 
     @BeforeAll
     static void migrate() {
-        var client = TestInfra.migrated("syncapi").client();
+        client = TestInfra.migrated("syncapi").client();
         table = new OutputRoomEventsTable(client);
         state = new RoomStateTable(client);
     }
@@ -99,6 +102,67 @@ class OutputRoomEventsTableIT {
 
     private static StoredEvent stored(String eventId) {
         return table.selectByIds(List.of(eventId)).block().getFirst();
+    }
+
+    @Test
+    void aLiveEventsInsertStoresWhomItNotifiesAndItsSearchEntryWithItAndNothingForAReplay() {
+        String room = fresh("!");
+        String event = fresh("$");
+        String withPusher = fresh("@");
+        String mentioned = fresh("@");
+        var rows = new SyncApiDatabase.PushActionRows(
+                "",
+                List.of(withPusher, mentioned),
+                List.of(false, true),
+                List.of("[\"notify\"]", "[\"notify\"]"),
+                List.of(true, false),
+                1000);
+        var search = EventSearchTable.Entry.of("m.room.message", Optional.of("hello"))
+                .orElseThrow();
+        OptionalLong position = table.insertLive(
+                        row(room, event, false, Optional.empty()), Optional.of(search), Optional.of(rows))
+                .block();
+        assertThat(position).isPresent();
+        var pushActions = new PushActionsTable(client);
+        assertThat(pushActions
+                        .counts(withPusher, List.of(room))
+                        .block()
+                        .get(room)
+                        .total())
+                .isEqualTo(new PushActionsTable.Counts(1, 0));
+        assertThat(pushActions
+                        .counts(mentioned, List.of(room))
+                        .block()
+                        .get(room)
+                        .total())
+                .isEqualTo(new PushActionsTable.Counts(1, 1));
+        assertThat(usersOf("syncapi.pending_pushes", event)).containsExactly(withPusher);
+        assertThat(usersOf("syncapi.event_push_actions", event)).containsExactlyInAnyOrder(withPusher, mentioned);
+        assertThat(client.sql("SELECT position FROM syncapi.event_search WHERE event_id = :event_id")
+                        .bind("event_id", event)
+                        .map(row -> row.get("position", Long.class))
+                        .one()
+                        .block())
+                .isEqualTo(position.getAsLong());
+
+        // A replay inserts nothing, so stores whom it notifies for nobody else.
+        String other = fresh("@");
+        var again = new SyncApiDatabase.PushActionRows(
+                "", List.of(other), List.of(false), List.of("[\"notify\"]"), List.of(true), 2000);
+        assertThat(table.insertLive(row(room, event, false, Optional.empty()), Optional.empty(), Optional.of(again))
+                        .block())
+                .isEmpty();
+        assertThat(usersOf("syncapi.event_push_actions", event)).containsExactlyInAnyOrder(withPusher, mentioned);
+        assertThat(usersOf("syncapi.pending_pushes", event)).containsExactly(withPusher);
+    }
+
+    private static List<String> usersOf(String table, String eventId) {
+        return client.sql("SELECT user_id FROM " + table + " WHERE event_id = :event_id")
+                .bind("event_id", eventId)
+                .map(row -> row.get("user_id", String.class))
+                .all()
+                .collectList()
+                .block();
     }
 
     @Test

@@ -41,7 +41,11 @@ class PendingPushesTableIT {
 
     private static void store(
             String eventId, String roomId, List<String> users, List<String> actions, List<Boolean> queued, long now) {
-        database.storePushActions(eventId, roomId, 1, "", users, List.of(false, true), actions, queued, now)
+        database.storePushActions(
+                        eventId,
+                        roomId,
+                        1,
+                        new SyncApiDatabase.PushActionRows("", users, List.of(false, true), actions, queued, now))
                 .block();
     }
 

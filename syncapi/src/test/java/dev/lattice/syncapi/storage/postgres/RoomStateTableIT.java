@@ -198,6 +198,11 @@ class RoomStateTableIT {
                 .block();
     }
 
+    /** Push actions that notify the user with a highlight. */
+    private static SyncApiDatabase.PushActionRows notifies(String user) {
+        return new SyncApiDatabase.PushActionRows("", List.of(user), List.of(true), List.of("[]"), List.of(false), 1);
+    }
+
     @Test
     void theSectionsReadWithTheUserRoomsAreThoseOfTheRoomsTheUserStayedJoinedToAsEachReadsAlone() {
         String user = fresh("@");
@@ -218,16 +223,7 @@ class RoomStateTableIT {
         set(rejoined, "m.room.member", user, fresh("$"), "join", message(rejoined, user));
         long position = message(stayed);
         new PushActionsTable(client)
-                .insert(
-                        fresh("$"),
-                        stayed,
-                        position,
-                        "",
-                        List.of(user),
-                        List.of(true),
-                        List.of("[]"),
-                        List.of(false),
-                        1)
+                .insert(fresh("$"), stayed, position, notifies(user))
                 .block();
 
         var shape = new SyncApiDatabase.SectionShape(2, false, true);
@@ -332,7 +328,7 @@ class RoomStateTableIT {
         // With the unread counts of a user in the room: as their separate read, and none for a user without any.
         String carol = fresh("@");
         new PushActionsTable(client)
-                .insert("$e" + p5, room, p5, "", List.of(carol), List.of(true), List.of("[]"), List.of(false), 1)
+                .insert("$e" + p5, room, p5, notifies(carol))
                 .block();
         var counted = events.selectRoomRangeWithStateSince(
                         new SyncApiDatabase.SectionQuery(room, since, p5, 2, since, false, false, Optional.of(carol)))
