@@ -80,10 +80,14 @@ public class RoomserverConfiguration {
 
     @Bean(destroyMethod = "close")
     InputRoomEventConsumer roomserverInputConsumer(
-            RoomserverDatabase database, RoomEvents events, Bus bus, LatticeProperties lattice) {
+            RoomserverDatabase database,
+            RoomEvents events,
+            Bus bus,
+            LatticeProperties lattice,
+            PendingVerdicts pending) {
         ServerName us = ServerName.parse(lattice.serverName());
         InputPipeline pipeline = new InputPipeline(database, events, PduVerifier.checkedBeforeInput(us), us);
-        return new InputRoomEventConsumer(pipeline, new VerdictProducer(bus)).start(bus);
+        return new InputRoomEventConsumer(pipeline, new VerdictProducer(bus), pending).start(bus);
     }
 
     @Bean

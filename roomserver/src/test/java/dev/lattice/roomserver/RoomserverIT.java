@@ -30,11 +30,16 @@ import dev.lattice.protocol.id.UserId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.version.RoomVersionRules;
 import dev.lattice.runtime.bus.BusJson;
+import dev.lattice.testing.TestInfra;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +178,43 @@ class RoomserverIT {
                 .findFirst()
                 .orElseThrow();
         assertThat(output.transaction()).isEqualTo(txn);
+    }
+
+    @Test
+    void aVerdictForACallerInThisProcessIsHandedOverAndOneForAnotherInstanceIsPublished() {
+        UserId alice = user("alice");
+        RoomId room = client.createPublicRoom(alice, "verdicts");
+        long before = verdictsPublished();
+        Pdu local = client.build(room, alice, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"here\"}");
+        InputVerdict verdict =
+                server.api.inputRoomEvent(client.input(local, null)).block();
+        assertThat(verdict.outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(verdict.eventId()).isEqualTo(local.id());
+        // Had it come back over the topic, it would be there by now: it is answered only once it is published.
+        assertThat(verdictsPublished()).isEqualTo(before);
+
+        Pdu remote = client.build(room, alice, "m.room.message", null, "{\"msgtype\":\"m.text\",\"body\":\"there\"}");
+        server.bus
+                .publish(
+                        Topics.ROOMSERVER_INPUT,
+                        room.value(),
+                        BusJson.encode(client.input(remote, null).withReply("another-instance", "request-1")))
+                .block();
+        waitFor(() -> verdictsPublished() == before + 1);
+    }
+
+    /** How many records {@code roomserver.verdicts} holds, all partitions together. */
+    private static long verdictsPublished() {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap());
+        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            String topic = server.bus.brokerTopic(Topics.ROOMSERVER_VERDICTS);
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.lattice.api.roomserver.InputVerdict;
 import dev.lattice.api.roomserver.PartialStateCompletion;
 import dev.lattice.protocol.spec.ErrorCode;
 import dev.lattice.roomserver.internal.input.InputPipeline;
+import dev.lattice.roomserver.internal.input.PendingVerdicts;
 import dev.lattice.roomserver.producers.VerdictProducer;
 import dev.lattice.runtime.bus.Bus;
 import dev.lattice.runtime.bus.BusConsumer;
@@ -29,8 +30,8 @@ import tools.jackson.databind.JsonNode;
  * The consumer of {@code roomserver.input} (consumer group {@code roomserver}): records are keyed by room ID and the
  * bus handles one record of a key at a time, so one event of a room at a time (rooms side by side). Each input is
  * decided and committed, its {@code roomserver.output} records published by the outbox (or, if the broker failed
- * right then, left to the outbox's sweeper), and only then the verdict published: a caller told "accepted" can rely
- * on it.
+ * right then, left to the outbox's sweeper), and only then the verdict published (or, to a caller in this process,
+ * handed over): a caller told "accepted" can rely on it.
  *
  * <p>Acks: a record that cannot be decoded is poison (parked). A database or broker failure is retried
  * ({@link RetriableException}); since a decided event is recognised by its ID, the retry answers the same verdict. Any
@@ -41,11 +42,14 @@ public final class InputRoomEventConsumer implements AutoCloseable {
 
     private final InputPipeline pipeline;
     private final VerdictProducer verdicts;
+    private final PendingVerdicts local;
     private BusConsumer consumer;
 
-    public InputRoomEventConsumer(InputPipeline pipeline, VerdictProducer verdicts) {
+    /** @param local the waits of this process, whose verdicts are handed over in-process rather than published */
+    public InputRoomEventConsumer(InputPipeline pipeline, VerdictProducer verdicts, PendingVerdicts local) {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.verdicts = requireNonNull(verdicts, "verdicts is null");
+        this.local = requireNonNull(local, "local is null");
     }
 
     public synchronized InputRoomEventConsumer start(Bus bus) {
@@ -95,8 +99,19 @@ public final class InputRoomEventConsumer implements AutoCloseable {
                                 .then(Mono.error(e)));
     }
 
+    /**
+     * A caller in this process (the all-in-one's client-api, or this instance's own) is answered directly, at the
+     * point where the verdict would be published: the topic is only its way back, so a produce and every instance's
+     * fetch less per input. Others get it on {@code roomserver.verdicts}.
+     */
     private Mono<Void> reply(String replyTo, InputVerdict verdict) {
-        return replyTo == null ? Mono.empty() : verdicts.publish(replyTo, verdict);
+        if (replyTo == null) {
+            return Mono.empty();
+        }
+        if (replyTo.equals(local.instanceId())) {
+            return Mono.fromRunnable(() -> local.complete(verdict));
+        }
+        return verdicts.publish(replyTo, verdict);
     }
 
     /** Failures that may pass on a retry: the database or the broker away, or a concurrent writer of the room. */
