@@ -106,12 +106,7 @@ public final class RoomserverOutputConsumer {
         boolean localJoin = isLocalJoin(pdu);
         // An event that changes no state, after one whose state is remembered: whom it notifies is known before it is
         // stored, and stored by its insert. The room's events come one at a time, so nothing changes its state between.
-        boolean changesNoState = !event.historical()
-                && !event.outlier()
-                && !localJoin
-                && event.addsStateEventIds().isEmpty()
-                && event.removesStateEventIds().isEmpty();
-        Optional<EventState> before = changesNoState
+        Optional<EventState> before = SyncApiDatabase.liveAndChangesNoState(event, localJoin)
                 ? pushActions.rememberedStateAtNewestEvent(event.roomId().value(), pdu.json())
                 : Optional.empty();
         if (before.isPresent()) {

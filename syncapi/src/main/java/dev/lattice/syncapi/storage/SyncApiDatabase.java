@@ -34,12 +34,25 @@ public interface SyncApiDatabase {
      *     at the join looks for the state before it; otherwise every added event holds from this event on, so an
      *     incremental sync shows the change (state taken at a gap in federation, a state resolution)
      * @param pushActions whom a live event that changes no state notifies, known before it is stored: stored by the
-     *     event's own insert, so with it or (a replay) not at all; empty to store them apart ({@link #storePushActions})
+     *     event's own insert, so with it or (a replay) not at all; empty to store them apart
+     *     ({@link #storePushActions})
      * @return the new position, or empty if the event was already stored (a replay, which changes nothing)
      * @throws IllegalArgumentException for push actions of an event that is historical, an outlier or changes state
      */
     Mono<OptionalLong> storeEvent(
             NewRoomEvent record, Pdu pdu, boolean joinFromGivenState, Optional<PushActionRows> pushActions);
+
+    /**
+     * Whether the event is live and changes no state, so that the state at it is the state before it: the events whose
+     * push actions may be known before they are stored ({@link #storeEvent}).
+     */
+    static boolean liveAndChangesNoState(NewRoomEvent record, boolean joinFromGivenState) {
+        return !record.historical()
+                && !record.outlier()
+                && !joinFromGivenState
+                && record.addsStateEventIds().isEmpty()
+                && record.removesStateEventIds().isEmpty();
+    }
 
     /**
      * Stores outliers of one room (the state a join starts from: {@link dev.lattice.api.roomserver.StateOutliers}) as

@@ -142,12 +142,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
     @Override
     public Mono<OptionalLong> storeEvent(
             NewRoomEvent record, Pdu pdu, boolean joinFromGivenState, Optional<PushActionRows> pushActions) {
-        if (pushActions.isPresent()
-                && (record.historical()
-                        || record.outlier()
-                        || joinFromGivenState
-                        || !record.addsStateEventIds().isEmpty()
-                        || !record.removesStateEventIds().isEmpty())) {
+        if (pushActions.isPresent() && !SyncApiDatabase.liveAndChangesNoState(record, joinFromGivenState)) {
             throw new IllegalArgumentException("push actions known before " + record.eventId()
                     + ", which is historical, an outlier or changes state");
         }
@@ -164,11 +159,7 @@ public final class PostgresSyncApiDatabase implements SyncApiDatabase {
      * no state and relates to no other event, such as a message. That one statement needs no transaction around it.
      */
     private static boolean storedByItsInsert(NewRoomEvent record, Pdu pdu, boolean joinFromGivenState) {
-        return !record.historical()
-                && !record.outlier()
-                && !joinFromGivenState
-                && record.addsStateEventIds().isEmpty()
-                && record.removesStateEventIds().isEmpty()
+        return SyncApiDatabase.liveAndChangesNoState(record, joinFromGivenState)
                 && relationOf(pdu, 0).isEmpty();
     }
 

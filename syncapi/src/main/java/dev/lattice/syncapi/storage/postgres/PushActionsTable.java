@@ -26,7 +26,8 @@ public final class PushActionsTable {
                 + " SELECT :event_id, u.user_id, :room_id, " + position + ", :thread_id, u.highlight FROM " + from
                 + " unnest(CAST(:users AS text[]), CAST(:highlights AS boolean[])) AS u(user_id, highlight)"
                 + " ON CONFLICT (event_id, user_id) DO NOTHING RETURNING user_id),"
-                + " pushes AS (INSERT INTO syncapi.pending_pushes (event_id, user_id, room_id, actions, next_attempt_ts)"
+                + " pushes AS (INSERT INTO syncapi.pending_pushes"
+                + " (event_id, user_id, room_id, actions, next_attempt_ts)"
                 + " SELECT :event_id, u.user_id, :room_id, u.actions, :now"
                 + " FROM unnest(CAST(:users AS text[]), CAST(:actions AS text[]), CAST(:queued AS boolean[]))"
                 + " AS u(user_id, actions, queued)"
