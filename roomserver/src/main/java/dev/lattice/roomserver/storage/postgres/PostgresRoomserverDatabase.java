@@ -279,15 +279,21 @@ public final class PostgresRoomserverDatabase implements RoomserverDatabase {
         return Mono.defer(() -> {
             remembered.writeStarts(roomId);
             AtomicBoolean told = new AtomicBoolean();
-            return write.doOnNext(result -> {
-                        told.set(true);
-                        changes.accept(remembered, result);
-                    })
-                    .doFinally(signal -> {
-                        if (!told.get()) {
-                            remembered.writtenUnknown(roomId);
+            Runnable unknown = () -> {
+                if (told.compareAndSet(false, true)) {
+                    remembered.writtenUnknown(roomId);
+                }
+            };
+            // Before the signal goes on, so the caller sees the write's end only once it is noted: a failed write's
+            // room is forgotten before the caller can read it again.
+            return write.doOnEach(signal -> {
+                        if (signal.isOnNext() && told.compareAndSet(false, true)) {
+                            changes.accept(remembered, signal.get());
+                        } else if (signal.isOnError() || signal.isOnComplete()) {
+                            unknown.run();
                         }
-                    });
+                    })
+                    .doOnCancel(unknown);
         });
     }
 
