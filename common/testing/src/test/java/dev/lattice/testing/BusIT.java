@@ -192,6 +192,42 @@ class BusIT {
     }
 
     @Test
+    void aBusyGroupCommitsAtMostEveryHundredMillisecondsAndIsCaughtUpSoonAfter() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (Bus bus = new Bus(kafka(), meters)) {
+            bus.createTopics(List.of("events"));
+            AtomicInteger handled = new AtomicInteger();
+            bus.subscribe("busy", List.of("events"), record -> {
+                handled.incrementAndGet();
+                return Mono.empty();
+            });
+            // Each record is published once the one before it was handled, so each poll brings a batch of one: the
+            // case where a commit per batch was a commit per record.
+            long started = System.nanoTime();
+            int records = 40;
+            for (int i = 1; i <= records; i++) {
+                bus.publish("events", "!room:example.org", ("m" + i).getBytes(UTF_8))
+                        .block();
+                int expected = i;
+                waitFor(() -> handled.get() == expected);
+            }
+            long busyMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+            assertThat(bus.awaitConsumed("busy", "events", Duration.ofSeconds(5))
+                            .block())
+                    .as("the last record's offset committed soon after it was handled")
+                    .isTrue();
+            double commits = meters.counter("lattice_bus_offset_commits", "group", "busy")
+                    .count();
+            // At most one per 100 ms of the busy spell, plus the first one and the last.
+            assertThat(commits)
+                    .isPositive()
+                    .isLessThanOrEqualTo(busyMillis / 100.0 + 2)
+                    .isLessThan(records);
+        }
+    }
+
+    @Test
     void closingTheConsumersTogetherStopsEachAndARestartResumesWhereEachStopped() throws Exception {
         LatticeProperties.Kafka settings = kafka();
         List<String> groups = List.of("first", "second", "third");

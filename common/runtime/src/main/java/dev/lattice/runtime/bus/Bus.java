@@ -136,7 +136,8 @@ public final class Bus implements AutoCloseable {
     /**
      * Waits until consumer group {@code group} has handled (committed) every record on {@code topic} at the time of
      * the call: read-your-writes for a reader that keeps a model of the topic, asked about something another service
-     * wrote and published a moment ago. Polls the group's committed offsets against the end offsets the call saw.
+     * wrote and published a moment ago. Polls the group's committed offsets against the end offsets the call saw; a
+     * group commits what it handled within 100 ms ({@link BusConsumer#COMMIT_INTERVAL}).
      *
      * @return true once caught up; false when {@code timeout} passed first
      */
@@ -189,7 +190,8 @@ public final class Bus implements AutoCloseable {
      * <p>A group's subscriptions in one process share one consumer, one poll thread and one place in the group (the
      * syncapi reads five topics): each Kafka consumer costs a poll thread, a heartbeat thread, its buffers and
      * metrics, and a fetch every {@code fetch.max.wait.ms} at rest. The shared consumer polls the topics together
-     * and commits after each batch, so a slow record of one topic delays the next poll of the others. A topic the
+     * and commits after each batch (at most every 100 ms), so a slow record of one topic delays the next poll of the
+     * others. A topic the
      * group's consumer here reads already (a test standing for a second instance) gets a consumer of its own. The
      * consumer returned may be shared: closing it ends every subscription it serves.
      */

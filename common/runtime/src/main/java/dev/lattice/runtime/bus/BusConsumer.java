@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,12 +51,20 @@ import reactor.core.publisher.Mono;
  * <p>Records are handled in order per key (a room, a user), and records of different keys side by side: each polled
  * batch is split into one lane per key, each lane handled one record after another on a virtual thread, at most
  * {@code concurrency} lanes at once. One slow room therefore does not hold up the others, as it would if the whole
- * partition were handled one record at a time. Offsets are committed once per batch, after every lane finished, so a
- * crash replays at most the batch (handlers are idempotent) and never skips a record.
+ * partition were handled one record at a time. A batch's offsets are committed once every lane finished, so a record
+ * is never skipped; under load at most every {@link #COMMIT_INTERVAL} (a commit is a write on the broker, and one per
+ * record was a good part of the embedded broker's work), at once after a quiet spell, and before the consumer closes
+ * or gives partitions up. A crash replays what was handled since the last commit: delivery is at least once, and
+ * handlers are idempotent.
  */
 public final class BusConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusConsumer.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /**
+     * The most a group's handled offsets wait to be committed. Bounds what a crash replays and how long
+     * {@link Bus#awaitConsumed} waits for the group beyond its handling.
+     */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
     private final Bus bus;
     private final String group;
@@ -68,6 +78,7 @@ public final class BusConsumer implements AutoCloseable {
 
     private final Counter handled;
     private final Counter parked;
+    private final Counter commits;
     private final Timer handling;
     private final Timer waiting;
     private final Thread thread;
@@ -75,6 +86,10 @@ public final class BusConsumer implements AutoCloseable {
     private final ExecutorService laneThreads;
     private volatile boolean running = true;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Offsets of whole batches handled and not yet committed; the poll thread's alone. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    /** When ({@link System#nanoTime}) the last commit was sent. */
+    private long lastCommit = System.nanoTime() - COMMIT_INTERVAL.toNanos();
 
     BusConsumer(Bus bus, LatticeProperties.Kafka settings, MeterRegistry meters, String group, String instanceName) {
         this.bus = requireNonNull(bus, "bus is null");
@@ -105,6 +120,10 @@ public final class BusConsumer implements AutoCloseable {
         this.parked = Counter.builder("lattice_bus_records_parked")
                 .tag("group", name)
                 .description("Poison records a consumer group parked and skipped")
+                .register(meters);
+        this.commits = Counter.builder("lattice_bus_offset_commits")
+                .tag("group", name)
+                .description("Offset commits a consumer group sent (at most one per 100 ms under load)")
                 .register(meters);
         this.handling = Timer.builder("lattice_bus_record_handling")
                 .tag("group", name)
@@ -176,18 +195,17 @@ public final class BusConsumer implements AutoCloseable {
                 readAddedTopics();
                 ConsumerRecords<String, byte[]> batch;
                 try {
-                    batch = consumer.poll(Duration.ofMillis(500));
+                    batch = consumer.poll(untilCommitDue());
                 } catch (WakeupException woken) {
                     continue; // topics added, or closing: the loop's condition tells
                 }
-                if (batch.isEmpty()) {
-                    continue;
+                if (!batch.isEmpty()) {
+                    handleInLanes(batch);
+                    if (group != null) {
+                        uncommitted.putAll(nextOffsets(batch));
+                    }
                 }
-                handleInLanes(batch);
-                if (group != null) {
-                    Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(batch);
-                    awake(() -> consumer.commitSync(offsets));
-                }
+                commitIfDue();
             }
         } catch (WakeupException closing) {
             // close() woke a call of the consumer: fall through to close it.
@@ -199,7 +217,71 @@ public final class BusConsumer implements AutoCloseable {
             }
         } finally {
             laneThreads.shutdownNow();
+            commitBeforeClosing(); // only whole batches are in it, whichever way the loop ended
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** How long the next poll may wait: until offsets waiting to be committed are due, at most 500 ms. */
+    private Duration untilCommitDue() {
+        if (uncommitted.isEmpty()) {
+            return Duration.ofMillis(500);
+        }
+        long left = lastCommit + COMMIT_INTERVAL.toNanos() - System.nanoTime();
+        return Duration.ofNanos(Math.clamp(left, 0, Duration.ofMillis(500).toNanos()));
+    }
+
+    /**
+     * Commits the handled offsets once {@link #COMMIT_INTERVAL} has passed since the last commit, without waiting for
+     * the broker: a failed commit is superseded by the partition's next one, and at worst a record is handled again.
+     */
+    private void commitIfDue() {
+        long now = System.nanoTime();
+        if (uncommitted.isEmpty() || now - lastCommit < COMMIT_INTERVAL.toNanos()) {
+            return;
+        }
+        lastCommit = now;
+        commits.increment();
+        consumer.commitAsync(Map.copyOf(uncommitted), (offsets, error) -> {
+            if (error != null) {
+                log.warn(
+                        "consumer group {}: committing {} failed, its records may be handled again",
+                        group,
+                        offsets,
+                        error);
+            }
+        });
+        uncommitted.clear();
+    }
+
+    /** Commits, waiting for the broker, what was handled of {@code partitions} and not yet committed. */
+    private void commitNow(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = uncommitted.get(partition);
+            if (offset != null) {
+                offsets.put(partition, offset);
+            }
+        }
+        if (!offsets.isEmpty()) {
+            commits.increment();
+            awake(() -> consumer.commitSync(offsets));
+            offsets.keySet().forEach(uncommitted::remove);
+        }
+    }
+
+    /** A closing consumer's last commit: what it handled is not handled again by the next one. */
+    private void commitBeforeClosing() {
+        if (uncommitted.isEmpty()) {
+            return;
+        }
+        try {
+            commitNow(List.copyOf(uncommitted.keySet()));
+        } catch (WakeupException woken) {
+            // close() woke the consumer while no call was waiting: the wake-up is spent, so this try goes through.
+            commitNow(List.copyOf(uncommitted.keySet()));
+        } catch (RuntimeException e) {
+            log.warn("consumer group {}: the last commit failed, its last records may be handled again", group, e);
         }
     }
 
@@ -217,7 +299,22 @@ public final class BusConsumer implements AutoCloseable {
             return;
         }
         if (group != null) {
-            consumer.subscribe(List.copyOf(unprefixed.keySet()));
+            consumer.subscribe(List.copyOf(unprefixed.keySet()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // Their next owner starts from the committed offsets: what was handled here is handed over.
+                    commitNow(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    // Another member owns them already; a commit would be refused. Its records may be handled again.
+                    partitions.forEach(uncommitted::remove);
+                }
+            });
         } else {
             Map<TopicPartition, Long> fresh = new HashMap<>();
             adding.forEach(topics -> fresh.putAll(topics.tailFrom()));
