@@ -272,16 +272,16 @@ public final class BusConsumer implements AutoCloseable {
 
     /** A closing consumer's last commit: what it handled is not handled again by the next one. */
     private void commitBeforeClosing() {
-        if (uncommitted.isEmpty()) {
-            return;
-        }
-        try {
-            commitNow(List.copyOf(uncommitted.keySet()));
-        } catch (WakeupException woken) {
-            // close() woke the consumer while no call was waiting: the wake-up is spent, so this try goes through.
-            commitNow(List.copyOf(uncommitted.keySet()));
-        } catch (RuntimeException e) {
-            log.warn("consumer group {}: the last commit failed, its last records may be handled again", group, e);
+        for (int attempt = 0; attempt < 2 && !uncommitted.isEmpty(); attempt++) {
+            try {
+                commitNow(List.copyOf(uncommitted.keySet()));
+            } catch (WakeupException woken) {
+                // close() woke the consumer while no call was waiting: the wake-up is spent, so a second try goes
+                // through.
+            } catch (RuntimeException e) {
+                log.warn("consumer group {}: the last commit failed, its last records may be handled again", group, e);
+                return;
+            }
         }
     }
 
